@@ -1,0 +1,14 @@
+// Bundles the main process, the preload and the host-mode entry with esbuild. Dependencies stay
+// external for main and host (installed node_modules, native better-sqlite3); the preload is a
+// single CommonJS file because a sandboxed preload cannot load ES modules or node_modules.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', define: { __APP_VERSION__: JSON.stringify(version) } };
+
+await Promise.all([
+  build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', packages: 'external' }),
+  build({ ...common, entryPoints: ['electron/host/main.ts'], outfile: 'dist/electron/host.js', format: 'esm', packages: 'external' }),
+  build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
+]);

@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { fail, type AppInfo } from '../../shared/contract';
+import type { Logger } from '../log';
+import { Dispatcher, type Handlers } from '../rpc/dispatcher';
+import { openSqliteStore, type Store } from '../store/sqlite';
+import { DraftService } from '../services/drafts';
+import { SettingsService } from '../services/settings';
+import { TicketQueries } from '../services/tickets';
+import { UserService, type UserServiceOptions } from '../services/users';
+import { DEMO_PASSWORD, demoAccounts } from './demo-accounts';
+
+export interface ConsoleOptions {
+  dataDir: string;
+  runtime: AppInfo['runtime'];
+  version: string;
+  log: Logger;
+  /** Load generated demo data into an empty store at start (development and evaluation). */
+  demo?: boolean;
+  /** Demo ticket count. @default 1000 */
+  demoTickets?: number;
+  /**
+   * Writes generated reference data and tickets into an empty store. Injected so the composition
+   * root decides; without it a demo store has the demo accounts and no tickets.
+   */
+  loadDemoData?: DemoLoader;
+  users?: UserServiceOptions;
+  now?: () => Date;
+}
+
+export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; referenceDate: Date }) => Promise<unknown>;
+
+export interface ConsoleApp {
+  store: Store;
+  dispatcher: Dispatcher;
+  users: UserService;
+  info(): Promise<AppInfo>;
+  close(): Promise<void>;
+}
+
+/** Builds every main-process service over one store; both Electron and host mode start here. */
+export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const now = opts.now ?? (() => new Date());
+  const store = await openSqliteStore(join(opts.dataDir, 'hotline.sqlite'));
+  const users = new UserService(store.db, { now, ...opts.users });
+  const settings = new SettingsService(store.db);
+  const drafts = new DraftService(store.db, now);
+  const tickets = new TicketQueries(store.db, now);
+
+  let demoLoading: Promise<void> | null = null;
+  const loadDemo = async () => {
+    const departments = await store.db.selectFrom('departments').select(['id', 'code']).execute();
+    if (departments.length === 0 && opts.loadDemoData) {
+      await opts.loadDemoData(store, { seed: 12345, tickets: opts.demoTickets ?? 1000, referenceDate: now() });
+    }
+    const deptId = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
+    for (const a of demoAccounts) {
+      await users.create({ username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles,
+        departmentId: a.roles.includes('department') ? deptId : null }, null, { skipStrength: true });
+    }
+    await settings.setApp('demo', '1');
+    opts.log.info('demo data loaded', { tickets: opts.demoTickets ?? 1000 });
+  };
+  /** Only one demo load at a time, and only into a store nobody has set up yet. */
+  const loadDemoOnce = async () => {
+    if (!demoLoading) {
+      if ((await users.count()) > 0) fail('setup_already_done');
+      demoLoading = loadDemo().finally(() => { demoLoading = null; });
+    }
+    await demoLoading;
+  };
+
+  if (opts.demo && (await users.count()) === 0) await loadDemoOnce();
+
+  const info = async (): Promise<AppInfo> => {
+    const demo = (await settings.getApp('demo')) === '1';
+    return {
+      version: opts.version,
+      setupRequired: (await users.count()) === 0,
+      demo,
+      demoAccounts: demo ? demoAccounts.map((a) => ({ username: a.username, role: a.roles[0]!, password: DEMO_PASSWORD })) : [],
+      runtime: opts.runtime,
+    };
+  };
+
+  const userOf = (s: { user: { id: string } } | null) => {
+    if (!s) fail('unauthenticated');
+    return s.user.id;
+  };
+
+  const handlers: Handlers = {
+    'app.info': () => info(),
+    'setup.createFirstAdmin': async (input, ctx) => {
+      if ((await users.count()) > 0) fail('setup_already_done');
+      const id = await users.create({ ...input, roles: ['admin'] }, null);
+      ctx.connection.session = await users.session(id);
+      return ctx.connection.session;
+    },
+    'setup.loadDemoData': async () => {
+      await loadDemoOnce();
+      return info();
+    },
+    'session.login': async (input, ctx) => {
+      ctx.connection.session = await users.login(input.username, input.password);
+      return ctx.connection.session;
+    },
+    'session.logout': async (_input, ctx) => {
+      await users.logout(userOf(ctx.session));
+      ctx.connection.session = null;
+      return null;
+    },
+    'session.current': (_input, ctx) => ctx.session,
+    'session.changePassword': async (input, ctx) => {
+      await users.changePassword(userOf(ctx.session), input.currentPassword, input.newPassword);
+      return null;
+    },
+    'settings.get': (_input, ctx) => settings.get(userOf(ctx.session)),
+    'settings.update': (input, ctx) => settings.update(userOf(ctx.session), input),
+    'drafts.get': (input, ctx) => drafts.get(userOf(ctx.session), input.key),
+    'drafts.save': (input, ctx) => drafts.save(userOf(ctx.session), input.key, input.data),
+    'drafts.discard': async (input, ctx) => {
+      await drafts.discard(userOf(ctx.session), input.key);
+      return null;
+    },
+    'demo.status': async () => {
+      const counts = await tickets.counts();
+      const seed = await settings.getApp('demo_seed');
+      return { demo: (await settings.getApp('demo')) === '1', ...counts, seed: seed === null ? null : Number(seed) };
+    },
+    'stats.overview': () => tickets.overview(),
+    'tickets.recent': (input) => tickets.recent(input.limit),
+    'users.list': () => users.list(),
+    'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
+    'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),
+    'users.setDisabled': async (input, ctx) => {
+      const row = await users.setDisabled(input.userId, input.disabled, userOf(ctx.session));
+      if (input.disabled) {
+        for (const c of dispatcher.connectionsOf(input.userId)) {
+          c.session = null;
+          c.send('session.ended', { reason: 'disabled' });
+        }
+      }
+      return row;
+    },
+    'users.unlock': (input, ctx) => users.unlock(input.userId, userOf(ctx.session)),
+    'audit.list': async (input) => {
+      let q = store.db.selectFrom('audit_events as a').leftJoin('users as u', 'u.id', 'a.actor_id')
+        .select(['a.id', 'a.at', 'a.action', 'a.subject_type', 'a.subject_id', 'a.data', 'u.display_name'])
+        .orderBy('a.at', 'desc').orderBy('a.id', 'desc').limit(input.limit);
+      if (input.action) q = q.where('a.action', '=', input.action);
+      const rows = await q.execute();
+      return rows.map((r) => ({ id: r.id, at: r.at, actorName: r.display_name, action: r.action, subjectType: r.subject_type, subjectId: r.subject_id, data: r.data }));
+    },
+  };
+
+  const dispatcher = new Dispatcher(handlers, opts.log);
+  return {
+    store, dispatcher, users, info,
+    close: async () => {
+      await demoLoading?.catch(() => undefined);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createConsoleApp } from '../app/console-app';
+import { createFileLogger } from '../log';
+import { StoreError } from '../store/errors';
+import { HostStartError, startHostServer } from './server';
+import { APP_VERSION } from '../version';
+
+/**
+ * `npm run host`: the main-process services in plain Node, the renderer served to a browser.
+ * Used for end-to-end tests and on machines without the Electron runtime.
+ */
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.HOTLINE_PORT ?? '5345' },
+      'data-dir': { type: 'string', default: process.env.HOTLINE_DATA_DIR ?? join(homedir(), '.hotline-console') },
+      'renderer-dir': { type: 'string', default: resolve('dist/renderer') },
+      demo: { type: 'boolean', default: false },
+      'demo-tickets': { type: 'string', default: '1000' },
+      token: { type: 'string' },
+    },
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HostStartError(`端口号无效：${values.port}`);
+  const dataDir = resolve(values['data-dir']);
+  const log = createFileLogger({ dir: join(dataDir, 'logs'), echo: process.env.HOTLINE_LOG_ECHO === '1' });
+  const app = await createConsoleApp({
+    dataDir, runtime: 'host', version: APP_VERSION, log,
+    demo: values.demo, demoTickets: Number(values['demo-tickets']),
+  });
+  const server = await startHostServer({ app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? process.env.HOTLINE_TOKEN });
+  log.info('host mode started', { port: server.port });
+  process.stdout.write(`12345 热线坐席台（主机模式）已启动\n数据目录：${dataDir}\n在浏览器中打开：${server.url}\n`);
+  if (process.send) process.send({ ready: true, url: server.url, port: server.port });
+  let closing = false;
+  const stop = async () => {
+    if (closing) return;
+    closing = true;
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  const known = e instanceof HostStartError || e instanceof StoreError;
+  process.stderr.write(`${known ? (e as Error).message : `启动失败：${(e as Error).stack ?? String(e)}`}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,94 @@
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createConsoleApp, type ConsoleApp } from './app/console-app';
+import { createFileLogger } from './log';
+import { bindElectronIpc } from './rpc/electron-binding';
+import { CONTENT_SECURITY_POLICY } from './security';
+import { StoreError } from './store/errors';
+import { APP_VERSION } from './version';
+
+const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
+const appUrlPrefix = pathToFileURL(join(import.meta.dirname, '../renderer')).href;
+const isAppUrl = (url: string) => url.startsWith(appUrlPrefix);
+
+if (!app.requestSingleInstanceLock()) {
+  // A second console on one seat would fight the first over the SIP registration and the store.
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  let consoleApp: ConsoleApp | null = null;
+
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+
+  // No page may open windows, navigate away, or attach webviews.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event, url) => { if (!isAppUrl(url)) event.preventDefault(); });
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+
+  app.whenReady().then(async () => {
+    const dataDir = app.getPath('userData');
+    const log = createFileLogger({ dir: join(dataDir, 'logs') });
+    try {
+      consoleApp = await createConsoleApp({ dataDir, runtime: 'electron', version: APP_VERSION, log, demo: process.argv.includes('--demo') });
+    } catch (e) {
+      const message = e instanceof StoreError ? e.message : `启动失败：${(e as Error).message}`;
+      log.error('startup failed', { error: (e as Error).message });
+      dialog.showErrorBox('12345 热线坐席台', message);
+      app.exit(1);
+      return;
+    }
+
+    const ses = session.defaultSession;
+    ses.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    });
+    // The softphone needs the microphone; nothing else is granted, and only to the app itself.
+    ses.setPermissionRequestHandler((wc, permission, callback, details) => {
+      const media = permission === 'media' && (details as { mediaTypes?: string[] }).mediaTypes?.every((t) => t === 'audio');
+      callback(Boolean(media) && isAppUrl(wc.getURL()));
+    });
+    ses.setPermissionCheckHandler((wc, permission) => permission === 'media' && wc !== null && isAppUrl(wc.getURL()));
+
+    await bindElectronIpc(consoleApp.dispatcher, isAppUrl);
+
+    mainWindow = new BrowserWindow({
+      width: 1440, height: 900, minWidth: 1100, minHeight: 700, show: false,
+      title: '12345 热线坐席台',
+      webPreferences: {
+        preload: join(import.meta.dirname, 'preload.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        spellcheck: false,
+      },
+    });
+    mainWindow.once('ready-to-show', () => mainWindow?.show());
+    await mainWindow.loadFile(rendererIndex);
+  }).catch((e: unknown) => {
+    dialog.showErrorBox('12345 热线坐席台', `启动失败：${(e as Error).message}`);
+    app.exit(1);
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    if (consoleApp) {
+      event.preventDefault();
+      const closing = consoleApp;
+      consoleApp = null;
+      void closing.close().finally(() => app.quit());
+    }
+  });
+}

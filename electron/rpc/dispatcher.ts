@@ -1,0 +1,87 @@
+import { ZodError } from 'zod';
+import {
+  ContractFailure, isRequestName, requests, type ContractError, type EventName, type EventPayload,
+  type ParsedInput, type RequestName, type RequestOutput, type Result, type Role, type SessionInfo,
+} from '../../shared/contract';
+import type { Logger } from '../log';
+
+/** One connected renderer: an Electron webContents or a host-mode WebSocket. */
+export interface Connection {
+  id: string;
+  session: SessionInfo | null;
+  send<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}
+
+export interface CallContext {
+  connection: Connection;
+  /** The signed-in user; handlers behind 'session' or role access always have one. */
+  session: SessionInfo | null;
+}
+
+export type Handlers = {
+  [N in RequestName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<RequestOutput<N>> | RequestOutput<N>;
+};
+
+function zodIssues(e: ZodError): ContractError['issues'] {
+  return e.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), problem: i.code }));
+}
+
+/**
+ * The single place where an untrusted request becomes a call: the name is checked against the
+ * contract, the input parsed by its schema, the caller's access checked, and every failure turned
+ * into a typed error. Both transports (Electron IPC, host-mode WebSocket) call only this.
+ */
+export class Dispatcher {
+  private readonly connections = new Map<string, Connection>();
+
+  constructor(private readonly handlers: Handlers, private readonly log: Logger) {}
+
+  attach(connection: Connection): void {
+    this.connections.set(connection.id, connection);
+  }
+
+  detach(connectionId: string): void {
+    this.connections.delete(connectionId);
+  }
+
+  /** Pushes an event to connections whose session passes the filter (all signed-in ones by default). */
+  broadcast<E extends EventName>(name: E, payload: EventPayload<E>, filter: (s: SessionInfo) => boolean = () => true): void {
+    for (const c of this.connections.values()) if (c.session && filter(c.session)) c.send(name, payload);
+  }
+
+  /** Connections currently signed in as this user (for ending sessions of a disabled account). */
+  connectionsOf(userId: string): Connection[] {
+    return [...this.connections.values()].filter((c) => c.session?.user.id === userId);
+  }
+
+  async dispatch(connection: Connection, name: unknown, rawInput: unknown): Promise<Result<unknown>> {
+    if (!isRequestName(name)) {
+      this.log.warn('rejected unknown request', { requestName: String(name).slice(0, 80) });
+      return { ok: false, error: { code: 'unknown_request' } };
+    }
+    const def = requests[name];
+    const parsed = def.input.safeParse(rawInput ?? {});
+    if (!parsed.success) {
+      this.log.warn('rejected invalid input', { requestName: name, issues: parsed.error.issues.length });
+      return { ok: false, error: { code: 'invalid_input', issues: zodIssues(parsed.error) } };
+    }
+    const session = connection.session;
+    if (def.access !== 'public') {
+      if (!session) return { ok: false, error: { code: 'unauthenticated' } };
+      if (def.access !== 'session' && !session.user.roles.some((r: Role) => (def.access as readonly Role[]).includes(r))) {
+        this.log.warn('rejected forbidden request', { requestName: name, userId: session.user.id });
+        return { ok: false, error: { code: 'forbidden' } };
+      }
+    }
+    try {
+      const handler = this.handlers[name] as (input: unknown, ctx: CallContext) => unknown;
+      const value = await handler(parsed.data, { connection, session });
+      return { ok: true, value };
+    } catch (e) {
+      if (e instanceof ContractFailure) return { ok: false, error: e.error };
+      if (e instanceof ZodError) return { ok: false, error: { code: 'invalid_input', issues: zodIssues(e) } };
+      this.log.error('request failed', { requestName: name, error: (e as Error).stack ?? String(e) });
+      return { ok: false, error: { code: 'internal' } };
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { Connection, Dispatcher } from './dispatcher';
+import { uuidv7 } from '../util/ids';
+import { EVENT_CHANNEL, RPC_CHANNEL } from './channels';
+
+type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler'>;
+
+/**
+ * Binds the dispatcher to Electron IPC (the only file in main that touches ipcMain). A request is
+ * served only when it comes from the app's own top frame, so an iframe or a navigated page (both
+ * blocked elsewhere, too) cannot use the contract.
+ */
+export async function bindElectronIpc(dispatcher: Dispatcher, isAppUrl: (url: string) => boolean, ipc?: IpcMainLike) {
+  // Loaded here, not at the top, so tests can bind a stand-in without the Electron runtime.
+  const ipcMain: IpcMainLike = ipc ?? (await import('electron')).ipcMain;
+  const connections = new Map<number, Connection>();
+
+  const connectionFor = (sender: WebContents): Connection => {
+    let c = connections.get(sender.id);
+    if (!c) {
+      const conn: Connection = {
+        id: uuidv7(),
+        session: null,
+        send: (name, payload) => {
+          if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, name, payload);
+        },
+      };
+      connections.set(sender.id, conn);
+      dispatcher.attach(conn);
+      sender.once('destroyed', () => {
+        connections.delete(sender.id);
+        dispatcher.detach(conn.id);
+      });
+      c = conn;
+    }
+    return c;
+  };
+
+  ipcMain.handle(RPC_CHANNEL, async (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
+    const frame = event.senderFrame;
+    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) {
+      return { ok: false, error: { code: 'forbidden' } };
+    }
+    return dispatcher.dispatch(connectionFor(event.sender), name, input);
+  });
+
+  return { dispose: () => ipcMain.removeHandler(RPC_CHANNEL) };
+}

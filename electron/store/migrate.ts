@@ -1,0 +1,45 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema';
+import { StoreError } from './errors';
+import type { Dialect, Migration } from './migrations/types';
+
+export async function currentVersion(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('schema_migrations').select(sql<number>`max(version)`.as('v')).executeTakeFirst();
+  return row?.v ?? 0;
+}
+
+/**
+ * Applies pending migrations, each in its own transaction together with its bookkeeping row, so a
+ * crash leaves the store at a clean version. A store written by a newer console is refused before
+ * anything is written: an older build must never "repair" a schema it does not understand.
+ */
+export async function migrate(db: Kysely<DB>, dialect: Dialect, list: readonly Migration[]): Promise<{ from: number; to: number }> {
+  list.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`migration list has a gap at ${m.name}`);
+  });
+  await db.schema.createTable('schema_migrations').ifNotExists()
+    .addColumn('version', 'integer', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('applied_at', 'text', (c) => c.notNull())
+    .execute();
+  const from = await currentVersion(db);
+  const latest = list.length;
+  if (from > latest) {
+    throw new StoreError('newer_version',
+      `数据库由更新版本的坐席台创建（数据库版本 ${from}，本程序支持到 ${latest}）。请升级坐席台后再打开，数据库未作任何改动。`,
+      { found: from, supported: latest });
+  }
+  for (const m of list.slice(from)) {
+    try {
+      await db.transaction().execute(async (trx) => {
+        await m.up(trx, dialect);
+        await trx.insertInto('schema_migrations')
+          .values({ version: m.version, name: m.name, applied_at: new Date().toISOString() }).execute();
+      });
+    } catch (e) {
+      throw new StoreError('migration_failed', `数据库升级到第 ${m.version} 版（${m.name}）失败，已回滚：${(e as Error).message}`,
+        { version: m.version });
+    }
+  }
+  return { from, to: latest };
+}

@@ -1,0 +1,7 @@
+import { migration0001 } from './0001_core';
+import { migration0002 } from './0002_tickets';
+import type { Migration } from './types';
+
+/** In version order; the runner checks the numbering has no gaps. */
+export const migrations: readonly Migration[] = [migration0001, migration0002];
+export type { Migration, Dialect } from './types';

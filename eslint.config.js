@@ -1,0 +1,74 @@
+// Layering is enforced here, not hoped for: shared/ imports nothing of the app and no runtime
+// APIs; electron/ and renderer/ import shared/ and never each other; only two files touch raw IPC.
+// test/lint/layering.test.ts proves each rule fires.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const rawIpc = { name: 'electron', importNames: ['ipcMain', 'ipcRenderer', 'contextBridge'], message: 'Raw IPC lives only in electron/rpc/electron-binding.ts and electron/preload.ts; go through the contract.' };
+
+export default tseslint.config(
+  { ignores: ['dist/**', '.tsbuild/**', 'node_modules/**', 'release/**', 'test-results/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': ['error', { paths: [rawIpc] }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [...nodeBuiltins.map((name) => ({ name, message: 'shared/ runs in every process: no Node APIs.' })), rawIpc,
+          { name: 'electron', message: 'shared/ imports nothing of Electron.' }],
+        patterns: [
+          { group: ['**/electron/**', '**/renderer/**', '**/test/**'], message: 'shared/ imports nothing of the app.' },
+          { group: ['react', 'react-dom', '@mantine/*', 'better-sqlite3', 'kysely', 'sip.js', 'ws'], message: 'shared/ holds pure rules and the contract: no UI, store or network libraries.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    languageOptions: { globals: globals.node },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [rawIpc],
+        patterns: [{ group: ['**/renderer/**', '@mantine/*', 'react', 'react-dom'], message: 'electron/ never imports the renderer: talk through the contract.' }],
+      }],
+    },
+  },
+  {
+    files: ['electron/rpc/electron-binding.ts', 'electron/preload.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'electron/ never imports the renderer.' }] }] },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'react-hooks/set-state-in-effect': 'off',
+      'react-hooks/refs': 'off',
+      // No React Compiler here; TanStack Virtual's API is fine without memoisation.
+      'react-hooks/incompatible-library': 'off',
+      'no-restricted-imports': ['error', {
+        paths: [...nodeBuiltins.map((name) => ({ name, message: 'The renderer is sandboxed: no Node APIs.' })),
+          { name: 'electron', message: 'The renderer talks to main only through the contract client.' }],
+        patterns: [{ group: ['**/electron/**', 'better-sqlite3', 'kysely', 'sip.js', 'ws'], message: 'The renderer never imports main-process code.' }],
+      }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', '**/*.test.ts', '**/*.test.tsx', '*.config.*', 'build/**'],
+    languageOptions: { globals: globals.node },
+  },
+);

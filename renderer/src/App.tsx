@@ -1,0 +1,45 @@
+import { useEffect } from 'react';
+import { Center, Loader, MantineProvider, Stack, Text, useMantineColorScheme } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { ConsoleApi } from '../../shared/contract';
+import { ApiProvider } from './state/api';
+import { SessionProvider, useSession } from './state/session';
+import { ShortcutsProvider } from './components/Shortcuts';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { LoginScreen } from './screens/Login';
+import { SetupScreen } from './screens/Setup';
+import { Shell } from './screens/Shell';
+import { theme } from './theme';
+
+function Gate() {
+  const { t } = useTranslation();
+  const { info, session, settings } = useSession();
+  const { setColorScheme } = useMantineColorScheme();
+  useEffect(() => { if (settings) setColorScheme(settings.theme); }, [settings, setColorScheme]);
+  if (!info) return <Center h="100vh"><Stack align="center"><Loader /><Text c="dimmed">{t('app.loading')}</Text></Stack></Center>;
+  if (info.setupRequired) return <SetupScreen />;
+  if (!session) return <LoginScreen />;
+  return <Shell />;
+}
+
+/** The whole renderer; `api` is injected by component tests, chosen by transport in the app. */
+export function App({ api }: {
+  /** A contract client to use instead of the real transport. */
+  api?: ConsoleApi;
+}) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <ErrorBoundary>
+        <ApiProvider api={api}>
+          <SessionProvider>
+            <ShortcutsProvider>
+              <Gate />
+            </ShortcutsProvider>
+          </SessionProvider>
+        </ApiProvider>
+      </ErrorBoundary>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,2 @@
+export { ShortcutsProvider, useShortcut } from './Shortcuts';
+export { ShortcutRegistry, comboOf, normalizeCombo } from './registry';

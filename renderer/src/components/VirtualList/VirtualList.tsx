@@ -1,0 +1,65 @@
+import { useRef, type ReactNode } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { Box, Text } from '@mantine/core';
+
+export interface VirtualColumn<T> {
+  key: string;
+  /** Header text, already translated. */
+  title: string;
+  /** CSS grid track, e.g. '160px' or '1fr'. */
+  width: string;
+  render(row: T): ReactNode;
+}
+
+/**
+ * A table whose rows are rendered only while on screen, so a list of a hundred thousand tickets
+ * scrolls as smoothly as one of ten. Rows have a fixed height: the console's lists are one-liners.
+ */
+export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, onOpen, testId }: {
+  /** The full list; only the visible slice is rendered. */
+  rows: readonly T[];
+  /** Column definitions, left to right. */
+  columns: VirtualColumn<T>[];
+  /** Stable key of a row. */
+  rowKey(row: T): string;
+  /** Row height in pixels. @default 36 */
+  rowHeight?: number;
+  /** Shown when there are no rows. */
+  empty: ReactNode;
+  /** Called on a double click or Enter on a row. */
+  onOpen?(row: T): void;
+  /** data-testid of the scroll container. */
+  testId?: string;
+}) {
+  const parentRef = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 12 });
+  const template = columns.map((c) => c.width).join(' ');
+  return (
+    <Box style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
+      <Box role="row" style={{ display: 'grid', gridTemplateColumns: template, borderBottom: '1px solid var(--mantine-color-default-border)' }}
+        px="sm" py={6} bg="var(--mantine-color-default-hover)">
+        {columns.map((c) => <Text key={c.key} size="xs" fw={600} c="dimmed" role="columnheader">{c.title}</Text>)}
+      </Box>
+      <Box ref={parentRef} style={{ overflow: 'auto', flex: 1, minHeight: 0 }} data-testid={testId} role="rowgroup">
+        {rows.length === 0 ? <Box p="lg">{empty}</Box> : (
+          <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+            {v.getVirtualItems().map((item) => {
+              const row = rows[item.index]!;
+              return (
+                <Box key={rowKey(row)} role="row" tabIndex={0} px="sm"
+                  onDoubleClick={() => onOpen?.(row)} onKeyDown={(e) => { if (e.key === 'Enter') onOpen?.(row); }}
+                  style={{
+                    position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)`,
+                    display: 'grid', gridTemplateColumns: template, alignItems: 'center', gap: 8,
+                    borderBottom: '1px solid var(--mantine-color-default-border)', cursor: onOpen ? 'pointer' : undefined,
+                  }}>
+                  {columns.map((c) => <Box key={c.key} style={{ overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}>{c.render(row)}</Box>)}
+                </Box>
+              );
+            })}
+          </div>
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,1 @@
+export { VirtualList, type VirtualColumn } from './VirtualList';

@@ -1,0 +1,22 @@
+import { Tabs } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { UsersPanel } from './UsersPanel';
+import { AuditPanel } from './AuditPanel';
+import { DataPanel } from './DataPanel';
+
+/** Administration: users and roles, the audit trail, and what the store holds. */
+export function Admin() {
+  const { t } = useTranslation();
+  return (
+    <Tabs defaultValue="users" keepMounted={false} p="md" style={{ display: 'flex', flexDirection: 'column', flex: 1, minHeight: 0 }}>
+      <Tabs.List>
+        <Tabs.Tab value="users">{t('admin.tabs.users')}</Tabs.Tab>
+        <Tabs.Tab value="audit">{t('admin.tabs.audit')}</Tabs.Tab>
+        <Tabs.Tab value="data">{t('admin.tabs.data')}</Tabs.Tab>
+      </Tabs.List>
+      <Tabs.Panel value="users" pt="md"><UsersPanel /></Tabs.Panel>
+      <Tabs.Panel value="audit" pt="md" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}><AuditPanel /></Tabs.Panel>
+      <Tabs.Panel value="data" pt="md"><DataPanel /></Tabs.Panel>
+    </Tabs>
+  );
+}

@@ -1,0 +1,73 @@
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Group, Modal, MultiSelect, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { roles, type Role } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
+import { useDraft } from '../../hooks/useDraft';
+import { errorMessage } from '../../i18n';
+
+interface Form { username: string; displayName: string; roles: Role[] }
+const EMPTY: Form = { username: '', displayName: '', roles: [] };
+
+/** New user form; what was typed (except the password) is kept as a draft until created. */
+export function CreateUserModal({ opened, onClose, onCreated }: {
+  /** Whether the dialog is shown. */
+  opened: boolean;
+  /** Closes without creating; the draft stays. */
+  onClose(): void;
+  /** Called after the user was created. */
+  onCreated(): void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [form, setForm, draft] = useDraft<Form>('admin.create-user', EMPTY);
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Partial<Record<keyof Form | 'password', string>>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (form.roles.length === 0) { setErrors({ roles: t('admin.users.rolesRequired') }); return; }
+    setBusy(true);
+    const r = await api.request('users.create', { ...form, password });
+    setBusy(false);
+    if (!r.ok) {
+      setError(errorMessage(r.error));
+      const fe: typeof errors = {};
+      for (const i of r.error.issues ?? []) fe[i.path as keyof Form] = t(`validation.${i.problem}`, { defaultValue: t('validation.invalid_format') });
+      if (r.error.code === 'weak_password') fe.password = t('setup.passwordRule');
+      if (r.error.code === 'username_taken') fe.username = t('errors.username_taken');
+      setErrors(fe);
+      return;
+    }
+    draft.clear();
+    setForm(EMPTY);
+    setPassword('');
+    setErrors({});
+    setError(null);
+    notifications.show({ color: 'teal', message: t('admin.users.created', { name: r.value.displayName }) });
+    onCreated();
+    onClose();
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={t('admin.users.create')}>
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          {error && <Alert color="red">{error}</Alert>}
+          <TextInput label={t('admin.users.username')} value={form.username} onChange={(e) => setForm({ ...form, username: e.currentTarget.value })} error={errors.username} required data-autofocus />
+          <TextInput label={t('admin.users.displayName')} value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.currentTarget.value })} error={errors.displayName} required />
+          <MultiSelect label={t('admin.users.roles')} data={roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))} value={form.roles}
+            onChange={(v) => setForm({ ...form, roles: v as Role[] })} error={errors.roles} required />
+          <PasswordInput label={t('admin.users.initialPassword')} description={t('setup.passwordRule')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} required />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>{t('admin.users.cancel')}</Button>
+            <Button type="submit" loading={busy}>{t('admin.users.create')}</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,1 @@
+export { ConsultationQueue } from './ConsultationQueue';

@@ -1,0 +1,92 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { OverviewStats } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
+import { errorMessage } from '../../i18n';
+import { formatTime } from '../../format/time';
+
+const REFRESH_MS = 30_000;
+
+function Figure({ label, value, color, testId }: {
+  /** What is counted. */
+  label: string;
+  /** The count. */
+  value: number;
+  /** Mantine colour of the number. */
+  color?: string;
+  /** data-testid for tests. */
+  testId: string;
+}) {
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Text size="sm" c="dimmed">{label}</Text>
+      <Text fz={36} fw={700} c={color} data-testid={testId}>{value.toLocaleString('zh-CN')}</Text>
+    </Paper>
+  );
+}
+
+function Bars({ title, rows }: {
+  /** Panel title. */
+  title: string;
+  /** Label and count per bar, largest first. */
+  rows: { label: string; count: number }[];
+}) {
+  const max = Math.max(1, ...rows.map((r) => r.count));
+  return (
+    <Paper withBorder p="md" radius="md">
+      <Title order={5} mb="sm">{title}</Title>
+      <Stack gap={6}>
+        {rows.map((r) => (
+          <Group key={r.label} gap="sm" wrap="nowrap">
+            <Text size="sm" w={84} style={{ flexShrink: 0 }}>{r.label}</Text>
+            <Progress value={(r.count / max) * 100} style={{ flex: 1 }} size="lg" />
+            <Text size="sm" w={56} ta="right" ff="monospace">{r.count}</Text>
+          </Group>
+        ))}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** The shift lead's wallboard: today's volume, open and overdue tickets, and where they are. */
+export function Wallboard() {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [stats, setStats] = useState<OverviewStats | null>(null);
+  const [at, setAt] = useState<Date | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const r = await api.request('stats.overview', {});
+    if (r.ok) { setStats(r.value); setAt(new Date()); setError(null); } else setError(errorMessage(r.error));
+  }, [api]);
+  useEffect(() => {
+    void load();
+    const id = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(id);
+  }, [load]);
+
+  return (
+    <Stack p="md" gap="md" style={{ overflow: 'auto' }}>
+      <Group justify="space-between">
+        <Title order={3}>{t('wallboard.title')}</Title>
+        {at && <Text size="sm" c="dimmed">{t('wallboard.refreshed', { time: formatTime(at) })}</Text>}
+      </Group>
+      {error && <Alert color="red">{error}</Alert>}
+      {stats && (
+        <>
+          <SimpleGrid cols={3}>
+            <Figure label={t('wallboard.today')} value={stats.ticketsToday} testId="wb-today" />
+            <Figure label={t('wallboard.open')} value={stats.openTickets} color="blue" testId="wb-open" />
+            <Figure label={t('wallboard.overdue')} value={stats.overdueTickets} color={stats.overdueTickets > 0 ? 'red' : undefined} testId="wb-overdue" />
+          </SimpleGrid>
+          <SimpleGrid cols={3}>
+            <Bars title={t('wallboard.byStatus')} rows={[...stats.byStatus].sort((a, b) => b.count - a.count).map((r) => ({ label: t(`statuses.${r.status}`, { defaultValue: r.status }), count: r.count }))} />
+            <Bars title={t('wallboard.byAppealType')} rows={[...stats.byAppealType].sort((a, b) => b.count - a.count).map((r) => ({ label: t(`appealTypes.${r.appealType}`, { defaultValue: r.appealType }), count: r.count }))} />
+            <Bars title={t('wallboard.byDistrict')} rows={stats.byDistrict.map((r) => ({ label: r.district, count: r.count }))} />
+          </SimpleGrid>
+        </>
+      )}
+    </Stack>
+  );
+}

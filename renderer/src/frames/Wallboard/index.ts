@@ -1,0 +1,1 @@
+export { Wallboard } from './Wallboard';

@@ -1,0 +1,86 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useApi } from '../state/api';
+
+interface Stored<T> { value: T; savedAt: string }
+
+const local = (key: string) => `hotline.draft.${key}`;
+
+function readLocal<T>(key: string): Stored<T> | null {
+  try {
+    const raw = localStorage.getItem(local(key));
+    return raw ? (JSON.parse(raw) as Stored<T>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface DraftControls {
+  /** When the value came back from an earlier session, the time it was saved. */
+  restoredAt: string | null;
+  /** True until the saved copy (if any) has been read. */
+  loading: boolean;
+  /** Forget the draft after the form was submitted or abandoned on purpose. */
+  clear(): void;
+}
+
+/**
+ * Form state that outlives the component, the window and the process: every change is written to
+ * localStorage at once (survives a renderer crash) and to the store in main after a short pause
+ * (survives a crash or kill of the whole console). The newer of the two copies wins on load.
+ */
+export function useDraft<T>(key: string, initial: T, delayMs = 400): [T, (next: T) => void, DraftControls] {
+  const { api } = useApi();
+  const [value, setValue] = useState<T>(() => readLocal<T>(key)?.value ?? initial);
+  const [restoredAt, setRestoredAt] = useState<string | null>(() => readLocal<T>(key)?.savedAt ?? null);
+  const [loading, setLoading] = useState(true);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void api.request('drafts.get', { key }).then((r) => {
+      if (!live) return;
+      setLoading(false);
+      if (!r.ok || !r.value) return;
+      const mine = readLocal<T>(key);
+      if (!mine || mine.savedAt < r.value.savedAt) {
+        setValue(JSON.parse(r.value.data) as T);
+        setRestoredAt(r.value.savedAt);
+      }
+    });
+    return () => { live = false; };
+  }, [api, key]);
+
+  const flush = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    if (latest.current !== null) void api.request('drafts.save', { key, data: latest.current });
+    latest.current = null;
+  }, [api, key]);
+
+  // A pending save is sent when the form goes away, not dropped.
+  useEffect(() => flush, [flush]);
+
+  const update = useCallback((next: T) => {
+    setValue(next);
+    const data = JSON.stringify(next);
+    try {
+      localStorage.setItem(local(key), JSON.stringify({ value: next, savedAt: new Date().toISOString() }));
+    } catch {
+      // Storage full: the copy in main still saves it.
+    }
+    latest.current = data;
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(flush, delayMs);
+  }, [key, delayMs, flush]);
+
+  const clear = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    latest.current = null;
+    localStorage.removeItem(local(key));
+    setRestoredAt(null);
+    void api.request('drafts.discard', { key });
+  }, [api, key]);
+
+  return [value, update, { restoredAt, loading, clear }];
+}

@@ -1,0 +1,105 @@
+import { lazy, Suspense } from 'react';
+import { ActionIcon, AppShell, Badge, Group, Indicator, Loader, Menu, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { Frame, SessionInfo } from '../../../../shared/contract';
+import { useSession } from '../../state/session';
+import { useApi } from '../../state/api';
+import { Brand } from '../../components/Brand';
+import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { useShortcut } from '../../components/Shortcuts';
+
+const frameComponents: Record<Frame, React.LazyExoticComponent<() => React.JSX.Element>> = {
+  agent_desk: lazy(() => import('../../frames/AgentDesk').then((m) => ({ default: m.AgentDesk }))),
+  consultation_queue: lazy(() => import('../../frames/ConsultationQueue').then((m) => ({ default: m.ConsultationQueue }))),
+  wallboard: lazy(() => import('../../frames/Wallboard').then((m) => ({ default: m.Wallboard }))),
+  department_desk: lazy(() => import('../../frames/DepartmentDesk').then((m) => ({ default: m.DepartmentDesk }))),
+  admin: lazy(() => import('../../frames/Admin').then((m) => ({ default: m.Admin }))),
+};
+
+const frameIcons: Record<Frame, string> = {
+  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙',
+};
+
+/** The signed-in console: header, the frames this user's roles open, and the current frame. */
+export function Shell() {
+  const { session, frame } = useSession();
+  return session && frame ? <SignedInShell session={session} frame={frame} /> : null;
+}
+
+function SignedInShell({ session, frame }: {
+  /** The signed-in user and the frames their roles open. */
+  session: SessionInfo;
+  /** The frame on display. */
+  frame: Frame;
+}) {
+  const { t } = useTranslation();
+  const { setFrame, logout, info, updateSettings } = useSession();
+  const { connected } = useApi();
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme('light');
+  const frames = session.frames;
+  const Current = frameComponents[frame];
+
+  const toggleTheme = () => {
+    const next = scheme === 'dark' ? 'light' : 'dark';
+    setColorScheme(next);
+    void updateSettings({ theme: next });
+  };
+  const nextFrame = () => setFrame(frames[(frames.indexOf(frame) + 1) % frames.length]!);
+
+  useShortcut({ id: 'frame.next', combo: 'ctrl+alt+right', labelKey: 'shortcuts.nextFrame', inInputs: true, run: nextFrame });
+  useShortcut({ id: 'theme', combo: 'ctrl+alt+t', labelKey: 'shortcuts.toggleTheme', inInputs: true, run: toggleTheme });
+  useShortcut({ id: 'logout', combo: 'ctrl+alt+q', labelKey: 'shortcuts.logout', inInputs: true, run: () => void logout() });
+  for (let i = 1; i <= 5; i++) {
+    // Fixed count of hook calls: one per possible frame position.
+    // eslint-disable-next-line react-hooks/rules-of-hooks
+    useShortcut({ id: `frame.${i}`, combo: `alt+${i}`, labelKey: 'shortcuts.frameN', labelParams: { n: i }, inInputs: true, enabled: i <= frames.length, run: () => setFrame(frames[i - 1]!) });
+  }
+
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 196, breakpoint: 0 }} padding={0}>
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Brand />
+          <Group gap="sm" wrap="nowrap">
+            {!connected && <Badge color="red" variant="filled" data-testid="connection-down">{t('shell.connection.down')}</Badge>}
+            {info && <Badge variant="outline" color="gray">{t(`shell.runtime.${info.runtime}`)}</Badge>}
+            <Tooltip label={t('shell.theme')}>
+              <ActionIcon variant="default" size="lg" onClick={toggleTheme} aria-label={t('shell.theme')}>{scheme === 'dark' ? '☀' : '☾'}</ActionIcon>
+            </Tooltip>
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <Group gap={6} style={{ cursor: 'pointer' }} data-testid="user-menu">
+                  <Indicator color={connected ? 'teal' : 'red'} size={8} offset={2} position="bottom-end">
+                    <Text fw={600} size="sm">{session.user.displayName}</Text>
+                  </Indicator>
+                  {session.user.roles.map((r) => <Badge key={r} size="sm" variant="light">{t(`roles.${r}`)}</Badge>)}
+                </Group>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{session.user.username}</Menu.Label>
+                <Menu.Item onClick={() => void logout()}>{t('shell.logout')}</Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs">
+        <Stack gap={4}>
+          {frames.map((f, i) => (
+            <NavLink key={f} active={f === frame} onClick={() => setFrame(f)} data-testid={`nav-${f}`}
+              label={t(`frames.${f}`)} leftSection={<Text size="sm" w={16} ta="center" aria-hidden>{frameIcons[f]}</Text>}
+              rightSection={<Text size="xs" c="dimmed">Alt+{i + 1}</Text>} />
+          ))}
+        </Stack>
+      </AppShell.Navbar>
+      <AppShell.Main h="100vh" style={{ display: 'flex', flexDirection: 'column' }}>
+        <ErrorBoundary resetKey={frame}>
+          <Suspense fallback={<Loader m="xl" />}>
+            <Current />
+          </Suspense>
+        </ErrorBoundary>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

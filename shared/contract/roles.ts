@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const roles = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'department', 'admin'] as const;
+export type Role = (typeof roles)[number];
+export const roleSchema = z.enum(roles);
+
+/** The frame (main screen) each role works in. A user with several roles can switch frames. */
+export const frames = ['agent_desk', 'consultation_queue', 'wallboard', 'department_desk', 'admin'] as const;
+export type Frame = (typeof frames)[number];
+
+export const framesByRole: Record<Role, readonly Frame[]> = {
+  agent: ['agent_desk'],
+  cppcc_member: ['consultation_queue', 'agent_desk'],
+  liaison_expert: ['consultation_queue'],
+  shift_lead: ['wallboard', 'agent_desk', 'consultation_queue'],
+  department: ['department_desk'],
+  admin: ['admin', 'wallboard'],
+};
+
+/** Frames a user may open, in the order of their roles; the first is where login lands. */
+export function framesFor(userRoles: readonly Role[]): Frame[] {
+  const seen = new Set<Frame>();
+  for (const role of userRoles) for (const frame of framesByRole[role]) seen.add(frame);
+  return [...seen];
+}

@@ -1,0 +1,90 @@
+import type { Frame, Role } from './roles';
+
+export interface UserInfo {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  departmentId: string | null;
+}
+
+export interface SessionInfo {
+  user: UserInfo;
+  frames: Frame[];
+}
+
+export type ThemeSetting = 'light' | 'dark' | 'auto';
+
+export interface UserSettings {
+  theme: ThemeSetting;
+  /** Frame to open after login; falls back to the first allowed one. */
+  lastFrame: Frame | null;
+}
+
+export interface AppInfo {
+  version: string;
+  /** No user exists yet: the first-run screen is shown. */
+  setupRequired: boolean;
+  /** The store holds generated demo data; the login screen lists the demo accounts. */
+  demo: boolean;
+  demoAccounts: { username: string; role: Role; password: string }[];
+  runtime: 'electron' | 'host';
+}
+
+export interface DemoStatus {
+  demo: boolean;
+  tickets: number;
+  citizens: number;
+  departments: number;
+  users: number;
+  seed: number | null;
+}
+
+export interface AdminUserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+  lockedUntil: string | null;
+  lastLoginAt: string | null;
+}
+
+export interface AuditRow {
+  id: string;
+  at: string;
+  actorName: string | null;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  /** JSON of what changed; never a password or a citizen's phone number. */
+  data: string;
+}
+
+export interface TicketListRow {
+  id: string;
+  number: string;
+  createdAt: string;
+  appealType: string;
+  status: string;
+  title: string;
+  district: string;
+  /** Masked unless the role needs the full number. */
+  phone: string;
+  categoryPath: string;
+}
+
+export interface Draft {
+  key: string;
+  data: string;
+  savedAt: string;
+}
+
+export interface OverviewStats {
+  ticketsToday: number;
+  openTickets: number;
+  overdueTickets: number;
+  byStatus: { status: string; count: number }[];
+  byAppealType: { appealType: string; count: number }[];
+  byDistrict: { district: string; count: number }[];
+}

@@ -1,0 +1,25 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConsoleApp, type ConsoleApp, type ConsoleOptions } from '../../electron/app/console-app';
+import { silentLogger } from '../../electron/log';
+
+/** Cheap scrypt for tests: the cost parameters are covered by their own test, not by every login. */
+export const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+export interface TestApp { app: ConsoleApp; dir: string; dispose(): Promise<void> }
+
+export async function createTestApp(opts: Partial<ConsoleOptions> = {}): Promise<TestApp> {
+  const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hotline-test-'));
+  const app = await createConsoleApp({
+    dataDir: dir, runtime: 'host', version: 'test', log: silentLogger, ...opts,
+    users: { cost: FAST_SCRYPT, ...opts.users },
+  });
+  return {
+    app, dir,
+    dispose: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
