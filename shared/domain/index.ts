@@ -1,0 +1,9 @@
+// The pure domain rules, for main and renderer alike. Nothing here touches Node, the DOM or the store.
+export * from './appeal';
+export * from './roles';
+export * from './working-days';
+export * from './calendar-cn';
+export * from './deadlines';
+export * from './ticket-lifecycle';
+export * from './kpi';
+export * from './phone';
