@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { openSqliteStore } from './sqlite';
+import { StoreError } from './errors';
+import { migrate } from './migrate';
+import { migrations } from './migrations';
+import type { DB } from './schema';
+import type { Migration } from './migrations/types';
+
+const dirs: string[] = [];
+const tempFile = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hotline-store-'));
+  dirs.push(dir);
+  return join(dir, 'hotline.sqlite');
+};
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+
+describe('SQLite store', () => {
+  it('creates a new store at the latest version with WAL and foreign keys on', async () => {
+    const store = await openSqliteStore(tempFile());
+    expect(store.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    const versions = await store.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
+    expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version));
+    await store.close();
+  });
+
+  it('makes every table STRICT, so a wrong type is an error and not a silent conversion', async () => {
+    const store = await openSqliteStore(tempFile());
+    const tables = store.sqlite!.prepare(`select name, strict from pragma_table_list where schema = 'main' and name not like 'sqlite_%' and name <> 'schema_migrations'`).all() as { name: string; strict: number }[];
+    expect(tables.length).toBeGreaterThan(5);
+    for (const t of tables) expect(t, t.name).toMatchObject({ strict: 1 });
+    expect(() => store.sqlite!.prepare(`insert into meta (key, value) values ('k', x'00ff')`).run()).toThrow(/cannot store BLOB/);
+    await store.close();
+  });
+
+  it('enforces foreign keys', async () => {
+    const store = await openSqliteStore(tempFile());
+    await expect(store.db.insertInto('user_roles').values({ user_id: 'nobody', role: 'agent' }).execute()).rejects.toThrow(/FOREIGN KEY/);
+    await store.close();
+  });
+
+  it('reopens an existing store without re-running migrations', async () => {
+    const file = tempFile();
+    const a = await openSqliteStore(file);
+    await a.db.insertInto('meta').values({ key: 'k', value: 'v' }).execute();
+    await a.close();
+    const b = await openSqliteStore(file);
+    expect(await b.db.selectFrom('meta').select('value').where('key', '=', 'k').executeTakeFirst()).toEqual({ value: 'v' });
+    await b.close();
+  });
+
+  it('refuses a store from a newer console with a clear message and leaves it untouched', async () => {
+    const file = tempFile();
+    const a = await openSqliteStore(file);
+    await a.db.insertInto('schema_migrations').values({ version: 99, name: 'from-the-future', applied_at: new Date().toISOString() }).execute();
+    await a.close();
+    const before = sha(file);
+    const err = await openSqliteStore(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).problem).toBe('newer_version');
+    expect((err as StoreError).message).toContain('更新版本');
+    expect(sha(file)).toBe(before);
+  });
+
+  it('refuses a file that is not a SQLite database and never overwrites it', async () => {
+    const file = tempFile();
+    writeFileSync(file, '这不是数据库，是一份重要的 Excel 导出'.repeat(200));
+    const before = sha(file);
+    const err = await openSqliteStore(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).problem).toBe('unreadable');
+    expect(sha(file)).toBe(before);
+  });
+
+  it('refuses a damaged database file and never overwrites it', async () => {
+    const file = tempFile();
+    const a = await openSqliteStore(file);
+    await a.close();
+    const bytes = readFileSync(file);
+    bytes.fill(0xab, 100, 4096); // header stays, the schema page is garbage
+    writeFileSync(file, bytes);
+    const before = sha(file);
+    const err = await openSqliteStore(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(sha(file)).toBe(before);
+  });
+
+  it('rolls a failing migration back completely', async () => {
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    const broken: Migration = {
+      version: 3, name: 'broken',
+      async up(trx) {
+        await trx.schema.createTable('half_done').addColumn('id', 'text').execute();
+        await sql`select * from no_such_table`.execute(trx);
+      },
+    };
+    await expect(migrate(db, 'sqlite', [...migrations, broken])).rejects.toThrow(/第 3 版/);
+    const tables = await sql<{ name: string }>`select name from sqlite_master where name = 'half_done'`.execute(db);
+    expect(tables.rows).toHaveLength(0);
+    const v = await db.selectFrom('schema_migrations').select(sql<number>`max(version)`.as('v')).executeTakeFirst();
+    expect(v?.v).toBe(2);
+    await db.destroy();
+  });
+});

@@ -1,0 +1,12 @@
+import type { ReactNode } from 'react';
+import { render } from '@testing-library/react';
+import { MantineProvider } from '@mantine/core';
+import type { ConsoleApi } from '../../shared/contract';
+import { ApiProvider } from '../src/state/api';
+import { theme } from '../src/theme';
+import { fakeApi } from './fake-api';
+
+/** Renders inside the providers every component expects, the Mantine way. */
+export function renderWithProviders(ui: ReactNode, api: ConsoleApi = fakeApi()) {
+  return render(<MantineProvider theme={theme}><ApiProvider api={api}>{ui}</ApiProvider></MantineProvider>);
+}
