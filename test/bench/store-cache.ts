@@ -1,0 +1,55 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_REFERENCE_DATE, GENERATOR_VERSION, loadDemoData } from '../../electron/demo';
+import { migrations } from '../../electron/store/migrations';
+import { openSqliteStore } from '../../electron/store/sqlite';
+
+export const BENCH_SEED = 42;
+
+export function benchCacheDir(): string {
+  const dir = process.env.BENCH_CACHE_DIR ?? join(tmpdir(), 'hotline-console-bench');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Where the store for (seed, count) lives; the name changes with the schema and the generator. */
+export function cachedStorePath(seed: number, tickets: number): string {
+  return join(benchCacheDir(), `demo-s${seed}-n${tickets}-schema${migrations.length}-gen${GENERATOR_VERSION}.sqlite`);
+}
+
+function removeStore(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+}
+
+/**
+ * Returns a demo store with `tickets` tickets, building it once. The build writes to a side file and
+ * renames it when complete, so an interrupted build is never mistaken for a cached one.
+ */
+export async function ensureBenchStore(tickets: number, seed = BENCH_SEED, log: (s: string) => void = () => {}): Promise<{ file: string; builtMs: number | null }> {
+  const file = cachedStorePath(seed, tickets);
+  if (existsSync(file)) return { file, builtMs: null };
+  const partial = `${file}.partial`;
+  removeStore(partial);
+  const store = await openSqliteStore(partial);
+  let lastLog = 0;
+  try {
+    const r = await loadDemoData(store, {
+      seed, tickets, referenceDate: DEFAULT_REFERENCE_DATE, batchSize: 5000,
+      onProgress(done, total) {
+        const now = performance.now();
+        if (now - lastLog > 5000 || done === total) {
+          lastLog = now;
+          log(`  building ${file}: ${done}/${total}`);
+        }
+      },
+    });
+    await store.close();
+    renameSync(partial, file);
+    return { file, builtMs: r.ms };
+  } catch (e) {
+    await store.close();
+    removeStore(partial);
+    throw e;
+  }
+}
