@@ -1,0 +1,72 @@
+/**
+ * A sip.js SessionDescriptionHandler that owns no media: it forwards offer/answer work to the
+ * call's MediaBridge and tracks only which side made the pending offer.
+ */
+import type {
+  BodyAndContentType,
+  Session,
+  SessionDescriptionHandler,
+  SessionDescriptionHandlerFactory,
+} from "sip.js";
+import type { MediaBridge } from "./media-bridge.js";
+
+const SDP = "application/sdp";
+
+export class BridgeSessionDescriptionHandler implements SessionDescriptionHandler {
+  /** Remote offer waiting for our answer (incoming INVITE or re-INVITE). */
+  private remoteOffer: string | undefined;
+  /** We sent an offer and the next setDescription is its answer. */
+  private localOfferPending = false;
+
+  constructor(private readonly bridge: MediaBridge) {}
+
+  close(): void {
+    this.bridge.close();
+  }
+
+  hasDescription(contentType: string): boolean {
+    return contentType === SDP;
+  }
+
+  async getDescription(): Promise<BodyAndContentType> {
+    if (this.remoteOffer !== undefined) {
+      const offer = this.remoteOffer;
+      this.remoteOffer = undefined;
+      return { body: await this.bridge.createAnswer(offer), contentType: SDP };
+    }
+    const body = await this.bridge.createOffer();
+    this.localOfferPending = true;
+    return { body, contentType: SDP };
+  }
+
+  async setDescription(sdp: string): Promise<void> {
+    if (this.localOfferPending) {
+      this.localOfferPending = false;
+      await this.bridge.setRemote(sdp);
+      return;
+    }
+    this.remoteOffer = sdp;
+  }
+
+  async rollbackDescription(): Promise<void> {
+    this.localOfferPending = false;
+    this.remoteOffer = undefined;
+    await this.bridge.rollback();
+  }
+
+  /** sip.js wants a synchronous answer; the service calls the bridge directly and falls back to INFO. */
+  sendDtmf(tones: string): boolean {
+    void this.bridge.sendDtmf(tones);
+    return true;
+  }
+}
+
+/**
+ * The factory sip.js calls when a session first needs SDP. The service registers each session's
+ * bridge before that moment; a session without one (should not happen) gets a fresh bridge.
+ */
+export function bridgeSdhFactory(
+  bridgeFor: (session: Session) => MediaBridge,
+): SessionDescriptionHandlerFactory {
+  return (session: Session) => new BridgeSessionDescriptionHandler(bridgeFor(session));
+}

@@ -1,0 +1,11 @@
+export { SoftphoneService, type SoftphoneDeps } from "./softphone-service.js";
+export {
+  NullMediaBridge,
+  answerDirection,
+  sdpDirection,
+  type MediaBridge,
+  type MediaBridgeFactory,
+  type SdpDirection,
+} from "./media-bridge.js";
+export { describeRegisterFailure } from "./registration.js";
+export * from "./types.js";

@@ -1,0 +1,528 @@
+/**
+ * The softphone of one agent seat, for the main process. It drives sip.js (UserAgent,
+ * Registerer, Inviter, Invitation) and speaks to the rest of the app only in plain data:
+ * events carry snapshots and records, methods take call ids. No sip.js object leaves this file.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  Invitation,
+  Inviter,
+  SessionState,
+  SIPExtension,
+  UserAgent,
+  type LogLevel,
+  type Session,
+  type URI,
+} from "sip.js";
+import { bridgeSdhFactory } from "./bridge-sdh.js";
+import { CallLeg } from "./call-leg.js";
+import { TypedEmitter } from "./emitter.js";
+import { NullMediaBridge, type MediaBridge, type MediaBridgeFactory } from "./media-bridge.js";
+import { RegistrationSupervisor } from "./registration.js";
+import {
+  SoftphoneError,
+  type AcceptDecision,
+  type AcceptPolicy,
+  type CallSnapshot,
+  type EndReason,
+  type RegistrationStatus,
+  type SoftphoneConfig,
+  type SoftphoneEvents,
+  type SoftphoneLogger,
+} from "./types.js";
+import { NodeWsTransport, type NodeWsTransportOptions } from "./ws-transport.js";
+
+export interface SoftphoneDeps {
+  logger?: SoftphoneLogger;
+  /** Makes the media side of each call; tests and non-WebRTC peers use NullMediaBridge. */
+  mediaBridgeFactory?: MediaBridgeFactory;
+  /** Asked for every incoming call while the seat is idle; the agent-state layer plugs in here. */
+  acceptPolicy?: AcceptPolicy;
+}
+
+interface ResponseLike {
+  message: { statusCode?: number; reasonPhrase?: string };
+}
+
+const silentLogger: SoftphoneLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const DIALLABLE = /^\+?[0-9*#]{1,32}$/;
+const DTMF = /^[0-9A-Da-d*#]{1,32}$/;
+/** Ended calls kept so that a late click gets "already ended" instead of "no such call". */
+const KEEP_ENDED = 50;
+/** How long an in-dialog request waits for the ACK of our 200 before going out anyway. */
+const CONFIRM_WAIT_MS = 4000;
+
+export class SoftphoneService {
+  private readonly emitter: TypedEmitter<SoftphoneEvents>;
+  private readonly logger: SoftphoneLogger;
+  private readonly bridgeFactory: MediaBridgeFactory;
+  private acceptPolicy: AcceptPolicy;
+  private readonly legs = new Map<string, CallLeg>();
+  private readonly bridges = new WeakMap<Session, MediaBridge>();
+  private ua: UserAgent | undefined;
+  private supervisor: RegistrationSupervisor | undefined;
+  private domain = "";
+  private status: RegistrationStatus = { state: "stopped", at: Date.now() };
+
+  constructor(deps: SoftphoneDeps = {}) {
+    this.logger = deps.logger ?? silentLogger;
+    this.bridgeFactory = deps.mediaBridgeFactory ?? (() => new NullMediaBridge());
+    this.acceptPolicy = deps.acceptPolicy ?? (() => ({ action: "ring" }));
+    this.emitter = new TypedEmitter((error) => this.logger.error(`softphone listener threw: ${String(error)}`));
+  }
+
+  on<K extends keyof SoftphoneEvents>(event: K, listener: (payload: SoftphoneEvents[K]) => void): () => void {
+    return this.emitter.on(event, listener);
+  }
+
+  setAcceptPolicy(policy: AcceptPolicy): void {
+    this.acceptPolicy = policy;
+  }
+
+  get registration(): RegistrationStatus {
+    return { ...this.status };
+  }
+
+  calls(): CallSnapshot[] {
+    return [...this.legs.values()].filter((leg) => !leg.ended).map((leg) => leg.snapshot());
+  }
+
+  async start(config: SoftphoneConfig): Promise<void> {
+    if (this.ua) throw new SoftphoneError("INVALID_STATE", "the softphone is already started; stop it first");
+    const uri = UserAgent.makeURI(config.aor.startsWith("sip") ? config.aor : `sip:${config.aor}`);
+    if (!uri?.user) throw new SoftphoneError("INVALID_TARGET", `“${config.aor}” is not a valid SIP address of record`);
+    this.domain = uri.host;
+    const transportOptions: NodeWsTransportOptions = {
+      server: config.wsUrl,
+      connectTimeoutMs: config.connectTimeoutMs ?? 5000,
+      keepAliveIntervalMs: config.keepAliveIntervalMs ?? 15_000,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs ?? 5000,
+      logger: this.logger,
+    };
+    const ua = new UserAgent({
+      uri,
+      authorizationUsername: config.authorizationUsername,
+      authorizationPassword: config.password,
+      displayName: config.displayName ?? "",
+      transportConstructor: NodeWsTransport,
+      transportOptions,
+      sessionDescriptionHandlerFactory: bridgeSdhFactory((session) => this.bridgeOf(session)),
+      // Reconnection is ours (RegistrationSupervisor). sip.js's own is off by default
+      // (reconnectionAttempts 0) and would race with it; setting the option only logs a deprecation.
+      // 180 is sent only once the accept policy said "ring", so a refused call never rings.
+      sendInitialProvisionalResponse: false,
+      sipExtensionReplaces: SIPExtension.Supported,
+      noAnswerTimeout: 120,
+      userAgentString: "12345-hotline-console",
+      logBuiltinEnabled: false,
+      logConfiguration: false, // it would print the password
+      logLevel: "warn",
+      logConnector: (level: LogLevel, category: string, _label: string | undefined, content: string) => {
+        const line = `sip.js ${category}: ${content}`;
+        if (level === "error") this.logger.error(line);
+        else if (level === "warn") this.logger.warn(line);
+        else this.logger.debug(line);
+      },
+      delegate: {
+        onInvite: (invitation) => this.guard("incoming INVITE", () => this.onInvite(invitation)),
+        onDisconnect: (error) => this.supervisor?.transportLost(error),
+      },
+    });
+    this.ua = ua;
+    this.supervisor = new RegistrationSupervisor(
+      ua,
+      {
+        expiresSec: config.registerExpiresSec ?? 300,
+        baseDelayMs: config.reconnectBaseDelayMs ?? 1000,
+        maxDelayMs: config.reconnectMaxDelayMs ?? 30_000,
+      },
+      this.logger,
+      (status) => this.setStatus(status),
+    );
+    this.supervisor.start();
+  }
+
+  /** Hangs up what is still up, unregisters, disconnects. */
+  async stop(): Promise<void> {
+    const ua = this.ua;
+    if (!ua) return;
+    for (const leg of this.legs.values()) {
+      if (!leg.ended) leg.pendingEndReason ??= "local-hangup";
+    }
+    await this.supervisor?.stop();
+    // sip.js waits for the BYE of every call to complete; a dead peer must not hold up quitting.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      ua.stop().catch((error: unknown) => this.logger.warn(`stopping sip.js failed: ${String(error)}`)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.logger.warn("sip.js did not stop within 3 s; closing the connection");
+          void ua.transport.dispose().catch(() => undefined).then(resolve);
+        }, 3000);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.ua = undefined;
+    this.supervisor = undefined;
+    // Sessions sip.js dropped without a state change still need their record.
+    for (const leg of this.legs.values()) this.finish(leg, "local-hangup");
+  }
+
+  async answer(callId: string): Promise<void> {
+    const leg = this.leg(callId);
+    if (!(leg.session instanceof Invitation)) throw new SoftphoneError("INVALID_STATE", "an outgoing call cannot be answered");
+    if (leg.ended) throw new SoftphoneError("INVALID_STATE", "the caller hung up before the call was answered");
+    if (leg.answering || leg.state === "active") throw new SoftphoneError("ALREADY_ANSWERED", "this call has already been answered");
+    leg.answering = true;
+    try {
+      await leg.session.accept();
+    } catch (error) {
+      throw this.requestFailed("answering the call failed", error);
+    }
+  }
+
+  /** Declines a ringing call (486 Busy Here by default). */
+  async reject(callId: string, code: 480 | 486 | 603 = 486): Promise<void> {
+    const leg = this.leg(callId);
+    if (!(leg.session instanceof Invitation) || leg.state !== "ringing" || leg.answering) {
+      throw new SoftphoneError("INVALID_STATE", "only a ringing incoming call can be rejected");
+    }
+    leg.pendingEndReason = "rejected-local";
+    leg.sipCode = code;
+    await leg.session.reject({ statusCode: code }).catch((error: unknown) => {
+      throw this.requestFailed("rejecting the call failed", error);
+    });
+  }
+
+  async hangup(callId: string): Promise<void> {
+    const leg = this.leg(callId);
+    if (leg.ended) return;
+    const session = leg.session;
+    if (session instanceof Invitation && session.state === SessionState.Initial) {
+      return this.reject(callId, 486);
+    }
+    if (session instanceof Inviter && session.state !== SessionState.Established) {
+      leg.pendingEndReason = "cancelled-local";
+      await session.cancel().catch((error: unknown) => this.logger.warn(`CANCEL failed: ${String(error)}`));
+      return;
+    }
+    leg.pendingEndReason ??= "local-hangup";
+    await session.bye().catch((error: unknown) => {
+      // The far end is unreachable; the call is over for the agent all the same.
+      this.logger.warn(`BYE failed: ${String(error)}`);
+      this.finish(leg, "local-hangup");
+    });
+  }
+
+  /** Resolves once the far end accepted the re-INVITE; the call is reported held only then. */
+  async hold(callId: string): Promise<void> {
+    await this.setHold(this.activeLeg(callId), true);
+  }
+
+  async resume(callId: string): Promise<void> {
+    await this.setHold(this.activeLeg(callId), false);
+  }
+
+  async mute(callId: string, muted: boolean): Promise<void> {
+    const leg = this.activeLeg(callId);
+    await leg.bridge.setMute(muted);
+    leg.muted = muted;
+    this.emitter.emit("call", leg.snapshot());
+  }
+
+  /** RFC 4733 through the media bridge when negotiated, otherwise one SIP INFO per tone. */
+  async sendDtmf(callId: string, tones: string): Promise<"rfc4733" | "sip-info"> {
+    const leg = this.activeLeg(callId);
+    if (!DTMF.test(tones)) throw new SoftphoneError("INVALID_TARGET", `“${tones}” contains keys a phone does not have`);
+    if (await leg.bridge.sendDtmf(tones)) return "rfc4733";
+    await leg.confirmed(CONFIRM_WAIT_MS);
+    for (const tone of tones.toUpperCase()) {
+      await this.request("sending a key press", (requestDelegate) =>
+        leg.session.info({
+          requestDelegate,
+          requestOptions: {
+            body: { contentDisposition: "render", contentType: "application/dtmf-relay", content: `Signal=${tone}\r\nDuration=160\r\n` },
+          },
+        }),
+      );
+    }
+    return "sip-info";
+  }
+
+  /** REFER the caller to target; ends our leg once the far end accepted (202). */
+  async blindTransfer(callId: string, target: string): Promise<void> {
+    const leg = this.activeLeg(callId);
+    const uri = this.targetUri(target);
+    await this.refer(leg, uri);
+    leg.transferTarget = target.trim();
+    leg.pendingEndReason = "transferred";
+    await leg.session.bye().catch((error: unknown) => this.logger.warn(`BYE after transfer failed: ${String(error)}`));
+  }
+
+  /** Places an outbound call; resolves with its call id as soon as the INVITE is on its way. */
+  async call(number: string): Promise<string> {
+    const ua = this.ua;
+    if (!ua) throw new SoftphoneError("NOT_STARTED", "the softphone is not started");
+    if (!ua.isConnected()) throw new SoftphoneError("NOT_REGISTERED", "not connected to the SIP server");
+    const uri = this.targetUri(number);
+    const callId = randomUUID();
+    const inviter = new Inviter(ua, uri);
+    const leg = this.addLeg(new CallLeg(callId, "outbound", number.trim(), undefined, inviter, this.bridgeFactory(callId), Date.now()));
+    this.emitter.emit("call", leg.snapshot());
+    inviter
+      .invite({
+        requestDelegate: {
+          onProgress: (response: ResponseLike) => {
+            if (leg.state === "dialing" && (response.message.statusCode ?? 0) >= 180) {
+              leg.state = "early";
+              this.emitter.emit("call", leg.snapshot());
+            }
+          },
+          onReject: (response: ResponseLike) => {
+            leg.sipCode = response.message.statusCode;
+            leg.pendingEndReason ??= "remote-rejected";
+          },
+        },
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(`INVITE failed: ${String(error)}`);
+        this.finish(leg, "failed");
+      });
+    return callId;
+  }
+
+  /** Attended transfer, step 1: hold the caller and call the consulted party. */
+  async startConsult(callId: string, target: string): Promise<string> {
+    const leg = this.activeLeg(callId);
+    this.targetUri(target);
+    if (!leg.held) await this.setHold(leg, true);
+    const consultId = await this.call(target);
+    const consult = this.leg(consultId);
+    consult.consultForCallId = callId;
+    this.emitter.emit("call", consult.snapshot());
+    return consultId;
+  }
+
+  /** Attended transfer, step 2: REFER the caller to the consulted party with Replaces. */
+  async completeAttendedTransfer(consultCallId: string): Promise<void> {
+    const consult = this.leg(consultCallId);
+    const original = consult.consultForCallId ? this.leg(consult.consultForCallId) : undefined;
+    if (!original) throw new SoftphoneError("INVALID_STATE", "this call is not a consultation");
+    if (consult.state !== "active") throw new SoftphoneError("INVALID_STATE", "the consulted party has not answered");
+    this.activeLeg(original.callId);
+    await this.refer(original, consult.session);
+    original.transferTarget = consult.remoteNumber;
+    original.pendingEndReason = "transferred";
+    consult.transferTarget = consult.remoteNumber;
+    consult.pendingEndReason = "transferred";
+    await original.session.bye().catch((error: unknown) => this.logger.warn(`BYE after transfer failed: ${String(error)}`));
+    // The target ends the consult dialog when the caller's INVITE replaces it; clean up if it does not.
+    setTimeout(() => void this.hangup(consultCallId).catch(() => undefined), 30_000).unref();
+  }
+
+  /** Attended transfer abandoned: end the consultation and take the caller off hold. */
+  async cancelConsult(consultCallId: string): Promise<void> {
+    const consult = this.leg(consultCallId);
+    const originalId = consult.consultForCallId;
+    if (!originalId) throw new SoftphoneError("INVALID_STATE", "this call is not a consultation");
+    await this.hangup(consultCallId);
+    const original = this.leg(originalId);
+    if (!original.ended && original.held) await this.setHold(original, false);
+  }
+
+  // ---- incoming calls -------------------------------------------------------------------
+
+  private onInvite(invitation: Invitation): void {
+    const identity = invitation.assertedIdentity ?? invitation.remoteIdentity;
+    const callId = randomUUID();
+    const displayName = identity.displayName.trim() || undefined;
+    const leg = this.addLeg(new CallLeg(callId, "inbound", identity.uri.user ?? identity.uri.host, displayName,
+      invitation, this.bridgeFactory(callId), Date.now()));
+    const info = { callId, remoteNumber: leg.remoteNumber, at: leg.invitedAt, ...(displayName ? { remoteDisplayName: displayName } : {}) };
+
+    const replaced = invitation.replacee ? [...this.legs.values()].find((l) => l.session === invitation.replacee) : undefined;
+    if (replaced && !replaced.ended) {
+      // Attended transfer landing here: the caller replaces our consult call; no ringing.
+      this.emitter.emit("incoming", info);
+      leg.answering = true;
+      invitation.accept().then(() => {
+        replaced.pendingEndReason = "replaced";
+        return replaced.session.bye();
+      }).catch((error: unknown) => this.logger.warn(`taking over a replaced call failed: ${String(error)}`));
+      return;
+    }
+
+    const activeCalls = [...this.legs.values()].filter((l) => !l.ended && l !== leg).length;
+    let decision: AcceptDecision = { action: "reject", code: 486 };
+    let reason: EndReason = "rejected-busy";
+    if (activeCalls === 0) {
+      reason = "rejected-policy";
+      try {
+        decision = this.acceptPolicy({ remoteNumber: leg.remoteNumber, activeCalls, ...(displayName ? { remoteDisplayName: displayName } : {}) });
+      } catch (error) {
+        this.logger.error(`accept policy threw, ringing anyway: ${String(error)}`);
+        decision = { action: "ring" };
+      }
+    }
+    if (decision.action === "reject") {
+      const code = decision.code ?? 486;
+      leg.pendingEndReason = reason;
+      leg.sipCode = code;
+      // Still reported: a refused call belongs in the call log like any other.
+      this.emitter.emit("incoming", { ...info, autoRejected: { code, reason } });
+      invitation.reject({ statusCode: code }).catch((error: unknown) => this.logger.warn(`486 failed: ${String(error)}`));
+      return;
+    }
+    this.emitter.emit("incoming", info);
+    this.emitter.emit("call", leg.snapshot());
+    invitation.progress().catch((error: unknown) => this.logger.warn(`180 Ringing failed: ${String(error)}`));
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------
+
+  private addLeg(leg: CallLeg): CallLeg {
+    this.legs.set(leg.callId, leg);
+    this.bridges.set(leg.session, leg.bridge);
+    const session = leg.session;
+    session.delegate = {
+      onAck: () => leg.confirm(),
+      // Having a delegate makes answering our job: sip.js no longer sends the 200 itself.
+      onBye: (bye) => {
+        leg.pendingEndReason ??= "remote-hangup";
+        bye.accept().catch((error: unknown) => this.logger.warn(`200 to BYE failed: ${String(error)}`));
+      },
+      onInfo: (info) => {
+        this.logger.debug(`INFO on ${leg.callId}: ${info.request.body.slice(0, 80)}`);
+        info.accept().catch((error: unknown) => this.logger.warn(`200 to INFO failed: ${String(error)}`));
+      },
+      onCancel: () => {
+        leg.pendingEndReason ??= "caller-cancelled";
+      },
+      // The far end holding us is its business; the agent's own hold state does not change.
+      onInvite: () => this.logger.debug(`re-INVITE from the far end on ${leg.callId}`),
+    };
+    session.stateChange.addListener((state) => this.guard("session state", () => {
+      if (state === SessionState.Established) {
+        leg.markAnswered(Date.now());
+        if (leg.direction === "outbound") leg.confirm();
+        this.emitter.emit("call", leg.snapshot());
+      } else if (state === SessionState.Terminated) {
+        this.finish(leg, this.fallbackEndReason(leg));
+      }
+    }));
+    this.pruneEnded();
+    return leg;
+  }
+
+  private fallbackEndReason(leg: CallLeg): EndReason {
+    if (leg.answeredAt !== undefined) return "remote-hangup";
+    if (leg.direction === "outbound") return leg.sipCode !== undefined ? "remote-rejected" : "failed";
+    return "failed";
+  }
+
+  private finish(leg: CallLeg, fallback: EndReason): void {
+    if (!leg.markEnded(Date.now(), fallback)) return;
+    leg.bridge.close();
+    this.emitter.emit("call", leg.snapshot());
+    this.emitter.emit("ended", leg.record());
+  }
+
+  private pruneEnded(): void {
+    const ended = [...this.legs.values()].filter((leg) => leg.ended);
+    for (const leg of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.legs.delete(leg.callId);
+  }
+
+  private bridgeOf(session: Session): MediaBridge {
+    const bridge = this.bridges.get(session);
+    if (bridge) return bridge;
+    this.logger.warn("session without a media bridge; using a null bridge");
+    const fallback = new NullMediaBridge();
+    this.bridges.set(session, fallback);
+    return fallback;
+  }
+
+  private async setHold(leg: CallLeg, held: boolean): Promise<void> {
+    if (leg.held === held) return;
+    await leg.confirmed(CONFIRM_WAIT_MS);
+    await leg.bridge.setHold(held);
+    try {
+      await this.request(held ? "putting the caller on hold" : "taking the caller off hold", (requestDelegate) =>
+        leg.session.invite({ requestDelegate }));
+    } catch (error) {
+      await leg.bridge.setHold(!held);
+      throw error;
+    }
+    leg.markHeld(held, Date.now());
+    this.emitter.emit("call", leg.snapshot());
+  }
+
+  private async refer(leg: CallLeg, target: URI | Session): Promise<void> {
+    await leg.confirmed(CONFIRM_WAIT_MS);
+    return this.request("transferring the call", (requestDelegate) =>
+      leg.session.refer(target, {
+        requestDelegate,
+        // Progress of the transfer (sipfrag); accepted so the far end does not retransmit.
+        onNotify: (notification) => {
+          this.logger.debug(`transfer progress on ${leg.callId}: ${notification.request.body.split("\r\n")[0] ?? ""}`);
+          void notification.accept().catch(() => undefined);
+        },
+      }));
+  }
+
+  /** Sends one in-dialog request and resolves on 2xx, rejects with a readable error otherwise. */
+  private request(
+    what: string,
+    send: (delegate: { onAccept: () => void; onReject: (response: ResponseLike) => void }) => Promise<unknown>,
+  ): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      send({
+        onAccept: () => resolve(),
+        onReject: (response) => {
+          const code = response.message.statusCode;
+          reject(new SoftphoneError("REQUEST_FAILED", `${what} failed: the other side answered ${code ?? "?"} ${response.message.reasonPhrase ?? ""}`.trim()));
+        },
+      }).catch((error: unknown) => reject(this.requestFailed(`${what} failed`, error)));
+    });
+  }
+
+  private targetUri(target: string): URI {
+    const trimmed = target.trim();
+    let uri: URI | undefined;
+    if (DIALLABLE.test(trimmed)) uri = UserAgent.makeURI(`sip:${trimmed.replace(/#/g, "%23")}@${this.domain}`);
+    else if (/^sips?:[^@\s]+@[^@\s]+$/i.test(trimmed)) uri = UserAgent.makeURI(trimmed);
+    if (!uri) throw new SoftphoneError("INVALID_TARGET", `“${target}” is not a phone number or SIP address`);
+    return uri;
+  }
+
+  private leg(callId: string): CallLeg {
+    const leg = this.legs.get(callId);
+    if (!leg) throw new SoftphoneError("NO_SUCH_CALL", "no such call (it may have ended long ago)");
+    return leg;
+  }
+
+  private activeLeg(callId: string): CallLeg {
+    const leg = this.leg(callId);
+    if (leg.ended) throw new SoftphoneError("INVALID_STATE", "the call has already ended");
+    if (leg.state !== "active") throw new SoftphoneError("INVALID_STATE", "the call is not connected yet");
+    return leg;
+  }
+
+  private setStatus(status: Omit<RegistrationStatus, "at">): void {
+    this.status = { ...status, at: Date.now() };
+    this.emitter.emit("registration", { ...this.status });
+  }
+
+  private requestFailed(what: string, error: unknown): SoftphoneError {
+    if (error instanceof SoftphoneError) return error;
+    return new SoftphoneError("REQUEST_FAILED", `${what}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  /** sip.js callbacks run inside its transport handler: an exception here must not escape. */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      this.logger.error(`${what} handling failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    }
+  }
+}

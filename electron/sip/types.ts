@@ -1,0 +1,147 @@
+/**
+ * Plain-data shapes of the softphone. Everything here can cross the IPC boundary as JSON:
+ * no sip.js objects, no functions (except the policy and logger the owner injects).
+ */
+
+export interface SoftphoneConfig {
+  /** WebSocket URL of the registrar/proxy, e.g. "wss://pbx.example.gov.cn:8443" or "ws://127.0.0.1:5066". */
+  wsUrl: string;
+  /** Address of record, e.g. "sip:1001@hotline.example"; a bare "1001@hotline.example" is accepted. */
+  aor: string;
+  authorizationUsername: string;
+  password: string;
+  displayName?: string;
+  /** Registration lifetime asked of the registrar, seconds. @default 300 */
+  registerExpiresSec?: number;
+  /** WebSocket ping period; a missing pong within keepAliveTimeoutMs means the link is dead. @default 15000 */
+  keepAliveIntervalMs?: number;
+  /** @default 5000 */
+  keepAliveTimeoutMs?: number;
+  /** First reconnect delay; doubles per failed attempt up to reconnectMaxDelayMs. @default 1000 */
+  reconnectBaseDelayMs?: number;
+  /** @default 30000 */
+  reconnectMaxDelayMs?: number;
+  /** WebSocket open timeout. @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+export type RegistrationState = "stopped" | "registering" | "registered" | "reconnecting" | "failed";
+
+export interface RegistrationStatus {
+  state: RegistrationState;
+  /** Why we are not registered, in words an agent or an admin understands. */
+  reason?: string;
+  /** SIP status code behind the reason, when there is one (401, 403, 408, 503...). */
+  code?: number;
+  /** When the next attempt is due (epoch ms), while reconnecting. */
+  nextAttemptAt?: number;
+  at: number;
+}
+
+export type CallDirection = "inbound" | "outbound";
+
+export type CallState = "ringing" | "dialing" | "early" | "active" | "ended";
+
+export type EndReason =
+  | "remote-hangup"
+  | "local-hangup"
+  /** The caller gave up while it rang: a missed call. */
+  | "caller-cancelled"
+  | "rejected-busy"
+  | "rejected-policy"
+  | "rejected-local"
+  /** Outbound: the far end declined or failed (see sipCode). */
+  | "remote-rejected"
+  | "cancelled-local"
+  | "transferred"
+  /** Replaced by another dialog (attended transfer completed at this end). */
+  | "replaced"
+  | "connection-lost"
+  | "failed";
+
+export interface CallSnapshot {
+  callId: string;
+  direction: CallDirection;
+  /** The citizen's number (inbound) or the dialled number (outbound). */
+  remoteNumber: string;
+  remoteDisplayName?: string;
+  state: CallState;
+  held: boolean;
+  muted: boolean;
+  /** Set on a consult call: the call it consults about. */
+  consultForCallId?: string;
+}
+
+export interface CallRecord {
+  callId: string;
+  direction: CallDirection;
+  remoteNumber: string;
+  remoteDisplayName?: string;
+  /** Epoch ms. */
+  invitedAt: number;
+  answeredAt?: number;
+  endedAt: number;
+  ringMs: number;
+  talkMs: number;
+  holdMs: number;
+  endReason: EndReason;
+  /** SIP status of the final failure response, when the call failed with one. */
+  sipCode?: number;
+  transferTarget?: string;
+  consultForCallId?: string;
+}
+
+export interface IncomingCallInfo {
+  callId: string;
+  remoteNumber: string;
+  remoteDisplayName?: string;
+  /** Present when the call was refused without ringing (busy, not ready). */
+  autoRejected?: { code: number; reason: EndReason };
+  at: number;
+}
+
+/** What the agent-state layer answers for a new incoming call. */
+export type AcceptDecision = { action: "ring" } | { action: "reject"; code?: 480 | 486 | 603 };
+
+export interface AcceptPolicyInput {
+  remoteNumber: string;
+  remoteDisplayName?: string;
+  /** Calls of this softphone not yet ended. */
+  activeCalls: number;
+}
+
+export type AcceptPolicy = (input: AcceptPolicyInput) => AcceptDecision;
+
+export interface SoftphoneEvents {
+  registration: RegistrationStatus;
+  incoming: IncomingCallInfo;
+  call: CallSnapshot;
+  ended: CallRecord;
+}
+
+export interface SoftphoneLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type SoftphoneErrorCode =
+  | "NOT_STARTED"
+  | "NOT_REGISTERED"
+  | "NO_SUCH_CALL"
+  | "ALREADY_ANSWERED"
+  | "INVALID_STATE"
+  | "INVALID_TARGET"
+  | "REQUEST_FAILED";
+
+/** Errors the UI can show as they are: the message is meant for people. */
+export class SoftphoneError extends Error {
+  constructor(
+    readonly code: SoftphoneErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SoftphoneError";
+  }
+}

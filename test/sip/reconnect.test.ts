@@ -1,0 +1,82 @@
+/** The softphone survives a registrar crash and a silently dead network path. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestAgent } from "./agent.js";
+import { KamailioHarness } from "./kamailio.js";
+import { describeRun, startUac } from "./sipp.js";
+import { TcpBlackhole } from "./tcp-blackhole.js";
+
+describe("softphone reconnection", { timeout: 60_000 }, () => {
+  let kamailio: KamailioHarness;
+  const agents: TestAgent[] = [];
+
+  beforeAll(async () => {
+    kamailio = await KamailioHarness.start();
+  }, 20_000);
+
+  afterAll(async () => {
+    await Promise.all(agents.map((a) => a.stop()));
+    await kamailio?.stop();
+  }, 20_000);
+
+  async function expectCallDelivered(agent: TestAgent, called: string): Promise<void> {
+    const since = agent.events.length;
+    const sipp = await startUac({ scenario: "uac-answer-bye", proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called, pauseMs: 300 });
+    const incoming = await agent.waitFor("incoming", () => true, 10_000, since);
+    await agent.service.answer(incoming.callId);
+    const record = await agent.waitFor("ended", (r) => r.callId === incoming.callId, 10_000, since);
+    expect(record.endReason).toBe("remote-hangup");
+    const result = await sipp.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+  }
+
+  it("re-registers within seconds after Kamailio is killed and restarted, and gets the next call", async () => {
+    const agent = new TestAgent("1001");
+    agents.push(agent);
+    await agent.startRegistered(kamailio);
+    const since = agent.events.length;
+
+    await kamailio.kill();
+    const lost = await agent.waitFor("registration", (s) => s.state === "reconnecting", 5000, since);
+    expect(lost.reason).toMatch(/lost|cannot reach/);
+    // Down for a while: several attempts fail while the backoff grows.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(agent.service.registration.state).toBe("reconnecting");
+
+    const restartedAt = Date.now();
+    await kamailio.restart();
+    await agent.waitFor("registration", (s) => s.state === "registered" && s.at >= restartedAt, 10_000, since);
+    const took = agent.events.findLast((e) => e.event === "registration" && e.payload.state === "registered");
+    expect(took && took.event === "registration" ? took.payload.at - restartedAt : Infinity).toBeLessThan(5000);
+    expect(agent.logs.join("\n")).not.toMatch(/already in progress/);
+
+    await expectCallDelivered(agent, "1001");
+  });
+
+  it("notices a connection that went silent (no FIN), reconnects when the path is back, and gets the next call", async () => {
+    const relay = await TcpBlackhole.start(kamailio.host, kamailio.wsPort);
+    try {
+      const agent = new TestAgent("1002");
+      agents.push(agent);
+      // Short registration so that a refresh REGISTER is likely in flight when the path dies.
+      await agent.startRegistered(kamailio, { wsUrl: `ws://127.0.0.1:${relay.port}`, registerExpiresSec: 3 });
+      const since = agent.events.length;
+
+      relay.freeze();
+      const frozenAt = Date.now();
+      const lost = await agent.waitFor("registration", (s) => s.state === "reconnecting", 8000, since);
+      // keep-alive every 1 s with a 1 s deadline: detected in about 2 s, not tens of seconds.
+      expect(lost.at - frozenAt).toBeLessThan(4000);
+      expect(lost.reason).toMatch(/keep-alive|lost/);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(agent.service.registration.state).not.toBe("registered");
+
+      const thawedAt = Date.now();
+      relay.thaw();
+      await agent.waitFor("registration", (s) => s.state === "registered" && s.at >= thawedAt, 10_000, since);
+      expect(agent.logs.join("\n")).not.toMatch(/already in progress/);
+      await expectCallDelivered(agent, "1002");
+    } finally {
+      await relay.close();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/** Transfers between two agents' softphones with a citizen on sipp. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestAgent } from "./agent.js";
+import { KamailioHarness } from "./kamailio.js";
+import { describeRun, startUac } from "./sipp.js";
+
+describe("softphone transfers", { timeout: 40_000 }, () => {
+  let kamailio: KamailioHarness;
+  let first: TestAgent;
+  let second: TestAgent;
+
+  beforeAll(async () => {
+    kamailio = await KamailioHarness.start();
+    first = new TestAgent("1001");
+    second = new TestAgent("1002");
+    await Promise.all([first.startRegistered(kamailio), second.startRegistered(kamailio)]);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all([first?.stop(), second?.stop()]);
+    await kamailio?.stop();
+  }, 20_000);
+
+  it("blind-transfers the caller to a second agent, who then talks to the caller", async () => {
+    const sinceFirst = first.events.length;
+    const sinceSecond = second.events.length;
+    const citizen = await startUac({
+      scenario: "uac-blind-transfer",
+      proxy: { host: kamailio.host, port: kamailio.udpPort },
+      domain: kamailio.domain,
+      called: "1001",
+      callerNumber: "13612345678",
+      pauseMs: 600,
+    });
+    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
+    await first.service.answer(incoming.callId);
+    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+    await first.service.blindTransfer(incoming.callId, "1002");
+
+    const record = await first.waitFor("ended", (r) => r.callId === incoming.callId, 5000, sinceFirst);
+    expect(record).toMatchObject({ endReason: "transferred", transferTarget: "1002" });
+
+    // The second agent's phone rings with the citizen's number, not the first agent's.
+    const transferred = await second.waitFor("incoming", () => true, 10_000, sinceSecond);
+    expect(transferred.remoteNumber).toBe("13612345678");
+    await second.service.answer(transferred.callId);
+    const secondRecord = await second.waitFor("ended", (r) => r.callId === transferred.callId, 10_000, sinceSecond);
+    expect(secondRecord.endReason).toBe("remote-hangup");
+    expect(secondRecord.talkMs).toBeGreaterThanOrEqual(400);
+
+    const result = await citizen.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    expect(result.messages).toMatch(/REFER-TO sip:1002@hotline\.test/);
+  });
+
+  it("consults a colleague while the caller holds, then cancels and gets the caller back", async () => {
+    const sinceFirst = first.events.length;
+    const sinceSecond = second.events.length;
+    const citizen = await startUac({
+      scenario: "uac-hold",
+      proxy: { host: kamailio.host, port: kamailio.udpPort },
+      domain: kamailio.domain,
+      called: "1001",
+      pauseMs: 300,
+    });
+    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
+    await first.service.answer(incoming.callId);
+    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+
+    const consultId = await first.service.startConsult(incoming.callId, "1002");
+    expect(first.service.calls().find((c) => c.callId === incoming.callId)?.held).toBe(true);
+    const colleague = await second.waitFor("incoming", () => true, 10_000, sinceSecond);
+    expect(colleague.remoteNumber).toBe("1001");
+    await second.service.answer(colleague.callId);
+    await first.waitFor("call", (c) => c.callId === consultId && c.state === "active", 5000, sinceFirst);
+    expect(first.service.calls().find((c) => c.callId === consultId)?.consultForCallId).toBe(incoming.callId);
+
+    await first.service.cancelConsult(consultId);
+    expect(first.service.calls().map((c) => [c.callId, c.held])).toEqual([[incoming.callId, false]]);
+    expect((await second.waitFor("ended", (r) => r.callId === colleague.callId, 5000, sinceSecond)).endReason).toBe("remote-hangup");
+
+    const result = await citizen.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    const record = await first.waitFor("ended", (r) => r.callId === incoming.callId, 5000, sinceFirst);
+    expect(record.endReason).toBe("remote-hangup");
+    expect(record.holdMs).toBeGreaterThan(0);
+  });
+});
