@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },
@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'sip',
           environment: 'node',
-          include: ['test/sip/**/*.test.ts'],
+          include: ['test/sip/**/*.test.ts', 'test/phone/**/*.test.ts'],
           // Real Kamailio and sipp processes: one file at a time, generous timeouts.
           fileParallelism: false,
           testTimeout: 60_000,

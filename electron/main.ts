@@ -1,7 +1,10 @@
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createConsoleApp, type ConsoleApp } from './app/console-app';
+import { loadDemoData } from './demo';
+import { safeStorageBox } from './phone/secret-box';
 import { createFileLogger } from './log';
 import { bindElectronIpc } from './rpc/electron-binding';
 import { CONTENT_SECURITY_POLICY } from './security';
@@ -11,6 +14,13 @@ import { APP_VERSION } from './version';
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
 const appUrlPrefix = pathToFileURL(join(import.meta.dirname, '../renderer')).href;
 const isAppUrl = (url: string) => url.startsWith(appUrlPrefix);
+
+/** The addon build/electron-native.mjs made for this Electron; unpacked from the asar when packaged. */
+function nativeSqlite(): string | undefined {
+  const file = join(import.meta.dirname, `../native/electron-${process.versions.electron}-${process.platform}-${process.arch}/better_sqlite3.node`)
+    .replace('app.asar', 'app.asar.unpacked');
+  return existsSync(file) ? file : undefined;
+}
 
 if (!app.requestSingleInstanceLock()) {
   // A second console on one seat would fight the first over the SIP registration and the store.
@@ -41,7 +51,10 @@ if (!app.requestSingleInstanceLock()) {
     const dataDir = app.getPath('userData');
     const log = createFileLogger({ dir: join(dataDir, 'logs') });
     try {
-      consoleApp = await createConsoleApp({ dataDir, runtime: 'electron', version: APP_VERSION, log, demo: process.argv.includes('--demo') });
+      consoleApp = await createConsoleApp({
+        dataDir, runtime: 'electron', version: APP_VERSION, log, demo: process.argv.includes('--demo'),
+        sqliteNativeBinding: nativeSqlite(), loadDemoData, secrets: safeStorageBox(safeStorage),
+      });
     } catch (e) {
       const message = e instanceof StoreError ? e.message : `启动失败：${(e as Error).message}`;
       log.error('startup failed', { error: (e as Error).message });
@@ -61,7 +74,10 @@ if (!app.requestSingleInstanceLock()) {
     });
     ses.setPermissionCheckHandler((wc, permission) => permission === 'media' && wc !== null && isAppUrl(wc.getURL()));
 
-    await bindElectronIpc(consoleApp.dispatcher, isAppUrl);
+    let mediaWindow: BrowserWindow | null = null;
+    await bindElectronIpc(consoleApp.dispatcher, isAppUrl, undefined, {
+      sessionOwner: (id) => (mediaWindow && id === mediaWindow.webContents.id && mainWindow ? mainWindow.webContents.id : undefined),
+    });
 
     mainWindow = new BrowserWindow({
       width: 1440, height: 900, minWidth: 1100, minHeight: 700, show: false,
@@ -76,7 +92,14 @@ if (!app.requestSingleInstanceLock()) {
       },
     });
     mainWindow.once('ready-to-show', () => mainWindow?.show());
-    await mainWindow.loadFile(rendererIndex);
+    // Call audio lives in a hidden window of its own: reloading or crashing the UI does not drop
+    // a call, and the agent's headset keeps working while the UI comes back.
+    mediaWindow = new BrowserWindow({
+      show: false,
+      webPreferences: { preload: join(import.meta.dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, backgroundThrottling: false },
+    });
+    mainWindow.on('closed', () => { mediaWindow?.destroy(); mediaWindow = null; mainWindow = null; });
+    await Promise.all([mainWindow.loadFile(rendererIndex), mediaWindow.loadFile(rendererIndex, { hash: 'media' })]);
   }).catch((e: unknown) => {
     dialog.showErrorBox('12345 热线坐席台', `启动失败：${(e as Error).message}`);
     app.exit(1);

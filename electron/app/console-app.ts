@@ -9,6 +9,11 @@ import { SettingsService } from '../services/settings';
 import { TicketQueries } from '../services/tickets';
 import { UserService, type UserServiceOptions } from '../services/users';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts';
+import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
+import { fileSecretBox, type SecretBox } from '../phone/secret-box';
+import { phoneHandlers } from './phone-handlers';
+import { TicketIntakeService } from '../services/ticket-intake';
+import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -25,13 +30,20 @@ export interface ConsoleOptions {
    */
   loadDemoData?: DemoLoader;
   users?: UserServiceOptions;
+  /** Encrypts SIP passwords at rest; host mode defaults to a key file in the data folder. */
+  secrets?: SecretBox;
+  /** Softphone options (tests: auto-answer, fast keep-alive). */
+  phone?: Pick<PhoneServiceOptions, 'autoAnswer' | 'acwSeconds' | 'sipTuning'>;
+  /** better-sqlite3 addon for the Electron ABI; host mode uses the one in node_modules. */
+  sqliteNativeBinding?: string;
   now?: () => Date;
 }
 
-export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; referenceDate: Date }) => Promise<unknown>;
+export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; referenceDate: Date; days: number }) => Promise<unknown>;
 
 export interface ConsoleApp {
   store: Store;
+  phone: PhoneService;
   dispatcher: Dispatcher;
   users: UserService;
   info(): Promise<AppInfo>;
@@ -42,17 +54,20 @@ export interface ConsoleApp {
 export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp> {
   mkdirSync(opts.dataDir, { recursive: true });
   const now = opts.now ?? (() => new Date());
-  const store = await openSqliteStore(join(opts.dataDir, 'hotline.sqlite'));
+  const store = await openSqliteStore(join(opts.dataDir, 'hotline.sqlite'), { nativeBinding: opts.sqliteNativeBinding });
   const users = new UserService(store.db, { now, ...opts.users });
   const settings = new SettingsService(store.db);
   const drafts = new DraftService(store.db, now);
   const tickets = new TicketQueries(store.db, now);
+  const intake = new TicketIntakeService(store.db, () => CHINA_CALENDAR_2025_2026, now);
 
   let demoLoading: Promise<void> | null = null;
   const loadDemo = async () => {
     const departments = await store.db.selectFrom('departments').select(['id', 'code']).execute();
     if (departments.length === 0 && opts.loadDemoData) {
-      await opts.loadDemoData(store, { seed: 12345, tickets: opts.demoTickets ?? 1000, referenceDate: now() });
+      const tickets = opts.demoTickets ?? 1000;
+      // About fifteen appeals a day, so a small demo looks like a working hotline, not a quiet one.
+      await opts.loadDemoData(store, { seed: 12345, tickets, referenceDate: now(), days: Math.round(Math.min(730, Math.max(14, tickets / 15))) });
     }
     const deptId = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
     for (const a of demoAccounts) {
@@ -81,6 +96,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       demo,
       demoAccounts: demo ? demoAccounts.map((a) => ({ username: a.username, role: a.roles[0]!, password: DEMO_PASSWORD })) : [],
       runtime: opts.runtime,
+      mediaHost: opts.runtime === 'electron' ? 'window' : 'self',
     };
   };
 
@@ -89,7 +105,14 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     return s.user.id;
   };
 
+  // The phone pushes events through the dispatcher, which is built from the handlers below.
+  const late: { dispatcher?: Dispatcher } = {};
+  const phone = new PhoneService({
+    db: store.db, secrets: opts.secrets ?? fileSecretBox(join(opts.dataDir, 'secret.key')), log: opts.log, now, ...opts.phone,
+    events: { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter), connection: (id) => late.dispatcher?.connection(id) },
+  });
   const handlers: Handlers = {
+    ...phoneHandlers(phone, store.db, now),
     'app.info': () => info(),
     'setup.createFirstAdmin': async (input, ctx) => {
       if ((await users.count()) > 0) fail('setup_already_done');
@@ -130,6 +153,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     },
     'stats.overview': () => tickets.overview(),
     'tickets.recent': (input) => tickets.recent(input.limit),
+    'reference.get': () => intake.referenceData(),
+    'tickets.create': (input, ctx) => intake.create(input, ctx.session ?? fail('unauthenticated')),
+    'tickets.get': (input, ctx) => intake.detail(input.id, ctx.session ?? fail('unauthenticated')),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),
@@ -155,11 +181,14 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   };
 
   const dispatcher = new Dispatcher(handlers, opts.log);
+  late.dispatcher = dispatcher;
   return {
-    store, dispatcher, users, info,
+    store, dispatcher, users, info, phone,
     close: async () => {
+      await phone.close();
       await demoLoading?.catch(() => undefined);
       await store.close();
     },
   };
 }
+

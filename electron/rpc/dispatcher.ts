@@ -49,6 +49,10 @@ export class Dispatcher {
     for (const c of this.connections.values()) if (c.session && filter(c.session)) c.send(name, payload);
   }
 
+  connection(id: string): Connection | undefined {
+    return this.connections.get(id);
+  }
+
   /** Connections currently signed in as this user (for ending sessions of a disabled account). */
   connectionsOf(userId: string): Connection[] {
     return [...this.connections.values()].filter((c) => c.session?.user.id === userId);

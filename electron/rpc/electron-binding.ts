@@ -10,7 +10,15 @@ type IpcMainLike = Pick<IpcMain, 'handle' | 'removeHandler'>;
  * served only when it comes from the app's own top frame, so an iframe or a navigated page (both
  * blocked elsewhere, too) cannot use the contract.
  */
-export async function bindElectronIpc(dispatcher: Dispatcher, isAppUrl: (url: string) => boolean, ipc?: IpcMainLike) {
+export interface ElectronBindingOptions {
+  /**
+   * For the hidden media window: the webContents whose signed-in session it shares. The media
+   * window never signs in itself; it acts for the user of the main window.
+   */
+  sessionOwner?: (senderId: number) => number | undefined;
+}
+
+export async function bindElectronIpc(dispatcher: Dispatcher, isAppUrl: (url: string) => boolean, ipc?: IpcMainLike, opts: ElectronBindingOptions = {}) {
   // Loaded here, not at the top, so tests can bind a stand-in without the Electron runtime.
   const ipcMain: IpcMainLike = ipc ?? (await import('electron')).ipcMain;
   const connections = new Map<number, Connection>();
@@ -18,9 +26,14 @@ export async function bindElectronIpc(dispatcher: Dispatcher, isAppUrl: (url: st
   const connectionFor = (sender: WebContents): Connection => {
     let c = connections.get(sender.id);
     if (!c) {
+      let own: Connection['session'] = null;
       const conn: Connection = {
         id: uuidv7(),
-        session: null,
+        get session() {
+          const ownerId = opts.sessionOwner?.(sender.id);
+          return ownerId === undefined ? own : connections.get(ownerId)?.session ?? null;
+        },
+        set session(s) { own = s; },
         send: (name, payload) => {
           if (!sender.isDestroyed()) sender.send(EVENT_CHANNEL, name, payload);
         },

@@ -121,6 +121,54 @@ export interface TicketEventsTable {
   data: string;
 }
 
+export interface SipAccountsTable {
+  user_id: string;
+  ws_url: string;
+  aor: string;
+  auth_user: string;
+  secret_enc: string;
+  display_name: string | null;
+  media_mode: string;
+  updated_at: string;
+}
+
+export interface AgentStateEventsTable {
+  id: string;
+  user_id: string;
+  at: string;
+  state: string;
+  reason: string | null;
+  call_id: string | null;
+}
+
+export interface CallRecordsTable {
+  id: string;
+  user_id: string;
+  direction: string;
+  remote_number: string;
+  invited_at: string;
+  answered_at: string | null;
+  ended_at: string;
+  ring_ms: number;
+  talk_ms: number;
+  hold_ms: number;
+  end_reason: string;
+  sip_code: number | null;
+  transfer_target: string | null;
+  wrap_up_code: string | null;
+}
+
+export interface CallTicketLinksTable {
+  call_id: string;
+  ticket_id: string;
+}
+
+export interface TicketStateTable {
+  ticket_id: string;
+  version: number;
+  snapshot: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -142,4 +190,9 @@ export interface DB {
   tickets: TicketsTable;
   ticket_events: TicketEventsTable;
   schema_migrations: SchemaMigrationsTable;
+  sip_accounts: SipAccountsTable;
+  agent_state_events: AgentStateEventsTable;
+  call_records: CallRecordsTable;
+  call_ticket_links: CallTicketLinksTable;
+  ticket_state: TicketStateTable;
 }

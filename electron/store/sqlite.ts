@@ -31,11 +31,16 @@ function assertLooksLikeSqlite(file: string): void {
   }
 }
 
-export async function openSqliteStore(file: string): Promise<Store> {
+export interface SqliteOptions {
+  /** Path of a better-sqlite3 addon built for this runtime (Electron has its own ABI). */
+  nativeBinding?: string;
+}
+
+export async function openSqliteStore(file: string, opts: SqliteOptions = {}): Promise<Store> {
   assertLooksLikeSqlite(file);
   let sqlite: Database.Database;
   try {
-    sqlite = new Database(file);
+    sqlite = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
     // Touch the schema first: a damaged file fails here, before any pragma writes to it.
     sqlite.prepare('select count(*) from sqlite_master').get();
   } catch (e) {

@@ -11,6 +11,7 @@ import { LoginScreen } from './screens/Login';
 import { SetupScreen } from './screens/Setup';
 import { Shell } from './screens/Shell';
 import { theme } from './theme';
+import { MediaHost } from './phone/MediaHost';
 
 function Gate() {
   const { t } = useTranslation();
@@ -42,4 +43,9 @@ export function App({ api }: {
       </ErrorBoundary>
     </MantineProvider>
   );
+}
+
+/** The hidden media window: no UI, only the calls' audio. */
+export function MediaApp() {
+  return <ApiProvider><MediaHost /></ApiProvider>;
 }

@@ -3,6 +3,8 @@ import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n';
-import { App } from './App';
+import { App, MediaApp } from './App';
 
-createRoot(document.getElementById('root')!).render(<StrictMode><App /></StrictMode>);
+// The hidden media window of the desktop app loads the same bundle with #media.
+const root = createRoot(document.getElementById('root')!);
+root.render(<StrictMode>{location.hash === '#media' ? <MediaApp /> : <App />}</StrictMode>);

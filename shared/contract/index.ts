@@ -5,10 +5,15 @@ import { frames, roleSchema } from './roles';
 import type {
   AdminUserRow, AppInfo, AuditRow, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
 } from './types';
+import type { CallEndedEvent, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
+import type { AgentState } from '../domain/agent-state';
+import { ticketCreateInput, type ReferenceData, type TicketDetail } from './tickets';
 
 export * from './errors';
 export * from './roles';
 export * from './types';
+export * from './phone';
+export * from './tickets';
 export type { Access, EventDef, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
@@ -16,6 +21,11 @@ const displayName = z.string().trim().min(1).max(40);
 /** Length only: strength beyond that is checked in main so the message can say why. */
 const password = z.string().min(1).max(128);
 const id = z.string().uuid();
+/** Roles that sit at a phone: agents, CPPCC members on duty, shift leads covering a seat. */
+const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as const;
+const callId = z.string().min(1).max(100);
+/** A number or SIP user to dial or transfer to: digits, *, #, optional leading +. */
+const dialTarget = z.string().trim().regex(/^\+?[0-9*#]{1,32}$/);
 const draftKey = z.string().min(1).max(120).regex(/^[a-z0-9_.:-]+$/);
 
 /**
@@ -50,6 +60,9 @@ export const requests = {
   'tickets.recent': request<TicketListRow[]>()(z.object({
     limit: z.number().int().min(1).max(5000),
   }).strict(), 'session'),
+  'reference.get': request<ReferenceData>()(z.object({}).strict(), 'session'),
+  'tickets.create': request<{ id: string; number: string; status: string }>()(ticketCreateInput, ['agent', 'cppcc_member', 'shift_lead']),
+  'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session'),
 
   'users.list': request<AdminUserRow[]>()(z.object({}).strict(), ['admin']),
   'users.create': request<AdminUserRow>()(z.object({
@@ -61,6 +74,43 @@ export const requests = {
   'audit.list': request<AuditRow[]>()(z.object({
     limit: z.number().int().min(1).max(1000), action: z.string().max(64).optional(),
   }).strict(), ['admin']),
+
+  // Softphone: call control runs in main; these only ask it to act.
+  'phone.status': request<PhoneStatus>()(z.object({}).strict(), PHONE_ROLES),
+  'phone.signIn': request<PhoneStatus>()(z.object({}).strict(), PHONE_ROLES),
+  'phone.signOut': request<PhoneStatus>()(z.object({}).strict(), PHONE_ROLES),
+  'phone.setReady': request<AgentState>()(z.object({}).strict(), PHONE_ROLES),
+  'phone.setNotReady': request<AgentState>()(z.object({ reason: z.string().min(1).max(32) }).strict(), PHONE_ROLES),
+  'phone.wrapUp': request<AgentState>()(z.object({ callId, code: z.string().min(1).max(32) }).strict(), PHONE_ROLES),
+  'phone.answer': request<null>()(z.object({ callId }).strict(), PHONE_ROLES),
+  'phone.reject': request<null>()(z.object({ callId }).strict(), PHONE_ROLES),
+  'phone.hangup': request<null>()(z.object({ callId }).strict(), PHONE_ROLES),
+  'phone.hold': request<null>()(z.object({ callId, held: z.boolean() }).strict(), PHONE_ROLES),
+  'phone.mute': request<null>()(z.object({ callId, muted: z.boolean() }).strict(), PHONE_ROLES),
+  'phone.dtmf': request<{ via: 'rfc4733' | 'sip-info' }>()(z.object({ callId, tones: z.string().regex(/^[0-9A-Da-d*#]{1,32}$/) }).strict(), PHONE_ROLES),
+  'phone.blindTransfer': request<null>()(z.object({ callId, target: dialTarget }).strict(), PHONE_ROLES),
+  'phone.startConsult': request<{ consultCallId: string }>()(z.object({ callId, target: dialTarget }).strict(), PHONE_ROLES),
+  'phone.completeTransfer': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
+  'phone.cancelConsult': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
+  'phone.dial': request<{ callId: string }>()(z.object({ number: dialTarget, ticketId: id.optional() }).strict(), PHONE_ROLES),
+  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional() }).strict(), PHONE_ROLES),
+  /** The renderer that plays the audio says so; main sends it the media commands. */
+  'media.attach': request<null>()(z.object({}).strict(), PHONE_ROLES),
+  'media.reply': request<null>()(z.object({
+    id: z.string().min(1).max(200), ok: z.boolean(), sdp: z.string().max(20_000).optional(),
+    dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(),
+  }).strict(), PHONE_ROLES),
+
+  'sip.getAccount': request<SipAccountView | null>()(z.object({ userId: id }).strict(), ['admin']),
+  'sip.setAccount': request<SipAccountView>()(z.object({
+    userId: id,
+    wsUrl: z.string().regex(/^wss?:\/\/[^\s/]+(\/\S*)?$/).max(300),
+    aor: z.string().regex(/^(sips?:)?[A-Za-z0-9._~+-]+@[A-Za-z0-9.-]+(:\d+)?$/).max(200),
+    authUser: z.string().min(1).max(64),
+    password: z.string().min(1).max(128).optional(),
+    displayName: z.string().max(40).nullable().optional(),
+    media: z.enum(['webrtc', 'null']).default('webrtc'),
+  }).strict(), ['admin']),
 } satisfies Record<string, RequestDef>;
 
 /** Every event main may push to a renderer. */
@@ -69,6 +119,13 @@ export const events = {
   'session.ended': event<{ reason: 'logout' | 'disabled' }>(),
   /** Something the user should see as a notification; `code` is a catalogue key. */
   'app.notice': event<{ level: 'info' | 'warning' | 'error'; code: string; params?: Record<string, string | number> }>(),
+  'phone.registration': event<PhoneRegistration>(),
+  'phone.agent': event<AgentState>(),
+  'phone.call': event<PhoneCall>(),
+  /** A call reached this seat; missed or refused ones too, so none is lost from the log. */
+  'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number }>(),
+  'phone.ended': event<CallEndedEvent>(),
+  'media.command': event<MediaCommandEvent>(),
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

@@ -29,6 +29,11 @@ export interface AppInfo {
   demo: boolean;
   demoAccounts: { username: string; role: Role; password: string }[];
   runtime: 'electron' | 'host';
+  /**
+   * Where call audio lives: 'window' — a hidden media window owned by main (Electron), so reloading
+   * the UI does not drop a call; 'self' — the page that shows the phone (host mode in a browser).
+   */
+  mediaHost: 'window' | 'self';
 }
 
 export interface DemoStatus {

@@ -7,3 +7,4 @@ export * from './deadlines';
 export * from './ticket-lifecycle';
 export * from './kpi';
 export * from './phone';
+export * from './agent-state';

@@ -58,6 +58,19 @@ describe('Electron binding', () => {
     expect(await api.requests['users.list']({})).toMatchObject({ ok: true, value: [{ username: 'root' }] });
   });
 
+  it('lets the hidden media window act for the user signed in to the main window, and nobody else', async () => {
+    const handlers = new Map<string, Handler>();
+    const ipcMain = { handle: (c: string, fn: Handler) => { handlers.set(c, fn); }, removeHandler: () => {} };
+    const sender = (id: number) => ({ id, isDestroyed: () => false, send: () => {}, once: () => {} });
+    const frame = { parent: null, url: 'file:///app/index.html' };
+    const invoke = (id: number, name: string, input: unknown) => handlers.get('hotline:rpc')!({ sender: sender(id), senderFrame: frame }, name, input);
+    await bindElectronIpc(t.app.dispatcher, () => true, ipcMain as never, { sessionOwner: (id) => (id === 20 ? 10 : undefined) });
+    expect(await invoke(20, 'session.current', {})).toEqual({ ok: true, value: null });
+    await invoke(10, 'session.login', { username: 'root', password: 'Sup3r-secret' });
+    expect(await invoke(20, 'session.current', {})).toMatchObject({ ok: true, value: { user: { username: 'root' } } });
+    expect(await invoke(30, 'session.current', {})).toEqual({ ok: true, value: null });
+  });
+
   it('refuses requests from a frame that is not the app', async () => {
     const fake = fakeElectron('https://evil.example/');
     await bindElectronIpc(t.app.dispatcher, (u) => u.startsWith('file://'), fake.ipcMain as never);
@@ -103,7 +116,7 @@ describe('host-mode WebSocket binding', () => {
     for (const name of requestNames) {
       expect(await call(ws, id++, name, BOGUS), name).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     }
-    expect(await call(ws, id++, 'app.info', {})).toMatchObject({ ok: true, value: { runtime: 'host' } });
+    expect(await call(ws, id, 'app.info', {})).toMatchObject({ ok: true, value: { runtime: 'host' } });
     ws.close();
   });
 

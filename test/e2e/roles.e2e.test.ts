@@ -26,7 +26,8 @@ async function signIn(username: string): Promise<Page> {
 describe('each role signs in and lands in its frame', () => {
   it('agent: the agent desk with the latest tickets, masked numbers', async () => {
     const page = await signIn('agent01');
-    await expect(page.getByRole('heading', { name: '最近工单' }).isVisible()).resolves.toBe(true);
+    await page.getByTestId('intake-form').waitFor();
+    await page.getByTestId('tab-recent').click();
     const rows = page.getByTestId('recent-tickets').getByRole('row');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(10);

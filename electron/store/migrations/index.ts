@@ -1,7 +1,9 @@
 import { migration0001 } from './0001_core';
 import { migration0002 } from './0002_tickets';
+import { migration0003calls } from './0003_calls';
+import { migration0004intake } from './0004_intake';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
-export const migrations: readonly Migration[] = [migration0001, migration0002];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake];
 export type { Migration, Dialect } from './types';

@@ -1,4 +1,4 @@
-import { Group, Text, ThemeIcon } from '@mantine/core';
+import { Box, Group, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 /** The console's name with its hotline number as the mark. */
@@ -8,10 +8,10 @@ export function Brand({ compact = false }: {
 }) {
   const { t } = useTranslation();
   return (
-    <Group gap="xs" wrap="nowrap">
-      <ThemeIcon size="lg" radius="md" variant="filled" color="red.7" aria-hidden>
-        <Text fw={800} size="xs" c="white">{t('app.shortName')}</Text>
-      </ThemeIcon>
+    <Group gap={10} wrap="nowrap">
+      <Box aria-hidden px={8} py={3} bg="red.7" style={{ borderRadius: 6, lineHeight: 1 }}>
+        <Text fw={800} size="sm" c="white" ff="monospace" lh={1.4}>{t('app.shortName')}</Text>
+      </Box>
       {!compact && <Text fw={700} size="lg">{t('app.name')}</Text>}
     </Group>
   );

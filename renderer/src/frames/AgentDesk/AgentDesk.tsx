@@ -1,16 +1,64 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Badge, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Group, Paper, ScrollArea, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TicketListRow } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { VirtualList, type VirtualColumn } from '../../components/VirtualList';
 import { StatusBadge } from '../../components/StatusBadge';
+import { TicketDrawer } from '../../components/TicketDrawer';
 import { useShortcut } from '../../components/Shortcuts';
 import { formatDateTime } from '../../format/time';
+import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
+import { Softphone } from '../../phone/Softphone';
+import { ScreenPopCard } from '../../phone/ScreenPopCard';
+import { IntakeForm } from '../../intake/IntakeForm';
 
-/** The seat agent's desk: softphone state and the latest tickets, filterable as one types. */
+/** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
+  return <PhoneProvider><Desk /></PhoneProvider>;
+}
+
+function Desk() {
+  const { t } = useTranslation();
+  const { pop, current } = usePhone();
+  const [tab, setTab] = useState<string | null>('intake');
+  const [openTicket, setOpenTicket] = useState<string | null>(null);
+  const [reloadKey, setReloadKey] = useState(0);
+  const callId = current?.direction === 'inbound' ? current.callId : undefined;
+
+  // A call that is answered brings the agent to the intake form, its number filled in.
+  useEffect(() => { if (current?.state === 'active') setTab('intake'); }, [current?.state]);
+
+  return (
+    <Group align="stretch" gap={0} wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+      <Paper w={290} p="md" radius={0} style={{ borderRight: '1px solid var(--mantine-color-default-border)', overflow: 'auto' }}>
+        <Softphone />
+      </Paper>
+      <Stack gap={0} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+        {pop && <ScreenPopCard pop={pop} onOpen={setOpenTicket} />}
+        <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+          <Tabs.List px="sm">
+            <Tabs.Tab value="intake" data-testid="tab-intake">{t('intake.tab')}</Tabs.Tab>
+            <Tabs.Tab value="recent" data-testid="tab-recent">{t('intake.recentTab')}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
+            <ScrollArea h="100%" p="sm">
+              <IntakeForm key={callId ?? 'manual'} draftKey={callId ? `intake.call.${callId}` : 'intake.manual'} callId={callId}
+                callerNumber={callId ? current?.remoteNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
+            </ScrollArea>
+          </Tabs.Panel>
+          <Tabs.Panel value="recent" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+            <RecentTickets key={reloadKey} onOpen={setOpenTicket} />
+          </Tabs.Panel>
+        </Tabs>
+      </Stack>
+      <TicketDrawer ticketId={openTicket} onClose={() => setOpenTicket(null)} />
+    </Group>
+  );
+}
+
+function RecentTickets({ onOpen }: { /** Opens a ticket's detail. */ onOpen(id: string): void }) {
   const { t } = useTranslation();
   const { api } = useApi();
   const [rows, setRows] = useState<TicketListRow[] | null>(null);
@@ -40,22 +88,14 @@ export function AgentDesk() {
   ];
 
   return (
-    <Group align="stretch" gap={0} wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-      <Paper w={280} p="md" radius={0} style={{ borderRight: '1px solid var(--mantine-color-default-border)' }}>
-        <Stack gap="sm">
-          <Group justify="space-between"><Title order={5}>{t('agentDesk.phoneTitle')}</Title><Badge color="gray" variant="light">{t('agentDesk.stateLoggedOut')}</Badge></Group>
-          <Text size="sm" c="dimmed">{t('agentDesk.phoneNotConfigured')}</Text>
-        </Stack>
-      </Paper>
-      <Stack gap={0} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
-        <Group justify="space-between" p="sm" wrap="nowrap">
-          <Group gap="xs"><Title order={4}>{t('agentDesk.recentTitle')}</Title>{rows && <Text size="sm" c="dimmed">{t('agentDesk.recentCount', { count: shown.length })}</Text>}</Group>
-          <TextInput ref={filterRef} w={360} placeholder={t('agentDesk.filterPlaceholder')} value={filter} onChange={(e) => setFilter(e.currentTarget.value)} aria-label={t('agentDesk.filterPlaceholder')} />
-        </Group>
-        {error && <Alert color="red" m="sm">{error}</Alert>}
-        <VirtualList rows={shown} columns={columns} rowKey={(r) => r.id} testId="recent-tickets"
-          empty={<Text c="dimmed">{rows && rows.length > 0 ? t('agentDesk.noMatch') : t('agentDesk.empty')}</Text>} />
-      </Stack>
-    </Group>
+    <Stack gap={0} style={{ flex: 1, minHeight: 0 }}>
+      <Group justify="space-between" p="sm" wrap="nowrap">
+        <Text size="sm" c="dimmed">{rows ? t('agentDesk.recentCount', { count: shown.length }) : ''}</Text>
+        <TextInput ref={filterRef} w={360} placeholder={t('agentDesk.filterPlaceholder')} value={filter} onChange={(e) => setFilter(e.currentTarget.value)} aria-label={t('agentDesk.filterPlaceholder')} />
+      </Group>
+      {error && <Alert color="red" m="sm">{error}</Alert>}
+      <VirtualList rows={shown} columns={columns} rowKey={(r) => r.id} testId="recent-tickets" onOpen={(r) => onOpen(r.id)}
+        empty={<Text c="dimmed">{rows && rows.length > 0 ? t('agentDesk.noMatch') : t('agentDesk.empty')}</Text>} />
+    </Stack>
   );
 }

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { ActionIcon, AppShell, Badge, Group, Indicator, Loader, Menu, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Group, Loader, Menu, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Frame, SessionInfo } from '../../../../shared/contract';
 import { useSession } from '../../state/session';
@@ -70,9 +70,9 @@ function SignedInShell({ session, frame }: {
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
                 <Group gap={6} style={{ cursor: 'pointer' }} data-testid="user-menu">
-                  <Indicator color={connected ? 'teal' : 'red'} size={8} offset={2} position="bottom-end">
-                    <Text fw={600} size="sm">{session.user.displayName}</Text>
-                  </Indicator>
+                  <Box w={8} h={8} bg={connected ? 'teal.6' : 'red.6'} style={{ borderRadius: '50%' }}
+                    aria-label={connected ? t('shell.connection.up') : t('shell.connection.down')} />
+                  <Text fw={600} size="sm">{session.user.displayName}</Text>
                   {session.user.roles.map((r) => <Badge key={r} size="sm" variant="light">{t(`roles.${r}`)}</Badge>)}
                 </Group>
               </Menu.Target>

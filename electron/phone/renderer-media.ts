@@ -1,0 +1,72 @@
+import type { MediaBridge } from '../sip/media-bridge';
+
+export type MediaOp =
+  | { op: 'createOffer' }
+  | { op: 'createAnswer'; sdp: string }
+  | { op: 'setRemote'; sdp: string }
+  | { op: 'rollback' }
+  | { op: 'sendDtmf'; tones: string }
+  | { op: 'setHold'; held: boolean }
+  | { op: 'setMute'; muted: boolean }
+  | { op: 'close' };
+
+export interface MediaCommand { id: string; callId: string; command: MediaOp }
+export interface MediaReply { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string }
+
+/**
+ * The WebRTC side of a call lives in a renderer; this bridge sends each SDP operation there as an
+ * event and waits for the reply request. A renderer that does not answer in time fails the
+ * operation (the call fails cleanly) instead of hanging the SIP transaction.
+ */
+export class RendererMediaRelay {
+  private pending = new Map<string, { resolve(r: MediaReply): void; timer: NodeJS.Timeout }>();
+  private seq = 0;
+
+  constructor(private readonly send: (cmd: MediaCommand) => boolean, private readonly timeoutMs = 10_000) {}
+
+  reply(r: MediaReply): boolean {
+    const p = this.pending.get(r.id);
+    if (!p) return false;
+    clearTimeout(p.timer);
+    this.pending.delete(r.id);
+    p.resolve(r);
+    return true;
+  }
+
+  private ask(callId: string, command: MediaOp): Promise<MediaReply> {
+    const id = `${callId}:${++this.seq}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('renderer media did not answer'));
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      if (!this.send({ id, callId, command })) {
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new Error('no renderer owns the audio'));
+      }
+    }).then((r) => {
+      const reply = r as MediaReply;
+      if (!reply.ok) throw new Error(reply.error ?? 'media operation failed');
+      return reply;
+    });
+  }
+
+  bridgeFor(callId: string): MediaBridge {
+    const need = (r: MediaReply) => {
+      if (!r.sdp) throw new Error('renderer returned no SDP');
+      return r.sdp;
+    };
+    return {
+      createOffer: async () => need(await this.ask(callId, { op: 'createOffer' })),
+      createAnswer: async (sdp) => need(await this.ask(callId, { op: 'createAnswer', sdp })),
+      setRemote: async (sdp) => { await this.ask(callId, { op: 'setRemote', sdp }); },
+      rollback: async () => { await this.ask(callId, { op: 'rollback' }); },
+      sendDtmf: async (tones) => (await this.ask(callId, { op: 'sendDtmf', tones })).dtmfSent === true,
+      setHold: async (held) => { await this.ask(callId, { op: 'setHold', held }); },
+      setMute: async (muted) => { await this.ask(callId, { op: 'setMute', muted }); },
+      close: () => { void this.ask(callId, { op: 'close' }).catch(() => undefined); },
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import { Alert, Badge, Drawer, Group, Loader, Stack, Text, Timeline, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { TicketDetail } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
+import { errorMessage } from '../../i18n';
+import { StatusBadge } from '../StatusBadge';
+import { formatDateTime } from '../../format/time';
+
+function eventFacts(data: string): string {
+  try {
+    const d = JSON.parse(data) as Record<string, unknown>;
+    return ['summary', 'reason', 'content', 'note'].map((k) => d[k]).filter((v): v is string => typeof v === 'string' && v.length > 0).join('；');
+  } catch {
+    return '';
+  }
+}
+
+/** A ticket with everything that happened to it, newest last. Text is shown as text, never as markup. */
+export function TicketDrawer({ ticketId, onClose }: {
+  /** The ticket shown; null closes the drawer. */
+  ticketId: string | null;
+  /** Called when the drawer is dismissed. */
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [detail, setDetail] = useState<TicketDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    if (!ticketId) return;
+    void api.request('tickets.get', { id: ticketId }).then((r) => (r.ok ? setDetail(r.value) : setError(errorMessage(r.error))));
+  }, [api, ticketId]);
+
+  return (
+    <Drawer opened={ticketId !== null} onClose={onClose} position="right" size="xl" title={detail ? `${t('ticket.number')} ${detail.number}` : ''}>
+      {error && <Alert color="red">{error}</Alert>}
+      {!detail && !error && <Loader />}
+      {detail && (
+        <Stack gap="sm" data-testid="ticket-detail">
+          <Group gap="xs">
+            <StatusBadge status={detail.status} />
+            <Badge variant="outline">{t(`appealTypes.${detail.appealType}`, { defaultValue: detail.appealType })}</Badge>
+            <Badge variant="outline" color="gray">{t(`intake.channels.${detail.channel}`, { defaultValue: detail.channel })}</Badge>
+            {detail.urgency !== 'normal' && <Badge color="red">{t(`intake.urgencies.${detail.urgency}`)}</Badge>}
+            {detail.confidential && <Badge color="grape">{t('ticket.confidential')}</Badge>}
+          </Group>
+          <Title order={4}>{detail.title}</Title>
+          <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
+          <Text size="sm">{t('ticket.phone')}：<Text span ff="monospace">{detail.phone ?? '—'}</Text> {detail.callerName ?? ''}</Text>
+          <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="ticket-content">{detail.content}</Text>
+          {detail.leadDepartment && <Text size="sm">{t('ticket.leadDepartment')}：{detail.leadDepartment}</Text>}
+          {detail.replyBy && <Text size="sm">{t('ticket.replyBy')}：{formatDateTime(detail.replyBy)}</Text>}
+          <Title order={5} mt="md">{t('ticket.timeline')}</Title>
+          <Timeline active={detail.timeline.length - 1} bulletSize={14} lineWidth={2} data-testid="ticket-timeline">
+            {detail.timeline.map((e) => (
+              <Timeline.Item key={e.id} title={t(`ticket.actions.${e.action}`, { defaultValue: e.action })}>
+                <Text size="xs" c="dimmed">{formatDateTime(e.at)} · {e.actorName ?? t('admin.audit.system')}{e.toStatus ? ` → ${t(`statuses.${e.toStatus}`, { defaultValue: e.toStatus })}` : ''}</Text>
+                {eventFacts(e.data) && <Text size="sm">{eventFacts(e.data)}</Text>}
+              </Timeline.Item>
+            ))}
+          </Timeline>
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

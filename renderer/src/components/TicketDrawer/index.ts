@@ -1,0 +1,1 @@
+export { TicketDrawer } from './TicketDrawer';

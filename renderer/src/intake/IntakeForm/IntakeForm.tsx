@@ -1,0 +1,196 @@
+import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { Alert, Button, Checkbox, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import { appealTypeIds, channelIds, urgencyIds } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
+import { useDraft } from '../../hooks/useDraft';
+import { errorMessage } from '../../i18n';
+import { useShortcut } from '../../components/Shortcuts';
+import { leafOptions, useReference } from '../reference';
+
+export interface IntakeDraft {
+  channel: (typeof channelIds)[number];
+  name: string;
+  phone: string;
+  confidential: boolean;
+  appealType: (typeof appealTypeIds)[number] | null;
+  categoryId: string | null;
+  urgency: (typeof urgencyIds)[number];
+  title: string;
+  content: string;
+  districtCode: string | null;
+  streetCode: string | null;
+  communityCode: string | null;
+  address: string;
+  answer: string;
+}
+
+type Field = keyof IntakeDraft;
+const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+
+export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
+  return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
+    districtCode: null, streetCode: null, communityCode: null, address: '', answer: '' };
+}
+
+/** Checks a user can fix before anything is sent; main checks again and has the last word. */
+export function validateIntake(d: IntakeDraft, mode: 'register' | 'resolve'): Partial<Record<Field, string>> {
+  const e: Partial<Record<Field, string>> = {};
+  const phone = d.phone.normalize('NFKC').replace(/\s/g, '');
+  if (d.channel === 'phone' && !phone) e.phone = 'intake.errors.phoneRequired';
+  else if (phone && !PHONE_RE.test(phone)) e.phone = 'intake.errors.phoneInvalid';
+  if (!d.appealType) e.appealType = 'intake.errors.appealTypeRequired';
+  if (!d.categoryId) e.categoryId = 'intake.errors.categoryRequired';
+  if (d.title.trim().length < 4) e.title = 'intake.errors.titleShort';
+  if (d.title.trim().length > 100) e.title = 'intake.errors.titleLong';
+  if (d.content.trim().length < 10) e.content = 'intake.errors.contentShort';
+  if (d.content.trim().length > 4000) e.content = 'intake.errors.contentLong';
+  if (d.address.length > 200) e.address = 'intake.errors.addressLong';
+  if (mode === 'resolve' && d.answer.trim().length < 4) e.answer = 'intake.errors.answerRequired';
+  return e;
+}
+
+/** The intake form (受理登记): keyboard-first, saved as a draft on every pause in typing. */
+export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
+  /** Draft slot; one per call, or 'intake.manual' for walk-ins, web and letters. */
+  draftKey: string;
+  /** The call the appeal arrived on, linked to the ticket. */
+  callId?: string;
+  /** Prefills the phone field for a call. */
+  callerNumber?: string;
+  /** Called with the new ticket's number after saving. */
+  onSaved?(ticket: { id: string; number: string }): void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const ref = useReference();
+  const [d, setD, draft] = useDraft<IntakeDraft>(draftKey, emptyIntake(callerNumber ?? '', callerNumber ? 'phone' : 'walk_in'));
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const firstField = useRef<HTMLInputElement>(null);
+  const set = <K extends Field>(k: K, v: IntakeDraft[K]) => {
+    setD({ ...d, [k]: v });
+    if (errors[k]) setErrors({ ...errors, [k]: undefined });
+  };
+
+  const categories = useMemo(() => (ref ? leafOptions(ref.categories) : []), [ref]);
+  const divisions = (level: number, parent: string | null) => (ref?.divisions ?? [])
+    .filter((x) => x.level === level && (level === 1 || x.parentCode === parent)).map((x) => ({ value: x.code, label: x.name }));
+
+  const save = async (mode: 'register' | 'resolve') => {
+    const fe = validateIntake(d, mode);
+    setErrors(fe);
+    setServerError(null);
+    if (Object.keys(fe).length) {
+      notifications.show({ color: 'red', message: t('intake.fixFields', { count: Object.keys(fe).length }) });
+      return;
+    }
+    setBusy(true);
+    const r = await api.request('tickets.create', {
+      draftKey, callId, channel: d.channel,
+      citizen: { name: d.name.trim() || undefined, phone: d.phone.trim() || undefined, confidential: d.confidential },
+      appealType: d.appealType!, categoryId: d.categoryId!, urgency: d.urgency, title: d.title, content: d.content,
+      districtCode: d.districtCode ?? undefined, streetCode: d.streetCode ?? undefined, communityCode: d.communityCode ?? undefined,
+      address: d.address.trim() || undefined,
+      resolveDirectly: mode === 'resolve' ? { summary: d.answer } : undefined,
+    });
+    setBusy(false);
+    if (!r.ok) {
+      setServerError(errorMessage(r.error));
+      const map: Partial<Record<Field, string>> = {};
+      for (const i of r.error.issues ?? []) {
+        const field = (i.path === 'citizen.phone' ? 'phone' : i.path) as Field;
+        map[field] = t(`intake.server.${i.problem}`, { defaultValue: t('validation.invalid_format') });
+      }
+      setErrors(map);
+      return;
+    }
+    draft.clear();
+    setD(emptyIntake('', d.channel === 'phone' ? 'walk_in' : d.channel));
+    notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: r.value.number });
+    onSaved?.(r.value);
+    firstField.current?.focus();
+  };
+
+  useShortcut({ id: 'intake.save', combo: 'ctrl+s', labelKey: 'intake.shortcutSave', inInputs: true, run: () => void save('register') });
+  useShortcut({ id: 'intake.resolve', combo: 'ctrl+shift+s', labelKey: 'intake.shortcutResolve', inInputs: true, run: () => void save('resolve') });
+
+  const err = (k: Field) => (errors[k] ? t(errors[k]!) : undefined);
+  const submit = (e: FormEvent) => { e.preventDefault(); void save('register'); };
+
+  return (
+    <Paper p="md" withBorder radius="md" component="form" onSubmit={submit} noValidate aria-label={t('intake.title')} data-testid="intake-form">
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Title order={4}>{t('intake.title')}</Title>
+          {draft.restoredAt && <Text size="xs" c="orange" data-testid="draft-restored">{t('drafts.restored', { time: new Date(draft.restoredAt).toLocaleTimeString('zh-CN') })}</Text>}
+        </Group>
+        {serverError && <Alert color="red" data-testid="intake-error">{serverError}</Alert>}
+        <Grid gap="sm">
+          <Grid.Col span={3}>
+            <Select label={t('intake.channel')} data={channelIds.map((c) => ({ value: c, label: t(`intake.channels.${c}`) }))} value={d.channel}
+              onChange={(v) => v && set('channel', v as IntakeDraft['channel'])} allowDeselect={false} />
+          </Grid.Col>
+          <Grid.Col span={3}>
+            <TextInput ref={firstField} label={t('intake.phone')} value={d.phone} onChange={(e) => set('phone', e.currentTarget.value)} error={err('phone')} required={d.channel === 'phone'} inputMode="tel" />
+          </Grid.Col>
+          <Grid.Col span={3}>
+            <TextInput label={t('intake.name')} value={d.name} onChange={(e) => set('name', e.currentTarget.value)} maxLength={40} />
+          </Grid.Col>
+          <Grid.Col span={3} style={{ display: 'flex', alignItems: 'flex-end' }}>
+            <Checkbox label={t('intake.confidential')} checked={d.confidential} onChange={(e) => set('confidential', e.currentTarget.checked)} mb={8} />
+          </Grid.Col>
+          <Grid.Col span={6}>
+            <Text size="sm" fw={500} mb={4}>{t('intake.appealType')} <Text span c="red">*</Text></Text>
+            <SegmentedControl fullWidth size="xs" value={d.appealType ?? ''} onChange={(v) => set('appealType', v as IntakeDraft['appealType'])}
+              data={appealTypeIds.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} aria-label={t('intake.appealType')} />
+            {errors.appealType && <Text size="xs" c="red" mt={4}>{t(errors.appealType)}</Text>}
+          </Grid.Col>
+          <Grid.Col span={6}>
+            <Text size="sm" fw={500} mb={4}>{t('intake.urgency')}</Text>
+            <SegmentedControl fullWidth size="xs" value={d.urgency} onChange={(v) => set('urgency', v as IntakeDraft['urgency'])}
+              data={urgencyIds.map((u) => ({ value: u, label: t(`intake.urgencies.${u}`) }))} aria-label={t('intake.urgency')} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <Select label={t('intake.category')} placeholder={t('intake.categoryPlaceholder')} searchable data={categories} value={d.categoryId}
+              onChange={(v) => set('categoryId', v)} error={err('categoryId')} required nothingFoundMessage={t('intake.nothingFound')} limit={50} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <TextInput label={t('intake.subject')} value={d.title} onChange={(e) => set('title', e.currentTarget.value)} error={err('title')} required maxLength={100} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <Textarea label={t('intake.content')} description={t('intake.contentHint')} value={d.content} onChange={(e) => set('content', e.currentTarget.value)}
+              error={err('content')} required autosize minRows={5} maxRows={12} maxLength={4000} />
+            <Text size="xs" c="dimmed" ta="right">{d.content.length} / 4000</Text>
+          </Grid.Col>
+          <Grid.Col span={4}>
+            <Select label={t('intake.district')} data={divisions(1, null)} value={d.districtCode} searchable clearable
+              onChange={(v) => setD({ ...d, districtCode: v, streetCode: null, communityCode: null })} />
+          </Grid.Col>
+          <Grid.Col span={4}>
+            <Select label={t('intake.street')} data={divisions(2, d.districtCode)} value={d.streetCode} searchable clearable disabled={!d.districtCode}
+              onChange={(v) => setD({ ...d, streetCode: v, communityCode: null })} />
+          </Grid.Col>
+          <Grid.Col span={4}>
+            <Select label={t('intake.community')} data={divisions(3, d.streetCode)} value={d.communityCode} searchable clearable disabled={!d.streetCode}
+              onChange={(v) => set('communityCode', v)} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <TextInput label={t('intake.address')} value={d.address} onChange={(e) => set('address', e.currentTarget.value)} error={err('address')} maxLength={200} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <Textarea label={t('intake.answer')} description={t('intake.answerHint')} value={d.answer} onChange={(e) => set('answer', e.currentTarget.value)}
+              error={err('answer')} autosize minRows={2} maxRows={6} maxLength={2000} />
+          </Grid.Col>
+        </Grid>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => { draft.clear(); setD(emptyIntake(callerNumber ?? '', d.channel)); setErrors({}); }}>{t('intake.clear')}</Button>
+          <Button variant="light" color="teal" onClick={() => void save('resolve')} loading={busy} data-testid="intake-resolve">{t('intake.resolveDirectly')} (Ctrl+Shift+S)</Button>
+          <Button type="submit" loading={busy} data-testid="intake-save">{t('intake.save')} (Ctrl+S)</Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}

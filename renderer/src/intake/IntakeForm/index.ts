@@ -1,0 +1,1 @@
+export { IntakeForm, validateIntake, emptyIntake, type IntakeDraft } from './IntakeForm';

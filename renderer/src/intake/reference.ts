@@ -1,0 +1,29 @@
+import { useEffect, useState } from 'react';
+import type { CategoryRef, ConsoleApi, ReferenceData } from '../../../shared/contract';
+import { useApi } from '../state/api';
+
+let cached: { api: ConsoleApi; data: Promise<ReferenceData | null> } | null = null;
+
+/** Taxonomy, divisions and departments, loaded once per session. */
+export function useReference(): ReferenceData | null {
+  const { api } = useApi();
+  const [data, setData] = useState<ReferenceData | null>(null);
+  useEffect(() => {
+    if (!cached || cached.api !== api) cached = { api, data: api.request('reference.get', {}).then((r) => (r.ok ? r.value : null)) };
+    let live = true;
+    void cached.data.then((d) => { if (live) setData(d); });
+    return () => { live = false; };
+  }, [api]);
+  return data;
+}
+
+/** Leaf categories labelled with their full path, for a searchable select. */
+export function leafOptions(categories: CategoryRef[]): { value: string; label: string }[] {
+  const byId = new Map(categories.map((c) => [c.id, c]));
+  const parents = new Set(categories.map((c) => c.parentId).filter(Boolean));
+  return categories.filter((c) => !parents.has(c.id)).map((c) => {
+    const path: string[] = [];
+    for (let x: CategoryRef | undefined = c; x; x = x.parentId ? byId.get(x.parentId) : undefined) path.unshift(x.name);
+    return { value: c.id, label: path.join(' / ') };
+  });
+}

@@ -1,0 +1,1 @@
+export { MediaHost } from './MediaHost';

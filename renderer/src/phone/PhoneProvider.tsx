@@ -1,0 +1,103 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { notifications } from '@mantine/notifications';
+import type { PhoneCall, PhoneStatus, RequestInput, RequestName, RequestOutput, ScreenPop } from '../../../shared/contract';
+import { useApi } from '../state/api';
+import { useSession } from '../state/session';
+import { errorMessage, i18n } from '../i18n';
+import { WebRtcMedia } from './webrtc-media';
+import { Ringtone } from './ringtone';
+
+interface PhoneState {
+  status: PhoneStatus | null;
+  /** The call the agent is working on: ringing or active, consult legs excluded. */
+  current: PhoneCall | null;
+  consult: PhoneCall | null;
+  pop: ScreenPop | null;
+  /** The last call that ended, kept for wrap-up. */
+  lastEndedCallId: string | null;
+  busy: boolean;
+  /** Audio packet counters of a call carried by this renderer (null for other media). */
+  mediaStats(callId: string): Promise<{ sent: number; received: number; lost: number } | null>;
+  act<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N> | null>;
+  refresh(): Promise<void>;
+}
+
+const PhoneContext = createContext<PhoneState | null>(null);
+
+/** Keeps the softphone's state in step with main's events, and owns the audio of the calls. */
+export function PhoneProvider({ children }: { /** The desk that shows the phone. */ children: ReactNode }) {
+  const { api } = useApi();
+  const { info } = useSession();
+  // In Electron a hidden media window owns the audio; in a browser this page does.
+  const ownsAudio = info?.mediaHost !== 'window';
+  const [status, setStatus] = useState<PhoneStatus | null>(null);
+  const [pop, setPop] = useState<ScreenPop | null>(null);
+  const [lastEndedCallId, setLastEnded] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const media = useMemo(() => new WebRtcMedia(api), [api]);
+  const [ring] = useState(() => new Ringtone());
+
+  const refresh = useCallback(async () => {
+    const r = await api.request('phone.status', {});
+    if (r.ok) setStatus(r.value);
+  }, [api]);
+
+  useEffect(() => {
+    void refresh();
+    if (ownsAudio) void api.request('media.attach', {});
+    const offs = [
+      media.listen(),
+      api.on('phone.registration', (registration) => setStatus((s) => (s ? { ...s, registration } : s))),
+      api.on('phone.agent', (agent) => setStatus((s) => (s ? { ...s, agent } : s))),
+      api.on('phone.call', (call) => setStatus((s) => {
+        if (!s) return s;
+        const others = s.calls.filter((c) => c.callId !== call.callId);
+        return { ...s, calls: call.state === 'ended' ? others : [...others, call] };
+      })),
+      api.on('phone.incoming', (inc) => {
+        if (inc.autoRejected) {
+          notifications.show({ color: 'orange', message: i18n.t('phone.autoRejected', { number: inc.remoteNumber }) });
+          return;
+        }
+        void api.request('phone.screenPop', { callId: inc.callId }).then((r) => { if (r.ok) setPop(r.value); });
+      }),
+      api.on('phone.ended', (e) => {
+        setStatus((s) => (s ? { ...s, calls: s.calls.filter((c) => c.callId !== e.callId) } : s));
+        if (!e.missed) setLastEnded(e.callId);
+        if (e.missed) notifications.show({ color: 'orange', message: i18n.t('phone.missed', { number: e.remoteNumber }) });
+      }),
+    ];
+    return () => offs.forEach((off) => off());
+  }, [api, media, refresh, ownsAudio]);
+
+  const calls = status?.calls ?? [];
+  const current = calls.find((c) => !c.consultForCallId) ?? null;
+  const consult = calls.find((c) => c.consultForCallId) ?? null;
+  const ringing = current?.state === 'ringing';
+
+  useEffect(() => {
+    if (ringing) void ring.start();
+    else ring.stop();
+    return () => ring.stop();
+  }, [ringing, ring]);
+
+  const act = useCallback(async <N extends RequestName>(name: N, input: RequestInput<N>) => {
+    setBusy(true);
+    const r = await api.request(name, input);
+    setBusy(false);
+    if (!r.ok) {
+      notifications.show({ color: 'red', message: errorMessage(r.error) });
+      return null;
+    }
+    return r.value;
+  }, [api]);
+
+  const value: PhoneState = { status, current, consult, pop: pop && (!current || pop.callId === current.callId || current.state !== 'ringing') ? pop : null, lastEndedCallId, busy, act, refresh, mediaStats: (callId) => media.stats(callId) };
+  return <PhoneContext.Provider value={value}>{children}</PhoneContext.Provider>;
+}
+
+export function usePhone(): PhoneState {
+  const ctx = useContext(PhoneContext);
+  if (!ctx) throw new Error('usePhone outside PhoneProvider');
+  return ctx;
+}

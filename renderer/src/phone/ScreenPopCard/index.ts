@@ -1,0 +1,1 @@
+export { ScreenPopCard } from './ScreenPopCard';

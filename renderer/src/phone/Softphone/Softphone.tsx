@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'react';
+import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { PhoneCall } from '../../../../shared/contract';
+import { usePhone } from '../PhoneProvider';
+import { useShortcut } from '../../components/Shortcuts';
+
+const regColor: Record<string, string> = { registered: 'teal', registering: 'blue', reconnecting: 'orange', failed: 'red', stopped: 'gray' };
+const agentColor: Record<string, string> = { ready: 'teal', not_ready: 'orange', on_call: 'blue', after_call_work: 'violet', logged_out: 'gray' };
+
+function useElapsed(sinceMs: number | null): string {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (sinceMs === null) return;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [sinceMs]);
+  if (sinceMs === null) return '';
+  const s = Math.max(0, Math.floor((now - sinceMs) / 1000));
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** The seat's phone: registration, agent state, the call in hand and its controls, wrap-up. */
+export function Softphone() {
+  const { t } = useTranslation();
+  const { status, current, consult, lastEndedCallId, busy, act } = usePhone();
+  const [target, setTarget] = useState('');
+  const [dial, setDial] = useState('');
+  const [wrapUp, setWrapUp] = useState<string | null>(null);
+  const agent = status?.agent;
+  const callSince = useElapsed(agent?.name === 'on_call' ? Date.parse(agent.since) : null);
+
+  const answer = () => { if (current?.state === 'ringing') void act('phone.answer', { callId: current.callId }); };
+  const hangup = () => { if (current) void act(current.state === 'ringing' ? 'phone.reject' : 'phone.hangup', { callId: current.callId }); };
+  const hold = () => { if (current?.state === 'active') void act('phone.hold', { callId: current.callId, held: !current.held }); };
+  const mute = () => { if (current?.state === 'active') void act('phone.mute', { callId: current.callId, muted: !current.muted }); };
+  useShortcut({ id: 'phone.answer', combo: 'f5', labelKey: 'phone.shortcutAnswer', inInputs: true, run: answer });
+  useShortcut({ id: 'phone.hangup', combo: 'f6', labelKey: 'phone.shortcutHangup', inInputs: true, run: hangup });
+  useShortcut({ id: 'phone.hold', combo: 'f7', labelKey: 'phone.shortcutHold', inInputs: true, run: hold });
+  useShortcut({ id: 'phone.mute', combo: 'f8', labelKey: 'phone.shortcutMute', inInputs: true, run: mute });
+
+  if (!status) return null;
+  if (!status.configured) return <Text size="sm" c="dimmed">{t('agentDesk.phoneNotConfigured')}</Text>;
+  const reg = status.registration;
+
+  return (
+    <Stack gap="sm" data-testid="softphone">
+      <Group justify="space-between">
+        <Title order={5}>{t('agentDesk.phoneTitle')}</Title>
+        <Tooltip label={reg.reason ?? ''} disabled={!reg.reason}>
+          <Badge color={regColor[reg.state]} variant="light" data-testid="registration">{t(`phone.registration.${reg.state}`)}</Badge>
+        </Tooltip>
+      </Group>
+      {reg.state === 'failed' && reg.reason && <Text size="xs" c="red">{reg.reason}</Text>}
+
+      {agent?.name === 'logged_out' ? (
+        <Button onClick={() => void act('phone.signIn', {})} loading={busy} data-testid="phone-sign-in">{t('phone.signIn')}</Button>
+      ) : agent && (
+        <>
+          <Group justify="space-between">
+            <Badge size="lg" color={agentColor[agent.name]} data-testid="agent-state">
+              {t(`phone.agent.${agent.name}`)}{agent.name === 'not_ready' && agent.reason && agent.reason !== 'login' ? ` · ${status.notReadyReasons.find((r) => r.code === agent.reason)?.label ?? agent.reason}` : ''}
+            </Badge>
+            {agent.name === 'on_call' && <Text ff="monospace" size="sm">{callSince}</Text>}
+          </Group>
+          {(agent.name === 'not_ready' || agent.name === 'ready') && (
+            <Group gap="xs" grow>
+              <Button color="teal" variant={agent.name === 'ready' ? 'filled' : 'light'} onClick={() => void act('phone.setReady', {})} data-testid="set-ready">{t('phone.ready')}</Button>
+              <Select placeholder={t('phone.notReady')} data={status.notReadyReasons.map((r) => ({ value: r.code, label: r.label }))} value={null}
+                onChange={(v) => v && void act('phone.setNotReady', { reason: v })} aria-label={t('phone.notReady')} data-testid="set-not-ready" />
+            </Group>
+          )}
+        </>
+      )}
+
+      {current && <CallCard call={current} />}
+      {current?.state === 'ringing' && (
+        <Group grow>
+          <Button color="teal" onClick={answer} loading={busy} data-testid="answer">{t('phone.answer')} (F5)</Button>
+          <Button color="red" variant="light" onClick={hangup} data-testid="reject">{t('phone.reject')}</Button>
+        </Group>
+      )}
+      {current?.state === 'active' && (
+        <Stack gap="xs">
+          <SimpleGrid cols={3} spacing="xs">
+            <Button variant={current.held ? 'filled' : 'default'} color="yellow" onClick={hold} data-testid="hold">{current.held ? t('phone.resume') : t('phone.hold')}</Button>
+            <Button variant={current.muted ? 'filled' : 'default'} color="gray" onClick={mute} data-testid="mute">{current.muted ? t('phone.unmute') : t('phone.mute')}</Button>
+            <Button color="red" onClick={hangup} data-testid="hangup">{t('phone.hangup')}</Button>
+          </SimpleGrid>
+          <SimpleGrid cols={4} spacing={4}>
+            {['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((k) => (
+              <Button key={k} size="compact-sm" variant="default" onClick={() => void act('phone.dtmf', { callId: current.callId, tones: k })}>{k}</Button>
+            ))}
+          </SimpleGrid>
+          <TextInput size="xs" placeholder={t('phone.transferTarget')} value={target} onChange={(e) => setTarget(e.currentTarget.value)} aria-label={t('phone.transferTarget')} />
+          {consult ? (
+            <Group grow>
+              <Button size="xs" disabled={consult.state !== 'active'} onClick={() => void act('phone.completeTransfer', { consultCallId: consult.callId })}>{t('phone.completeTransfer')}</Button>
+              <Button size="xs" variant="default" onClick={() => void act('phone.cancelConsult', { consultCallId: consult.callId })}>{t('phone.cancelConsult')}</Button>
+            </Group>
+          ) : (
+            <Group grow>
+              <Button size="xs" variant="default" disabled={!target} onClick={() => void act('phone.blindTransfer', { callId: current.callId, target })}>{t('phone.blindTransfer')}</Button>
+              <Button size="xs" variant="default" disabled={!target} onClick={() => void act('phone.startConsult', { callId: current.callId, target })}>{t('phone.consult')}</Button>
+            </Group>
+          )}
+        </Stack>
+      )}
+
+      {agent?.name === 'after_call_work' && (
+        <Paper withBorder p="sm" data-testid="wrap-up">
+          <Stack gap="xs">
+            <Text size="sm" fw={600}>{t('phone.wrapUpTitle')}</Text>
+            <Select data={status.wrapUpCodes.map((r) => ({ value: r.code, label: r.label }))} value={agent.wrapUpCode ?? wrapUp}
+              onChange={(v) => { setWrapUp(v); if (v && lastEndedCallId) void act('phone.wrapUp', { callId: agent.callId ?? lastEndedCallId, code: v }); }}
+              placeholder={t('phone.wrapUpPick')} aria-label={t('phone.wrapUpPick')} />
+            <Button color="teal" disabled={!agent.wrapUpCode} onClick={() => void act('phone.setReady', {})}>{t('phone.ready')}</Button>
+          </Stack>
+        </Paper>
+      )}
+
+      {agent && agent.name !== 'logged_out' && !current && (
+        <Group gap="xs" wrap="nowrap">
+          <TextInput size="xs" style={{ flex: 1 }} placeholder={t('phone.dialPlaceholder')} value={dial} onChange={(e) => setDial(e.currentTarget.value)} aria-label={t('phone.dialPlaceholder')} />
+          <Button size="xs" disabled={!dial} onClick={() => void act('phone.dial', { number: dial })}>{t('phone.dial')}</Button>
+        </Group>
+      )}
+      {agent && agent.name !== 'logged_out' && !current && (
+        <Button size="xs" variant="subtle" color="gray" onClick={() => void act('phone.signOut', {})}>{t('phone.signOut')}</Button>
+      )}
+    </Stack>
+  );
+}
+
+function useMediaStats(call: PhoneCall) {
+  const { mediaStats } = usePhone();
+  const [stats, setStats] = useState<{ sent: number; received: number; lost: number } | null>(null);
+  useEffect(() => {
+    if (call.state !== 'active') return;
+    const id = setInterval(() => void mediaStats(call.callId).then(setStats), 1000);
+    return () => clearInterval(id);
+  }, [call.callId, call.state, mediaStats]);
+  return stats;
+}
+
+function CallCard({ call }: { /** The call shown. */ call: PhoneCall }) {
+  const { t } = useTranslation();
+  const ringing = call.state === 'ringing';
+  const stats = useMediaStats(call);
+  return (
+    <Paper withBorder p="sm" bg={ringing ? 'var(--mantine-color-teal-light)' : undefined} data-testid="call-card">
+      <Text size="xs" c="dimmed">{t(`phone.callState.${call.state}`)}{call.held ? ` · ${t('phone.held')}` : ''}{call.muted ? ` · ${t('phone.muted')}` : ''}</Text>
+      <Text fw={700} fz={22} ff="monospace" data-testid="call-number">{call.remoteNumber}</Text>
+      {call.remoteDisplayName && <Text size="sm">{call.remoteDisplayName}</Text>}
+      {stats && (
+        <Text size="xs" c={stats.received > 0 ? 'teal' : 'orange'} data-testid="media-stats" data-received={stats.received} data-sent={stats.sent}>
+          {t('phone.mediaStats', { sent: stats.sent, received: stats.received, lost: stats.lost })}
+        </Text>
+      )}
+    </Paper>
+  );
+}

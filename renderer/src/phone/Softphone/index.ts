@@ -1,0 +1,1 @@
+export { Softphone } from './Softphone';

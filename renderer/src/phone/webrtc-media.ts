@@ -1,0 +1,142 @@
+import type { ConsoleApi, MediaCommandEvent } from '../../../shared/contract';
+
+const ICE_GATHER_TIMEOUT_MS = 2000;
+
+interface Leg { pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement }
+
+export interface MediaDevicesChoice { microphoneId?: string; speakerId?: string }
+
+/**
+ * The renderer half of the media bridge: main's SIP session asks for offers and answers, this
+ * makes them with a real RTCPeerConnection and plays the far end. SIP carries whole SDP, so each
+ * description is returned only after ICE gathering completes (or a short timeout).
+ */
+export class WebRtcMedia {
+  private legs = new Map<string, Leg>();
+  devices: MediaDevicesChoice = {};
+
+  constructor(private readonly api: ConsoleApi) {}
+
+  /** Handles media commands from main; the caller decides when to claim the audio (media.attach). */
+  listen(): () => void {
+    return this.api.on('media.command', (cmd) => void this.handle(cmd));
+  }
+
+  /** RTP packets sent and received on a call so far: shown as call quality, proof that audio flows. */
+  async stats(callId: string): Promise<{ sent: number; received: number; lost: number } | null> {
+    const leg = this.legs.get(callId);
+    if (!leg) return null;
+    let sent = 0;
+    let received = 0;
+    let lost = 0;
+    (await leg.pc.getStats()).forEach((r: { type: string; kind?: string; packetsSent?: number; packetsReceived?: number; packetsLost?: number }) => {
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') sent += r.packetsSent ?? 0;
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') { received += r.packetsReceived ?? 0; lost += r.packetsLost ?? 0; }
+    });
+    return { sent, received, lost };
+  }
+
+  private async handle(cmd: MediaCommandEvent) {
+    try {
+      const r = await this.run(cmd);
+      await this.api.request('media.reply', { id: cmd.id, ok: true, ...r });
+    } catch (e) {
+      await this.api.request('media.reply', { id: cmd.id, ok: false, error: String((e as Error).message ?? e).slice(0, 400) });
+    }
+  }
+
+  private async leg(callId: string): Promise<Leg> {
+    let leg = this.legs.get(callId);
+    if (!leg) {
+      const pc = new RTCPeerConnection({ iceServers: [] });
+      const audio = new Audio();
+      audio.autoplay = true;
+      pc.ontrack = (ev) => {
+        audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+        void this.applySpeaker(audio).then(() => audio.play()).catch(() => undefined);
+      };
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices.microphoneId ? { deviceId: { exact: this.devices.microphoneId } } : true });
+      for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
+      leg = { pc, stream, held: false, muted: false, audio };
+      this.legs.set(callId, leg);
+    }
+    return leg;
+  }
+
+  private async applySpeaker(el: HTMLAudioElement) {
+    const withSink = el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+    if (this.devices.speakerId && withSink.setSinkId) await withSink.setSinkId(this.devices.speakerId);
+  }
+
+  private async localSdp(pc: RTCPeerConnection): Promise<string> {
+    if (pc.iceGatheringState !== 'complete') {
+      await new Promise<void>((resolve) => {
+        const done = () => { pc.removeEventListener('icegatheringstatechange', check); resolve(); };
+        const check = () => { if (pc.iceGatheringState === 'complete') done(); };
+        pc.addEventListener('icegatheringstatechange', check);
+        setTimeout(done, ICE_GATHER_TIMEOUT_MS);
+      });
+    }
+    return pc.localDescription?.sdp ?? '';
+  }
+
+  /**
+   * Hold offers sendonly (room for music on hold), so the microphone itself must go quiet: a held
+   * caller must not hear the agent, e.g. while they consult a colleague. A disabled track still
+   * sends RTP (silence), which keeps the far end's RTP timeout and NAT bindings happy.
+   */
+  private applyMicrophone(leg: Leg) {
+    leg.stream?.getAudioTracks().forEach((t) => { t.enabled = !leg.held && !leg.muted; });
+  }
+
+  private direction(leg: Leg): RTCRtpTransceiverDirection {
+    return leg.held ? 'sendonly' : 'sendrecv';
+  }
+
+  private async run(cmd: MediaCommandEvent): Promise<{ sdp?: string; dtmfSent?: boolean }> {
+    const c = cmd.command;
+    if (c.op === 'close') {
+      const leg = this.legs.get(cmd.callId);
+      leg?.pc.close();
+      leg?.stream?.getTracks().forEach((t) => t.stop());
+      if (leg) leg.audio.srcObject = null;
+      this.legs.delete(cmd.callId);
+      return {};
+    }
+    const leg = await this.leg(cmd.callId);
+    const { pc } = leg;
+    switch (c.op) {
+      case 'createOffer': {
+        for (const t of pc.getTransceivers()) t.direction = this.direction(leg);
+        await pc.setLocalDescription(await pc.createOffer());
+        return { sdp: await this.localSdp(pc) };
+      }
+      case 'createAnswer': {
+        await pc.setRemoteDescription({ type: 'offer', sdp: c.sdp });
+        for (const t of pc.getTransceivers()) if (t.direction !== 'inactive') t.direction = this.direction(leg);
+        await pc.setLocalDescription(await pc.createAnswer());
+        return { sdp: await this.localSdp(pc) };
+      }
+      case 'setRemote':
+        await pc.setRemoteDescription({ type: 'answer', sdp: c.sdp });
+        return {};
+      case 'rollback':
+        if (pc.signalingState === 'have-local-offer') await pc.setLocalDescription({ type: 'rollback' });
+        return {};
+      case 'sendDtmf': {
+        const sender = pc.getSenders().find((s) => s.track?.kind === 'audio');
+        if (!sender?.dtmf?.canInsertDTMF) return { dtmfSent: false };
+        sender.dtmf.insertDTMF(c.tones, 120, 70);
+        return { dtmfSent: true };
+      }
+      case 'setHold':
+        leg.held = c.held;
+        this.applyMicrophone(leg);
+        return {};
+      case 'setMute':
+        leg.muted = c.muted;
+        this.applyMicrophone(leg);
+        return {};
+    }
+  }
+}

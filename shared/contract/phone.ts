@@ -1,0 +1,91 @@
+import type { AgentState } from '../domain/agent-state';
+
+export type RegistrationStateName = 'stopped' | 'registering' | 'registered' | 'reconnecting' | 'failed';
+
+export interface PhoneRegistration {
+  state: RegistrationStateName;
+  /** Why not registered (SIP code and words from main); the UI shows it as is. */
+  reason?: string;
+  code?: number;
+  nextAttemptAt?: number;
+}
+
+export interface PhoneCall {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  /** Full number for the agent on the call; masked for roles that need not see it. */
+  remoteNumber: string;
+  remoteDisplayName?: string;
+  state: 'ringing' | 'dialing' | 'early' | 'active' | 'ended';
+  held: boolean;
+  muted: boolean;
+  consultForCallId?: string;
+}
+
+export interface ReasonCode { code: string; label: string }
+
+export interface PhoneStatus {
+  /** False when no SIP account is set for this user: the UI says to ask an admin. */
+  configured: boolean;
+  registration: PhoneRegistration;
+  agent: AgentState;
+  calls: PhoneCall[];
+  notReadyReasons: ReasonCode[];
+  wrapUpCodes: ReasonCode[];
+  acwSeconds: number;
+  /** How the seat carries audio: WebRTC in a renderer, or none (test peers). */
+  media: 'webrtc' | 'null';
+}
+
+export interface ScreenPopTicket {
+  id: string;
+  number: string;
+  createdAt: string;
+  appealType: string;
+  status: string;
+  title: string;
+  replyBy: string | null;
+}
+
+export interface ScreenPop {
+  callId: string | null;
+  phone: string;
+  /** A known citizen's name, if any ticket recorded one. */
+  citizenName: string | null;
+  /** Calls from this number in the last 30 days, this one excluded. */
+  callsLast30Days: number;
+  repeatCaller: boolean;
+  openTickets: ScreenPopTicket[];
+  pastTickets: ScreenPopTicket[];
+  totalTickets: number;
+}
+
+export interface SipAccountView {
+  userId: string;
+  wsUrl: string;
+  aor: string;
+  authUser: string;
+  displayName: string | null;
+  media: 'webrtc' | 'null';
+  /** Whether a password is stored; the password itself never leaves main. */
+  hasPassword: boolean;
+  updatedAt: string;
+}
+
+export interface MediaCommandEvent {
+  id: string;
+  callId: string;
+  command:
+    | { op: 'createOffer' } | { op: 'createAnswer'; sdp: string } | { op: 'setRemote'; sdp: string } | { op: 'rollback' }
+    | { op: 'sendDtmf'; tones: string } | { op: 'setHold'; held: boolean } | { op: 'setMute'; muted: boolean } | { op: 'close' };
+}
+
+export interface CallEndedEvent {
+  callId: string;
+  direction: 'inbound' | 'outbound';
+  remoteNumber: string;
+  endReason: string;
+  talkMs: number;
+  /** True when the caller hung up while it rang, or the call was refused: a missed call. */
+  missed: boolean;
+}

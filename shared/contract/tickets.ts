@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+export interface CategoryRef { id: string; code: string; name: string; level: number; parentId: string | null }
+export interface DivisionRef { code: string; name: string; level: number; parentCode: string | null }
+export interface DepartmentRef { id: string; code: string; name: string; kind: string }
+
+/** Reference data the intake form needs; loaded once per session and cached by the renderer. */
+export interface ReferenceData {
+  categories: CategoryRef[];
+  divisions: DivisionRef[];
+  departments: DepartmentRef[];
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  action: string;
+  actorName: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  /** Facts of the event (reason, deadlines, summary) as JSON text. */
+  data: string;
+}
+
+export interface TicketDetail {
+  id: string;
+  number: string;
+  createdAt: string;
+  channel: string;
+  appealType: string;
+  urgency: string;
+  status: string;
+  callerName: string | null;
+  /** Full or masked, depending on the reader's role and the ticket's confidentiality. */
+  phone: string | null;
+  confidential: boolean;
+  categoryPath: string;
+  title: string;
+  content: string;
+  location: string;
+  address: string | null;
+  leadDepartment: string | null;
+  signBy: string | null;
+  replyBy: string | null;
+  closedAt: string | null;
+  timeline: TimelineEntry[];
+}
+
+export const appealTypeIds = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
+export const urgencyIds = ['normal', 'urgent', 'emergency'] as const;
+export const channelIds = ['phone', 'web', 'walk_in', 'letter', 'outreach'] as const;
+
+/** Text that must carry something: trimmed, and not only punctuation or spaces. */
+const text = (min: number, max: number) => z.string().trim().min(min).max(max).refine((s) => /[\p{L}\p{N}]/u.test(s), { message: 'no_content' });
+
+export const ticketCreateInput = z.object({
+  /** The form's draft, discarded in the same step as the ticket is saved. */
+  draftKey: z.string().min(1).max(120).regex(/^[a-z0-9_.:-]+$/).optional(),
+  /** The call this appeal came in on; linked to the ticket. */
+  callId: z.string().min(1).max(100).optional(),
+  channel: z.enum(channelIds),
+  citizen: z.object({
+    name: z.string().trim().max(40).optional(),
+    phone: z.string().trim().max(32).optional(),
+    /** 保密: the citizen asked not to be identified to the department. */
+    confidential: z.boolean(),
+  }).strict(),
+  appealType: z.enum(appealTypeIds),
+  categoryId: z.string().min(1).max(64),
+  urgency: z.enum(urgencyIds),
+  title: text(4, 100),
+  content: text(10, 4000),
+  districtCode: z.string().regex(/^\d{6,12}$/).optional(),
+  streetCode: z.string().regex(/^\d{6,12}$/).optional(),
+  communityCode: z.string().regex(/^\d{6,12}$/).optional(),
+  address: z.string().trim().max(200).optional(),
+  coordinates: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict().optional(),
+  /** Answered during the call from knowledge: closes at once as 直接办结 with this summary. */
+  resolveDirectly: z.object({ summary: text(4, 2000), articleId: z.string().max(64).optional() }).strict().optional(),
+}).strict();
+
+export type TicketCreateInput = z.input<typeof ticketCreateInput>;

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from './agent-state';
+
+const t0 = new Date('2026-03-02T01:00:00Z');
+const at = (s: number) => new Date(t0.getTime() + s * 1000);
+
+function run(events: [AgentEvent, number][], start: AgentState = LOGGED_OUT) {
+  let s = start;
+  const errors: string[] = [];
+  for (const [e, sec] of events) {
+    const r = nextAgentState(s, e, at(sec));
+    if (r.ok) s = r.state; else errors.push(r.error);
+  }
+  return { s, errors };
+}
+
+describe('agent state', () => {
+  it('goes sign in → not ready → ready → on call → wrap-up → ready, with a code required', () => {
+    const { s, errors } = run([
+      [{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 5], [{ type: 'call_started', callId: 'c1' }, 10],
+      [{ type: 'call_ended', callId: 'c1', acwSeconds: 30 }, 100], [{ type: 'set_ready' }, 101],
+    ]);
+    expect(errors).toEqual(['wrap_up_required']);
+    expect(s).toMatchObject({ name: 'after_call_work', callId: 'c1', acwUntil: at(130).toISOString() });
+    const r = run([[{ type: 'wrap_up', callId: 'c1', code: 'consult_answered' }, 110], [{ type: 'set_ready' }, 111]], s);
+    expect(r.errors).toEqual([]);
+    expect(r.s.name).toBe('ready');
+  });
+
+  it('becomes ready when the wrap-up timer runs out only if the call was coded', () => {
+    const inAcw = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'c' }, 2], [{ type: 'call_ended', callId: 'c', acwSeconds: 30 }, 60]]).s;
+    expect(run([[{ type: 'acw_timer' }, 200]], inAcw).s.name).toBe('after_call_work');
+    expect(run([[{ type: 'acw_timer' }, 70]], inAcw).s.name).toBe('after_call_work');
+    const coded = run([[{ type: 'wrap_up', callId: 'c', code: 'x' }, 65], [{ type: 'acw_timer' }, 80]], inAcw).s;
+    expect(coded.name).toBe('after_call_work');
+    expect(run([[{ type: 'acw_timer' }, 91]], coded).s.name).toBe('ready');
+  });
+
+  it('offers calls only to a ready, idle agent', () => {
+    const ready = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1]]).s;
+    expect(offerDecision(ready, 0)).toBe('ring');
+    expect(offerDecision(ready, 1)).toBe('busy');
+    for (const name of ['logged_out', 'not_ready', 'on_call', 'after_call_work'] as const) {
+      expect(offerDecision({ ...ready, name }, 0)).toBe('busy');
+    }
+  });
+
+  it('refuses sign-out and not-ready during a call, and a not-ready without a reason', () => {
+    const onCall = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'c' }, 2]]).s;
+    expect(nextAgentState(onCall, { type: 'sign_out' }, at(3))).toEqual({ ok: false, error: 'on_call' });
+    expect(nextAgentState(onCall, { type: 'set_not_ready', reason: 'break' }, at(3))).toEqual({ ok: false, error: 'on_call' });
+    const ready = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1]]).s;
+    expect(nextAgentState(ready, { type: 'set_not_ready', reason: ' ' }, at(3))).toEqual({ ok: false, error: 'reason_required' });
+  });
+
+  it('keeps the agent on the main call when a consult leg ends', () => {
+    const onCall = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'main' }, 2]]).s;
+    const r = nextAgentState(onCall, { type: 'call_ended', callId: 'consult', acwSeconds: 30 }, at(50));
+    expect(r).toMatchObject({ ok: true, changed: false, state: { name: 'on_call', callId: 'main' } });
+  });
+
+  it('rejects a wrap-up code for another call', () => {
+    const inAcw = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'c' }, 2], [{ type: 'call_ended', callId: 'c', acwSeconds: 30 }, 60]]).s;
+    expect(nextAgentState(inAcw, { type: 'wrap_up', callId: 'other', code: 'x' }, at(61))).toEqual({ ok: false, error: 'wrong_call' });
+  });
+});
