@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { fail, type AppInfo } from '../../shared/contract';
+import { fail, type AppInfo, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
 import { Dispatcher, type Handlers } from '../rpc/dispatcher';
 import { openSqliteStore, type Store } from '../store/sqlite';
@@ -13,6 +13,7 @@ import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
 import { fileSecretBox, type SecretBox } from '../phone/secret-box';
 import { phoneHandlers } from './phone-handlers';
 import { TicketIntakeService } from '../services/ticket-intake';
+import { TicketWorkflowService } from '../services/ticket-workflow';
 import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
 
 export interface ConsoleOptions {
@@ -60,6 +61,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const drafts = new DraftService(store.db, now);
   const tickets = new TicketQueries(store.db, now);
   const intake = new TicketIntakeService(store.db, () => CHINA_CALENDAR_2025_2026, now);
+  const workflow = new TicketWorkflowService(store.db, () => CHINA_CALENDAR_2025_2026, now);
+  const sessionOf = (ctx: { session: SessionInfo | null }) => ctx.session ?? fail('unauthenticated');
 
   let demoLoading: Promise<void> | null = null;
   const loadDemo = async () => {
@@ -155,7 +158,12 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'tickets.recent': (input) => tickets.recent(input.limit),
     'reference.get': () => intake.referenceData(),
     'tickets.create': (input, ctx) => intake.create(input, ctx.session ?? fail('unauthenticated')),
-    'tickets.get': (input, ctx) => intake.detail(input.id, ctx.session ?? fail('unauthenticated')),
+    'tickets.get': (input, ctx) => intake.detail(input.id, sessionOf(ctx), workflow),
+    'tickets.act': async (input, ctx) => {
+      await workflow.act(input.ticketId, input.expectedVersion, input.action, sessionOf(ctx));
+      return intake.detail(input.ticketId, sessionOf(ctx), workflow);
+    },
+    'tickets.work': (input, ctx) => workflow.work(input.view, input.limit, sessionOf(ctx)),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),

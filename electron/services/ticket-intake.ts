@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -133,7 +134,7 @@ export class TicketIntakeService {
     });
   }
 
-  async detail(id: string, session: SessionInfo): Promise<TicketDetail> {
+  async detail(id: string, session: SessionInfo, workflow: TicketWorkflowService): Promise<TicketDetail> {
     const t = await this.db.selectFrom('tickets as t')
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
       .select(['t.id', 't.number', 't.created_at', 't.channel', 't.appeal_type', 't.urgency', 't.status', 't.caller_name', 't.phone', 't.confidential',
@@ -146,6 +147,7 @@ export class TicketIntakeService {
     const place = [t.district_code, t.street_code, t.community_code].map((code) => ref.divisions.find((d) => d.code === code)?.name).filter(Boolean).join(' ');
     const events = await this.db.selectFrom('ticket_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
       .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.data', 'u.display_name']).where('e.ticket_id', '=', id).orderBy('e.at').orderBy('e.id').execute();
+    const loaded = await loadSnapshot(this.db, id);
     const seesFull = session.user.roles.some((r) => FULL_NUMBER_ROLES.has(r)) && !(t.confidential && !session.user.roles.includes('shift_lead') && !session.user.roles.includes('agent'));
     return {
       id: t.id, number: t.number, createdAt: t.created_at, channel: t.channel, appealType: t.appeal_type, urgency: t.urgency, status: t.status,
@@ -153,6 +155,9 @@ export class TicketIntakeService {
       phone: t.phone ? (seesFull ? t.phone : maskPhone(t.phone)) : null, confidential: t.confidential === 1,
       categoryPath: path.join(' / '), title: t.title, content: t.content, location: place, address: t.address,
       leadDepartment: t.dep_name, signBy: t.sign_by, replyBy: t.reply_by, closedAt: t.closed_at,
+      version: loaded?.snapshot.version ?? 0,
+      allowedActions: loaded ? await workflow.allowed(loaded.snapshot, session) : [],
+      deadline: workflow.deadlineOf(t.reply_by, t.status),
       timeline: events.map((e) => ({ id: e.id, at: e.at, action: e.action, actorName: e.display_name, fromStatus: e.from_status, toStatus: e.to_status, data: e.data })),
     };
   }

@@ -7,7 +7,7 @@ import type {
 } from './types';
 import type { CallEndedEvent, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
-import { ticketCreateInput, type ReferenceData, type TicketDetail } from './tickets';
+import { ticketActionInput, ticketCreateInput, ticketViews, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -63,6 +63,10 @@ export const requests = {
   'reference.get': request<ReferenceData>()(z.object({}).strict(), 'session'),
   'tickets.create': request<{ id: string; number: string; status: string }>()(ticketCreateInput, ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session'),
+  'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
+    ['agent', 'cppcc_member', 'shift_lead', 'department']),
+  'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
+    ['agent', 'cppcc_member', 'shift_lead', 'department']),
 
   'users.list': request<AdminUserRow[]>()(z.object({}).strict(), ['admin']),
   'users.create': request<AdminUserRow>()(z.object({

@@ -43,6 +43,11 @@ export interface TicketDetail {
   signBy: string | null;
   replyBy: string | null;
   closedAt: string | null;
+  /** Lifecycle version, sent back with an action so a stale screen cannot overwrite newer work. */
+  version: number;
+  /** What the reader may do now (role, state, department, time windows all checked in main). */
+  allowedActions: string[];
+  deadline: 'ok' | 'due_soon' | 'overdue' | null;
   timeline: TimelineEntry[];
 }
 
@@ -80,3 +85,53 @@ export const ticketCreateInput = z.object({
 }).strict();
 
 export type TicketCreateInput = z.input<typeof ticketCreateInput>;
+
+const deptId = z.string().min(1).max(64);
+const reason = text(2, 500);
+const note = z.string().trim().max(500).optional();
+
+/**
+ * What a user asks to do with a ticket. Deadlines are not part of a request: main computes them
+ * from the deadline policy and the working-day calendar, so no client can grant itself time.
+ */
+export const ticketActionInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('resolveDirectly'), summary: text(4, 2000) }).strict(),
+  z.object({ type: z.literal('dispatch'), leadDepartmentId: deptId, coDepartmentIds: z.array(deptId).max(10) }).strict(),
+  z.object({ type: z.literal('sign') }).strict(),
+  z.object({ type: z.literal('startHandling') }).strict(),
+  z.object({ type: z.literal('returnTicket'), reason }).strict(),
+  z.object({ type: z.literal('approveReturn'), note }).strict(),
+  z.object({ type: z.literal('rejectReturn'), reason }).strict(),
+  z.object({ type: z.literal('requestExtension'), days: z.number().int().min(1).max(15), reason }).strict(),
+  z.object({ type: z.literal('approveExtension'), note }).strict(),
+  z.object({ type: z.literal('rejectExtension'), reason }).strict(),
+  z.object({ type: z.literal('supervise'), note: reason }).strict(),
+  z.object({ type: z.literal('urge'), note: reason }).strict(),
+  z.object({ type: z.literal('reply'), content: text(10, 4000) }).strict(),
+  z.object({ type: z.literal('review'), approved: z.boolean(), note }).strict(),
+  z.object({ type: z.literal('recordReturnVisit'), resolved: z.boolean(), satisfied: z.boolean(), note }).strict(),
+  z.object({ type: z.literal('close'), reason }).strict(),
+  z.object({ type: z.literal('reopen'), reason, route: z.enum(['same_department', 'redispatch']), leadDepartmentId: deptId.optional(), coDepartmentIds: z.array(deptId).max(10).optional() }).strict(),
+  z.object({ type: z.literal('merge'), parentId: z.string().uuid() }).strict(),
+]);
+
+export type TicketActionInput = z.input<typeof ticketActionInput>;
+
+export const ticketViews = ['department', 'approvals', 'overdue', 'return_visits'] as const;
+export type TicketView = (typeof ticketViews)[number];
+
+/** A list row for work queues: the ticket and how its deadline stands. */
+export interface WorkRow {
+  id: string;
+  number: string;
+  createdAt: string;
+  appealType: string;
+  urgency: string;
+  status: string;
+  title: string;
+  district: string;
+  leadDepartment: string | null;
+  signBy: string | null;
+  replyBy: string | null;
+  deadline: 'ok' | 'due_soon' | 'overdue' | null;
+}

@@ -6,6 +6,7 @@ import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { StatusBadge } from '../StatusBadge';
 import { formatDateTime } from '../../format/time';
+import { TicketActions } from '../TicketActions';
 
 function eventFacts(data: string): string {
   try {
@@ -17,11 +18,13 @@ function eventFacts(data: string): string {
 }
 
 /** A ticket with everything that happened to it, newest last. Text is shown as text, never as markup. */
-export function TicketDrawer({ ticketId, onClose }: {
+export function TicketDrawer({ ticketId, onClose, onChanged }: {
   /** The ticket shown; null closes the drawer. */
   ticketId: string | null;
   /** Called when the drawer is dismissed. */
   onClose(): void;
+  /** Called after an action changed the ticket, so lists can refresh. */
+  onChanged?(next: TicketDetail): void;
 }) {
   const { t } = useTranslation();
   const { api } = useApi();
@@ -47,12 +50,17 @@ export function TicketDrawer({ ticketId, onClose }: {
             {detail.urgency !== 'normal' && <Badge color="red">{t(`intake.urgencies.${detail.urgency}`)}</Badge>}
             {detail.confidential && <Badge color="grape">{t('ticket.confidential')}</Badge>}
           </Group>
+          <TicketActions ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
           <Title order={4}>{detail.title}</Title>
           <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
           <Text size="sm">{t('ticket.phone')}：<Text span ff="monospace">{detail.phone ?? '—'}</Text> {detail.callerName ?? ''}</Text>
           <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="ticket-content">{detail.content}</Text>
           {detail.leadDepartment && <Text size="sm">{t('ticket.leadDepartment')}：{detail.leadDepartment}</Text>}
-          {detail.replyBy && <Text size="sm">{t('ticket.replyBy')}：{formatDateTime(detail.replyBy)}</Text>}
+          {detail.replyBy && (
+            <Text size="sm" c={detail.deadline === 'overdue' ? 'red' : detail.deadline === 'due_soon' ? 'orange' : undefined} data-testid="reply-by">
+              {t('ticket.replyBy')}：{formatDateTime(detail.replyBy)}{detail.deadline ? ` · ${t(`ticket.deadline.${detail.deadline}`)}` : ''}
+            </Text>
+          )}
           <Title order={5} mt="md">{t('ticket.timeline')}</Title>
           <Timeline active={detail.timeline.length - 1} bulletSize={14} lineWidth={2} data-testid="ticket-timeline">
             {detail.timeline.map((e) => (

@@ -13,6 +13,7 @@ import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
 import { Softphone } from '../../phone/Softphone';
 import { ScreenPopCard } from '../../phone/ScreenPopCard';
 import { IntakeForm } from '../../intake/IntakeForm';
+import { WorkList } from '../../components/WorkList';
 
 /** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
@@ -41,6 +42,7 @@ function Desk() {
           <Tabs.List px="sm">
             <Tabs.Tab value="intake" data-testid="tab-intake">{t('intake.tab')}</Tabs.Tab>
             <Tabs.Tab value="recent" data-testid="tab-recent">{t('intake.recentTab')}</Tabs.Tab>
+            <Tabs.Tab value="visits" data-testid="tab-visits">{t('agentDesk.visitsTab')}</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
             <ScrollArea h="100%" p="sm">
@@ -48,12 +50,15 @@ function Desk() {
                 callerNumber={callId ? current?.remoteNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
             </ScrollArea>
           </Tabs.Panel>
+          <Tabs.Panel value="visits" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+            <WorkList view="return_visits" empty={t('agentDesk.visitsEmpty')} testId="return-visits" />
+          </Tabs.Panel>
           <Tabs.Panel value="recent" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             <RecentTickets key={reloadKey} onOpen={setOpenTicket} />
           </Tabs.Panel>
         </Tabs>
       </Stack>
-      <TicketDrawer ticketId={openTicket} onClose={() => setOpenTicket(null)} />
+      <TicketDrawer ticketId={openTicket} onClose={() => setOpenTicket(null)} onChanged={() => setReloadKey((k) => k + 1)} />
     </Group>
   );
 }

@@ -1,15 +1,14 @@
-import { Paper, Stack, Text, Title } from '@mantine/core';
+import { Stack, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { WorkList } from '../../components/WorkList';
 
-/** A department liaison's desk: tickets to sign, handle and reply to. */
+/** A department liaison's desk: tickets to sign, handle and answer, the most urgent first. */
 export function DepartmentDesk() {
   const { t } = useTranslation();
   return (
-    <Paper withBorder p="md" m="md">
-      <Stack>
-        <Title order={4}>{t('departmentDesk.title')}</Title>
-        <Text c="dimmed" size="sm" data-testid="department-empty">{t('departmentDesk.empty')}</Text>
-      </Stack>
-    </Paper>
+    <Stack gap={0} style={{ flex: 1, minHeight: 0 }}>
+      <Title order={4} p="sm">{t('departmentDesk.title')}</Title>
+      <WorkList view="department" empty={t('departmentDesk.empty')} testId="department-tickets" />
+    </Stack>
   );
 }

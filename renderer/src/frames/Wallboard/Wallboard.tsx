@@ -5,6 +5,7 @@ import type { OverviewStats } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatTime } from '../../format/time';
+import { WorkList } from '../../components/WorkList';
 
 const REFRESH_MS = 30_000;
 
@@ -87,6 +88,16 @@ export function Wallboard() {
           </SimpleGrid>
         </>
       )}
+      <SimpleGrid cols={2} style={{ minHeight: 360 }}>
+        <Paper withBorder radius="md" style={{ display: 'flex', flexDirection: 'column', height: 360 }}>
+          <Title order={5} p="sm">{t('wallboard.approvals')}</Title>
+          <WorkList view="approvals" empty={t('wallboard.approvalsEmpty')} testId="wb-approvals" />
+        </Paper>
+        <Paper withBorder radius="md" style={{ display: 'flex', flexDirection: 'column', height: 360 }}>
+          <Title order={5} p="sm">{t('wallboard.overdueList')}</Title>
+          <WorkList view="overdue" empty={t('wallboard.overdueEmpty')} testId="wb-overdue-list" />
+        </Paper>
+      </SimpleGrid>
     </Stack>
   );
 }

@@ -1,0 +1,169 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { z } from 'zod';
+import { fail, type SessionInfo, type TicketView, type WorkRow } from '../../shared/contract';
+import type { ticketActionInput } from '../../shared/contract/tickets';
+import {
+  allowedTicketActions, applyTicketAction, TICKET_STATES, type TicketAction, type TicketActor, type TicketSnapshot, type TicketState,
+} from '../../shared/domain/ticket-lifecycle';
+import { computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../shared/domain/deadlines';
+import type { WorkingDayCalendar } from '../../shared/domain/working-days';
+import type { AppealType, Urgency } from '../../shared/domain/appeal';
+import type { DB } from '../store/schema';
+import { uuidv7 } from '../util/ids';
+import { writeAudit } from './audit';
+
+type ActionInput = z.output<typeof ticketActionInput>;
+type Db = Kysely<DB> | Transaction<DB>;
+
+const OPEN: TicketState[] = ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'reopened', 'registered'];
+
+export const actorOf = (s: SessionInfo): TicketActor => ({ userId: s.user.id, roles: s.user.roles, departmentId: s.user.departmentId });
+const isState = (s: string): s is TicketState => (TICKET_STATES as readonly string[]).includes(s);
+
+/**
+ * The lifecycle snapshot of a ticket. Tickets registered by this console have one stored;
+ * imported and demo tickets get one derived from their columns, as exact as the columns allow.
+ */
+export async function loadSnapshot(db: Db, ticketId: string): Promise<{ snapshot: TicketSnapshot; appealType: string; urgency: string } | null> {
+  const t = await db.selectFrom('tickets as t').leftJoin('ticket_state as s', 's.ticket_id', 't.id')
+    .select(['t.id', 't.status', 't.lead_department_id', 't.sign_by', 't.reply_by', 't.closed_at', 't.parent_id', 't.appeal_type', 't.urgency', 's.snapshot'])
+    .where('t.id', '=', ticketId).executeTakeFirst();
+  if (!t) return null;
+  if (t.snapshot) return { snapshot: JSON.parse(t.snapshot) as TicketSnapshot, appealType: t.appeal_type, urgency: t.urgency };
+  const events = await db.selectFrom('ticket_events').select(['action', 'at']).where('ticket_id', '=', ticketId).execute();
+  const at = (action: string) => events.find((e) => e.action === action)?.at ?? null;
+  const snapshot: TicketSnapshot = {
+    id: t.id, version: 0, state: isState(t.status) ? t.status : 'registered', leadDepartmentId: t.lead_department_id, coDepartmentIds: [],
+    signBy: t.sign_by, replyBy: t.reply_by, signedAt: at('sign'), repliedAt: at('reply'), closedAt: t.closed_at,
+    pendingReturn: null, pendingExtension: null, returnVisit: null, parentId: t.parent_id,
+    counters: { returns: 0, extensions: 0, supervisions: 0, urges: 0, reopens: 0 },
+  };
+  return { snapshot, appealType: t.appeal_type, urgency: t.urgency };
+}
+
+/**
+ * Everything that happens to a ticket after intake goes through `act`: the pure lifecycle rules
+ * decide, then one transaction writes the snapshot (guarded by its version), the flat columns,
+ * the timeline event and the audit line.
+ */
+export class TicketWorkflowService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly calendar: () => WorkingDayCalendar,
+    private readonly now: () => Date = () => new Date(),
+    private readonly policy: () => DeadlinePolicy = () => DEFAULT_DEADLINE_POLICY,
+  ) {}
+
+  private deadlines(from: Date, appealType: string, urgency: string) {
+    const d = computeDeadlines(from, appealType as AppealType, urgency as Urgency, this.policy(), this.calendar());
+    return { signBy: d.signBy.toISOString(), replyBy: d.replyBy.toISOString() };
+  }
+
+  private async departmentsExist(ids: string[]) {
+    if (ids.length === 0) return;
+    const found = await this.db.selectFrom('departments').select('id').where('id', 'in', ids).execute();
+    if (found.length !== new Set(ids).size) fail('invalid_input', { issues: [{ path: 'action.leadDepartmentId', problem: 'unknown' }] });
+  }
+
+  /** Turns a request into a domain command, filling in what main decides (deadlines, parent state). */
+  private async command(input: ActionInput, appealType: string, urgency: string, now: Date): Promise<TicketAction> {
+    switch (input.type) {
+      case 'dispatch':
+        await this.departmentsExist([input.leadDepartmentId, ...input.coDepartmentIds]);
+        return { type: 'dispatch', leadDepartmentId: input.leadDepartmentId, coDepartmentIds: input.coDepartmentIds, ...this.deadlines(now, appealType, urgency) };
+      case 'rejectReturn':
+        // The clock ran while the return was reviewed: the department gets its time afresh.
+        return { type: 'rejectReturn', reason: input.reason, ...this.deadlines(now, appealType, urgency) };
+      case 'reopen': {
+        const d = this.deadlines(now, appealType, urgency);
+        if (input.route === 'same_department') return { type: 'reopen', reason: input.reason, route: { kind: 'same_department', replyBy: d.replyBy } };
+        if (!input.leadDepartmentId) fail('invalid_input', { issues: [{ path: 'action.leadDepartmentId', problem: 'required' }] });
+        await this.departmentsExist([input.leadDepartmentId, ...(input.coDepartmentIds ?? [])]);
+        return { type: 'reopen', reason: input.reason, route: { kind: 'redispatch', leadDepartmentId: input.leadDepartmentId, coDepartmentIds: input.coDepartmentIds ?? [], ...d } };
+      }
+      case 'merge': {
+        const parent = await loadSnapshot(this.db, input.parentId);
+        if (!parent) fail('not_found', { details: { reason: 'parent_not_found' } });
+        return { type: 'merge', parent: { id: parent.snapshot.id, state: parent.snapshot.state } };
+      }
+      default:
+        return input;
+    }
+  }
+
+  async act(ticketId: string, expectedVersion: number, input: ActionInput, session: SessionInfo): Promise<void> {
+    const now = this.now();
+    const loaded = await loadSnapshot(this.db, ticketId);
+    if (!loaded) fail('not_found');
+    if (loaded.snapshot.version !== expectedVersion) fail('conflict', { details: { reason: 'ticket_stale' } });
+    const command = await this.command(input, loaded.appealType, loaded.urgency, now);
+    const r = applyTicketAction(loaded.snapshot, command, actorOf(session), now, this.calendar());
+    if (!r.ok) {
+      if (r.error.code === 'forbidden' || r.error.code === 'wrong_department') fail('forbidden', { details: { reason: `ticket_${r.error.code}` } });
+      fail('conflict', { details: { reason: `ticket_${r.error.code}` } });
+    }
+    const next = r.next;
+    await this.db.transaction().execute(async (trx) => {
+      // Optimistic concurrency: two people acting on one ticket at once cannot both win.
+      const written = await trx.insertInto('ticket_state').values({ ticket_id: ticketId, version: next.version, snapshot: JSON.stringify(next) })
+        .onConflict((oc) => oc.column('ticket_id').doUpdateSet({ version: next.version, snapshot: JSON.stringify(next) })
+          .where('ticket_state.version', '=', expectedVersion))
+        .executeTakeFirst();
+      if (Number(written.numInsertedOrUpdatedRows ?? 0) !== 1) fail('conflict', { details: { reason: 'ticket_stale' } });
+      await trx.updateTable('tickets').set({
+        status: next.state, lead_department_id: next.leadDepartmentId, sign_by: next.signBy, reply_by: next.replyBy,
+        closed_at: next.closedAt, parent_id: next.parentId, updated_at: now.toISOString(),
+      }).where('id', '=', ticketId).execute();
+      const e = r.event;
+      await trx.insertInto('ticket_events').values({
+        id: uuidv7(now.getTime()), ticket_id: ticketId, at: e.at, actor_id: e.actorId, action: e.action,
+        from_status: e.fromState, to_status: e.toState, data: JSON.stringify(e.data),
+      }).execute();
+      await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
+    });
+  }
+
+  async allowed(snapshot: TicketSnapshot, session: SessionInfo): Promise<string[]> {
+    return allowedTicketActions(snapshot, actorOf(session), this.now(), this.calendar());
+  }
+
+  deadlineOf(replyBy: string | null, status: string): WorkRow['deadline'] {
+    if (!replyBy || !OPEN.includes(status as TicketState)) return null;
+    return deadlineStatus(new Date(replyBy), this.now(), this.calendar());
+  }
+
+  /** Work queues: a department's tickets, a shift lead's approvals and overdue list, return visits. */
+  async work(view: TicketView, limit: number, session: SessionInfo): Promise<WorkRow[]> {
+    let q = this.db.selectFrom('tickets as t')
+      .leftJoin('divisions as d', 'd.code', 't.district_code')
+      .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
+      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 'd.name as district', 'dep.name as dep']);
+    const nowIso = this.now().toISOString();
+    switch (view) {
+      case 'department':
+        if (!session.user.departmentId) return [];
+        q = q.where('t.lead_department_id', '=', session.user.departmentId)
+          .where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied']).orderBy('t.reply_by', 'asc');
+        break;
+      case 'approvals':
+        q = q.where('t.status', 'in', ['returned', 'extension_requested']).orderBy('t.updated_at', 'asc');
+        break;
+      case 'overdue':
+        q = q.where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested']).where('t.reply_by', '<', nowIso).orderBy('t.reply_by', 'asc');
+        break;
+      case 'return_visits':
+        q = q.where('t.status', 'in', ['reviewed', 'replied']).orderBy('t.updated_at', 'asc');
+        break;
+    }
+    const rows = await q.limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, urgency: r.urgency, status: r.status, title: r.title,
+      district: r.district ?? '', leadDepartment: r.dep, signBy: r.sign_by, replyBy: r.reply_by, deadline: this.deadlineOf(r.reply_by, r.status),
+    }));
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('tickets').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+}
