@@ -171,6 +171,7 @@ export class PhoneService {
       return true;
     });
     seatRef = seat;
+    seat.mediaConnectionId = this.pendingMediaOwner.get(userId) ?? null;
     this.seats.set(userId, seat);
     const emit = this.emitTo(userId);
     phone.on('registration', (r) => emit('phone.registration', this.registrationView(r)));

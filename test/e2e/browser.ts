@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 
 export const SCREENSHOT_DIR = resolve('test-results/screenshots');
 
-/** Debian's Chromium, headless, with nothing that would reach the network. */
-export async function launchBrowser(): Promise<Browser> {
+/** Debian's Chromium, headless, with nothing that would reach the network; extraArgs are appended. */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--no-first-run', '--disable-sync', '--disable-quic', '--lang=zh-CN'],
+      '--no-first-run', '--disable-sync', '--disable-quic', '--lang=zh-CN', ...extraArgs],
   });
 }
 

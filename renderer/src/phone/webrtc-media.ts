@@ -45,21 +45,32 @@ export class WebRtcMedia {
     }
   }
 
-  private async leg(callId: string): Promise<Leg> {
-    let leg = this.legs.get(callId);
-    if (!leg) {
-      const pc = new RTCPeerConnection({ iceServers: [] });
-      const audio = new Audio();
-      audio.autoplay = true;
-      pc.ontrack = (ev) => {
-        audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
-        void this.applySpeaker(audio).then(() => audio.play()).catch(() => undefined);
-      };
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices.microphoneId ? { deviceId: { exact: this.devices.microphoneId } } : true });
-      for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
-      leg = { pc, stream, held: false, muted: false, audio };
-      this.legs.set(callId, leg);
+  private creating = new Map<string, Promise<Leg>>();
+
+  /** One peer connection per call, even when two commands for a new call arrive together. */
+  private leg(callId: string): Promise<Leg> {
+    const have = this.legs.get(callId);
+    if (have) return Promise.resolve(have);
+    let p = this.creating.get(callId);
+    if (!p) {
+      p = this.createLeg(callId).finally(() => this.creating.delete(callId));
+      this.creating.set(callId, p);
     }
+    return p;
+  }
+
+  private async createLeg(callId: string): Promise<Leg> {
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    const audio = new Audio();
+    audio.autoplay = true;
+    pc.ontrack = (ev) => {
+      audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+      void this.applySpeaker(audio).then(() => audio.play()).catch(() => undefined);
+    };
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices.microphoneId ? { deviceId: { exact: this.devices.microphoneId } } : true });
+    for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
+    const leg: Leg = { pc, stream, held: false, muted: false, audio };
+    this.legs.set(callId, leg);
     return leg;
   }
 
@@ -101,6 +112,11 @@ export class WebRtcMedia {
       leg?.stream?.getTracks().forEach((t) => t.stop());
       if (leg) leg.audio.srcObject = null;
       this.legs.delete(cmd.callId);
+      return {};
+    }
+    if (c.op !== 'createOffer' && c.op !== 'createAnswer' && !this.legs.has(cmd.callId) && !this.creating.has(cmd.callId)) {
+      // Only an offer or an answer starts a call's media; anything else for an unknown call is stale.
+      if (c.op === 'setRemote') throw new Error('no media for this call');
       return {};
     }
     const leg = await this.leg(cmd.callId);

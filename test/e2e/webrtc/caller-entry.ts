@@ -1,0 +1,118 @@
+/**
+ * Browser side of the WebRTC caller used by webrtc-call.e2e.test.ts: a citizen's phone made of
+ * sip.js in a Chromium page (fake microphone). Bundled with esbuild into an IIFE by the test; it
+ * exposes a few functions on the page's global object for page.evaluate().
+ *
+ * test/tsconfig has no DOM lib, so the few browser objects used here are typed locally.
+ */
+import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Session } from 'sip.js';
+
+interface StatsReport { forEach(cb: (r: Record<string, unknown> & { type: string; id: string }) => void): void }
+interface PcLike {
+  getStats(): Promise<StatsReport>;
+  iceConnectionState: string;
+  connectionState: string;
+  iceGatheringState: string;
+  localDescription: { sdp: string } | null;
+  remoteDescription: { sdp: string } | null;
+}
+
+export interface CallerStats {
+  sessionState: string;
+  iceConnectionState: string | null;
+  connectionState: string | null;
+  packetsReceived: number;
+  packetsSent: number;
+  bytesReceived: number;
+  /** Sum of the squared audio level of what was received (grows only while there is sound). */
+  totalAudioEnergy: number;
+  /** The candidate pair ICE selected, as "local-address:port (type) -> remote-address:port (type)". */
+  selectedPair: string | null;
+  localSdp: string | null;
+  remoteSdp: string | null;
+}
+
+const log: string[] = [];
+let ua: UserAgent | undefined;
+let session: Session | undefined;
+
+function pc(): PcLike | undefined {
+  const sdh = session?.sessionDescriptionHandler as unknown as { peerConnection?: PcLike } | undefined;
+  return sdh?.peerConnection;
+}
+
+async function callHotline(wsUrl: string, aor: string, authUser: string, password: string, target: string, displayName: string): Promise<void> {
+  const uri = UserAgent.makeURI(`sip:${aor}`);
+  const targetUri = UserAgent.makeURI(`sip:${target}@${aor.split('@')[1] ?? ''}`);
+  if (!uri || !targetUri) throw new Error(`bad AOR ${aor} or target ${target}`);
+  ua = new UserAgent({
+    uri,
+    displayName,
+    authorizationUsername: authUser,
+    authorizationPassword: password,
+    transportOptions: { server: wsUrl },
+    // No STUN: nothing may leave the machine, and an unreachable STUN server would stall gathering.
+    sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 2000 },
+    logBuiltinEnabled: false,
+    logLevel: 'warn',
+    logConnector: (level, category, _label, content) => { log.push(`${level} ${category}: ${content}`); },
+  });
+  await ua.start();
+  const registerer = new Registerer(ua, { expires: 300 });
+  const registered = new Promise<void>((resolve, reject) => {
+    registerer.stateChange.addListener((s) => {
+      if (s === RegistererState.Registered) resolve();
+      if (s === RegistererState.Terminated) reject(new Error('registration terminated'));
+    });
+  });
+  await registerer.register({ requestDelegate: { onReject: (r) => log.push(`REGISTER rejected ${r.message.statusCode}`) } });
+  await registered;
+  const inviter = new Inviter(ua, targetUri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+  session = inviter;
+  inviter.stateChange.addListener((s) => {
+    log.push(`session ${s}`);
+    // Play the agent like a phone would: Chrome computes received audio levels for played tracks.
+    if (s === SessionState.Established) {
+      const sdh = inviter.sessionDescriptionHandler as unknown as { remoteMediaStream?: unknown } | undefined;
+      const AudioCtor = (globalThis as unknown as { Audio: new () => { srcObject: unknown; play(): Promise<void> } }).Audio;
+      const audio = new AudioCtor();
+      audio.srcObject = sdh?.remoteMediaStream ?? null;
+      audio.play().catch((e: unknown) => log.push(`remote audio does not play: ${String(e)}`));
+    }
+  });
+  await inviter.invite({ requestDelegate: { onReject: (r) => log.push(`INVITE rejected ${r.message.statusCode}`) } });
+}
+
+async function callerStats(): Promise<CallerStats> {
+  const p = pc();
+  const out: CallerStats = {
+    sessionState: session?.state ?? 'none', iceConnectionState: p?.iceConnectionState ?? null, connectionState: p?.connectionState ?? null,
+    packetsReceived: 0, packetsSent: 0, bytesReceived: 0, totalAudioEnergy: 0, selectedPair: null,
+    localSdp: p?.localDescription?.sdp ?? null, remoteSdp: p?.remoteDescription?.sdp ?? null,
+  };
+  if (!p) return out;
+  const byId = new Map<string, Record<string, unknown>>();
+  let pairId: string | undefined;
+  (await p.getStats()).forEach((r) => {
+    byId.set(r.id, r);
+    if (r.type === 'inbound-rtp' && r['kind'] === 'audio') { out.packetsReceived += Number(r['packetsReceived'] ?? 0); out.bytesReceived += Number(r['bytesReceived'] ?? 0);
+      out.totalAudioEnergy += Number(r['totalAudioEnergy'] ?? 0);
+    }
+    if (r.type === 'outbound-rtp' && r['kind'] === 'audio') out.packetsSent += Number(r['packetsSent'] ?? 0);
+    if (r.type === 'transport' && typeof r['selectedCandidatePairId'] === 'string') pairId = r['selectedCandidatePairId'];
+  });
+  const pair = pairId ? byId.get(pairId) : undefined;
+  if (pair) {
+    const c = (id: unknown) => byId.get(String(id));
+    const fmt = (x: Record<string, unknown> | undefined) => (x ? `${String(x['address'] ?? x['ip'])}:${String(x['port'])} (${String(x['candidateType'])})` : '?');
+    out.selectedPair = `${fmt(c(pair['localCandidateId']))} -> ${fmt(c(pair['remoteCandidateId']))}`;
+  }
+  return out;
+}
+
+async function hangupCaller(): Promise<void> {
+  if (session?.state === SessionState.Established) await session.bye();
+  await ua?.stop();
+}
+
+Object.assign(globalThis, { callHotline, callerStats, hangupCaller, callerLog: () => log.slice() });
