@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,12 +12,17 @@ export interface RunningHost {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** Data folders this process made; removed when it exits (a test may restart a host on one). */
+const createdDirs = new Set<string>();
+process.once('exit', () => { for (const d of createdDirs) rmSync(d, { recursive: true, force: true }); });
+
 /**
  * Starts the built host-mode console (dist/electron/host.js) as a separate process, the way
  * `npm run host` does, on a free port, with its own data folder unless one is given.
  */
 export async function startHost(opts: { dataDir?: string; demo?: boolean; demoTickets?: number; port?: number; env?: Record<string, string> } = {}): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hotline-e2e-'));
+  if (!opts.dataDir) createdDirs.add(dataDir);
   const args = ['--port', String(opts.port ?? 0), '--data-dir', dataDir];
   if (opts.demo) args.push('--demo', '--demo-tickets', String(opts.demoTickets ?? 1000));
   const child = fork(resolve('dist/electron/host.js'), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...opts.env } });
