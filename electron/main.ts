@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createConsoleApp, type ConsoleApp } from './app/console-app';
-import { loadDemoData } from './demo';
+import { loadDemoData, seedDemoKnowledge } from './demo';
 import { safeStorageBox } from './phone/secret-box';
 import { createFileLogger } from './log';
 import { bindElectronIpc } from './rpc/electron-binding';
@@ -53,7 +53,7 @@ if (!app.requestSingleInstanceLock()) {
     try {
       consoleApp = await createConsoleApp({
         dataDir, runtime: 'electron', version: APP_VERSION, log, demo: process.argv.includes('--demo'),
-        sqliteNativeBinding: nativeSqlite(), loadDemoData, secrets: safeStorageBox(safeStorage),
+        sqliteNativeBinding: nativeSqlite(), loadDemoData, seedKnowledge: seedDemoKnowledge, secrets: safeStorageBox(safeStorage),
       });
     } catch (e) {
       const message = e instanceof StoreError ? e.message : `启动失败：${(e as Error).message}`;

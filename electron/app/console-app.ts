@@ -14,7 +14,13 @@ import { fileSecretBox, type SecretBox } from '../phone/secret-box';
 import { phoneHandlers } from './phone-handlers';
 import { TicketIntakeService } from '../services/ticket-intake';
 import { TicketWorkflowService } from '../services/ticket-workflow';
+import { KnowledgeService } from '../services/knowledge';
+import { KpiService } from '../services/kpi';
+import { XlsxService } from '../services/xlsx-io';
 import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
+import { ConsultationService } from '../services/consultation';
+import { DutyRosterService } from '../services/consultation-duty';
+import { consultationHandlers } from './consultation-handlers';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -30,6 +36,8 @@ export interface ConsoleOptions {
    * root decides; without it a demo store has the demo accounts and no tickets.
    */
   loadDemoData?: DemoLoader;
+  /** Writes invented knowledge articles with the demo data. */
+  seedKnowledge?: (db: Store['db'], seed: number) => Promise<unknown>;
   users?: UserServiceOptions;
   /** Encrypts SIP passwords at rest; host mode defaults to a key file in the data folder. */
   secrets?: SecretBox;
@@ -62,6 +70,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const tickets = new TicketQueries(store.db, now);
   const intake = new TicketIntakeService(store.db, () => CHINA_CALENDAR_2025_2026, now);
   const workflow = new TicketWorkflowService(store.db, () => CHINA_CALENDAR_2025_2026, now);
+  const knowledge = new KnowledgeService(store.db, now);
+  const kpis = new KpiService(store.db, store.dialect);
+  const xlsx = new XlsxService(store.db, now);
+  await knowledge.ensureDefaultScripts();
   const sessionOf = (ctx: { session: SessionInfo | null }) => ctx.session ?? fail('unauthenticated');
 
   let demoLoading: Promise<void> | null = null;
@@ -71,6 +83,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       const tickets = opts.demoTickets ?? 1000;
       // About fifteen appeals a day, so a small demo looks like a working hotline, not a quiet one.
       await opts.loadDemoData(store, { seed: 12345, tickets, referenceDate: now(), days: Math.round(Math.min(730, Math.max(14, tickets / 15))) });
+      await opts.seedKnowledge?.(store.db, 12345);
     }
     const deptId = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
     for (const a of demoAccounts) {
@@ -114,8 +127,11 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     db: store.db, secrets: opts.secrets ?? fileSecretBox(join(opts.dataDir, 'secret.key')), log: opts.log, now, ...opts.phone,
     events: { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter), connection: (id) => late.dispatcher?.connection(id) },
   });
+  const duty = new DutyRosterService(store.db, now);
+  const consultation = new ConsultationService(store.db, duty, now, { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter) });
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now),
+    ...consultationHandlers(consultation, duty, now, () => late.dispatcher?.broadcast('duty.changed', { at: now().toISOString() })),
     'app.info': () => info(),
     'setup.createFirstAdmin': async (input, ctx) => {
       if ((await users.count()) > 0) fail('setup_already_done');
@@ -155,6 +171,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       return { demo: (await settings.getApp('demo')) === '1', ...counts, seed: seed === null ? null : Number(seed) };
     },
     'stats.overview': () => tickets.overview(),
+    'stats.kpis': (i) => kpis.report(new Date(now().getTime() - i.days * 86_400_000).toISOString(), now().toISOString()),
     'tickets.recent': (input) => tickets.recent(input.limit),
     'reference.get': () => intake.referenceData(),
     'tickets.create': (input, ctx) => intake.create(input, ctx.session ?? fail('unauthenticated')),
@@ -164,6 +181,14 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       return intake.detail(input.ticketId, sessionOf(ctx), workflow);
     },
     'tickets.work': (input, ctx) => workflow.work(input.view, input.limit, sessionOf(ctx)),
+    'knowledge.search': (i) => knowledge.search(i.query, i.categoryId, i.limit),
+    'knowledge.get': (i) => knowledge.get(i.id),
+    'knowledge.save': (i, ctx) => knowledge.save(i, sessionOf(ctx).user.id),
+    'scripts.list': (i) => knowledge.scripts(i.categoryId),
+    'scripts.save': (i, ctx) => knowledge.saveScript(i, sessionOf(ctx).user.id),
+    'scripts.delete': async (i, ctx) => { await knowledge.deleteScript(i.id, sessionOf(ctx).user.id); return null; },
+    'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx).user.id),
+    'tickets.importXlsx': (i, ctx) => xlsx.import(i.base64, i.mapping, i.dryRun, sessionOf(ctx).user.id),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),

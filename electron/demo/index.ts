@@ -6,3 +6,4 @@ export { citizenAt, PHONE_PATTERN } from './citizens';
 export type { AppealType, Channel } from './text';
 export type { Urgency } from './lifecycle';
 export { GENERATOR_VERSION, DEFAULT_REFERENCE_DATE } from './version';
+export { seedDemoKnowledge } from './knowledge';

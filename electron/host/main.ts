@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConsoleApp } from '../app/console-app';
-import { loadDemoData } from '../demo';
+import { loadDemoData, seedDemoKnowledge } from '../demo';
 import { createFileLogger } from '../log';
 import { StoreError } from '../store/errors';
 import { HostStartError, startHostServer } from './server';
@@ -29,7 +29,7 @@ async function main() {
   const log = createFileLogger({ dir: join(dataDir, 'logs'), echo: process.env.HOTLINE_LOG_ECHO === '1' });
   const app = await createConsoleApp({
     dataDir, runtime: 'host', version: APP_VERSION, log,
-    demo: values.demo, demoTickets: Number(values['demo-tickets']), loadDemoData,
+    demo: values.demo, demoTickets: Number(values['demo-tickets']), loadDemoData, seedKnowledge: seedDemoKnowledge,
   });
   const server = await startHostServer({ app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? process.env.HOTLINE_TOKEN });
   log.info('host mode started', { port: server.port });

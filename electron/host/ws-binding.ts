@@ -9,7 +9,8 @@ import { uuidv7 } from '../util/ids';
 /** Wire format, host mode. Requests carry an id the reply echoes; events carry no id. */
 export interface WireRequest { id: number; name: string; input: unknown }
 
-const MAX_MESSAGE_BYTES = 1024 * 1024;
+// Room for one workbook import (MAX_XLSX_BASE64) plus the envelope.
+const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 function sameToken(given: string | null, token: string): boolean {
   if (!given) return false;

@@ -169,6 +169,36 @@ export interface TicketStateTable {
   snapshot: string;
 }
 
+/** Search document key per ticket (see migration 0005); uni/bi hold tokens on PostgreSQL only. */
+export interface TicketSearchDocsTable {
+  doc_id: number;
+  ticket_id: string;
+  uni: string | null;
+  bi: string | null;
+}
+
+export interface CallScriptsTable {
+  id: string;
+  stage: string;
+  category_id: string | null;
+  title: string;
+  body: string;
+  sort: number;
+  updated_at: string;
+}
+
+export interface KnowledgeArticlesTable {
+  id: string;
+  title: string;
+  body: string;
+  category_id: string | null;
+  source: string;
+  valid_from: string;
+  valid_until: string | null;
+  updated_at: string;
+  updated_by: string | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -195,4 +225,99 @@ export interface DB {
   call_records: CallRecordsTable;
   call_ticket_links: CallTicketLinksTable;
   ticket_state: TicketStateTable;
+  call_scripts: CallScriptsTable;
+  knowledge_articles: KnowledgeArticlesTable;
+  ticket_search_docs: TicketSearchDocsTable;
+  consultation_items: ConsultationItemsTable;
+  consultation_item_tickets: ConsultationItemTicketsTable;
+  consultation_records: ConsultationRecordsTable;
+  consultation_attachments: ConsultationAttachmentsTable;
+  consultation_measures: ConsultationMeasuresTable;
+  duty_patterns: DutyPatternsTable;
+  duty_swaps: DutySwapsTable;
+}
+
+/** A consultation item (see migration 0007); package, instruction and report are JSON text. */
+export interface ConsultationItemsTable {
+  id: string;
+  number: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+  source: string;
+  title: string;
+  reason: string;
+  domain: string;
+  route: string;
+  urgency: string;
+  stage: string;
+  version: number;
+  claim_by: string;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  package: string | null;
+  instruction: string | null;
+  report: string | null;
+  closed_at: string | null;
+  close_note: string | null;
+}
+
+export interface ConsultationItemTicketsTable {
+  item_id: string;
+  ticket_id: string;
+}
+
+/** Research notes, meetings and feedback: kind + JSON data. */
+export interface ConsultationRecordsTable {
+  id: string;
+  item_id: string;
+  kind: string;
+  at: string;
+  author_id: string | null;
+  data: string;
+}
+
+export interface ConsultationAttachmentsTable {
+  id: string;
+  item_id: string;
+  record_id: string;
+  name: string;
+  mime: string;
+  size: number;
+  content: Uint8Array;
+}
+
+export interface ConsultationMeasuresTable {
+  id: string;
+  item_id: string;
+  content: string;
+  owner_department_id: string;
+  deadline: string;
+  status: string;
+  evidence: string;
+  drop_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Weekdays is JSON text of ISO weekday numbers. */
+export interface DutyPatternsTable {
+  id: string;
+  user_id: string;
+  desk: string;
+  weekdays: string;
+  start_minute: number;
+  end_minute: number;
+  valid_from: string;
+  valid_until: string | null;
+  updated_at: string;
+}
+
+export interface DutySwapsTable {
+  pattern_id: string;
+  date: string;
+  replacement_user_id: string | null;
+  reason: string;
+  created_by: string | null;
+  created_at: string;
 }

@@ -33,7 +33,7 @@ describe('SQLite store', () => {
 
   it('makes every table STRICT, so a wrong type is an error and not a silent conversion', async () => {
     const store = await openSqliteStore(tempFile());
-    const tables = store.sqlite!.prepare(`select name, strict from pragma_table_list where schema = 'main' and name not like 'sqlite_%' and name <> 'schema_migrations'`).all() as { name: string; strict: number }[];
+    const tables = store.sqlite!.prepare(`select name, strict from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite_%' and name <> 'schema_migrations'`).all() as { name: string; strict: number }[];
     expect(tables.length).toBeGreaterThan(5);
     for (const t of tables) expect(t, t.name).toMatchObject({ strict: 1 });
     expect(() => store.sqlite!.prepare(`insert into meta (key, value) values ('k', x'00ff')`).run()).toThrow(/cannot store BLOB/);

@@ -3,10 +3,13 @@ import type { Result } from './errors';
 import { event, request, type EventDef, type RequestDef } from './define';
 import { frames, roleSchema } from './roles';
 import type {
-  AdminUserRow, AppInfo, AuditRow, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
+  AdminUserRow, AppInfo, AuditRow, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
 } from './types';
 import type { CallEndedEvent, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
+import { knowledgeRequests } from './knowledge';
+import { xlsxRequests } from './xlsx';
+import { consultationEvents, consultationRequests } from './consultation';
 import { ticketActionInput, ticketCreateInput, ticketViews, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
@@ -14,6 +17,9 @@ export * from './roles';
 export * from './types';
 export * from './phone';
 export * from './tickets';
+export * from './knowledge';
+export * from './xlsx';
+export * from './consultation';
 export type { Access, EventDef, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
@@ -57,6 +63,7 @@ export const requests = {
 
   'demo.status': request<DemoStatus>()(z.object({}).strict(), 'session'),
   'stats.overview': request<OverviewStats>()(z.object({}).strict(), ['shift_lead', 'admin', 'agent', 'cppcc_member']),
+  'stats.kpis': request<KpiReport>()(z.object({ days: z.number().int().min(1).max(366) }).strict(), ['shift_lead', 'admin']),
   'tickets.recent': request<TicketListRow[]>()(z.object({
     limit: z.number().int().min(1).max(5000),
   }).strict(), 'session'),
@@ -115,6 +122,9 @@ export const requests = {
     displayName: z.string().max(40).nullable().optional(),
     media: z.enum(['webrtc', 'null']).default('webrtc'),
   }).strict(), ['admin']),
+  ...knowledgeRequests,
+  ...xlsxRequests,
+  ...consultationRequests,
 } satisfies Record<string, RequestDef>;
 
 /** Every event main may push to a renderer. */
@@ -130,6 +140,7 @@ export const events = {
   'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number }>(),
   'phone.ended': event<CallEndedEvent>(),
   'media.command': event<MediaCommandEvent>(),
+  ...consultationEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

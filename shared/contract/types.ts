@@ -93,3 +93,20 @@ export interface OverviewStats {
   byAppealType: { appealType: string; count: number }[];
   byDistrict: { district: string; count: number }[];
 }
+
+/**
+ * KPIs over a period. Rates are fractions in [0, 1] or null when nothing was measured; the
+ * formulas are written down in shared/domain/kpi.ts and in the README.
+ */
+export interface KpiReport {
+  from: string;
+  to: string;
+  counts: {
+    registered: number; resolvedDirectly: number; dispatched: number; signedOnTime: number; returned: number;
+    returnVisits: number; resolved: number; satisfied: number; replied: number; repliedOnTime: number; reopened: number;
+  };
+  rates: {
+    response: number | null; resolution: number | null; satisfaction: number | null; onTimeClosure: number | null;
+    reopen: number | null; return: number | null; directResolution: number | null;
+  };
+}

@@ -114,4 +114,21 @@ describe('ticket lifecycle through the contract', () => {
     const forDept = await as<TicketDetail>('dept01', 'tickets.get', { id: tk.id });
     expect(forDept.callerName).toBeNull();
   });
+
+  it('computes the 三率 from the timeline, agreeing with a count done by hand over the same events', async () => {
+    const report = await as<{ counts: Record<string, number>; rates: Record<string, number | null> }>('lead01', 'stats.kpis', { days: 90 });
+    const from = new Date(clock.getTime() - 90 * 86_400_000).toISOString();
+    const events = (await t.app.store.db.selectFrom('ticket_events').select(['action', 'data', 'at']).execute())
+      .filter((e) => e.at >= from && e.at < clock.toISOString());
+    const data = (e: { data: string }) => JSON.parse(e.data) as Record<string, unknown>;
+    const visits = events.filter((e) => e.action === 'recordReturnVisit');
+    expect(report.counts.returnVisits).toBe(visits.length);
+    expect(report.counts.satisfied).toBe(visits.filter((e) => data(e).satisfied === true).length);
+    expect(report.counts.resolved).toBe(visits.filter((e) => data(e).resolved === true).length);
+    expect(report.counts.dispatched).toBe(events.filter((e) => e.action === 'dispatch').length);
+    expect(report.counts.signedOnTime).toBe(events.filter((e) => e.action === 'sign' && data(e).late === false).length);
+    expect(report.counts.returnVisits).toBeGreaterThan(0);
+    expect(report.rates.satisfaction).toBeCloseTo(report.counts.satisfied! / report.counts.returnVisits!, 10);
+    for (const v of Object.values(report.rates)) if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -7,6 +7,7 @@ import { errorMessage } from '../../i18n';
 import { StatusBadge } from '../StatusBadge';
 import { formatDateTime } from '../../format/time';
 import { TicketActions } from '../TicketActions';
+import { EscalateButton } from '../../consultation/EscalateDialog';
 
 function eventFacts(data: string): string {
   try {
@@ -49,6 +50,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
             <Badge variant="outline" color="gray">{t(`intake.channels.${detail.channel}`, { defaultValue: detail.channel })}</Badge>
             {detail.urgency !== 'normal' && <Badge color="red">{t(`intake.urgencies.${detail.urgency}`)}</Badge>}
             {detail.confidential && <Badge color="grape">{t('ticket.confidential')}</Badge>}
+            <EscalateButton key={detail.id} ticketIds={[detail.id]} />
           </Group>
           <TicketActions ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
           <Title order={4}>{detail.title}</Title>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { UsersPanel } from './UsersPanel';
 import { AuditPanel } from './AuditPanel';
 import { DataPanel } from './DataPanel';
+import { ImportExportPanel } from './ImportExportPanel';
 
 /** Administration: users and roles, the audit trail, and what the store holds. */
 export function Admin() {
@@ -13,10 +14,12 @@ export function Admin() {
         <Tabs.Tab value="users">{t('admin.tabs.users')}</Tabs.Tab>
         <Tabs.Tab value="audit">{t('admin.tabs.audit')}</Tabs.Tab>
         <Tabs.Tab value="data">{t('admin.tabs.data')}</Tabs.Tab>
+        <Tabs.Tab value="excel">{t('admin.tabs.excel')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="users" pt="md"><UsersPanel /></Tabs.Panel>
       <Tabs.Panel value="audit" pt="md" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}><AuditPanel /></Tabs.Panel>
       <Tabs.Panel value="data" pt="md"><DataPanel /></Tabs.Panel>
+      <Tabs.Panel value="excel" pt="md"><ImportExportPanel /></Tabs.Panel>
     </Tabs>
   );
 }

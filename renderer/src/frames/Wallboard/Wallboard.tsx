@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { OverviewStats } from '../../../../shared/contract';
+import type { KpiReport, OverviewStats } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatTime } from '../../format/time';
@@ -55,11 +55,14 @@ export function Wallboard() {
   const { t } = useTranslation();
   const { api } = useApi();
   const [stats, setStats] = useState<OverviewStats | null>(null);
+  const [kpis, setKpis] = useState<KpiReport | null>(null);
   const [at, setAt] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
     const r = await api.request('stats.overview', {});
     if (r.ok) { setStats(r.value); setAt(new Date()); setError(null); } else setError(errorMessage(r.error));
+    const k = await api.request('stats.kpis', { days: 30 });
+    if (k.ok) setKpis(k.value);
   }, [api]);
   useEffect(() => {
     void load();
@@ -81,6 +84,19 @@ export function Wallboard() {
             <Figure label={t('wallboard.open')} value={stats.openTickets} color="blue" testId="wb-open" />
             <Figure label={t('wallboard.overdue')} value={stats.overdueTickets} color={stats.overdueTickets > 0 ? 'red' : undefined} testId="wb-overdue" />
           </SimpleGrid>
+          {kpis && (
+            <Paper withBorder p="md" radius="md" data-testid="wb-kpis">
+              <Group justify="space-between" mb="xs"><Title order={5}>{t('wallboard.kpiTitle')}</Title><Text size="xs" c="dimmed">{t('wallboard.kpiHint')}</Text></Group>
+              <SimpleGrid cols={7}>
+                {(['response', 'resolution', 'satisfaction', 'onTimeClosure', 'directResolution', 'reopen', 'return'] as const).map((k) => (
+                  <div key={k}>
+                    <Text size="xs" c="dimmed">{t(`wallboard.kpi.${k}`)}</Text>
+                    <Text fz={24} fw={700} data-testid={`kpi-${k}`}>{kpis.rates[k] === null ? '—' : `${(kpis.rates[k]! * 100).toFixed(1)}%`}</Text>
+                  </div>
+                ))}
+              </SimpleGrid>
+            </Paper>
+          )}
           <SimpleGrid cols={3}>
             <Bars title={t('wallboard.byStatus')} rows={[...stats.byStatus].sort((a, b) => b.count - a.count).map((r) => ({ label: t(`statuses.${r.status}`, { defaultValue: r.status }), count: r.count }))} />
             <Bars title={t('wallboard.byAppealType')} rows={[...stats.byAppealType].sort((a, b) => b.count - a.count).map((r) => ({ label: t(`appealTypes.${r.appealType}`, { defaultValue: r.appealType }), count: r.count }))} />

@@ -8,6 +8,7 @@ import { useDraft } from '../../hooks/useDraft';
 import { errorMessage } from '../../i18n';
 import { useShortcut } from '../../components/Shortcuts';
 import { leafOptions, useReference } from '../reference';
+import { AssistPanel } from '../AssistPanel';
 
 export interface IntakeDraft {
   channel: (typeof channelIds)[number];
@@ -24,6 +25,8 @@ export interface IntakeDraft {
   communityCode: string | null;
   address: string;
   answer: string;
+  /** The knowledge article the answer came from, recorded with a direct resolution. */
+  articleId: string | null;
 }
 
 type Field = keyof IntakeDraft;
@@ -31,7 +34,7 @@ const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
   return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
-    districtCode: null, streetCode: null, communityCode: null, address: '', answer: '' };
+    districtCode: null, streetCode: null, communityCode: null, address: '', answer: '', articleId: null };
 }
 
 /** Checks a user can fix before anything is sent; main checks again and has the last word. */
@@ -94,7 +97,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       appealType: d.appealType!, categoryId: d.categoryId!, urgency: d.urgency, title: d.title, content: d.content,
       districtCode: d.districtCode ?? undefined, streetCode: d.streetCode ?? undefined, communityCode: d.communityCode ?? undefined,
       address: d.address.trim() || undefined,
-      resolveDirectly: mode === 'resolve' ? { summary: d.answer } : undefined,
+      resolveDirectly: mode === 'resolve' ? { summary: d.answer, articleId: d.articleId ?? undefined } : undefined,
     });
     setBusy(false);
     if (!r.ok) {
@@ -121,7 +124,8 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
   const submit = (e: FormEvent) => { e.preventDefault(); void save('register'); };
 
   return (
-    <Paper p="md" withBorder radius="md" component="form" onSubmit={submit} noValidate aria-label={t('intake.title')} data-testid="intake-form">
+    <Group align="stretch" gap="sm" wrap="nowrap">
+    <Paper p="md" withBorder radius="md" style={{ flex: 1, minWidth: 0 }} component="form" onSubmit={submit} noValidate aria-label={t('intake.title')} data-testid="intake-form">
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={4}>{t('intake.title')}</Title>
@@ -181,7 +185,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
             <TextInput label={t('intake.address')} value={d.address} onChange={(e) => set('address', e.currentTarget.value)} error={err('address')} maxLength={200} />
           </Grid.Col>
           <Grid.Col span={12}>
-            <Textarea label={t('intake.answer')} description={t('intake.answerHint')} value={d.answer} onChange={(e) => set('answer', e.currentTarget.value)}
+            <Textarea label={t('intake.answer')} description={d.articleId ? t('intake.answerFromArticle') : t('intake.answerHint')} value={d.answer} onChange={(e) => set('answer', e.currentTarget.value)}
               error={err('answer')} autosize minRows={2} maxRows={6} maxLength={2000} />
           </Grid.Col>
         </Grid>
@@ -192,5 +196,9 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
         </Group>
       </Stack>
     </Paper>
+      <div style={{ width: 320, flexShrink: 0 }}>
+        <AssistPanel categoryId={d.categoryId} onUseAnswer={(answer, articleId) => setD({ ...d, answer, articleId })} />
+      </div>
+    </Group>
   );
 }

@@ -1,0 +1,233 @@
+import type Database from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../store/schema';
+import type { Dialect } from '../store/migrations/types';
+import type { Store } from '../store/sqlite';
+import { TOKENIZER_VERSION, tokenizeDocument } from './tokenize';
+
+/**
+ * Keeps the search index in step with `tickets`.
+ *
+ * Why from the service layer and not by triggers: the tokens are made in JS (tokenize.ts) and a
+ * SQLite trigger cannot call JS. The alternative — storing the token strings in a column and letting
+ * an external-content FTS5 table index them through triggers — would keep ~3 KB of tokens per
+ * ticket on disk (more than the ticket text itself, ~3 GB per million tickets) only to feed the
+ * index. So whoever writes a ticket's title or content calls `indexTicket(trx, ticket)` in the same
+ * transaction; bulk paths (demo load, imports, existing stores) call `reindexAll`.
+ */
+
+export interface IndexableTicket {
+  id: string;
+  created_at: string;
+  title: string;
+  content: string;
+}
+
+/** 2^19 document keys per second of created_at: keys stay below 2^53 until the year 2514. */
+const SLOTS_PER_SECOND = 524_288;
+
+/** First key of the second a ticket was created in; the FTS rowid order is newest-first order. */
+export function docKeyBase(createdAt: string): number {
+  const ms = Date.parse(createdAt);
+  const sec = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  return sec * SLOTS_PER_SECOND;
+}
+
+/** Next free key in the ticket's second; a full second (half a million tickets) spills past the newest key. */
+function allocate(base: number, maxInSecond: number | null, maxOverall: number | null): number {
+  const next = maxInSecond === null ? base : maxInSecond + 1;
+  if (next < base + SLOTS_PER_SECOND) return next;
+  return (maxOverall ?? base) + 1;
+}
+
+export interface IndexOptions {
+  /** @default 'sqlite' */
+  dialect?: Dialect;
+}
+
+/**
+ * Indexes (or re-indexes, after an edit of title/content) one ticket. Call it with the transaction
+ * that writes the ticket, so the index never disagrees with a committed ticket. Works on a Kysely
+ * transaction or instance; keeps the ticket's document key when it already has one.
+ */
+export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts: IndexOptions = {}): Promise<void> {
+  const dialect = opts.dialect ?? 'sqlite';
+  const tokens = tokenizeDocument(ticket.title, ticket.content);
+  const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticket.id).executeTakeFirst();
+  let docId: number;
+  if (existing) {
+    docId = Number(existing.doc_id);
+    if (dialect === 'sqlite') await deleteFts(db, docId);
+  } else {
+    const base = docKeyBase(ticket.created_at);
+    const inSecond = await db.selectFrom('ticket_search_docs').select(sql<number | null>`max(doc_id)`.as('m'))
+      .where('doc_id', '>=', base).where('doc_id', '<', base + SLOTS_PER_SECOND).executeTakeFirst();
+    let overall: number | null = null;
+    if (inSecond?.m != null && Number(inSecond.m) + 1 >= base + SLOTS_PER_SECOND) {
+      const o = await db.selectFrom('ticket_search_docs').select(sql<number | null>`max(doc_id)`.as('m')).executeTakeFirst();
+      overall = o?.m == null ? null : Number(o.m);
+    }
+    docId = allocate(base, inSecond?.m == null ? null : Number(inSecond.m), overall);
+  }
+  const pgTokens = dialect === 'postgres' ? tokens : { uni: null, bi: null };
+  if (existing) {
+    await db.updateTable('ticket_search_docs').set(pgTokens).where('doc_id', '=', docId).execute();
+  } else {
+    await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, ...pgTokens }).execute();
+  }
+  if (dialect === 'sqlite') {
+    await sql`insert into ticket_fts_bi (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
+    await sql`insert into ticket_fts_uni (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
+  }
+}
+
+/** Removes a ticket from the index; call it before deleting the ticket row (the key references it). */
+export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, opts: IndexOptions = {}): Promise<void> {
+  const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticketId).executeTakeFirst();
+  if (!existing) return;
+  if ((opts.dialect ?? 'sqlite') === 'sqlite') await deleteFts(db, Number(existing.doc_id));
+  await db.deleteFrom('ticket_search_docs').where('doc_id', '=', existing.doc_id).execute();
+}
+
+async function deleteFts(db: Kysely<DB>, docId: number): Promise<void> {
+  await sql`delete from ticket_fts_bi where rowid = ${docId}`.execute(db);
+  await sql`delete from ticket_fts_uni where rowid = ${docId}`.execute(db);
+}
+
+/** The same writes as indexTicket on a raw better-sqlite3 handle, with prepared statements, for bulk work. */
+export function createSqliteIndexer(sqlite: Database.Database) {
+  const find = sqlite.prepare('select doc_id from ticket_search_docs where ticket_id = ?').pluck();
+  const maxIn = sqlite.prepare('select max(doc_id) from ticket_search_docs where doc_id >= ? and doc_id < ?').pluck();
+  const maxAll = sqlite.prepare('select max(doc_id) from ticket_search_docs').pluck();
+  const insDoc = sqlite.prepare('insert into ticket_search_docs (doc_id, ticket_id) values (?, ?)');
+  const insBi = sqlite.prepare('insert into ticket_fts_bi (rowid, bi) values (?, ?)');
+  const insUni = sqlite.prepare('insert into ticket_fts_uni (rowid, uni) values (?, ?)');
+  const delBi = sqlite.prepare('delete from ticket_fts_bi where rowid = ?');
+  const delUni = sqlite.prepare('delete from ticket_fts_uni where rowid = ?');
+  return {
+    /** `isNew`: the caller knows the ticket has no document yet (skips a lookup). */
+    index(t: IndexableTicket, isNew = false): number {
+      const tokens = tokenizeDocument(t.title, t.content);
+      let docId = isNew ? undefined : (find.get(t.id) as number | undefined);
+      if (docId !== undefined) {
+        delBi.run(docId);
+        delUni.run(docId);
+      } else {
+        const base = docKeyBase(t.created_at);
+        const m = maxIn.get(base, base + SLOTS_PER_SECOND) as number | null;
+        docId = allocate(base, m, m !== null && m + 1 >= base + SLOTS_PER_SECOND ? (maxAll.get() as number | null) : null);
+        insDoc.run(docId, t.id);
+      }
+      insBi.run(docId, tokens.bi);
+      insUni.run(docId, tokens.uni);
+      return docId;
+    },
+  };
+}
+
+const META_VERSION_KEY = 'search_tokenizer_version';
+
+export interface ReindexOptions {
+  /** Called after each committed batch. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  /** Tickets per transaction: each batch blocks the thread it runs on. @default 1000 */
+  batchSize?: number;
+  /**
+   * 'auto' (default) drops and rebuilds the index only when it was built by another tokenizer
+   * version; true always rebuilds; false only adds tickets that are missing.
+   */
+  rebuild?: boolean | 'auto';
+}
+
+export interface ReindexResult {
+  /** Tickets indexed by this call. */
+  indexed: number;
+  /** Tickets that had to be indexed when the call started. */
+  total: number;
+  rebuilt: boolean;
+  cancelled: boolean;
+  ms: number;
+}
+
+export interface SearchIndexStatus {
+  tickets: number;
+  indexed: number;
+  tokenizerVersion: number | null;
+  /** False when a tokenizer change or unindexed tickets call for `reindexAll`. */
+  upToDate: boolean;
+}
+
+export function searchIndexStatus(sqlite: Database.Database): SearchIndexStatus {
+  const tickets = sqlite.prepare('select count(*) from tickets').pluck().get() as number;
+  const indexed = sqlite.prepare('select count(*) from ticket_search_docs').pluck().get() as number;
+  const v = sqlite.prepare('select value from meta where key = ?').pluck().get(META_VERSION_KEY) as string | undefined;
+  const tokenizerVersion = v === undefined ? null : Number(v);
+  const versionOk = tokenizerVersion === TOKENIZER_VERSION || (tokenizerVersion === null && indexed === 0);
+  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets };
+}
+
+/**
+ * Indexes every ticket that has no search document yet: after `loadDemoData`, after an import, or on
+ * a store created before migration 0005. Batched (one transaction per batch, so a cancel or a crash
+ * leaves whole batches), cancellable through `signal`, resumable (a second call continues where the
+ * first stopped). It yields to the event loop between batches, but each batch runs synchronously:
+ * for a million tickets (minutes) prefer a worker thread or a maintenance window.
+ */
+export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promise<ReindexResult> {
+  const sqlite = store.sqlite;
+  // TODO(pg): the same loop over Kysely, writing ticket_search_docs.uni/bi (indexTicket with dialect 'postgres').
+  if (!sqlite) throw new Error('reindexAll: only the embedded SQLite store is supported so far');
+  const started = performance.now();
+  const status = searchIndexStatus(sqlite);
+  const rebuild = opts.rebuild === true || ((opts.rebuild ?? 'auto') === 'auto'
+    && status.tokenizerVersion !== null && status.tokenizerVersion !== TOKENIZER_VERSION);
+  const setVersion = sqlite.prepare(`insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`);
+  sqlite.transaction(() => {
+    if (rebuild) {
+      sqlite.exec(`insert into ticket_fts_bi (ticket_fts_bi) values ('delete-all');
+        insert into ticket_fts_uni (ticket_fts_uni) values ('delete-all');
+        delete from ticket_search_docs;`);
+    }
+    setVersion.run(META_VERSION_KEY, String(TOKENIZER_VERSION));
+  })();
+  const total = rebuild ? status.tickets : (sqlite.prepare(`select count(*) from tickets t
+    where not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)`).pluck().get() as number);
+  const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
+  const indexer = createSqliteIndexer(sqlite);
+  const batchSize = opts.batchSize ?? 1000;
+  const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content from tickets t
+    where t.rowid > ? and not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)
+    order by t.rowid limit ?`);
+  const runBatch = sqlite.transaction((rows: (IndexableTicket & { r: number })[]) => {
+    for (const row of rows) indexer.index(row, true);
+  });
+  let after = 0;
+  // A larger page cache keeps FTS5's segment merges in memory during bulk indexing.
+  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma('cache_size = -131072');
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) {
+        result.cancelled = true;
+        break;
+      }
+      const rows = next.all(after, batchSize) as (IndexableTicket & { r: number })[];
+      if (!rows.length) break;
+      runBatch(rows);
+      after = rows[rows.length - 1]!.r;
+      result.indexed += rows.length;
+      opts.onProgress?.(Math.min(result.indexed, total), total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    sqlite.pragma(`cache_size = ${previousCache}`);
+  }
+  result.ms = performance.now() - started;
+  return result;
+}
+
+/** What to call after `loadDemoData` (which writes tickets in bulk, bypassing indexTicket). */
+export function indexDemoData(store: Store, opts: Omit<ReindexOptions, 'rebuild'> = {}): Promise<ReindexResult> {
+  return reindexAll(store, { ...opts, rebuild: false });
+}

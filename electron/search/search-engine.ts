@@ -1,0 +1,207 @@
+import type Database from 'better-sqlite3';
+import { encodeCursor, SearchError, validateSearch, type SearchResult, type SearchRow, type ValidSearch } from './query';
+import { highlightRanges, makeSnippet } from './snippet';
+import { ftsPhrase, normalizeText } from './tokenize';
+
+/**
+ * Ticket search over one better-sqlite3 connection, synchronous: it runs inside the search worker
+ * (its own read-only connection) and, for tests and small stores, in-process. A PostgreSQL engine
+ * would implement the same `search(input)` over Kysely with tsvector queries (see tokenize.ts).
+ *
+ * Text search reads the FTS5 index newest-first (its rowid is a created_at-ordered key) and joins
+ * each hit to `tickets` for the filters, stopping after limit + 1 rows: no sort of all matches.
+ */
+
+/** Statuses in which a ticket still runs against its reply deadline (as the overview counts them). */
+const OPEN_STATUSES = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'];
+
+const CONTAINS_FN = 'hotline_search_contains';
+
+export interface SearchEngineOptions {
+  /** @default () => new Date() */
+  now?: () => Date;
+}
+
+export interface RunOptions {
+  /** Polled between result rows and before counting; true abandons the search with a 'cancelled' error. */
+  shouldCancel?: () => boolean;
+}
+
+interface TicketRow {
+  doc_id?: number;
+  id: string;
+  number: string;
+  title: string;
+  content: string;
+  status: string;
+  appeal_type: string;
+  created_at: string;
+  district_code: string | null;
+}
+
+export interface SearchEngine {
+  search(input: unknown, run?: RunOptions): SearchResult;
+}
+
+export function createSearchEngine(sqlite: Database.Database, opts: SearchEngineOptions = {}): SearchEngine {
+  const now = opts.now ?? (() => new Date());
+  // The substring check for terms the index cannot answer exactly ("3#楼"): same normalisation as the index.
+  sqlite.function(CONTAINS_FN, { deterministic: true }, (title: unknown, content: unknown, needle: unknown) =>
+    normalizeText(String(title)).includes(String(needle)) || normalizeText(String(content)).includes(String(needle)) ? 1 : 0);
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (text: string) => {
+    let s = statements.get(text);
+    if (!s) {
+      s = sqlite.prepare(text);
+      statements.set(text, s);
+      // Queries differ by filter combination only; keep the cache bounded anyway.
+      if (statements.size > 500) statements.delete(statements.keys().next().value!);
+    }
+    return s;
+  };
+
+  function filters(v: ValidSearch, where: string[], params: unknown[]): void {
+    const list = (col: string, values: string[] | null) => {
+      if (!values) return;
+      where.push(`${col} in (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    list('t.status', v.status);
+    list('t.appeal_type', v.appealType);
+    if (v.categoryIds) {
+      where.push(`t.category_id in (with recursive sub(id) as (select id from categories where id in (${v.categoryIds.map(() => '?').join(', ')})
+        union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub)`);
+      params.push(...v.categoryIds);
+    }
+    const eq = (col: string, value: string | null) => {
+      if (value === null) return;
+      where.push(`${col} = ?`);
+      params.push(value);
+    };
+    eq('t.district_code', v.districtCode);
+    eq('t.street_code', v.streetCode);
+    eq('t.lead_department_id', v.departmentId);
+    if (v.from) {
+      where.push('t.created_at >= ?');
+      params.push(v.from);
+    }
+    if (v.to) {
+      where.push('t.created_at < ?');
+      params.push(v.to);
+    }
+    if (v.overdue !== null) {
+      const expr = `(t.status in (${OPEN_STATUSES.map(() => '?').join(', ')}) and t.reply_by is not null and t.reply_by < ?)`;
+      where.push(v.overdue ? expr : `not ${expr}`);
+      params.push(...OPEN_STATUSES, now().toISOString());
+    }
+  }
+
+  const cols = 't.id, t.number, t.title, t.content, t.status, t.appeal_type, t.created_at, t.district_code';
+
+  function search(input: unknown, run: RunOptions = {}): SearchResult {
+    const started = performance.now();
+    const v = validateSearch(input);
+    const cancelled = () => {
+      if (run.shouldCancel?.()) throw new SearchError('cancelled', 'search cancelled');
+    };
+    const where: string[] = [];
+    const params: unknown[] = [];
+    filters(v, where, params);
+    let rowsSql: string;
+    let rowParams: unknown[];
+    let countSql: string | null = null;
+    let countParams: unknown[] = [];
+    const needles = v.terms.map((t) => t.text);
+
+    if (v.terms.length) {
+      const phrases = v.terms.flatMap((t) => t.phrases);
+      const chars = [...new Set(v.terms.flatMap((t) => t.chars))];
+      const uniExpr = chars.map((c) => ftsPhrase([c])).join(' AND ');
+      // The bigram table leads when there is a phrase (shorter posting lists); lone characters then filter by rowid.
+      const fts = phrases.length ? 'ticket_fts_bi' : 'ticket_fts_uni';
+      const ftsWhere = [`${fts} match ?`];
+      const ftsParams: unknown[] = [phrases.length ? phrases.map(ftsPhrase).join(' AND ') : uniExpr];
+      if (phrases.length && chars.length) {
+        ftsWhere.push(`${fts}.rowid in (select rowid from ticket_fts_uni where ticket_fts_uni match ?)`);
+        ftsParams.push(uniExpr);
+      }
+      const checkWhere: string[] = [];
+      const checkParams: unknown[] = [];
+      for (const t of v.terms) {
+        if (t.exact) continue;
+        checkWhere.push(`${CONTAINS_FN}(t.title, t.content, ?)`);
+        checkParams.push(t.text);
+      }
+      const from = `from ${fts} join ticket_search_docs d on d.doc_id = ${fts}.rowid join tickets t on t.id = d.ticket_id`;
+      const allWhere = [...ftsWhere, ...where, ...checkWhere];
+      const allParams = [...ftsParams, ...params, ...checkParams];
+      const cursorWhere = v.cursor?.kind === 'doc' ? [`${fts}.rowid < ?`] : [];
+      const cursorParams = v.cursor?.kind === 'doc' ? [v.cursor.docId] : [];
+      rowsSql = `select ${fts}.rowid as doc_id, ${cols} ${from} where ${[...allWhere, ...cursorWhere].join(' and ')}
+        order by ${fts}.rowid desc limit ?`;
+      rowParams = [...allParams, ...cursorParams, v.limit + 1];
+      if (v.countCap > 0) {
+        // Without ticket filters the index alone counts: no join per hit.
+        countSql = where.length || checkWhere.length
+          ? `select count(*) from (select 1 ${from} where ${allWhere.join(' and ')} limit ?)`
+          : `select count(*) from (select 1 from ${fts} where ${ftsWhere.join(' and ')} limit ?)`;
+        countParams = [...(where.length || checkWhere.length ? allParams : ftsParams), v.countCap + 1];
+      }
+    } else {
+      const cursorWhere = v.cursor?.kind === 'time' ? ['(t.created_at, t.id) < (?, ?)'] : [];
+      const cursorParams = v.cursor?.kind === 'time' ? [v.cursor.createdAt, v.cursor.id] : [];
+      const w = [...where, ...cursorWhere];
+      rowsSql = `select ${cols} from tickets t ${w.length ? `where ${w.join(' and ')}` : ''} order by t.created_at desc, t.id desc limit ?`;
+      rowParams = [...params, ...cursorParams, v.limit + 1];
+      if (v.countCap > 0) {
+        countSql = `select count(*) from (select 1 from tickets t ${where.length ? `where ${where.join(' and ')}` : ''} limit ?)`;
+        countParams = [...params, v.countCap + 1];
+      }
+    }
+
+    const found: TicketRow[] = [];
+    for (const r of prepare(rowsSql).iterate(...rowParams) as IterableIterator<TicketRow>) {
+      found.push(r);
+      if (found.length % 32 === 0) cancelled();
+    }
+    cancelled();
+    const more = found.length > v.limit;
+    if (more) found.pop();
+
+    let count: number;
+    let exact: boolean;
+    if (!v.cursor && !more) {
+      // The first page holds every match: its length is the exact total, no count query needed.
+      count = found.length;
+      exact = true;
+    } else if (countSql) {
+      // Counting runs inside SQLite (one call): stepping a thousand rows through JS costs more than the search.
+      const n = prepare(countSql).pluck().get(...countParams) as number;
+      count = Math.min(n, v.countCap);
+      exact = n <= v.countCap;
+    } else {
+      // Not counted: "at least the rows seen so far on this page".
+      count = found.length;
+      exact = false;
+    }
+
+    const rows: SearchRow[] = found.map((r) => ({
+      id: r.id,
+      number: r.number,
+      title: r.title,
+      titleHighlights: highlightRanges(r.title, needles),
+      snippet: makeSnippet(r.content, needles),
+      status: r.status,
+      appealType: r.appeal_type,
+      createdAt: r.created_at,
+      districtCode: r.district_code,
+    }));
+    const last = found[found.length - 1];
+    const nextCursor = !more || !last ? null
+      : v.terms.length ? encodeCursor({ kind: 'doc', docId: last.doc_id! })
+        : encodeCursor({ kind: 'time', createdAt: last.created_at, id: last.id });
+    return { rows, total: { count, exact }, nextCursor, tookMs: performance.now() - started };
+  }
+
+  return { search };
+}

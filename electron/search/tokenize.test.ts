@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { GAP, normalizeText, planQuery, tokenizeDocument } from './tokenize';
+
+const bi = (...fields: string[]) => tokenizeDocument(...fields).bi.split(' ');
+const uni = (...fields: string[]) => tokenizeDocument(...fields).uni.split(' ').sort();
+
+describe('tokenizeDocument', () => {
+  it('makes overlapping bigrams and the character set of Chinese text', () => {
+    expect(bi('油烟扰民')).toEqual(['油烟', '烟扰', '扰民']);
+    expect(uni('油烟扰民油')).toEqual(['扰', '民', '油', '烟']);
+  });
+
+  it('treats Latin letters and digits as characters, lower-cased, in the same runs as Chinese', () => {
+    expect(bi('12路Bus')).toEqual(['12', '2路', '路b', 'bu', 'us']);
+  });
+
+  it('folds full-width forms and case (NFKC)', () => {
+    expect(tokenizeDocument('ＡＢＣ１２３').bi).toBe(tokenizeDocument('abc123').bi);
+    expect(normalizeText('Ｗｉ－Ｆｉ')).toBe('wi-fi');
+  });
+
+  it('puts a gap between runs split by punctuation, spaces and symbols, and between fields', () => {
+    expect(bi('油烟，扰民')).toEqual(['油烟', GAP, '扰民']);
+    expect(bi('噪音 扰民！😡投诉')).toEqual(['噪音', GAP, '扰民', GAP, '投诉']);
+    expect(bi('标题', '内容')).toEqual(['标题', GAP, '内容']);
+    // A single character makes no bigram but still separates its neighbours.
+    expect(bi('ab-c-de')).toEqual(['ab', GAP, 'de']);
+  });
+
+  it('never produces FTS syntax: tokens are letters, digits and the gap only', () => {
+    const t = tokenizeDocument('"*():^- OR NEAR(a b) \'x\' {col}: +-');
+    for (const tok of [...t.bi.split(' '), ...t.uni.split(' ')]) expect(tok).toMatch(/^([\p{L}\p{N}]+|\uE000)$/u);
+  });
+
+  it('keeps characters outside the BMP whole', () => {
+    expect(uni('𠀀𠀁')).toEqual(['𠀀', '𠀁']);
+    expect(bi('𠀀𠀁')).toEqual(['𠀀𠀁']);
+  });
+
+  it('returns empty streams for text without letters or digits', () => {
+    expect(tokenizeDocument('，。！', '')).toEqual({ uni: '', bi: '' });
+  });
+});
+
+describe('planQuery', () => {
+  it('turns a term into a bigram phrase, a 1-character term into a character', () => {
+    expect(planQuery('油烟扰民')).toEqual([{ text: '油烟扰民', chars: [], phrases: [['油烟', '烟扰', '扰民']], exact: true }]);
+    expect(planQuery('电')).toEqual([{ text: '电', chars: ['电'], phrases: [], exact: true }]);
+  });
+
+  it('splits terms on white space, including the ideographic space', () => {
+    expect(planQuery(' 噪音\u3000扰民 ').map((t) => t.text)).toEqual(['噪音', '扰民']);
+  });
+
+  it('keeps punctuation inside a term literal and marks the term for a substring check', () => {
+    expect(planQuery('3#楼')).toEqual([{ text: '3#楼', chars: ['3', '楼'], phrases: [], exact: false }]);
+    expect(planQuery('NEAR(')).toEqual([{ text: 'near(', chars: [], phrases: [['ne', 'ea', 'ar']], exact: false }]);
+    expect(planQuery('"*()"')).toEqual([{ text: '"*()"', chars: [], phrases: [], exact: false }]);
+  });
+
+  it('normalises the query as documents are normalised', () => {
+    expect(planQuery('ＯＲ')[0]!.phrases).toEqual([['or']]);
+  });
+});

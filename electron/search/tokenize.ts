@@ -1,0 +1,156 @@
+/**
+ * Tokenisation for ticket full-text search. Pure: no database, no Node APIs, so the same code
+ * tokenises documents (in the writer) and queries (in the search worker) and can later run in a
+ * PostgreSQL import job unchanged.
+ *
+ * The contract is SUBSTRING matching: a ticket matches a query term exactly when the normalised
+ * title or the normalised content contains the normalised term. Chinese has no spaces and most
+ * words are two characters, so the index is built from characters, not words:
+ *
+ * - normalisation: NFKC (full-width ＡＢＣ１２３ → ABC123, compatibility forms) then lower case.
+ * - "indexable" characters are Unicode letters and numbers (\p{L}, \p{N}); everything else
+ *   (spaces, punctuation, symbols, emoji, private-use) separates RUNS of indexable characters.
+ * - every indexable character is one unit, whatever its script: CJK, Latin letters and digits
+ *   alike. Latin/digit runs are deliberately NOT indexed as words (nor word prefixes): agents search
+ *   the last four digits of a phone number, "3栋" inside "13栋", "12路" inside "312路"; only
+ *   character grams give recall 1.0 against substring matching for those. Tickets are Chinese text
+ *   with few Latin runs, so the extra grams cost little.
+ * - a document yields two token streams:
+ *   `uni`: the set of its characters (1-character queries);
+ *   `bi`:  the overlapping bigrams of each run, in order, with a GAP token between runs and between
+ *          title and content, so that a phrase of bigrams can only match contiguous characters.
+ * - a query term of n ≥ 2 characters becomes the phrase of its n-1 bigrams ("油烟扰民" →
+ *   "油烟 烟扰 扰民"), which matches exactly where the n characters are contiguous in one run;
+ *   a 1-character term is a lookup in `uni`. A term that contains separators ("3#楼") becomes the
+ *   AND of its runs plus a final substring check (see search-engine.ts).
+ *
+ * Token strings are space-separated and contain only letters, digits and the gap token, so the
+ * SQLite side indexes them with FTS5's `ascii` tokenizer (split on ASCII non-alphanumerics, every
+ * non-ASCII character is a token character): no Unicode table of SQLite's can disagree with ours.
+ *
+ * PostgreSQL: store the same two strings in ticket_search_docs.uni / .bi and index
+ * `to_tsvector('simple', bi)` and `to_tsvector('simple', uni)` with GIN. A 1-character term is
+ * `to_tsquery('simple', quote_literal(c))`; a longer term is the phrase
+ * `to_tsquery('simple', 'b1 <-> b2 <-> b3')` built from `queryBigrams()` (each bigram quoted).
+ * The 'simple' configuration only lower-cases and splits on non-word characters; the gap token
+ * (U+E000, a private-use character) must survive that parser, and that has to be checked against
+ * the PostgreSQL build before relying on it — or replace GAP there by a word such as 'zzgap' that
+ * `queryBigrams` can never produce (queries are lower-cased grams of ≤ 2 characters, 'zzgap' has 5).
+ */
+
+/** Bumped whenever tokenisation changes: reindexAll rebuilds a store indexed by another version. */
+export const TOKENIZER_VERSION = 1;
+
+/** Separates runs in the `bi` stream. Private use: never produced from text (it is not \p{L}/\p{N}). */
+export const GAP = '\uE000';
+
+/** NFKC + lower case; the one normalisation documents, queries and substring checks share. */
+export function normalizeText(s: string): string {
+  return s.normalize('NFKC').toLowerCase();
+}
+
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+
+/** Fast paths for ASCII and the CJK unified ideographs block; the regex handles the rest. */
+export function isIndexable(ch: string): boolean {
+  const c = ch.codePointAt(0)!;
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  if (c >= 0x4e00 && c <= 0x9fff) return true;
+  return LETTER_OR_NUMBER.test(ch);
+}
+
+/** Maximal runs of indexable characters (code points) of an already normalised string. */
+export function runsOf(normalised: string): string[][] {
+  const runs: string[][] = [];
+  let cur: string[] = [];
+  for (const ch of normalised) {
+    if (isIndexable(ch)) cur.push(ch);
+    else if (cur.length) {
+      runs.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length) runs.push(cur);
+  return runs;
+}
+
+export interface DocumentTokens {
+  /** Distinct characters, space-separated. */
+  uni: string;
+  /** Bigrams of each run in order, runs separated by GAP. */
+  bi: string;
+}
+
+/** Tokens of one ticket. Title and content are separate fields: a match never straddles them. */
+export function tokenizeDocument(...fields: string[]): DocumentTokens {
+  // The hot path of indexing (a million tickets): plain loops over code units, no per-run arrays.
+  const chars = new Set<string>();
+  const bi: string[] = [];
+  for (const field of fields) {
+    const s = normalizeText(field);
+    let prev = '';
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      let ch: string;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+        ch = s.slice(i, i + 2);
+        i++;
+      } else {
+        ch = s[i]!;
+      }
+      if (isIndexable(ch)) {
+        chars.add(ch);
+        if (prev) bi.push(prev + ch);
+        else if (bi.length && bi[bi.length - 1] !== GAP) bi.push(GAP);
+        prev = ch;
+      } else {
+        prev = '';
+      }
+    }
+  }
+  if (bi.length && bi[bi.length - 1] === GAP) bi.pop();
+  return { uni: [...chars].join(' '), bi: bi.join(' ') };
+}
+
+/** The bigram phrase of one run of ≥ 2 characters. */
+export function queryBigrams(run: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < run.length; i++) out.push(run[i]! + run[i + 1]!);
+  return out;
+}
+
+/** What the index can do for one query term. */
+export interface TermPlan {
+  /** The normalised term, as the substring check sees it. */
+  text: string;
+  /** Runs of 1 character: look up in `uni`. */
+  chars: string[];
+  /** Runs of ≥ 2 characters: bigram phrases in `bi`. */
+  phrases: string[][];
+  /** True when the index answer is exact (one run, no separators); else a substring check follows. */
+  exact: boolean;
+}
+
+/**
+ * Splits a query into terms on white space (all terms must match: AND) and plans each term.
+ * Characters the index cannot see (punctuation, symbols) stay in `text` and are checked literally.
+ */
+export function planQuery(query: string): TermPlan[] {
+  const terms = normalizeText(query).split(/\s+/u).filter(Boolean);
+  return terms.map((text) => {
+    const runs = runsOf(text);
+    const chars: string[] = [];
+    const phrases: string[][] = [];
+    for (const run of runs) {
+      if (run.length === 1) chars.push(run[0]!);
+      else phrases.push(queryBigrams(run));
+    }
+    const exact = runs.length === 1 && [...text].length === runs[0]!.length;
+    return { text, chars, phrases, exact };
+  });
+}
+
+/** Quotes a token list as one FTS5 string (a phrase when it has several tokens). Tokens never hold a quote. */
+export function ftsPhrase(tokens: readonly string[]): string {
+  return `"${tokens.join(' ')}"`;
+}

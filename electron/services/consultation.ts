@@ -1,0 +1,524 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { z } from 'zod';
+import {
+  fail, type ConsultationAlert, type ConsultationDetail, type ConsultationRow, type EventName, type EventPayload, type FeedbackRecord,
+  type HardCandidate, type LeaderInstruction, type MeasureRow, type MeetingRecord, type MonthlyReport, type ReportDraft,
+  type ResearchNote, type ResponsibilityPackage, type SessionInfo, type TicketEscalation,
+} from '../../shared/contract';
+import type { escalateInput, measureInput, measureUpdateInput, meetingInput, reportInput, researchInput } from '../../shared/contract/consultation';
+import {
+  advanceTo, beijingDate, canClaim, canClose, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
+  deskOfRoles, measureDeadlineFlag, nextStage, routeIncludes, type ConsultationRoute, type ConsultationStage, type ConsultationUrgency,
+  type MeasureStatus, type RuleResult,
+} from '../../shared/domain/consultation';
+import { maskPhone } from '../../shared/domain/phone';
+import type { DB, ConsultationItemsTable } from '../store/schema';
+import { uuidv7 } from '../util/ids';
+import { writeAudit } from './audit';
+import type { DutyRosterService } from './consultation-duty';
+
+type Db = Kysely<DB> | Transaction<DB>;
+type Source = ConsultationRow['source'];
+
+export interface ConsultationBroadcast {
+  broadcast<E extends EventName>(name: E, payload: EventPayload<E>, filter?: (s: SessionInfo) => boolean): void;
+}
+
+/** A broken rule becomes a typed error; `forbidden` for who-may questions, `conflict` for state. */
+function enforce(r: RuleResult): void {
+  if (r.ok) return;
+  const forbidden = ['consultation_wrong_route', 'consultation_not_on_duty', 'consultation_not_claimer'];
+  const invalid = ['consultation_measure_before_item', 'consultation_invalid_date', 'consultation_drop_reason_required'];
+  if (forbidden.includes(r.reason)) fail('forbidden', { details: { reason: r.reason } });
+  if (invalid.includes(r.reason)) fail('invalid_input', { details: { reason: r.reason } });
+  fail('conflict', { details: { reason: r.reason } });
+}
+
+const userOf = (s: SessionInfo) => ({ id: s.user.id, roles: s.user.roles });
+
+/**
+ * The consultation queue: escalation from tickets, claim and release, the work recorded on an
+ * item and its closing. Every write is one transaction with its audit line; every change is
+ * pushed to the desks on the item's route and to shift leads.
+ */
+export class ConsultationService {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly duty: DutyRosterService,
+    private readonly now: () => Date,
+    private readonly events: ConsultationBroadcast,
+  ) {}
+
+  // ---- reading ----
+
+  private async rows(items: ConsultationItemsTable[]): Promise<ConsultationRow[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((i) => i.id);
+    const [links, measures, users] = await Promise.all([
+      this.db.selectFrom('consultation_item_tickets').select(['item_id']).where('item_id', 'in', ids).execute(),
+      this.db.selectFrom('consultation_measures').select(['item_id', 'status', 'deadline', 'drop_reason']).where('item_id', 'in', ids).execute(),
+      this.db.selectFrom('users').select(['id', 'display_name']).execute(),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.display_name]));
+    const now = this.now();
+    return items.map((i) => {
+      const ms = measures.filter((m) => m.item_id === i.id);
+      const flags = ms.map((m) => measureDeadlineFlag({ status: m.status as MeasureStatus, deadline: m.deadline, dropReason: m.drop_reason }, now));
+      return {
+        id: i.id, number: i.number, createdAt: i.created_at, title: i.title, domain: i.domain, route: i.route as ConsultationRoute,
+        urgency: i.urgency as ConsultationUrgency, stage: i.stage as ConsultationStage, source: i.source as Source, claimBy: i.claim_by,
+        claimFlag: i.stage === 'queued' ? claimDeadlineFlag(new Date(i.claim_by), now) : null,
+        claimedByName: i.claimed_by ? names.get(i.claimed_by) ?? null : null,
+        ticketCount: links.filter((l) => l.item_id === i.id).length,
+        openMeasures: ms.filter((m) => m.status === 'planned' || m.status === 'in_progress').length,
+        overdueMeasures: flags.filter((f) => f === 'overdue').length,
+      };
+    });
+  }
+
+  private async item(id: string, db: Db = this.db): Promise<ConsultationItemsTable> {
+    return (await db.selectFrom('consultation_items').selectAll().where('id', '=', id).executeTakeFirst()) ?? fail('not_found');
+  }
+
+  async row(id: string): Promise<ConsultationRow> {
+    return (await this.rows([await this.item(id)]))[0]!;
+  }
+
+  async queue(scope: 'open' | 'mine' | 'all' | 'hard' | 'closed', limit: number, session: SessionInfo): Promise<ConsultationRow[]> {
+    let q = this.db.selectFrom('consultation_items').selectAll();
+    if (scope === 'open') q = q.where('stage', '=', 'queued');
+    if (scope === 'mine') q = q.where('claimed_by', '=', session.user.id).where('stage', '!=', 'closed');
+    if (scope === 'hard') q = q.where('source', '=', 'hard_list');
+    if (scope === 'closed') q = q.where('stage', '=', 'closed');
+    const desks = deskOfRoles(session.user.roles);
+    // Members and experts see their own route; shift leads see every route.
+    if (!session.user.roles.includes('shift_lead')) {
+      const routes: ConsultationRoute[] = ['both', ...desks];
+      q = q.where('route', 'in', routes);
+    }
+    const items = await q.orderBy(scope === 'open' ? 'claim_by' : 'created_at', scope === 'open' ? 'asc' : 'desc').limit(limit).execute();
+    return this.rows(items);
+  }
+
+  async detail(id: string, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.item(id);
+    const [row] = await this.rows([i]);
+    const [tickets, records, measures, attachments, users, departments] = await Promise.all([
+      this.db.selectFrom('consultation_item_tickets as l').innerJoin('tickets as t', 't.id', 'l.ticket_id')
+        .select(['t.id', 't.number', 't.title', 't.status', 't.created_at', 't.phone', 't.caller_name', 't.confidential', 't.citizen_id'])
+        .where('l.item_id', '=', id).orderBy('t.created_at').execute(),
+      this.db.selectFrom('consultation_records').selectAll().where('item_id', '=', id).orderBy('at').orderBy('id').execute(),
+      this.db.selectFrom('consultation_measures').selectAll().where('item_id', '=', id).orderBy('created_at').orderBy('id').execute(),
+      this.db.selectFrom('consultation_attachments').select(['id', 'record_id', 'name', 'size', 'mime']).where('item_id', '=', id).execute(),
+      this.db.selectFrom('users').select(['id', 'display_name']).execute(),
+      this.db.selectFrom('departments').select(['id', 'name']).execute(),
+    ]);
+    const names = new Map(users.map((u) => [u.id, u.display_name]));
+    const depts = new Map(departments.map((d) => [d.id, d.name]));
+    const citizens = [...new Set(tickets.map((t) => t.citizen_id).filter((c): c is string => !!c))];
+    const history = citizens.length === 0 ? [] : await this.db.selectFrom('tickets').select(['id', 'number', 'created_at', 'title', 'status'])
+      .where('citizen_id', 'in', citizens).where('id', 'not in', tickets.map((t) => t.id)).orderBy('created_at', 'desc').limit(50).execute();
+    const now = this.now();
+    const parse = <T>(s: string | null) => (s ? (JSON.parse(s) as T) : null);
+    const byKind = (k: string) => records.filter((r) => r.kind === k);
+    const user = userOf(session);
+    const base = { stage: i.stage as ConsultationStage, claimedBy: i.claimed_by, route: i.route as ConsultationRoute };
+    const measureRows: MeasureRow[] = measures.map((m) => ({
+      id: m.id, content: m.content, ownerDepartmentId: m.owner_department_id, ownerDepartment: depts.get(m.owner_department_id) ?? '',
+      deadline: m.deadline, status: m.status as MeasureStatus, evidence: m.evidence, dropReason: m.drop_reason, updatedAt: m.updated_at,
+      flag: measureDeadlineFlag({ status: m.status as MeasureStatus, deadline: m.deadline, dropReason: m.drop_reason }, now),
+    }));
+    const onDuty = base.stage === 'queued' ? await this.duty.desksOnDuty(session.user.id) : [];
+    return {
+      ...row!,
+      reason: i.reason, version: i.version, createdByName: i.created_by ? names.get(i.created_by) ?? null : null,
+      claimedBy: i.claimed_by, claimedAt: i.claimed_at, closedAt: i.closed_at, closeNote: i.close_note,
+      tickets: tickets.map((t) => ({
+        id: t.id, number: t.number, title: t.title, status: t.status, createdAt: t.created_at,
+        phone: t.phone ? (t.confidential ? maskPhone(t.phone) : t.phone) : null, callerName: t.confidential ? null : t.caller_name,
+      })),
+      callerHistory: history.map((h) => ({ ticketId: h.id, number: h.number, createdAt: h.created_at, title: h.title, status: h.status })),
+      research: byKind('research').map((r) => ({
+        id: r.id, at: r.at, authorName: r.author_id ? names.get(r.author_id) ?? null : null,
+        ...(JSON.parse(r.data) as Omit<ResearchNote, 'id' | 'at' | 'authorName' | 'attachments'>),
+        attachments: attachments.filter((a) => a.record_id === r.id).map((a) => ({ id: a.id, name: a.name, size: a.size, mime: a.mime })),
+      })),
+      meetings: byKind('meeting').map((r) => {
+        const d = JSON.parse(r.data) as Omit<MeetingRecord, 'id' | 'at' | 'authorName' | 'departments'> & { departmentIds: string[] };
+        return {
+          id: r.id, at: r.at, authorName: r.author_id ? names.get(r.author_id) ?? null : null, date: d.date, participants: d.participants,
+          minutes: d.minutes, decisions: d.decisions, departments: d.departmentIds.map((x) => ({ id: x, name: depts.get(x) ?? x })),
+        };
+      }),
+      feedback: byKind('feedback').map((r) => ({
+        id: r.id, at: r.at, authorName: r.author_id ? names.get(r.author_id) ?? null : null, ...(JSON.parse(r.data) as Omit<FeedbackRecord, 'id' | 'at' | 'authorName'>),
+      })),
+      measures: measureRows,
+      package: parse<ResponsibilityPackage>(i.package),
+      instruction: parse<LeaderInstruction>(i.instruction),
+      report: parse<ReportDraft>(i.report),
+      allowed: {
+        claim: canClaim(base, user, onDuty).ok,
+        release: canRelease(base, user).ok,
+        work: canWork(base, user).ok,
+        close: canWork(base, user).ok && canClose(base, measureRows).ok,
+        next: canWork(base, user).ok ? nextStage(base.stage) : null,
+      },
+    };
+  }
+
+  async forTicket(ticketId: string): Promise<TicketEscalation | null> {
+    const r = await this.db.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
+      .leftJoin('users as u', 'u.id', 'i.claimed_by')
+      .select(['i.id', 'i.number', 'i.stage', 'i.route', 'u.display_name']).where('l.ticket_id', '=', ticketId)
+      .orderBy('i.created_at', 'desc').executeTakeFirst();
+    return r ? { itemId: r.id, number: r.number, stage: r.stage as ConsultationStage, route: r.route as ConsultationRoute, claimedByName: r.display_name } : null;
+  }
+
+  // ---- escalation ----
+
+  private async nextNumber(trx: Transaction<DB>, now: Date): Promise<string> {
+    const year = beijingDate(now).slice(0, 4);
+    const prefix = `ZX${year}`;
+    const last = await trx.selectFrom('consultation_items').select('number').where('number', 'like', `${prefix}%`).orderBy('number', 'desc').executeTakeFirst();
+    const seq = last ? Number(last.number.slice(prefix.length)) + 1 : 1;
+    return `${prefix}${String(seq).padStart(5, '0')}`;
+  }
+
+  /** The policy domain of a ticket: its top-level category (交通运输, 教育文体, 城市管理 …). */
+  private async domainOf(ticketId: string): Promise<string> {
+    let cat = (await this.db.selectFrom('tickets').select('category_id').where('id', '=', ticketId).executeTakeFirst())?.category_id ?? null;
+    for (let n = 0; cat && n < 5; n++) {
+      const c = await this.db.selectFrom('categories').select(['name', 'parent_id']).where('id', '=', cat).executeTakeFirst();
+      if (!c) break;
+      if (!c.parent_id) return c.name;
+      cat = c.parent_id;
+    }
+    return '其他';
+  }
+
+  private async create(trx: Transaction<DB>, input: { ticketIds: string[]; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency; domain: string; title: string; source: Source }, session: SessionInfo, now: Date): Promise<string> {
+    const open = await trx.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
+      .innerJoin('tickets as t', 't.id', 'l.ticket_id').select(['t.number', 'i.number as item'])
+      .where('l.ticket_id', 'in', input.ticketIds).where('i.stage', '!=', 'closed').executeTakeFirst();
+    if (open) fail('conflict', { details: { reason: 'consultation_already_escalated', ticket: open.number, item: open.item } });
+    const id = uuidv7(now.getTime());
+    const number = await this.nextNumber(trx, now);
+    await trx.insertInto('consultation_items').values({
+      id, number, created_at: now.toISOString(), updated_at: now.toISOString(), created_by: session.user.id, source: input.source,
+      title: input.title, reason: input.reason, domain: input.domain, route: input.route, urgency: input.urgency, stage: 'queued', version: 1,
+      claim_by: claimDeadline(now, input.urgency).toISOString(), claimed_by: null, claimed_at: null,
+      package: null, instruction: null, report: null, closed_at: null, close_note: null,
+    }).execute();
+    await trx.insertInto('consultation_item_tickets').values(input.ticketIds.map((t) => ({ item_id: id, ticket_id: t }))).execute();
+    for (const t of input.ticketIds) {
+      await trx.insertInto('ticket_events').values({
+        id: uuidv7(now.getTime()), ticket_id: t, at: now.toISOString(), actor_id: session.user.id, action: 'escalate',
+        from_status: null, to_status: null, data: JSON.stringify({ reason: input.reason, item: number, route: input.route }),
+      }).execute();
+    }
+    await writeAudit(trx, { actorId: session.user.id, action: 'consultation.escalated', subjectType: 'consultation_item', subjectId: id,
+      data: { number, route: input.route, urgency: input.urgency, tickets: input.ticketIds.length, source: input.source } }, now);
+    return id;
+  }
+
+  private async ticketsExist(ids: string[]) {
+    const found = await this.db.selectFrom('tickets').select(['id', 'title']).where('id', 'in', ids).execute();
+    if (found.length !== new Set(ids).size) fail('not_found', { details: { reason: 'consultation_ticket_not_found' } });
+    return found;
+  }
+
+  async escalate(input: z.output<typeof escalateInput>, session: SessionInfo): Promise<ConsultationDetail> {
+    const ticketIds = [...new Set(input.ticketIds)];
+    const found = await this.ticketsExist(ticketIds);
+    const first = found.find((t) => t.id === ticketIds[0])!;
+    const domain = input.domain || await this.domainOf(first.id);
+    const now = this.now();
+    const source: Source = ticketIds.length > 1 && input.source === 'ticket' ? 'class_case' : input.source;
+    const id = await this.db.transaction().execute((trx) => this.create(trx, {
+      ticketIds, reason: input.reason, route: input.route, urgency: input.urgency, domain, title: input.title || first.title, source,
+    }, session, now));
+    await this.notify(id, 'created');
+    return this.detail(id, session);
+  }
+
+  /** Shift leads move hard items (疑难事项) in one batch: one item per ticket; all or none. */
+  async transferHard(ticketIds: string[], route: ConsultationRoute, urgency: ConsultationUrgency, reason: string, session: SessionInfo): Promise<ConsultationRow[]> {
+    const ids = [...new Set(ticketIds)];
+    const found = await this.ticketsExist(ids);
+    const domains = new Map<string, string>();
+    for (const t of found) domains.set(t.id, await this.domainOf(t.id));
+    const now = this.now();
+    const created = await this.db.transaction().execute(async (trx) => {
+      const out: string[] = [];
+      for (const t of found) out.push(await this.create(trx, { ticketIds: [t.id], reason, route, urgency, domain: domains.get(t.id)!, title: t.title, source: 'hard_list' }, session, now));
+      return out;
+    });
+    for (const id of created) await this.notify(id, 'created');
+    return this.rows(await this.db.selectFrom('consultation_items').selectAll().where('id', 'in', created).orderBy('number').execute());
+  }
+
+  /** Tickets a shift lead may want to hand over: overdue, reopened, or from callers who keep calling; not yet escalated. */
+  async hardCandidates(limit: number): Promise<HardCandidate[]> {
+    const nowIso = this.now().toISOString();
+    const escalated = this.db.selectFrom('consultation_item_tickets').select('ticket_id');
+    const rows = await this.db.selectFrom('tickets as t').leftJoin('divisions as d', 'd.code', 't.district_code')
+      .select(['t.id', 't.number', 't.title', 't.status', 't.created_at', 't.reply_by', 'd.name as district'])
+      .where('t.id', 'not in', escalated)
+      .where((eb) => eb.or([
+        eb('t.status', '=', 'reopened'),
+        eb.and([eb('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned']), eb('t.reply_by', '<', nowIso)]),
+      ]))
+      .orderBy('t.created_at', 'asc').limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id, number: r.number, title: r.title, status: r.status, createdAt: r.created_at, district: r.district ?? '',
+      reason: r.status === 'reopened' ? 'reopened' : 'overdue',
+    }));
+  }
+
+  // ---- claim and release ----
+
+  async claim(id: string, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.item(id);
+    const desks = await this.duty.desksOnDuty(session.user.id);
+    if (i.stage !== 'queued') await this.alreadyClaimed(this.db, i.claimed_by);
+    enforce(canClaim({ stage: i.stage as ConsultationStage, route: i.route as ConsultationRoute }, userOf(session), desks));
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      // Two members clicking at once: the guarded update lets exactly one through.
+      const r = await trx.updateTable('consultation_items')
+        .set({ stage: 'claimed', claimed_by: session.user.id, claimed_at: now.toISOString(), updated_at: now.toISOString(), version: i.version + 1 })
+        .where('id', '=', id).where('stage', '=', 'queued').where('version', '=', i.version).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) {
+        const winner = await trx.selectFrom('consultation_items').select('claimed_by').where('id', '=', id).executeTakeFirst();
+        await this.alreadyClaimed(trx, winner?.claimed_by ?? null);
+      }
+      await writeAudit(trx, { actorId: session.user.id, action: 'consultation.claimed', subjectType: 'consultation_item', subjectId: id, data: { number: i.number } }, now);
+    });
+    await this.notify(id, 'claimed');
+    return this.detail(id, session);
+  }
+
+  /** The loser of a claim is told who has the item (the name rides in details). */
+  private async alreadyClaimed(db: Db, by: string | null): Promise<never> {
+    const name = by ? (await db.selectFrom('users').select('display_name').where('id', '=', by).executeTakeFirst())?.display_name : undefined;
+    fail('conflict', { details: { reason: 'consultation_already_claimed', ...(name ? { claimedBy: name } : {}) } });
+  }
+
+  async release(id: string, reason: string | undefined, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.item(id);
+    enforce(canRelease({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by }, userOf(session)));
+    await this.update(i, { stage: 'queued', claimed_by: null, claimed_at: null }, session, 'consultation.released', { reason: reason ?? '' });
+    await this.notify(id, 'released');
+    return this.detail(id, session);
+  }
+
+  /** Writes item columns guarded by its version, with the audit line, in one transaction. */
+  private async update(i: ConsultationItemsTable, set: Partial<ConsultationItemsTable>, session: SessionInfo, action: string, data: Record<string, unknown>,
+    extra?: (trx: Transaction<DB>) => Promise<void>): Promise<void> {
+    const now = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      const r = await trx.updateTable('consultation_items').set({ ...set, updated_at: now.toISOString(), version: i.version + 1 })
+        .where('id', '=', i.id).where('version', '=', i.version).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) fail('conflict', { details: { reason: 'consultation_stale' } });
+      await extra?.(trx);
+      await writeAudit(trx, { actorId: session.user.id, action, subjectType: 'consultation_item', subjectId: i.id, data: { number: i.number, ...data } }, now);
+    });
+  }
+
+  private async workable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
+    const i = await this.item(id);
+    enforce(canWork({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by }, userOf(session)));
+    return i;
+  }
+
+  private async record(id: string, kind: 'research' | 'meeting' | 'feedback', stage: ConsultationStage, data: Record<string, unknown>, session: SessionInfo,
+    extra?: (trx: Transaction<DB>, recordId: string) => Promise<void>): Promise<ConsultationDetail> {
+    const i = await this.workable(id, session);
+    const now = this.now();
+    const recordId = uuidv7(now.getTime());
+    await this.update(i, { stage: advanceTo(i.stage as ConsultationStage, stage) }, session, `consultation.${kind}_added`, { recordId }, async (trx) => {
+      await trx.insertInto('consultation_records').values({ id: recordId, item_id: id, kind, at: now.toISOString(), author_id: session.user.id, data: JSON.stringify(data) }).execute();
+      await extra?.(trx, recordId);
+    });
+    await this.notify(id, 'updated');
+    return this.detail(id, session);
+  }
+
+  // ---- work on an item ----
+
+  async advance(id: string, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(id, session);
+    const next = nextStage(i.stage as ConsultationStage);
+    if (!next) fail('conflict', { details: { reason: 'consultation_invalid_stage' } });
+    await this.update(i, { stage: next }, session, 'consultation.advanced', { from: i.stage, to: next });
+    await this.notify(id, 'updated');
+    return this.detail(id, session);
+  }
+
+  async addResearch(input: z.output<typeof researchInput>, session: SessionInfo): Promise<ConsultationDetail> {
+    const files = input.attachments.map((a) => ({ ...a, bytes: Buffer.from(a.base64, 'base64') }));
+    if (files.some((f) => f.bytes.length > 4 * 1024 * 1024)) fail('invalid_input', { issues: [{ path: 'attachments', problem: 'too_big' }], details: { reason: 'consultation_attachment_too_big' } });
+    const { method, date, place, people, summary } = input;
+    return this.record(input.itemId, 'research', 'research', { method, date, place, people, summary }, session, async (trx, recordId) => {
+      for (const f of files) {
+        await trx.insertInto('consultation_attachments').values({
+          id: uuidv7(this.now().getTime()), item_id: input.itemId, record_id: recordId, name: f.name, mime: f.mime || 'application/octet-stream', size: f.bytes.length, content: f.bytes,
+        }).execute();
+      }
+    });
+  }
+
+  async attachment(itemId: string, attachmentId: string): Promise<{ name: string; mime: string; base64: string }> {
+    const a = await this.db.selectFrom('consultation_attachments').select(['name', 'mime', 'content'])
+      .where('id', '=', attachmentId).where('item_id', '=', itemId).executeTakeFirst() ?? fail('not_found');
+    return { name: a.name, mime: a.mime, base64: Buffer.from(a.content).toString('base64') };
+  }
+
+  private async departmentExists(id: string, path: string) {
+    const d = await this.db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst();
+    if (!d) fail('invalid_input', { issues: [{ path, problem: 'unknown' }], details: { reason: 'consultation_unknown_department' } });
+  }
+
+  async addMeeting(input: z.output<typeof meetingInput>, session: SessionInfo): Promise<ConsultationDetail> {
+    for (const d of input.departmentIds) await this.departmentExists(d, 'departmentIds');
+    const { date, departmentIds, participants, minutes, decisions } = input;
+    return this.record(input.itemId, 'meeting', 'meeting', { date, departmentIds: [...new Set(departmentIds)], participants, minutes, decisions }, session);
+  }
+
+  async addFeedback(itemId: string, data: Omit<FeedbackRecord, 'id' | 'at' | 'authorName'>, session: SessionInfo): Promise<ConsultationDetail> {
+    return this.record(itemId, 'feedback', 'feedback', { ...data }, session);
+  }
+
+  async addMeasure(input: z.output<typeof measureInput>, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(input.itemId, session);
+    enforce(checkMeasureDeadline(input.deadline, new Date(i.created_at)));
+    await this.departmentExists(input.ownerDepartmentId, 'ownerDepartmentId');
+    const now = this.now();
+    const measureId = uuidv7(now.getTime());
+    await this.update(i, { stage: advanceTo(i.stage as ConsultationStage, 'measures') }, session, 'consultation.measure_added',
+      { measureId, deadline: input.deadline, owner: input.ownerDepartmentId }, async (trx) => {
+        await trx.insertInto('consultation_measures').values({
+          id: measureId, item_id: i.id, content: input.content, owner_department_id: input.ownerDepartmentId, deadline: input.deadline,
+          status: 'planned', evidence: '', drop_reason: null, created_at: now.toISOString(), updated_at: now.toISOString(),
+        }).execute();
+      });
+    await this.notify(i.id, 'updated');
+    return this.detail(i.id, session);
+  }
+
+  async updateMeasure(input: z.output<typeof measureUpdateInput>, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(input.itemId, session);
+    const m = await this.db.selectFrom('consultation_measures').selectAll().where('id', '=', input.measureId).where('item_id', '=', i.id).executeTakeFirst() ?? fail('not_found');
+    enforce(canSetMeasureStatus(m.status as MeasureStatus, input.status, input.dropReason));
+    const now = this.now();
+    await this.update(i, {}, session, 'consultation.measure_updated', { measureId: m.id, from: m.status, to: input.status }, async (trx) => {
+      await trx.updateTable('consultation_measures').set({
+        status: input.status, evidence: input.evidence || m.evidence, drop_reason: input.status === 'dropped' ? input.dropReason!.trim() : null, updated_at: now.toISOString(),
+      }).where('id', '=', m.id).execute();
+    });
+    await this.notify(i.id, 'updated');
+    return this.detail(i.id, session);
+  }
+
+  async setPackage(itemId: string, p: { leader: string; departmentId: string; street: string; community: string }, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(itemId, session);
+    await this.departmentExists(p.departmentId, 'departmentId');
+    const dept = await this.db.selectFrom('departments').select('name').where('id', '=', p.departmentId).executeTakeFirstOrThrow();
+    const pkg: ResponsibilityPackage = { leader: p.leader, departmentId: p.departmentId, department: dept.name, street: p.street, community: p.community };
+    await this.update(i, { package: JSON.stringify(pkg) }, session, 'consultation.package_set', { ...pkg });
+    await this.notify(i.id, 'updated');
+    return this.detail(i.id, session);
+  }
+
+  async saveReport(input: z.output<typeof reportInput>, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(input.itemId, session);
+    const report: ReportDraft = { title: input.title, problem: input.problem, causes: input.causes, suggestions: input.suggestions, figures: input.figures };
+    await this.update(i, { report: JSON.stringify(report), stage: advanceTo(i.stage as ConsultationStage, 'report') }, session, 'consultation.report_saved', { title: input.title });
+    await this.notify(i.id, 'updated');
+    return this.detail(i.id, session);
+  }
+
+  /** The leader's instruction (批示) on the report starts the tracking of its measures. */
+  async recordInstruction(itemId: string, ins: LeaderInstruction, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(itemId, session);
+    await this.update(i, { instruction: JSON.stringify(ins), stage: advanceTo(i.stage as ConsultationStage, 'tracking') }, session, 'consultation.instruction_recorded', { leader: ins.leader, date: ins.date });
+    await this.notify(i.id, 'updated');
+    return this.detail(i.id, session);
+  }
+
+  async close(itemId: string, note: string, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.workable(itemId, session);
+    const measures = await this.db.selectFrom('consultation_measures').select(['status', 'drop_reason', 'deadline']).where('item_id', '=', i.id).execute();
+    const check = canClose({ stage: i.stage as ConsultationStage }, measures.map((m) => ({ status: m.status as MeasureStatus, dropReason: m.drop_reason, deadline: m.deadline })));
+    if (!check.ok && check.reason === 'consultation_open_measures') {
+      const open = measures.filter((m) => m.status !== 'done' && m.status !== 'dropped').length;
+      fail('conflict', { details: { reason: check.reason, open } });
+    }
+    enforce(check);
+    const now = this.now();
+    await this.update(i, { stage: 'closed', closed_at: now.toISOString(), close_note: note }, session, 'consultation.closed', { note });
+    await this.notify(i.id, 'closed');
+    return this.detail(i.id, session);
+  }
+
+  // ---- lists, alerts ----
+
+  async monthly(month: string): Promise<MonthlyReport> {
+    // The month in Beijing time, as UTC bounds.
+    const start = new Date(Date.parse(`${month}-01T00:00:00Z`) - 8 * 3600_000);
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const end = new Date(Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1) - 8 * 3600_000);
+    const items = await this.db.selectFrom('consultation_items').select(['id', 'number', 'title', 'stage', 'domain'])
+      .where('created_at', '>=', start.toISOString()).where('created_at', '<', end.toISOString()).orderBy('number').execute();
+    const measures = items.length === 0 ? [] : await this.db.selectFrom('consultation_measures').select(['item_id', 'status']).where('item_id', 'in', items.map((i) => i.id)).execute();
+    const domains = [...new Set(items.map((i) => i.domain))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+    const rows = domains.map((domain) => {
+      const list = items.filter((i) => i.domain === domain);
+      const ms = measures.filter((x) => list.some((i) => i.id === x.item_id));
+      return {
+        domain, items: list.length, closed: list.filter((i) => i.stage === 'closed').length, measures: ms.length,
+        measuresDone: ms.filter((x) => x.status === 'done').length,
+        list: list.map((i) => ({ id: i.id, number: i.number, title: i.title, stage: i.stage as ConsultationStage })),
+      };
+    }).sort((a, b) => b.items - a.items);
+    return { month, total: items.length, rows };
+  }
+
+  /**
+   * What a member, expert or shift lead should be told about now: queued items on their route
+   * (near or past their claim deadline), and measures of their items near or past the deadline.
+   */
+  async alerts(session: SessionInfo): Promise<ConsultationAlert[]> {
+    const lead = session.user.roles.includes('shift_lead');
+    const desks = deskOfRoles(session.user.roles);
+    const now = this.now();
+    const out: ConsultationAlert[] = [];
+    const queued = await this.db.selectFrom('consultation_items').select(['id', 'number', 'title', 'route', 'claim_by', 'created_at'])
+      .where('stage', '=', 'queued').orderBy('claim_by').limit(200).execute();
+    for (const q of queued) {
+      if (!lead && !desks.some((d) => routeIncludes(q.route as ConsultationRoute, d))) continue;
+      const flag = claimDeadlineFlag(new Date(q.claim_by), now);
+      out.push({ kind: flag === 'overdue' ? 'claim_overdue' : flag === 'near' ? 'claim_deadline_near' : 'new_item', itemId: q.id, number: q.number, title: q.title, at: q.claim_by });
+    }
+    let mq = this.db.selectFrom('consultation_measures as m').innerJoin('consultation_items as i', 'i.id', 'm.item_id')
+      .select(['i.id', 'i.number', 'i.title', 'm.content', 'm.deadline', 'm.status', 'm.drop_reason'])
+      .where('m.status', 'in', ['planned', 'in_progress']).where('i.stage', '!=', 'closed');
+    if (!lead) mq = mq.where('i.claimed_by', '=', session.user.id);
+    for (const m of await mq.orderBy('m.deadline').limit(500).execute()) {
+      const flag = measureDeadlineFlag({ status: m.status as MeasureStatus, deadline: m.deadline, dropReason: m.drop_reason }, now);
+      if (flag === 'overdue' || flag === 'near') {
+        out.push({ kind: flag === 'overdue' ? 'measure_overdue' : 'measure_due_soon', itemId: m.id, number: m.number, title: m.title, at: m.deadline, measure: m.content });
+      }
+    }
+    return out;
+  }
+
+  private async notify(id: string, kind: 'created' | 'claimed' | 'released' | 'updated' | 'closed'): Promise<void> {
+    const item = await this.row(id);
+    // A new item is news for the desks on its route and shift leads; how an item moves on is shown
+    // wherever its tickets are open (agents' ticket drawers too), so that goes to everyone signed in.
+    const onRoute = (s: SessionInfo) => s.user.roles.includes('shift_lead') || deskOfRoles(s.user.roles).some((d) => routeIncludes(item.route, d));
+    this.events.broadcast('consultation.changed', { kind, item }, kind === 'created' ? onRoute : () => true);
+  }
+}

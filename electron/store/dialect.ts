@@ -1,0 +1,17 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Dialect } from './migrations/types';
+
+/**
+ * The few places SQL differs between SQLite and PostgreSQL, in one file. Services build queries
+ * with Kysely and call these for the dialect-specific fragment.
+ */
+export function jsonText(dialect: Dialect, column: string, key: string): RawBuilder<string | null> {
+  if (!/^[a-z_.]+$/i.test(column) || !/^[a-zA-Z_]+$/.test(key)) throw new Error('jsonText: unsafe identifier');
+  return dialect === 'sqlite' ? sql<string | null>`json_extract(${sql.ref(column)}, ${`$.${key}`})` : sql<string | null>`(${sql.ref(column)}::json ->> ${key})`;
+}
+
+/** A condition on a boolean stored in a JSON text column (SQLite reads JSON true as 1). */
+export function jsonFlag(dialect: Dialect, column: string, key: string, value: boolean): RawBuilder<boolean> {
+  const field = jsonText(dialect, column, key);
+  return dialect === 'sqlite' ? sql<boolean>`${field} = ${sql.lit(value ? 1 : 0)}` : sql<boolean>`${field} = ${sql.lit(value ? 'true' : 'false')}`;
+}

@@ -1,0 +1,1 @@
+export { DutyRoster, OnDutyNow } from './DutyPanel';

@@ -1,0 +1,1 @@
+export { EscalateButton, EscalateDialog } from './EscalateDialog';

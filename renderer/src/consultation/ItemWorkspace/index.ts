@@ -1,0 +1,1 @@
+export { ItemWorkspace } from './ItemWorkspace';

@@ -1,0 +1,146 @@
+/**
+ * The consultation queue in Chromium against host mode: an agent escalates a ticket from its
+ * drawer, the CPPCC member on duty sees it without reloading and claims it, records measures and a
+ * 社情民意信息 report, and downloads the report as Word; the file is read back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import JSZip from 'jszip';
+import type { Browser, Page } from 'playwright-core';
+import { startHost, type RunningHost } from './host';
+import { launchBrowser, login, newConsolePage, screenshot } from './browser';
+
+let host: RunningHost;
+let browser: Browser;
+
+beforeAll(async () => {
+  host = await startHost({ demo: true, demoTickets: 300 });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+async function signIn(username: string): Promise<Page> {
+  const page = await newConsolePage(browser, host.url);
+  await login(page, username, 'Demo-12345');
+  await page.getByTestId('user-menu').waitFor();
+  return page;
+}
+
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** Screenshots show the screen, not the pile of toasts the steps left behind. */
+async function shot(page: Page, name: string) {
+  for (const close of await page.locator('.mantine-Notification-root button').all()) await close.click({ timeout: 1000 }).catch(() => undefined);
+  await page.waitForTimeout(400);
+  await screenshot(page, name);
+}
+
+async function pick(page: Page, testId: string, text: string) {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: text }).first().click();
+}
+
+describe('escalation to the consultation queue', () => {
+  let member: Page;
+  let agent: Page;
+  let number = '';
+
+  it('the agent escalates from the ticket drawer; an empty reason is refused in Chinese', async () => {
+    member = await signIn('member01');
+    await member.getByRole('heading', { name: '待认领事项' }).waitFor();
+    await member.getByTestId('on-duty-now').getByText('张建国委员').waitFor();
+
+    agent = await signIn('agent01');
+    await agent.getByTestId('tab-recent').click();
+    const row = agent.getByTestId('recent-tickets').getByRole('row').first();
+    await row.waitFor();
+    await row.dblclick();
+    await agent.getByTestId('ticket-detail').waitFor();
+    await agent.getByTestId('escalate-button').click();
+    const dialog = agent.getByRole('dialog');
+    await dialog.getByText('升级到协商队列（政协直通车）').waitFor();
+    await agent.getByTestId('escalate-submit').click();
+    await dialog.getByText('请填写升级理由').waitFor();
+    await agent.getByTestId('escalate-reason').fill('同一诉求三个月内反复投诉，部门答复后问题仍未解决，涉及多个部门职责交叉，需要委员协调会商。');
+    await dialog.getByText('紧急', { exact: true }).click();
+    await dialog.getByText(/当前值班：.*张建国委员/).waitFor();
+    await screenshot(agent, 'consultation-escalate-dialog');
+
+    await agent.getByTestId('escalate-submit').click();
+    const status = agent.getByTestId('escalation-status');
+    await status.waitFor();
+    number = /ZX\d{9}/.exec(await status.innerText())![0];
+    expect(await status.innerText()).toContain('待认领');
+
+    // Pushed to the member's queue: no reload, no polling interval to wait out.
+    await member.getByTestId(`claim-${number}`).waitFor({ timeout: 1000 });
+  });
+
+  it('the member claims it; the ticket drawer shows where it stands', async () => {
+    await shot(member, 'consultation-queue');
+    await member.getByTestId(`claim-${number}`).click();
+    await member.getByTestId('item-workspace').waitFor();
+    expect(await member.getByTestId('item-number').innerText()).toBe(number);
+    await member.getByTestId('item-release').waitFor();
+    await agent.getByTestId('escalation-status').getByText(/已认领.*张建国委员/).waitFor();
+  });
+
+  it('records measures; a deadline before the item was created is refused', async () => {
+    await member.getByTestId('tab-measures').click();
+    await member.getByTestId('measure-content').fill('住建局牵头停止夜间违规施工，公示夜间施工许可');
+    await pick(member, 'measure-owner', '市住房和城乡建设局');
+    await member.getByTestId('measure-deadline').fill(addDays(today(), -3));
+    await member.getByText(/时间节点不能早于事项升级日期/).waitFor();
+    expect(await member.getByTestId('measure-submit').isDisabled()).toBe(true);
+    await member.getByTestId('measure-deadline').fill(today());
+    await member.getByTestId('measure-submit').click();
+    await member.getByTestId('measure-row').first().waitFor();
+    await member.getByTestId('measure-content').fill('街道建立工地夜间巡查台账，每周通报');
+    await pick(member, 'measure-owner', '市城市管理执法局');
+    await member.getByTestId('measure-deadline').fill(addDays(today(), 20));
+    await member.getByTestId('measure-submit').click();
+    await expect.poll(() => member.getByTestId('measure-row').count()).toBe(2);
+    // Due today: flagged as near.
+    expect(await member.getByTestId('measure-row').first().getAttribute('data-flag')).toBe('near');
+    await member.getByTestId('item-close').isDisabled();
+    await member.getByText('还有 2 项措施未完成或未说明取消理由，不能办结').waitFor();
+    await shot(member, 'consultation-item-measures');
+  });
+
+  it('drafts the report, shows it printable and exports a .docx with its headings and figures', async () => {
+    await member.getByTestId('tab-report').click();
+    await member.getByTestId('report-title').fill('关于整治居民区夜间施工扰民问题的建议');
+    await member.getByTestId('report-problem').fill('近三个月 12345 热线收到同类投诉 37 件，集中在 6 个小区。\n夜间施工持续到凌晨，居民休息受到严重影响。');
+    await member.getByTestId('report-causes').fill('夜间施工审批把关不严，执法部门与街道巡查衔接不够。');
+    await member.getByTestId('report-suggestions').fill('一是严格夜间施工审批；二是建立联合巡查机制；三是对屡查屡犯的项目纳入信用惩戒。');
+    await member.getByTestId('figure-add').click();
+    await member.getByTestId('figure-label-0').fill('同类投诉');
+    await member.getByTestId('figure-value-0').fill('37 件');
+    await member.getByTestId('figure-add').click();
+    await member.getByTestId('figure-label-1').fill('涉及小区');
+    await member.getByTestId('figure-value-1').fill('6 个');
+    await member.getByTestId('report-save').click();
+    const preview = member.getByTestId('report-preview');
+    await preview.waitFor();
+    expect(await preview.getByTestId('report-figure').allInnerTexts()).toEqual(['37 件', '6 个']);
+    await preview.scrollIntoViewIfNeeded();
+    await shot(member, 'consultation-report');
+
+    const [download] = await Promise.all([member.waitForEvent('download'), member.getByTestId('report-export').click()]);
+    expect(download.suggestedFilename()).toBe(`社情民意信息-${number}.docx`);
+    const zip = await JSZip.loadAsync(readFileSync((await download.path())!));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const paragraphs = [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map((p) => ({
+      style: /<w:pStyle w:val="([^"]+)"/.exec(p[0])?.[1] ?? null,
+      text: [...p[0].matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''),
+    }));
+    expect(paragraphs.filter((p) => p.style === 'Heading1').map((p) => p.text))
+      .toEqual(['一、反映的问题', '二、原因分析', '三、意见建议', '四、相关数据', '五、落实措施']);
+    expect(paragraphs.find((p) => p.style === 'Title')?.text).toBe('关于整治居民区夜间施工扰民问题的建议');
+    expect(paragraphs.map((p) => p.text)).toEqual(expect.arrayContaining(['同类投诉', '37 件', '涉及小区', '6 个', '市住房和城乡建设局']));
+  });
+});
