@@ -10,5 +10,7 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: tr
 await Promise.all([
   build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/host/main.ts'], outfile: 'dist/electron/host.js', format: 'esm', packages: 'external' }),
+  // Ticket search runs in a worker thread with its own read-only connection (see electron/search).
+  build({ ...common, entryPoints: ['electron/search/worker.ts'], outfile: 'dist/electron/search-worker.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

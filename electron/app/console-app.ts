@@ -17,6 +17,7 @@ import { TicketWorkflowService } from '../services/ticket-workflow';
 import { KnowledgeService } from '../services/knowledge';
 import { KpiService } from '../services/kpi';
 import { XlsxService } from '../services/xlsx-io';
+import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
 import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
@@ -43,6 +44,8 @@ export interface ConsoleOptions {
   secrets?: SecretBox;
   /** Softphone options (tests: auto-answer, fast keep-alive). */
   phone?: Pick<PhoneServiceOptions, 'autoAnswer' | 'acwSeconds' | 'sipTuning'>;
+  /** Ticket search options (tests: in-process). */
+  search?: TicketSearchOptions;
   /** better-sqlite3 addon for the Electron ABI; host mode uses the one in node_modules. */
   sqliteNativeBinding?: string;
   now?: () => Date;
@@ -73,6 +76,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
+  const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
+  const divisionNames = async () => new Map((await intake.referenceData()).divisions.map((d) => [d.code, d.name]));
   await knowledge.ensureDefaultScripts();
   const sessionOf = (ctx: { session: SessionInfo | null }) => ctx.session ?? fail('unauthenticated');
 
@@ -84,6 +89,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       // About fifteen appeals a day, so a small demo looks like a working hotline, not a quiet one.
       await opts.loadDemoData(store, { seed: 12345, tickets, referenceDate: now(), days: Math.round(Math.min(730, Math.max(14, tickets / 15))) });
       await opts.seedKnowledge?.(store.db, 12345);
+      await indexDemoData(store);
     }
     const deptId = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
     for (const a of demoAccounts) {
@@ -103,6 +109,14 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   };
 
   if (opts.demo && (await users.count()) === 0) await loadDemoOnce();
+  // A store from before the search index (or an older tokenizer) is indexed in the background;
+  // searches meanwhile find what is indexed so far.
+  const reindex = new AbortController();
+  let reindexing: Promise<unknown> = Promise.resolve();
+  if (store.sqlite && !searchIndexStatus(store.sqlite).upToDate) {
+    opts.log.info('search index out of date: rebuilding in the background');
+    reindexing = reindexAll(store, { signal: reindex.signal }).catch((e: unknown) => opts.log.error('search reindex failed', { error: String(e) }));
+  }
 
   const info = async (): Promise<AppInfo> => {
     const demo = (await settings.getApp('demo')) === '1';
@@ -189,6 +203,16 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'scripts.delete': async (i, ctx) => { await knowledge.deleteScript(i.id, sessionOf(ctx).user.id); return null; },
     'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx).user.id),
     'tickets.importXlsx': (i, ctx) => xlsx.import(i.base64, i.mapping, i.dryRun, sessionOf(ctx).user.id),
+    'tickets.search': async (i, ctx) => {
+      try {
+        const r = await search.searchTickets(i, { supersede: `ticket-search:${ctx.connection.id}` });
+        const names = await divisionNames();
+        return { ...r, rows: r.rows.map((row) => ({ ...row, district: row.districtCode ? names.get(row.districtCode) ?? '' : '' })) };
+      } catch (e) {
+        if (e instanceof SearchError) fail(e.code === 'superseded' || e.code === 'cancelled' ? 'conflict' : 'invalid_input', { details: { reason: `search_${e.code}` } });
+        throw e;
+      }
+    },
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),
@@ -218,7 +242,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   return {
     store, dispatcher, users, info, phone,
     close: async () => {
+      reindex.abort();
+      await reindexing;
       await phone.close();
+      await search.close();
       await demoLoading?.catch(() => undefined);
       await store.close();
     },

@@ -9,6 +9,7 @@ import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
+import { indexTicket } from '../search';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -120,6 +121,8 @@ export class TicketIntakeService {
         address: input.address || null, lat: input.coordinates?.lat ?? null, lng: input.coordinates?.lng ?? null,
         lead_department_id: null, sign_by: null, reply_by: null, closed_at: snapshot.closedAt, parent_id: null,
       }).execute();
+      // Findable the moment it is saved: the search index is written in the same transaction.
+      await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content });
       await trx.insertInto('ticket_state').values({ ticket_id: id, version: snapshot.version, snapshot: JSON.stringify(snapshot) }).execute();
       for (const e of events) await insertEvent(trx, e);
       if (input.callId) {

@@ -5,6 +5,7 @@ import { normalizePhone, maskPhone } from '../../shared/domain/phone';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { indexTicket } from '../search';
 
 const APPEAL: Record<string, string> = { 咨询: 'consultation', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 其他: 'other' };
 const STATUS: Record<string, string> = {
@@ -194,6 +195,7 @@ export class XlsxService {
           district_code: r.districtCode, street_code: null, community_code: null, address: r.address, lat: null, lng: null,
           lead_department_id: null, sign_by: null, reply_by: null, closed_at: ['closed', 'resolved_directly'].includes(r.status) ? r.createdAt : null, parent_id: null,
         }).execute();
+        await indexTicket(trx, { id, created_at: r.createdAt, title: r.title, content: r.content });
         await trx.insertInto('ticket_events').values({ id: uuidv7(), ticket_id: id, at: r.createdAt, actor_id: actorId, action: 'imported', from_status: null, to_status: r.status, data: JSON.stringify({ batch }) }).execute();
       }
       await writeAudit(trx, { actorId, action: 'tickets.imported', subjectType: 'tickets', subjectId: batch, data: { rows: rows.length } });

@@ -10,7 +10,7 @@ import type { AgentState } from '../domain/agent-state';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
-import { ticketActionInput, ticketCreateInput, ticketViews, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
+import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -72,6 +72,7 @@ export const requests = {
   'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session'),
   'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department']),
+  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin']),
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department']),
 

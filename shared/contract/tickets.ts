@@ -135,3 +135,36 @@ export interface WorkRow {
   replyBy: string | null;
   deadline: 'ok' | 'due_soon' | 'overdue' | null;
 }
+
+export interface SearchHitRange { start: number; end: number }
+
+export interface TicketSearchHit {
+  id: string;
+  number: string;
+  title: string;
+  titleHighlights: SearchHitRange[];
+  snippet: { text: string; highlights: SearchHitRange[]; cutStart: boolean; cutEnd: boolean };
+  status: string;
+  appealType: string;
+  createdAt: string;
+  district: string;
+}
+
+export interface TicketSearchResult {
+  rows: TicketSearchHit[];
+  total: { count: number; exact: boolean };
+  nextCursor: string | null;
+  tookMs: number;
+}
+
+export const ticketSearchInput = z.object({
+  text: z.string().max(100).optional(),
+  status: z.array(z.string().max(32)).max(20).optional(),
+  appealType: z.array(z.enum(appealTypeIds)).max(7).optional(),
+  districtCode: z.string().regex(/^\d{6,12}$/).optional(),
+  overdue: z.boolean().optional(),
+  from: z.string().datetime().optional(),
+  to: z.string().datetime().optional(),
+  limit: z.number().int().min(1).max(200),
+  cursor: z.string().max(200).optional(),
+}).strict();

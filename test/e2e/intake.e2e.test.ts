@@ -87,4 +87,19 @@ describe('intake (受理登记)', () => {
     expect(await page.getByLabel(/^标题/).inputValue()).toBe('');
     await page.context().close();
   });
+
+  it('finds the new ticket by any fragment of its text at once, with the match marked', async () => {
+    const page = await newConsolePage(browser, host.url);
+    await login(page, 'agent01', 'Demo-12345');
+    await page.getByTestId('tab-search').click();
+    await page.getByTestId('search-input').fill('秋实路交叉');
+    const results = page.getByTestId('search-results');
+    await results.getByText('不亮').first().waitFor();
+    expect(await results.locator('mark').first().innerText()).toBe('秋实路交叉');
+    expect(await page.getByTestId('search-total').innerText()).toMatch(/^共 1 件/);
+    await screenshot(page, 'ticket-search');
+    await page.getByTestId('search-input').fill('完全不存在的诉求内容');
+    await page.getByText('没有符合条件的工单').waitFor();
+    await page.context().close();
+  });
 });

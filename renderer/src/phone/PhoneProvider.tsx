@@ -6,6 +6,7 @@ import { useSession } from '../state/session';
 import { errorMessage, i18n } from '../i18n';
 import { WebRtcMedia } from './webrtc-media';
 import { Ringtone } from './ringtone';
+import { loadDevices } from './devices';
 
 interface PhoneState {
   status: PhoneStatus | null;
@@ -76,7 +77,7 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
   const ringing = current?.state === 'ringing';
 
   useEffect(() => {
-    if (ringing) void ring.start();
+    if (ringing) void ring.start(loadDevices().ringerId ?? loadDevices().speakerId);
     else ring.stop();
     return () => ring.stop();
   }, [ringing, ring]);

@@ -1,10 +1,16 @@
 import type { ConsoleApi, MediaCommandEvent } from '../../../shared/contract';
+import { loadDevices } from './devices';
 
 const ICE_GATHER_TIMEOUT_MS = 2000;
 
 interface Leg { pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement }
 
-export interface MediaDevicesChoice { microphoneId?: string; speakerId?: string }
+export interface MediaDevicesChoice {
+  microphoneId?: string;
+  speakerId?: string;
+  /** Where the ring plays; the speaker when unset (a headset agent may ring on the desk speaker). */
+  ringerId?: string;
+}
 
 /**
  * The renderer half of the media bridge: main's SIP session asks for offers and answers, this
@@ -13,7 +19,8 @@ export interface MediaDevicesChoice { microphoneId?: string; speakerId?: string 
  */
 export class WebRtcMedia {
   private legs = new Map<string, Leg>();
-  devices: MediaDevicesChoice = {};
+  /** Read at the start of each call, so a change in the settings applies to the next call. */
+  devices: () => MediaDevicesChoice = loadDevices;
 
   constructor(private readonly api: ConsoleApi) {}
 
@@ -67,7 +74,7 @@ export class WebRtcMedia {
       audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
       void this.applySpeaker(audio).then(() => audio.play()).catch(() => undefined);
     };
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices.microphoneId ? { deviceId: { exact: this.devices.microphoneId } } : true });
+    const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices().microphoneId ? { deviceId: { exact: this.devices().microphoneId! } } : true });
     for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
     const leg: Leg = { pc, stream, held: false, muted: false, audio };
     this.legs.set(callId, leg);
@@ -76,7 +83,8 @@ export class WebRtcMedia {
 
   private async applySpeaker(el: HTMLAudioElement) {
     const withSink = el as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
-    if (this.devices.speakerId && withSink.setSinkId) await withSink.setSinkId(this.devices.speakerId);
+    const speaker = this.devices().speakerId;
+    if (speaker && withSink.setSinkId) await withSink.setSinkId(speaker);
   }
 
   private async localSdp(pc: RTCPeerConnection): Promise<string> {

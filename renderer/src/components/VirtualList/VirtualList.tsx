@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Text } from '@mantine/core';
 
@@ -15,7 +15,7 @@ export interface VirtualColumn<T> {
  * A table whose rows are rendered only while on screen, so a list of a hundred thousand tickets
  * scrolls as smoothly as one of ten. Rows have a fixed height: the console's lists are one-liners.
  */
-export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, onOpen, testId }: {
+export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, onOpen, onEndReached, testId }: {
   /** The full list; only the visible slice is rendered. */
   rows: readonly T[];
   /** Column definitions, left to right. */
@@ -28,12 +28,19 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
   empty: ReactNode;
   /** Called on a double click or Enter on a row. */
   onOpen?(row: T): void;
+  /** Called when the last rows come into view, to load the next page. */
+  onEndReached?(): void;
   /** data-testid of the scroll container. */
   testId?: string;
 }) {
   const parentRef = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => rowHeight, overscan: 12 });
   const template = columns.map((c) => c.width).join(' ');
+  const items = v.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (onEndReached && rows.length > 0 && lastIndex >= rows.length - 5) onEndReached();
+  }, [lastIndex, rows.length, onEndReached]);
   return (
     <Box style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
       <Box role="row" style={{ display: 'grid', gridTemplateColumns: template, borderBottom: '1px solid var(--mantine-color-default-border)' }}
@@ -43,7 +50,7 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
       <Box ref={parentRef} style={{ overflow: 'auto', flex: 1, minHeight: 0 }} data-testid={testId} role="rowgroup">
         {rows.length === 0 ? <Box p="lg">{empty}</Box> : (
           <div style={{ height: v.getTotalSize(), position: 'relative' }}>
-            {v.getVirtualItems().map((item) => {
+            {items.map((item) => {
               const row = rows[item.index]!;
               return (
                 <Box key={rowKey(row)} role="row" tabIndex={0} px="sm"

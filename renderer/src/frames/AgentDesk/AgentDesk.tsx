@@ -14,6 +14,7 @@ import { Softphone } from '../../phone/Softphone';
 import { ScreenPopCard } from '../../phone/ScreenPopCard';
 import { IntakeForm } from '../../intake/IntakeForm';
 import { WorkList } from '../../components/WorkList';
+import { TicketSearch } from '../../components/TicketSearch';
 
 /** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
@@ -41,6 +42,7 @@ function Desk() {
         <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           <Tabs.List px="sm">
             <Tabs.Tab value="intake" data-testid="tab-intake">{t('intake.tab')}</Tabs.Tab>
+            <Tabs.Tab value="search" data-testid="tab-search">{t('search.tab')}</Tabs.Tab>
             <Tabs.Tab value="recent" data-testid="tab-recent">{t('intake.recentTab')}</Tabs.Tab>
             <Tabs.Tab value="visits" data-testid="tab-visits">{t('agentDesk.visitsTab')}</Tabs.Tab>
           </Tabs.List>
@@ -49,6 +51,9 @@ function Desk() {
               <IntakeForm key={callId ?? 'manual'} draftKey={callId ? `intake.call.${callId}` : 'intake.manual'} callId={callId}
                 callerNumber={callId ? current?.remoteNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
             </ScrollArea>
+          </Tabs.Panel>
+          <Tabs.Panel value="search" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+            <TicketSearch onOpen={setOpenTicket} />
           </Tabs.Panel>
           <Tabs.Panel value="visits" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             <WorkList view="return_visits" empty={t('agentDesk.visitsEmpty')} testId="return-visits" />

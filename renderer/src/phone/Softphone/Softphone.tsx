@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PhoneCall } from '../../../../shared/contract';
 import { usePhone } from '../PhoneProvider';
 import { useShortcut } from '../../components/Shortcuts';
+import { DeviceSettings } from '../DeviceSettings';
 
 const regColor: Record<string, string> = { registered: 'teal', registering: 'blue', reconnecting: 'orange', failed: 'red', stopped: 'gray' };
 const agentColor: Record<string, string> = { ready: 'teal', not_ready: 'orange', on_call: 'blue', after_call_work: 'violet', logged_out: 'gray' };
@@ -46,7 +47,7 @@ export function Softphone() {
   return (
     <Stack gap="sm" data-testid="softphone">
       <Group justify="space-between">
-        <Title order={5}>{t('agentDesk.phoneTitle')}</Title>
+        <Group gap={4}><Title order={5}>{t('agentDesk.phoneTitle')}</Title><DeviceSettings /></Group>
         <Tooltip label={reg.reason ?? ''} disabled={!reg.reason}>
           <Badge color={regColor[reg.state]} variant="light" data-testid="registration">{t(`phone.registration.${reg.state}`)}</Badge>
         </Tooltip>

@@ -1,0 +1,1 @@
+export { TicketSearch } from './TicketSearch';
