@@ -143,6 +143,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   });
   const duty = new DutyRosterService(store.db, now);
   const consultation = new ConsultationService(store.db, duty, now, { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter) });
+  await phone.loadConfig();
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now),
     ...consultationHandlers(consultation, duty, now, () => late.dispatcher?.broadcast('duty.changed', { at: now().toISOString() })),

@@ -23,6 +23,10 @@ export const DEFAULT_WRAP_UP: ReasonCode[] = [
   { code: 'invalid', label: '无效来电' }, { code: 'harassment', label: '骚扰电话' }, { code: 'dropped', label: '通话中断' },
 ];
 
+const CONFIG_KEY = 'phone.config';
+
+export interface PhoneConfig { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number }
+
 export interface PhoneServiceOptions {
   db: Kysely<DB>;
   /** Where events go; the dispatcher in the app. */
@@ -64,15 +68,39 @@ class Seat {
 export class PhoneService {
   private readonly seats = new Map<string, Seat>();
   private readonly now: () => Date;
-  private readonly acwSeconds: number;
+  /** Reason codes, wrap-up codes and the wrap-up timer: admin settings, defaults until set. */
+  private config: PhoneConfig;
 
   constructor(private readonly o: PhoneServiceOptions) {
     this.now = o.now ?? (() => new Date());
-    this.acwSeconds = o.acwSeconds ?? 30;
+    this.config = { notReadyReasons: DEFAULT_NOT_READY, wrapUpCodes: DEFAULT_WRAP_UP, acwSeconds: o.acwSeconds ?? 30 };
   }
 
   private emitTo(userId: string) {
     return <E extends EventName>(name: E, payload: EventPayload<E>) => this.o.events.broadcast(name, payload, (s) => s.user.id === userId);
+  }
+
+  /** Reads the admin's phone settings; called once at start. A test's acwSeconds option wins. */
+  async loadConfig(): Promise<PhoneConfig> {
+    const row = await this.o.db.selectFrom('meta').select('value').where('key', '=', CONFIG_KEY).executeTakeFirst();
+    if (row) {
+      const stored = JSON.parse(row.value) as PhoneConfig;
+      this.config = { ...stored, acwSeconds: this.o.acwSeconds ?? stored.acwSeconds };
+    }
+    return this.config;
+  }
+
+  async setConfig(next: PhoneConfig, actorId: string): Promise<PhoneConfig> {
+    for (const [path, list] of [['notReadyReasons', next.notReadyReasons], ['wrapUpCodes', next.wrapUpCodes]] as const) {
+      if (new Set(list.map((r) => r.code)).size !== list.length) fail('invalid_input', { issues: [{ path, problem: 'duplicate_code' }] });
+    }
+    await this.o.db.transaction().execute(async (trx) => {
+      await trx.insertInto('meta').values({ key: CONFIG_KEY, value: JSON.stringify(next) })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+      await writeAudit(trx, { actorId, action: 'phone.config_changed', subjectType: 'settings', subjectId: CONFIG_KEY, data: { ...next } });
+    });
+    this.config = next;
+    return next;
   }
 
   async account(userId: string): Promise<SipAccountView | null> {
@@ -103,7 +131,7 @@ export class PhoneService {
       registration: seat ? this.registrationView(seat.phone.registration) : { state: 'stopped' },
       agent: seat?.agent ?? LOGGED_OUT,
       calls: seat ? seat.phone.calls().map((c) => this.callView(c, true)) : [],
-      notReadyReasons: DEFAULT_NOT_READY, wrapUpCodes: DEFAULT_WRAP_UP, acwSeconds: this.acwSeconds,
+      notReadyReasons: this.config.notReadyReasons, wrapUpCodes: this.config.wrapUpCodes, acwSeconds: this.config.acwSeconds,
       media: seat?.media ?? 'webrtc',
     };
   }
@@ -216,7 +244,7 @@ export class PhoneService {
       this.o.log.error('call record not saved', { error: String(e) });
     }
     this.emitTo(seat.userId)('phone.ended', { callId: rec.callId, direction: rec.direction, remoteNumber: rec.remoteNumber, endReason: rec.endReason, talkMs: rec.talkMs, missed });
-    if (wasPrimary) await this.transition(seat, { type: 'call_ended', callId: rec.callId, acwSeconds: this.acwSeconds }).catch(() => undefined);
+    if (wasPrimary) await this.transition(seat, { type: 'call_ended', callId: rec.callId, acwSeconds: this.config.acwSeconds }).catch(() => undefined);
   }
 
   async signOut(session: SessionInfo): Promise<PhoneStatus> {
@@ -236,12 +264,12 @@ export class PhoneService {
 
   setReady = (s: SessionInfo) => this.transition(this.seat(s.user.id), { type: 'set_ready' });
   setNotReady = (s: SessionInfo, reason: string) => {
-    if (!DEFAULT_NOT_READY.some((r) => r.code === reason)) fail('invalid_input', { issues: [{ path: 'reason', problem: 'invalid_value' }] });
+    if (!this.config.notReadyReasons.some((r) => r.code === reason)) fail('invalid_input', { issues: [{ path: 'reason', problem: 'invalid_value' }] });
     return this.transition(this.seat(s.user.id), { type: 'set_not_ready', reason });
   };
 
   async wrapUp(s: SessionInfo, callId: string, code: string): Promise<AgentState> {
-    if (!DEFAULT_WRAP_UP.some((r) => r.code === code)) fail('invalid_input', { issues: [{ path: 'code', problem: 'invalid_value' }] });
+    if (!this.config.wrapUpCodes.some((r) => r.code === code)) fail('invalid_input', { issues: [{ path: 'code', problem: 'invalid_value' }] });
     const state = await this.transition(this.seat(s.user.id), { type: 'wrap_up', callId, code });
     await this.o.db.updateTable('call_records').set({ wrap_up_code: code }).where('id', '=', callId).execute();
     return state;

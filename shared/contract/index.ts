@@ -5,7 +5,7 @@ import { frames, roleSchema } from './roles';
 import type {
   AdminUserRow, AppInfo, AuditRow, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
 } from './types';
-import type { CallEndedEvent, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
+import type { CallEndedEvent, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
@@ -32,6 +32,7 @@ const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as
 const callId = z.string().min(1).max(100);
 /** A number or SIP user to dial or transfer to: digits, *, #, optional leading +. */
 const dialTarget = z.string().trim().regex(/^\+?[0-9*#]{1,32}$/);
+const reasonCode = z.object({ code: z.string().regex(/^[a-z0-9_]{1,32}$/), label: z.string().trim().min(1).max(16) }).strict();
 const draftKey = z.string().min(1).max(120).regex(/^[a-z0-9_.:-]+$/);
 
 /**
@@ -113,6 +114,12 @@ export const requests = {
     dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(),
   }).strict(), PHONE_ROLES),
 
+  'phone.getConfig': request<PhoneConfigView>()(z.object({}).strict(), ['admin', 'shift_lead']),
+  'phone.setConfig': request<PhoneConfigView>()(z.object({
+    notReadyReasons: z.array(reasonCode).min(1).max(20),
+    wrapUpCodes: z.array(reasonCode).min(1).max(40),
+    acwSeconds: z.number().int().min(0).max(600),
+  }).strict(), ['admin']),
   'sip.getAccount': request<SipAccountView | null>()(z.object({ userId: id }).strict(), ['admin']),
   'sip.setAccount': request<SipAccountView>()(z.object({
     userId: id,

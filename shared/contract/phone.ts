@@ -89,3 +89,5 @@ export interface CallEndedEvent {
   /** True when the caller hung up while it rang, or the call was refused: a missed call. */
   missed: boolean;
 }
+
+export interface PhoneConfigView { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number }

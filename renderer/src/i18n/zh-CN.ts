@@ -115,6 +115,7 @@ export const zhCN = {
       hint: '设备选择保存在本机，下一通电话起生效。',
     },
     callBack: '回拨',
+    dialing: '正在呼叫 {{number}}…',
     mediaStats: '语音：发 {{sent}} 包 / 收 {{received}} 包 / 丢 {{lost}} 包',
     wrapUpPick: '选择小结代码（必选）',
     missed: '未接来电：{{number}}',
@@ -192,6 +193,13 @@ export const zhCN = {
       too_small: '内容太短',
       too_big: '内容太长',
     },
+  },
+  phoneSettings: {
+    hint: '每行一项，格式为“代码=名称”，代码用小写字母、数字或下划线。修改后新的示忙和话后处理立即使用。',
+    reasons: '示忙原因',
+    wrapUps: '话后小结代码',
+    acw: '话后处理时长（秒）',
+    badLines: '以下行格式不对：{{lines}}',
   },
   importExport: {
     exportTitle: '导出工单',
@@ -510,7 +518,7 @@ export const zhCN = {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出' },
+    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置' },
     users: {
       create: '新建用户',
       username: '用户名',
@@ -625,6 +633,7 @@ export const zhCN = {
     ticket_invalid_merge_parent: '不能并入该工单。',
     ticket_invalid_deadline: '期限设置有误。',
     parent_not_found: '要并入的工单不存在。',
+    duplicate_code: '代码有重复。',
     search_query_too_long: '搜索词太长（最多 100 个字）。',
     search_too_many_terms: '搜索词太多（最多 8 个）。',
     search_query_not_searchable: '请输入文字或数字再搜索。',

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
-import { Alert, Badge, Drawer, Group, Loader, Stack, Text, Timeline, Title } from '@mantine/core';
+import { Alert, Badge, Button, Drawer, Group, Loader, Stack, Text, Timeline, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useSession } from '../../state/session';
 import { useTranslation } from 'react-i18next';
 import type { TicketDetail } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -31,6 +33,13 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
   const { api } = useApi();
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { session } = useSession();
+  const canCall = Boolean(session?.user.roles.some((r) => ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'].includes(r)));
+  const callBack = async (number: string, ticketId: string) => {
+    const r = await api.request('phone.dial', { number: number.replace(/[^\d+]/g, ''), ticketId });
+    if (!r.ok) notifications.show({ color: 'red', message: errorMessage(r.error) });
+    else notifications.show({ color: 'teal', message: t('phone.dialing', { number }) });
+  };
   useEffect(() => {
     setDetail(null);
     setError(null);
@@ -55,7 +64,12 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
           <TicketActions ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
           <Title order={4}>{detail.title}</Title>
           <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
-          <Text size="sm">{t('ticket.phone')}：<Text span ff="monospace">{detail.phone ?? '—'}</Text> {detail.callerName ?? ''}</Text>
+          <Group gap="xs">
+            <Text size="sm">{t('ticket.phone')}：<Text span ff="monospace">{detail.phone ?? '—'}</Text> {detail.callerName ?? ''}</Text>
+            {detail.phone && !detail.phone.includes('*') && canCall && (
+              <Button size="compact-xs" variant="light" data-testid="call-back" onClick={() => void callBack(detail.phone!, detail.id)}>{t('phone.callBack')}</Button>
+            )}
+          </Group>
           <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="ticket-content">{detail.content}</Text>
           {detail.leadDepartment && <Text size="sm">{t('ticket.leadDepartment')}：{detail.leadDepartment}</Text>}
           {detail.replyBy && (

@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'react';
+import { Alert, Button, Group, NumberInput, SimpleGrid, Stack, Text, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useTranslation } from 'react-i18next';
+import type { ReasonCode } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
+import { errorMessage } from '../../i18n';
+
+const toText = (list: ReasonCode[]) => list.map((r) => `${r.code}=${r.label}`).join('\n');
+
+/** One "code=标签" per line; returns the line numbers that do not parse. */
+export function parseCodes(text: string): { list: ReasonCode[]; bad: number[] } {
+  const list: ReasonCode[] = [];
+  const bad: number[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    const m = /^\s*([a-z0-9_]{1,32})\s*=\s*(.{1,16}?)\s*$/.exec(line);
+    if (m) list.push({ code: m[1]!, label: m[2]! }); else bad.push(i + 1);
+  });
+  return { list, bad };
+}
+
+/** Not-ready reasons, wrap-up codes and the after-call work timer, as the centre sets them. */
+export function PhoneSettingsPanel() {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [reasons, setReasons] = useState('');
+  const [wrapUps, setWrapUps] = useState('');
+  const [acw, setAcw] = useState<number | string>(30);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    void api.request('phone.getConfig', {}).then((r) => {
+      if (!r.ok) return;
+      setReasons(toText(r.value.notReadyReasons));
+      setWrapUps(toText(r.value.wrapUpCodes));
+      setAcw(r.value.acwSeconds);
+    });
+  }, [api]);
+
+  const save = async () => {
+    const a = parseCodes(reasons);
+    const b = parseCodes(wrapUps);
+    if (a.bad.length || b.bad.length) {
+      setError(t('phoneSettings.badLines', { lines: [...a.bad.map((n) => `${t('phoneSettings.reasons')} ${n}`), ...b.bad.map((n) => `${t('phoneSettings.wrapUps')} ${n}`)].join('、') }));
+      return;
+    }
+    const r = await api.request('phone.setConfig', { notReadyReasons: a.list, wrapUpCodes: b.list, acwSeconds: Number(acw) });
+    if (!r.ok) { setError(errorMessage(r.error)); return; }
+    setError(null);
+    notifications.show({ color: 'teal', message: t('admin.users.saved') });
+  };
+
+  return (
+    <Stack maw={900}>
+      <Text size="sm" c="dimmed">{t('phoneSettings.hint')}</Text>
+      {error && <Alert color="red">{error}</Alert>}
+      <SimpleGrid cols={2}>
+        <Textarea label={t('phoneSettings.reasons')} autosize minRows={6} value={reasons} onChange={(e) => setReasons(e.currentTarget.value)} ff="monospace" />
+        <Textarea label={t('phoneSettings.wrapUps')} autosize minRows={6} value={wrapUps} onChange={(e) => setWrapUps(e.currentTarget.value)} ff="monospace" />
+      </SimpleGrid>
+      <Group align="flex-end" justify="space-between">
+        <NumberInput w={240} label={t('phoneSettings.acw')} min={0} max={600} value={acw} onChange={setAcw} />
+        <Button onClick={() => void save()}>{t('admin.users.save')}</Button>
+      </Group>
+    </Stack>
+  );
+}
