@@ -17,6 +17,7 @@ import { TicketWorkflowService } from '../services/ticket-workflow';
 import { KnowledgeService } from '../services/knowledge';
 import { KpiService } from '../services/kpi';
 import { XlsxService } from '../services/xlsx-io';
+import { SimilarTickets } from '../services/similar';
 import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
 import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
 import { ConsultationService } from '../services/consultation';
@@ -76,6 +77,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
+  const similar = new SimilarTickets(store.db, now);
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
   const divisionNames = async () => new Map((await intake.referenceData()).divisions.map((d) => [d.code, d.name]));
   await knowledge.ensureDefaultScripts();
@@ -214,6 +216,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
         throw e;
       }
     },
+    'tickets.similar': (i) => similar.find(i),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),

@@ -10,7 +10,7 @@ import type { AgentState } from '../domain/agent-state';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
-import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
+import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -74,6 +74,9 @@ export const requests = {
   'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department']),
   'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin']),
+  'tickets.similar': request<SimilarTicket[]>()(z.object({
+    categoryId: z.string().min(1).max(64), districtCode: z.string().regex(/^\d{6,12}$/).optional(), text: z.string().max(4100), limit: z.number().int().min(1).max(20),
+  }).strict(), ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department']),
 

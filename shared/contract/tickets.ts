@@ -168,3 +168,5 @@ export const ticketSearchInput = z.object({
   limit: z.number().int().min(1).max(200),
   cursor: z.string().max(200).optional(),
 }).strict();
+
+export interface SimilarTicket { id: string; number: string; title: string; createdAt: string; status: string; score: number }

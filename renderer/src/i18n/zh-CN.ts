@@ -160,6 +160,12 @@ export const zhCN = {
     address: '详细地址',
     answer: '直接答复内容',
     answerHint: '能当场依据知识库答复的，填写答复要点后“直接办结”',
+    similar: {
+      title: '发现 {{count}} 件相似的在办工单',
+      merge: '并入此工单',
+      hint: '勾选后，登记时新工单将并入所选工单（并单），不再重复派单。',
+      mergeFailed: '工单已登记，但并单失败：',
+    },
     answerFromArticle: '答复取自知识库文章，办结时将记录所用文章',
     save: '登记',
     resolveDirectly: '直接办结',

@@ -9,6 +9,7 @@ import { errorMessage } from '../../i18n';
 import { useShortcut } from '../../components/Shortcuts';
 import { leafOptions, useReference } from '../reference';
 import { AssistPanel } from '../AssistPanel';
+import { SimilarTickets } from '../SimilarTickets';
 
 export interface IntakeDraft {
   channel: (typeof channelIds)[number];
@@ -27,6 +28,8 @@ export interface IntakeDraft {
   answer: string;
   /** The knowledge article the answer came from, recorded with a direct resolution. */
   articleId: string | null;
+  /** An open ticket about the same problem: the new one is merged under it (并单) when saved. */
+  mergeInto: string | null;
 }
 
 type Field = keyof IntakeDraft;
@@ -34,7 +37,7 @@ const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
   return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
-    districtCode: null, streetCode: null, communityCode: null, address: '', answer: '', articleId: null };
+    districtCode: null, streetCode: null, communityCode: null, address: '', answer: '', articleId: null, mergeInto: null };
 }
 
 /** Checks a user can fix before anything is sent; main checks again and has the last word. */
@@ -110,6 +113,10 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       setErrors(map);
       return;
     }
+    if (d.mergeInto && mode === 'register') {
+      const m = await api.request('tickets.act', { ticketId: r.value.id, expectedVersion: 1, action: { type: 'merge', parentId: d.mergeInto } });
+      if (!m.ok) notifications.show({ color: 'orange', message: `${t('intake.similar.mergeFailed')}${errorMessage(m.error)}` });
+    }
     draft.clear();
     setD(emptyIntake('', d.channel === 'phone' ? 'walk_in' : d.channel));
     notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: r.value.number });
@@ -168,6 +175,10 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
             <Textarea label={t('intake.content')} description={t('intake.contentHint')} value={d.content} onChange={(e) => set('content', e.currentTarget.value)}
               error={err('content')} required autosize minRows={5} maxRows={12} maxLength={4000} />
             <Text size="xs" c="dimmed" ta="right">{d.content.length} / 4000</Text>
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <SimilarTickets categoryId={d.categoryId} districtCode={d.districtCode} text={`${d.title}${d.content}`} mergeInto={d.mergeInto}
+              onMergeInto={(id) => setD({ ...d, mergeInto: id })} />
           </Grid.Col>
           <Grid.Col span={4}>
             <Select label={t('intake.district')} data={divisions(1, null)} value={d.districtCode} searchable clearable

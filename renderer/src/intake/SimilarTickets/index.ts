@@ -1,0 +1,1 @@
+export { SimilarTickets } from './SimilarTickets';

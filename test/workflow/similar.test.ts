@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Result, SimilarTicket, TicketDetail } from '../../shared/contract';
+import type { Connection } from '../../electron/rpc/dispatcher';
+import { createTestApp, type TestApp } from '../support/app';
+import { loadDemoData } from '../../electron/demo';
+import { bigrams, overlap } from '../../electron/services/similar';
+
+let t: TestApp;
+const agent: Connection = { id: 'a', session: null, send: () => {} };
+const call = async <T>(name: string, input: unknown) => (await t.app.dispatcher.dispatch(agent, name, input)) as Result<T>;
+
+beforeAll(async () => {
+  t = await createTestApp({ loadDemoData, demo: true, demoTickets: 600 });
+  t.app.dispatcher.attach(agent);
+  await call('session.login', { username: 'agent01', password: 'Demo-12345' });
+}, 60_000);
+afterAll(async () => { await t?.dispose(); });
+
+describe('similar open tickets (并单 candidates)', () => {
+  it('scores shared wording, not word order or punctuation', () => {
+    expect(overlap(bigrams('小区门口油烟扰民'), bigrams('油烟扰民，小区门口！'))).toBeGreaterThan(0.8);
+    expect(overlap(bigrams('路灯不亮'), bigrams('公积金提取'))).toBe(0);
+  });
+
+  it('offers an open ticket with the same wording in the same category, and merges the new one under it', async () => {
+    const open = await t.app.store.db.selectFrom('tickets').select(['id', 'title', 'content', 'category_id', 'district_code'])
+      .where('status', 'in', ['dispatched', 'signed', 'handling']).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const r = await call<SimilarTicket[]>('tickets.similar', { categoryId: open.category_id, text: `${open.title}${open.content}`, limit: 5 });
+    expect(r.ok && r.value[0]).toMatchObject({ id: open.id, score: 1 });
+    const other = await call<SimilarTicket[]>('tickets.similar', { categoryId: open.category_id, text: '完全无关的一段文字内容用于测试', limit: 5 });
+    expect(other.ok && other.value.map((x) => x.id)).not.toContain(open.id);
+
+    const created = await call<{ id: string }>('tickets.create', {
+      channel: 'phone', citizen: { phone: '13700001234', confidential: false }, appealType: 'complaint', categoryId: open.category_id!, urgency: 'normal',
+      title: open.title, content: open.content,
+    });
+    expect(created.ok).toBe(true);
+    const id = (created as { value: { id: string } }).value.id;
+    const merged = await call<TicketDetail>('tickets.act', { ticketId: id, expectedVersion: 1, action: { type: 'merge', parentId: open.id } });
+    expect(merged.ok && merged.value.status).toBe('merged');
+    const row = await t.app.store.db.selectFrom('tickets').select('parent_id').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.parent_id).toBe(open.id);
+  });
+});
