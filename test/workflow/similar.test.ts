@@ -22,6 +22,12 @@ describe('similar open tickets (并单 candidates)', () => {
     expect(overlap(bigrams('路灯不亮'), bigrams('公积金提取'))).toBe(0);
   });
 
+  it('reads a category\'s recent tickets through its index, not a walk over all recent tickets', () => {
+    const plan = t.app.store.sqlite!.prepare(`explain query plan select id from tickets where category_id = ? and status in ('dispatched','signed') and created_at >= ? order by created_at desc limit 400`)
+      .all('x', '2026-01-01') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('\n')).toContain('USING INDEX tickets_category_created');
+  });
+
   it('offers an open ticket with the same wording in the same category, and merges the new one under it', async () => {
     const open = await t.app.store.db.selectFrom('tickets').select(['id', 'title', 'content', 'category_id', 'district_code'])
       .where('status', 'in', ['dispatched', 'signed', 'handling']).orderBy('created_at', 'desc').executeTakeFirstOrThrow();

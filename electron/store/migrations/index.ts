@@ -5,8 +5,9 @@ import { migration0004intake } from './0004_intake';
 import { migration0005search } from './0005_search';
 import { migration0006knowledge } from './0006_knowledge';
 import { migration0007consultation } from './0007_consultation';
+import { migration0008categoryIndex } from './0008_category_index';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex];
 export type { Migration, Dialect } from './types';
