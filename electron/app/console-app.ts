@@ -18,6 +18,7 @@ import { KnowledgeService } from '../services/knowledge';
 import { KpiService } from '../services/kpi';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
+import { CategorySuggester } from '../suggest/category-suggester';
 import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
 import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
 import { ConsultationService } from '../services/consultation';
@@ -78,6 +79,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
   const similar = new SimilarTickets(store.db, now);
+  const categories = new CategorySuggester(store.db, opts.log);
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
   const divisionNames = async () => new Map((await intake.referenceData()).divisions.map((d) => [d.code, d.name]));
   await knowledge.ensureDefaultScripts();
@@ -191,7 +193,11 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'stats.kpis': (i) => kpis.report(new Date(now().getTime() - i.days * 86_400_000).toISOString(), now().toISOString()),
     'tickets.recent': (input) => tickets.recent(input.limit),
     'reference.get': () => intake.referenceData(),
-    'tickets.create': (input, ctx) => intake.create(input, ctx.session ?? fail('unauthenticated')),
+    'tickets.create': async (input, ctx) => {
+      const created = await intake.create(input, ctx.session ?? fail('unauthenticated'));
+      categories.learn(input.title, input.content, input.categoryId);
+      return created;
+    },
     'tickets.get': (input, ctx) => intake.detail(input.id, sessionOf(ctx), workflow),
     'tickets.act': async (input, ctx) => {
       await workflow.act(input.ticketId, input.expectedVersion, input.action, sessionOf(ctx));
@@ -217,6 +223,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       }
     },
     'tickets.similar': (i) => similar.find(i),
+    'tickets.suggestCategory': (i) => categories.suggest(i.title, i.content),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),
@@ -242,10 +249,14 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   };
 
   const dispatcher = new Dispatcher(handlers, opts.log);
+  const training = new AbortController();
+  void categories.start(training.signal);
   late.dispatcher = dispatcher;
   return {
     store, dispatcher, users, info, phone,
     close: async () => {
+      training.abort();
+      await categories.start();
       reindex.abort();
       await reindexing;
       await phone.close();

@@ -10,7 +10,7 @@ import type { AgentState } from '../domain/agent-state';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
-import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
+import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -77,6 +77,8 @@ export const requests = {
   'tickets.similar': request<SimilarTicket[]>()(z.object({
     categoryId: z.string().min(1).max(64), districtCode: z.string().regex(/^\d{6,12}$/).optional(), text: z.string().max(4100), limit: z.number().int().min(1).max(20),
   }).strict(), ['agent', 'cppcc_member', 'shift_lead']),
+  'tickets.suggestCategory': request<CategorySuggestion[]>()(z.object({ title: z.string().max(100), content: z.string().max(4000) }).strict(),
+    ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department']),
 

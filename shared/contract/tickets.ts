@@ -170,3 +170,5 @@ export const ticketSearchInput = z.object({
 }).strict();
 
 export interface SimilarTicket { id: string; number: string; title: string; createdAt: string; status: string; score: number }
+
+export interface CategorySuggestion { categoryId: string; path: string; probability: number }

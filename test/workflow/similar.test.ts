@@ -47,4 +47,25 @@ describe('similar open tickets (并单 candidates)', () => {
     const row = await t.app.store.db.selectFrom('tickets').select('parent_id').where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.parent_id).toBe(open.id);
   });
+
+  it('suggests categories learned from the store, and learns a new ticket at once', async () => {
+    const leaf = await t.app.store.db.selectFrom('categories').select(['id', 'name']).where('level', '=', 3).orderBy('code', 'desc').executeTakeFirstOrThrow();
+    const wording = { title: '量子计算实验室通风机组夜间啸叫', content: '量子计算实验室楼顶通风机组每晚啸叫，周边居民无法入睡，请求处理。' };
+    // The model trains in slices after start; wait for it rather than for a fixed time.
+    let r = await call<{ categoryId: string; path: string; probability: number }[]>('tickets.suggestCategory', wording);
+    for (let i = 0; i < 50 && r.ok && r.value.length === 0; i++) {
+      await new Promise((res) => setTimeout(res, 100));
+      r = await call('tickets.suggestCategory', wording);
+    }
+    expect(r.ok && r.value.length).toBe(3);
+    const probs = r.ok ? r.value.map((x) => x.probability) : [];
+    expect([...probs].sort((a, b) => b - a)).toEqual(probs);
+    expect(r.ok && r.value[0]!.path.split(' / ')).toHaveLength(3);
+    const created = await call('tickets.create', { channel: 'walk_in', citizen: { confidential: false }, appealType: 'complaint', categoryId: leaf.id, urgency: 'normal', ...wording });
+    expect(created.ok).toBe(true);
+    const after = await call<{ categoryId: string }[]>('tickets.suggestCategory', wording);
+    expect(after.ok && after.value[0]!.categoryId).toBe(leaf.id);
+    const none = await call<unknown[]>('tickets.suggestCategory', { title: '', content: '' });
+    expect(none.ok && none.value).toEqual([]);
+  });
 });

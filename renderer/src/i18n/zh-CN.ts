@@ -151,6 +151,7 @@ export const zhCN = {
     category: '诉求分类',
     categoryPlaceholder: '输入关键字搜索三级分类',
     nothingFound: '没有匹配的分类',
+    suggested: '建议分类：',
     subject: '标题',
     content: '诉求内容',
     contentHint: '记录时间、地点、事由、诉求，尽量用来电人的原话',

@@ -1,8 +1,8 @@
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Alert, Button, Checkbox, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { appealTypeIds, channelIds, urgencyIds } from '../../../../shared/contract';
+import { appealTypeIds, channelIds, urgencyIds, type CategorySuggestion } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { useDraft } from '../../hooks/useDraft';
 import { errorMessage } from '../../i18n';
@@ -55,6 +55,40 @@ export function validateIntake(d: IntakeDraft, mode: 'register' | 'resolve'): Pa
   if (d.address.length > 200) e.address = 'intake.errors.addressLong';
   if (mode === 'resolve' && d.answer.trim().length < 4) e.answer = 'intake.errors.answerRequired';
   return e;
+}
+
+/** Suggested categories for what has been typed, learned from the centre's history; one click picks. */
+function CategoryHints({ title, content, chosen, onPick }: {
+  /** Title typed so far. */
+  title: string;
+  /** Content typed so far. */
+  content: string;
+  /** The category already chosen, marked among the hints. */
+  chosen: string | null;
+  /** Picks a suggested category. */
+  onPick(id: string): void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [hints, setHints] = useState<CategorySuggestion[]>([]);
+  useEffect(() => {
+    if (title.length + content.length < 6) { setHints([]); return; }
+    const id = setTimeout(() => {
+      void api.request('tickets.suggestCategory', { title: title.slice(0, 100), content: content.slice(0, 4000) }).then((r) => r.ok && setHints(r.value));
+    }, 300);
+    return () => clearTimeout(id);
+  }, [api, title, content]);
+  if (hints.length === 0) return null;
+  return (
+    <Group gap={6} mt={6} data-testid="category-hints">
+      <Text size="xs" c="dimmed">{t('intake.suggested')}</Text>
+      {hints.map((h) => (
+        <Button key={h.categoryId} size="compact-xs" variant={chosen === h.categoryId ? 'filled' : 'light'} onClick={() => onPick(h.categoryId)}>
+          {h.path.split(' / ').slice(-2).join(' / ')} · {Math.round(h.probability * 100)}%
+        </Button>
+      ))}
+    </Group>
+  );
 }
 
 /** The intake form (受理登记): keyboard-first, saved as a draft on every pause in typing. */
@@ -167,6 +201,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
           <Grid.Col span={12}>
             <Select label={t('intake.category')} placeholder={t('intake.categoryPlaceholder')} searchable data={categories} value={d.categoryId}
               onChange={(v) => set('categoryId', v)} error={err('categoryId')} required nothingFoundMessage={t('intake.nothingFound')} limit={50} />
+            <CategoryHints title={d.title} content={d.content} chosen={d.categoryId} onPick={(id) => set('categoryId', id)} />
           </Grid.Col>
           <Grid.Col span={12}>
             <TextInput label={t('intake.subject')} value={d.title} onChange={(e) => set('title', e.currentTarget.value)} error={err('title')} required maxLength={100} />
