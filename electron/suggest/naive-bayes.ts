@@ -27,8 +27,8 @@ export interface Suggestion { label: string; probability: number }
 export class NaiveBayes {
   private docs = new Map<string, number>();
   private tokens = new Map<string, number>();
-  private counts = new Map<string, Map<string, number>>();
-  private vocab = new Map<string, number>();
+  /** Inverted: feature → label → count, so scoring touches only the labels a feature occurs in. */
+  private byFeature = new Map<string, Map<string, number>>();
   private totalDocs = 0;
 
   constructor(private readonly alpha = 0.1) {}
@@ -37,16 +37,15 @@ export class NaiveBayes {
     this.docs.set(label, (this.docs.get(label) ?? 0) + sign);
     this.totalDocs += sign;
     this.tokens.set(label, (this.tokens.get(label) ?? 0) + sign * feats.length);
-    let c = this.counts.get(label);
-    if (!c) { c = new Map(); this.counts.set(label, c); }
     for (const f of feats) {
-      const n = (c.get(f) ?? 0) + sign;
-      if (n > 0) c.set(f, n); else c.delete(f);
-      const v = (this.vocab.get(f) ?? 0) + sign;
+      let m = this.byFeature.get(f);
+      if (!m) { m = new Map(); this.byFeature.set(f, m); }
+      const n = (m.get(label) ?? 0) + sign;
+      if (n > 0) m.set(label, n); else m.delete(label);
       // A feature nobody uses any more leaves the vocabulary, so unlearning restores the model exactly.
-      if (v > 0) this.vocab.set(f, v); else this.vocab.delete(f);
+      if (m.size === 0) this.byFeature.delete(f);
     }
-    if ((this.docs.get(label) ?? 0) <= 0) { this.docs.delete(label); this.counts.delete(label); this.tokens.delete(label); }
+    if ((this.docs.get(label) ?? 0) <= 0) { this.docs.delete(label); this.tokens.delete(label); }
   }
 
   unlearn(feats: string[], label: string): void {
@@ -57,21 +56,30 @@ export class NaiveBayes {
     return this.totalDocs;
   }
 
+  /**
+   * score(c) = log P(c) + Σ_f n_f · log((count(f,c) + α) / (tokens(c) + α·V)). Every label starts
+   * from the score it would have if it had none of the features; only the labels a feature occurs
+   * in are then corrected, which keeps a 150-category taxonomy fast.
+   */
   suggest(feats: string[], k: number): Suggestion[] {
     if (this.totalDocs === 0 || feats.length === 0) return [];
-    const v = this.vocab.size;
-    const scores: [string, number][] = [];
-    for (const [label, n] of this.docs) {
-      const c = this.counts.get(label)!;
-      const denom = Math.log((this.tokens.get(label) ?? 0) + this.alpha * v);
-      let s = Math.log(n / this.totalDocs);
-      for (const f of feats) s += Math.log((c.get(f) ?? 0) + this.alpha) - denom;
-      scores.push([label, s]);
+    const v = this.byFeature.size;
+    const n = new Map<string, number>();
+    for (const f of feats) n.set(f, (n.get(f) ?? 0) + 1);
+    const logAlpha = Math.log(this.alpha);
+    const score = new Map<string, number>();
+    for (const [label, d] of this.docs) {
+      score.set(label, Math.log(d / this.totalDocs) + feats.length * (logAlpha - Math.log((this.tokens.get(label) ?? 0) + this.alpha * v)));
     }
-    scores.sort((a, b) => b[1] - a[1]);
+    for (const [f, times] of n) {
+      const m = this.byFeature.get(f);
+      if (!m) continue;
+      for (const [label, c] of m) score.set(label, score.get(label)! + times * (Math.log(c + this.alpha) - logAlpha));
+    }
+    const scores = [...score].sort((a, b) => b[1] - a[1]);
     // Softmax over log scores gives a comparable confidence for the UI, not a calibrated probability.
     const top = scores[0]![1];
-    const z = scores.reduce((acc, [, s]) => acc + Math.exp(s - top), 0);
-    return scores.slice(0, k).map(([label, s]) => ({ label, probability: Math.exp(s - top) / z }));
+    const z = scores.reduce((acc, [, x]) => acc + Math.exp(x - top), 0);
+    return scores.slice(0, k).map(([label, x]) => ({ label, probability: Math.exp(x - top) / z }));
   }
 }
