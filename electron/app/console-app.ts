@@ -20,7 +20,7 @@ import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
 import { CategorySuggester } from '../suggest/category-suggester';
 import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
-import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
+import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
@@ -73,8 +73,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const settings = new SettingsService(store.db);
   const drafts = new DraftService(store.db, now);
   const tickets = new TicketQueries(store.db, now);
-  const intake = new TicketIntakeService(store.db, () => CHINA_CALENDAR_2025_2026, now);
-  const workflow = new TicketWorkflowService(store.db, () => CHINA_CALENDAR_2025_2026, now);
+  const calendar = new CalendarService(store.db);
+  await calendar.load();
+  const intake = new TicketIntakeService(store.db, calendar.calendar, now);
+  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
@@ -224,6 +226,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     },
     'tickets.similar': (i) => similar.find(i),
     'tickets.suggestCategory': (i) => categories.suggest(i.title, i.content),
+    'calendar.list': () => calendar.list(),
+    'calendar.setYear': (i, ctx) => calendar.setYear(i, sessionOf(ctx).user.id),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),

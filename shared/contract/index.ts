@@ -3,7 +3,7 @@ import type { Result } from './errors';
 import { event, request, type EventDef, type RequestDef } from './define';
 import { frames, roleSchema } from './roles';
 import type {
-  AdminUserRow, AppInfo, AuditRow, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
+  AdminUserRow, AppInfo, AuditRow, CalendarYear, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
 } from './types';
 import type { CallEndedEvent, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
@@ -82,6 +82,12 @@ export const requests = {
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department']),
 
+  'calendar.list': request<CalendarYear[]>()(z.object({}).strict(), 'session'),
+  'calendar.setYear': request<CalendarYear>()(z.object({
+    year: z.number().int().min(2020).max(2100),
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(60),
+    workdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(20),
+  }).strict(), ['admin']),
   'users.list': request<AdminUserRow[]>()(z.object({}).strict(), ['admin']),
   'users.create': request<AdminUserRow>()(z.object({
     username, displayName, password, roles: z.array(roleSchema).min(1).max(6),

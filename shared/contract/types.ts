@@ -110,3 +110,6 @@ export interface KpiReport {
     reopen: number | null; return: number | null; directResolution: number | null;
   };
 }
+
+/** One year of the working-day calendar: public holidays and make-up working days (YYYY-MM-DD). */
+export interface CalendarYear { year: number; holidays: string[]; workdays: string[]; source: 'shipped' | 'admin' }

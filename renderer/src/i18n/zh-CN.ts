@@ -201,6 +201,20 @@ export const zhCN = {
       too_big: '内容太长',
     },
   },
+  calendar: {
+    hint: '办理期限按工作日计算。每年 11 月国务院公布次年放假安排后，在此录入当年的放假日期和调休上班日期（每行一个日期，如 2027-01-01）。',
+    year: '年份',
+    holidays: '放假日期',
+    workdays: '调休上班日期（周末上班）',
+    source: { shipped: '内置', admin: '管理员设置' },
+    problems: {
+      invalid_date: '日期格式不正确：{{date}}',
+      duplicate_date: '日期重复：{{date}}',
+      date_in_both_lists: '同一天不能既放假又上班：{{date}}',
+      workday_not_weekend: '调休上班日应为周末：{{date}}',
+      other_year: '日期不属于所选年份：{{date}}',
+    },
+  },
   phoneSettings: {
     hint: '每行一项，格式为“代码=名称”，代码用小写字母、数字或下划线。修改后新的示忙和话后处理立即使用。',
     reasons: '示忙原因',
@@ -525,7 +539,7 @@ export const zhCN = {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置' },
+    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置', calendar: '节假日' },
     users: {
       create: '新建用户',
       username: '用户名',

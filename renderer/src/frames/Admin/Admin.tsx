@@ -5,6 +5,7 @@ import { AuditPanel } from './AuditPanel';
 import { DataPanel } from './DataPanel';
 import { ImportExportPanel } from './ImportExportPanel';
 import { PhoneSettingsPanel } from './PhoneSettingsPanel';
+import { CalendarPanel } from './CalendarPanel';
 
 /** Administration: users and roles, the audit trail, and what the store holds. */
 export function Admin() {
@@ -17,12 +18,14 @@ export function Admin() {
         <Tabs.Tab value="data">{t('admin.tabs.data')}</Tabs.Tab>
         <Tabs.Tab value="excel">{t('admin.tabs.excel')}</Tabs.Tab>
         <Tabs.Tab value="phone">{t('admin.tabs.phone')}</Tabs.Tab>
+        <Tabs.Tab value="calendar">{t('admin.tabs.calendar')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="users" pt="md"><UsersPanel /></Tabs.Panel>
       <Tabs.Panel value="audit" pt="md" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}><AuditPanel /></Tabs.Panel>
       <Tabs.Panel value="data" pt="md"><DataPanel /></Tabs.Panel>
       <Tabs.Panel value="excel" pt="md"><ImportExportPanel /></Tabs.Panel>
       <Tabs.Panel value="phone" pt="md"><PhoneSettingsPanel /></Tabs.Panel>
+      <Tabs.Panel value="calendar" pt="md"><CalendarPanel /></Tabs.Panel>
     </Tabs>
   );
 }
