@@ -1,3 +1,4 @@
+import type { TicketListRow } from './types';
 import type { AgentState } from '../domain/agent-state';
 
 export type RegistrationStateName = 'stopped' | 'registering' | 'registered' | 'reconnecting' | 'failed';
@@ -37,15 +38,8 @@ export interface PhoneStatus {
   media: 'webrtc' | 'null';
 }
 
-export interface ScreenPopTicket {
-  id: string;
-  number: string;
-  createdAt: string;
-  appealType: string;
-  status: string;
-  title: string;
-  replyBy: string | null;
-}
+/** A ticket row in the screen pop: the list row's identity fields plus its reply deadline. */
+export type ScreenPopTicket = Pick<TicketListRow, 'id' | 'number' | 'createdAt' | 'appealType' | 'status' | 'title'> & { replyBy: string | null };
 
 export interface ScreenPop {
   callId: string | null;
