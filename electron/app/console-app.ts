@@ -24,6 +24,7 @@ import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
+import { JobRunner } from '../jobs/job-runner';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -57,6 +58,7 @@ export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; r
 
 export interface ConsoleApp {
   store: Store;
+  jobs: JobRunner;
   phone: PhoneService;
   dispatcher: Dispatcher;
   users: UserService;
@@ -150,6 +152,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const duty = new DutyRosterService(store.db, now);
   const consultation = new ConsultationService(store.db, duty, now, { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter) });
   await phone.loadConfig();
+  const jobs = new JobRunner({
+    log: opts.log, now,
+    notify: (ownerId, view) => late.dispatcher?.broadcast('job.progress', view, (s) => s.user.id === ownerId),
+  });
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now),
     ...consultationHandlers(consultation, duty, now, () => late.dispatcher?.broadcast('duty.changed', { at: now().toISOString() })),
@@ -213,7 +219,17 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'scripts.save': (i, ctx) => knowledge.saveScript(i, sessionOf(ctx).user.id),
     'scripts.delete': async (i, ctx) => { await knowledge.deleteScript(i.id, sessionOf(ctx).user.id); return null; },
     'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx).user.id),
-    'tickets.importXlsx': (i, ctx) => xlsx.import(i.base64, i.mapping, i.dryRun, sessionOf(ctx).user.id),
+    'tickets.importXlsx': (i, ctx) => {
+      const actor = sessionOf(ctx).user.id;
+      // A file that is not a zip (every .xlsx is one) is refused at once rather than as a failed job.
+      if (!Buffer.from(i.base64.slice(0, 8), 'base64').subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
+        fail('invalid_input', { issues: [{ path: 'base64', problem: 'not_xlsx' }] });
+      }
+      return jobs.start('tickets.import', actor, (job) => xlsx.import(i.base64, i.mapping, i.dryRun, actor, job));
+    },
+    'jobs.get': (i, ctx) => jobs.get(i.id, sessionOf(ctx)),
+    'jobs.list': (_i, ctx) => jobs.list(sessionOf(ctx)),
+    'jobs.cancel': (i, ctx) => jobs.cancel(i.id, sessionOf(ctx)),
     'tickets.search': async (i, ctx) => {
       try {
         const r = await search.searchTickets(i, { supersede: `ticket-search:${ctx.connection.id}` });
@@ -257,8 +273,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   void categories.start(training.signal);
   late.dispatcher = dispatcher;
   return {
-    store, dispatcher, users, info, phone,
+    store, dispatcher, users, info, phone, jobs,
     close: async () => {
+      await jobs.close();
       training.abort();
       await categories.start();
       reindex.abort();

@@ -6,6 +6,7 @@ import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { indexTicket } from '../search';
+import type { JobContext } from '../jobs/job-runner';
 
 const APPEAL: Record<string, string> = { 咨询: 'consultation', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 其他: 'other' };
 const STATUS: Record<string, string> = {
@@ -15,6 +16,9 @@ const STATUS: Record<string, string> = {
 const STATUS_LABEL = Object.fromEntries(Object.entries(STATUS).map(([k, v]) => [v, k]));
 const APPEAL_LABEL = Object.fromEntries(Object.entries(APPEAL).map(([k, v]) => [v, k]));
 const MAX_ERRORS = 500;
+/** Rows between two progress reports (and chances to cancel). */
+const CHUNK = 200;
+const noJob: JobContext = { signal: new AbortController().signal, progress: () => undefined, checkpoint: async () => undefined };
 
 function cellText(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
@@ -89,7 +93,12 @@ export class XlsxService {
     return { fileName: `工单导出-${day}.xlsx`, base64: buf.toString('base64'), rows: rows.length };
   }
 
-  async import(base64: string, mapping: Partial<Record<ImportField, string>>, dryRun: boolean, actorId: string): Promise<ImportResult> {
+  /**
+   * Checks every row, then (unless `dryRun`, and only when no row is wrong) writes them all in one
+   * transaction. Runs as a job: progress per phase, and a cancel — even mid-write — rolls back.
+   */
+  async import(base64: string, mapping: Partial<Record<ImportField, string>>, dryRun: boolean, actorId: string, job: JobContext = noJob): Promise<ImportResult> {
+    job.progress('reading', 0, 0);
     const wb = new ExcelJS.Workbook();
     try {
       await wb.xlsx.load(Buffer.from(base64, 'base64') as unknown as ExcelJS.Buffer);
@@ -135,8 +144,15 @@ export class XlsxService {
     const bad = (row: number, field: ImportField, problem: string, value?: string) => {
       if (errors.length < MAX_ERRORS) errors.push({ row, column: mapping[field] ?? field, problem, ...(value !== undefined ? { value: value.slice(0, 60) } : {}) });
     };
-    ws.eachRow({ includeEmpty: false }, (r, rowNo) => {
-      if (rowNo === 1) return;
+    await job.checkpoint();
+    const lastRow = ws.rowCount;
+    for (let rowNo = 2; rowNo <= lastRow; rowNo++) {
+      if (rowNo % CHUNK === 0) {
+        job.progress('checking', rowNo - 1, lastRow - 1);
+        await job.checkpoint();
+      }
+      const r = ws.getRow(rowNo);
+      if (!r.hasValues) continue;
       const createdAt = parseTime(get(r, 'createdAt'));
       if (!createdAt) bad(rowNo, 'createdAt', 'bad_time', text(r, 'createdAt'));
       else if (createdAt > this.now().toISOString()) bad(rowNo, 'createdAt', 'in_future', text(r, 'createdAt'));
@@ -172,7 +188,8 @@ export class XlsxService {
       if (createdAt && appealType && categoryId && status) {
         rows.push({ number, createdAt, phone, callerName: text(r, 'callerName') || null, appealType, categoryId, title, content, districtCode, address: text(r, 'address') || null, status });
       }
-    });
+    }
+    job.progress('checking', lastRow - 1, lastRow - 1);
     const total = rows.length + new Set(errors.filter((e) => e.row > 1).map((e) => e.row)).size;
     if (errors.length || dryRun) return { ok: errors.length === 0, imported: 0, rows: total, errors, headers: headers.filter(Boolean) };
 
@@ -180,7 +197,14 @@ export class XlsxService {
     const batch = uuidv7();
     await this.db.transaction().execute(async (trx) => {
       let seq = 0;
+      let written = 0;
       for (const r of rows) {
+        if (written++ % CHUNK === 0) {
+          job.progress('writing', written - 1, rows.length);
+          // Other requests wait for the store meanwhile, but the event loop stays free; a cancel
+          // throws here and the whole transaction rolls back.
+          await job.checkpoint();
+        }
         const id = uuidv7(Date.parse(r.createdAt));
         let citizenId: string | null = null;
         if (r.phone) {

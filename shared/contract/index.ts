@@ -10,6 +10,7 @@ import type { AgentState } from '../domain/agent-state';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
+import { jobEvents, jobRequests } from './jobs';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
@@ -20,6 +21,7 @@ export * from './tickets';
 export * from './knowledge';
 export * from './xlsx';
 export * from './consultation';
+export * from './jobs';
 export type { Access, EventDef, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
@@ -143,6 +145,7 @@ export const requests = {
   }).strict(), ['admin']),
   ...knowledgeRequests,
   ...xlsxRequests,
+  ...jobRequests,
   ...consultationRequests,
 } satisfies Record<string, RequestDef>;
 
@@ -160,6 +163,7 @@ export const events = {
   'phone.ended': event<CallEndedEvent>(),
   'media.command': event<MediaCommandEvent>(),
   ...consultationEvents,
+  ...jobEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { request } from './define';
+import type { JobViewOf } from './jobs';
 
 /** Ticket fields an import can fill, and whether a column for them is required. */
 export const importFields = {
@@ -28,7 +29,8 @@ export const xlsxRequests = {
     from: z.string().datetime().optional(), to: z.string().datetime().optional(),
     status: z.array(z.string().max(32)).max(20).optional(), limit: z.number().int().min(1).max(50_000),
   }).strict(), ['shift_lead', 'admin']),
-  'tickets.importXlsx': request<ImportResult>()(z.object({
+  /** Starts an import job; its ImportResult arrives with the finished job (see jobs.ts). */
+  'tickets.importXlsx': request<JobViewOf<'tickets.import'>>()(z.object({
     base64: z.string().min(1).max(MAX_XLSX_BASE64),
     /** Field → column header in the sheet; fields left out are not imported. */
     mapping: z.partialRecord(z.enum(Object.keys(importFields) as [ImportField, ...ImportField[]]), z.string().max(100)),

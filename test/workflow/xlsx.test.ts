@@ -1,13 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import type { ImportResult, Result } from '../../shared/contract';
+import type { ImportResult, JobView, Result } from '../../shared/contract';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
 
 let t: TestApp;
-const admin: Connection = { id: 'x', session: null, send: () => {} };
+const pushed: { name: string; payload: unknown }[] = [];
+const admin: Connection = { id: 'x', session: null, send: (name, payload) => { pushed.push({ name, payload }); } };
 const call = async <T>(name: string, input: unknown) => (await t.app.dispatcher.dispatch(admin, name, input)) as Result<T>;
+/** Starts an import job and waits for it; the result is the job's ImportResult, as the admin screen gets it. */
+async function importXlsx(input: unknown): Promise<Result<ImportResult>> {
+  const started = await call<JobView>('tickets.importXlsx', input);
+  if (!started.ok) return started;
+  const done = await t.app.jobs.settled(started.value.id);
+  if (done.state !== 'done') return { ok: false, error: done.error ?? { code: 'internal' } };
+  return { ok: true, value: done.result as ImportResult };
+}
 let leafName = '';
 
 async function sheet(rows: (string | Date)[][]): Promise<string> {
@@ -39,7 +48,7 @@ describe('Excel import and export', () => {
       ['OLD-0002', '2024-02-30 10:00', '吐槽', '不存在的分类', 'x', '内容', '12345', '火星区', '未知状态'],
       ['OLD-0001', new Date('2024-06-01T02:00:00Z'), '咨询', leafName, '重复编号', '编号与第 2 行相同', '', '', ''],
     ]);
-    const r = await call<ImportResult>('tickets.importXlsx', { base64, mapping, dryRun: false });
+    const r = await importXlsx({ base64, mapping, dryRun: false });
     expect(r.ok).toBe(true);
     const res = (r as { value: ImportResult }).value;
     expect(res.ok).toBe(false);
@@ -55,9 +64,9 @@ describe('Excel import and export', () => {
 
   it('refuses a sheet with a required column missing, and a file that is not a workbook', async () => {
     const base64 = await sheet([]);
-    const r = await call<ImportResult>('tickets.importXlsx', { base64, mapping: { ...mapping, title: '主题' }, dryRun: true });
+    const r = await importXlsx({ base64, mapping: { ...mapping, title: '主题' }, dryRun: true });
     expect(r.ok && r.value.errors[0]).toMatchObject({ row: 1, column: '主题', problem: 'column_missing' });
-    const junk = await call('tickets.importXlsx', { base64: Buffer.from('not a workbook').toString('base64'), mapping, dryRun: true });
+    const junk = await importXlsx({ base64: Buffer.from('not a workbook').toString('base64'), mapping, dryRun: true });
     expect(junk).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ problem: 'not_xlsx' }] } });
   });
 
@@ -67,10 +76,10 @@ describe('Excel import and export', () => {
       ['OLD-1001', '2024-05-03 09:15', '投诉', leafName, '楼上漏水', '卫生间漏水到楼下，物业不处理', '13800001111', '', '已办结'],
       ['OLD-1002', new Date('2024-06-01T02:00:00Z'), '咨询', leafName, '咨询公积金提取', '咨询公积金提取需要哪些材料', '', '', ''],
     ]);
-    const dry = await call<ImportResult>('tickets.importXlsx', { base64, mapping, dryRun: true });
+    const dry = await importXlsx({ base64, mapping, dryRun: true });
     expect(dry.ok && dry.value).toMatchObject({ ok: true, imported: 0, rows: 2 });
     expect(await count()).toBe(before);
-    const r = await call<ImportResult>('tickets.importXlsx', { base64, mapping, dryRun: false });
+    const r = await importXlsx({ base64, mapping, dryRun: false });
     expect(r.ok && r.value).toMatchObject({ ok: true, imported: 2 });
     expect(await count()).toBe(before + 2);
     const row = await t.app.store.db.selectFrom('tickets').selectAll().where('number', '=', 'OLD-1001').executeTakeFirstOrThrow();
@@ -87,5 +96,71 @@ describe('Excel import and export', () => {
     expect(line).toContain('138****1111');
     expect(line).not.toContain('13800001111');
     expect(ws.rowCount).toBe(before + 2 + 1);
+  });
+});
+
+describe('Excel import as a job', () => {
+  const bigSheet = (n: number, prefix: string) => sheet(Array.from({ length: n }, (_, i) =>
+    [`${prefix}-${String(i).padStart(5, '0')}`, '2024-05-03 09:15', '投诉', leafName, `第${i}行标题`, `第${i}行的诉求内容，楼道灯坏了`, '', '', '已办结']));
+  const progressOf = (id: string) => pushed.filter((p) => p.name === 'job.progress').map((p) => p.payload as JobView).filter((v) => v.id === id);
+
+  it('reports its phases with counts to the admin who started it, and answers other requests meanwhile', async () => {
+    const before = await count();
+    const started = await call<JobView>('tickets.importXlsx', { base64: await bigSheet(1200, 'BIG'), mapping, dryRun: false });
+    expect(started.ok && started.value).toMatchObject({ kind: 'tickets.import', state: 'running' });
+    const id = (started as { value: JobView }).value.id;
+    // A request while the job writes is answered (the job yields between chunks).
+    let midWrite: Result<JobView> | null = null;
+    const off = setInterval(() => {
+      const last = progressOf(id).at(-1);
+      if (!midWrite && last?.phase === 'writing' && last.done > 0) void call<JobView>('jobs.get', { id }).then((r) => { midWrite = r; });
+    }, 0);
+    const done = await t.app.jobs.settled(id);
+    clearInterval(off);
+    expect(done).toMatchObject({ state: 'done', result: { ok: true, imported: 1200 } });
+    expect(midWrite).toMatchObject({ ok: true, value: { state: 'running', phase: 'writing' } });
+    const phases = [...new Set(progressOf(id).map((v) => v.phase))];
+    expect(phases).toEqual(['reading', 'checking', 'writing']);
+    const writing = progressOf(id).filter((v) => v.phase === 'writing' && v.state === 'running');
+    expect(writing.every((v) => v.total === 1200)).toBe(true);
+    expect(writing.map((v) => v.done)).toEqual([...writing.map((v) => v.done)].sort((a, b) => a - b));
+    expect(progressOf(id).at(-1)).toMatchObject({ state: 'done' });
+    expect(await count()).toBe(before + 1200);
+  }, 60_000);
+
+  it('cancelled mid-write, writes nothing at all', async () => {
+    const before = await count();
+    const audits = async () => (await t.app.store.db.selectFrom('audit_events').select('id').where('action', '=', 'tickets.imported').execute()).length;
+    const auditsBefore = await audits();
+    const started = await call<JobView>('tickets.importXlsx', { base64: await bigSheet(2000, 'CXL'), mapping, dryRun: false });
+    const id = (started as { value: JobView }).value.id;
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const last = progressOf(id).at(-1);
+        if (last?.phase === 'writing' && last.done >= 400) { clearInterval(tick); resolve(); }
+      }, 0);
+    });
+    const cancel = await call<JobView>('jobs.cancel', { id });
+    expect(cancel.ok).toBe(true);
+    const done = await t.app.jobs.settled(id);
+    expect(done).toMatchObject({ state: 'cancelled', result: null });
+    expect(await count()).toBe(before);
+    expect(await t.app.store.db.selectFrom('tickets').select('id').where('number', 'like', 'CXL-%').execute()).toEqual([]);
+    expect(await audits()).toBe(auditsBefore);
+    // Cancelling a finished job changes nothing.
+    expect(await call<JobView>('jobs.cancel', { id })).toMatchObject({ ok: true, value: { state: 'cancelled' } });
+  }, 60_000);
+
+  it('shows a job only to the user who started it', async () => {
+    const started = await call<JobView>('tickets.importXlsx', { base64: await sheet([]), mapping, dryRun: true });
+    const id = (started as { value: JobView }).value.id;
+    await t.app.jobs.settled(id);
+    const agent: Connection = { id: 'agent', session: null, send: () => {} };
+    t.app.dispatcher.attach(agent);
+    await t.app.dispatcher.dispatch(agent, 'session.login', { username: 'agent01', password: 'Demo-12345' });
+    expect(await t.app.dispatcher.dispatch(agent, 'jobs.get', { id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await t.app.dispatcher.dispatch(agent, 'jobs.cancel', { id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await t.app.dispatcher.dispatch(agent, 'jobs.list', {})).toEqual({ ok: true, value: [] });
+    t.app.dispatcher.detach('agent');
   });
 });

@@ -236,6 +236,7 @@ export const zhCN = {
     imported: '已导入 {{rows}} 件工单',
     clean: '检查通过：{{rows}} 行均可导入',
     failed: '发现 {{count}} 处问题，未导入任何数据',
+    cancelled: '已取消导入，未写入任何数据。',
     row: '行', column: '列', problem: '问题', value: '内容',
     fields: { number: '工单号', createdAt: '受理时间', phone: '联系电话', callerName: '来电人', appealType: '诉求类型', category: '分类', title: '标题', content: '诉求内容', district: '区县', address: '地址', status: '状态' },
     aliases: { number: '工单号|编号', createdAt: '受理时间|来电时间|时间', phone: '联系电话|电话|来电号码', callerName: '来电人|姓名', appealType: '诉求类型|类型', category: '分类|诉求分类', title: '标题|主题', content: '诉求内容|内容', district: '区县|区域', address: '地址|详细地址', status: '状态' },
@@ -245,6 +246,10 @@ export const zhCN = {
       too_short: '内容太短', too_long: '内容太长', bad_phone: '电话号码格式不正确', unknown_district: '找不到该区县', unknown_status: '无法识别的状态',
       bad_number: '工单号格式不正确', duplicate_number: '工单号重复',
     },
+  },
+  jobs: {
+    cancel: '取消',
+    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入' },
   },
   search: {
     placeholder: '全文搜索：输入任意词语、地址、工单号片段（Ctrl+K）',

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { importFields, MAX_XLSX_BASE64, type ImportField, type ImportResult } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
+import { JobProgress, useJob } from '../../components/JobProgress';
 
 function toBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -24,6 +25,18 @@ export function ImportExportPanel() {
   const [mapping, setMapping] = useState<Partial<Record<ImportField, string>>>({});
   const [result, setResult] = useState<ImportResult | null>(null);
   const [busy, setBusy] = useState(false);
+  const job = useJob<'tickets.import'>();
+  const [cancelled, setCancelled] = useState(false);
+
+  /** Runs an import job; null when it was cancelled or failed (already told to the user). */
+  const importJob = async (base64: string, m: Partial<Record<ImportField, string>>, dryRun: boolean): Promise<ImportResult | null> => {
+    setCancelled(false);
+    const r = await job.run(() => api.request('tickets.importXlsx', { base64, mapping: m, dryRun }));
+    if (!r.ok) { notifications.show({ color: 'red', message: errorMessage(r.error) }); return null; }
+    if (r.view.state === 'cancelled') { setCancelled(true); return null; }
+    if (r.view.state === 'failed' || !r.view.result) { notifications.show({ color: 'red', message: errorMessage(r.view.error ?? { code: 'internal' }) }); return null; }
+    return r.view.result;
+  };
 
   const exportAll = async () => {
     setBusy(true);
@@ -46,13 +59,13 @@ export function ImportExportPanel() {
     if (base64.length > MAX_XLSX_BASE64) { notifications.show({ color: 'red', message: t('importExport.tooBig') }); return; }
     setFile({ name: f.name, base64 });
     setResult(null);
-    const r = await api.request('tickets.importXlsx', { base64, mapping: {}, dryRun: true });
-    if (!r.ok) { notifications.show({ color: 'red', message: errorMessage(r.error) }); setFile(null); return; }
-    setHeaders(r.value.headers);
+    const r = await importJob(base64, {}, true);
+    if (!r) { setFile(null); return; }
+    setHeaders(r.headers);
     // Columns named like the field's label are mapped for the user.
     const guess: Partial<Record<ImportField, string>> = {};
     for (const f2 of Object.keys(importFields) as ImportField[]) {
-      const hit = r.value.headers.find((h) => t(`importExport.aliases.${f2}`).split('|').includes(h));
+      const hit = r.headers.find((h) => t(`importExport.aliases.${f2}`).split('|').includes(h));
       if (hit) guess[f2] = hit;
     }
     setMapping(guess);
@@ -60,12 +73,11 @@ export function ImportExportPanel() {
 
   const run = async (dryRun: boolean) => {
     if (!file) return;
-    setBusy(true);
-    const r = await api.request('tickets.importXlsx', { base64: file.base64, mapping, dryRun });
-    setBusy(false);
-    if (!r.ok) { notifications.show({ color: 'red', message: errorMessage(r.error) }); return; }
-    setResult(r.value);
-    if (r.value.ok && !dryRun) notifications.show({ color: 'teal', message: t('importExport.imported', { rows: r.value.imported }) });
+    setResult(null);
+    const r = await importJob(file.base64, mapping, dryRun);
+    if (!r) return;
+    setResult(r);
+    if (r.ok && !dryRun) notifications.show({ color: 'teal', message: t('importExport.imported', { rows: r.imported }) });
   };
 
   return (
@@ -80,7 +92,7 @@ export function ImportExportPanel() {
         <Stack gap="sm">
           <Group justify="space-between">
             <div><Title order={5}>{t('importExport.importTitle')}</Title><Text size="sm" c="dimmed">{t('importExport.importHint')}</Text></div>
-            <FileButton onChange={(f) => void pick(f)} accept=".xlsx">{(props) => <Button variant="light" {...props}>{t('importExport.chooseFile')}</Button>}</FileButton>
+            <FileButton onChange={(f) => void pick(f)} accept=".xlsx" disabled={job.running}>{(props) => <Button variant="light" {...props}>{t('importExport.chooseFile')}</Button>}</FileButton>
           </Group>
           {file && (
             <>
@@ -92,11 +104,13 @@ export function ImportExportPanel() {
                 ))}
               </SimpleGrid>
               <Group justify="flex-end">
-                <Button variant="default" onClick={() => void run(true)} loading={busy}>{t('importExport.check')}</Button>
-                <Button onClick={() => void run(false)} loading={busy}>{t('importExport.import')}</Button>
+                <Button variant="default" onClick={() => void run(true)} disabled={job.running}>{t('importExport.check')}</Button>
+                <Button onClick={() => void run(false)} disabled={job.running}>{t('importExport.import')}</Button>
               </Group>
             </>
           )}
+          {job.view && <JobProgress view={job.view} onCancel={() => void job.cancel()} />}
+          {cancelled && <Alert color="yellow" data-testid="import-cancelled">{t('importExport.cancelled')}</Alert>}
           {result && (result.ok ? (
             <Alert color="teal">{result.imported ? t('importExport.imported', { rows: result.imported }) : t('importExport.clean', { rows: result.rows })}</Alert>
           ) : (

@@ -1,0 +1,1 @@
+export { JobProgress, useJob } from './JobProgress';
