@@ -25,6 +25,7 @@ import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
 import { JobRunner } from '../jobs/job-runner';
+import { DeadlinePolicyService } from '../services/deadline-policy';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -78,7 +79,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const calendar = new CalendarService(store.db);
   await calendar.load();
   const intake = new TicketIntakeService(store.db, calendar.calendar, now);
-  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now);
+  const deadlinePolicy = new DeadlinePolicyService(store.db, now);
+  await deadlinePolicy.load();
+  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
@@ -243,6 +246,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'tickets.similar': (i) => similar.find(i),
     'tickets.suggestCategory': (i) => categories.suggest(i.title, i.content),
     'calendar.list': () => calendar.list(),
+    'deadlines.get': () => deadlinePolicy.view(),
+    'deadlines.set': (i, ctx) => deadlinePolicy.set(i.policy, sessionOf(ctx).user.id),
     'calendar.setYear': (i, ctx) => calendar.setYear(i, sessionOf(ctx).user.id),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),

@@ -3,10 +3,11 @@ import type { Result } from './errors';
 import { event, request, type EventDef, type RequestDef } from './define';
 import { frames, roleSchema } from './roles';
 import type {
-  AdminUserRow, AppInfo, AuditRow, CalendarYear, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
+  AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
 } from './types';
 import type { CallEndedEvent, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
+import { deadlinePolicySchema } from '../domain/deadlines';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
@@ -90,6 +91,9 @@ export const requests = {
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(60),
     workdays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).max(20),
   }).strict(), ['admin']),
+  'deadlines.get': request<DeadlinePolicyView>()(z.object({}).strict(), 'session'),
+  /** Shape checked here; meaning (order of urgencies, caps, sign before reply) checked in main. */
+  'deadlines.set': request<DeadlinePolicyView>()(z.object({ policy: deadlinePolicySchema }).strict(), ['admin']),
   'users.list': request<AdminUserRow[]>()(z.object({}).strict(), ['admin']),
   'users.create': request<AdminUserRow>()(z.object({
     username, displayName, password, roles: z.array(roleSchema).min(1).max(6),

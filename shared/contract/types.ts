@@ -1,3 +1,5 @@
+import type { DeadlinePolicy } from '../domain/deadlines';
+import type { AppealType } from '../domain/appeal';
 import type { Frame, Role } from './roles';
 
 export interface UserInfo {
@@ -112,4 +114,13 @@ export interface KpiReport {
 }
 
 /** One year of the working-day calendar: public holidays and make-up working days (YYYY-MM-DD). */
+/** The deadline limits in force, the shipped defaults beside them, and the caps per appeal type. */
+export interface DeadlinePolicyView {
+  policy: DeadlinePolicy;
+  source: 'default' | 'admin';
+  updatedAt: string | null;
+  defaults: DeadlinePolicy;
+  replyLimits: Readonly<Record<AppealType, number>>;
+}
+
 export interface CalendarYear { year: number; holidays: string[]; workdays: string[]; source: 'shipped' | 'admin' }

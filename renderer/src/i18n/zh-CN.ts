@@ -201,6 +201,27 @@ export const zhCN = {
       too_big: '内容太长',
     },
   },
+  deadlines: {
+    hint: '派单后各承办单位的签收和答复时限，按工作日计算（节假日见“节假日”页）。“当日”指当天 24 时前。更紧急的级别不能比一般级别给更多时间；答复时限不超过公开规定的上限。',
+    limit: '时限',
+    sign: '签收时限',
+    reply: '{{type}}类答复时限',
+    cap: '上限 {{days}} 个工作日',
+    sameDay: '当日',
+    source: { default: '使用内置默认值', admin: '管理员已设置' },
+    fix: '有 {{count}} 处需要修改，改好后才能保存',
+    save: '保存时限',
+    discard: '放弃修改',
+    restoreDefaults: '恢复内置默认值',
+    saved: '办理时限已保存，新派单起生效',
+    problems: {
+      not_positive_integer: '应为不小于 1 的整数',
+      exceeds_limit: '超过上限 {{limit}} 个工作日',
+      sign_after_reply: '答复时限短于签收时限',
+      urgency_order: '比“{{less}}”级给的时间还长',
+      invalid_shape: '格式不正确',
+    },
+  },
   calendar: {
     hint: '办理期限按工作日计算。每年 11 月国务院公布次年放假安排后，在此录入当年的放假日期和调休上班日期（每行一个日期，如 2027-01-01）。',
     year: '年份',
@@ -544,7 +565,7 @@ export const zhCN = {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置', calendar: '节假日' },
+    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置', calendar: '节假日', deadlines: '办理时限' },
     users: {
       create: '新建用户',
       username: '用户名',

@@ -6,6 +6,7 @@ import { DataPanel } from './DataPanel';
 import { ImportExportPanel } from './ImportExportPanel';
 import { PhoneSettingsPanel } from './PhoneSettingsPanel';
 import { CalendarPanel } from './CalendarPanel';
+import { DeadlinePolicyPanel } from './DeadlinePolicyPanel';
 
 /** Administration: users and roles, the audit trail, and what the store holds. */
 export function Admin() {
@@ -19,6 +20,7 @@ export function Admin() {
         <Tabs.Tab value="excel">{t('admin.tabs.excel')}</Tabs.Tab>
         <Tabs.Tab value="phone">{t('admin.tabs.phone')}</Tabs.Tab>
         <Tabs.Tab value="calendar">{t('admin.tabs.calendar')}</Tabs.Tab>
+        <Tabs.Tab value="deadlines">{t('admin.tabs.deadlines')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="users" pt="md"><UsersPanel /></Tabs.Panel>
       <Tabs.Panel value="audit" pt="md" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}><AuditPanel /></Tabs.Panel>
@@ -26,6 +28,7 @@ export function Admin() {
       <Tabs.Panel value="excel" pt="md"><ImportExportPanel /></Tabs.Panel>
       <Tabs.Panel value="phone" pt="md"><PhoneSettingsPanel /></Tabs.Panel>
       <Tabs.Panel value="calendar" pt="md"><CalendarPanel /></Tabs.Panel>
+      <Tabs.Panel value="deadlines" pt="md"><DeadlinePolicyPanel /></Tabs.Panel>
     </Tabs>
   );
 }
