@@ -141,7 +141,7 @@ export class TicketIntakeService {
     const t = await this.db.selectFrom('tickets as t')
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
       .select(['t.id', 't.number', 't.created_at', 't.channel', 't.appeal_type', 't.urgency', 't.status', 't.caller_name', 't.phone', 't.confidential',
-        't.category_id', 't.title', 't.content', 't.district_code', 't.street_code', 't.community_code', 't.address', 't.sign_by', 't.reply_by', 't.closed_at', 'dep.name as dep_name'])
+        't.category_id', 't.title', 't.content', 't.district_code', 't.street_code', 't.community_code', 't.address', 't.lat', 't.lng', 't.sign_by', 't.reply_by', 't.closed_at', 'dep.name as dep_name'])
       .where('t.id', '=', id).executeTakeFirst();
     if (!t) fail('not_found');
     const ref = await this.referenceData();
@@ -157,6 +157,7 @@ export class TicketIntakeService {
       callerName: t.confidential && !seesFull ? null : t.caller_name,
       phone: t.phone ? (seesFull ? t.phone : maskPhone(t.phone)) : null, confidential: t.confidential === 1,
       categoryPath: path.join(' / '), title: t.title, content: t.content, location: place, address: t.address,
+      coordinates: t.lat !== null && t.lng !== null ? { lat: t.lat, lng: t.lng } : null,
       leadDepartment: t.dep_name, signBy: t.sign_by, replyBy: t.reply_by, closedAt: t.closed_at,
       version: loaded?.snapshot.version ?? 0,
       allowedActions: loaded ? await workflow.allowed(loaded.snapshot, session) : [],

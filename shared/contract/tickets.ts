@@ -39,6 +39,7 @@ export interface TicketDetail {
   content: string;
   location: string;
   address: string | null;
+  coordinates: { lat: number; lng: number } | null;
   leadDepartment: string | null;
   signBy: string | null;
   replyBy: string | null;

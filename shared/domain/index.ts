@@ -8,3 +8,4 @@ export * from './ticket-lifecycle';
 export * from './kpi';
 export * from './phone';
 export * from './agent-state';
+export * from './geo';

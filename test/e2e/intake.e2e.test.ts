@@ -56,8 +56,10 @@ describe('intake (受理登记)', () => {
     await page.getByLabel('联系电话').fill('12345');
     await page.getByLabel(/^标题/).fill('短');
     await page.getByLabel(/^诉求内容/).fill('');
+    await page.getByLabel(/^坐标/).fill('2.35,48.85');
     await page.getByTestId('intake-save').click();
     await page.getByText('电话号码格式不正确').waitFor();
+    await page.getByText('坐标不在中国境内，请核对经纬度').waitFor();
     await page.getByText('标题至少 4 个字').waitFor();
     await page.getByText('请选择诉求分类').waitFor();
     await screenshot(page, 'intake-errors');
@@ -74,6 +76,7 @@ describe('intake (受理登记)', () => {
     await pickCategory(page, '路灯');
     await page.getByLabel(/^标题/).fill('<b>路灯</b>不亮 <script>alert(1)</script>');
     await page.getByLabel(/^诉求内容/).fill('春华路与秋实路交叉口的路灯连续一周晚上不亮，<img src=x onerror=alert(1)>行人过马路很危险。');
+    await page.getByLabel(/^坐标/).fill('31.2304, 121.4737'); // as a phone shares it: latitude first
     await screenshot(page, 'intake-filled');
     await page.keyboard.press('Control+s');
     const detail = page.getByTestId('ticket-detail');
@@ -81,6 +84,7 @@ describe('intake (受理登记)', () => {
     expect(await page.getByTestId('ticket-content').innerText()).toContain('<img src=x onerror=alert(1)>');
     expect(await detail.getByRole('heading', { level: 4 }).innerText()).toBe('<b>路灯</b>不亮 <script>alert(1)</script>');
     await page.getByTestId('ticket-timeline').getByText('登记').first().waitFor();
+    await detail.getByText('(121.473700, 31.230400)', { exact: false }).waitFor();
     await screenshot(page, 'ticket-timeline');
     // The form is empty again for the next caller.
     await page.keyboard.press('Escape');

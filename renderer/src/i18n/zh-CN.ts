@@ -159,6 +159,8 @@ export const zhCN = {
     street: '街道/乡镇',
     community: '社区/村',
     address: '详细地址',
+    coordinates: '坐标（可选）',
+    coordinatesPlaceholder: '经度,纬度 如 116.397,39.909',
     answer: '直接答复内容',
     answerHint: '能当场依据知识库答复的，填写答复要点后“直接办结”',
     similar: {
@@ -186,6 +188,8 @@ export const zhCN = {
       contentShort: '诉求内容至少 10 个字',
       contentLong: '诉求内容不能超过 4000 个字',
       addressLong: '地址不能超过 200 个字',
+      coordinates_format: '坐标应为两个数字：经度,纬度（如 116.397,39.909）',
+      coordinates_outside_china: '坐标不在中国境内，请核对经纬度',
       answerRequired: '直接办结需要填写答复内容',
     },
     server: {

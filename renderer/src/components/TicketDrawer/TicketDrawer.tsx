@@ -10,6 +10,7 @@ import { StatusBadge } from '../StatusBadge';
 import { formatDateTime } from '../../format/time';
 import { TicketActions } from '../TicketActions';
 import { EscalateButton } from '../../consultation/EscalateDialog';
+import { formatCoordinates } from "../../../../shared/domain/geo";
 
 function eventFacts(data: string): string {
   try {
@@ -63,7 +64,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
           </Group>
           <TicketActions ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
           <Title order={4}>{detail.title}</Title>
-          <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
+          <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address, detail.coordinates && `(${formatCoordinates(detail.coordinates)})`].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
           <Group gap="xs">
             <Text size="sm">{t('ticket.phone')}：<Text span ff="monospace">{detail.phone ?? '—'}</Text> {detail.callerName ?? ''}</Text>
             {detail.phone && !detail.phone.includes('*') && canCall && (

@@ -3,6 +3,7 @@ import { Alert, Button, Checkbox, Grid, Group, Paper, SegmentedControl, Select, 
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import { appealTypeIds, channelIds, urgencyIds, type CategorySuggestion } from '../../../../shared/contract';
+import { parseCoordinates } from '../../../../shared/domain/geo';
 import { useApi } from '../../state/api';
 import { useDraft } from '../../hooks/useDraft';
 import { errorMessage } from '../../i18n';
@@ -25,6 +26,8 @@ export interface IntakeDraft {
   streetCode: string | null;
   communityCode: string | null;
   address: string;
+  /** As typed ("116.397,39.909" or "39.909 116.397"); parsed on save. Missing in drafts from before it existed. */
+  coordinates?: string;
   answer: string;
   /** The knowledge article the answer came from, recorded with a direct resolution. */
   articleId: string | null;
@@ -37,7 +40,13 @@ const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
   return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
-    districtCode: null, streetCode: null, communityCode: null, address: '', answer: '', articleId: null, mergeInto: null };
+    districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null };
+}
+
+/** The typed coordinates for the request (validateIntake has already refused a bad pair). */
+function coordinatesOf(d: IntakeDraft): { lat: number; lng: number } | undefined {
+  const c = d.coordinates?.trim() ? parseCoordinates(d.coordinates) : null;
+  return c?.ok ? { lat: c.lat, lng: c.lng } : undefined;
 }
 
 /** Checks a user can fix before anything is sent; main checks again and has the last word. */
@@ -53,6 +62,8 @@ export function validateIntake(d: IntakeDraft, mode: 'register' | 'resolve'): Pa
   if (d.content.trim().length < 10) e.content = 'intake.errors.contentShort';
   if (d.content.trim().length > 4000) e.content = 'intake.errors.contentLong';
   if (d.address.length > 200) e.address = 'intake.errors.addressLong';
+  const coords = d.coordinates?.trim() ? parseCoordinates(d.coordinates) : null;
+  if (coords && !coords.ok) e.coordinates = `intake.errors.coordinates_${coords.problem}`;
   if (mode === 'resolve' && d.answer.trim().length < 4) e.answer = 'intake.errors.answerRequired';
   return e;
 }
@@ -134,6 +145,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       appealType: d.appealType!, categoryId: d.categoryId!, urgency: d.urgency, title: d.title, content: d.content,
       districtCode: d.districtCode ?? undefined, streetCode: d.streetCode ?? undefined, communityCode: d.communityCode ?? undefined,
       address: d.address.trim() || undefined,
+      coordinates: coordinatesOf(d),
       resolveDirectly: mode === 'resolve' ? { summary: d.answer, articleId: d.articleId ?? undefined } : undefined,
     });
     setBusy(false);
@@ -227,8 +239,12 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
             <Select label={t('intake.community')} data={divisions(3, d.streetCode)} value={d.communityCode} searchable clearable disabled={!d.streetCode}
               onChange={(v) => set('communityCode', v)} />
           </Grid.Col>
-          <Grid.Col span={12}>
+          <Grid.Col span={8}>
             <TextInput label={t('intake.address')} value={d.address} onChange={(e) => set('address', e.currentTarget.value)} error={err('address')} maxLength={200} />
+          </Grid.Col>
+          <Grid.Col span={4}>
+            <TextInput label={t('intake.coordinates')} placeholder={t('intake.coordinatesPlaceholder')} value={d.coordinates ?? ''} maxLength={60}
+              onChange={(e) => set('coordinates', e.currentTarget.value)} error={err('coordinates')} inputMode="decimal" />
           </Grid.Col>
           <Grid.Col span={12}>
             <Textarea label={t('intake.answer')} description={d.articleId ? t('intake.answerFromArticle') : t('intake.answerHint')} value={d.answer} onChange={(e) => set('answer', e.currentTarget.value)}
