@@ -143,4 +143,34 @@ describe('escalation to the consultation queue', () => {
     expect(paragraphs.find((p) => p.style === 'Title')?.text).toBe('关于整治居民区夜间施工扰民问题的建议');
     expect(paragraphs.map((p) => p.text)).toEqual(expect.arrayContaining(['同类投诉', '37 件', '涉及小区', '6 个', '市住房和城乡建设局']));
   });
+
+  it('the agent registers and escalates in one step from the intake form', async () => {
+    await agent.keyboard.press('Escape');
+    await agent.getByTestId('tab-intake').click();
+    const form = agent.getByTestId('intake-form');
+    await form.waitFor();
+    await form.getByRole('button', { name: '清空' }).click();
+    await agent.getByLabel('联系电话').fill('13812340000');
+    await form.getByText('投诉', { exact: true }).click();
+    const category = agent.getByRole('combobox', { name: /^诉求分类/ });
+    await category.click();
+    await category.pressSequentially('噪音');
+    await agent.getByRole('option').first().click();
+    await agent.getByLabel(/^标题/).fill('高架桥下夜间货车鸣笛扰民');
+    await agent.getByLabel(/^诉求内容/).fill('来电人反映高架桥下每晚有大量货车鸣笛，周边三个小区居民长期无法休息，已多次投诉。');
+    await agent.keyboard.press('Control+Shift+E');
+    const dialog = agent.getByRole('dialog');
+    await dialog.getByText('升级到协商队列（政协直通车）').waitFor();
+    await dialog.getByText('关联工单 1 件').waitFor();
+    await agent.getByTestId('escalate-reason').fill('涉及交通、城管、生态环境多个部门，需委员协调。');
+    const before = await member.locator('[data-testid^="claim-ZX"]').count();
+    await agent.getByTestId('escalate-submit').click();
+    // The ticket opens after the dialog, showing it is escalated; the member's queue has it at once.
+    const status = agent.getByTestId('escalation-status');
+    await status.waitFor();
+    const second = /ZX\d{9}/.exec(await status.innerText())![0];
+    expect(second).not.toBe(number);
+    await member.getByTestId(`claim-${second}`).waitFor({ timeout: 1000 });
+    expect(await member.locator('[data-testid^="claim-ZX"]').count()).toBe(before + 1);
+  });
 });

@@ -178,6 +178,9 @@ export const zhCN = {
     fixFields: '有 {{count}} 处需要修改，请查看标红的字段',
     shortcutSave: '登记工单',
     shortcutResolve: '直接办结',
+    shortcutEscalate: '登记并升级协商',
+    escalate: '登记并升级协商',
+    escalateHint: '先登记工单，再转政协直通车 / 社情民意联络站',
     errors: {
       phoneRequired: '电话来源的工单必须有联系电话',
       phoneInvalid: '电话号码格式不正确（手机 11 位，座机带区号）',

@@ -11,6 +11,7 @@ import { useShortcut } from '../../components/Shortcuts';
 import { leafOptions, useReference } from '../reference';
 import { AssistPanel } from '../AssistPanel';
 import { SimilarTickets } from '../SimilarTickets';
+import { EscalateDialog } from '../../consultation/EscalateDialog';
 
 export interface IntakeDraft {
   channel: (typeof channelIds)[number];
@@ -130,8 +131,11 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
   const divisions = (level: number, parent: string | null) => (ref?.divisions ?? [])
     .filter((x) => x.level === level && (level === 1 || x.parentCode === parent)).map((x) => ({ value: x.code, label: x.name }));
 
-  const save = async (mode: 'register' | 'resolve') => {
-    const fe = validateIntake(d, mode);
+  /** A ticket just registered to go on to the consultation queue (登记并升级): the dialog is open for it. */
+  const [escalating, setEscalating] = useState<{ id: string; number: string } | null>(null);
+
+  const save = async (mode: 'register' | 'resolve' | 'escalate') => {
+    const fe = validateIntake(d, mode === 'resolve' ? 'resolve' : 'register');
     setErrors(fe);
     setServerError(null);
     if (Object.keys(fe).length) {
@@ -159,19 +163,27 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       setErrors(map);
       return;
     }
-    if (d.mergeInto && mode === 'register') {
+    if (d.mergeInto && mode !== 'resolve') {
       const m = await api.request('tickets.act', { ticketId: r.value.id, expectedVersion: 1, action: { type: 'merge', parentId: d.mergeInto } });
       if (!m.ok) notifications.show({ color: 'orange', message: `${t('intake.similar.mergeFailed')}${errorMessage(m.error)}` });
     }
     draft.clear();
     setD(emptyIntake('', d.channel === 'phone' ? 'walk_in' : d.channel));
     notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: r.value.number });
+    // The ticket is registered either way; escalation is one more step the agent may still dismiss.
+    if (mode === 'escalate') { setEscalating(r.value); return; }
     onSaved?.(r.value);
+    firstField.current?.focus();
+  };
+  const escalationClosed = () => {
+    if (escalating) onSaved?.(escalating);
+    setEscalating(null);
     firstField.current?.focus();
   };
 
   useShortcut({ id: 'intake.save', combo: 'ctrl+s', labelKey: 'intake.shortcutSave', inInputs: true, run: () => void save('register') });
   useShortcut({ id: 'intake.resolve', combo: 'ctrl+shift+s', labelKey: 'intake.shortcutResolve', inInputs: true, run: () => void save('resolve') });
+  useShortcut({ id: 'intake.escalate', combo: 'ctrl+shift+e', labelKey: 'intake.shortcutEscalate', inInputs: true, run: () => void save('escalate') });
 
   const err = (k: Field) => (errors[k] ? t(errors[k]!) : undefined);
   const submit = (e: FormEvent) => { e.preventDefault(); void save('register'); };
@@ -253,6 +265,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
         </Grid>
         <Group justify="flex-end">
           <Button variant="default" onClick={() => { draft.clear(); setD(emptyIntake(callerNumber ?? '', d.channel)); setErrors({}); }}>{t('intake.clear')}</Button>
+          <Button variant="light" color="grape" onClick={() => void save('escalate')} loading={busy} data-testid="intake-escalate" title={t('intake.escalateHint')}>{t('intake.escalate')} (Ctrl+Shift+E)</Button>
           <Button variant="light" color="teal" onClick={() => void save('resolve')} loading={busy} data-testid="intake-resolve">{t('intake.resolveDirectly')} (Ctrl+Shift+S)</Button>
           <Button type="submit" loading={busy} data-testid="intake-save">{t('intake.save')} (Ctrl+S)</Button>
         </Group>
@@ -261,6 +274,8 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       <div style={{ width: 320, flexShrink: 0 }}>
         <AssistPanel categoryId={d.categoryId} onUseAnswer={(answer, articleId) => setD({ ...d, answer, articleId })} />
       </div>
+      <EscalateDialog opened={escalating !== null} ticketIds={escalating ? [escalating.id] : []} source="intake"
+        onClose={escalationClosed} />
     </Group>
   );
 }
