@@ -20,6 +20,7 @@ export class CallLeg {
   sipCode: number | undefined;
   transferTarget: string | undefined;
   consultForCallId: string | undefined;
+  ticketId: string | null = null;
   private holdSince: number | undefined;
   private isConfirmed = false;
   private confirmWaiters: Array<() => void> = [];
@@ -96,6 +97,7 @@ export class CallLeg {
       state: this.state,
       held: this.held,
       muted: this.muted,
+      ticketId: this.ticketId,
     };
     if (this.remoteDisplayName !== undefined) snapshot.remoteDisplayName = this.remoteDisplayName;
     if (this.consultForCallId !== undefined) snapshot.consultForCallId = this.consultForCallId;
@@ -121,6 +123,7 @@ export class CallLeg {
     if (this.sipCode !== undefined) record.sipCode = this.sipCode;
     if (this.transferTarget !== undefined) record.transferTarget = this.transferTarget;
     if (this.consultForCallId !== undefined) record.consultForCallId = this.consultForCallId;
+    if (this.ticketId !== null) record.ticketId = this.ticketId;
     return record;
   }
 }

@@ -24,7 +24,9 @@ import {
   type AcceptDecision,
   type AcceptPolicy,
   type CallSnapshot,
+  type ConsultOptions,
   type EndReason,
+  type IncomingCallInfo,
   type RegistrationStatus,
   type SoftphoneConfig,
   type SoftphoneEvents,
@@ -51,6 +53,11 @@ const DTMF = /^[0-9A-Da-d*#]{1,32}$/;
 const KEEP_ENDED = 50;
 /** How long an in-dialog request waits for the ACK of our 200 before going out anyway. */
 const CONFIRM_WAIT_MS = 4000;
+/** Ticket ids travel in a SIP header; anything else could inject header syntax. */
+const TICKET_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const TICKET_HEADER = "X-Hotline-Ticket";
+/** How long an attended transfer waits for the caller's phone to report the outcome (final NOTIFY). */
+const TRANSFER_CONFIRM_MS = 10_000;
 
 export class SoftphoneService {
   private readonly emitter: TypedEmitter<SoftphoneEvents>;
@@ -261,13 +268,20 @@ export class SoftphoneService {
 
   /** Places an outbound call; resolves with its call id as soon as the INVITE is on its way. */
   async call(number: string): Promise<string> {
+    return (await this.placeCall(number, null)).callId;
+  }
+
+  private async placeCall(number: string, ticketId: string | null, consultForCallId?: string): Promise<CallLeg> {
     const ua = this.ua;
     if (!ua) throw new SoftphoneError("NOT_STARTED", "the softphone is not started");
     if (!ua.isConnected()) throw new SoftphoneError("NOT_REGISTERED", "not connected to the SIP server");
     const uri = this.targetUri(number);
     const callId = randomUUID();
-    const inviter = new Inviter(ua, uri);
+    const inviter = new Inviter(ua, uri, ticketId === null ? {} : { extraHeaders: [`${TICKET_HEADER}: ${ticketId}`] });
     const leg = this.addLeg(new CallLeg(callId, "outbound", number.trim(), undefined, inviter, this.bridgeFactory(callId), Date.now()));
+    // Set before the first snapshot goes out, so no listener sees the leg half-made.
+    leg.ticketId = ticketId;
+    leg.consultForCallId = consultForCallId;
     this.emitter.emit("call", leg.snapshot());
     inviter
       .invite({
@@ -288,34 +302,77 @@ export class SoftphoneService {
         this.logger.warn(`INVITE failed: ${String(error)}`);
         this.finish(leg, "failed");
       });
-    return callId;
+    return leg;
   }
 
-  /** Attended transfer, step 1: hold the caller and call the consulted party. */
-  async startConsult(callId: string, target: string): Promise<string> {
+  /**
+   * Attended transfer, step 1: hold the caller and call the consulted party. With a ticketId the
+   * consult INVITE carries it (X-Hotline-Ticket) so the colleague's console can open the ticket.
+   */
+  async startConsult(callId: string, target: string, opts: ConsultOptions = {}): Promise<string> {
+    const ticketId = opts.ticketId ?? null;
+    if (ticketId !== null && !TICKET_ID.test(ticketId)) {
+      throw new SoftphoneError("INVALID_TARGET", `“${ticketId}” is not a valid ticket id (1–64 letters, digits, “-” or “_”)`);
+    }
     const leg = this.activeLeg(callId);
     this.targetUri(target);
     if (!leg.held) await this.setHold(leg, true);
-    const consultId = await this.call(target);
-    const consult = this.leg(consultId);
-    consult.consultForCallId = callId;
-    this.emitter.emit("call", consult.snapshot());
-    return consultId;
+    return (await this.placeCall(target, ticketId, callId)).callId;
   }
 
-  /** Attended transfer, step 2: REFER the caller to the consulted party with Replaces. */
+  /**
+   * Attended transfer, step 2: REFER the caller to the consulted party with Replaces. Resolves once
+   * the caller's phone reported the new call connected (final NOTIFY 2xx) and our leg to the caller
+   * is released. If it reports a failure, or nothing within 10 s, this rejects and both calls stay
+   * as they were (caller on hold), so the agent can take the caller back: a hotline must not drop
+   * a citizen because a transfer went wrong.
+   */
   async completeAttendedTransfer(consultCallId: string): Promise<void> {
     const consult = this.leg(consultCallId);
     const original = consult.consultForCallId ? this.leg(consult.consultForCallId) : undefined;
     if (!original) throw new SoftphoneError("INVALID_STATE", "this call is not a consultation");
     if (consult.state !== "active") throw new SoftphoneError("INVALID_STATE", "the consulted party has not answered");
     this.activeLeg(original.callId);
-    await this.refer(original, consult.session);
-    original.transferTarget = consult.remoteNumber;
-    original.pendingEndReason = "transferred";
-    consult.transferTarget = consult.remoteNumber;
-    consult.pendingEndReason = "transferred";
-    await original.session.bye().catch((error: unknown) => this.logger.warn(`BYE after transfer failed: ${String(error)}`));
+
+    let settle: (outcome: number | "caller-gone" | "timeout") => void = () => undefined;
+    const outcome = new Promise<number | "caller-gone" | "timeout">((resolve) => (settle = resolve));
+    const timer = setTimeout(() => settle("timeout"), TRANSFER_CONFIRM_MS);
+    // The caller's phone may release our leg itself once connected, before or instead of the final NOTIFY.
+    const onState = (state: SessionState): void => {
+      if (state === SessionState.Terminated) settle("caller-gone");
+    };
+    original.session.stateChange.addListener(onState);
+    const ended = { original: original.pendingEndReason, consult: consult.pendingEndReason };
+    try {
+      // Marked before the REFER goes out: the far end may hang up as soon as it has accepted it.
+      original.transferTarget = consult.remoteNumber;
+      original.pendingEndReason = "transferred";
+      consult.transferTarget = consult.remoteNumber;
+      consult.pendingEndReason = "transferred";
+      await this.refer(original, consult.session, (code) => {
+        if (code >= 200) settle(code);
+      });
+      const result = await outcome;
+      if (result === "caller-gone") return;
+      if (result === "timeout" || result >= 300) {
+        throw new SoftphoneError("REQUEST_FAILED", result === "timeout"
+          ? "the caller's phone did not confirm the transfer; the caller is still on hold"
+          : `the caller could not be connected to ${consult.remoteNumber} (${result}); the caller is still on hold`);
+      }
+    } catch (error) {
+      for (const [leg, reason] of [[original, ended.original], [consult, ended.consult]] as const) {
+        if (leg.ended) continue;
+        leg.pendingEndReason = reason;
+        leg.transferTarget = undefined;
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      original.session.stateChange.removeListener(onState);
+    }
+    if (!original.ended) {
+      await original.session.bye().catch((error: unknown) => this.logger.warn(`BYE after transfer failed: ${String(error)}`));
+    }
     // The target ends the consult dialog when the caller's INVITE replaces it; clean up if it does not.
     setTimeout(() => void this.hangup(consultCallId).catch(() => undefined), 30_000).unref();
   }
@@ -338,17 +395,12 @@ export class SoftphoneService {
     const displayName = identity.displayName.trim() || undefined;
     const leg = this.addLeg(new CallLeg(callId, "inbound", identity.uri.user ?? identity.uri.host, displayName,
       invitation, this.bridgeFactory(callId), Date.now()));
+    leg.ticketId = this.incomingTicketId(invitation);
     const info = { callId, remoteNumber: leg.remoteNumber, at: leg.invitedAt, ...(displayName ? { remoteDisplayName: displayName } : {}) };
 
-    const replaced = invitation.replacee ? [...this.legs.values()].find((l) => l.session === invitation.replacee) : undefined;
-    if (replaced && !replaced.ended) {
-      // Attended transfer landing here: the caller replaces our consult call; no ringing.
-      this.emitter.emit("incoming", info);
-      leg.answering = true;
-      invitation.accept().then(() => {
-        replaced.pendingEndReason = "replaced";
-        return replaced.session.bye();
-      }).catch((error: unknown) => this.logger.warn(`taking over a replaced call failed: ${String(error)}`));
+    // sip.js matched the Replaces header to one of our dialogs (an unknown one was already answered 481).
+    if (invitation.replacee) {
+      this.takeOver(leg, invitation, info);
       return;
     }
 
@@ -369,13 +421,56 @@ export class SoftphoneService {
       leg.pendingEndReason = reason;
       leg.sipCode = code;
       // Still reported: a refused call belongs in the call log like any other.
-      this.emitter.emit("incoming", { ...info, autoRejected: { code, reason } });
+      this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId, autoRejected: { code, reason } });
       invitation.reject({ statusCode: code }).catch((error: unknown) => this.logger.warn(`486 failed: ${String(error)}`));
       return;
     }
-    this.emitter.emit("incoming", info);
+    this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId });
     this.emitter.emit("call", leg.snapshot());
     invitation.progress().catch((error: unknown) => this.logger.warn(`180 Ringing failed: ${String(error)}`));
+  }
+
+  /**
+   * Attended transfer completed by a colleague: the caller's INVITE replaces our established
+   * consult call. It is answered at once (the agent is already talking about this caller) and
+   * inherits the consult's ticket; accept() makes sip.js send the BYE on the replaced dialog.
+   */
+  private takeOver(leg: CallLeg, invitation: Invitation, info: Omit<IncomingCallInfo, "ticketId">): void {
+    const replaced = [...this.legs.values()].find((l) => l.session === invitation.replacee);
+    if (!replaced || replaced.ended || replaced.state !== "active") {
+      // RFC 3891 §3: an early or terminated dialog we did not originate is answered 481. Replacing a
+      // ringing call (call pickup) is not something this console offers.
+      this.logger.warn(`INVITE with Replaces for a call that is not connected (${replaced?.state ?? "unknown"}); 481`);
+      leg.pendingEndReason = "failed";
+      leg.sipCode = 481;
+      this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId, autoRejected: { code: 481, reason: "failed" } });
+      invitation.reject({ statusCode: 481 }).catch((error: unknown) => this.logger.warn(`481 failed: ${String(error)}`));
+      return;
+    }
+    leg.ticketId ??= replaced.ticketId;
+    leg.answering = true;
+    // Set before accept(): sip.js ends the replaced session inside it, before accept() resolves.
+    replaced.pendingEndReason = "replaced";
+    this.logger.info(`call ${leg.callId} from ${leg.remoteNumber} replaces ${replaced.callId}`);
+    this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId, replacesCallId: replaced.callId });
+    invitation.accept().then(() => {
+      // sip.js 0.21 BYEs the replacee itself; only a session it left up needs our BYE.
+      if (!replaced.ended && replaced.session.state === SessionState.Established) return replaced.session.bye();
+      return undefined;
+    }).catch((error: unknown) => {
+      replaced.pendingEndReason = undefined;
+      this.logger.warn(`taking over a replaced call failed: ${String(error)}`);
+    });
+  }
+
+  /** The X-Hotline-Ticket of an incoming INVITE, when it holds one valid id. */
+  private incomingTicketId(invitation: Invitation): string | null {
+    const values = invitation.request.getHeaders(TICKET_HEADER).map((v) => v.trim());
+    if (values.length === 0) return null;
+    const [value] = values;
+    if (values.length === 1 && value !== undefined && TICKET_ID.test(value)) return value;
+    this.logger.warn(`ignoring invalid ${TICKET_HEADER} from ${invitation.remoteIdentity.uri.toString()}: ${JSON.stringify(values.join(", ").slice(0, 100))}`);
+    return null;
   }
 
   // ---- plumbing -------------------------------------------------------------------------
@@ -456,15 +551,19 @@ export class SoftphoneService {
     this.emitter.emit("call", leg.snapshot());
   }
 
-  private async refer(leg: CallLeg, target: URI | Session): Promise<void> {
+  /** `onProgress` gets the status code of each sipfrag NOTIFY about the transfer (100, 180, 200, 486...). */
+  private async refer(leg: CallLeg, target: URI | Session, onProgress?: (code: number) => void): Promise<void> {
     await leg.confirmed(CONFIRM_WAIT_MS);
     return this.request("transferring the call", (requestDelegate) =>
       leg.session.refer(target, {
         requestDelegate,
         // Progress of the transfer (sipfrag); accepted so the far end does not retransmit.
         onNotify: (notification) => {
-          this.logger.debug(`transfer progress on ${leg.callId}: ${notification.request.body.split("\r\n")[0] ?? ""}`);
+          const status = notification.request.body.split("\r\n")[0] ?? "";
+          this.logger.debug(`transfer progress on ${leg.callId}: ${status}`);
           void notification.accept().catch(() => undefined);
+          const code = /^SIP\/2\.0 (\d{3})/.exec(status.trim())?.[1];
+          if (code !== undefined) this.guard("transfer progress", () => onProgress?.(Number(code)));
         },
       }));
   }

@@ -70,6 +70,17 @@ export interface CallSnapshot {
   muted: boolean;
   /** Set on a consult call: the call it consults about. */
   consultForCallId?: string;
+  /**
+   * The hotline ticket this call is about: given to startConsult, received in the consult INVITE
+   * (X-Hotline-Ticket), or carried over from the consult call an attended transfer replaced.
+   */
+  ticketId: string | null;
+}
+
+/** Options of SoftphoneService.startConsult. */
+export interface ConsultOptions {
+  /** Sent to the consulted party as X-Hotline-Ticket; letters, digits, "-" and "_", at most 64. */
+  ticketId?: string;
 }
 
 export interface CallRecord {
@@ -89,6 +100,7 @@ export interface CallRecord {
   sipCode?: number;
   transferTarget?: string;
   consultForCallId?: string;
+  ticketId?: string;
 }
 
 export interface IncomingCallInfo {
@@ -97,6 +109,13 @@ export interface IncomingCallInfo {
   remoteDisplayName?: string;
   /** Present when the call was refused without ringing (busy, not ready). */
   autoRejected?: { code: number; reason: EndReason };
+  /** The ticket the calling colleague consults about (X-Hotline-Ticket), null when none or invalid. */
+  ticketId: string | null;
+  /**
+   * Set when the call replaces one of ours (attended transfer completed by a colleague): it is
+   * answered without ringing and that call ends with reason "replaced".
+   */
+  replacesCallId?: string;
   at: number;
 }
 

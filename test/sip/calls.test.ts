@@ -134,6 +134,24 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     expect(result.exitCode, describeRun(result)).toBe(0);
   });
 
+  it("falls back to SIP INFO for DTMF when the caller did not offer telephone-event", async () => {
+    const since = agent.events.length;
+    const sipp = await citizen({ scenario: "uac-info-dtmf" });
+    const incoming = await agent.waitFor("incoming", () => true, 10_000, since);
+    // The caller's INVITE carries a malformed X-Hotline-Ticket: ignored, and said so in the log.
+    expect(incoming.ticketId).toBeNull();
+    expect(agent.logs.some((line) => line.includes("ignoring invalid X-Hotline-Ticket"))).toBe(true);
+    await agent.service.answer(incoming.callId);
+    await agent.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+    await expect(agent.service.sendDtmf(incoming.callId, "1#")).resolves.toBe("sip-info");
+    expect(agent.bridges.get(incoming.callId)?.sentDtmf).toEqual([]);
+    await agent.service.hangup(incoming.callId);
+    const result = await sipp.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    expect(result.messages).toMatch(/INFO-DTMF 1[^]*INFO-DTMF #/);
+    expect(result.messages).toMatch(/Content-Type: application\/dtmf-relay/i);
+  });
+
   it("calls out through the gateway and hangs up", async () => {
     const since = agent.events.length;
     const callee = await startUas({ scenario: "uas-answer", localPort: gatewayPort, pauseMs: 300 });

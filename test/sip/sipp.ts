@@ -18,7 +18,10 @@ export type UacScenario =
   | "uac-hold"
   | "uac-cancel"
   | "uac-expect-486"
-  | "uac-blind-transfer";
+  | "uac-blind-transfer"
+  | "uac-attended-transfer"
+  | "uac-attended-transfer-fails"
+  | "uac-info-dtmf";
 export type UasScenario = "uas-answer";
 
 export interface SippStats {

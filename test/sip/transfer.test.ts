@@ -85,4 +85,97 @@ describe("softphone transfers", { timeout: 40_000 }, () => {
     expect(record.endReason).toBe("remote-hangup");
     expect(record.holdMs).toBeGreaterThan(0);
   });
+  it("hands the caller to a colleague by attended transfer, with the ticket the consult was about", async () => {
+    const sinceFirst = first.events.length;
+    const sinceSecond = second.events.length;
+    const citizen = await startUac({
+      scenario: "uac-attended-transfer",
+      proxy: { host: kamailio.host, port: kamailio.udpPort },
+      domain: kamailio.domain,
+      called: "1001",
+      callerNumber: "13712345678",
+      pauseMs: 600,
+    });
+    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
+    expect(incoming.ticketId).toBeNull();
+    await first.service.answer(incoming.callId);
+    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+
+    // A malformed id is refused before anything is sent (the caller is not even put on hold).
+    await expect(first.service.startConsult(incoming.callId, "1002", { ticketId: "T-1\r\nX-Evil: 1" }))
+      .rejects.toMatchObject({ code: "INVALID_TARGET" });
+    expect(first.service.calls().find((c) => c.callId === incoming.callId)?.held).toBe(false);
+
+    const consultId = await first.service.startConsult(incoming.callId, "1002", { ticketId: "GZ-2024_000123" });
+    const colleague = await second.waitFor("incoming", () => true, 10_000, sinceSecond);
+    expect(colleague).toMatchObject({ remoteNumber: "1001", ticketId: "GZ-2024_000123" });
+    expect(colleague.replacesCallId).toBeUndefined();
+    await second.service.answer(colleague.callId);
+    await first.waitFor("call", (c) => c.callId === consultId && c.state === "active", 5000, sinceFirst);
+    expect(first.service.calls().find((c) => c.callId === consultId)).toMatchObject({ consultForCallId: incoming.callId, ticketId: "GZ-2024_000123" });
+
+    const sinceTransfer = second.events.length;
+    await first.service.completeAttendedTransfer(consultId);
+
+    // The colleague's console: the citizen's call replaces the consult call, answered without ringing.
+    const replacing = await second.waitFor("incoming", () => true, 10_000, sinceTransfer);
+    expect(replacing).toMatchObject({ remoteNumber: "13712345678", ticketId: "GZ-2024_000123", replacesCallId: colleague.callId });
+    expect(replacing.autoRejected).toBeUndefined();
+    await second.waitFor("call", (c) => c.callId === replacing.callId && c.state === "active", 5000, sinceTransfer);
+    expect(second.count("call", (c) => c.callId === replacing.callId && c.state === "ringing")).toBe(0);
+    const consultAtSecond = await second.waitFor("ended", (r) => r.callId === colleague.callId, 5000, sinceSecond);
+    expect(consultAtSecond).toMatchObject({ endReason: "replaced", ticketId: "GZ-2024_000123" });
+
+    // The first agent is free again: the citizen's leg is transferred, the consult leg ended by the colleague.
+    const citizenLeg = await first.waitFor("ended", (r) => r.callId === incoming.callId, 5000, sinceFirst);
+    expect(citizenLeg).toMatchObject({ endReason: "transferred", transferTarget: "1002" });
+    expect(citizenLeg.holdMs).toBeGreaterThan(0);
+    const consultLeg = await first.waitFor("ended", (r) => r.callId === consultId, 5000, sinceFirst);
+    expect(consultLeg).toMatchObject({ endReason: "transferred", consultForCallId: incoming.callId, ticketId: "GZ-2024_000123" });
+    expect(first.service.calls()).toEqual([]);
+
+    const secondRecord = await second.waitFor("ended", (r) => r.callId === replacing.callId, 10_000, sinceTransfer);
+    expect(secondRecord).toMatchObject({ endReason: "remote-hangup", remoteNumber: "13712345678", ticketId: "GZ-2024_000123" });
+    expect(secondRecord.talkMs).toBeGreaterThanOrEqual(400);
+    expect(second.service.calls()).toEqual([]);
+
+    const result = await citizen.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    expect(result.messages).toMatch(/INVITE sip:\S+ SIP\/2\.0[^]*?\r?\n\s*Replaces: \S+;to-tag=\S+;from-tag=\S+/);
+  });
+  it("keeps the caller when the caller's phone reports the attended transfer failed", async () => {
+    const sinceFirst = first.events.length;
+    const sinceSecond = second.events.length;
+    const citizen = await startUac({
+      scenario: "uac-attended-transfer-fails",
+      proxy: { host: kamailio.host, port: kamailio.udpPort },
+      domain: kamailio.domain,
+      called: "1001",
+      pauseMs: 300,
+    });
+    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
+    await first.service.answer(incoming.callId);
+    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+    const consultId = await first.service.startConsult(incoming.callId, "1002");
+    const colleague = await second.waitFor("incoming", () => true, 10_000, sinceSecond);
+    expect(colleague.ticketId).toBeNull();
+    await second.service.answer(colleague.callId);
+    await first.waitFor("call", (c) => c.callId === consultId && c.state === "active", 5000, sinceFirst);
+
+    await expect(first.service.completeAttendedTransfer(consultId)).rejects.toMatchObject({ code: "REQUEST_FAILED", message: expect.stringMatching(/503/) });
+    // Nothing was hung up: the caller is still on hold, the colleague still on the line.
+    expect(first.service.calls().map((c) => [c.callId, c.held])).toEqual([[incoming.callId, true], [consultId, false]]);
+
+    await first.service.cancelConsult(consultId);
+    expect(first.service.calls().map((c) => [c.callId, c.held])).toEqual([[incoming.callId, false]]);
+    const consultLeg = await first.waitFor("ended", (r) => r.callId === consultId, 5000, sinceFirst);
+    expect(consultLeg.endReason).toBe("local-hangup");
+    expect(consultLeg.transferTarget).toBeUndefined();
+
+    const result = await citizen.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    const record = await first.waitFor("ended", (r) => r.callId === incoming.callId, 5000, sinceFirst);
+    expect(record.endReason).toBe("remote-hangup");
+    expect(record.transferTarget).toBeUndefined();
+  });
 });
