@@ -160,7 +160,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     notify: (ownerId, view) => late.dispatcher?.broadcast('job.progress', view, (s) => s.user.id === ownerId),
   });
   const handlers: Handlers = {
-    ...phoneHandlers(phone, store.db, now),
+    ...phoneHandlers(phone, store.db, now, () => duty.onDutyNow()),
     ...consultationHandlers(consultation, duty, now, () => late.dispatcher?.broadcast('duty.changed', { at: now().toISOString() })),
     'app.info': () => info(),
     'setup.createFirstAdmin': async (input, ctx) => {

@@ -211,6 +211,19 @@ export class PhoneService {
       }
     });
     phone.on('incoming', (i) => {
+      if (i.ticketId) {
+        // Linked to the handed-over ticket once the call is recorded (see callEnded).
+        void this.o.db.insertInto('meta').values({ key: `pending_call_link:${i.callId}`, value: i.ticketId })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: i.ticketId! })).execute().catch(() => undefined);
+      }
+      if (i.replacesCallId) {
+        // The citizen's call takes the place of the consult call: no new ring, no after-call work for the consult leg.
+        const wasPrimary = seat.primaryCalls.delete(i.replacesCallId);
+        seat.primaryCalls.add(i.callId);
+        if (wasPrimary) void this.transition(seat, { type: 'call_replaced', callId: i.replacesCallId, byCallId: i.callId }).catch(() => undefined);
+        emit('phone.incoming', { callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: false, at: i.at, replacesCallId: i.replacesCallId });
+        return;
+      }
       emit('phone.incoming', { callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: Boolean(i.autoRejected), at: i.at });
       if (!i.autoRejected && this.o.autoAnswer) void phone.answer(i.callId).catch((e: unknown) => this.o.log.warn('auto-answer failed', { error: String(e) }));
     });
@@ -299,6 +312,22 @@ export class PhoneService {
       if (e instanceof SoftphoneError) fail(SOFTPHONE_ERRORS[e.code] ?? 'conflict', { details: { reason: `phone_${e.code.toLowerCase()}` } });
       throw e;
     }
+  }
+
+  /**
+   * Who can take a transferred call: each user's extension (the user part of the SIP address),
+   * their agent state and whether their phone is registered. Users without a SIP account are absent.
+   */
+  async presence(userIds: string[]): Promise<Map<string, { extension: string; agent: AgentState['name']; registered: boolean }>> {
+    const out = new Map<string, { extension: string; agent: AgentState['name']; registered: boolean }>();
+    if (userIds.length === 0) return out;
+    const rows = await this.o.db.selectFrom('sip_accounts').select(['user_id', 'aor']).where('user_id', 'in', userIds).execute();
+    for (const r of rows) {
+      const seat = this.seats.get(r.user_id);
+      const extension = r.aor.replace(/^sips?:/, '').split('@')[0]!;
+      out.set(r.user_id, { extension, agent: seat?.agent.name ?? LOGGED_OUT.name, registered: seat?.phone.registration.state === 'registered' });
+    }
+    return out;
   }
 
   hasCall(s: SessionInfo, callId: string): CallSnapshot | undefined {

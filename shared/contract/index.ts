@@ -5,7 +5,7 @@ import { frames, roleSchema } from './roles';
 import type {
   AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
 } from './types';
-import type { CallEndedEvent, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
+import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
 import { deadlinePolicySchema } from '../domain/deadlines';
 import { knowledgeRequests } from './knowledge';
@@ -119,7 +119,14 @@ export const requests = {
   'phone.mute': request<null>()(z.object({ callId, muted: z.boolean() }).strict(), PHONE_ROLES),
   'phone.dtmf': request<{ via: 'rfc4733' | 'sip-info' }>()(z.object({ callId, tones: z.string().regex(/^[0-9A-Da-d*#]{1,32}$/) }).strict(), PHONE_ROLES),
   'phone.blindTransfer': request<null>()(z.object({ callId, target: dialTarget }).strict(), PHONE_ROLES),
-  'phone.startConsult': request<{ consultCallId: string }>()(z.object({ callId, target: dialTarget }).strict(), PHONE_ROLES),
+  /**
+   * Attended transfer, step 1: calls `target` while the caller holds. `ticketId` travels with the
+   * call so the colleague's console opens that ticket; left out, the ticket registered during this
+   * call (if any) is sent.
+   */
+  'phone.startConsult': request<{ consultCallId: string; ticketId: string | null }>()(z.object({ callId, target: dialTarget, ticketId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional() }).strict(), PHONE_ROLES),
+  /** Members and experts on duty now, with their extension and whether they can take a call. */
+  'phone.dutyTargets': request<DutyTransferTarget[]>()(z.object({}).strict(), PHONE_ROLES),
   'phone.completeTransfer': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.cancelConsult': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.dial': request<{ callId: string }>()(z.object({ number: dialTarget, ticketId: id.optional() }).strict(), PHONE_ROLES),
@@ -163,7 +170,7 @@ export const events = {
   'phone.agent': event<AgentState>(),
   'phone.call': event<PhoneCall>(),
   /** A call reached this seat; missed or refused ones too, so none is lost from the log. */
-  'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number }>(),
+  'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number; replacesCallId?: string }>(),
   'phone.ended': event<CallEndedEvent>(),
   'media.command': event<MediaCommandEvent>(),
   ...consultationEvents,

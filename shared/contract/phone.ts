@@ -21,6 +21,8 @@ export interface PhoneCall {
   held: boolean;
   muted: boolean;
   consultForCallId?: string;
+  /** The ticket a colleague handed over with this call (attended transfer), if any. */
+  ticketId?: string | null;
 }
 
 export interface ReasonCode { code: string; label: string }
@@ -52,6 +54,11 @@ export interface ScreenPop {
   openTickets: ScreenPopTicket[];
   pastTickets: ScreenPopTicket[];
   totalTickets: number;
+  /**
+   * Set when a colleague hands this caller over (attended transfer to the member on duty): the
+   * ticket they were working on, with its consultation item if it was escalated.
+   */
+  transferredTicket?: (ScreenPopTicket & { content: string; escalation: { itemId: string; number: string; stage: string } | null }) | null;
 }
 
 export interface SipAccountView {
@@ -85,3 +92,15 @@ export interface CallEndedEvent {
 }
 
 export interface PhoneConfigView { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number }
+
+/** A CPPCC member or liaison expert on duty now, as a target for handing over a live caller. */
+export interface DutyTransferTarget {
+  userId: string;
+  name: string;
+  desk: 'studio' | 'station';
+  /** Their extension; null when they have no SIP account (they cannot take calls). */
+  extension: string | null;
+  /** 'logged_out' when their phone is not signed in. */
+  agent: AgentState['name'];
+  registered: boolean;
+}

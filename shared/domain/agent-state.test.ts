@@ -59,6 +59,19 @@ describe('agent state', () => {
     expect(r).toMatchObject({ ok: true, changed: false, state: { name: 'on_call', callId: 'main' } });
   });
 
+  it('stays on the call, with the same clock, when the caller replaces the consult call (attended transfer to me)', () => {
+    const onConsult = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'consult' }, 2]]).s;
+    const r = nextAgentState(onConsult, { type: 'call_replaced', callId: 'consult', byCallId: 'citizen' }, at(40));
+    expect(r).toMatchObject({ ok: true, changed: true, state: { name: 'on_call', callId: 'citizen', since: onConsult.since } });
+    // The consult call ending afterwards no longer sends the member to after-call work…
+    const after = nextAgentState((r as { state: typeof onConsult }).state, { type: 'call_ended', callId: 'consult', acwSeconds: 30 }, at(41));
+    expect(after).toMatchObject({ changed: false, state: { name: 'on_call', callId: 'citizen' } });
+    // …the citizen's call ending does.
+    expect(nextAgentState((r as { state: typeof onConsult }).state, { type: 'call_ended', callId: 'citizen', acwSeconds: 30 }, at(90))).toMatchObject({ state: { name: 'after_call_work', callId: 'citizen' } });
+    // A replacement of some other call changes nothing.
+    expect(nextAgentState(onConsult, { type: 'call_replaced', callId: 'other', byCallId: 'x' }, at(40))).toMatchObject({ changed: false, state: { callId: 'consult' } });
+  });
+
   it('rejects a wrap-up code for another call', () => {
     const inAcw = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'c' }, 2], [{ type: 'call_ended', callId: 'c', acwSeconds: 30 }, 60]]).s;
     expect(nextAgentState(inAcw, { type: 'wrap_up', callId: 'other', code: 'x' }, at(61))).toEqual({ ok: false, error: 'wrong_call' });

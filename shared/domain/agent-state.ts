@@ -34,6 +34,8 @@ export type AgentEvent =
   | { type: 'set_not_ready'; reason: string }
   | { type: 'call_started'; callId: string }
   | { type: 'call_ended'; callId: string; acwSeconds: number }
+  /** A colleague completed an attended transfer: the caller's call replaces the consult call. */
+  | { type: 'call_replaced'; callId: string; byCallId: string }
   | { type: 'wrap_up'; callId: string; code: string }
   | { type: 'acw_timer' };
 
@@ -75,6 +77,10 @@ export function nextAgentState(s: AgentState, e: AgentEvent, now: Date): AgentSt
       if (s.name !== 'on_call') return same;
       if (s.callId !== e.callId) return same; // a consult leg ending leaves the agent on the main call
       return ok(to('after_call_work', now, { callId: e.callId, acwUntil: new Date(now.getTime() + e.acwSeconds * 1000).toISOString() }));
+    case 'call_replaced':
+      // Still on a call, now with the citizen: same state and clock, the call it is about changes.
+      if (s.name !== 'on_call' || s.callId !== e.callId) return same;
+      return ok({ ...s, callId: e.byCallId });
     case 'wrap_up':
       if (s.name !== 'after_call_work') return { ok: false, error: 'invalid_transition' };
       if (s.callId !== e.callId) return { ok: false, error: 'wrong_call' };

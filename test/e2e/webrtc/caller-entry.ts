@@ -68,20 +68,40 @@ async function callHotline(wsUrl: string, aor: string, authUser: string, passwor
   await registerer.register({ requestDelegate: { onReject: (r) => log.push(`REGISTER rejected ${r.message.statusCode}`) } });
   await registered;
   const inviter = new Inviter(ua, targetUri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
-  session = inviter;
-  inviter.stateChange.addListener((s) => {
-    log.push(`session ${s}`);
-    // Play the agent like a phone would: Chrome computes received audio levels for played tracks.
-    if (s === SessionState.Established) {
-      const sdh = inviter.sessionDescriptionHandler as unknown as { remoteMediaStream?: unknown } | undefined;
+  follow(inviter);
+  await inviter.invite({ requestDelegate: { onReject: (r) => log.push(`INVITE rejected ${r.message.statusCode}`) } });
+}
+
+/** Makes `s` the call: plays what it receives, and follows a transfer (REFER) like a desk phone. */
+function follow(s: Inviter): void {
+  session = s;
+  s.stateChange.addListener((state) => {
+    log.push(`session ${state}`);
+    // Play the far end like a phone would: Chrome computes received audio levels for played tracks.
+    if (state === SessionState.Established) {
+      const sdh = s.sessionDescriptionHandler as unknown as { remoteMediaStream?: unknown } | undefined;
       const AudioCtor = (globalThis as unknown as { Audio: new () => { srcObject: unknown; play(): Promise<void> } }).Audio;
       const audio = new AudioCtor();
       audio.srcObject = sdh?.remoteMediaStream ?? null;
       audio.play().catch((e: unknown) => log.push(`remote audio does not play: ${String(e)}`));
     }
   });
-  await inviter.invite({ requestDelegate: { onReject: (r) => log.push(`INVITE rejected ${r.message.statusCode}`) } });
+  s.delegate = {
+    onRefer: (referral) => {
+      log.push(`REFER to ${referral.referTo.toString()}`);
+      transfers.push(referral.referTo.toString());
+      void referral.accept().then(() => {
+        // makeInviter carries the Replaces of the Refer-To (attended transfer) into the new INVITE.
+        const next = referral.makeInviter({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+        follow(next);
+        return next.invite({ requestDelegate: { onReject: (r) => log.push(`transfer INVITE rejected ${r.message.statusCode}`) } });
+      }).catch((e: unknown) => log.push(`transfer failed: ${String(e)}`));
+    },
+  };
 }
+
+/** Refer-To targets this caller was sent to, in order. */
+const transfers: string[] = [];
 
 async function callerStats(): Promise<CallerStats> {
   const p = pc();
@@ -115,4 +135,4 @@ async function hangupCaller(): Promise<void> {
   await ua?.stop();
 }
 
-Object.assign(globalThis, { callHotline, callerStats, hangupCaller, callerLog: () => log.slice() });
+Object.assign(globalThis, { callHotline, callerStats, hangupCaller, callerLog: () => log.slice(), callerTransfers: () => transfers.slice() });

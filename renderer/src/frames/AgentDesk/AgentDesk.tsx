@@ -9,7 +9,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { TicketDrawer } from '../../components/TicketDrawer';
 import { useShortcut } from '../../components/Shortcuts';
 import { formatDateTime } from '../../format/time';
-import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
+import { usePhone } from '../../phone/PhoneProvider';
 import { Softphone } from '../../phone/Softphone';
 import { ScreenPopCard } from '../../phone/ScreenPopCard';
 import { IntakeForm } from '../../intake/IntakeForm';
@@ -18,16 +18,14 @@ import { TicketSearch } from '../../components/TicketSearch';
 
 /** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
-  return <PhoneProvider><Desk /></PhoneProvider>;
-}
-
-function Desk() {
   const { t } = useTranslation();
   const { pop, current } = usePhone();
   const [tab, setTab] = useState<string | null>('intake');
   const [openTicket, setOpenTicket] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
   const callId = current?.direction === 'inbound' ? current.callId : undefined;
+  // A call a colleague hands over comes from their extension: the citizen's number is on the ticket.
+  const callerNumber = current?.ticketId ? pop?.transferredTicket?.id && pop.phone : current?.remoteNumber;
 
   // A call that is answered brings the agent to the intake form, its number filled in.
   useEffect(() => { if (current?.state === 'active') setTab('intake'); }, [current?.state]);
@@ -49,7 +47,7 @@ function Desk() {
           <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
             <ScrollArea h="100%" p="sm">
               <IntakeForm key={callId ?? 'manual'} draftKey={callId ? `intake.call.${callId}` : 'intake.manual'} callId={callId}
-                callerNumber={callId ? current?.remoteNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
+                callerNumber={callId ? callerNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
             </ScrollArea>
           </Tabs.Panel>
           <Tabs.Panel value="search" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>

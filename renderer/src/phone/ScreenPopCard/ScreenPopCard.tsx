@@ -1,4 +1,4 @@
-import { Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ScreenPop, ScreenPopTicket } from '../../../../shared/contract';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -52,6 +52,23 @@ export function ScreenPopCard({ pop, onOpen }: {
             <Badge variant="light">{t('phone.pop.total', { count: pop.totalTickets })}</Badge>
           </Group>
         </Group>
+        {pop.transferredTicket && (
+          <Paper withBorder p="sm" radius="sm" bg="var(--mantine-color-grape-light)" data-testid="pop-transferred">
+            <Stack gap={4}>
+              <Group justify="space-between" wrap="nowrap">
+                <Group gap="xs" wrap="nowrap">
+                  <Badge color="grape">{t('phone.pop.transferred')}</Badge>
+                  <Text size="xs" ff="monospace">{pop.transferredTicket.number}</Text>
+                  {pop.transferredTicket.escalation && <Badge variant="light" color="grape" data-testid="pop-escalation">{t('phone.pop.escalated', { number: pop.transferredTicket.escalation.number })}</Badge>}
+                </Group>
+                {onOpen && <Button size="compact-xs" variant="light" onClick={() => onOpen(pop.transferredTicket!.id)}>{t('phone.pop.openTicket')}</Button>}
+              </Group>
+              <Text size="sm" fw={600}>{pop.transferredTicket.title}</Text>
+              <Text size="sm" lineClamp={3}>{pop.transferredTicket.content}</Text>
+              <Text size="xs" c="dimmed">{t('phone.pop.transferredHint')}</Text>
+            </Stack>
+          </Paper>
+        )}
         {pop.totalTickets === 0 && <Text size="sm" c="dimmed">{t('phone.pop.none')}</Text>}
         {pop.openTickets.length > 0 && <><Text size="sm" fw={600} c="orange">{t('phone.pop.open', { count: pop.openTickets.length })}</Text><Tickets rows={pop.openTickets} testId="pop-open" onOpen={onOpen} /></>}
         {pop.pastTickets.length > 0 && <><Text size="sm" fw={600} c="dimmed">{t('phone.pop.past')}</Text><Tickets rows={pop.pastTickets.slice(0, 5)} testId="pop-past" onOpen={onOpen} /></>}

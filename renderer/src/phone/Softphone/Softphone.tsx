@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
-import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Badge, Button, Group, Menu, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { PhoneCall } from '../../../../shared/contract';
+import type { DutyTransferTarget, PhoneCall } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
 import { usePhone } from '../PhoneProvider';
 import { useShortcut } from '../../components/Shortcuts';
 import { DeviceSettings } from '../DeviceSettings';
@@ -19,6 +20,38 @@ function useElapsed(sinceMs: number | null): string {
   if (sinceMs === null) return '';
   const s = Math.max(0, Math.floor((now - sinceMs) / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Hands the caller to a CPPCC member or liaison expert on duty (attended transfer): calls them with
+ * the ticket of this call attached, so their console opens it; the agent then completes or cancels.
+ */
+function DutyHandOver({ callId }: { callId: string }) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const { act } = usePhone();
+  const [targets, setTargets] = useState<DutyTransferTarget[] | null>(null);
+  const load = () => void api.request('phone.dutyTargets', {}).then((r) => setTargets(r.ok ? r.value : []));
+  const available = (d: DutyTransferTarget) => d.extension !== null && d.registered && d.agent === 'ready';
+  return (
+    <Menu position="bottom-start" withinPortal onOpen={load} width={260}>
+      <Menu.Target>
+        <Button size="xs" color="grape" variant="light" data-testid="duty-handover">{t('phone.dutyHandOver')}</Button>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{t('phone.dutyOnNow')}</Menu.Label>
+        {targets === null && <Menu.Item disabled>{t('phone.loading')}</Menu.Item>}
+        {targets?.length === 0 && <Menu.Item disabled>{t('phone.nobodyOnDuty')}</Menu.Item>}
+        {targets?.map((d) => (
+          <Menu.Item key={`${d.userId}-${d.desk}`} disabled={!available(d)} data-testid={`handover-${d.extension ?? d.userId}`}
+            onClick={() => d.extension && void act('phone.startConsult', { callId, target: d.extension })}
+            rightSection={<Text size="xs" c={available(d) ? 'teal' : 'dimmed'}>{d.extension === null ? t('phone.noPhone') : !d.registered ? t('phone.agent.logged_out') : t(`phone.agent.${d.agent}`)}</Text>}>
+            {d.name} · {t(`consultation.desks.${d.desk}`)}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
 }
 
 /** The seat's phone: registration, agent state, the call in hand and its controls, wrap-up. */
@@ -100,11 +133,15 @@ export function Softphone() {
               <Button size="xs" variant="default" onClick={() => void act('phone.cancelConsult', { consultCallId: consult.callId })}>{t('phone.cancelConsult')}</Button>
             </Group>
           ) : (
-            <Group grow>
-              <Button size="xs" variant="default" disabled={!target} onClick={() => void act('phone.blindTransfer', { callId: current.callId, target })}>{t('phone.blindTransfer')}</Button>
-              <Button size="xs" variant="default" disabled={!target} onClick={() => void act('phone.startConsult', { callId: current.callId, target })}>{t('phone.consult')}</Button>
-            </Group>
+            <>
+              <Group grow>
+                <Button size="xs" variant="default" disabled={!target} onClick={() => void act('phone.blindTransfer', { callId: current.callId, target })}>{t('phone.blindTransfer')}</Button>
+                <Button size="xs" variant="default" disabled={!target} onClick={() => void act('phone.startConsult', { callId: current.callId, target })}>{t('phone.consult')}</Button>
+              </Group>
+              <DutyHandOver callId={current.callId} />
+            </>
           )}
+          {consult && <Text size="xs" c="dimmed" data-testid="consult-status">{t('phone.consulting', { target: consult.remoteNumber })}{consult.ticketId ? ` · ${t('phone.withTicket')}` : ''}</Text>}
         </Stack>
       )}
 
@@ -151,6 +188,7 @@ function CallCard({ call }: { /** The call shown. */ call: PhoneCall }) {
   return (
     <Paper withBorder p="sm" bg={ringing ? 'var(--mantine-color-teal-light)' : undefined} data-testid="call-card">
       <Text size="xs" c="dimmed">{t(`phone.callState.${call.state}`)}{call.held ? ` · ${t('phone.held')}` : ''}{call.muted ? ` · ${t('phone.muted')}` : ''}</Text>
+      {call.ticketId && <Badge color="grape" variant="light" size="sm" mt={2} data-testid="call-with-ticket">{t('phone.withTicketBadge')}</Badge>}
       <Text fw={700} fz={22} ff="monospace" data-testid="call-number">{call.remoteNumber}</Text>
       {call.remoteDisplayName && <Text size="sm">{call.remoteDisplayName}</Text>}
       {stats && (

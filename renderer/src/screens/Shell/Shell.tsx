@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { ActionIcon, AppShell, Badge, Box, Group, Loader, Menu, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
+import { ActionIcon, AppShell, Badge, Box, Button, Group, Loader, Menu, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { Frame, SessionInfo } from '../../../../shared/contract';
 import { useSession } from '../../state/session';
@@ -7,6 +7,7 @@ import { useApi } from '../../state/api';
 import { Brand } from '../../components/Brand';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useShortcut } from '../../components/Shortcuts';
+import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
 
 const frameComponents: Record<Frame, React.LazyExoticComponent<() => React.JSX.Element>> = {
   agent_desk: lazy(() => import('../../frames/AgentDesk').then((m) => ({ default: m.AgentDesk }))),
@@ -56,12 +57,13 @@ function SignedInShell({ session, frame }: {
     useShortcut({ id: `frame.${i}`, combo: `alt+${i}`, labelKey: 'shortcuts.frameN', labelParams: { n: i }, inInputs: true, enabled: i <= frames.length, run: () => setFrame(frames[i - 1]!) });
   }
 
-  return (
+  const shell = (
     <AppShell header={{ height: 52 }} navbar={{ width: 196, breakpoint: 0 }} padding={0}>
       <AppShell.Header px="md">
         <Group h="100%" justify="space-between" wrap="nowrap">
           <Brand />
           <Group gap="sm" wrap="nowrap">
+            {frames.includes('agent_desk') && <RingingBadge frame={frame} onGo={() => setFrame('agent_desk')} />}
             {!connected && <Badge color="red" variant="filled" data-testid="connection-down">{t('shell.connection.down')}</Badge>}
             {info && <Badge variant="outline" color="gray">{t(`shell.runtime.${info.runtime}`)}</Badge>}
             <Tooltip label={t('shell.theme')}>
@@ -101,5 +103,19 @@ function SignedInShell({ session, frame }: {
         </ErrorBoundary>
       </AppShell.Main>
     </AppShell>
+  );
+  // The phone lives above the frames: a call survives switching frames, and rings in any of them.
+  return frames.includes('agent_desk') ? <PhoneProvider>{shell}</PhoneProvider> : shell;
+}
+
+/** While the phone rings and the desk is not on screen: who is calling, and a way to the desk. */
+function RingingBadge({ frame, onGo }: { /** The frame on display. */ frame: Frame; /** Shows the agent desk. */ onGo(): void }) {
+  const { t } = useTranslation();
+  const { current } = usePhone();
+  if (frame === 'agent_desk' || current?.state !== 'ringing') return null;
+  return (
+    <Button size="xs" color="red" onClick={onGo} data-testid="ringing-elsewhere">
+      {t('shell.ringing', { number: current.remoteNumber })}
+    </Button>
   );
 }
