@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { ScreenPop, ScreenPopTicket } from '../../shared/contract';
 import { normalizePhone } from '../../shared/domain/phone';
 import type { DB } from '../store/schema';
+import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 
-const OPEN = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'];
+const OPEN: readonly string[] = OPEN_TICKET_STATES;
 const REPEAT_THRESHOLD = 1;
 
 /** The national form tickets are stored under; a caller ID we cannot parse is used as given. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { encodeCursor, SearchError, validateSearch, type SearchResult, type SearchRow, type ValidSearch } from './query';
 import { highlightRanges, makeSnippet } from './snippet';
 import { ftsPhrase, normalizeText } from './tokenize';
+import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 
 /**
  * Ticket search over one better-sqlite3 connection, synchronous: it runs inside the search worker
@@ -13,7 +14,7 @@ import { ftsPhrase, normalizeText } from './tokenize';
  */
 
 /** Statuses in which a ticket still runs against its reply deadline (as the overview counts them). */
-const OPEN_STATUSES = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'];
+const OPEN_STATUSES = OPEN_TICKET_STATES;
 
 const CONTAINS_FN = 'hotline_search_contains';
 

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { SimilarTicket } from '../../shared/contract';
 import type { DB } from '../store/schema';
+import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 
-const OPEN = ['registered', 'dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'reopened'];
+const OPEN = OPEN_TICKET_STATES;
 const WINDOW_DAYS = 60;
 const MAX_CANDIDATES = 400;
 

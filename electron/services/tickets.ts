@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { OverviewStats, TicketListRow } from '../../shared/contract';
 import { maskPhone } from '../../shared/domain/phone';
 import type { DB } from '../store/schema';
+import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 
-const OPEN_STATUSES = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'];
+const OPEN_STATUSES = OPEN_TICKET_STATES;
 
 /** Read side for lists and counters; writes go through the ticket lifecycle service. */
 export class TicketQueries {

@@ -27,6 +27,13 @@ export const TICKET_STATES = [
 ] as const;
 export type TicketState = (typeof TICKET_STATES)[number];
 
+/**
+ * Tickets still waiting for an answer: not yet replied to, resolved, closed or merged. Counted as
+ * "open" on the wallboard, in a caller's screen pop, in similar-ticket suggestions and in the
+ * overdue filter (an open ticket past its reply deadline is overdue).
+ */
+export const OPEN_TICKET_STATES = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'] as const satisfies readonly TicketState[];
+
 export const TICKET_ACTION_TYPES = [
   'resolveDirectly', 'dispatch', 'sign', 'startHandling', 'returnTicket', 'approveReturn', 'rejectReturn',
   'requestExtension', 'approveExtension', 'rejectExtension', 'supervise', 'urge', 'reply', 'review',
