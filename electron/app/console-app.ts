@@ -18,7 +18,7 @@ import { KnowledgeService } from '../services/knowledge';
 import { KpiService } from '../services/kpi';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
-import { CategorySuggester } from '../suggest/category-suggester';
+import { CategoryService } from '../classify/category-service';
 import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
 import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
@@ -86,7 +86,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
   const similar = new SimilarTickets(store.db, now);
-  const categories = new CategorySuggester(store.db, opts.log);
+  const categories = new CategoryService(store.db, opts.log, { now });
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
   const divisionNames = async () => new Map((await intake.referenceData()).divisions.map((d) => [d.code, d.name]));
   await knowledge.ensureDefaultScripts();
@@ -206,7 +206,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'reference.get': () => intake.referenceData(),
     'tickets.create': async (input, ctx) => {
       const created = await intake.create(input, ctx.session ?? fail('unauthenticated'));
-      categories.learn(input.title, input.content, input.categoryId);
+      await categories.learnTicket(created.id);
       return created;
     },
     'tickets.get': (input, ctx) => intake.detail(input.id, sessionOf(ctx), workflow),
@@ -274,15 +274,13 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   };
 
   const dispatcher = new Dispatcher(handlers, opts.log);
-  const training = new AbortController();
-  void categories.start(training.signal);
+  void categories.start();
   late.dispatcher = dispatcher;
   return {
     store, dispatcher, users, info, phone, jobs,
     close: async () => {
       await jobs.close();
-      training.abort();
-      await categories.start();
+      await categories.close();
       reindex.abort();
       await reindexing;
       await phone.close();

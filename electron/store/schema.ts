@@ -235,6 +235,22 @@ export interface DB {
   consultation_measures: ConsultationMeasuresTable;
   duty_patterns: DutyPatternsTable;
   duty_swaps: DutySwapsTable;
+  category_model: CategoryModelTable;
+}
+
+/** The persisted category suggestion model (migration 0009): one row, id 1. */
+export interface CategoryModelTable {
+  id: number;
+  /** FEATURES_VERSION of electron/classify when saved. */
+  version: number;
+  /** created_at of the newest ticket learned (null: none yet). */
+  trained_through: string | null;
+  /** Tickets with created_at ≤ trained_through when saved: more at start means older tickets were added since (an import). */
+  tickets_through: number;
+  documents: number;
+  /** CategorySuggester.toJSON(). */
+  model: string;
+  saved_at: string;
 }
 
 /** A consultation item (see migration 0007); package, instruction and report are JSON text. */

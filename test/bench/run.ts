@@ -11,6 +11,7 @@ import { openSqliteStore, type Store } from '../../electron/store/sqlite';
 import { markdownTable, measure, type Row, type Sample } from './harness';
 import { SCREEN_POP_SCAN_SQL, SCREEN_POP_SQL } from './queries';
 import { BENCH_SEED, ensureBenchStore } from './store-cache';
+import { benchCategory } from './category.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const BATCH = 10_000;
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     rows.push(...await benchOpen(built.file, work));
     rows.push(...await benchScreenPop(built.file));
     rows.push(...await benchBulkInsert(built.file, work));
+    rows.push(...await benchCategory(built.file, work, BENCH_SEED, log));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

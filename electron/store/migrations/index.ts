@@ -6,8 +6,9 @@ import { migration0005search } from './0005_search';
 import { migration0006knowledge } from './0006_knowledge';
 import { migration0007consultation } from './0007_consultation';
 import { migration0008categoryIndex } from './0008_category_index';
+import { migration0009categoryModel } from './0009_category_model';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex, migration0009categoryModel];
 export type { Migration, Dialect } from './types';

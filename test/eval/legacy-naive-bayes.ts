@@ -1,8 +1,8 @@
 /**
- * A multinomial naive Bayes classifier over character unigrams and bigrams of Chinese text, with
- * the title counted twice. No dictionary, no segmenter: bigrams carry most of the signal of
- * two-character words, and the model learns and unlearns one ticket at a time (a correction
- * moves its counts), so it follows the centre's own history as it grows.
+ * The category model the app shipped before electron/classify (electron/suggest/naive-bayes.ts,
+ * removed), frozen here unchanged so the evaluation and the benchmark can compare the two in one
+ * run: multinomial naive Bayes over string character unigrams and bigrams, title counted twice,
+ * class prior, α = 0.1, plain softmax over the log scores.
  */
 export function features(title: string, content: string): string[] {
   const out: string[] = [];

@@ -1,0 +1,50 @@
+/**
+ * How DEFAULT_SUGGESTER was chosen: `npx tsx test/eval/category-grid.ts [variants|ngrams|title|norm|buckets|kappa|linear]`.
+ * 5-fold cross-validation over the real labelled messages (grouped folds, as in
+ * category-classify.eval.test.ts); prints top-1, top-3 and the expected calibration error (ECE).
+ * Reads ../shared/data/real at run time only. Each mode takes a minute or so on 2 cores.
+ */
+import type { FeatureOptions } from '../../electron/classify/features';
+import { SoftmaxRegression } from './linear';
+import { NaiveBayes, type NaiveBayesOptions } from '../../electron/classify/naive-bayes';
+import { evaluate, examplesOf, pct, table, type Trainer } from './classify-eval';
+import { foldOf, loadLabelled } from './real-messages';
+
+const data = loadLabelled();
+const fold = foldOf(data.rows, 5);
+const out: (string | number)[][] = [];
+const cache = new Map<string, ReturnType<typeof examplesOf>>();
+const nb = (o: Partial<NaiveBayesOptions>): Trainer => (train) => {
+  const m = new NaiveBayes(o);
+  for (const e of train) m.learn(e.f, e.label);
+  return (f, k) => m.suggest(f, k);
+};
+
+function cv(name: string, fo: Partial<FeatureOptions>, trainer: Trainer, desc: string): void {
+  const key = JSON.stringify(fo);
+  if (!cache.has(key)) cache.set(key, examplesOf(data.rows, fo));
+  const ex = cache.get(key)!;
+  let t1 = 0, t3 = 0, ece = 0, ms = 0;
+  for (let k = 0; k < 5; k++) {
+    const m = evaluate(trainer, ex.filter((_, i) => fold(data.rows[i]!) !== k), ex.filter((_, i) => fold(data.rows[i]!) === k));
+    t1 += m.top1 * m.n; t3 += m.top3 * m.n; ece += m.ece * m.n; ms += m.trainMs;
+  }
+  const n = ex.length;
+  out.push([name, key, desc, pct(t1 / n), pct(t3 / n), (ece / n).toFixed(3), (ms / 5).toFixed(0)]);
+}
+const run = (fo: Partial<FeatureOptions>, o: Partial<NaiveBayesOptions>) => cv(o.variant === 'multinomial' ? 'MNB' : 'CNB', fo, nb(o), JSON.stringify(o));
+const CNB: Partial<NaiveBayesOptions> = { variant: 'complement', tf: 'raw', alpha: 1, norm: 30 };
+
+const mode = process.argv[2] ?? 'variants';
+if (mode === 'variants') {
+  for (const variant of ['multinomial', 'complement'] as const)
+    for (const tf of ['raw', 'log'] as const)
+      for (const alpha of [0.1, 0.3, 1]) run({}, { variant, tf, alpha, norm: 0, prior: variant === 'multinomial' });
+}
+if (mode === 'ngrams') for (const [minN, maxN] of [[1, 1], [1, 2], [2, 2], [1, 3], [2, 3]] as const) run({ minN, maxN }, CNB);
+if (mode === 'title') for (const titleWeight of [1, 2, 3, 5]) run({ titleWeight }, CNB);
+if (mode === 'norm') for (const norm of [0, 10, 30, 60]) for (const alpha of [0.3, 1]) run({}, { ...CNB, norm, alpha });
+if (mode === 'buckets') for (const buckets of [1 << 16, 1 << 18, 1 << 20, 1 << 22]) run({ buckets }, CNB);
+if (mode === 'kappa') for (const kappa of [0.05, 0.1, 0.12, 0.2, 1]) run({}, { ...CNB, kappa });
+if (mode === 'linear') cv('softmax', {}, (train) => { const m = new SoftmaxRegression(); m.fit(train); return (f, k) => m.suggest(f, k); }, 'avg. SGD, 8 epochs');
+console.log(table(['model', 'features', 'options', 'top-1', 'top-3', 'ECE', 'train ms'], out));
