@@ -26,6 +26,7 @@ import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
+import { DivisionImportService } from '../services/division-import';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -159,6 +160,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     log: opts.log, now,
     notify: (ownerId, view) => late.dispatcher?.broadcast('job.progress', view, (s) => s.user.id === ownerId),
   });
+  const divisions = new DivisionImportService(store.db, now);
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now, () => duty.onDutyNow()),
     ...consultationHandlers(consultation, duty, now, () => late.dispatcher?.broadcast('duty.changed', { at: now().toISOString() })),
@@ -229,6 +231,15 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
         fail('invalid_input', { issues: [{ path: 'base64', problem: 'not_xlsx' }] });
       }
       return jobs.start('tickets.import', actor, (job) => xlsx.import(i.base64, i.mapping, i.dryRun, actor, job));
+    },
+    'divisions.catalogue': () => divisions.catalogue(),
+    'divisions.importCity': (i, ctx) => {
+      const actor = sessionOf(ctx).user.id;
+      return jobs.start('divisions.import', actor, async (job) => {
+        const r = await divisions.importCity(i.cityCode, actor, job);
+        intake.invalidateReference();
+        return r;
+      });
     },
     'jobs.get': (i, ctx) => jobs.get(i.id, sessionOf(ctx)),
     'jobs.list': (_i, ctx) => jobs.list(sessionOf(ctx)),

@@ -1,7 +1,10 @@
-import type { CategoriesTable, DepartmentsTable, DivisionsTable } from '../store/schema';
+import type { CategoriesTable, DepartmentsTable, DivisionsTable as DivisionsRow } from '../store/schema';
 import { CITY, ESTATE_SUFFIX, PLACE_WORDS, ROAD_SUFFIX } from './lexicon';
 import { Rng, cumulative, seededUuidv7 } from './prng';
 import { DEPARTMENTS, TAXONOMY, type LeafKind } from './taxonomy';
+
+/** A generated division; `retired` is the store's default (0). */
+type DivisionsTable = Omit<DivisionsRow, 'retired'>;
 
 /** Reference rows get ids stamped with one fixed instant: they predate every ticket. */
 const REFERENCE_EPOCH_MS = Date.UTC(2020, 0, 1);

@@ -50,7 +50,7 @@ export class TicketIntakeService {
     ]);
     this.reference = {
       categories: categories.map((c) => ({ id: c.id, code: c.code, name: c.name, level: c.level, parentId: c.parent_id })),
-      divisions: divisions.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code })),
+      divisions: divisions.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code, retired: d.retired === 1 })),
       departments: departments.map((d) => ({ id: d.id, code: d.code, name: d.name, kind: d.kind })),
     };
     return this.reference;
@@ -74,6 +74,9 @@ export class TicketIntakeService {
     if (input.districtCode && district?.level !== 1) issues.push({ path: 'districtCode', problem: 'unknown' });
     if (input.streetCode && (street?.level !== 2 || street.parentCode !== input.districtCode)) issues.push({ path: 'streetCode', problem: 'not_in_parent' });
     if (input.communityCode && (community?.level !== 3 || community.parentCode !== input.streetCode)) issues.push({ path: 'communityCode', problem: 'not_in_parent' });
+    for (const [path, d] of [['districtCode', district], ['streetCode', street], ['communityCode', community]] as const) {
+      if (d?.retired && !issues.some((i) => i.path === path)) issues.push({ path, problem: 'retired' });
+    }
     let phone: string | null = null;
     if (input.citizen.phone) {
       const n = normalizePhone(input.citizen.phone);

@@ -56,6 +56,8 @@ export interface DivisionsTable {
   name: string;
   level: number;
   parent_code: string | null;
+  /** 1: replaced by newer division data but still on old tickets; not offered for new ones. */
+  retired: Generated<number>;
 }
 
 export interface CategoriesTable {

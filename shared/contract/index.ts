@@ -12,6 +12,7 @@ import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
 import { jobEvents, jobRequests } from './jobs';
+import { divisionRequests } from './division';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
@@ -23,6 +24,7 @@ export * from './knowledge';
 export * from './xlsx';
 export * from './consultation';
 export * from './jobs';
+export * from './division';
 export type { Access, EventDef, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
@@ -157,6 +159,7 @@ export const requests = {
   ...knowledgeRequests,
   ...xlsxRequests,
   ...jobRequests,
+  ...divisionRequests,
   ...consultationRequests,
 } satisfies Record<string, RequestDef>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { request, event } from './define';
 import type { ContractError } from './errors';
 import type { ImportResult } from './xlsx';
+import type { DivisionImportResult } from './division';
 
 /**
  * Long work (imports, re-indexing, reports) runs as a job in main: the request that starts it
@@ -10,9 +11,10 @@ import type { ImportResult } from './xlsx';
  */
 export interface JobResults {
   'tickets.import': ImportResult;
+  'divisions.import': DivisionImportResult;
 }
 export type JobKind = keyof JobResults;
-export const jobKinds = ['tickets.import'] as const satisfies readonly JobKind[];
+export const jobKinds = ['tickets.import', 'divisions.import'] as const satisfies readonly JobKind[];
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 export interface CategoryRef { id: string; code: string; name: string; level: number; parentId: string | null }
-export interface DivisionRef { code: string; name: string; level: number; parentCode: string | null }
+export interface DivisionRef {
+  code: string; name: string; level: number; parentCode: string | null;
+  /** Replaced by newer division data: shown on old tickets, not offered for new ones. */
+  retired: boolean;
+}
 export interface DepartmentRef { id: string; code: string; name: string; kind: string }
 
 /** Reference data the intake form needs; loaded once per session and cached by the renderer. */

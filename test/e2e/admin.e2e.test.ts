@@ -71,4 +71,19 @@ describe('administration', () => {
     await page.getByText('已导入 6000 件工单').first().waitFor({ timeout: 60_000 });
     expect(query<{ n: number }>(`select count(*) as n from tickets where number like 'E2E-%'`)[0]!.n).toBe(6000);
   }, 90_000);
+
+  it('loads a real city\'s divisions from the national codes', async () => {
+    await page.getByRole('tab', { name: '行政区划' }).click();
+    await page.getByTestId('divisions-loaded').getByText(/当前：江城市/).waitFor();
+    await page.getByRole('combobox', { name: '省份' }).click();
+    await page.getByRole('option', { name: '甘肃省' }).click();
+    await page.getByRole('combobox', { name: '城市' }).click();
+    await page.getByRole('option', { name: '嘉峪关市' }).click();
+    await page.getByTestId('divisions-import').click();
+    await page.getByTestId('divisions-result').getByText(/已导入 嘉峪关市/).waitFor({ timeout: 30_000 });
+    await page.getByTestId('divisions-loaded').getByText(/当前：嘉峪关市/).waitFor();
+    await screenshot(page, 'admin-divisions');
+    const [row] = query<{ n: number }>(`select count(*) as n from divisions where retired = 0 and level = 3`);
+    expect(row!.n).toBeGreaterThan(10);
+  }, 60_000);
 });

@@ -212,6 +212,7 @@ export const zhCN = {
       unknown: '所选项目不存在，请重新选择',
       not_leaf: '请选择到第三级分类',
       not_in_parent: '所选区域与上级区域不一致',
+      retired: '该区划已停用（已导入新的行政区划），请重新选择',
       required: '必填',
       no_content: '内容不能只有标点或空格',
       phone_empty: '请填写电话号码',
@@ -220,6 +221,19 @@ export const zhCN = {
       too_small: '内容太短',
       too_big: '内容太长',
     },
+  },
+  divisions: {
+    hint: '受理登记中的区县、街道（乡镇）、社区（村）来自这里。可从国家统计局行政区划代码中选择本市导入；已有工单使用的旧区划会保留为“停用”，只在旧工单上显示，不再供新工单选择。',
+    loaded: '当前：{{city}} · 区县 {{districts}} 个 · 街道/乡镇 {{streets}} 个 · 社区/村 {{communities}} 个',
+    loadedRetired: '停用的旧区划 {{count}} 个',
+    empty: '尚未导入行政区划',
+    province: '省份',
+    city: '城市',
+    import: '导入该市区划',
+    source: '数据来源：{{source}}',
+    done: '已导入 {{city}}：区县 {{districts}} 个、街道/乡镇 {{streets}} 个、社区/村 {{communities}} 个；停用旧区划 {{retired}} 个，删除未使用的旧区划 {{removed}} 个。',
+    cancelled: '已取消导入，行政区划保持原样。',
+    retiredName: '{{name}}（已停用）',
   },
   deadlines: {
     hint: '派单后各承办单位的签收和答复时限，按工作日计算（节假日见“节假日”页）。“当日”指当天 24 时前。更紧急的级别不能比一般级别给更多时间；答复时限不超过公开规定的上限。',
@@ -585,7 +599,7 @@ export const zhCN = {
   },
   admin: {
     title: '系统管理',
-    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置', calendar: '节假日', deadlines: '办理时限' },
+    tabs: { users: '用户与角色', audit: '审计日志', data: '数据', excel: 'Excel 导入导出', phone: '话机设置', calendar: '节假日', deadlines: '办理时限', divisions: '行政区划' },
     users: {
       create: '新建用户',
       username: '用户名',

@@ -88,7 +88,7 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
           aria-label={t('search.placeholder')} maxLength={100} data-testid="search-input" />
         <MultiSelect w={180} placeholder={t('ticket.status')} data={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} value={status} onChange={setStatus} clearable />
         <MultiSelect w={160} placeholder={t('ticket.appealType')} data={appealTypeIds.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} value={types} onChange={setTypes} clearable />
-        <Select w={120} placeholder={t('ticket.district')} data={(ref?.divisions ?? []).filter((d) => d.level === 1).map((d) => ({ value: d.code, label: d.name }))} value={district} onChange={setDistrict} clearable />
+        <Select w={120} placeholder={t('ticket.district')} data={(ref?.divisions ?? []).filter((d) => d.level === 1).map((d) => ({ value: d.code, label: d.retired ? t('divisions.retiredName', { name: d.name }) : d.name }))} value={district} onChange={setDistrict} clearable />
         <Checkbox label={t('search.overdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} mb={8} />
       </Group>
       {error && <Alert color="red" mx="sm">{error}</Alert>}

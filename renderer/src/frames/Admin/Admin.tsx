@@ -7,6 +7,7 @@ import { ImportExportPanel } from './ImportExportPanel';
 import { PhoneSettingsPanel } from './PhoneSettingsPanel';
 import { CalendarPanel } from './CalendarPanel';
 import { DeadlinePolicyPanel } from './DeadlinePolicyPanel';
+import { DivisionsPanel } from './DivisionsPanel';
 
 /** Administration: users and roles, the audit trail, and what the store holds. */
 export function Admin() {
@@ -21,6 +22,7 @@ export function Admin() {
         <Tabs.Tab value="phone">{t('admin.tabs.phone')}</Tabs.Tab>
         <Tabs.Tab value="calendar">{t('admin.tabs.calendar')}</Tabs.Tab>
         <Tabs.Tab value="deadlines">{t('admin.tabs.deadlines')}</Tabs.Tab>
+        <Tabs.Tab value="divisions">{t('admin.tabs.divisions')}</Tabs.Tab>
       </Tabs.List>
       <Tabs.Panel value="users" pt="md"><UsersPanel /></Tabs.Panel>
       <Tabs.Panel value="audit" pt="md" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}><AuditPanel /></Tabs.Panel>
@@ -29,6 +31,7 @@ export function Admin() {
       <Tabs.Panel value="phone" pt="md"><PhoneSettingsPanel /></Tabs.Panel>
       <Tabs.Panel value="calendar" pt="md"><CalendarPanel /></Tabs.Panel>
       <Tabs.Panel value="deadlines" pt="md"><DeadlinePolicyPanel /></Tabs.Panel>
+      <Tabs.Panel value="divisions" pt="md"><DivisionsPanel /></Tabs.Panel>
     </Tabs>
   );
 }

