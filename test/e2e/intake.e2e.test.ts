@@ -92,6 +92,26 @@ describe('intake (受理登记)', () => {
     await page.context().close();
   });
 
+  it('while the agent types: a suggested category learned from history, and similar open tickets', async () => {
+    const page = await newConsolePage(browser, host.url);
+    await login(page, 'agent01', 'Demo-12345');
+    const form = page.getByTestId('intake-form');
+    await form.waitFor();
+    await form.getByRole('button', { name: '清空' }).click();
+    await page.getByLabel('联系电话').fill('13700001234');
+    await form.getByText('求助', { exact: true }).click();
+    await page.getByLabel(/^标题/).fill('秋实路路灯不亮');
+    await page.getByLabel(/^诉求内容/).fill('秋实路交叉口的路灯晚上不亮，附近居民出行不便，请尽快维修。');
+    const hints = page.getByTestId('category-hints');
+    await hints.waitFor();
+    await hints.getByRole('button', { name: /路灯/ }).first().click();
+    expect(await page.getByRole('combobox', { name: /^诉求分类/ }).inputValue()).not.toBe('');
+    // The ticket registered above is open, in the same category, with similar text.
+    await page.getByTestId('similar-tickets').getByText('不亮').first().waitFor();
+    await screenshot(page, 'intake-suggestions');
+    await page.context().close();
+  });
+
   it('finds the new ticket by any fragment of its text at once, with the match marked', async () => {
     const page = await newConsolePage(browser, host.url);
     await login(page, 'agent01', 'Demo-12345');

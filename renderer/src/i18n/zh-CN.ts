@@ -173,7 +173,7 @@ export const zhCN = {
     community: '社区/村',
     address: '详细地址',
     coordinates: '坐标（可选）',
-    coordinatesPlaceholder: '经度,纬度 如 116.397,39.909',
+    coordinatesPlaceholder: '如 116.397,39.909',
     answer: '直接答复内容',
     answerHint: '能当场依据知识库答复的，填写答复要点后“直接办结”',
     similar: {

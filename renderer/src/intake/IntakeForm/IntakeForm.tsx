@@ -86,7 +86,9 @@ function CategoryHints({ title, content, chosen, onPick }: {
   useEffect(() => {
     if (title.length + content.length < 6) { setHints([]); return; }
     const id = setTimeout(() => {
-      void api.request('tickets.suggestCategory', { title: title.slice(0, 100), content: content.slice(0, 4000) }).then((r) => r.ok && setHints(r.value));
+      // Hints the model all but rules out are noise beside the top one: show those worth a look.
+      void api.request('tickets.suggestCategory', { title: title.slice(0, 100), content: content.slice(0, 4000) })
+        .then((r) => r.ok && setHints(r.value.filter((h, i) => i === 0 || h.probability >= 0.05)));
     }, 300);
     return () => clearTimeout(id);
   }, [api, title, content]);
