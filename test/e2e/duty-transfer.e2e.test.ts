@@ -150,6 +150,7 @@ describe('handing a live caller to the CPPCC member on duty', () => {
     const pop = member.getByTestId('pop-transferred');
     await pop.waitFor();
     await pop.getByText('工地夜间施工噪音反复投诉无果').waitFor();
+    await pop.getByText(/来电人仍在线上/).waitFor();
     expect(await member.getByTestId('pop-escalation').innerText()).toContain(itemNumber);
     // The pop is about the citizen on the ticket, not the colleague's extension that is calling.
     expect(await member.getByTestId('screen-pop').innerText()).toContain(caller.phone);
@@ -182,6 +183,7 @@ describe('handing a live caller to the CPPCC member on duty', () => {
     // Still on the call (no after-call work for the consult leg), with the ticket beside it.
     expect(await member.getByTestId('agent-state').innerText()).toContain('通话中');
     await member.getByTestId('pop-transferred').waitFor();
+    expect(await member.getByTestId('pop-transferred').getByText(/来电人仍在线上/).count()).toBe(0);
     await screenshot(member, 'duty-transfer-member-talking');
   });
 

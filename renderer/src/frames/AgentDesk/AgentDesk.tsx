@@ -36,7 +36,7 @@ export function AgentDesk() {
         <Softphone />
       </Paper>
       <Stack gap={0} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
-        {pop && <ScreenPopCard pop={pop} onOpen={setOpenTicket} />}
+        {pop && <ScreenPopCard pop={pop} onOpen={setOpenTicket} awaitingHandOver={!!current?.ticketId && current.remoteNumber !== pop.phone} />}
         <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           <Tabs.List px="sm">
             <Tabs.Tab value="intake" data-testid="tab-intake">{t('intake.tab')}</Tabs.Tab>

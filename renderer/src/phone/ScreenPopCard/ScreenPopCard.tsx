@@ -31,9 +31,11 @@ function Tickets({ rows, testId, onOpen }: {
 }
 
 /** Who is calling: their open and past tickets and whether they keep calling. */
-export function ScreenPopCard({ pop, onOpen }: {
+export function ScreenPopCard({ pop, onOpen, awaitingHandOver = false }: {
   /** Screen-pop data for the caller. */
   pop: ScreenPop;
+  /** A colleague is still on the line and has not yet handed the caller over. */
+  awaitingHandOver?: boolean;
   /** Opens a ticket's detail. */
   onOpen?(id: string): void;
 }) {
@@ -65,7 +67,7 @@ export function ScreenPopCard({ pop, onOpen }: {
               </Group>
               <Text size="sm" fw={600}>{pop.transferredTicket.title}</Text>
               <Text size="sm" lineClamp={3}>{pop.transferredTicket.content}</Text>
-              <Text size="xs" c="dimmed">{t('phone.pop.transferredHint')}</Text>
+              {awaitingHandOver && <Text size="xs" c="dimmed">{t('phone.pop.transferredHint')}</Text>}
             </Stack>
           </Paper>
         )}
