@@ -18,6 +18,7 @@ import type { CategorySuggestion } from '../../shared/contract';
 import type { Logger } from '../log';
 import type { DB } from '../store/schema';
 import { CategorySuggester, FEATURES_VERSION, type CategoryNode, type CategorySuggesterJSON, type TrainingRow } from './category-suggester';
+import { categoryPaths } from '../../shared/domain/taxonomy';
 
 /** Tickets learned from at a cold start: the most recent ones say most about today's appeals. */
 export const TRAIN_LIMIT = 50_000;
@@ -128,15 +129,9 @@ export class CategoryService {
   }
 
   private async loadTaxonomy(): Promise<void> {
-    const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id']).execute();
-    const byId = new Map(cats.map((c) => [c.id, c]));
-    this.paths.clear();
-    for (const c of cats) {
-      const names: string[] = [];
-      for (let x: typeof c | undefined = c; x && names.length <= 32; x = x.parent_id ? byId.get(x.parent_id) : undefined) names.unshift(x.name);
-      this.paths.set(c.id, names.join(' / '));
-    }
-    this.taxonomy = cats.map((c) => ({ id: c.id, parentId: c.parent_id }));
+    const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id as parentId']).execute();
+    this.paths = categoryPaths(cats);
+    this.taxonomy = cats.map((c) => ({ id: c.id, parentId: c.parentId }));
     this.suggester.setTaxonomy(this.taxonomy);
   }
 

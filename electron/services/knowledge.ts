@@ -3,6 +3,7 @@ import { fail, type CallScript, type KnowledgeArticle, type KnowledgeHit, type S
 import type { DB, KnowledgeArticlesTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { categoryPaths } from '../../shared/domain/taxonomy';
 
 /** Beijing calendar day: validity dates are days in China, whatever the machine's zone. */
 const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -30,15 +31,8 @@ export class KnowledgeService {
   constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
 
   private async paths(): Promise<Map<string, string>> {
-    const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id']).execute();
-    const byId = new Map(cats.map((c) => [c.id, c]));
-    const out = new Map<string, string>();
-    for (const c of cats) {
-      const names: string[] = [];
-      for (let x: typeof c | undefined = c; x; x = x.parent_id ? byId.get(x.parent_id) : undefined) names.unshift(x.name);
-      out.set(c.id, names.join(' / '));
-    }
-    return out;
+    const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id as parentId']).execute();
+    return categoryPaths(cats);
   }
 
   private view(a: KnowledgeArticlesTable, paths: Map<string, string>): KnowledgeArticle {

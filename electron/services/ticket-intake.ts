@@ -10,6 +10,7 @@ import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
 import { indexTicket } from '../search';
+import { categoryPaths } from '../../shared/domain/taxonomy';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -148,8 +149,6 @@ export class TicketIntakeService {
       .where('t.id', '=', id).executeTakeFirst();
     if (!t) fail('not_found');
     const ref = await this.referenceData();
-    const path: string[] = [];
-    for (let c = ref.categories.find((x) => x.id === t.category_id); c; c = ref.categories.find((x) => x.id === c!.parentId)) path.unshift(c.name);
     const place = [t.district_code, t.street_code, t.community_code].map((code) => ref.divisions.find((d) => d.code === code)?.name).filter(Boolean).join(' ');
     const events = await this.db.selectFrom('ticket_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
       .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.data', 'u.display_name']).where('e.ticket_id', '=', id).orderBy('e.at').orderBy('e.id').execute();
@@ -159,7 +158,7 @@ export class TicketIntakeService {
       id: t.id, number: t.number, createdAt: t.created_at, channel: t.channel, appealType: t.appeal_type, urgency: t.urgency, status: t.status,
       callerName: t.confidential && !seesFull ? null : t.caller_name,
       phone: t.phone ? (seesFull ? t.phone : maskPhone(t.phone)) : null, confidential: t.confidential === 1,
-      categoryPath: path.join(' / '), title: t.title, content: t.content, location: place, address: t.address,
+      categoryPath: t.category_id ? categoryPaths(ref.categories).get(t.category_id) ?? '' : '', title: t.title, content: t.content, location: place, address: t.address,
       coordinates: t.lat !== null && t.lng !== null ? { lat: t.lat, lng: t.lng } : null,
       leadDepartment: t.dep_name, signBy: t.sign_by, replyBy: t.reply_by, closedAt: t.closed_at,
       version: loaded?.snapshot.version ?? 0,

@@ -9,3 +9,4 @@ export * from './kpi';
 export * from './phone';
 export * from './agent-state';
 export * from './geo';
+export * from './taxonomy';

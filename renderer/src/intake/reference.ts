@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CategoryRef, ConsoleApi, ReferenceData } from '../../../shared/contract';
 import { useApi } from '../state/api';
+import { categoryPaths } from '../../../shared/domain/taxonomy';
 
 let cached: { api: ConsoleApi; data: Promise<ReferenceData | null> } | null = null;
 
@@ -19,11 +20,7 @@ export function useReference(): ReferenceData | null {
 
 /** Leaf categories labelled with their full path, for a searchable select. */
 export function leafOptions(categories: CategoryRef[]): { value: string; label: string }[] {
-  const byId = new Map(categories.map((c) => [c.id, c]));
+  const paths = categoryPaths(categories);
   const parents = new Set(categories.map((c) => c.parentId).filter(Boolean));
-  return categories.filter((c) => !parents.has(c.id)).map((c) => {
-    const path: string[] = [];
-    for (let x: CategoryRef | undefined = c; x; x = x.parentId ? byId.get(x.parentId) : undefined) path.unshift(x.name);
-    return { value: c.id, label: path.join(' / ') };
-  });
+  return categories.filter((c) => !parents.has(c.id)).map((c) => ({ value: c.id, label: paths.get(c.id)! }));
 }
