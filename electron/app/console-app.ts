@@ -238,6 +238,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       return jobs.start('divisions.import', actor, async (job) => {
         const r = await divisions.importCity(i.cityCode, actor, job);
         intake.invalidateReference();
+        late.dispatcher?.broadcast('reference.changed', { at: now().toISOString() });
         return r;
       });
     },

@@ -176,6 +176,8 @@ export const events = {
   'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number; replacesCallId?: string }>(),
   'phone.ended': event<CallEndedEvent>(),
   'media.command': event<MediaCommandEvent>(),
+  /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */
+  'reference.changed': event<{ at: string }>(),
   ...consultationEvents,
   ...jobEvents,
 } satisfies Record<string, EventDef>;

@@ -10,7 +10,8 @@ import { loadDemoData } from '../../electron/demo';
 let t: TestApp;
 const pushed: { name: string; payload: unknown }[] = [];
 const admin: Connection = { id: 'admin', session: null, send: (name, payload) => { pushed.push({ name, payload }); } };
-const agent: Connection = { id: 'agent', session: null, send: () => {} };
+const agentEvents: string[] = [];
+const agent: Connection = { id: 'agent', session: null, send: (name) => { agentEvents.push(name); } };
 const call = async <T>(c: Connection, name: string, input: unknown) => (await t.app.dispatcher.dispatch(c, name, input)) as Result<T>;
 const dump = () => t.app.store.db.selectFrom('divisions').selectAll().orderBy('code').execute();
 
@@ -94,6 +95,8 @@ describe('administrative divisions from the national codes', () => {
     expect(oldCodes.filter((c) => !after.some((d) => d.code === c))).toHaveLength(result.removed);
     expect(retired).toHaveLength(result.retired);
     expect(result.removed).toBeGreaterThan(0);
+    // Signed-in consoles are told to reload their reference data (the intake form's selects).
+    expect(agentEvents).toContain('reference.changed');
   }, 60_000);
 
   it('new tickets may not use a retired division; a real community is accepted', async () => {

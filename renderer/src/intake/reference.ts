@@ -5,15 +5,21 @@ import { categoryPaths } from '../../../shared/domain/taxonomy';
 
 let cached: { api: ConsoleApi; data: Promise<ReferenceData | null> } | null = null;
 
-/** Taxonomy, divisions and departments, loaded once per session. */
+const load = (api: ConsoleApi) => ({ api, data: api.request('reference.get', {}).then((r) => (r.ok ? r.value : null)) });
+
+/** Taxonomy, divisions and departments, loaded once per session and again when an admin changes them. */
 export function useReference(): ReferenceData | null {
   const { api } = useApi();
   const [data, setData] = useState<ReferenceData | null>(null);
   useEffect(() => {
-    if (!cached || cached.api !== api) cached = { api, data: api.request('reference.get', {}).then((r) => (r.ok ? r.value : null)) };
+    if (!cached || cached.api !== api) cached = load(api);
     let live = true;
     void cached.data.then((d) => { if (live) setData(d); });
-    return () => { live = false; };
+    const off = api.on('reference.changed', () => {
+      cached = load(api);
+      void cached.data.then((d) => { if (live) setData(d); });
+    });
+    return () => { live = false; off(); };
   }, [api]);
   return data;
 }
