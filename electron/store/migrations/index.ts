@@ -8,8 +8,10 @@ import { migration0007consultation } from './0007_consultation';
 import { migration0008categoryIndex } from './0008_category_index';
 import { migration0009categoryModel } from './0009_category_model';
 import { migration0010divisionRetired } from './0010_division_retired';
+import { migration0011searchFilterIndex } from './0011_search_filter_index';
+import { migration0012ticketDivisionIndex } from './0012_ticket_division_index';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex, migration0009categoryModel, migration0010divisionRetired];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex, migration0009categoryModel, migration0010divisionRetired, migration0011searchFilterIndex, migration0012ticketDivisionIndex];
 export type { Migration, Dialect } from './types';
