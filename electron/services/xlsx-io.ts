@@ -126,7 +126,8 @@ export class XlsxService {
     const [categories, divisions, existing] = await Promise.all([
       this.db.selectFrom('categories as c').leftJoin('categories as p', 'p.id', 'c.parent_id').leftJoin('categories as g', 'g.id', 'p.parent_id')
         .select(['c.id', 'c.code', 'c.name', 'c.level', 'p.name as p', 'g.name as g']).execute(),
-      this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 1).execute(),
+      // Retired first: where an old district and a current one share a name, the current one wins below.
+      this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 1).orderBy('retired', 'desc').orderBy('code').execute(),
       this.db.selectFrom('tickets').select('number').execute(),
     ]);
     const leaves = categories.filter((c) => c.level === 3);

@@ -61,7 +61,12 @@ export function JobProgress({ view, onCancel }: { view: JobViewOf<JobKind>; onCa
       <Group justify="space-between">
         <Text size="sm">
           {t(`jobs.phases.${view.phase}`, { defaultValue: view.phase })}
-          {view.total > 0 && <Text span c="dimmed" size="sm"> · {view.done.toLocaleString('zh-CN')} / {view.total.toLocaleString('zh-CN')}</Text>}
+          {view.total > 0 && (
+            <Text span c="dimmed" size="sm">
+              {/* Large totals are bytes of a file being read: a percentage says more than a byte count. */}
+              {' · '}{view.total > 100_000 ? `${Math.floor(pct)}%` : `${view.done.toLocaleString('zh-CN')} / ${view.total.toLocaleString('zh-CN')}`}
+            </Text>
+          )}
         </Text>
         <Button size="compact-sm" variant="default" color="red" onClick={onCancel}>{t('jobs.cancel')}</Button>
       </Group>
