@@ -4,7 +4,7 @@
  * through the same dispatcher the UI uses. Baseline: the same on a 1,000-ticket demo store.
  * Run: npx tsx test/bench/intake.bench.ts  (BENCH_STORE=<a cached indexed store> to use one)
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConsoleApp, type ConsoleApp } from '../../electron/app/console-app';
@@ -47,7 +47,11 @@ async function run(label: string, app: ConsoleApp, conn: Connection) {
 const row = (name: string, big: Sample, small: Sample) =>
   `| ${name} | ${fmtMs(percentile(big.ms, 50))} | ${fmtMs(percentile(big.ms, 99))} | ${fmtMs(percentile(small.ms, 50))} | ${fmtMs(percentile(small.ms, 99))} | ${(percentile(big.ms, 99) / percentile(small.ms, 99)).toFixed(2)}× |`;
 
-const source = process.env.BENCH_STORE ?? join(benchCacheDir(), 'search-s42-n1000000-schema7-gen4-tok1.sqlite');
+/** The newest cached 1M search store, of whatever schema: opening it through the app migrates the copy. */
+const newestSearchStore = () => readdirSync(benchCacheDir())
+  .map((f) => /^search-s42-n1000000-schema(\d+)-gen\d+-tok\d+\.sqlite$/.exec(f)).filter((m): m is RegExpExecArray => m !== null)
+  .sort((a, b) => Number(b[1]) - Number(a[1])).map((m) => join(benchCacheDir(), m[0]))[0] ?? join(benchCacheDir(), 'search-s42-n1000000.sqlite');
+const source = process.env.BENCH_STORE ?? newestSearchStore();
 if (!existsSync(source)) throw new Error(`no cached 1M store at ${source}: run npm run bench (store) and the search bench first, or set BENCH_STORE`);
 const bigDir = mkdtempSync(join(tmpdir(), 'bench-intake-big-'));
 const smallDir = mkdtempSync(join(tmpdir(), 'bench-intake-small-'));
