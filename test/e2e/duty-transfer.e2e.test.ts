@@ -6,7 +6,6 @@
  *
  * Needs `npm run build` first, kamailio on PATH and Debian's Chromium.
  */
-import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -15,10 +14,9 @@ import { KamailioHarness, TEST_AGENTS } from '../sip/kamailio';
 import { startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
 import {
-  buildCallerBundle, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
+  buildCallerBundle, callDiagnostics, callerStatsOf, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
   type CallerHistory, type CallerServer,
 } from './webrtc/support';
-import type { CallerStats } from './webrtc/caller-entry';
 
 const PASSWORD = 'Demo-12345';
 const CALLER_SIP_PASSWORD = 'pw-citizen-secret';
@@ -37,17 +35,10 @@ const query = <T>(sql: string, ...args: unknown[]) => {
   const db = new Database(join(host!.dataDir, 'hotline.sqlite'), { readonly: true });
   try { return db.prepare(sql).all(...args) as T[]; } finally { db.close(); }
 };
-const callerStats = () => callerPage.evaluate(() => (globalThis as unknown as { callerStats(): Promise<CallerStats> }).callerStats());
+const callerStats = () => callerStatsOf(callerPage);
 
 async function diagnostics(): Promise<string> {
-  const parts: string[] = [];
-  try { parts.push(`caller log:\n${(await callerPage.evaluate(() => (globalThis as unknown as { callerLog(): string[] }).callerLog())).join('\n')}`); } catch (e) { parts.push(String(e)); }
-  if (kamailio) parts.push(`kamailio log tail:\n${kamailio.logTail(40)}`);
-  try {
-    const dir = join(host!.dataDir, 'logs');
-    for (const f of readdirSync(dir)) parts.push(`host ${f} tail:\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-40).join('\n')}`);
-  } catch { /* no logs */ }
-  return parts.join('\n\n');
+  return callDiagnostics(callerPage, kamailio ? () => kamailio!.logTail(40) : undefined, host?.dataDir);
 }
 
 async function signInWithPhone(username: string): Promise<Page> {

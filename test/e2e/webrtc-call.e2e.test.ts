@@ -5,18 +5,15 @@
  *
  * Needs `npm run build` first, kamailio on PATH and Debian's Chromium.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { KamailioHarness, TEST_AGENTS } from '../sip/kamailio';
 import { startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
 import {
-  buildCallerBundle, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
+  buildCallerBundle, callDiagnostics, callerStatsOf, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
   type CallerHistory, type CallerServer,
 } from './webrtc/support';
-import type { CallerStats } from './webrtc/caller-entry';
 
 const PASSWORD = 'Demo-12345';
 const CALLER_SIP_PASSWORD = 'pw-citizen-secret';
@@ -67,25 +64,11 @@ afterAll(async () => {
   await callerServer?.close().catch(() => undefined);
 });
 
-async function callerStats(): Promise<CallerStats> {
-  return callerPage.evaluate(() => (globalThis as unknown as { callerStats(): Promise<CallerStats> }).callerStats());
-}
+const callerStats = () => callerStatsOf(callerPage);
 
 /** What to look at when the call does not come up: both SDPs, the caller's log, Kamailio's and the host's logs. */
 async function diagnostics(): Promise<string> {
-  const parts: string[] = [];
-  try {
-    const s = await callerStats();
-    parts.push(`caller stats: ${JSON.stringify({ ...s, localSdp: undefined, remoteSdp: undefined })}`);
-    parts.push(`caller local SDP:\n${s.localSdp ?? '-'}`, `caller remote SDP (the agent's):\n${s.remoteSdp ?? '-'}`);
-    parts.push(`caller log:\n${(await callerPage.evaluate(() => (globalThis as unknown as { callerLog(): string[] }).callerLog())).join('\n')}`);
-  } catch (e) { parts.push(`caller page: ${String(e)}`); }
-  if (kamailio) parts.push(`kamailio log tail:\n${kamailio.logTail(30)}`);
-  try {
-    const dir = join(host!.dataDir, 'logs');
-    for (const f of readdirSync(dir)) parts.push(`host ${f} tail:\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-30).join('\n')}`);
-  } catch { /* no logs */ }
-  return parts.join('\n\n');
+  return callDiagnostics(callerPage, kamailio ? () => kamailio!.logTail(40) : undefined, host?.dataDir);
 }
 
 /** The direction attribute of the first audio section (sendrecv when absent). */

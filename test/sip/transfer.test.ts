@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestAgent } from "./agent.js";
 import { KamailioHarness } from "./kamailio.js";
-import { describeRun, startUac } from "./sipp.js";
+import { describeRun, startUac, type UacScenario } from "./sipp.js";
 
 describe("softphone transfers", { timeout: 40_000 }, () => {
   let kamailio: KamailioHarness;
@@ -21,20 +21,22 @@ describe("softphone transfers", { timeout: 40_000 }, () => {
     await kamailio?.stop();
   }, 20_000);
 
-  it("blind-transfers the caller to a second agent, who then talks to the caller", async () => {
+  /** A sipp citizen (running `scenario`) calls 1001, who answers; event counts from before the call. */
+  async function citizenCallsFirst(scenario: UacScenario, pauseMs: number, callerNumber?: string) {
     const sinceFirst = first.events.length;
     const sinceSecond = second.events.length;
     const citizen = await startUac({
-      scenario: "uac-blind-transfer",
-      proxy: { host: kamailio.host, port: kamailio.udpPort },
-      domain: kamailio.domain,
-      called: "1001",
-      callerNumber: "13612345678",
-      pauseMs: 600,
+      scenario, proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called: "1001", pauseMs,
+      ...(callerNumber ? { callerNumber } : {}),
     });
     const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
     await first.service.answer(incoming.callId);
     await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+    return { citizen, incoming, sinceFirst, sinceSecond };
+  }
+
+  it("blind-transfers the caller to a second agent, who then talks to the caller", async () => {
+    const { citizen, incoming, sinceFirst, sinceSecond } = await citizenCallsFirst("uac-blind-transfer", 600, "13612345678");
     await first.service.blindTransfer(incoming.callId, "1002");
 
     const record = await first.waitFor("ended", (r) => r.callId === incoming.callId, 5000, sinceFirst);
@@ -54,18 +56,7 @@ describe("softphone transfers", { timeout: 40_000 }, () => {
   });
 
   it("consults a colleague while the caller holds, then cancels and gets the caller back", async () => {
-    const sinceFirst = first.events.length;
-    const sinceSecond = second.events.length;
-    const citizen = await startUac({
-      scenario: "uac-hold",
-      proxy: { host: kamailio.host, port: kamailio.udpPort },
-      domain: kamailio.domain,
-      called: "1001",
-      pauseMs: 300,
-    });
-    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
-    await first.service.answer(incoming.callId);
-    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+    const { citizen, incoming, sinceFirst, sinceSecond } = await citizenCallsFirst("uac-hold", 300);
 
     const consultId = await first.service.startConsult(incoming.callId, "1002");
     expect(first.service.calls().find((c) => c.callId === incoming.callId)?.held).toBe(true);
@@ -86,20 +77,8 @@ describe("softphone transfers", { timeout: 40_000 }, () => {
     expect(record.holdMs).toBeGreaterThan(0);
   });
   it("hands the caller to a colleague by attended transfer, with the ticket the consult was about", async () => {
-    const sinceFirst = first.events.length;
-    const sinceSecond = second.events.length;
-    const citizen = await startUac({
-      scenario: "uac-attended-transfer",
-      proxy: { host: kamailio.host, port: kamailio.udpPort },
-      domain: kamailio.domain,
-      called: "1001",
-      callerNumber: "13712345678",
-      pauseMs: 600,
-    });
-    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
+    const { citizen, incoming, sinceFirst, sinceSecond } = await citizenCallsFirst("uac-attended-transfer", 600, "13712345678");
     expect(incoming.ticketId).toBeNull();
-    await first.service.answer(incoming.callId);
-    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
 
     // A malformed id is refused before anything is sent (the caller is not even put on hold).
     await expect(first.service.startConsult(incoming.callId, "1002", { ticketId: "T-1\r\nX-Evil: 1" }))
@@ -144,18 +123,7 @@ describe("softphone transfers", { timeout: 40_000 }, () => {
     expect(result.messages).toMatch(/INVITE sip:\S+ SIP\/2\.0[^]*?\r?\n\s*Replaces: \S+;to-tag=\S+;from-tag=\S+/);
   });
   it("keeps the caller when the caller's phone reports the attended transfer failed", async () => {
-    const sinceFirst = first.events.length;
-    const sinceSecond = second.events.length;
-    const citizen = await startUac({
-      scenario: "uac-attended-transfer-fails",
-      proxy: { host: kamailio.host, port: kamailio.udpPort },
-      domain: kamailio.domain,
-      called: "1001",
-      pauseMs: 300,
-    });
-    const incoming = await first.waitFor("incoming", () => true, 10_000, sinceFirst);
-    await first.service.answer(incoming.callId);
-    await first.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, sinceFirst);
+    const { citizen, incoming, sinceFirst, sinceSecond } = await citizenCallsFirst("uac-attended-transfer-fails", 300);
     const consultId = await first.service.startConsult(incoming.callId, "1002");
     const colleague = await second.waitFor("incoming", () => true, 10_000, sinceSecond);
     expect(colleague.ticketId).toBeNull();

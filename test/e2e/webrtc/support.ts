@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { CallerStats } from './caller-entry';
 import { normalizePhone } from '../../../shared/domain/phone';
 import { launchBrowser } from '../browser';
 
@@ -147,4 +149,27 @@ export function pickCallerWithHistory(dataDir: string): CallerHistory {
   } finally {
     db.close();
   }
+}
+
+/** The caller page's RTP counters and SDPs (see caller-entry.ts). */
+export function callerStatsOf(callerPage: Page): Promise<CallerStats> {
+  return callerPage.evaluate(() => (globalThis as unknown as { callerStats(): Promise<CallerStats> }).callerStats());
+}
+
+/** What to look at when a call does not come up: both SDPs, the caller's log, Kamailio's and the host's logs. */
+export async function callDiagnostics(callerPage: Page | undefined, kamailioTail: (() => string) | undefined, hostDataDir: string | undefined): Promise<string> {
+  const parts: string[] = [];
+  try {
+    if (!callerPage) throw new Error('no caller page');
+    const s = await callerStatsOf(callerPage);
+    parts.push(`caller stats: ${JSON.stringify({ ...s, localSdp: undefined, remoteSdp: undefined })}`);
+    parts.push(`caller local SDP:\n${s.localSdp ?? '-'}`, `caller remote SDP (the agent's):\n${s.remoteSdp ?? '-'}`);
+    parts.push(`caller log:\n${(await callerPage.evaluate(() => (globalThis as unknown as { callerLog(): string[] }).callerLog())).join('\n')}`);
+  } catch (e) { parts.push(`caller page: ${String(e)}`); }
+  if (kamailioTail) parts.push(`kamailio log tail:\n${kamailioTail()}`);
+  try {
+    const dir = join(hostDataDir ?? '', 'logs');
+    for (const f of readdirSync(dir)) parts.push(`host ${f} tail:\n${readFileSync(join(dir, f), 'utf8').split('\n').slice(-40).join('\n')}`);
+  } catch { /* no logs */ }
+  return parts.join('\n\n');
 }
