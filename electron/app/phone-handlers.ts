@@ -4,6 +4,7 @@ import type { PhoneService } from '../phone/phone-service';
 import { screenPop } from '../phone/screen-pop';
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema';
+import { pendingCallLink } from '../services/call-links';
 
 type PhoneHandlers = Pick<Handlers, Extract<keyof Handlers, `phone.${string}` | `media.${string}` | `sip.${string}`>>;
 
@@ -15,8 +16,7 @@ async function ticketOfCall(db: Kysely<DB>, callId: string): Promise<string | nu
   const linked = await db.selectFrom('call_ticket_links as l').innerJoin('tickets as t', 't.id', 'l.ticket_id')
     .select('t.id').where('l.call_id', '=', callId).orderBy('t.created_at', 'desc').executeTakeFirst();
   if (linked) return linked.id;
-  const pending = await db.selectFrom('meta').select('value').where('key', '=', `pending_call_link:${callId}`).executeTakeFirst();
-  return pending?.value ?? null;
+  return pendingCallLink(db, callId);
 }
 
 /** The ticket handed over with a call, as the member's screen pop shows it. */

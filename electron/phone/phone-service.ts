@@ -13,6 +13,7 @@ import { writeAudit } from '../services/audit';
 import { RendererMediaRelay, type MediaCommand } from './renderer-media';
 import type { SecretBox } from './secret-box';
 import { lookupKey } from './screen-pop';
+import { clearPendingCallLink, pendingCallLink, setPendingCallLink } from '../services/call-links';
 
 export const DEFAULT_NOT_READY: ReasonCode[] = [
   { code: 'break', label: '小休' }, { code: 'meal', label: '用餐' }, { code: 'training', label: '培训' },
@@ -213,8 +214,7 @@ export class PhoneService {
     phone.on('incoming', (i) => {
       if (i.ticketId) {
         // Linked to the handed-over ticket once the call is recorded (see callEnded).
-        void this.o.db.insertInto('meta').values({ key: `pending_call_link:${i.callId}`, value: i.ticketId })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value: i.ticketId! })).execute().catch(() => undefined);
+        void setPendingCallLink(this.o.db, i.callId, i.ticketId).catch(() => undefined);
       }
       if (i.replacesCallId) {
         // The citizen's call takes the place of the consult call: no new ring, no after-call work for the consult leg.
@@ -248,10 +248,10 @@ export class PhoneService {
         end_reason: rec.endReason, sip_code: rec.sipCode ?? null, transfer_target: rec.transferTarget ?? null, wrap_up_code: null,
       }).onConflict((oc) => oc.column('id').doNothing()).execute();
       // A ticket registered while the call was still up waits here for the call's record.
-      const pending = await this.o.db.selectFrom('meta').select('value').where('key', '=', `pending_call_link:${rec.callId}`).executeTakeFirst();
+      const pending = await pendingCallLink(this.o.db, rec.callId);
       if (pending) {
-        await this.linkTicket(rec.callId, pending.value);
-        await this.o.db.deleteFrom('meta').where('key', '=', `pending_call_link:${rec.callId}`).execute();
+        await this.linkTicket(rec.callId, pending);
+        await clearPendingCallLink(this.o.db, rec.callId);
       }
     } catch (e) {
       this.o.log.error('call record not saved', { error: String(e) });

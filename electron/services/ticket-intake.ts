@@ -11,6 +11,7 @@ import { writeAudit } from './audit';
 import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
 import { indexTicket } from '../search';
 import { categoryPaths } from '../../shared/domain/taxonomy';
+import { setPendingCallLink } from './call-links';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -39,6 +40,8 @@ async function insertEvent(trx: Transaction<DB>, e: TicketEvent) {
  */
 export class TicketIntakeService {
   private reference: ReferenceData | null = null;
+  /** Category paths of the cached reference data (every ticket detail shows one). */
+  private paths = new Map<string, string>();
 
   constructor(private readonly db: Kysely<DB>, private readonly calendar: () => WorkingDayCalendar, private readonly now: () => Date = () => new Date()) {}
 
@@ -54,6 +57,7 @@ export class TicketIntakeService {
       divisions: divisions.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code, retired: d.retired === 1 })),
       departments: departments.map((d) => ({ id: d.id, code: d.code, name: d.name, kind: d.kind })),
     };
+    this.paths = categoryPaths(this.reference.categories);
     return this.reference;
   }
 
@@ -133,7 +137,7 @@ export class TicketIntakeService {
         const call = await trx.selectFrom('call_records').select('id').where('id', '=', input.callId).executeTakeFirst();
         // The call may still be in progress (its record is written when it ends): link it then.
         if (call) await trx.insertInto('call_ticket_links').values({ call_id: input.callId, ticket_id: id }).onConflict((oc) => oc.doNothing()).execute();
-        else await trx.insertInto('meta').values({ key: `pending_call_link:${input.callId}`, value: id }).onConflict((oc) => oc.column('key').doUpdateSet({ value: id })).execute();
+        else await setPendingCallLink(trx, input.callId, id);
       }
       if (input.draftKey) await trx.deleteFrom('drafts').where('user_id', '=', session.user.id).where('key', '=', input.draftKey).execute();
       await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null } }, now);
@@ -158,7 +162,7 @@ export class TicketIntakeService {
       id: t.id, number: t.number, createdAt: t.created_at, channel: t.channel, appealType: t.appeal_type, urgency: t.urgency, status: t.status,
       callerName: t.confidential && !seesFull ? null : t.caller_name,
       phone: t.phone ? (seesFull ? t.phone : maskPhone(t.phone)) : null, confidential: t.confidential === 1,
-      categoryPath: t.category_id ? categoryPaths(ref.categories).get(t.category_id) ?? '' : '', title: t.title, content: t.content, location: place, address: t.address,
+      categoryPath: t.category_id ? this.paths.get(t.category_id) ?? '' : '', title: t.title, content: t.content, location: place, address: t.address,
       coordinates: t.lat !== null && t.lng !== null ? { lat: t.lat, lng: t.lng } : null,
       leadDepartment: t.dep_name, signBy: t.sign_by, replyBy: t.reply_by, closedAt: t.closed_at,
       version: loaded?.snapshot.version ?? 0,
