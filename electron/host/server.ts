@@ -25,8 +25,30 @@ export async function startHostServer(opts: { app: ConsoleApp; rendererDir: stri
   let port = opts.port;
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   const ws = bindWebSocket({ dispatcher: opts.app.dispatcher, token, allowedOrigins: origins, log: opts.log });
-  const server: Server = createServer(serveStatic(opts.rendererDir));
-  server.on('upgrade', (req, socket, head) => ws.handleUpgrade(req, socket, head));
+  const serve = serveStatic(opts.rendererDir);
+  // Last line of defence: a request that still throws is answered, logged, and the server lives on.
+  const server: Server = createServer((req, res) => {
+    try {
+      serve(req, res);
+    } catch (e) {
+      opts.log.error('host: request failed', { error: (e as Error).message });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    }
+  });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      ws.handleUpgrade(req, socket, head);
+    } catch (e) {
+      opts.log.warn('host: upgrade failed', { error: (e as Error).message });
+      socket.destroy();
+    }
+  });
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       reject(e.code === 'EADDRINUSE'

@@ -60,7 +60,7 @@ export class Dispatcher {
 
   async dispatch(connection: Connection, name: unknown, rawInput: unknown): Promise<Result<unknown>> {
     if (!isRequestName(name)) {
-      this.log.warn('rejected unknown request', { requestName: String(name).slice(0, 80) });
+      this.log.warn('rejected unknown request', { requestName: typeof name === 'string' ? name.slice(0, 80) : typeof name });
       return { ok: false, error: { code: 'unknown_request' } };
     }
     const def = requests[name];
