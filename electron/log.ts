@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -47,8 +47,17 @@ export interface FileLoggerOptions {
 export function createFileLogger(opts: FileLoggerOptions): Logger {
   const maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
   const keep = opts.keep ?? 5;
-  mkdirSync(opts.dir, { recursive: true });
+  // Logs name users and requests: private to the user, like the store (rotation keeps the mode).
+  mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
   const file = join(opts.dir, 'console.log');
+  if (process.platform !== 'win32') {
+    try {
+      if ((statSync(opts.dir).mode & 0o077) !== 0) chmodSync(opts.dir, 0o700);
+      if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch {
+      // A folder we cannot chmod still gets its entries written with mode 0600 below.
+    }
+  }
 
   const rotate = () => {
     rmSync(`${file}.${keep}`, { force: true });
@@ -60,7 +69,7 @@ export function createFileLogger(opts: FileLoggerOptions): Logger {
     const line = JSON.stringify({ at: new Date().toISOString(), level, msg: scrub(msg), ...(facts ? scrubFacts(facts) : {}) });
     try {
       if (existsSync(file) && statSync(file).size + line.length > maxBytes) rotate();
-      appendFileSync(file, line + '\n');
+      appendFileSync(file, line + '\n', { mode: 0o600 });
     } catch {
       // A full disk must not take the console down with it.
     }

@@ -8,7 +8,8 @@ import { safeStorageBox } from './phone/secret-box';
 import { createFileLogger } from './log';
 import { bindElectronIpc } from './rpc/electron-binding';
 import { CONTENT_SECURITY_POLICY } from './security';
-import { StoreError } from './store/errors';
+import { storeFailureMessage } from './store/errors';
+import { lockDataDir, secureDataDir, type DataDirLock } from './store/data-dir';
 import { APP_VERSION } from './version';
 
 const rendererIndex = join(import.meta.dirname, '../renderer/index.html');
@@ -28,6 +29,7 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let mainWindow: BrowserWindow | null = null;
   let consoleApp: ConsoleApp | null = null;
+  let dataDirLock: DataDirLock | null = null;
 
   app.on('second-instance', () => {
     if (mainWindow) {
@@ -49,6 +51,16 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(async () => {
     const dataDir = app.getPath('userData');
+    // Everything this process creates is private to the user (store, WAL, logs, Chromium profile).
+    if (process.platform !== 'win32') process.umask(0o077);
+    try {
+      secureDataDir(dataDir);
+      dataDirLock = lockDataDir(dataDir);
+    } catch (e) {
+      dialog.showErrorBox('12345 热线坐席台', storeFailureMessage(e) ?? `启动失败：${(e as Error).message}`);
+      app.exit(1);
+      return;
+    }
     const log = createFileLogger({ dir: join(dataDir, 'logs') });
     try {
       consoleApp = await createConsoleApp({
@@ -56,7 +68,7 @@ if (!app.requestSingleInstanceLock()) {
         sqliteNativeBinding: nativeSqlite(), loadDemoData, seedKnowledge: seedDemoKnowledge, secrets: safeStorageBox(safeStorage),
       });
     } catch (e) {
-      const message = e instanceof StoreError ? e.message : `启动失败：${(e as Error).message}`;
+      const message = storeFailureMessage(e) ?? `启动失败：${(e as Error).message}`;
       log.error('startup failed', { error: (e as Error).message });
       dialog.showErrorBox('12345 热线坐席台', message);
       app.exit(1);
@@ -111,7 +123,7 @@ if (!app.requestSingleInstanceLock()) {
       event.preventDefault();
       const closing = consoleApp;
       consoleApp = null;
-      void closing.close().finally(() => app.quit());
+      void closing.close().finally(() => { dataDirLock?.release(); app.quit(); });
     }
   });
 }

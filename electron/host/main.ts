@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { createConsoleApp } from '../app/console-app';
 import { loadDemoData, seedDemoKnowledge } from '../demo';
 import { createFileLogger } from '../log';
-import { StoreError } from '../store/errors';
+import { storeFailureMessage } from '../store/errors';
+import { lockDataDir, secureDataDir } from '../store/data-dir';
 import { HostStartError, startHostServer } from './server';
 import { APP_VERSION } from '../version';
 
@@ -26,6 +27,10 @@ async function main() {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HostStartError(`端口号无效：${values.port}`);
   const dataDir = resolve(values['data-dir']);
+  // Everything this process creates is private to the user (store, WAL, logs, exports, key file).
+  if (process.platform !== 'win32') process.umask(0o077);
+  secureDataDir(dataDir);
+  const lock = lockDataDir(dataDir);
   const log = createFileLogger({ dir: join(dataDir, 'logs'), echo: process.env.HOTLINE_LOG_ECHO === '1' });
   const app = await createConsoleApp({
     dataDir, runtime: 'host', version: APP_VERSION, log,
@@ -41,6 +46,7 @@ async function main() {
     closing = true;
     await server.close();
     await app.close();
+    lock.release();
     process.exit(0);
   };
   process.on('SIGINT', stop);
@@ -48,7 +54,7 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  const known = e instanceof HostStartError || e instanceof StoreError;
-  process.stderr.write(`${known ? (e as Error).message : `启动失败：${(e as Error).stack ?? String(e)}`}\n`);
+  const known = e instanceof HostStartError ? e.message : storeFailureMessage(e);
+  process.stderr.write(`${known ?? `启动失败：${(e as Error).stack ?? String(e)}`}\n`);
   process.exit(1);
 });

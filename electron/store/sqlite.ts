@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type { DB } from './schema';
 import { StoreError } from './errors';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
+import type { Migration } from './migrations/types';
 
 export interface Store {
   db: Kysely<DB>;
@@ -15,36 +16,112 @@ export interface Store {
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
+/** PRAGMA application_id of every store this console creates ('HL12'): marks the file as ours. */
+export const APPLICATION_ID = 0x484c3132;
 
-/** Reads the file header before SQLite touches the file: a foreign file is reported, never adopted. */
-function assertLooksLikeSqlite(file: string): void {
-  if (!existsSync(file) || statSync(file).size === 0) return;
-  const fd = openSync(file, 'r');
+const untouched = '文件未被改动，请从备份恢复或换一个数据目录。';
+
+function statOrNull(file: string): Stats | null {
   try {
-    const buf = Buffer.alloc(16);
-    const n = readSync(fd, buf, 0, 16, 0);
-    if (n < 16 || buf.toString('latin1') !== SQLITE_HEADER) {
-      throw new StoreError('unreadable', `无法读取数据库文件 ${file}：它不是坐席台的数据库或已损坏。文件未被改动，请从备份恢复或换一个数据目录。`, { file });
+    return statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。${untouched}`, { file });
+  }
+}
+
+/**
+ * Reads the file header before SQLite touches the file: a foreign or damaged file, or a folder
+ * where the store should be, is reported, never adopted. Returns whether a store exists yet.
+ */
+function assertLooksLikeSqlite(file: string): boolean {
+  const st = statOrNull(file);
+  if (!st) return false;
+  if (!st.isFile()) {
+    throw new StoreError('unreadable', `数据库位置 ${file} 是一个文件夹（或其他非文件对象），不是坐席台的数据库。${untouched}`, { file });
+  }
+  if (st.size === 0) return false;
+  const buf = Buffer.alloc(16);
+  let n: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      n = readSync(fd, buf, 0, 16, 0);
+    } finally {
+      closeSync(fd);
     }
+  } catch (e) {
+    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。${untouched}`, { file });
+  }
+  if (n < 16 || buf.toString('latin1') !== SQLITE_HEADER) {
+    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：它不是坐席台的数据库或已损坏。${untouched}`, { file });
+  }
+  return true;
+}
+
+/**
+ * Opens an existing file read-only and decides whether it is ours: marked with our application id,
+ * or (stores from before the mark) carrying our own migration history, or holding no tables at all.
+ * Another program's database is refused before a single byte of it is written.
+ */
+function assertOurs(file: string, list: readonly Migration[], nativeBinding?: string): void {
+  let probe: Database.Database | null = null;
+  try {
+    probe = new Database(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    const appId = probe.pragma('application_id', { simple: true }) as number;
+    const tables = probe.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`).pluck().all() as string[];
+    if (appId === APPLICATION_ID) return;
+    const foreign = () => new StoreError('not_ours',
+      `数据库文件 ${file} 属于其他程序，不是坐席台的数据库，坐席台不会接管或改动它。请换一个数据目录，或把该文件移走后重新启动。`,
+      { file, applicationId: appId });
+    if (appId !== 0) throw foreign();
+    if (tables.length === 0) return;
+    if (!tables.includes('schema_migrations')) throw foreign();
+    const rows = probe.prepare('select version, name from schema_migrations order by version').all() as { version: number; name: string }[];
+    if (rows.length === 0) throw foreign();
+    for (const r of rows) {
+      // Versions past ours are a newer console's: migrate() reports those.
+      const ours = list[r.version - 1];
+      if (r.version < 1 || (ours && ours.name !== r.name)) throw foreign();
+    }
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。${untouched}`, { file });
   } finally {
-    closeSync(fd);
+    probe?.close();
+  }
+}
+
+/** The store and its WAL/shared-memory twins are private to the user; SQLite gives the twins the store's mode. */
+function makePrivate(file: string): void {
+  if (process.platform === 'win32') return;
+  try {
+    closeSync(openSync(file, 'a', 0o600));
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+  } catch (e) {
+    throw new StoreError('unreadable', `无法打开数据库文件 ${file}：${(e as Error).message}`, { file });
   }
 }
 
 export interface SqliteOptions {
   /** Path of a better-sqlite3 addon built for this runtime (Electron has its own ABI). */
   nativeBinding?: string;
+  /** Migration list (tests). @default the console's migrations */
+  migrations?: readonly Migration[];
 }
 
 export async function openSqliteStore(file: string, opts: SqliteOptions = {}): Promise<Store> {
-  assertLooksLikeSqlite(file);
+  const list = opts.migrations ?? migrations;
+  const exists = assertLooksLikeSqlite(file);
+  if (exists) assertOurs(file, list, opts.nativeBinding);
+  makePrivate(file);
   let sqlite: Database.Database;
   try {
     sqlite = new Database(file, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {});
     // Touch the schema first: a damaged file fails here, before any pragma writes to it.
     sqlite.prepare('select count(*) from sqlite_master').get();
   } catch (e) {
-    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。文件未被改动。`, { file });
+    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。${untouched}`, { file });
   }
   try {
     sqlite.pragma('busy_timeout = 5000');
@@ -57,10 +134,13 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
   }
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   try {
-    await migrate(db, 'sqlite', migrations);
+    await migrate(db, 'sqlite', list);
+    if (sqlite.pragma('application_id', { simple: true }) !== APPLICATION_ID) sqlite.pragma(`application_id = ${APPLICATION_ID}`);
   } catch (e) {
     await db.destroy();
-    throw e;
+    if (e instanceof StoreError) throw e;
+    // A page damaged past the schema shows up only now: still the clear refusal, not a stack trace.
+    throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。${untouched}`, { file });
   }
   return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }
