@@ -11,21 +11,56 @@ export interface Logger {
 }
 
 // Phone numbers, ID-card numbers and anything keyed like a secret never reach the log file.
-const PHONE = /(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
-const LANDLINE = /(?<!\d)(0\d{2,3})[- ]?\d{3,4}(\d{4})(?!\d)/g;
+// Numbers are matched as people write them: grouped with spaces or dashes, in full-width digits,
+// with the area code in brackets. The edges refuse letters and digits, so ticket numbers
+// (JC2026…), UUIDs and ISO timestamps are not mistaken for phones.
+const SEP = '[ \\u00a0\\u3000\\-\\u2010-\\u2015.]?';
+const EDGE_BEFORE = '(?<![0-9A-Za-z])';
+const EDGE_AFTER = '(?![0-9A-Za-z])';
+const PHONE = new RegExp(
+  `${EDGE_BEFORE}(?:(?:\\+|00)?86${SEP})?(1[3-9]\\d${SEP}\\d{4}${SEP}\\d{4}|1[3-9]\\d{2}${SEP}\\d{4}${SEP}\\d{3})${EDGE_AFTER}`, 'g');
+// A UUID segment that happens to be all digits (0193…-8901-7abc) is followed by "-hex": not a phone.
+const LANDLINE = new RegExp(
+  `${EDGE_BEFORE}(?:[(（]\\s*(0\\d{2,3})\\s*[)）]|(0\\d{2,3}))${SEP}\\d{3,4}${SEP}(\\d{4})(?![0-9A-Za-z]|-[0-9A-Fa-f])`, 'g');
 const ID_CARD = /(?<![\dXx])\d{6}(?:19|20)\d{2}\d{4}\d{3}[\dXx](?![\dXx])/g;
 const SECRET_KEYS = /pass|secret|token|content|phone|name|address/i;
 
-export function scrub(text: string): string {
-  return text.replace(ID_CARD, '[身份证号]').replace(PHONE, '$1****$2').replace(LANDLINE, '$1-****$2');
+/** Full-width digits (１３８…) read as the digits they are. */
+function asciiDigits(text: string): string {
+  return text.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
 }
 
-function scrubFacts(facts: Record<string, unknown>): Record<string, unknown> {
+/** Keeps the first three and last four digits of a mobile number, as agents read them back. */
+function maskMobile(_match: string, number: string): string {
+  const digits = number.replace(/\D/g, '');
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+}
+
+export function scrub(text: string): string {
+  return asciiDigits(text)
+    .replace(ID_CARD, '[身份证号]')
+    .replace(PHONE, maskMobile)
+    .replace(LANDLINE, (_m, bracketed: string | undefined, plain: string | undefined, last: string) => `${bracketed ?? plain}-****${last}`);
+}
+
+function scrubValue(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return scrub(v);
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    const s = scrub(String(v));
+    return s === String(v) ? v : s;
+  }
+  if (v && typeof v === 'object' && depth < 4) {
+    if (Array.isArray(v)) return v.map((x) => scrubValue(x, depth + 1));
+    return scrubFacts(v as Record<string, unknown>, depth + 1);
+  }
+  return v;
+}
+
+function scrubFacts(facts: Record<string, unknown>, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(facts)) {
     if (SECRET_KEYS.test(k) && k !== 'requestName') out[k] = '[redacted]';
-    else if (typeof v === 'string') out[k] = scrub(v);
-    else out[k] = v;
+    else out[k] = scrubValue(v, depth);
   }
   return out;
 }
