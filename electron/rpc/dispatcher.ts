@@ -23,7 +23,8 @@ export type Handlers = {
 };
 
 function zodIssues(e: ZodError): ContractError['issues'] {
-  return e.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), problem: i.code }));
+  // A refinement's message is a problem code of its own (no_content, hidden_characters …).
+  return e.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), problem: i.code === 'custom' && /^[a-z_]{1,40}$/.test(i.message) ? i.message : i.code }));
 }
 
 /**

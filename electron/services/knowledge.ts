@@ -93,6 +93,10 @@ export class KnowledgeService {
   }
 
   async saveScript(input: { id?: string; stage: ScriptStage; categoryId: string | null; title: string; body: string; sort: number }, actorId: string): Promise<CallScript> {
+    // An unknown category is the caller's mistake, not a foreign-key failure deep in the store.
+    if (input.categoryId && !(await this.db.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {
+      fail('invalid_input', { issues: [{ path: 'categoryId', problem: 'unknown' }] });
+    }
     const id = input.id ?? uuidv7();
     const row = { stage: input.stage, category_id: input.categoryId, title: input.title, body: input.body, sort: input.sort, updated_at: this.now().toISOString() };
     await this.db.transaction().execute(async (trx) => {

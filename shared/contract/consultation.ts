@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { event, request } from './define';
+import { attachmentInput, humanLine, humanText, optionalHumanLine } from './text';
 import {
   CONSULTATION_ROUTES, CONSULTATION_URGENCIES, MEASURE_STATUSES, type ConsultationRoute, type ConsultationStage,
   type ConsultationUrgency, type DeadlineFlag, type DutyDesk, type MeasureStatus,
@@ -93,7 +94,7 @@ export interface MonthlyReport { month: string; total: number; rows: MonthlyDoma
 export interface HardCandidate { id: string; number: string; title: string; status: string; createdAt: string; district: string; reason: 'overdue' | 'reopened' | 'repeat' }
 
 /** Text that must carry something: trimmed, and not only punctuation or spaces. */
-const text = (min: number, max: number) => z.string().trim().min(min).max(max).refine((s) => /[\p{L}\p{N}]/u.test(s), { message: 'no_content' });
+const text = humanText;
 const id = z.string().uuid();
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const clock = z.string().regex(/^\d{2}:\d{2}$/);
@@ -113,8 +114,8 @@ export const escalateInput = z.object({
   route,
   urgency,
   /** Policy domain for the monthly list (交通运输, 教育文体, 城市管理 …); defaults to the ticket's top category. */
-  domain: z.string().trim().max(20).optional(),
-  title: z.string().trim().max(100).optional(),
+  domain: optionalHumanLine(20).optional(),
+  title: optionalHumanLine(100).optional(),
   source: z.enum(['ticket', 'intake', 'class_case']).default('ticket'),
 }).strict();
 export type EscalateInput = z.input<typeof escalateInput>;
@@ -127,7 +128,7 @@ export const researchInput = z.object({
   people: optional(300),
   summary: text(4, 8000),
   /** Small files (photos, scans) as base64, at most 4 MB each before encoding. */
-  attachments: z.array(z.object({ name: z.string().trim().min(1).max(200), mime: z.string().max(100), base64: z.string().max(5_600_000) }).strict()).max(10).default([]),
+  attachments: z.array(attachmentInput).max(10).default([]),
 }).strict();
 
 export const meetingInput = z.object({
@@ -145,8 +146,8 @@ export const measureUpdateInput = z.object({
 
 export const reportInput = z.object({
   itemId,
-  title: text(4, 100), problem: text(4, 8000), causes: optional(8000), suggestions: text(4, 8000),
-  figures: z.array(z.object({ label: text(1, 60), value: z.string().trim().min(1).max(60) }).strict()).max(20).default([]),
+  title: humanLine(4, 100), problem: text(4, 8000), causes: optional(8000), suggestions: text(4, 8000),
+  figures: z.array(z.object({ label: humanLine(1, 60), value: z.string().trim().min(1).max(60) }).strict()).max(20).default([]),
 }).strict();
 
 export const dutyPatternInput = z.object({
@@ -178,10 +179,10 @@ export const consultationRequests = {
   'consultation.addMeasure': request<ConsultationDetail>()(measureInput, WORKERS),
   'consultation.updateMeasure': request<ConsultationDetail>()(measureUpdateInput, WORKERS),
   'consultation.setPackage': request<ConsultationDetail>()(z.object({
-    itemId, leader: text(2, 40), departmentId: z.string().min(1).max(64), street: text(2, 60), community: text(2, 60),
+    itemId, leader: humanLine(2, 40), departmentId: z.string().min(1).max(64), street: humanLine(2, 60), community: humanLine(2, 60),
   }).strict(), WORKERS),
   'consultation.saveReport': request<ConsultationDetail>()(reportInput, WORKERS),
-  'consultation.recordInstruction': request<ConsultationDetail>()(z.object({ itemId, leader: text(2, 40), date, text: text(2, 4000) }).strict(), WORKERS),
+  'consultation.recordInstruction': request<ConsultationDetail>()(z.object({ itemId, leader: humanLine(2, 40), date, text: text(2, 4000) }).strict(), WORKERS),
   'consultation.addFeedback': request<ConsultationDetail>()(z.object({
     itemId, channel: z.enum(['return_call', 'visit', 'online', 'other']), satisfied: z.boolean(), content: text(2, 4000),
   }).strict(), WORKERS),

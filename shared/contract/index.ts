@@ -13,6 +13,7 @@ import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
 import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
+import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
@@ -25,10 +26,11 @@ export * from './xlsx';
 export * from './consultation';
 export * from './jobs';
 export * from './division';
+export * from './text';
 export type { Access, EventDef, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
-const displayName = z.string().trim().min(1).max(40);
+const displayName = humanLine(1, 40);
 /** Length only: strength beyond that is checked in main so the message can say why. */
 const password = z.string().min(1).max(128);
 const id = z.string().uuid();
@@ -37,7 +39,7 @@ const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as
 const callId = z.string().min(1).max(100);
 /** A number or SIP user to dial or transfer to: digits, *, #, optional leading +. */
 const dialTarget = z.string().trim().regex(/^\+?[0-9*#]{1,32}$/);
-const reasonCode = z.object({ code: z.string().regex(/^[a-z0-9_]{1,32}$/), label: z.string().trim().min(1).max(16) }).strict();
+const reasonCode = z.object({ code: z.string().regex(/^[a-z0-9_]{1,32}$/), label: humanLine(1, 16) }).strict();
 const draftKey = z.string().min(1).max(120).regex(/^[a-z0-9_.:-]+$/);
 
 /**
@@ -153,7 +155,7 @@ export const requests = {
     aor: z.string().regex(/^(sips?:)?[A-Za-z0-9._~+-]+@[A-Za-z0-9.-]+(:\d+)?$/).max(200),
     authUser: z.string().min(1).max(64),
     password: z.string().min(1).max(128).optional(),
-    displayName: z.string().max(40).nullable().optional(),
+    displayName: optionalHumanLine(40).nullable().optional(),
     media: z.enum(['webrtc', 'null']).default('webrtc'),
   }).strict(), ['admin']),
   ...knowledgeRequests,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { request } from './define';
+import { humanLine, humanText } from './text';
 
 export const scriptStages = ['opening', 'verification', 'inquiry', 'closing'] as const;
 export type ScriptStage = (typeof scriptStages)[number];
@@ -32,10 +33,10 @@ export const knowledgeRequests = {
   'knowledge.get': request<KnowledgeArticle>()(z.object({ id: z.string().uuid() }).strict(), 'session'),
   'knowledge.save': request<KnowledgeArticle>()(z.object({
     id: z.string().uuid().optional(),
-    title: z.string().trim().min(4).max(100),
-    body: z.string().trim().min(10).max(20_000),
+    title: humanLine(4, 100),
+    body: humanText(10, 20_000),
     categoryId: catId.nullable(),
-    source: z.string().trim().min(2).max(200),
+    source: humanLine(2, 200),
     validFrom: day,
     validUntil: day.nullable(),
   }).strict(), ['admin']),
@@ -44,8 +45,8 @@ export const knowledgeRequests = {
     id: z.string().uuid().optional(),
     stage: z.enum(scriptStages),
     categoryId: catId.nullable(),
-    title: z.string().trim().min(2).max(60),
-    body: z.string().trim().min(4).max(4000),
+    title: humanLine(2, 60),
+    body: humanText(4, 4000),
     sort: z.number().int().min(0).max(1000),
   }).strict(), ['admin']),
   'scripts.delete': request<null>()(z.object({ id: z.string().uuid() }).strict(), ['admin']),

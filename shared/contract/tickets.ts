@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { humanLine, humanText, optionalHumanLine } from './text';
 
 export interface CategoryRef { id: string; code: string; name: string; level: number; parentId: string | null }
 export interface DivisionRef {
@@ -61,7 +62,7 @@ export const urgencyIds = ['normal', 'urgent', 'emergency'] as const;
 export const channelIds = ['phone', 'web', 'walk_in', 'letter', 'outreach'] as const;
 
 /** Text that must carry something: trimmed, and not only punctuation or spaces. */
-const text = (min: number, max: number) => z.string().trim().min(min).max(max).refine((s) => /[\p{L}\p{N}]/u.test(s), { message: 'no_content' });
+const text = humanText;
 
 export const ticketCreateInput = z.object({
   /** The form's draft, discarded in the same step as the ticket is saved. */
@@ -70,7 +71,7 @@ export const ticketCreateInput = z.object({
   callId: z.string().min(1).max(100).optional(),
   channel: z.enum(channelIds),
   citizen: z.object({
-    name: z.string().trim().max(40).optional(),
+    name: optionalHumanLine(40).optional(),
     phone: z.string().trim().max(32).optional(),
     /** 保密: the citizen asked not to be identified to the department. */
     confidential: z.boolean(),
@@ -78,7 +79,7 @@ export const ticketCreateInput = z.object({
   appealType: z.enum(appealTypeIds),
   categoryId: z.string().min(1).max(64),
   urgency: z.enum(urgencyIds),
-  title: text(4, 100),
+  title: humanLine(4, 100),
   content: text(10, 4000),
   districtCode: z.string().regex(/^\d{6,12}$/).optional(),
   streetCode: z.string().regex(/^\d{6,12}$/).optional(),
