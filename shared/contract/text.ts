@@ -15,7 +15,7 @@ const SUBSTANCE = /[\p{L}\p{N}]/u;
 /** One line: no control and no format characters (bidi controls, zero-width, soft hyphen …). */
 const HIDDEN_IN_LINE = /[\p{Cc}\p{Cf}]/u;
 /** Several lines: tabs and line breaks allowed; other controls and bidi controls not. */
-const HIDDEN_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const HIDDEN_IN_TEXT = /(?![\t\n\r])\p{Cc}|[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 // The messages become the issue's `problem` (see the dispatcher), so forms can say why.
 const readable = { message: 'no_content' };
