@@ -64,7 +64,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  // eslint-disable-next-line no-console
   console.log(`contract fuzz: ${counts.requests} requests, role matrix ${counts.matrixCells} cells (${counts.matrixAllowed} allowed, ${counts.matrixRefused} refused), ${counts.malformed} malformed inputs, ${counts.dispatches} dispatches`);
   await t?.dispose();
 });
