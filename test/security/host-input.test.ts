@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startHostServer, type HostServer } from '../../electron/host/server';
 import { silentLogger } from '../../electron/log';
+import { requestNames, requests } from '../../shared/contract';
+import { jsonSchemaOf, mutations, sample } from './contract-samples';
 import { createTestApp, type TestApp } from '../support/app';
 
 /**
@@ -127,5 +129,52 @@ describe('host-mode WebSocket under malformed frames', () => {
     const again = await open();
     expect(await exchange(again, JSON.stringify({ id: 1, name: 'app.info', input: {} }))).toMatchObject({ id: 1, result: { ok: true } });
     again.close();
+  });
+
+  it('answers every contract request over the wire, with and without a session, and a sample of malformed ones, never internal', async () => {
+    const ws = await open();
+    const replies = new Map<number, { ok: boolean; error?: { code: string } }>();
+    ws.on('message', (m) => {
+      const msg = JSON.parse(m.toString()) as { id?: number; result?: { ok: boolean; error?: { code: string } } };
+      if (typeof msg.id === 'number' && msg.result) replies.set(msg.id, msg.result);
+    });
+    const ask = (id: number, name: string, input: unknown) => new Promise<{ ok: boolean; error?: { code: string } } | null>((resolve) => {
+      let frame: string;
+      try {
+        frame = JSON.stringify({ id, name, input });
+      } catch {
+        resolve(null); // deeper than JSON.stringify goes: not something a peer can send as JSON either
+        return;
+      }
+      const wait = () => (replies.has(id) ? resolve(replies.get(id)!) : setImmediate(wait));
+      ws.send(frame);
+      wait();
+    });
+    let id = 100;
+    const sent: string[] = [];
+    // The anonymous pass may have loaded the demo accounts (setup.loadDemoData is public); then sign in as their admin.
+    const signIn = async () => {
+      const first = await ask(id++, 'setup.createFirstAdmin', { username: 'wireadmin', displayName: '管理员', password: 'Sup3r-secret-1' });
+      const r = first?.ok ? first : await ask(id++, 'session.login', { username: 'admin', password: 'Demo-12345' });
+      expect(r).toMatchObject({ ok: true });
+    };
+    for (const signedIn of [false, true]) {
+      if (signedIn) await signIn();
+      for (const name of requestNames) {
+        if (name === 'setup.createFirstAdmin' || name === 'session.logout') continue;
+        const schema = jsonSchemaOf(requests[name].input);
+        const base = sample(schema);
+        const inputs = [base, ...mutations(schema, base).filter((_m, i) => i % 25 === 0).map((m) => m.input)];
+        for (const input of inputs) {
+          const r = await ask(id++, name, input);
+          if (!r) continue;
+          sent.push(name);
+          expect(r.ok ? 'ok' : r.error?.code, `${name} ${signedIn ? 'signed in' : 'no session'}`).not.toBe('internal');
+          if (!signedIn && requests[name].access !== 'public') expect(r.error?.code, name).toBeOneOf(['invalid_input', 'unauthenticated']);
+        }
+      }
+    }
+    expect(sent.length).toBeGreaterThan(requestNames.length * 2);
+    ws.close();
   });
 });
