@@ -36,7 +36,7 @@ async function main() {
     dataDir, runtime: 'host', version: APP_VERSION, log,
     demo: values.demo, demoTickets: Number(values['demo-tickets']), loadDemoData, seedKnowledge: seedDemoKnowledge,
   });
-  const server = await startHostServer({ app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? process.env.HOTLINE_TOKEN });
+  const server = await startHostServer({ app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? (process.env.HOTLINE_TOKEN || undefined) });
   log.info('host mode started', { port: server.port });
   process.stdout.write(`12345 热线坐席台（主机模式）已启动\n数据目录：${dataDir}\n在浏览器中打开：${server.url}\n`);
   if (process.send) process.send({ ready: true, url: server.url, port: server.port });

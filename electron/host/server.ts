@@ -21,6 +21,10 @@ export async function startHostServer(opts: { app: ConsoleApp; rendererDir: stri
   if (!existsSync(join(opts.rendererDir, 'index.html'))) {
     throw new HostStartError(`找不到已构建的界面（${opts.rendererDir}/index.html）。请先运行 npm run build，或直接用 npm run host。`);
   }
+  // A given token (HOTLINE_TOKEN, --token) must be as hard to guess as a generated one.
+  if (opts.token !== undefined && !/^[A-Za-z0-9_-]{24,200}$/.test(opts.token)) {
+    throw new HostStartError('会话令牌太短或含有无效字符：至少 24 个字母、数字、“-”或“_”。不指定时每次启动会自动生成。');
+  }
   const token = opts.token ?? randomBytes(24).toString('base64url');
   let port = opts.port;
   const origins = () => [`http://127.0.0.1:${port}`, `http://localhost:${port}`];

@@ -65,7 +65,13 @@ export class Dispatcher {
       return { ok: false, error: { code: 'unknown_request' } };
     }
     const def = requests[name];
-    const parsed = def.input.safeParse(rawInput ?? {});
+    let parsed: ReturnType<typeof def.input.safeParse>;
+    try {
+      parsed = def.input.safeParse(rawInput ?? {});
+    } catch {
+      // Input the validator itself cannot walk (a stack-deep structure, a throwing getter): refused, not a crash.
+      return { ok: false, error: { code: 'invalid_input' } };
+    }
     if (!parsed.success) {
       this.log.warn('rejected invalid input', { requestName: name, issues: parsed.error.issues.length });
       return { ok: false, error: { code: 'invalid_input', issues: zodIssues(parsed.error) } };

@@ -131,4 +131,14 @@ describe('contract fuzz', () => {
     }
     expect(await call(admin, 'app.info' satisfies RequestName, {})).toMatchObject({ ok: true });
   });
+
+  it('refuses an input the validator cannot walk (a throwing getter, a proxy) instead of throwing', async () => {
+    const admin = callers.find((c) => c.role === 'admin')!;
+    const getter = Object.defineProperty({}, 'username', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const proxy = new Proxy({}, { ownKeys: () => { throw new Error('boom'); }, get: () => { throw new Error('boom'); } });
+    for (const input of [getter, proxy]) {
+      expect(await call(admin, 'session.login', input)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      expect(await call(admin, 'users.create', input)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    }
+  });
 });

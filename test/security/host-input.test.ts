@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startHostServer, type HostServer } from '../../electron/host/server';
+import { HostStartError, startHostServer, type HostServer } from '../../electron/host/server';
 import { silentLogger } from '../../electron/log';
 import { requestNames, requests } from '../../shared/contract';
 import { jsonSchemaOf, mutations, sample } from './contract-samples';
@@ -85,6 +85,19 @@ describe('host-mode HTTP server under malformed requests', () => {
     expect(statusOf(await upgrade(`/rpc?token=${host.token}`, goodHost + 'Sec-WebSocket-Key: x\r\n'))).toBe(400);
     expect(statusOf(await upgrade(`/rpc?token=${host.token}`, goodHost + key))).toBe(101);
     await stillServes();
+  });
+});
+
+describe('host-mode session token', () => {
+  it('refuses to start with a guessable token given from outside', async () => {
+    const rendererDir = mkdtempSync(join(tmpdir(), 'hotline-renderer-'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html>');
+    for (const token of ['', 'abc', '12345678', 'a'.repeat(23), 'token with spaces and enough length']) {
+      await expect(startHostServer({ app: t.app, rendererDir, port: 0, log: silentLogger, token }), JSON.stringify(token)).rejects.toBeInstanceOf(HostStartError);
+    }
+    const ok = await startHostServer({ app: t.app, rendererDir, port: 0, log: silentLogger, token: 'A'.repeat(32) });
+    expect(ok.token).toBe('A'.repeat(32));
+    await ok.close();
   });
 });
 
