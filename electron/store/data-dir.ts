@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { StoreError } from './errors';
 
 /** The store file inside the data folder; its -wal and -shm twins sit beside it. */
@@ -29,7 +30,8 @@ function tighten(path: string, mode: number): void {
 export function secureDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!HAS_FILE_MODES) return;
-  tighten(dir, 0o700);
+  // A data folder pointed at the home folder itself keeps the home folder's mode; its files are still private.
+  if (resolve(dir) !== resolve(homedir())) tighten(dir, 0o700);
   for (const f of PRIVATE_FILES) tighten(join(dir, f), 0o600);
   const logs = join(dir, 'logs');
   if (existsSync(logs)) {
