@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventName, EventPayload, RequestInput, RequestName, Result, SessionInfo, SignedIn } from '../../shared/contract';
 import type { Connection } from '../rpc/dispatcher';
 import { demoAccounts } from './demo-accounts';
+import { DEFAULT_SESSION_POLICY } from '../services/sessions';
 import { createTestApp, type TestApp } from '../../test/support/app';
 import type * as Passwords from '../services/passwords';
 
@@ -39,7 +40,7 @@ let adminId: string;
 let agentId: string;
 beforeEach(async () => {
   clock = new Date('2026-03-02T01:00:00Z');
-  t = await createTestApp({ now: () => clock });
+  t = await createTestApp({ now: () => clock, sessions: DEFAULT_SESSION_POLICY });
   adminId = await t.app.users.create({ username: 'root', displayName: '管理员', password: 'Admin-pass1', roles: ['admin'] }, null);
   agentId = await t.app.users.create({ username: 'agent01', displayName: '王晓燕', password: 'Right-pass1', roles: ['agent'] }, null);
 });
