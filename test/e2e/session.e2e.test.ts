@@ -96,6 +96,9 @@ describe('passwords an admin sets', () => {
     await page.getByLabel('确认新密码').fill('Sunli-2026x');
     expect(await page.getByTestId('password-rules').locator('[data-ok="true"]').count()).toBe(4);
     await shot(page, 'forced-change-ready-1366');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await shot(page, 'forced-change-ready-1920');
+    await page.setViewportSize({ width: 1366, height: 768 });
     await page.getByRole('button', { name: '修改密码' }).click();
     await page.getByTestId('user-menu').waitFor();
     // Reloading now resumes a normal session: the forced screen does not come back.
