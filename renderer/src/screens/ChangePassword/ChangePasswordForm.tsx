@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, List, PasswordInput, Stack, Text, ThemeIcon } from '@mantine/core';
+import { Alert, Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { SessionInfo } from '../../../../shared/contract';
 import { passwordChecks } from '../../../../shared/domain/password';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
+import { PasswordRules } from '../../components/PasswordRules';
 
 type Field = 'currentPassword' | 'newPassword' | 'confirm';
 
@@ -24,18 +25,12 @@ export function ChangePasswordForm({ onDone, onCancel }: {
   const set = (f: Field) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [f]: e.currentTarget.value });
 
   const checks = passwordChecks(form.newPassword);
-  const rules = [
-    { key: 'ruleLength', ok: checks.length },
-    { key: 'ruleClasses', ok: checks.classes },
-    { key: 'ruleDiffers', ok: form.newPassword.length > 0 && form.newPassword !== form.currentPassword },
-    { key: 'ruleConfirm', ok: form.confirm.length > 0 && form.confirm === form.newPassword },
-  ] as const;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const fe: Partial<Record<Field, string>> = {};
     if (!form.currentPassword) fe.currentPassword = t('validation.required');
-    if (!rules[0].ok || !rules[1].ok || !rules[2].ok) fe.newPassword = t('password.notMet');
+    if (!checks.length || !checks.classes || form.newPassword === form.currentPassword) fe.newPassword = t('password.notMet');
     if (form.confirm !== form.newPassword) fe.confirm = t('password.mismatch');
     setErrors(fe);
     setError(null);
@@ -58,17 +53,7 @@ export function ChangePasswordForm({ onDone, onCancel }: {
           autoComplete="current-password" data-autofocus />
         <PasswordInput label={t('password.next')} value={form.newPassword} onChange={set('newPassword')} error={errors.newPassword} autoComplete="new-password" />
         <PasswordInput label={t('password.confirm')} value={form.confirm} onChange={set('confirm')} error={errors.confirm} autoComplete="new-password" />
-        <div>
-          <Text size="sm" fw={500} mb={4}>{t('password.rules')}</Text>
-          <List spacing={2} size="sm" center data-testid="password-rules">
-            {rules.map((r) => (
-              <List.Item key={r.key} data-ok={r.ok}
-                icon={<ThemeIcon size={18} radius="xl" color={r.ok ? 'teal' : 'gray'} variant={r.ok ? 'filled' : 'light'} aria-hidden>{r.ok ? '✓' : '·'}</ThemeIcon>}>
-                <Text size="sm" c={r.ok ? undefined : 'dimmed'}>{t(`password.${r.key}`)}</Text>
-              </List.Item>
-            ))}
-          </List>
-        </div>
+        <PasswordRules password={form.newPassword} confirm={form.confirm} current={form.currentPassword} />
         <Group justify="flex-end">
           {onCancel && <Button variant="default" onClick={onCancel}>{t('password.cancel')}</Button>}
           <Button type="submit" loading={busy}>{t('password.submit')}</Button>
