@@ -7,7 +7,9 @@ import { openSqliteStore, type Store } from '../store/sqlite';
 import { DraftService } from '../services/drafts';
 import { SettingsService } from '../services/settings';
 import { TicketQueries } from '../services/tickets';
-import { UserService, type UserServiceOptions } from '../services/users';
+import { claimSetup, releaseSetupClaim, UserService, type UserServiceOptions } from '../services/users';
+import { SessionStore, type SessionPolicy } from '../services/sessions';
+import { SessionHub } from './session-hub';
 import { DEMO_PASSWORD, demoAccounts } from './demo-accounts';
 import { PhoneService, type PhoneServiceOptions } from '../phone/phone-service';
 import { fileSecretBox, type SecretBox } from '../phone/secret-box';
@@ -45,6 +47,8 @@ export interface ConsoleOptions {
   /** Writes invented knowledge articles with the demo data. */
   seedKnowledge?: (db: Store['db'], seed: number) => Promise<unknown>;
   users?: UserServiceOptions;
+  /** Session expiry (tests: short). */
+  sessions?: SessionPolicy;
   /** Encrypts SIP passwords at rest; host mode defaults to a key file in the data folder. */
   secrets?: SecretBox;
   /** Softphone options (tests: auto-answer, fast keep-alive). */
@@ -74,6 +78,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const now = opts.now ?? (() => new Date());
   const store = await openSqliteStore(join(opts.dataDir, 'hotline.sqlite'), { nativeBinding: opts.sqliteNativeBinding });
   const users = new UserService(store.db, { now, ...opts.users });
+  const sessions = new SessionStore(store.db, now, opts.sessions);
   const settings = new SettingsService(store.db);
   const drafts = new DraftService(store.db, now);
   const tickets = new TicketQueries(store.db, now);
@@ -111,15 +116,25 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     await settings.setApp('demo', '1');
     opts.log.info('demo data loaded', { tickets: opts.demoTickets ?? 1000 });
   };
-  /** Only one demo load at a time, and only into a store nobody has set up yet. */
+  /**
+   * Only one demo load at a time, and only into a store nobody has set up yet: the load claims
+   * first-time setup (as creating the first admin does), and gives the claim back if it fails.
+   */
   const loadDemoOnce = async () => {
     if (!demoLoading) {
       if ((await users.count()) > 0) fail('setup_already_done');
-      demoLoading = loadDemo().finally(() => { demoLoading = null; });
+      const claim = `demo:${now().toISOString()}`;
+      await claimSetup(store.db, claim);
+      demoLoading = loadDemo()
+        .catch(async (e: unknown) => { await releaseSetupClaim(store.db, claim); throw e; })
+        .finally(() => { demoLoading = null; });
     }
     await demoLoading;
   };
 
+  // A demo load that a previous run never finished (killed mid-way) left its claim behind and no
+  // accounts: give the claim back, or the store could never be set up.
+  if ((await users.count()) === 0) await store.db.deleteFrom('meta').where('key', '=', 'setup.claimed').where('value', 'like', 'demo:%').execute();
   if (opts.demo && (await users.count()) === 0) await loadDemoOnce();
   // A store from before the search index (or an older tokenizer) is indexed in the background;
   // searches meanwhile find what is indexed so far.
@@ -149,6 +164,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
 
   // The phone pushes events through the dispatcher, which is built from the handlers below.
   const late: { dispatcher?: Dispatcher } = {};
+  const hub = new SessionHub(store.db, users, sessions, () => late.dispatcher, now);
   const phone = new PhoneService({
     db: store.db, secrets: opts.secrets ?? fileSecretBox(join(opts.dataDir, 'secret.key')), log: opts.log, now, ...opts.phone,
     events: { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter), connection: (id) => late.dispatcher?.connection(id) },
@@ -167,27 +183,29 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'app.info': () => info(),
     'setup.createFirstAdmin': async (input, ctx) => {
       if ((await users.count()) > 0) fail('setup_already_done');
-      const id = await users.create({ ...input, roles: ['admin'] }, null);
-      ctx.connection.session = await users.session(id);
-      return ctx.connection.session;
+      // The claim and the admin are written in one transaction: of parallel calls exactly one wins.
+      const id = await users.create({ ...input, roles: ['admin'] }, null, { claimSetup: `admin:${input.username.toLowerCase()}` });
+      return hub.signIn(ctx.connection, await users.session(id));
     },
     'setup.loadDemoData': async () => {
       await loadDemoOnce();
       return info();
     },
-    'session.login': async (input, ctx) => {
-      ctx.connection.session = await users.login(input.username, input.password);
-      return ctx.connection.session;
-    },
+    'session.login': async (input, ctx) => hub.signIn(ctx.connection, await users.login(input.username, input.password)),
+    'session.resume': (input, ctx) => hub.resume(ctx.connection, input.token),
     'session.logout': async (_input, ctx) => {
       await users.logout(userOf(ctx.session));
-      ctx.connection.session = null;
+      await hub.logout(ctx.connection);
       return null;
     },
     'session.current': (_input, ctx) => ctx.session,
     'session.changePassword': async (input, ctx) => {
-      await users.changePassword(userOf(ctx.session), input.currentPassword, input.newPassword);
-      return null;
+      const userId = userOf(ctx.session);
+      await users.changePassword(userId, input.currentPassword, input.newPassword);
+      // Whoever knew the old password is signed out everywhere else; this session goes on.
+      await hub.endUser(userId, 'password_changed', ctx.connection);
+      await hub.refreshUser(userId);
+      return ctx.connection.session ?? fail('unauthenticated');
     },
     'settings.get': (_input, ctx) => settings.get(userOf(ctx.session)),
     'settings.update': (input, ctx) => settings.update(userOf(ctx.session), input),
@@ -263,15 +281,19 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'calendar.setYear': (i, ctx) => calendar.setYear(i, sessionOf(ctx).user.id),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
-    'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),
+    'users.setRoles': async (input, ctx) => {
+      const row = await users.setRoles(input.userId, input.roles, userOf(ctx.session));
+      await hub.refreshUser(input.userId);
+      return row;
+    },
     'users.setDisabled': async (input, ctx) => {
       const row = await users.setDisabled(input.userId, input.disabled, userOf(ctx.session));
-      if (input.disabled) {
-        for (const c of dispatcher.connectionsOf(input.userId)) {
-          c.session = null;
-          c.send('session.ended', { reason: 'disabled' });
-        }
-      }
+      if (input.disabled) await hub.endUser(input.userId, 'disabled');
+      return row;
+    },
+    'users.resetPassword': async (input, ctx) => {
+      const row = await users.resetPassword(input.userId, input.password, userOf(ctx.session));
+      await hub.endUser(input.userId, 'password_reset');
       return row;
     },
     'users.unlock': (input, ctx) => users.unlock(input.userId, userOf(ctx.session)),
@@ -285,7 +307,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     },
   };
 
-  const dispatcher = new Dispatcher(handlers, opts.log);
+  const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard });
   void categories.start();
   late.dispatcher = dispatcher;
   return {

@@ -9,6 +9,10 @@ import type { Logger } from '../log';
 export interface Connection {
   id: string;
   session: SessionInfo | null;
+  /** The sessions row this connection signed in or resumed with (set by the session handlers only). */
+  sessionId?: string | null;
+  /** When the row was last confirmed alive (ms since epoch). */
+  sessionCheckedAt?: number;
   send<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
 
@@ -21,6 +25,19 @@ export interface CallContext {
 export type Handlers = {
   [N in RequestName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<RequestOutput<N>> | RequestOutput<N>;
 };
+
+export interface DispatcherOptions {
+  /**
+   * Confirms, before a request runs, that the connection's session still exists (not expired,
+   * not revoked by another process); it signs the connection out when it does not.
+   */
+  sessionGuard?: (connection: Connection) => Promise<void>;
+}
+
+/** All a user whose password an admin set may do before changing it. */
+const WHILE_PASSWORD_MUST_CHANGE: ReadonlySet<RequestName> = new Set<RequestName>([
+  'session.changePassword', 'session.logout', 'session.current', 'settings.get',
+]);
 
 function zodIssues(e: ZodError): ContractError['issues'] {
   // A refinement's message is a problem code of its own (no_content, hidden_characters …).
@@ -35,7 +52,7 @@ function zodIssues(e: ZodError): ContractError['issues'] {
 export class Dispatcher {
   private readonly connections = new Map<string, Connection>();
 
-  constructor(private readonly handlers: Handlers, private readonly log: Logger) {}
+  constructor(private readonly handlers: Handlers, private readonly log: Logger, private readonly opts: DispatcherOptions = {}) {}
 
   attach(connection: Connection): void {
     this.connections.set(connection.id, connection);
@@ -52,6 +69,10 @@ export class Dispatcher {
 
   connection(id: string): Connection | undefined {
     return this.connections.get(id);
+  }
+
+  allConnections(): Connection[] {
+    return [...this.connections.values()];
   }
 
   /** Connections currently signed in as this user (for ending sessions of a disabled account). */
@@ -76,9 +97,18 @@ export class Dispatcher {
       this.log.warn('rejected invalid input', { requestName: name, issues: parsed.error.issues.length });
       return { ok: false, error: { code: 'invalid_input', issues: zodIssues(parsed.error) } };
     }
+    if (connection.session && this.opts.sessionGuard) {
+      try {
+        await this.opts.sessionGuard(connection);
+      } catch (e) {
+        this.log.error('session check failed', { requestName: name, error: (e as Error).stack ?? String(e) });
+        return { ok: false, error: { code: 'internal' } };
+      }
+    }
     const session = connection.session;
     if (def.access !== 'public') {
       if (!session) return { ok: false, error: { code: 'unauthenticated' } };
+      if (session.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(name)) return { ok: false, error: { code: 'password_change_required' } };
       if (def.access !== 'session' && !session.user.roles.some((r: Role) => (def.access as readonly Role[]).includes(r))) {
         this.log.warn('rejected forbidden request', { requestName: name, userId: session.user.id });
         return { ok: false, error: { code: 'forbidden' } };

@@ -24,9 +24,4 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** Returns a reason code when a new password is too weak; the UI explains the code. */
-export function passwordProblem(password: string): 'too_short' | 'too_simple' | null {
-  if (password.length < 8) return 'too_short';
-  const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((re) => re.test(password)).length;
-  return classes < 2 ? 'too_simple' : null;
-}
+export { passwordProblem } from '../../shared/domain/password';

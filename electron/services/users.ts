@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
 import { fail, framesFor, roles as allRoles, type AdminUserRow, type Role, type SessionInfo, type UserInfo } from '../../shared/contract';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
@@ -18,6 +18,24 @@ export interface UserServiceOptions {
   lockout?: LockoutPolicy;
   cost?: ScryptCost;
   now?: () => Date;
+}
+
+const SETUP_CLAIM_KEY = 'setup.claimed';
+
+/**
+ * First-time setup happens once: whoever inserts the claim row first (creating the first admin, or
+ * loading demo data) wins; everyone after gets setup_already_done. The unique key makes this hold
+ * across concurrent transactions on SQLite and PostgreSQL alike.
+ */
+export async function claimSetup(db: Kysely<DB> | Transaction<DB>, by: string): Promise<void> {
+  const row = await db.insertInto('meta').values({ key: SETUP_CLAIM_KEY, value: by })
+    .onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+  if (!row) fail('setup_already_done');
+}
+
+/** Gives the claim back after a demo load that failed, so setup can be tried again. */
+export async function releaseSetupClaim(db: Kysely<DB>, by: string): Promise<void> {
+  await db.deleteFrom('meta').where('key', '=', SETUP_CLAIM_KEY).where('value', '=', by).execute();
 }
 
 const isRole = (r: string): r is Role => (allRoles as readonly string[]).includes(r);
@@ -54,12 +72,13 @@ export class UserService {
 
   async session(userId: string): Promise<SessionInfo> {
     const user = await this.info(userId);
-    return { user, frames: framesFor(user.roles) };
+    const flags = await this.db.selectFrom('users').select('must_change_password').where('id', '=', userId).executeTakeFirst();
+    return { user, frames: framesFor(user.roles), mustChangePassword: flags?.must_change_password === 1 };
   }
 
   /** Creates a user; `actorId` null means the system (first run, demo data). */
   async create(input: { username: string; displayName: string; password: string; roles: Role[]; departmentId?: string | null },
-    actorId: string | null, opts: { skipStrength?: boolean } = {}): Promise<string> {
+    actorId: string | null, opts: { skipStrength?: boolean; claimSetup?: string } = {}): Promise<string> {
     if (!opts.skipStrength) {
       const problem = passwordProblem(input.password);
       if (problem) fail('weak_password', { details: { reason: problem } });
@@ -69,11 +88,14 @@ export class UserService {
     const at = this.now();
     const id = uuidv7(at.getTime());
     await this.db.transaction().execute(async (trx) => {
+      if (opts.claimSetup) await claimSetup(trx, opts.claimSetup);
       const taken = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
       if (taken) fail('username_taken', { issues: [{ path: 'username', problem: 'taken' }] });
       await trx.insertInto('users').values({
         id, username, display_name: input.displayName, password_hash: hash, department_id: input.departmentId ?? null,
         disabled: 0, failed_attempts: 0, locked_until: null, last_login_at: null, created_at: at.toISOString(), updated_at: at.toISOString(),
+        // A password an admin chose is known to the admin: the user replaces it at the first sign-in.
+        must_change_password: actorId ? 1 : 0,
       }).execute();
       const uniq = [...new Set(input.roles)];
       await trx.insertInto('user_roles').values(uniq.map((role) => ({ user_id: id, role }))).execute();
@@ -83,48 +105,64 @@ export class UserService {
   }
 
   /**
-   * Checks credentials. An unknown user and a wrong password fail the same way and take the same
-   * time; every attempt is audited; repeated failures lock the account for a while.
+   * Checks credentials. An unknown user, a locked account and a wrong password cost the same hash
+   * work, so timing tells nothing; every attempt is audited. Failures are counted by one atomic
+   * UPDATE, so parallel guesses each count and exactly one of them locks the account.
    */
   async login(usernameRaw: string, password: string): Promise<SessionInfo> {
     const username = usernameRaw.trim().toLowerCase();
     const at = this.now();
-    const u = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const nowIso = at.toISOString();
+    this.dummyHash ??= hashPassword('not-a-password', this.cost);
+    const dummy = await this.dummyHash;
+    const u = await this.db.selectFrom('users').select(['id', 'password_hash', 'disabled']).where('username', '=', username).executeTakeFirst();
+    const good = await verifyPassword(password, u?.password_hash ?? dummy);
     if (!u) {
-      this.dummyHash ??= hashPassword('not-a-password', this.cost);
-      await verifyPassword(password, await this.dummyHash);
       await writeAudit(this.db, { actorId: null, action: 'session.login_failed', subjectType: 'user', data: { username, reason: 'unknown_user' } }, at);
       fail('login_failed');
     }
-    if (u.locked_until && u.locked_until > at.toISOString()) {
+    const notLocked = (eb: ExpressionBuilder<DB, 'users'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]);
+    const lockedFail = async (): Promise<never> => {
+      const row = await this.db.selectFrom('users').select('locked_until').where('id', '=', u.id).executeTakeFirst();
       await writeAudit(this.db, { actorId: null, action: 'session.login_failed', subjectType: 'user', subjectId: u.id, data: { reason: 'locked' } }, at);
-      const minutes = Math.ceil((Date.parse(u.locked_until) - at.getTime()) / 60_000);
-      fail('account_locked', { details: { minutes } });
-    }
-    const good = await verifyPassword(password, u.password_hash);
+      const until = row?.locked_until ? Date.parse(row.locked_until) : at.getTime() + this.lockout.lockMs;
+      fail('account_locked', { details: { minutes: Math.max(1, Math.ceil((until - at.getTime()) / 60_000)) } });
+    };
     if (!good) {
-      const failures = u.failed_attempts + 1;
-      const lock = failures >= this.lockout.maxFailures;
-      await this.db.transaction().execute(async (trx) => {
-        await trx.updateTable('users').set({
-          failed_attempts: lock ? 0 : failures,
-          locked_until: lock ? new Date(at.getTime() + this.lockout.lockMs).toISOString() : u.locked_until,
-          updated_at: at.toISOString(),
-        }).where('id', '=', u.id).execute();
-        await writeAudit(trx, { actorId: null, action: 'session.login_failed', subjectType: 'user', subjectId: u.id, data: { reason: 'wrong_password', failures } }, at);
-        if (lock) await writeAudit(trx, { actorId: null, action: 'user.locked', subjectType: 'user', subjectId: u.id, data: { minutes: this.lockout.lockMs / 60_000 } }, at);
+      const max = this.lockout.maxFailures;
+      const lockUntil = new Date(at.getTime() + this.lockout.lockMs).toISOString();
+      const reaches = sql<boolean>`failed_attempts + 1 >= ${max}`;
+      const counted = await this.db.transaction().execute(async (trx) => {
+        // Attempts against a locked account are refused without counting: the lock is not extended by them.
+        const row = await trx.updateTable('users').set({
+          failed_attempts: sql<number>`case when ${reaches} then 0 else failed_attempts + 1 end`,
+          locked_until: sql<string | null>`case when ${reaches} then ${lockUntil} else locked_until end`,
+          updated_at: nowIso,
+        }).where('id', '=', u.id).where(notLocked).returning(['failed_attempts', 'locked_until']).executeTakeFirst();
+        if (!row) return null;
+        const lockedNow = row.locked_until !== null && row.locked_until > nowIso;
+        await writeAudit(trx, { actorId: null, action: 'session.login_failed', subjectType: 'user', subjectId: u.id,
+          data: { reason: 'wrong_password', failures: lockedNow ? max : row.failed_attempts } }, at);
+        if (lockedNow) await writeAudit(trx, { actorId: null, action: 'user.locked', subjectType: 'user', subjectId: u.id, data: { minutes: this.lockout.lockMs / 60_000 } }, at);
+        return { lockedNow };
       });
-      if (lock) fail('account_locked', { details: { minutes: Math.ceil(this.lockout.lockMs / 60_000) } });
+      if (!counted) return lockedFail();
+      if (counted.lockedNow) fail('account_locked', { details: { minutes: Math.ceil(this.lockout.lockMs / 60_000) } });
       fail('login_failed');
     }
     if (u.disabled) {
       await writeAudit(this.db, { actorId: null, action: 'session.login_failed', subjectType: 'user', subjectId: u.id, data: { reason: 'disabled' } }, at);
       fail('account_disabled');
     }
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ failed_attempts: 0, locked_until: null, last_login_at: at.toISOString() }).where('id', '=', u.id).execute();
-      await writeAudit(trx, { actorId: u.id, action: 'session.login', subjectType: 'user', subjectId: u.id }, at);
+    const signedIn = await this.db.transaction().execute(async (trx) => {
+      // The lock is checked in the same statement that clears the count: a guess that locked the
+      // account a moment ago wins over the right password arriving with it.
+      const row = await trx.updateTable('users').set({ failed_attempts: 0, locked_until: null, last_login_at: nowIso })
+        .where('id', '=', u.id).where(notLocked).returning('id').executeTakeFirst();
+      if (row) await writeAudit(trx, { actorId: u.id, action: 'session.login', subjectType: 'user', subjectId: u.id }, at);
+      return row !== undefined;
     });
+    if (!signedIn) return lockedFail();
     return this.session(u.id);
   }
 
@@ -132,18 +170,36 @@ export class UserService {
     await writeAudit(this.db, { actorId: userId, action: 'session.logout', subjectType: 'user', subjectId: userId }, this.now());
   }
 
+  /** The user's own change: needs the current password; clears "must change" set by an admin. */
   async changePassword(userId: string, current: string, next: string): Promise<void> {
     const u = await this.db.selectFrom('users').select(['password_hash']).where('id', '=', userId).executeTakeFirst();
     if (!u) fail('not_found');
-    if (!(await verifyPassword(current, u.password_hash))) fail('login_failed', { issues: [{ path: 'currentPassword', problem: 'wrong' }] });
+    if (!(await verifyPassword(current, u.password_hash))) fail('login_failed', { issues: [{ path: 'currentPassword', problem: 'wrong' }], details: { reason: 'wrong_current_password' } });
     const problem = passwordProblem(next);
     if (problem) fail('weak_password', { issues: [{ path: 'newPassword', problem }], details: { reason: problem } });
+    if (next === current) fail('weak_password', { issues: [{ path: 'newPassword', problem: 'same_as_current' }], details: { reason: 'same_as_current' } });
     const hash = await hashPassword(next, this.cost);
     const at = this.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: hash, updated_at: at.toISOString() }).where('id', '=', userId).execute();
+      await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0, updated_at: at.toISOString() }).where('id', '=', userId).execute();
       await writeAudit(trx, { actorId: userId, action: 'user.password_changed', subjectType: 'user', subjectId: userId }, at);
     });
+  }
+
+  /** An admin sets a new initial password: the account is unlocked and must change it at sign-in. */
+  async resetPassword(userId: string, password: string, actorId: string): Promise<AdminUserRow> {
+    if (userId === actorId) fail('forbidden', { details: { reason: 'reset_self' } });
+    await this.row(userId);
+    const problem = passwordProblem(password);
+    if (problem) fail('weak_password', { issues: [{ path: 'password', problem }], details: { reason: problem } });
+    const hash = await hashPassword(password, this.cost);
+    const at = this.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: hash, must_change_password: 1, failed_attempts: 0, locked_until: null, updated_at: at.toISOString() })
+        .where('id', '=', userId).execute();
+      await writeAudit(trx, { actorId, action: 'user.password_reset', subjectType: 'user', subjectId: userId }, at);
+    });
+    return this.row(userId);
   }
 
   async list(): Promise<AdminUserRow[]> {

@@ -16,6 +16,21 @@ export interface UsersTable {
   last_login_at: string | null;
   created_at: string;
   updated_at: string;
+  /** 1: the password was set by an admin (or the system for one) and must be changed at the next sign-in. */
+  must_change_password: Generated<number>;
+}
+
+/** A sign-in (migration 0013); the token itself is never stored, only its SHA-256. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  /** Why it ended early: logout, disabled, password_changed, password_reset, replaced. */
+  revoked_reason: string | null;
 }
 
 export interface UserRolesTable {
@@ -238,6 +253,7 @@ export interface DB {
   duty_patterns: DutyPatternsTable;
   duty_swaps: DutySwapsTable;
   category_model: CategoryModelTable;
+  sessions: SessionsTable;
 }
 
 /** The persisted category suggestion model (migration 0009): one row, id 1. */

@@ -10,6 +10,7 @@ import { ErrorBoundary } from './components/ErrorBoundary';
 import { LoginScreen } from './screens/Login';
 import { SetupScreen } from './screens/Setup';
 import { Shell } from './screens/Shell';
+import { ChangePasswordScreen } from './screens/ChangePassword';
 import { theme } from './theme';
 import { MediaHost } from './phone/MediaHost';
 
@@ -21,6 +22,7 @@ function Gate() {
   if (!info) return <Center h="100vh"><Stack align="center"><Loader /><Text c="dimmed">{t('app.loading')}</Text></Stack></Center>;
   if (info.setupRequired) return <SetupScreen />;
   if (!session) return <LoginScreen />;
+  if (session.mustChangePassword) return <ChangePasswordScreen />;
   return <Shell />;
 }
 

@@ -15,6 +15,10 @@ export const errorCodes = [
   'setup_already_done',
   'weak_password',
   'username_taken',
+  /** A session token that is unknown, expired or revoked; details.reason says which. */
+  'session_expired',
+  /** The password was set by an admin and must be changed before anything else. */
+  'password_change_required',
   'store_unavailable',
   'internal',
   /** Set by the renderer's transport, never by main: the link to main dropped mid-request. */

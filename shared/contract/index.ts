@@ -3,7 +3,7 @@ import type { Result } from './errors';
 import { event, request, type EventDef, type RequestDef } from './define';
 import { frames, roleSchema } from './roles';
 import type {
-  AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, TicketListRow, UserSettings,
+  AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, SignedIn, TicketListRow, UserSettings,
 } from './types';
 import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
@@ -34,6 +34,8 @@ const displayName = humanLine(1, 40);
 /** Length only: strength beyond that is checked in main so the message can say why. */
 const password = z.string().min(1).max(128);
 const id = z.string().uuid();
+/** 32 random bytes, base64url. */
+const sessionToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 /** Roles that sit at a phone: agents, CPPCC members on duty, shift leads covering a seat. */
 const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as const;
 const callId = z.string().min(1).max(100);
@@ -49,14 +51,17 @@ const draftKey = z.string().min(1).max(120).regex(/^[a-z0-9_.:-]+$/);
  */
 export const requests = {
   'app.info': request<AppInfo>()(z.object({}).strict(), 'public'),
-  'setup.createFirstAdmin': request<SessionInfo>()(
+  'setup.createFirstAdmin': request<SignedIn>()(
     z.object({ username, displayName, password }).strict(), 'public'),
   'setup.loadDemoData': request<AppInfo>()(z.object({}).strict(), 'public'),
 
-  'session.login': request<SessionInfo>()(z.object({ username: z.string().max(64), password }).strict(), 'public'),
+  'session.login': request<SignedIn>()(z.object({ username: z.string().max(64), password }).strict(), 'public'),
+  /** Binds this connection to an earlier sign-in (page reload, reconnect); fails with session_expired. */
+  'session.resume': request<SessionInfo>()(z.object({ token: sessionToken }).strict(), 'public'),
   'session.logout': request<null>()(z.object({}).strict(), 'session'),
   'session.current': request<SessionInfo | null>()(z.object({}).strict(), 'public'),
-  'session.changePassword': request<null>()(
+  /** Ends the user's other sessions; this one stays signed in, with the refreshed session. */
+  'session.changePassword': request<SessionInfo>()(
     z.object({ currentPassword: password, newPassword: password }).strict(), 'session'),
 
   'settings.get': request<UserSettings>()(z.object({}).strict(), 'session'),
@@ -105,6 +110,8 @@ export const requests = {
   'users.setRoles': request<AdminUserRow>()(z.object({ userId: id, roles: z.array(roleSchema).min(1).max(6) }).strict(), ['admin']),
   'users.setDisabled': request<AdminUserRow>()(z.object({ userId: id, disabled: z.boolean() }).strict(), ['admin']),
   'users.unlock': request<AdminUserRow>()(z.object({ userId: id }).strict(), ['admin']),
+  /** Sets a new initial password, ends every session of that user; they must change it at sign-in. */
+  'users.resetPassword': request<AdminUserRow>()(z.object({ userId: id, password }).strict(), ['admin']),
   'audit.list': request<AuditRow[]>()(z.object({
     limit: z.number().int().min(1).max(1000), action: z.string().max(64).optional(),
   }).strict(), ['admin']),
@@ -165,10 +172,15 @@ export const requests = {
   ...consultationRequests,
 } satisfies Record<string, RequestDef>;
 
+export const sessionEndReasons = ['logout', 'disabled', 'password_changed', 'password_reset', 'expired'] as const;
+export type SessionEndReason = (typeof sessionEndReasons)[number];
+
 /** Every event main may push to a renderer. */
 export const events = {
-  /** The session ended from main's side (logout elsewhere, account disabled). */
-  'session.ended': event<{ reason: 'logout' | 'disabled' }>(),
+  /** The session ended from main's side (logout elsewhere, account disabled, password changed or reset, expired). */
+  'session.ended': event<{ reason: SessionEndReason }>(),
+  /** The signed-in user's roles, department or frames changed: the renderer adopts the new session. */
+  'session.changed': event<SessionInfo>(),
   /** Something the user should see as a notification; `code` is a catalogue key. */
   'app.notice': event<{ level: 'info' | 'warning' | 'error'; code: string; params?: Record<string, string | number> }>(),
   'phone.registration': event<PhoneRegistration>(),

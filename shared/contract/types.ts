@@ -13,6 +13,14 @@ export interface UserInfo {
 export interface SessionInfo {
   user: UserInfo;
   frames: Frame[];
+  /** The password was set by an admin: nothing but changing it is allowed until it is changed. */
+  mustChangePassword: boolean;
+}
+
+/** What a sign-in answers: the session and its opaque token, which `session.resume` takes on a new connection. */
+export interface SignedIn extends SessionInfo {
+  /** Random, shown once; main keeps only its hash. The renderer keeps it for this tab/window only. */
+  token: string;
 }
 
 export type ThemeSetting = 'light' | 'dark' | 'auto';

@@ -10,3 +10,4 @@ export * from './phone';
 export * from './agent-state';
 export * from './geo';
 export * from './taxonomy';
+export * from './password';

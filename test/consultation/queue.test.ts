@@ -45,6 +45,8 @@ beforeAll(async () => {
   for (const u of ['agent01', 'member01', 'expert01', 'lead01', 'admin']) await signIn(u);
   await as('admin', 'users.create', { username: 'member02', displayName: '赵委员', password: 'Demo-12345', roles: ['cppcc_member'] });
   await signIn('member02');
+  // An account an admin created replaces its initial password before anything else.
+  await as('member02', 'session.changePassword', { currentPassword: 'Demo-12345', newPassword: 'Member-02-own' });
 }, 90_000);
 afterAll(async () => { await t?.dispose(); });
 

@@ -41,8 +41,7 @@ describe('administration', () => {
     await page.getByLabel('求助类答复时限 一般', { exact: true }).fill('7');
     await page.getByRole('button', { name: '保存时限' }).click();
     await page.getByText('办理时限已保存').waitFor();
-    await page.reload(); // a new connection: sign in again
-    await login(page, 'admin', 'Demo-12345');
+    await page.reload(); // a new connection, which resumes the session of this tab
     await page.getByRole('tab', { name: '办理时限' }).click();
     await expect(page.getByLabel('求助类答复时限 一般', { exact: true }).inputValue()).resolves.toBe('7 天');
     await page.getByText('管理员已设置').waitFor();

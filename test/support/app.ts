@@ -15,6 +15,9 @@ export async function createTestApp(opts: Partial<ConsoleOptions> = {}): Promise
   const app = await createConsoleApp({
     dataDir: dir, runtime: 'host', version: 'test', log: silentLogger, seedKnowledge: seedDemoKnowledge, ...opts,
     users: { cost: FAST_SCRYPT, ...opts.users },
+    // Tests move their clocks by days between requests; sessions must not idle out under them
+    // unless a test asks for real expiry (opts.sessions).
+    sessions: opts.sessions ?? { idleMs: 10 * 365 * 86_400_000, maxMs: 10 * 365 * 86_400_000 },
   });
   return {
     app, dir,

@@ -8,6 +8,7 @@ import { errorMessage } from '../../i18n';
 import { formatDateTime } from '../../format/time';
 import { CreateUserModal } from './CreateUserModal';
 import { SipAccountModal } from './SipAccountModal';
+import { ResetPasswordModal } from './ResetPasswordModal';
 
 /** Users with their roles and state; an admin changes roles, disables, unlocks, creates. */
 export function UsersPanel() {
@@ -17,6 +18,7 @@ export function UsersPanel() {
   const [editing, setEditing] = useState<{ id: string; roles: Role[] } | null>(null);
   const [creating, setCreating] = useState(false);
   const [sipFor, setSipFor] = useState<AdminUserRow | null>(null);
+  const [resetFor, setResetFor] = useState<AdminUserRow | null>(null);
   const load = useCallback(() => { void api.request('users.list', {}).then((r) => r.ok && setRows(r.value)); }, [api]);
   useEffect(load, [load]);
 
@@ -66,6 +68,7 @@ export function UsersPanel() {
                   <Menu.Dropdown>
                     <Menu.Item onClick={() => setEditing({ id: u.id, roles: u.roles })}>{t('admin.users.editRoles')}</Menu.Item>
                     <Menu.Item onClick={() => setSipFor(u)}>{t('admin.sip.menu')}</Menu.Item>
+                    <Menu.Item onClick={() => setResetFor(u)}>{t('resetPassword.menu')}</Menu.Item>
                     {u.lockedUntil && <Menu.Item onClick={() => void act(api.request('users.unlock', { userId: u.id }))}>{t('admin.users.unlock')}</Menu.Item>}
                     <Menu.Item color={u.disabled ? undefined : 'red'} onClick={() => void act(api.request('users.setDisabled', { userId: u.id, disabled: !u.disabled }))}>
                       {u.disabled ? t('admin.users.enable') : t('admin.users.disable')}
@@ -78,6 +81,7 @@ export function UsersPanel() {
         </Table.Tbody>
       </Table>
       <SipAccountModal user={sipFor} onClose={() => setSipFor(null)} />
+      <ResetPasswordModal user={resetFor} onClose={() => setResetFor(null)} onDone={load} />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} onCreated={load} />
     </>
   );

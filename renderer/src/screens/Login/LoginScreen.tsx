@@ -10,7 +10,7 @@ import { Brand } from '../../components/Brand';
 export function LoginScreen() {
   const { t } = useTranslation();
   const { api } = useApi();
-  const { info, signedIn } = useSession();
+  const { info, signedIn, notice } = useSession();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [fieldErrors, setFieldErrors] = useState<{ username?: string; password?: string }>({});
@@ -46,6 +46,7 @@ export function LoginScreen() {
               <Text c="dimmed" size="sm">{t('login.subtitle')}</Text>
               <Title order={3}>{t('login.title')}</Title>
               {error && <Alert color="red" role="alert" data-testid="login-error">{error}</Alert>}
+              {!error && notice && <Alert color="orange" role="status" data-testid="login-notice">{notice}</Alert>}
               <TextInput label={t('login.username')} value={username} autoFocus autoComplete="username"
                 onChange={(e) => setUsername(e.currentTarget.value)} error={fieldErrors.username} name="username" />
               <PasswordInput label={t('login.password')} value={password} autoComplete="current-password"

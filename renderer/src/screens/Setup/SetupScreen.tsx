@@ -5,6 +5,7 @@ import { useApi } from '../../state/api';
 import { useSession } from '../../state/session';
 import { errorMessage } from '../../i18n';
 import { Brand } from '../../components/Brand';
+import { PasswordRules } from '../../components/PasswordRules';
 
 type Field = 'username' | 'displayName' | 'password' | 'confirm';
 
@@ -61,8 +62,10 @@ export function SetupScreen() {
             <Stack gap="sm">
               <TextInput label={t('admin.users.username')} value={form.username} onChange={set('username')} error={errors.username} required />
               <TextInput label={t('setup.displayName')} value={form.displayName} onChange={set('displayName')} error={errors.displayName} required />
-              <PasswordInput label={t('login.password')} description={t('setup.passwordRule')} value={form.password} onChange={set('password')} error={errors.password} required />
+              <PasswordInput label={t('login.password')} description={form.password ? undefined : t('setup.passwordRule')} value={form.password} onChange={set('password')} error={errors.password} required />
               <PasswordInput label={t('setup.confirmPassword')} value={form.confirm} onChange={set('confirm')} error={errors.confirm} required />
+              {/* The short rule until the user types; then each rule ticked off (and the page stays within 768 px). */}
+              {form.password && <PasswordRules password={form.password} confirm={form.confirm} />}
               <Button type="submit" loading={busy === 'admin'} disabled={busy === 'demo'}>{t('setup.createAdmin')}</Button>
             </Stack>
           </form>

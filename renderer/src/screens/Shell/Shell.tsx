@@ -1,5 +1,6 @@
-import { lazy, Suspense } from 'react';
-import { ActionIcon, AppShell, Badge, Box, Button, Group, Loader, Menu, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
+import { lazy, Suspense, useState } from 'react';
+import { ActionIcon, AppShell, Badge, Box, Button, Group, Loader, Menu, Modal, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { Frame, SessionInfo } from '../../../../shared/contract';
 import { useSession } from '../../state/session';
@@ -8,6 +9,7 @@ import { Brand } from '../../components/Brand';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useShortcut } from '../../components/Shortcuts';
 import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
+import { ChangePasswordForm } from '../ChangePassword';
 
 const frameComponents: Record<Frame, React.LazyExoticComponent<() => React.JSX.Element>> = {
   agent_desk: lazy(() => import('../../frames/AgentDesk').then((m) => ({ default: m.AgentDesk }))),
@@ -34,7 +36,8 @@ function SignedInShell({ session, frame }: {
   frame: Frame;
 }) {
   const { t } = useTranslation();
-  const { setFrame, logout, info, updateSettings } = useSession();
+  const { setFrame, logout, info, updateSettings, sessionChanged } = useSession();
+  const [changingPassword, setChangingPassword] = useState(false);
   const { connected } = useApi();
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
@@ -80,6 +83,7 @@ function SignedInShell({ session, frame }: {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{session.user.username}</Menu.Label>
+                <Menu.Item onClick={() => setChangingPassword(true)} data-testid="menu-change-password">{t('shell.changePassword')}</Menu.Item>
                 <Menu.Item onClick={() => void logout()}>{t('shell.logout')}</Menu.Item>
               </Menu.Dropdown>
             </Menu>
@@ -102,6 +106,13 @@ function SignedInShell({ session, frame }: {
           </Suspense>
         </ErrorBoundary>
       </AppShell.Main>
+      <Modal opened={changingPassword} onClose={() => setChangingPassword(false)} title={t('password.modalTitle')} centered>
+        <ChangePasswordForm onCancel={() => setChangingPassword(false)} onDone={(s) => {
+          setChangingPassword(false);
+          sessionChanged(s);
+          notifications.show({ color: 'teal', message: t('password.changed') });
+        }} />
+      </Modal>
     </AppShell>
   );
   // The phone lives above the frames: a call survives switching frames, and rings in any of them.
