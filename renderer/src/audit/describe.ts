@@ -30,7 +30,9 @@ function deadlineChange(t: TFunction, line: string): string {
   const what = kind === 'sign'
     ? t('auditLog.deadlineSign', { urgency: t(`intake.urgencies.${urgency}`) })
     : t('auditLog.deadlineReply', { type: t(`appealTypes.${type}`, { defaultValue: type ?? '' }), urgency: t(`intake.urgencies.${urgency}`) });
-  return `${what}：${value(m[2]!)} → ${value(m[3]!)}`;
+  const [from, to] = [m[2]!, m[3]!];
+  if (/^\d+$/.test(from) && /^\d+$/.test(to)) return `${what}：${from} → ${t('auditLog.workingDays', { n: to })}`;
+  return `${what}：${value(from)} → ${value(to)}`;
 }
 
 const roleList = (t: TFunction, v: unknown) => (Array.isArray(v) ? v.map((r) => t(`roles.${String(r)}`, { defaultValue: String(r) })).join('、') : '');

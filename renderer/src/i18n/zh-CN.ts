@@ -768,6 +768,12 @@ export const zhCN = {
     waitedTitle: '排队 {{waited}}；{{time}} 由 {{name}} 认领',
     waitingTitle: '{{time}} 升级，尚未认领',
   },
+  consultCalendar: {
+    badYear: '年份应在 2020 到 2100 之间',
+    invalidLine: '“{{value}}”不是有效日期，应写作 2027-01-01 这样的格式',
+    fieldInvalid: '内容有误',
+    fix: '有 {{count}} 处标红的字段需要修改，改好后才能保存',
+  },
   auditLog: {
     ticketAction: '工单{{action}}',
     workingDays: '{{n}} 个工作日',
