@@ -768,6 +768,17 @@ export const zhCN = {
     waitedTitle: '排队 {{waited}}；{{time}} 由 {{name}} 认领',
     waitingTitle: '{{time}} 升级，尚未认领',
   },
+  consultDivisions: {
+    confirmTitle: '导入 {{city}} 的行政区划？',
+    willAdd: '将导入 {{city}}：区县 {{districts}} 个、街道/乡镇 {{streets}} 个、社区/村 {{communities}} 个，受理登记此后只提供这些区划。',
+    replaces: '将替换当前的 {{city}}',
+    willRetire: '将停用 {{what}}（已有工单或部门使用，旧工单上仍显示，新工单不能再选）',
+    willRemove: '将删除 {{what}}（未被工单使用）',
+    nothingLost: '不会停用或删除现有区划。',
+    levels: { cities: '{{count}} 个城市', districts: '{{count}} 个区县', streets: '{{count}} 个街道/乡镇', communities: '{{count}} 个社区/村' },
+    confirm: '确认导入',
+    cancel: '取消',
+  },
   consultCalendar: {
     badYear: '年份应在 2020 到 2100 之间',
     invalidLine: '“{{value}}”不是有效日期，应写作 2027-01-01 这样的格式',
