@@ -47,7 +47,8 @@ describe('admin clarity', () => {
     await page.getByText('“2027/02/10”不是有效日期，应写作 2027-01-01 这样的格式；日期不属于所选年份：2026-10-01').waitFor();
     await page.getByText('调休上班日应为周末：2027-02-09').waitFor();
     // Red means red: the field's border takes Mantine's error colour.
-    const border = await holidays.evaluate((el) => getComputedStyle(el).borderColor);
+    type Styled = { ownerDocument: { defaultView: { getComputedStyle(e: unknown): { borderColor: string } } } };
+    const border = await holidays.evaluate((el) => (el as unknown as Styled).ownerDocument.defaultView.getComputedStyle(el).borderColor);
     expect(border).toMatch(/^rgb\((2[0-5]\d), (\d{1,2}), (\d{1,2})\)$/);
     expect(calendarRows()).toEqual(before);
     await screenshot(page, 'admin-calendar-red-fields');

@@ -184,6 +184,7 @@ describe('escalation to the consultation queue', () => {
     expect(await row.getByTestId('row-title').innerText()).not.toBe('');
     await member.setViewportSize({ width: 1366, height: 768 });
     await shot(member, 'consultation-progress-1366');
+    await member.getByTestId('queue-scope').getByText('待认领').click();
   });
 
   it('the agent registers and escalates in one step from the intake form', async () => {

@@ -15,6 +15,8 @@ const query = <T>(sql: string) => {
 const dump = () => JSON.stringify(query('select * from divisions order by code'));
 
 async function pick(label: string, option: string) {
+  // Choosing the option already chosen would clear it (Mantine's Select deselects).
+  if (await page.getByRole('combobox', { name: label }).inputValue() === option) return;
   await page.getByRole('combobox', { name: label }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
 }

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationRow } from '../../../../shared/contract';
 import { VirtualList, type VirtualColumn } from '../../components/VirtualList';
@@ -46,14 +46,17 @@ export function QueueList({ rows, empty, selectedId, onOpen, onClaim, claiming, 
     { key: 'number', title: t('consultation.columns.number'), width: '100px', render: (r) => (
       <Anchor component="button" size="sm" ff="monospace" fw={r.id === selectedId ? 700 : 400} c={r.id === selectedId ? 'grape' : undefined}
         onClick={() => onOpen(r)} data-testid={`open-${r.number}`}>{r.number}</Anchor>) },
-    { key: 'title', title: t('consultation.columns.title'), width: 'minmax(100px, 1fr)', render: (r) => (
-      // The title first and shrinking with an ellipsis (full text on hover); the badges keep their size beside it.
-      <Group gap={4} wrap="nowrap" style={{ minWidth: 0, width: '100%' }}>
-        <Text size="sm" title={r.title} truncate style={{ minWidth: 0, flex: '0 1 auto' }} data-testid="row-title">{r.title}</Text>
-        {r.urgency !== 'normal' && <Badge size="xs" color="red" variant="filled" style={{ flexShrink: 0, overflow: 'visible' }}>{t(`consultation.urgencies.${r.urgency}`)}</Badge>}
-        {r.source !== 'ticket' && <Badge size="xs" color="gray" variant="outline" style={{ flexShrink: 0, overflow: 'visible' }}>{t(`consultation.sources.${r.source}`)}</Badge>}
-      </Group>) },
-    { key: 'route', title: t('consultation.columns.route'), width: '72px', render: (r) => <Text size="xs">{t(`consultation.desks.${r.route}`, { defaultValue: t(`consultation.routes.${r.route}`) })}</Text> },
+    { key: 'title', title: t('consultation.columns.title'), width: 'minmax(120px, 1fr)', render: (r) => (
+      // Two lines: the title alone on the first, shrinking with an ellipsis (full text on hover); the
+      // badges and the route beside it below, so that they never squeeze the title out.
+      <Stack gap={2} style={{ minWidth: 0, width: '100%' }}>
+        <Text size="sm" title={r.title} truncate data-testid="row-title">{r.title}</Text>
+        <Group gap={4} wrap="nowrap" style={{ minWidth: 0, overflow: 'hidden' }}>
+          {r.urgency !== 'normal' && <Badge size="xs" color="red" variant="filled" style={{ flexShrink: 0, overflow: 'visible' }}>{t(`consultation.urgencies.${r.urgency}`)}</Badge>}
+          {r.source !== 'ticket' && <Badge size="xs" color="gray" variant="outline" style={{ flexShrink: 0, overflow: 'visible' }}>{t(`consultation.sources.${r.source}`)}</Badge>}
+          <Text size="xs" c="dimmed" truncate>{t(`consultation.desks.${r.route}`, { defaultValue: t(`consultation.routes.${r.route}`) })} · {r.domain}</Text>
+        </Group>
+      </Stack>) },
     { key: 'age', title: t('consultation.columns.age'), width: '88px', render: (r) => <WaitText row={r} /> },
     { key: 'stage', title: t('consultation.columns.stage'), width: '118px', render: (r) => (
       <Group gap={4} wrap="nowrap">
@@ -66,7 +69,7 @@ export function QueueList({ rows, empty, selectedId, onOpen, onClaim, claiming, 
       : <Text size="xs" truncate>{r.stage === 'queued' ? formatDateTime(r.claimBy).slice(5) : r.claimedByName ?? ''}</Text>) },
   ];
   return (
-    <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={40} testId={testId} onOpen={onOpen}
+    <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={52} testId={testId} onOpen={onOpen}
       empty={<Text c="dimmed" size="sm">{empty}</Text>} />
   );
 }
