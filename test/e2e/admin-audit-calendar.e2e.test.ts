@@ -85,6 +85,9 @@ describe('admin clarity', () => {
     const raw = page.getByTestId('audit-raw');
     await raw.waitFor();
     expect(await raw.locator('pre').innerText()).toContain('"reply.normal.complaint: 15 → 13"');
+    // The picture shows the detail opened, not the toasts of the save before or the popover fading in.
+    for (const close of await page.locator('.mantine-Notification-root button').all()) await close.click({ timeout: 1000 }).catch(() => undefined);
+    await page.waitForTimeout(400);
     await screenshot(page, 'admin-audit-log');
   });
 });

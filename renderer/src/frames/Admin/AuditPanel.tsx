@@ -27,7 +27,7 @@ function RawDetail({ row, changes }: {
   const [open, setOpen] = useState(false);
   const pretty = useMemo(() => JSON.stringify(parse(row.data), null, 2), [row.data]);
   return (
-    <Popover opened={open} onChange={setOpen} width={520} position="left" shadow="md" withinPortal>
+    <Popover opened={open} onChange={setOpen} width={520} position="bottom-end" shadow="md" withinPortal>
       <Popover.Target>
         <Button size="compact-xs" variant="subtle" onClick={() => setOpen((o) => !o)} data-testid="audit-raw-toggle">
           {open ? t('auditLog.rawHide') : t('auditLog.rawShow')}</Button>
