@@ -81,13 +81,13 @@ describe('admin clarity', () => {
     expect(await userRow.getByTestId('audit-changes').innerText()).toBe('用户名 agent01 · 角色：话务员');
     // No JSON on the page until asked for.
     expect(await list.innerText()).not.toContain('{"');
+    // The picture shows the detail opened, not the toasts of the save before (closing them first: a click outside closes the detail).
+    for (const close of await page.locator('.mantine-Notification-root button').all()) await close.click({ timeout: 1000 }).catch(() => undefined);
     await policyRow.getByTestId('audit-raw-toggle').click();
     const raw = page.getByTestId('audit-raw');
     await raw.waitFor();
     expect(await raw.locator('pre').innerText()).toContain('"reply.normal.complaint: 15 → 13"');
-    // The picture shows the detail opened, not the toasts of the save before or the popover fading in.
-    for (const close of await page.locator('.mantine-Notification-root button').all()) await close.click({ timeout: 1000 }).catch(() => undefined);
-    await page.waitForTimeout(400);
+    await page.waitForTimeout(400); // the popover fading in
     await screenshot(page, 'admin-audit-log');
   });
 });
