@@ -251,6 +251,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       return jobs.start('tickets.import', actor, (job) => xlsx.import(i.base64, i.mapping, i.dryRun, actor, job));
     },
     'divisions.catalogue': () => divisions.catalogue(),
+    'divisions.previewImport': (i) => divisions.previewImport(i.cityCode),
     'divisions.importCity': (i, ctx) => {
       const actor = sessionOf(ctx).user.id;
       return jobs.start('divisions.import', actor, async (job) => {

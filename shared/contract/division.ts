@@ -25,7 +25,26 @@ export interface DivisionImportResult {
   removed: number;
 }
 
+/** Divisions by level: the city itself, districts, streets (乡镇/街道), communities (村/居委会). */
+export interface DivisionLevelCounts { cities: number; districts: number; streets: number; communities: number; total: number }
+
+/** The dry run of an import, for the confirmation: what would come in, be retired and be removed. */
+export interface DivisionImportPreview {
+  city: { code: string; name: string };
+  /** The city loaded now, if any. */
+  current: { code: string; name: string } | null;
+  districts: number;
+  streets: number;
+  communities: number;
+  /** Old divisions tickets or departments use: kept for them, no longer offered. */
+  retire: DivisionLevelCounts;
+  /** Old divisions nothing uses: deleted. */
+  remove: DivisionLevelCounts;
+}
+
 export const divisionRequests = {
+  /** What importing a city would change, without changing anything (the confirmation shows it). */
+  'divisions.previewImport': request<DivisionImportPreview>()(z.object({ cityCode: z.string().regex(/^\d{4}$/) }).strict(), ['admin']),
   'divisions.catalogue': request<DivisionCatalogue>()(z.object({}).strict(), ['admin']),
   /** Replaces the divisions offered at intake with a real city's (a job: progress and cancel). */
   'divisions.importCity': request<JobViewOf<'divisions.import'>>()(z.object({ cityCode: z.string().regex(/^\d{4}$/) }).strict(), ['admin']),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   advanceTo, beijingDate, canClaim, canClose, canRelease, canSetMeasureStatus, checkMeasureDeadline, checkPattern, claimDeadline, claimDeadlineFlag,
-  dutyDesksOf, expandRoster, measureDeadlineFlag, nextStage, onDutyAt, type DutyPattern,
+  dutyDesksOf, expandRoster, measureDeadlineFlag, meetingHeld, nextStage, onDutyAt, stageProgress, type DutyPattern, type WorkFacts,
 } from './consultation';
 
 const member = { id: 'm1', roles: ['cppcc_member'] };
@@ -118,5 +118,51 @@ describe('duty roster (轮值坐班)', () => {
     expect(checkPattern({ ...tuesThurs, startMinute: 600, endMinute: 600 })).toEqual({ ok: false, reason: 'duty_invalid_times' });
     expect(checkPattern({ ...tuesThurs, validUntil: '2025-05-01' })).toEqual({ ok: false, reason: 'duty_invalid_range' });
     expect(checkPattern({ ...tuesThurs, startMinute: 0, endMinute: 1440 }).ok).toBe(true);
+  });
+});
+
+describe('stage progress follows the work recorded', () => {
+  const none: WorkFacts = { claimed: true, researchNotes: 0, meetings: 0, measures: [], report: false, instruction: false, feedback: 0, closed: false };
+  const planned = { status: 'planned' as const, dropReason: null, deadline: '2026-12-31' };
+  const done = { status: 'done' as const, dropReason: null, deadline: '2026-12-31' };
+  const states = (f: WorkFacts) => Object.fromEntries(stageProgress(f).steps.map((s) => [s.step, s.state]));
+
+  it('a claimed item with nothing recorded: claim ticked, research is next, nothing else', () => {
+    expect(states(none)).toEqual({ claimed: 'done', research: 'current', meeting: 'todo', measures: 'todo', report: 'todo', tracking: 'todo', feedback: 'todo', closed: 'todo' });
+    expect(stageProgress(none).stage).toBe('claimed');
+  });
+  it('adding a measure does not tick research or meeting; the open measure is where the work is', () => {
+    const p = stageProgress({ ...none, measures: [planned] });
+    expect(states({ ...none, measures: [planned] })).toMatchObject({ research: 'todo', meeting: 'todo', measures: 'current', report: 'todo' });
+    expect(p.stage).toBe('measures');
+  });
+  it('saving the report does not tick measures still not started; they stay in progress', () => {
+    const s = states({ ...none, researchNotes: 1, meetings: 1, measures: [planned], report: true });
+    expect(s).toMatchObject({ research: 'done', meeting: 'done', measures: 'active', report: 'done', tracking: 'current' });
+  });
+  it('measures are done when every one is done or dropped with a reason', () => {
+    const dropped = { status: 'dropped' as const, dropReason: '已由区里统一整治', deadline: '2026-12-31' };
+    expect(states({ ...none, measures: [done, dropped] })).toMatchObject({ measures: 'done', report: 'current' });
+    expect(states({ ...none, measures: [done, { ...dropped, dropReason: ' ' }] }).measures).toBe('current');
+  });
+  it('tracking starts with the leader instruction and is done when no measure is open; feedback and closing tick on their own', () => {
+    expect(states({ ...none, report: true, instruction: true, measures: [planned] })).toMatchObject({ tracking: 'current', measures: 'active' });
+    expect(states({ ...none, report: true, instruction: true, measures: [done] })).toMatchObject({ tracking: 'done', feedback: 'current' });
+    expect(states({ ...none, feedback: 1 })).toMatchObject({ research: 'todo', feedback: 'done', closed: 'current' });
+    const closed = stageProgress({ ...none, feedback: 1, closed: true });
+    expect(closed.stage).toBe('closed');
+    expect(closed.steps.filter((s) => s.state === 'current')).toEqual([]);
+    expect(Object.fromEntries(closed.steps.map((s) => [s.step, s.state]))).toMatchObject({ research: 'todo', feedback: 'done', closed: 'done' });
+  });
+  it('queued items have no steps done and stage queued', () => {
+    const p = stageProgress({ ...none, claimed: false });
+    expect(p.stage).toBe('queued');
+    expect(p.steps.every((s) => s.state === 'todo')).toBe(true);
+  });
+  it('a meeting counts only with minutes and someone who took part', () => {
+    expect(meetingHeld({ minutes: '会商纪要：三方同意', participants: '', departmentCount: 1 })).toBe(true);
+    expect(meetingHeld({ minutes: '会商纪要：三方同意', participants: '王委员', departmentCount: 0 })).toBe(true);
+    expect(meetingHeld({ minutes: '——', participants: '王委员', departmentCount: 1 })).toBe(false);
+    expect(meetingHeld({ minutes: '纪要', participants: ' ', departmentCount: 0 })).toBe(false);
   });
 });

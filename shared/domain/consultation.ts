@@ -92,6 +92,78 @@ export function advanceTo(current: ConsultationStage, target: ConsultationStage)
   return stageIndex(target) > stageIndex(current) ? target : current;
 }
 
+// ---- Progress: a stage is done when its work is recorded ----
+
+/** The steps shown for a claimed item, in order (queued is before the claim and not a step). */
+export const PROGRESS_STEPS = ['claimed', 'research', 'meeting', 'measures', 'report', 'tracking', 'feedback', 'closed'] as const satisfies readonly ConsultationStage[];
+export type ProgressStep = (typeof PROGRESS_STEPS)[number];
+/**
+ * done: its work is recorded; current: where the work is now (or the next thing to do);
+ * active: begun but not finished and not where the work is now (measures still open while the
+ * report is written); todo: nothing recorded.
+ */
+export type StepState = 'done' | 'current' | 'active' | 'todo';
+
+/** What has been recorded on an item; stage progress is derived from this and nothing else. */
+export interface WorkFacts {
+  claimed: boolean;
+  researchNotes: number;
+  /** Meetings recorded with minutes and at least one participant (a person or a department). */
+  meetings: number;
+  measures: readonly MeasureLike[];
+  report: boolean;
+  /** The leader's instruction (批示) on the report, which starts tracking of its measures. */
+  instruction: boolean;
+  feedback: number;
+  closed: boolean;
+}
+
+/** A meeting counts as held when its minutes and who took part are recorded. */
+export const meetingHeld = (m: { minutes: string; participants: string; departmentCount: number }) =>
+  /[\p{L}\p{N}]/u.test(m.minutes) && (/[\p{L}\p{N}]/u.test(m.participants) || m.departmentCount > 0);
+
+function workState(step: ProgressStep, f: WorkFacts): 'done' | 'partial' | 'none' {
+  const measuresOpen = f.measures.some((m) => !measureFinished(m));
+  switch (step) {
+    case 'claimed': return f.claimed || f.closed ? 'done' : 'none';
+    case 'research': return f.researchNotes > 0 ? 'done' : 'none';
+    case 'meeting': return f.meetings > 0 ? 'done' : 'none';
+    case 'measures': return f.measures.length === 0 ? 'none' : measuresOpen ? 'partial' : 'done';
+    case 'report': return f.report ? 'done' : 'none';
+    case 'tracking': return !f.instruction ? 'none' : measuresOpen ? 'partial' : 'done';
+    case 'feedback': return f.feedback > 0 ? 'done' : 'none';
+    case 'closed': return f.closed ? 'done' : 'none';
+  }
+}
+
+export interface StageProgress {
+  /** The item's stage for lists and rules: queued, closed, or the furthest stage with work recorded (claimed when none). */
+  stage: ConsultationStage;
+  steps: { step: ProgressStep; state: StepState }[];
+}
+
+/**
+ * Where an item stands, from the work recorded on it: a stage is ticked only when its work is
+ * there, so adding a measure does not tick research and meeting, and saving a report does not
+ * tick measures that have not been carried out.
+ */
+export function stageProgress(f: WorkFacts): StageProgress {
+  const work = PROGRESS_STEPS.map((step) => ({ step, w: workState(step, f) }));
+  let frontier = -1;
+  work.forEach((x, i) => { if (x.step !== 'claimed' && x.step !== 'closed' && x.w !== 'none') frontier = i; });
+  let current = -1;
+  if (!f.closed && f.claimed) {
+    if (frontier >= 0 && work[frontier]!.w === 'partial') current = frontier;
+    else current = work.findIndex((x, i) => i > Math.max(frontier, 0) && x.w !== 'done');
+  }
+  const steps = work.map((x, i) => ({
+    step: x.step,
+    state: (x.w === 'done' ? 'done' : i === current ? 'current' : x.w === 'partial' ? 'active' : 'todo') as StepState,
+  }));
+  const stage: ConsultationStage = f.closed ? 'closed' : !f.claimed ? 'queued' : frontier >= 0 ? work[frontier]!.step : 'claimed';
+  return { stage, steps };
+}
+
 /** The stage the item moves to when the worker says "next"; closing has its own rule. */
 export function nextStage(current: ConsultationStage): ConsultationStage | null {
   const i = stageIndex(current);

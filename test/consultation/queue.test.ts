@@ -233,6 +233,37 @@ describe('hard items, class cases and the monthly list', () => {
     expect(item).toMatchObject({ source: 'class_case', ticketCount: 3, domain: '城市管理' });
   });
 
+  it('progress shows only the work recorded: a measure first ticks neither research nor meeting; the timeline says who did what when', async () => {
+    const [ticket] = (await ticketIds(30)).slice(20, 21);
+    const deptId = (await t.app.store.db.selectFrom('departments').select('id').orderBy('code').executeTakeFirstOrThrow()).id;
+    let it = await as<ConsultationDetail>('agent01', 'consultation.escalate', { ticketIds: [ticket], reason: '路灯长期不亮，多次报修未果', route: 'studio', urgency: 'normal' });
+    const states = () => Object.fromEntries(it.progress.map((p) => [p.step, p.state]));
+    expect(it.progress.every((p) => p.state === 'todo')).toBe(true);
+    it = await as<ConsultationDetail>('member01', 'consultation.claim', { id: it.id });
+    expect(states()).toMatchObject({ claimed: 'done', research: 'current', meeting: 'todo' });
+    it = await as<ConsultationDetail>('member01', 'consultation.addMeasure', { itemId: it.id, content: '城管局一周内修复路灯', ownerDepartmentId: deptId, deadline: '2025-06-30' });
+    expect(states()).toMatchObject({ research: 'todo', meeting: 'todo', measures: 'current' });
+    it = await as<ConsultationDetail>('member01', 'consultation.saveReport', {
+      itemId: it.id, title: '关于路灯长期不亮的情况反映', problem: '路灯不亮三个月。', causes: '维护责任不清。', suggestions: '明确维护单位。', figures: [],
+    });
+    // The measure is still planned: measures are not done, only the report is.
+    expect(states()).toMatchObject({ research: 'todo', meeting: 'todo', measures: 'active', report: 'done', tracking: 'current' });
+    expect(it.stage).toBe('report');
+    // No button moves a stage on without its work.
+    expect(it.allowed.next).toBeNull();
+    expect(await fails('member01', 'consultation.advance', { id: it.id })).toMatchObject({ code: 'conflict', details: { reason: 'consultation_stage_follows_work' } });
+    it = await as<ConsultationDetail>('member01', 'consultation.addResearch', { itemId: it.id, method: 'site_visit', date: '2025-06-07', summary: '现场查看：8 盏路灯不亮', attachments: [] });
+    expect(states()).toMatchObject({ research: 'done', meeting: 'todo', measures: 'active' });
+    expect(it.timeline.map((e) => [e.actorName, e.action])).toEqual([
+      ['王晓燕', 'consultation.escalated'], ['张建国委员', 'consultation.claimed'], ['张建国委员', 'consultation.measure_added'],
+      ['张建国委员', 'consultation.report_saved'], ['张建国委员', 'consultation.research_added'],
+    ]);
+    expect(it.timeline[2]!.data).toMatchObject({ content: '城管局一周内修复路灯', deadline: '2025-06-30' });
+    // The queue row carries the claim time, where waiting stopped.
+    const row = (await as<ConsultationRow[]>('member01', 'consultation.queue', { scope: 'mine', limit: 100 })).find((r) => r.id === it.id)!;
+    expect(row.claimedAt).toBe(clock.toISOString());
+  });
+
   it('the monthly list counts items by domain', async () => {
     const m = await as<{ total: number; rows: { domain: string; items: number; closed: number }[] }>('member01', 'consultation.monthly', { month: '2025-06' });
     expect(m.total).toBeGreaterThanOrEqual(6);

@@ -79,6 +79,7 @@ describe('administration', () => {
     await page.getByRole('combobox', { name: '城市' }).click();
     await page.getByRole('option', { name: '嘉峪关市' }).click();
     await page.getByTestId('divisions-import').click();
+    await page.getByTestId('divisions-confirm-ok').click();
     await page.getByTestId('divisions-result').getByText(/已导入 嘉峪关市/).waitFor({ timeout: 30_000 });
     await page.getByTestId('divisions-loaded').getByText(/当前：嘉峪关市/).waitFor();
     await screenshot(page, 'admin-divisions');

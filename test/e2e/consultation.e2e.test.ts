@@ -144,6 +144,49 @@ describe('escalation to the consultation queue', () => {
     expect(paragraphs.map((p) => p.text)).toEqual(expect.arrayContaining(['同类投诉', '37 件', '涉及小区', '6 个', '市住房和城乡建设局']));
   });
 
+  it('the stepper and the timeline tell only what happened; waiting stops at the claim', async () => {
+    const state = (step: string) => member.getByTestId('item-stages').locator(`[data-step="${step}"]`).getAttribute('data-state');
+    // Two measures (not started) and a report: research and meeting never happened, the measures are not done.
+    expect(await state('claimed')).toBe('done');
+    expect(await state('research')).toBe('todo');
+    expect(await state('meeting')).toBe('todo');
+    expect(await state('measures')).toBe('active');
+    expect(await state('report')).toBe('done');
+    expect(await state('tracking')).toBe('current');
+    expect(await member.getByTestId('item-stages').innerText()).not.toMatch(/✓\s*调研|✓\s*会商|✓\s*措施落实/);
+    expect(await member.getByTestId('item-next').count()).toBe(0);
+
+    await member.getByRole('tab', { name: '概况' }).click();
+    const timeline = member.getByTestId('item-timeline');
+    await timeline.waitFor();
+    const entries = await timeline.getByTestId('timeline-entry').allInnerTexts();
+    expect(entries.map((e) => e.replace(/^\S+ \S+\s*/, '').split(' · ')[0]!.trim())).toEqual([
+      '王晓燕 升级协商事项', '张建国委员 认领事项', '张建国委员 添加措施', '张建国委员 添加措施', '张建国委员 保存社情民意报告',
+    ]);
+    expect(entries[2]).toContain('住建局牵头停止夜间违规施工');
+    expect(entries[4]).toContain('《关于整治居民区夜间施工扰民问题的建议》');
+
+    // Research recorded now ticks 调研, and says so in the timeline.
+    await member.getByTestId('tab-research').click();
+    await member.getByTestId('research-summary').fill('实地查看工地，夜间 23 点后仍在切割作业，居民反映属实。');
+    await member.getByTestId('research-submit').click();
+    await expect.poll(() => state('research')).toBe('done');
+    expect(await state('meeting')).toBe('todo');
+    await member.getByRole('tab', { name: '概况' }).click();
+    await timeline.getByText('张建国委员 记录调研').waitFor();
+
+    // The queue: the claimed item no longer counts waiting time; it shows how long since the claim.
+    await member.getByTestId('queue-scope').getByText('我的事项').click();
+    const row = member.getByTestId('consultation-queue').getByRole('row').filter({ hasText: number });
+    await row.waitFor();
+    expect(await row.getByTestId('row-wait').innerText()).toMatch(/^认领后 \d+ 分钟$/);
+    expect(await row.getByTestId('row-wait').getAttribute('title')).toMatch(/^排队 \d+ 分钟；.* 由 张建国委员 认领$/);
+    expect(await row.getByTestId('row-title').innerText()).not.toBe('');
+    await member.setViewportSize({ width: 1366, height: 768 });
+    await shot(member, 'consultation-progress-1366');
+    await member.getByTestId('queue-scope').getByText('待认领').click();
+  });
+
   it('the agent registers and escalates in one step from the intake form', async () => {
     await agent.keyboard.press('Escape');
     await agent.getByTestId('tab-intake').click();

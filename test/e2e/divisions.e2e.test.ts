@@ -15,6 +15,8 @@ const query = <T>(sql: string) => {
 const dump = () => JSON.stringify(query('select * from divisions order by code'));
 
 async function pick(label: string, option: string) {
+  // Choosing the option already chosen would clear it (Mantine's Select deselects).
+  if (await page.getByRole('combobox', { name: label }).inputValue() === option) return;
   await page.getByRole('combobox', { name: label }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
 }
@@ -38,6 +40,7 @@ describe('administrative divisions', () => {
     await pick('省份', '重庆市');
     await pick('城市', '重庆市（市辖区）');
     await page.getByTestId('divisions-import').click();
+    await page.getByTestId('divisions-confirm-ok').click();
     const progress = page.getByTestId('job-progress');
     await progress.getByText('正在读取文件').waitFor();
     await screenshot(page, 'admin-divisions-progress');
@@ -46,10 +49,43 @@ describe('administrative divisions', () => {
     expect(dump()).toBe(before);
   });
 
+  it('asks first, saying what will be retired and removed; Cancel changes nothing', async () => {
+    const before = dump();
+    // What the store holds that 嘉峪关市 lacks, split the way the product splits it: in use by a ticket or department (and its ancestors) or not.
+    const used = new Set(query<{ c: string }>(`select district_code as c from tickets union select street_code from tickets union select community_code from tickets
+      union select district_code from departments`).map((r) => r.c).filter(Boolean));
+    const old = query<{ code: string; level: number; parent_code: string | null }>(`select code, level, parent_code from divisions where code not like '6202%'`);
+    const parent = new Map(old.map((d) => [d.code, d.parent_code]));
+    const keep = new Set<string>();
+    for (const d of old) if (used.has(d.code)) for (let c: string | null | undefined = d.code; c && parent.has(c); c = parent.get(c)) keep.add(c);
+    const count = (set: typeof old, level: number) => set.filter((d) => d.level === level).length;
+    const retired = old.filter((d) => keep.has(d.code));
+    const removed = old.filter((d) => !keep.has(d.code));
+    expect(removed.length).toBeGreaterThan(0);
+
+    await pick('省份', '甘肃省');
+    await pick('城市', '嘉峪关市');
+    await page.getByTestId('divisions-import').click();
+    const dialog = page.getByTestId('divisions-confirm');
+    await dialog.getByText('导入 嘉峪关市 的行政区划？').waitFor();
+    await dialog.getByText('将替换当前的 江城市').waitFor();
+    const words = (set: typeof old) => [[0, '城市'], [1, '区县'], [2, '街道/乡镇'], [3, '社区/村']].filter(([l]) => count(set, l as number) > 0)
+      .map(([l, name]) => `${count(set, l as number)} 个${name}`).join('、');
+    expect(await page.getByTestId('divisions-confirm-retire').innerText()).toContain(`将停用 ${words(retired)}（`);
+    expect(await page.getByTestId('divisions-confirm-remove').innerText()).toBe(`将删除 ${words(removed)}（未被工单使用）`);
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await screenshot(page, 'admin-divisions-confirm');
+    await page.getByTestId('divisions-confirm-cancel').click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByTestId('job-progress').count()).toBe(0);
+    expect(dump()).toBe(before);
+  });
+
   it('imports a city; intake then offers only its divisions', async () => {
     await pick('省份', '甘肃省');
     await pick('城市', '嘉峪关市');
     await page.getByTestId('divisions-import').click();
+    await page.getByTestId('divisions-confirm-ok').click();
     await page.getByTestId('divisions-result').getByText(/已导入 嘉峪关市/).waitFor({ timeout: 30_000 });
     await page.getByTestId('divisions-loaded').getByText('当前：嘉峪关市 · 区县 1 个 · 街道/乡镇 5 个 · 社区/村 48 个').waitFor();
     await screenshot(page, 'admin-divisions');

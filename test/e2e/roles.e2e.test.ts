@@ -69,7 +69,7 @@ describe('each role signs in and lands in its frame', () => {
     await table.getByText('agent01').waitFor();
     await screenshot(page, 'frame-admin');
     await page.getByRole('tab', { name: '审计日志' }).click();
-    await page.getByTestId('audit-list').getByText('session.login', { exact: true }).first().waitFor();
+    await page.getByTestId('audit-list').getByText('登录', { exact: true }).first().waitFor();
     await screenshot(page, 'frame-admin-audit');
     await page.context().close();
   });

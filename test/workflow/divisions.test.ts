@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { DivisionCatalogue, DivisionImportResult, JobView, Result } from '../../shared/contract';
+import type { DivisionCatalogue, DivisionImportPreview, DivisionImportResult, JobView, Result } from '../../shared/contract';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
@@ -72,6 +72,25 @@ describe('administrative divisions from the national codes', () => {
     expect(await dump()).toEqual(before);
   });
 
+  let lastPreview: DivisionImportPreview | null = null;
+  it('a dry run says what an import would retire and remove and changes nothing; the import then does exactly that', async () => {
+    const before = await dump();
+    const r = await call<DivisionImportPreview>(admin, 'divisions.previewImport', { cityCode: '6202' });
+    expect(r.ok).toBe(true);
+    const preview = (r as { value: DivisionImportPreview }).value;
+    expect(await dump()).toEqual(before);
+    expect(preview).toMatchObject({ city: { code: '6202', name: '嘉峪关市' }, current: { name: '江城市' }, districts: packageRows('areas.csv', 2, '6202').length });
+    // Every division of the demo city is either retired (old tickets use it) or removed.
+    expect(preview.retire.total).toBeGreaterThan(0);
+    expect(preview.remove.communities).toBeGreaterThan(0);
+    expect(preview.retire.total + preview.remove.total).toBe(before.length);
+    expect(preview.retire.cities + preview.retire.districts + preview.retire.streets + preview.retire.communities).toBe(preview.retire.total);
+    expect(await call(agent, 'divisions.previewImport', { cityCode: '6202' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call(admin, 'divisions.previewImport', { cityCode: '9999' })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'cityCode' }] } });
+
+    lastPreview = preview;
+  }, 60_000);
+
   it('imports a real city; divisions old tickets use are kept as retired, the rest removed', async () => {
     const usedBefore = await t.app.store.db.selectFrom('tickets').select(['district_code', 'street_code', 'community_code']).execute();
     const used = new Set(usedBefore.flatMap((r) => [r.district_code, r.street_code, r.community_code]).filter((c): c is string => c !== null));
@@ -94,6 +113,9 @@ describe('administrative divisions from the national codes', () => {
     for (const code of used) expect(retired).toContain(code);
     expect(oldCodes.filter((c) => !after.some((d) => d.code === c))).toHaveLength(result.removed);
     expect(retired).toHaveLength(result.retired);
+    // Exactly what the dry run announced in the confirmation.
+    expect(lastPreview).not.toBeNull();
+    expect([result.retired, result.removed]).toEqual([lastPreview!.retire.total, lastPreview!.remove.total]);
     expect(result.removed).toBeGreaterThan(0);
     // Signed-in consoles are told to reload their reference data (the intake form's selects).
     expect(agentEvents).toContain('reference.changed');

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Group, ScrollArea, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { CONSULTATION_STAGES } from '../../../../shared/domain/consultation';
 import type { ConsultationDetail } from '../../../../shared/contract';
 import { StatusBadge } from '../../components/StatusBadge';
 import { TicketDrawer } from '../../components/TicketDrawer';
@@ -12,9 +11,13 @@ import { useItemAction } from '../useItemAction';
 import { ReportPanel } from '../ReportPanel';
 import { FeedbackPanel, MeetingsPanel, ResearchPanel } from './WorkForms';
 import { MeasuresPanel } from './MeasuresPanel';
+import { Timeline } from './Timeline';
 
 const hasText = (s: string) => /[\p{L}\p{N}]/u.test(s);
-const STEPS = CONSULTATION_STAGES.filter((s) => s !== 'queued');
+const STEP_LOOK = {
+  done: { color: 'teal', variant: 'light' }, current: { color: 'grape', variant: 'filled' },
+  active: { color: 'orange', variant: 'light' }, todo: { color: 'gray', variant: 'outline' },
+} as const;
 
 /** One consultation item: where it stands, its tickets and callers, and the work done on it. */
 export function ItemWorkspace({ item, onChange }: {
@@ -29,7 +32,6 @@ export function ItemWorkspace({ item, onChange }: {
   const [ticket, setTicket] = useState<string | null>(null);
   const [closeNote, setCloseNote] = useState('');
   const open = item.measures.filter((m) => m.status !== 'done' && m.status !== 'dropped').length;
-  const step = item.stage === 'queued' ? -1 : STEPS.indexOf(item.stage);
 
   return (
     <Stack gap="sm" style={{ flex: 1, minHeight: 0 }} data-testid="item-workspace">
@@ -49,18 +51,14 @@ export function ItemWorkspace({ item, onChange }: {
         <Group gap="xs" wrap="nowrap">
           {item.allowed.claim && <Button color="grape" loading={busy === 'consultation.claim'} onClick={() => void run('consultation.claim', { id: item.id }, t('consultation.claimed', { number: item.number }))} data-testid="item-claim">{t('consultation.claim')}</Button>}
           {item.allowed.release && <Button variant="default" loading={busy === 'consultation.release'} onClick={() => void run('consultation.release', { id: item.id }, t('consultation.released', { number: item.number }))} data-testid="item-release">{t('consultation.release')}</Button>}
-          {item.allowed.next && <Button variant="light" loading={busy === 'consultation.advance'} onClick={() => void run('consultation.advance', { id: item.id })} data-testid="item-next">{t('consultation.next', { stage: t(`consultation.stages.${item.allowed.next}`) })}</Button>}
         </Group>
       </Group>
       <Group gap={4} data-testid="item-stages">
-        {STEPS.map((s, i) => {
-          const done = item.stage === 'closed' || i < step;
-          const current = i === step && item.stage !== 'closed';
-          return (
-            <Badge key={s} size="sm" radius="sm" color={current ? 'grape' : done ? 'teal' : 'gray'} variant={current ? 'filled' : done ? 'light' : 'outline'}
-              data-current={current || undefined}>{done ? '✓ ' : ''}{t(`consultation.stages.${s}`)}</Badge>
-          );
-        })}
+        {item.progress.map(({ step, state }) => (
+          <Badge key={step} size="sm" radius="sm" color={STEP_LOOK[state].color} variant={STEP_LOOK[state].variant}
+            title={t(`consultProgress.states.${state}`)} data-step={step} data-state={state} data-current={state === 'current' || undefined}>
+            {state === 'done' ? '✓ ' : ''}{t(`consultation.stages.${step}`)}{state === 'active' ? ` · ${t('consultProgress.states.active')}` : ''}</Badge>
+        ))}
       </Group>
       {item.stage === 'queued' && !item.allowed.claim && <Alert color="blue" variant="light">{t('consultation.workspace.notClaimedHint')}</Alert>}
       {item.closedAt && <Alert color="gray">{t('consultation.workspace.closedAt', { time: formatDateTime(item.closedAt), note: item.closeNote ?? '' })}</Alert>}
@@ -124,6 +122,10 @@ function Overview({ item, onChange, onOpenTicket }: {
       <Card withBorder padding="sm">
         <Text size="sm" fw={600}>{t('consultation.reason')}</Text>
         <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} data-testid="item-reason">{item.reason}</Text>
+      </Card>
+      <Card withBorder padding="sm">
+        <Text size="sm" fw={600} mb={4}>{t('consultProgress.timeline')}</Text>
+        <Timeline item={item} />
       </Card>
       <Card withBorder padding="sm">
         <Text size="sm" fw={600} mb={4}>{t('consultation.workspace.tickets')}</Text>

@@ -72,7 +72,8 @@ export function ConsultationQueue() {
       </Tabs.List>
       <Tabs.Panel value="queue" style={{ flex: 1, minHeight: 0, display: 'flex' }}>
         <Group align="stretch" p="sm" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-          <Stack w={600} gap="sm" style={{ minHeight: 0, flexShrink: 0 }}>
+          {/* Wider on a wide screen, so that titles are read, not guessed; never narrower than 600 px. */}
+          <Stack gap="sm" style={{ minHeight: 0, flexShrink: 0, width: 'clamp(600px, 44%, 860px)' }}>
             <Paper withBorder p="sm"><OnDutyNow /></Paper>
             {urgent.length > 0 && (
               <Alert color="orange" variant="light" p="xs" data-testid="consultation-alerts">
