@@ -24,6 +24,7 @@ import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
+import { seedDemoConsultation } from '../demo/consultation';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
 import { DivisionImportService } from '../services/division-import';
@@ -98,7 +99,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   await knowledge.ensureDefaultScripts();
   const sessionOf = (ctx: { session: SessionInfo | null }) => ctx.session ?? fail('unauthenticated');
   // The phone and the workflow push events through the dispatcher, which is built from the handlers below.
-  const late: { dispatcher?: Dispatcher } = {};
+  const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void> } = {};
+  let consultationSeedDue = false;
 
   let demoLoading: Promise<void> | null = null;
   const loadDemo = async () => {
@@ -118,6 +120,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
         departmentId: a.roles.includes('department') ? named?.id ?? firstBureau : null }, null, { skipStrength: true });
     }
     await settings.setApp('demo', '1');
+    // At start-up the consultation service is built after this runs; it seeds once it exists.
+    if (late.seedConsultation) await late.seedConsultation(); else consultationSeedDue = true;
     opts.log.info('demo data loaded', { tickets: opts.demoTickets ?? 1000 });
   };
   /** Only one demo load at a time, and only into a store nobody has set up yet. */
@@ -162,6 +166,22 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   });
   const duty = new DutyRosterService(store.db, now);
   const consultation = new ConsultationService(store.db, duty, now, { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter) });
+  late.seedConsultation = async () => {
+    const sessionOfUser = async (username: string) => {
+      const u = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+      return u ? users.session(u.id) : null;
+    };
+    const [lead, member, expert] = await Promise.all(['lead01', 'member01', 'expert01'].map(sessionOfUser));
+    if (!lead || !member || !expert) return;
+    const departmentIds = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').execute()).map((d) => d.id);
+    try {
+      await seedDemoConsultation(consultation, { lead, member, expert }, departmentIds, now());
+    } catch (e) {
+      // Demo items are a convenience: a rule that refuses one must not stop the console.
+      opts.log.warn('demo consultation items not created', { error: String(e) });
+    }
+  };
+  if (consultationSeedDue) await late.seedConsultation();
   await phone.loadConfig();
   const jobs = new JobRunner({
     log: opts.log, now,

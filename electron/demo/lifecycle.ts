@@ -17,6 +17,17 @@ export const REPLY_WORKING_DAYS: Record<AppealType, number> = {
   consultation: 2, help: 7, complaint: 15, report: 15, suggestion: 15, praise: 5, other: 10,
 };
 
+/** 派单意见 the demo dispatcher writes, per appeal type. */
+const DISPATCH_INSTRUCTIONS: Record<AppealType, string> = {
+  consultation: '请按职责答复来电人咨询的问题。',
+  help: '请尽快核实情况，帮助来电人解决困难并答复。',
+  complaint: '请核实投诉情况，依法依规处理，并答复来电人。',
+  report: '请核查举报线索，依法处理，并在时限内反馈。',
+  suggestion: '请研究来电人建议，并答复采纳情况。',
+  praise: '请转达来电人的表扬。',
+  other: '请按职责核实处理并答复来电人。',
+};
+
 /** Share of tickets the agent closes on the call from knowledge (直接办结). */
 const DIRECT_SHARE: Record<AppealType, number> = {
   consultation: 0.65, praise: 0.5, other: 0.4, suggestion: 0.3, help: 0.12, complaint: 0.05, report: 0.02,
@@ -89,7 +100,7 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
     const dispatch = (dept: string, from: number) => {
       const signBy = from + signWindow;
       steps.push({ at: from, action: 'dispatch', to: 'dispatched',
-        data: { leadDepartmentId: dept, coDepartmentIds: [], signBy: iso(signBy), replyBy: iso(Math.max(replyBy, signBy)) },
+        data: { leadDepartmentId: dept, coDepartmentIds: [], signBy: iso(signBy), replyBy: iso(Math.max(replyBy, signBy)), instructions: DISPATCH_INSTRUCTIONS[appeal] },
         set: { lead: dept, signBy, replyBy: Math.max(replyBy, signBy) } });
       return signBy;
     };
@@ -139,7 +150,10 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
       const satisfied = rng.chance(0.87);
       const resolved = route === 'redo' || (satisfied ? rng.chance(0.99) : rng.chance(0.6));
       const visitTo = !resolved ? 'reopened' : satisfied ? 'closed' : 'return_visit';
-      steps.push({ at: t, action: 'recordReturnVisit', to: visitTo, data: { resolved, satisfied, note: null }, set: { closed: visitTo === 'closed' } });
+      // About one satisfied citizen in five says 基本满意; every unsatisfied or unresolved answer has its reason.
+      const satisfaction = !satisfied ? 'unsatisfied' : rng.chance(0.2) ? 'basically_satisfied' : 'satisfied';
+      const note = !satisfied ? '市民认为处理结果不理想' : !resolved ? '市民反映问题仍未解决' : null;
+      steps.push({ at: t, action: 'recordReturnVisit', to: visitTo, data: { resolved, satisfied, satisfaction, note }, set: { closed: visitTo === 'closed' } });
       if (visitTo === 'closed') { finished = t; break; }
       t += span(rng, 1 * HOUR, 1.5 * DAY);
       if (route === 'redo' || (visitTo === 'return_visit' && rng.chance(0.6))) {
