@@ -130,12 +130,16 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
       }
       const allowed = Math.max(replyBy - t, HOUR);
       let replyAt = rng.chance(0.08) ? replyBy + span(rng, 6 * HOUR, 12 * DAY) : t + allowed * (0.1 + 0.85 * rng.float());
-      if (replyDays >= 5 && appeal !== 'consultation' && route === 'first' && replyBy - t > 2 * DAY && rng.chance(0.06)) {
+      if (replyDays >= 5 && appeal !== 'consultation' && route === 'first' && replyBy - t > 2 * DAY
+        // More asks among the latest tickets, so a demo opens with extensions waiting for the lead.
+        && rng.chance(input.referenceMs - input.createdMs < 12 * DAY ? 0.35 : 0.06)) {
         const askAt = Math.round(t + allowed * 0.6);
         const days = rng.pick([5, 10, 15]);
         const proposed = replyBy + days * WORKING_DAY;
         steps.push({ at: askAt, action: 'requestExtension', to: 'extension_requested', data: { days, reason: '情况复杂，需协调多个部门共同处理', proposedReplyBy: iso(proposed) } });
-        const approvedAt = askAt + span(rng, 2 * HOUR, 1.5 * DAY);
+        let approvedAt = askAt + span(rng, 2 * HOUR, 1.5 * DAY);
+        // An ask from the last two days is still on the lead's desk at the demo's "now".
+        if (askAt < input.referenceMs && input.referenceMs - askAt < 2 * DAY) approvedAt = Math.max(approvedAt, input.referenceMs + HOUR);
         steps.push({ at: approvedAt, action: 'approveExtension', to: state, data: { note: null, previousReplyBy: iso(replyBy), replyBy: iso(proposed) }, set: { replyBy: proposed } });
         replyBy = proposed;
         replyAt = approvedAt + (replyBy - approvedAt) * (0.2 + 0.7 * rng.float());

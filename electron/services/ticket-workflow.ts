@@ -207,6 +207,8 @@ export class TicketWorkflowService {
         q = q.where('t.status', 'in', ['reviewed', 'replied']).orderBy('t.updated_at', 'asc');
         break;
       case 'to_dispatch':
+        // The whole center's undispatched tickets are for the people who dispatch, not for departments.
+        if (!session.user.roles.some((r) => r === 'agent' || r === 'cppcc_member' || r === 'shift_lead')) fail('forbidden');
         // Oldest first: a citizen has waited longest for these.
         q = q.where('t.status', '=', 'registered').orderBy('t.created_at', 'asc');
         break;
