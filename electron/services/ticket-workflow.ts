@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { fail, type PendingExtension, type SessionInfo, type TicketChanged, type TicketView, type WorkRow } from '../../shared/contract';
 import type { ticketActionInput } from '../../shared/contract/tickets';
 import {
-  allowedTicketActions, applyTicketAction, TICKET_STATES, type TicketAction, type TicketActor, type TicketSnapshot, type TicketState,
+  allowedTicketActions, applyTicketAction, signDeadlineStatus, TICKET_STATES, type TicketAction, type TicketActor, type TicketSnapshot, type TicketState,
 } from '../../shared/domain/ticket-lifecycle';
 import { computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../shared/domain/deadlines';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
@@ -226,7 +226,7 @@ export class TicketWorkflowService {
         district: r.district ?? '', leadDepartment: r.dep, signBy: r.sign_by, replyBy: r.reply_by, deadline: this.deadlineOf(r.reply_by, r.status),
       };
       if (view === 'department') {
-        row.signDeadline = r.status === 'dispatched' && r.sign_by ? deadlineStatus(new Date(r.sign_by), now, this.calendar()) : null;
+        row.signDeadline = r.status === 'dispatched' && r.sign_by ? signDeadlineStatus(r.sign_by, now) : null;
         row.instructions = f?.action === 'dispatch' && typeof f.data.instructions === 'string' ? f.data.instructions : null;
       }
       if (view === 'approvals') row.pendingExtension = f ? pendingOf(f.data) : null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHINA_CALENDAR_2025_2026 as CAL } from './calendar-cn';
 import { USER_ROLES, type UserRole } from './roles';
 import {
-  allowedTicketActions, applyTicketAction, registerTicket, TICKET_ACTION_RULES, TICKET_ACTION_TYPES, TICKET_STATES,
+  allowedTicketActions, applyTicketAction, registerTicket, signDeadlineStatus, TICKET_ACTION_RULES, TICKET_ACTION_TYPES, TICKET_STATES,
   type TicketAction, type TicketActionType, type TicketActor, type TicketResult, type TicketSnapshot, type TicketState,
 } from './ticket-lifecycle';
 
@@ -532,5 +532,16 @@ describe('purity and plain data', () => {
       'dispatched', 'signed', 'handling', 'extension_requested', 'handling', 'replied', 'reviewed', 'reopened', 'handling', 'replied', 'reviewed', 'closed',
     ]);
     expect(s.counters).toEqual({ returns: 0, extensions: 1, supervisions: 0, urges: 0, reopens: 1 });
+  });
+});
+
+describe('sign deadline status on the department desk', () => {
+  it('is due soon only in its last four hours, and overdue after', () => {
+    const signBy = '2025-10-10T15:59:59.000Z';
+    const at = (h: number) => new Date(Date.parse(signBy) - h * 3_600_000);
+    expect(signDeadlineStatus(signBy, at(20))).toBe('ok');
+    expect(signDeadlineStatus(signBy, at(4))).toBe('due_soon');
+    expect(signDeadlineStatus(signBy, at(0.5))).toBe('due_soon');
+    expect(signDeadlineStatus(signBy, at(-0.1))).toBe('overdue');
   });
 });

@@ -290,6 +290,17 @@ export function precheckTicketAction(
   return null;
 }
 
+/**
+ * How a sign deadline stands. Signing is due within one working day of the dispatch, so "due
+ * within a working day" would flag every fresh dispatch; a sign deadline is due soon in its last
+ * SIGN_DUE_SOON_MS.
+ */
+export const SIGN_DUE_SOON_MS = 4 * 3_600_000;
+export function signDeadlineStatus(signBy: string, now: Date): 'ok' | 'due_soon' | 'overdue' {
+  const left = Date.parse(signBy) - now.getTime();
+  return left < 0 ? 'overdue' : left <= SIGN_DUE_SOON_MS ? 'due_soon' : 'ok';
+}
+
 /** Before signing, the department is late for signing; after, for replying. */
 function watchedDeadline(s: TicketSnapshot): string | null {
   return s.state === 'dispatched' ? s.signBy : s.replyBy;

@@ -113,15 +113,16 @@ describe('dispatch with instructions, and the live department desk', () => {
     const rows = await as<WorkRow[]>('dept01', 'tickets.work', { view: 'department', limit: 5000 });
     const row = rows.find((r) => r.id === tk.id)!;
     expect(row).toMatchObject({ status: 'dispatched', signBy: tk.signBy, instructions: '请核实路灯故障并尽快修复，答复来电人。' });
-    // Signing is due within one working day, so a fresh dispatch is already "due soon", never overdue.
-    expect(row.signDeadline).toBe('due_soon');
+    expect(row.signDeadline).toBe('ok');
     expect((await as<TicketDetail>('dept01', 'tickets.get', { id: tk.id })).timeline.find((e) => e.action === 'dispatch')!.data).toContain('请核实路灯故障');
   });
 
-  it('past its sign deadline it is overdue', async () => {
+  it('in its last hours the sign deadline is due soon (即将超期); past it, overdue (超期)', async () => {
+    const status = async () => (await as<WorkRow[]>('dept01', 'tickets.work', { view: 'department', limit: 5000 })).find((r) => r.id === tk.id)!.signDeadline;
+    clock = new Date(Date.parse(tk.signBy!) - 3 * 3_600_000);
+    expect(await status()).toBe('due_soon');
     clock = new Date(Date.parse(tk.signBy!) + 3_600_000);
-    const row = (await as<WorkRow[]>('dept01', 'tickets.work', { view: 'department', limit: 5000 })).find((r) => r.id === tk.id)!;
-    expect(row.signDeadline).toBe('overdue');
+    expect(await status()).toBe('overdue');
     clock = new Date('2025-11-04T03:00:00Z');
   });
 
