@@ -77,7 +77,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
             {detail.confidential && <Badge color="grape">{t('ticket.confidential')}</Badge>}
             <EscalateButton key={detail.id} ticketIds={[detail.id]} />
           </Group>
-          <TicketActions ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
+          <TicketActions key={detail.id} ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
           <Title order={4}>{detail.title}</Title>
           <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address, detail.coordinates && `(${formatCoordinates(detail.coordinates)})`].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
           <Group gap="xs">

@@ -45,7 +45,7 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
   }, [lastIndex, rows.length, onEndReached]);
   return (
     <Box style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
-      <Box role="row" style={{ display: 'grid', gridTemplateColumns: template, borderBottom: '1px solid var(--mantine-color-default-border)' }}
+      <Box role="row" style={{ display: 'grid', gridTemplateColumns: template, gap: 8, borderBottom: '1px solid var(--mantine-color-default-border)' }}
         px="sm" py={6} bg="var(--mantine-color-default-hover)">
         {columns.map((c) => <Text key={c.key} size="xs" fw={600} c="dimmed" role="columnheader">{c.title}</Text>)}
       </Box>

@@ -101,7 +101,9 @@ export function WorkList({ view, empty, testId, tabs, columns: columnSet = 'defa
     { key: 'status', title: t('ticket.status'), width: '96px', render: (r) => <StatusBadge status={r.status} /> },
   ] : [
     ...base,
-    { key: 'dept', title: t('ticket.leadDepartment'), width: '150px', render: (r) => <Text size="sm">{r.leadDepartment ?? '—'}</Text> },
+    view === 'to_dispatch'
+      ? { key: 'district', title: t('ticket.district'), width: '90px', render: (r) => <Text size="sm">{r.district || '—'}</Text> }
+      : { key: 'dept', title: t('ticket.leadDepartment'), width: '150px', render: (r) => <Text size="sm">{r.leadDepartment ?? '—'}</Text> },
     view === 'approvals'
       ? { key: 'ask', title: t('ticket.replyBy'), width: '200px', render: (r) => (r.pendingExtension
         ? <Text size="sm" c="orange" data-testid="row-extension">{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>
