@@ -12,6 +12,15 @@ import { formatMonthDay, remaining } from './deadline';
 
 const deadlineColor = { ok: 'gray', due_soon: 'orange', overdue: 'red' } as const;
 
+/** States a queue lists (as tickets.work selects them): a change to another state elsewhere is not its business. */
+const VIEW_STATES: Record<TicketView, readonly string[]> = {
+  department: ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied'],
+  approvals: ['returned', 'extension_requested'],
+  overdue: ['dispatched', 'signed', 'handling', 'extension_requested'],
+  return_visits: ['reviewed', 'replied'],
+  to_dispatch: ['registered'],
+};
+
 /** A tab of a work queue: its label and which rows it shows. */
 export interface WorkTab {
   value: string;
@@ -56,15 +65,19 @@ export function WorkList({ view, empty, testId, tabs, columns: columnSet = 'defa
   }, [api, view]);
   useEffect(load, [load]);
 
-  // Bursts of changes (a lead approving several returns) reload once.
+  // Reload when a listed ticket changed or one entered the queue's states; bursts of changes
+  // (a lead approving several returns) reload once.
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const shownIds = useRef(new Set<string>());
+  useEffect(() => { shownIds.current = new Set((rows ?? []).map((r) => r.id)); }, [rows]);
   useEffect(() => {
-    const off = api.on('ticket.changed', () => {
+    const off = api.on('ticket.changed', (p) => {
+      if (!shownIds.current.has(p.ticketId) && !VIEW_STATES[view].includes(p.state)) return;
       if (pending.current) return;
       pending.current = setTimeout(() => { pending.current = null; load(); }, 300);
     });
     return () => { off(); if (pending.current) clearTimeout(pending.current); pending.current = null; };
-  }, [api, load]);
+  }, [api, load, view]);
   // Remaining times move on even when nothing changes.
   useEffect(() => {
     const timer = setInterval(() => setNow(new Date()), 60_000);
