@@ -125,9 +125,9 @@ describe('the department desk is live', () => {
     await lead.waitForTimeout(400);
     await screenshot(lead, 'desk-extension-approval');
     await lead.getByTestId('action-submit').click();
-    await leadDetail.getByText('已签收').first().waitFor();
     // Approving moves the reply deadline to the date that was asked for.
-    expect(await leadDetail.getByTestId('reply-by').innerText()).toContain(`-${month!.padStart(2, '0')}-${day!.padStart(2, '0')} `);
+    await expect.poll(() => leadDetail.getByTestId('reply-by').innerText()).toContain(`-${month!.padStart(2, '0')}-${day!.padStart(2, '0')} `);
+    await leadDetail.getByTestId('pending-extension').waitFor({ state: 'detached' });
     await lead.context().close();
     await agent.context().close();
     await dept.context().close();
