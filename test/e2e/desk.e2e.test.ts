@@ -100,6 +100,7 @@ describe('the department desk is live', () => {
     await expect.poll(async () => Number(await dept.getByTestId('work-count-toSign').innerText())).toBe(countBefore);
     await screenshot(dept, 'desk-department-handling');
     await dept.setViewportSize({ width: 1920, height: 1080 });
+    await dept.waitForTimeout(400); // re-layout after the resize, before the picture
     await screenshot(dept, 'desk-department-1920');
     await dept.setViewportSize({ width: 1366, height: 768 });
 
