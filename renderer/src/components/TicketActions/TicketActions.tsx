@@ -8,8 +8,7 @@ import { errorMessage } from '../../i18n';
 import { useReference } from '../../intake/reference';
 import { DEPARTMENT_KINDS, directoryGroups, type DepartmentKind } from './directory';
 import { formatMonthDay } from '../WorkList/deadline';
-
-type Satisfaction = 'satisfied' | 'basically_satisfied' | 'unsatisfied';
+import { SATISFACTION_LEVELS, type Satisfaction } from '../../../../shared/domain/ticket-lifecycle';
 
 /** Actions offered as buttons; merge needs a parent picked from similar tickets, not a button. */
 const ORDER = ['dispatch', 'resolveDirectly', 'sign', 'startHandling', 'reply', 'requestExtension', 'returnTicket', 'approveReturn', 'rejectReturn',
@@ -152,7 +151,7 @@ export function TicketActions({ ticket, onChanged }: {
                 <Radio.Group label={t('desk.visit.satisfaction')} required value={visit.satisfaction}
                   onChange={(v) => { setVisit({ ...visit, satisfaction: v as Satisfaction }); setProblem(null); }} data-testid="visit-satisfaction">
                   <Group mt={4}>
-                    {(['satisfied', 'basically_satisfied', 'unsatisfied'] as const).map((v) => <Radio key={v} value={v} label={t(`desk.visit.${v}`)} />)}
+                    {SATISFACTION_LEVELS.map((v) => <Radio key={v} value={v} label={t(`desk.visit.${v}`)} />)}
                   </Group>
                 </Radio.Group>
               </>
