@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { fail, type AppInfo, type SessionInfo } from '../../shared/contract';
+import { fail, inAudience, ticketChangedAudience, type AppInfo, type SessionInfo, type TicketChanged } from '../../shared/contract';
 import type { Logger } from '../log';
 import { Dispatcher, type Handlers } from '../rpc/dispatcher';
 import { openSqliteStore, type Store } from '../store/sqlite';
@@ -26,6 +26,7 @@ import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
+import { seedDemoConsultation } from '../demo/consultation';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
 import { DivisionImportService } from '../services/division-import';
@@ -87,7 +88,12 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const intake = new TicketIntakeService(store.db, calendar.calendar, now);
   const deadlinePolicy = new DeadlinePolicyService(store.db, now);
   await deadlinePolicy.load();
-  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy);
+  // Desks refresh from ticket.changed; the late binding is the same as for the phone's events below.
+  const ticketChanged = (p: TicketChanged) => {
+    const audience = ticketChangedAudience(p);
+    late.dispatcher?.broadcast('ticket.changed', p, (s) => inAudience(audience, s.user));
+  };
+  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
   const xlsx = new XlsxService(store.db, now);
@@ -97,6 +103,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const divisionNames = async () => new Map((await intake.referenceData()).divisions.map((d) => [d.code, d.name]));
   await knowledge.ensureDefaultScripts();
   const sessionOf = (ctx: { session: SessionInfo | null }) => ctx.session ?? fail('unauthenticated');
+  // The phone and the workflow push events through the dispatcher, which is built from the handlers below.
+  const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void> } = {};
+  let consultationSeedDue = false;
 
   let demoLoading: Promise<void> | null = null;
   const loadDemo = async () => {
@@ -108,12 +117,16 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       await opts.seedKnowledge?.(store.db, 12345);
       await indexDemoData(store);
     }
-    const deptId = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
+    const firstBureau = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
     for (const a of demoAccounts) {
+      // Bound to the department its name says; the first bureau only if that one is missing.
+      const named = a.departmentCode ? await store.db.selectFrom('departments').select('id').where('code', '=', a.departmentCode).executeTakeFirst() : undefined;
       await users.create({ username: a.username, displayName: a.displayName, password: DEMO_PASSWORD, roles: a.roles,
-        departmentId: a.roles.includes('department') ? deptId : null }, null, { skipStrength: true });
+        departmentId: a.roles.includes('department') ? named?.id ?? firstBureau : null }, null, { skipStrength: true });
     }
     await settings.setApp('demo', '1');
+    // At start-up the consultation service is built after this runs; it seeds once it exists.
+    if (late.seedConsultation) await late.seedConsultation(); else consultationSeedDue = true;
     opts.log.info('demo data loaded', { tickets: opts.demoTickets ?? 1000 });
   };
   /**
@@ -162,8 +175,6 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     return s.user.id;
   };
 
-  // The phone pushes events through the dispatcher, which is built from the handlers below.
-  const late: { dispatcher?: Dispatcher } = {};
   const hub = new SessionHub(store.db, users, sessions, () => late.dispatcher, now);
   const phone = new PhoneService({
     db: store.db, secrets: opts.secrets ?? fileSecretBox(join(opts.dataDir, 'secret.key')), log: opts.log, now, ...opts.phone,
@@ -171,6 +182,22 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   });
   const duty = new DutyRosterService(store.db, now);
   const consultation = new ConsultationService(store.db, duty, now, { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter) });
+  late.seedConsultation = async () => {
+    const sessionOfUser = async (username: string) => {
+      const u = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
+      return u ? users.session(u.id) : null;
+    };
+    const [lead, member, expert] = await Promise.all(['lead01', 'member01', 'expert01'].map(sessionOfUser));
+    if (!lead || !member || !expert) return;
+    const departmentIds = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').execute()).map((d) => d.id);
+    try {
+      await seedDemoConsultation(consultation, { lead, member, expert }, departmentIds, now());
+    } catch (e) {
+      // Demo items are a convenience: a rule that refuses one must not stop the console.
+      opts.log.warn('demo consultation items not created', { error: String(e) });
+    }
+  };
+  if (consultationSeedDue) await late.seedConsultation();
   await phone.loadConfig();
   const jobs = new JobRunner({
     log: opts.log, now,
@@ -226,6 +253,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'reference.get': () => intake.referenceData(),
     'tickets.create': async (input, ctx) => {
       const created = await intake.create(input, ctx.session ?? fail('unauthenticated'));
+      ticketChanged({ ticketId: created.id, number: created.number, state: created.status, action: 'register', leadDepartmentId: null, coDepartmentIds: [], version: 1, previousDepartmentIds: [] });
       await categories.learnTicket(created.id);
       return created;
     },

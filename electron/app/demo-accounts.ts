@@ -12,6 +12,6 @@ export const demoAccounts: { username: string; displayName: string; roles: Role[
   { username: 'member01', displayName: '张建国委员', roles: ['cppcc_member'] },
   { username: 'expert01', displayName: '刘教授（九三学社）', roles: ['liaison_expert'] },
   { username: 'lead01', displayName: '陈班长', roles: ['shift_lead'] },
-  { username: 'dept01', displayName: '住建局联络员', roles: ['department'] },
+  { username: 'dept01', displayName: '市住建局联络员', roles: ['department'], departmentCode: 'JC-ZJJ' },
   { username: 'admin', displayName: '系统管理员', roles: ['admin'] },
 ];

@@ -260,3 +260,32 @@ describe('lifecycle', () => {
     expect(checked).toBeGreaterThan(5000);
   });
 });
+
+describe('the dispatch directory of the demo city', () => {
+  it('has no two units of the same name: street offices carry their district, though street names repeat', () => {
+    const ref = generateReferenceData(12345);
+    const names = ref.departments.map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
+    const streets = ref.divisions.filter((d) => d.level === 2).map((d) => d.name);
+    // The situation that misled dispatchers: the same street name in two districts.
+    expect(new Set(streets).size).toBeLessThan(streets.length);
+    for (const d of ref.departments.filter((x) => x.kind === 'street')) {
+      const district = ref.divisions.find((v) => v.code === d.district_code)!;
+      expect(d.name.startsWith(district.name)).toBe(true);
+    }
+  });
+
+  it('every dispatch says what the department is asked to do, and every unsatisfied visit why', () => {
+    for (const b of SAMPLE.slice(0, 3000)) {
+      for (const e of b.events) {
+        const data = JSON.parse(e.data) as { instructions?: string; satisfaction?: string; satisfied?: boolean; resolved?: boolean; note?: string | null };
+        if (e.action === 'dispatch') expect(data.instructions?.length).toBeGreaterThan(2);
+        if (e.action === 'recordReturnVisit') {
+          expect(['satisfied', 'basically_satisfied', 'unsatisfied']).toContain(data.satisfaction);
+          expect(data.satisfied).toBe(data.satisfaction !== 'unsatisfied');
+          if (!data.satisfied || !data.resolved) expect(data.note).toBeTruthy();
+        }
+      }
+    }
+  });
+});

@@ -17,6 +17,17 @@ export const REPLY_WORKING_DAYS: Record<AppealType, number> = {
   consultation: 2, help: 7, complaint: 15, report: 15, suggestion: 15, praise: 5, other: 10,
 };
 
+/** 派单意见 the demo dispatcher writes, per appeal type. */
+const DISPATCH_INSTRUCTIONS: Record<AppealType, string> = {
+  consultation: '请按职责答复来电人咨询的问题。',
+  help: '请尽快核实情况，帮助来电人解决困难并答复。',
+  complaint: '请核实投诉情况，依法依规处理，并答复来电人。',
+  report: '请核查举报线索，依法处理，并在时限内反馈。',
+  suggestion: '请研究来电人建议，并答复采纳情况。',
+  praise: '请转达来电人的表扬。',
+  other: '请按职责核实处理并答复来电人。',
+};
+
 /** Share of tickets the agent closes on the call from knowledge (直接办结). */
 const DIRECT_SHARE: Record<AppealType, number> = {
   consultation: 0.65, praise: 0.5, other: 0.4, suggestion: 0.3, help: 0.12, complaint: 0.05, report: 0.02,
@@ -89,7 +100,7 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
     const dispatch = (dept: string, from: number) => {
       const signBy = from + signWindow;
       steps.push({ at: from, action: 'dispatch', to: 'dispatched',
-        data: { leadDepartmentId: dept, coDepartmentIds: [], signBy: iso(signBy), replyBy: iso(Math.max(replyBy, signBy)) },
+        data: { leadDepartmentId: dept, coDepartmentIds: [], signBy: iso(signBy), replyBy: iso(Math.max(replyBy, signBy)), instructions: DISPATCH_INSTRUCTIONS[appeal] },
         set: { lead: dept, signBy, replyBy: Math.max(replyBy, signBy) } });
       return signBy;
     };
@@ -119,12 +130,16 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
       }
       const allowed = Math.max(replyBy - t, HOUR);
       let replyAt = rng.chance(0.08) ? replyBy + span(rng, 6 * HOUR, 12 * DAY) : t + allowed * (0.1 + 0.85 * rng.float());
-      if (replyDays >= 5 && appeal !== 'consultation' && route === 'first' && replyBy - t > 2 * DAY && rng.chance(0.06)) {
+      if (replyDays >= 5 && appeal !== 'consultation' && route === 'first' && replyBy - t > 2 * DAY
+        // More asks among the latest tickets, so a demo opens with extensions waiting for the lead.
+        && rng.chance(input.referenceMs - input.createdMs < 12 * DAY ? 0.35 : 0.06)) {
         const askAt = Math.round(t + allowed * 0.6);
         const days = rng.pick([5, 10, 15]);
         const proposed = replyBy + days * WORKING_DAY;
         steps.push({ at: askAt, action: 'requestExtension', to: 'extension_requested', data: { days, reason: '情况复杂，需协调多个部门共同处理', proposedReplyBy: iso(proposed) } });
-        const approvedAt = askAt + span(rng, 2 * HOUR, 1.5 * DAY);
+        let approvedAt = askAt + span(rng, 2 * HOUR, 1.5 * DAY);
+        // An ask from the last two days is still on the lead's desk at the demo's "now".
+        if (askAt < input.referenceMs && input.referenceMs - askAt < 2 * DAY) approvedAt = Math.max(approvedAt, input.referenceMs + HOUR);
         steps.push({ at: approvedAt, action: 'approveExtension', to: state, data: { note: null, previousReplyBy: iso(replyBy), replyBy: iso(proposed) }, set: { replyBy: proposed } });
         replyBy = proposed;
         replyAt = approvedAt + (replyBy - approvedAt) * (0.2 + 0.7 * rng.float());
@@ -139,7 +154,10 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
       const satisfied = rng.chance(0.87);
       const resolved = route === 'redo' || (satisfied ? rng.chance(0.99) : rng.chance(0.6));
       const visitTo = !resolved ? 'reopened' : satisfied ? 'closed' : 'return_visit';
-      steps.push({ at: t, action: 'recordReturnVisit', to: visitTo, data: { resolved, satisfied, note: null }, set: { closed: visitTo === 'closed' } });
+      // About one satisfied citizen in five says 基本满意; every unsatisfied or unresolved answer has its reason.
+      const satisfaction = !satisfied ? 'unsatisfied' : rng.chance(0.2) ? 'basically_satisfied' : 'satisfied';
+      const note = !satisfied ? '市民认为处理结果不理想' : !resolved ? '市民反映问题仍未解决' : null;
+      steps.push({ at: t, action: 'recordReturnVisit', to: visitTo, data: { resolved, satisfied, satisfaction, note }, set: { closed: visitTo === 'closed' } });
       if (visitTo === 'closed') { finished = t; break; }
       t += span(rng, 1 * HOUR, 1.5 * DAY);
       if (route === 'redo' || (visitTo === 'return_visit' && rng.chance(0.6))) {

@@ -115,7 +115,8 @@ export function generateReferenceData(seed: number): ReferenceData {
       const sName = sw + (town ? '镇' : '街道');
       divisions.push({ code: sCode, name: sName, level: 2, parent_code: d.code });
       const streetDeptId = newId();
-      const sdName = town ? `${sName}人民政府` : `${sName}办事处`;
+      // Street names repeat across districts (as in real cities); the district in the unit's name tells them apart.
+      const sdName = town ? `${d.name}${sName}人民政府` : `${d.name}${sName}办事处`;
       departments.push({ id: streetDeptId, code: `S${sCode}`, name: sdName, kind: 'street', district_code: d.code });
       deptName.set(streetDeptId, sdName);
       const spread = d.county ? 9 : 3.5;

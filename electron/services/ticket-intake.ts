@@ -55,7 +55,7 @@ export class TicketIntakeService {
     this.reference = {
       categories: categories.map((c) => ({ id: c.id, code: c.code, name: c.name, level: c.level, parentId: c.parent_id })),
       divisions: divisions.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code, retired: d.retired === 1 })),
-      departments: departments.map((d) => ({ id: d.id, code: d.code, name: d.name, kind: d.kind })),
+      departments: departments.map((d) => ({ id: d.id, code: d.code, name: d.name, kind: d.kind, districtCode: d.district_code })),
     };
     this.paths = categoryPaths(this.reference.categories);
     return this.reference;
@@ -169,6 +169,9 @@ export class TicketIntakeService {
       allowedActions: loaded ? await workflow.allowed(loaded.snapshot, session) : [],
       deadline: workflow.deadlineOf(t.reply_by, t.status),
       timeline: events.map((e) => ({ id: e.id, at: e.at, action: e.action, actorName: e.display_name, fromStatus: e.from_status, toStatus: e.to_status, data: e.data })),
+      pendingExtension: loaded?.snapshot.pendingExtension
+        ? { days: loaded.snapshot.pendingExtension.days, proposedReplyBy: loaded.snapshot.pendingExtension.proposedReplyBy, reason: loaded.snapshot.pendingExtension.reason }
+        : null,
     };
   }
 }

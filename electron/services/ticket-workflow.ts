@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { z } from 'zod';
-import { fail, type SessionInfo, type TicketView, type WorkRow } from '../../shared/contract';
+import { fail, type PendingExtension, type SessionInfo, type TicketChanged, type TicketView, type WorkRow } from '../../shared/contract';
 import type { ticketActionInput } from '../../shared/contract/tickets';
 import {
-  allowedTicketActions, applyTicketAction, TICKET_STATES, type TicketAction, type TicketActor, type TicketSnapshot, type TicketState,
+  allowedTicketActions, applyTicketAction, signDeadlineStatus, TICKET_STATES, type TicketAction, type TicketActor, type TicketSnapshot, type TicketState,
 } from '../../shared/domain/ticket-lifecycle';
 import { computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../shared/domain/deadlines';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
@@ -13,6 +13,12 @@ import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 
 type ActionInput = z.output<typeof ticketActionInput>;
+
+/** The facts of a requestExtension event as the approver needs them. */
+export function pendingOf(data: Record<string, unknown>): PendingExtension | null {
+  if (typeof data.proposedReplyBy !== 'string' || typeof data.days !== 'number') return null;
+  return { days: data.days, proposedReplyBy: data.proposedReplyBy, reason: typeof data.reason === 'string' ? data.reason : '' };
+}
 type Db = Kysely<DB> | Transaction<DB>;
 
 const OPEN: TicketState[] = ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'reopened', 'registered'];
@@ -30,13 +36,35 @@ export async function loadSnapshot(db: Db, ticketId: string): Promise<{ snapshot
     .where('t.id', '=', ticketId).executeTakeFirst();
   if (!t) return null;
   if (t.snapshot) return { snapshot: JSON.parse(t.snapshot) as TicketSnapshot, appealType: t.appeal_type, urgency: t.urgency };
-  const events = await db.selectFrom('ticket_events').select(['action', 'at']).where('ticket_id', '=', ticketId).execute();
-  const at = (action: string) => events.find((e) => e.action === action)?.at ?? null;
+  const events = await db.selectFrom('ticket_events').select(['action', 'at', 'data', 'from_status']).where('ticket_id', '=', ticketId)
+    .orderBy('at').orderBy('id').execute();
+  const last = (action: string) => events.findLast((e) => e.action === action) ?? null;
+  const at = (action: string) => last(action)?.at ?? null;
+  const dataOf = (e: { data: string } | null): Record<string, unknown> => {
+    try { return e ? JSON.parse(e.data) as Record<string, unknown> : {}; } catch { return {}; }
+  };
+  const count = (action: string) => events.filter((e) => e.action === action).length;
+  const state = isState(t.status) ? t.status : 'registered';
+  // The pending request is the last one of its kind: its facts (days asked, proposed date, reason)
+  // are in its event, so approving a demo or imported extension moves the deadline as asked.
+  const ext = state === 'extension_requested' ? last('requestExtension') : null;
+  const extData = dataOf(ext);
+  const ret = state === 'returned' ? last('returnTicket') : null;
+  const dispatchData = dataOf(last('dispatch'));
   const snapshot: TicketSnapshot = {
-    id: t.id, version: 0, state: isState(t.status) ? t.status : 'registered', leadDepartmentId: t.lead_department_id, coDepartmentIds: [],
+    id: t.id, version: 0, state, leadDepartmentId: t.lead_department_id,
+    coDepartmentIds: Array.isArray(dispatchData.coDepartmentIds) ? dispatchData.coDepartmentIds.filter((x): x is string => typeof x === 'string') : [],
     signBy: t.sign_by, replyBy: t.reply_by, signedAt: at('sign'), repliedAt: at('reply'), closedAt: t.closed_at,
-    pendingReturn: null, pendingExtension: null, returnVisit: null, parentId: t.parent_id,
-    counters: { returns: 0, extensions: 0, supervisions: 0, urges: 0, reopens: 0 },
+    pendingReturn: ret ? {
+      departmentId: t.lead_department_id ?? '', reason: String(dataOf(ret).reason ?? ''), requestedAt: ret.at,
+      fromState: ret.from_status === 'signed' ? 'signed' : 'dispatched',
+    } : null,
+    pendingExtension: ext && typeof extData.proposedReplyBy === 'string' ? {
+      days: Number(extData.days ?? 0), reason: String(extData.reason ?? ''), requestedAt: ext.at, proposedReplyBy: extData.proposedReplyBy,
+      fromState: ext.from_status === 'signed' ? 'signed' : 'handling',
+    } : null,
+    returnVisit: null, parentId: t.parent_id,
+    counters: { returns: count('approveReturn'), extensions: count('approveExtension'), supervisions: count('supervise'), urges: count('urge'), reopens: count('reopen') },
   };
   return { snapshot, appealType: t.appeal_type, urgency: t.urgency };
 }
@@ -52,6 +80,8 @@ export class TicketWorkflowService {
     private readonly calendar: () => WorkingDayCalendar,
     private readonly now: () => Date = () => new Date(),
     private readonly policy: () => DeadlinePolicy = () => DEFAULT_DEADLINE_POLICY,
+    /** Told after each committed change, so desks showing the ticket refresh (ticket.changed). */
+    private readonly changed: (p: TicketChanged) => void = () => {},
   ) {}
 
   private deadlines(from: Date, appealType: string, urgency: string) {
@@ -70,7 +100,10 @@ export class TicketWorkflowService {
     switch (input.type) {
       case 'dispatch':
         await this.departmentsExist([input.leadDepartmentId, ...input.coDepartmentIds]);
-        return { type: 'dispatch', leadDepartmentId: input.leadDepartmentId, coDepartmentIds: input.coDepartmentIds, ...this.deadlines(now, appealType, urgency) };
+        return {
+          type: 'dispatch', leadDepartmentId: input.leadDepartmentId, coDepartmentIds: input.coDepartmentIds, instructions: input.instructions,
+          ...this.deadlines(now, appealType, urgency),
+        };
       case 'rejectReturn':
         // The clock ran while the return was reviewed: the department gets its time afresh.
         return { type: 'rejectReturn', reason: input.reason, ...this.deadlines(now, appealType, urgency) };
@@ -121,6 +154,25 @@ export class TicketWorkflowService {
       }).execute();
       await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
     });
+    const number = (await this.db.selectFrom('tickets').select('number').where('id', '=', ticketId).executeTakeFirst())?.number ?? '';
+    const before = loaded.snapshot;
+    this.changed({
+      ticketId, number, state: next.state, action: r.event.action, leadDepartmentId: next.leadDepartmentId, coDepartmentIds: [...next.coDepartmentIds],
+      version: next.version, previousDepartmentIds: [before.leadDepartmentId, ...before.coDepartmentIds].filter((d): d is string => !!d),
+    });
+  }
+
+  /** The latest event of the given actions per ticket, its data parsed. */
+  private async latest(ticketIds: string[], actions: string[]): Promise<Map<string, { action: string; data: Record<string, unknown> }>> {
+    const out = new Map<string, { action: string; data: Record<string, unknown> }>();
+    for (let i = 0; i < ticketIds.length; i += 500) {
+      const rows = await this.db.selectFrom('ticket_events').select(['ticket_id', 'action', 'data'])
+        .where('ticket_id', 'in', ticketIds.slice(i, i + 500)).where('action', 'in', actions).orderBy('at').orderBy('id').execute();
+      for (const r of rows) {
+        try { out.set(r.ticket_id, { action: r.action, data: JSON.parse(r.data) as Record<string, unknown> }); } catch { /* unreadable data: no facts */ }
+      }
+    }
+    return out;
   }
 
   async allowed(snapshot: TicketSnapshot, session: SessionInfo): Promise<string[]> {
@@ -154,12 +206,33 @@ export class TicketWorkflowService {
       case 'return_visits':
         q = q.where('t.status', 'in', ['reviewed', 'replied']).orderBy('t.updated_at', 'asc');
         break;
+      case 'to_dispatch':
+        // The whole center's undispatched tickets are for the people who dispatch, not for departments.
+        if (!session.user.roles.some((r) => r === 'agent' || r === 'cppcc_member' || r === 'shift_lead')) fail('forbidden');
+        // Oldest first: a citizen has waited longest for these.
+        q = q.where('t.status', '=', 'registered').orderBy('t.created_at', 'asc');
+        break;
     }
     const rows = await q.limit(limit).execute();
-    return rows.map((r) => ({
-      id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, urgency: r.urgency, status: r.status, title: r.title,
-      district: r.district ?? '', leadDepartment: r.dep, signBy: r.sign_by, replyBy: r.reply_by, deadline: this.deadlineOf(r.reply_by, r.status),
-    }));
+    const ids = rows.map((r) => r.id);
+    const facts = view === 'department' ? await this.latest(ids, ['dispatch', 'reopen'])
+      : view === 'approvals' ? await this.latest(ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
+        : view === 'to_dispatch' ? await this.latest(ids, ['approveReturn', 'dispatch']) : new Map<string, { action: string; data: Record<string, unknown> }>();
+    const now = this.now();
+    return rows.map((r) => {
+      const f = facts.get(r.id);
+      const row: WorkRow = {
+        id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, urgency: r.urgency, status: r.status, title: r.title,
+        district: r.district ?? '', leadDepartment: r.dep, signBy: r.sign_by, replyBy: r.reply_by, deadline: this.deadlineOf(r.reply_by, r.status),
+      };
+      if (view === 'department') {
+        row.signDeadline = r.status === 'dispatched' && r.sign_by ? signDeadlineStatus(r.sign_by, now) : null;
+        row.instructions = f?.action === 'dispatch' && typeof f.data.instructions === 'string' ? f.data.instructions : null;
+      }
+      if (view === 'approvals') row.pendingExtension = f ? pendingOf(f.data) : null;
+      if (view === 'to_dispatch') row.returned = f?.action === 'approveReturn';
+      return row;
+    });
   }
 
   async counts(): Promise<Record<string, number>> {

@@ -14,7 +14,7 @@ import { consultationEvents, consultationRequests } from './consultation';
 import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
 import { humanLine, optionalHumanLine } from './text';
-import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
+import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -192,6 +192,8 @@ export const events = {
   'media.command': event<MediaCommandEvent>(),
   /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */
   'reference.changed': event<{ at: string }>(),
+  /** A ticket changed; audience: ticketChangedAudience (its departments, agents, shift leads). */
+  'ticket.changed': event<TicketChanged>(),
   ...consultationEvents,
   ...jobEvents,
 } satisfies Record<string, EventDef>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { humanLine, humanText, optionalHumanLine } from './text';
+import { SATISFACTION_LEVELS } from '../domain/ticket-lifecycle';
 
 export interface CategoryRef { id: string; code: string; name: string; level: number; parentId: string | null }
 export interface DivisionRef {
@@ -7,7 +8,13 @@ export interface DivisionRef {
   /** Replaced by newer division data: shown on old tickets, not offered for new ones. */
   retired: boolean;
 }
-export interface DepartmentRef { id: string; code: string; name: string; kind: string }
+export interface DepartmentRef {
+  id: string; code: string; name: string;
+  /** bureau (委办局), district (区政府), street (街道乡镇), utility (公共服务企业), or what an import brought. */
+  kind: string;
+  /** The district a district government or street office belongs to; null for city-wide units. */
+  districtCode?: string | null;
+}
 
 /** Reference data the intake form needs; loaded once per session and cached by the renderer. */
 export interface ReferenceData {
@@ -55,7 +62,11 @@ export interface TicketDetail {
   allowedActions: string[];
   deadline: 'ok' | 'due_soon' | 'overdue' | null;
   timeline: TimelineEntry[];
+  /** An extension waiting for a shift lead: how many working days were asked, to which date, why. */
+  pendingExtension?: PendingExtension | null;
 }
+
+export interface PendingExtension { days: number; proposedReplyBy: string; reason: string }
 
 export const appealTypeIds = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
 export const urgencyIds = ['normal', 'urgent', 'emergency'] as const;
@@ -102,7 +113,7 @@ const note = z.string().trim().max(500).optional();
  */
 export const ticketActionInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resolveDirectly'), summary: text(4, 2000) }).strict(),
-  z.object({ type: z.literal('dispatch'), leadDepartmentId: deptId, coDepartmentIds: z.array(deptId).max(10) }).strict(),
+  z.object({ type: z.literal('dispatch'), leadDepartmentId: deptId, coDepartmentIds: z.array(deptId).max(10), instructions: text(2, 500) }).strict(),
   z.object({ type: z.literal('sign') }).strict(),
   z.object({ type: z.literal('startHandling') }).strict(),
   z.object({ type: z.literal('returnTicket'), reason }).strict(),
@@ -115,7 +126,7 @@ export const ticketActionInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('urge'), note: reason }).strict(),
   z.object({ type: z.literal('reply'), content: text(10, 4000) }).strict(),
   z.object({ type: z.literal('review'), approved: z.boolean(), note }).strict(),
-  z.object({ type: z.literal('recordReturnVisit'), resolved: z.boolean(), satisfied: z.boolean(), note }).strict(),
+  z.object({ type: z.literal('recordReturnVisit'), resolved: z.boolean(), satisfaction: z.enum(SATISFACTION_LEVELS), note }).strict(),
   z.object({ type: z.literal('close'), reason }).strict(),
   z.object({ type: z.literal('reopen'), reason, route: z.enum(['same_department', 'redispatch']), leadDepartmentId: deptId.optional(), coDepartmentIds: z.array(deptId).max(10).optional() }).strict(),
   z.object({ type: z.literal('merge'), parentId: z.string().uuid() }).strict(),
@@ -123,7 +134,8 @@ export const ticketActionInput = z.discriminatedUnion('type', [
 
 export type TicketActionInput = z.input<typeof ticketActionInput>;
 
-export const ticketViews = ['department', 'approvals', 'overdue', 'return_visits'] as const;
+/** to_dispatch: 待派单, registered tickets and approved returns waiting for a (re)dispatch. */
+export const ticketViews = ['department', 'approvals', 'overdue', 'return_visits', 'to_dispatch'] as const;
 export type TicketView = (typeof ticketViews)[number];
 
 /** A list row for work queues: the ticket and how its deadline stands. */
@@ -140,6 +152,44 @@ export interface WorkRow {
   signBy: string | null;
   replyBy: string | null;
   deadline: 'ok' | 'due_soon' | 'overdue' | null;
+  /** How the sign deadline stands while the ticket waits to be signed; null once signed. */
+  signDeadline?: 'ok' | 'due_soon' | 'overdue' | null;
+  /** 派单意见 of the latest dispatch (department desk). */
+  instructions?: string | null;
+  /** A department returned it and the return was approved: it waits for a new dispatch. */
+  returned?: boolean;
+  pendingExtension?: PendingExtension | null;
+}
+
+/**
+ * A ticket changed (registered, dispatched, signed, ...): desks showing it refresh. Sent after the
+ * write committed, to the audience ticketChangedAudience names.
+ */
+export interface TicketChanged {
+  ticketId: string;
+  number: string;
+  state: string;
+  action: string;
+  leadDepartmentId: string | null;
+  coDepartmentIds: string[];
+  version: number;
+  /** Departments that had it before this change (a return or redispatch takes it off their desk). */
+  previousDepartmentIds: string[];
+}
+
+/** Who receives an event: holders of any listed role, and users of any listed department. */
+export interface Audience { roles: readonly string[]; departmentIds: readonly string[] }
+
+/** Ticket changes go to the departments concerned and to the people who dispatch and watch tickets. */
+export function ticketChangedAudience(p: TicketChanged): Audience {
+  const departmentIds = [...new Set([p.leadDepartmentId, ...p.coDepartmentIds, ...p.previousDepartmentIds].filter((d): d is string => !!d))];
+  return { roles: ['agent', 'cppcc_member', 'shift_lead'], departmentIds };
+}
+
+/** Whether a signed-in user belongs to an audience. */
+export function inAudience(a: Audience, user: { roles: readonly string[]; departmentId: string | null }): boolean {
+  if (user.roles.some((r) => a.roles.includes(r))) return true;
+  return user.departmentId !== null && user.roles.includes('department') && a.departmentIds.includes(user.departmentId);
 }
 
 export interface SearchHitRange { start: number; end: number }

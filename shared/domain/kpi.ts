@@ -33,7 +33,10 @@ export function resolutionRate(resolvedVisits: number, returnVisits: number): nu
   return ratio(resolvedVisits, returnVisits);
 }
 
-/** 满意率 (satisfaction rate) = return visits where the citizen is satisfied / return visits made. */
+/**
+ * 满意率 (satisfaction rate) = return visits where the citizen is satisfied / return visits made.
+ * Satisfied means 满意 or 基本满意 (countsAsSatisfied in ticket-lifecycle.ts), as Beijing counts it.
+ */
 export function satisfactionRate(satisfiedVisits: number, returnVisits: number): number | null {
   return ratio(satisfiedVisits, returnVisits);
 }

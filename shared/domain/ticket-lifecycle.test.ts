@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CHINA_CALENDAR_2025_2026 as CAL } from './calendar-cn';
 import { USER_ROLES, type UserRole } from './roles';
 import {
-  allowedTicketActions, applyTicketAction, registerTicket, TICKET_ACTION_RULES, TICKET_ACTION_TYPES, TICKET_STATES,
+  allowedTicketActions, applyTicketAction, registerTicket, signDeadlineStatus, TICKET_ACTION_RULES, TICKET_ACTION_TYPES, TICKET_STATES,
   type TicketAction, type TicketActionType, type TicketActor, type TicketResult, type TicketSnapshot, type TicketState,
 } from './ticket-lifecycle';
 
@@ -62,7 +62,7 @@ const redispatch = { leadDepartmentId: 'dept-roads', coDepartmentIds: [], signBy
 /** A valid payload for every action. The outcome-changing variants are tested below. */
 const PAYLOADS: Record<TicketActionType, TicketAction> = {
   resolveDirectly: { type: 'resolveDirectly', summary: '已告知社保卡补办流程' },
-  dispatch: { type: 'dispatch', leadDepartmentId: LEAD, coDepartmentIds: ['dept-street'], signBy: eod('2025-10-10'), replyBy: eod('2025-10-20') },
+  dispatch: { type: 'dispatch', leadDepartmentId: LEAD, coDepartmentIds: ['dept-street'], signBy: eod('2025-10-10'), replyBy: eod('2025-10-20'), instructions: '请核实漏水点并答复来电人' },
   sign: { type: 'sign' },
   startHandling: { type: 'startHandling' },
   returnTicket: { type: 'returnTicket', reason: '非本单位职责' },
@@ -75,7 +75,7 @@ const PAYLOADS: Record<TicketActionType, TicketAction> = {
   urge: { type: 'urge', note: '市民来电催办' },
   reply: { type: 'reply', content: '已修复漏水管道' },
   review: { type: 'review', approved: true },
-  recordReturnVisit: { type: 'recordReturnVisit', resolved: true, satisfied: true },
+  recordReturnVisit: { type: 'recordReturnVisit', resolved: true, satisfaction: 'satisfied' },
   close: { type: 'close', reason: '三次回访未接通' },
   reopen: { type: 'reopen', reason: '问题未解决', route: { kind: 'redispatch', ...redispatch } },
   merge: { type: 'merge', parent: { id: 't-0', state: 'dispatched' } },
@@ -109,11 +109,12 @@ const EXPECTED: Record<TicketState, Partial<Record<TicketActionType, TicketState
 const BRANCHES: [TicketState, TicketAction, TicketState][] = [
   ['returned', PAYLOADS.rejectReturn, 'dispatched'],
   ['replied', { type: 'review', approved: false, note: '答复未回应诉求' }, 'handling'],
-  ['reviewed', { type: 'recordReturnVisit', resolved: false, satisfied: false }, 'reopened'],
-  ['reviewed', { type: 'recordReturnVisit', resolved: true, satisfied: false }, 'return_visit'],
-  ['reviewed', { type: 'recordReturnVisit', resolved: false, satisfied: true }, 'reopened'],
-  ['resolved_directly', { type: 'recordReturnVisit', resolved: false, satisfied: false }, 'reopened'],
-  ['resolved_directly', { type: 'recordReturnVisit', resolved: true, satisfied: false }, 'return_visit'],
+  ['reviewed', { type: 'recordReturnVisit', resolved: false, satisfaction: 'unsatisfied', note: '漏水仍在' }, 'reopened'],
+  ['reviewed', { type: 'recordReturnVisit', resolved: true, satisfaction: 'unsatisfied', note: '态度不好' }, 'return_visit'],
+  ['reviewed', { type: 'recordReturnVisit', resolved: true, satisfaction: 'basically_satisfied' }, 'closed'],
+  ['reviewed', { type: 'recordReturnVisit', resolved: false, satisfaction: 'satisfied', note: '仍需跟进' }, 'reopened'],
+  ['resolved_directly', { type: 'recordReturnVisit', resolved: false, satisfaction: 'unsatisfied', note: '政策没讲清' }, 'reopened'],
+  ['resolved_directly', { type: 'recordReturnVisit', resolved: true, satisfaction: 'unsatisfied', note: '等待太久' }, 'return_visit'],
   ['reopened', { type: 'reopen', reason: '原单位继续办理', route: { kind: 'same_department', replyBy: eod('2025-10-17') } }, 'handling'],
   ['closed', { type: 'reopen', reason: '市民再次来电', route: { kind: 'same_department', replyBy: eod('2025-10-17') } }, 'handling'],
   ['return_visit', { type: 'reopen', reason: '甄别为合理诉求', route: { kind: 'same_department', replyBy: eod('2025-10-17') } }, 'handling'],
@@ -266,9 +267,14 @@ describe('dispatch', () => {
   it('records departments and deadlines, normalised to UTC ISO strings', () => {
     const { next, event } = ok(apply('registered', {
       type: 'dispatch', leadDepartmentId: LEAD, coDepartmentIds: ['dept-street'], signBy: '2025-10-10T23:59:59+08:00', replyBy: '2025-10-20T23:59:59+08:00',
+      instructions: '  请核实漏水点并答复来电人 ',
     }));
     expect(next).toMatchObject({ leadDepartmentId: LEAD, coDepartmentIds: ['dept-street'], signBy: eod('2025-10-10'), replyBy: eod('2025-10-20') });
-    expect(event.data).toEqual({ leadDepartmentId: LEAD, coDepartmentIds: ['dept-street'], signBy: eod('2025-10-10'), replyBy: eod('2025-10-20') });
+    expect(event.data).toEqual({ leadDepartmentId: LEAD, coDepartmentIds: ['dept-street'], signBy: eod('2025-10-10'), replyBy: eod('2025-10-20'), instructions: '请核实漏水点并答复来电人' });
+  });
+
+  it('needs dispatch instructions (派单意见): a department must be told what is asked of it', () => {
+    expect(apply('registered', { ...PAYLOADS.dispatch, instructions: '   ' } as TicketAction)).toEqual({ ok: false, error: { code: 'content_required', field: 'instructions' } });
   });
 
   it.each<[string, Partial<Extract<TicketAction, { type: 'dispatch' }>>, object]>([
@@ -410,8 +416,25 @@ describe('reply and review', () => {
 describe('return visit (回访) and closing', () => {
   it('records the answer and closes when resolved and satisfied', () => {
     const { next, event } = ok(apply('reviewed', PAYLOADS.recordReturnVisit, actors.agent));
-    expect(next).toMatchObject({ state: 'closed', closedAt: NOW.toISOString(), returnVisit: { resolved: true, satisfied: true, at: NOW.toISOString() } });
-    expect(event.data).toEqual({ resolved: true, satisfied: true, note: null });
+    expect(next).toMatchObject({ state: 'closed', closedAt: NOW.toISOString(), returnVisit: { resolved: true, satisfied: true, satisfaction: 'satisfied', at: NOW.toISOString() } });
+    expect(event.data).toEqual({ resolved: true, satisfied: true, satisfaction: 'satisfied', note: null });
+  });
+
+  it('counts 基本满意 as satisfied (满意率) but keeps the answer itself', () => {
+    const { event } = ok(apply('reviewed', { type: 'recordReturnVisit', resolved: true, satisfaction: 'basically_satisfied' }, actors.agent));
+    expect(event.data).toEqual({ resolved: true, satisfied: true, satisfaction: 'basically_satisfied', note: null });
+  });
+
+  it.each([
+    ['not satisfied', { resolved: true, satisfaction: 'unsatisfied' }],
+    ['not resolved', { resolved: false, satisfaction: 'satisfied' }],
+  ] as const)('needs a reason when the citizen is %s', (_what, answer) => {
+    expect(apply('reviewed', { type: 'recordReturnVisit', ...answer, note: ' ' }, actors.agent)).toEqual({ ok: false, error: { code: 'reason_required', field: 'note' } });
+  });
+
+  it('refuses a visit without one of the three answers', () => {
+    const bad = { type: 'recordReturnVisit', resolved: true, satisfaction: 'yes' } as unknown as TicketAction;
+    expect(apply('reviewed', bad, actors.agent)).toEqual({ ok: false, error: { code: 'invalid_satisfaction' } });
   });
 
   it('lets a shift lead screen an unsatisfied-but-resolved visit: close with a reason, or reopen', () => {
@@ -490,7 +513,7 @@ describe('purity and plain data', () => {
       [PAYLOADS.approveExtension, actors.lead],
       [PAYLOADS.reply, actors.dept],
       [PAYLOADS.review, actors.agent],
-      [{ type: 'recordReturnVisit', resolved: false, satisfied: false }, actors.agent],
+      [{ type: 'recordReturnVisit', resolved: false, satisfaction: 'unsatisfied', note: '未解决' }, actors.agent],
       [{ type: 'reopen', reason: '未解决', route: { kind: 'same_department', replyBy: eod('2025-10-24') } }, actors.lead],
       [PAYLOADS.reply, actors.dept],
       [PAYLOADS.review, actors.lead],
@@ -509,5 +532,16 @@ describe('purity and plain data', () => {
       'dispatched', 'signed', 'handling', 'extension_requested', 'handling', 'replied', 'reviewed', 'reopened', 'handling', 'replied', 'reviewed', 'closed',
     ]);
     expect(s.counters).toEqual({ returns: 0, extensions: 1, supervisions: 0, urges: 0, reopens: 1 });
+  });
+});
+
+describe('sign deadline status on the department desk', () => {
+  it('is due soon only in its last four hours, and overdue after', () => {
+    const signBy = '2025-10-10T15:59:59.000Z';
+    const at = (h: number) => new Date(Date.parse(signBy) - h * 3_600_000);
+    expect(signDeadlineStatus(signBy, at(20))).toBe('ok');
+    expect(signDeadlineStatus(signBy, at(4))).toBe('due_soon');
+    expect(signDeadlineStatus(signBy, at(0.5))).toBe('due_soon');
+    expect(signDeadlineStatus(signBy, at(-0.1))).toBe('overdue');
   });
 });

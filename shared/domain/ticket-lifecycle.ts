@@ -41,6 +41,14 @@ export const TICKET_ACTION_TYPES = [
 ] as const;
 export type TicketActionType = (typeof TICKET_ACTION_TYPES)[number];
 
+/**
+ * What the citizen says at a return visit (回访). 满意 and 基本满意 both count as satisfied in
+ * 满意率, as Beijing's 12345 counts them; 不满意 does not and needs a recorded reason.
+ */
+export const SATISFACTION_LEVELS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTION_LEVELS)[number];
+export const countsAsSatisfied = (level: Satisfaction): boolean => level !== 'unsatisfied';
+
 /** A new lead department and deadlines: used by dispatch and by a reopen that redispatches. */
 export interface DispatchTarget {
   readonly leadDepartmentId: string;
@@ -53,7 +61,8 @@ export interface DispatchTarget {
 /** Commands. Free-text fields are required where the record must say why. */
 export type TicketAction =
   | { readonly type: 'resolveDirectly'; readonly summary: string }
-  | ({ readonly type: 'dispatch' } & DispatchTarget)
+  /** 派单意见: what the department is asked to do, stored with the dispatch and shown on its desk. */
+  | ({ readonly type: 'dispatch'; readonly instructions: string } & DispatchTarget)
   | { readonly type: 'sign' }
   | { readonly type: 'startHandling' }
   | { readonly type: 'returnTicket'; readonly reason: string }
@@ -70,7 +79,8 @@ export type TicketAction =
   | { readonly type: 'reply'; readonly content: string }
   /** Rejecting the reply (approved: false) sends it back to the department, with a reason. */
   | { readonly type: 'review'; readonly approved: boolean; readonly note?: string }
-  | { readonly type: 'recordReturnVisit'; readonly resolved: boolean; readonly satisfied: boolean; readonly note?: string }
+  /** The note is required when the citizen is not satisfied or says it is not resolved. */
+  | { readonly type: 'recordReturnVisit'; readonly resolved: boolean; readonly satisfaction: Satisfaction; readonly note?: string }
   /** Closing without a (further) visit: citizen unreachable or anonymous, or dissatisfaction screened as unreasonable. */
   | { readonly type: 'close'; readonly reason: string }
   | { readonly type: 'reopen'; readonly reason: string; readonly route: ReopenRoute }
@@ -112,7 +122,7 @@ export interface TicketSnapshot {
     readonly fromState: 'signed' | 'handling';
   } | null;
   /** The latest return visit. */
-  readonly returnVisit: { readonly resolved: boolean; readonly satisfied: boolean; readonly at: string } | null;
+  readonly returnVisit: { readonly resolved: boolean; readonly satisfied: boolean; readonly satisfaction?: Satisfaction; readonly at: string } | null;
   readonly parentId: string | null;
   readonly counters: {
     readonly returns: number;
@@ -175,7 +185,7 @@ export type TicketError =
   /** A department user acting on a ticket another department leads. */
   | { code: 'wrong_department'; action: TicketActionType }
   | { code: 'reason_required'; field: 'reason' | 'note' }
-  | { code: 'content_required'; field: 'summary' | 'content' }
+  | { code: 'content_required'; field: 'summary' | 'content' | 'instructions' }
   /** Too late for this (an extension must be asked for before the reply deadline). */
   | { code: 'deadline_passed'; deadline: string }
   /** Supervision and urging are for tickets that are late or due within a working day. */
@@ -183,6 +193,8 @@ export type TicketError =
   | { code: 'invalid_deadline'; field: 'signBy' | 'replyBy'; problem: 'malformed' | 'in_past' | 'sign_after_reply' }
   | { code: 'invalid_departments'; problem: 'lead_missing' | 'lead_is_co_department' | 'duplicate_co_department' }
   | { code: 'invalid_days'; value: number; max: number }
+  /** A return visit without one of the three answers. */
+  | { code: 'invalid_satisfaction' }
   /** A same-department reopen of a ticket that never had a department. */
   | { code: 'no_department' }
   | { code: 'invalid_merge_parent'; problem: 'self' | 'parent_merged' | 'parent_finished' };
@@ -193,7 +205,8 @@ export type TicketErrorCode = TicketError['code'];
 export interface TicketEventDataMap {
   register: Record<string, never>;
   resolveDirectly: { summary: string };
-  dispatch: DispatchTarget;
+  /** Dispatches stored before 派单意见 existed have no instructions. */
+  dispatch: DispatchTarget & { instructions?: string };
   sign: { late: boolean };
   startHandling: Record<string, never>;
   returnTicket: { reason: string };
@@ -206,7 +219,11 @@ export interface TicketEventDataMap {
   urge: { note: string; deadline: string; overdue: boolean };
   reply: { content: string; late: boolean };
   review: { approved: boolean; note: string | null };
-  recordReturnVisit: { resolved: boolean; satisfied: boolean; note: string | null };
+  /**
+   * `satisfied` is what 满意率 counts (满意 or 基本满意); `satisfaction` the answer itself. Visits
+   * stored before the three answers existed have only `satisfied`.
+   */
+  recordReturnVisit: { resolved: boolean; satisfied: boolean; satisfaction?: Satisfaction; note: string | null };
   close: { reason: string };
   reopen: { reason: string; route: ReopenRoute };
   merge: { parentId: string };
@@ -271,6 +288,17 @@ export function precheckTicketAction(
     if (deadline === null || deadlineStatus(new Date(deadline), now, calendar) === 'ok') return { code: 'not_due', deadline };
   }
   return null;
+}
+
+/**
+ * How a sign deadline stands. Signing is due within one working day of the dispatch, so "due
+ * within a working day" would flag every fresh dispatch; a sign deadline is due soon in its last
+ * SIGN_DUE_SOON_MS.
+ */
+export const SIGN_DUE_SOON_MS = 4 * 3_600_000;
+export function signDeadlineStatus(signBy: string, now: Date): 'ok' | 'due_soon' | 'overdue' {
+  const left = Date.parse(signBy) - now.getTime();
+  return left < 0 ? 'overdue' : left <= SIGN_DUE_SOON_MS ? 'due_soon' : 'ok';
 }
 
 /** Before signing, the department is late for signing; after, for replying. */
@@ -365,7 +393,9 @@ export function applyTicketAction(
     case 'dispatch': {
       const t = checkTarget(action, now);
       if (!t.ok) return fail(t.error);
-      return done('dispatched', { ...t.target, signedAt: null }, 'dispatch', t.target);
+      const instructions = text(action.instructions);
+      if (instructions === null) return fail({ code: 'content_required', field: 'instructions' });
+      return done('dispatched', { ...t.target, signedAt: null }, 'dispatch', { ...t.target, instructions });
     }
     case 'sign': {
       const late = snapshot.signBy !== null && now.getTime() > Date.parse(snapshot.signBy);
@@ -447,14 +477,19 @@ export function applyTicketAction(
       return done('handling', { repliedAt: null }, 'review', { approved: false, note });
     }
     case 'recordReturnVisit': {
-      const { resolved, satisfied } = action;
+      const { resolved, satisfaction } = action;
+      if (!(SATISFACTION_LEVELS as readonly string[]).includes(satisfaction)) return fail({ code: 'invalid_satisfaction' });
+      const satisfied = countsAsSatisfied(satisfaction);
+      const note = text(action.note);
+      // A citizen who is not satisfied, or says nothing was solved, is taken seriously only with the why.
+      if ((!satisfied || !resolved) && note === null) return fail({ code: 'reason_required', field: 'note' });
       // Resolved and satisfied closes; unresolved must be redone; resolved-but-unsatisfied is
       // screened by a shift lead, who closes it or reopens it.
       const toState: TicketState = !resolved ? 'reopened' : satisfied ? 'closed' : 'return_visit';
       return done(toState, {
-        returnVisit: { resolved, satisfied, at },
+        returnVisit: { resolved, satisfied, satisfaction, at },
         closedAt: toState === 'closed' ? at : null,
-      }, 'recordReturnVisit', { resolved, satisfied, note: text(action.note) });
+      }, 'recordReturnVisit', { resolved, satisfied, satisfaction, note });
     }
     case 'close': {
       const reason = text(action.reason);

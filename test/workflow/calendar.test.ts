@@ -24,7 +24,7 @@ async function dispatchNew(): Promise<TicketDetail> {
   const dept = await t.app.store.db.selectFrom('departments').select('id').executeTakeFirstOrThrow();
   const c = await call<{ id: string }>(agent, 'tickets.create', { channel: 'walk_in', citizen: { confidential: false }, appealType: 'consultation', categoryId: leaf.id, urgency: 'normal', title: '咨询社保转移手续', content: '来访人咨询跨省社保转移需要办理哪些手续。' });
   const id = (c as { value: { id: string } }).value.id;
-  const d = await call<TicketDetail>(agent, 'tickets.act', { ticketId: id, expectedVersion: 1, action: { type: 'dispatch', leadDepartmentId: dept.id, coDepartmentIds: [] } });
+  const d = await call<TicketDetail>(agent, 'tickets.act', { ticketId: id, expectedVersion: 1, action: { type: 'dispatch', leadDepartmentId: dept.id, coDepartmentIds: [], instructions: '请核实并答复来电人' } });
   return (d as { value: TicketDetail }).value;
 }
 

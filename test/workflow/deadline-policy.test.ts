@@ -28,7 +28,7 @@ async function dispatchComplaint(): Promise<TicketDetail> {
   const dept = await t.app.store.db.selectFrom('departments').select('id').executeTakeFirstOrThrow();
   const c = await call<{ id: string }>(agent, 'tickets.create', { channel: 'walk_in', citizen: { confidential: false }, appealType: 'complaint', categoryId: leaf.id, urgency: 'normal', title: '投诉夜间施工噪音', content: '小区旁工地每晚十一点后仍在施工，噪音很大。' });
   const id = (c as { value: { id: string } }).value.id;
-  const d = await call<TicketDetail>(agent, 'tickets.act', { ticketId: id, expectedVersion: 1, action: { type: 'dispatch', leadDepartmentId: dept.id, coDepartmentIds: [] } });
+  const d = await call<TicketDetail>(agent, 'tickets.act', { ticketId: id, expectedVersion: 1, action: { type: 'dispatch', leadDepartmentId: dept.id, coDepartmentIds: [], instructions: '请核实并答复来电人' } });
   return (d as { value: TicketDetail }).value;
 }
 

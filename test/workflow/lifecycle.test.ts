@@ -51,7 +51,7 @@ describe('ticket lifecycle through the contract', () => {
     ticket = await as<TicketDetail>('agent01', 'tickets.get', { id: created.id });
     expect(ticket.status).toBe('registered');
     expect(ticket.allowedActions).toEqual(expect.arrayContaining(['dispatch', 'resolveDirectly']));
-    ticket = await as<TicketDetail>('agent01', 'tickets.act', { ticketId: ticket.id, expectedVersion: ticket.version, action: { type: 'dispatch', leadDepartmentId: deptId, coDepartmentIds: [] } });
+    ticket = await as<TicketDetail>('agent01', 'tickets.act', { ticketId: ticket.id, expectedVersion: ticket.version, action: { type: 'dispatch', leadDepartmentId: deptId, coDepartmentIds: [], instructions: '请核实并答复来电人' } });
     expect(ticket.status).toBe('dispatched');
     // Sign within 1 working day: Sep 30 + 1 → Oct 9 (Oct 1–8 off), end of day Beijing time.
     expect(ticket.signBy).toBe('2025-10-09T15:59:59.000Z');
@@ -85,7 +85,7 @@ describe('ticket lifecycle through the contract', () => {
     expect(ticket.status).toBe('reviewed');
     const visits = await as<{ id: string }[]>('agent01', 'tickets.work', { view: 'return_visits', limit: 500 });
     expect(visits.map((v) => v.id)).toContain(ticket.id);
-    ticket = await as<TicketDetail>('agent01', 'tickets.act', { ticketId: ticket.id, expectedVersion: ticket.version, action: { type: 'recordReturnVisit', resolved: true, satisfied: true } });
+    ticket = await as<TicketDetail>('agent01', 'tickets.act', { ticketId: ticket.id, expectedVersion: ticket.version, action: { type: 'recordReturnVisit', resolved: true, satisfaction: 'satisfied' } });
     expect(ticket.status).toBe('closed');
     expect(ticket.timeline.map((e) => e.action)).toEqual(['register', 'dispatch', 'sign', 'startHandling', 'reply', 'review', 'recordReturnVisit']);
     const audit = await t.app.store.db.selectFrom('audit_events').select('action').where('subject_id', '=', ticket.id).execute();
@@ -101,7 +101,7 @@ describe('ticket lifecycle through the contract', () => {
       title: '独居老人求助上门服务', content: '来访人反映其父亲独居，行动不便，希望社区提供上门助餐服务。',
     });
     let tk = await as<TicketDetail>('agent01', 'tickets.get', { id: created.id });
-    tk = await as<TicketDetail>('agent01', 'tickets.act', { ticketId: tk.id, expectedVersion: tk.version, action: { type: 'dispatch', leadDepartmentId: deptId, coDepartmentIds: [] } });
+    tk = await as<TicketDetail>('agent01', 'tickets.act', { ticketId: tk.id, expectedVersion: tk.version, action: { type: 'dispatch', leadDepartmentId: deptId, coDepartmentIds: [], instructions: '请核实并答复来电人' } });
     const noReason = await fails('dept01', 'tickets.act', { ticketId: tk.id, expectedVersion: tk.version, action: { type: 'returnTicket', reason: '' } });
     expect(noReason.code).toBe('invalid_input');
     tk = await as<TicketDetail>('dept01', 'tickets.act', { ticketId: tk.id, expectedVersion: tk.version, action: { type: 'returnTicket', reason: '不属于本单位职责，应由民政部门办理' } });

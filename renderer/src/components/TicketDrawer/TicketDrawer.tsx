@@ -8,14 +8,29 @@ import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { StatusBadge } from '../StatusBadge';
 import { formatDateTime } from '../../format/time';
+import { formatMonthDay } from '../WorkList/deadline';
 import { TicketActions } from '../TicketActions';
 import { EscalateButton } from '../../consultation/EscalateDialog';
 import { formatCoordinates } from "../../../../shared/domain/geo";
 
-function eventFacts(data: string): string {
+type T = (key: string, opts?: Record<string, unknown>) => string;
+
+/** The facts of a timeline event a reader needs: answers, dates asked, instructions, reasons. */
+function eventFacts(action: string, data: string, t: T): string {
   try {
     const d = JSON.parse(data) as Record<string, unknown>;
-    return ['summary', 'reason', 'content', 'note'].map((k) => d[k]).filter((v): v is string => typeof v === 'string' && v.length > 0).join('；');
+    const facts: string[] = [];
+    if (action === 'dispatch' && typeof d.instructions === 'string') facts.push(`${t('desk.instructions')}：${d.instructions}`);
+    if (action === 'requestExtension' && typeof d.days === 'number' && typeof d.proposedReplyBy === 'string') {
+      facts.push(t('desk.extension', { days: d.days, date: formatMonthDay(d.proposedReplyBy) }));
+    }
+    if (action === 'recordReturnVisit') {
+      // Visits stored before 基本满意 existed carry only the satisfied flag.
+      const level = typeof d.satisfaction === 'string' ? d.satisfaction : d.satisfied === true ? 'satisfied' : 'unsatisfied';
+      facts.push(`${t(d.resolved === true ? 'desk.visit.resolvedYes' : 'desk.visit.resolvedNo')}，${t(`desk.visit.${level}`)}`);
+    }
+    facts.push(...['summary', 'reason', 'content', 'note'].map((k) => d[k]).filter((v): v is string => typeof v === 'string' && v.length > 0));
+    return facts.join('；');
   } catch {
     return '';
   }
@@ -62,7 +77,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
             {detail.confidential && <Badge color="grape">{t('ticket.confidential')}</Badge>}
             <EscalateButton key={detail.id} ticketIds={[detail.id]} />
           </Group>
-          <TicketActions ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
+          <TicketActions key={detail.id} ticket={detail} onChanged={(next) => { setDetail(next); onChanged?.(next); }} />
           <Title order={4}>{detail.title}</Title>
           <Text size="sm" c="dimmed">{[detail.categoryPath, [detail.location, detail.address, detail.coordinates && `(${formatCoordinates(detail.coordinates)})`].filter(Boolean).join(" ")].filter(Boolean).join(" · ")}</Text>
           <Group gap="xs">
@@ -78,12 +93,21 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
               {t('ticket.replyBy')}：{formatDateTime(detail.replyBy)}{detail.deadline ? ` · ${t(`ticket.deadline.${detail.deadline}`)}` : ''}
             </Text>
           )}
+          {detail.status === 'dispatched' && detail.signBy && (
+            <Text size="sm" data-testid="sign-by">{t('ticket.signBy')}：{formatDateTime(detail.signBy)}</Text>
+          )}
+          {detail.pendingExtension && (
+            <Alert color="orange" p="xs" data-testid="pending-extension">
+              {t('desk.extension', { days: detail.pendingExtension.days, date: formatMonthDay(detail.pendingExtension.proposedReplyBy) })}
+              {detail.pendingExtension.reason ? `；${t('desk.extensionReason', { reason: detail.pendingExtension.reason })}` : ''}
+            </Alert>
+          )}
           <Title order={5} mt="md">{t('ticket.timeline')}</Title>
           <Timeline active={detail.timeline.length - 1} bulletSize={14} lineWidth={2} data-testid="ticket-timeline">
             {detail.timeline.map((e) => (
               <Timeline.Item key={e.id} title={t(`ticket.actions.${e.action}`, { defaultValue: e.action })}>
                 <Text size="xs" c="dimmed">{formatDateTime(e.at)} · {e.actorName ?? t('admin.audit.system')}{e.toStatus ? ` → ${t(`statuses.${e.toStatus}`, { defaultValue: e.toStatus })}` : ''}</Text>
-                {eventFacts(e.data) && <Text size="sm">{eventFacts(e.data)}</Text>}
+                {eventFacts(e.action, e.data, t) && <Text size="sm">{eventFacts(e.action, e.data, t)}</Text>}
               </Timeline.Item>
             ))}
           </Timeline>

@@ -15,7 +15,7 @@ export interface VirtualColumn<T> {
  * A table whose rows are rendered only while on screen, so a list of a hundred thousand tickets
  * scrolls as smoothly as one of ten. Rows have a fixed height: the console's lists are one-liners.
  */
-export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, onOpen, onEndReached, testId }: {
+export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, onOpen, openOnClick = false, onEndReached, testId }: {
   /** The full list; only the visible slice is rendered. */
   rows: readonly T[];
   /** Column definitions, left to right. */
@@ -28,6 +28,8 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
   empty: ReactNode;
   /** Called on a double click or Enter on a row. */
   onOpen?(row: T): void;
+  /** Open on a single click too (work queues, where a row is nothing but a way into its ticket). @default false */
+  openOnClick?: boolean;
   /** Called when the last rows come into view, to load the next page. */
   onEndReached?(): void;
   /** data-testid of the scroll container. */
@@ -43,7 +45,7 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
   }, [lastIndex, rows.length, onEndReached]);
   return (
     <Box style={{ display: 'flex', flexDirection: 'column', minHeight: 0, flex: 1 }}>
-      <Box role="row" style={{ display: 'grid', gridTemplateColumns: template, borderBottom: '1px solid var(--mantine-color-default-border)' }}
+      <Box role="row" style={{ display: 'grid', gridTemplateColumns: template, gap: 8, borderBottom: '1px solid var(--mantine-color-default-border)' }}
         px="sm" py={6} bg="var(--mantine-color-default-hover)">
         {columns.map((c) => <Text key={c.key} size="xs" fw={600} c="dimmed" role="columnheader">{c.title}</Text>)}
       </Box>
@@ -54,7 +56,8 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
               const row = rows[item.index]!;
               return (
                 <Box key={rowKey(row)} role="row" tabIndex={0} px="sm"
-                  onDoubleClick={() => onOpen?.(row)} onKeyDown={(e) => { if (e.key === 'Enter') onOpen?.(row); }}
+                  onClick={openOnClick ? () => onOpen?.(row) : undefined}
+                  onDoubleClick={openOnClick ? undefined : () => onOpen?.(row)} onKeyDown={(e) => { if (e.key === 'Enter') onOpen?.(row); }}
                   style={{
                     position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)`,
                     display: 'grid', gridTemplateColumns: template, alignItems: 'center', gap: 8,

@@ -1,1 +1,1 @@
-export { WorkList } from './WorkList';
+export { WorkList, watchedDeadline, type WorkTab } from './WorkList';

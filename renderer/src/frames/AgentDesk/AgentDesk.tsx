@@ -42,6 +42,7 @@ export function AgentDesk() {
             <Tabs.Tab value="intake" data-testid="tab-intake">{t('intake.tab')}</Tabs.Tab>
             <Tabs.Tab value="search" data-testid="tab-search">{t('search.tab')}</Tabs.Tab>
             <Tabs.Tab value="recent" data-testid="tab-recent">{t('intake.recentTab')}</Tabs.Tab>
+            <Tabs.Tab value="toDispatch" data-testid="tab-to-dispatch">{t('desk.toDispatchTab')}</Tabs.Tab>
             <Tabs.Tab value="visits" data-testid="tab-visits">{t('agentDesk.visitsTab')}</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
@@ -52,6 +53,9 @@ export function AgentDesk() {
           </Tabs.Panel>
           <Tabs.Panel value="search" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             <TicketSearch onOpen={setOpenTicket} />
+          </Tabs.Panel>
+          <Tabs.Panel value="toDispatch" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
+            <WorkList view="to_dispatch" empty={t('desk.toDispatchEmpty')} testId="to-dispatch" />
           </Tabs.Panel>
           <Tabs.Panel value="visits" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
             <WorkList view="return_visits" empty={t('agentDesk.visitsEmpty')} testId="return-visits" />
