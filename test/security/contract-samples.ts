@@ -41,6 +41,8 @@ const UUID = '01900000-0000-7000-8000-00000000abcd';
 const STRING_CANDIDATES = [
   UUID, '2026-01-02', '2026-01-02T03:04:05.000Z', '2026-01', '09:30', '110101', '1001', 'abc', 'a_b', 'key.one:two-3',
   'wss://pbx.example/ws', 'sip:1001@pbx.example', 'a@example.com', 'A1b2', '123#', 'abcd', '张三丰测试文本内容足够长',
+  // A session token: 32 random bytes in base64url.
+  'A'.repeat(43),
 ];
 
 function patternsOf(s: JsonSchema): RegExp[] {

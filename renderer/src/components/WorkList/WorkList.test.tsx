@@ -15,7 +15,11 @@ const row = (id: string, status: string, extra: Partial<WorkRow> = {}): WorkRow 
 function liveApi(rows: () => WorkRow[]) {
   const base = fakeApi({ 'tickets.work': (() => ({ ok: true, value: rows() })) as never });
   const listeners = new Set<(p: TicketChanged) => void>();
-  const api: ConsoleApi = { request: base.request, on: ((_name: string, l: (p: TicketChanged) => void) => { listeners.add(l); return () => listeners.delete(l); }) as ConsoleApi['on'] };
+  const api: ConsoleApi = { request: base.request, on: ((name: string, l: (p: TicketChanged) => void) => {
+    if (name !== 'ticket.changed') return () => undefined;
+    listeners.add(l);
+    return () => listeners.delete(l);
+  }) as ConsoleApi['on'] };
   const emit = (p: Partial<TicketChanged>) => act(() => {
     for (const l of listeners) l({ ticketId: 'x', number: 'JCx', state: 'closed', action: 'close', leadDepartmentId: null, coDepartmentIds: [], version: 2, previousDepartmentIds: [], ...p });
   });
