@@ -27,6 +27,8 @@ import { consultationHandlers } from './consultation-handlers';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
 import { DivisionImportService } from '../services/division-import';
+import { searchScope, ticketScope } from '../services/ticket-visibility';
+import { backfillTicketDepartments } from '../store/migrations/0013_ticket_departments_access';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -102,6 +104,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       await opts.loadDemoData(store, { seed: 12345, tickets, referenceDate: now(), days: Math.round(Math.min(730, Math.max(14, tickets / 15))) });
       await opts.seedKnowledge?.(store.db, 12345);
       await indexDemoData(store);
+      // Demo history is written as events: let departments read what was dispatched to them.
+      await backfillTicketDepartments(store.db, store.dialect);
     }
     const deptId = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
     for (const a of demoAccounts) {
@@ -204,7 +208,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     },
     'stats.overview': () => tickets.overview(),
     'stats.kpis': (i) => kpis.report(new Date(now().getTime() - i.days * 86_400_000).toISOString(), now().toISOString()),
-    'tickets.recent': (input) => tickets.recent(input.limit),
+    'tickets.recent': (input, ctx) => tickets.recent(input.limit, sessionOf(ctx)),
     'reference.get': () => intake.referenceData(),
     'tickets.create': async (input, ctx) => {
       const created = await intake.create(input, ctx.session ?? fail('unauthenticated'));
@@ -223,7 +227,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'scripts.list': (i) => knowledge.scripts(i.categoryId),
     'scripts.save': (i, ctx) => knowledge.saveScript(i, sessionOf(ctx).user.id),
     'scripts.delete': async (i, ctx) => { await knowledge.deleteScript(i.id, sessionOf(ctx).user.id); return null; },
-    'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx).user.id),
+    'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx)),
     'tickets.importXlsx': (i, ctx) => {
       const actor = sessionOf(ctx).user.id;
       // A file that is not a zip (every .xlsx is one) is refused at once rather than as a failed job.
@@ -247,7 +251,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'jobs.cancel': (i, ctx) => jobs.cancel(i.id, sessionOf(ctx)),
     'tickets.search': async (i, ctx) => {
       try {
-        const r = await search.searchTickets(i, { supersede: `ticket-search:${ctx.connection.id}` });
+        // The search worker filters by the reader's ticket scope (ticket-visibility.ts); no scope, no rows.
+        const scope = ticketScope(sessionOf(ctx));
+        if (scope.kind === 'none') return { rows: [], total: { count: 0, exact: true }, nextCursor: null, tookMs: 0 };
+        const r = await search.searchTickets({ ...i, ...searchScope(scope) }, { supersede: `ticket-search:${ctx.connection.id}` });
         const names = await divisionNames();
         return { ...r, rows: r.rows.map((row) => ({ ...row, district: row.districtCode ? names.get(row.districtCode) ?? '' : '' })) };
       } catch (e) {
@@ -255,7 +262,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
         throw e;
       }
     },
-    'tickets.similar': (i) => similar.find(i),
+    'tickets.similar': (i, ctx) => similar.find(i, sessionOf(ctx)),
     'tickets.suggestCategory': (i) => categories.suggest(i.title, i.content),
     'calendar.list': () => calendar.list(),
     'deadlines.get': () => deadlinePolicy.view(),

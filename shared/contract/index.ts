@@ -25,7 +25,7 @@ export * from './xlsx';
 export * from './consultation';
 export * from './jobs';
 export * from './division';
-export type { Access, EventDef, RequestDef } from './define';
+export type { Access, EventDef, RecordKind, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
 const displayName = z.string().trim().min(1).max(40);
@@ -72,20 +72,20 @@ export const requests = {
   'stats.kpis': request<KpiReport>()(z.object({ days: z.number().int().min(1).max(366) }).strict(), ['shift_lead', 'admin']),
   'tickets.recent': request<TicketListRow[]>()(z.object({
     limit: z.number().int().min(1).max(5000),
-  }).strict(), 'session'),
+  }).strict(), 'session', 'tickets'),
   'reference.get': request<ReferenceData>()(z.object({}).strict(), 'session'),
   'tickets.create': request<{ id: string; number: string; status: string }>()(ticketCreateInput, ['agent', 'cppcc_member', 'shift_lead']),
-  'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session'),
+  'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session', 'tickets'),
   'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
-    ['agent', 'cppcc_member', 'shift_lead', 'department']),
-  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin']),
+    ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
+  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin'], 'tickets'),
   'tickets.similar': request<SimilarTicket[]>()(z.object({
     categoryId: z.string().min(1).max(64), districtCode: z.string().regex(/^\d{6,12}$/).optional(), text: z.string().max(4100), limit: z.number().int().min(1).max(20),
-  }).strict(), ['agent', 'cppcc_member', 'shift_lead']),
+  }).strict(), ['agent', 'cppcc_member', 'shift_lead'], 'tickets'),
   'tickets.suggestCategory': request<CategorySuggestion[]>()(z.object({ title: z.string().max(100), content: z.string().max(4000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
-    ['agent', 'cppcc_member', 'shift_lead', 'department']),
+    ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
 
   'calendar.list': request<CalendarYear[]>()(z.object({}).strict(), 'session'),
   'calendar.setYear': request<CalendarYear>()(z.object({
@@ -132,7 +132,7 @@ export const requests = {
   'phone.completeTransfer': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.cancelConsult': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.dial': request<{ callId: string }>()(z.object({ number: dialTarget, ticketId: id.optional() }).strict(), PHONE_ROLES),
-  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional() }).strict(), PHONE_ROLES),
+  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional() }).strict(), PHONE_ROLES, 'tickets'),
   /** The renderer that plays the audio says so; main sends it the media commands. */
   'media.attach': request<null>()(z.object({}).strict(), PHONE_ROLES),
   'media.reply': request<null>()(z.object({
