@@ -10,7 +10,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/workflow/**/*.test.ts', 'test/consultation/**/*.test.ts', 'test/eval/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/workflow/**/*.test.ts', 'test/consultation/**/*.test.ts', 'test/eval/**/*.test.ts', 'test/security/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

@@ -270,7 +270,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'calendar.setYear': (i, ctx) => calendar.setYear(i, sessionOf(ctx).user.id),
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
-    'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session)),
+    'users.setRoles': async (input, ctx) => users.setRoles(input.userId, input.roles, userOf(ctx.session), input.departmentId),
     'users.setDisabled': async (input, ctx) => {
       const row = await users.setDisabled(input.userId, input.disabled, userOf(ctx.session));
       if (input.disabled) {

@@ -118,10 +118,10 @@ export class ConsultationService {
     return this.rows(items);
   }
 
-  /** The item, or not_found for a reader outside its route, claim and role (its existence is not revealed). */
+  /** The item, if this reader may read it; off the route, refused before anything about it is told. */
   private async readable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
     const i = await this.item(id);
-    if (!canReadItem(session, i)) fail('not_found');
+    if (!canReadItem(session, i)) fail('forbidden', { details: { reason: 'consultation_wrong_route' } });
     return i;
   }
 
@@ -227,9 +227,10 @@ export class ConsultationService {
 
   private async create(trx: Transaction<DB>, input: { ticketIds: string[]; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency; domain: string; title: string; source: Source }, session: SessionInfo, now: Date): Promise<string> {
     const open = await trx.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
-      .innerJoin('tickets as t', 't.id', 'l.ticket_id').select(['t.number', 'i.number as item'])
+      .innerJoin('tickets as t', 't.id', 'l.ticket_id').select(['t.number', 'i.number as item', 'i.route', 'i.claimed_by', 'i.created_by'])
       .where('l.ticket_id', 'in', input.ticketIds).where('i.stage', '!=', 'closed').executeTakeFirst();
-    if (open) fail('conflict', { details: { reason: 'consultation_already_escalated', ticket: open.number, item: open.item } });
+    // The item is named only to who may read it.
+    if (open) fail('conflict', { details: { reason: 'consultation_already_escalated', ticket: open.number, ...(canReadItem(session, open) ? { item: open.item } : {}) } });
     const id = uuidv7(now.getTime());
     const number = await this.nextNumber(trx, now);
     await trx.insertInto('consultation_items').values({
@@ -308,7 +309,8 @@ export class ConsultationService {
   // ---- claim and release ----
 
   async claim(id: string, session: SessionInfo): Promise<ConsultationDetail> {
-    const i = await this.item(id);
+    // Off the route: refused before anything about the item (who holds it) is told.
+    const i = await this.readable(id, session);
     const desks = await this.duty.desksOnDuty(session.user.id);
     if (i.stage !== 'queued') await this.alreadyClaimed(this.db, i.claimed_by);
     enforce(canClaim({ stage: i.stage as ConsultationStage, route: i.route as ConsultationRoute }, userOf(session), desks));
@@ -335,7 +337,7 @@ export class ConsultationService {
   }
 
   async release(id: string, reason: string | undefined, session: SessionInfo): Promise<ConsultationDetail> {
-    const i = await this.item(id);
+    const i = await this.readable(id, session);
     enforce(canRelease({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by }, userOf(session)));
     await this.update(i, { stage: 'queued', claimed_by: null, claimed_at: null }, session, 'consultation.released', { reason: reason ?? '' });
     await this.notify(id, 'released');
@@ -356,7 +358,7 @@ export class ConsultationService {
   }
 
   private async workable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
-    const i = await this.item(id);
+    const i = await this.readable(id, session);
     enforce(canWork({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by }, userOf(session)));
     return i;
   }

@@ -32,6 +32,8 @@ const displayName = z.string().trim().min(1).max(40);
 /** Length only: strength beyond that is checked in main so the message can say why. */
 const password = z.string().min(1).max(128);
 const id = z.string().uuid();
+/** A department's id (ids of imported reference data are not all UUIDs). */
+const departmentRef = z.string().min(1).max(64);
 /** Roles that sit at a phone: agents, CPPCC members on duty, shift leads covering a seat. */
 const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as const;
 const callId = z.string().min(1).max(100);
@@ -78,7 +80,8 @@ export const requests = {
   'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session', 'tickets'),
   'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
-  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin'], 'tickets'),
+  /** Departments search too, within their own tickets (the scope is applied in main). */
+  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin', 'department'], 'tickets'),
   'tickets.similar': request<SimilarTicket[]>()(z.object({
     categoryId: z.string().min(1).max(64), districtCode: z.string().regex(/^\d{6,12}$/).optional(), text: z.string().max(4100), limit: z.number().int().min(1).max(20),
   }).strict(), ['agent', 'cppcc_member', 'shift_lead'], 'tickets'),
@@ -97,10 +100,12 @@ export const requests = {
   /** Shape checked here; meaning (order of urgencies, caps, sign before reply) checked in main. */
   'deadlines.set': request<DeadlinePolicyView>()(z.object({ policy: deadlinePolicySchema }).strict(), ['admin']),
   'users.list': request<AdminUserRow[]>()(z.object({}).strict(), ['admin']),
+  /** A department user must be bound to an existing department (承办单位); checked in main. */
   'users.create': request<AdminUserRow>()(z.object({
-    username, displayName, password, roles: z.array(roleSchema).min(1).max(6),
+    username, displayName, password, roles: z.array(roleSchema).min(1).max(6), departmentId: departmentRef.nullable().optional(),
   }).strict(), ['admin']),
-  'users.setRoles': request<AdminUserRow>()(z.object({ userId: id, roles: z.array(roleSchema).min(1).max(6) }).strict(), ['admin']),
+  /** departmentId left out keeps the binding; a user who loses the department role loses it. */
+  'users.setRoles': request<AdminUserRow>()(z.object({ userId: id, roles: z.array(roleSchema).min(1).max(6), departmentId: departmentRef.nullable().optional() }).strict(), ['admin']),
   'users.setDisabled': request<AdminUserRow>()(z.object({ userId: id, disabled: z.boolean() }).strict(), ['admin']),
   'users.unlock': request<AdminUserRow>()(z.object({ userId: id }).strict(), ['admin']),
   'audit.list': request<AuditRow[]>()(z.object({

@@ -722,7 +722,7 @@ export const zhCN = {
     search_invalid_cursor: '结果已过期，请重新搜索。',
     consultation_already_claimed: '该事项已被其他人认领，请刷新队列。',
     consultation_already_escalated: '该工单已在协商队列中，不能重复升级。',
-    consultation_wrong_route: '该事项不属于您所在的工作室或联络站，不能认领。',
+    consultation_wrong_route: '该事项不属于您所在的工作室或联络站，不能查看或认领。',
     consultation_not_on_duty: '您当前不在值班时段，不能认领事项。',
     consultation_not_claimer: '只有认领人或值班长可以处理该事项。',
     consultation_not_claimed: '事项尚未认领。',
