@@ -757,6 +757,21 @@ export const zhCN = {
     logout: '您已退出登录。',
     disabled: '您的账号已被管理员停用。',
   },
+  /** Binding department users to their department (admin users panel) and the unbound desk. */
+  departmentBinding: {
+    label: '承办单位',
+    description: '承办单位账号只能查看和办理派给本单位的工单。',
+    placeholder: '输入名称或编码搜索',
+    nothingFound: '没有匹配的承办单位',
+    required: '承办单位角色必须选择所属承办单位',
+    unknown: '所选承办单位不存在，请重新选择',
+    notDepartmentRole: '只有承办单位角色的账号才能绑定承办单位',
+    unbound: '未绑定承办单位',
+    editTitle: '修改角色：{{name}}',
+    deskUnbound: '账号尚未绑定承办单位，请联系管理员',
+    deskUnboundHint: '管理员在“系统管理 → 用户与角色”中为本账号选择承办单位后，派给该单位的工单会显示在这里。',
+    kinds: { bureau: '市直部门', district: '区政府', street: '街道办事处', utility: '公共服务企业', other: '其他单位' },
+  },
 } as const;
 
 export type Catalogue = typeof zhCN;
