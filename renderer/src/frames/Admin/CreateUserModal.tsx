@@ -73,7 +73,7 @@ export function CreateUserModal({ opened, onClose, onCreated }: {
             onChange={(v) => setForm({ ...form, roles: v as Role[] })} error={errors.roles} required data-testid="create-user-roles" />
           {isDepartment && (
             <DepartmentSelect departments={reference?.departments ?? []} value={form.departmentId} required error={errors.departmentId} testId="create-user-department"
-              onChange={(departmentId) => setForm({ ...form, departmentId })} />
+              onChange={(departmentId) => { setForm({ ...form, departmentId }); setErrors({ ...errors, departmentId: undefined }); }} />
           )}
           <PasswordInput label={t('admin.users.initialPassword')} description={t('setup.passwordRule')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={errors.password} required />
           <Group justify="flex-end">

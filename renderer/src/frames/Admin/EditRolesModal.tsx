@@ -61,7 +61,7 @@ export function EditRolesModal({ user, onClose, onSaved }: {
           <MultiSelect label={t('admin.users.roles')} data={roles.map((r) => ({ value: r, label: t(`roles.${r}`) }))} value={picked}
             onChange={(v) => setPicked(v as Role[])} error={errors.roles} required data-testid="edit-roles" />
           {isDepartment && (
-            <DepartmentSelect departments={reference?.departments ?? []} value={departmentId} onChange={setDepartmentId} required error={errors.departmentId} testId="edit-roles-department" />
+            <DepartmentSelect departments={reference?.departments ?? []} value={departmentId} onChange={(id) => { setDepartmentId(id); setErrors({ ...errors, departmentId: undefined }); }} required error={errors.departmentId} testId="edit-roles-department" />
           )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>{t('admin.users.cancel')}</Button>
