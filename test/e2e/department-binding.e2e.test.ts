@@ -74,6 +74,13 @@ describe('department accounts', () => {
     await row.getByText(dep!.name, { exact: true }).waitFor();
     await shot(page, 'access-admin-users-1366');
     expect(query<{ department_id: string }>(`select department_id from users where username = 'dept-new01'`)[0]!.department_id).toBe(dep!.id);
+    // 修改角色 opens with the binding it has.
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await row.getByRole('button', { name: '···' }).click();
+    await page.getByRole('menuitem', { name: '修改角色' }).click();
+    expect(await page.getByRole('dialog').getByTestId('edit-roles-department').inputValue()).toBe(dep!.name);
+    await page.waitForTimeout(400); // the dialog's opening transition, for the screenshot only
+    await shot(page, 'access-admin-edit-roles-1920');
     await page.context().close();
 
     const desk = await newConsolePage(browser, host.url);
