@@ -30,6 +30,8 @@ import { seedDemoConsultation } from '../demo/consultation';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
 import { DivisionImportService } from '../services/division-import';
+import { searchScope, ticketScope } from '../services/ticket-visibility';
+import { backfillTicketDepartments } from '../store/migrations/0014_ticket_departments_access';
 
 export interface ConsoleOptions {
   dataDir: string;
@@ -116,6 +118,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       await opts.loadDemoData(store, { seed: 12345, tickets, referenceDate: now(), days: Math.round(Math.min(730, Math.max(14, tickets / 15))) });
       await opts.seedKnowledge?.(store.db, 12345);
       await indexDemoData(store);
+      // Demo history is written as events: let departments read what was dispatched to them.
+      await backfillTicketDepartments(store.db, store.dialect);
     }
     const firstBureau = (await store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirst())?.id ?? null;
     for (const a of demoAccounts) {
@@ -249,7 +253,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     },
     'stats.overview': () => tickets.overview(),
     'stats.kpis': (i) => kpis.report(new Date(now().getTime() - i.days * 86_400_000).toISOString(), now().toISOString()),
-    'tickets.recent': (input) => tickets.recent(input.limit),
+    'tickets.recent': (input, ctx) => tickets.recent(input.limit, sessionOf(ctx)),
     'reference.get': () => intake.referenceData(),
     'tickets.create': async (input, ctx) => {
       const created = await intake.create(input, ctx.session ?? fail('unauthenticated'));
@@ -269,7 +273,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'scripts.list': (i) => knowledge.scripts(i.categoryId),
     'scripts.save': (i, ctx) => knowledge.saveScript(i, sessionOf(ctx).user.id),
     'scripts.delete': async (i, ctx) => { await knowledge.deleteScript(i.id, sessionOf(ctx).user.id); return null; },
-    'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx).user.id),
+    'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx)),
     'tickets.importXlsx': (i, ctx) => {
       const actor = sessionOf(ctx).user.id;
       // A file that is not a zip (every .xlsx is one) is refused at once rather than as a failed job.
@@ -294,7 +298,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'jobs.cancel': (i, ctx) => jobs.cancel(i.id, sessionOf(ctx)),
     'tickets.search': async (i, ctx) => {
       try {
-        const r = await search.searchTickets(i, { supersede: `ticket-search:${ctx.connection.id}` });
+        // The search worker filters by the reader's ticket scope (ticket-visibility.ts); no scope, no rows.
+        const scope = ticketScope(sessionOf(ctx));
+        if (scope.kind === 'none') return { rows: [], total: { count: 0, exact: true }, nextCursor: null, tookMs: 0 };
+        const r = await search.searchTickets({ ...i, ...searchScope(scope) }, { supersede: `ticket-search:${ctx.connection.id}` });
         const names = await divisionNames();
         return { ...r, rows: r.rows.map((row) => ({ ...row, district: row.districtCode ? names.get(row.districtCode) ?? '' : '' })) };
       } catch (e) {
@@ -302,7 +309,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
         throw e;
       }
     },
-    'tickets.similar': (i) => similar.find(i),
+    'tickets.similar': (i, ctx) => similar.find(i, sessionOf(ctx)),
     'tickets.suggestCategory': (i) => categories.suggest(i.title, i.content),
     'calendar.list': () => calendar.list(),
     'deadlines.get': () => deadlinePolicy.view(),
@@ -311,7 +318,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'users.list': () => users.list(),
     'users.create': async (input, ctx) => users.row(await users.create(input, userOf(ctx.session))),
     'users.setRoles': async (input, ctx) => {
-      const row = await users.setRoles(input.userId, input.roles, userOf(ctx.session));
+      const row = await users.setRoles(input.userId, input.roles, userOf(ctx.session), input.departmentId);
+      // Roles and the department binding decide what the user may read: open sessions follow at once.
       await hub.refreshUser(input.userId);
       return row;
     },

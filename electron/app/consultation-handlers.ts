@@ -14,15 +14,15 @@ export function consultationHandlers(items: ConsultationService, duty: DutyRoste
   return {
     'consultation.escalate': (i, ctx) => items.escalate(i, who(ctx.session)),
     'consultation.transferHard': (i, ctx) => items.transferHard(i.ticketIds, i.route, i.urgency, i.reason, who(ctx.session)),
-    'consultation.hardCandidates': (i) => items.hardCandidates(i.limit),
-    'consultation.forTicket': (i) => items.forTicket(i.ticketId),
+    'consultation.hardCandidates': (i, ctx) => items.hardCandidates(i.limit, who(ctx.session)),
+    'consultation.forTicket': (i, ctx) => items.forTicket(i.ticketId, who(ctx.session)),
     'consultation.queue': (i, ctx) => items.queue(i.scope, i.limit, who(ctx.session)),
     'consultation.get': (i, ctx) => items.detail(i.id, who(ctx.session)),
     'consultation.claim': (i, ctx) => items.claim(i.id, who(ctx.session)),
     'consultation.release': (i, ctx) => items.release(i.id, i.reason, who(ctx.session)),
     'consultation.advance': (i, ctx) => items.advance(i.id, who(ctx.session)),
     'consultation.addResearch': (i, ctx) => items.addResearch(i, who(ctx.session)),
-    'consultation.attachment': (i) => items.attachment(i.itemId, i.attachmentId),
+    'consultation.attachment': (i, ctx) => items.attachment(i.itemId, i.attachmentId, who(ctx.session)),
     'consultation.addMeeting': (i, ctx) => items.addMeeting(i, who(ctx.session)),
     'consultation.addMeasure': (i, ctx) => items.addMeasure(i, who(ctx.session)),
     'consultation.updateMeasure': (i, ctx) => items.updateMeasure(i, who(ctx.session)),
@@ -36,7 +36,7 @@ export function consultationHandlers(items: ConsultationService, duty: DutyRoste
       const buf = await buildReportDocx(item, beijingDate(now()));
       return { fileName: `社情民意信息-${item.number}.docx`, base64: buf.toString('base64') };
     },
-    'consultation.monthly': (i) => items.monthly(i.month),
+    'consultation.monthly': (i, ctx) => items.monthly(i.month, who(ctx.session)),
     'consultation.alerts': (_i, ctx) => items.alerts(who(ctx.session)),
     'duty.roster': (i) => duty.roster(i.from, i.to),
     'duty.now': () => duty.onDutyNow(),

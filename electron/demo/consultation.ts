@@ -16,7 +16,7 @@ const beijingDate = (now: Date, days = 0) => new Date(now.getTime() + 8 * 3_600_
 export async function seedDemoConsultation(
   svc: DemoConsultationPort, people: { lead: SessionInfo; member: SessionInfo; expert: SessionInfo }, departmentIds: string[], now: Date,
 ): Promise<number> {
-  const candidates = await svc.hardCandidates(12);
+  const candidates = await svc.hardCandidates(12, people.lead);
   const plan = [
     { route: 'studio', urgency: 'urgent', to: 'queued' },
     { route: 'station', urgency: 'normal', to: 'queued' },

@@ -14,6 +14,11 @@ export interface SearchInput {
   streetCode?: string;
   /** Lead department. */
   departmentId?: string;
+  /**
+   * Reader's scope (set by main from the session, never by the renderer): only tickets dispatched
+   * to this department, now or earlier (see electron/services/ticket-visibility.ts).
+   */
+  visibleToDepartmentId?: string;
   /** created_at ≥ from (ISO-8601). */
   from?: string;
   /** created_at < to (ISO-8601). */
@@ -101,6 +106,7 @@ export interface ValidSearch {
   districtCode: string | null;
   streetCode: string | null;
   departmentId: string | null;
+  visibleToDepartmentId: string | null;
   from: string | null;
   to: string | null;
   overdue: boolean | null;
@@ -154,7 +160,7 @@ function date(name: string, v: unknown): string | null {
 export function validateSearch(input: unknown): ValidSearch {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SearchError('invalid_input', 'search input must be an object');
   const i = input as Record<string, unknown>;
-  const known = new Set(['text', 'status', 'appealType', 'categoryIds', 'districtCode', 'streetCode', 'departmentId', 'from', 'to', 'overdue', 'limit', 'cursor', 'countCap']);
+  const known = new Set(['text', 'status', 'appealType', 'categoryIds', 'districtCode', 'streetCode', 'departmentId', 'visibleToDepartmentId', 'from', 'to', 'overdue', 'limit', 'cursor', 'countCap']);
   const unknown = Object.keys(i).filter((k) => !known.has(k));
   if (unknown.length) throw new SearchError('invalid_input', `unknown fields: ${unknown.join(', ')}`, { fields: unknown });
 
@@ -194,6 +200,7 @@ export function validateSearch(input: unknown): ValidSearch {
     districtCode: code('districtCode', i.districtCode),
     streetCode: code('streetCode', i.streetCode),
     departmentId: code('departmentId', i.departmentId),
+    visibleToDepartmentId: code('visibleToDepartmentId', i.visibleToDepartmentId),
     from: date('from', i.from),
     to: date('to', i.to),
     overdue: typeof i.overdue === 'boolean' ? i.overdue : null,

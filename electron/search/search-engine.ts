@@ -82,6 +82,11 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     eq('t.district_code', v.districtCode);
     eq('t.street_code', v.streetCode);
     eq('t.lead_department_id', v.departmentId);
+    if (v.visibleToDepartmentId !== null) {
+      // The reader's ticket scope, the same rule as visibleTickets() in electron/services/ticket-visibility.ts.
+      where.push('(t.lead_department_id = ? or exists (select 1 from ticket_departments vis where vis.ticket_id = t.id and vis.department_id = ?))');
+      params.push(v.visibleToDepartmentId, v.visibleToDepartmentId);
+    }
     if (v.from) {
       where.push('t.created_at >= ?');
       params.push(v.from);

@@ -16,6 +16,7 @@ import type { DB, ConsultationItemsTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import type { DutyRosterService } from './consultation-duty';
+import { assertTicketVisible, ticketScope, visibleTickets } from './ticket-visibility';
 
 type Db = Kysely<DB> | Transaction<DB>;
 type Source = ConsultationRow['source'];
@@ -35,6 +36,23 @@ function enforce(r: RuleResult): void {
 }
 
 const userOf = (s: SessionInfo) => ({ id: s.user.id, roles: s.user.roles });
+
+/**
+ * Who reads an item and its files: shift leads every item; members and experts the items on their
+ * desk's route (routes are per role here: 政协委员 → studio, 九三学社 → station; 'both' is both);
+ * whoever claimed it; and whoever escalated it (they sent the case and see how it stands).
+ */
+export function canReadItem(session: SessionInfo, item: { route: string; claimed_by: string | null; created_by: string | null }): boolean {
+  const roles = session.user.roles;
+  if (roles.includes('shift_lead')) return true;
+  if (item.claimed_by === session.user.id || item.created_by === session.user.id) return true;
+  return deskOfRoles(roles).some((d) => routeIncludes(item.route as ConsultationRoute, d));
+}
+
+/** Full phone numbers on an item only for who calls the citizen back: its claimer and shift leads. */
+function seesItemPhones(session: SessionInfo, item: { claimed_by: string | null }): boolean {
+  return session.user.roles.includes('shift_lead') || item.claimed_by === session.user.id;
+}
 
 /**
  * The consultation queue: escalation from tickets, claim and release, the work recorded on an
@@ -100,8 +118,16 @@ export class ConsultationService {
     return this.rows(items);
   }
 
-  async detail(id: string, session: SessionInfo): Promise<ConsultationDetail> {
+  /** The item, if this reader may read it; off the route, refused before anything about it is told. */
+  private async readable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
     const i = await this.item(id);
+    if (!canReadItem(session, i)) fail('forbidden', { details: { reason: 'consultation_wrong_route' } });
+    return i;
+  }
+
+  async detail(id: string, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.readable(id, session);
+    const fullPhones = seesItemPhones(session, i);
     const [row] = await this.rows([i]);
     const [tickets, records, measures, attachments, users, departments, audit] = await Promise.all([
       this.db.selectFrom('consultation_item_tickets as l').innerJoin('tickets as t', 't.id', 'l.ticket_id')
@@ -139,7 +165,7 @@ export class ConsultationService {
       claimedBy: i.claimed_by, claimedAt: i.claimed_at, closedAt: i.closed_at, closeNote: i.close_note,
       tickets: tickets.map((t) => ({
         id: t.id, number: t.number, title: t.title, status: t.status, createdAt: t.created_at,
-        phone: t.phone ? (t.confidential ? maskPhone(t.phone) : t.phone) : null, callerName: t.confidential ? null : t.caller_name,
+        phone: t.phone ? (t.confidential || !fullPhones ? maskPhone(t.phone) : t.phone) : null, callerName: t.confidential ? null : t.caller_name,
       })),
       callerHistory: history.map((h) => ({ ticketId: h.id, number: h.number, createdAt: h.created_at, title: h.title, status: h.status })),
       research: byKind('research').map((r) => ({
@@ -174,7 +200,9 @@ export class ConsultationService {
     };
   }
 
-  async forTicket(ticketId: string): Promise<TicketEscalation | null> {
+  /** How a ticket stands in the queue, for whoever may read the ticket. */
+  async forTicket(ticketId: string, session: SessionInfo): Promise<TicketEscalation | null> {
+    await assertTicketVisible(this.db, session, ticketId);
     const r = await this.db.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
       .leftJoin('users as u', 'u.id', 'i.claimed_by')
       .select(['i.id', 'i.number', 'i.stage', 'i.route', 'u.display_name']).where('l.ticket_id', '=', ticketId)
@@ -206,9 +234,10 @@ export class ConsultationService {
 
   private async create(trx: Transaction<DB>, input: { ticketIds: string[]; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency; domain: string; title: string; source: Source }, session: SessionInfo, now: Date): Promise<string> {
     const open = await trx.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
-      .innerJoin('tickets as t', 't.id', 'l.ticket_id').select(['t.number', 'i.number as item'])
+      .innerJoin('tickets as t', 't.id', 'l.ticket_id').select(['t.number', 'i.number as item', 'i.route', 'i.claimed_by', 'i.created_by'])
       .where('l.ticket_id', 'in', input.ticketIds).where('i.stage', '!=', 'closed').executeTakeFirst();
-    if (open) fail('conflict', { details: { reason: 'consultation_already_escalated', ticket: open.number, item: open.item } });
+    // The item is named only to who may read it.
+    if (open) fail('conflict', { details: { reason: 'consultation_already_escalated', ticket: open.number, ...(canReadItem(session, open) ? { item: open.item } : {}) } });
     const id = uuidv7(now.getTime());
     const number = await this.nextNumber(trx, now);
     await trx.insertInto('consultation_items').values({
@@ -266,12 +295,13 @@ export class ConsultationService {
   }
 
   /** Tickets a shift lead may want to hand over: overdue, reopened, or from callers who keep calling; not yet escalated. */
-  async hardCandidates(limit: number): Promise<HardCandidate[]> {
+  async hardCandidates(limit: number, session: SessionInfo): Promise<HardCandidate[]> {
     const nowIso = this.now().toISOString();
     const escalated = this.db.selectFrom('consultation_item_tickets').select('ticket_id');
     const rows = await this.db.selectFrom('tickets as t').leftJoin('divisions as d', 'd.code', 't.district_code')
       .select(['t.id', 't.number', 't.title', 't.status', 't.created_at', 't.reply_by', 'd.name as district'])
       .where('t.id', 'not in', escalated)
+      .where(visibleTickets(ticketScope(session)))
       .where((eb) => eb.or([
         eb('t.status', '=', 'reopened'),
         eb.and([eb('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned']), eb('t.reply_by', '<', nowIso)]),
@@ -286,7 +316,8 @@ export class ConsultationService {
   // ---- claim and release ----
 
   async claim(id: string, session: SessionInfo): Promise<ConsultationDetail> {
-    const i = await this.item(id);
+    // Off the route: refused before anything about the item (who holds it) is told.
+    const i = await this.readable(id, session);
     const desks = await this.duty.desksOnDuty(session.user.id);
     if (i.stage !== 'queued') await this.alreadyClaimed(this.db, i.claimed_by);
     enforce(canClaim({ stage: i.stage as ConsultationStage, route: i.route as ConsultationRoute }, userOf(session), desks));
@@ -314,7 +345,7 @@ export class ConsultationService {
   }
 
   async release(id: string, reason: string | undefined, session: SessionInfo): Promise<ConsultationDetail> {
-    const i = await this.item(id);
+    const i = await this.readable(id, session);
     enforce(canRelease({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by }, userOf(session)));
     await this.update(i, { stage: 'queued', claimed_by: null, claimed_at: null }, session, 'consultation.released', { reason: reason ?? '' });
     await this.notify(id, 'released');
@@ -360,7 +391,7 @@ export class ConsultationService {
   }
 
   private async workable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
-    const i = await this.item(id);
+    const i = await this.readable(id, session);
     enforce(canWork({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by }, userOf(session)));
     return i;
   }
@@ -400,7 +431,8 @@ export class ConsultationService {
     });
   }
 
-  async attachment(itemId: string, attachmentId: string): Promise<{ name: string; mime: string; base64: string }> {
+  async attachment(itemId: string, attachmentId: string, session: SessionInfo): Promise<{ name: string; mime: string; base64: string }> {
+    await this.readable(itemId, session);
     const a = await this.db.selectFrom('consultation_attachments').select(['name', 'mime', 'content'])
       .where('id', '=', attachmentId).where('item_id', '=', itemId).executeTakeFirst() ?? fail('not_found');
     return { name: a.name, mime: a.mime, base64: Buffer.from(a.content).toString('base64') };
@@ -495,13 +527,14 @@ export class ConsultationService {
 
   // ---- lists, alerts ----
 
-  async monthly(month: string): Promise<MonthlyReport> {
+  async monthly(month: string, session: SessionInfo): Promise<MonthlyReport> {
     // The month in Beijing time, as UTC bounds.
     const start = new Date(Date.parse(`${month}-01T00:00:00Z`) - 8 * 3600_000);
     const [y, m] = month.split('-').map(Number) as [number, number];
     const end = new Date(Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1) - 8 * 3600_000);
-    const items = await this.db.selectFrom('consultation_items').select(['id', 'number', 'title', 'stage', 'domain'])
-      .where('created_at', '>=', start.toISOString()).where('created_at', '<', end.toISOString()).orderBy('number').execute();
+    const items = (await this.db.selectFrom('consultation_items').select(['id', 'number', 'title', 'stage', 'domain', 'route', 'claimed_by', 'created_by'])
+      .where('created_at', '>=', start.toISOString()).where('created_at', '<', end.toISOString()).orderBy('number').execute())
+      .filter((i) => canReadItem(session, i));
     const measures = items.length === 0 ? [] : await this.db.selectFrom('consultation_measures').select(['item_id', 'status']).where('item_id', 'in', items.map((i) => i.id)).execute();
     const domains = [...new Set(items.map((i) => i.domain))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
     const rows = domains.map((domain) => {
@@ -546,10 +579,13 @@ export class ConsultationService {
   }
 
   private async notify(id: string, kind: 'created' | 'claimed' | 'released' | 'updated' | 'closed'): Promise<void> {
-    const item = await this.row(id);
+    const raw = await this.item(id);
+    const item = (await this.rows([raw]))[0]!;
     // A new item is news for the desks on its route and shift leads; how an item moves on is shown
-    // wherever its tickets are open (agents' ticket drawers too), so that goes to everyone signed in.
+    // wherever its tickets are open (agents' ticket drawers too), so that goes to every reader of
+    // the item and to the hotline's staff, never to a department.
     const onRoute = (s: SessionInfo) => s.user.roles.includes('shift_lead') || deskOfRoles(s.user.roles).some((d) => routeIncludes(item.route, d));
-    this.events.broadcast('consultation.changed', { kind, item }, kind === 'created' ? onRoute : () => true);
+    const follows = (s: SessionInfo) => canReadItem(s, raw) || ticketScope(s).kind === 'all';
+    this.events.broadcast('consultation.changed', { kind, item }, kind === 'created' ? onRoute : follows);
   }
 }

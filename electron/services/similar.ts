@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { SimilarTicket } from '../../shared/contract';
+import type { SessionInfo, SimilarTicket } from '../../shared/contract';
 import type { DB } from '../store/schema';
 import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
+import { ticketScope, visibleTickets } from './ticket-visibility';
 
 const OPEN = OPEN_TICKET_STATES;
 const WINDOW_DAYS = 60;
@@ -32,14 +33,15 @@ export function overlap(a: Set<string>, b: Set<string>): number {
 export class SimilarTickets {
   constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
 
-  async find(input: { categoryId: string; districtCode?: string; text: string; limit: number }): Promise<SimilarTicket[]> {
+  async find(input: { categoryId: string; districtCode?: string; text: string; limit: number }, session: SessionInfo): Promise<SimilarTicket[]> {
     const mine = bigrams(input.text);
     if (mine.size < 3) return [];
     const since = new Date(this.now().getTime() - WINDOW_DAYS * 86_400_000).toISOString();
-    let q = this.db.selectFrom('tickets').select(['id', 'number', 'title', 'content', 'created_at', 'status', 'district_code'])
-      .where('category_id', '=', input.categoryId).where('status', 'in', OPEN).where('created_at', '>=', since)
-      .orderBy('created_at', 'desc').limit(MAX_CANDIDATES);
-    if (input.districtCode) q = q.where('district_code', '=', input.districtCode);
+    let q = this.db.selectFrom('tickets as t').select(['t.id', 't.number', 't.title', 't.content', 't.created_at', 't.status', 't.district_code'])
+      .where('t.category_id', '=', input.categoryId).where('t.status', 'in', OPEN).where('t.created_at', '>=', since)
+      .where(visibleTickets(ticketScope(session)))
+      .orderBy('t.created_at', 'desc').limit(MAX_CANDIDATES);
+    if (input.districtCode) q = q.where('t.district_code', '=', input.districtCode);
     const rows = await q.execute();
     return rows.map((r) => ({ r, score: overlap(mine, bigrams(`${r.title}${r.content}`)) }))
       .filter((x) => x.score >= 0.35).sort((a, b) => b.score - a.score).slice(0, input.limit)

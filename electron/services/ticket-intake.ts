@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { fail, type ReferenceData, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import type { ticketCreateInput } from '../../shared/contract/tickets';
 import { applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
-import { normalizePhone, maskPhone } from '../../shared/domain/phone';
+import { normalizePhone } from '../../shared/domain/phone';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { z } from 'zod';
 import type { DB } from '../store/schema';
@@ -12,11 +12,9 @@ import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
 import { indexTicket } from '../search';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
+import { citizenView, ticketScope, visibleTickets } from './ticket-visibility';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
-
-/** Roles that see a caller's full number on a ticket; others see it masked. */
-const FULL_NUMBER_ROLES = new Set(['agent', 'cppcc_member', 'liaison_expert', 'shift_lead']);
 
 const actorOf = (s: SessionInfo): TicketActor => ({ userId: s.user.id, roles: s.user.roles, departmentId: s.user.departmentId });
 
@@ -150,18 +148,18 @@ export class TicketIntakeService {
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
       .select(['t.id', 't.number', 't.created_at', 't.channel', 't.appeal_type', 't.urgency', 't.status', 't.caller_name', 't.phone', 't.confidential',
         't.category_id', 't.title', 't.content', 't.district_code', 't.street_code', 't.community_code', 't.address', 't.lat', 't.lng', 't.sign_by', 't.reply_by', 't.closed_at', 'dep.name as dep_name'])
-      .where('t.id', '=', id).executeTakeFirst();
+      .where('t.id', '=', id).where(visibleTickets(ticketScope(session))).executeTakeFirst();
+    // A ticket outside the reader's scope is answered as if it did not exist.
     if (!t) fail('not_found');
     const ref = await this.referenceData();
     const place = [t.district_code, t.street_code, t.community_code].map((code) => ref.divisions.find((d) => d.code === code)?.name).filter(Boolean).join(' ');
     const events = await this.db.selectFrom('ticket_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
       .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.data', 'u.display_name']).where('e.ticket_id', '=', id).orderBy('e.at').orderBy('e.id').execute();
     const loaded = await loadSnapshot(this.db, id);
-    const seesFull = session.user.roles.some((r) => FULL_NUMBER_ROLES.has(r)) && !(t.confidential && !session.user.roles.includes('shift_lead') && !session.user.roles.includes('agent'));
+    const citizen = citizenView(session, t);
     return {
       id: t.id, number: t.number, createdAt: t.created_at, channel: t.channel, appealType: t.appeal_type, urgency: t.urgency, status: t.status,
-      callerName: t.confidential && !seesFull ? null : t.caller_name,
-      phone: t.phone ? (seesFull ? t.phone : maskPhone(t.phone)) : null, confidential: t.confidential === 1,
+      callerName: citizen.callerName, phone: citizen.phone, confidential: t.confidential === 1,
       categoryPath: t.category_id ? this.paths.get(t.category_id) ?? '' : '', title: t.title, content: t.content, location: place, address: t.address,
       coordinates: t.lat !== null && t.lng !== null ? { lat: t.lat, lng: t.lng } : null,
       leadDepartment: t.dep_name, signBy: t.sign_by, replyBy: t.reply_by, closedAt: t.closed_at,

@@ -11,6 +11,7 @@ import type { AppealType, Urgency } from '../../shared/domain/appeal';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { assertTicketVisible, recordTicketDepartments, ticketScope, visibleTickets } from './ticket-visibility';
 
 type ActionInput = z.output<typeof ticketActionInput>;
 
@@ -126,6 +127,8 @@ export class TicketWorkflowService {
 
   async act(ticketId: string, expectedVersion: number, input: ActionInput, session: SessionInfo): Promise<void> {
     const now = this.now();
+    // A ticket the reader may not see cannot be acted on either: it does not exist for them.
+    await assertTicketVisible(this.db, session, ticketId);
     const loaded = await loadSnapshot(this.db, ticketId);
     if (!loaded) fail('not_found');
     if (loaded.snapshot.version !== expectedVersion) fail('conflict', { details: { reason: 'ticket_stale' } });
@@ -152,6 +155,8 @@ export class TicketWorkflowService {
         id: uuidv7(now.getTime()), ticket_id: ticketId, at: e.at, actor_id: e.actorId, action: e.action,
         from_status: e.fromState, to_status: e.toState, data: JSON.stringify(e.data),
       }).execute();
+      // Who may read the ticket from now on (ticket-visibility.ts): every department it was sent to.
+      if (e.action === 'dispatch' || e.action === 'reopen') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
       await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
     });
     const number = (await this.db.selectFrom('tickets').select('number').where('id', '=', ticketId).executeTakeFirst())?.number ?? '';
@@ -189,7 +194,9 @@ export class TicketWorkflowService {
     let q = this.db.selectFrom('tickets as t')
       .leftJoin('divisions as d', 'd.code', 't.district_code')
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 'd.name as district', 'dep.name as dep']);
+      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 'd.name as district', 'dep.name as dep'])
+      // Every view lists only tickets the reader may see (a department: its own).
+      .where(visibleTickets(ticketScope(session)));
     const nowIso = this.now().toISOString();
     switch (view) {
       case 'department':

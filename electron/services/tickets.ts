@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { OverviewStats, TicketListRow } from '../../shared/contract';
-import { maskPhone } from '../../shared/domain/phone';
+import type { OverviewStats, SessionInfo, TicketListRow } from '../../shared/contract';
 import type { DB } from '../store/schema';
 import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
+import { listPhone, ticketScope, visibleTickets } from './ticket-visibility';
 
 const OPEN_STATUSES = OPEN_TICKET_STATES;
 
@@ -20,12 +20,12 @@ export class TicketQueries {
         'd.name as district', 'c1.name as c1', 'c2.name as c2', 'c3.name as c3']);
   }
 
-  /** Newest first; numbers are masked because a list never needs the full number. */
-  async recent(limit: number): Promise<TicketListRow[]> {
-    const rows = await this.base().orderBy('t.created_at', 'desc').limit(limit).execute();
+  /** Newest first, of the tickets the reader may see; numbers are masked because a list never needs the full number. */
+  async recent(limit: number, session: SessionInfo): Promise<TicketListRow[]> {
+    const rows = await this.base().where(visibleTickets(ticketScope(session))).orderBy('t.created_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, status: r.status,
-      title: r.title, district: r.district ?? '', phone: r.phone ? maskPhone(r.phone) : '',
+      title: r.title, district: r.district ?? '', phone: listPhone(session, r),
       categoryPath: [r.c1, r.c2, r.c3].filter(Boolean).join(' / '),
     }));
   }

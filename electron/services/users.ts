@@ -76,9 +76,29 @@ export class UserService {
     return { user, frames: framesFor(user.roles), mustChangePassword: flags?.must_change_password === 1 };
   }
 
+  /**
+   * The department binding a set of roles needs: a department user works for exactly one existing
+   * department; other roles carry none. `allowUnbound` lets the system (demo data without
+   * departments) create a department account that is not bound yet; its desk says so.
+   */
+  private async departmentBinding(roles: readonly Role[], departmentId: string | null, allowUnbound = false): Promise<string | null> {
+    if (!roles.includes('department')) {
+      if (departmentId) fail('invalid_input', { issues: [{ path: 'departmentId', problem: 'department_role_required' }] });
+      return null;
+    }
+    if (!departmentId) {
+      if (allowUnbound) return null;
+      fail('invalid_input', { issues: [{ path: 'departmentId', problem: 'required' }] });
+    }
+    const found = await this.db.selectFrom('departments').select('id').where('id', '=', departmentId).executeTakeFirst();
+    if (!found) fail('invalid_input', { issues: [{ path: 'departmentId', problem: 'unknown' }] });
+    return departmentId;
+  }
+
   /** Creates a user; `actorId` null means the system (first run, demo data). */
   async create(input: { username: string; displayName: string; password: string; roles: Role[]; departmentId?: string | null },
     actorId: string | null, opts: { skipStrength?: boolean; claimSetup?: string } = {}): Promise<string> {
+    const departmentId = await this.departmentBinding(input.roles, input.departmentId ?? null, actorId === null);
     if (!opts.skipStrength) {
       const problem = passwordProblem(input.password);
       if (problem) fail('weak_password', { details: { reason: problem } });
@@ -92,14 +112,14 @@ export class UserService {
       const taken = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
       if (taken) fail('username_taken', { issues: [{ path: 'username', problem: 'taken' }] });
       await trx.insertInto('users').values({
-        id, username, display_name: input.displayName, password_hash: hash, department_id: input.departmentId ?? null,
+        id, username, display_name: input.displayName, password_hash: hash, department_id: departmentId,
         disabled: 0, failed_attempts: 0, locked_until: null, last_login_at: null, created_at: at.toISOString(), updated_at: at.toISOString(),
         // A password an admin chose is known to the admin: the user replaces it at the first sign-in.
         must_change_password: actorId ? 1 : 0,
       }).execute();
       const uniq = [...new Set(input.roles)];
       await trx.insertInto('user_roles').values(uniq.map((role) => ({ user_id: id, role }))).execute();
-      await writeAudit(trx, { actorId, action: 'user.created', subjectType: 'user', subjectId: id, data: { username, roles: uniq } }, at);
+      await writeAudit(trx, { actorId, action: 'user.created', subjectType: 'user', subjectId: id, data: { username, roles: uniq, departmentId } }, at);
     });
     return id;
   }
@@ -203,7 +223,8 @@ export class UserService {
   }
 
   async list(): Promise<AdminUserRow[]> {
-    const users = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    const users = await this.db.selectFrom('users as u').leftJoin('departments as d', 'd.id', 'u.department_id')
+      .selectAll('u').select('d.name as department_name').orderBy('u.username').execute();
     const roleRows = await this.db.selectFrom('user_roles').selectAll().execute();
     const byUser = new Map<string, Set<string>>();
     for (const r of roleRows) (byUser.get(r.user_id) ?? byUser.set(r.user_id, new Set()).get(r.user_id)!).add(r.role);
@@ -211,6 +232,7 @@ export class UserService {
     return users.map((u) => ({
       id: u.id, username: u.username, displayName: u.display_name,
       roles: allRoles.filter((r) => byUser.get(u.id)?.has(r)),
+      departmentId: u.department_id, departmentName: u.department_name,
       disabled: u.disabled === 1,
       lockedUntil: u.locked_until && u.locked_until > nowIso ? u.locked_until : null,
       lastLoginAt: u.last_login_at,
@@ -223,14 +245,21 @@ export class UserService {
     return row;
   }
 
-  async setRoles(userId: string, roles: Role[], actorId: string): Promise<AdminUserRow> {
+  /** Roles and, for a department user, the department; `departmentId` undefined keeps the binding where the roles still need one. */
+  async setRoles(userId: string, roles: Role[], actorId: string, departmentId?: string | null): Promise<AdminUserRow> {
     const before = await this.row(userId);
     const uniq = [...new Set(roles)];
     if (userId === actorId && !uniq.includes('admin')) fail('forbidden', { details: { reason: 'own_admin_role' } });
+    const keep = uniq.includes('department') ? before.departmentId : null;
+    const binding = await this.departmentBinding(uniq, departmentId === undefined ? keep : departmentId);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
       await trx.insertInto('user_roles').values(uniq.map((role) => ({ user_id: userId, role }))).execute();
-      await writeAudit(trx, { actorId, action: 'user.roles_changed', subjectType: 'user', subjectId: userId, data: { from: before.roles, to: uniq } }, this.now());
+      if (binding !== before.departmentId) {
+        await trx.updateTable('users').set({ department_id: binding, updated_at: this.now().toISOString() }).where('id', '=', userId).execute();
+      }
+      await writeAudit(trx, { actorId, action: 'user.roles_changed', subjectType: 'user', subjectId: userId,
+        data: { from: before.roles, to: uniq, ...(binding !== before.departmentId ? { departmentFrom: before.departmentId, departmentTo: binding } : {}) } }, this.now());
     });
     return this.row(userId);
   }

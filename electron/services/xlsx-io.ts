@@ -1,12 +1,13 @@
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
-import { fail, importFields, type ImportField, type ImportResult, type ImportRowError } from '../../shared/contract';
+import { fail, importFields, type ImportField, type ImportResult, type ImportRowError, type SessionInfo } from '../../shared/contract';
 import { normalizePhone, maskPhone } from '../../shared/domain/phone';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { indexTicket } from '../search';
 import type { JobContext } from '../jobs/job-runner';
+import { ticketScope, visibleTickets } from './ticket-visibility';
 
 const APPEAL: Record<string, string> = { 咨询: 'consultation', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 其他: 'other' };
 const STATUS: Record<string, string> = {
@@ -56,13 +57,15 @@ function parseTime(v: ExcelJS.CellValue): string | null {
 export class XlsxService {
   constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
 
-  async export(opts: { from?: string; to?: string; status?: string[]; limit: number }, actorId: string): Promise<{ fileName: string; base64: string; rows: number }> {
+  async export(opts: { from?: string; to?: string; status?: string[]; limit: number }, session: SessionInfo): Promise<{ fileName: string; base64: string; rows: number }> {
+    const actorId = session.user.id;
     let q = this.db.selectFrom('tickets as t')
       .leftJoin('categories as c', 'c.id', 't.category_id')
       .leftJoin('divisions as d', 'd.code', 't.district_code')
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
       .select(['t.number', 't.created_at', 't.appeal_type', 't.status', 't.caller_name', 't.phone', 'c.name as category', 't.title', 't.content',
-        'd.name as district', 't.address', 'dep.name as dep', 't.reply_by', 't.closed_at'])
+        'd.name as district', 't.address', 'dep.name as dep', 't.reply_by', 't.closed_at', 't.confidential'])
+      .where(visibleTickets(ticketScope(session)))
       .orderBy('t.created_at', 'desc').limit(opts.limit);
     if (opts.from) q = q.where('t.created_at', '>=', opts.from);
     if (opts.to) q = q.where('t.created_at', '<', opts.to);
@@ -82,7 +85,8 @@ export class XlsxService {
       ws.addRow({
         number: r.number, created: bj(r.created_at), type: APPEAL_LABEL[r.appeal_type] ?? r.appeal_type, status: STATUS_LABEL[r.status] ?? r.status,
         // An export leaves the console: numbers are masked, as in any list.
-        name: r.caller_name ?? '', phone: r.phone ? maskPhone(r.phone) : '', category: r.category ?? '', title: r.title, content: r.content,
+        // A confidential (保密) citizen's name and number leave the console with nobody.
+        name: r.confidential ? '' : r.caller_name ?? '', phone: r.confidential || !r.phone ? '' : maskPhone(r.phone), category: r.category ?? '', title: r.title, content: r.content,
         district: r.district ?? '', address: r.address ?? '', dep: r.dep ?? '', replyBy: bj(r.reply_by), closed: bj(r.closed_at),
       });
     }

@@ -223,7 +223,14 @@ export interface SchemaMigrationsTable {
   seq?: Generated<number>;
 }
 
+/** Every department a ticket was dispatched to (lead or co-department, current or earlier). */
+export interface TicketDepartmentsTable {
+  ticket_id: string;
+  department_id: string;
+}
+
 export interface DB {
+  ticket_departments: TicketDepartmentsTable;
   users: UsersTable;
   user_roles: UserRolesTable;
   audit_events: AuditEventsTable;

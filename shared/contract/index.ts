@@ -27,7 +27,7 @@ export * from './consultation';
 export * from './jobs';
 export * from './division';
 export * from './text';
-export type { Access, EventDef, RequestDef } from './define';
+export type { Access, EventDef, RecordKind, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
 const displayName = humanLine(1, 40);
@@ -36,6 +36,8 @@ const password = z.string().min(1).max(128);
 const id = z.string().uuid();
 /** 32 random bytes, base64url. */
 const sessionToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** A department's id (ids of imported reference data are not all UUIDs). */
+const departmentRef = z.string().min(1).max(64);
 /** Roles that sit at a phone: agents, CPPCC members on duty, shift leads covering a seat. */
 const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as const;
 const callId = z.string().min(1).max(100);
@@ -79,20 +81,21 @@ export const requests = {
   'stats.kpis': request<KpiReport>()(z.object({ days: z.number().int().min(1).max(366) }).strict(), ['shift_lead', 'admin']),
   'tickets.recent': request<TicketListRow[]>()(z.object({
     limit: z.number().int().min(1).max(5000),
-  }).strict(), 'session'),
+  }).strict(), 'session', 'tickets'),
   'reference.get': request<ReferenceData>()(z.object({}).strict(), 'session'),
   'tickets.create': request<{ id: string; number: string; status: string }>()(ticketCreateInput, ['agent', 'cppcc_member', 'shift_lead']),
-  'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session'),
+  'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session', 'tickets'),
   'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
-    ['agent', 'cppcc_member', 'shift_lead', 'department']),
-  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin']),
+    ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
+  /** Departments search too, within their own tickets (the scope is applied in main). */
+  'tickets.search': request<TicketSearchResult>()(ticketSearchInput, ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin', 'department'], 'tickets'),
   'tickets.similar': request<SimilarTicket[]>()(z.object({
     categoryId: z.string().min(1).max(64), districtCode: z.string().regex(/^\d{6,12}$/).optional(), text: z.string().max(4100), limit: z.number().int().min(1).max(20),
-  }).strict(), ['agent', 'cppcc_member', 'shift_lead']),
+  }).strict(), ['agent', 'cppcc_member', 'shift_lead'], 'tickets'),
   'tickets.suggestCategory': request<CategorySuggestion[]>()(z.object({ title: z.string().max(100), content: z.string().max(4000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
-    ['agent', 'cppcc_member', 'shift_lead', 'department']),
+    ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
 
   'calendar.list': request<CalendarYear[]>()(z.object({}).strict(), 'session'),
   'calendar.setYear': request<CalendarYear>()(z.object({
@@ -104,10 +107,12 @@ export const requests = {
   /** Shape checked here; meaning (order of urgencies, caps, sign before reply) checked in main. */
   'deadlines.set': request<DeadlinePolicyView>()(z.object({ policy: deadlinePolicySchema }).strict(), ['admin']),
   'users.list': request<AdminUserRow[]>()(z.object({}).strict(), ['admin']),
+  /** A department user must be bound to an existing department (承办单位); checked in main. */
   'users.create': request<AdminUserRow>()(z.object({
-    username, displayName, password, roles: z.array(roleSchema).min(1).max(6),
+    username, displayName, password, roles: z.array(roleSchema).min(1).max(6), departmentId: departmentRef.nullable().optional(),
   }).strict(), ['admin']),
-  'users.setRoles': request<AdminUserRow>()(z.object({ userId: id, roles: z.array(roleSchema).min(1).max(6) }).strict(), ['admin']),
+  /** departmentId left out keeps the binding; a user who loses the department role loses it. */
+  'users.setRoles': request<AdminUserRow>()(z.object({ userId: id, roles: z.array(roleSchema).min(1).max(6), departmentId: departmentRef.nullable().optional() }).strict(), ['admin']),
   'users.setDisabled': request<AdminUserRow>()(z.object({ userId: id, disabled: z.boolean() }).strict(), ['admin']),
   'users.unlock': request<AdminUserRow>()(z.object({ userId: id }).strict(), ['admin']),
   /** Sets a new initial password, ends every session of that user; they must change it at sign-in. */
@@ -141,7 +146,7 @@ export const requests = {
   'phone.completeTransfer': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.cancelConsult': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.dial': request<{ callId: string }>()(z.object({ number: dialTarget, ticketId: id.optional() }).strict(), PHONE_ROLES),
-  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional() }).strict(), PHONE_ROLES),
+  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional() }).strict(), PHONE_ROLES, 'tickets'),
   /** The renderer that plays the audio says so; main sends it the media commands. */
   'media.attach': request<null>()(z.object({}).strict(), PHONE_ROLES),
   'media.reply': request<null>()(z.object({

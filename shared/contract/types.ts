@@ -60,6 +60,9 @@ export interface AdminUserRow {
   username: string;
   displayName: string;
   roles: Role[];
+  /** The department (承办单位) a department user works for; null when not bound. */
+  departmentId: string | null;
+  departmentName: string | null;
   disabled: boolean;
   lockedUntil: string | null;
   lastLoginAt: string | null;

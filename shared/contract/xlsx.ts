@@ -28,7 +28,7 @@ export const xlsxRequests = {
   'tickets.exportXlsx': request<{ fileName: string; base64: string; rows: number }>()(z.object({
     from: z.string().datetime().optional(), to: z.string().datetime().optional(),
     status: z.array(z.string().max(32)).max(20).optional(), limit: z.number().int().min(1).max(50_000),
-  }).strict(), ['shift_lead', 'admin']),
+  }).strict(), ['shift_lead', 'admin'], 'tickets'),
   /** Starts an import job; its ImportResult arrives with the finished job (see jobs.ts). */
   'tickets.importXlsx': request<JobViewOf<'tickets.import'>>()(z.object({
     base64: z.string().min(1).max(MAX_XLSX_BASE64),

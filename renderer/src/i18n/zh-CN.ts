@@ -722,7 +722,7 @@ export const zhCN = {
     search_invalid_cursor: '结果已过期，请重新搜索。',
     consultation_already_claimed: '该事项已被其他人认领，请刷新队列。',
     consultation_already_escalated: '该工单已在协商队列中，不能重复升级。',
-    consultation_wrong_route: '该事项不属于您所在的工作室或联络站，不能认领。',
+    consultation_wrong_route: '该事项不属于您所在的工作室或联络站，不能查看或认领。',
     consultation_not_on_duty: '您当前不在值班时段，不能认领事项。',
     consultation_not_claimer: '只有认领人或值班长可以处理该事项。',
     consultation_not_claimed: '事项尚未认领。',
@@ -918,6 +918,21 @@ export const zhCN = {
       chooseBoth: '请先选择“问题是否解决”和“市民评价”，再保存回访。',
       reasonRequired: '市民不满意或问题未解决时，请填写原因。',
     },
+  },
+  /** Binding department users to their department (admin users panel) and the unbound desk. */
+  departmentBinding: {
+    label: '承办单位',
+    description: '承办单位账号只能查看和办理派给本单位的工单。',
+    placeholder: '输入名称或编码搜索',
+    nothingFound: '没有匹配的承办单位',
+    required: '承办单位角色必须选择所属承办单位',
+    unknown: '所选承办单位不存在，请重新选择',
+    notDepartmentRole: '只有承办单位角色的账号才能绑定承办单位',
+    unbound: '未绑定承办单位',
+    editTitle: '修改角色：{{name}}',
+    deskUnbound: '账号尚未绑定承办单位，请联系管理员',
+    deskUnboundHint: '管理员在“系统管理 → 用户与角色”中为本账号选择承办单位后，派给该单位的工单会显示在这里。',
+    kinds: { bureau: '市直部门', district: '区政府', street: '街道办事处', utility: '公共服务企业', other: '其他单位' },
   },
 } as const;
 

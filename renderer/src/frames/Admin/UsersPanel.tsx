@@ -1,21 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Button, Group, Menu, MultiSelect, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Menu, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { roles, type AdminUserRow, type Role } from '../../../../shared/contract';
+import type { AdminUserRow } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatDateTime } from '../../format/time';
 import { CreateUserModal } from './CreateUserModal';
 import { SipAccountModal } from './SipAccountModal';
 import { ResetPasswordModal } from './ResetPasswordModal';
+import { EditRolesModal } from './EditRolesModal';
 
 /** Users with their roles and state; an admin changes roles, disables, unlocks, creates. */
 export function UsersPanel() {
   const { t } = useTranslation();
   const { api } = useApi();
   const [rows, setRows] = useState<AdminUserRow[]>([]);
-  const [editing, setEditing] = useState<{ id: string; roles: Role[] } | null>(null);
+  const [editing, setEditing] = useState<AdminUserRow | null>(null);
   const [creating, setCreating] = useState(false);
   const [sipFor, setSipFor] = useState<AdminUserRow | null>(null);
   const [resetFor, setResetFor] = useState<AdminUserRow | null>(null);
@@ -27,7 +28,6 @@ export function UsersPanel() {
     if (r.ok) { notifications.show({ color: 'teal', message: t('admin.users.saved') }); load(); } else notifications.show({ color: 'red', message: errorMessage(r.error) });
     return r.ok;
   };
-  const roleOptions = roles.map((r) => ({ value: r, label: t(`roles.${r}`) }));
 
   return (
     <>
@@ -36,7 +36,7 @@ export function UsersPanel() {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>{t('admin.users.username')}</Table.Th><Table.Th>{t('admin.users.displayName')}</Table.Th>
-            <Table.Th>{t('admin.users.roles')}</Table.Th><Table.Th>{t('admin.users.status')}</Table.Th>
+            <Table.Th>{t('admin.users.roles')}</Table.Th><Table.Th>{t('departmentBinding.label')}</Table.Th><Table.Th>{t('admin.users.status')}</Table.Th>
             <Table.Th>{t('admin.users.lastLogin')}</Table.Th><Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -45,16 +45,11 @@ export function UsersPanel() {
             <Table.Tr key={u.id}>
               <Table.Td><Text ff="monospace" size="sm">{u.username}</Text></Table.Td>
               <Table.Td>{u.displayName}</Table.Td>
+              <Table.Td><Group gap={4}>{u.roles.map((r) => <Badge key={r} size="sm" variant="light">{t(`roles.${r}`)}</Badge>)}</Group></Table.Td>
               <Table.Td>
-                {editing?.id === u.id ? (
-                  <Group gap="xs" wrap="nowrap">
-                    <MultiSelect data={roleOptions} value={editing.roles} onChange={(v) => setEditing({ id: u.id, roles: v as Role[] })}
-                      error={editing.roles.length === 0 ? t('admin.users.rolesRequired') : undefined} w={320} />
-                    <Button size="xs" disabled={editing.roles.length === 0}
-                      onClick={async () => { if (await act(api.request('users.setRoles', { userId: u.id, roles: editing.roles }))) setEditing(null); }}>{t('admin.users.save')}</Button>
-                    <Button size="xs" variant="default" onClick={() => setEditing(null)}>{t('admin.users.cancel')}</Button>
-                  </Group>
-                ) : <Group gap={4}>{u.roles.map((r) => <Badge key={r} size="sm" variant="light">{t(`roles.${r}`)}</Badge>)}</Group>}
+                {u.departmentName ? <Text size="sm">{u.departmentName}</Text>
+                  : u.roles.includes('department') ? <Badge color="red" variant="light">{t('departmentBinding.unbound')}</Badge>
+                  : <Text size="sm" c="dimmed">—</Text>}
               </Table.Td>
               <Table.Td>
                 {u.disabled ? <Badge color="gray">{t('admin.users.disabled')}</Badge>
@@ -66,7 +61,7 @@ export function UsersPanel() {
                 <Menu position="bottom-end">
                   <Menu.Target><Button size="xs" variant="subtle">···</Button></Menu.Target>
                   <Menu.Dropdown>
-                    <Menu.Item onClick={() => setEditing({ id: u.id, roles: u.roles })}>{t('admin.users.editRoles')}</Menu.Item>
+                    <Menu.Item onClick={() => setEditing(u)}>{t('admin.users.editRoles')}</Menu.Item>
                     <Menu.Item onClick={() => setSipFor(u)}>{t('admin.sip.menu')}</Menu.Item>
                     <Menu.Item onClick={() => setResetFor(u)}>{t('resetPassword.menu')}</Menu.Item>
                     {u.lockedUntil && <Menu.Item onClick={() => void act(api.request('users.unlock', { userId: u.id }))}>{t('admin.users.unlock')}</Menu.Item>}
@@ -82,6 +77,7 @@ export function UsersPanel() {
       </Table>
       <SipAccountModal user={sipFor} onClose={() => setSipFor(null)} />
       <ResetPasswordModal user={resetFor} onClose={() => setResetFor(null)} onDone={load} />
+      <EditRolesModal user={editing} onClose={() => setEditing(null)} onSaved={load} />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} onCreated={load} />
     </>
   );

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { WorkList, watchedDeadline, type WorkTab } from '../../components/WorkList';
 import { useSession } from '../../state/session';
 import { useReference } from '../../intake/reference';
+import { UnboundDepartment } from './UnboundDepartment';
 
 const HANDLING = ['signed', 'handling', 'extension_requested'];
 
@@ -23,6 +24,8 @@ export function DepartmentDesk() {
     { value: 'overdue', label: t('desk.tabs.overdue'), match: (r) => watchedDeadline(r).status === 'overdue' },
     { value: 'all', label: t('desk.tabs.all'), match: () => true },
   ], [t]);
+  // A department account sees only its department's tickets: without one there is nothing to show.
+  if (session && !session.user.departmentId) return <UnboundDepartment />;
   return (
     <Stack gap={0} style={{ flex: 1, minHeight: 0 }}>
       <Group p="sm" gap="xs">

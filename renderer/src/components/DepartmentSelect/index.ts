@@ -1,0 +1,1 @@
+export { DepartmentSelect, departmentOptions } from './DepartmentSelect';
