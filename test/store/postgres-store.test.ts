@@ -1,0 +1,135 @@
+/**
+ * The PostgreSQL store itself: the same numbered migrations as SQLite, the same schema, the types
+ * services read back, refusal of a schema from a newer console, and servers starting together.
+ */
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { openPostgresStore } from '../../electron/store/postgres';
+import { StoreError } from '../../electron/store/errors';
+import { migrations } from '../../electron/store/migrations';
+import type { DB } from '../../electron/store/schema';
+import type { Store } from '../../electron/store/sqlite';
+import { createDatabaseOn } from '../support/postgres';
+import { openTestStore, type TestStore } from './stores';
+
+const admin = () => inject('postgresAdminUrl');
+const open: TestStore[] = [];
+afterAll(async () => { for (const s of open.splice(0)) await s.dispose(); });
+async function fresh(kind: 'sqlite' | 'postgres'): Promise<Store> {
+  const s = await openTestStore(kind);
+  open.push(s);
+  return s.store;
+}
+
+/** Tables and their columns (name, nullable) as each database describes them. */
+async function columns(store: Store): Promise<Record<string, string[]>> {
+  const rows = store.dialect === 'sqlite'
+    ? (await sql<{ t: string; c: string; nn: number }>`select m.name as t, p.name as c, p."notnull" as nn from sqlite_master m join pragma_table_info(m.name) p
+        where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like 'ticket_fts_%' order by 1, 2`.execute(store.db)).rows
+    : (await sql<{ t: string; c: string; nn: number }>`select table_name as t, column_name as c, case when is_nullable = 'NO' then 1 else 0 end as nn
+        from information_schema.columns where table_schema = 'public' order by 1, 2`.execute(store.db)).rows;
+  const out: Record<string, string[]> = {};
+  for (const r of rows) (out[r.t] ??= []).push(`${r.c}${r.nn ? ' not null' : ''}`);
+  return out;
+}
+
+async function rawQuery(url: string, text: string): Promise<pg.QueryResult> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
+describe('PostgreSQL store', () => {
+  it('creates a new database at the latest version with the same tables and columns as SQLite', async () => {
+    const pgStore = await fresh('postgres');
+    const versions = await pgStore.db.selectFrom('schema_migrations').select('version').orderBy('version').execute();
+    expect(versions.map((v) => v.version)).toEqual(migrations.map((m) => m.version));
+    const [onPg, onSqlite] = [await columns(pgStore), await columns(await fresh('sqlite'))];
+    expect(Object.keys(onPg).length).toBeGreaterThan(20);
+    // PRIMARY KEY columns are NOT NULL on PostgreSQL, and may hold NULL on SQLite unless declared so; compare names and declared not-null elsewhere.
+    const strip = (t: Record<string, string[]>) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, v.map((c) => c.replace(' not null', ''))]));
+    expect(strip(onPg)).toEqual(strip(onSqlite));
+  });
+
+  it('gives services back what SQLite gives them: counts and search keys as numbers, coordinates exactly', async () => {
+    const store = await fresh('postgres');
+    const db: Kysely<DB> = store.db;
+    const count = await db.selectFrom('schema_migrations').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    expect(count.n).toBe(migrations.length);
+    await db.insertInto('divisions').values({ code: '110000', name: '北京市', level: 1, parent_code: null }).execute();
+    await db.insertInto('categories').values({ id: 'c1', code: '01', name: '城市管理', level: 1, parent_id: null }).execute();
+    await db.insertInto('tickets').values({
+      id: 't1', number: 'JC2025010100001', created_at: '2025-01-01T00:00:00.000Z', updated_at: '2025-01-01T00:00:00.000Z', channel: 'phone',
+      appeal_type: 'complaint', urgency: 'normal', status: 'registered', citizen_id: null, phone: null, caller_name: null, confidential: 1,
+      category_id: 'c1', title: '噪音', content: '夜间施工', district_code: '110000', street_code: null, community_code: null, address: null,
+      lat: 39.904211, lng: 116.407395, lead_department_id: null, sign_by: null, reply_by: null, closed_at: null, parent_id: null,
+    }).execute();
+    const t = await db.selectFrom('tickets').select(['lat', 'lng', 'confidential']).executeTakeFirstOrThrow();
+    // PostgreSQL `real` is 4 bytes and would give 39.90421 back; the column must be a double as on SQLite.
+    expect(t).toEqual({ lat: 39.904211, lng: 116.407395, confidential: 1 });
+    const big = 1_735_689_600 * 524_288 + 7; // a search document key: seconds × 2^19 + sequence, past 2^32
+    await db.insertInto('ticket_search_docs').values({ doc_id: big, ticket_id: 't1', uni: null, bi: null }).execute();
+    expect((await db.selectFrom('ticket_search_docs').select('doc_id').executeTakeFirstOrThrow()).doc_id).toBe(big);
+    const divisions = await db.selectFrom('divisions').select(['retired', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('retired').execute();
+    expect(divisions).toEqual([{ retired: 0, n: 1 }]);
+  });
+
+  it('reopens an existing database without re-running migrations', async () => {
+    const url = await createDatabaseOn(admin());
+    const a = await openPostgresStore(url);
+    await a.db.insertInto('meta').values({ key: 'k', value: 'v' }).execute();
+    const applied = await a.db.selectFrom('schema_migrations').select(['version', 'applied_at']).orderBy('version').execute();
+    await a.close();
+    const b = await openPostgresStore(url);
+    expect(await b.db.selectFrom('meta').select('value').where('key', '=', 'k').executeTakeFirst()).toEqual({ value: 'v' });
+    expect(await b.db.selectFrom('schema_migrations').select(['version', 'applied_at']).orderBy('version').execute()).toEqual(applied);
+    await b.close();
+  });
+
+  it('refuses a database from a newer console with a clear message and leaves it untouched', async () => {
+    const url = await createDatabaseOn(admin());
+    const a = await openPostgresStore(url);
+    await a.db.insertInto('schema_migrations').values({ version: 99, name: 'from-the-future', applied_at: new Date().toISOString() }).execute();
+    await a.close();
+    const snapshot = async () => JSON.stringify((await rawQuery(url,
+      `select (select json_agg(t order by t.version) from schema_migrations t) as m,
+              (select json_agg(c.relname order by c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public') as rel`)).rows);
+    const before = await snapshot();
+    const err = await openPostgresStore(url).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).problem).toBe('newer_version');
+    expect((err as StoreError).message).toContain('更新版本');
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('lets several servers start on one empty database at once: each migration runs exactly once, none fails', async () => {
+    const url = await createDatabaseOn(admin());
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => openPostgresStore(url, { poolSize: 2 })));
+    const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    for (const r of results) if (r.status === 'fulfilled') await r.value.close();
+    expect(failures).toEqual([]);
+    const rows = (await rawQuery(url, 'select version, count(*)::int as n from schema_migrations group by version order by version')).rows;
+    expect(rows).toEqual(migrations.map((m) => ({ version: m.version, n: 1 })));
+  });
+
+  it('enforces foreign keys', async () => {
+    const store = await fresh('postgres');
+    await expect(store.db.insertInto('user_roles').values({ user_id: 'nobody', role: 'agent' }).execute()).rejects.toThrow(/foreign key/);
+  });
+
+  it('reports a server that is not there clearly, without the password', async () => {
+    const url = new URL(admin());
+    url.port = '1'; // nothing listens on port 1 here
+    url.password = 'secret-pw';
+    const err = await openPostgresStore(url.toString()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).problem).toBe('unreachable');
+    expect((err as StoreError).message).toMatch(/^无法连接 PostgreSQL 数据库 127\.0\.0\.1:1\/postgres/);
+    expect((err as StoreError).message).not.toContain('secret-pw');
+  });
+});
