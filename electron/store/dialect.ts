@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Dialect } from './migrations/types';
 
 /**
@@ -14,4 +14,12 @@ export function jsonText(dialect: Dialect, column: string, key: string): RawBuil
 export function jsonFlag(dialect: Dialect, column: string, key: string, value: boolean): RawBuilder<boolean> {
   const field = jsonText(dialect, column, key);
   return dialect === 'sqlite' ? sql<boolean>`${field} = ${sql.lit(value ? 1 : 0)}` : sql<boolean>`${field} = ${sql.lit(value ? 'true' : 'false')}`;
+}
+
+/**
+ * The dialect a Kysely instance or transaction talks to, for the few helpers that are handed a
+ * `db` and no Store (the search indexer inside intake and import transactions).
+ */
+export function dialectOf<T>(db: Kysely<T>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
