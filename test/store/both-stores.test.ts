@@ -177,7 +177,7 @@ describe.each(STORE_KINDS)('on the %s store', (kind: StoreKind) => {
     const [item] = await s.consultation.queue('mine', 10, who.member01!);
     const bytes = Buffer.from([0, 1, 2, 255, 254, 0x89, 0x50, 0x4e, 0x47]);
     const d = await s.consultation.addResearch({
-      itemId: item!.id, method: 'visit', date: '2025-10-20', place: '幸福小区', people: '居民代表', summary: '走访了解噪音情况',
+      itemId: item!.id, method: 'site_visit', date: '2025-10-20', place: '幸福小区', people: '居民代表', summary: '走访了解噪音情况',
       attachments: [{ name: '现场.png', mime: 'image/png', base64: bytes.toString('base64') }],
     }, who.member01!);
     const a = d.research[0]!.attachments[0]!;
@@ -203,8 +203,8 @@ describe.each(STORE_KINDS)('on the %s store', (kind: StoreKind) => {
 
   it('an admin\'s calendar year and deadline policy are kept and drive the next dispatch', async () => {
     await s.calendar.setYear({ year: 2027, holidays: ['2027-01-01'], workdays: [] }, who.admin!.user.id);
-    const policy = structuredClone(s.deadlinePolicy.policy());
-    policy.reply.normal.help = { kind: 'working_days', days: 10 };
+    const current = s.deadlinePolicy.policy();
+    const policy = { ...current, reply: { ...current.reply, normal: { ...current.reply.normal, help: { kind: 'working_days', days: 10 } } } };
     await s.deadlinePolicy.set(policy, who.admin!.user.id);
     // A restart reads them back from the store.
     const again = await buildServices(t.store, () => clock);
