@@ -23,3 +23,15 @@ export function jsonFlag(dialect: Dialect, column: string, key: string, value: b
 export function dialectOf<T>(db: Kysely<T>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
+
+/**
+ * `column` contains `term`, taken literally (% _ \ are no wildcards) and ignoring ASCII case, with
+ * the same answers on both stores: SQLite's LIKE folds ASCII case but has no escape character
+ * unless given one; PostgreSQL's LIKE escapes with \ but is case-sensitive, and its ILIKE folds
+ * ASCII only under the C collation the center's database is created with.
+ */
+export function containsText<T>(db: Kysely<T>, column: string, term: string): RawBuilder<boolean> {
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const op = dialectOf(db) === 'postgres' ? sql`ilike` : sql`like`;
+  return sql<boolean>`${sql.ref(column)} ${op} ${pattern} escape '\\'`;
+}

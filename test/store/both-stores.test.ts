@@ -226,6 +226,15 @@ describe.each(STORE_KINDS)('on the %s store', (kind: StoreKind) => {
     expect((await s.knowledge.search('施工 审批', undefined, 10)).map((h) => h.title)).toEqual(['噪音扰民投诉的处理']);
   });
 
+  it('knowledge search reads the term literally and ignores ASCII case, the same on both stores', async () => {
+    await s.knowledge.save({ title: '宽带 WiFi 资费减免', body: '低保户宽带资费减免50%，每户限一条。', categoryId: null, source: '通信管理局', validFrom: '2025-01-01', validUntil: null }, who.admin!.user.id);
+    await s.knowledge.save({ title: '话费补贴', body: '每月补贴500元话费，按季度发放。', categoryId: null, source: '通信管理局', validFrom: '2025-01-01', validUntil: null }, who.admin!.user.id);
+    // SQLite's LIKE has no escape character unless told; PostgreSQL's LIKE is case-sensitive.
+    expect((await s.knowledge.search('50%', undefined, 10)).map((h) => h.title)).toEqual(['宽带 WiFi 资费减免']);
+    expect((await s.knowledge.search('wifi', undefined, 10)).map((h) => h.title)).toEqual(['宽带 WiFi 资费减免']);
+    expect((await s.knowledge.search('5_0', undefined, 10)).map((h) => h.title)).toEqual([]);
+  });
+
   it.runIf(kind === 'sqlite')('ticket search finds a registered ticket (SQLite only: PostgreSQL search waits for the SearchIndex port, issue 11 step 3)', async () => {
     const search = createTicketSearch(t.store, { inProcess: true });
     const r = await search.searchTickets({ text: '路灯', limit: 50 });
