@@ -12,6 +12,7 @@ import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
 import { indexTicket } from '../search';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
+import { lockNumberSeries } from '../store/dialect';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -111,6 +112,7 @@ export class TicketIntakeService {
     const iso = now.toISOString();
     const prefix = numberPrefix(now);
     return this.db.transaction().execute(async (trx) => {
+      await lockNumberSeries(trx, prefix);
       const last = await trx.selectFrom('tickets').select(sql<string | null>`max(number)`.as('n')).where('number', 'like', `${prefix}%`).executeTakeFirst();
       const seq = last?.n ? Number(last.n.slice(prefix.length)) + 1 : 1;
       const number = `${prefix}${String(seq).padStart(5, '0')}`;

@@ -138,6 +138,20 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     expect((await s.users.login('agent01', 'Hotline-2025!')).user.roles).toEqual(['agent', 'shift_lead']);
   });
 
+  it('six desks saving at the same moment all succeed, with six consecutive ticket numbers; two escalations get two item numbers', async () => {
+    const leaf = (await t.store.db.selectFrom('categories').select('id').where('level', '=', 3).orderBy('code').executeTakeFirstOrThrow()).id;
+    const saved = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => s.intake.create({
+      channel: 'walk_in', citizen: { confidential: false }, appealType: 'help', categoryId: leaf, urgency: 'normal', title: `同时登记${i}`, content: '六个坐席同时保存工单',
+    }, who.agent01!)));
+    expect(saved.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    const numbers = saved.map((r) => (r as PromiseFulfilledResult<{ number: string }>).value.number).sort();
+    const first = Number(numbers[0]!.slice(-5));
+    expect(numbers).toEqual(numbers.map((_, i) => `${numbers[0]!.slice(0, -5)}${String(first + i).padStart(5, '0')}`));
+    const ids = (await t.store.db.selectFrom('tickets').select('id').where('title', 'like', '同时登记%').orderBy('id').execute()).map((r) => r.id);
+    const items = await Promise.all(ids.slice(0, 2).map((id) => s.consultation.escalate({ ticketIds: [id], reason: '同时升级的两件事项', route: 'station', urgency: 'normal', source: 'ticket' }, who.agent01!)));
+    expect(new Set(items.map((i) => i.number)).size).toBe(2);
+  });
+
   it('an overdue ticket is handed to the queue by a shift lead, worked through measures, report and instruction, and closed', async () => {
     const candidates = await s.consultation.hardCandidates(50);
     expect(candidates.length).toBeGreaterThan(0);
@@ -157,6 +171,9 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     d = await s.consultation.close(row!.id, '措施均已落实', who.member01!);
     expect(d).toMatchObject({ stage: 'closed', closeNote: '措施均已落实' });
     const month = await s.consultation.monthly('2026-11');
-    expect(month).toMatchObject({ total: 1, rows: [{ items: 1, closed: 1, measures: 1, measuresDone: 1 }] });
+    // This item and the two escalated at the same moment above.
+    expect(month.total).toBe(3);
+    const sum = (k: 'closed' | 'measures' | 'measuresDone') => month.rows.reduce((a, r) => a + r[k], 0);
+    expect([sum('closed'), sum('measures'), sum('measuresDone')]).toEqual([1, 1, 1]);
   });
 });
