@@ -1,5 +1,6 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Dialect } from './migrations/types';
+import type { DB } from './schema';
 
 /**
  * The few places SQL differs between SQLite and PostgreSQL, in one file. Services build queries
@@ -20,7 +21,7 @@ export function jsonFlag(dialect: Dialect, column: string, key: string, value: b
  * The dialect a Kysely instance or transaction talks to, for the few helpers that are handed a
  * `db` and no Store (the search indexer inside intake and import transactions).
  */
-export function dialectOf<T>(db: Kysely<T>): Dialect {
+export function dialectOf(db: Kysely<DB>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
@@ -30,7 +31,7 @@ export function dialectOf<T>(db: Kysely<T>): Dialect {
  * unless given one; PostgreSQL's LIKE escapes with \ but is case-sensitive, and its ILIKE folds
  * ASCII only under the C collation the center's database is created with.
  */
-export function containsText<T>(db: Kysely<T>, column: string, term: string): RawBuilder<boolean> {
+export function containsText(db: Kysely<DB>, column: string, term: string): RawBuilder<boolean> {
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const op = dialectOf(db) === 'postgres' ? sql`ilike` : sql`like`;
   return sql<boolean>`${sql.ref(column)} ${op} ${pattern} escape '\\'`;
@@ -42,6 +43,6 @@ export function containsText<T>(db: Kysely<T>, column: string, term: string): Ra
  * on PostgreSQL two desks saving at once would both read the same max and one would fail on the
  * unique number. A stopgap until numbers come from a counters table (issue 11).
  */
-export async function lockNumberSeries<T>(trx: Kysely<T>, series: string): Promise<void> {
+export async function lockNumberSeries(trx: Kysely<DB>, series: string): Promise<void> {
   if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`number:${series}`}))`.execute(trx);
 }
