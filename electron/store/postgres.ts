@@ -34,6 +34,21 @@ const typeParsers: pg.CustomTypesConfig = {
   }) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+interface DatabaseSettings { encoding: string; collate: string; ctype: string; provider: string | null }
+
+/**
+ * Strings must sort by code point as on SQLite (lists ordered by title or number), a ticket-number
+ * prefix (LIKE 'JC20250930%') must be an index range scan, and ILIKE must fold ASCII only: that is
+ * PostgreSQL's C locale. (C.UTF-8 sorts the same but the planner treats only C/POSIX as C.)
+ */
+function settingsProblem(d: DatabaseSettings): string | null {
+  if (d.encoding !== 'UTF8') return `的编码为 ${d.encoding}`;
+  if (d.provider && d.provider !== 'c') return '使用 ICU 排序规则';
+  const isC = (v: string) => v === 'C' || v === 'POSIX';
+  if (!isC(d.collate) || !isC(d.ctype)) return `的排序规则为 ${d.collate}/${d.ctype}`;
+  return null;
+}
+
 /** The URL without its password, for messages and logs. */
 export function describePostgresUrl(url: string): string {
   try {
@@ -62,12 +77,19 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
   // pool replaces it and the next query reports its own error.
   pool.on('error', () => {});
   const where = describePostgresUrl(url);
+  let settings: DatabaseSettings;
   try {
-    const client = await pool.connect();
-    client.release();
+    settings = (await pool.query<DatabaseSettings>(`select pg_encoding_to_char(encoding) as encoding, datcollate as collate, datctype as ctype,
+      to_jsonb(d) ->> 'datlocprovider' as provider from pg_database d where datname = current_database()`)).rows[0]!;
   } catch (e) {
     await pool.end().catch(() => {});
     throw new StoreError('unreachable', `无法连接 PostgreSQL 数据库 ${where}：${(e as Error).message}`, { where });
+  }
+  const problem = settingsProblem(settings);
+  if (problem) {
+    await pool.end().catch(() => {});
+    throw new StoreError('misconfigured', `PostgreSQL 数据库 ${where} ${problem}。坐席台需要 UTF8 编码和 C 排序规则（字符串按码位排序，与单机版一致；工单编号按前缀查找才能走索引）。`
+      + `数据库未作任何改动。请这样建库：CREATE DATABASE 库名 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';`, { where });
   }
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {

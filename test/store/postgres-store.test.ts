@@ -122,6 +122,26 @@ describe('PostgreSQL store', () => {
     await expect(store.db.insertInto('user_roles').values({ user_id: 'nobody', role: 'agent' }).execute()).rejects.toThrow(/foreign key/);
   });
 
+  it('refuses a database whose strings would not sort as on SQLite, and writes nothing into it', async () => {
+    const url = new URL(admin());
+    url.pathname = '/t_locale_c_utf8';
+    await rawQuery(admin(), `create database t_locale_c_utf8 template template0 encoding 'UTF8' lc_collate 'C.UTF-8' lc_ctype 'C.UTF-8'`);
+    const err = await openPostgresStore(url.toString()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).problem).toBe('misconfigured');
+    expect((err as StoreError).message).toContain('排序规则为 C.UTF-8/C.UTF-8');
+    expect((err as StoreError).message).toContain("LC_COLLATE 'C'");
+    expect((await rawQuery(url.toString(), `select count(*)::int as n from pg_tables where schemaname = 'public'`)).rows).toEqual([{ n: 0 }]);
+  });
+
+  it('finds the day\'s last ticket number by an index range scan, as SQLite does', async () => {
+    const store = await fresh('postgres');
+    const plan = (await sql<{ 'QUERY PLAN': string }>`explain select max(number) from tickets where number like 'JC20250930%'`.execute(store.db)).rows
+      .map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Only Scan using tickets_number/);
+    expect(plan).toMatch(/Index Cond: \(\(number >= 'JC20250930'::text\) AND \(number < 'JC20250931'::text\)\)/);
+  });
+
   it('reports a server that is not there clearly, without the password', async () => {
     const url = new URL(admin());
     url.port = '1'; // nothing listens on port 1 here
