@@ -81,7 +81,8 @@ function freePort(): Promise<number> {
 export async function startPostgres(opts: PostgresServerOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const user = await serverUser();
-  const dir = mkdtempSync(join(tmpdir(), 'hotline-pg-'));
+  // As root, the server's user must reach the folder: /tmp, not a private TMPDIR.
+  const dir = mkdtempSync(join(user ? '/tmp' : tmpdir(), 'hotline-pg-'));
   if (user) chownSync(dir, user.uid, user.gid);
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
