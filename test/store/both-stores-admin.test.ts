@@ -152,6 +152,22 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     expect(new Set(items.map((i) => i.number)).size).toBe(2);
   });
 
+  it('two people acting on one ticket at the same moment: one wins, the other is told it changed, nothing is half-written', async () => {
+    const [a] = await t.store.db.selectFrom('tickets').select('id').where('title', 'like', '同时登记%').orderBy('id', 'desc').limit(1).execute();
+    const dept = (await t.store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirstOrThrow()).id;
+    const tries = await Promise.allSettled([
+      s.workflow.act(a!.id, 1, { type: 'dispatch', leadDepartmentId: dept, coDepartmentIds: [] }, who.agent01!),
+      s.workflow.act(a!.id, 1, { type: 'resolveDirectly', summary: '已当场解答，无需派单' }, who.agent01!),
+    ]);
+    expect(tries.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const lost = tries.find((r): r is PromiseRejectedResult => r.status === 'rejected')!;
+    expect((lost.reason as ContractFailure).error).toMatchObject({ code: 'conflict', details: { reason: 'ticket_stale' } });
+    const events = await t.store.db.selectFrom('ticket_events').select('action').where('ticket_id', '=', a!.id).orderBy('at').orderBy('id').execute();
+    expect(events.map((e) => e.action)).toHaveLength(2); // register + the winner's action
+    const row = await t.store.db.selectFrom('tickets as t').innerJoin('ticket_state as st', 'st.ticket_id', 't.id').select(['t.status', 'st.version']).where('t.id', '=', a!.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: events[1]!.action === 'dispatch' ? 'dispatched' : 'resolved_directly', version: 2 });
+  });
+
   it('an overdue ticket is handed to the queue by a shift lead, worked through measures, report and instruction, and closed', async () => {
     const candidates = await s.consultation.hardCandidates(50);
     expect(candidates.length).toBeGreaterThan(0);
