@@ -6,6 +6,7 @@
  * Run: npx tsx test/bench/store-pg.bench.ts  (BENCH_TICKETS=10000, BENCH_ITER=500)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
@@ -58,15 +59,26 @@ async function main(): Promise<void> {
   try {
     const sqlite = await openSqliteStore(join(dir, 'bench.sqlite'));
     const pg = await openPostgresStore(await server.createDatabase());
+    // The same without waiting for the WAL flush at commit: what durability costs per save
+    // (a server crash may lose the last commits; SQLite's synchronous=NORMAL makes a similar trade).
+    const lazyUrl = await server.createDatabase();
+    const lazy = await openPostgresStore(lazyUrl);
+    await sql`alter database ${sql.id(new URL(lazyUrl).pathname.slice(1))} set synchronous_commit = off`.execute(lazy.db);
+    await lazy.close();
+    const pgLazy = await openPostgresStore(lazyUrl);
     await fill(sqlite);
     await fill(pg);
+    await fill(pgLazy);
     const a = await bench(sqlite);
     const b = await bench(pg);
+    const c = await bench(pgLazy);
     await sqlite.close();
     await pg.close();
+    await pgLazy.close();
     const rows: Row[] = [
       { name: `intake save, SQLite (${TICKETS} tickets)`, sample: a.save },
       { name: `intake save, PostgreSQL (${TICKETS} tickets)`, sample: b.save, baseline: { name: 'SQLite', sample: a.save } },
+      { name: `intake save, PostgreSQL synchronous_commit=off (${TICKETS} tickets)`, sample: c.save, baseline: { name: 'SQLite', sample: a.save } },
       { name: `ticket detail, SQLite (${TICKETS} tickets)`, sample: a.detail },
       { name: `ticket detail, PostgreSQL (${TICKETS} tickets)`, sample: b.detail, baseline: { name: 'SQLite', sample: a.detail } },
     ];
