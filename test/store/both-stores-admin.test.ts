@@ -12,6 +12,11 @@ import { DivisionImportService } from '../../electron/services/division-import';
 import { screenPop } from '../../electron/phone/screen-pop';
 import { CategoryService } from '../../electron/classify/category-service';
 import { silentLogger } from '../../electron/log';
+import { PhoneService } from '../../electron/phone/phone-service';
+import { fileSecretBox } from '../../electron/phone/secret-box';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { JobContext } from '../../electron/jobs/job-runner';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 import { buildServices, type Services } from './services';
@@ -166,6 +171,29 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     expect(events.map((e) => e.action)).toHaveLength(2); // register + the winner's action
     const row = await t.store.db.selectFrom('tickets as t').innerJoin('ticket_state as st', 'st.ticket_id', 't.id').select(['t.status', 'st.version']).where('t.id', '=', a!.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: events[1]!.action === 'dispatch' ? 'dispatched' : 'resolved_directly', version: 2 });
+  });
+
+  it('phone settings: the admin\'s reason codes and a seat\'s SIP account are kept, the password only sealed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hotline-secret-'));
+    try {
+      const phone = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { broadcast: () => {}, connection: () => undefined } });
+      const config = { notReadyReasons: [{ code: 'break', label: '小休' }], wrapUpCodes: [{ code: 'answered', label: '直接答复' }], acwSeconds: 45 };
+      await phone.setConfig(config, who.admin!.user.id);
+      expect((await refusal(phone.setConfig({ ...config, wrapUpCodes: [...config.wrapUpCodes, ...config.wrapUpCodes] }, who.admin!.user.id))).code).toBe('invalid_input');
+      const again = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { broadcast: () => {}, connection: () => undefined } });
+      expect(await again.loadConfig()).toEqual(config);
+      const agent = who.agent01!.user.id;
+      const view = await phone.setAccount({ userId: agent, wsUrl: 'wss://pbx.example/ws', aor: 'sip:1001@pbx.example', authUser: '1001', password: 'sip-secret-1001', media: 'null' }, who.admin!.user.id);
+      expect(view).toMatchObject({ userId: agent, aor: '1001@pbx.example', media: 'null', hasPassword: true });
+      const stored = await t.store.db.selectFrom('sip_accounts').select('secret_enc').where('user_id', '=', agent).executeTakeFirstOrThrow();
+      expect(stored.secret_enc).not.toContain('sip-secret-1001');
+      // Changing the address keeps the sealed password.
+      await phone.setAccount({ userId: agent, wsUrl: 'wss://pbx2.example/ws', aor: '1001@pbx2.example', authUser: '1001', media: 'webrtc' }, who.admin!.user.id);
+      expect(await t.store.db.selectFrom('sip_accounts').select('secret_enc').where('user_id', '=', agent).executeTakeFirstOrThrow()).toEqual(stored);
+      expect((await again.presence([agent])).get(agent)).toMatchObject({ extension: '1001', registered: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an overdue ticket is handed to the queue by a shift lead, worked through measures, report and instruction, and closed', async () => {
