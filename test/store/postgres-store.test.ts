@@ -62,6 +62,18 @@ describe('PostgreSQL store', () => {
     expect(onPg).toEqual(onSqlite);
   });
 
+  it('has the same named indexes as SQLite (the query plans of the services rest on them)', async () => {
+    const pgStore = await fresh('postgres');
+    const sqliteStore = await fresh('sqlite');
+    // Indexes behind PRIMARY KEY and UNIQUE constraints are the constraints' own (sqlite_autoindex_… on SQLite): left out on both sides.
+    const onPg = (await sql<{ n: string }>`select i.relname as n from pg_index x join pg_class i on i.oid = x.indexrelid
+      join pg_namespace ns on ns.oid = i.relnamespace where ns.nspname = 'public'
+      and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid) order by 1`.execute(pgStore.db)).rows.map((r) => r.n);
+    const onSqlite = (await sql<{ n: string }>`select name as n from sqlite_master where type = 'index' and sql is not null order by 1`.execute(sqliteStore.db)).rows.map((r) => r.n);
+    expect(onPg.length).toBeGreaterThan(20);
+    expect(onPg).toEqual(onSqlite);
+  });
+
   it('gives services back what SQLite gives them: counts and search keys as numbers, coordinates exactly', async () => {
     const store = await fresh('postgres');
     const db: Kysely<DB> = store.db;
