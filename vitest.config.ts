@@ -27,6 +27,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          name: 'store',
+          environment: 'node',
+          include: ['test/store/**/*.test.ts'],
+          // A private PostgreSQL cluster for the run (initdb + pg_ctl on a free port, removed at the
+          // end); each file makes its own database on it.
+          globalSetup: ['test/support/postgres-global.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'sip',
           environment: 'node',
           include: ['test/sip/**/*.test.ts', 'test/phone/**/*.test.ts'],

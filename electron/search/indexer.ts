@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../store/schema';
 import type { Dialect } from '../store/migrations/types';
 import type { Store } from '../store/sqlite';
+import { dialectOf } from '../store/dialect';
 import { TOKENIZER_VERSION, tokenizeDocument } from './tokenize';
 
 /**
@@ -41,7 +42,7 @@ function allocate(base: number, maxInSecond: number | null, maxOverall: number |
 }
 
 export interface IndexOptions {
-  /** @default 'sqlite' */
+  /** @default the dialect of the `db` passed in */
   dialect?: Dialect;
 }
 
@@ -51,7 +52,7 @@ export interface IndexOptions {
  * transaction or instance; keeps the ticket's document key when it already has one.
  */
 export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts: IndexOptions = {}): Promise<void> {
-  const dialect = opts.dialect ?? 'sqlite';
+  const dialect = opts.dialect ?? dialectOf(db);
   const tokens = tokenizeDocument(ticket.title, ticket.content);
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticket.id).executeTakeFirst();
   let docId: number;
@@ -85,7 +86,7 @@ export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts:
 export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, opts: IndexOptions = {}): Promise<void> {
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticketId).executeTakeFirst();
   if (!existing) return;
-  if ((opts.dialect ?? 'sqlite') === 'sqlite') await deleteFts(db, Number(existing.doc_id));
+  if ((opts.dialect ?? dialectOf(db)) === 'sqlite') await deleteFts(db, Number(existing.doc_id));
   await db.deleteFrom('ticket_search_docs').where('doc_id', '=', existing.doc_id).execute();
 }
 

@@ -17,6 +17,7 @@ import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import type { DutyRosterService } from './consultation-duty';
 import { assertTicketVisible, ticketScope, visibleTickets } from './ticket-visibility';
+import { lockNumberSeries } from '../store/dialect';
 
 type Db = Kysely<DB> | Transaction<DB>;
 type Source = ConsultationRow['source'];
@@ -215,6 +216,7 @@ export class ConsultationService {
   private async nextNumber(trx: Transaction<DB>, now: Date): Promise<string> {
     const year = beijingDate(now).slice(0, 4);
     const prefix = `ZX${year}`;
+    await lockNumberSeries(trx, prefix);
     const last = await trx.selectFrom('consultation_items').select('number').where('number', 'like', `${prefix}%`).orderBy('number', 'desc').executeTakeFirst();
     const seq = last ? Number(last.number.slice(prefix.length)) + 1 : 1;
     return `${prefix}${String(seq).padStart(5, '0')}`;

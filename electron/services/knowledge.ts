@@ -3,6 +3,7 @@ import { fail, type CallScript, type KnowledgeArticle, type KnowledgeHit, type S
 import type { DB, KnowledgeArticlesTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { containsText } from '../store/dialect';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 
 /** Beijing calendar day: validity dates are days in China, whatever the machine's zone. */
@@ -48,8 +49,7 @@ export class KnowledgeService {
     const terms = query.normalize('NFKC').split(/\s+/).filter(Boolean).slice(0, 8);
     let q = this.db.selectFrom('knowledge_articles').selectAll();
     for (const term of terms) {
-      const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or([eb('title', 'like', like), eb('body', 'like', like)]));
+      q = q.where((eb) => eb.or([containsText(this.db, 'title', term), containsText(this.db, 'body', term)]));
     }
     const rows = await q.execute();
     const paths = await this.paths();

@@ -13,6 +13,7 @@ import { indexTicket } from '../search';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
 import { citizenView, ticketScope, visibleTickets } from './ticket-visibility';
+import { lockNumberSeries } from '../store/dialect';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -109,6 +110,7 @@ export class TicketIntakeService {
     const iso = now.toISOString();
     const prefix = numberPrefix(now);
     return this.db.transaction().execute(async (trx) => {
+      await lockNumberSeries(trx, prefix);
       const last = await trx.selectFrom('tickets').select(sql<string | null>`max(number)`.as('n')).where('number', 'like', `${prefix}%`).executeTakeFirst();
       const seq = last?.n ? Number(last.n.slice(prefix.length)) + 1 : 1;
       const number = `${prefix}${String(seq).padStart(5, '0')}`;

@@ -1,5 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Dialect } from './migrations/types';
+import type { DB } from './schema';
 
 /**
  * The few places SQL differs between SQLite and PostgreSQL, in one file. Services build queries
@@ -14,4 +15,34 @@ export function jsonText(dialect: Dialect, column: string, key: string): RawBuil
 export function jsonFlag(dialect: Dialect, column: string, key: string, value: boolean): RawBuilder<boolean> {
   const field = jsonText(dialect, column, key);
   return dialect === 'sqlite' ? sql<boolean>`${field} = ${sql.lit(value ? 1 : 0)}` : sql<boolean>`${field} = ${sql.lit(value ? 'true' : 'false')}`;
+}
+
+/**
+ * The dialect a Kysely instance or transaction talks to, for the few helpers that are handed a
+ * `db` and no Store (the search indexer inside intake and import transactions).
+ */
+export function dialectOf(db: Kysely<DB>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+/**
+ * `column` contains `term`, taken literally (% _ \ are no wildcards) and ignoring ASCII case, with
+ * the same answers on both stores: SQLite's LIKE folds ASCII case but has no escape character
+ * unless given one; PostgreSQL's LIKE escapes with \ but is case-sensitive, and its ILIKE folds
+ * ASCII only under the C collation the center's database is created with.
+ */
+export function containsText(db: Kysely<DB>, column: string, term: string): RawBuilder<boolean> {
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const op = dialectOf(db) === 'postgres' ? sql`ilike` : sql`like`;
+  return sql<boolean>`${sql.ref(column)} ${op} ${pattern} escape '\\'`;
+}
+
+/**
+ * Serialises writers that number things `max(number) + 1` within one series (a day's tickets, a
+ * year's consultation items) until the transaction ends. SQLite has one writer at a time already;
+ * on PostgreSQL two desks saving at once would both read the same max and one would fail on the
+ * unique number. A stopgap until numbers come from a counters table (issue 11).
+ */
+export async function lockNumberSeries(trx: Kysely<DB>, series: string): Promise<void> {
+  if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`number:${series}`}))`.execute(trx);
 }

@@ -3,7 +3,9 @@ export type StoreProblem = 'unreadable' | 'newer_version' | 'locked' | 'migratio
   /** Another application's SQLite file: refused, never adopted and migrated. */
   | 'not_ours'
   /** Another console already has this data folder open. */
-  | 'in_use';
+  | 'in_use'
+  /** PostgreSQL: the server cannot be reached, or the database is not set up as the store needs. */
+  | 'unreachable' | 'misconfigured';
 
 export class StoreError extends Error {
   constructor(readonly problem: StoreProblem, message: string, readonly facts: Record<string, string | number> = {}) {

@@ -1,5 +1,5 @@
 import type { Migration } from './types';
-import { createIndex, strict } from './ddl';
+import { createIndex, doubleType, strict } from './ddl';
 
 /** Reference data (divisions, taxonomy, departments), citizens, tickets and their event history. */
 export const migration0002: Migration = {
@@ -55,8 +55,8 @@ export const migration0002: Migration = {
       .addColumn('street_code', 'text', (c) => c.references('divisions.code'))
       .addColumn('community_code', 'text', (c) => c.references('divisions.code'))
       .addColumn('address', 'text')
-      .addColumn('lat', 'real')
-      .addColumn('lng', 'real')
+      .addColumn('lat', doubleType(dialect))
+      .addColumn('lng', doubleType(dialect))
       .addColumn('lead_department_id', 'text', (c) => c.references('departments.id'))
       .addColumn('sign_by', 'text')
       .addColumn('reply_by', 'text')

@@ -17,9 +17,12 @@ import { strict } from './ddl';
  * edited ticket be re-indexed. The token strings are made in JS, so SQLite triggers cannot keep
  * the index in step; electron/search/indexer.ts writes it in the same transaction as the ticket.
  *
- * PostgreSQL: no FTS5; `uni` and `bi` hold the token strings.
- * TODO(pg): create index ticket_search_docs_bi on ticket_search_docs using gin (to_tsvector('simple', bi));
- *           and the same for uni; query with `to_tsquery('simple', 'b1 <-> b2')` (see tokenize.ts).
+ * PostgreSQL: no FTS5 (the virtual tables are SQLite-only and skipped); `uni` and `bi` hold the
+ * token strings, written by indexTicket, with no index over them yet: ticket search does not run
+ * on PostgreSQL (createTicketSearch refuses a store without SQLite).
+ * TODO(pg, SearchIndex port of issue 11): a later numbered migration creates the PostgreSQL index,
+ *           e.g. gin (to_tsvector('simple', bi)) and the same for uni, queried with
+ *           `to_tsquery('simple', 'b1 <-> b2')` (see tokenize.ts); this file stays as it is.
  */
 export const migration0005search: Migration = {
   version: 5,

@@ -1,5 +1,5 @@
 import type { Migration } from './types';
-import { createIndex, strict } from './ddl';
+import { bytesType, createIndex, strict } from './ddl';
 
 /**
  * The consultation queue (政协直通车 / 社情民意联络站): items escalated from tickets, their linked
@@ -57,7 +57,7 @@ export const migration0007consultation: Migration = {
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('mime', 'text', (c) => c.notNull())
       .addColumn('size', 'integer', (c) => c.notNull())
-      .addColumn('content', 'blob', (c) => c.notNull()), dialect).execute();
+      .addColumn('content', bytesType(dialect), (c) => c.notNull()), dialect).execute();
     await createIndex(db, 'consultation_attachments_record', 'consultation_attachments', ['record_id']);
 
     await strict(db.schema.createTable('consultation_measures')

@@ -12,3 +12,9 @@ export async function createIndex(db: Kysely<DB>, name: string, table: string, c
   if (unique) b = b.unique();
   await b.execute();
 }
+
+/** A double: SQLite's REAL is 8 bytes, PostgreSQL's `real` only 4 (a coordinate would lose its sixth decimal). */
+export const doubleType = (dialect: Dialect) => (dialect === 'sqlite' ? 'real' : 'double precision');
+
+/** Bytes: SQLite BLOB, PostgreSQL bytea (there is no `blob` type). */
+export const bytesType = (dialect: Dialect) => (dialect === 'sqlite' ? 'blob' : 'bytea');

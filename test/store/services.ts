@@ -1,0 +1,49 @@
+import type { EventName } from '../../shared/contract';
+import type { Store } from '../../electron/store/sqlite';
+import { UserService } from '../../electron/services/users';
+import { SettingsService } from '../../electron/services/settings';
+import { DraftService } from '../../electron/services/drafts';
+import { TicketQueries } from '../../electron/services/tickets';
+import { CalendarService } from '../../electron/services/calendar';
+import { TicketIntakeService } from '../../electron/services/ticket-intake';
+import { DeadlinePolicyService } from '../../electron/services/deadline-policy';
+import { TicketWorkflowService } from '../../electron/services/ticket-workflow';
+import { KpiService } from '../../electron/services/kpi';
+import { KnowledgeService } from '../../electron/services/knowledge';
+import { SimilarTickets } from '../../electron/services/similar';
+import { DutyRosterService } from '../../electron/services/consultation-duty';
+import { ConsultationService } from '../../electron/services/consultation';
+
+/** Cheap scrypt for tests (the cost parameters have their own test). */
+const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
+
+/**
+ * The services of createConsoleApp built over any store. The console app itself still opens its
+ * SQLite file (choosing the store in the composition root is a later step of issue 11), so the
+ * tests that run on both stores build the services the same way it does.
+ */
+export async function buildServices(store: Store, now: () => Date) {
+  const calendar = new CalendarService(store.db);
+  await calendar.load();
+  const deadlinePolicy = new DeadlinePolicyService(store.db, now);
+  await deadlinePolicy.load();
+  const duty = new DutyRosterService(store.db, now);
+  const events: { name: EventName; payload: unknown }[] = [];
+  return {
+    events,
+    users: new UserService(store.db, { now, cost: FAST_SCRYPT }),
+    settings: new SettingsService(store.db),
+    drafts: new DraftService(store.db, now),
+    tickets: new TicketQueries(store.db, now),
+    calendar,
+    deadlinePolicy,
+    intake: new TicketIntakeService(store.db, calendar.calendar, now),
+    workflow: new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy),
+    kpis: new KpiService(store.db, store.dialect),
+    knowledge: new KnowledgeService(store.db, now),
+    similar: new SimilarTickets(store.db, now),
+    duty,
+    consultation: new ConsultationService(store.db, duty, now, { broadcast: (name, payload) => { events.push({ name, payload }); } }),
+  };
+}
+export type Services = Awaited<ReturnType<typeof buildServices>>;
