@@ -71,7 +71,7 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     const again = await xlsx.import(base64, mapping, false, who.admin!.user.id);
     expect(again).toMatchObject({ ok: false, imported: 0 });
     expect(again.errors.map((e) => e.problem)).toEqual(['duplicate_number', 'duplicate_number']);
-    const out = await xlsx.export({ limit: 50_000 }, who.admin!.user.id);
+    const out = await xlsx.export({ limit: 50_000 }, who.admin!);
     expect(out.rows).toBe(302);
     const back = new ExcelJS.Workbook();
     await back.xlsx.load(Buffer.from(out.base64, 'base64') as unknown as ExcelJS.Buffer);
@@ -110,7 +110,7 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
   it('similar open tickets are offered while an agent types the same complaint', async () => {
     const open = await t.store.db.selectFrom('tickets').select(['id', 'category_id', 'title', 'content']).where('status', '=', 'dispatched')
       .where('created_at', '>=', new Date(clock.getTime() - 30 * 86_400_000).toISOString()).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
-    const found = await s.similar.find({ categoryId: open.category_id!, text: `${open.title}${open.content}`, limit: 5 });
+    const found = await s.similar.find({ categoryId: open.category_id!, text: `${open.title}${open.content}`, limit: 5 }, who.agent01!);
     expect(found[0]).toMatchObject({ id: open.id, score: 1 });
   });
 
@@ -161,7 +161,7 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     const [a] = await t.store.db.selectFrom('tickets').select('id').where('title', 'like', '同时登记%').orderBy('id', 'desc').limit(1).execute();
     const dept = (await t.store.db.selectFrom('departments').select('id').where('kind', '=', 'bureau').orderBy('code').executeTakeFirstOrThrow()).id;
     const tries = await Promise.allSettled([
-      s.workflow.act(a!.id, 1, { type: 'dispatch', leadDepartmentId: dept, coDepartmentIds: [] }, who.agent01!),
+      s.workflow.act(a!.id, 1, { type: 'dispatch', leadDepartmentId: dept, coDepartmentIds: [], instructions: '请核实后依法处理并答复市民' }, who.agent01!),
       s.workflow.act(a!.id, 1, { type: 'resolveDirectly', summary: '已当场解答，无需派单' }, who.agent01!),
     ]);
     expect(tries.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
@@ -197,11 +197,11 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
   });
 
   it('an overdue ticket is handed to the queue by a shift lead, worked through measures, report and instruction, and closed', async () => {
-    const candidates = await s.consultation.hardCandidates(50);
+    const candidates = await s.consultation.hardCandidates(50, who.lead01!);
     expect(candidates.length).toBeGreaterThan(0);
     const [row] = await s.consultation.transferHard([candidates[0]!.id], 'studio', 'normal', '逾期未办结，需要委员协调', who.lead01!);
     expect(row).toMatchObject({ source: 'hard_list', stage: 'queued' });
-    expect((await s.consultation.hardCandidates(50)).map((c) => c.id)).not.toContain(candidates[0]!.id);
+    expect((await s.consultation.hardCandidates(50, who.lead01!)).map((c) => c.id)).not.toContain(candidates[0]!.id);
     await s.duty.savePattern({ userId: who.member01!.user.id, desk: 'studio', weekdays: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00', validFrom: '2026-01-01', validUntil: null }, who.lead01!);
     await s.consultation.claim(row!.id, who.member01!);
     const dept = await t.store.db.selectFrom('departments').select('id').orderBy('code').executeTakeFirstOrThrow();
@@ -214,7 +214,7 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
     await s.consultation.updateMeasure({ itemId: row!.id, measureId: measure.id, status: 'done', evidence: '已整改' }, who.member01!);
     d = await s.consultation.close(row!.id, '措施均已落实', who.member01!);
     expect(d).toMatchObject({ stage: 'closed', closeNote: '措施均已落实' });
-    const month = await s.consultation.monthly('2026-11');
+    const month = await s.consultation.monthly('2026-11', who.lead01!);
     // This item and the two escalated at the same moment above.
     expect(month.total).toBe(3);
     const sum = (k: 'closed' | 'measures' | 'measuresDone') => month.rows.reduce((a, r) => a + r[k], 0);
