@@ -124,7 +124,10 @@ describe('sessions as rows with tokens', () => {
       expect(changed.frames).toContain('wallboard');
     }
     expect(errorOf(await call(a.c, 'stats.kpis', { days: 30 }))).toBe('ok');
-    expect(errorOf(await call(admin.c, 'users.setRoles', { userId: agentId, roles: ['department'] }))).toBe('ok');
+    // A department account is bound to a department (issue 10.1); a store without reference data gets one here.
+    const deptId = (await t.app.store.db.selectFrom('departments').select('id').executeTakeFirst())?.id
+      ?? (await t.app.store.db.insertInto('departments').values({ id: 'dept-auth-test', code: 'AUTH01', name: '测试承办单位', kind: 'bureau', district_code: null }).returning('id').executeTakeFirstOrThrow()).id;
+    expect(errorOf(await call(admin.c, 'users.setRoles', { userId: agentId, roles: ['department'], departmentId: deptId }))).toBe('ok');
     expect(errorOf(await call(b, 'stats.kpis', { days: 30 }))).toBe('forbidden');
     expect(errorOf(await call(b, 'phone.status', {}))).toBe('forbidden');
     // A reload after the change resumes with the new roles, not the ones at sign-in.

@@ -44,10 +44,18 @@ async function main() {
   const stop = async () => {
     if (closing) return;
     closing = true;
-    await server.close();
-    await app.close();
-    lock.release();
-    process.exit(0);
+    let code = 0;
+    try {
+      await server.close();
+      await app.close();
+    } catch (e) {
+      // Whatever failed while closing, the folder is freed: the next start must not find a live lock.
+      log.error('host stop failed', { error: (e as Error).stack ?? String(e) });
+      code = 1;
+    } finally {
+      lock.release();
+    }
+    process.exit(code);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -101,6 +101,8 @@ beforeAll(async () => {
   people.deptB = { id: 'c-deptB', label: 'deptB', session: null, send: () => {} };
   t.app.dispatcher.attach(people.deptB);
   await as('deptB', 'session.login', { username: 'deptb01', password: 'Demo-12345-b' });
+  // An admin-set password is replaced at the first sign-in before anything else is allowed.
+  await as('deptB', 'session.changePassword', { currentPassword: 'Demo-12345-b', newPassword: 'Hotline-2026-b!' });
 
   fx.t.t1 = await createTicket('访问测试一 小区路灯不亮', fx.phones.t1);
   fx.t.t2 = await createTicket('访问测试二 道路积水严重', '13800138002');
@@ -109,14 +111,14 @@ beforeAll(async () => {
   fx.t.t5 = await createTicket('访问测试五 公交站台破损', fx.phones.t5);
   fx.t.t6 = await createTicket('访问测试六 噪音扰民反复', '13800138006');
   fx.t.t7 = await createTicket('访问测试七 供暖不热反复', '13800138007');
-  await act('agent01', fx.t.t1, { type: 'dispatch', leadDepartmentId: fx.deptA, coDepartmentIds: [] });
-  await act('agent01', fx.t.t2, { type: 'dispatch', leadDepartmentId: fx.deptB, coDepartmentIds: [fx.deptA] });
-  await act('agent01', fx.t.t3, { type: 'dispatch', leadDepartmentId: fx.deptA, coDepartmentIds: [] });
-  await act('agent01', fx.t.t4, { type: 'dispatch', leadDepartmentId: fx.deptA, coDepartmentIds: [] });
+  await act('agent01', fx.t.t1, { type: 'dispatch', leadDepartmentId: fx.deptA, coDepartmentIds: [], instructions: '请核实后依法处理' });
+  await act('agent01', fx.t.t2, { type: 'dispatch', leadDepartmentId: fx.deptB, coDepartmentIds: [fx.deptA], instructions: '请核实后依法处理' });
+  await act('agent01', fx.t.t3, { type: 'dispatch', leadDepartmentId: fx.deptA, coDepartmentIds: [], instructions: '请核实后依法处理' });
+  await act('agent01', fx.t.t4, { type: 'dispatch', leadDepartmentId: fx.deptA, coDepartmentIds: [], instructions: '请核实后依法处理' });
   await act('deptA', fx.t.t4, { type: 'returnTicket', reason: '不属于本单位职责' });
   await act('lead01', fx.t.t4, { type: 'approveReturn' });
-  await act('agent01', fx.t.t4, { type: 'dispatch', leadDepartmentId: fx.deptB, coDepartmentIds: [] });
-  await act('agent01', fx.t.t5, { type: 'dispatch', leadDepartmentId: fx.deptB, coDepartmentIds: [] });
+  await act('agent01', fx.t.t4, { type: 'dispatch', leadDepartmentId: fx.deptB, coDepartmentIds: [], instructions: '请核实后依法处理' });
+  await act('agent01', fx.t.t5, { type: 'dispatch', leadDepartmentId: fx.deptB, coDepartmentIds: [], instructions: '请核实后依法处理' });
 
   // Two routes: the member on duty at the studio, the expert at the liaison station.
   for (const [who, desk] of [['member01', 'studio'], ['expert01', 'station']] as const) {
@@ -314,6 +316,7 @@ describe('consultation items by route, claim and role (9.3)', () => {
     people.member03 = { id: 'c-member03', label: 'member03', session: null, send: () => {} };
     t.app.dispatcher.attach(people.member03);
     await as('member03', 'session.login', { username: 'member03', password: 'Demo-12345-c' });
+    await as('member03', 'session.changePassword', { currentPassword: 'Demo-12345-c', newPassword: 'Hotline-2026-c!' });
     expect((await as<ConsultationDetail>('member03', 'consultation.get', { id: fx.studio })).tickets[0]!.phone).toBe('138****8001');
   });
 
