@@ -19,7 +19,7 @@ import { KpiService } from '../services/kpi';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
 import { CategoryService } from '../classify/category-service';
-import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
+import { callerVisibilityOf, createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
 import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
@@ -247,7 +247,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     'jobs.cancel': (i, ctx) => jobs.cancel(i.id, sessionOf(ctx)),
     'tickets.search': async (i, ctx) => {
       try {
-        const r = await search.searchTickets(i, { supersede: `ticket-search:${ctx.connection.id}` });
+        // The reader's roles decide which callers' numbers the search may match and show (never the renderer).
+        const r = await search.searchTickets({ ...i, callerVisibility: callerVisibilityOf(sessionOf(ctx).user.roles) }, { supersede: `ticket-search:${ctx.connection.id}` });
         const names = await divisionNames();
         return { ...r, rows: r.rows.map((row) => ({ ...row, district: row.districtCode ? names.get(row.districtCode) ?? '' : '' })) };
       } catch (e) {

@@ -130,7 +130,8 @@ export class TicketIntakeService {
         lead_department_id: null, sign_by: null, reply_by: null, closed_at: snapshot.closedAt, parent_id: null,
       }).execute();
       // Findable the moment it is saved: the search index is written in the same transaction.
-      await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content });
+      await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content, number, address: input.address || null,
+        caller_name: input.citizen.name || null, phone, confidential: input.citizen.confidential ? 1 : 0 });
       await trx.insertInto('ticket_state').values({ ticket_id: id, version: snapshot.version, snapshot: JSON.stringify(snapshot) }).execute();
       for (const e of events) await insertEvent(trx, e);
       if (input.callId) {

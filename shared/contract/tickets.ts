@@ -153,6 +153,15 @@ export interface TicketSearchHit {
   appealType: string;
   createdAt: string;
   district: string;
+  numberHighlights: SearchHitRange[];
+  /** In full or masked, as the reader sees it on the ticket. */
+  phone: string | null;
+  phoneHighlights: SearchHitRange[];
+  /** Null when hidden from the reader (a confidential ticket). */
+  callerName: string | null;
+  callerNameHighlights: SearchHitRange[];
+  address: string | null;
+  addressHighlights: SearchHitRange[];
 }
 
 export interface TicketSearchResult {

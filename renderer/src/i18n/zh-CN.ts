@@ -307,11 +307,16 @@ export const zhCN = {
     phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入' },
   },
   search: {
-    placeholder: '全文搜索：输入任意词语、地址、工单号片段（Ctrl+K）',
+    placeholder: '搜索：词语、工单号片段、来电号码、来电人、地址（Ctrl+K）',
     overdue: '仅超期',
     total: '共 {{count}} 件 · {{ms}} 毫秒',
     totalAtLeast: '超过 {{count}} 件 · {{ms}} 毫秒',
     tab: '工单搜索',
+  },
+  // intake helper: search fields (issue 10.2)
+  searchFields: {
+    caller: '来电人',
+    address: '地址：',
   },
   assist: {
     knowledge: '知识库',
