@@ -313,6 +313,15 @@ export const zhCN = {
     totalAtLeast: '超过 {{count}} 件 · {{ms}} 毫秒',
     tab: '工单搜索',
   },
+  // intake helper: knowledge during a call (issue 10.7)
+  assistMore: {
+    readFull: '查看全文',
+    source: '依据：{{source}}',
+    validity: '有效期 {{from}} 至 {{until}}',
+    noEnd: '长期',
+    close: '关闭',
+    noCategoryHits: '该分类暂无知识文章，可输入关键词搜索全部知识库',
+  },
   // intake helper: search fields (issue 10.2)
   searchFields: {
     caller: '来电人',

@@ -274,7 +274,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       </Stack>
     </Paper>
       <div style={{ width: 320, flexShrink: 0 }}>
-        <AssistPanel categoryId={d.categoryId} onUseAnswer={(answer, articleId) => setD({ ...d, answer, articleId })} />
+        <AssistPanel categoryId={d.categoryId} callerName={d.name} onUseAnswer={(answer, articleId) => setD({ ...d, answer, articleId })} />
       </div>
       <EscalateDialog opened={escalating !== null} ticketIds={escalating ? [escalating.id] : []} source="intake"
         onClose={escalationClosed} />
