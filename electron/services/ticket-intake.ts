@@ -15,6 +15,9 @@ import { setPendingCallLink } from './call-links';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
+/** States of a ticket that a new appeal can name as its earlier ticket (重复来电 / 重办). */
+const REPEATABLE_STATES = new Set(['replied', 'reviewed', 'return_visit', 'closed', 'resolved_directly']);
+
 /** Roles that see a caller's full number on a ticket; others see it masked. */
 const FULL_NUMBER_ROLES = new Set(['agent', 'cppcc_member', 'liaison_expert', 'shift_lead']);
 
@@ -66,7 +69,7 @@ export class TicketIntakeService {
     this.reference = null;
   }
 
-  private async validate(input: CreateInput): Promise<{ phone: string | null }> {
+  private async validate(input: CreateInput): Promise<{ phone: string | null; repeatOf: { id: string; number: string } | null }> {
     const ref = await this.referenceData();
     const issues: { path: string; problem: string }[] = [];
     const cat = ref.categories.find((c) => c.id === input.categoryId);
@@ -89,18 +92,27 @@ export class TicketIntakeService {
       else issues.push({ path: 'citizen.phone', problem: `phone_${n.error}` });
     }
     if (input.channel === 'phone' && !phone) issues.push({ path: 'citizen.phone', problem: 'required' });
+    let repeatOf: { id: string; number: string } | null = null;
+    if (input.repeatOf) {
+      // Only an answered or finished ticket takes a repeat call; an open one takes the appeal as a duplicate (并单).
+      const prior = await this.db.selectFrom('tickets').select(['id', 'number', 'status']).where('id', '=', input.repeatOf).executeTakeFirst();
+      if (!prior) issues.push({ path: 'repeatOf', problem: 'unknown' });
+      else if (!REPEATABLE_STATES.has(prior.status)) issues.push({ path: 'repeatOf', problem: 'still_open' });
+      else repeatOf = { id: prior.id, number: prior.number };
+    }
     if (issues.length) fail('invalid_input', { issues });
-    return { phone };
+    return { phone, repeatOf };
   }
 
   async create(input: CreateInput, session: SessionInfo): Promise<{ id: string; number: string; status: string }> {
-    const { phone } = await this.validate(input);
+    const { phone, repeatOf } = await this.validate(input);
     const now = this.now();
     const actor = actorOf(session);
     const id = uuidv7(now.getTime());
     const reg = registerTicket(id, actor, now);
     if (!reg.ok) fail('forbidden');
-    const events: TicketEvent[] = [reg.event];
+    // A repeat call (重复来电) names the earlier ticket in the new one's registration, for its timeline and the 重办 decision.
+    const events: TicketEvent[] = [reg.event.action === 'register' && repeatOf ? { ...reg.event, data: { repeatOf: repeatOf.id, repeatOfNumber: repeatOf.number } } : reg.event];
     let snapshot: TicketSnapshot = reg.next;
     if (input.resolveDirectly) {
       const r = applyTicketAction(snapshot, { type: 'resolveDirectly', summary: input.resolveDirectly.summary }, actor, now, this.calendar());
@@ -141,7 +153,7 @@ export class TicketIntakeService {
         else await setPendingCallLink(trx, input.callId, id);
       }
       if (input.draftKey) await trx.deleteFrom('drafts').where('user_id', '=', session.user.id).where('key', '=', input.draftKey).execute();
-      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null } }, now);
+      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null, repeatOf: repeatOf?.number ?? null } }, now);
       return { id, number, status: snapshot.state };
     });
   }

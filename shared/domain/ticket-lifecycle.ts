@@ -191,7 +191,8 @@ export type TicketErrorCode = TicketError['code'];
 
 /** What each event records beyond the common fields: the facts the timeline shows. */
 export interface TicketEventDataMap {
-  register: Record<string, never>;
+  /** A repeat call (重复来电) names the answered or closed ticket it repeats. */
+  register: { repeatOf?: string; repeatOfNumber?: string };
   resolveDirectly: { summary: string };
   dispatch: DispatchTarget;
   sign: { late: boolean };

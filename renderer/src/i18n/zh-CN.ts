@@ -322,6 +322,14 @@ export const zhCN = {
     close: '关闭',
     noCategoryHits: '该分类暂无知识文章，可输入关键词搜索全部知识库',
   },
+  // intake helper: answered and closed similar tickets (issue 10.8)
+  similarMore: {
+    kind: { open: '在办', answered: '已答复', closed: '已办结' },
+    link: { answered: '记为重复来电', closed: '记为重复来电（可申请重办）' },
+    earlierTitle: '近期已答复 / 已办结的相似工单 {{count}} 件：可能是重复来电或需重办',
+    earlierHint: '勾选后，新工单将记为所选工单的重复来电；已办结的问题如未解决，可打开原工单由值班长重办。',
+    repeatOfFact: '重复来电，前次工单 {{number}}',
+  },
   // intake helper: search fields (issue 10.2)
   searchFields: {
     caller: '来电人',

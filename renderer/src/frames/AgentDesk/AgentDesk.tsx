@@ -47,7 +47,7 @@ export function AgentDesk() {
           <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
             <ScrollArea h="100%" p="sm">
               <IntakeForm key={callId ?? 'manual'} draftKey={callId ? `intake.call.${callId}` : 'intake.manual'} callId={callId}
-                callerNumber={callId ? callerNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
+                callerNumber={callId ? callerNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} onOpenTicket={setOpenTicket} />
             </ScrollArea>
           </Tabs.Panel>
           <Tabs.Panel value="search" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>

@@ -34,6 +34,8 @@ export interface IntakeDraft {
   articleId: string | null;
   /** An open ticket about the same problem: the new one is merged under it (并单) when saved. */
   mergeInto: string | null;
+  /** An answered or closed ticket the new one repeats (重复来电 / 重办). Missing in older drafts. */
+  repeatOf?: string | null;
 }
 
 type Field = keyof IntakeDraft;
@@ -41,7 +43,7 @@ const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
   return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
-    districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null };
+    districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null, repeatOf: null };
 }
 
 /** The typed coordinates for the request (validateIntake has already refused a bad pair). */
@@ -106,7 +108,7 @@ function CategoryHints({ title, content, chosen, onPick }: {
 }
 
 /** The intake form (受理登记): keyboard-first, saved as a draft on every pause in typing. */
-export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
+export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTicket }: {
   /** Draft slot; one per call, or 'intake.manual' for walk-ins, web and letters. */
   draftKey: string;
   /** The call the appeal arrived on, linked to the ticket. */
@@ -115,6 +117,8 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
   callerNumber?: string;
   /** Called with the new ticket's number after saving. */
   onSaved?(ticket: { id: string; number: string }): void;
+  /** Opens an existing ticket's detail (a similar ticket's history). */
+  onOpenTicket?(id: string): void;
 }) {
   const { t } = useTranslation();
   const { api } = useApi();
@@ -153,6 +157,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       address: d.address.trim() || undefined,
       coordinates: coordinatesOf(d),
       resolveDirectly: mode === 'resolve' ? { summary: d.answer, articleId: d.articleId ?? undefined } : undefined,
+      repeatOf: d.repeatOf ?? undefined,
     });
     setBusy(false);
     if (!r.ok) {
@@ -239,7 +244,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
           </Grid.Col>
           <Grid.Col span={12}>
             <SimilarTickets categoryId={d.categoryId} districtCode={d.districtCode} text={`${d.title}${d.content}`} mergeInto={d.mergeInto}
-              onMergeInto={(id) => setD({ ...d, mergeInto: id })} />
+              onMergeInto={(id) => setD({ ...d, mergeInto: id })} repeatOf={d.repeatOf ?? null} onRepeatOf={(id) => setD({ ...d, repeatOf: id })} onOpen={onOpenTicket} />
           </Grid.Col>
           <Grid.Col span={4}>
             <Select label={t('intake.district')} data={divisions(1, null)} value={d.districtCode} searchable clearable
