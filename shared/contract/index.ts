@@ -13,7 +13,7 @@ import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
 import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
-import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
+import { channelIds, ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -61,6 +61,7 @@ export const requests = {
   'settings.update': request<UserSettings>()(z.object({
     theme: z.enum(['light', 'dark', 'auto']).optional(),
     lastFrame: z.enum(frames).nullable().optional(),
+    intakeChannel: z.enum(channelIds).nullable().optional(),
   }).strict(), 'session'),
 
   'drafts.get': request<Draft | null>()(z.object({ key: draftKey }).strict(), 'session'),

@@ -330,6 +330,11 @@ export const zhCN = {
     earlierHint: '勾选后，新工单将记为所选工单的重复来电；已办结的问题如未解决，可打开原工单由值班长重办。',
     repeatOfFact: '重复来电，前次工单 {{number}}',
   },
+  // intake helper: agent desk layout (issue 10.9)
+  deskLayout: {
+    noPhone: '未配置电话',
+    howToConfigure: '如何配置',
+  },
   // intake helper: search fields (issue 10.2)
   searchFields: {
     caller: '来电人',

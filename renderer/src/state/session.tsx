@@ -32,7 +32,7 @@ export function SessionProvider({ children }: { /** The app below the session ga
 
   const signedIn = useCallback(async (s: SessionInfo) => {
     const st = await api.request('settings.get', {});
-    const userSettings = st.ok ? st.value : { theme: 'light' as const, lastFrame: null };
+    const userSettings = st.ok ? st.value : { theme: 'light' as const, lastFrame: null, intakeChannel: null };
     setSettings(userSettings);
     setFrameState(userSettings.lastFrame && s.frames.includes(userSettings.lastFrame) ? userSettings.lastFrame : s.frames[0] ?? null);
     setSession(s);

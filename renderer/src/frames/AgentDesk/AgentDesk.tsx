@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Group, Paper, ScrollArea, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Group, Paper, Popover, ScrollArea, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TicketListRow } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -19,7 +19,9 @@ import { TicketSearch } from '../../components/TicketSearch';
 /** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
   const { t } = useTranslation();
-  const { pop, current } = usePhone();
+  const { pop, current, status } = usePhone();
+  // Without a SIP account the phone column would be ~290 px of one sentence: a slim bar says it instead.
+  const noPhone = status !== null && !status.configured;
   const [tab, setTab] = useState<string | null>('intake');
   const [openTicket, setOpenTicket] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
@@ -32,10 +34,13 @@ export function AgentDesk() {
 
   return (
     <Group align="stretch" gap={0} wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-      <Paper w={290} p="md" radius={0} style={{ borderRight: '1px solid var(--mantine-color-default-border)', overflow: 'auto' }}>
-        <Softphone />
-      </Paper>
+      {!noPhone && (
+        <Paper w={290} p="md" radius={0} style={{ borderRight: '1px solid var(--mantine-color-default-border)', overflow: 'auto', flexShrink: 0 }} data-testid="softphone-column">
+          <Softphone />
+        </Paper>
+      )}
       <Stack gap={0} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+        {noPhone && <NoPhoneBar />}
         {pop && <ScreenPopCard pop={pop} onOpen={setOpenTicket} awaitingHandOver={!!current?.ticketId && current.remoteNumber !== pop.phone} />}
         <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           <Tabs.List px="sm">
@@ -62,6 +67,23 @@ export function AgentDesk() {
         </Tabs>
       </Stack>
       <TicketDrawer ticketId={openTicket} onClose={() => setOpenTicket(null)} onChanged={() => setReloadKey((k) => k + 1)} />
+    </Group>
+  );
+}
+
+/** One line where the softphone would be: the seat has no SIP account, and how to get one. */
+function NoPhoneBar() {
+  const { t } = useTranslation();
+  return (
+    <Group gap="xs" px="sm" py={4} wrap="nowrap" data-testid="no-phone-bar"
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)', background: 'var(--mantine-color-gray-light)' }}>
+      <Text size="xs" fw={600} c="dimmed">{t('deskLayout.noPhone')}</Text>
+      <Popover width={280} position="bottom-start" withArrow shadow="md">
+        <Popover.Target>
+          <Anchor size="xs" component="button" type="button" data-testid="no-phone-help">{t('deskLayout.howToConfigure')}</Anchor>
+        </Popover.Target>
+        <Popover.Dropdown><Text size="sm">{t('agentDesk.phoneNotConfigured')}</Text></Popover.Dropdown>
+      </Popover>
     </Group>
   );
 }

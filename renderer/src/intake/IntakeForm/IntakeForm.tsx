@@ -6,6 +6,8 @@ import { appealTypeIds, channelIds, urgencyIds, type CategorySuggestion } from '
 import { parseCoordinates } from '../../../../shared/domain/geo';
 import { useApi } from '../../state/api';
 import { useDraft } from '../../hooks/useDraft';
+import { useSession } from '../../state/session';
+import { formatDateTime } from '../../format/time';
 import { errorMessage } from '../../i18n';
 import { useShortcut } from '../../components/Shortcuts';
 import { leafOptions, useReference } from '../reference';
@@ -44,6 +46,13 @@ const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
   return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
     districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null, repeatOf: null };
+}
+
+/** Whether a saved form holds anything the agent typed (the call's own number and the defaults do not count). */
+export function intakeHasContent(d: IntakeDraft, callerNumber?: string): boolean {
+  const typed = [d.name, d.title, d.content, d.address, d.coordinates ?? '', d.answer].some((x) => x.trim() !== '');
+  const phone = d.phone.trim() !== '' && d.phone.trim() !== (callerNumber ?? '').trim();
+  return typed || phone || d.appealType !== null || d.categoryId !== null || d.districtCode !== null || d.mergeInto !== null || Boolean(d.repeatOf);
 }
 
 /** The typed coordinates for the request (validateIntake has already refused a bad pair). */
@@ -123,7 +132,11 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
   const { t } = useTranslation();
   const { api } = useApi();
   const ref = useReference();
-  const [d, setD, draft] = useDraft<IntakeDraft>(draftKey, emptyIntake(callerNumber ?? '', callerNumber ? 'phone' : 'walk_in'));
+  const { settings, updateSettings } = useSession();
+  // During a call the source is the phone; otherwise the channel this agent chose last (walk-ins at a
+  // window, letters at a back office), and the phone for an agent who never chose one.
+  const defaultChannel = (): IntakeDraft['channel'] => (callId || callerNumber ? 'phone' : settings?.intakeChannel ?? 'phone');
+  const [d, setD, draft] = useDraft<IntakeDraft>(draftKey, emptyIntake(callerNumber ?? '', defaultChannel()), { hasContent: (v) => intakeHasContent(v, callerNumber) });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -175,7 +188,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
       if (!m.ok) notifications.show({ color: 'orange', message: `${t('intake.similar.mergeFailed')}${errorMessage(m.error)}` });
     }
     draft.clear();
-    setD(emptyIntake('', d.channel === 'phone' ? 'walk_in' : d.channel));
+    setD(emptyIntake(callerNumber ?? '', defaultChannel()));
     notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: r.value.number });
     // The ticket is registered either way; escalation is one more step the agent may still dismiss.
     if (mode === 'escalate') { setEscalating(r.value); return; }
@@ -201,13 +214,18 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={4}>{t('intake.title')}</Title>
-          {draft.restoredAt && <Text size="xs" c="orange" data-testid="draft-restored">{t('drafts.restored', { time: new Date(draft.restoredAt).toLocaleTimeString('zh-CN') })}</Text>}
+          {draft.restoredAt && <Text size="xs" c="orange" data-testid="draft-restored">{t('drafts.restored', { time: formatDateTime(draft.restoredAt) })}</Text>}
         </Group>
         {serverError && <Alert color="red" data-testid="intake-error">{serverError}</Alert>}
         <Grid gap="sm">
           <Grid.Col span={3}>
             <Select label={t('intake.channel')} data={channelIds.map((c) => ({ value: c, label: t(`intake.channels.${c}`) }))} value={d.channel}
-              onChange={(v) => v && set('channel', v as IntakeDraft['channel'])} allowDeselect={false} />
+              onChange={(v) => {
+                if (!v) return;
+                set('channel', v as IntakeDraft['channel']);
+                // Remembered for the next form not taken from a call.
+                if (!callId && !callerNumber) void updateSettings({ intakeChannel: v as IntakeDraft['channel'] });
+              }} allowDeselect={false} data-testid="intake-channel" />
           </Grid.Col>
           <Grid.Col span={3}>
             <TextInput ref={firstField} label={t('intake.phone')} value={d.phone} onChange={(e) => set('phone', e.currentTarget.value)} error={err('phone')} required={d.channel === 'phone'} inputMode="tel" />
@@ -218,13 +236,14 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
           <Grid.Col span={3} style={{ display: 'flex', alignItems: 'flex-end' }}>
             <Checkbox label={t('intake.confidential')} checked={d.confidential} onChange={(e) => set('confidential', e.currentTarget.checked)} mb={8} />
           </Grid.Col>
-          <Grid.Col span={6}>
+          {/* Seven appeal types need room: at 1280 px half the form cut off 表扬 and 其他. */}
+          <Grid.Col span={{ base: 12, lg: 8 }}>
             <Text size="sm" fw={500} mb={4}>{t('intake.appealType')} <Text span c="red">*</Text></Text>
             <SegmentedControl fullWidth size="xs" value={d.appealType ?? ''} onChange={(v) => set('appealType', v as IntakeDraft['appealType'])}
               data={appealTypeIds.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} aria-label={t('intake.appealType')} />
             {errors.appealType && <Text size="xs" c="red" mt={4}>{t(errors.appealType)}</Text>}
           </Grid.Col>
-          <Grid.Col span={6}>
+          <Grid.Col span={{ base: 12, lg: 4 }}>
             <Text size="sm" fw={500} mb={4}>{t('intake.urgency')}</Text>
             <SegmentedControl fullWidth size="xs" value={d.urgency} onChange={(v) => set('urgency', v as IntakeDraft['urgency'])}
               data={urgencyIds.map((u) => ({ value: u, label: t(`intake.urgencies.${u}`) }))} aria-label={t('intake.urgency')} />
