@@ -43,6 +43,8 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
   const inputRef = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
   useShortcut({ id: 'search.focus', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => inputRef.current?.focus() });
+  // Opened by Ctrl+K or by its tab: the agent is about to type a query.
+  useEffect(() => { inputRef.current?.focus(); }, []);
 
   const query = useCallback(async (after: string | null) => {
     const mine = ++seq.current;

@@ -14,7 +14,7 @@ import { Softphone } from '../../phone/Softphone';
 import { ScreenPopCard } from '../../phone/ScreenPopCard';
 import { IntakeForm } from '../../intake/IntakeForm';
 import { WorkList } from '../../components/WorkList';
-import { TicketSearch } from '../../components/TicketSearch';
+import { onTicketSearchRequest, takeTicketSearchRequest, TicketSearch } from '../../components/TicketSearch';
 
 /** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
@@ -31,6 +31,20 @@ export function AgentDesk() {
 
   // A call that is answered brings the agent to the intake form, its number filled in.
   useEffect(() => { if (current?.state === 'active') setTab('intake'); }, [current?.state]);
+
+  // Ctrl+K from anywhere on the desk opens the search (on the search tab its own Ctrl+K focuses the box).
+  useShortcut({ id: 'desk.search', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => setTab('search') });
+  // Intake's keys work from every tab: they bring the form (and its draft) forward; on the intake tab the form's own win.
+  const toIntake = () => setTab('intake');
+  useShortcut({ id: 'desk.save', combo: 'ctrl+s', labelKey: 'intake.shortcutSave', inInputs: true, run: toIntake });
+  useShortcut({ id: 'desk.resolve', combo: 'ctrl+shift+s', labelKey: 'intake.shortcutResolve', inInputs: true, run: toIntake });
+  useShortcut({ id: 'desk.escalate', combo: 'ctrl+shift+e', labelKey: 'intake.shortcutEscalate', inInputs: true, run: toIntake });
+  // Ctrl+K pressed on another frame: the shell switched here and left the request.
+  useEffect(() => {
+    const take = () => { if (takeTicketSearchRequest()) setTab('search'); };
+    take();
+    return onTicketSearchRequest(take);
+  }, []);
 
   return (
     <Group align="stretch" gap={0} wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
@@ -95,7 +109,6 @@ function RecentTickets({ onOpen }: { /** Opens a ticket's detail. */ onOpen(id: 
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const filterRef = useRef<HTMLInputElement>(null);
-  useShortcut({ id: 'agent.filter', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => filterRef.current?.focus() });
 
   useEffect(() => {
     void api.request('tickets.recent', { limit: 2000 }).then((r) => (r.ok ? setRows(r.value) : setError(errorMessage(r.error))));
