@@ -33,12 +33,12 @@ export function AgentDesk() {
   useEffect(() => { if (current?.state === 'active') setTab('intake'); }, [current?.state]);
 
   // Ctrl+K from anywhere on the desk opens the search (on the search tab its own Ctrl+K focuses the box).
-  useShortcut({ id: 'desk.search', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => setTab('search') });
+  useShortcut({ id: 'desk.search', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, fallback: true, run: () => setTab('search') });
   // Intake's keys work from every tab: they bring the form (and its draft) forward; on the intake tab the form's own win.
   const toIntake = () => setTab('intake');
-  useShortcut({ id: 'desk.save', combo: 'ctrl+s', labelKey: 'intake.shortcutSave', inInputs: true, run: toIntake });
-  useShortcut({ id: 'desk.resolve', combo: 'ctrl+shift+s', labelKey: 'intake.shortcutResolve', inInputs: true, run: toIntake });
-  useShortcut({ id: 'desk.escalate', combo: 'ctrl+shift+e', labelKey: 'intake.shortcutEscalate', inInputs: true, run: toIntake });
+  useShortcut({ id: 'desk.save', combo: 'ctrl+s', labelKey: 'intake.shortcutSave', inInputs: true, fallback: true, run: toIntake });
+  useShortcut({ id: 'desk.resolve', combo: 'ctrl+shift+s', labelKey: 'intake.shortcutResolve', inInputs: true, fallback: true, run: toIntake });
+  useShortcut({ id: 'desk.escalate', combo: 'ctrl+shift+e', labelKey: 'intake.shortcutEscalate', inInputs: true, fallback: true, run: toIntake });
   // Ctrl+K pressed on another frame: the shell switched here and left the request.
   useEffect(() => {
     const take = () => { if (takeTicketSearchRequest()) setTab('search'); };

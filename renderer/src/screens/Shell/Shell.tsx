@@ -53,7 +53,7 @@ function SignedInShell({ session, frame }: {
   useShortcut({ id: 'theme', combo: 'ctrl+alt+t', labelKey: 'shortcuts.toggleTheme', inInputs: true, run: toggleTheme });
   useShortcut({ id: 'logout', combo: 'ctrl+alt+q', labelKey: 'shortcuts.logout', inInputs: true, run: () => void logout() });
   // Ticket search from any frame of a user who has the agent desk (the desk's own Ctrl+K wins there).
-  useShortcut({ id: 'search.global', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, enabled: frames.includes('agent_desk'),
+  useShortcut({ id: 'search.global', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, fallback: true, enabled: frames.includes('agent_desk'),
     run: () => { setFrame('agent_desk'); requestTicketSearch(); } });
   for (let i = 1; i <= 5; i++) {
     // Fixed count of hook calls: one per possible frame position.
