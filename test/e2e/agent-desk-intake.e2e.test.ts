@@ -27,6 +27,16 @@ async function open(size: { width: number; height: number } = { width: 1366, hei
   return page;
 }
 
+/** Reloads the page; logs in again if the reload ended the session. */
+async function reload(page: Page, user = 'agent01') {
+  await page.reload();
+  const form = page.getByTestId('intake-form');
+  const loginBox = page.getByLabel('用户名');
+  await form.or(loginBox).first().waitFor();
+  if (await loginBox.isVisible()) await login(page, user, 'Demo-12345');
+  await form.waitFor();
+}
+
 async function shot(page: Page, name: string) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
@@ -113,15 +123,13 @@ describe('intake while a citizen calls', () => {
     await page.getByLabel(/^详细地址/).fill('鼋头渚路88号对面');
     await page.keyboard.press('Control+s');
     const detail = page.getByTestId('ticket-detail');
-    await detail.waitFor({ timeout: 5000 }).catch(async (e: unknown) => { await page.screenshot({ path: '/tmp/intake-fail.png' }); throw e; });
-    const number = (await detail.getByText(/^JC\d{13}$/).first().innerText()).trim();
+    await detail.waitFor();
+    const number = /JC\d{13}/.exec(await page.locator('.mantine-Drawer-title').innerText())![0];
     await page.keyboard.press('Escape');
     // The channel stays the agent's choice after the save, and after a reload.
     expect(await page.getByTestId('intake-channel').inputValue()).toBe('来信');
     expect(await page.getByTestId('draft-restored').count()).toBe(0);
-    await page.reload();
-    await page.getByTestId('intake-form').waitFor();
-    await page.getByTestId('intake-channel').waitFor();
+    await reload(page);
     await expect.poll(() => page.getByTestId('intake-channel').inputValue()).toBe('来信');
     // The emptied form is no draft to restore.
     expect(await page.getByTestId('draft-restored').count()).toBe(0);
@@ -181,7 +189,7 @@ describe('keyboard help and Ctrl+K', () => {
 
     // A shift lead lands on the wallboard; Ctrl+K takes them to ticket search.
     const lead = await open(undefined, undefined, 'lead01');
-    await lead.getByRole('heading').first().waitFor();
+    await lead.getByText('坐席工作台').first().waitFor();
     expect(await lead.getByTestId('search-input').count()).toBe(0);
     await lead.keyboard.press('Control+k');
     const box = lead.getByTestId('search-input');
@@ -197,7 +205,7 @@ describe('drafts and dates', () => {
     await page.getByTestId('intake-form').waitFor();
     await page.getByLabel(/^标题/).fill('草稿时间检查');
     await page.waitForTimeout(900);
-    await page.reload();
+    await reload(page);
     const banner = page.getByTestId('draft-restored');
     await banner.waitFor();
     const shown = /(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})/.exec(await banner.innerText());
