@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { DateField, MonthField, TimeField, parseChineseDate } from './DateFields';
 import { renderWithProviders } from '../../../test/render';
@@ -38,11 +38,16 @@ describe('DateField', () => {
     expect(weekdays.slice(0, 7)).toEqual(['一', '二', '三', '四', '五', '六', '日']);
   });
 
-  it('takes a typed Chinese date', async () => {
+  it('takes a typed Chinese date and then gets the calendar out of the way of the form', async () => {
     const user = userEvent.setup();
     renderWithProviders(<Day />);
+    await user.click(screen.getByLabelText('日期'));
+    await screen.findByText('一');
     await user.type(screen.getByLabelText('日期'), '2026年12月1日');
     expect(screen.getByTestId('value')).toHaveTextContent('2026-12-01');
+    await waitFor(() => expect(document.querySelectorAll('th')).toHaveLength(0));
+    await user.click(screen.getByLabelText('日期'));
+    await screen.findByText('2026年12月');
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { DateInput, DatesProvider, MonthPickerInput, TimePicker, type DateInputProps } from '@mantine/dates';
 import 'dayjs/locale/zh-cn';
 
@@ -37,10 +37,18 @@ type DateFieldProps = Omit<DateInputProps, 'value' | 'onChange' | 'minDate' | 'm
   max?: string;
 };
 
-/** A day: typed (2026-11-28, 2026年11月28日) or picked from a Chinese calendar. */
-export function DateField({ value, onChange, min, max, ...rest }: DateFieldProps) {
+/**
+ * A day: typed (2026-11-28, 2026年11月28日) or picked from a Chinese calendar. The calendar
+ * closes once a typed day is recognised (it would otherwise cover the form's buttons below) and
+ * opens again on a click into the field.
+ */
+export function DateField({ value, onChange, min, max, onFocus, onClick, ...rest }: DateFieldProps) {
+  const [calendarClosed, setCalendarClosed] = useState(false);
   return (
-    <DateInput {...rest} value={value || null} onChange={(v) => onChange(v ?? '')} valueFormat="YYYY-MM-DD" dateParser={parseChineseDate}
+    <DateInput {...rest} value={value || null} valueFormat="YYYY-MM-DD" dateParser={parseChineseDate}
+      onChange={(v) => { onChange(v ?? ''); if (v) setCalendarClosed(true); }}
+      onFocus={(e) => { setCalendarClosed(false); onFocus?.(e); }} onClick={(e) => { setCalendarClosed(false); onClick?.(e); }}
+      popoverProps={calendarClosed ? { ...rest.popoverProps, opened: false } : rest.popoverProps}
       // Days outside min..max are greyed in the calendar, but a typed one still reaches the form, whose own check says why it is refused.
       getDayProps={(day) => ({ disabled: Boolean((min && day < min) || (max && day > max)) })} placeholder={rest.placeholder ?? 'YYYY-MM-DD'}
       monthLabelFormat="YYYY年M月" yearLabelFormat="YYYY年" monthsListFormat="M月" />
