@@ -223,3 +223,29 @@ describe('drafts and dates', () => {
     await page.context().close();
   });
 });
+
+describe('dates in Chinese on an English machine', () => {
+  it('shows months, days and times as a Chinese user writes them, with no native date inputs', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-US', timezoneId: 'Asia/Shanghai' });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    await login(page, 'lead01', 'Demo-12345');
+    await page.getByText('协商工作台').first().click();
+    await page.getByRole('tab', { name: '月度清单' }).click();
+    const month = page.getByRole('button', { name: /^\d{4}年\d{1,2}月$/ }).or(page.getByText(/^\d{4}年\d{1,2}月$/)).first();
+    await month.waitFor();
+    await page.getByRole('tab', { name: '值班表' }).click();
+    await page.getByTestId('pattern-add').click();
+    const dialog = page.getByRole('dialog');
+    const validFrom = dialog.getByLabel('起始日期');
+    await validFrom.waitFor();
+    expect(await validFrom.inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await dialog.innerText()).not.toMatch(/AM|PM/);
+    expect(await page.locator('input[type="date"], input[type="month"], input[type="time"], input[type="datetime-local"]').count()).toBe(0);
+    await validFrom.click();
+    await page.getByText(/^\d{4}年\d{1,2}月$/).last().waitFor();
+    await page.waitForTimeout(400); // the calendar's fade-in, for the screenshot only
+    await shot(page, 'roster-en-machine');
+    await context.close();
+  });
+});
