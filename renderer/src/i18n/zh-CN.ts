@@ -75,7 +75,7 @@ export const zhCN = {
     stateLoggedOut: '未签入',
     recentTitle: '最近工单',
     recentCount: '共 {{count}} 条',
-    filterPlaceholder: '按标题、工单号或区域筛选（Ctrl+K）',
+    filterPlaceholder: '按标题、工单号或区域筛选',
     empty: '暂无工单',
     noMatch: '没有符合条件的工单',
     visitsTab: '待回访',
