@@ -41,6 +41,8 @@ export interface IntakeDraft {
 }
 
 type Field = keyof IntakeDraft;
+/** Form widths at which the grid's columns change; seven appeal types need ~560 px to show whole. */
+const FORM_BREAKPOINTS = { xs: '400px', sm: '560px', md: '720px', lg: '880px', xl: '1040px' };
 const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
@@ -217,7 +219,8 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
           {draft.restoredAt && <Text size="xs" c="orange" data-testid="draft-restored">{t('drafts.restored', { time: formatDateTime(draft.restoredAt) })}</Text>}
         </Group>
         {serverError && <Alert color="red" data-testid="intake-error">{serverError}</Alert>}
-        <Grid gap="sm">
+        {/* Columns follow the form's own width (container queries): the softphone and knowledge columns beside it vary. */}
+        <Grid gap="sm" type="container" breakpoints={FORM_BREAKPOINTS}>
           <Grid.Col span={3}>
             <Select label={t('intake.channel')} data={channelIds.map((c) => ({ value: c, label: t(`intake.channels.${c}`) }))} value={d.channel}
               onChange={(v) => {
