@@ -21,7 +21,7 @@ import { KpiService } from '../services/kpi';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
 import { CategoryService } from '../classify/category-service';
-import { createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
+import { callerVisibilityOf, createTicketSearch, indexDemoData, reindexAll, SearchError, searchIndexStatus, type TicketSearchOptions } from '../search';
 import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { DutyRosterService } from '../services/consultation-duty';
@@ -301,7 +301,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
         // The search worker filters by the reader's ticket scope (ticket-visibility.ts); no scope, no rows.
         const scope = ticketScope(sessionOf(ctx));
         if (scope.kind === 'none') return { rows: [], total: { count: 0, exact: true }, nextCursor: null, tookMs: 0 };
-        const r = await search.searchTickets({ ...i, ...searchScope(scope) }, { supersede: `ticket-search:${ctx.connection.id}` });
+        // The reader's roles decide which callers' numbers the search may match and show (never the renderer).
+        const r = await search.searchTickets({ ...i, ...searchScope(scope), callerVisibility: callerVisibilityOf(sessionOf(ctx).user.roles) }, { supersede: `ticket-search:${ctx.connection.id}` });
         const names = await divisionNames();
         return { ...r, rows: r.rows.map((row) => ({ ...row, district: row.districtCode ? names.get(row.districtCode) ?? '' : '' })) };
       } catch (e) {

@@ -4,7 +4,7 @@ import type { DB } from '../store/schema';
 import type { Dialect } from '../store/migrations/types';
 import type { Store } from '../store/sqlite';
 import { dialectOf } from '../store/dialect';
-import { TOKENIZER_VERSION, tokenizeDocument } from './tokenize';
+import { TOKENIZER_VERSION, tokenizeTicket, type TicketText } from './tokenize';
 
 /**
  * Keeps the search index in step with `tickets`.
@@ -22,6 +22,15 @@ export interface IndexableTicket {
   created_at: string;
   title: string;
   content: string;
+  number?: string | null;
+  address?: string | null;
+  caller_name?: string | null;
+  phone?: string | null;
+  confidential?: number | boolean | null;
+}
+
+function ticketText(t: IndexableTicket): TicketText {
+  return { title: t.title, content: t.content, number: t.number, address: t.address, callerName: t.caller_name, phone: t.phone, confidential: Boolean(t.confidential) };
 }
 
 /** 2^19 document keys per second of created_at: keys stay below 2^53 until the year 2514. */
@@ -53,7 +62,7 @@ export interface IndexOptions {
  */
 export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts: IndexOptions = {}): Promise<void> {
   const dialect = opts.dialect ?? dialectOf(db);
-  const tokens = tokenizeDocument(ticket.title, ticket.content);
+  const tokens = tokenizeTicket(ticketText(ticket));
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticket.id).executeTakeFirst();
   let docId: number;
   if (existing) {
@@ -108,7 +117,7 @@ export function createSqliteIndexer(sqlite: Database.Database) {
   return {
     /** `isNew`: the caller knows the ticket has no document yet (skips a lookup). */
     index(t: IndexableTicket, isNew = false): number {
-      const tokens = tokenizeDocument(t.title, t.content);
+      const tokens = tokenizeTicket(ticketText(t));
       let docId = isNew ? undefined : (find.get(t.id) as number | undefined);
       if (docId !== undefined) {
         delBi.run(docId);
@@ -197,7 +206,7 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
   const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
   const indexer = createSqliteIndexer(sqlite);
   const batchSize = opts.batchSize ?? 1000;
-  const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content from tickets t
+  const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential from tickets t
     where t.rowid > ? and not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)
     order by t.rowid limit ?`);
   const runBatch = sqlite.transaction((rows: (IndexableTicket & { r: number })[]) => {

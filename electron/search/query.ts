@@ -31,6 +31,27 @@ export interface SearchInput {
   cursor?: string;
   /** Count exactly up to this many matches, then report "≥ countCap". 0 skips counting. @default 1000 */
   countCap?: number;
+  /**
+   * Whose caller numbers (and confidential callers' names) this reader may match and see in full;
+   * set by main from the session's roles (`callerVisibilityOf`), never taken from the renderer.
+   * @default 'none'
+   */
+  callerVisibility?: CallerVisibility;
+}
+
+/**
+ * 'all': every ticket's caller (agents, shift leads); 'non_confidential': all but confidential
+ * tickets (members, liaison experts); 'none': numbers masked, confidential names hidden (admins,
+ * departments). Mirrors what tickets.get shows each role, so search cannot reveal more than it.
+ */
+export type CallerVisibility = 'all' | 'non_confidential' | 'none';
+const CALLER_VISIBILITY: readonly CallerVisibility[] = ['all', 'non_confidential', 'none'];
+
+/** The roles that see callers' numbers on tickets (ticket-intake.ts) and on which tickets. */
+export function callerVisibilityOf(roles: readonly string[]): CallerVisibility {
+  if (roles.includes('agent') || roles.includes('shift_lead')) return 'all';
+  if (roles.includes('cppcc_member') || roles.includes('liaison_expert')) return 'non_confidential';
+  return 'none';
 }
 
 /** Half-open [start, end) in UTF-16 code units of the string it belongs to (String.prototype.slice). */
@@ -57,6 +78,16 @@ export interface SearchRow {
   appealType: string;
   createdAt: string;
   districtCode: string | null;
+  numberHighlights: HighlightRange[];
+  /** In full or masked, as this reader sees it on the ticket. */
+  phone: string | null;
+  /** Highlights in `phone`; only where the number is shown in full. */
+  phoneHighlights: HighlightRange[];
+  /** Null when hidden from this reader (a confidential ticket). */
+  callerName: string | null;
+  callerNameHighlights: HighlightRange[];
+  address: string | null;
+  addressHighlights: HighlightRange[];
 }
 
 export interface SearchResult {
@@ -113,6 +144,7 @@ export interface ValidSearch {
   limit: number;
   countCap: number;
   cursor: Cursor | null;
+  callerVisibility: CallerVisibility;
 }
 
 export function encodeCursor(c: Cursor): string {
@@ -160,7 +192,7 @@ function date(name: string, v: unknown): string | null {
 export function validateSearch(input: unknown): ValidSearch {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new SearchError('invalid_input', 'search input must be an object');
   const i = input as Record<string, unknown>;
-  const known = new Set(['text', 'status', 'appealType', 'categoryIds', 'districtCode', 'streetCode', 'departmentId', 'visibleToDepartmentId', 'from', 'to', 'overdue', 'limit', 'cursor', 'countCap']);
+  const known = new Set(['text', 'status', 'appealType', 'categoryIds', 'districtCode', 'streetCode', 'departmentId', 'visibleToDepartmentId', 'from', 'to', 'overdue', 'limit', 'cursor', 'countCap', 'callerVisibility']);
   const unknown = Object.keys(i).filter((k) => !known.has(k));
   if (unknown.length) throw new SearchError('invalid_input', `unknown fields: ${unknown.join(', ')}`, { fields: unknown });
 
@@ -192,8 +224,13 @@ export function validateSearch(input: unknown): ValidSearch {
     if (typeof i.cursor !== 'string' || i.cursor.length > 200) throw new SearchError('invalid_cursor', 'cursor must be a string');
     cursor = decodeCursor(i.cursor, terms.length > 0);
   }
+  const callerVisibility = i.callerVisibility ?? 'none';
+  if (!CALLER_VISIBILITY.includes(callerVisibility as CallerVisibility)) {
+    throw new SearchError('invalid_input', 'callerVisibility must be all, non_confidential or none', { field: 'callerVisibility' });
+  }
   return {
     terms,
+    callerVisibility: callerVisibility as CallerVisibility,
     status: stringList('status', i.status, TICKET_STATES),
     appealType: stringList('appealType', i.appealType, APPEAL_TYPES),
     categoryIds: stringList('categoryIds', i.categoryIds),

@@ -1,8 +1,10 @@
 import type Database from 'better-sqlite3';
 import { encodeCursor, SearchError, validateSearch, type SearchResult, type SearchRow, type ValidSearch } from './query';
 import { highlightRanges, makeSnippet } from './snippet';
-import { ftsPhrase, normalizeText } from './tokenize';
+import { FIELD_PREFIX, ftsPhrase, normalizeText, phoneDigits, type FieldPrefix } from './tokenize';
 import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
+import { maskPhone } from '../../shared/domain/phone';
+import type { CallerVisibility } from './query';
 
 /**
  * Ticket search over one better-sqlite3 connection, synchronous: it runs inside the search worker
@@ -38,6 +40,44 @@ interface TicketRow {
   appeal_type: string;
   created_at: string;
   district_code: string | null;
+  phone: string | null;
+  caller_name: string | null;
+  address: string | null;
+  confidential: number;
+}
+
+/** Restricted token prefixes a reader's query may ask for (see tokenizeTicket). */
+function prefixesFor(v: CallerVisibility): FieldPrefix[] {
+  if (v === 'all') return [FIELD_PREFIX.phone, FIELD_PREFIX.confidentialPhone, FIELD_PREFIX.confidentialName];
+  if (v === 'non_confidential') return [FIELD_PREFIX.phone];
+  return [];
+}
+
+const DIGITS = /^\d+$/u;
+
+/** One run's FTS expression: the plain tokens, or the same tokens in a restricted field this reader may read. */
+function runExpr(tokens: readonly string[], prefixes: readonly FieldPrefix[]): string {
+  const digits = tokens.every((x) => DIGITS.test(x));
+  const alts = [ftsPhrase(tokens)];
+  for (const p of prefixes) {
+    // Phone fields hold digits only: a run with anything else cannot be in one.
+    if (!digits && p !== FIELD_PREFIX.confidentialName) continue;
+    alts.push(ftsPhrase(tokens.map((x) => p + x)));
+  }
+  return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
+}
+
+function phoneVisible(v: CallerVisibility, confidential: boolean): boolean {
+  return v === 'all' || (v === 'non_confidential' && !confidential);
+}
+
+function nameVisible(v: CallerVisibility, confidential: boolean): boolean {
+  return !confidential || v === 'all';
+}
+
+/** A needle of digits and phone punctuation, as digits; null for anything else. */
+function phoneNeedle(needle: string): string | null {
+  return /^[\d\s\-()+]+$/u.test(needle) && /\d/u.test(needle) ? needle.replace(/\D/gu, '') : null;
 }
 
 export interface SearchEngine {
@@ -47,8 +87,17 @@ export interface SearchEngine {
 export function createSearchEngine(sqlite: Database.Database, opts: SearchEngineOptions = {}): SearchEngine {
   const now = opts.now ?? (() => new Date());
   // The substring check for terms the index cannot answer exactly ("3#楼"): same normalisation as the index.
-  sqlite.function(CONTAINS_FN, { deterministic: true }, (title: unknown, content: unknown, needle: unknown) =>
-    normalizeText(String(title)).includes(String(needle)) || normalizeText(String(content)).includes(String(needle)) ? 1 : 0);
+  // Identifying fields are checked as the index saw them: phone and confidential names only where this reader sees them.
+  sqlite.function(CONTAINS_FN, { deterministic: true, varargs: true }, (...args: unknown[]) => {
+    const [title, content, number, address, callerName, phone, confidential, visibility, needle] = args.map((a) => (a === null ? '' : String(a)));
+    const n = needle!;
+    const conf = confidential === '1';
+    const v = visibility as CallerVisibility;
+    const texts = [title!, content!, number!, address!, nameVisible(v, conf) ? callerName! : ''];
+    if (texts.some((x) => x && normalizeText(x).includes(n))) return 1;
+    const digits = phoneNeedle(n);
+    return digits !== null && phone && phoneVisible(v, conf) && phoneDigits(phone).includes(digits) ? 1 : 0;
+  });
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
     let s = statements.get(text);
@@ -61,6 +110,10 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     return s;
   };
 
+  /**
+   * The ticket filters of every search path (text or not, rows and counts) are built here and only
+   * here: a reader's visibility scope (which tickets a department may see) belongs in this function.
+   */
   function filters(v: ValidSearch, where: string[], params: unknown[]): void {
     const list = (col: string, values: string[] | null) => {
       if (!values) return;
@@ -102,7 +155,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     }
   }
 
-  const cols = 't.id, t.number, t.title, t.content, t.status, t.appeal_type, t.created_at, t.district_code';
+  const cols = 't.id, t.number, t.title, t.content, t.status, t.appeal_type, t.created_at, t.district_code, t.phone, t.caller_name, t.address, t.confidential';
 
   function search(input: unknown, run: RunOptions = {}): SearchResult {
     const started = performance.now();
@@ -122,11 +175,12 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     if (v.terms.length) {
       const phrases = v.terms.flatMap((t) => t.phrases);
       const chars = [...new Set(v.terms.flatMap((t) => t.chars))];
-      const uniExpr = chars.map((c) => ftsPhrase([c])).join(' AND ');
+      const prefixes = prefixesFor(v.callerVisibility);
+      const uniExpr = chars.map((c) => runExpr([c], prefixes)).join(' AND ');
       // The bigram table leads when there is a phrase (shorter posting lists); lone characters then filter by rowid.
       const fts = phrases.length ? 'ticket_fts_bi' : 'ticket_fts_uni';
       const ftsWhere = [`${fts} match ?`];
-      const ftsParams: unknown[] = [phrases.length ? phrases.map(ftsPhrase).join(' AND ') : uniExpr];
+      const ftsParams: unknown[] = [phrases.length ? phrases.map((p) => runExpr(p, prefixes)).join(' AND ') : uniExpr];
       if (phrases.length && chars.length) {
         ftsWhere.push(`${fts}.rowid in (select rowid from ticket_fts_uni where ticket_fts_uni match ?)`);
         ftsParams.push(uniExpr);
@@ -135,8 +189,8 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       const checkParams: unknown[] = [];
       for (const t of v.terms) {
         if (t.exact) continue;
-        checkWhere.push(`${CONTAINS_FN}(t.title, t.content, ?)`);
-        checkParams.push(t.text);
+        checkWhere.push(`${CONTAINS_FN}(t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential, ?, ?)`);
+        checkParams.push(v.callerVisibility, t.text);
       }
       const from = `from ${fts} join ticket_search_docs d on d.doc_id = ${fts}.rowid join tickets t on t.id = d.ticket_id`;
       const allWhere = [...ftsWhere, ...where, ...checkWhere];
@@ -191,17 +245,30 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       exact = false;
     }
 
-    const rows: SearchRow[] = found.map((r) => ({
-      id: r.id,
-      number: r.number,
-      title: r.title,
-      titleHighlights: highlightRanges(r.title, needles),
-      snippet: makeSnippet(r.content, needles),
-      status: r.status,
-      appealType: r.appeal_type,
-      createdAt: r.created_at,
-      districtCode: r.district_code,
-    }));
+    const digitNeedles = needles.map(phoneNeedle).filter((x): x is string => x !== null);
+    const rows: SearchRow[] = found.map((r) => {
+      const conf = r.confidential === 1;
+      const fullPhone = r.phone !== null && phoneVisible(v.callerVisibility, conf);
+      const name = nameVisible(v.callerVisibility, conf) ? r.caller_name : null;
+      return {
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        titleHighlights: highlightRanges(r.title, needles),
+        snippet: makeSnippet(r.content, needles),
+        status: r.status,
+        appealType: r.appeal_type,
+        createdAt: r.created_at,
+        districtCode: r.district_code,
+        numberHighlights: highlightRanges(r.number, needles),
+        phone: r.phone === null ? null : fullPhone ? r.phone : maskPhone(r.phone),
+        phoneHighlights: fullPhone ? highlightRanges(r.phone!, digitNeedles) : [],
+        callerName: name,
+        callerNameHighlights: name ? highlightRanges(name, needles) : [],
+        address: r.address,
+        addressHighlights: r.address ? highlightRanges(r.address, needles) : [],
+      };
+    });
     const last = found[found.length - 1];
     const nextCursor = !more || !last ? null
       : v.terms.length ? encodeCursor({ kind: 'doc', docId: last.doc_id! })

@@ -21,6 +21,11 @@ interface Doc {
   street_code: string | null;
   lead_department_id: string | null;
   reply_by: string | null;
+  number: string;
+  address: string | null;
+  caller_name: string | null;
+  phone: string | null;
+  confidential: number;
 }
 
 const NOW = new Date('2025-12-01T00:00:00Z');
@@ -40,7 +45,7 @@ beforeAll(async () => {
 
 function reload() {
   docs = store.sqlite!.prepare(`select id, title, content, created_at, status, appeal_type, category_id, district_code,
-    street_code, lead_department_id, reply_by from tickets`).all() as Doc[];
+    street_code, lead_department_id, reply_by, number, address, caller_name, phone, confidential from tickets`).all() as Doc[];
 }
 
 afterAll(async () => {
@@ -63,9 +68,17 @@ function searchAll(input: SearchInput): { ids: string[]; first: SearchResult } {
   throw new Error('pagination did not end');
 }
 
+/**
+ * The reference: a term occurs in the title, content, number, address or (unless the ticket is
+ * confidential) caller name, as a substring; the engine's default reader sees no caller numbers.
+ */
+function docHas(d: Doc, normalisedTerm: string): boolean {
+  return [d.title, d.content, d.number, d.address ?? '', d.confidential ? '' : d.caller_name ?? ''].some((x) => normalizeText(x).includes(normalisedTerm));
+}
+
 function substringMatches(q: string): Set<string> {
   const n = normalizeText(q);
-  return new Set(docs.filter((d) => normalizeText(d.title).includes(n) || normalizeText(d.content).includes(n)).map((d) => d.id));
+  return new Set(docs.filter((d) => docHas(d, n)).map((d) => d.id));
 }
 
 function sample(rnd: () => number, len: number): string {
@@ -111,7 +124,7 @@ describe('recall and precision against substring matching', () => {
   it('treats FTS syntax and operators as literal text', () => {
     for (const q of ['OR', 'NEAR', 'and', '"油烟', '油烟*', '-噪音', '^电', 'bi:电梯', '(12)', 'a OR b', 'NEAR(电 梯)', '号#楼', '{bi}']) {
       const terms = normalizeText(q).split(/\s+/u).filter(Boolean);
-      const expected = new Set(docs.filter((d) => terms.every((t) => normalizeText(d.title).includes(t) || normalizeText(d.content).includes(t))).map((d) => d.id));
+      const expected = new Set(docs.filter((d) => terms.every((t) => docHas(d, t))).map((d) => d.id));
       expect(new Set(searchAll({ text: q }).ids), q).toEqual(expected);
     }
   });
@@ -321,5 +334,78 @@ describe('index maintenance', () => {
     expect(searchIndexStatus(store.sqlite!).upToDate).toBe(true);
     const q = sample(mulberry32(5), 3);
     expect(new Set(searchAll({ text: q }).ids)).toEqual(substringMatches(q));
+  });
+});
+
+describe('number, phone, caller name and address', () => {
+  const at = '2025-11-30T08:00:00.000Z';
+  const base = {
+    updated_at: at, channel: 'phone', appeal_type: 'complaint', urgency: 'normal', status: 'registered', citizen_id: null, category_id: null,
+    district_code: null, street_code: null, community_code: null, lat: null, lng: null, lead_department_id: null, sign_by: null, reply_by: null,
+    closed_at: null, parent_id: null, content: '路灯不亮已经一周', title: '路灯不亮',
+  };
+  const open = { ...base, id: 'idf-open', number: 'JC2025113000777', created_at: at, phone: '13987654321', caller_name: '欧阳晓峰', confidential: 0, address: '鼋头渚路88号' };
+  const secret = { ...base, id: 'idf-secret', number: 'JC2025113000778', created_at: '2025-11-30T08:00:01.000Z', phone: '01087654321', caller_name: '司马举报', confidential: 1, address: null };
+
+  beforeAll(async () => {
+    await store.db.transaction().execute(async (trx) => {
+      for (const t of [open, secret]) {
+        await trx.insertInto('tickets').values(t).execute();
+        await indexTicket(trx, t);
+      }
+    });
+    reload();
+  });
+
+  const ids = (text: string, callerVisibility?: 'all' | 'non_confidential' | 'none') =>
+    engine.search({ text, limit: 500, ...(callerVisibility ? { callerVisibility } : {}) }).rows.map((r) => r.id);
+
+  it('finds a ticket by a fragment of its number, its caller name and its address', () => {
+    expect(ids('113000777')).toEqual(['idf-open']);
+    expect(ids('jc20251130007')).toEqual(expect.arrayContaining(['idf-open', 'idf-secret']));
+    expect(ids('欧阳晓峰')).toEqual(['idf-open']);
+    expect(ids('鼋头渚路')).toEqual(['idf-open']);
+    const hit = engine.search({ text: '000777', limit: 5 }).rows[0]!;
+    expect(hit.number.slice(hit.numberHighlights[0]!.start, hit.numberHighlights[0]!.end)).toBe('000777');
+  });
+
+  it('finds the caller by the number in any format an agent types, for a reader who sees numbers', () => {
+    for (const typed of ['13987654321', '139 8765 4321', '139-8765-4321', '+86 139 8765 4321', '+8613987654321', '8613987654321',
+      '１３９８７６５４３２１', '(139) 8765-4321', '4321', '87654']) {
+      expect(ids(typed, 'all'), typed).toContain('idf-open');
+    }
+    for (const typed of ['(010) 8765 4321', '010-87654321', '+86 10 8765 4321', '（０１０）８７６５４３２１']) {
+      expect(ids(typed, 'all'), typed).toContain('idf-secret');
+    }
+    const hit = engine.search({ text: '139 8765 4321', limit: 5, callerVisibility: 'all' }).rows[0]!;
+    expect(hit.phone).toBe('13987654321');
+    expect(hit.phone!.slice(hit.phoneHighlights[0]!.start, hit.phoneHighlights[0]!.end)).toBe('13987654321');
+  });
+
+  it('does not let a reader who sees masked numbers probe them, and shows them masked', () => {
+    expect(ids('13987654321', 'none')).toEqual([]);
+    expect(ids('139 8765 4321', 'none')).toEqual([]);
+    expect(ids('87654321', 'none')).not.toContain('idf-open');
+    const row = engine.search({ text: '113000777', limit: 5, callerVisibility: 'none' }).rows[0]!;
+    expect(row.phone).toBe('139****4321');
+    expect(row.phoneHighlights).toEqual([]);
+    // Members see numbers, except on confidential tickets (as tickets.get shows them).
+    expect(ids('13987654321', 'non_confidential')).toEqual(['idf-open']);
+    expect(ids('01087654321', 'non_confidential')).toEqual([]);
+    const secretRow = engine.search({ text: '113000778', limit: 5, callerVisibility: 'non_confidential' }).rows[0]!;
+    expect(secretRow).toMatchObject({ phone: '010-****4321', callerName: null });
+  });
+
+  it('hides a confidential caller name from readers who may not see it, in matching and in results', () => {
+    expect(ids('司马举报', 'none')).toEqual([]);
+    expect(ids('司马举报', 'non_confidential')).toEqual([]);
+    expect(ids('司马举报', 'all')).toEqual(['idf-secret']);
+    expect(engine.search({ text: '司马举报', limit: 5, callerVisibility: 'all' }).rows[0]!.callerName).toBe('司马举报');
+  });
+
+  it('checks terms with punctuation against the same fields', () => {
+    expect(ids('渚路88号', 'none')).toEqual(['idf-open']);
+    expect(ids('8765-4321', 'all')).toEqual(expect.arrayContaining(['idf-open', 'idf-secret']));
+    expect(ids('8765-4321', 'none')).toEqual([]);
   });
 });

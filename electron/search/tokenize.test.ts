@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GAP, normalizeText, planQuery, tokenizeDocument } from './tokenize';
+import { collapsePhoneNumbers, GAP, normalizeText, planQuery, tokenizeDocument, tokenizeTicket } from './tokenize';
 
 const bi = (...fields: string[]) => tokenizeDocument(...fields).bi.split(' ');
 const uni = (...fields: string[]) => tokenizeDocument(...fields).uni.split(' ').sort();
@@ -60,5 +60,37 @@ describe('planQuery', () => {
 
   it('normalises the query as documents are normalised', () => {
     expect(planQuery('ＯＲ')[0]!.phrases).toEqual([['or']]);
+  });
+});
+
+describe('tokenizeTicket', () => {
+  const t = { title: '路灯', content: '不亮', number: 'JC01', address: '人民路', callerName: '张三', phone: '138-1234-5678' };
+  it('indexes number, address and a public caller name as plain text, the phone only under its prefix', () => {
+    const tok = tokenizeTicket(t);
+    const bi = tok.bi.split(' ');
+    expect(bi).toEqual(expect.arrayContaining(['jc', 'c0', '01', '人民', '张三', 'p13', 'p38', 'p78']));
+    expect(bi).not.toContain('13');
+    expect(tok.uni.split(' ')).not.toContain('8');
+  });
+
+  it('puts a confidential caller name and number under their own prefixes', () => {
+    const bi = tokenizeTicket({ ...t, confidential: true }).bi.split(' ');
+    expect(bi).toEqual(expect.arrayContaining(['c张三', 'q13']));
+    expect(bi).not.toContain('张三');
+    expect(bi).not.toContain('p13');
+  });
+});
+
+describe('collapsePhoneNumbers', () => {
+  it('turns a phone number as typed into its stored digits', () => {
+    for (const typed of ['138 1234 5678', '138-1234-5678', '+86 138 1234 5678', '0086-13812345678', '(138)1234 5678']) {
+      expect(collapsePhoneNumbers(normalizeText(typed))).toBe('13812345678');
+    }
+    expect(collapsePhoneNumbers(normalizeText('（０１０）１２３４ ５６７８'))).toBe('01012345678');
+    expect(collapsePhoneNumbers('张三 +86 10 1234 5678 路灯')).toBe('张三 01012345678 路灯');
+  });
+
+  it('leaves dates, short numbers and fragments as typed', () => {
+    for (const s of ['2024-01-15', '3 12', '138 1234', '12345']) expect(collapsePhoneNumbers(s)).toBe(s);
   });
 });

@@ -38,8 +38,13 @@
  * `queryBigrams` can never produce (queries are lower-cased grams of ≤ 2 characters, 'zzgap' has 5).
  */
 
-/** Bumped whenever tokenisation changes: reindexAll rebuilds a store indexed by another version. */
-export const TOKENIZER_VERSION = 1;
+import { normalizePhone } from '../../shared/domain/phone';
+
+/**
+ * Bumped whenever tokenisation changes: reindexAll rebuilds a store indexed by another version.
+ * 2: a ticket's number, address, caller name and phone are indexed too (tokenizeTicket).
+ */
+export const TOKENIZER_VERSION = 2;
 
 /** Separates runs in the `bi` stream. Private use: never produced from text (it is not \p{L}/\p{N}). */
 export const GAP = '\uE000';
@@ -112,6 +117,69 @@ export function tokenizeDocument(...fields: string[]): DocumentTokens {
   return { uni: [...chars].join(' '), bi: bi.join(' ') };
 }
 
+/**
+ * What a ticket contributes to the index beyond its title and content. Number, address and the
+ * caller's name (unless the ticket is confidential) are plain fields, searched by everyone who may
+ * search. The caller's number and a confidential ticket's caller name are read-restricted
+ * (ticket-intake.ts masks them per role), so their tokens carry a one-letter prefix that only
+ * queries from a reader allowed to see them ask for (see `FIELD_PREFIX`).
+ */
+export interface TicketText {
+  title: string;
+  content: string;
+  number?: string | null;
+  address?: string | null;
+  callerName?: string | null;
+  /** Stored national form; indexed as its digits only, so "010-1234…" and "0101234…" agree. */
+  phone?: string | null;
+  confidential?: boolean;
+}
+
+/**
+ * Prefixes of read-restricted tokens. A prefixed bigram has 3 characters and a prefixed unigram 2,
+ * so none can equal a plain token (bigrams have 2 characters, unigrams 1).
+ */
+export const FIELD_PREFIX = {
+  /** Phone digits of a non-confidential ticket. */
+  phone: 'p',
+  /** Phone digits of a confidential ticket. */
+  confidentialPhone: 'q',
+  /** Caller name of a confidential ticket. */
+  confidentialName: 'c',
+} as const;
+export type FieldPrefix = (typeof FIELD_PREFIX)[keyof typeof FIELD_PREFIX];
+
+/** Digits of a phone number, whatever its punctuation or width. */
+export function phoneDigits(phone: string): string {
+  return normalizeText(phone).replace(/\D/gu, '');
+}
+
+function appendPrefixed(tokens: DocumentTokens, prefix: string, text: string): DocumentTokens {
+  const runs = runsOf(normalizeText(text));
+  if (!runs.length) return tokens;
+  const chars = new Set(tokens.uni ? tokens.uni.split(' ') : []);
+  const bi: string[] = tokens.bi ? tokens.bi.split(' ') : [];
+  for (const run of runs) {
+    for (const ch of run) chars.add(prefix + ch);
+    const grams = queryBigrams(run);
+    if (grams.length) {
+      if (bi.length) bi.push(GAP);
+      bi.push(...grams.map((g) => prefix + g));
+    }
+  }
+  return { uni: [...chars].join(' '), bi: bi.join(' ') };
+}
+
+/** Tokens of one ticket: title, content and its identifying fields (restricted ones prefixed). */
+export function tokenizeTicket(t: TicketText): DocumentTokens {
+  const publicName = t.confidential ? '' : t.callerName ?? '';
+  let tokens = tokenizeDocument(t.title, t.content, t.number ?? '', t.address ?? '', publicName);
+  const digits = t.phone ? phoneDigits(t.phone) : '';
+  if (digits) tokens = appendPrefixed(tokens, t.confidential ? FIELD_PREFIX.confidentialPhone : FIELD_PREFIX.phone, digits);
+  if (t.confidential && t.callerName) tokens = appendPrefixed(tokens, FIELD_PREFIX.confidentialName, t.callerName);
+  return tokens;
+}
+
 /** The bigram phrase of one run of ≥ 2 characters. */
 export function queryBigrams(run: readonly string[]): string[] {
   const out: string[] = [];
@@ -136,7 +204,7 @@ export interface TermPlan {
  * Characters the index cannot see (punctuation, symbols) stay in `text` and are checked literally.
  */
 export function planQuery(query: string): TermPlan[] {
-  const terms = normalizeText(query).split(/\s+/u).filter(Boolean);
+  const terms = collapsePhoneNumbers(normalizeText(query)).split(/\s+/u).filter(Boolean);
   return terms.map((text) => {
     const runs = runsOf(text);
     const chars: string[] = [];
@@ -147,6 +215,23 @@ export function planQuery(query: string): TermPlan[] {
     }
     const exact = runs.length === 1 && [...text].length === runs[0]!.length;
     return { text, chars, phrases, exact };
+  });
+}
+
+/** A span of digits with the punctuation people write phone numbers with ("+86 138-1234 5678", "(010) 1234 5678"). */
+const PHONE_SPAN = /[+(]*\d[\d\s\-()+]*\d\)?/gu;
+
+/**
+ * Replaces each complete phone number in a (normalised) query by its stored national digits, so
+ * that the spaces, dashes, brackets and +86 an agent types do not split it into several terms or
+ * miss the stored form. Spans that are not a valid Chinese number (dates, "3 12") stay as typed.
+ */
+export function collapsePhoneNumbers(normalised: string): string {
+  return normalised.replace(PHONE_SPAN, (span) => {
+    const digits = span.replace(/\D/gu, '');
+    if (digits.length < 7) return span;
+    const r = normalizePhone(span);
+    return r.ok && (r.phone.kind === 'mobile' || r.phone.extension === null) ? r.phone.national : span;
   });
 }
 

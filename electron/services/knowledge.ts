@@ -3,8 +3,8 @@ import { fail, type CallScript, type KnowledgeArticle, type KnowledgeHit, type S
 import type { DB, KnowledgeArticlesTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
-import { containsText } from '../store/dialect';
 import { categoryPaths } from '../../shared/domain/taxonomy';
+import { normalizeText, planQuery, tokenizeDocument, type TermPlan } from '../search/tokenize';
 
 /** Beijing calendar day: validity dates are days in China, whatever the machine's zone. */
 const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
@@ -17,23 +17,80 @@ export const DEFAULT_SCRIPTS: { stage: ScriptStage; title: string; body: string 
   { stage: 'closing', title: '结束', body: '您反映的问题我已经记录，将转交相关部门在规定时限内办理，办理结果会有工作人员回复您。请问还有其他问题吗？感谢您的来电，再见。' },
 ];
 
-function snippet(body: string, terms: string[]): string {
-  const at = terms.length ? Math.max(0, Math.min(...terms.map((t) => body.indexOf(t)).filter((i) => i >= 0), body.length)) : 0;
+/** About 120 characters of the body around `at` (an index of the body), with ellipses where cut. */
+function snippetAt(body: string, at: number): string {
   const start = Math.max(0, at - 30);
   return (start > 0 ? '…' : '') + body.slice(start, start + 120) + (start + 120 < body.length ? '…' : '');
 }
 
+/** An article as the search sees it: normalised as ticket search normalises (NFKC, lower case). */
+interface IndexedArticle {
+  row: KnowledgeArticlesTable;
+  title: string;
+  body: string;
+  /** Character bigrams (and single characters) of title and body, for partial matches. */
+  grams: Set<string>;
+}
+
+/** Grams of one query: the bigrams of each run, or the character of a 1-character run. */
+function queryGrams(terms: readonly TermPlan[]): string[] {
+  // Partial matches are for Chinese wording (停车收费 ~ 停车乱收费); digits and Latin letters match
+  // whole only, or "5_0" would find every article holding a 5 and a 0.
+  return [...new Set(terms.flatMap((t) => [...t.chars, ...t.phrases.flat()]))].filter((g) => /\p{Script=Han}/u.test(g));
+}
+
+/** An article is offered for a query it does not contain whole when it holds at least this share of the query's bigrams. */
+const PARTIAL_SHARE = 0.6;
+
 /**
- * Call scripts and the knowledge base. Articles number in the hundreds to low thousands, so a
- * scan with every query term required is fast and finds every substring (Chinese has no spaces
- * to split words on); ticket search, with millions of rows, has its own bigram index.
+ * Call scripts and the knowledge base.
+ *
+ * Search uses ticket search's Chinese tokenisation (electron/search/tokenize.ts: NFKC, lower case,
+ * character bigrams) over articles held in memory: a center has hundreds to low thousands of
+ * articles, so a scan of cached token sets costs well under a millisecond and needs no second FTS
+ * schema on both dialects. Every term found whole (a substring, literally: `%`, `_` and quotes
+ * are ordinary characters) ranks first; an article holding most of the query's bigrams follows,
+ * so "停车收费" finds "停车乱收费" as an agent expects from a search box.
  */
 export class KnowledgeService {
+  private indexed: { key: string; articles: IndexedArticle[] } | null = null;
+
   constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
 
   private async paths(): Promise<Map<string, string>> {
     const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id as parentId']).execute();
     return categoryPaths(cats);
+  }
+
+  /** The cached articles, reloaded when any was added or edited (here, by the demo loader, or by another server). */
+  private async articles(): Promise<IndexedArticle[]> {
+    const stamp = await this.db.selectFrom('knowledge_articles')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')]).executeTakeFirst();
+    const key = `${stamp?.n ?? 0}|${stamp?.latest ?? ''}`;
+    if (this.indexed?.key !== key) {
+      const rows = await this.db.selectFrom('knowledge_articles').selectAll().execute();
+      this.indexed = { key, articles: rows.map((row) => {
+        const tokens = tokenizeDocument(row.title, row.body);
+        return { row, title: normalizeText(row.title), body: normalizeText(row.body),
+          grams: new Set([...tokens.bi.split(' '), ...tokens.uni.split(' ')].filter(Boolean)) };
+      }) };
+    }
+    return this.indexed.articles;
+  }
+
+  /** The category, its ancestors and its descendants: the articles an agent on that category wants to see. */
+  private async related(categoryId: string): Promise<Set<string>> {
+    const cats = await this.db.selectFrom('categories').select(['id', 'parent_id']).execute();
+    const parent = new Map(cats.map((c) => [c.id, c.parent_id]));
+    const out = new Set<string>();
+    for (let c: string | null | undefined = categoryId; c && !out.has(c); c = parent.get(c)) out.add(c);
+    let frontier = [categoryId];
+    while (frontier.length) {
+      const next = cats.filter((c) => c.parent_id !== null && frontier.includes(c.parent_id) && !out.has(c.id)).map((c) => c.id);
+      for (const id of next) out.add(id);
+      frontier = next;
+    }
+    return out;
   }
 
   private view(a: KnowledgeArticlesTable, paths: Map<string, string>): KnowledgeArticle {
@@ -45,19 +102,42 @@ export class KnowledgeService {
     };
   }
 
+  /**
+   * Without a query: the articles of the chosen category (with its ancestors and descendants), or
+   * the newest ones when none is chosen. With a query: whole matches, then partial ones; articles
+   * of the chosen category first within each.
+   */
   async search(query: string, categoryId: string | undefined, limit: number): Promise<KnowledgeHit[]> {
-    const terms = query.normalize('NFKC').split(/\s+/).filter(Boolean).slice(0, 8);
-    let q = this.db.selectFrom('knowledge_articles').selectAll();
-    for (const term of terms) {
-      q = q.where((eb) => eb.or([containsText(this.db, 'title', term), containsText(this.db, 'body', term)]));
+    const terms = planQuery(query).slice(0, 8);
+    const all = await this.articles();
+    const related = categoryId ? await this.related(categoryId) : null;
+    const inCategory = (a: IndexedArticle) => related !== null && a.row.category_id !== null && related.has(a.row.category_id);
+    const scored: { a: IndexedArticle; s: number; at: number }[] = [];
+    if (!terms.length) {
+      for (const a of all) if (!related || inCategory(a)) scored.push({ a, s: inCategory(a) ? 1 : 0, at: 0 });
+    } else {
+      const grams = queryGrams(terms);
+      for (const a of all) {
+        const whole = terms.every((t) => a.title.includes(t.text) || a.body.includes(t.text));
+        let s: number;
+        if (whole) {
+          s = 1000 + terms.filter((t) => a.title.includes(t.text)).length * 10;
+        } else {
+          const held = grams.filter((g) => a.grams.has(g)).length;
+          if (grams.length < 2 || held / grams.length < PARTIAL_SHARE) continue;
+          s = Math.round((held / grams.length) * 100);
+        }
+        const first = terms.map((t) => a.body.indexOf(t.text)).filter((i) => i >= 0);
+        const firstGram = grams.map((g) => a.body.indexOf(g)).filter((i) => i >= 0);
+        scored.push({ a, s: s + (inCategory(a) ? 5 : 0), at: first.length ? Math.min(...first) : firstGram.length ? Math.min(...firstGram) : 0 });
+      }
     }
-    const rows = await q.execute();
     const paths = await this.paths();
-    const score = (a: KnowledgeArticlesTable) => (a.category_id === categoryId ? 100 : 0) + terms.filter((t) => a.title.includes(t)).length * 10;
-    return rows.map((a) => ({ a, s: score(a) })).sort((x, y) => y.s - x.s || y.a.updated_at.localeCompare(x.a.updated_at)).slice(0, limit)
-      .map(({ a }) => {
-        const v = this.view(a, paths);
-        return { id: v.id, title: v.title, snippet: snippet(a.body.replace(/\s+/g, ' '), terms), source: v.source, categoryPath: v.categoryPath, valid: v.valid, validUntil: v.validUntil };
+    return scored.sort((x, y) => y.s - x.s || y.a.row.updated_at.localeCompare(x.a.row.updated_at)).slice(0, limit)
+      .map(({ a, at }) => {
+        const v = this.view(a.row, paths);
+        // NFKC keeps the length of CJK and ASCII text, so an index of the normalised body is one of the body.
+        return { id: v.id, title: v.title, snippet: snippetAt(a.row.body.replace(/\s/g, ' '), at), source: v.source, categoryPath: v.categoryPath, valid: v.valid, validUntil: v.validUntil };
       });
   }
 

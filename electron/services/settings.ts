@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { frames, type Frame, type ThemeSetting, type UserSettings } from '../../shared/contract';
+import { channelIds, frames, type Frame, type IntakeChannel, type ThemeSetting, type UserSettings } from '../../shared/contract';
 import type { DB } from '../store/schema';
 
-const DEFAULTS: UserSettings = { theme: 'light', lastFrame: null };
+const DEFAULTS: UserSettings = { theme: 'light', lastFrame: null, intakeChannel: null };
 const themes: readonly ThemeSetting[] = ['light', 'dark', 'auto'];
 
 /** Per-user preferences, one row per key so a later setting needs no migration. */
@@ -16,6 +16,7 @@ export class SettingsService {
       const v: unknown = JSON.parse(r.value);
       if (r.key === 'theme' && themes.includes(v as ThemeSetting)) s.theme = v as ThemeSetting;
       if (r.key === 'lastFrame' && (v === null || (frames as readonly unknown[]).includes(v))) s.lastFrame = v as Frame | null;
+      if (r.key === 'intakeChannel' && (v === null || (channelIds as readonly unknown[]).includes(v))) s.intakeChannel = v as IntakeChannel | null;
     }
     return s;
   }

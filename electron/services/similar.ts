@@ -4,7 +4,16 @@ import type { DB } from '../store/schema';
 import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 import { ticketScope, visibleTickets } from './ticket-visibility';
 
-const OPEN = OPEN_TICKET_STATES;
+const OPEN: readonly string[] = OPEN_TICKET_STATES;
+/** Answered by the department: the caller may be calling again about the same problem (重复来电). */
+const ANSWERED: readonly string[] = ['replied', 'reviewed', 'return_visit'];
+/** Finished: a caller reporting the problem again is a case for reopening it (重办). */
+const FINISHED: readonly string[] = ['closed', 'resolved_directly'];
+
+/** How a similar ticket can be used: merged into (open), linked as a repeat call (answered), or reopened (closed). */
+export function similarKind(status: string): SimilarTicket['kind'] {
+  return OPEN.includes(status) ? 'open' : ANSWERED.includes(status) ? 'answered' : 'closed';
+}
 const WINDOW_DAYS = 60;
 const MAX_CANDIDATES = 400;
 
@@ -26,9 +35,10 @@ export function overlap(a: Set<string>, b: Set<string>): number {
 }
 
 /**
- * Open tickets that look like the one being typed: same category, same district when known,
- * recent, and sharing most of their wording. The agent can merge the new appeal into one (并单)
- * instead of dispatching the same problem twice.
+ * Recent tickets that look like the one being typed: same category, same district when known,
+ * and sharing most of their wording. Open ones can take the new appeal as a duplicate (并单);
+ * answered and closed ones are offered too, because a second caller about the same streetlight
+ * after the first ticket was answered is a repeat call (重复来电) or a case to reopen (重办).
  */
 export class SimilarTickets {
   constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
@@ -38,13 +48,14 @@ export class SimilarTickets {
     if (mine.size < 3) return [];
     const since = new Date(this.now().getTime() - WINDOW_DAYS * 86_400_000).toISOString();
     let q = this.db.selectFrom('tickets as t').select(['t.id', 't.number', 't.title', 't.content', 't.created_at', 't.status', 't.district_code'])
-      .where('t.category_id', '=', input.categoryId).where('t.status', 'in', OPEN).where('t.created_at', '>=', since)
+      .where('t.category_id', '=', input.categoryId).where('t.status', 'in', [...OPEN, ...ANSWERED, ...FINISHED]).where('t.created_at', '>=', since)
+      // The reader's visibility scope (ticket-visibility.ts): a department is offered only its own tickets.
       .where(visibleTickets(ticketScope(session)))
       .orderBy('t.created_at', 'desc').limit(MAX_CANDIDATES);
     if (input.districtCode) q = q.where('t.district_code', '=', input.districtCode);
     const rows = await q.execute();
     return rows.map((r) => ({ r, score: overlap(mine, bigrams(`${r.title}${r.content}`)) }))
       .filter((x) => x.score >= 0.35).sort((a, b) => b.score - a.score).slice(0, input.limit)
-      .map(({ r, score }) => ({ id: r.id, number: r.number, title: r.title, createdAt: r.created_at, status: r.status, score: Math.round(score * 100) / 100 }));
+      .map(({ r, score }) => ({ id: r.id, number: r.number, title: r.title, createdAt: r.created_at, status: r.status, kind: similarKind(r.status), score: Math.round(score * 100) / 100 }));
   }
 }

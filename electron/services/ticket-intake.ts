@@ -17,6 +17,9 @@ import { lockNumberSeries } from '../store/dialect';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
+/** States of a ticket that a new appeal can name as its earlier ticket (重复来电 / 重办). */
+const REPEATABLE_STATES = new Set(['replied', 'reviewed', 'return_visit', 'closed', 'resolved_directly']);
+
 const actorOf = (s: SessionInfo): TicketActor => ({ userId: s.user.id, roles: s.user.roles, departmentId: s.user.departmentId });
 
 /** Human ticket number: prefix, Beijing date, sequence of the day (JC2026112800001). */
@@ -65,7 +68,7 @@ export class TicketIntakeService {
     this.reference = null;
   }
 
-  private async validate(input: CreateInput): Promise<{ phone: string | null }> {
+  private async validate(input: CreateInput): Promise<{ phone: string | null; repeatOf: { id: string; number: string } | null }> {
     const ref = await this.referenceData();
     const issues: { path: string; problem: string }[] = [];
     const cat = ref.categories.find((c) => c.id === input.categoryId);
@@ -88,18 +91,27 @@ export class TicketIntakeService {
       else issues.push({ path: 'citizen.phone', problem: `phone_${n.error}` });
     }
     if (input.channel === 'phone' && !phone) issues.push({ path: 'citizen.phone', problem: 'required' });
+    let repeatOf: { id: string; number: string } | null = null;
+    if (input.repeatOf) {
+      // Only an answered or finished ticket takes a repeat call; an open one takes the appeal as a duplicate (并单).
+      const prior = await this.db.selectFrom('tickets').select(['id', 'number', 'status']).where('id', '=', input.repeatOf).executeTakeFirst();
+      if (!prior) issues.push({ path: 'repeatOf', problem: 'unknown' });
+      else if (!REPEATABLE_STATES.has(prior.status)) issues.push({ path: 'repeatOf', problem: 'still_open' });
+      else repeatOf = { id: prior.id, number: prior.number };
+    }
     if (issues.length) fail('invalid_input', { issues });
-    return { phone };
+    return { phone, repeatOf };
   }
 
   async create(input: CreateInput, session: SessionInfo): Promise<{ id: string; number: string; status: string }> {
-    const { phone } = await this.validate(input);
+    const { phone, repeatOf } = await this.validate(input);
     const now = this.now();
     const actor = actorOf(session);
     const id = uuidv7(now.getTime());
     const reg = registerTicket(id, actor, now);
     if (!reg.ok) fail('forbidden');
-    const events: TicketEvent[] = [reg.event];
+    // A repeat call (重复来电) names the earlier ticket in the new one's registration, for its timeline and the 重办 decision.
+    const events: TicketEvent[] = [reg.event.action === 'register' && repeatOf ? { ...reg.event, data: { repeatOf: repeatOf.id, repeatOfNumber: repeatOf.number } } : reg.event];
     let snapshot: TicketSnapshot = reg.next;
     if (input.resolveDirectly) {
       const r = applyTicketAction(snapshot, { type: 'resolveDirectly', summary: input.resolveDirectly.summary }, actor, now, this.calendar());
@@ -130,7 +142,8 @@ export class TicketIntakeService {
         lead_department_id: null, sign_by: null, reply_by: null, closed_at: snapshot.closedAt, parent_id: null,
       }).execute();
       // Findable the moment it is saved: the search index is written in the same transaction.
-      await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content });
+      await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content, number, address: input.address || null,
+        caller_name: input.citizen.name || null, phone, confidential: input.citizen.confidential ? 1 : 0 });
       await trx.insertInto('ticket_state').values({ ticket_id: id, version: snapshot.version, snapshot: JSON.stringify(snapshot) }).execute();
       for (const e of events) await insertEvent(trx, e);
       if (input.callId) {
@@ -140,7 +153,7 @@ export class TicketIntakeService {
         else await setPendingCallLink(trx, input.callId, id);
       }
       if (input.draftKey) await trx.deleteFrom('drafts').where('user_id', '=', session.user.id).where('key', '=', input.draftKey).execute();
-      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null } }, now);
+      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null, repeatOf: repeatOf?.number ?? null } }, now);
       return { id, number, status: snapshot.state };
     });
   }

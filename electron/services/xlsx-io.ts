@@ -224,7 +224,7 @@ export class XlsxService {
           district_code: r.districtCode, street_code: null, community_code: null, address: r.address, lat: null, lng: null,
           lead_department_id: null, sign_by: null, reply_by: null, closed_at: ['closed', 'resolved_directly'].includes(r.status) ? r.createdAt : null, parent_id: null,
         }).execute();
-        await indexTicket(trx, { id, created_at: r.createdAt, title: r.title, content: r.content });
+        await indexTicket(trx, { id, created_at: r.createdAt, title: r.title, content: r.content, number, address: r.address, caller_name: r.callerName, phone: r.phone, confidential: 0 });
         await trx.insertInto('ticket_events').values({ id: uuidv7(), ticket_id: id, at: r.createdAt, actor_id: actorId, action: 'imported', from_status: null, to_status: r.status, data: JSON.stringify({ batch }) }).execute();
       }
       await writeAudit(trx, { actorId, action: 'tickets.imported', subjectType: 'tickets', subjectId: batch, data: { rows: rows.length } });

@@ -7,6 +7,7 @@ import { ApiProvider } from './state/api';
 import { SessionProvider, useSession } from './state/session';
 import { ShortcutsProvider } from './components/Shortcuts';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { ChineseDates } from './components/DateFields';
 import { LoginScreen } from './screens/Login';
 import { SetupScreen } from './screens/Setup';
 import { Shell } from './screens/Shell';
@@ -33,6 +34,7 @@ export function App({ api }: {
 }) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
+      <ChineseDates>
       <Notifications position="top-right" />
       <ErrorBoundary>
         <ApiProvider api={api}>
@@ -43,6 +45,7 @@ export function App({ api }: {
           </SessionProvider>
         </ApiProvider>
       </ErrorBoundary>
+      </ChineseDates>
     </MantineProvider>
   );
 }

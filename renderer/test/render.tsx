@@ -5,8 +5,9 @@ import type { ConsoleApi } from '../../shared/contract';
 import { ApiProvider } from '../src/state/api';
 import { theme } from '../src/theme';
 import { fakeApi } from './fake-api';
+import { ChineseDates } from '../src/components/DateFields';
 
 /** Renders inside the providers every component expects, the Mantine way. */
 export function renderWithProviders(ui: ReactNode, api: ConsoleApi = fakeApi()) {
-  return render(<MantineProvider theme={theme}><ApiProvider api={api}>{ui}</ApiProvider></MantineProvider>);
+  return render(<MantineProvider theme={theme}><ChineseDates><ApiProvider api={api}>{ui}</ApiProvider></ChineseDates></MantineProvider>);
 }

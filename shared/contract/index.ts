@@ -14,7 +14,7 @@ import { consultationEvents, consultationRequests } from './consultation';
 import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
 import { humanLine, optionalHumanLine } from './text';
-import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
+import { channelIds, ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -70,6 +70,7 @@ export const requests = {
   'settings.update': request<UserSettings>()(z.object({
     theme: z.enum(['light', 'dark', 'auto']).optional(),
     lastFrame: z.enum(frames).nullable().optional(),
+    intakeChannel: z.enum(channelIds).nullable().optional(),
   }).strict(), 'session'),
 
   'drafts.get': request<Draft | null>()(z.object({ key: draftKey }).strict(), 'session'),

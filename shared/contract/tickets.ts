@@ -99,6 +99,8 @@ export const ticketCreateInput = z.object({
   coordinates: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict().optional(),
   /** Answered during the call from knowledge: closes at once as 直接办结 with this summary. */
   resolveDirectly: z.object({ summary: text(4, 2000), articleId: z.string().max(64).optional() }).strict().optional(),
+  /** An answered or closed ticket about the same problem: this appeal is recorded as a repeat call (重复来电) of it. */
+  repeatOf: z.string().uuid().optional(),
 }).strict();
 
 export type TicketCreateInput = z.input<typeof ticketCreateInput>;
@@ -204,6 +206,15 @@ export interface TicketSearchHit {
   appealType: string;
   createdAt: string;
   district: string;
+  numberHighlights: SearchHitRange[];
+  /** In full or masked, as the reader sees it on the ticket. */
+  phone: string | null;
+  phoneHighlights: SearchHitRange[];
+  /** Null when hidden from the reader (a confidential ticket). */
+  callerName: string | null;
+  callerNameHighlights: SearchHitRange[];
+  address: string | null;
+  addressHighlights: SearchHitRange[];
 }
 
 export interface TicketSearchResult {
@@ -225,6 +236,10 @@ export const ticketSearchInput = z.object({
   cursor: z.string().max(200).optional(),
 }).strict();
 
-export interface SimilarTicket { id: string; number: string; title: string; createdAt: string; status: string; score: number }
+export interface SimilarTicket {
+  id: string; number: string; title: string; createdAt: string; status: string; score: number;
+  /** open: merge the new appeal into it (并单); answered: a repeat call (重复来电); closed: a case to reopen (重办). */
+  kind: 'open' | 'answered' | 'closed';
+}
 
 export interface CategorySuggestion { categoryId: string; path: string; probability: number }

@@ -1,6 +1,9 @@
 import type { DeadlinePolicy } from '../domain/deadlines';
 import type { AppealType } from '../domain/appeal';
 import type { Frame, Role } from './roles';
+import type { channelIds } from './tickets';
+
+export type IntakeChannel = (typeof channelIds)[number];
 
 export interface UserInfo {
   id: string;
@@ -29,6 +32,8 @@ export interface UserSettings {
   theme: ThemeSetting;
   /** Frame to open after login; falls back to the first allowed one. */
   lastFrame: Frame | null;
+  /** The source channel the agent last chose on a form not taken from a call: the next such form starts with it. */
+  intakeChannel: IntakeChannel | null;
 }
 
 export interface AppInfo {

@@ -203,7 +203,8 @@ export type TicketErrorCode = TicketError['code'];
 
 /** What each event records beyond the common fields: the facts the timeline shows. */
 export interface TicketEventDataMap {
-  register: Record<string, never>;
+  /** A repeat call (重复来电) names the answered or closed ticket it repeats. */
+  register: { repeatOf?: string; repeatOfNumber?: string };
   resolveDirectly: { summary: string };
   /** Dispatches stored before 派单意见 existed have no instructions. */
   dispatch: DispatchTarget & { instructions?: string };

@@ -193,9 +193,9 @@ describe.each(STORE_KINDS)('on the %s store', (kind: StoreKind) => {
     expect(await s.drafts.get(who.lead01!.user.id, 'intake')).toBeNull();
     await s.drafts.discard(agent, 'intake');
     expect(await s.drafts.get(agent, 'intake')).toBeNull();
-    expect(await s.settings.update(agent, { theme: 'dark', lastFrame: 'agent_desk' })).toEqual({ theme: 'dark', lastFrame: 'agent_desk' });
-    expect(await s.settings.update(agent, { theme: 'auto' })).toEqual({ theme: 'auto', lastFrame: 'agent_desk' });
-    expect(await s.settings.get(who.lead01!.user.id)).toEqual({ theme: 'light', lastFrame: null });
+    expect(await s.settings.update(agent, { theme: 'dark', lastFrame: 'agent_desk' })).toEqual({ theme: 'dark', lastFrame: 'agent_desk', intakeChannel: null });
+    expect(await s.settings.update(agent, { theme: 'auto', intakeChannel: 'web' })).toEqual({ theme: 'auto', lastFrame: 'agent_desk', intakeChannel: 'web' });
+    expect(await s.settings.get(who.lead01!.user.id)).toEqual({ theme: 'light', lastFrame: null, intakeChannel: null });
     await s.settings.setApp('demo', '0');
     await s.settings.setApp('demo', '1');
     expect(await s.settings.getApp('demo')).toBe('1');

@@ -48,4 +48,33 @@ describe('scripts and knowledge', () => {
     const found = await call<KnowledgeHit[]>(agent, 'knowledge.search', { query: '投放时间', limit: 5 });
     expect(found.ok && found.value[0]?.title).toBe(input.title);
   });
+
+  it('finds "停车收费" in an article about 停车乱收费, whole matches first, and `%` / `_` literally', async () => {
+    const base = { categoryId: null, source: '《江城市停车管理办法》第九条', validFrom: '2026-01-01', validUntil: null };
+    const parking = await call<KnowledgeArticle>(admin, 'knowledge.save', { ...base, title: '路边停车乱收费怎么办', body: '停车场须公示收费标准，乱收费可向价格主管部门举报。' });
+    const whole = await call<KnowledgeArticle>(admin, 'knowledge.save', { ...base, title: '停车收费标准查询', body: '咪表停车收费标准按区域划分，首小时 5 元。' });
+    const pct = await call<KnowledgeArticle>(admin, 'knowledge.save', { ...base, title: '公积金贷款利率说明', body: '首套房公积金贷款首付比例不低于 20%，账户代码形如 GJJ_2026。' });
+    expect(parking.ok && whole.ok && pct.ok).toBe(true);
+    const hits = await call<KnowledgeHit[]>(agent, 'knowledge.search', { query: '停车收费', limit: 10 });
+    const ids = hits.ok ? hits.value.map((h) => h.id) : [];
+    expect(ids.slice(0, 2)).toEqual([whole.ok && whole.value.id, parking.ok && parking.value.id]);
+    for (const q of ['20%', 'GJJ_2026', '_2026', '%']) {
+      const r = await call<KnowledgeHit[]>(agent, 'knowledge.search', { query: q, limit: 10 });
+      expect(r.ok && r.value.map((h) => h.id), q).toEqual([pct.ok && pct.value.id]);
+    }
+    const snippet = await call<KnowledgeHit[]>(agent, 'knowledge.search', { query: 'GJJ', limit: 1 });
+    expect(snippet.ok && snippet.value[0]!.snippet).toContain('GJJ_2026');
+  });
+
+  it('lists the articles of the chosen category (with its parents and children) when nothing is typed', async () => {
+    const all = await call<KnowledgeHit[]>(agent, 'knowledge.search', { query: '', limit: 100 });
+    const withCat = all.ok ? all.value.filter((h) => h.categoryPath) : [];
+    expect(withCat.length).toBeGreaterThan(2);
+    const article = await call<KnowledgeArticle>(agent, 'knowledge.get', { id: withCat[0]!.id });
+    const categoryId = article.ok ? article.value.categoryId! : '';
+    const listed = await call<KnowledgeHit[]>(agent, 'knowledge.search', { query: '', categoryId, limit: 100 });
+    expect(listed.ok && listed.value.map((h) => h.id)).toContain(withCat[0]!.id);
+    expect(listed.ok && listed.value.every((h) => h.categoryPath === withCat[0]!.categoryPath)).toBe(true);
+    expect(listed.ok && listed.value.length).toBeLessThan(all.ok ? all.value.length : 0);
+  });
 });

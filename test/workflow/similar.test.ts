@@ -68,4 +68,28 @@ describe('similar open tickets (并单 candidates)', () => {
     const none = await call<unknown[]>('tickets.suggestCategory', { title: '', content: '' });
     expect(none.ok && none.value).toEqual([]);
   });
+
+  it('offers recent answered and closed tickets too, marked as repeat-call / reopen candidates, and links the new ticket to one', async () => {
+    const since = new Date(Date.now() - 55 * 86_400_000).toISOString();
+    const pick = (states: string[]) => t.app.store.db.selectFrom('tickets').select(['id', 'number', 'title', 'content', 'category_id', 'status'])
+      .where('status', 'in', states).where('created_at', '>=', since).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const closed = await pick(['closed']);
+    const answered = await pick(['replied', 'reviewed']);
+    const open = await pick(['dispatched', 'signed', 'handling']);
+    const r1 = await call<SimilarTicket[]>('tickets.similar', { categoryId: closed.category_id, text: `${closed.title}${closed.content}`, limit: 5 });
+    expect(r1.ok && r1.value.find((x) => x.id === closed.id)).toMatchObject({ kind: 'closed', status: 'closed', score: 1 });
+    const r2 = await call<SimilarTicket[]>('tickets.similar', { categoryId: answered.category_id, text: `${answered.title}${answered.content}`, limit: 5 });
+    expect(r2.ok && r2.value.find((x) => x.id === answered.id)).toMatchObject({ kind: 'answered', score: 1 });
+    const r3 = await call<SimilarTicket[]>('tickets.similar', { categoryId: open.category_id, text: `${open.title}${open.content}`, limit: 5 });
+    expect(r3.ok && r3.value.find((x) => x.id === open.id)).toMatchObject({ kind: 'open' });
+
+    const input = { channel: 'phone', citizen: { phone: '13700004321', confidential: false }, appealType: 'complaint', categoryId: closed.category_id!, urgency: 'normal', title: closed.title, content: closed.content };
+    // An open ticket takes the appeal by merging (并单), not as a repeat call.
+    expect(await call('tickets.create', { ...input, repeatOf: open.id })).toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'repeatOf', problem: 'still_open' }] } });
+    const created = await call<{ id: string }>('tickets.create', { ...input, repeatOf: closed.id });
+    expect(created.ok).toBe(true);
+    const detail = await call<TicketDetail>('tickets.get', { id: created.ok ? created.value.id : '' });
+    const reg = detail.ok ? detail.value.timeline.find((e) => e.action === 'register') : undefined;
+    expect(JSON.parse(reg!.data)).toEqual({ repeatOf: closed.id, repeatOfNumber: closed.number });
+  });
 });

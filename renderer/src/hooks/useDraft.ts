@@ -23,17 +23,40 @@ export interface DraftControls {
   clear(): void;
 }
 
+export interface DraftOptions<T> {
+  /** Pause before the copy in main is written. @default 400 */
+  delayMs?: number;
+  /**
+   * Whether a saved copy holds anything worth restoring. A copy without content (a form emptied
+   * after saving) is not restored: the form starts from `initial` and says nothing.
+   * @default differs from `initial`
+   */
+  hasContent?(value: T): boolean;
+}
+
 /**
  * Form state that outlives the component, the window and the process: every change is written to
  * localStorage at once (survives a renderer crash) and to the store in main after a short pause
  * (survives a crash or kill of the whole console). The newer of the two copies wins on load.
  */
-export function useDraft<T>(key: string, initial: T, delayMs = 400): [T, (next: T) => void, DraftControls] {
+export function useDraft<T>(key: string, initial: T, options: number | DraftOptions<T> = {}): [T, (next: T) => void, DraftControls] {
+  const opts: DraftOptions<T> = typeof options === 'number' ? { delayMs: options } : options;
+  const delayMs = opts.delayMs ?? 400;
+  const worth = (v: T) => (opts.hasContent ? opts.hasContent(v) : JSON.stringify(v) !== JSON.stringify(initial));
   const { api } = useApi();
-  const [value, setValue] = useState<T>(() => readLocal<T>(key)?.value ?? initial);
-  const [restoredAt, setRestoredAt] = useState<string | null>(() => readLocal<T>(key)?.savedAt ?? null);
+  const [value, setValue] = useState<T>(() => {
+    const mine = readLocal<T>(key);
+    return mine && worth(mine.value) ? mine.value : initial;
+  });
+  const [restoredAt, setRestoredAt] = useState<string | null>(() => {
+    const mine = readLocal<T>(key);
+    return mine && worth(mine.value) ? mine.savedAt : null;
+  });
   const [loading, setLoading] = useState(true);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The check of the copy that arrives from main: the latest one, without re-reading main per render.
+  const worthRef = useRef(worth);
+  worthRef.current = worth;
   const latest = useRef<string | null>(null);
 
   useEffect(() => {
@@ -44,7 +67,9 @@ export function useDraft<T>(key: string, initial: T, delayMs = 400): [T, (next: 
       if (!r.ok || !r.value) return;
       const mine = readLocal<T>(key);
       if (!mine || mine.savedAt < r.value.savedAt) {
-        setValue(JSON.parse(r.value.data) as T);
+        const theirs = JSON.parse(r.value.data) as T;
+        if (!worthRef.current(theirs)) return;
+        setValue(theirs);
         setRestoredAt(r.value.savedAt);
       }
     });

@@ -75,7 +75,7 @@ export const zhCN = {
     stateLoggedOut: '未签入',
     recentTitle: '最近工单',
     recentCount: '共 {{count}} 条',
-    filterPlaceholder: '按标题、工单号或区域筛选（Ctrl+K）',
+    filterPlaceholder: '按标题、工单号或区域筛选',
     empty: '暂无工单',
     noMatch: '没有符合条件的工单',
     visitsTab: '待回访',
@@ -307,11 +307,38 @@ export const zhCN = {
     phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入' },
   },
   search: {
-    placeholder: '全文搜索：输入任意词语、地址、工单号片段（Ctrl+K）',
+    placeholder: '搜索：词语、工单号片段、来电号码、来电人、地址（Ctrl+K）',
     overdue: '仅超期',
     total: '共 {{count}} 件 · {{ms}} 毫秒',
     totalAtLeast: '超过 {{count}} 件 · {{ms}} 毫秒',
     tab: '工单搜索',
+  },
+  // intake helper: knowledge during a call (issue 10.7)
+  assistMore: {
+    readFull: '查看全文',
+    source: '依据：{{source}}',
+    validity: '有效期 {{from}} 至 {{until}}',
+    noEnd: '长期',
+    close: '关闭',
+    noCategoryHits: '该分类暂无知识文章，可输入关键词搜索全部知识库',
+  },
+  // intake helper: answered and closed similar tickets (issue 10.8)
+  similarMore: {
+    kind: { open: '在办', answered: '已答复', closed: '已办结' },
+    link: { answered: '记为重复来电', closed: '记为重复来电（可申请重办）' },
+    earlierTitle: '近期已答复 / 已办结的相似工单 {{count}} 件：可能是重复来电或需重办',
+    earlierHint: '勾选后，新工单将记为所选工单的重复来电；已办结的问题如未解决，可打开原工单由值班长重办。',
+    repeatOfFact: '重复来电，前次工单 {{number}}',
+  },
+  // intake helper: agent desk layout (issue 10.9)
+  deskLayout: {
+    noPhone: '未配置电话',
+    howToConfigure: '如何配置',
+  },
+  // intake helper: search fields (issue 10.2)
+  searchFields: {
+    caller: '来电人',
+    address: '地址：',
   },
   assist: {
     knowledge: '知识库',

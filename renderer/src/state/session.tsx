@@ -53,7 +53,7 @@ export function SessionProvider({ children }: { /** The app below the session ga
     if (newToken) token.set(newToken);
     const plain: SessionInfo = rest;
     const st = await api.request('settings.get', {});
-    const userSettings = st.ok ? st.value : { theme: 'light' as const, lastFrame: null };
+    const userSettings = st.ok ? st.value : { theme: 'light' as const, lastFrame: null, intakeChannel: null };
     setSettings(userSettings);
     setFrameState(userSettings.lastFrame && plain.frames.includes(userSettings.lastFrame) ? userSettings.lastFrame : plain.frames[0] ?? null);
     setNotice(null);

@@ -25,6 +25,21 @@ describe('shortcut registry', () => {
     expect(comboOf({ key: '?', shiftKey: true, ctrlKey: false, metaKey: false, altKey: false })).toBe('?');
   });
 
+  it('runs a fallback only while no other registration of its combo is live, whatever the order', () => {
+    const r = new ShortcutRegistry();
+    const calls: string[] = [];
+    // A child screen registers first (React runs child effects before the parent's).
+    const offForm = r.register({ id: 'form', combo: 'ctrl+s', labelKey: 'save', run: () => calls.push('save') });
+    r.register({ id: 'desk', combo: 'ctrl+s', labelKey: 'bring', fallback: true, run: () => calls.push('bring form forward') });
+    const ev = new KeyboardEvent('keydown', { key: 's', ctrlKey: true });
+    r.handle(ev, false);
+    expect(r.list().map((e) => e.labelKey)).toEqual(['save']);
+    offForm();
+    r.handle(ev, false);
+    expect(calls).toEqual(['save', 'bring form forward']);
+    expect(r.list().map((e) => e.labelKey)).toEqual(['bring']);
+  });
+
   it('does not steal plain keys from a text field', () => {
     const r = new ShortcutRegistry();
     const run = vi.fn();

@@ -72,10 +72,10 @@ export function useShortcut(def: Omit<ShortcutDef, 'run'> & { run(): void; enabl
   const registry = useContext(RegistryContext);
   const runRef = useRef(def.run);
   runRef.current = def.run;
-  const { id, combo, labelKey, inInputs, enabled = true } = def;
+  const { id, combo, labelKey, inInputs, fallback, enabled = true } = def;
   const params = JSON.stringify(def.labelParams ?? {});
   useEffect(() => {
     if (!registry || !enabled) return;
-    return registry.register({ id, combo, labelKey, inInputs, labelParams: JSON.parse(params) as Record<string, string | number>, run: () => runRef.current() });
-  }, [registry, id, combo, labelKey, inInputs, enabled, params]);
+    return registry.register({ id, combo, labelKey, inInputs, fallback, labelParams: JSON.parse(params) as Record<string, string | number>, run: () => runRef.current() });
+  }, [registry, id, combo, labelKey, inInputs, fallback, enabled, params]);
 }

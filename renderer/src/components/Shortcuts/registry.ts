@@ -10,6 +10,12 @@ export interface ShortcutDef {
   labelParams?: Record<string, string | number>;
   /** Runs even while the focus is in a text field (function keys, Ctrl combos). @default false */
   inInputs?: boolean;
+  /**
+   * Used only while no other registration of the combo is live: a frame's "bring that screen
+   * forward" for keys its child screens own when shown (React registers children before parents,
+   * so newest-wins alone would let the frame shadow the screen). @default false
+   */
+  fallback?: boolean;
   run(): void;
 }
 
@@ -49,16 +55,22 @@ export class ShortcutRegistry {
     };
   }
 
+  /** The live entries, fallbacks behind the others: the one that would run comes last. */
+  private ordered(): ShortcutDef[] {
+    return [...this.entries.filter((e) => e.fallback), ...this.entries.filter((e) => !e.fallback)];
+  }
+
   list(): ShortcutDef[] {
     const seen = new Set<string>();
-    return [...this.entries].reverse().filter((e) => !seen.has(e.combo) && seen.add(e.combo)).reverse();
+    return this.ordered().reverse().filter((e) => !seen.has(e.combo) && seen.add(e.combo)).reverse();
   }
 
   /** Returns true when a shortcut handled the event. */
   handle(e: KeyboardEvent, inInput: boolean): boolean {
     const combo = comboOf(e);
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const entry = this.entries[i]!;
+    const entries = this.ordered();
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i]!;
       if (entry.combo !== combo) continue;
       if (inInput && !entry.inInputs) return false;
       entry.run();

@@ -36,6 +36,16 @@ function eventFacts(action: string, data: string, t: T): string {
   }
 }
 
+/** The earlier ticket a repeat call (重复来电) names in its registration. */
+function repeatOfNumber(data: string): string | null {
+  try {
+    const d = JSON.parse(data) as Record<string, unknown>;
+    return typeof d.repeatOfNumber === 'string' ? d.repeatOfNumber : null;
+  } catch {
+    return null;
+  }
+}
+
 /** A ticket with everything that happened to it, newest last. Text is shown as text, never as markup. */
 export function TicketDrawer({ ticketId, onClose, onChanged }: {
   /** The ticket shown; null closes the drawer. */
@@ -108,6 +118,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
               <Timeline.Item key={e.id} title={t(`ticket.actions.${e.action}`, { defaultValue: e.action })}>
                 <Text size="xs" c="dimmed">{formatDateTime(e.at)} · {e.actorName ?? t('admin.audit.system')}{e.toStatus ? ` → ${t(`statuses.${e.toStatus}`, { defaultValue: e.toStatus })}` : ''}</Text>
                 {eventFacts(e.action, e.data, t) && <Text size="sm">{eventFacts(e.action, e.data, t)}</Text>}
+                {repeatOfNumber(e.data) && <Text size="sm" data-testid="repeat-of">{t('similarMore.repeatOfFact', { number: repeatOfNumber(e.data) })}</Text>}
               </Timeline.Item>
             ))}
           </Timeline>

@@ -43,6 +43,8 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
   const inputRef = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
   useShortcut({ id: 'search.focus', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => inputRef.current?.focus() });
+  // Opened by Ctrl+K or by its tab: the agent is about to type a query.
+  useEffect(() => { inputRef.current?.focus(); }, []);
 
   const query = useCallback(async (after: string | null) => {
     const mine = ++seq.current;
@@ -68,13 +70,21 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
   }, [query]);
 
   const columns: VirtualColumn<TicketSearchHit>[] = [
-    { key: 'number', title: t('ticket.number'), width: '150px', render: (r) => <Text size="sm" ff="monospace">{r.number}</Text> },
+    { key: 'number', title: t('ticket.number'), width: '150px', render: (r) => <Text size="sm" ff="monospace"><Marked text={r.number} ranges={r.numberHighlights} /></Text> },
     { key: 'createdAt', title: t('ticket.createdAt'), width: '130px', render: (r) => <Text size="sm">{formatDateTime(r.createdAt)}</Text> },
     { key: 'type', title: t('ticket.appealType'), width: '56px', render: (r) => <Text size="sm">{t(`appealTypes.${r.appealType}`, { defaultValue: r.appealType })}</Text> },
     { key: 'title', title: t('ticket.title'), width: 'minmax(200px, 1fr)', render: (r) => (
       <Stack gap={0}>
         <Text size="sm" truncate><Marked text={r.title} ranges={r.titleHighlights} /></Text>
-        <Text size="xs" c="dimmed" truncate>{r.snippet.cutStart ? '…' : ''}<Marked text={r.snippet.text} ranges={r.snippet.highlights} />{r.snippet.cutEnd ? '…' : ''}</Text>
+        {r.address && r.addressHighlights.length > 0 && !r.snippet.highlights.length
+          ? <Text size="xs" c="dimmed" truncate>{t('searchFields.address')}<Marked text={r.address} ranges={r.addressHighlights} /></Text>
+          : <Text size="xs" c="dimmed" truncate>{r.snippet.cutStart ? '…' : ''}<Marked text={r.snippet.text} ranges={r.snippet.highlights} />{r.snippet.cutEnd ? '…' : ''}</Text>}
+      </Stack>
+    ) },
+    { key: 'caller', title: t('searchFields.caller'), width: '130px', render: (r) => (
+      <Stack gap={0} data-testid="search-caller">
+        <Text size="sm" truncate>{r.callerName ? <Marked text={r.callerName} ranges={r.callerNameHighlights} /> : '—'}</Text>
+        <Text size="xs" c="dimmed" ff="monospace" truncate>{r.phone ? <Marked text={r.phone} ranges={r.phoneHighlights} /> : ''}</Text>
       </Stack>
     ) },
     { key: 'district', title: t('ticket.district'), width: '90px', render: (r) => <Text size="sm">{r.district}</Text> },

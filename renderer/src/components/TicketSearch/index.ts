@@ -1,1 +1,2 @@
 export { TicketSearch } from './TicketSearch';
+export { requestTicketSearch, takeTicketSearchRequest, onTicketSearchRequest } from './searchRequest';

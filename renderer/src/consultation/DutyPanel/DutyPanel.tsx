@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ActionIcon, Badge, Button, Checkbox, Group, Modal, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { DateField, TimeField } from '../../components/DateFields';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { DutyPatternView, DutyPerson, DutyShiftView } from '../../../../shared/contract';
@@ -149,12 +150,12 @@ function PatternModal({ initial, people, onClose }: {
           <Group gap="xs" mt={4}>{[1, 2, 3, 4, 5, 6, 7].map((d) => <Checkbox key={d} value={String(d)} label={t(`consultation.duty.weekdayNames.${d}`)} />)}</Group>
         </Checkbox.Group>
         <Group grow>
-          <TextInput type="time" label={t('consultation.duty.start')} value={p.start ?? ''} onChange={(e) => setP({ ...p, start: e.currentTarget.value })} />
-          <TextInput type="time" label={t('consultation.duty.end')} value={p.end ?? ''} onChange={(e) => setP({ ...p, end: e.currentTarget.value })} />
+          <TimeField label={t('consultation.duty.start')} value={p.start ?? ''} onChange={(v) => setP({ ...p, start: v })} />
+          <TimeField label={t('consultation.duty.end')} value={p.end ?? ''} onChange={(v) => setP({ ...p, end: v })} />
         </Group>
         <Group grow>
-          <TextInput type="date" label={t('consultation.duty.validFrom')} value={p.validFrom ?? ''} onChange={(e) => setP({ ...p, validFrom: e.currentTarget.value })} />
-          <TextInput type="date" label={t('consultation.duty.validUntil')} value={p.validUntil ?? ''} onChange={(e) => setP({ ...p, validUntil: e.currentTarget.value || null })} />
+          <DateField label={t('consultation.duty.validFrom')} value={p.validFrom ?? ''} onChange={(v) => setP({ ...p, validFrom: v })} />
+          <DateField label={t('consultation.duty.validUntil')} value={p.validUntil ?? ''} onChange={(v) => setP({ ...p, validUntil: v || null })} clearable />
         </Group>
         {error && <Text c="red" size="sm">{error}</Text>}
         <Group justify="flex-end"><Button variant="default" onClick={onClose}>{t('admin.users.cancel')}</Button>

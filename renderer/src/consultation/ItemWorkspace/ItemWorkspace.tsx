@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Alert, Anchor, Badge, Button, Card, Group, ScrollArea, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { DateField } from '../../components/DateFields';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationDetail } from '../../../../shared/contract';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -174,7 +175,7 @@ function Overview({ item, onChange, onOpenTicket }: {
           <Stack gap="xs" mt="xs">
             <Group grow>
               <TextInput size="xs" label={t('consultation.workspace.instructionLeader')} value={ins.leader} onChange={(e) => setIns({ ...ins, leader: e.currentTarget.value })} />
-              <TextInput size="xs" type="date" label={t('consultation.workspace.date')} value={ins.date} onChange={(e) => setIns({ ...ins, date: e.currentTarget.value })} />
+              <DateField size="xs" label={t('consultation.workspace.date')} value={ins.date} onChange={(v) => setIns({ ...ins, date: v })} />
             </Group>
             <Textarea size="xs" autosize minRows={2} label={t('consultation.workspace.instructionText')} value={ins.text} onChange={(e) => setIns({ ...ins, text: e.currentTarget.value })} />
             <Group justify="flex-end"><Button size="xs" variant="light" disabled={!hasText(ins.leader) || !hasText(ins.text) || !ins.date} loading={busy === 'consultation.recordInstruction'}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
+import { DateField } from '../../components/DateFields';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationDetail, MeasureRow, MeasureStatus } from '../../../../shared/contract';
 import { useReference } from '../../intake/reference';
@@ -58,7 +59,7 @@ export function MeasuresPanel({ item, onChange }: {
             <Textarea label={t('consultation.measure.content')} autosize minRows={2} value={content} onChange={(e) => setContent(e.currentTarget.value)} data-testid="measure-content" />
             <Group grow align="flex-start">
               <Select label={t('consultation.measure.owner')} data={departments} value={owner} onChange={setOwner} searchable data-testid="measure-owner" />
-              <TextInput type="date" label={t('consultation.measure.deadline')} value={deadline} min={earliest} onChange={(e) => setDeadline(e.currentTarget.value)}
+              <DateField label={t('consultation.measure.deadline')} value={deadline} min={earliest} onChange={setDeadline}
                 error={tooEarly ? t('consultation.measure.deadlineBeforeItem', { date: earliest }) : undefined} data-testid="measure-deadline" />
             </Group>
             <Group justify="flex-end">

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Anchor, Badge, Button, Card, FileInput, Group, MultiSelect, Select, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import { DateField } from '../../components/DateFields';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationDetail } from '../../../../shared/contract';
 import { useDraft } from '../../hooks/useDraft';
@@ -52,7 +53,7 @@ export function ResearchPanel({ item, onChange }: WorkProps) {
             <Group grow>
               <Select label={t('consultation.research.method')} value={draft.method} allowDeselect={false} onChange={(v) => setDraft({ ...draft, method: v ?? 'site_visit' })}
                 data={(['site_visit', 'interview', 'desk', 'other'] as const).map((m) => ({ value: m, label: t(`consultation.research.methods.${m}`) }))} />
-              <TextInput type="date" label={t('consultation.workspace.date')} value={draft.date} onChange={(e) => setDraft({ ...draft, date: e.currentTarget.value })} />
+              <DateField label={t('consultation.workspace.date')} value={draft.date} onChange={(v) => setDraft({ ...draft, date: v })} />
               <TextInput label={t('consultation.research.place')} value={draft.place} onChange={(e) => setDraft({ ...draft, place: e.currentTarget.value })} />
             </Group>
             <TextInput label={t('consultation.research.people')} value={draft.people} onChange={(e) => setDraft({ ...draft, people: e.currentTarget.value })} />
@@ -93,7 +94,7 @@ export function MeetingsPanel({ item, onChange }: WorkProps) {
         <Card withBorder padding="sm" bg="var(--mantine-color-default-hover)">
           <Stack gap="xs">
             <Group grow align="flex-start">
-              <TextInput type="date" label={t('consultation.workspace.date')} value={draft.date} onChange={(e) => setDraft({ ...draft, date: e.currentTarget.value })} />
+              <DateField label={t('consultation.workspace.date')} value={draft.date} onChange={(v) => setDraft({ ...draft, date: v })} />
               <MultiSelect label={t('consultation.meeting.departments')} data={departments} value={draft.departmentIds} searchable maxValues={20}
                 onChange={(v) => setDraft({ ...draft, departmentIds: v })} data-testid="meeting-departments" />
             </Group>

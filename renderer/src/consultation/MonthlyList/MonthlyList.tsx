@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Anchor, Badge, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { MonthField } from '../../components/DateFields';
 import { useTranslation } from 'react-i18next';
 import type { MonthlyReport } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -21,7 +22,7 @@ export function MonthlyList({ onOpen }: {
   return (
     <Stack gap="sm" data-testid="monthly-list">
       <Group justify="space-between">
-        <TextInput type="month" label={t('consultation.monthly.month')} value={month} onChange={(e) => setMonth(e.currentTarget.value)} />
+        <MonthField label={t('consultation.monthly.month')} value={month} onChange={setMonth} />
         {report && <Title order={5}>{t('consultation.monthly.total', { count: report.total })}</Title>}
       </Group>
       {report && report.rows.length === 0 && <Text c="dimmed">{t('consultation.monthly.empty')}</Text>}

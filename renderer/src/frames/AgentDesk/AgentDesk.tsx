@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Group, Paper, ScrollArea, Stack, Tabs, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Group, Paper, Popover, ScrollArea, Stack, Tabs, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TicketListRow } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -14,12 +14,14 @@ import { Softphone } from '../../phone/Softphone';
 import { ScreenPopCard } from '../../phone/ScreenPopCard';
 import { IntakeForm } from '../../intake/IntakeForm';
 import { WorkList } from '../../components/WorkList';
-import { TicketSearch } from '../../components/TicketSearch';
+import { onTicketSearchRequest, takeTicketSearchRequest, TicketSearch } from '../../components/TicketSearch';
 
 /** The seat agent's desk: the softphone, the caller's screen pop, intake, the latest tickets. */
 export function AgentDesk() {
   const { t } = useTranslation();
-  const { pop, current } = usePhone();
+  const { pop, current, status } = usePhone();
+  // Without a SIP account the phone column would be ~290 px of one sentence: a slim bar says it instead.
+  const noPhone = status !== null && !status.configured;
   const [tab, setTab] = useState<string | null>('intake');
   const [openTicket, setOpenTicket] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
@@ -30,12 +32,29 @@ export function AgentDesk() {
   // A call that is answered brings the agent to the intake form, its number filled in.
   useEffect(() => { if (current?.state === 'active') setTab('intake'); }, [current?.state]);
 
+  // Ctrl+K from anywhere on the desk opens the search (on the search tab its own Ctrl+K focuses the box).
+  useShortcut({ id: 'desk.search', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, fallback: true, run: () => setTab('search') });
+  // Intake's keys work from every tab: they bring the form (and its draft) forward; on the intake tab the form's own win.
+  const toIntake = () => setTab('intake');
+  useShortcut({ id: 'desk.save', combo: 'ctrl+s', labelKey: 'intake.shortcutSave', inInputs: true, fallback: true, run: toIntake });
+  useShortcut({ id: 'desk.resolve', combo: 'ctrl+shift+s', labelKey: 'intake.shortcutResolve', inInputs: true, fallback: true, run: toIntake });
+  useShortcut({ id: 'desk.escalate', combo: 'ctrl+shift+e', labelKey: 'intake.shortcutEscalate', inInputs: true, fallback: true, run: toIntake });
+  // Ctrl+K pressed on another frame: the shell switched here and left the request.
+  useEffect(() => {
+    const take = () => { if (takeTicketSearchRequest()) setTab('search'); };
+    take();
+    return onTicketSearchRequest(take);
+  }, []);
+
   return (
     <Group align="stretch" gap={0} wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
-      <Paper w={290} p="md" radius={0} style={{ borderRight: '1px solid var(--mantine-color-default-border)', overflow: 'auto' }}>
-        <Softphone />
-      </Paper>
+      {!noPhone && (
+        <Paper w={290} p="md" radius={0} style={{ borderRight: '1px solid var(--mantine-color-default-border)', overflow: 'auto', flexShrink: 0 }} data-testid="softphone-column">
+          <Softphone />
+        </Paper>
+      )}
       <Stack gap={0} style={{ flex: 1, minWidth: 0, minHeight: 0 }}>
+        {noPhone && <NoPhoneBar />}
         {pop && <ScreenPopCard pop={pop} onOpen={setOpenTicket} awaitingHandOver={!!current?.ticketId && current.remoteNumber !== pop.phone} />}
         <Tabs value={tab} onChange={setTab} keepMounted={false} style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
           <Tabs.List px="sm">
@@ -48,7 +67,7 @@ export function AgentDesk() {
           <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
             <ScrollArea h="100%" p="sm">
               <IntakeForm key={callId ?? 'manual'} draftKey={callId ? `intake.call.${callId}` : 'intake.manual'} callId={callId}
-                callerNumber={callId ? callerNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} />
+                callerNumber={callId ? callerNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} onOpenTicket={setOpenTicket} />
             </ScrollArea>
           </Tabs.Panel>
           <Tabs.Panel value="search" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}>
@@ -70,6 +89,23 @@ export function AgentDesk() {
   );
 }
 
+/** One line where the softphone would be: the seat has no SIP account, and how to get one. */
+function NoPhoneBar() {
+  const { t } = useTranslation();
+  return (
+    <Group gap="xs" px="sm" py={4} wrap="nowrap" data-testid="no-phone-bar"
+      style={{ borderBottom: '1px solid var(--mantine-color-default-border)', background: 'var(--mantine-color-gray-light)' }}>
+      <Text size="xs" fw={600} c="dimmed">{t('deskLayout.noPhone')}</Text>
+      <Popover width={280} position="bottom-start" withArrow shadow="md">
+        <Popover.Target>
+          <Anchor size="xs" component="button" type="button" data-testid="no-phone-help">{t('deskLayout.howToConfigure')}</Anchor>
+        </Popover.Target>
+        <Popover.Dropdown><Text size="sm">{t('agentDesk.phoneNotConfigured')}</Text></Popover.Dropdown>
+      </Popover>
+    </Group>
+  );
+}
+
 function RecentTickets({ onOpen }: { /** Opens a ticket's detail. */ onOpen(id: string): void }) {
   const { t } = useTranslation();
   const { api } = useApi();
@@ -77,7 +113,6 @@ function RecentTickets({ onOpen }: { /** Opens a ticket's detail. */ onOpen(id: 
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const filterRef = useRef<HTMLInputElement>(null);
-  useShortcut({ id: 'agent.filter', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => filterRef.current?.focus() });
 
   useEffect(() => {
     void api.request('tickets.recent', { limit: 2000 }).then((r) => (r.ok ? setRows(r.value) : setError(errorMessage(r.error))));

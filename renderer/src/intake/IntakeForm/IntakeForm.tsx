@@ -6,6 +6,8 @@ import { appealTypeIds, channelIds, urgencyIds, type CategorySuggestion } from '
 import { parseCoordinates } from '../../../../shared/domain/geo';
 import { useApi } from '../../state/api';
 import { useDraft } from '../../hooks/useDraft';
+import { useSession } from '../../state/session';
+import { formatDateTime } from '../../format/time';
 import { errorMessage } from '../../i18n';
 import { useShortcut } from '../../components/Shortcuts';
 import { leafOptions, useReference } from '../reference';
@@ -34,14 +36,25 @@ export interface IntakeDraft {
   articleId: string | null;
   /** An open ticket about the same problem: the new one is merged under it (并单) when saved. */
   mergeInto: string | null;
+  /** An answered or closed ticket the new one repeats (重复来电 / 重办). Missing in older drafts. */
+  repeatOf?: string | null;
 }
 
 type Field = keyof IntakeDraft;
+/** Form widths at which the grid's columns change; seven appeal types need ~560 px to show whole. */
+const FORM_BREAKPOINTS = { xs: '400px', sm: '560px', md: '720px', lg: '880px', xl: '1040px' };
 const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
   return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
-    districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null };
+    districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null, repeatOf: null };
+}
+
+/** Whether a saved form holds anything the agent typed (the call's own number and the defaults do not count). */
+export function intakeHasContent(d: IntakeDraft, callerNumber?: string): boolean {
+  const typed = [d.name, d.title, d.content, d.address, d.coordinates ?? '', d.answer].some((x) => x.trim() !== '');
+  const phone = d.phone.trim() !== '' && d.phone.trim() !== (callerNumber ?? '').trim();
+  return typed || phone || d.appealType !== null || d.categoryId !== null || d.districtCode !== null || d.mergeInto !== null || Boolean(d.repeatOf);
 }
 
 /** The typed coordinates for the request (validateIntake has already refused a bad pair). */
@@ -106,7 +119,7 @@ function CategoryHints({ title, content, chosen, onPick }: {
 }
 
 /** The intake form (受理登记): keyboard-first, saved as a draft on every pause in typing. */
-export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
+export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTicket }: {
   /** Draft slot; one per call, or 'intake.manual' for walk-ins, web and letters. */
   draftKey: string;
   /** The call the appeal arrived on, linked to the ticket. */
@@ -115,11 +128,17 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
   callerNumber?: string;
   /** Called with the new ticket's number after saving. */
   onSaved?(ticket: { id: string; number: string }): void;
+  /** Opens an existing ticket's detail (a similar ticket's history). */
+  onOpenTicket?(id: string): void;
 }) {
   const { t } = useTranslation();
   const { api } = useApi();
   const ref = useReference();
-  const [d, setD, draft] = useDraft<IntakeDraft>(draftKey, emptyIntake(callerNumber ?? '', callerNumber ? 'phone' : 'walk_in'));
+  const { settings, updateSettings } = useSession();
+  // During a call the source is the phone; otherwise the channel this agent chose last (walk-ins at a
+  // window, letters at a back office), and the phone for an agent who never chose one.
+  const defaultChannel = (): IntakeDraft['channel'] => (callId || callerNumber ? 'phone' : settings?.intakeChannel ?? 'phone');
+  const [d, setD, draft] = useDraft<IntakeDraft>(draftKey, emptyIntake(callerNumber ?? '', defaultChannel()), { hasContent: (v) => intakeHasContent(v, callerNumber) });
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -153,6 +172,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       address: d.address.trim() || undefined,
       coordinates: coordinatesOf(d),
       resolveDirectly: mode === 'resolve' ? { summary: d.answer, articleId: d.articleId ?? undefined } : undefined,
+      repeatOf: d.repeatOf ?? undefined,
     });
     setBusy(false);
     if (!r.ok) {
@@ -170,7 +190,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       if (!m.ok) notifications.show({ color: 'orange', message: `${t('intake.similar.mergeFailed')}${errorMessage(m.error)}` });
     }
     draft.clear();
-    setD(emptyIntake('', d.channel === 'phone' ? 'walk_in' : d.channel));
+    setD(emptyIntake(callerNumber ?? '', defaultChannel()));
     notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: r.value.number });
     // The ticket is registered either way; escalation is one more step the agent may still dismiss.
     if (mode === 'escalate') { setEscalating(r.value); return; }
@@ -196,13 +216,19 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       <Stack gap="sm">
         <Group justify="space-between">
           <Title order={4}>{t('intake.title')}</Title>
-          {draft.restoredAt && <Text size="xs" c="orange" data-testid="draft-restored">{t('drafts.restored', { time: new Date(draft.restoredAt).toLocaleTimeString('zh-CN') })}</Text>}
+          {draft.restoredAt && <Text size="xs" c="orange" data-testid="draft-restored">{t('drafts.restored', { time: formatDateTime(draft.restoredAt) })}</Text>}
         </Group>
         {serverError && <Alert color="red" data-testid="intake-error">{serverError}</Alert>}
-        <Grid gap="sm">
+        {/* Columns follow the form's own width (container queries): the softphone and knowledge columns beside it vary. */}
+        <Grid gap="sm" type="container" breakpoints={FORM_BREAKPOINTS}>
           <Grid.Col span={3}>
             <Select label={t('intake.channel')} data={channelIds.map((c) => ({ value: c, label: t(`intake.channels.${c}`) }))} value={d.channel}
-              onChange={(v) => v && set('channel', v as IntakeDraft['channel'])} allowDeselect={false} />
+              onChange={(v) => {
+                if (!v) return;
+                set('channel', v as IntakeDraft['channel']);
+                // Remembered for the next form not taken from a call.
+                if (!callId && !callerNumber) void updateSettings({ intakeChannel: v as IntakeDraft['channel'] });
+              }} allowDeselect={false} data-testid="intake-channel" />
           </Grid.Col>
           <Grid.Col span={3}>
             <TextInput ref={firstField} label={t('intake.phone')} value={d.phone} onChange={(e) => set('phone', e.currentTarget.value)} error={err('phone')} required={d.channel === 'phone'} inputMode="tel" />
@@ -213,13 +239,14 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
           <Grid.Col span={3} style={{ display: 'flex', alignItems: 'flex-end' }}>
             <Checkbox label={t('intake.confidential')} checked={d.confidential} onChange={(e) => set('confidential', e.currentTarget.checked)} mb={8} />
           </Grid.Col>
-          <Grid.Col span={6}>
+          {/* Seven appeal types need room: at 1280 px half the form cut off 表扬 and 其他. */}
+          <Grid.Col span={{ base: 12, lg: 8 }}>
             <Text size="sm" fw={500} mb={4}>{t('intake.appealType')} <Text span c="red">*</Text></Text>
             <SegmentedControl fullWidth size="xs" value={d.appealType ?? ''} onChange={(v) => set('appealType', v as IntakeDraft['appealType'])}
               data={appealTypeIds.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} aria-label={t('intake.appealType')} />
             {errors.appealType && <Text size="xs" c="red" mt={4}>{t(errors.appealType)}</Text>}
           </Grid.Col>
-          <Grid.Col span={6}>
+          <Grid.Col span={{ base: 12, lg: 4 }}>
             <Text size="sm" fw={500} mb={4}>{t('intake.urgency')}</Text>
             <SegmentedControl fullWidth size="xs" value={d.urgency} onChange={(v) => set('urgency', v as IntakeDraft['urgency'])}
               data={urgencyIds.map((u) => ({ value: u, label: t(`intake.urgencies.${u}`) }))} aria-label={t('intake.urgency')} />
@@ -239,7 +266,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
           </Grid.Col>
           <Grid.Col span={12}>
             <SimilarTickets categoryId={d.categoryId} districtCode={d.districtCode} text={`${d.title}${d.content}`} mergeInto={d.mergeInto}
-              onMergeInto={(id) => setD({ ...d, mergeInto: id })} />
+              onMergeInto={(id) => setD({ ...d, mergeInto: id })} repeatOf={d.repeatOf ?? null} onRepeatOf={(id) => setD({ ...d, repeatOf: id })} onOpen={onOpenTicket} />
           </Grid.Col>
           <Grid.Col span={4}>
             <Select label={t('intake.district')} data={divisions(1, null)} value={d.districtCode} searchable clearable
@@ -274,7 +301,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved }: {
       </Stack>
     </Paper>
       <div style={{ width: 320, flexShrink: 0 }}>
-        <AssistPanel categoryId={d.categoryId} onUseAnswer={(answer, articleId) => setD({ ...d, answer, articleId })} />
+        <AssistPanel categoryId={d.categoryId} callerName={d.name} onUseAnswer={(answer, articleId) => setD({ ...d, answer, articleId })} />
       </div>
       <EscalateDialog opened={escalating !== null} ticketIds={escalating ? [escalating.id] : []} source="intake"
         onClose={escalationClosed} />

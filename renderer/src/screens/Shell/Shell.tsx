@@ -8,6 +8,7 @@ import { useApi } from '../../state/api';
 import { Brand } from '../../components/Brand';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
 import { useShortcut } from '../../components/Shortcuts';
+import { requestTicketSearch } from '../../components/TicketSearch/searchRequest';
 import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
 import { ChangePasswordForm } from '../ChangePassword';
 
@@ -54,6 +55,9 @@ function SignedInShell({ session, frame }: {
   useShortcut({ id: 'frame.next', combo: 'ctrl+alt+right', labelKey: 'shortcuts.nextFrame', inInputs: true, run: nextFrame });
   useShortcut({ id: 'theme', combo: 'ctrl+alt+t', labelKey: 'shortcuts.toggleTheme', inInputs: true, run: toggleTheme });
   useShortcut({ id: 'logout', combo: 'ctrl+alt+q', labelKey: 'shortcuts.logout', inInputs: true, run: () => void logout() });
+  // Ticket search from any frame of a user who has the agent desk (the desk's own Ctrl+K wins there).
+  useShortcut({ id: 'search.global', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, fallback: true, enabled: frames.includes('agent_desk'),
+    run: () => { setFrame('agent_desk'); requestTicketSearch(); } });
   for (let i = 1; i <= 5; i++) {
     // Fixed count of hook calls: one per possible frame position.
     // eslint-disable-next-line react-hooks/rules-of-hooks

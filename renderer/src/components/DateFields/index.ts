@@ -1,0 +1,1 @@
+export { ChineseDates, DateField, MonthField, TimeField, parseChineseDate } from './DateFields';
