@@ -13,6 +13,17 @@ import { APP_VERSION } from '../version';
  * `npm run host`: the main-process services in plain Node, the renderer served to a browser.
  * Used for end-to-end tests and on machines without the Electron runtime.
  */
+/** A stop asked for before start-up finished runs as soon as there is something to close. */
+let stopHost: (() => Promise<void>) | null = null;
+let stopRequested = false;
+const onSignal = () => {
+  stopRequested = true;
+  void stopHost?.();
+};
+// Installed first: a signal during start-up must not kill the process with the folder still locked.
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -57,8 +68,8 @@ async function main() {
     }
     process.exit(code);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  stopHost = stop;
+  if (stopRequested) await stop();
 }
 
 main().catch((e: unknown) => {
