@@ -15,6 +15,7 @@ import { maskPhone } from '../../shared/domain/phone';
 import type { DB, ConsultationItemsTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { maxNumberSeed, nextNumber } from '../store/counters';
 import type { DutyRosterService } from './consultation-duty';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -180,8 +181,7 @@ export class ConsultationService {
   private async nextNumber(trx: Transaction<DB>, now: Date): Promise<string> {
     const year = beijingDate(now).slice(0, 4);
     const prefix = `ZX${year}`;
-    const last = await trx.selectFrom('consultation_items').select('number').where('number', 'like', `${prefix}%`).orderBy('number', 'desc').executeTakeFirst();
-    const seq = last ? Number(last.number.slice(prefix.length)) + 1 : 1;
+    const seq = await nextNumber(trx, prefix, maxNumberSeed('consultation_items', prefix, 5));
     return `${prefix}${String(seq).padStart(5, '0')}`;
   }
 

@@ -10,8 +10,9 @@ import { migration0009categoryModel } from './0009_category_model';
 import { migration0010divisionRetired } from './0010_division_retired';
 import { migration0011searchFilterIndex } from './0011_search_filter_index';
 import { migration0012ticketDivisionIndex } from './0012_ticket_division_index';
+import { migration0013importsCountersStaging } from './0013_imports_counters_staging';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex, migration0009categoryModel, migration0010divisionRetired, migration0011searchFilterIndex, migration0012ticketDivisionIndex];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex, migration0009categoryModel, migration0010divisionRetired, migration0011searchFilterIndex, migration0012ticketDivisionIndex, migration0013importsCountersStaging];
 export type { Migration, Dialect } from './types';
