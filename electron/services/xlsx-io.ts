@@ -191,7 +191,7 @@ export class XlsxService {
     if (errors.length || dryRun) return { ok: errors.length === 0, imported: 0, rows: total, errors, headers: headers.filter(Boolean) };
 
     const batchId = uuidv7();
-    let staged: Insertable<ImportStagingTable>[] = [];
+    let staged: Insertable<ImportStagingTable>[];
     try {
       staged = await this.stage(batchId, rows, job);
       job.progress('writing', rows.length, rows.length);

@@ -143,7 +143,7 @@ describe('Excel import as a job', () => {
     const id = (started as { value: JobView }).value.id;
     // Cancel once the first chunk is staged (the import yields between chunks).
     const staged = async () => (await t.app.store.db.selectFrom('import_staging').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
-    let seenStaged = 0;
+    let seenStaged: number;
     while ((seenStaged = await staged()) === 0 && progressOf(id).at(-1)?.state !== 'done') await new Promise((resolve) => setImmediate(resolve));
     expect(seenStaged).toBeGreaterThan(0);
     expect(seenStaged).toBeLessThan(5000);
