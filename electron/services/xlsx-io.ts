@@ -204,10 +204,15 @@ export class XlsxService {
     return { ok: true, imported: rows.length, rows: rows.length, errors: [], headers: headers.filter(Boolean) };
   }
 
-  /** Deletes staging rows left by imports that did not finish (a crash); call once at start. */
-  async cleanStaleStaging(before: Date = this.now()): Promise<number> {
-    const r = await this.db.deleteFrom('import_staging').where('staged_at', '<', before.toISOString()).executeTakeFirst();
-    return Number(r.numDeletedRows);
+  /**
+   * Deletes staging rows left by imports that did not finish (a crash); call once at start, before
+   * any import runs. Everything staged is stale then: one console process owns the store (a center
+   * with several servers on one PostgreSQL would pass `before`, the oldest start of a live server).
+   */
+  async cleanStaleStaging(before?: Date): Promise<number> {
+    let q = this.db.deleteFrom('import_staging');
+    if (before) q = q.where('staged_at', '<', before.toISOString());
+    return Number((await q.executeTakeFirst()).numDeletedRows);
   }
 
   private async referenceForImport() {
