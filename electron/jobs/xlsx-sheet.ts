@@ -10,6 +10,7 @@ export interface SheetWorkerInit {
 
 export type SheetWorkerMessage =
   | { type: 'rows'; rows: SheetRow[] }
+  | { type: 'progress'; bytes: number; total: number }
   | { type: 'done'; rows: number; cells: number; unpackedBytes: number }
   | { type: 'refused'; reason: SheetRefusal; details: Record<string, number> }
   | { type: 'error'; message: string };
@@ -20,6 +21,8 @@ export interface SheetReadOptions {
   signal?: AbortSignal;
   /** The worker script; defaults as for the search worker (TS beside this file, JS beside the bundle). */
   workerUrl?: URL;
+  /** Sheet bytes scanned so far and the declared total, about once per megabyte. */
+  onProgress?: (bytes: number, total: number) => void;
   /** Heap of the worker in MB: a file that still manages to blow it kills the worker only. @default 512 */
   heapMb?: number;
 }
@@ -72,6 +75,7 @@ export async function* readSheetInWorker(file: Buffer, opts: SheetReadOptions = 
         continue;
       }
       if (m.type === 'rows') yield m.rows;
+      else if (m.type === 'progress') opts.onProgress?.(m.bytes, m.total);
       else if (m.type === 'done') return { rows: m.rows, unpackedBytes: m.unpackedBytes };
       else if (m.type === 'refused') throw new SheetRefused(m.reason, m.details);
       else throw new Error(`xlsx worker failed: ${m.message}`);

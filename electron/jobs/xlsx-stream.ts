@@ -101,7 +101,7 @@ class Budget {
 }
 
 /** Inflates one entry, handing decoded text to `sink` chunk by chunk; stops at the budget. */
-async function readEntry(buf: Buffer, e: ZipEntry, budget: Budget, sink: (text: string) => void): Promise<void> {
+async function readEntry(buf: Buffer, e: ZipEntry, budget: Budget, sink: (text: string) => void, onBytes?: (n: number) => void): Promise<void> {
   const lh = e.localOffset;
   if (lh + 30 > buf.length || buf.readUInt32LE(lh) !== 0x04034b50) throw new SheetRefused('xlsx_damaged');
   const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
@@ -115,6 +115,7 @@ async function readEntry(buf: Buffer, e: ZipEntry, budget: Budget, sink: (text: 
     // More than the directory declared: the file lies about itself; refuse it as damaged.
     if (out > e.declaredSize) throw new SheetRefused('xlsx_damaged');
     sink(decoder.decode(chunk, { stream: true }));
+    onBytes?.(out);
   };
   if (e.method === 0) {
     take(data);
@@ -242,9 +243,9 @@ function localName(n: string): string {
   return c < 0 ? n : n.slice(c + 1);
 }
 
-async function scanEntry(buf: Buffer, e: ZipEntry, budget: Budget, h: XmlHandler): Promise<void> {
+async function scanEntry(buf: Buffer, e: ZipEntry, budget: Budget, h: XmlHandler, onBytes?: (n: number) => void): Promise<void> {
   const scanner = new XmlScanner(h);
-  await readEntry(buf, e, budget, (t) => scanner.write(t));
+  await readEntry(buf, e, budget, (t) => scanner.write(t), onBytes);
 }
 
 // ---------- workbook parts ----------
@@ -345,11 +346,15 @@ function serialDate(serial: number, date1904: boolean): Date | null {
   return Number.isFinite(ms) ? new Date(ms) : null;
 }
 
+/** Sheet bytes between two progress reports. */
+const PROGRESS_BYTES = 1 << 20;
+
 /**
  * Streams the first worksheet's rows to `onRows` in batches of `batchSize`. Throws SheetRefused
- * for anything not a spreadsheet or over `limits`; `onRows` may be async (the reader waits).
+ * for anything not a spreadsheet or over `limits`. `onProgress` gets the sheet bytes scanned so far
+ * and the size the directory declares (trusted for display only), about once per megabyte.
  */
-export async function readFirstSheet(buf: Buffer, limits: SheetLimits, onRows: (rows: SheetRow[]) => void, batchSize = 500): Promise<{ rows: number; cells: number; unpackedBytes: number }> {
+export async function readFirstSheet(buf: Buffer, limits: SheetLimits, onRows: (rows: SheetRow[]) => void, onProgress?: (bytes: number, total: number) => void, batchSize = 500): Promise<{ rows: number; cells: number; unpackedBytes: number }> {
   const entries = centralDirectory(buf);
   const budget = new Budget(limits.maxUnpackedBytes);
   const sheet = await firstSheet(buf, entries, budget);
@@ -373,6 +378,12 @@ export async function readFirstSheet(buf: Buffer, limits: SheetLimits, onRows: (
   let inV = false;
   let inT = false;
   let inPhonetic = false;
+  let reported = 0;
+  const progress = (bytes: number) => {
+    if (bytes - reported < PROGRESS_BYTES) return;
+    reported = bytes;
+    onProgress?.(bytes, sheetEntry.declaredSize);
+  };
   await scanEntry(buf, sheetEntry, budget, {
     open(name, a) {
       if (name === 'row') {
@@ -417,7 +428,7 @@ export async function readFirstSheet(buf: Buffer, limits: SheetLimits, onRows: (
       if (inV && cell.parts) cell.parts.push(t);
       else if (inT && cell.inline) cell.inline.push(t);
     },
-  });
+  }, progress);
   if (batch.length) onRows(batch);
   if (rows === 0) throw new SheetRefused('empty_sheet');
   return { rows, cells, unpackedBytes: budget.used };

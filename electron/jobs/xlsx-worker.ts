@@ -15,7 +15,8 @@ const init = workerData as SheetWorkerInit;
 const post = (m: SheetWorkerMessage) => port.postMessage(m);
 
 try {
-  const r = await readFirstSheet(Buffer.from(init.data.buffer, init.data.byteOffset, init.data.byteLength), init.limits, (rows) => post({ type: 'rows', rows }));
+  const r = await readFirstSheet(Buffer.from(init.data.buffer, init.data.byteOffset, init.data.byteLength), init.limits, (rows) => post({ type: 'rows', rows }),
+    (bytes, total) => post({ type: 'progress', bytes, total }));
   post({ type: 'done', ...r });
 } catch (e) {
   if (e instanceof SheetRefused) post({ type: 'refused', reason: e.reason, details: e.details });

@@ -150,7 +150,9 @@ export class XlsxService {
     };
     let ref: Awaited<ReturnType<XlsxService['referenceForImport']>> | null = null;
     let seen = 0;
-    const sheet = readSheetInWorker(Buffer.from(base64, 'base64'), { limits: this.opts.limits, signal: job.signal, workerUrl: this.opts.workerUrl });
+    // Until rows arrive, the bar shows how much of the sheet (in KB) the worker has scanned.
+    const onProgress = (bytes: number, total: number) => { if (!ref) job.progress('reading', Math.round(bytes / 1024), Math.max(Math.round(total / 1024), Math.round(bytes / 1024))); };
+    const sheet = readSheetInWorker(Buffer.from(base64, 'base64'), { limits: this.opts.limits, signal: job.signal, workerUrl: this.opts.workerUrl, onProgress });
     try {
       for await (const batch of sheet) {
         let from = 0;
