@@ -300,3 +300,81 @@ describe('Excel import refuses what it cannot read safely', () => {
     expect(await settled).toMatchObject({ state: 'done', result: { ok: true, rows: 0 } });
   }, 60_000);
 });
+
+// ---- imports beside other writers (issue 9.7, 9.10) ----
+
+describe('Excel imports beside other writers', () => {
+  const noNumbers = { createdAt: '来电时间', appealType: '类型', category: '分类', title: '标题', content: '内容', phone: '电话', status: '状态' };
+  const unnumbered = (n: number, tag: string) => sheet(Array.from({ length: n }, (_, i) =>
+    ['', '2024-05-03 09:15', '咨询', leafName, `${tag}第${i}行`, `${tag}第${i}行：咨询公积金提取材料`, `1390000${String(i % 5000).padStart(4, '0')}`, '', '已办结']));
+
+  it('two imports at once and agents registering meanwhile all succeed, with unique numbers and none skipped', async () => {
+    const agent: Connection = { id: 'agent-writer', session: null, send: () => {} };
+    t.app.dispatcher.attach(agent);
+    await t.app.dispatcher.dispatch(agent, 'session.login', { username: 'agent01', password: 'Demo-12345' });
+    const [a, b] = await Promise.all([unnumbered(10_000, '甲'), unnumbered(10_000, '乙')]);
+    const before = await count();
+    const jobs = await Promise.all([a, b].map((base64) => call<JobView>('tickets.importXlsx', { base64, mapping: noNumbers, dryRun: false })));
+    const ids = jobs.map((j) => (j as { value: JobView }).value.id);
+    let importing = true;
+    const settled = Promise.all(ids.map((id) => t.app.jobs.settled(id))).finally(() => { importing = false; });
+    // Agents keep registering appeals while both sheets are checked, staged and published.
+    const created: Result<{ number: string }>[] = [];
+    const phasesSeen = new Set<string>();
+    while (importing || created.length < 20) {
+      const r = await t.app.dispatcher.dispatch(agent, 'tickets.create', {
+        channel: 'walk_in', citizen: { confidential: false }, appealType: 'consultation', categoryId: (await leafId()), urgency: 'normal',
+        title: `并发登记${created.length}`, content: '导入进行中登记的咨询工单，应当照常保存。',
+      }) as Result<{ number: string }>;
+      created.push(r);
+      for (const id of ids) { const v = await call<JobView>('jobs.get', { id }); if (v.ok && v.value.state === 'running') phasesSeen.add(v.value.phase); }
+      // Requests arrive from sockets, between turns of the event loop; so do these.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const done = await settled;
+    t.app.dispatcher.detach('agent-writer');
+    expect(done.map((d) => d.state)).toEqual(['done', 'done']);
+    expect(phasesSeen).toContain('writing');
+    expect(created.every((r) => r.ok)).toBe(true);
+    expect(await count()).toBe(before + 20_000 + created.length);
+
+    // Import numbers: one day's series, 1..20000 with no gap and no repeat, whichever import took which.
+    const imported = await t.app.store.db.selectFrom('tickets').select('number').where('number', 'like', 'IM20261128%').execute();
+    const seqs = imported.map((r) => Number(r.number.slice('IM20261128'.length))).sort((x, y) => x - y);
+    expect(seqs.length).toBe(20_000);
+    expect(seqs).toEqual(Array.from({ length: 20_000 }, (_, i) => i + 1));
+    // Intake numbers: unique, consecutive within the day, after the demo data's own.
+    const numbers = created.map((r) => (r as { value: { number: string } }).value.number);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    const intake = numbers.map((n) => Number(n.slice('JC20261128'.length)));
+    expect(intake).toEqual(Array.from({ length: intake.length }, (_, i) => intake[0]! + i));
+    // Every citizen once, however many imported rows share the phone.
+    const dupPhones = await t.app.store.db.selectFrom('citizens').select('phone').groupBy('phone').having((eb) => eb.fn.countAll(), '>', 1).execute();
+    expect(dupPhones).toEqual([]);
+  }, 180_000);
+
+  it('a crash mid-import leaves nothing visible, and the next start clears its staging', async () => {
+    const dir = t.dir;
+    const staged = {
+      batch_id: 'crashed-batch', seq: 1, staged_at: '2026-11-28T01:59:00.000Z', ticket_id: 'never-published', event_id: 'e', number: 'CRASH-0001', gen_seq: null,
+      new_citizen_id: null, created_at: '2024-05-03T01:15:00.000Z', appeal_type: 'help', status: 'closed', phone: null, caller_name: null,
+      category_id: (await leafId()), title: '崩溃前暂存', content: '导入进程在发布前崩溃', district_code: null, address: null, closed_at: null,
+    };
+    await t.app.store.db.insertInto('import_staging').values(staged).execute();
+    expect(await t.app.store.db.selectFrom('tickets').select('id').where('number', '=', 'CRASH-0001').execute()).toEqual([]);
+    await t.app.close();
+    // Reopen the same data folder: a new start of the console.
+    const again = await createTestApp({ dataDir: dir, now: () => new Date('2026-11-28T02:00:00Z') });
+    try {
+      expect(await again.app.store.db.selectFrom('import_staging').select('seq').execute()).toEqual([]);
+      expect(await again.app.store.db.selectFrom('tickets').select('id').where('number', '=', 'CRASH-0001').execute()).toEqual([]);
+    } finally {
+      // afterAll disposes it (and removes the folder).
+      t = again;
+    }
+  }, 60_000);
+});
+
+async function leafId(): Promise<string> {
+  return (await t.app.store.db.selectFrom('categories').select('id').where('name', '=', leafName).where('level', '=', 3).executeTakeFirstOrThrow()).id;
+}
