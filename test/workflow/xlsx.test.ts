@@ -301,6 +301,21 @@ describe('Excel imports beside other writers', () => {
     expect(dupPhones).toEqual([]);
   }, 180_000);
 
+  it('two imports of the same numbered sheet at once: one writes it, the other writes nothing and says why', async () => {
+    const before = await count();
+    const base64 = await sheet(Array.from({ length: 300 }, (_, i) => [`TWICE-${i}`, '2024-05-03 09:15', '投诉', leafName, `第${i}行`, '同一份台账导入了两次', '', '', '已办结']));
+    const jobs = await Promise.all([0, 1].map(() => call<JobView>('tickets.importXlsx', { base64, mapping, dryRun: false })));
+    const done = await Promise.all(jobs.map((j) => t.app.jobs.settled((j as { value: JobView }).value.id)));
+    expect(await count()).toBe(before + 300);
+    const wrote = done.filter((d) => d.state === 'done' && (d.result as ImportResult).imported === 300);
+    expect(wrote).toHaveLength(1);
+    const other = done.find((d) => !wrote.includes(d))!;
+    // Checked after the first published: every number is a duplicate. Checked before: refused at publish.
+    if (other.state === 'done') expect((other.result as ImportResult).errors[0]).toMatchObject({ problem: 'duplicate_number' });
+    else expect(other).toMatchObject({ state: 'failed', error: { code: 'conflict', details: { reason: 'import_number_taken' } } });
+    expect(await t.app.store.db.selectFrom('import_staging').select('seq').execute()).toEqual([]);
+  }, 60_000);
+
   it('a crash mid-import leaves nothing visible, and the next start clears its staging', async () => {
     const dir = t.dir;
     const staged = {
