@@ -12,5 +12,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/host/main.ts'], outfile: 'dist/electron/host.js', format: 'esm', packages: 'external' }),
   // Ticket search runs in a worker thread with its own read-only connection (see electron/search).
   build({ ...common, entryPoints: ['electron/search/worker.ts'], outfile: 'dist/electron/search-worker.js', format: 'esm', packages: 'external' }),
+  // Excel imports unpack and scan the workbook in a worker thread, within limits (see electron/jobs).
+  build({ ...common, entryPoints: ['electron/jobs/xlsx-worker.ts'], outfile: 'dist/electron/xlsx-worker.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

@@ -98,7 +98,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
-  const xlsx = new XlsxService(store.db, now);
+  const xlsx = new XlsxService(store.db, now, { dialect: store.dialect });
+  // Staging rows of an import cut short by a crash are never published: drop them.
+  await xlsx.cleanStaleStaging();
   const similar = new SimilarTickets(store.db, now);
   const categories = new CategoryService(store.db, opts.log, { now });
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });

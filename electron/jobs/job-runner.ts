@@ -51,7 +51,9 @@ export class JobRunner {
 
   /**
    * Starts `body` and returns the job's first view at once. The body must leave the store unchanged
-   * when it throws (the runner only records the outcome): run writes in one transaction.
+   * when it throws (the runner only records the outcome): make its writes visible in one short
+   * transaction at the end (the Excel import stages rows first, see services/xlsx-io.ts), never
+   * hold one transaction for the whole job — every other writer would wait for it.
    */
   start<K extends JobKind>(kind: K, ownerId: string, body: (ctx: JobContext) => Promise<JobResults[K]>): JobViewOf<K> {
     const view: JobViewOf<K> = {

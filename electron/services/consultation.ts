@@ -15,9 +15,9 @@ import { maskPhone } from '../../shared/domain/phone';
 import type { DB, ConsultationItemsTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
+import { maxNumberSeed, nextNumber } from '../store/counters';
 import type { DutyRosterService } from './consultation-duty';
 import { assertTicketVisible, ticketScope, visibleTickets } from './ticket-visibility';
-import { lockNumberSeries } from '../store/dialect';
 
 type Db = Kysely<DB> | Transaction<DB>;
 type Source = ConsultationRow['source'];
@@ -216,9 +216,7 @@ export class ConsultationService {
   private async nextNumber(trx: Transaction<DB>, now: Date): Promise<string> {
     const year = beijingDate(now).slice(0, 4);
     const prefix = `ZX${year}`;
-    await lockNumberSeries(trx, prefix);
-    const last = await trx.selectFrom('consultation_items').select('number').where('number', 'like', `${prefix}%`).orderBy('number', 'desc').executeTakeFirst();
-    const seq = last ? Number(last.number.slice(prefix.length)) + 1 : 1;
+    const seq = await nextNumber(trx, prefix, maxNumberSeed('consultation_items', prefix, 5));
     return `${prefix}${String(seq).padStart(5, '0')}`;
   }
 

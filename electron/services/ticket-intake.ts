@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { fail, type ReferenceData, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import type { ticketCreateInput } from '../../shared/contract/tickets';
 import { applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
@@ -13,7 +13,7 @@ import { indexTicket } from '../search';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
 import { citizenView, ticketScope, visibleTickets } from './ticket-visibility';
-import { lockNumberSeries } from '../store/dialect';
+import { maxNumberSeed, nextNumber } from '../store/counters';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -122,9 +122,7 @@ export class TicketIntakeService {
     const iso = now.toISOString();
     const prefix = numberPrefix(now);
     return this.db.transaction().execute(async (trx) => {
-      await lockNumberSeries(trx, prefix);
-      const last = await trx.selectFrom('tickets').select(sql<string | null>`max(number)`.as('n')).where('number', 'like', `${prefix}%`).executeTakeFirst();
-      const seq = last?.n ? Number(last.n.slice(prefix.length)) + 1 : 1;
+      const seq = await nextNumber(trx, prefix, maxNumberSeed('tickets', prefix, 5));
       const number = `${prefix}${String(seq).padStart(5, '0')}`;
       let citizenId: string | null = null;
       if (phone) {

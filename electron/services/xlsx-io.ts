@@ -1,13 +1,17 @@
 import ExcelJS from 'exceljs';
-import type { Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { fail, importFields, type ImportField, type ImportResult, type ImportRowError, type SessionInfo } from '../../shared/contract';
 import { normalizePhone, maskPhone } from '../../shared/domain/phone';
-import type { DB } from '../store/schema';
+import type { DB, ImportStagingTable } from '../store/schema';
+import type { Dialect } from '../store/migrations/types';
+import { maxNumberSeed, nextNumbers, raiseCounter } from '../store/counters';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { indexTicket } from '../search';
 import type { JobContext } from '../jobs/job-runner';
 import { ticketScope, visibleTickets } from './ticket-visibility';
+import { readSheetInWorker } from '../jobs/xlsx-sheet';
+import { SheetRefused, type Cell, type SheetLimits, type SheetRow } from '../jobs/xlsx-stream';
 
 const APPEAL: Record<string, string> = { 咨询: 'consultation', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 其他: 'other' };
 const STATUS: Record<string, string> = {
@@ -17,24 +21,36 @@ const STATUS: Record<string, string> = {
 const STATUS_LABEL = Object.fromEntries(Object.entries(STATUS).map(([k, v]) => [v, k]));
 const APPEAL_LABEL = Object.fromEntries(Object.entries(APPEAL).map(([k, v]) => [v, k]));
 const MAX_ERRORS = 500;
-/** Rows between two progress reports (and chances to cancel). */
+/** Rows between two progress reports (and chances to cancel) while checking. */
 const CHUNK = 200;
+/** Staged rows per transaction: what another writer may have to wait for (a few ms). */
+const STAGE_CHUNK = 500;
+/** Rows per INSERT statement (SQLite allows 32,766 bound values). */
+const STAGE_STATEMENT = 100;
+/** Tickets indexed for search per transaction (~3 KB of tokens each). */
+const INDEX_CHUNK = 100;
 const noJob: JobContext = { signal: new AbortController().signal, progress: () => undefined, checkpoint: async () => undefined };
 
-function cellText(v: ExcelJS.CellValue): string {
+function cellText(v: Cell | undefined): string {
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('text' in v) return String(v.text);
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-    if ('error' in v) return '';
-  }
   return String(v).trim();
+}
+function cellAt(r: SheetRow, col: number | undefined): Cell {
+  if (!col) return null;
+  const i = r.c.indexOf(col);
+  return i < 0 ? null : r.v[i]!;
+}
+const text = (r: SheetRow, col: number | undefined) => cellText(cellAt(r, col));
+/** A row's texts by column (index 0 is column A). */
+function textRow(r: SheetRow): string[] {
+  const out: string[] = [];
+  r.c.forEach((col, i) => { out[col - 1] = cellText(r.v[i]); });
+  return Array.from(out, (x) => x ?? '');
 }
 
 /** A spreadsheet time: a real date cell, an ISO time, or "YYYY-MM-DD HH:mm[:ss]" read as Beijing time. */
-function parseTime(v: ExcelJS.CellValue): string | null {
+function parseTime(v: Cell): string | null {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
   const s = cellText(v);
   const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
@@ -49,13 +65,32 @@ function parseTime(v: ExcelJS.CellValue): string | null {
   return /\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(iso) ? new Date(iso).toISOString() : null;
 }
 
+/** The Beijing calendar day as YYYYMMDD. */
+function beijingDay(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+export interface XlsxServiceOptions {
+  /** @default 'sqlite' */
+  dialect?: Dialect;
+  /** Import limits on the unpacked workbook. @default DEFAULT_SHEET_LIMITS */
+  limits?: SheetLimits;
+  /** The import worker script (tests); see readSheetInWorker. */
+  workerUrl?: URL;
+}
+
 /**
  * Tickets to and from Excel, for centres moving off spreadsheets. An import is all or nothing:
  * every row is checked first and every problem reported with its row and column; only a clean
- * sheet is written, in one transaction.
+ * sheet is written, and it becomes visible in one transaction.
  */
 export class XlsxService {
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date(), private readonly opts: XlsxServiceOptions = {}) {}
 
   async export(opts: { from?: string; to?: string; status?: string[]; limit: number }, session: SessionInfo): Promise<{ fileName: string; base64: string; rows: number }> {
     const actorId = session.user.id;
@@ -98,137 +133,264 @@ export class XlsxService {
   }
 
   /**
-   * Checks every row, then (unless `dryRun`, and only when no row is wrong) writes them all in one
-   * transaction. Runs as a job: progress per phase, and a cancel — even mid-write — rolls back.
+   * Checks every row, then (unless `dryRun`, and only when no row is wrong) writes them all. Runs
+   * as a job: the workbook is unpacked and scanned in a worker thread within limits (xlsx-stream.ts);
+   * the checked rows go to a staging table in short transactions, so other writers wait for one
+   * chunk at most, never for the whole sheet; one short transaction then publishes them. A cancel or
+   * a failure before that leaves nothing but staging rows, which are deleted at once (or at the next
+   * start, after a crash). The search index follows in short transactions after the publish.
    */
   async import(base64: string, mapping: Partial<Record<ImportField, string>>, dryRun: boolean, actorId: string, job: JobContext = noJob): Promise<ImportResult> {
     job.progress('reading', 0, 0);
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(Buffer.from(base64, 'base64') as unknown as ExcelJS.Buffer);
-    } catch {
-      fail('invalid_input', { issues: [{ path: 'base64', problem: 'not_xlsx' }] });
-    }
-    const ws = wb.worksheets[0];
-    if (!ws || ws.rowCount < 1) fail('invalid_input', { issues: [{ path: 'base64', problem: 'empty_sheet' }] });
-    const headers: string[] = [];
-    ws.getRow(1).eachCell({ includeEmpty: true }, (cell, col) => { headers[col - 1] = cellText(cell.value); });
     const errors: ImportRowError[] = [];
+    let headers: string[] = [];
     const colOf: Partial<Record<ImportField, number>> = {};
-    for (const [field, required] of Object.entries(importFields) as [ImportField, boolean][]) {
-      const header = mapping[field];
-      if (!header) {
-        if (required) errors.push({ row: 1, column: field, problem: 'column_not_mapped' });
-        continue;
+    const rows: Row[] = [];
+    const errorRows = new Set<number>();
+    const seenNumbers = new Set<string>();
+    const bad = (row: number, field: ImportField, problem: string, value?: string) => {
+      errorRows.add(row);
+      if (errors.length < MAX_ERRORS) errors.push({ row, column: mapping[field] ?? field, problem, ...(value !== undefined ? { value: value.slice(0, 60) } : {}) });
+    };
+    let ref: Awaited<ReturnType<XlsxService['referenceForImport']>> | null = null;
+    let seen = 0;
+    // Until rows arrive, the bar shows how much of the sheet (in KB) the worker has scanned.
+    const onProgress = (bytes: number, total: number) => { if (!ref) job.progress('reading', Math.round(bytes / 1024), Math.max(Math.round(total / 1024), Math.round(bytes / 1024))); };
+    const sheet = readSheetInWorker(Buffer.from(base64, 'base64'), { limits: this.opts.limits, signal: job.signal, workerUrl: this.opts.workerUrl, onProgress });
+    try {
+      for await (const batch of sheet) {
+        let from = 0;
+        if (!ref) {
+          // The header row is row 1 of the sheet; without one every mapped column is missing.
+          if (batch[0]?.r === 1) { headers = textRow(batch[0]); from = 1; }
+          for (const [field, required] of Object.entries(importFields) as [ImportField, boolean][]) {
+            const header = mapping[field];
+            if (!header) {
+              if (required) errors.push({ row: 1, column: field, problem: 'column_not_mapped' });
+              continue;
+            }
+            const idx = headers.indexOf(header);
+            if (idx < 0) errors.push({ row: 1, column: header, problem: 'column_missing' });
+            else colOf[field] = idx + 1;
+          }
+          if (errors.length) return { ok: false, imported: 0, rows: 0, errors, headers: headers.filter(Boolean) };
+          ref = await this.referenceForImport();
+        }
+        const body = batch.slice(from);
+        const taken = await this.takenNumbers(body.map((r) => text(r, colOf.number)).filter(Boolean));
+        for (const r of body) {
+          this.checkRow(r, colOf, ref, taken, seenNumbers, bad, rows);
+          if (++seen % CHUNK === 0) {
+            job.progress('checking', seen, 0);
+            await job.checkpoint();
+          }
+        }
+        job.progress('checking', seen, 0);
+        await job.checkpoint();
       }
-      const idx = headers.indexOf(header);
-      if (idx < 0) errors.push({ row: 1, column: header, problem: 'column_missing' });
-      else colOf[field] = idx + 1;
+    } catch (e) {
+      if (e instanceof SheetRefused) fail('invalid_input', { issues: [{ path: 'base64', problem: e.reason }], details: { reason: e.reason, ...e.details } });
+      throw e;
     }
-    if (errors.length) return { ok: false, imported: 0, rows: 0, errors, headers: headers.filter(Boolean) };
+    job.progress('checking', seen, seen);
+    const total = rows.length + errorRows.size;
+    if (errors.length || dryRun) return { ok: errors.length === 0, imported: 0, rows: total, errors, headers: headers.filter(Boolean) };
 
-    const [categories, divisions, existing] = await Promise.all([
+    const batchId = uuidv7();
+    let staged: Insertable<ImportStagingTable>[];
+    try {
+      staged = await this.stage(batchId, rows, job);
+      job.progress('writing', rows.length, rows.length);
+      await job.checkpoint();
+      await this.publish(batchId, rows, actorId);
+    } finally {
+      await this.dropStaging(batchId);
+    }
+    await this.indexImported(staged, job);
+    return { ok: true, imported: rows.length, rows: rows.length, errors: [], headers: headers.filter(Boolean) };
+  }
+
+  /**
+   * Deletes staging rows left by imports that did not finish (a crash); call once at start, before
+   * any import runs. Everything staged is stale then: one console process owns the store (a center
+   * with several servers on one PostgreSQL would pass `before`, the oldest start of a live server).
+   */
+  async cleanStaleStaging(before?: Date): Promise<number> {
+    let q = this.db.deleteFrom('import_staging');
+    if (before) q = q.where('staged_at', '<', before.toISOString());
+    return Number((await q.executeTakeFirst()).numDeletedRows);
+  }
+
+  private async referenceForImport() {
+    const [categories, divisions] = await Promise.all([
       this.db.selectFrom('categories as c').leftJoin('categories as p', 'p.id', 'c.parent_id').leftJoin('categories as g', 'g.id', 'p.parent_id')
         .select(['c.id', 'c.code', 'c.name', 'c.level', 'p.name as p', 'g.name as g']).execute(),
       // Retired first: where an old district and a current one share a name, the current one wins below.
       this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 1).orderBy('retired', 'desc').orderBy('code').execute(),
-      this.db.selectFrom('tickets').select('number').execute(),
     ]);
     const leaves = categories.filter((c) => c.level === 3);
-    const byPath = new Map(leaves.map((c) => [[c.g, c.p, c.name].join('/'), c.id]));
     const byName = new Map<string, string[]>();
     for (const c of leaves) byName.set(c.name, [...(byName.get(c.name) ?? []), c.id]);
-    const byCode = new Map(leaves.map((c) => [c.code, c.id]));
-    const districtByName = new Map(divisions.map((d) => [d.name, d.code]));
-    const numbers = new Set(existing.map((e) => e.number));
-
-    type Row = { number: string | null; createdAt: string; phone: string | null; callerName: string | null; appealType: string; categoryId: string; title: string; content: string; districtCode: string | null; address: string | null; status: string };
-    const rows: Row[] = [];
-    const get = (r: ExcelJS.Row, f: ImportField) => (colOf[f] ? r.getCell(colOf[f]!).value : null);
-    const text = (r: ExcelJS.Row, f: ImportField) => cellText(get(r, f));
-    const bad = (row: number, field: ImportField, problem: string, value?: string) => {
-      if (errors.length < MAX_ERRORS) errors.push({ row, column: mapping[field] ?? field, problem, ...(value !== undefined ? { value: value.slice(0, 60) } : {}) });
+    return {
+      byPath: new Map(leaves.map((c) => [[c.g, c.p, c.name].join('/'), c.id])),
+      byName,
+      byCode: new Map(leaves.map((c) => [c.code, c.id])),
+      districtByName: new Map(divisions.map((d) => [d.name, d.code])),
     };
-    await job.checkpoint();
-    const lastRow = ws.rowCount;
-    for (let rowNo = 2; rowNo <= lastRow; rowNo++) {
-      if (rowNo % CHUNK === 0) {
-        job.progress('checking', rowNo - 1, lastRow - 1);
-        await job.checkpoint();
-      }
-      const r = ws.getRow(rowNo);
-      if (!r.hasValues) continue;
-      const createdAt = parseTime(get(r, 'createdAt'));
-      if (!createdAt) bad(rowNo, 'createdAt', 'bad_time', text(r, 'createdAt'));
-      else if (createdAt > this.now().toISOString()) bad(rowNo, 'createdAt', 'in_future', text(r, 'createdAt'));
-      const typeText = text(r, 'appealType');
-      const appealType = APPEAL[typeText] ?? (Object.values(APPEAL).includes(typeText) ? typeText : null);
-      if (!appealType) bad(rowNo, 'appealType', 'unknown_appeal_type', typeText);
-      const catText = text(r, 'category').replace(/\s*[/／>]\s*/g, '/');
-      const named = byName.get(catText);
-      const categoryId = byPath.get(catText) ?? byCode.get(catText) ?? (named?.length === 1 ? named[0] : undefined);
-      if (!categoryId) bad(rowNo, 'category', named && named.length > 1 ? 'ambiguous_category' : 'unknown_category', catText);
-      const title = text(r, 'title');
-      if (title.length < 2 || title.length > 100) bad(rowNo, 'title', title.length < 2 ? 'too_short' : 'too_long', title);
-      const content = text(r, 'content');
-      if (content.length < 2 || content.length > 4000) bad(rowNo, 'content', content.length < 2 ? 'too_short' : 'too_long');
-      let phone: string | null = null;
-      const phoneText = text(r, 'phone');
-      if (phoneText) {
-        const n = normalizePhone(phoneText);
-        if (n.ok) phone = n.phone.national; else bad(rowNo, 'phone', 'bad_phone', phoneText);
-      }
-      const districtText = text(r, 'district');
-      const districtCode = districtText ? districtByName.get(districtText) ?? null : null;
-      if (districtText && !districtCode) bad(rowNo, 'district', 'unknown_district', districtText);
-      const statusText = text(r, 'status');
-      const status = statusText ? STATUS[statusText] ?? null : 'closed';
-      if (!status) bad(rowNo, 'status', 'unknown_status', statusText);
-      const number = text(r, 'number') || null;
-      if (number) {
-        if (!/^[A-Za-z0-9-]{4,32}$/.test(number)) bad(rowNo, 'number', 'bad_number', number);
-        else if (numbers.has(number)) bad(rowNo, 'number', 'duplicate_number', number);
-        numbers.add(number);
-      }
-      if (createdAt && appealType && categoryId && status) {
-        rows.push({ number, createdAt, phone, callerName: text(r, 'callerName') || null, appealType, categoryId, title, content, districtCode, address: text(r, 'address') || null, status });
-      }
-    }
-    job.progress('checking', lastRow - 1, lastRow - 1);
-    const total = rows.length + new Set(errors.filter((e) => e.row > 1).map((e) => e.row)).size;
-    if (errors.length || dryRun) return { ok: errors.length === 0, imported: 0, rows: total, errors, headers: headers.filter(Boolean) };
+  }
 
-    const at = this.now().toISOString();
-    const batch = uuidv7();
-    await this.db.transaction().execute(async (trx) => {
-      let seq = 0;
-      let written = 0;
-      for (const r of rows) {
-        if (written++ % CHUNK === 0) {
-          job.progress('writing', written - 1, rows.length);
-          // Other requests wait for the store meanwhile, but the event loop stays free; a cancel
-          // throws here and the whole transaction rolls back.
-          await job.checkpoint();
-        }
-        const id = uuidv7(Date.parse(r.createdAt));
-        let citizenId: string | null = null;
-        if (r.phone) {
-          const c = await trx.selectFrom('citizens').select('id').where('phone', '=', r.phone).executeTakeFirst();
-          citizenId = c?.id ?? uuidv7();
-          if (!c) await trx.insertInto('citizens').values({ id: citizenId, phone: r.phone, name: r.callerName, created_at: r.createdAt }).execute();
-        }
-        const number = r.number ?? `IM${batch.slice(0, 8).toUpperCase()}${String(++seq).padStart(6, '0')}`;
-        await trx.insertInto('tickets').values({
-          id, number, created_at: r.createdAt, updated_at: at, channel: 'letter', appeal_type: r.appealType, urgency: 'normal', status: r.status,
-          citizen_id: citizenId, phone: r.phone, caller_name: r.callerName, confidential: 0, category_id: r.categoryId, title: r.title, content: r.content,
-          district_code: r.districtCode, street_code: null, community_code: null, address: r.address, lat: null, lng: null,
-          lead_department_id: null, sign_by: null, reply_by: null, closed_at: ['closed', 'resolved_directly'].includes(r.status) ? r.createdAt : null, parent_id: null,
-        }).execute();
-        await indexTicket(trx, { id, created_at: r.createdAt, title: r.title, content: r.content, number, address: r.address, caller_name: r.callerName, phone: r.phone, confidential: 0 });
-        await trx.insertInto('ticket_events').values({ id: uuidv7(), ticket_id: id, at: r.createdAt, actor_id: actorId, action: 'imported', from_status: null, to_status: r.status, data: JSON.stringify({ batch }) }).execute();
-      }
-      await writeAudit(trx, { actorId, action: 'tickets.imported', subjectType: 'tickets', subjectId: batch, data: { rows: rows.length } });
+  /** Which of these numbers tickets already have (looked up per batch, not by loading every number). */
+  private async takenNumbers(numbers: string[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    for (let i = 0; i < numbers.length; i += 500) {
+      const part = numbers.slice(i, i + 500);
+      for (const r of await this.db.selectFrom('tickets').select('number').where('number', 'in', part).execute()) taken.add(r.number);
+    }
+    return taken;
+  }
+
+  private checkRow(r: SheetRow, colOf: Partial<Record<ImportField, number>>, ref: NonNullable<Awaited<ReturnType<XlsxService['referenceForImport']>>>,
+    taken: Set<string>, seenNumbers: Set<string>, bad: (row: number, field: ImportField, problem: string, value?: string) => void, rows: Row[]): void {
+    const rowNo = r.r;
+    const get = (f: ImportField) => cellAt(r, colOf[f]);
+    const txt = (f: ImportField) => text(r, colOf[f]);
+    const createdAt = parseTime(get('createdAt'));
+    if (!createdAt) bad(rowNo, 'createdAt', 'bad_time', txt('createdAt'));
+    else if (createdAt > this.now().toISOString()) bad(rowNo, 'createdAt', 'in_future', txt('createdAt'));
+    const typeText = txt('appealType');
+    const appealType = APPEAL[typeText] ?? (Object.values(APPEAL).includes(typeText) ? typeText : null);
+    if (!appealType) bad(rowNo, 'appealType', 'unknown_appeal_type', typeText);
+    const catText = txt('category').replace(/\s*[/／>]\s*/g, '/');
+    const named = ref.byName.get(catText);
+    const categoryId = ref.byPath.get(catText) ?? ref.byCode.get(catText) ?? (named?.length === 1 ? named[0] : undefined);
+    if (!categoryId) bad(rowNo, 'category', named && named.length > 1 ? 'ambiguous_category' : 'unknown_category', catText);
+    const title = txt('title');
+    if (title.length < 2 || title.length > 100) bad(rowNo, 'title', title.length < 2 ? 'too_short' : 'too_long', title);
+    const content = txt('content');
+    if (content.length < 2 || content.length > 4000) bad(rowNo, 'content', content.length < 2 ? 'too_short' : 'too_long');
+    let phone: string | null = null;
+    const phoneText = txt('phone');
+    if (phoneText) {
+      const n = normalizePhone(phoneText);
+      if (n.ok) phone = n.phone.national; else bad(rowNo, 'phone', 'bad_phone', phoneText);
+    }
+    const districtText = txt('district');
+    const districtCode = districtText ? ref.districtByName.get(districtText) ?? null : null;
+    if (districtText && !districtCode) bad(rowNo, 'district', 'unknown_district', districtText);
+    const statusText = txt('status');
+    const status = statusText ? STATUS[statusText] ?? null : 'closed';
+    if (!status) bad(rowNo, 'status', 'unknown_status', statusText);
+    const number = txt('number') || null;
+    if (number) {
+      if (!/^[A-Za-z0-9-]{4,32}$/.test(number)) bad(rowNo, 'number', 'bad_number', number);
+      else if (taken.has(number) || seenNumbers.has(number)) bad(rowNo, 'number', 'duplicate_number', number);
+      seenNumbers.add(number);
+    }
+    if (createdAt && appealType && categoryId && status) {
+      rows.push({ number, createdAt, phone, callerName: txt('callerName') || null, appealType, categoryId, title, content, districtCode, address: txt('address') || null, status });
+    }
+  }
+
+  /** Staging writes: one short transaction per chunk; a cancel between chunks stops here. */
+  private async stage(batchId: string, rows: Row[], job: JobContext): Promise<Insertable<ImportStagingTable>[]> {
+    const stagedAt = this.now().toISOString();
+    const phones = new Set<string>();
+    let gen = 0;
+    const staged: Insertable<ImportStagingTable>[] = rows.map((r, i) => {
+      const firstOfPhone = r.phone !== null && !phones.has(r.phone);
+      if (r.phone) phones.add(r.phone);
+      return {
+        batch_id: batchId, seq: i + 1, staged_at: stagedAt, ticket_id: uuidv7(Date.parse(r.createdAt)), event_id: uuidv7(),
+        number: r.number, gen_seq: r.number ? null : ++gen, new_citizen_id: firstOfPhone ? uuidv7() : null,
+        created_at: r.createdAt, appeal_type: r.appealType, status: r.status, phone: r.phone, caller_name: r.callerName, category_id: r.categoryId,
+        title: r.title, content: r.content, district_code: r.districtCode, address: r.address,
+        closed_at: ['closed', 'resolved_directly'].includes(r.status) ? r.createdAt : null,
+      };
     });
-    return { ok: true, imported: rows.length, rows: rows.length, errors: [], headers: headers.filter(Boolean) };
+    for (let i = 0; i < staged.length; i += STAGE_CHUNK) {
+      job.progress('writing', i, rows.length);
+      // A cancel throws here; the caller deletes what was staged.
+      await job.checkpoint();
+      const part = staged.slice(i, i + STAGE_CHUNK);
+      await this.db.transaction().execute(async (trx) => {
+        for (let j = 0; j < part.length; j += STAGE_STATEMENT) await trx.insertInto('import_staging').values(part.slice(j, j + STAGE_STATEMENT)).execute();
+      });
+    }
+    return staged;
+  }
+
+  /**
+   * Moves a staged batch into tickets, citizens and the timeline in one transaction of a few
+   * set-based statements (no per-row round trips), taking the batch's numbers from the counters.
+   */
+  private async publish(batchId: string, rows: Row[], actorId: string): Promise<void> {
+    const at = this.now().toISOString();
+    const series = `IM${beijingDay(this.now())}`;
+    const generated = rows.filter((r) => !r.number).length;
+    // Numbers in today's intake format (JC + date + 5 digits) raise that day's counter past them.
+    const raise = new Map<string, number>();
+    for (const r of rows) {
+      const m = r.number ? /^(JC\d{8})(\d{5})$/.exec(r.number) : null;
+      if (m) raise.set(m[1]!, Math.max(raise.get(m[1]!) ?? 0, Number(m[2])));
+    }
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const staged = await trx.selectFrom('import_staging').select((eb) => eb.fn.countAll<number>().as('n')).where('batch_id', '=', batchId).executeTakeFirstOrThrow();
+        // Cleaned by another process's start meanwhile (see cleanStaleStaging): refuse rather than publish half.
+        if (Number(staged.n) !== rows.length) fail('conflict', { details: { reason: 'import_staging_lost' } });
+        const base = generated > 0 ? (await nextNumbers(trx, series, generated, maxNumberSeed('tickets', series, 6))) - 1 : 0;
+        const seqText = sql`cast(${base} + s.gen_seq as text)`;
+        const genNumber = sql`${series} || case when length(${seqText}) >= 6 then ${seqText} else substr('00000' || ${seqText}, length(${seqText})) end`;
+        await sql`insert into citizens (id, phone, name, created_at)
+          select s.new_citizen_id, s.phone, s.caller_name, s.created_at from import_staging s
+          where s.batch_id = ${batchId} and s.new_citizen_id is not null and not exists (select 1 from citizens c where c.phone = s.phone)`.execute(trx);
+        await sql`insert into tickets (id, number, created_at, updated_at, channel, appeal_type, urgency, status, citizen_id, phone, caller_name, confidential,
+            category_id, title, content, district_code, street_code, community_code, address, lat, lng, lead_department_id, sign_by, reply_by, closed_at, parent_id)
+          select s.ticket_id, coalesce(s.number, ${genNumber}), s.created_at, ${at}, 'letter', s.appeal_type, 'normal', s.status,
+            (select c.id from citizens c where c.phone = s.phone), s.phone, s.caller_name, 0,
+            s.category_id, s.title, s.content, s.district_code, null, null, s.address, null, null, null, null, null, s.closed_at, null
+          from import_staging s where s.batch_id = ${batchId} order by s.seq`.execute(trx);
+        await sql`insert into ticket_events (id, ticket_id, at, actor_id, action, from_status, to_status, data)
+          select s.event_id, s.ticket_id, s.created_at, ${actorId}, 'imported', null, s.status, ${JSON.stringify({ batch: batchId })}
+          from import_staging s where s.batch_id = ${batchId}`.execute(trx);
+        for (const [s, n] of raise) await raiseCounter(trx, s, n);
+        await writeAudit(trx, { actorId, action: 'tickets.imported', subjectType: 'tickets', subjectId: batchId, data: { rows: rows.length } });
+      });
+    } catch (e) {
+      // Another writer took one of the sheet's numbers after it was checked.
+      if (isUniqueViolation(e)) fail('conflict', { details: { reason: 'import_number_taken' } });
+      throw e;
+    }
+  }
+
+  private async dropStaging(batchId: string): Promise<void> {
+    for (;;) {
+      const r = await this.db.deleteFrom('import_staging').where('batch_id', '=', batchId)
+        .where('seq', 'in', (eb) => eb.selectFrom('import_staging').select('seq').where('batch_id', '=', batchId).limit(STAGE_CHUNK * 4)).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) return;
+    }
+  }
+
+  /**
+   * Indexes the published tickets for search, a chunk per transaction. The import is committed by
+   * now, so a cancel or a shutdown only stops early: the start-up check indexes whatever is missing.
+   */
+  private async indexImported(staged: Insertable<ImportStagingTable>[], job: JobContext): Promise<void> {
+    for (let i = 0; i < staged.length; i += INDEX_CHUNK) {
+      job.progress('indexing', i, staged.length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (job.signal.aborted) return;
+      const part = staged.slice(i, i + INDEX_CHUNK);
+      await this.db.transaction().execute(async (trx) => {
+        // As published (numbers are given at publish): search finds them by number, caller and address too.
+        const published = await trx.selectFrom('tickets')
+          .select(['id', 'created_at', 'title', 'content', 'number', 'address', 'caller_name', 'phone', 'confidential'])
+          .where('id', 'in', part.map((t) => t.ticket_id)).execute();
+        for (const t of published) await indexTicket(trx, t, { dialect: this.opts.dialect ?? 'sqlite' });
+      });
+    }
+    job.progress('indexing', staged.length, staged.length);
   }
 }
+
+type Row = { number: string | null; createdAt: string; phone: string | null; callerName: string | null; appealType: string; categoryId: string; title: string; content: string; districtCode: string | null; address: string | null; status: string };

@@ -261,6 +261,43 @@ export interface DB {
   duty_swaps: DutySwapsTable;
   category_model: CategoryModelTable;
   sessions: SessionsTable;
+  counters: CountersTable;
+  import_staging: ImportStagingTable;
+}
+
+/** One row per number series (migration 0015): the last number handed out; see store/counters.ts. */
+export interface CountersTable {
+  series: string;
+  value: number;
+}
+
+/**
+ * Checked import rows waiting to be published (migration 0015): written in short transactions
+ * while the import runs, moved into tickets in one, deleted afterwards (or at the next start).
+ */
+export interface ImportStagingTable {
+  batch_id: string;
+  seq: number;
+  staged_at: string;
+  ticket_id: string;
+  event_id: string;
+  /** The sheet's own number, or null: one is taken from the import series when published. */
+  number: string | null;
+  /** 1..k over the rows without a number of their own, in sheet order. */
+  gen_seq: number | null;
+  /** Set on the first row of each phone in the batch: the id a new citizen gets. */
+  new_citizen_id: string | null;
+  created_at: string;
+  appeal_type: string;
+  status: string;
+  phone: string | null;
+  caller_name: string | null;
+  category_id: string;
+  title: string;
+  content: string;
+  district_code: string | null;
+  address: string | null;
+  closed_at: string | null;
 }
 
 /** The persisted category suggestion model (migration 0009): one row, id 1. */

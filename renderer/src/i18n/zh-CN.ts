@@ -304,7 +304,7 @@ export const zhCN = {
   },
   jobs: {
     cancel: '取消',
-    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入' },
+    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引' },
   },
   search: {
     placeholder: '搜索：词语、工单号片段、来电号码、来电人、地址（Ctrl+K）',
@@ -784,6 +784,16 @@ export const zhCN = {
     wrong_current_password: '当前密码不正确。',
     same_as_current: '新密码不能与当前密码相同。',
     reset_self: '不能重置自己的密码，请在右上角用户菜单中“修改密码”。',
+    // Excel import refusals (the file is checked in a worker before anything is written)
+    not_xlsx: '这不是 Excel 工作簿（.xlsx）文件，未导入任何数据。',
+    empty_sheet: '工作簿的第一个工作表是空的，未导入任何数据。',
+    xlsx_too_large: '表格解压后超过 200 MB，无法导入。请拆分为多个文件分批导入，未导入任何数据。',
+    xlsx_damaged: '文件已损坏或内容与其记录的大小不符，无法安全读取，未导入任何数据。',
+    xlsx_too_many_rows: '一次最多导入 10 万行，请拆分为多个文件分批导入，未导入任何数据。',
+    xlsx_too_many_cells: '表格的单元格超过 300 万个，请删去无关的列或拆分文件后再导入，未导入任何数据。',
+    xlsx_too_many_columns: '表格超过 200 列，请删去无关的列后再导入，未导入任何数据。',
+    import_number_taken: '导入期间有其他工单用了表中的工单号，本次导入已撤销，请重新检查后再导入。',
+    import_staging_lost: '导入的暂存数据已被清理（程序曾重新启动），本次导入已撤销，请重新导入。',
   },
   validation: {
     too_small: '内容太短',
