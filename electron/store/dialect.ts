@@ -36,13 +36,3 @@ export function containsText(db: Kysely<DB>, column: string, term: string): RawB
   const op = dialectOf(db) === 'postgres' ? sql`ilike` : sql`like`;
   return sql<boolean>`${sql.ref(column)} ${op} ${pattern} escape '\\'`;
 }
-
-/**
- * Serialises writers that number things `max(number) + 1` within one series (a day's tickets, a
- * year's consultation items) until the transaction ends. SQLite has one writer at a time already;
- * on PostgreSQL two desks saving at once would both read the same max and one would fail on the
- * unique number. A stopgap until numbers come from a counters table (issue 11).
- */
-export async function lockNumberSeries(trx: Kysely<DB>, series: string): Promise<void> {
-  if (dialectOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(hashtext(${`number:${series}`}))`.execute(trx);
-}
