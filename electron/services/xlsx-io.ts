@@ -386,7 +386,7 @@ export class XlsxService {
         const published = await trx.selectFrom('tickets')
           .select(['id', 'created_at', 'title', 'content', 'number', 'address', 'caller_name', 'phone', 'confidential'])
           .where('id', 'in', part.map((t) => t.ticket_id)).execute();
-        for (const t of published) await indexTicket(trx, t, { dialect: this.opts.dialect ?? 'sqlite' });
+        for (const t of published) await indexTicket(trx, t, this.opts.dialect ? { dialect: this.opts.dialect } : {});
       });
     }
     job.progress('indexing', staged.length, staged.length);
