@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { fail, userAudience, type AppInfo, type SessionInfo, type TicketChanged } from '../../shared/contract';
 import type { Logger } from '../log';
 import { Dispatcher, type Handlers } from '../rpc/dispatcher';
-import { InProcessEventBus } from '../events/bus';
+import { InProcessEventBus, type EventBus } from '../events/bus';
 import { openSqliteStore, type Store } from '../store/sqlite';
 import { DraftService } from '../services/drafts';
 import { SettingsService } from '../services/settings';
@@ -62,6 +62,11 @@ export interface ConsoleOptions {
   /** better-sqlite3 addon for the Electron ABI; host mode uses the one in node_modules. */
   sqliteNativeBinding?: string;
   now?: () => Date;
+  /**
+   * Where services publish events. Default: the in-process bus (one seat). A center's console server
+   * passes the one createPostgresEventBus gives it and closes it after the app.
+   */
+  eventBus?: EventBus;
 }
 
 export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; referenceDate: Date; days: number }) => Promise<unknown>;
@@ -94,8 +99,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   // Services publish on the bus after commit, each event with its audience as data; the hub (the
   // dispatcher, built from the handlers below) delivers to this process's connections in it. One
   // seat on SQLite: the in-process bus (a center's servers use createPostgresEventBus).
-  const bus = new InProcessEventBus(opts.log);
-  bus.subscribe((e) => late.dispatcher?.deliver(e.name, e.payload, e.audience));
+  const bus = opts.eventBus ?? new InProcessEventBus(opts.log);
+  const unsubscribe = bus.subscribe((e) => late.dispatcher?.deliver(e.name, e.payload, e.audience));
   // Desks refresh from ticket.changed; its audience follows from the payload (ticketChangedAudience).
   const ticketChanged = (p: TicketChanged) => bus.publish('ticket.changed', p);
   const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
@@ -358,7 +363,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       reindex.abort();
       await reindexing;
       await phone.close();
-      await bus.close();
+      unsubscribe();
+      if (!opts.eventBus) await bus.close();
       await search.close();
       await demoLoading?.catch(() => undefined);
       await store.close();

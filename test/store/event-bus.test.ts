@@ -10,8 +10,9 @@ import { silentLogger } from '../../electron/log';
 import { createPostgresEventBus, type ListenStatus, type PostgresEventBus } from '../../electron/events/postgres-bus';
 import type { BusEvent } from '../../electron/events/bus';
 import { Dispatcher, type Connection, type Handlers } from '../../electron/rpc/dispatcher';
-import type { EventName, Role, SessionInfo, TicketChanged } from '../../shared/contract';
+import type { EventName, Result, Role, SessionInfo, TicketChanged } from '../../shared/contract';
 import { createDatabaseOn } from '../support/postgres';
+import { createTestApp, type TestApp } from '../support/app';
 
 let url = '';
 const buses: PostgresEventBus[] = [];
@@ -162,5 +163,38 @@ describe('PostgreSQL event bus', () => {
       dept2: ['job.progress'],
       member: ['ticket.changed', 'consultation.changed'],
     });
+  });
+
+  it('two console apps given PostgreSQL buses: a duty change made on one reaches the signed-in desks of the other', async () => {
+    const apps: TestApp[] = [];
+    try {
+      const a = await createTestApp({ demo: true, eventBus: await server() });
+      apps.push(a);
+      const b = await createTestApp({ demo: true, eventBus: await server() });
+      apps.push(b);
+      const sent: { who: string; name: EventName }[] = [];
+      const connect = (t: TestApp, who: string): Connection => {
+        const c: Connection = { id: `${who}-${Math.random()}`, session: null, send: (name) => { sent.push({ who, name }); } };
+        t.app.dispatcher.attach(c);
+        return c;
+      };
+      const call = async <T>(t: TestApp, c: Connection, name: string, input: unknown): Promise<T> => {
+        const r = (await t.app.dispatcher.dispatch(c, name, input)) as Result<T>;
+        if (!r.ok) throw new Error(`${name}: ${JSON.stringify(r.error)}`);
+        return r.value;
+      };
+      const lead = connect(a, 'lead-on-a');
+      await call(a, lead, 'session.login', { username: 'lead01', password: 'Demo-12345' });
+      const member = connect(b, 'member-on-b');
+      await call(b, member, 'session.login', { username: 'member01', password: 'Demo-12345' });
+      connect(b, 'signed-out-on-b');
+      const arrived = new Promise<void>((resolve) => b.app.dispatcher.attach({ id: 'probe', session: member.session, send: () => resolve() }));
+      const memberOnA = await a.app.store.db.selectFrom('users').select('id').where('username', '=', 'member01').executeTakeFirstOrThrow();
+      await call(a, lead, 'duty.savePattern', { userId: memberOnA.id, desk: 'studio', weekdays: [1, 2, 3, 4, 5], start: '08:00', end: '18:00', validFrom: '2026-01-01', validUntil: null });
+      await arrived;
+      expect(sent.filter((s) => s.name === 'duty.changed')).toEqual([{ who: 'lead-on-a', name: 'duty.changed' }, { who: 'member-on-b', name: 'duty.changed' }]);
+    } finally {
+      for (const t of apps) await t.dispose();
+    }
   });
 });
