@@ -118,6 +118,18 @@ describe('PostgreSQL event bus', () => {
     expect(atB.got[12]!.name).toBe('reference.changed');
   });
 
+  it('keeps events for the retention time: older rows are deleted when a server starts, newer ones stay', async () => {
+    await server();
+    await withAdmin(async (c) => {
+      await c.query("insert into console_events (origin, name, payload, audience, at) values ('x', 'duty.changed', '{}', '{\"everyone\":true}', now() - interval '2 days')");
+      await c.query("insert into console_events (origin, name, payload, audience, at) values ('x', 'duty.changed', '{}', '{\"everyone\":true}', now() - interval '2 hours')");
+    });
+    const bus = await createPostgresEventBus({ url, log: silentLogger, retentionMs: 86_400_000 });
+    buses.push(bus);
+    const ages = await withAdmin(async (c) => (await c.query<{ old: boolean }>("select at < now() - interval '1 day' as old from console_events where origin = 'x' order by seq")).rows);
+    expect(ages).toEqual([{ old: false }]);
+  });
+
   it('skips a row it cannot read (unknown event, malformed audience) and goes on', async () => {
     const a = await server();
     const b = await server();
