@@ -5,7 +5,6 @@ import {
 import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
 import type { Logger } from '../log';
-import type { Connection } from '../rpc/dispatcher';
 import type { EventPublisher } from '../events/bus';
 import type { DB } from '../store/schema';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
@@ -27,6 +26,9 @@ export const DEFAULT_WRAP_UP: ReasonCode[] = [
 
 const CONFIG_KEY = 'phone.config';
 
+/** The connection (window) that plays a seat's call audio, as far as the phone needs it. */
+export interface MediaWindow { send(name: 'media.command', payload: EventPayload<'media.command'>): void }
+
 /** A seat's own events, to its user. */
 type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended';
 
@@ -38,7 +40,7 @@ export interface PhoneServiceOptions {
    * Where events go: the bus (each seat's events to its own user), and the window that plays a
    * call's audio (media commands go to that one connection of this process).
    */
-  events: { bus: EventPublisher; connection(id: string): Connection | undefined };
+  events: { bus: EventPublisher; connection(id: string): MediaWindow | undefined };
   secrets: SecretBox;
   log: Logger;
   now?: () => Date;
