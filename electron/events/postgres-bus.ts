@@ -40,6 +40,7 @@ export interface PostgresEventBusOptions {
 
 const MAX_RECONNECT_DELAY_MS = 5_000;
 const PAGE = 500;
+const WRITE_ATTEMPTS = 6;
 const PRUNE_EVERY = 500;
 
 interface EventRow { seq: string; origin: string; name: string; payload: string; audience: string }
@@ -102,7 +103,7 @@ export class PostgresEventBus implements EventBus {
     const event = busEvent(name, payload, audience[0]);
     this.subscribers.deliver(event);
     // One write at a time: this server's events keep their order for the others too.
-    this.publishing = this.publishing.then(() => this.write(event)).catch((e: unknown) => {
+    this.publishing = this.publishing.then(() => this.writeWithRetry(event)).catch((e: unknown) => {
       this.o.log.error('event not passed to the other servers', { event: name, error: (e as Error).stack ?? String(e) });
     });
   }
@@ -145,6 +146,24 @@ export class PostgresEventBus implements EventBus {
       c.release();
     }
     await this.prune();
+  }
+
+  /**
+   * A write that fails (the database restarting, a dropped pooled connection) is tried again with
+   * back-off for about six seconds; the events after it wait, so the order holds. Then it is logged
+   * as lost for the other servers (this server's connections already had it).
+   */
+  private async writeWithRetry(event: BusEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.write(event);
+        return;
+      } catch (e) {
+        if (this.closed || attempt >= WRITE_ATTEMPTS) throw e;
+        this.o.log.warn('event write failed; retrying', { event: event.name, attempt, error: String(e) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** (attempt - 1), MAX_RECONNECT_DELAY_MS)));
+      }
+    }
   }
 
   private async write(event: BusEvent): Promise<void> {

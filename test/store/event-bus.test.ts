@@ -118,6 +118,27 @@ describe('PostgreSQL event bus', () => {
     expect(atB.got[12]!.name).toBe('reference.changed');
   });
 
+  it('a write that fails is tried again, and the events after it wait their turn', async () => {
+    const warnings: string[] = [];
+    let firstFailure: () => void = () => {};
+    const failed = new Promise<void>((resolve) => { firstFailure = resolve; });
+    const log = { ...silentLogger, warn: (msg: string) => { warnings.push(msg); if (msg === 'event write failed; retrying') firstFailure(); } };
+    const a = await createPostgresEventBus({ url, log });
+    buses.push(a);
+    const b = await server();
+    const atB = recorder(b);
+    // The table is away (as during a restart): the first write fails.
+    await withAdmin((c) => c.query('alter table console_events rename to console_events_away'));
+    a.publish('ticket.changed', ticket(1));
+    a.publish('ticket.changed', ticket(2));
+    await failed;
+    await withAdmin((c) => c.query('alter table console_events_away rename to console_events'));
+    await a.flush();
+    await atB.until(2);
+    expect(atB.got.map((e) => (e.payload as TicketChanged).version)).toEqual([1, 2]);
+    expect(warnings).toContain('event write failed; retrying');
+  });
+
   it('keeps events for the retention time: older rows are deleted when a server starts, newer ones stay', async () => {
     await server();
     await withAdmin(async (c) => {
