@@ -49,6 +49,19 @@ export default tseslint.config(
     },
   },
   {
+    // Services tell others what changed by publishing on the EventBus port they are given; the
+    // router (rpc/) is the hub's, and a service that reached into it would bypass the audiences.
+    files: ['electron/services/**/*.ts', 'electron/phone/**/*.ts', 'electron/jobs/**/*.ts', 'electron/events/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [rawIpc],
+        patterns: [{ group: ['**/renderer/**', '@mantine/*', 'react', 'react-dom'], message: 'electron/ never imports the renderer: talk through the contract.' },
+          { group: ['**/rpc/**'], message: 'Services publish events on the EventBus port they are given; they never import the router (rpc/).' }],
+      }],
+    },
+  },
+  {
     files: ['electron/rpc/electron-binding.ts', 'electron/preload.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'electron/ never imports the renderer.' }] }] },
   },

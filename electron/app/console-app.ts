@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { fail, inAudience, ticketChangedAudience, type AppInfo, type SessionInfo, type TicketChanged } from '../../shared/contract';
+import { fail, userAudience, type AppInfo, type SessionInfo, type TicketChanged } from '../../shared/contract';
 import type { Logger } from '../log';
 import { Dispatcher, type Handlers } from '../rpc/dispatcher';
+import { InProcessEventBus, type EventBus } from '../events/bus';
 import { openSqliteStore, type Store } from '../store/sqlite';
 import { DraftService } from '../services/drafts';
 import { SettingsService } from '../services/settings';
@@ -61,6 +62,11 @@ export interface ConsoleOptions {
   /** better-sqlite3 addon for the Electron ABI; host mode uses the one in node_modules. */
   sqliteNativeBinding?: string;
   now?: () => Date;
+  /**
+   * Where services publish events. Default: the in-process bus (one seat). A center's console server
+   * passes the one createPostgresEventBus gives it and closes it after the app.
+   */
+  eventBus?: EventBus;
 }
 
 export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; referenceDate: Date; days: number }) => Promise<unknown>;
@@ -90,11 +96,13 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const intake = new TicketIntakeService(store.db, calendar.calendar, now);
   const deadlinePolicy = new DeadlinePolicyService(store.db, now);
   await deadlinePolicy.load();
-  // Desks refresh from ticket.changed; the late binding is the same as for the phone's events below.
-  const ticketChanged = (p: TicketChanged) => {
-    const audience = ticketChangedAudience(p);
-    late.dispatcher?.broadcast('ticket.changed', p, (s) => inAudience(audience, s.user));
-  };
+  // Services publish on the bus after commit, each event with its audience as data; the hub (the
+  // dispatcher, built from the handlers below) delivers to this process's connections in it. One
+  // seat on SQLite: the in-process bus (a center's servers use createPostgresEventBus).
+  const bus = opts.eventBus ?? new InProcessEventBus(opts.log);
+  const unsubscribe = bus.subscribe((e) => late.dispatcher?.deliver(e.name, e.payload, e.audience));
+  // Desks refresh from ticket.changed; its audience follows from the payload (ticketChangedAudience).
+  const ticketChanged = (p: TicketChanged) => bus.publish('ticket.changed', p);
   const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
@@ -184,10 +192,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const hub = new SessionHub(store.db, users, sessions, () => late.dispatcher, now);
   const phone = new PhoneService({
     db: store.db, secrets: opts.secrets ?? fileSecretBox(join(opts.dataDir, 'secret.key')), log: opts.log, now, ...opts.phone,
-    events: { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter), connection: (id) => late.dispatcher?.connection(id) },
+    events: { bus, connection: (id) => late.dispatcher?.connection(id) },
   });
   const duty = new DutyRosterService(store.db, now);
-  const consultation = new ConsultationService(store.db, duty, now, { broadcast: (name, payload, filter) => late.dispatcher?.broadcast(name, payload, filter) });
+  const consultation = new ConsultationService(store.db, duty, now, bus);
   late.seedConsultation = async () => {
     const sessionOfUser = async (username: string) => {
       const u = await store.db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
@@ -207,12 +215,12 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   await phone.loadConfig();
   const jobs = new JobRunner({
     log: opts.log, now,
-    notify: (ownerId, view) => late.dispatcher?.broadcast('job.progress', view, (s) => s.user.id === ownerId),
+    notify: (ownerId, view) => bus.publish('job.progress', view, userAudience(ownerId)),
   });
   const divisions = new DivisionImportService(store.db, now);
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now, () => duty.onDutyNow()),
-    ...consultationHandlers(consultation, duty, now, () => late.dispatcher?.broadcast('duty.changed', { at: now().toISOString() })),
+    ...consultationHandlers(consultation, duty, now, () => bus.publish('duty.changed', { at: now().toISOString() })),
     'app.info': () => info(),
     'setup.createFirstAdmin': async (input, ctx) => {
       if ((await users.count()) > 0) fail('setup_already_done');
@@ -291,7 +299,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       return jobs.start('divisions.import', actor, async (job) => {
         const r = await divisions.importCity(i.cityCode, actor, job);
         intake.invalidateReference();
-        late.dispatcher?.broadcast('reference.changed', { at: now().toISOString() });
+        bus.publish('reference.changed', { at: now().toISOString() });
         return r;
       });
     },
@@ -358,6 +366,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       reindex.abort();
       await reindexing;
       await phone.close();
+      unsubscribe();
+      if (!opts.eventBus) await bus.close();
       await search.close();
       await demoLoading?.catch(() => undefined);
       await store.close();

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import {
-  fail, type ContractError, type EventName, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type SessionInfo, type SipAccountView,
+  fail, userAudience, type ContractError, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type SessionInfo, type SipAccountView,
 } from '../../shared/contract';
 import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
 import type { Logger } from '../log';
-import type { Dispatcher } from '../rpc/dispatcher';
+import type { EventPublisher } from '../events/bus';
 import type { DB } from '../store/schema';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
 import { uuidv7 } from '../util/ids';
@@ -26,12 +26,21 @@ export const DEFAULT_WRAP_UP: ReasonCode[] = [
 
 const CONFIG_KEY = 'phone.config';
 
+/** The connection (window) that plays a seat's call audio, as far as the phone needs it. */
+export interface MediaWindow { send(name: 'media.command', payload: EventPayload<'media.command'>): void }
+
+/** A seat's own events, to its user. */
+type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended';
+
 export interface PhoneConfig { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number }
 
 export interface PhoneServiceOptions {
   db: Kysely<DB>;
-  /** Where events go; the dispatcher in the app. */
-  events: Pick<Dispatcher, 'broadcast' | 'connection'>;
+  /**
+   * Where events go: the bus (each seat's events to its own user), and the window that plays a
+   * call's audio (media commands go to that one connection of this process).
+   */
+  events: { bus: EventPublisher; connection(id: string): MediaWindow | undefined };
   secrets: SecretBox;
   log: Logger;
   now?: () => Date;
@@ -78,7 +87,8 @@ export class PhoneService {
   }
 
   private emitTo(userId: string) {
-    return <E extends EventName>(name: E, payload: EventPayload<E>) => this.o.events.broadcast(name, payload, (s) => s.user.id === userId);
+    const audience = userAudience(userId);
+    return <E extends SeatEvent>(name: E, payload: EventPayload<E>) => this.o.events.bus.publish<SeatEvent>(name, payload as EventPayload<SeatEvent>, audience);
   }
 
   /** Reads the admin's phone settings; called once at start. A test's acwSeconds option wins. */

@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
 import {
-  ContractFailure, isRequestName, requests, type ContractError, type EventName, type EventPayload,
+  ContractFailure, inAudience, isRequestName, type Audience, requests, type ContractError, type EventName, type EventPayload,
   type ParsedInput, type RequestName, type RequestOutput, type Result, type Role, type SessionInfo,
 } from '../../shared/contract';
 import type { Logger } from '../log';
@@ -62,9 +62,12 @@ export class Dispatcher {
     this.connections.delete(connectionId);
   }
 
-  /** Pushes an event to connections whose session passes the filter (all signed-in ones by default). */
-  broadcast<E extends EventName>(name: E, payload: EventPayload<E>, filter: (s: SessionInfo) => boolean = () => true): void {
-    for (const c of this.connections.values()) if (c.session && filter(c.session)) c.send(name, payload);
+  /**
+   * Pushes an event to this process's connections whose signed-in user is in the audience (plain
+   * data, see shared/contract/audience.ts); the event bus's subscription calls it for every event.
+   */
+  deliver<E extends EventName>(name: E, payload: EventPayload<E>, audience: Audience): void {
+    for (const c of this.connections.values()) if (c.session && inAudience(audience, c.session.user)) c.send(name, payload);
   }
 
   connection(id: string): Connection | undefined {

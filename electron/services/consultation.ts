@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import {
-  fail, type ConsultationAlert, type ConsultationDetail, type ConsultationRow, type EventName, type EventPayload, type FeedbackRecord,
+  consultationChangedAudience, fail, type ConsultationAlert, type ConsultationDetail, type ConsultationRow, type FeedbackRecord,
   type HardCandidate, type LeaderInstruction, type MeasureRow, type MeetingRecord, type MonthlyReport, type ReportDraft,
   type ResearchNote, type ResponsibilityPackage, type SessionInfo, type TicketEscalation,
 } from '../../shared/contract';
@@ -14,6 +14,7 @@ import {
 import { maskPhone } from '../../shared/domain/phone';
 import type { DB, ConsultationItemsTable } from '../store/schema';
 import { uuidv7 } from '../util/ids';
+import type { EventPublisher } from '../events/bus';
 import { writeAudit } from './audit';
 import { maxNumberSeed, nextNumber } from '../store/counters';
 import type { DutyRosterService } from './consultation-duty';
@@ -22,9 +23,6 @@ import { assertTicketVisible, ticketScope, visibleTickets } from './ticket-visib
 type Db = Kysely<DB> | Transaction<DB>;
 type Source = ConsultationRow['source'];
 
-export interface ConsultationBroadcast {
-  broadcast<E extends EventName>(name: E, payload: EventPayload<E>, filter?: (s: SessionInfo) => boolean): void;
-}
 
 /** A broken rule becomes a typed error; `forbidden` for who-may questions, `conflict` for state. */
 function enforce(r: RuleResult): void {
@@ -65,7 +63,7 @@ export class ConsultationService {
     private readonly db: Kysely<DB>,
     private readonly duty: DutyRosterService,
     private readonly now: () => Date,
-    private readonly events: ConsultationBroadcast,
+    private readonly events: EventPublisher,
   ) {}
 
   // ---- reading ----
@@ -581,11 +579,9 @@ export class ConsultationService {
   private async notify(id: string, kind: 'created' | 'claimed' | 'released' | 'updated' | 'closed'): Promise<void> {
     const raw = await this.item(id);
     const item = (await this.rows([raw]))[0]!;
-    // A new item is news for the desks on its route and shift leads; how an item moves on is shown
-    // wherever its tickets are open (agents' ticket drawers too), so that goes to every reader of
-    // the item and to the hotline's staff, never to a department.
-    const onRoute = (s: SessionInfo) => s.user.roles.includes('shift_lead') || deskOfRoles(s.user.roles).some((d) => routeIncludes(item.route, d));
-    const follows = (s: SessionInfo) => canReadItem(s, raw) || ticketScope(s).kind === 'all';
-    this.events.broadcast('consultation.changed', { kind, item }, kind === 'created' ? onRoute : follows);
+    // Who hears of it is data (see consultationChangedAudience): the claimer and who escalated the
+    // item are facts of the row the payload does not carry, so they go into the audience here.
+    const audience = consultationChangedAudience(kind, { route: item.route, claimedBy: raw.claimed_by, createdBy: raw.created_by });
+    this.events.publish('consultation.changed', { kind, item }, audience);
   }
 }

@@ -27,6 +27,8 @@ export * from './consultation';
 export * from './jobs';
 export * from './division';
 export * from './text';
+export * from './audience';
+export * from './event-audience';
 export type { Access, EventDef, RecordKind, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
@@ -198,7 +200,7 @@ export const events = {
   'media.command': event<MediaCommandEvent>(),
   /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */
   'reference.changed': event<{ at: string }>(),
-  /** A ticket changed; audience: ticketChangedAudience (its departments, agents, shift leads). */
+  /** A ticket changed; audience: ticketChangedAudience (its departments, agents, shift leads). Every event's audience rule: event-audience.ts. */
   'ticket.changed': event<TicketChanged>(),
   ...consultationEvents,
   ...jobEvents,

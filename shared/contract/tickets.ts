@@ -165,7 +165,7 @@ export interface WorkRow {
 
 /**
  * A ticket changed (registered, dispatched, signed, ...): desks showing it refresh. Sent after the
- * write committed, to the audience ticketChangedAudience names.
+ * write committed, to the audience ticketChangedAudience (audience.ts) names.
  */
 export interface TicketChanged {
   ticketId: string;
@@ -177,21 +177,6 @@ export interface TicketChanged {
   version: number;
   /** Departments that had it before this change (a return or redispatch takes it off their desk). */
   previousDepartmentIds: string[];
-}
-
-/** Who receives an event: holders of any listed role, and users of any listed department. */
-export interface Audience { roles: readonly string[]; departmentIds: readonly string[] }
-
-/** Ticket changes go to the departments concerned and to the people who dispatch and watch tickets. */
-export function ticketChangedAudience(p: TicketChanged): Audience {
-  const departmentIds = [...new Set([p.leadDepartmentId, ...p.coDepartmentIds, ...p.previousDepartmentIds].filter((d): d is string => !!d))];
-  return { roles: ['agent', 'cppcc_member', 'shift_lead'], departmentIds };
-}
-
-/** Whether a signed-in user belongs to an audience. */
-export function inAudience(a: Audience, user: { roles: readonly string[]; departmentId: string | null }): boolean {
-  if (user.roles.some((r) => a.roles.includes(r))) return true;
-  return user.departmentId !== null && user.roles.includes('department') && a.departmentIds.includes(user.departmentId);
 }
 
 export interface SearchHitRange { start: number; end: number }

@@ -44,7 +44,7 @@ const auditCount = async () => Number((await t.app.store.db.selectFrom('audit_ev
 
 beforeAll(async () => {
   t = await createTestApp({ loadDemoData, demo: true, demoTickets: 120, now: () => clock });
-  for (const u of ['agent01', 'member01', 'expert01', 'lead01', 'admin']) await signIn(u);
+  for (const u of ['agent01', 'member01', 'expert01', 'lead01', 'admin', 'dept01']) await signIn(u);
   await as('admin', 'users.create', { username: 'member02', displayName: '赵委员', password: 'Demo-12345', roles: ['cppcc_member'] });
   await signIn('member02');
   // An account an admin created replaces its initial password before anything else.
@@ -130,6 +130,16 @@ describe('escalation and the queue', () => {
     item = await as<ConsultationDetail>('member01', 'consultation.claim', { id: item.id });
     expect(item).toMatchObject({ stage: 'claimed', claimedByName: '张建国委员' });
     expect(item.allowed.work).toBe(true);
+  });
+
+  it('how an item moves on reaches the hotline\'s staff and its readers on every route, never a department', async () => {
+    for (const p of Object.values(people)) p.events.length = 0;
+    const released = await as<ConsultationDetail>('member01', 'consultation.release', { id: item.id, reason: '交班前改由他人跟进' });
+    expect(released.stage).toBe('queued');
+    item = await as<ConsultationDetail>('member01', 'consultation.claim', { id: item.id });
+    const kinds = (who: string) => people[who]!.events.filter((e) => e.name === 'consultation.changed').map((e) => (e.payload as { kind: string }).kind);
+    for (const who of ['agent01', 'member01', 'member02', 'expert01', 'lead01', 'admin']) expect(kinds(who), who).toEqual(['released', 'claimed']);
+    expect(kinds('dept01')).toEqual([]);
   });
 
   it('off duty after the shift ends: member02 cannot claim at 13:00, the all-day demo roster keeps member01 on', async () => {

@@ -25,6 +25,16 @@ describe('import-direction lint rule', () => {
     expect(await restricted(`import { requests } from '../shared/contract';\nexport const y = requests;\n`, 'electron/x.ts')).toHaveLength(0);
   });
 
+  it('keeps the router out of services: they publish on the event bus', async () => {
+    const router = `import type { Dispatcher } from '../rpc/dispatcher';\nexport type Y = Dispatcher;\n`;
+    expect(await restricted(router, 'electron/services/x.ts')).toHaveLength(1);
+    expect(await restricted(router, 'electron/phone/x.ts')).toHaveLength(1);
+    expect(await restricted(router, 'electron/jobs/x.ts')).toHaveLength(1);
+    expect(await restricted(`import { App } from '../../renderer/src/App';\nexport const y = App;\n`, 'electron/services/x.ts')).toHaveLength(1);
+    expect(await restricted(`import type { EventPublisher } from '../events/bus';\nexport type Y = EventPublisher;\n`, 'electron/services/x.ts')).toHaveLength(0);
+    expect(await restricted(router, 'electron/app/x.ts')).toHaveLength(0);
+  });
+
   it('allows raw IPC only in the two binding files', async () => {
     const ipcMain = `import { ipcMain } from 'electron';\nexport const y = ipcMain;\n`;
     const ipcRenderer = `import { ipcRenderer, contextBridge } from 'electron';\nexport const y = [ipcRenderer, contextBridge];\n`;

@@ -176,11 +176,11 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
   it('phone settings: the admin\'s reason codes and a seat\'s SIP account are kept, the password only sealed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hotline-secret-'));
     try {
-      const phone = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { broadcast: () => {}, connection: () => undefined } });
+      const phone = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { bus: { publish: () => {} }, connection: () => undefined } });
       const config = { notReadyReasons: [{ code: 'break', label: '小休' }], wrapUpCodes: [{ code: 'answered', label: '直接答复' }], acwSeconds: 45 };
       await phone.setConfig(config, who.admin!.user.id);
       expect((await refusal(phone.setConfig({ ...config, wrapUpCodes: [...config.wrapUpCodes, ...config.wrapUpCodes] }, who.admin!.user.id))).code).toBe('invalid_input');
-      const again = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { broadcast: () => {}, connection: () => undefined } });
+      const again = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { bus: { publish: () => {} }, connection: () => undefined } });
       expect(await again.loadConfig()).toEqual(config);
       const agent = who.agent01!.user.id;
       const view = await phone.setAccount({ userId: agent, wsUrl: 'wss://pbx.example/ws', aor: 'sip:1001@pbx.example', authUser: '1001', password: 'sip-secret-1001', media: 'null' }, who.admin!.user.id);

@@ -43,7 +43,7 @@ export async function buildServices(store: Store, now: () => Date) {
     knowledge: new KnowledgeService(store.db, now),
     similar: new SimilarTickets(store.db, now),
     duty,
-    consultation: new ConsultationService(store.db, duty, now, { broadcast: (name, payload) => { events.push({ name, payload }); } }),
+    consultation: new ConsultationService(store.db, duty, now, { publish: (name, payload, ..._audience) => { events.push({ name, payload }); } }),
   };
 }
 export type Services = Awaited<ReturnType<typeof buildServices>>;
