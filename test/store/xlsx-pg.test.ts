@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -6,16 +6,15 @@ import { migrate } from '../../electron/store/migrate';
 import { migrations } from '../../electron/store/migrations';
 import type { DB } from '../../electron/store/schema';
 import { XlsxService } from '../../electron/services/xlsx-io';
+import { createDatabaseOn } from '../support/postgres';
 
 /**
- * The import's staging, set-based publish and counters on PostgreSQL. Runs only where a server is
- * given (HOTLINE_TEST_PG_URL, an empty database the test may wipe): CI has no PostgreSQL yet.
- * The store is made by the same migrations as SQLite's.
+ * The import's staging, set-based publish and counters on PostgreSQL, on a fresh database of the
+ * store project's private cluster, made by the same migrations as SQLite's.
  */
-const PG_URL = process.env.HOTLINE_TEST_PG_URL;
-
-describe.skipIf(!PG_URL)('Excel import on PostgreSQL', () => {
+describe('Excel import on PostgreSQL', () => {
   it('publishes staged rows with numbers from the counters, one citizen per phone, indexed for search', async () => {
+    const PG_URL = await createDatabaseOn(inject('postgresAdminUrl'));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: PG_URL, max: 10 }) }) });
     try {
       await sql`drop schema public cascade; create schema public`.execute(db);
