@@ -48,8 +48,9 @@ describe('admin clarity', () => {
     await page.getByText('调休上班日应为周末：2027-02-09').waitFor();
     // Red means red: the field's border takes Mantine's error colour.
     type Styled = { ownerDocument: { defaultView: { getComputedStyle(e: unknown): { borderColor: string } } } };
-    const border = await holidays.evaluate((el) => (el as unknown as Styled).ownerDocument.defaultView.getComputedStyle(el).borderColor);
-    expect(border).toMatch(/^rgb\((2[0-5]\d), (\d{1,2}), (\d{1,2})\)$/);
+    // Polled: the border colour eases in (a CSS transition), and a loaded machine can catch it halfway.
+    await expect.poll(() => holidays.evaluate((el) => (el as unknown as Styled).ownerDocument.defaultView.getComputedStyle(el).borderColor))
+      .toMatch(/^rgb\((2[0-5]\d), (\d{1,2}), (\d{1,2})\)$/);
     expect(calendarRows()).toEqual(before);
     await screenshot(page, 'admin-calendar-red-fields');
 

@@ -86,8 +86,15 @@ describe('department accounts', () => {
     const desk = await newConsolePage(browser, host.url);
     await desk.setViewportSize({ width: 1366, height: 768 });
     await login(desk, 'dept-new01', 'Dept-pass-2025');
+    // A password the admin chose is replaced at the first sign-in, before the desk opens.
+    await desk.getByRole('heading', { name: '请修改初始密码' }).waitFor();
+    await desk.getByLabel('当前密码').fill('Dept-pass-2025');
+    await desk.getByLabel('新密码', { exact: true }).fill('Dept-pass-2026x');
+    await desk.getByLabel('确认新密码').fill('Dept-pass-2026x');
+    await desk.getByRole('button', { name: '修改密码' }).click();
     await desk.getByRole('heading', { name: '承办工作台' }).waitFor();
-    await desk.getByText(`共 ${expected.size} 条`).waitFor();
+    await desk.getByRole('tab', { name: /全部/ }).click();
+    await desk.getByTestId('work-count-all').filter({ hasText: new RegExp(`^${expected.size}$`) }).waitFor();
     const rows = desk.getByTestId('department-tickets').getByRole('row');
     await rows.first().waitFor();
     const shown = (await rows.allInnerTexts()).map((text) => text.match(/JC\d{13}/)?.[0]).filter((n): n is string => !!n);
