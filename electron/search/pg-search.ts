@@ -145,7 +145,13 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
       const cursor = v.cursor?.kind === 'doc' ? [sql`d.doc_id < ${v.cursor.docId}`] : [];
       const from = sql`from ticket_search_docs d join tickets t on t.id = d.ticket_id`;
       rowsQ = sql`select d.doc_id, ${cols} ${from} ${and([...all, ...cursor])} order by d.doc_id desc limit ${v.limit + 1}`;
-      if (v.countCap > 0) countQ = sql`select count(*) as n from (select 1 ${from} ${and(all)} limit ${v.countCap + 1}) x`;
+      // Without ticket filters the index alone counts: no join to tickets per hit (as on SQLite).
+      const indexOnly = all.length === 1;
+      if (v.countCap > 0) {
+        countQ = indexOnly
+          ? sql`select count(*) as n from (select 1 from ticket_search_docs d where ${all[0]!} limit ${v.countCap + 1}) x`
+          : sql`select count(*) as n from (select 1 ${from} ${and(all)} limit ${v.countCap + 1}) x`;
+      }
     } else {
       const cursor = v.cursor?.kind === 'time' ? [sql`(t.created_at, t.id) < (${v.cursor.createdAt}, ${v.cursor.id})`] : [];
       rowsQ = sql`select ${cols} from tickets t ${and([...where, ...cursor])} order by t.created_at desc, t.id desc limit ${v.limit + 1}`;

@@ -8,8 +8,9 @@ import type { CallerVisibility } from './query';
 
 /**
  * Ticket search over one better-sqlite3 connection, synchronous: it runs inside the search worker
- * (its own read-only connection) and, for tests and small stores, in-process. A PostgreSQL engine
- * would implement the same `search(input)` over Kysely with tsvector queries (see tokenize.ts).
+ * (its own read-only connection) and, for tests and small stores, in-process. The PostgreSQL engine
+ * (pg-search.ts) answers the same `search(input)` over Kysely with tsvector queries; both sit behind
+ * the SearchIndex port (search-index.ts).
  *
  * Text search reads the FTS5 index newest-first (its rowid is a created_at-ordered key) and joins
  * each hit to `tickets` for the filters, stopping after limit + 1 rows: no sort of all matches.

