@@ -52,7 +52,11 @@ function allocate(base: number, maxInSecond: number | null, maxOverall: number |
 }
 
 export interface IndexOptions {
-  /** @default the dialect of the `db` passed in */
+  /**
+   * Ignored: the index to write is the one of the store `db` talks to (a caller that passed
+   * 'sqlite' for a PostgreSQL transaction wrote to FTS5 tables that do not exist there).
+   * @deprecated
+   */
   dialect?: Dialect;
 }
 
@@ -61,8 +65,8 @@ export interface IndexOptions {
  * that writes the ticket, so the index never disagrees with a committed ticket. Works on a Kysely
  * transaction or instance; keeps the ticket's document key when it already has one.
  */
-export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts: IndexOptions = {}): Promise<void> {
-  const dialect = opts.dialect ?? dialectOf(db);
+export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, _opts: IndexOptions = {}): Promise<void> {
+  const dialect = dialectOf(db);
   const tokens = tokenizeTicket(ticketText(ticket));
   if (dialect === 'postgres') return indexTicketPostgres(db, ticket, tokens);
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticket.id).executeTakeFirst();
@@ -109,10 +113,10 @@ async function indexTicketPostgres(db: Kysely<DB>, ticket: IndexableTicket, toke
 }
 
 /** Removes a ticket from the index; call it before deleting the ticket row (the key references it). */
-export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, opts: IndexOptions = {}): Promise<void> {
+export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, _opts: IndexOptions = {}): Promise<void> {
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticketId).executeTakeFirst();
   if (!existing) return;
-  if ((opts.dialect ?? dialectOf(db)) === 'sqlite') await deleteFts(db, Number(existing.doc_id));
+  if (dialectOf(db) === 'sqlite') await deleteFts(db, Number(existing.doc_id));
   await db.deleteFrom('ticket_search_docs').where('doc_id', '=', existing.doc_id).execute();
 }
 
