@@ -4,7 +4,8 @@ import type { DB } from '../store/schema';
 import type { Dialect } from '../store/migrations/types';
 import type { Store } from '../store/sqlite';
 import { dialectOf } from '../store/dialect';
-import { TOKENIZER_VERSION, tokenizeTicket, type TicketText } from './tokenize';
+import { TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from './tokenize';
+import { tsvectorLiteral } from './pg-search';
 
 /**
  * Keeps the search index in step with `tickets`.
@@ -51,7 +52,11 @@ function allocate(base: number, maxInSecond: number | null, maxOverall: number |
 }
 
 export interface IndexOptions {
-  /** @default the dialect of the `db` passed in */
+  /**
+   * Ignored: the index to write is the one of the store `db` talks to (a caller that passed
+   * 'sqlite' for a PostgreSQL transaction wrote to FTS5 tables that do not exist there).
+   * @deprecated
+   */
   dialect?: Dialect;
 }
 
@@ -60,14 +65,15 @@ export interface IndexOptions {
  * that writes the ticket, so the index never disagrees with a committed ticket. Works on a Kysely
  * transaction or instance; keeps the ticket's document key when it already has one.
  */
-export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts: IndexOptions = {}): Promise<void> {
-  const dialect = opts.dialect ?? dialectOf(db);
+export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, _opts: IndexOptions = {}): Promise<void> {
+  const dialect = dialectOf(db);
   const tokens = tokenizeTicket(ticketText(ticket));
+  if (dialect === 'postgres') return indexTicketPostgres(db, ticket, tokens);
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticket.id).executeTakeFirst();
   let docId: number;
   if (existing) {
     docId = Number(existing.doc_id);
-    if (dialect === 'sqlite') await deleteFts(db, docId);
+    await deleteFts(db, docId);
   } else {
     const base = docKeyBase(ticket.created_at);
     const inSecond = await db.selectFrom('ticket_search_docs').select(sql<number | null>`max(doc_id)`.as('m'))
@@ -79,23 +85,38 @@ export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, opts:
     }
     docId = allocate(base, inSecond?.m == null ? null : Number(inSecond.m), overall);
   }
-  const pgTokens = dialect === 'postgres' ? tokens : { uni: null, bi: null };
-  if (existing) {
-    await db.updateTable('ticket_search_docs').set(pgTokens).where('doc_id', '=', docId).execute();
-  } else {
-    await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, ...pgTokens }).execute();
+  if (!existing) await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, uni: null, bi: null }).execute();
+  await sql`insert into ticket_fts_bi (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
+  await sql`insert into ticket_fts_uni (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
+}
+
+/**
+ * PostgreSQL: the tokens as a tsvector (pg-search.ts). A new document's key is the ticket's second
+ * plus a number from `ticket_search_doc_seq`: max(doc_id) + 1, as on SQLite, would hand two
+ * concurrent intakes of the same second the same key (PostgreSQL does not serialise writers). Keys
+ * keep newest-first order by second; a key taken already (the sequence wrapped within one second)
+ * draws the next number.
+ */
+async function indexTicketPostgres(db: Kysely<DB>, ticket: IndexableTicket, tokens: DocumentTokens): Promise<void> {
+  const tsv = tsvectorLiteral(tokens);
+  const updated = await db.updateTable('ticket_search_docs').set({ tsv: sql<string>`${tsv}::tsvector`, uni: null, bi: null })
+    .where('ticket_id', '=', ticket.id).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return;
+  const base = docKeyBase(ticket.created_at);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const inserted = await sql<{ doc_id: number }>`insert into ticket_search_docs (doc_id, ticket_id, tsv)
+      values (${base} + nextval('ticket_search_doc_seq') % ${SLOTS_PER_SECOND}, ${ticket.id}, ${tsv}::tsvector)
+      on conflict (doc_id) do nothing returning doc_id`.execute(db);
+    if (inserted.rows.length) return;
   }
-  if (dialect === 'sqlite') {
-    await sql`insert into ticket_fts_bi (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
-    await sql`insert into ticket_fts_uni (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
-  }
+  throw new Error(`indexTicket: no free search document key in the second of ${ticket.created_at}`);
 }
 
 /** Removes a ticket from the index; call it before deleting the ticket row (the key references it). */
-export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, opts: IndexOptions = {}): Promise<void> {
+export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, _opts: IndexOptions = {}): Promise<void> {
   const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticketId).executeTakeFirst();
   if (!existing) return;
-  if ((opts.dialect ?? dialectOf(db)) === 'sqlite') await deleteFts(db, Number(existing.doc_id));
+  if (dialectOf(db) === 'sqlite') await deleteFts(db, Number(existing.doc_id));
   await db.deleteFrom('ticket_search_docs').where('doc_id', '=', existing.doc_id).execute();
 }
 
@@ -186,8 +207,7 @@ export function searchIndexStatus(sqlite: Database.Database): SearchIndexStatus 
  */
 export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promise<ReindexResult> {
   const sqlite = store.sqlite;
-  // TODO(pg): the same loop over Kysely, writing ticket_search_docs.uni/bi (indexTicket with dialect 'postgres').
-  if (!sqlite) throw new Error('reindexAll: only the embedded SQLite store is supported so far');
+  if (!sqlite) return reindexPostgres(store, opts);
   const started = performance.now();
   const status = searchIndexStatus(sqlite);
   const rebuild = opts.rebuild === true || ((opts.rebuild ?? 'auto') === 'auto'
@@ -235,6 +255,83 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+/** Status on either store (PostgreSQL: documents written before migration 0016 have no tsvector yet). */
+export async function searchIndexStatusOf(store: Store): Promise<SearchIndexStatus> {
+  if (store.sqlite) return searchIndexStatus(store.sqlite);
+  const db = store.db;
+  const n = (q: { n: number | string } | undefined) => Number(q?.n ?? 0);
+  const tickets = n(await db.selectFrom('tickets').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst());
+  const indexed = n(await db.selectFrom('ticket_search_docs').select((e) => e.fn.countAll<number>().as('n')).where('tsv', 'is not', null).executeTakeFirst());
+  const v = await db.selectFrom('meta').select('value').where('key', '=', META_VERSION_KEY).executeTakeFirst();
+  const tokenizerVersion = v === undefined ? null : Number(v.value);
+  const versionOk = tokenizerVersion === TOKENIZER_VERSION || (tokenizerVersion === null && indexed === 0);
+  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets };
+}
+
+/** reindexAll on PostgreSQL: the same batches over Kysely, each batch one transaction through indexTicket. */
+async function reindexPostgres(store: Store, opts: ReindexOptions): Promise<ReindexResult> {
+  const started = performance.now();
+  const db = store.db;
+  const status = await searchIndexStatusOf(store);
+  const rebuild = opts.rebuild === true || ((opts.rebuild ?? 'auto') === 'auto'
+    && status.tokenizerVersion !== null && status.tokenizerVersion !== TOKENIZER_VERSION);
+  await db.transaction().execute(async (trx) => {
+    if (rebuild) await trx.deleteFrom('ticket_search_docs').execute();
+    await trx.insertInto('meta').values({ key: META_VERSION_KEY, value: String(TOKENIZER_VERSION) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(TOKENIZER_VERSION) })).execute();
+  });
+  // Tickets with no document, or with one written before migration 0016 (no tsvector).
+  const missing = () => db.selectFrom('tickets as t')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('ticket_search_docs as d').select('d.doc_id')
+      .whereRef('d.ticket_id', '=', 't.id').where('d.tsv', 'is not', null))));
+  const total = Number((await missing().select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
+  const batchSize = opts.batchSize ?? 1000;
+  let after = '';
+  for (;;) {
+    if (opts.signal?.aborted) {
+      result.cancelled = true;
+      break;
+    }
+    const rows = await missing().select(['t.id', 't.created_at', 't.title', 't.content', 't.number', 't.address', 't.caller_name', 't.phone', 't.confidential'])
+      .where('t.id', '>', after).orderBy('t.id').limit(batchSize).execute();
+    if (!rows.length) break;
+    await indexBatchPostgres(db, rows);
+    after = rows[rows.length - 1]!.id;
+    result.indexed += rows.length;
+    opts.onProgress?.(Math.min(result.indexed, total), total);
+  }
+  // Fresh statistics on the new lexemes (the planner picks between the GIN index and reading
+  // documents newest-first by how common the query's tokens are) and a visibility map, so the
+  // first searches after a bulk load do not each pay for checking freshly written rows.
+  if (result.indexed > 0) await sql`vacuum (analyze) ticket_search_docs`.execute(db);
+  result.ms = performance.now() - started;
+  return result;
+}
+
+/**
+ * One batch in one statement (a round trip per ticket made a 100k reindex take minutes). A document
+ * key taken already (the sequence wrapped within one second) fails the statement; the batch is
+ * then written ticket by ticket, where indexTicket draws another number.
+ */
+async function indexBatchPostgres(db: Kysely<DB>, rows: IndexableTicket[]): Promise<void> {
+  const bases = rows.map((r) => docKeyBase(r.created_at));
+  const ids = rows.map((r) => r.id);
+  const tsvs = rows.map((r) => tsvectorLiteral(tokenizeTicket(ticketText(r))));
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into ticket_search_docs (doc_id, ticket_id, tsv)
+        select u.base + nextval('ticket_search_doc_seq') % ${SLOTS_PER_SECOND}, u.id, u.tsv::tsvector
+        from unnest(${bases}::bigint[], ${ids}::text[], ${tsvs}::text[]) as u(base, id, tsv)
+        on conflict (ticket_id) do update set tsv = excluded.tsv, uni = null, bi = null`.execute(trx);
+    });
+  } catch {
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) await indexTicket(trx, row, { dialect: 'postgres' });
+    });
+  }
 }
 
 /** What to call after `loadDemoData` (which writes tickets in bulk, bypassing indexTicket). */

@@ -8,15 +8,16 @@ import type { CallerVisibility } from './query';
 
 /**
  * Ticket search over one better-sqlite3 connection, synchronous: it runs inside the search worker
- * (its own read-only connection) and, for tests and small stores, in-process. A PostgreSQL engine
- * would implement the same `search(input)` over Kysely with tsvector queries (see tokenize.ts).
+ * (its own read-only connection) and, for tests and small stores, in-process. The PostgreSQL engine
+ * (pg-search.ts) answers the same `search(input)` over Kysely with tsvector queries; both sit behind
+ * the SearchIndex port (search-index.ts).
  *
  * Text search reads the FTS5 index newest-first (its rowid is a created_at-ordered key) and joins
  * each hit to `tickets` for the filters, stopping after limit + 1 rows: no sort of all matches.
  */
 
 /** Statuses in which a ticket still runs against its reply deadline (as the overview counts them). */
-const OPEN_STATUSES = OPEN_TICKET_STATES;
+export const OPEN_STATUSES = OPEN_TICKET_STATES;
 
 const CONTAINS_FN = 'hotline_search_contains';
 
@@ -30,7 +31,7 @@ export interface RunOptions {
   shouldCancel?: () => boolean;
 }
 
-interface TicketRow {
+export interface TicketRow {
   doc_id?: number;
   id: string;
   number: string;
@@ -47,7 +48,7 @@ interface TicketRow {
 }
 
 /** Restricted token prefixes a reader's query may ask for (see tokenizeTicket). */
-function prefixesFor(v: CallerVisibility): FieldPrefix[] {
+export function prefixesFor(v: CallerVisibility): FieldPrefix[] {
   if (v === 'all') return [FIELD_PREFIX.phone, FIELD_PREFIX.confidentialPhone, FIELD_PREFIX.confidentialName];
   if (v === 'non_confidential') return [FIELD_PREFIX.phone];
   return [];
@@ -67,17 +68,45 @@ function runExpr(tokens: readonly string[], prefixes: readonly FieldPrefix[]): s
   return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
 }
 
-function phoneVisible(v: CallerVisibility, confidential: boolean): boolean {
+export function phoneVisible(v: CallerVisibility, confidential: boolean): boolean {
   return v === 'all' || (v === 'non_confidential' && !confidential);
 }
 
-function nameVisible(v: CallerVisibility, confidential: boolean): boolean {
+export function nameVisible(v: CallerVisibility, confidential: boolean): boolean {
   return !confidential || v === 'all';
 }
 
 /** A needle of digits and phone punctuation, as digits; null for anything else. */
-function phoneNeedle(needle: string): string | null {
+export function phoneNeedle(needle: string): string | null {
   return /^[\d\s\-()+]+$/u.test(needle) && /\d/u.test(needle) ? needle.replace(/\D/gu, '') : null;
+}
+
+/** Result rows as this reader may see them, with highlights: the same for every SearchIndex implementation. */
+export function presentRows(found: readonly TicketRow[], visibility: CallerVisibility, needles: readonly string[]): SearchRow[] {
+  const digitNeedles = needles.map(phoneNeedle).filter((x): x is string => x !== null);
+  return found.map((r) => {
+    const conf = Number(r.confidential) === 1;
+    const fullPhone = r.phone !== null && phoneVisible(visibility, conf);
+    const name = nameVisible(visibility, conf) ? r.caller_name : null;
+    return {
+      id: r.id,
+      number: r.number,
+      title: r.title,
+      titleHighlights: highlightRanges(r.title, needles),
+      snippet: makeSnippet(r.content, needles),
+      status: r.status,
+      appealType: r.appeal_type,
+      createdAt: r.created_at,
+      districtCode: r.district_code,
+      numberHighlights: highlightRanges(r.number, needles),
+      phone: r.phone === null ? null : fullPhone ? r.phone : maskPhone(r.phone),
+      phoneHighlights: fullPhone ? highlightRanges(r.phone!, digitNeedles) : [],
+      callerName: name,
+      callerNameHighlights: name ? highlightRanges(name, needles) : [],
+      address: r.address,
+      addressHighlights: r.address ? highlightRanges(r.address, needles) : [],
+    };
+  });
 }
 
 export interface SearchEngine {
@@ -245,30 +274,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       exact = false;
     }
 
-    const digitNeedles = needles.map(phoneNeedle).filter((x): x is string => x !== null);
-    const rows: SearchRow[] = found.map((r) => {
-      const conf = r.confidential === 1;
-      const fullPhone = r.phone !== null && phoneVisible(v.callerVisibility, conf);
-      const name = nameVisible(v.callerVisibility, conf) ? r.caller_name : null;
-      return {
-        id: r.id,
-        number: r.number,
-        title: r.title,
-        titleHighlights: highlightRanges(r.title, needles),
-        snippet: makeSnippet(r.content, needles),
-        status: r.status,
-        appealType: r.appeal_type,
-        createdAt: r.created_at,
-        districtCode: r.district_code,
-        numberHighlights: highlightRanges(r.number, needles),
-        phone: r.phone === null ? null : fullPhone ? r.phone : maskPhone(r.phone),
-        phoneHighlights: fullPhone ? highlightRanges(r.phone!, digitNeedles) : [],
-        callerName: name,
-        callerNameHighlights: name ? highlightRanges(name, needles) : [],
-        address: r.address,
-        addressHighlights: r.address ? highlightRanges(r.address, needles) : [],
-      };
-    });
+    const rows = presentRows(found, v.callerVisibility, needles);
     const last = found[found.length - 1];
     const nextCursor = !more || !last ? null
       : v.terms.length ? encodeCursor({ kind: 'doc', docId: last.doc_id! })

@@ -3,6 +3,7 @@ import type { Store } from '../store/sqlite';
 import { SearchClient, type SearchCallOptions, type SearchClientOptions } from './search-client';
 import { createSearchEngine, type SearchEngine, type SearchEngineOptions } from './search-engine';
 import type { SearchInput, SearchResult } from './query';
+import { createPostgresSearchEngine } from './pg-search';
 
 /**
  * The ticket search the rest of main calls. With a file-backed SQLite store it searches in a worker
@@ -31,10 +32,19 @@ export function searchTicketsInProcess(sqlite: Database.Database, input: SearchI
   return e.search(input);
 }
 
+/** Ticket search on either store: SQLite FTS5 (worker or in-process) or PostgreSQL's tsvector index (pg-search.ts). */
 export function createTicketSearch(store: Store, opts: TicketSearchOptions = {}): TicketSearch {
+  if (!store.sqlite) {
+    const engine = createPostgresSearchEngine(store.db);
+    return { searchTickets: (input) => engine.search(input), close: async () => {} };
+  }
+  return createTicketSearchSqlite(store, opts);
+}
+
+/** The SQLite implementation: a worker thread over the store's file, or in-process for memory stores and tests. */
+export function createTicketSearchSqlite(store: Store, opts: TicketSearchOptions = {}): TicketSearch {
   const sqlite = store.sqlite;
-  // TODO(pg): a PostgreSQL engine over Kysely (to_tsvector('simple', bi) phrase queries) behind this same interface.
-  if (!sqlite) throw new Error('ticket search: only the embedded SQLite store is supported so far');
+  if (!sqlite) throw new Error('createTicketSearchSqlite: the store is not SQLite');
   if (opts.inProcess || sqlite.memory) {
     return {
       searchTickets: async (input) => searchTicketsInProcess(sqlite, input),

@@ -28,14 +28,10 @@
  * SQLite side indexes them with FTS5's `ascii` tokenizer (split on ASCII non-alphanumerics, every
  * non-ASCII character is a token character): no Unicode table of SQLite's can disagree with ours.
  *
- * PostgreSQL: store the same two strings in ticket_search_docs.uni / .bi and index
- * `to_tsvector('simple', bi)` and `to_tsvector('simple', uni)` with GIN. A 1-character term is
- * `to_tsquery('simple', quote_literal(c))`; a longer term is the phrase
- * `to_tsquery('simple', 'b1 <-> b2 <-> b3')` built from `queryBigrams()` (each bigram quoted).
- * The 'simple' configuration only lower-cases and splits on non-word characters; the gap token
- * (U+E000, a private-use character) must survive that parser, and that has to be checked against
- * the PostgreSQL build before relying on it — or replace GAP there by a word such as 'zzgap' that
- * `queryBigrams` can never produce (queries are lower-cased grams of ≤ 2 characters, 'zzgap' has 5).
+ * PostgreSQL (pg-search.ts): the same two streams in one tsvector written as a literal (bigrams with
+ * positions, a skipped position at each GAP; unigrams marked '.'), so PostgreSQL's own parser, which
+ * in the store's C locale does not see CJK letters, is never involved; a longer term is the phrase
+ * `'b1' <-> 'b2' <-> 'b3'`, a 1-character term the lexeme '.c'.
  */
 
 import { normalizePhone } from '../../shared/domain/phone';

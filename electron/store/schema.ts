@@ -192,6 +192,8 @@ export interface TicketSearchDocsTable {
   ticket_id: string;
   uni: string | null;
   bi: string | null;
+  /** PostgreSQL only (migration 0016): the tokens as a tsvector; absent on SQLite. */
+  tsv?: string | null;
 }
 
 export interface CallScriptsTable {

@@ -13,11 +13,13 @@ import { migration0012ticketDivisionIndex } from './0012_ticket_division_index';
 import { migration0013authSessions } from './0013_auth_sessions';
 import { migration0014ticketDepartmentsAccess } from './0014_ticket_departments_access';
 import { migration0015importsCountersStaging } from './0015_imports_counters_staging';
+import { migration0016pgSearchIndex } from './0016_pg_search_index';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
 export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003calls, migration0004intake, migration0005search, migration0006knowledge, migration0007consultation, migration0008categoryIndex, migration0009categoryModel, migration0010divisionRetired, migration0011searchFilterIndex, migration0012ticketDivisionIndex,
   migration0013authSessions,
   migration0014ticketDepartmentsAccess,
-  migration0015importsCountersStaging];
+  migration0015importsCountersStaging,
+  migration0016pgSearchIndex];
 export type { Migration, Dialect } from './types';

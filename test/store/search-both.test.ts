@@ -1,0 +1,173 @@
+/**
+ * The SearchIndex port on both stores: SQLite FTS5 and PostgreSQL's tsvector index are filled with
+ * the same generated tickets (plus random-text tickets over a small alphabet, written through the
+ * service-layer indexTicket) and must each find EXACTLY the tickets whose text contains the query as
+ * a substring (recall and precision 1.0), with the same filters, scope, paging and counts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
+import { createSearchIndex, type SearchIndex, type SearchInput, type SearchResult } from '../../electron/search';
+import { mulberry32, randomText, RANDOM_ALPHABET } from '../../electron/search/testing';
+import { normalizeText } from '../../electron/search/tokenize';
+import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
+import { writeReference, writeTickets } from './seed';
+
+interface Doc {
+  id: string; title: string; content: string; number: string; address: string | null; caller_name: string | null;
+  phone: string | null; confidential: number; created_at: string; lead_department_id: string | null; status: string;
+}
+
+const SEED = 515;
+const GENERATED = 1500;
+const RANDOM = 400;
+
+describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) => {
+  let t: TestStore;
+  let index: SearchIndex;
+  let docs: Doc[];
+
+  beforeAll(async () => {
+    t = await openTestStore(kind);
+    const ref = generateReferenceData(SEED);
+    await writeReference(t.store.db, ref);
+    await writeTickets(t.store.db, generateTickets({ seed: SEED, count: GENERATED, referenceDate: DEFAULT_REFERENCE_DATE, reference: ref }));
+    index = createSearchIndex(t.store, { inProcess: true });
+    expect((await index.status()).upToDate).toBe(false);
+    const r = await index.reindex({ batchSize: 500 });
+    expect(r).toMatchObject({ indexed: GENERATED, total: GENERATED, cancelled: false });
+    const rnd = mulberry32(SEED);
+    const base = Date.parse(DEFAULT_REFERENCE_DATE) - 20 * 86_400_000;
+    await t.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < RANDOM; i++) {
+        // Several tickets per second: document keys share a second and must stay distinct.
+        const at = new Date(base + Math.floor(i / 3) * 1000).toISOString();
+        const ticket = {
+          id: `rnd-${String(i).padStart(5, '0')}`, number: `RND${String(i).padStart(6, '0')}`, created_at: at, updated_at: at,
+          channel: 'phone', appeal_type: 'other', urgency: 'normal', status: 'registered', citizen_id: null, phone: null,
+          caller_name: null, confidential: 0, category_id: null, title: randomText(rnd, 4 + Math.floor(rnd() * 8)),
+          content: randomText(rnd, 20 + Math.floor(rnd() * 60)), district_code: null, street_code: null, community_code: null,
+          address: null, lat: null, lng: null, lead_department_id: null, sign_by: null, reply_by: null, closed_at: null, parent_id: null,
+        };
+        await trx.insertInto('tickets').values(ticket).execute();
+        await index.index(trx, ticket);
+      }
+    });
+    docs = await t.store.db.selectFrom('tickets').select(['id', 'title', 'content', 'number', 'address', 'caller_name', 'phone', 'confidential', 'created_at', 'lead_department_id', 'status']).execute();
+    expect(await index.status()).toMatchObject({ tickets: GENERATED + RANDOM, indexed: GENERATED + RANDOM, upToDate: true });
+  }, 180_000);
+  afterAll(async () => {
+    await index?.close();
+    await t?.dispose();
+  });
+
+  async function searchAll(input: SearchInput): Promise<{ ids: string[]; first: SearchResult }> {
+    const ids: string[] = [];
+    let first: SearchResult | null = null;
+    let cursor: string | undefined;
+    for (let page = 0; page < 200; page++) {
+      const r = await index.search({ ...input, limit: input.limit ?? 500, ...(cursor ? { cursor } : {}) });
+      first ??= r;
+      ids.push(...r.rows.map((x) => x.id));
+      if (!r.nextCursor) return { ids, first };
+      cursor = r.nextCursor;
+    }
+    throw new Error('pagination did not end');
+  }
+
+  const docHas = (d: Doc, n: string) =>
+    [d.title, d.content, d.number, d.address ?? '', d.confidential ? '' : d.caller_name ?? ''].some((x) => normalizeText(x).includes(n));
+  const substringMatches = (q: string) => new Set(normalizeText(q).split(/\s+/u).filter(Boolean)
+    .reduce((acc, term) => acc.filter((d) => docHas(d, term)), docs).map((d) => d.id));
+
+  function sample(rnd: () => number, len: number): string {
+    for (;;) {
+      const d = docs[Math.floor(rnd() * docs.length)]!;
+      const chars = [...(rnd() < 0.3 ? d.title : d.content)];
+      if (chars.length < len) continue;
+      const at = Math.floor(rnd() * (chars.length - len + 1));
+      const q = chars.slice(at, at + len).join('');
+      if (/\s/u.test(normalizeText(q)) || !/[\p{L}\p{N}]/u.test(q)) continue;
+      return q;
+    }
+  }
+
+  it.each([1, 2, 3, 4])('finds exactly the tickets containing random %i-character substrings (recall 1.0)', async (len) => {
+    const rnd = mulberry32(300 + len);
+    const queries = Array.from({ length: 40 }, () => sample(rnd, len));
+    for (let i = 0; i < 10; i++) queries.push(randomText(rnd, len, [...'鼋鼍蛟龙凤麟', ...RANDOM_ALPHABET.filter((c) => /[\p{L}\p{N}]/u.test(c))]));
+    let nonEmpty = 0;
+    for (const q of queries) {
+      const expected = substringMatches(q);
+      const { ids, first } = await searchAll({ text: q, countCap: 10_000 });
+      expect(new Set(ids), `query ${JSON.stringify(q)}`).toEqual(expected);
+      expect(ids.length, `duplicates for ${q}`).toBe(expected.size);
+      expect(first.total).toEqual({ count: expected.size, exact: true });
+      if (expected.size) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(40);
+  });
+
+  it('needs every term, checks punctuated terms literally and never matches across title and content', async () => {
+    const d = docs.find((x) => x.id.startsWith('rnd-') && /[#，。（）-]/u.test(x.content))!;
+    const chars = [...d.content];
+    const at = chars.findIndex((c) => /[#，。（）-]/u.test(c));
+    const punctuated = chars.slice(Math.max(0, at - 1), at + 2).join('');
+    for (const q of [punctuated, `${sample(mulberry32(1), 2)} ${sample(mulberry32(2), 2)}`, '油烟 扰民', 'Ａb 12']) {
+      expect(new Set((await searchAll({ text: q, countCap: 10_000 })).ids), q).toEqual(substringMatches(q));
+    }
+    const straddle = [...d.title].slice(-1).join('') + [...d.content].slice(0, 1).join('');
+    const ids = (await searchAll({ text: straddle })).ids;
+    expect(new Set(ids)).toEqual(substringMatches(straddle));
+  });
+
+  it('a department sees only its tickets; pages follow each other without repeats; a capped count says "at least"', async () => {
+    const dept = docs.find((x) => x.lead_department_id)!.lead_department_id!;
+    const q = sample(mulberry32(9), 2);
+    const all = substringMatches(q);
+    const { ids } = await searchAll({ text: q, visibleToDepartmentId: dept, limit: 3 });
+    const scoped = (await t.store.db.selectFrom('tickets').select('id').where((eb) => eb.or([
+      eb('lead_department_id', '=', dept),
+      eb.exists(eb.selectFrom('ticket_departments as v').select('v.ticket_id').whereRef('v.ticket_id', '=', 'tickets.id').where('v.department_id', '=', dept)),
+    ])).execute()).map((r) => r.id);
+    expect(new Set(ids)).toEqual(new Set([...all].filter((id) => scoped.includes(id))));
+    expect(ids.length).toBe(new Set(ids).size);
+    const common = sample(mulberry32(10), 1);
+    const capped = await index.search({ text: common, limit: 5, countCap: 10 });
+    expect(substringMatches(common).size).toBeGreaterThan(10);
+    expect(capped.total).toEqual({ count: 10, exact: false });
+    expect(capped.rows).toHaveLength(5);
+    expect(capped.rows[0]!.titleHighlights.length + capped.rows[0]!.snippet.highlights.length).toBeGreaterThan(0);
+  });
+
+  it('an edit re-indexes the ticket and a removed ticket is no longer found', async () => {
+    const d = docs.find((x) => x.id === 'rnd-00007')!;
+    await t.store.db.transaction().execute(async (trx) => {
+      await trx.updateTable('tickets').set({ title: '鼋鼍蛟龙专用标题' }).where('id', '=', d.id).execute();
+      await index.index(trx, { ...d, title: '鼋鼍蛟龙专用标题' });
+    });
+    expect((await index.search({ text: '蛟龙专用' })).rows.map((r) => r.id)).toEqual([d.id]);
+    await t.store.db.transaction().execute(async (trx) => index.remove(trx, d.id));
+    expect((await index.search({ text: '蛟龙专用' })).rows).toEqual([]);
+    await t.store.db.transaction().execute(async (trx) => index.index(trx, { ...d, title: '鼋鼍蛟龙专用标题' }));
+    expect((await index.search({ text: '蛟龙专用' })).rows.map((r) => r.id)).toEqual([d.id]);
+  });
+
+  it('tickets indexed at once in the same second each get their own document', async () => {
+    const at = '2025-09-01T08:00:00.000Z';
+    const ids = Array.from({ length: 12 }, (_, i) => `same-second-${i}`);
+    // On PostgreSQL these transactions overlap (a pool of connections); max(doc_id) + 1 would collide.
+    await Promise.all(ids.map((id, i) => t.store.db.transaction().execute(async (trx) => {
+      const ticket = {
+        id, number: `SS${String(i).padStart(6, '0')}`, created_at: at, updated_at: at, channel: 'phone', appeal_type: 'other', urgency: 'normal',
+        status: 'registered', citizen_id: null, phone: null, caller_name: null, confidential: 0, category_id: null, title: '同秒并发登记',
+        content: '麒麟测试', district_code: null, street_code: null, community_code: null, address: null, lat: null, lng: null,
+        lead_department_id: null, sign_by: null, reply_by: null, closed_at: null, parent_id: null,
+      };
+      await trx.insertInto('tickets').values(ticket).execute();
+      await index.index(trx, ticket);
+    })));
+    const r = await index.search({ text: '同秒并发' });
+    expect(new Set(r.rows.map((x) => x.id))).toEqual(new Set(ids));
+    expect(r.total).toEqual({ count: 12, exact: true });
+  });
+});
