@@ -10,6 +10,7 @@ import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { AppealType, Urgency } from '../../shared/domain/appeal';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
+import { appendTicketEvent } from '../store/repos/ticket-events';
 import { writeAudit } from './audit';
 import { assertTicketVisible, recordTicketDepartments, ticketScope, visibleTickets } from './ticket-visibility';
 
@@ -151,10 +152,7 @@ export class TicketWorkflowService {
         closed_at: next.closedAt, parent_id: next.parentId, updated_at: now.toISOString(),
       }).where('id', '=', ticketId).execute();
       const e = r.event;
-      await trx.insertInto('ticket_events').values({
-        id: uuidv7(now.getTime()), ticket_id: ticketId, at: e.at, actor_id: e.actorId, action: e.action,
-        from_status: e.fromState, to_status: e.toState, data: JSON.stringify(e.data),
-      }).execute();
+      await appendTicketEvent(trx, { ...e, id: uuidv7(now.getTime()) });
       // Who may read the ticket from now on (ticket-visibility.ts): every department it was sent to.
       if (e.action === 'dispatch' || e.action === 'reopen') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
       await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);

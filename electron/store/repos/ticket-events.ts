@@ -1,0 +1,61 @@
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type Database from 'better-sqlite3';
+import type { TicketHistoryDataMap, TicketHistoryEvent } from '../../../shared/domain/ticket-events';
+import type { DB, TicketEventsTable } from '../schema';
+import { uuidv7 } from '../../util/ids';
+
+/**
+ * The one writer of a ticket's history (`ticket_events`). Every service appends through here, so
+ * every row has an action the domain's event map (shared/domain/ticket-events.ts) knows and data of
+ * that action's shape: a wrong action/data pair does not compile. History is append-only; nothing
+ * here updates or deletes. test/lint/ticket-events-writer.test.ts fails if anything else in
+ * electron/ inserts into the table.
+ */
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The stored form of an entry: data as JSON text, a time-ordered id unless one is given. */
+export function ticketEventRow(e: TicketHistoryEvent): Insertable<TicketEventsTable> {
+  return {
+    id: e.id ?? uuidv7(Date.parse(e.at)), ticket_id: e.ticketId, at: e.at, actor_id: e.actorId, action: e.action,
+    from_status: e.fromState, to_status: e.toState, data: JSON.stringify(e.data),
+  };
+}
+
+/** Appends one entry to a ticket's history, inside the caller's transaction. */
+export async function appendTicketEvent(db: Db, event: TicketHistoryEvent): Promise<void> {
+  await db.insertInto('ticket_events').values(ticketEventRow(event)).execute();
+}
+
+/** Rows per statement: 8 parameters each stays far below PostgreSQL's 65535 and SQLite's 32766. */
+const CHUNK = 500;
+
+/** Appends many entries (bulk loads): multi-row inserts of the same typed entries. */
+export async function appendTicketEvents(db: Db, events: readonly TicketHistoryEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += CHUNK) {
+    await db.insertInto('ticket_events').values(events.slice(i, i + CHUNK).map(ticketEventRow)).execute();
+  }
+}
+
+/**
+ * The `imported` entry of every ticket of a staged Excel batch, set-based from `import_staging`
+ * (one statement however many rows): each ticket enters in its sheet's state at its sheet's time.
+ */
+export async function appendImportedEvents(db: Db, batchId: string, actorId: string): Promise<void> {
+  const data: TicketHistoryDataMap['imported'] = { batch: batchId };
+  await sql`insert into ticket_events (id, ticket_id, at, actor_id, action, from_status, to_status, data)
+    select s.event_id, s.ticket_id, s.created_at, ${actorId}, ${'imported' satisfies TicketHistoryEvent['action']}, null, s.status, ${JSON.stringify(data)}
+    from import_staging s where s.batch_id = ${batchId}`.execute(db);
+}
+
+/**
+ * The same writer for the demo loader's raw better-sqlite3 path: a statement prepared once and run
+ * per entry synchronously (millions of rows), taking the same typed entries.
+ */
+export function sqliteTicketEventWriter(sqlite: Database.Database): (event: TicketHistoryEvent) => void {
+  const insert = sqlite.prepare(`insert into ticket_events (id, ticket_id, at, actor_id, action, from_status, to_status, data)
+    values (?, ?, ?, ?, ?, ?, ?, ?)`);
+  return (event) => {
+    const r = ticketEventRow(event);
+    insert.run(r.id, r.ticket_id, r.at, r.actor_id, r.action, r.from_status, r.to_status, r.data);
+  };
+}
