@@ -3,6 +3,7 @@ import type { KpiReport } from '../../shared/contract';
 import {
   directResolutionRate, onTimeClosureRate, reopenRate, resolutionRate, responseRate, returnRate, satisfactionRate,
 } from '../../shared/domain/kpi';
+import type { TicketEventFlag, TicketHistoryAction } from '../../shared/domain/ticket-events';
 import type { DB } from '../store/schema';
 import type { Dialect } from '../store/migrations/types';
 import { jsonFlag } from '../store/dialect';
@@ -14,30 +15,26 @@ import { jsonFlag } from '../store/dialect';
 export class KpiService {
   constructor(private readonly db: Kysely<DB>, private readonly dialect: Dialect) {}
 
-  private async count(action: string, from: string, to: string, extra?: (q: ReturnType<KpiService['events']>) => ReturnType<KpiService['events']>) {
-    let q = this.events(action, from, to);
-    if (extra) q = extra(q);
+  /** Events of one action in [from, to), optionally only those whose boolean fact `flag` equals `value`. */
+  private async count<A extends TicketHistoryAction>(action: A, from: string, to: string, where?: { flag: TicketEventFlag<A>; value: boolean }) {
+    let q = this.db.selectFrom('ticket_events as e').where('e.action', '=', action).where('e.at', '>=', from).where('e.at', '<', to);
+    if (where) q = q.where(jsonFlag(this.dialect, 'e.data', where.flag, where.value));
     const r = await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
-  private events(action: string, from: string, to: string) {
-    return this.db.selectFrom('ticket_events as e').where('e.action', '=', action).where('e.at', '>=', from).where('e.at', '<', to);
-  }
-
   async report(from: string, to: string): Promise<KpiReport> {
-    const flag = (key: string, value: boolean) => jsonFlag(this.dialect, 'e.data', key, value);
     const [registered, direct, dispatched, signedOnTime, returned, visits, resolved, satisfied, replied, repliedOnTime, reopened] = await Promise.all([
       this.count('register', from, to),
       this.count('resolveDirectly', from, to),
       this.count('dispatch', from, to),
-      this.count('sign', from, to, (q) => q.where(flag('late', false))),
+      this.count('sign', from, to, { flag: 'late', value: false }),
       this.count('returnTicket', from, to),
       this.count('recordReturnVisit', from, to),
-      this.count('recordReturnVisit', from, to, (q) => q.where(flag('resolved', true))),
-      this.count('recordReturnVisit', from, to, (q) => q.where(flag('satisfied', true))),
+      this.count('recordReturnVisit', from, to, { flag: 'resolved', value: true }),
+      this.count('recordReturnVisit', from, to, { flag: 'satisfied', value: true }),
       this.count('reply', from, to),
-      this.count('reply', from, to, (q) => q.where(flag('late', false))),
+      this.count('reply', from, to, { flag: 'late', value: false }),
       this.count('reopen', from, to),
     ]);
     return {
