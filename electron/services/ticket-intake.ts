@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { fail, type ReferenceData, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import type { ticketCreateInput } from '../../shared/contract/tickets';
 import { applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
