@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { KpiReport } from '../../shared/contract';
 import {
   directResolutionRate, onTimeClosureRate, reopenRate, resolutionRate, responseRate, returnRate, satisfactionRate,
@@ -6,7 +6,7 @@ import {
 import type { TicketEventFlag, TicketHistoryAction } from '../../shared/domain/ticket-events';
 import type { DB } from '../store/schema';
 import type { Dialect } from '../store/migrations/types';
-import { jsonFlag } from '../store/dialect';
+import { countTicketEvents } from '../store/repos/ticket-events';
 
 /**
  * The 三率 and related rates over a period, counted from the ticket timeline (events), so they
@@ -15,12 +15,8 @@ import { jsonFlag } from '../store/dialect';
 export class KpiService {
   constructor(private readonly db: Kysely<DB>, private readonly dialect: Dialect) {}
 
-  /** Events of one action in [from, to), optionally only those whose boolean fact `flag` equals `value`. */
-  private async count<A extends TicketHistoryAction>(action: A, from: string, to: string, where?: { flag: TicketEventFlag<A>; value: boolean }) {
-    let q = this.db.selectFrom('ticket_events as e').where('e.action', '=', action).where('e.at', '>=', from).where('e.at', '<', to);
-    if (where) q = q.where(jsonFlag(this.dialect, 'e.data', where.flag, where.value));
-    const r = await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
+  private count<A extends TicketHistoryAction>(action: A, from: string, to: string, where?: { flag: TicketEventFlag<A>; value: boolean }) {
+    return countTicketEvents(this.db, this.dialect, action, from, to, where);
   }
 
   async report(from: string, to: string): Promise<KpiReport> {

@@ -8,10 +8,10 @@ import {
 import { computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../shared/domain/deadlines';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { AppealType, Urgency } from '../../shared/domain/appeal';
-import { readTicketEvent, readTicketEventOf, type ReadTicketEvent, type TicketHistoryAction, type TicketHistoryDataMap } from '../../shared/domain/ticket-events';
+import { readTicketEventOf, type ReadTicketEvent, type TicketHistoryAction, type TicketHistoryDataMap } from '../../shared/domain/ticket-events';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
-import { appendTicketEvent } from '../store/repos/ticket-events';
+import { appendTicketEvent, latestTicketEvents, ticketHistory } from '../store/repos/ticket-events';
 import { writeAudit } from './audit';
 import { assertTicketVisible, recordTicketDepartments, ticketScope, visibleTickets } from './ticket-visibility';
 
@@ -38,8 +38,7 @@ export async function loadSnapshot(db: Db, ticketId: string): Promise<{ snapshot
     .where('t.id', '=', ticketId).executeTakeFirst();
   if (!t) return null;
   if (t.snapshot) return { snapshot: JSON.parse(t.snapshot) as TicketSnapshot, appealType: t.appeal_type, urgency: t.urgency };
-  const events = await db.selectFrom('ticket_events').select(['action', 'at', 'data', 'from_status']).where('ticket_id', '=', ticketId)
-    .orderBy('at').orderBy('id').execute();
+  const events = await ticketHistory(db, ticketId);
   /** The latest event of an action, its data typed by the event map (null when the stored data does not read). */
   const last = <A extends TicketHistoryAction>(action: A) => {
     const e = events.findLast((x) => x.action === action);
@@ -163,20 +162,6 @@ export class TicketWorkflowService {
     });
   }
 
-  /** The latest readable event of the given actions per ticket, its data typed by the event map. */
-  private async latest(ticketIds: string[], actions: readonly TicketHistoryAction[]): Promise<Map<string, ReadTicketEvent>> {
-    const out = new Map<string, ReadTicketEvent>();
-    for (let i = 0; i < ticketIds.length; i += 500) {
-      const rows = await this.db.selectFrom('ticket_events').select(['ticket_id', 'action', 'data'])
-        .where('ticket_id', 'in', ticketIds.slice(i, i + 500)).where('action', 'in', actions).orderBy('at').orderBy('id').execute();
-      for (const r of rows) {
-        const e = readTicketEvent(r);
-        if (e) out.set(r.ticket_id, e); // unreadable data: no facts
-      }
-    }
-    return out;
-  }
-
   async allowed(snapshot: TicketSnapshot, session: SessionInfo): Promise<string[]> {
     return allowedTicketActions(snapshot, actorOf(session), this.now(), this.calendar());
   }
@@ -219,9 +204,9 @@ export class TicketWorkflowService {
     }
     const rows = await q.limit(limit).execute();
     const ids = rows.map((r) => r.id);
-    const facts = view === 'department' ? await this.latest(ids, ['dispatch', 'reopen'])
-      : view === 'approvals' ? await this.latest(ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
-        : view === 'to_dispatch' ? await this.latest(ids, ['approveReturn', 'dispatch']) : new Map<string, ReadTicketEvent>();
+    const facts = view === 'department' ? await latestTicketEvents(this.db, ids, ['dispatch', 'reopen'])
+      : view === 'approvals' ? await latestTicketEvents(this.db, ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
+        : view === 'to_dispatch' ? await latestTicketEvents(this.db, ids, ['approveReturn', 'dispatch']) : new Map<string, ReadTicketEvent>();
     const now = this.now();
     return rows.map((r) => {
       const f = facts.get(r.id);

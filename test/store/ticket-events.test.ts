@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReferenceData, generateTickets } from '../../electron/demo';
-import { appendTicketEvent, appendTicketEvents } from '../../electron/store/repos/ticket-events';
+import { appendTicketEvent, appendTicketEvents, countTicketEvents } from '../../electron/store/repos/ticket-events';
 import {
   readTicketEvent, TICKET_HISTORY_ACTIONS, type TicketHistoryAction, type TicketHistoryDataMap, type TicketHistoryEvent, type TicketHistoryEventOf,
 } from '../../shared/domain/ticket-events';
@@ -54,6 +54,13 @@ export function wrongPairsDoNotCompile(db: Parameters<typeof appendTicketEvent>[
   void appendTicketEvent(db, { ...base, action: 'escalated', data: {} });
   // @ts-expect-error the route of an escalation is one of the consultation routes
   void appendTicketEvent(db, { ...base, action: 'escalate', data: { reason: 'r', item: 'i', route: 'elsewhere' } });
+  // KPIs count by the map's names and by the boolean facts of that action only.
+  // @ts-expect-error a sign has no `resolved` fact
+  void countTicketEvents(db, 'sqlite', 'sign', '', '', { flag: 'resolved', value: true });
+  // @ts-expect-error a return visit's note is text, not a flag
+  void countTicketEvents(db, 'sqlite', 'recordReturnVisit', '', '', { flag: 'note', value: true });
+  // @ts-expect-error `registered` is a state, not an action
+  void countTicketEvents(db, 'sqlite', 'registered', '', '');
 }
 
 describe('the event map', () => {
@@ -89,6 +96,17 @@ describe.each(STORE_KINDS)('ticket history on the %s store', (kind: StoreKind) =
     const rows = await readBack(at);
     expect(rows.map((r) => r.action).sort()).toEqual([...TICKET_HISTORY_ACTIONS].sort());
     for (const r of rows) expect(readTicketEvent(r)).toEqual({ action: r.action, data: SAMPLES[r.action as TicketHistoryAction] });
+  });
+
+  it('counts entries by action and boolean fact, as the KPIs do', async () => {
+    const [from, to] = ['2030-01-01T00:00:00.000Z', '2030-01-01T00:00:01.000Z'];
+    const db = t.store.db;
+    expect(await countTicketEvents(db, kind, 'imported', from, to)).toBe(1);
+    expect(await countTicketEvents(db, kind, 'sign', from, to, { flag: 'late', value: false })).toBe(1);
+    expect(await countTicketEvents(db, kind, 'reply', from, to, { flag: 'late', value: false })).toBe(0);
+    expect(await countTicketEvents(db, kind, 'reply', from, to, { flag: 'late', value: true })).toBe(1);
+    expect(await countTicketEvents(db, kind, 'recordReturnVisit', from, to, { flag: 'satisfied', value: true })).toBe(1);
+    expect(await countTicketEvents(db, kind, 'review', from, to, { flag: 'approved', value: true })).toBe(0);
   });
 
   it('writes every action in bulk, keeping given ids, and reads each back', async () => {

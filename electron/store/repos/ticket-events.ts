@@ -1,11 +1,15 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type Database from 'better-sqlite3';
-import type { TicketHistoryDataMap, TicketHistoryEvent } from '../../../shared/domain/ticket-events';
+import {
+  readTicketEvent, type ReadTicketEvent, type TicketEventFlag, type TicketHistoryAction, type TicketHistoryDataMap, type TicketHistoryEvent,
+} from '../../../shared/domain/ticket-events';
 import type { DB, TicketEventsTable } from '../schema';
+import type { Dialect } from '../migrations/types';
+import { jsonFlag } from '../dialect';
 import { uuidv7 } from '../../util/ids';
 
 /**
- * The one writer of a ticket's history (`ticket_events`). Every service appends through here, so
+ * The one writer of a ticket's history (`ticket_events`), and its readers. Every service appends through here, so
  * every row has an action the domain's event map (shared/domain/ticket-events.ts) knows and data of
  * that action's shape: a wrong action/data pair does not compile. History is append-only; nothing
  * here updates or deletes. test/lint/ticket-events-writer.test.ts fails if anything else in
@@ -58,4 +62,38 @@ export function sqliteTicketEventWriter(sqlite: Database.Database): (event: Tick
     const r = ticketEventRow(event);
     insert.run(r.id, r.ticket_id, r.at, r.actor_id, r.action, r.from_status, r.to_status, r.data);
   };
+}
+
+/** A ticket's stored history in order, as rows the event map reads (readTicketEvent). */
+export async function ticketHistory(db: Db, ticketId: string): Promise<{ action: string; at: string; data: string; from_status: string | null }[]> {
+  return db.selectFrom('ticket_events').select(['action', 'at', 'data', 'from_status']).where('ticket_id', '=', ticketId)
+    .orderBy('at').orderBy('id').execute();
+}
+
+/** The latest readable entry of the given actions per ticket, its data typed by the event map. */
+export async function latestTicketEvents(db: Db, ticketIds: readonly string[], actions: readonly TicketHistoryAction[]): Promise<Map<string, ReadTicketEvent>> {
+  const out = new Map<string, ReadTicketEvent>();
+  if (actions.length === 0) return out;
+  for (let i = 0; i < ticketIds.length; i += CHUNK) {
+    const rows = await db.selectFrom('ticket_events').select(['ticket_id', 'action', 'data'])
+      .where('ticket_id', 'in', ticketIds.slice(i, i + CHUNK)).where('action', 'in', actions).orderBy('at').orderBy('id').execute();
+    for (const r of rows) {
+      const e = readTicketEvent(r);
+      if (e) out.set(r.ticket_id, e); // unreadable data: no facts
+    }
+  }
+  return out;
+}
+
+/**
+ * How many entries of one action fall in [from, to): optionally only those whose boolean fact
+ * `flag` is `value`. KPIs count through this, by names and flags the event map types.
+ */
+export async function countTicketEvents<A extends TicketHistoryAction>(
+  db: Db, dialect: Dialect, action: A, from: string, to: string, where?: { flag: TicketEventFlag<A>; value: boolean },
+): Promise<number> {
+  let q = db.selectFrom('ticket_events as e').where('e.action', '=', action).where('e.at', '>=', from).where('e.at', '<', to);
+  if (where) q = q.where(jsonFlag(dialect, 'e.data', where.flag, where.value));
+  const r = await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
 }
