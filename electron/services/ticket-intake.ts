@@ -14,7 +14,7 @@ import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
 import { citizenView, ticketScope, visibleTickets } from './ticket-visibility';
 import { maxNumberSeed, nextNumber } from '../store/counters';
-import { appendTicketEvent } from '../store/repos/ticket-events';
+import { appendTicketEvent, ticketTimeline } from '../store/repos/ticket-events';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -160,8 +160,7 @@ export class TicketIntakeService {
     if (!t) fail('not_found');
     const ref = await this.referenceData();
     const place = [t.district_code, t.street_code, t.community_code].map((code) => ref.divisions.find((d) => d.code === code)?.name).filter(Boolean).join(' ');
-    const events = await this.db.selectFrom('ticket_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
-      .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.data', 'u.display_name']).where('e.ticket_id', '=', id).orderBy('e.at').orderBy('e.id').execute();
+    const events = await ticketTimeline(this.db, id);
     const loaded = await loadSnapshot(this.db, id);
     const citizen = citizenView(session, t);
     return {

@@ -2,7 +2,7 @@
  * One writer per fact (DESIGN.md): a ticket's history is appended only through
  * electron/store/repos/ticket-events.ts, whose entries are typed by the domain's event map. Any
  * other insert into ticket_events in electron/ — Kysely or SQL text — bypasses that typing and
- * fails here.
+ * fails here; services read it through the same module.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -43,6 +43,14 @@ describe('ticket history has one writer', () => {
       .map((f) => ({ file: relative(ROOT, f).split(sep).join('/'), writes: ticketEventWrites(readFileSync(f, 'utf8')) }))
       .filter((x) => x.file !== WRITER && x.writes.length > 0);
     expect(bypasses).toEqual([]);
+  });
+
+  it('services and handlers read history through the repository too, not by querying the table', () => {
+    const outside = sources(join(ROOT, 'electron'))
+      .map((f) => relative(ROOT, f).split(sep).join('/'))
+      .filter((f) => f !== WRITER && !f.startsWith('electron/store/') && !f.endsWith('.test.ts'))
+      .filter((f) => /['"`]ticket_events\b/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(outside).toEqual([]);
   });
 
   it('the writer module is where the writes are', () => {

@@ -97,3 +97,10 @@ export async function countTicketEvents<A extends TicketHistoryAction>(
   const r = await q.select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** A ticket's history for its timeline, oldest first, with the name of who acted (null: the system). */
+export async function ticketTimeline(db: Db, ticketId: string) {
+  return db.selectFrom('ticket_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
+    .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.data', 'u.display_name']).where('e.ticket_id', '=', ticketId)
+    .orderBy('e.at').orderBy('e.id').execute();
+}
