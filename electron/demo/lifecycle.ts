@@ -1,4 +1,5 @@
-import type { TicketEventsTable } from '../store/schema';
+import type { ReadTicketEvent, TicketHistoryEvent } from '../../shared/domain/ticket-events';
+import type { TicketState } from '../../shared/domain/ticket-lifecycle';
 import { type Rng, isoUtc, seededUuidv7 } from './prng';
 import { replyText, type AppealType } from './text';
 
@@ -49,8 +50,9 @@ export interface LifecycleInput {
 }
 
 export interface LifecycleResult {
-  status: string;
-  events: TicketEventsTable[];
+  status: TicketState;
+  /** The ticket's history, typed by the domain's event map and written through its one writer. */
+  events: TicketHistoryEvent[];
   updatedMs: number;
   leadDepartmentId: string | null;
   signBy: string | null;
@@ -60,13 +62,12 @@ export interface LifecycleResult {
   finishedMs: number;
 }
 
-interface Step {
+/** One event of the simulated life: an action of the domain's event map with its data, and what it sets. */
+type Step = ReadTicketEvent & {
   at: number;
-  action: string;
-  to: string;
-  data: Record<string, unknown>;
+  to: TicketState;
   set?: { lead?: string | null; signBy?: number; replyBy?: number; closed?: boolean; clearDeadlines?: boolean };
-}
+};
 
 const iso = isoUtc;
 const span = (rng: Rng, minMs: number, maxMs: number) => minMs + Math.floor(rng.float() * (maxMs - minMs));
@@ -120,7 +121,7 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
       steps.push({ at: signBy + DAY / 4, action: 'supervise', to: 'dispatched', data: { note: '请尽快签收', deadline: iso(signBy), overdue: true } });
     }
     steps.push({ at: t, action: 'sign', to: 'signed', data: { late: t > signBy } });
-    let state = 'signed';
+    let state: TicketState = 'signed';
     let route: 'first' | 'redo' = 'first';
     for (;;) {
       if (route === 'first' && rng.chance(0.5)) {
@@ -173,8 +174,8 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
   }
 
   steps.sort((a, b) => a.at - b.at);
-  const events: TicketEventsTable[] = [];
-  let status = 'registered';
+  const events: TicketHistoryEvent[] = [];
+  let status: TicketState = 'registered';
   let lead: string | null = null;
   let signBy: number | null = null;
   let replyBy: number | null = null;
@@ -182,9 +183,10 @@ export function simulateLifecycle(rng: Rng, input: LifecycleInput): LifecycleRes
   let updated = input.createdMs;
   for (const s of steps) {
     if (s.at > input.referenceMs) break;
+    const { at: _at, to: _to, set: _set, ...entry } = s;
     events.push({
-      id: seededUuidv7(Math.round(s.at), rng), ticket_id: input.ticketId, at: iso(s.at), actor_id: null,
-      action: s.action, from_status: s.action === 'register' ? null : status, to_status: s.to, data: JSON.stringify(s.data),
+      ...entry, id: seededUuidv7(Math.round(s.at), rng), ticketId: input.ticketId, at: iso(s.at), actorId: null,
+      fromState: s.action === 'register' ? null : status, toState: s.to,
     });
     status = s.to;
     updated = s.at;

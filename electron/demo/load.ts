@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../store/sqlite';
+import { sqliteTicketEventWriter } from '../store/repos/ticket-events';
 import { generateReferenceData, type ReferenceData } from './reference';
 import { generateTickets, type GenerateTicketsOptions, type TicketBundle } from './tickets';
 
@@ -24,8 +25,8 @@ export function createDemoWriter(sqlite: Database.Database): DemoWriter {
     status, citizen_id, phone, caller_name, confidential, category_id, title, content, district_code, street_code,
     community_code, address, lat, lng, lead_department_id, sign_by, reply_by, closed_at, parent_id)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const event = sqlite.prepare(`insert into ticket_events (id, ticket_id, at, actor_id, action, from_status, to_status, data)
-    values (?, ?, ?, ?, ?, ?, ?, ?)`);
+  // Ticket history goes through its one writer, in its prepared-statement form.
+  const event = sqliteTicketEventWriter(sqlite);
   const meta = sqlite.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value');
   return {
     writeReference(ref) {
@@ -39,7 +40,7 @@ export function createDemoWriter(sqlite: Database.Database): DemoWriter {
       ticket.run(t.id, t.number, t.created_at, t.updated_at, t.channel, t.appeal_type, t.urgency, t.status, t.citizen_id,
         t.phone, t.caller_name, t.confidential, t.category_id, t.title, t.content, t.district_code, t.street_code,
         t.community_code, t.address, t.lat, t.lng, t.lead_department_id, t.sign_by, t.reply_by, t.closed_at, t.parent_id);
-      for (const e of events) event.run(e.id, e.ticket_id, e.at, e.actor_id, e.action, e.from_status, e.to_status, e.data);
+      for (const e of events) event(e);
     },
     setMeta(key, value) {
       meta.run(key, value);

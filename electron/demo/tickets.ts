@@ -1,4 +1,5 @@
-import type { CitizensTable, TicketEventsTable, TicketsTable } from '../store/schema';
+import type { CitizensTable, TicketsTable } from '../store/schema';
+import type { TicketHistoryEvent } from '../../shared/domain/ticket-events';
 import { citizenAt, citizenId } from './citizens';
 import { CITY } from './lexicon';
 import { simulateLifecycle, type Urgency } from './lifecycle';
@@ -26,7 +27,7 @@ export interface TicketBundle {
   /** The caller, when this ticket is their first; null when they are already written (or there is none). */
   citizen: CitizensTable | null;
   ticket: TicketsTable;
-  events: TicketEventsTable[];
+  events: TicketHistoryEvent[];
   /** Hotspot (类案) id when the ticket belongs to a cluster of similar complaints; not stored. */
   cluster: number | null;
 }

@@ -17,6 +17,7 @@ import { uuidv7 } from '../util/ids';
 import type { EventPublisher } from '../events/bus';
 import { writeAudit } from './audit';
 import { maxNumberSeed, nextNumber } from '../store/counters';
+import { appendTicketEvent } from '../store/repos/ticket-events';
 import type { DutyRosterService } from './consultation-duty';
 import { assertTicketVisible, ticketScope, visibleTickets } from './ticket-visibility';
 
@@ -246,10 +247,10 @@ export class ConsultationService {
     }).execute();
     await trx.insertInto('consultation_item_tickets').values(input.ticketIds.map((t) => ({ item_id: id, ticket_id: t }))).execute();
     for (const t of input.ticketIds) {
-      await trx.insertInto('ticket_events').values({
-        id: uuidv7(now.getTime()), ticket_id: t, at: now.toISOString(), actor_id: session.user.id, action: 'escalate',
-        from_status: null, to_status: null, data: JSON.stringify({ reason: input.reason, item: number, route: input.route }),
-      }).execute();
+      await appendTicketEvent(trx, {
+        id: uuidv7(now.getTime()), ticketId: t, at: now.toISOString(), actorId: session.user.id, action: 'escalate',
+        fromState: null, toState: null, data: { reason: input.reason, item: number, route: input.route },
+      });
     }
     await writeAudit(trx, { actorId: session.user.id, action: 'consultation.escalated', subjectType: 'consultation_item', subjectId: id,
       data: { number, route: input.route, urgency: input.urgency, tickets: input.ticketIds.length, source: input.source } }, now);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { fail, type ReferenceData, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import type { ticketCreateInput } from '../../shared/contract/tickets';
 import { applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
@@ -14,6 +14,7 @@ import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
 import { citizenView, ticketScope, visibleTickets } from './ticket-visibility';
 import { maxNumberSeed, nextNumber } from '../store/counters';
+import { appendTicketEvent, ticketTimeline } from '../store/repos/ticket-events';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -26,13 +27,6 @@ const actorOf = (s: SessionInfo): TicketActor => ({ userId: s.user.id, roles: s.
 function numberPrefix(now: Date): string {
   const bj = new Date(now.getTime() + 8 * 3600_000);
   return `JC${bj.getUTCFullYear()}${String(bj.getUTCMonth() + 1).padStart(2, '0')}${String(bj.getUTCDate()).padStart(2, '0')}`;
-}
-
-async function insertEvent(trx: Transaction<DB>, e: TicketEvent) {
-  await trx.insertInto('ticket_events').values({
-    id: uuidv7(Date.parse(e.at)), ticket_id: e.ticketId, at: e.at, actor_id: e.actorId, action: e.action,
-    from_status: e.fromState, to_status: e.toState, data: JSON.stringify(e.data),
-  }).execute();
 }
 
 /**
@@ -143,7 +137,7 @@ export class TicketIntakeService {
       await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content, number, address: input.address || null,
         caller_name: input.citizen.name || null, phone, confidential: input.citizen.confidential ? 1 : 0 });
       await trx.insertInto('ticket_state').values({ ticket_id: id, version: snapshot.version, snapshot: JSON.stringify(snapshot) }).execute();
-      for (const e of events) await insertEvent(trx, e);
+      for (const e of events) await appendTicketEvent(trx, e);
       if (input.callId) {
         const call = await trx.selectFrom('call_records').select('id').where('id', '=', input.callId).executeTakeFirst();
         // The call may still be in progress (its record is written when it ends): link it then.
@@ -166,8 +160,7 @@ export class TicketIntakeService {
     if (!t) fail('not_found');
     const ref = await this.referenceData();
     const place = [t.district_code, t.street_code, t.community_code].map((code) => ref.divisions.find((d) => d.code === code)?.name).filter(Boolean).join(' ');
-    const events = await this.db.selectFrom('ticket_events as e').leftJoin('users as u', 'u.id', 'e.actor_id')
-      .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.data', 'u.display_name']).where('e.ticket_id', '=', id).orderBy('e.at').orderBy('e.id').execute();
+    const events = await ticketTimeline(this.db, id);
     const loaded = await loadSnapshot(this.db, id);
     const citizen = citizenView(session, t);
     return {

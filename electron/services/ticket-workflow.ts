@@ -8,17 +8,18 @@ import {
 import { computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, type DeadlinePolicy } from '../../shared/domain/deadlines';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { AppealType, Urgency } from '../../shared/domain/appeal';
+import { readTicketEventOf, type ReadTicketEvent, type TicketHistoryAction, type TicketHistoryDataMap } from '../../shared/domain/ticket-events';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
+import { appendTicketEvent, latestTicketEvents, ticketHistory } from '../store/repos/ticket-events';
 import { writeAudit } from './audit';
 import { assertTicketVisible, recordTicketDepartments, ticketScope, visibleTickets } from './ticket-visibility';
 
 type ActionInput = z.output<typeof ticketActionInput>;
 
 /** The facts of a requestExtension event as the approver needs them. */
-export function pendingOf(data: Record<string, unknown>): PendingExtension | null {
-  if (typeof data.proposedReplyBy !== 'string' || typeof data.days !== 'number') return null;
-  return { days: data.days, proposedReplyBy: data.proposedReplyBy, reason: typeof data.reason === 'string' ? data.reason : '' };
+export function pendingOf(data: TicketHistoryDataMap['requestExtension']): PendingExtension {
+  return { days: data.days, proposedReplyBy: data.proposedReplyBy, reason: data.reason };
 }
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -37,32 +38,29 @@ export async function loadSnapshot(db: Db, ticketId: string): Promise<{ snapshot
     .where('t.id', '=', ticketId).executeTakeFirst();
   if (!t) return null;
   if (t.snapshot) return { snapshot: JSON.parse(t.snapshot) as TicketSnapshot, appealType: t.appeal_type, urgency: t.urgency };
-  const events = await db.selectFrom('ticket_events').select(['action', 'at', 'data', 'from_status']).where('ticket_id', '=', ticketId)
-    .orderBy('at').orderBy('id').execute();
-  const last = (action: string) => events.findLast((e) => e.action === action) ?? null;
-  const at = (action: string) => last(action)?.at ?? null;
-  const dataOf = (e: { data: string } | null): Record<string, unknown> => {
-    try { return e ? JSON.parse(e.data) as Record<string, unknown> : {}; } catch { return {}; }
+  const events = await ticketHistory(db, ticketId);
+  /** The latest event of an action, its data typed by the event map (null when the stored data does not read). */
+  const last = <A extends TicketHistoryAction>(action: A) => {
+    const e = events.findLast((x) => x.action === action);
+    return e ? { at: e.at, fromStatus: e.from_status, data: readTicketEventOf(e, action) } : null;
   };
-  const count = (action: string) => events.filter((e) => e.action === action).length;
+  const count = (action: TicketHistoryAction) => events.filter((e) => e.action === action).length;
   const state = isState(t.status) ? t.status : 'registered';
   // The pending request is the last one of its kind: its facts (days asked, proposed date, reason)
   // are in its event, so approving a demo or imported extension moves the deadline as asked.
   const ext = state === 'extension_requested' ? last('requestExtension') : null;
-  const extData = dataOf(ext);
   const ret = state === 'returned' ? last('returnTicket') : null;
-  const dispatchData = dataOf(last('dispatch'));
   const snapshot: TicketSnapshot = {
     id: t.id, version: 0, state, leadDepartmentId: t.lead_department_id,
-    coDepartmentIds: Array.isArray(dispatchData.coDepartmentIds) ? dispatchData.coDepartmentIds.filter((x): x is string => typeof x === 'string') : [],
-    signBy: t.sign_by, replyBy: t.reply_by, signedAt: at('sign'), repliedAt: at('reply'), closedAt: t.closed_at,
+    coDepartmentIds: last('dispatch')?.data?.coDepartmentIds ?? [],
+    signBy: t.sign_by, replyBy: t.reply_by, signedAt: last('sign')?.at ?? null, repliedAt: last('reply')?.at ?? null, closedAt: t.closed_at,
     pendingReturn: ret ? {
-      departmentId: t.lead_department_id ?? '', reason: String(dataOf(ret).reason ?? ''), requestedAt: ret.at,
-      fromState: ret.from_status === 'signed' ? 'signed' : 'dispatched',
+      departmentId: t.lead_department_id ?? '', reason: ret.data?.reason ?? '', requestedAt: ret.at,
+      fromState: ret.fromStatus === 'signed' ? 'signed' : 'dispatched',
     } : null,
-    pendingExtension: ext && typeof extData.proposedReplyBy === 'string' ? {
-      days: Number(extData.days ?? 0), reason: String(extData.reason ?? ''), requestedAt: ext.at, proposedReplyBy: extData.proposedReplyBy,
-      fromState: ext.from_status === 'signed' ? 'signed' : 'handling',
+    pendingExtension: ext?.data ? {
+      days: ext.data.days, reason: ext.data.reason, requestedAt: ext.at, proposedReplyBy: ext.data.proposedReplyBy,
+      fromState: ext.fromStatus === 'signed' ? 'signed' : 'handling',
     } : null,
     returnVisit: null, parentId: t.parent_id,
     counters: { returns: count('approveReturn'), extensions: count('approveExtension'), supervisions: count('supervise'), urges: count('urge'), reopens: count('reopen') },
@@ -151,10 +149,7 @@ export class TicketWorkflowService {
         closed_at: next.closedAt, parent_id: next.parentId, updated_at: now.toISOString(),
       }).where('id', '=', ticketId).execute();
       const e = r.event;
-      await trx.insertInto('ticket_events').values({
-        id: uuidv7(now.getTime()), ticket_id: ticketId, at: e.at, actor_id: e.actorId, action: e.action,
-        from_status: e.fromState, to_status: e.toState, data: JSON.stringify(e.data),
-      }).execute();
+      await appendTicketEvent(trx, { ...e, id: uuidv7(now.getTime()) });
       // Who may read the ticket from now on (ticket-visibility.ts): every department it was sent to.
       if (e.action === 'dispatch' || e.action === 'reopen') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
       await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
@@ -165,19 +160,6 @@ export class TicketWorkflowService {
       ticketId, number, state: next.state, action: r.event.action, leadDepartmentId: next.leadDepartmentId, coDepartmentIds: [...next.coDepartmentIds],
       version: next.version, previousDepartmentIds: [before.leadDepartmentId, ...before.coDepartmentIds].filter((d): d is string => !!d),
     });
-  }
-
-  /** The latest event of the given actions per ticket, its data parsed. */
-  private async latest(ticketIds: string[], actions: string[]): Promise<Map<string, { action: string; data: Record<string, unknown> }>> {
-    const out = new Map<string, { action: string; data: Record<string, unknown> }>();
-    for (let i = 0; i < ticketIds.length; i += 500) {
-      const rows = await this.db.selectFrom('ticket_events').select(['ticket_id', 'action', 'data'])
-        .where('ticket_id', 'in', ticketIds.slice(i, i + 500)).where('action', 'in', actions).orderBy('at').orderBy('id').execute();
-      for (const r of rows) {
-        try { out.set(r.ticket_id, { action: r.action, data: JSON.parse(r.data) as Record<string, unknown> }); } catch { /* unreadable data: no facts */ }
-      }
-    }
-    return out;
   }
 
   async allowed(snapshot: TicketSnapshot, session: SessionInfo): Promise<string[]> {
@@ -222,9 +204,9 @@ export class TicketWorkflowService {
     }
     const rows = await q.limit(limit).execute();
     const ids = rows.map((r) => r.id);
-    const facts = view === 'department' ? await this.latest(ids, ['dispatch', 'reopen'])
-      : view === 'approvals' ? await this.latest(ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
-        : view === 'to_dispatch' ? await this.latest(ids, ['approveReturn', 'dispatch']) : new Map<string, { action: string; data: Record<string, unknown> }>();
+    const facts = view === 'department' ? await latestTicketEvents(this.db, ids, ['dispatch', 'reopen'])
+      : view === 'approvals' ? await latestTicketEvents(this.db, ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
+        : view === 'to_dispatch' ? await latestTicketEvents(this.db, ids, ['approveReturn', 'dispatch']) : new Map<string, ReadTicketEvent>();
     const now = this.now();
     return rows.map((r) => {
       const f = facts.get(r.id);
@@ -234,9 +216,9 @@ export class TicketWorkflowService {
       };
       if (view === 'department') {
         row.signDeadline = r.status === 'dispatched' && r.sign_by ? signDeadlineStatus(r.sign_by, now) : null;
-        row.instructions = f?.action === 'dispatch' && typeof f.data.instructions === 'string' ? f.data.instructions : null;
+        row.instructions = f?.action === 'dispatch' ? f.data.instructions ?? null : null;
       }
-      if (view === 'approvals') row.pendingExtension = f ? pendingOf(f.data) : null;
+      if (view === 'approvals') row.pendingExtension = f?.action === 'requestExtension' ? pendingOf(f.data) : null;
       if (view === 'to_dispatch') row.returned = f?.action === 'approveReturn';
       return row;
     });

@@ -5,6 +5,7 @@ import { normalizePhone, maskPhone } from '../../shared/domain/phone';
 import type { DB, ImportStagingTable } from '../store/schema';
 import type { Dialect } from '../store/migrations/types';
 import { maxNumberSeed, nextNumbers, raiseCounter } from '../store/counters';
+import { appendImportedEvents } from '../store/repos/ticket-events';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { indexTicket } from '../search';
@@ -350,9 +351,7 @@ export class XlsxService {
             (select c.id from citizens c where c.phone = s.phone), s.phone, s.caller_name, 0,
             s.category_id, s.title, s.content, s.district_code, null, null, s.address, null, null, null, null, null, s.closed_at, null
           from import_staging s where s.batch_id = ${batchId} order by s.seq`.execute(trx);
-        await sql`insert into ticket_events (id, ticket_id, at, actor_id, action, from_status, to_status, data)
-          select s.event_id, s.ticket_id, s.created_at, ${actorId}, 'imported', null, s.status, ${JSON.stringify({ batch: batchId })}
-          from import_staging s where s.batch_id = ${batchId}`.execute(trx);
+        await appendImportedEvents(trx, batchId, actorId);
         for (const [s, n] of raise) await raiseCounter(trx, s, n);
         await writeAudit(trx, { actorId, action: 'tickets.imported', subjectType: 'tickets', subjectId: batchId, data: { rows: rows.length } });
       });

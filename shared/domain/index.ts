@@ -5,6 +5,7 @@ export * from './working-days';
 export * from './calendar-cn';
 export * from './deadlines';
 export * from './ticket-lifecycle';
+export * from './ticket-events';
 export * from './kpi';
 export * from './phone';
 export * from './agent-state';

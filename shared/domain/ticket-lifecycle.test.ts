@@ -5,6 +5,7 @@ import {
   allowedTicketActions, applyTicketAction, registerTicket, signDeadlineStatus, TICKET_ACTION_RULES, TICKET_ACTION_TYPES, TICKET_STATES,
   type TicketAction, type TicketActionType, type TicketActor, type TicketResult, type TicketSnapshot, type TicketState,
 } from './ticket-lifecycle';
+import { readTicketEvent } from './ticket-events';
 
 const cst = (local: string) => new Date(`${local}+08:00`);
 const eod = (day: string) => cst(`${day}T23:59:59`).toISOString();
@@ -543,5 +544,22 @@ describe('sign deadline status on the department desk', () => {
     expect(signDeadlineStatus(signBy, at(4))).toBe('due_soon');
     expect(signDeadlineStatus(signBy, at(0.5))).toBe('due_soon');
     expect(signDeadlineStatus(signBy, at(-0.1))).toBe('overdue');
+  });
+});
+
+describe('the events the rules produce, as the store keeps them', () => {
+  it('read back through the event map as the same facts, for every action from every state that allows it', () => {
+    const produced = [ok(registerTicket('t-2', actors.agent, NOW)).event];
+    for (const state of TICKET_STATES) {
+      for (const type of TICKET_ACTION_TYPES) {
+        const r = applyTicketAction(FIXTURES[state], PAYLOADS[type], actors.all, NOW, CAL);
+        if (r.ok) produced.push(r.event);
+      }
+    }
+    // Every lifecycle action is among them, so the map is checked against all of its shapes.
+    expect(new Set(produced.map((e) => e.action))).toEqual(new Set(['register', ...TICKET_ACTION_TYPES]));
+    for (const e of produced) {
+      expect(readTicketEvent({ action: e.action, data: JSON.stringify(e.data) })).toEqual({ action: e.action, data: e.data });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../electron/store/schema';
 import type { ReferenceData, TicketBundle } from '../../electron/demo';
+import { appendTicketEvents } from '../../electron/store/repos/ticket-events';
 
 /**
  * Writes generated data through Kysely, the same way into either store (the demo loader writes
@@ -33,7 +34,7 @@ export async function writeTickets(db: Kysely<DB>, bundles: Iterable<TicketBundl
     await db.transaction().execute(async (trx) => {
       for (const rows of chunks(list.flatMap((b) => (b.citizen ? [b.citizen] : [])))) await trx.insertInto('citizens').values(rows).execute();
       for (const rows of chunks(list.map((b) => b.ticket))) await trx.insertInto('tickets').values(rows).execute();
-      for (const rows of chunks(list.flatMap((b) => b.events))) await trx.insertInto('ticket_events').values(rows).execute();
+      await appendTicketEvents(trx, list.flatMap((b) => b.events));
     });
   };
   for (const b of bundles) {

@@ -392,6 +392,7 @@ export const zhCN = {
       supervise: '督办', urge: '催办', reply: '答复', review: '审核', recordReturnVisit: '回访', close: '办结', reopen: '重办', merge: '并单',
       registered: '登记', dispatched: '派单', signed: '签收', replied: '答复', reviewed: '审核', return_visit: '回访', closed: '办结',
       escalate: '升级协商',
+      imported: '导入',
     },
   },
   appealTypes: {

@@ -12,38 +12,33 @@ import { formatMonthDay } from '../WorkList/deadline';
 import { TicketActions } from '../TicketActions';
 import { EscalateButton } from '../../consultation/EscalateDialog';
 import { formatCoordinates } from "../../../../shared/domain/geo";
+import { readTicketEvent } from '../../../../shared/domain/ticket-events';
 
 type T = (key: string, opts?: Record<string, unknown>) => string;
 
 /** The facts of a timeline event a reader needs: answers, dates asked, instructions, reasons. */
 function eventFacts(action: string, data: string, t: T): string {
-  try {
-    const d = JSON.parse(data) as Record<string, unknown>;
-    const facts: string[] = [];
-    if (action === 'dispatch' && typeof d.instructions === 'string') facts.push(`${t('desk.instructions')}：${d.instructions}`);
-    if (action === 'requestExtension' && typeof d.days === 'number' && typeof d.proposedReplyBy === 'string') {
-      facts.push(t('desk.extension', { days: d.days, date: formatMonthDay(d.proposedReplyBy) }));
-    }
-    if (action === 'recordReturnVisit') {
-      // Visits stored before 基本满意 existed carry only the satisfied flag.
-      const level = typeof d.satisfaction === 'string' ? d.satisfaction : d.satisfied === true ? 'satisfied' : 'unsatisfied';
-      facts.push(`${t(d.resolved === true ? 'desk.visit.resolvedYes' : 'desk.visit.resolvedNo')}，${t(`desk.visit.${level}`)}`);
-    }
-    facts.push(...['summary', 'reason', 'content', 'note'].map((k) => d[k]).filter((v): v is string => typeof v === 'string' && v.length > 0));
-    return facts.join('；');
-  } catch {
-    return '';
+  // Read through the domain's event map: a row it cannot vouch for shows no facts.
+  const e = readTicketEvent({ action, data });
+  if (!e) return '';
+  const facts: string[] = [];
+  if (e.action === 'dispatch' && e.data.instructions) facts.push(`${t('desk.instructions')}：${e.data.instructions}`);
+  if (e.action === 'requestExtension') facts.push(t('desk.extension', { days: e.data.days, date: formatMonthDay(e.data.proposedReplyBy) }));
+  if (e.action === 'recordReturnVisit') {
+    // Visits stored before 基本满意 existed carry only the satisfied flag.
+    const level = e.data.satisfaction ?? (e.data.satisfied ? 'satisfied' : 'unsatisfied');
+    facts.push(`${t(e.data.resolved ? 'desk.visit.resolvedYes' : 'desk.visit.resolvedNo')}，${t(`desk.visit.${level}`)}`);
   }
+  // The free text an action carries, under whichever of these names its data uses.
+  const d = e.data as Partial<Record<'summary' | 'reason' | 'content' | 'note', unknown>>;
+  facts.push(...(['summary', 'reason', 'content', 'note'] as const).map((k) => d[k]).filter((v): v is string => typeof v === 'string' && v.length > 0));
+  return facts.join('；');
 }
 
 /** The earlier ticket a repeat call (重复来电) names in its registration. */
-function repeatOfNumber(data: string): string | null {
-  try {
-    const d = JSON.parse(data) as Record<string, unknown>;
-    return typeof d.repeatOfNumber === 'string' ? d.repeatOfNumber : null;
-  } catch {
-    return null;
-  }
+function repeatOfNumber(action: string, data: string): string | null {
+  const e = readTicketEvent({ action, data });
+  return e?.action === 'register' ? e.data.repeatOfNumber ?? null : null;
 }
 
 /** A ticket with everything that happened to it, newest last. Text is shown as text, never as markup. */
@@ -118,7 +113,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
               <Timeline.Item key={e.id} title={t(`ticket.actions.${e.action}`, { defaultValue: e.action })}>
                 <Text size="xs" c="dimmed">{formatDateTime(e.at)} · {e.actorName ?? t('admin.audit.system')}{e.toStatus ? ` → ${t(`statuses.${e.toStatus}`, { defaultValue: e.toStatus })}` : ''}</Text>
                 {eventFacts(e.action, e.data, t) && <Text size="sm">{eventFacts(e.action, e.data, t)}</Text>}
-                {repeatOfNumber(e.data) && <Text size="sm" data-testid="repeat-of">{t('similarMore.repeatOfFact', { number: repeatOfNumber(e.data) })}</Text>}
+                {repeatOfNumber(e.action, e.data) && <Text size="sm" data-testid="repeat-of">{t('similarMore.repeatOfFact', { number: repeatOfNumber(e.action, e.data) })}</Text>}
               </Timeline.Item>
             ))}
           </Timeline>
