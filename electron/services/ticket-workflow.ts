@@ -194,15 +194,16 @@ export class TicketWorkflowService {
     let q = this.db.selectFrom('tickets as t')
       .leftJoin('divisions as d', 'd.code', 't.district_code')
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 'd.name as district', 'dep.name as dep'])
+      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 't.lead_department_id', 'd.name as district', 'dep.name as dep'])
       // Every view lists only tickets the reader may see (a department: its own).
       .where(visibleTickets(ticketScope(session)));
     const nowIso = this.now().toISOString();
     switch (view) {
       case 'department':
         if (!session.user.departmentId) return [];
-        q = q.where('t.lead_department_id', '=', session.user.departmentId)
-          .where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied']).orderBy('t.reply_by', 'asc');
+        // Lead (主办) and co-department (协办) tickets alike: visibleTickets above keeps the department's
+        // own; those it no longer holds (returned, redispatched elsewhere) are dropped below.
+        q = q.where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied']).orderBy('t.reply_by', 'asc');
         break;
       case 'approvals':
         q = q.where('t.status', 'in', ['returned', 'extension_requested']).orderBy('t.updated_at', 'asc');
@@ -226,7 +227,13 @@ export class TicketWorkflowService {
       : view === 'approvals' ? await this.latest(ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
         : view === 'to_dispatch' ? await this.latest(ids, ['approveReturn', 'dispatch']) : new Map<string, { action: string; data: Record<string, unknown> }>();
     const now = this.now();
-    return rows.map((r) => {
+    const ownDepartment = session.user.departmentId;
+    const dispatches = view === 'department' ? await this.latest(ids, ['dispatch']) : new Map<string, { action: string; data: Record<string, unknown> }>();
+    const coOf = (id: string): string[] => currentCoDepartments(facts.get(id), dispatches.get(id));
+    const listed = view === 'department'
+      ? rows.filter((r) => r.lead_department_id === ownDepartment || coOf(r.id).includes(ownDepartment ?? ''))
+      : rows;
+    return listed.map((r) => {
       const f = facts.get(r.id);
       const row: WorkRow = {
         id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, urgency: r.urgency, status: r.status, title: r.title,
@@ -235,6 +242,7 @@ export class TicketWorkflowService {
       if (view === 'department') {
         row.signDeadline = r.status === 'dispatched' && r.sign_by ? signDeadlineStatus(r.sign_by, now) : null;
         row.instructions = f?.action === 'dispatch' && typeof f.data.instructions === 'string' ? f.data.instructions : null;
+        if (r.lead_department_id !== ownDepartment) row.coDepartment = true;
       }
       if (view === 'approvals') row.pendingExtension = f ? pendingOf(f.data) : null;
       if (view === 'to_dispatch') row.returned = f?.action === 'approveReturn';
@@ -246,4 +254,14 @@ export class TicketWorkflowService {
     const rows = await this.db.selectFrom('tickets').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
+}
+
+/**
+ * The co-departments (协办) a ticket has now: those of a redispatching reopen when that came last,
+ * otherwise those of its latest dispatch (a reopen to the same department keeps them).
+ */
+function currentCoDepartments(latest: { action: string; data: Record<string, unknown> } | undefined, dispatch: { data: Record<string, unknown> } | undefined): string[] {
+  const route = latest?.action === 'reopen' ? latest.data.route as { kind?: unknown; coDepartmentIds?: unknown } | undefined : undefined;
+  const ids = route?.kind === 'redispatch' ? route.coDepartmentIds : dispatch?.data.coDepartmentIds;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
 }

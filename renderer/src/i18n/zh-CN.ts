@@ -971,6 +971,12 @@ export const zhCN = {
     deskUnboundHint: '管理员在“系统管理 → 用户与角色”中为本账号选择承办单位后，派给该单位的工单会显示在这里。',
     kinds: { bureau: '市直部门', district: '区政府', street: '街道办事处', utility: '公共服务企业', other: '其他单位' },
   },
+  /** Screen review at 1366×768 / 1920×1080 (ux): co-department rows on the department desk. */
+  uxReview: {
+    coDepartment: '协办',
+    coDepartmentHint: '本单位为协办单位，由主办单位签收和答复',
+    coTab: '协办',
+  },
 } as const;
 
 export type Catalogue = typeof zhCN;
