@@ -86,6 +86,14 @@ describe('lists at 1366×768', () => {
     await page.getByTestId('row-title').first().click();
     await page.getByTestId('item-workspace').waitFor();
     expect(await rawCodes(page)).toEqual([]);
+    // The item's ticket reads on one line beside its number, not a word per line in a squeezed column.
+    const title = page.getByTestId('linked-ticket-title').first();
+    await title.waitFor();
+    const box = (await title.boundingBox())!;
+    const lineHeight = await title.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    expect(box.height).toBeLessThan(lineHeight * 1.5);
+    expect(box.width).toBeGreaterThan(150);
+    await screenshot(page, 'ux-item-workspace-1366');
     await page.context().close();
   });
 });
