@@ -118,3 +118,49 @@ describe('a refused field says why', () => {
     await page.context().close();
   });
 });
+
+describe('co-department tickets on the department desk', () => {
+  it('a ticket dispatched with the department as 协办 appears on its desk, marked 协办, under its own tab', async () => {
+    const dept = await signIn('dept01');
+    await dept.getByTestId('work-tab-co').waitFor();
+    const agent = await signIn('agent01');
+    await agent.getByTestId('intake-form').waitFor();
+    await agent.getByLabel('联系电话').fill('13912345678');
+    await agent.getByTestId('intake-form').getByText('投诉', { exact: true }).click();
+    const category = agent.getByRole('combobox', { name: /^诉求分类/ });
+    await category.click();
+    await category.pressSequentially('违章');
+    await agent.getByRole('option').first().click();
+    await agent.getByLabel(/^标题/).fill('小区违建占用消防通道');
+    await agent.getByLabel(/^诉求内容/).fill('来电人反映小区内有人搭建违章建筑占用消防通道，存在安全隐患，希望尽快处理。');
+    await agent.keyboard.press('Control+s');
+    await agent.getByTestId('ticket-detail').waitFor();
+    const number = (await agent.getByRole('dialog').locator('h2').first().innerText()).replace(/^工单号\s*/, '').trim();
+    await agent.getByTestId('action-dispatch').click();
+    const lead = agent.getByTestId('dispatch-lead');
+    await lead.click();
+    await lead.pressSequentially('城市管理');
+    await agent.getByRole('option', { name: /^市城市管理/ }).first().click();
+    const co = agent.getByRole('textbox', { name: '协办单位' }).or(agent.getByLabel('协办单位'));
+    await co.first().click();
+    await co.first().pressSequentially('住房和城乡建设');
+    await agent.getByRole('option', { name: '市住房和城乡建设局' }).click();
+    await agent.keyboard.press('Escape');
+    await agent.getByTestId('dispatch-instructions').fill('城管牵头拆除违建，住建局配合核实。');
+    await agent.getByTestId('action-submit').click();
+    await agent.getByTestId('ticket-detail').getByText('已派单').first().waitFor();
+
+    await dept.getByTestId('work-tab-co').click();
+    const row = dept.getByTestId('department-tickets').getByRole('row').filter({ hasText: number });
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId('row-co-department').innerText()).toBe('协办');
+    expect(Number(await dept.getByTestId('work-count-co').innerText())).toBeGreaterThanOrEqual(1);
+    // Not waiting to be signed by this department: the lead signs.
+    await dept.getByTestId('work-tab-toSign').click();
+    expect(await dept.getByTestId('department-tickets').getByRole('row').filter({ hasText: number }).count()).toBe(0);
+    await dept.getByTestId('work-tab-co').click();
+    await screenshot(dept, 'ux-department-co-1366');
+    await dept.context().close();
+    await agent.context().close();
+  });
+});
