@@ -29,13 +29,22 @@ async function signIn(username: string): Promise<Page> {
   return page;
 }
 
+/** The little of the DOM these checks read (the e2e project has no DOM types: it runs in Node). */
+type Box = { scrollWidth: number; clientWidth: number; textContent: string | null };
+type Styles = { getComputedStyle(e: unknown): { textOverflow: string; lineHeight: string } };
+type Doc = { defaultView: Styles };
+type Cell = Box & { querySelectorAll(s: string): Iterable<Box> };
+type List = { ownerDocument: Doc; querySelectorAll(s: string): Iterable<Cell> };
+
 /** Text elements in a list's cells that are wider than their cell, and whether each ends in "…". */
 async function cutTexts(page: Page, testId: string): Promise<{ text: string; ellipsis: boolean }[]> {
-  return page.getByTestId(testId).evaluate((list) => {
+  return page.getByTestId(testId).evaluate((node) => {
+    const list = node as unknown as List;
+    const view = list.ownerDocument.defaultView;
     const out: { text: string; ellipsis: boolean }[] = [];
-    for (const cell of list.querySelectorAll<HTMLElement>('[role="row"] > div')) {
-      for (const el of cell.querySelectorAll<HTMLElement>(':scope > p, :scope > span')) {
-        if (el.scrollWidth > cell.clientWidth + 1 || el.scrollWidth > el.clientWidth + 1) out.push({ text: el.textContent ?? '', ellipsis: getComputedStyle(el).textOverflow === 'ellipsis' && el.clientWidth <= cell.clientWidth + 1 });
+    for (const cell of list.querySelectorAll('[role="row"] > div')) {
+      for (const el of cell.querySelectorAll(':scope > p, :scope > span')) {
+        if (el.scrollWidth > cell.clientWidth + 1 || el.scrollWidth > el.clientWidth + 1) out.push({ text: el.textContent ?? '', ellipsis: view.getComputedStyle(el).textOverflow === 'ellipsis' && el.clientWidth <= cell.clientWidth + 1 });
       }
     }
     return out;
@@ -90,7 +99,7 @@ describe('lists at 1366×768', () => {
     const title = page.getByTestId('linked-ticket-title').first();
     await title.waitFor();
     const box = (await title.boundingBox())!;
-    const lineHeight = await title.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    const lineHeight = await title.evaluate((el) => parseFloat((el as unknown as { ownerDocument: Doc }).ownerDocument.defaultView.getComputedStyle(el).lineHeight));
     expect(box.height).toBeLessThan(lineHeight * 1.5);
     expect(box.width).toBeGreaterThan(150);
     await screenshot(page, 'ux-item-workspace-1366');
