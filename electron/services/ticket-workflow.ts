@@ -176,15 +176,16 @@ export class TicketWorkflowService {
     let q = this.db.selectFrom('tickets as t')
       .leftJoin('divisions as d', 'd.code', 't.district_code')
       .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 'd.name as district', 'dep.name as dep'])
+      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 't.lead_department_id', 'd.name as district', 'dep.name as dep'])
       // Every view lists only tickets the reader may see (a department: its own).
       .where(visibleTickets(ticketScope(session)));
     const nowIso = this.now().toISOString();
     switch (view) {
       case 'department':
         if (!session.user.departmentId) return [];
-        q = q.where('t.lead_department_id', '=', session.user.departmentId)
-          .where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied']).orderBy('t.reply_by', 'asc');
+        // Lead (主办) and co-department (协办) tickets alike: visibleTickets above keeps the department's
+        // own; those it no longer holds (returned, redispatched elsewhere) are dropped below.
+        q = q.where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied']).orderBy('t.reply_by', 'asc');
         break;
       case 'approvals':
         q = q.where('t.status', 'in', ['returned', 'extension_requested']).orderBy('t.updated_at', 'asc');
@@ -208,7 +209,13 @@ export class TicketWorkflowService {
       : view === 'approvals' ? await latestTicketEvents(this.db, ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
         : view === 'to_dispatch' ? await latestTicketEvents(this.db, ids, ['approveReturn', 'dispatch']) : new Map<string, ReadTicketEvent>();
     const now = this.now();
-    return rows.map((r) => {
+    const ownDepartment = session.user.departmentId;
+    const dispatches = view === 'department' ? await latestTicketEvents(this.db, ids, ['dispatch']) : new Map<string, ReadTicketEvent>();
+    const coOf = (id: string): string[] => currentCoDepartments(facts.get(id), dispatches.get(id));
+    const listed = view === 'department'
+      ? rows.filter((r) => r.lead_department_id === ownDepartment || coOf(r.id).includes(ownDepartment ?? ''))
+      : rows;
+    return listed.map((r) => {
       const f = facts.get(r.id);
       const row: WorkRow = {
         id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, urgency: r.urgency, status: r.status, title: r.title,
@@ -217,6 +224,7 @@ export class TicketWorkflowService {
       if (view === 'department') {
         row.signDeadline = r.status === 'dispatched' && r.sign_by ? signDeadlineStatus(r.sign_by, now) : null;
         row.instructions = f?.action === 'dispatch' ? f.data.instructions ?? null : null;
+        if (r.lead_department_id !== ownDepartment) row.coDepartment = true;
       }
       if (view === 'approvals') row.pendingExtension = f?.action === 'requestExtension' ? pendingOf(f.data) : null;
       if (view === 'to_dispatch') row.returned = f?.action === 'approveReturn';
@@ -228,4 +236,13 @@ export class TicketWorkflowService {
     const rows = await this.db.selectFrom('tickets').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
+}
+
+/**
+ * The co-departments (协办) a ticket has now: those of a redispatching reopen when that came last,
+ * otherwise those of its latest dispatch (a reopen to the same department keeps them).
+ */
+function currentCoDepartments(latest: ReadTicketEvent | undefined, dispatch: ReadTicketEvent | undefined): string[] {
+  if (latest?.action === 'reopen' && latest.data.route.kind === 'redispatch') return [...latest.data.route.coDepartmentIds];
+  return dispatch?.action === 'dispatch' ? [...dispatch.data.coDepartmentIds] : [];
 }

@@ -158,6 +158,8 @@ export interface WorkRow {
   signDeadline?: 'ok' | 'due_soon' | 'overdue' | null;
   /** 派单意见 of the latest dispatch (department desk). */
   instructions?: string | null;
+  /** The reader's department is a co-department (协办) of this ticket, not its lead (department desk). */
+  coDepartment?: boolean;
   /** A department returned it and the return was approved: it waits for a new dispatch. */
   returned?: boolean;
   pendingExtension?: PendingExtension | null;

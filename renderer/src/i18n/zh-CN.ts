@@ -795,6 +795,15 @@ export const zhCN = {
     xlsx_too_many_columns: '表格超过 200 列，请删去无关的列后再导入，未导入任何数据。',
     import_number_taken: '导入期间有其他工单用了表中的工单号，本次导入已撤销，请重新检查后再导入。',
     import_staging_lost: '导入的暂存数据已被清理（程序曾重新启动），本次导入已撤销，请重新导入。',
+    // Reasons main sends that had no sentence (i18n/catalogue-coverage.test.ts)
+    ticket_invalid_satisfaction: '请选择问题是否解决和市民评价后再保存回访。',
+    search_invalid_input: '搜索条件有误，请修改后重试。',
+    search_limit_out_of_range: '一次要显示的结果太多，请缩小范围后重试。',
+    search_invalid_filter: '筛选条件有误，请重新选择状态、类型或区域。',
+    search_invalid_date: '日期范围有误，请重新选择。',
+    search_cancelled: '搜索已取消。',
+    search_superseded: '已有更新的搜索，本次结果已丢弃。',
+    search_worker_failed: '搜索服务出错，请重试；如仍失败请联系管理员。',
   },
   validation: {
     too_small: '内容太短',
@@ -971,6 +980,84 @@ export const zhCN = {
     deskUnbound: '账号尚未绑定承办单位，请联系管理员',
     deskUnboundHint: '管理员在“系统管理 → 用户与角色”中为本账号选择承办单位后，派给该单位的工单会显示在这里。',
     kinds: { bureau: '市直部门', district: '区政府', street: '街道办事处', utility: '公共服务企业', other: '其他单位' },
+  },
+  /** Screen review at 1366×768 / 1920×1080 (ux): co-department rows on the department desk. */
+  uxReview: {
+    coDepartment: '协办',
+    coDepartmentHint: '本单位为协办单位，由主办单位签收和答复',
+    coTab: '协办',
+  },
+  /**
+   * A refused field, in words (i18n/problems.ts): by problem code, and where the field changes the
+   * meaning, by field and problem. Codes are zod's issue codes, the text refinements of
+   * shared/contract/text.ts and the checks of main (scanned by i18n/catalogue-coverage.test.ts).
+   */
+  problems: {
+    summary: '输入有误：{{message}}',
+    codes: {
+      // zod issue codes
+      invalid_type: '格式不正确',
+      too_small: '内容太短',
+      too_big: '内容太长',
+      invalid_format: '格式不正确',
+      not_multiple_of: '数值不符合要求',
+      unrecognized_keys: '包含不支持的字段',
+      invalid_union: '格式不正确',
+      invalid_key: '格式不正确',
+      invalid_element: '列表中有不正确的项',
+      invalid_value: '不是可选的值，请重新选择',
+      custom: '格式不正确',
+      // text refinements (shared/contract/text.ts)
+      no_content: '内容不能只有标点或空格',
+      hidden_characters: '含有不可见字符或文字方向控制符，请删除后重新输入（可从记事本中转贴）',
+      bad_file_name: '文件名不能包含 / \\ : * ? " < > | 等字符',
+      not_base64: '文件内容无法读取，请重新选择文件',
+      // checks of main
+      required: '必填',
+      unknown: '所选项目不存在，请重新选择',
+      not_leaf: '请选择到第三级分类',
+      not_in_parent: '所选区域与上级区域不一致',
+      retired: '该区划已停用，请重新选择',
+      still_open: '该工单仍在办理中，不能作为重复来电关联',
+      taken: '用户名已被占用',
+      wrong: '当前密码不正确',
+      same_as_current: '新密码不能与当前密码相同',
+      department_role_required: '只有承办单位角色的账号才能绑定承办单位',
+      before_valid_from: '失效日期不能早于生效日期',
+      before_from: '截止日期不能早于起始日期',
+      wrong_desk: '该人员不属于这个值守岗位',
+      no_shift: '该日没有这个班次',
+      duplicate_code: '代码有重复',
+      other_year: '日期不在所选年份内',
+      invalid_date: '日期格式不正确（应为 2027-01-01）',
+      duplicate_date: '日期重复',
+      date_in_both_lists: '同一天不能既是放假日又是调休上班日',
+      workday_not_weekend: '调休上班日应为周末',
+      phone_empty: '请填写电话号码',
+      phone_invalid_characters: '电话号码含有无效字符',
+      phone_unrecognised: '无法识别的电话号码',
+      phone_invalid_fixed_line: '固定电话号码位数不正确',
+      phone_foreign_number: '暂不支持境外号码',
+      phone_missing_area_code: '固定电话请加区号',
+      // Excel files refused before reading (path "base64")
+      not_xlsx: '这不是 Excel 工作簿（.xlsx）文件',
+      empty_sheet: '工作簿的第一个工作表是空的',
+      xlsx_too_large: '表格解压后超过 200 MB',
+      xlsx_damaged: '文件已损坏，无法安全读取',
+      xlsx_too_many_rows: '一次最多导入 10 万行',
+      xlsx_too_many_cells: '表格的单元格超过 300 万个',
+      xlsx_too_many_columns: '表格超过 200 列',
+    },
+    fields: {
+      username: { invalid_format: '用户名只能用字母、数字、下划线、点或连字符', too_small: '用户名至少 2 个字符', too_big: '用户名最多 32 个字符' },
+      password: { too_big: '密码最多 128 个字符' },
+      mime: { invalid_value: '不支持的文件类型：请上传图片、PDF、Office/WPS 文档、文本或音视频文件' },
+      base64: { too_big: '文件不能超过 4 MB' },
+      attachments: { too_big: '附件不能超过 4 MB', too_small: '请选择文件' },
+      phone: { invalid_format: '号码格式不正确' },
+      title: { too_small: '标题太短', too_big: '标题太长' },
+      content: { too_small: '内容太短', too_big: '内容太长' },
+    },
   },
 } as const;
 

@@ -103,7 +103,7 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
       </Group>
       {error && <Alert color="red" mx="sm">{error}</Alert>}
       {total && <Text size="xs" c="dimmed" px="sm" pb={4} data-testid="search-total">{t(total.exact ? 'search.total' : 'search.totalAtLeast', { count: total.count, ms: (took ?? 0).toFixed(1) })}</Text>}
-      <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={48} onOpen={(r) => onOpen(r.id)} testId="search-results"
+      <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={48} onOpen={(r) => onOpen(r.id)} openOnClick testId="search-results"
         onEndReached={cursor ? () => void query(cursor) : undefined} empty={<Text c="dimmed">{t('agentDesk.noMatch')}</Text>} />
     </Stack>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Text } from '@mantine/core';
+import classes from './VirtualList.module.css';
 
 export interface VirtualColumn<T> {
   key: string;
@@ -63,7 +64,7 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
                     display: 'grid', gridTemplateColumns: template, alignItems: 'center', gap: 8,
                     borderBottom: '1px solid var(--mantine-color-default-border)', cursor: onOpen ? 'pointer' : undefined,
                   }}>
-                  {columns.map((c) => <Box key={c.key} style={{ overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis' }}>{c.render(row)}</Box>)}
+                  {columns.map((c) => <Box key={c.key} className={classes.cell} style={{ overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', minWidth: 0 }}>{c.render(row)}</Box>)}
                 </Box>
               );
             })}

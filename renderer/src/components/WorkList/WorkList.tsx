@@ -104,7 +104,12 @@ export function WorkList({ view, empty, testId, tabs, columns: columnSet = 'defa
 
   const base: VirtualColumn<WorkRow>[] = [
     { key: 'number', title: t('ticket.number'), width: '150px', render: (r) => <Text size="sm" ff="monospace">{r.number}</Text> },
-    { key: 'title', title: t('ticket.title'), width: 'minmax(200px, 1fr)', render: (r) => <Text size="sm" title={r.title}>{r.title}</Text> },
+    { key: 'title', title: t('ticket.title'), width: 'minmax(200px, 1fr)', render: (r) => (
+      <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+        {r.coDepartment && <Badge size="sm" variant="light" color="grape" title={t('uxReview.coDepartmentHint')} data-testid="row-co-department" style={{ flexShrink: 0 }}>{t('uxReview.coDepartment')}</Badge>}
+        <Text size="sm" title={r.title} truncate>{r.title}</Text>
+      </Group>
+    ) },
     { key: 'type', title: t('ticket.appealType'), width: '60px', render: (r) => <Text size="sm">{t(`appealTypes.${r.appealType}`, { defaultValue: r.appealType })}</Text> },
   ];
   const columns: VirtualColumn<WorkRow>[] = columnSet === 'desk' ? [

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Badge, Button, Card, Group, ScrollArea, Select, Stack, Table, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, ScrollArea, Select, Stack, Tabs, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { DateField } from '../../components/DateFields';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationDetail } from '../../../../shared/contract';
@@ -130,18 +130,22 @@ function Overview({ item, onChange, onOpenTicket }: {
       </Card>
       <Card withBorder padding="sm">
         <Text size="sm" fw={600} mb={4}>{t('consultation.workspace.tickets')}</Text>
-        <Table verticalSpacing={4}>
-          <Table.Tbody>
-            {item.tickets.map((tk) => (
-              <Table.Tr key={tk.id}>
-                <Table.Td w={150}><Anchor size="sm" ff="monospace" component="button" onClick={() => onOpenTicket(tk.id)}>{tk.number}</Anchor></Table.Td>
-                <Table.Td><Text size="sm">{tk.title}</Text></Table.Td>
-                <Table.Td w={150}><Text size="xs" ff="monospace">{tk.phone ?? ''} {tk.callerName ?? ''}</Text></Table.Td>
-                <Table.Td w={90}><StatusBadge status={tk.status} /></Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        {/* Number and status, then the title on a line of its own: in the half-width workspace at
+            1366×768 a four-column table left the title a few characters wide, wrapping per word. */}
+        <Stack gap={6}>
+          {item.tickets.map((tk) => (
+            <Group key={tk.id} gap="xs" wrap="nowrap" align="flex-start" data-testid="linked-ticket">
+              <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
+                <Group gap="xs" wrap="nowrap">
+                  <Anchor size="sm" ff="monospace" component="button" onClick={() => onOpenTicket(tk.id)}>{tk.number}</Anchor>
+                  <StatusBadge status={tk.status} />
+                </Group>
+                <Text size="sm" truncate title={tk.title} data-testid="linked-ticket-title">{tk.title}</Text>
+              </Stack>
+              <Text size="xs" ff="monospace" style={{ whiteSpace: 'nowrap' }}>{tk.phone ?? ''} {tk.callerName ?? ''}</Text>
+            </Group>
+          ))}
+        </Stack>
         <Text size="sm" fw={600} mt="sm" mb={4}>{t('consultation.workspace.history')}</Text>
         {item.callerHistory.length === 0 ? <Text size="xs" c="dimmed">{t('consultation.workspace.historyEmpty')}</Text> : (
           <Stack gap={2}>{item.callerHistory.map((h) => (

@@ -45,7 +45,7 @@ export function QueueList({ rows, empty, selectedId, onOpen, onClaim, claiming, 
   const columns: VirtualColumn<ConsultationRow>[] = [
     { key: 'number', title: t('consultation.columns.number'), width: '100px', render: (r) => (
       <Anchor component="button" size="sm" ff="monospace" fw={r.id === selectedId ? 700 : 400} c={r.id === selectedId ? 'grape' : undefined}
-        onClick={() => onOpen(r)} data-testid={`open-${r.number}`}>{r.number}</Anchor>) },
+        onClick={(e) => { e.stopPropagation(); onOpen(r); }} data-testid={`open-${r.number}`}>{r.number}</Anchor>) },
     { key: 'title', title: t('consultation.columns.title'), width: 'minmax(120px, 1fr)', render: (r) => (
       // Two lines: the title alone on the first, shrinking with an ellipsis (full text on hover); the
       // badges and the route beside it below, so that they never squeeze the title out.
@@ -69,7 +69,7 @@ export function QueueList({ rows, empty, selectedId, onOpen, onClaim, claiming, 
       : <Text size="xs" truncate>{r.stage === 'queued' ? formatDateTime(r.claimBy).slice(5) : r.claimedByName ?? ''}</Text>) },
   ];
   return (
-    <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={52} testId={testId} onOpen={onOpen}
+    <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={52} testId={testId} onOpen={onOpen} openOnClick
       empty={<Text c="dimmed" size="sm">{empty}</Text>} />
   );
 }

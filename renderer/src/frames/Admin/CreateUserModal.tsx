@@ -9,6 +9,7 @@ import { errorMessage } from '../../i18n';
 import { useReference } from '../../intake/reference';
 import { DepartmentSelect } from '../../components/DepartmentSelect';
 import { departmentIssueMessage } from './department-issues';
+import { problemMessage } from '../../i18n/problems';
 
 interface Form { username: string; displayName: string; roles: Role[]; departmentId: string | null }
 const EMPTY: Form = { username: '', displayName: '', roles: [], departmentId: null };
@@ -45,7 +46,7 @@ export function CreateUserModal({ opened, onClose, onCreated }: {
       setError(errorMessage(r.error));
       const fe: typeof errors = {};
       for (const i of r.error.issues ?? []) {
-        fe[i.path as keyof Form] = i.path === 'departmentId' ? departmentIssueMessage(t, i.problem) : t(`validation.${i.problem}`, { defaultValue: t('validation.invalid_format') });
+        fe[i.path as keyof Form] = i.path === 'departmentId' ? departmentIssueMessage(t, i.problem) : problemMessage(i.problem, i.path);
       }
       if (r.error.code === 'weak_password') fe.password = t('setup.passwordRule');
       if (r.error.code === 'username_taken') fe.username = t('errors.username_taken');

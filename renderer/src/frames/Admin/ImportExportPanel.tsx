@@ -119,7 +119,7 @@ export function ImportExportPanel() {
                 <Table.Thead><Table.Tr><Table.Th>{t('importExport.row')}</Table.Th><Table.Th>{t('importExport.column')}</Table.Th><Table.Th>{t('importExport.problem')}</Table.Th><Table.Th>{t('importExport.value')}</Table.Th></Table.Tr></Table.Thead>
                 <Table.Tbody>
                   {result.errors.slice(0, 200).map((e, i) => (
-                    <Table.Tr key={i}><Table.Td>{e.row}</Table.Td><Table.Td>{e.column}</Table.Td><Table.Td>{t(`importExport.problems.${e.problem}`, { defaultValue: e.problem })}</Table.Td><Table.Td>{e.value ?? ''}</Table.Td></Table.Tr>
+                    <Table.Tr key={i}><Table.Td>{e.row}</Table.Td><Table.Td>{t(`importExport.fields.${e.column}`, { defaultValue: e.column })}</Table.Td><Table.Td>{t(`importExport.problems.${e.problem}`, { defaultValue: e.problem })}</Table.Td><Table.Td>{e.value ?? ''}</Table.Td></Table.Tr>
                   ))}
                 </Table.Tbody>
               </Table>

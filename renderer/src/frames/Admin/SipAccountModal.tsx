@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { AdminUserRow } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
+import { problemMessage } from '../../i18n/problems';
 
 interface Form { wsUrl: string; aor: string; authUser: string; password: string; displayName: string; media: 'webrtc' | 'null' }
 
@@ -43,7 +44,7 @@ export function SipAccountModal({ user, onClose }: {
     if (!r.ok) {
       setError(errorMessage(r.error));
       const fe: typeof errors = {};
-      for (const i of r.error.issues ?? []) fe[i.path as keyof Form] = t(`admin.sip.invalid.${i.path}`, { defaultValue: t('validation.invalid_format') });
+      for (const i of r.error.issues ?? []) fe[i.path as keyof Form] = t(`admin.sip.invalid.${i.path}`, { defaultValue: problemMessage(i.problem, i.path) });
       setErrors(fe);
       return;
     }

@@ -141,7 +141,7 @@ function RecentTickets({ onOpen }: { /** Opens a ticket's detail. */ onOpen(id: 
         <TextInput ref={filterRef} w={360} placeholder={t('agentDesk.filterPlaceholder')} value={filter} onChange={(e) => setFilter(e.currentTarget.value)} aria-label={t('agentDesk.filterPlaceholder')} />
       </Group>
       {error && <Alert color="red" m="sm">{error}</Alert>}
-      <VirtualList rows={shown} columns={columns} rowKey={(r) => r.id} testId="recent-tickets" onOpen={(r) => onOpen(r.id)}
+      <VirtualList rows={shown} columns={columns} rowKey={(r) => r.id} testId="recent-tickets" onOpen={(r) => onOpen(r.id)} openOnClick
         empty={<Text c="dimmed">{rows && rows.length > 0 ? t('agentDesk.noMatch') : t('agentDesk.empty')}</Text>} />
     </Stack>
   );

@@ -18,10 +18,12 @@ export function DepartmentDesk() {
   const ref = useReference();
   const department = ref?.departments.find((d) => d.id === session?.user.departmentId)?.name;
   const tabs = useMemo<WorkTab[]>(() => [
-    { value: 'toSign', label: t('desk.tabs.toSign'), match: (r) => r.status === 'dispatched' },
+    // A co-department (协办) does not sign: the lead does. Its tickets have their own tab.
+    { value: 'toSign', label: t('desk.tabs.toSign'), match: (r) => r.status === 'dispatched' && !r.coDepartment },
     { value: 'handling', label: t('desk.tabs.handling'), match: (r) => HANDLING.includes(r.status) },
     { value: 'dueSoon', label: t('desk.tabs.dueSoon'), match: (r) => watchedDeadline(r).status === 'due_soon' },
     { value: 'overdue', label: t('desk.tabs.overdue'), match: (r) => watchedDeadline(r).status === 'overdue' },
+    { value: 'co', label: t('uxReview.coTab'), match: (r) => !!r.coDepartment },
     { value: 'all', label: t('desk.tabs.all'), match: () => true },
   ], [t]);
   // A department account sees only its department's tickets: without one there is nothing to show.

@@ -14,6 +14,7 @@ import { leafOptions, useReference } from '../reference';
 import { AssistPanel } from '../AssistPanel';
 import { SimilarTickets } from '../SimilarTickets';
 import { EscalateDialog } from '../../consultation/EscalateDialog';
+import { problemMessage } from '../../i18n/problems';
 
 export interface IntakeDraft {
   channel: (typeof channelIds)[number];
@@ -180,7 +181,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
       const map: Partial<Record<Field, string>> = {};
       for (const i of r.error.issues ?? []) {
         const field = (i.path === 'citizen.phone' ? 'phone' : i.path) as Field;
-        map[field] = t(`intake.server.${i.problem}`, { defaultValue: t('validation.invalid_format') });
+        map[field] = t(`intake.server.${i.problem}`, { defaultValue: problemMessage(i.problem, i.path) });
       }
       setErrors(map);
       return;

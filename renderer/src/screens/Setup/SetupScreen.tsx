@@ -6,6 +6,7 @@ import { useSession } from '../../state/session';
 import { errorMessage } from '../../i18n';
 import { Brand } from '../../components/Brand';
 import { PasswordRules } from '../../components/PasswordRules';
+import { problemMessage } from '../../i18n/problems';
 
 type Field = 'username' | 'displayName' | 'password' | 'confirm';
 
@@ -33,7 +34,7 @@ export function SetupScreen() {
     if (!r.ok) {
       setError(errorMessage(r.error));
       const byField: Partial<Record<Field, string>> = {};
-      for (const i of r.error.issues ?? []) byField[i.path as Field] = t(`validation.${i.problem}`, { defaultValue: t('validation.invalid_format') });
+      for (const i of r.error.issues ?? []) byField[i.path as Field] = problemMessage(i.problem, i.path);
       if (r.error.code === 'weak_password') byField.password = t('setup.passwordRule');
       setErrors(byField);
       return;
