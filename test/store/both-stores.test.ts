@@ -105,7 +105,8 @@ describe.each(STORE_KINDS)('on the %s store', (kind: StoreKind) => {
     await act('agent01', { type: 'dispatch', leadDepartmentId: deptId, coDepartmentIds: [otherDeptId], instructions: '请核实后依法处理并答复市民' });
     expect(ticket).toMatchObject({ status: 'dispatched', leadDepartment: deptName, signBy: '2025-10-09T15:59:59.000Z', replyBy: '2025-10-28T15:59:59.000Z' });
     expect((await s.workflow.work('department', 50, who.dept01!)).map((r) => r.id)).toEqual([ticket.id]);
-    expect(await s.workflow.work('department', 50, who.dept02!)).toEqual([]);
+    // The co-department (协办) sees it on its desk, marked so; only the lead signs.
+    expect((await s.workflow.work('department', 50, who.dept02!)).map((r) => [r.id, r.coDepartment])).toEqual([[ticket.id, true]]);
     expect((await refusal(s.workflow.act(ticket.id, ticket.version, { type: 'sign' }, who.dept02!))).code).toBe('forbidden');
     const stale = await refusal(s.workflow.act(ticket.id, ticket.version - 1, { type: 'sign' }, who.dept01!));
     expect(stale).toMatchObject({ code: 'conflict', details: { reason: 'ticket_stale' } });
