@@ -126,7 +126,7 @@ export function TicketActions({ ticket, onChanged }: {
             )}
             {open === 'dispatch' && (
               <Textarea label={t('desk.dispatch.instructions')} required autosize minRows={2} maxRows={6} value={instructions}
-                placeholder={t('desk.dispatch.instructionsPlaceholder')} onChange={(e) => setInstructions(e.currentTarget.value)} data-testid="dispatch-instructions" />
+                placeholder={t('desk.dispatch.instructionsPlaceholder')} onChange={(e) => { setInstructions(e.currentTarget.value); setProblem(null); }} data-testid="dispatch-instructions" />
             )}
             {(open === 'approveExtension' || open === 'rejectExtension') && ticket.pendingExtension && (
               <Alert color="orange" p="xs" data-testid="extension-ask">
