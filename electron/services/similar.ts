@@ -1,14 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { SessionInfo, SimilarTicket } from '../../shared/contract';
 import type { DB } from '../store/schema';
-import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
+import { ANSWERED_TICKET_STATES, FINISHED_TICKET_STATES, OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 import { ticketScope, visibleTickets } from './ticket-visibility';
 
 const OPEN: readonly string[] = OPEN_TICKET_STATES;
-/** Answered by the department: the caller may be calling again about the same problem (重复来电). */
-const ANSWERED: readonly string[] = ['replied', 'reviewed', 'return_visit'];
-/** Finished: a caller reporting the problem again is a case for reopening it (重办). */
-const FINISHED: readonly string[] = ['closed', 'resolved_directly'];
+const ANSWERED: readonly string[] = ANSWERED_TICKET_STATES;
+const FINISHED: readonly string[] = FINISHED_TICKET_STATES;
 
 /** How a similar ticket can be used: merged into (open), linked as a repeat call (answered), or reopened (closed). */
 export function similarKind(status: string): SimilarTicket['kind'] {

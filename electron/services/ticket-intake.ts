@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { fail, type ReferenceData, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import type { ticketCreateInput } from '../../shared/contract/tickets';
-import { applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
+import { ANSWERED_TICKET_STATES, FINISHED_TICKET_STATES, applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
 import { normalizePhone } from '../../shared/domain/phone';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { z } from 'zod';
@@ -19,7 +19,7 @@ import { appendTicketEvent, ticketTimeline } from '../store/repos/ticket-events'
 type CreateInput = z.output<typeof ticketCreateInput>;
 
 /** States of a ticket that a new appeal can name as its earlier ticket (重复来电 / 重办). */
-const REPEATABLE_STATES = new Set(['replied', 'reviewed', 'return_visit', 'closed', 'resolved_directly']);
+const REPEATABLE_STATES = new Set<string>([...ANSWERED_TICKET_STATES, ...FINISHED_TICKET_STATES]);
 
 const actorOf = (s: SessionInfo): TicketActor => ({ userId: s.user.id, roles: s.user.roles, departmentId: s.user.departmentId });
 

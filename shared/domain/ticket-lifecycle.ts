@@ -33,6 +33,10 @@ export type TicketState = (typeof TICKET_STATES)[number];
  * overdue filter (an open ticket past its reply deadline is overdue).
  */
 export const OPEN_TICKET_STATES = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'] as const satisfies readonly TicketState[];
+/** Answered by the department: a caller about the same problem is a repeat call (重复来电). */
+export const ANSWERED_TICKET_STATES = ['replied', 'reviewed', 'return_visit'] as const satisfies readonly TicketState[];
+/** Finished: a caller reporting the problem again is a case for reopening it (重办). */
+export const FINISHED_TICKET_STATES = ['closed', 'resolved_directly'] as const satisfies readonly TicketState[];
 
 export const TICKET_ACTION_TYPES = [
   'resolveDirectly', 'dispatch', 'sign', 'startHandling', 'returnTicket', 'approveReturn', 'rejectReturn',
