@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../store/schema';
-import { encodeCursor, validateSearch, type SearchResult, type ValidSearch } from './query';
-import { nameVisible, OPEN_STATUSES, phoneNeedle, phoneVisible, prefixesFor, presentRows, type TicketRow } from './search-engine';
+import { validateSearch, type SearchResult, type ValidSearch } from './query';
+import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneVisible, prefixesFor, type TicketRow } from './search-engine';
 import { FIELD_PREFIX, GAP, type DocumentTokens, type FieldPrefix } from './tokenize';
 
 /**
@@ -160,24 +160,8 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
     const found = (await (rowsQ as RawBuilder<TicketRow>).execute(db)).rows;
     const more = found.length > v.limit;
     if (more) found.pop();
-    let count: number;
-    let exact: boolean;
-    if (!v.cursor && !more) {
-      count = found.length;
-      exact = true;
-    } else if (countQ) {
-      const n = Number((await (countQ as RawBuilder<{ n: number }>).execute(db)).rows[0]!.n);
-      count = Math.min(n, v.countCap);
-      exact = n <= v.countCap;
-    } else {
-      count = found.length;
-      exact = false;
-    }
-    const last = found[found.length - 1];
-    const nextCursor = !more || !last ? null
-      : v.terms.length ? encodeCursor({ kind: 'doc', docId: Number(last.doc_id) })
-        : encodeCursor({ kind: 'time', createdAt: last.created_at, id: last.id });
-    return { rows: presentRows(found, v.callerVisibility, needles), total: { count, exact }, nextCursor, tookMs: performance.now() - started };
+    const counted = needsCount(v, more) && countQ ? Number((await (countQ as RawBuilder<{ n: number }>).execute(db)).rows[0]!.n) : null;
+    return pageResult(v, found, more, counted, needles, started);
   }
 
   return { search };

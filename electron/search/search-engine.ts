@@ -82,6 +82,27 @@ export function phoneNeedle(needle: string): string | null {
 }
 
 /** Result rows as this reader may see them, with highlights: the same for every SearchIndex implementation. */
+/** A count query is needed unless this is the first page and it holds every match. */
+export function needsCount(v: ValidSearch, more: boolean): boolean {
+  return Boolean(v.cursor) || more;
+}
+
+/**
+ * One page of results, the same for every engine: the total is exact when the first page holds
+ * every match, capped by the count query when one ran, otherwise "at least the rows seen so far";
+ * the cursor continues after the last row.
+ */
+export function pageResult(v: ValidSearch, found: readonly TicketRow[], more: boolean, counted: number | null, needles: readonly string[], started: number): SearchResult {
+  const total = !needsCount(v, more) ? { count: found.length, exact: true }
+    : counted !== null ? { count: Math.min(counted, v.countCap), exact: counted <= v.countCap }
+      : { count: found.length, exact: false };
+  const last = found[found.length - 1];
+  const nextCursor = !more || !last ? null
+    : v.terms.length ? encodeCursor({ kind: 'doc', docId: Number(last.doc_id) })
+      : encodeCursor({ kind: 'time', createdAt: last.created_at, id: last.id });
+  return { rows: presentRows(found, v.callerVisibility, needles), total, nextCursor, tookMs: performance.now() - started };
+}
+
 export function presentRows(found: readonly TicketRow[], visibility: CallerVisibility, needles: readonly string[]): SearchRow[] {
   const digitNeedles = needles.map(phoneNeedle).filter((x): x is string => x !== null);
   return found.map((r) => {
@@ -257,29 +278,9 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     const more = found.length > v.limit;
     if (more) found.pop();
 
-    let count: number;
-    let exact: boolean;
-    if (!v.cursor && !more) {
-      // The first page holds every match: its length is the exact total, no count query needed.
-      count = found.length;
-      exact = true;
-    } else if (countSql) {
-      // Counting runs inside SQLite (one call): stepping a thousand rows through JS costs more than the search.
-      const n = prepare(countSql).pluck().get(...countParams) as number;
-      count = Math.min(n, v.countCap);
-      exact = n <= v.countCap;
-    } else {
-      // Not counted: "at least the rows seen so far on this page".
-      count = found.length;
-      exact = false;
-    }
-
-    const rows = presentRows(found, v.callerVisibility, needles);
-    const last = found[found.length - 1];
-    const nextCursor = !more || !last ? null
-      : v.terms.length ? encodeCursor({ kind: 'doc', docId: last.doc_id! })
-        : encodeCursor({ kind: 'time', createdAt: last.created_at, id: last.id });
-    return { rows, total: { count, exact }, nextCursor, tookMs: performance.now() - started };
+    // Counting runs inside SQLite (one call): stepping a thousand rows through JS costs more than the search.
+    const counted = needsCount(v, more) && countSql ? prepare(countSql).pluck().get(...countParams) as number : null;
+    return pageResult(v, found, more, counted, needles, started);
   }
 
   return { search };

@@ -29,6 +29,21 @@ export function randomText(rnd: () => number, length: number, alphabet = RANDOM_
   return s;
 }
 
+/**
+ * The i-th ticket of random text, three to a second from `base` (ms): document keys that share a
+ * second must stay distinct and ordered.
+ */
+export function randomTicket(rnd: () => number, i: number, base: number) {
+  const at = new Date(base + Math.floor(i / 3) * 1000).toISOString();
+  return {
+    id: `rnd-${String(i).padStart(5, '0')}`, number: `RND${String(i).padStart(6, '0')}`, created_at: at, updated_at: at,
+    channel: 'phone', appeal_type: 'other', urgency: 'normal', status: 'registered', citizen_id: null, phone: null,
+    caller_name: null, confidential: 0, category_id: null, title: randomText(rnd, 4 + Math.floor(rnd() * 8)),
+    content: randomText(rnd, 20 + Math.floor(rnd() * 60)), district_code: null, street_code: null, community_code: null,
+    address: null, lat: null, lng: null, lead_department_id: null, sign_by: null, reply_by: null, closed_at: null, parent_id: null,
+  };
+}
+
 export function removeStoreFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
 }
@@ -50,15 +65,7 @@ export async function buildSearchFixture(file: string, opts: FixtureOptions): Pr
   const base = Date.parse(DEFAULT_REFERENCE_DATE) - 30 * 86_400_000;
   await store.db.transaction().execute(async (trx) => {
     for (let i = 0; i < n; i++) {
-      // Several tickets per second: document keys share a second and must stay distinct and ordered.
-      const at = new Date(base + Math.floor(i / 3) * 1000).toISOString();
-      const ticket = {
-        id: `rnd-${String(i).padStart(5, '0')}`, number: `RND${String(i).padStart(6, '0')}`, created_at: at, updated_at: at,
-        channel: 'phone', appeal_type: 'other', urgency: 'normal', status: 'registered', citizen_id: null, phone: null,
-        caller_name: null, confidential: 0, category_id: null, title: randomText(rnd, 4 + Math.floor(rnd() * 8)),
-        content: randomText(rnd, 20 + Math.floor(rnd() * 60)), district_code: null, street_code: null, community_code: null,
-        address: null, lat: null, lng: null, lead_department_id: null, sign_by: null, reply_by: null, closed_at: null, parent_id: null,
-      };
+      const ticket = randomTicket(rnd, i, base);
       await trx.insertInto('tickets').values(ticket).execute();
       await indexTicket(trx, ticket);
     }

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
 import { createSearchIndex, type SearchIndex, type SearchInput, type SearchResult } from '../../electron/search';
-import { mulberry32, randomText, RANDOM_ALPHABET } from '../../electron/search/testing';
+import { mulberry32, randomTicket, randomText, RANDOM_ALPHABET } from '../../electron/search/testing';
 import { normalizeText } from '../../electron/search/tokenize';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 import { writeReference, writeTickets } from './seed';
@@ -39,15 +39,7 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     const base = Date.parse(DEFAULT_REFERENCE_DATE) - 20 * 86_400_000;
     await t.store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < RANDOM; i++) {
-        // Several tickets per second: document keys share a second and must stay distinct.
-        const at = new Date(base + Math.floor(i / 3) * 1000).toISOString();
-        const ticket = {
-          id: `rnd-${String(i).padStart(5, '0')}`, number: `RND${String(i).padStart(6, '0')}`, created_at: at, updated_at: at,
-          channel: 'phone', appeal_type: 'other', urgency: 'normal', status: 'registered', citizen_id: null, phone: null,
-          caller_name: null, confidential: 0, category_id: null, title: randomText(rnd, 4 + Math.floor(rnd() * 8)),
-          content: randomText(rnd, 20 + Math.floor(rnd() * 60)), district_code: null, street_code: null, community_code: null,
-          address: null, lat: null, lng: null, lead_department_id: null, sign_by: null, reply_by: null, closed_at: null, parent_id: null,
-        };
+        const ticket = randomTicket(rnd, i, base);
         await trx.insertInto('tickets').values(ticket).execute();
         await index.index(trx, ticket);
       }
