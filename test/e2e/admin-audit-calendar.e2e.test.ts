@@ -5,26 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { startHost, type RunningHost } from './host';
-import { launchBrowser, login, newConsolePage, screenshot } from './browser';
+import { queryStore, startHost, type RunningHost } from './host';
+import { adminPage, launchBrowser, screenshot } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
 let page: Page;
 const calendarRows = () => {
-  const db = new Database(join(host.dataDir, 'hotline.sqlite'), { readonly: true });
-  try { return db.prepare(`select key, value from meta where key like 'calendar.%' order by key`).all(); } finally { db.close(); }
+  return queryStore(host, `select key, value from meta where key like 'calendar.%' order by key`);
 };
 
 beforeAll(async () => {
   host = await startHost({ demo: true, demoTickets: 50 });
   browser = await launchBrowser();
-  page = await newConsolePage(browser, host.url);
-  await page.setViewportSize({ width: 1366, height: 768 });
-  await login(page, 'admin', 'Demo-12345');
-  await page.getByTestId('users-table').waitFor();
+  page = await adminPage(browser, host.url, { width: 1366, height: 768 });
 }, 90_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,25 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
-import { join } from 'node:path';
-import { startHost, type RunningHost } from './host';
-import { launchBrowser, login, newConsolePage, screenshot } from './browser';
+import { queryStore, startHost, type RunningHost } from './host';
+import { adminPage, launchBrowser, screenshot } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
 let page: Page;
-const query = <T>(sql: string, ...args: unknown[]) => {
-  const db = new Database(join(host.dataDir, 'hotline.sqlite'), { readonly: true });
-  try { return db.prepare(sql).all(...args) as T[]; } finally { db.close(); }
-};
+const query = <T>(sql: string, ...args: unknown[]) => queryStore<T>(host, sql, ...args);
 
 beforeAll(async () => {
   host = await startHost({ demo: true, demoTickets: 200 });
   browser = await launchBrowser();
-  page = await newConsolePage(browser, host.url);
-  await login(page, 'admin', 'Demo-12345');
-  await page.getByTestId('users-table').waitFor();
+  page = await adminPage(browser, host.url);
 }, 90_000);
 afterAll(async () => {
   await browser?.close();

@@ -32,3 +32,12 @@ export async function login(page: Page, username: string, password: string): Pro
   await page.getByLabel('密码', { exact: true }).fill(password);
   await page.getByRole('button', { name: '登录' }).click();
 }
+
+/** A console page signed in as the demo admin, on the 系统管理 screen. */
+export async function adminPage(browser: Browser, url: string, viewport?: { width: number; height: number }): Promise<Page> {
+  const page = await newConsolePage(browser, url);
+  if (viewport) await page.setViewportSize(viewport);
+  await login(page, 'admin', 'Demo-12345');
+  await page.getByTestId('users-table').waitFor();
+  return page;
+}

@@ -7,15 +7,12 @@ import type { Browser, Page } from 'playwright-core';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHost, type RunningHost } from './host';
+import { queryStore, startHost, type RunningHost } from './host';
 import { launchBrowser, login, newConsolePage, screenshot } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
-const query = <T>(sql: string, ...args: unknown[]) => {
-  const db = new Database(join(host.dataDir, 'hotline.sqlite'), { readonly: true });
-  try { return db.prepare(sql).all(...args) as T[]; } finally { db.close(); }
-};
+const query = <T>(sql: string, ...args: unknown[]) => queryStore<T>(host, sql, ...args);
 /** The statuses the department desk lists (tickets.work view 'department'). */
 const DESK = `('dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied')`;
 /** Screens for the issue's before/after set, outside the repository. */

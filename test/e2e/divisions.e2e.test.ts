@@ -1,17 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { startHost, type RunningHost } from './host';
+import { queryStore, startHost, type RunningHost } from './host';
 import { launchBrowser, login, newConsolePage, screenshot } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
 let page: Page;
-const query = <T>(sql: string) => {
-  const db = new Database(join(host.dataDir, 'hotline.sqlite'), { readonly: true });
-  try { return db.prepare(sql).all() as T[]; } finally { db.close(); }
-};
+const query = <T>(sql: string, ...args: unknown[]) => queryStore<T>(host, sql, ...args);
 const dump = () => JSON.stringify(query('select * from divisions order by code'));
 
 async function pick(label: string, option: string) {

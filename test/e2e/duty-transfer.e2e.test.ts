@@ -6,12 +6,10 @@
  *
  * Needs `npm run build` first, kamailio on PATH and Debian's Chromium.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { KamailioHarness, TEST_AGENTS } from '../sip/kamailio';
-import { startHost, type RunningHost } from './host';
+import { queryStore, startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
 import {
   buildCallerBundle, callDiagnostics, callerStatsOf, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
@@ -31,10 +29,7 @@ let member: Page;
 let callerPage: Page;
 let itemNumber = '';
 
-const query = <T>(sql: string, ...args: unknown[]) => {
-  const db = new Database(join(host!.dataDir, 'hotline.sqlite'), { readonly: true });
-  try { return db.prepare(sql).all(...args) as T[]; } finally { db.close(); }
-};
+const query = <T>(sql: string, ...args: unknown[]) => queryStore<T>(host!, sql, ...args);
 const callerStats = () => callerStatsOf(callerPage);
 
 async function diagnostics(): Promise<string> {

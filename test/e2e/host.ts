@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,4 +45,10 @@ export async function startHost(opts: { dataDir?: string; demo?: boolean; demoTi
       child.kill(signal);
     }),
   };
+}
+
+/** Reads the running host's store directly (read-only), to check what the screen claims. */
+export function queryStore<T>(host: Pick<RunningHost, 'dataDir'>, sql: string, ...args: unknown[]): T[] {
+  const db = new Database(join(host.dataDir, 'hotline.sqlite'), { readonly: true });
+  try { return db.prepare(sql).all(...args) as T[]; } finally { db.close(); }
 }

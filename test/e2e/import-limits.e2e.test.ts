@@ -1,25 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
-import { startHost, type RunningHost } from './host';
-import { launchBrowser, login, newConsolePage, screenshot } from './browser';
+import { queryStore, startHost, type RunningHost } from './host';
+import { adminPage, launchBrowser, screenshot } from './browser';
 import { bombSheet, handMadeXlsx } from '../support/hand-made-xlsx';
 
 let host: RunningHost;
 let browser: Browser;
 let page: Page;
 const ticketCount = () => {
-  const db = new Database(join(host.dataDir, 'hotline.sqlite'), { readonly: true });
-  try { return (db.prepare('select count(*) as n from tickets').get() as { n: number }).n; } finally { db.close(); }
+  return queryStore<{ n: number }>(host, 'select count(*) as n from tickets')[0]!.n;
 };
 
 beforeAll(async () => {
   host = await startHost({ demo: true, demoTickets: 50 });
   browser = await launchBrowser();
-  page = await newConsolePage(browser, host.url);
-  await login(page, 'admin', 'Demo-12345');
-  await page.getByTestId('users-table').waitFor();
+  page = await adminPage(browser, host.url);
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
