@@ -39,7 +39,7 @@ describe('who is in an audience', () => {
   const admin = member('x', ['admin']);
 
   it('ticket changes reach the departments concerned (before and after) and the hotline desks, not other departments or admins', () => {
-    const a = ticketChangedAudience({ ticketId: 't', number: 'n', state: 's', action: 'redispatch', leadDepartmentId: 'dep-2', coDepartmentIds: [], version: 2, previousDepartmentIds: ['dep-1'] });
+    const a = ticketChangedAudience({ ticketId: 't', number: 'n', state: 'dispatched', action: 'redispatch', leadDepartmentId: 'dep-2', coDepartmentIds: [], version: 2, previousDepartmentIds: ['dep-1'] });
     expect([agent, dept1, cppcc, lead].every((u) => inAudience(a, u))).toBe(true);
     expect(inAudience(a, member('d3', ['department'], 'dep-3'))).toBe(false);
     expect(inAudience(a, unboundDept)).toBe(false);

@@ -11,6 +11,8 @@ export const errorCodes = [
   'conflict',
   'login_failed',
   'account_locked',
+  /** Too many sign-in attempts for one user name or from one address; details.scope and details.seconds. */
+  'too_many_attempts',
   'account_disabled',
   'setup_already_done',
   'weak_password',
@@ -19,10 +21,19 @@ export const errorCodes = [
   'session_expired',
   /** The password was set by an admin and must be changed before anything else. */
   'password_change_required',
+  /** The store's connection failed or dropped; nothing of the request was written unless it says so. */
   'store_unavailable',
+  /** A statement ran past the store's statement timeout and was cancelled (its transaction rolled back). */
+  'store_timeout',
+  /** The database server is out of disk or another resource; nothing was written. */
+  'store_full',
   'internal',
   /** Set by the renderer's transport, never by main: the link to main dropped mid-request. */
   'disconnected',
+  /** The peer speaks another contract version (details.ours, details.peer): one side must be upgraded. */
+  'contract_mismatch',
+  /** A desk in center mode could not reach the center; the request was not sent. */
+  'center_unreachable',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -33,6 +33,9 @@ export const eventAudience = {
   'consultation.changed': { from: 'publisher', why: 'consultationChangedAudience(kind, item): the claimer and who escalated are not in the row' },
   'duty.changed': { from: 'payload', audience: everyone },
   'job.progress': { from: 'publisher', why: 'the job\'s owner: userAudience(ownerId)' },
+  'seat.changed': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
+  'seat.command': { from: 'publisher', why: 'the seat\'s own user: userAudience(userId)' },
+  'desk.sync': { from: 'connection', why: 'a desk tells its own windows about its link to the center; never leaves the desk' },
 } as const satisfies { [E in EventName]: AudienceRule<EventPayload<E>> };
 
 type Rules = typeof eventAudience;

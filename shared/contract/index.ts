@@ -5,16 +5,19 @@ import { frames, roleSchema } from './roles';
 import type {
   AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, SignedIn, TicketListRow, UserSettings,
 } from './types';
-import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountView } from './phone';
+import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountForDesk, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
 import { deadlinePolicySchema } from '../domain/deadlines';
+import { ticketChannelSchema } from '../domain/appeal';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
 import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
+import { deskEvents, deskRequests } from './desk';
+import { wallboardEvents, wallboardRequests } from './wallboard';
 import { humanLine, optionalHumanLine } from './text';
-import { channelIds, ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
+import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
 export * from './errors';
 export * from './roles';
@@ -26,9 +29,13 @@ export * from './xlsx';
 export * from './consultation';
 export * from './jobs';
 export * from './division';
+export * from './desk';
+export * from './wallboard';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
+export * from './reads';
+export * from './wire';
 export type { Access, EventDef, RecordKind, RequestDef } from './define';
 
 const username = z.string().trim().min(2).max(32).regex(/^[A-Za-z0-9_.-]+$/);
@@ -72,7 +79,7 @@ export const requests = {
   'settings.update': request<UserSettings>()(z.object({
     theme: z.enum(['light', 'dark', 'auto']).optional(),
     lastFrame: z.enum(frames).nullable().optional(),
-    intakeChannel: z.enum(channelIds).nullable().optional(),
+    intakeChannel: ticketChannelSchema.nullable().optional(),
   }).strict(), 'session'),
 
   'drafts.get': request<Draft | null>()(z.object({ key: draftKey }).strict(), 'session'),
@@ -86,7 +93,7 @@ export const requests = {
     limit: z.number().int().min(1).max(5000),
   }).strict(), 'session', 'tickets'),
   'reference.get': request<ReferenceData>()(z.object({}).strict(), 'session'),
-  'tickets.create': request<{ id: string; number: string; status: string }>()(ticketCreateInput, ['agent', 'cppcc_member', 'shift_lead']),
+  'tickets.create': request<TicketCreated>()(ticketCreateInput, ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.get': request<TicketDetail>()(z.object({ id }).strict(), 'session', 'tickets'),
   'tickets.act': request<TicketDetail>()(z.object({ ticketId: id, expectedVersion: z.number().int().min(0), action: ticketActionInput }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
@@ -149,7 +156,11 @@ export const requests = {
   'phone.completeTransfer': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.cancelConsult': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.dial': request<{ callId: string }>()(z.object({ number: dialTarget, ticketId: id.optional() }).strict(), PHONE_ROLES),
-  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional() }).strict(), PHONE_ROLES, 'tickets'),
+  /**
+   * The caller's tickets. `ticketId`: the ticket a colleague handed over with the call, sent by a
+   * desk whose calls the center does not know (a call id names the call on this server).
+   */
+  'phone.screenPop': request<ScreenPop>()(z.object({ callId: callId.optional(), phone: z.string().min(3).max(32).optional(), ticketId: id.optional() }).strict(), PHONE_ROLES, 'tickets'),
   /** The renderer that plays the audio says so; main sends it the media commands. */
   'media.attach': request<null>()(z.object({}).strict(), PHONE_ROLES),
   'media.reply': request<null>()(z.object({
@@ -162,7 +173,27 @@ export const requests = {
     notReadyReasons: z.array(reasonCode).min(1).max(20),
     wrapUpCodes: z.array(reasonCode).min(1).max(40),
     acwSeconds: z.number().int().min(0).max(600),
+    /** Left out: kept as it is. */
+    serviceLevelSeconds: z.number().int().min(5).max(120).optional(),
   }).strict(), ['admin']),
+  /**
+   * A desk tells the center how its user's phone is (the softphone runs on the desk): on every
+   * change and once a minute; the center believes a report for three minutes.
+   */
+  'seat.report': request<null>()(z.object({
+    agent: z.enum(['logged_out', 'not_ready', 'ready', 'on_call', 'after_call_work']), registered: z.boolean(),
+    /** The not-ready reason code, when the agent is not ready. */
+    reason: z.string().regex(/^[a-z0-9_]{1,32}$/).nullable().optional(),
+    /** When the agent state began, on the desk's clock. */
+    since: z.string().datetime({ offset: true }).optional(),
+    /** The call on the line: the full number goes to the center, which masks it for the wallboard. */
+    call: z.object({
+      direction: z.enum(['inbound', 'outbound']), remote: z.string().regex(/^[0-9A-Za-z*#+@._-]{1,64}$/),
+      state: z.enum(['ringing', 'dialing', 'early', 'active', 'ended']), held: z.boolean(), ticketId: id.nullable().optional(),
+    }).strict().nullable().optional(),
+  }).strict(), PHONE_ROLES),
+  /** The caller's own SIP account with its password, for their desk to register (see deskOnlyResults). */
+  'sip.myAccount': request<SipAccountForDesk | null>()(z.object({}).strict(), PHONE_ROLES),
   'sip.getAccount': request<SipAccountView | null>()(z.object({ userId: id }).strict(), ['admin']),
   'sip.setAccount': request<SipAccountView>()(z.object({
     userId: id,
@@ -178,6 +209,8 @@ export const requests = {
   ...jobRequests,
   ...divisionRequests,
   ...consultationRequests,
+  ...deskRequests,
+  ...wallboardRequests,
 } satisfies Record<string, RequestDef>;
 
 export const sessionEndReasons = ['logout', 'disabled', 'password_changed', 'password_reset', 'expired'] as const;
@@ -204,6 +237,8 @@ export const events = {
   'ticket.changed': event<TicketChanged>(),
   ...consultationEvents,
   ...jobEvents,
+  ...deskEvents,
+  ...wallboardEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

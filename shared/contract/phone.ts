@@ -58,6 +58,8 @@ export interface ScreenPop {
    * Set when a colleague hands this caller over (attended transfer to the member on duty): the
    * ticket they were working on, with its consultation item if it was escalated.
    */
+  /** Set on a desk whose center is out of reach: the answer it cached then (ISO), shown as such. */
+  cachedAt?: string;
   transferredTicket?: (ScreenPopTicket & { content: string; escalation: { itemId: string; number: string; stage: string } | null }) | null;
 }
 
@@ -71,6 +73,20 @@ export interface SipAccountView {
   /** Whether a password is stored; the password itself never leaves main. */
   hasPassword: boolean;
   updatedAt: string;
+}
+
+/**
+ * A user's own SIP account as the center hands it to their desk, which registers the phone: the
+ * only answer of the contract that carries a password, only to its owner's session, and only to a
+ * desk's main process (the forwarder takes it; a renderer is never sent it).
+ */
+export interface SipAccountForDesk {
+  wsUrl: string;
+  aor: string;
+  authUser: string;
+  password: string;
+  displayName: string | null;
+  media: 'webrtc' | 'null';
 }
 
 export interface MediaCommandEvent {
@@ -91,7 +107,13 @@ export interface CallEndedEvent {
   missed: boolean;
 }
 
-export interface PhoneConfigView { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number }
+export interface PhoneConfigView {
+  notReadyReasons: ReasonCode[];
+  wrapUpCodes: ReasonCode[];
+  acwSeconds: number;
+  /** Service level: a call answered within this many seconds of ringing counts as answered in time. */
+  serviceLevelSeconds: number;
+}
 
 /** A CPPCC member or liaison expert on duty now, as a target for handing over a live caller. */
 export interface DutyTransferTarget {

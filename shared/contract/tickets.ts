@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { humanLine, humanText, optionalHumanLine } from './text';
-import { SATISFACTION_LEVELS } from '../domain/ticket-lifecycle';
+import { SATISFACTION_LEVELS, type TicketState } from '../domain/ticket-lifecycle';
+import { APPEAL_TYPES, appealTypeSchema, ticketChannelSchema, urgencySchema } from '../domain/appeal';
 
 export interface CategoryRef { id: string; code: string; name: string; level: number; parentId: string | null }
 export interface DivisionRef {
@@ -68,10 +69,6 @@ export interface TicketDetail {
 
 export interface PendingExtension { days: number; proposedReplyBy: string; reason: string }
 
-export const appealTypeIds = ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise', 'other'] as const;
-export const urgencyIds = ['normal', 'urgent', 'emergency'] as const;
-export const channelIds = ['phone', 'web', 'walk_in', 'letter', 'outreach'] as const;
-
 /** Text that must carry something: trimmed, and not only punctuation or spaces. */
 const text = humanText;
 
@@ -80,16 +77,16 @@ export const ticketCreateInput = z.object({
   draftKey: z.string().min(1).max(120).regex(/^[a-z0-9_.:-]+$/).optional(),
   /** The call this appeal came in on; linked to the ticket. */
   callId: z.string().min(1).max(100).optional(),
-  channel: z.enum(channelIds),
+  channel: ticketChannelSchema,
   citizen: z.object({
     name: optionalHumanLine(40).optional(),
     phone: z.string().trim().max(32).optional(),
     /** 保密: the citizen asked not to be identified to the department. */
     confidential: z.boolean(),
   }).strict(),
-  appealType: z.enum(appealTypeIds),
+  appealType: appealTypeSchema,
   categoryId: z.string().min(1).max(64),
-  urgency: z.enum(urgencyIds),
+  urgency: urgencySchema,
   title: humanLine(4, 100),
   content: text(10, 4000),
   districtCode: z.string().regex(/^\d{6,12}$/).optional(),
@@ -101,9 +98,29 @@ export const ticketCreateInput = z.object({
   resolveDirectly: z.object({ summary: text(4, 2000), articleId: z.string().max(64).optional() }).strict().optional(),
   /** An answered or closed ticket about the same problem: this appeal is recorded as a repeat call (重复来电) of it. */
   repeatOf: z.string().uuid().optional(),
+  /**
+   * A desk of a center names the ticket itself (a UUID it made) so that a write replayed from its
+   * outbox after a network cut creates the ticket once: the same id again answers with the ticket
+   * already made.
+   */
+  clientId: z.string().uuid().optional(),
+  /**
+   * When the agent saved it on a desk that was offline (ISO with offset). Accepted from up to
+   * 72 hours back (an outreach day offline) and never ahead of the center's clock; it is the
+   * ticket's acceptance time, from which deadlines run.
+   */
+  registeredAt: z.string().datetime({ offset: true }).optional(),
 }).strict();
 
 export type TicketCreateInput = z.input<typeof ticketCreateInput>;
+
+/**
+ * What saving an appeal answers. On a desk that cannot reach its center the write waits in the
+ * desk's outbox: it has no number yet (the center gives numbers), and `queued` says so.
+ */
+export type TicketCreated =
+  | { id: string; number: string; status: TicketState; queued?: false }
+  | { id: string; number: null; status: null; queued: true };
 
 const deptId = z.string().min(1).max(64);
 const reason = text(2, 500);
@@ -172,7 +189,7 @@ export interface WorkRow {
 export interface TicketChanged {
   ticketId: string;
   number: string;
-  state: string;
+  state: TicketState;
   action: string;
   leadDepartmentId: string | null;
   coDepartmentIds: string[];
@@ -214,7 +231,7 @@ export interface TicketSearchResult {
 export const ticketSearchInput = z.object({
   text: z.string().max(100).optional(),
   status: z.array(z.string().max(32)).max(20).optional(),
-  appealType: z.array(z.enum(appealTypeIds)).max(7).optional(),
+  appealType: z.array(appealTypeSchema).max(APPEAL_TYPES.length).optional(),
   districtCode: z.string().regex(/^\d{6,12}$/).optional(),
   overdue: z.boolean().optional(),
   from: z.string().datetime().optional(),

@@ -1,9 +1,8 @@
 import type { DeadlinePolicy } from '../domain/deadlines';
-import type { AppealType } from '../domain/appeal';
+import type { AppealType, TicketChannel } from '../domain/appeal';
 import type { Frame, Role } from './roles';
-import type { channelIds } from './tickets';
 
-export type IntakeChannel = (typeof channelIds)[number];
+export type IntakeChannel = TicketChannel;
 
 export interface UserInfo {
   id: string;
@@ -24,6 +23,8 @@ export interface SessionInfo {
 export interface SignedIn extends SessionInfo {
   /** Random, shown once; main keeps only its hash. The renderer keeps it for this tab/window only. */
   token: string;
+  /** When the session ends unless used: moved on by each use (idle limit), never past its maximum age. */
+  expiresAt: string;
 }
 
 export type ThemeSetting = 'light' | 'dark' | 'auto';

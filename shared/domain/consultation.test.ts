@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  advanceTo, beijingDate, canClaim, canClose, canRelease, canSetMeasureStatus, checkMeasureDeadline, checkPattern, claimDeadline, claimDeadlineFlag,
+  advanceTo, canClaim, canClose, canRelease, canSetMeasureStatus, checkMeasureDeadline, checkPattern, claimDeadline, claimDeadlineFlag,
   dutyDesksOf, expandRoster, measureDeadlineFlag, meetingHeld, nextStage, onDutyAt, stageProgress, type DutyPattern, type WorkFacts,
 } from './consultation';
+import { chinaDateKey } from './china-time';
 
 const member = { id: 'm1', roles: ['cppcc_member'] };
 const expert = { id: 'e1', roles: ['liaison_expert'] };
@@ -70,7 +71,7 @@ describe('measure deadlines (时间节点)', () => {
   // 2025-06-02 01:00 Beijing is still June 1 in UTC: the Beijing date decides.
   const created = new Date('2025-06-01T17:00:00Z');
   it('are Beijing dates not before the day the item was created', () => {
-    expect(beijingDate(created)).toBe('2025-06-02');
+    expect(chinaDateKey(created)).toBe('2025-06-02');
     expect(checkMeasureDeadline('2025-06-02', created)).toEqual({ ok: true });
     expect(checkMeasureDeadline('2025-06-01', created)).toEqual({ ok: false, reason: 'consultation_measure_before_item' });
     expect(checkMeasureDeadline('2025-13-45', created).ok).toBe(false);

@@ -1,9 +1,9 @@
 /**
  * Rules of the consultation queue (政协直通车 / 社情民意联络站): the item's stages, who may claim,
  * when a measure deadline is acceptable, when an item may close, and the duty roster (轮值坐班).
- * Pure: times come in as Dates or ISO text, Beijing wall-clock arithmetic is done by offset (China
- * has no daylight saving time).
+ * Pure: times come in as Dates or ISO text; Beijing dates and days come from china-time.ts.
  */
+import { addDays, chinaDateKey, DAY_MS, endOfChinaDay, isDateKey, isoWeekday, startOfChinaDay } from './china-time';
 
 export const CONSULTATION_STAGES = ['queued', 'claimed', 'research', 'meeting', 'measures', 'report', 'tracking', 'feedback', 'closed'] as const;
 export type ConsultationStage = (typeof CONSULTATION_STAGES)[number];
@@ -26,8 +26,6 @@ export const CLAIM_HOURS: Readonly<Record<ConsultationUrgency, number>> = { norm
 export const CLAIM_NEAR_HOURS = 2;
 export const MEASURE_NEAR_DAYS = 3;
 
-const BEIJING_OFFSET_MS = 8 * 3600_000;
-const DAY_MS = 86_400_000;
 
 export type RuleResult = { ok: true } | { ok: false; reason: string };
 const ok: RuleResult = { ok: true };
@@ -183,26 +181,16 @@ export function canClose(item: { stage: ConsultationStage }, measures: readonly 
   return ok;
 }
 
-/** The Beijing calendar date (YYYY-MM-DD) of an instant. */
-export function beijingDate(at: Date): string {
-  return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The last instant of a Beijing calendar day, as a Date. */
-export function endOfBeijingDay(date: string): Date {
-  return new Date(Date.parse(`${date}T23:59:59.000Z`) - BEIJING_OFFSET_MS);
-}
-
 /** A measure's deadline (时间节点) is a Beijing date, not before the day the item was created. */
 export function checkMeasureDeadline(deadline: string, itemCreatedAt: Date): RuleResult {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(deadline) || Number.isNaN(Date.parse(`${deadline}T00:00:00Z`))) return no('consultation_invalid_date');
-  if (deadline < beijingDate(itemCreatedAt)) return no('consultation_measure_before_item');
+  if (!isDateKey(deadline)) return no('consultation_invalid_date');
+  if (deadline < chinaDateKey(itemCreatedAt)) return no('consultation_measure_before_item');
   return ok;
 }
 
 export function measureDeadlineFlag(m: MeasureLike, now: Date): DeadlineFlag | null {
   if (m.status === 'done' || m.status === 'dropped') return null;
-  const end = endOfBeijingDay(m.deadline).getTime();
+  const end = endOfChinaDay(m.deadline).getTime();
   if (end < now.getTime()) return 'overdue';
   return end - now.getTime() <= MEASURE_NEAR_DAYS * DAY_MS ? 'near' : 'ok';
 }
@@ -256,13 +244,6 @@ export function checkPattern(p: Pick<DutyPattern, 'weekdays' | 'startMinute' | '
   return ok;
 }
 
-const isoWeekday = (date: string) => {
-  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return d === 0 ? 7 : d;
-};
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
-const beijingMidnight = (date: string) => Date.parse(`${date}T00:00:00Z`) - BEIJING_OFFSET_MS;
-
 /** Every shift from `from` to `to` (Beijing dates, inclusive), swaps applied, ordered by start. At most 400 days. */
 export function expandRoster(patterns: readonly DutyPattern[], swaps: readonly DutySwap[], from: string, to: string): DutyShift[] {
   const out: DutyShift[] = [];
@@ -273,7 +254,7 @@ export function expandRoster(patterns: readonly DutyPattern[], swaps: readonly D
       if (date < p.validFrom || (p.validUntil !== null && date > p.validUntil) || !p.weekdays.includes(wd)) continue;
       const swap = swapOf.get(`${p.id}|${date}`);
       if (swap && swap.replacementUserId === null) continue;
-      const midnight = beijingMidnight(date);
+      const midnight = startOfChinaDay(date).getTime();
       out.push({
         patternId: p.id, date, desk: p.desk,
         userId: swap?.replacementUserId ?? p.userId,
@@ -288,7 +269,7 @@ export function expandRoster(patterns: readonly DutyPattern[], swaps: readonly D
 
 /** Shifts running at `at` (start inclusive, end exclusive). */
 export function onDutyAt(patterns: readonly DutyPattern[], swaps: readonly DutySwap[], at: Date): DutyShift[] {
-  const today = beijingDate(at);
+  const today = chinaDateKey(at);
   return expandRoster(patterns, swaps, today, today).filter((s) => s.start.getTime() <= at.getTime() && at.getTime() < s.end.getTime());
 }
 

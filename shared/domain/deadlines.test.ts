@@ -5,7 +5,7 @@ import { CHINA_CALENDAR_2025_2026 as CAL } from './calendar-cn';
 import {
   computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, validateDeadlinePolicy, type DeadlinePolicy,
 } from './deadlines';
-import { chinaDateKey } from './working-days';
+import { chinaDateKey } from './china-time';
 
 // chinese-days' own functions misread dates west of UTC (see calendar-cn.test.ts); consult them only east of it.
 const westOfUtc = new Date('2025-06-01T00:00:00Z').getTimezoneOffset() > 0;

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import chineseDays from 'chinese-days';
 import { CHINA_CALENDAR_2025_2026 as CAL } from './calendar-cn';
 import {
-  addWorkingDays, calendarYears, chinaDateKey, endOfChinaDay, isWorkingDay, nextWorkingDay, sameDayDeadline,
+  addWorkingDays, calendarYears, isWorkingDay, nextWorkingDay, sameDayDeadline,
   validateWorkingDayCalendar, workingDayCalendarSchema, workingDaysBetween, type WorkingDayCalendar,
 } from './working-days';
+import { chinaDateKey, endOfChinaDay } from './china-time';
 
 // chinese-days' own functions misread dates west of UTC (see calendar-cn.test.ts); consult them only east of it.
 const westOfUtc = new Date('2025-06-01T00:00:00Z').getTimezoneOffset() > 0;

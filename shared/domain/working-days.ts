@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import {
+  chinaDayNumber as dayOfInstant, dayNumberOfKey, endOfChinaDayNumber as endOfDay, isDateKey, keyOfDayNumber as keyOfDay, requireDayNumber as requireDay,
+} from './china-time';
 
 /**
  * The working-day calendar, as data an admin edits (the State Council publishes each year's
@@ -16,65 +19,12 @@ export interface WorkingDayCalendar {
   readonly workdays: readonly string[];
 }
 
-// China has used UTC+8 without daylight saving since 1991. Computing with a fixed offset, instead
-// of the machine's zone, gives the same deadlines on a PC set to any zone and on a UTC CI runner.
-const MS_PER_DAY = 86_400_000;
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-const DATE_KEY = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Day number: whole days since 1970-01-01 in China local time. All arithmetic here is on these. */
+// Day arithmetic is on China day numbers (china-time.ts), whatever the machine's zone.
 type DayNumber = number;
-
-function dayOfInstant(instant: Date): DayNumber {
-  const t = instant.getTime();
-  if (!Number.isFinite(t)) throw new RangeError('Invalid Date');
-  return Math.floor((t + CHINA_OFFSET_MS) / MS_PER_DAY);
-}
-
-function parseDateKey(key: string): DayNumber | null {
-  const m = DATE_KEY.exec(key);
-  if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = Date.UTC(y, mo - 1, d);
-  // Date.UTC rolls 2025-02-30 over to March; a round trip catches dates that do not exist.
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return t / MS_PER_DAY;
-}
-
-function keyOfDay(day: DayNumber): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
 
 /** 0 = Sunday … 6 = Saturday. Day 0 (1970-01-01) was a Thursday. */
 function weekdayOfDay(day: DayNumber): number {
   return (((day + 4) % 7) + 7) % 7;
-}
-
-/** 23:59:59 China time of the given day: deadlines are whole days, and this reads as "by the end of". */
-function endOfDay(day: DayNumber): Date {
-  return new Date((day + 1) * MS_PER_DAY - CHINA_OFFSET_MS - 1000);
-}
-
-/** Whether a string is a real calendar date in `YYYY-MM-DD` form. */
-export function isDateKey(value: string): boolean {
-  return parseDateKey(value) !== null;
-}
-
-/** The China-local calendar date (`YYYY-MM-DD`) of an instant. */
-export function chinaDateKey(instant: Date): string {
-  return keyOfDay(dayOfInstant(instant));
-}
-
-/** 23:59:59 +08:00 of a China-local date. Throws on a malformed key. */
-export function endOfChinaDay(dateKey: string): Date {
-  return endOfDay(requireDay(dateKey));
-}
-
-function requireDay(key: string): DayNumber {
-  const day = parseDateKey(key);
-  if (day === null) throw new RangeError(`Not a YYYY-MM-DD date: ${key}`);
-  return day;
 }
 
 interface CompiledCalendar {
@@ -197,7 +147,7 @@ export function validateWorkingDayCalendar(calendar: WorkingDayCalendar): Calend
   const seen = { holidays: new Set<DayNumber>(), workdays: new Set<DayNumber>() };
   for (const list of ['holidays', 'workdays'] as const) {
     calendar[list].forEach((value, index) => {
-      const day = parseDateKey(value);
+      const day = dayNumberOfKey(value);
       if (day === null) {
         issues.push({ code: 'invalid_date', list, index, value });
         return;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { event, request } from './define';
+import { humanLine } from './text';
+import type { AgentStateName } from '../domain/agent-state';
+import type { SeatActivity } from '../domain/seats';
+import type { CallStatsOfDay } from '../domain/call-stats';
+
+/** Today's citizens' calls on the wallboard (China day), rules in shared/domain/call-stats.ts. */
+export interface CallStatsView extends CallStatsOfDay { day: string }
+
+/**
+ * One seat on the shift lead's wallboard: a user with a phone (a SIP account), what they are doing
+ * now and since when, and the call on their line. The caller's number is masked: the lead sees
+ * who is busy, not whom they talk to.
+ */
+export interface SeatView {
+  userId: string;
+  name: string;
+  /** The extension: the user part of the seat's SIP address. */
+  extension: string;
+  activity: SeatActivity;
+  agent: AgentStateName;
+  /** Why the agent is not ready, in the admin's words (小休, 用餐 …); null otherwise. */
+  reason: string | null;
+  /** When the current agent state began (ISO); null for a seat never seen signed in. */
+  since: string | null;
+  registered: boolean;
+  call: { direction: 'inbound' | 'outbound'; remote: string; ticketNumber: string | null } | null;
+  /** Where the phone runs: in this console's main process, on a desk of the center, or nowhere now. */
+  where: 'here' | 'desk' | 'none';
+}
+
+/** What a shift lead does to a seat from the wallboard. */
+export const SEAT_LEAD_ACTIONS = ['not_ready', 'sign_out'] as const;
+export type SeatLeadAction = (typeof SEAT_LEAD_ACTIONS)[number];
+
+/** Sent to the agent whose seat a lead acted on: their windows say so, and their desk carries it out. */
+export interface SeatCommand {
+  action: SeatLeadAction;
+  /** The not-ready reason code (not_ready). */
+  reason: string | null;
+  /** Its label, for the agent's notice. */
+  reasonLabel: string | null;
+  /** Why, in the lead's words. */
+  note: string;
+  byName: string;
+  /** True when the seat's phone runs on the agent's desk, which must carry the action out itself. */
+  apply: boolean;
+}
+
+export const wallboardRequests = {
+  /** Every seat with a phone, busiest first. Changes arrive as `seat.changed`. */
+  'wallboard.seats': request<SeatView[]>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /** Today's calls: offered, answered, abandoned, service level, ASA, AHT, ACW, and per hour. */
+  'wallboard.calls': request<CallStatsView>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /**
+   * A lead puts a seat on a break or signs its phone out, saying why (audited, the agent told).
+   * `expectedSince` is the state start the lead saw: a seat that changed meanwhile answers conflict.
+   */
+  'wallboard.seatAction': request<SeatView>()(z.object({
+    userId: z.string().uuid(),
+    action: z.enum(SEAT_LEAD_ACTIONS),
+    reason: z.string().regex(/^[a-z0-9_]{1,32}$/).optional(),
+    note: humanLine(2, 100),
+    expectedSince: z.string().datetime({ offset: true }).nullable(),
+  }).strict(), ['shift_lead']),
+};
+
+export const wallboardEvents = {
+  /** One seat changed (agent state, registration or the call on the line); audience: shift leads and admins. */
+  'seat.changed': event<SeatView>(),
+  /** A lead acted on this user's seat (wallboard.seatAction); audience: that user. */
+  'seat.command': event<SeatCommand>(),
+};
