@@ -36,3 +36,13 @@ export function containsText(db: Kysely<DB>, column: string, term: string): RawB
   const op = dialectOf(db) === 'postgres' ? sql`ilike` : sql`like`;
   return sql<boolean>`${sql.ref(column)} ${op} ${pattern} escape '\\'`;
 }
+
+/**
+ * Text PostgreSQL cannot store (a NUL character, bytes that are not UTF-8), which SQLite takes as
+ * it is: SQLSTATE 22021 / 22P05. The statement failed and its transaction rolled back, so the
+ * request is refused as bad input rather than reported as a fault.
+ */
+export function isUnstorableText(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '22021' || code === '22P05';
+}

@@ -21,7 +21,7 @@ async function lockMigrations(trx: Kysely<DB>, dialect: Dialect): Promise<void> 
   if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(trx);
 }
 
-function refuseNewer(found: number, supported: number): never {
+export function refuseNewer(found: number, supported: number): never {
   throw new StoreError('newer_version',
     `数据库由更新版本的坐席台创建（数据库版本 ${found}，本程序支持到 ${supported}）。请升级坐席台后再打开，数据库未作任何改动。`,
     { found, supported });

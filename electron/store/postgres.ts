@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { DB } from './schema';
-import { StoreError } from './errors';
-import { migrate } from './migrate';
+import { StoreError, connectFailure } from './errors';
+import { MIGRATION_LOCK_KEY, currentVersion, migrate, refuseNewer } from './migrate';
+import { ensureLoginPath, grantRuntime } from './pg-roles';
 import { migrations } from './migrations';
 import type { Store } from './sqlite';
 
@@ -11,6 +12,16 @@ export interface PostgresOptions {
   poolSize?: number;
   /** A statement running longer is cancelled by the server. @default 30000 */
   statementTimeoutMs?: number;
+  /** The password, kept out of the URL (see pg-settings.ts); the URL's own password otherwise. */
+  password?: string;
+  /** TLS to the server: off, or node's TLS options (require: no verification; verify-full: the center's CA). @default false */
+  ssl?: false | { rejectUnauthorized: boolean; ca?: string };
+  /**
+   * The schema owner's connection (see pg-roles.ts): migrations run there and then grant the
+   * runtime role (this URL's user) its rights. Without it, this URL's user migrates (one role).
+   */
+  ownerUrl?: string;
+  ownerPassword?: string;
 }
 
 /**
@@ -59,15 +70,35 @@ export function describePostgresUrl(url: string): string {
   }
 }
 
+/** Why a configured store URL cannot be a PostgreSQL address (a sentence for the start-up refusal), or null. */
+export function postgresUrlProblem(url: string): string | null {
+  if (/^postgres(ql)?:\/\/[^\s]+$/.test(url)) return null;
+  return `数据库连接地址无效：应以 postgres:// 开头，例如 postgres://hotline@db.example:5432/hotline（收到 ${describePostgresUrl(url)}）`;
+}
+
 /**
- * Opens the center's PostgreSQL store: the same `Store` as the embedded SQLite one, the same
- * numbered migrations (branched on `dialect` where the SQL differs). Two servers starting at once
- * migrate one after the other (see migrate.ts); a schema from a newer console is refused untouched.
+ * Where to connect: the URL as is, or, with a password given apart from it (pg-settings.ts keeps it
+ * out of the URL), the URL's parts and that password (node-postgres would let the URL's win).
  */
-export async function openPostgresStore(url: string, opts: PostgresOptions = {}): Promise<Store> {
+function target(url: string, password: string | undefined): pg.PoolConfig {
+  if (password === undefined) return { connectionString: url };
+  const u = new URL(url);
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(u.port || 5432), database: decodeURIComponent(u.pathname.slice(1)),
+    user: decodeURIComponent(u.username), password,
+  };
+}
+
+/** How a client reaches the database with these options (the store's pools and the event bus alike). */
+export function postgresClientConfig(url: string, opts: Pick<PostgresOptions, 'password' | 'ssl'> = {}): pg.ClientConfig {
+  return { ...target(url, opts.password), ssl: opts.ssl ?? false };
+}
+
+function makePool(url: string, password: string | undefined, opts: PostgresOptions, max: number): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url,
-    max: opts.poolSize ?? 10,
+    ...target(url, password),
+    ssl: opts.ssl ?? false,
+    max,
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
     application_name: 'hotline-console',
     connectionTimeoutMillis: 10_000,
@@ -76,6 +107,14 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
   // An idle connection dropped by the server (restart, network) must not crash the process; the
   // pool replaces it and the next query reports its own error.
   pool.on('error', () => {});
+  // A connection in use that the server drops (restart) also emits 'error' after its query has
+  // failed: the query's caller handles that one, and the pool discards the client on release.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
+}
+
+/** Connects once and checks encoding and collation; a refusal closes the pool and says why. */
+async function checkDatabase(pool: pg.Pool, url: string): Promise<void> {
   const where = describePostgresUrl(url);
   let settings: DatabaseSettings;
   try {
@@ -83,7 +122,7 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
       to_jsonb(d) ->> 'datlocprovider' as provider from pg_database d where datname = current_database()`)).rows[0]!;
   } catch (e) {
     await pool.end().catch(() => {});
-    throw new StoreError('unreachable', `无法连接 PostgreSQL 数据库 ${where}：${(e as Error).message}`, { where });
+    throw connectFailure(e, where, userOf(url));
   }
   const problem = settingsProblem(settings);
   if (problem) {
@@ -91,9 +130,79 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     throw new StoreError('misconfigured', `PostgreSQL 数据库 ${where} ${problem}。坐席台需要 UTF8 编码和 C 排序规则（字符串按码位排序，与单机版一致；工单编号按前缀查找才能走索引）。`
       + `数据库未作任何改动。请这样建库：CREATE DATABASE 库名 TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';`, { where });
   }
+}
+
+/** Connects once as `url`'s user and refuses a database of the wrong encoding or collation (checkDatabase). */
+export async function checkPostgresDatabase(url: string, opts: PostgresOptions = {}): Promise<void> {
+  const pool = makePool(url, opts.password, opts, 1);
+  await checkDatabase(pool, url);
+  await pool.end();
+}
+
+function userOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).username);
+  } catch {
+    return '';
+  }
+}
+
+/** Migrates as the connected role, then creates the login path and, with a runtime role, grants it its rights. */
+async function migrateAndGrant(db: Kysely<DB>, runtimeRole: string | null): Promise<void> {
+  await migrate(db, 'postgres', migrations);
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(trx);
+    await ensureLoginPath(trx);
+    if (runtimeRole) await grantRuntime(trx, runtimeRole);
+  });
+}
+
+/**
+ * A role that may not migrate (the runtime role opened without the owner's URL): the schema must
+ * already be at this console's version; one from a newer console is refused as always.
+ */
+async function upToDate(db: Kysely<DB>): Promise<boolean> {
+  const found = await sql<{ t: string | null; f: string | null }>`select to_regclass('schema_migrations')::text as t,
+    to_regprocedure('console_password_hash(text)')::text as f`.execute(db);
+  if (!found.rows[0]?.t) return false;
+  const version = await currentVersion(db);
+  if (version > migrations.length) refuseNewer(version, migrations.length);
+  return version === migrations.length && found.rows[0].f !== null;
+}
+
+/**
+ * Opens the center's PostgreSQL store: the same `Store` as the embedded SQLite one, the same
+ * numbered migrations (branched on `dialect` where the SQL differs). Two servers starting at once
+ * migrate one after the other (see migrate.ts); a schema from a newer console is refused untouched.
+ * With `ownerUrl`, migrations run as the schema owner, which then grants this URL's role the
+ * runtime rights (pg-roles.ts); the store itself talks as the runtime role.
+ */
+export async function openPostgresStore(url: string, opts: PostgresOptions = {}): Promise<Store> {
+  if (opts.ownerUrl) {
+    const runtimeRole = userOf(url);
+    if (!runtimeRole) throw new StoreError('misconfigured', `PostgreSQL 连接地址 ${describePostgresUrl(url)} 没有用户名：使用单独的架构所有者时必须指明运行角色。`);
+    const ownerPool = makePool(opts.ownerUrl, opts.ownerPassword, opts, 2);
+    await checkDatabase(ownerPool, opts.ownerUrl);
+    const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: ownerPool }) });
+    try {
+      await migrateAndGrant(owner, runtimeRole);
+    } finally {
+      await owner.destroy();
+    }
+  }
+  const pool = makePool(url, opts.password, opts, opts.poolSize ?? 10);
+  await checkDatabase(pool, url);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   try {
-    await migrate(db, 'postgres', migrations);
+    if (!(await upToDate(db))) {
+      if (opts.ownerUrl) throw new StoreError('migration_failed', `PostgreSQL 数据库 ${describePostgresUrl(url)} 升级后版本仍不一致，请检查架构所有者与运行角色是否连接同一个数据库。`);
+      const may = await sql<{ c: boolean }>`select has_schema_privilege('public', 'CREATE') as c`.execute(db);
+      if (!may.rows[0]?.c) {
+        throw new StoreError('misconfigured', `PostgreSQL 数据库 ${describePostgresUrl(url)} 需要升级，而运行角色“${userOf(url)}”无权修改表结构。`
+          + '请配置架构所有者的连接（HOTLINE_PG_OWNER_USER 与其密码）后再启动，由它完成升级。数据库未作任何改动。', { where: describePostgresUrl(url) });
+      }
+      await migrateAndGrant(db, null);
+    }
   } catch (e) {
     await db.destroy();
     throw e;

@@ -149,6 +149,18 @@ export interface SipAccountsTable {
   updated_at: string;
 }
 
+/** A seat's phone as its desk last reported it (migration 0019). */
+export interface SeatPresenceTable {
+  user_id: string;
+  agent: string;
+  registered: number;
+  reported_at: string;
+  reason: string | null;
+  since: string | null;
+  /** JSON of the reported call (SeatReportCall), or null with no call on the line. */
+  call: string | null;
+}
+
 export interface AgentStateEventsTable {
   id: string;
   user_id: string;
@@ -194,6 +206,9 @@ export interface TicketSearchDocsTable {
   bi: string | null;
   /** PostgreSQL only (migration 0016): the tokens as a tsvector; absent on SQLite. */
   tsv?: string | null;
+  /** PostgreSQL only (migration 0018): normalised text for substring checks; absent on SQLite. */
+  body?: string | null;
+  private_name?: string | null;
 }
 
 export interface CallScriptsTable {
@@ -248,6 +263,7 @@ export interface DB {
   schema_migrations: SchemaMigrationsTable;
   sip_accounts: SipAccountsTable;
   agent_state_events: AgentStateEventsTable;
+  seat_presence: SeatPresenceTable;
   call_records: CallRecordsTable;
   call_ticket_links: CallTicketLinksTable;
   ticket_state: TicketStateTable;

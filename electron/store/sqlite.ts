@@ -6,12 +6,15 @@ import { StoreError } from './errors';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
 import type { Migration } from './migrations/types';
+import { BackgroundCheckpointer, type CheckpointOptions } from './checkpoint';
 
 export interface Store {
   db: Kysely<DB>;
   dialect: 'sqlite' | 'postgres';
   /** The raw handle, for bulk loads and benchmarks only; services go through `db`. */
   sqlite: Database.Database | null;
+  /** SQLite: the WAL checkpoint run off the request path (null with `walCheckpoint: 'auto'`, and on PostgreSQL). */
+  checkpointer?: BackgroundCheckpointer | null;
   close(): Promise<void>;
 }
 
@@ -108,7 +111,17 @@ export interface SqliteOptions {
   nativeBinding?: string;
   /** Migration list (tests). @default the console's migrations */
   migrations?: readonly Migration[];
+  /**
+   * Who checkpoints the WAL: 'background' (auto-checkpoint off on this connection, a worker thread
+   * checkpoints; see checkpoint.ts) or 'auto' (SQLite's default, inside the committing write; kept
+   * for the bench's before/after). @default 'background'
+   */
+  walCheckpoint?: 'background' | 'auto';
+  checkpoint?: Omit<CheckpointOptions, 'nativeBinding'>;
 }
+
+/** Trims the WAL file back to this size when it is reset after a checkpoint. */
+const JOURNAL_SIZE_LIMIT = 64 << 20;
 
 export async function openSqliteStore(file: string, opts: SqliteOptions = {}): Promise<Store> {
   const list = opts.migrations ?? migrations;
@@ -128,6 +141,10 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    if (opts.walCheckpoint !== 'auto') {
+      sqlite.pragma('wal_autocheckpoint = 0');
+      sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+    }
   } catch (e) {
     sqlite.close();
     throw new StoreError('locked', `数据库 ${file} 正被其他程序占用：${(e as Error).message}`, { file });
@@ -142,5 +159,10 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     // A page damaged past the schema shows up only now: still the clear refusal, not a stack trace.
     throw new StoreError('unreadable', `无法读取数据库文件 ${file}：${(e as Error).message}。${untouched}`, { file });
   }
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  const checkpointer = opts.walCheckpoint === 'auto' ? null : new BackgroundCheckpointer(file, { ...opts.checkpoint, nativeBinding: opts.nativeBinding });
+  return {
+    db, dialect: 'sqlite', sqlite, checkpointer,
+    // The checkpoint connection first: the writer's close is then the last one and checkpoints the rest.
+    close: async () => { await checkpointer?.close(); await db.destroy(); },
+  };
 }

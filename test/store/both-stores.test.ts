@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContractFailure, type ContractError, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import { generateReferenceData } from '../../electron/demo';
-import { createSearchIndex } from '../../electron/search';
+import { createSearchIndex } from '../../electron/store/search';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 import { buildServices, type Services } from './services';
 import { writeReference } from './seed';

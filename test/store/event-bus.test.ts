@@ -11,12 +11,17 @@ import { createPostgresEventBus, type ListenStatus, type PostgresEventBus } from
 import type { BusEvent } from '../../electron/events/bus';
 import { Dispatcher, type Connection, type Handlers } from '../../electron/rpc/dispatcher';
 import type { EventName, Result, Role, SessionInfo, TicketChanged } from '../../shared/contract';
-import { createDatabaseOn } from '../support/postgres';
+import { openPostgresStore } from '../../electron/store/postgres';
+import { createDatabaseOn, withClient } from '../support/postgres';
 import { createTestApp, type TestApp } from '../support/app';
 
 let url = '';
 const buses: PostgresEventBus[] = [];
-beforeAll(async () => { url = await createDatabaseOn(inject('postgresAdminUrl')); });
+beforeAll(async () => {
+  url = await createDatabaseOn(inject('postgresAdminUrl'));
+  // The events table is the store's (migration 0017): the store is opened once, as a server does first.
+  await (await openPostgresStore(url)).close();
+});
 afterAll(async () => { for (const b of buses.splice(0)) await b.close(); });
 
 async function server(onStatus?: (s: ListenStatus) => void, reconnectDelayMs?: number): Promise<PostgresEventBus> {
@@ -46,15 +51,7 @@ const ticket = (n: number, dept: string | null = null): TicketChanged => ({
   ticketId: `t${n}`, number: `JC${n}`, state: 'dispatched', action: 'dispatch', leadDepartmentId: dept, coDepartmentIds: [], version: n, previousDepartmentIds: [],
 });
 
-async function withAdmin<T>(f: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await f(c);
-  } finally {
-    await c.end();
-  }
-}
+const withAdmin = <T>(f: (c: pg.Client) => Promise<T>): Promise<T> => withClient(url, f);
 
 describe('PostgreSQL event bus', () => {
   it('an event published on one server reaches the other\'s subscribers, in order, with its audience, once', async () => {
@@ -137,6 +134,18 @@ describe('PostgreSQL event bus', () => {
     await atB.until(2);
     expect(atB.got.map((e) => (e.payload as TicketChanged).version)).toEqual([1, 2]);
     expect(warnings).toContain('event write failed; retrying');
+  });
+
+  it('refuses to start on a database the store never migrated, saying what to do, and creates nothing', async () => {
+    const bare = await createDatabaseOn(inject('postgresAdminUrl'));
+    await expect(createPostgresEventBus({ url: bare, log: silentLogger })).rejects.toThrow(/中没有 console_events 表：事件总线须在数据库打开（并升级到第 17 版）之后启动/);
+    const c = new pg.Client({ connectionString: bare });
+    await c.connect();
+    try {
+      expect((await c.query(`select count(*)::int as n from pg_tables where schemaname = 'public'`)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await c.end();
+    }
   });
 
   it('keeps events for the retention time: older rows are deleted when a server starts, newer ones stay', async () => {

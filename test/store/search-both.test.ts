@@ -6,8 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
-import { createSearchIndex, type SearchIndex, type SearchInput, type SearchResult } from '../../electron/search';
-import { mulberry32, randomTicket, randomText, RANDOM_ALPHABET } from '../../electron/search/testing';
+import { sql } from 'kysely';
+import { SearchError, type SearchIndex, type SearchInput, type SearchResult } from '../../electron/search';
+import { createSearchIndex, createPostgresSearchEngine, createSearchEngine } from '../../electron/store/search';
+import type { PlanChoice } from '../../electron/search/plan';
+import { mulberry32, randomTicket, randomText, RANDOM_ALPHABET } from '../../electron/store/search/testing';
 import { normalizeText } from '../../electron/search/tokenize';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 import { writeReference, writeTickets } from './seed';
@@ -25,6 +28,8 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
   let t: TestStore;
   let index: SearchIndex;
   let docs: Doc[];
+  /** The store's engine with each plan forced: every plan must give the same answers. */
+  let planned: [string, (input: SearchInput) => Promise<SearchResult>][];
 
   beforeAll(async () => {
     t = await openTestStore(kind);
@@ -46,18 +51,27 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     });
     docs = await t.store.db.selectFrom('tickets').select(['id', 'title', 'content', 'number', 'address', 'caller_name', 'phone', 'confidential', 'created_at', 'lead_department_id', 'status']).execute();
     expect(await index.status()).toMatchObject({ tickets: GENERATED + RANDOM, indexed: GENERATED + RANDOM, upToDate: true });
+    const forced: [string, PlanChoice][] = [['text, bigrams lead', { mode: 'text', lead: 'bi' }], ['text, characters lead', { mode: 'text', lead: 'uni' }], ['filters first', { mode: 'filters' }]];
+    planned = forced.map(([name, force]) => {
+      if (kind === 'postgres') {
+        const e = createPostgresSearchEngine(t.store.db, { force });
+        return [name, (input) => e.search(input)];
+      }
+      const e = createSearchEngine(t.store.sqlite!, { force });
+      return [name, async (input) => e.search(input)];
+    });
   }, 180_000);
   afterAll(async () => {
     await index?.close();
     await t?.dispose();
   });
 
-  async function searchAll(input: SearchInput): Promise<{ ids: string[]; first: SearchResult }> {
+  async function searchAll(input: SearchInput, search = (i: SearchInput) => index.search(i)): Promise<{ ids: string[]; first: SearchResult }> {
     const ids: string[] = [];
     let first: SearchResult | null = null;
     let cursor: string | undefined;
     for (let page = 0; page < 200; page++) {
-      const r = await index.search({ ...input, limit: input.limit ?? 500, ...(cursor ? { cursor } : {}) });
+      const r = await search({ ...input, limit: input.limit ?? 500, ...(cursor ? { cursor } : {}) });
       first ??= r;
       ids.push(...r.rows.map((x) => x.id));
       if (!r.nextCursor) return { ids, first };
@@ -98,6 +112,84 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     }
     expect(nonEmpty).toBeGreaterThanOrEqual(40);
   });
+
+  it('finds exactly the substring matches of awkward terms (a run plus a lone character, punctuation, mixed ASCII) under every plan', async () => {
+    const rnd = mulberry32(88);
+    const PUNCT = /[，。、；：！？#（）()-]/u;
+    const LETTER = /[\p{L}\p{N}]/u;
+    const queries: string[] = [];
+    for (let tries = 0; queries.length < 36 && tries < 100_000; tries++) {
+      const chars = [...docs[Math.floor(rnd() * docs.length)]!.content];
+      const at = chars.findIndex((c, i) => i >= 1 && PUNCT.test(c) && rnd() < 0.3);
+      if (at < 1 || !LETTER.test(chars[at - 1]!)) continue;
+      const kind = queries.length % 3;
+      // "情况。来" (run, punctuation, character), "年，" (character, punctuation), "号#楼" (character, symbol, character).
+      if (kind === 0 && at >= 2 && LETTER.test(chars[at - 2]!) && LETTER.test(chars[at + 1] ?? '')) queries.push(chars.slice(at - 2, at + 2).join(''));
+      else if (kind === 1) queries.push(chars[at - 1]! + chars[at]!);
+      else if (kind === 2 && LETTER.test(chars[at + 1] ?? '')) queries.push(chars.slice(at - 1, at + 2).join(''));
+    }
+    for (let i = 0; i < 6; i++) queries.push(`${sample(rnd, 2)} ${sample(rnd, 1)}`, `${sample(rnd, 1)} ${sample(rnd, 3)}`);
+    queries.push('12#楼', '3#楼', 'ab-3', 'Ａ１#b', '楼。', '年，', '1 2 楼');
+    let nonEmpty = 0;
+    for (const q of queries) {
+      const expected = substringMatches(q);
+      if (expected.size) nonEmpty++;
+      for (const [name, search] of [['default', (i: SearchInput) => index.search(i)] as const, ...planned]) {
+        const { ids, first } = await searchAll({ text: q, countCap: 10_000 }, search);
+        expect(new Set(ids), `${name}: ${JSON.stringify(q)}`).toEqual(expected);
+        expect(ids.length, `${name}: duplicates for ${q}`).toBe(expected.size);
+        expect(first.total, `${name}: ${q}`).toEqual({ count: expected.size, exact: true });
+      }
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(36);
+  }, 300_000);
+
+  it.runIf(kind === 'postgres')('documents written before migration 0018 (no stored text) are checked on their tokens and columns, with the same answers', async () => {
+    // Saved in a table (not a temporary one: the engine's pool uses other connections) and put back after.
+    await sql`create table saved_search_text as select doc_id, body, private_name from ticket_search_docs`.execute(t.store.db);
+    try {
+      await sql`update ticket_search_docs set body = null, private_name = null`.execute(t.store.db);
+      const rnd = mulberry32(91);
+      const queries = [2, 3, 4].flatMap((len) => Array.from({ length: 6 }, () => sample(rnd, len)));
+      queries.push('12#楼', '年，', '楼。', 'ab-3', `${sample(rnd, 2)} ${sample(rnd, 1)}`);
+      for (const q of queries) {
+        const expected = substringMatches(q);
+        for (const [name, search] of [['default', (i: SearchInput) => index.search(i)] as const, ...planned]) {
+          const { ids } = await searchAll({ text: q, countCap: 10_000 }, search);
+          expect(new Set(ids), `${name}: ${JSON.stringify(q)}`).toEqual(expected);
+        }
+      }
+    } finally {
+      await sql`update ticket_search_docs d set body = s.body, private_name = s.private_name from saved_search_text s where s.doc_id = d.doc_id`.execute(t.store.db);
+      await sql`drop table saved_search_text`.execute(t.store.db);
+    }
+  }, 120_000);
+
+  it('every plan answers filtered searches alike: district + open states, a department scope, dates', async () => {
+    const demo = docs.filter((d) => !d.id.startsWith('rnd-'));
+    const rnd = mulberry32(61);
+    const full = await t.store.db.selectFrom('tickets').select(['id', 'district_code', 'created_at']).execute();
+    const byId = new Map(full.map((r) => [r.id, r]));
+    const open = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'];
+    let nonEmpty = 0;
+    for (let i = 0; i < 12; i++) {
+      const d = demo[Math.floor(rnd() * demo.length)]!;
+      const district = byId.get(d.id)!.district_code;
+      const text = `${sample(rnd, 2)}${i % 3 === 0 ? ' ' + sample(rnd, 1) : ''}`;
+      const input: SearchInput = { text, status: i % 2 ? open : [d.status], ...(district ? { districtCode: district } : {}), ...(i % 4 === 0 ? { from: d.created_at } : {}) };
+      const textIds = substringMatches(text);
+      const expected = new Set(docs.filter((x) => textIds.has(x.id) && input.status!.includes(x.status)
+        && (!input.districtCode || byId.get(x.id)!.district_code === input.districtCode)
+        && (!input.from || x.created_at >= input.from)).map((x) => x.id));
+      if (expected.size) nonEmpty++;
+      for (const [name, search] of [['default', (x: SearchInput) => index.search(x)] as const, ...planned]) {
+        const { ids, first } = await searchAll({ ...input, limit: 7 }, search);
+        expect(new Set(ids), `${name}: ${JSON.stringify(input)}`).toEqual(expected);
+        expect(first.total.count, name).toBe(Math.min(expected.size, 1000));
+      }
+    }
+    expect(nonEmpty).toBeGreaterThan(3);
+  }, 120_000);
 
   it('needs every term, checks punctuated terms literally and never matches across title and content', async () => {
     const d = docs.find((x) => x.id.startsWith('rnd-') && /[#，。（）-]/u.test(x.content))!;
@@ -143,6 +235,50 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     await t.store.db.transaction().execute(async (trx) => index.index(trx, { ...d, title: '鼋鼍蛟龙专用标题' }));
     expect((await index.search({ text: '蛟龙专用' })).rows.map((r) => r.id)).toEqual([d.id]);
   });
+
+  // PostgreSQL only: the statement runs on the server and must be cancelled there; the SQLite worker's
+  // cancel and time limit are tested in electron/search/search-client.test.ts.
+  it.runIf(kind === 'postgres')('a superseded or timed-out search is cancelled on the server, not left running', async () => {
+    await index.search({ text: '来电' });
+    const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where wait_event_type = 'Lock' and query like '%ticket_search_docs%' and pid <> pg_backend_pid()`.execute(t.store.db)).rows[0]!.n);
+    // A transaction holding an exclusive lock on tickets makes every search wait on the server.
+    let release = () => {};
+    const released = new Promise<void>((r) => { release = r; });
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => { locked = r; });
+    const holder = t.store.db.transaction().execute(async (trx) => {
+      await sql`lock table tickets in access exclusive mode`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const first = index.search({ text: '来电' }, { supersede: 'box' });
+      const firstErr = first.catch((e: unknown) => e);
+      await expect.poll(waiting).toBe(1);
+      const second = index.search({ text: '来电人' }, { supersede: 'box' });
+      expect(await firstErr).toMatchObject({ code: 'superseded' });
+      expect(await firstErr).toBeInstanceOf(SearchError);
+      // The superseded statement is gone; only the newer one waits.
+      await expect.poll(waiting).toBe(1);
+      const timedOut = await index.search({ text: '电梯' }, { timeoutMs: 300 }).catch((e: unknown) => e);
+      expect(timedOut).toMatchObject({ code: 'timeout' });
+      await expect.poll(waiting).toBe(1);
+      const aborter = new AbortController();
+      const aborted = index.search({ text: '噪音' }, { signal: aborter.signal }).catch((e: unknown) => e);
+      await expect.poll(waiting).toBe(2);
+      aborter.abort();
+      expect(await aborted).toMatchObject({ code: 'cancelled' });
+      await expect.poll(waiting).toBe(1);
+      release();
+      await holder;
+      expect((await second).rows.length).toBeGreaterThan(0);
+    } finally {
+      release();
+      await holder;
+    }
+  }, 60_000);
 
   it('tickets indexed at once in the same second each get their own document', async () => {
     const at = '2025-09-01T08:00:00.000Z';

@@ -13,6 +13,7 @@ import { KnowledgeService } from '../../electron/services/knowledge';
 import { SimilarTickets } from '../../electron/services/similar';
 import { DutyRosterService } from '../../electron/services/consultation-duty';
 import { ConsultationService } from '../../electron/services/consultation';
+import type { EventPublisher } from '../../electron/events/bus';
 
 /** Cheap scrypt for tests (the cost parameters have their own test). */
 const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
@@ -20,9 +21,10 @@ const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 /**
  * The services of createConsoleApp built over any store. The console app itself still opens its
  * SQLite file (choosing the store in the composition root is a later step of issue 11), so the
- * tests that run on both stores build the services the same way it does.
+ * tests that run on both stores build the services the same way it does. Given a bus, consultation
+ * and workflow publish on it as the app's composition root wires them (cross-process tests).
  */
-export async function buildServices(store: Store, now: () => Date) {
+export async function buildServices(store: Store, now: () => Date, bus?: EventPublisher) {
   const calendar = new CalendarService(store.db);
   await calendar.load();
   const deadlinePolicy = new DeadlinePolicyService(store.db, now);
@@ -38,12 +40,14 @@ export async function buildServices(store: Store, now: () => Date) {
     calendar,
     deadlinePolicy,
     intake: new TicketIntakeService(store.db, calendar.calendar, now),
-    workflow: new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy),
+    workflow: new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, (p) => bus?.publish('ticket.changed', p)),
     kpis: new KpiService(store.db, store.dialect),
     knowledge: new KnowledgeService(store.db, now),
     similar: new SimilarTickets(store.db, now),
     duty,
-    consultation: new ConsultationService(store.db, duty, now, { publish: (name, payload, ..._audience) => { events.push({ name, payload }); } }),
+    consultation: new ConsultationService(store.db, duty, now, {
+      publish: (name, payload, ...audience) => { events.push({ name, payload }); bus?.publish(name, payload, ...audience); },
+    }),
   };
 }
 export type Services = Awaited<ReturnType<typeof buildServices>>;

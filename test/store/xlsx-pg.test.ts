@@ -31,7 +31,7 @@ describe('Excel import on PostgreSQL', () => {
       const mapping = { number: '编号', createdAt: '来电时间', appealType: '类型', category: '分类', title: '标题', content: '内容', phone: '电话', status: '状态' };
       // Twice: the second without the number column, so every row takes one from the series. One
       // after the other: the search indexer allocates document keys as max + 1 within a second,
-      // which two concurrent transactions on PostgreSQL collide on (search/indexer.ts, reported).
+      // which two concurrent transactions on PostgreSQL collide on (store/search/indexer.ts, reported).
       const a = await service.import(base64, mapping, false, 'u');
       const b = await service.import(base64, { ...mapping, number: undefined }, false, 'u');
       expect(a).toMatchObject({ ok: true, imported: 300 });

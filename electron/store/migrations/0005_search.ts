@@ -15,7 +15,7 @@ import { strict } from './ddl';
  * kept: detail=full) and `ticket_fts_uni` (character presence only: detail=none, for 1-character
  * queries). Contentless because the text already lives in `tickets`; contentless_delete=1 lets an
  * edited ticket be re-indexed. The token strings are made in JS, so SQLite triggers cannot keep
- * the index in step; electron/search/indexer.ts writes it in the same transaction as the ticket.
+ * the index in step; electron/store/search/indexer.ts writes it in the same transaction as the ticket.
  *
  * PostgreSQL: no FTS5 (the virtual tables are SQLite-only and skipped); `uni` and `bi` hold the
  * token strings, written by indexTicket, with no index over them yet: ticket search does not run

@@ -14,6 +14,10 @@ import { migration0013authSessions } from './0013_auth_sessions';
 import { migration0014ticketDepartmentsAccess } from './0014_ticket_departments_access';
 import { migration0015importsCountersStaging } from './0015_imports_counters_staging';
 import { migration0016pgSearchIndex } from './0016_pg_search_index';
+import { migration0017consoleEvents } from './0017_console_events';
+import { migration0018pgSearchText } from './0018_pg_search_text';
+import { migration0019seatPresence } from './0019_seat_presence';
+import { migration0020seatPresenceDetail } from './0020_seat_presence_detail';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -21,5 +25,9 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0013authSessions,
   migration0014ticketDepartmentsAccess,
   migration0015importsCountersStaging,
-  migration0016pgSearchIndex];
+  migration0016pgSearchIndex,
+  migration0017consoleEvents,
+  migration0018pgSearchText,
+  migration0019seatPresence,
+  migration0020seatPresenceDetail];
 export type { Migration, Dialect } from './types';

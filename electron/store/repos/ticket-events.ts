@@ -1,9 +1,10 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type Database from 'better-sqlite3';
 import {
   readTicketEvent, type ReadTicketEvent, type TicketEventFlag, type TicketHistoryAction, type TicketHistoryDataMap, type TicketHistoryEvent,
 } from '../../../shared/domain/ticket-events';
-import type { DB, TicketEventsTable } from '../schema';
+import type { TicketEventsTable } from '../schema';
+import type { Db } from './db';
 import type { Dialect } from '../migrations/types';
 import { jsonFlag } from '../dialect';
 import { uuidv7 } from '../../util/ids';
@@ -15,7 +16,6 @@ import { uuidv7 } from '../../util/ids';
  * here updates or deletes. test/lint/ticket-events-writer.test.ts fails if anything else in
  * electron/ inserts into the table.
  */
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** The stored form of an entry: data as JSON text, a time-ordered id unless one is given. */
 export function ticketEventRow(e: TicketHistoryEvent): Insertable<TicketEventsTable> {

@@ -1,0 +1,246 @@
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { ContractError, Draft, OutboxItem, OutboxRequest, SessionInfo } from '../../shared/contract';
+import { StoreError } from './errors';
+
+/**
+ * What a desk of a center keeps on its own disk (desk.sqlite in its data folder), apart from the
+ * console's store: the outbox of writes the center has not confirmed, the agent's drafts, the
+ * sign-ins it has seen (by token hash, never the token), and caches of what it needs to go on
+ * working offline: reference data and the recent tickets of recent callers. Synchronous
+ * (better-sqlite3): every call is one short statement or transaction on a local file.
+ */
+
+/** How many callers' screen pops a desk keeps per user, most recent first. */
+export const CALLER_CACHE_LIMIT = 500;
+/** Cached sign-ins older than this are forgotten (the center's sessions expire sooner). */
+const SESSION_CACHE_MS = 24 * 3600_000;
+/** Bumped when the tables below change; a newer file is refused, an older one is upgraded. */
+const DESK_SCHEMA_VERSION = 1;
+
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  userId: string;
+  name: OutboxRequest;
+  input: unknown;
+  summary: string;
+  createdAt: string;
+  state: 'waiting' | 'failed';
+  error: ContractError | null;
+  attempts: number;
+}
+
+interface RawOutbox {
+  seq: number; id: string; user_id: string; name: string; input: string; summary: string; created_at: string;
+  state: string; error: string | null; attempts: number;
+}
+
+const toRow = (r: RawOutbox): OutboxRow => ({
+  seq: r.seq, id: r.id, userId: r.user_id, name: r.name as OutboxRequest, input: JSON.parse(r.input) as unknown, summary: r.summary,
+  createdAt: r.created_at, state: r.state === 'failed' ? 'failed' : 'waiting', error: r.error ? (JSON.parse(r.error) as ContractError) : null, attempts: r.attempts,
+});
+
+export const outboxView = (r: OutboxRow): OutboxItem => ({
+  id: r.id, seq: r.seq, name: r.name, summary: r.summary, createdAt: r.createdAt, state: r.state, error: r.error, attempts: r.attempts,
+});
+
+export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+export class DeskStore {
+  private readonly db: Database.Database;
+
+  constructor(file: string, private readonly now: () => Date = () => new Date()) {
+    try {
+      this.db = new Database(file);
+    } catch (e) {
+      throw new StoreError('unreadable', `无法打开本机缓存 ${file}：${(e as Error).message}`, { file });
+    }
+    this.db.pragma('journal_mode = WAL');
+    // An acknowledged outbox write must survive a power cut: the agent was told it is kept.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    const version = Number(this.db.pragma('user_version', { simple: true }));
+    if (version > DESK_SCHEMA_VERSION) {
+      this.db.close();
+      throw new StoreError('newer_version', `本机缓存 ${file} 来自更新版本的坐席台（格式 ${version}），请升级本程序。`, { file });
+    }
+    this.db.exec(`
+      create table if not exists outbox (
+        seq integer primary key autoincrement,
+        id text not null unique,
+        user_id text not null,
+        name text not null,
+        input text not null,
+        summary text not null,
+        created_at text not null,
+        state text not null default 'waiting',
+        error text,
+        attempts integer not null default 0
+      );
+      create table if not exists drafts (user_id text not null, key text not null, data text not null, saved_at text not null, primary key (user_id, key));
+      create table if not exists sessions (token_hash text primary key, user_id text not null, session text not null, seen_at text not null);
+      create table if not exists reference_cache (user_id text primary key, value text not null, fetched_at text not null);
+      create table if not exists caller_cache (user_id text not null, phone text not null, value text not null, fetched_at text not null, primary key (user_id, phone));
+      create index if not exists caller_cache_recent on caller_cache (user_id, fetched_at);
+      create table if not exists meta (key text primary key, value text not null);
+    `);
+    this.db.pragma(`user_version = ${DESK_SCHEMA_VERSION}`);
+  }
+
+  static open(dataDir: string, now?: () => Date): DeskStore {
+    return new DeskStore(join(dataDir, 'desk.sqlite'), now);
+  }
+
+  // ---- outbox -------------------------------------------------------------------------------
+
+  /**
+   * Keeps a write for the center, in the same transaction as dropping the form's draft, so that
+   * what the agent typed is in exactly one of the two places whatever happens next.
+   */
+  enqueue(item: { id: string; userId: string; name: OutboxRequest; input: unknown; summary: string; draftKey?: string }): OutboxRow {
+    const createdAt = this.now().toISOString();
+    const tx = this.db.transaction(() => {
+      this.db.prepare(`insert into outbox (id, user_id, name, input, summary, created_at) values (?, ?, ?, ?, ?, ?)`)
+        .run(item.id, item.userId, item.name, JSON.stringify(item.input), item.summary, createdAt);
+      if (item.draftKey) this.db.prepare('delete from drafts where user_id = ? and key = ?').run(item.userId, item.draftKey);
+    });
+    tx.immediate();
+    return this.outboxItem(item.userId, item.id)!;
+  }
+
+  /** This user's writes, oldest first. */
+  outbox(userId: string): OutboxRow[] {
+    return (this.db.prepare('select * from outbox where user_id = ? order by seq').all(userId) as RawOutbox[]).map(toRow);
+  }
+
+  outboxItem(userId: string, id: string): OutboxRow | null {
+    const r = this.db.prepare('select * from outbox where user_id = ? and id = ?').get(userId, id) as RawOutbox | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  /** The next write to send for this user: the oldest one still waiting (a failed one waits for the agent, later ones go on). */
+  nextWaiting(userId: string): OutboxRow | null {
+    const r = this.db.prepare(`select * from outbox where user_id = ? and state = 'waiting' order by seq limit 1`).get(userId) as RawOutbox | undefined;
+    return r ? toRow(r) : null;
+  }
+
+  counts(userId: string | null): { waiting: number; failed: number } {
+    const rows = this.db.prepare(`select state, count(*) n from outbox ${userId ? 'where user_id = ?' : ''} group by state`).all(...(userId ? [userId] : [])) as { state: string; n: number }[];
+    const failed = rows.find((r) => r.state === 'failed')?.n ?? 0;
+    return { waiting: rows.reduce((s, r) => s + r.n, 0), failed };
+  }
+
+  /** Users with writes still to send (after a restart, whoever signs in first replays their own). */
+  usersWaiting(): string[] {
+    return (this.db.prepare(`select distinct user_id from outbox where state = 'waiting'`).all() as { user_id: string }[]).map((r) => r.user_id);
+  }
+
+  noteAttempt(id: string): void {
+    this.db.prepare('update outbox set attempts = attempts + 1 where id = ?').run(id);
+  }
+
+  /** The center confirmed it: gone from the outbox. */
+  delivered(id: string): void {
+    const tx = this.db.transaction(() => {
+      this.db.prepare('delete from outbox where id = ?').run(id);
+      this.setMeta('last_sync_at', this.now().toISOString());
+    });
+    tx.immediate();
+  }
+
+  /** The center refused it: it stays, marked, for the agent to correct or discard. */
+  refused(id: string, error: ContractError): void {
+    this.db.prepare(`update outbox set state = 'failed', error = ? where id = ?`).run(JSON.stringify(error), id);
+  }
+
+  discard(userId: string, id: string): boolean {
+    return this.db.prepare('delete from outbox where user_id = ? and id = ?').run(userId, id).changes > 0;
+  }
+
+  // ---- drafts -------------------------------------------------------------------------------
+
+  getDraft(userId: string, key: string): Draft | null {
+    const r = this.db.prepare('select key, data, saved_at from drafts where user_id = ? and key = ?').get(userId, key) as { key: string; data: string; saved_at: string } | undefined;
+    return r ? { key: r.key, data: r.data, savedAt: r.saved_at } : null;
+  }
+
+  saveDraft(userId: string, key: string, data: string): Draft {
+    const savedAt = this.now().toISOString();
+    this.db.prepare(`insert into drafts (user_id, key, data, saved_at) values (?, ?, ?, ?)
+      on conflict (user_id, key) do update set data = excluded.data, saved_at = excluded.saved_at`).run(userId, key, data, savedAt);
+    return { key, data, savedAt };
+  }
+
+  discardDraft(userId: string, key: string): void {
+    this.db.prepare('delete from drafts where user_id = ? and key = ?').run(userId, key);
+  }
+
+  // ---- sign-ins -----------------------------------------------------------------------------
+
+  /** A sign-in the center confirmed, so that a window reloaded while offline keeps it. */
+  rememberSession(token: string, session: SessionInfo): void {
+    this.db.prepare(`insert into sessions (token_hash, user_id, session, seen_at) values (?, ?, ?, ?)
+      on conflict (token_hash) do update set session = excluded.session, seen_at = excluded.seen_at`)
+      .run(tokenHash(token), session.user.id, JSON.stringify(session), this.now().toISOString());
+  }
+
+  /** The session a token was last confirmed for, if recent; null otherwise. */
+  knownSession(token: string): SessionInfo | null {
+    const since = new Date(this.now().getTime() - SESSION_CACHE_MS).toISOString();
+    const r = this.db.prepare('select session from sessions where token_hash = ? and seen_at >= ?').get(tokenHash(token), since) as { session: string } | undefined;
+    return r ? (JSON.parse(r.session) as SessionInfo) : null;
+  }
+
+  forgetSession(token: string): void {
+    this.db.prepare('delete from sessions where token_hash = ?').run(tokenHash(token));
+  }
+
+  /** Every cached sign-in of a user (the center ended their sessions: logout elsewhere, disabled, password changed). */
+  forgetUser(userId: string): void {
+    this.db.prepare('delete from sessions where user_id = ?').run(userId);
+  }
+
+  // ---- caches -------------------------------------------------------------------------------
+
+  cacheReference(userId: string, value: unknown): void {
+    this.db.prepare(`insert into reference_cache (user_id, value, fetched_at) values (?, ?, ?)
+      on conflict (user_id) do update set value = excluded.value, fetched_at = excluded.fetched_at`).run(userId, JSON.stringify(value), this.now().toISOString());
+  }
+
+  cachedReference(userId: string): { value: unknown; fetchedAt: string } | null {
+    const r = this.db.prepare('select value, fetched_at from reference_cache where user_id = ?').get(userId) as { value: string; fetched_at: string } | undefined;
+    return r ? { value: JSON.parse(r.value) as unknown, fetchedAt: r.fetched_at } : null;
+  }
+
+  /** A caller's screen pop as the center last answered it for this user; the oldest beyond the limit are dropped. */
+  cacheCaller(userId: string, phone: string, value: unknown): void {
+    const tx = this.db.transaction(() => {
+      this.db.prepare(`insert into caller_cache (user_id, phone, value, fetched_at) values (?, ?, ?, ?)
+        on conflict (user_id, phone) do update set value = excluded.value, fetched_at = excluded.fetched_at`).run(userId, phone, JSON.stringify(value), this.now().toISOString());
+      this.db.prepare(`delete from caller_cache where user_id = ? and phone not in (
+        select phone from caller_cache where user_id = ? order by fetched_at desc limit ?)`).run(userId, userId, CALLER_CACHE_LIMIT);
+    });
+    tx.immediate();
+  }
+
+  cachedCaller(userId: string, phone: string): { value: unknown; fetchedAt: string } | null {
+    const r = this.db.prepare('select value, fetched_at from caller_cache where user_id = ? and phone = ?').get(userId, phone) as { value: string; fetched_at: string } | undefined;
+    return r ? { value: JSON.parse(r.value) as unknown, fetchedAt: r.fetched_at } : null;
+  }
+
+  // ---- meta ---------------------------------------------------------------------------------
+
+  getMeta(key: string): string | null {
+    return (this.db.prepare('select value from meta where key = ?').get(key) as { value: string } | undefined)?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(key, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,78 @@
+import { sql, type Insertable } from 'kysely';
+import type { AgentStateEventsTable, CallRecordsTable, SeatPresenceTable } from '../schema';
+import type { Db } from './db';
+
+/** Calls: the record of each finished call, its links to tickets, and each seat's agent-state history. */
+
+/** Writes a finished call's record; a record already written for the call is kept. */
+export async function insertCallRecord(db: Db, row: Insertable<CallRecordsTable>): Promise<void> {
+  await db.insertInto('call_records').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+}
+
+export async function callRecordExists(db: Db, callId: string): Promise<boolean> {
+  return (await db.selectFrom('call_records').select('id').where('id', '=', callId).executeTakeFirst()) !== undefined;
+}
+
+export async function setCallWrapUp(db: Db, callId: string, code: string): Promise<void> {
+  await db.updateTable('call_records').set({ wrap_up_code: code }).where('id', '=', callId).execute();
+}
+
+/** Links a recorded call to a ticket (once). */
+export async function linkCallToTicket(db: Db, callId: string, ticketId: string): Promise<void> {
+  await db.insertInto('call_ticket_links').values({ call_id: callId, ticket_id: ticketId }).onConflict((oc) => oc.doNothing()).execute();
+}
+
+/** Calls from a number since a time, leaving out one call (the one ringing now). */
+export async function countCallsFrom(db: Db, remoteNumber: string, since: string, exceptCallId: string | null): Promise<number> {
+  const r = await db.selectFrom('call_records').select(sql<number>`count(*)`.as('n'))
+    .where('remote_number', '=', remoteNumber).where('invited_at', '>=', since)
+    .$if(exceptCallId !== null, (q) => q.where('id', '<>', exceptCallId!)).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Appends one change of a seat's agent state. */
+export async function appendAgentState(db: Db, row: Insertable<AgentStateEventsTable>): Promise<void> {
+  await db.insertInto('agent_state_events').values(row).execute();
+}
+
+/** What a desk reports of its seat's phone (the softphone runs there). */
+export async function upsertSeatPresence(db: Db, row: Insertable<SeatPresenceTable>): Promise<void> {
+  const { user_id: _id, ...change } = row;
+  await db.insertInto('seat_presence').values(row).onConflict((oc) => oc.column('user_id').doUpdateSet(change)).execute();
+}
+
+/** Every enabled user with a phone (a SIP account): the seats of the wallboard. */
+export async function phoneSeats(db: Db, userIds?: readonly string[]) {
+  let q = db.selectFrom('sip_accounts as s').innerJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.user_id', 's.aor', 'u.display_name']).where('u.disabled', '=', 0);
+  if (userIds) {
+    if (userIds.length === 0) return [];
+    q = q.where('s.user_id', 'in', [...userIds]);
+  }
+  return q.execute();
+}
+
+/** The desks' reports for these users made since `since` (ISO); older ones are not believed. */
+export async function seatPresenceOf(db: Db, userIds: readonly string[], since: string) {
+  if (userIds.length === 0) return [];
+  return db.selectFrom('seat_presence').selectAll().where('user_id', 'in', [...userIds]).where('reported_at', '>=', since).execute();
+}
+
+/** Calls that rang between two instants (ISO), for the wallboard's figures of the day. */
+export async function callsInvitedBetween(db: Db, from: string, to: string) {
+  return db.selectFrom('call_records')
+    .select(['direction', 'remote_number', 'invited_at', 'answered_at', 'ring_ms', 'talk_ms', 'hold_ms', 'end_reason'])
+    .where('invited_at', '>=', from).where('invited_at', '<', to).execute();
+}
+
+/** Agent-state changes between two instants, by user and time. */
+export async function agentStatesBetween(db: Db, from: string, to: string) {
+  return db.selectFrom('agent_state_events').select(['user_id', 'at', 'state'])
+    .where('at', '>=', from).where('at', '<', to).orderBy('user_id').orderBy('at').execute();
+}
+
+/** The extensions (user part of each seat's SIP address): calls from them are colleagues, not citizens. */
+export async function seatExtensions(db: Db): Promise<Set<string>> {
+  const rows = await db.selectFrom('sip_accounts').select('aor').execute();
+  return new Set(rows.map((r) => r.aor.replace(/^sips?:/, '').split('@')[0]!));
+}

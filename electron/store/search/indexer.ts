@@ -1,0 +1,302 @@
+import type Database from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../schema';
+import type { Dialect } from '../migrations/types';
+import type { Store } from '../sqlite';
+import { dialectOf } from '../dialect';
+import { TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
+import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
+import { searchText, tsvectorLiteral } from './pg-search';
+
+/**
+ * Keeps the search index in step with `tickets`.
+ *
+ * Why from the service layer and not by triggers: the tokens are made in JS (tokenize.ts) and a
+ * SQLite trigger cannot call JS. The alternative — storing the token strings in a column and letting
+ * an external-content FTS5 table index them through triggers — would keep ~3 KB of tokens per
+ * ticket on disk (more than the ticket text itself, ~3 GB per million tickets) only to feed the
+ * index. So whoever writes a ticket's title or content calls `indexTicket(trx, ticket)` in the same
+ * transaction; bulk paths (demo load, imports, existing stores) call `reindexAll`.
+ */
+
+function ticketText(t: IndexableTicket): TicketText {
+  return { title: t.title, content: t.content, number: t.number, address: t.address, callerName: t.caller_name, phone: t.phone, confidential: Boolean(t.confidential) };
+}
+
+/** 2^19 document keys per second of created_at: keys stay below 2^53 until the year 2514. */
+const SLOTS_PER_SECOND = 524_288;
+
+/** First key of the second a ticket was created in; the FTS rowid order is newest-first order. */
+export function docKeyBase(createdAt: string): number {
+  const ms = Date.parse(createdAt);
+  const sec = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  return sec * SLOTS_PER_SECOND;
+}
+
+/** Next free key in the ticket's second; a full second (half a million tickets) spills past the newest key. */
+function allocate(base: number, maxInSecond: number | null, maxOverall: number | null): number {
+  const next = maxInSecond === null ? base : maxInSecond + 1;
+  if (next < base + SLOTS_PER_SECOND) return next;
+  return (maxOverall ?? base) + 1;
+}
+
+export interface IndexOptions {
+  /**
+   * Ignored: the index to write is the one of the store `db` talks to (a caller that passed
+   * 'sqlite' for a PostgreSQL transaction wrote to FTS5 tables that do not exist there).
+   * @deprecated
+   */
+  dialect?: Dialect;
+}
+
+/**
+ * Indexes (or re-indexes, after an edit of title/content) one ticket. Call it with the transaction
+ * that writes the ticket, so the index never disagrees with a committed ticket. Works on a Kysely
+ * transaction or instance; keeps the ticket's document key when it already has one.
+ */
+export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, _opts: IndexOptions = {}): Promise<void> {
+  const dialect = dialectOf(db);
+  const tokens = tokenizeTicket(ticketText(ticket));
+  if (dialect === 'postgres') return indexTicketPostgres(db, ticket, tokens);
+  const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticket.id).executeTakeFirst();
+  let docId: number;
+  if (existing) {
+    docId = Number(existing.doc_id);
+    await deleteFts(db, docId);
+  } else {
+    const base = docKeyBase(ticket.created_at);
+    const inSecond = await db.selectFrom('ticket_search_docs').select(sql<number | null>`max(doc_id)`.as('m'))
+      .where('doc_id', '>=', base).where('doc_id', '<', base + SLOTS_PER_SECOND).executeTakeFirst();
+    let overall: number | null = null;
+    if (inSecond?.m != null && Number(inSecond.m) + 1 >= base + SLOTS_PER_SECOND) {
+      const o = await db.selectFrom('ticket_search_docs').select(sql<number | null>`max(doc_id)`.as('m')).executeTakeFirst();
+      overall = o?.m == null ? null : Number(o.m);
+    }
+    docId = allocate(base, inSecond?.m == null ? null : Number(inSecond.m), overall);
+  }
+  if (!existing) await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, uni: null, bi: null }).execute();
+  await sql`insert into ticket_fts_bi (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
+  await sql`insert into ticket_fts_uni (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
+}
+
+/**
+ * PostgreSQL: the tokens as a tsvector (pg-search.ts). A new document's key is the ticket's second
+ * plus a number from `ticket_search_doc_seq`: max(doc_id) + 1, as on SQLite, would hand two
+ * concurrent intakes of the same second the same key (PostgreSQL does not serialise writers). Keys
+ * keep newest-first order by second; a key taken already (the sequence wrapped within one second)
+ * draws the next number.
+ */
+async function indexTicketPostgres(db: Kysely<DB>, ticket: IndexableTicket, tokens: DocumentTokens): Promise<void> {
+  const tsv = tsvectorLiteral(tokens);
+  const { body, privateName } = searchText(ticketText(ticket));
+  const updated = await db.updateTable('ticket_search_docs').set({ tsv: sql<string>`${tsv}::tsvector`, body, private_name: privateName, uni: null, bi: null })
+    .where('ticket_id', '=', ticket.id).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) > 0) return;
+  const base = docKeyBase(ticket.created_at);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const inserted = await sql<{ doc_id: number }>`insert into ticket_search_docs (doc_id, ticket_id, tsv, body, private_name)
+      values (${base} + nextval('ticket_search_doc_seq') % ${SLOTS_PER_SECOND}, ${ticket.id}, ${tsv}::tsvector, ${body}, ${privateName})
+      on conflict (doc_id) do nothing returning doc_id`.execute(db);
+    if (inserted.rows.length) return;
+  }
+  throw new Error(`indexTicket: no free search document key in the second of ${ticket.created_at}`);
+}
+
+/** Removes a ticket from the index; call it before deleting the ticket row (the key references it). */
+export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, _opts: IndexOptions = {}): Promise<void> {
+  const existing = await db.selectFrom('ticket_search_docs').select('doc_id').where('ticket_id', '=', ticketId).executeTakeFirst();
+  if (!existing) return;
+  if (dialectOf(db) === 'sqlite') await deleteFts(db, Number(existing.doc_id));
+  await db.deleteFrom('ticket_search_docs').where('doc_id', '=', existing.doc_id).execute();
+}
+
+async function deleteFts(db: Kysely<DB>, docId: number): Promise<void> {
+  await sql`delete from ticket_fts_bi where rowid = ${docId}`.execute(db);
+  await sql`delete from ticket_fts_uni where rowid = ${docId}`.execute(db);
+}
+
+/** The same writes as indexTicket on a raw better-sqlite3 handle, with prepared statements, for bulk work. */
+export function createSqliteIndexer(sqlite: Database.Database) {
+  const find = sqlite.prepare('select doc_id from ticket_search_docs where ticket_id = ?').pluck();
+  const maxIn = sqlite.prepare('select max(doc_id) from ticket_search_docs where doc_id >= ? and doc_id < ?').pluck();
+  const maxAll = sqlite.prepare('select max(doc_id) from ticket_search_docs').pluck();
+  const insDoc = sqlite.prepare('insert into ticket_search_docs (doc_id, ticket_id) values (?, ?)');
+  const insBi = sqlite.prepare('insert into ticket_fts_bi (rowid, bi) values (?, ?)');
+  const insUni = sqlite.prepare('insert into ticket_fts_uni (rowid, uni) values (?, ?)');
+  const delBi = sqlite.prepare('delete from ticket_fts_bi where rowid = ?');
+  const delUni = sqlite.prepare('delete from ticket_fts_uni where rowid = ?');
+  return {
+    /** `isNew`: the caller knows the ticket has no document yet (skips a lookup). */
+    index(t: IndexableTicket, isNew = false): number {
+      const tokens = tokenizeTicket(ticketText(t));
+      let docId = isNew ? undefined : (find.get(t.id) as number | undefined);
+      if (docId !== undefined) {
+        delBi.run(docId);
+        delUni.run(docId);
+      } else {
+        const base = docKeyBase(t.created_at);
+        const m = maxIn.get(base, base + SLOTS_PER_SECOND) as number | null;
+        docId = allocate(base, m, m !== null && m + 1 >= base + SLOTS_PER_SECOND ? (maxAll.get() as number | null) : null);
+        insDoc.run(docId, t.id);
+      }
+      insBi.run(docId, tokens.bi);
+      insUni.run(docId, tokens.uni);
+      return docId;
+    },
+  };
+}
+
+const META_VERSION_KEY = 'search_tokenizer_version';
+
+export function searchIndexStatus(sqlite: Database.Database): SearchIndexStatus {
+  const tickets = sqlite.prepare('select count(*) from tickets').pluck().get() as number;
+  const indexed = sqlite.prepare('select count(*) from ticket_search_docs').pluck().get() as number;
+  const v = sqlite.prepare('select value from meta where key = ?').pluck().get(META_VERSION_KEY) as string | undefined;
+  const tokenizerVersion = v === undefined ? null : Number(v);
+  const versionOk = tokenizerVersion === TOKENIZER_VERSION || (tokenizerVersion === null && indexed === 0);
+  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets };
+}
+
+/**
+ * Indexes every ticket that has no search document yet: after `loadDemoData`, after an import, or on
+ * a store created before migration 0005. Batched (one transaction per batch, so a cancel or a crash
+ * leaves whole batches), cancellable through `signal`, resumable (a second call continues where the
+ * first stopped). It yields to the event loop between batches, but each batch runs synchronously:
+ * for a million tickets (minutes) prefer a worker thread or a maintenance window.
+ */
+export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promise<ReindexResult> {
+  const sqlite = store.sqlite;
+  if (!sqlite) return reindexPostgres(store, opts);
+  const started = performance.now();
+  const status = searchIndexStatus(sqlite);
+  const rebuild = opts.rebuild === true || ((opts.rebuild ?? 'auto') === 'auto'
+    && status.tokenizerVersion !== null && status.tokenizerVersion !== TOKENIZER_VERSION);
+  const setVersion = sqlite.prepare(`insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value`);
+  sqlite.transaction(() => {
+    if (rebuild) {
+      sqlite.exec(`insert into ticket_fts_bi (ticket_fts_bi) values ('delete-all');
+        insert into ticket_fts_uni (ticket_fts_uni) values ('delete-all');
+        delete from ticket_search_docs;`);
+    }
+    setVersion.run(META_VERSION_KEY, String(TOKENIZER_VERSION));
+  })();
+  const total = rebuild ? status.tickets : (sqlite.prepare(`select count(*) from tickets t
+    where not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)`).pluck().get() as number);
+  const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
+  const indexer = createSqliteIndexer(sqlite);
+  const batchSize = opts.batchSize ?? 1000;
+  const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential from tickets t
+    where t.rowid > ? and not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)
+    order by t.rowid limit ?`);
+  const runBatch = sqlite.transaction((rows: (IndexableTicket & { r: number })[]) => {
+    for (const row of rows) indexer.index(row, true);
+  });
+  let after = 0;
+  // A larger page cache keeps FTS5's segment merges in memory during bulk indexing.
+  const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
+  sqlite.pragma('cache_size = -131072');
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) {
+        result.cancelled = true;
+        break;
+      }
+      const rows = next.all(after, batchSize) as (IndexableTicket & { r: number })[];
+      if (!rows.length) break;
+      runBatch(rows);
+      after = rows[rows.length - 1]!.r;
+      result.indexed += rows.length;
+      opts.onProgress?.(Math.min(result.indexed, total), total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    sqlite.pragma(`cache_size = ${previousCache}`);
+  }
+  result.ms = performance.now() - started;
+  return result;
+}
+
+/** Status on either store (PostgreSQL: documents written before migration 0016 have no tsvector yet). */
+export async function searchIndexStatusOf(store: Store): Promise<SearchIndexStatus> {
+  if (store.sqlite) return searchIndexStatus(store.sqlite);
+  const db = store.db;
+  const n = (q: { n: number | string } | undefined) => Number(q?.n ?? 0);
+  const tickets = n(await db.selectFrom('tickets').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst());
+  const indexed = n(await db.selectFrom('ticket_search_docs').select((e) => e.fn.countAll<number>().as('n')).where('tsv', 'is not', null).executeTakeFirst());
+  const v = await db.selectFrom('meta').select('value').where('key', '=', META_VERSION_KEY).executeTakeFirst();
+  const tokenizerVersion = v === undefined ? null : Number(v.value);
+  const versionOk = tokenizerVersion === TOKENIZER_VERSION || (tokenizerVersion === null && indexed === 0);
+  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets };
+}
+
+/** reindexAll on PostgreSQL: the same batches over Kysely, each batch one transaction through indexTicket. */
+async function reindexPostgres(store: Store, opts: ReindexOptions): Promise<ReindexResult> {
+  const started = performance.now();
+  const db = store.db;
+  const status = await searchIndexStatusOf(store);
+  const rebuild = opts.rebuild === true || ((opts.rebuild ?? 'auto') === 'auto'
+    && status.tokenizerVersion !== null && status.tokenizerVersion !== TOKENIZER_VERSION);
+  await db.transaction().execute(async (trx) => {
+    if (rebuild) await trx.deleteFrom('ticket_search_docs').execute();
+    await trx.insertInto('meta').values({ key: META_VERSION_KEY, value: String(TOKENIZER_VERSION) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(TOKENIZER_VERSION) })).execute();
+  });
+  // Tickets with no document, or with one written before migration 0016 (no tsvector).
+  const missing = () => db.selectFrom('tickets as t')
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('ticket_search_docs as d').select('d.doc_id')
+      .whereRef('d.ticket_id', '=', 't.id').where('d.tsv', 'is not', null))));
+  const total = Number((await missing().select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+  const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
+  const batchSize = opts.batchSize ?? 1000;
+  let after = '';
+  for (;;) {
+    if (opts.signal?.aborted) {
+      result.cancelled = true;
+      break;
+    }
+    const rows = await missing().select(['t.id', 't.created_at', 't.title', 't.content', 't.number', 't.address', 't.caller_name', 't.phone', 't.confidential'])
+      .where('t.id', '>', after).orderBy('t.id').limit(batchSize).execute();
+    if (!rows.length) break;
+    await indexBatchPostgres(db, rows);
+    after = rows[rows.length - 1]!.id;
+    result.indexed += rows.length;
+    opts.onProgress?.(Math.min(result.indexed, total), total);
+  }
+  // Fresh statistics on the new lexemes (the planner picks between the GIN index and reading
+  // documents newest-first by how common the query's tokens are) and a visibility map, so the
+  // first searches after a bulk load do not each pay for checking freshly written rows.
+  if (result.indexed > 0) await sql`vacuum (analyze) ticket_search_docs`.execute(db);
+  result.ms = performance.now() - started;
+  return result;
+}
+
+/**
+ * One batch in one statement (a round trip per ticket made a 100k reindex take minutes). A document
+ * key taken already (the sequence wrapped within one second) fails the statement; the batch is
+ * then written ticket by ticket, where indexTicket draws another number.
+ */
+async function indexBatchPostgres(db: Kysely<DB>, rows: IndexableTicket[]): Promise<void> {
+  const bases = rows.map((r) => docKeyBase(r.created_at));
+  const ids = rows.map((r) => r.id);
+  const tsvs = rows.map((r) => tsvectorLiteral(tokenizeTicket(ticketText(r))));
+  const texts = rows.map((r) => searchText(ticketText(r)));
+  const bodies = texts.map((x) => x.body);
+  const names = texts.map((x) => x.privateName);
+  try {
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into ticket_search_docs (doc_id, ticket_id, tsv, body, private_name)
+        select u.base + nextval('ticket_search_doc_seq') % ${SLOTS_PER_SECOND}, u.id, u.tsv::tsvector, u.body, u.private_name
+        from unnest(${bases}::bigint[], ${ids}::text[], ${tsvs}::text[], ${bodies}::text[], ${names}::text[]) as u(base, id, tsv, body, private_name)
+        on conflict (ticket_id) do update set tsv = excluded.tsv, body = excluded.body, private_name = excluded.private_name, uni = null, bi = null`.execute(trx);
+    });
+  } catch {
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) await indexTicket(trx, row, { dialect: 'postgres' });
+    });
+  }
+}
+
+/** What to call after `loadDemoData` (which writes tickets in bulk, bypassing indexTicket). */
+export function indexDemoData(store: Store, opts: Omit<ReindexOptions, 'rebuild'> = {}): Promise<ReindexResult> {
+  return reindexAll(store, { ...opts, rebuild: false });
+}

@@ -1,0 +1,389 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../schema';
+import { SearchError, validateSearch, type SearchResult, type ValidSearch } from '../../search/query';
+import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneVisible, prefixesFor, type TicketRow } from '../../search/results';
+import { buildStatsSteps, planSearch, runInSlices, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import type { SearchCallOptions } from '../../search/search-client';
+import { FIELD_PREFIX, GAP, normalizeText, type DocumentTokens, type FieldPrefix, type TermPlan, type TicketText } from '../../search/tokenize';
+
+/**
+ * Ticket search on PostgreSQL: the same tokens as the SQLite FTS5 index (tokenize.ts), in one
+ * `tsvector` column with a GIN index (migration 0016).
+ *
+ * Why a tsvector written as a literal, and not `to_tsvector('simple', bi)`: the store runs in the C
+ * locale (postgres.ts), where PostgreSQL's text-search parser does not take CJK characters for
+ * letters, so to_tsvector would drop them. The tsvector input syntax takes quoted lexemes as they
+ * are, with positions: bigrams get consecutive positions within a run and a skipped position at
+ * each GAP, so `'油烟' <-> '烟扰' <-> '扰民'` matches exactly where the characters are contiguous,
+ * as FTS5's phrase query does. Unigrams carry a '.' mark (a bigram never contains one) and no
+ * position: they answer 1-character terms.
+ *
+ * Searching (migration 0018): GIN cannot check positions, so a phrase made every hit re-read its
+ * tsvector. The index is asked for each run's bigrams ANDed ('&', exact from the posting lists), and
+ * what it cannot see (order within a run, punctuation, spaces between runs) is a strpos of the term
+ * in the document's stored normalised text (`body`). The phrase form stays for documents written
+ * before 0018 and for terms that may match the caller's phone digits (indexed only as tokens).
+ *
+ * Limits of tsvector (documented by PostgreSQL): positions above 16383 are clamped and a lexeme
+ * keeps at most 256 positions, so a phrase deeper than ~16k tokens into one ticket, or a bigram
+ * repeated more than 256 times, may be missed. Ticket text is far below both.
+ */
+
+const MAX_POS = 16383;
+const MAX_POSITIONS = 256;
+export const UNI_MARK = '.';
+
+function lexeme(s: string): string {
+  return `'${s.replace(/['\\]/gu, (c) => `\\${c}`)}'`;
+}
+
+/** The tsvector literal of one document's tokens. */
+export function tsvectorLiteral(tokens: DocumentTokens): string {
+  const positions = new Map<string, number[]>();
+  let pos = 0;
+  for (const tok of tokens.bi ? tokens.bi.split(' ') : []) {
+    pos++;
+    if (tok === GAP) continue;
+    const p = Math.min(pos, MAX_POS);
+    const list = positions.get(tok);
+    if (!list) positions.set(tok, [p]);
+    else if (list.length < MAX_POSITIONS && list[list.length - 1] !== p) list.push(p);
+  }
+  const parts: string[] = [];
+  for (const [tok, list] of positions) parts.push(`${lexeme(tok)}:${list.join(',')}`);
+  for (const ch of tokens.uni ? tokens.uni.split(' ') : []) parts.push(lexeme(UNI_MARK + ch));
+  return parts.join(' ');
+}
+
+/**
+ * The normalised text a non-exact term is checked against (migration 0018): the public fields joined
+ * by '\n' (a term holds no white space, so it cannot straddle two), and a confidential ticket's caller name.
+ */
+export function searchText(t: TicketText): { body: string; privateName: string | null } {
+  const fields = [t.title, t.content, t.number ?? '', t.address ?? '', t.confidential ? '' : t.callerName ?? ''];
+  return { body: fields.map(normalizeText).join('\n'), privateName: t.confidential && t.callerName ? normalizeText(t.callerName) : null };
+}
+
+const DIGITS = /^\d+$/u;
+
+/** One run as tsquery text: the plain phrase, or the same in a restricted field this reader may read. */
+function runQuery(tokens: readonly string[], prefixes: readonly FieldPrefix[], uni: boolean, op: Op): string {
+  const phrase = (ts: readonly string[]) => ts.map((x) => lexeme(uni ? UNI_MARK + x : x)).join(` ${op} `);
+  const digits = tokens.every((x) => DIGITS.test(x));
+  const alts = [phrase(tokens)];
+  for (const p of prefixes) {
+    if (!digits && p !== FIELD_PREFIX.confidentialName) continue;
+    alts.push(phrase(tokens.map((x) => p + x)));
+  }
+  return alts.length === 1 ? alts[0]! : `(${alts.map((a) => `(${a})`).join(' | ')})`;
+}
+
+/**
+ * '<->': a run's bigrams as a phrase (exact, but GIN cannot check positions: every hit is rechecked
+ * on its tsvector). '&': the same bigrams in any order, which GIN answers exactly from its posting
+ * lists; the order is then checked on the document's stored text (see termCheck).
+ */
+type Op = '<->' | '&';
+
+function tsqueryOf(phrases: readonly (readonly string[])[], chars: readonly string[], prefixes: readonly FieldPrefix[], op: Op = '<->'): string {
+  const parts: string[] = [];
+  for (const p of phrases) parts.push(runQuery(p, prefixes, false, op));
+  for (const c of new Set(chars)) parts.push(runQuery([c], prefixes, true, op));
+  return parts.map((p) => `(${p})`).join(' & ');
+}
+
+/** The tsquery of a planned search: every term's runs, ANDed (the FTS5 expressions of sqlite-search.ts). */
+export function searchTsquery(v: ValidSearch, op: Op = '<->'): string {
+  return tsqueryOf(v.terms.flatMap((t) => t.phrases), v.terms.flatMap((t) => t.chars), prefixesFor(v.callerVisibility), op);
+}
+
+/**
+ * Planner statistics from a block sample of tickets (plan.ts): a few hundred pages, not a scan.
+ * The sample is tokenized in slices (runInSlices): the server's requests run between them.
+ */
+export async function loadPostgresStats(db: Kysely<DB>, sliceMs = STATS_SLICE_MS): Promise<SearchStats> {
+  const est = await sql<{ n: number }>`select reltuples::float8 as n from pg_class where oid = 'ticket_search_docs'::regclass`.execute(db);
+  let total = Number(est.rows[0]?.n ?? -1);
+  if (!(total > 0)) total = Number((await sql<{ n: string }>`select count(*) as n from ticket_search_docs`.execute(db)).rows[0]!.n);
+  const percent = Math.min(100, ((SAMPLE_SIZE * 1.5) / Math.max(1, total)) * 100);
+  const rows = (await sql<SampleSource>`select t.status, t.appeal_type, t.category_id, t.district_code, t.street_code, t.lead_department_id,
+      t.created_at, t.reply_by, t.title, t.content, t.number, t.address, t.caller_name, t.confidential,
+      array(select v.department_id from ticket_departments v where v.ticket_id = t.id) as departments
+    from tickets t tablesample system (${sql.lit(percent)}) limit ${SAMPLE_SIZE}`.execute(db)).rows;
+  const categories = await db.selectFrom('categories').select(['id', 'parent_id']).execute();
+  return runInSlices(() => buildStatsSteps(total, rows, categories), sliceMs);
+}
+
+export interface PgSearchOptions {
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** Tests: run this plan whatever the estimates say. */
+  force?: PlanChoice;
+  /** A search running longer is cancelled on the server. @default 15000 */
+  timeoutMs?: number;
+  /** The planner's sample. @default loadPostgresStats on this database */
+  loadStats?: () => Promise<SearchStats>;
+  /** The clock that ages the sample (plan.ts statsStale). @default Date.now */
+  clock?: () => number;
+}
+
+/** PostgreSQL's SQLSTATE for a statement cancelled by pg_cancel_backend or statement_timeout. */
+const QUERY_CANCELED = '57014';
+
+type Frag = RawBuilder<unknown>;
+
+/** Below this many estimated hits of the lead, the GIN index fetches them all and sorts (cheap enough). */
+const ORDERED_MIN_HITS = 2000;
+
+/** Normalised as normalizeText does (NFKC, lower case; PostgreSQL's C locale lowers ASCII only). */
+const norm = (col: string): Frag => sql`lower(normalize(coalesce(${sql.ref(col)}, ''), NFKC))`;
+
+export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions = {}) {
+  const now = opts.now ?? (() => new Date());
+
+  /**
+   * The same filters as sqlite-search.ts filters(), as Kysely fragments. A category filter arrives as
+   * the list of the categories and their descendants (`categories`), read just before: PostgreSQL
+   * cannot estimate a recursive subquery and then walks the text hits instead of the category.
+   */
+  function filters(v: ValidSearch, categories: readonly string[] | null): Frag[] {
+    const where: Frag[] = [];
+    const list = (col: string, values: string[] | null) => {
+      if (values) where.push(sql`${sql.ref(col)} in (${sql.join(values)})`);
+    };
+    list('t.status', v.status);
+    list('t.appeal_type', v.appealType);
+    if (categories) where.push(categories.length ? sql`t.category_id in (${sql.join([...categories])})` : sql`false`);
+    const eq = (col: string, value: string | null) => {
+      if (value !== null) where.push(sql`${sql.ref(col)} = ${value}`);
+    };
+    eq('t.district_code', v.districtCode);
+    eq('t.street_code', v.streetCode);
+    eq('t.lead_department_id', v.departmentId);
+    if (v.visibleToDepartmentId !== null) {
+      // The reader's ticket scope, the same rule as visibleTickets() in electron/services/ticket-visibility.ts.
+      where.push(sql`(t.lead_department_id = ${v.visibleToDepartmentId} or exists (select 1 from ticket_departments vis where vis.ticket_id = t.id and vis.department_id = ${v.visibleToDepartmentId}))`);
+    }
+    if (v.from) where.push(sql`t.created_at >= ${v.from}`);
+    if (v.to) where.push(sql`t.created_at < ${v.to}`);
+    if (v.overdue !== null) {
+      const expr = sql`(t.status in (${sql.join([...OPEN_STATUSES])}) and t.reply_by is not null and t.reply_by < ${now().toISOString()})`;
+      where.push(v.overdue ? expr : sql`not ${expr}`);
+    }
+    return where;
+  }
+
+  /**
+   * The substring check of a term the index cannot answer exactly ("3#楼"), fields as this reader sees
+   * them, on the document row: its stored normalised text (0018), or for a document written before
+   * 0018 the ticket's columns normalised here (slow). Document-level, so it runs in the scan of the
+   * documents, before any join to tickets.
+   */
+  function contains(v: ValidSearch, needle: string): Frag {
+    const legacy: Frag[] = ['c.title', 'c.content', 'c.number', 'c.address'].map((col) => sql`strpos(${norm(col)}, ${needle}) > 0`);
+    const name = sql`strpos(${norm('c.caller_name')}, ${needle}) > 0`;
+    // nameVisible(v, confidential): everyone sees a non-confidential name, only 'all' a confidential one.
+    const allNames = nameVisible(v.callerVisibility, true);
+    legacy.push(allNames ? name : sql`(c.confidential = 0 and ${name})`);
+    const texts: Frag[] = [sql`(case when d.body is not null then ${inBody(v, needle)}
+      else exists (select 1 from tickets c where c.id = d.ticket_id and (${sql.join(legacy, sql` or `)})) end)`];
+    const digits = phoneNeedle(needle);
+    if (digits !== null && phoneVisible(v.callerVisibility, false)) {
+      const phone = sql`strpos(regexp_replace(normalize(coalesce(c.phone, ''), NFKC), '[^0-9]', '', 'g'), ${digits}) > 0`;
+      const seen = phoneVisible(v.callerVisibility, true) ? phone : sql`(c.confidential = 0 and ${phone})`;
+      texts.push(sql`exists (select 1 from tickets c where c.id = d.ticket_id and ${seen})`);
+    }
+    return sql`(${sql.join(texts, sql` or `)})`;
+  }
+
+  /** The needle in the document's stored text (0018), as this reader sees the caller's name. */
+  function inBody(v: ValidSearch, needle: string): Frag {
+    return nameVisible(v.callerVisibility, true)
+      ? sql`(strpos(d.body, ${needle}) > 0 or strpos(coalesce(d.private_name, ''), ${needle}) > 0)`
+      : sql`strpos(d.body, ${needle}) > 0`;
+  }
+
+  /**
+   * Whether a document matches one term, from the row alone (no index condition needed). A term that
+   * may match the caller's phone digits (indexed only as tokens) and a document without stored text
+   * (written before 0018) are checked on the tsvector's phrase; every other term is a strpos on the
+   * stored text, which leaves the tsvector (in TOAST) unread.
+   */
+  function termCheck(v: ValidSearch, t: TermPlan): Frag {
+    const legacy = [sql`ts_match_vq(d.tsv, ${tsqueryOf(t.phrases, t.chars, prefixesFor(v.callerVisibility))}::tsquery)`, ...(t.exact ? [] : [contains(v, t.text)])];
+    const tokensOnly = sql`(${sql.join(legacy, sql` and `)})`;
+    if (/\d/u.test(t.text) && phoneVisible(v.callerVisibility, false)) return tokensOnly;
+    return sql`(case when d.body is not null then ${inBody(v, t.text)} else ${tokensOnly} end)`;
+  }
+
+  const cols = sql`t.id, t.number, t.title, t.content, t.status, t.appeal_type, t.created_at, t.district_code, t.phone, t.caller_name, t.address, t.confidential`;
+  const and = (w: Frag[]) => (w.length ? sql`where ${sql.join(w, sql` and `)}` : sql``);
+
+  const clock = opts.clock ?? Date.now;
+  const load = opts.loadStats ?? (() => loadPostgresStats(db));
+  let sampled: SearchStats | null = null;
+  let sampling: Promise<SearchStats> | null = null;
+  let failedAt = -Infinity;
+  /**
+   * The sample once loaded; a stale one is refreshed in the background while searches use it. Only
+   * a search with no sample at all waits (and reports a failure); a failed refresh is retried after
+   * STATS_RETRY_MS, and never surfaces as an unhandled rejection.
+   */
+  function stats(): Promise<SearchStats> {
+    if (!sampling && (!sampled || (statsStale(sampled, clock()) && clock() - failedAt >= STATS_RETRY_MS))) {
+      const run = load().then((s) => (sampled = s), (e: unknown) => {
+        failedAt = clock();
+        throw e;
+      }).finally(() => { sampling = null; });
+      sampling = run;
+      if (sampled) run.catch(() => {});
+    }
+    return sampled ? Promise.resolve(sampled) : sampling!;
+  }
+  // Sampled from the start, so that the first search rarely waits for it; a failure here (a store
+  // not yet migrated) is retried by the first search, which reports it.
+  stats().catch(() => {});
+
+  /** The rows and count queries of one search, as the plan says (see plan.ts). */
+  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; textFirst?: boolean }> {
+    const categories = v.categoryIds
+      ? (await sql<{ id: string }>`with recursive sub(id) as (select id from categories where id in (${sql.join(v.categoryIds)})
+          union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub`.execute(conn)).rows.map((r) => r.id)
+      : null;
+    const where = filters(v, categories);
+    if (!v.terms.length) {
+      const cursor = v.cursor?.kind === 'time' ? [sql`(t.created_at, t.id) < (${v.cursor.createdAt}, ${v.cursor.id})`] : [];
+      return {
+        rowsQ: sql`select ${cols} from tickets t ${and([...where, ...cursor])} order by t.created_at desc, t.id desc limit ${v.limit + 1}`,
+        countQ: v.countCap > 0 ? sql`select count(*) as n from (select 1 from tickets t ${and(where)} limit ${v.countCap + 1}) x` : null,
+      };
+    }
+    const plan = planSearch(v, await stats(), now(), opts.force);
+    // Every term checked on the row: plans that reach documents without the GIN index.
+    const rowChecks = v.terms.map((t) => termCheck(v, t));
+    const cursor = v.cursor?.kind === 'doc' ? [sql`d.doc_id < ${v.cursor.docId}`] : [];
+    const count = (from: Frag, w: Frag[]) => (v.countCap > 0 ? sql`select count(*) as n from (select 1 ${from} ${and(w)} limit ${v.countCap + 1}) x` : null);
+    if (plan.mode === 'filters') {
+      // The filters select few tickets: PostgreSQL reaches them through the tickets' indexes, and with
+      // no GIN condition it checks the text on each instead of fetching every text hit.
+      const from = sql`from tickets t join ticket_search_docs d on d.ticket_id = t.id`;
+      const w = [...where, ...rowChecks];
+      return {
+        rowsQ: sql`select d.doc_id, ${cols} ${from} ${and([...w, ...cursor])} order by d.doc_id desc limit ${v.limit + 1}`,
+        countQ: count(from, w),
+      };
+    }
+    // The GIN index gets every term's bigrams and characters ANDed ('&', exact from its posting
+    // lists, no recheck of the tsvector); what it cannot see (order within a run, punctuation) is
+    // checked per term on the row. A term of one bigram or one character is answered by the index alone.
+    const viaIndex = [sql`d.tsv @@ ${searchTsquery(v, '&')}::tsquery`,
+      ...v.terms.filter((t) => !(t.exact && t.chars.length + t.phrases.reduce((n, p) => n + p.length, 0) === 1)).map((t) => termCheck(v, t))];
+    // Many hits of the lead but the page fills early: walk the documents newest-first and check each,
+    // instead of fetching every hit from the GIN index to sort them.
+    const ordered = plan.estimate.lead > ORDERED_MIN_HITS && plan.estimate.pageScan * 4 < plan.estimate.lead;
+    const from = sql`from ticket_search_docs d join tickets t on t.id = d.ticket_id`;
+    const rowsWhere = [...(ordered ? rowChecks : viaIndex), ...where, ...cursor];
+    const all = [...viaIndex, ...where];
+    // Without ticket filters the documents alone answer (the checks read the document row): the page is
+    // chosen from them and only its rows are joined to tickets, and the count joins nothing.
+    const indexOnly = where.length === 0;
+    const rowsQ = indexOnly
+      ? sql`select top.doc_id, ${cols} from (select d.doc_id, d.ticket_id from ticket_search_docs d ${and(rowsWhere)}
+          order by d.doc_id desc limit ${v.limit + 1}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`
+      : sql`select d.doc_id, ${cols} ${from} ${and(rowsWhere)} order by d.doc_id desc limit ${v.limit + 1}`;
+    return {
+      rowsQ,
+      countQ: count(indexOnly ? sql`from ticket_search_docs d` : from, all),
+      textFirst: true,
+    };
+  }
+
+  async function run(v: ValidSearch, started: number, conn: Kysely<DB>): Promise<SearchResult> {
+    const { rowsQ, countQ, textFirst } = await queries(v, conn);
+    const execute = async (c: Kysely<DB>) => {
+      const found = (await (rowsQ as RawBuilder<TicketRow>).execute(c)).rows;
+      const more = found.length > v.limit;
+      if (more) found.pop();
+      const counted = needsCount(v, more) && countQ ? Number((await (countQ as RawBuilder<{ n: number }>).execute(c)).rows[0]!.n) : null;
+      return pageResult(v, found, more, counted, v.terms.map((t) => t.text), started);
+    };
+    if (!textFirst) return execute(conn);
+    // Text first is a nested loop: documents from the GIN index (or newest-first by key), each hit's
+    // ticket probed by id. PostgreSQL does not price reading a tsvector from TOAST and, with filters
+    // on tickets, chose plans that check `tsv @@` on every document: a sequential scan (district +
+    // closed count 0.6 s at 50k) or a merge join walking all documents by ticket_id (0.3 s; a hash
+    // join 0.28 s); this plan takes 28 ms. Nor parallel workers: starting them cost more than these
+    // short reads (62–128 ms with 2 workers, 13–23 ms without). SET LOCAL: the settings end with
+    // this transaction, cancelled or not (set_config(…, true) is SET LOCAL).
+    return conn.transaction().execute(async (trx) => {
+      await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_mergejoin', 'off', true),
+        set_config('enable_hashjoin', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
+      return execute(trx);
+    });
+  }
+
+  const running = new Map<string, AbortController>();
+
+  /**
+   * One search on one pooled connection. It runs on the server, not on this thread; a newer search
+   * with the same `supersede` key, an aborted `signal` or the time limit rejects it at once and
+   * cancels its statement on the server (pg_cancel_backend on its backend).
+   */
+  async function search(input: unknown, call: SearchCallOptions = {}): Promise<SearchResult> {
+    const started = performance.now();
+    const v = validateSearch(input);
+    const stop = new AbortController();
+    let why: SearchError | null = null;
+    const abort = (e: SearchError) => {
+      if (!why) {
+        why = e;
+        stop.abort();
+      }
+    };
+    if (call.supersede !== undefined) {
+      running.get(call.supersede)?.abort();
+      running.set(call.supersede, stop);
+      stop.signal.addEventListener('abort', () => abort(new SearchError('superseded', 'a newer search replaced this one')), { once: true });
+    }
+    const onSignal = () => abort(new SearchError('cancelled', 'search aborted'));
+    if (call.signal?.aborted) throw new SearchError('cancelled', 'search aborted');
+    call.signal?.addEventListener('abort', onSignal, { once: true });
+    const limitMs = call.timeoutMs ?? opts.timeoutMs ?? 15_000;
+    const timer = setTimeout(() => abort(new SearchError('timeout', `search took longer than ${limitMs} ms`)), limitMs);
+    try {
+      const work = db.connection().execute(async (conn) => {
+        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn)).rows[0]!.pid;
+        let cancelling: Promise<unknown> | null = null;
+        const cancel = () => {
+          cancelling ??= sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => {});
+        };
+        if (stop.signal.aborted) throw why;
+        stop.signal.addEventListener('abort', cancel, { once: true });
+        try {
+          return await run(v, started, conn);
+        } finally {
+          stop.signal.removeEventListener('abort', cancel);
+          // The connection goes back to the pool only once the cancel signal has been delivered: an idle
+          // backend ignores it, so it cannot cancel the next statement on this connection.
+          if (cancelling) await cancelling;
+        }
+      });
+      const aborted = new Promise<never>((_, reject) => {
+        stop.signal.addEventListener('abort', () => reject(why), { once: true });
+      });
+      // A cancelled statement fails with 57014 after the caller was already told why.
+      work.catch(() => {});
+      return await Promise.race([work, aborted]);
+    } catch (e) {
+      if (why) throw why;
+      if ((e as { code?: string }).code === QUERY_CANCELED) throw new SearchError('timeout', 'the database cancelled the search (statement timeout)');
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onSignal);
+      if (call.supersede !== undefined && running.get(call.supersede) === stop) running.delete(call.supersede);
+    }
+  }
+
+  return { search };
+}

@@ -1,0 +1,272 @@
+import type Database from 'better-sqlite3';
+import { SearchError, validateSearch, type CallerVisibility, type SearchResult, type ValidSearch } from '../../search/query';
+import { seesCallerName, seesFullPhone } from '../../../shared/domain/caller-privacy';
+import { FIELD_PREFIX, ftsPhrase, normalizeText, phoneDigits, type FieldPrefix } from '../../search/tokenize';
+import { planSearch, runInSlices, runToEnd, sampleIds, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, StatsBuilder, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { needsCount, OPEN_STATUSES, pageResult, phoneNeedle, prefixesFor, type TicketRow } from '../../search/results';
+
+/**
+ * Ticket search over one better-sqlite3 connection, synchronous: it runs inside the search worker
+ * (its own read-only connection) and, for tests and small stores, in-process. The PostgreSQL engine
+ * (pg-search.ts) answers the same `search(input)` over Kysely with tsvector queries; both sit behind
+ * the SearchIndex port (electron/search/search-index.ts), built by createSearchIndex (./search-index.ts).
+ *
+ * Text search reads the FTS5 index newest-first (its rowid is a created_at-ordered key) and joins
+ * each hit to `tickets` for the filters, stopping after limit + 1 rows: no sort of all matches.
+ * plan.ts chooses which index leads (the rarest bigram phrase or character; the other terms are
+ * checked on the row) or, when the filters select far fewer tickets than the text, to start from
+ * the filtered tickets and check the text on each.
+ */
+
+const CONTAINS_FN = 'hotline_search_contains';
+
+export interface SearchEngineOptions {
+  /** @default () => new Date() */
+  now?: () => Date;
+  /** Tests: run this plan whatever the estimates say (every plan must give the same answer). */
+  force?: PlanChoice;
+  /** The planner's sample, in steps. @default sqliteStatsSteps on this connection */
+  statsSteps?: () => Generator<void, SearchStats>;
+  /** The clock that ages the sample (plan.ts statsStale). @default Date.now */
+  clock?: () => number;
+  /** A background refresh runs steps for about this long before letting searches in. @default STATS_SLICE_MS */
+  sliceMs?: number;
+}
+
+const SAMPLE_COLS = `t.status, t.appeal_type, t.category_id, t.district_code, t.street_code, t.lead_department_id, t.created_at, t.reply_by,
+  t.title, t.content, t.number, t.address, t.caller_name, t.confidential`;
+
+/**
+ * Planner statistics from a random sample of tickets (plan.ts), read by rowid: no scan of the table.
+ * One sampled ticket per step: a background refresh pauses at each `yield` when its slice is up.
+ */
+export function* sqliteStatsSteps(sqlite: Database.Database): Generator<void, SearchStats> {
+  const total = sqlite.prepare('select count(*) from ticket_search_docs').pluck().get() as number;
+  const max = (sqlite.prepare('select max(rowid) from tickets').pluck().get() as number | null) ?? 0;
+  const get = sqlite.prepare(`select ${SAMPLE_COLS}, (select group_concat(department_id, char(31)) from ticket_departments v where v.ticket_id = t.id) as deps
+    from tickets t where t.rowid = ?`);
+  const b = new StatsBuilder();
+  for (const id of sampleIds(max, SAMPLE_SIZE)) {
+    yield;
+    const r = get.get(id) as (Omit<SampleSource, 'departments'> & { deps: string | null }) | undefined;
+    if (r) b.add({ ...r, departments: r.deps ? r.deps.split('\x1f') : [] });
+  }
+  const categories = sqlite.prepare('select id, parent_id from categories').all() as { id: string; parent_id: string | null }[];
+  return b.finish(total, categories);
+}
+
+/** The whole sample at once (benchmarks, and an engine's first sample). */
+export const loadSqliteStats = (sqlite: Database.Database): SearchStats => runToEnd(sqliteStatsSteps(sqlite));
+
+
+export interface RunOptions {
+  /** Polled between result rows and before counting; true abandons the search with a 'cancelled' error. */
+  shouldCancel?: () => boolean;
+}
+
+const DIGITS = /^\d+$/u;
+
+/** One run's FTS expression: the plain tokens, or the same tokens in a restricted field this reader may read. */
+function runExpr(tokens: readonly string[], prefixes: readonly FieldPrefix[]): string {
+  const digits = tokens.every((x) => DIGITS.test(x));
+  const alts = [ftsPhrase(tokens)];
+  for (const p of prefixes) {
+    // Phone fields hold digits only: a run with anything else cannot be in one.
+    if (!digits && p !== FIELD_PREFIX.confidentialName) continue;
+    alts.push(ftsPhrase(tokens.map((x) => p + x)));
+  }
+  return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
+}
+
+export interface SearchEngine {
+  search(input: unknown, run?: RunOptions): SearchResult;
+  /** Takes the planner's sample now (the worker does, before it reports ready) instead of on the first search. */
+  warm(): void;
+}
+
+export function createSearchEngine(sqlite: Database.Database, opts: SearchEngineOptions = {}): SearchEngine {
+  const now = opts.now ?? (() => new Date());
+  const clock = opts.clock ?? Date.now;
+  const steps = opts.statsSteps ?? (() => sqliteStatsSteps(sqlite));
+  const sliceMs = opts.sliceMs ?? STATS_SLICE_MS;
+  let sampled: SearchStats | null = null;
+  let refreshing = false;
+  let failedAt = -Infinity;
+  /**
+   * The first sample is taken at once (warm() at start, else the first search). A stale one keeps
+   * serving while a new one is taken off the request path: from the next turn of the event loop,
+   * in slices of about `sliceMs` between which searches run (the search worker's messages, or the
+   * main thread's for an in-process engine).
+   */
+  const stats = (): SearchStats => {
+    if (!sampled) sampled = runToEnd(steps());
+    else if (!refreshing && statsStale(sampled, clock()) && clock() - failedAt >= STATS_RETRY_MS) void refresh();
+    return sampled;
+  };
+  async function refresh(): Promise<void> {
+    refreshing = true;
+    try {
+      sampled = await runInSlices(steps, sliceMs);
+    } catch {
+      failedAt = clock();
+    } finally {
+      refreshing = false;
+    }
+  }
+  // The substring check for terms the index cannot answer exactly ("3#楼"): same normalisation as the index.
+  // Identifying fields are checked as the index saw them: phone and confidential names only where this reader sees them.
+  sqlite.function(CONTAINS_FN, { deterministic: true, varargs: true }, (...args: unknown[]) => {
+    const [title, content, number, address, callerName, phone, confidential, visibility, needle] = args.map((a) => (a === null ? '' : String(a)));
+    const n = needle!;
+    const conf = confidential === '1';
+    const v = visibility as CallerVisibility;
+    const texts = [title!, content!, number!, address!, seesCallerName(v, conf) ? callerName! : ''];
+    if (texts.some((x) => x && normalizeText(x).includes(n))) return 1;
+    const digits = phoneNeedle(n);
+    return digits !== null && phone && seesFullPhone(v, conf) && phoneDigits(phone).includes(digits) ? 1 : 0;
+  });
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (text: string) => {
+    let s = statements.get(text);
+    if (!s) {
+      s = sqlite.prepare(text);
+      statements.set(text, s);
+      // Queries differ by filter combination only; keep the cache bounded anyway.
+      if (statements.size > 500) statements.delete(statements.keys().next().value!);
+    }
+    return s;
+  };
+
+  /**
+   * The ticket filters of every search path (text or not, rows and counts) are built here and only
+   * here: a reader's visibility scope (which tickets a department may see) belongs in this function.
+   */
+  function filters(v: ValidSearch, where: string[], params: unknown[]): void {
+    const list = (col: string, values: string[] | null) => {
+      if (!values) return;
+      where.push(`${col} in (${values.map(() => '?').join(', ')})`);
+      params.push(...values);
+    };
+    list('t.status', v.status);
+    list('t.appeal_type', v.appealType);
+    if (v.categoryIds) {
+      where.push(`t.category_id in (with recursive sub(id) as (select id from categories where id in (${v.categoryIds.map(() => '?').join(', ')})
+        union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub)`);
+      params.push(...v.categoryIds);
+    }
+    const eq = (col: string, value: string | null) => {
+      if (value === null) return;
+      where.push(`${col} = ?`);
+      params.push(value);
+    };
+    eq('t.district_code', v.districtCode);
+    eq('t.street_code', v.streetCode);
+    eq('t.lead_department_id', v.departmentId);
+    if (v.visibleToDepartmentId !== null) {
+      // The reader's ticket scope, the same rule as visibleTickets() in electron/services/ticket-visibility.ts.
+      where.push('(t.lead_department_id = ? or exists (select 1 from ticket_departments vis where vis.ticket_id = t.id and vis.department_id = ?))');
+      params.push(v.visibleToDepartmentId, v.visibleToDepartmentId);
+    }
+    if (v.from) {
+      where.push('t.created_at >= ?');
+      params.push(v.from);
+    }
+    if (v.to) {
+      where.push('t.created_at < ?');
+      params.push(v.to);
+    }
+    if (v.overdue !== null) {
+      const expr = `(t.status in (${OPEN_STATUSES.map(() => '?').join(', ')}) and t.reply_by is not null and t.reply_by < ?)`;
+      where.push(v.overdue ? expr : `not ${expr}`);
+      params.push(...OPEN_STATUSES, now().toISOString());
+    }
+  }
+
+  const cols = 't.id, t.number, t.title, t.content, t.status, t.appeal_type, t.created_at, t.district_code, t.phone, t.caller_name, t.address, t.confidential';
+
+  function search(input: unknown, run: RunOptions = {}): SearchResult {
+    const started = performance.now();
+    const v = validateSearch(input);
+    const cancelled = () => {
+      if (run.shouldCancel?.()) throw new SearchError('cancelled', 'search cancelled');
+    };
+    const where: string[] = [];
+    const params: unknown[] = [];
+    filters(v, where, params);
+    let rowsSql: string;
+    let rowParams: unknown[];
+    let countSql: string | null = null;
+    let countParams: unknown[] = [];
+    const needles = v.terms.map((t) => t.text);
+
+    if (v.terms.length) {
+      const plan = planSearch(v, stats(), now(), opts.force);
+      const prefixes = prefixesFor(v.callerVisibility);
+      const checkWhere: string[] = [];
+      const checkParams: unknown[] = [];
+      for (const t of plan.check) {
+        checkWhere.push(`${CONTAINS_FN}(t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential, ?, ?)`);
+        checkParams.push(v.callerVisibility, t.text);
+      }
+      const cursorWhere = v.cursor?.kind === 'doc' ? ['d.doc_id < ?'] : [];
+      const cursorParams = v.cursor?.kind === 'doc' ? [v.cursor.docId] : [];
+      if (plan.mode === 'filters') {
+        // The filters select few tickets: read those (through the tickets' indexes) and check the text on each.
+        const from = `from tickets t${plan.filterIndex ? ` indexed by ${plan.filterIndex}` : ''} cross join ticket_search_docs d on d.ticket_id = t.id`;
+        const allWhere = [...where, ...checkWhere];
+        const allParams = [...params, ...checkParams];
+        rowsSql = `select d.doc_id, ${cols} ${from} where ${[...allWhere, ...cursorWhere].join(' and ')} order by d.doc_id desc limit ?`;
+        rowParams = [...allParams, ...cursorParams, v.limit + 1];
+        if (v.countCap > 0) {
+          countSql = `select count(*) from (select 1 ${from} where ${allWhere.join(' and ')} limit ?)`;
+          countParams = [...allParams, v.countCap + 1];
+        }
+      } else {
+        // The rarest index condition leads, read newest-first; CROSS JOIN keeps that order of the loops.
+        const fts = plan.lead === 'bi' ? 'ticket_fts_bi' : 'ticket_fts_uni';
+        const expr = plan.lead === 'bi'
+          ? v.terms.flatMap((t) => t.phrases).map((p) => runExpr(p, prefixes)).join(' AND ')
+          : [...new Set(v.terms.flatMap((t) => t.chars))].map((c) => runExpr([c], prefixes)).join(' AND ');
+        const from = `from ${fts} cross join ticket_search_docs d on d.doc_id = ${fts}.rowid cross join tickets t on t.id = d.ticket_id`;
+        const allWhere = [`${fts} match ?`, ...where, ...checkWhere];
+        const allParams = [expr, ...params, ...checkParams];
+        rowsSql = `select d.doc_id, ${cols} ${from} where ${[...allWhere, ...cursorWhere.map((c) => c.replace('d.doc_id', `${fts}.rowid`))].join(' and ')}
+          order by ${fts}.rowid desc limit ?`;
+        rowParams = [...allParams, ...cursorParams, v.limit + 1];
+        if (v.countCap > 0) {
+          // Without ticket filters or checks the index alone counts: no join per hit.
+          const indexOnly = allWhere.length === 1;
+          countSql = indexOnly
+            ? `select count(*) from (select 1 from ${fts} where ${fts} match ? limit ?)`
+            : `select count(*) from (select 1 ${from} where ${allWhere.join(' and ')} limit ?)`;
+          countParams = [...(indexOnly ? [expr] : allParams), v.countCap + 1];
+        }
+      }
+    } else {
+      const cursorWhere = v.cursor?.kind === 'time' ? ['(t.created_at, t.id) < (?, ?)'] : [];
+      const cursorParams = v.cursor?.kind === 'time' ? [v.cursor.createdAt, v.cursor.id] : [];
+      const w = [...where, ...cursorWhere];
+      rowsSql = `select ${cols} from tickets t ${w.length ? `where ${w.join(' and ')}` : ''} order by t.created_at desc, t.id desc limit ?`;
+      rowParams = [...params, ...cursorParams, v.limit + 1];
+      if (v.countCap > 0) {
+        countSql = `select count(*) from (select 1 from tickets t ${where.length ? `where ${where.join(' and ')}` : ''} limit ?)`;
+        countParams = [...params, v.countCap + 1];
+      }
+    }
+
+    const found: TicketRow[] = [];
+    for (const r of prepare(rowsSql).iterate(...rowParams) as IterableIterator<TicketRow>) {
+      found.push(r);
+      if (found.length % 32 === 0) cancelled();
+    }
+    cancelled();
+    const more = found.length > v.limit;
+    if (more) found.pop();
+
+    // Counting runs inside SQLite (one call): stepping a thousand rows through JS costs more than the search.
+    const counted = needsCount(v, more) && countSql ? prepare(countSql).pluck().get(...countParams) as number : null;
+    return pageResult(v, found, more, counted, needles, started);
+  }
+
+  return { search, warm: () => void stats() };
+}
