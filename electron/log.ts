@@ -65,6 +65,25 @@ function scrubFacts(facts: Record<string, unknown>, depth = 0): Record<string, u
   return out;
 }
 
+/** One scrubbed JSON log line (no newline). */
+function logLine(level: LogLevel, msg: string, facts?: Record<string, unknown>): string {
+  return JSON.stringify({ at: new Date().toISOString(), level, msg: scrub(msg), ...(facts ? scrubFacts(facts) : {}) });
+}
+
+function loggerOf(write: (level: LogLevel, msg: string, facts?: Record<string, unknown>) => void): Logger {
+  return {
+    debug: (m, f) => write('debug', m, f),
+    info: (m, f) => write('info', m, f),
+    warn: (m, f) => write('warn', m, f),
+    error: (m, f) => write('error', m, f),
+  };
+}
+
+/** The same scrubbed JSON lines, to a stream (the console server logs to stdout for its supervisor). */
+export function createStreamLogger(out: NodeJS.WritableStream = process.stdout): Logger {
+  return loggerOf((level, msg, facts) => out.write(logLine(level, msg, facts) + '\n'));
+}
+
 export interface FileLoggerOptions {
   dir: string;
   /** Bytes before the current file is rotated. @default 5 MiB */
@@ -101,7 +120,7 @@ export function createFileLogger(opts: FileLoggerOptions): Logger {
   };
 
   const write = (level: LogLevel, msg: string, facts?: Record<string, unknown>) => {
-    const line = JSON.stringify({ at: new Date().toISOString(), level, msg: scrub(msg), ...(facts ? scrubFacts(facts) : {}) });
+    const line = logLine(level, msg, facts);
     try {
       if (existsSync(file) && statSync(file).size + line.length > maxBytes) rotate();
       appendFileSync(file, line + '\n', { mode: 0o600 });
@@ -110,12 +129,7 @@ export function createFileLogger(opts: FileLoggerOptions): Logger {
     }
     if (opts.echo) process.stderr.write(line + '\n');
   };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-  };
+  return loggerOf(write);
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -7,6 +7,9 @@ import { loadDemoData, seedDemoKnowledge } from './demo';
 import { safeStorageBox } from './phone/secret-box';
 import { createFileLogger } from './log';
 import { bindElectronIpc } from './rpc/electron-binding';
+import type { RequestRouter } from './rpc/dispatcher';
+import { readCenterConfig } from './desk/config';
+import { openDesk } from './desk/forwarder';
 import { CONTENT_SECURITY_POLICY } from './security';
 import { storeFailureMessage } from './store/errors';
 import { lockDataDir, secureDataDir, type DataDirLock } from './store/data-dir';
@@ -86,8 +89,23 @@ if (!app.requestSingleInstanceLock()) {
     });
     ses.setPermissionCheckHandler((wc, permission) => permission === 'media' && wc !== null && isAppUrl(wc.getURL()));
 
+    // A desk of a center (center.json in the data folder): the contract goes there, the softphone stays here.
+    let router: RequestRouter = consoleApp.dispatcher;
+    try {
+      const center = readCenterConfig(dataDir);
+      if (center) {
+        const local = consoleApp;
+        const desk = openDesk(local.dispatcher, center, log, dataDir, (session, account) => local.phone.provisionFromCenter(session, account));
+        router = desk.forwarder;
+        app.once('will-quit', () => desk.close());
+      }
+    } catch (e) {
+      dialog.showErrorBox('12345 热线坐席台', (e as Error).message);
+      app.exit(1);
+      return;
+    }
     let mediaWindow: BrowserWindow | null = null;
-    await bindElectronIpc(consoleApp.dispatcher, isAppUrl, undefined, {
+    await bindElectronIpc(router, isAppUrl, undefined, {
       sessionOwner: (id) => (mediaWindow && id === mediaWindow.webContents.id && mainWindow ? mainWindow.webContents.id : undefined),
     });
 

@@ -1,5 +1,5 @@
 import { fail, type SessionInfo } from '../../shared/contract';
-import { beijingDate } from '../../shared/domain/consultation';
+import { chinaDateKey } from '../../shared/domain/china-time';
 import type { Handlers } from '../rpc/dispatcher';
 import type { ConsultationService } from '../services/consultation';
 import type { DutyRosterService } from '../services/consultation-duty';
@@ -33,7 +33,7 @@ export function consultationHandlers(items: ConsultationService, duty: DutyRoste
     'consultation.close': (i, ctx) => items.close(i.itemId, i.note, who(ctx.session)),
     'consultation.exportReport': async (i, ctx) => {
       const item = await items.detail(i.itemId, who(ctx.session));
-      const buf = await buildReportDocx(item, beijingDate(now()));
+      const buf = await buildReportDocx(item, chinaDateKey(now()));
       return { fileName: `社情民意信息-${item.number}.docx`, base64: buf.toString('base64') };
     },
     'consultation.monthly': (i, ctx) => items.monthly(i.month, who(ctx.session)),

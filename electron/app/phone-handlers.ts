@@ -5,8 +5,9 @@ import { screenPop } from '../phone/screen-pop';
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema';
 import { pendingCallLink } from '../services/call-links';
+import { assertTicketVisible } from '../services/ticket-visibility';
 
-type PhoneHandlers = Pick<Handlers, Extract<keyof Handlers, `phone.${string}` | `media.${string}` | `sip.${string}`>>;
+type PhoneHandlers = Pick<Handlers, Extract<keyof Handlers, `phone.${string}` | `media.${string}` | `sip.${string}` | `seat.${string}`>>;
 
 const who = (s: SessionInfo | null): SessionInfo => s ?? fail('unauthenticated');
 
@@ -85,6 +86,10 @@ export function phoneHandlers(phone: PhoneService, db: Kysely<DB>, now: () => Da
         if (!call) fail('not_found');
         number = call.remoteNumber;
         handedOver = call.ticketId ?? null;
+      } else if (i.ticketId) {
+        // From a desk: the ticket its phone received with the call. Read as any ticket is, by scope.
+        await assertTicketVisible(db, s, i.ticketId);
+        handedOver = i.ticketId;
       }
       const transferred = handedOver ? await transferredTicket(db, handedOver) : null;
       // A consult call comes from the colleague's extension: the pop is about the citizen on their ticket.
@@ -98,6 +103,8 @@ export function phoneHandlers(phone: PhoneService, db: Kysely<DB>, now: () => Da
     'phone.getConfig': () => phone.loadConfig(),
     'phone.setConfig': (i, ctx) => phone.setConfig(i, who(ctx.session).user.id),
     'sip.getAccount': (i) => phone.account(i.userId),
+    'seat.report': async (i, ctx) => { await phone.report(who(ctx.session).user.id, i); return null; },
+    'sip.myAccount': (_i, ctx) => (ctx.connection.program ? phone.accountForDesk(who(ctx.session).user.id) : fail('forbidden')),
     'sip.setAccount': (i, ctx) => phone.setAccount(i, who(ctx.session).user.id),
   };
 }

@@ -31,9 +31,9 @@ export class SessionHub {
   /** After a successful sign-in on this connection: a new session row and its token. */
   async signIn(c: Connection, info: SessionInfo): Promise<SignedIn> {
     if (c.sessionId) await this.sessions.revoke(c.sessionId, 'logout');
-    const { id, token } = await this.sessions.create(info.user.id);
+    const { id, token, expiresAt } = await this.sessions.create(info.user.id);
     this.bind(c, info, id);
-    return { ...info, token };
+    return { ...info, token, expiresAt };
   }
 
   async resume(c: Connection, token: string): Promise<SessionInfo> {

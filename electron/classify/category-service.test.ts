@@ -1,16 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../demo/load';
 import { DEFAULT_REFERENCE_DATE } from '../demo/version';
 import type { Logger } from '../log';
-import { openSqliteStore, type Store } from '../store/sqlite';
+import type { Store } from '../store/sqlite';
+import { openTestStore, TEST_STORE, type TestStore } from '../../test/store/stores';
 import type { TicketsTable } from '../store/schema';
 import { CategoryService } from './category-service';
 import { FEATURES_VERSION } from './category-suggester';
 
-let dir: string;
+let opened: TestStore;
 let store: Store;
 const TICKETS = 1500;
 const LIMIT = 1000;
@@ -40,13 +38,13 @@ const newest = async () => (await store.db.selectFrom('tickets').select('created
 const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hotline-category-'));
-  store = await openSqliteStore(join(dir, 'hotline.sqlite'));
+  // SQLite on the unit project, PostgreSQL on the pg project.
+  opened = await openTestStore(TEST_STORE);
+  store = opened.store;
   await loadDemoData(store, { seed: 7, tickets: TICKETS, referenceDate: DEFAULT_REFERENCE_DATE, days: 60 });
 }, 60_000);
 afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
+  await opened?.dispose();
 });
 
 describe('CategoryService over the store', () => {
@@ -95,8 +93,8 @@ describe('CategoryService over the store', () => {
     const live = { title: '骆驼奶茶', content: '骆驼奶茶店噪音扰民' };
     for (let i = 0; i < 3; i++) await s.learnTicket(await addTicket({ ...live, categoryId: other, createdAt: later(t0, 3000 + i) }));
     expect(s.suggest(live.title, live.content, 1)[0]!.categoryId).toBe(other);
-    await new Promise((r) => setTimeout(r, 120)); // the debounced save
-    expect(await modelRow()).toMatchObject({ documents: LIMIT + 5, trained_through: later(t0, 3002), tickets_through: TICKETS + 5 });
+    // The debounced save lands after a round trip or two (longer on PostgreSQL than on SQLite).
+    await expect.poll(modelRow, { timeout: 5_000 }).toMatchObject({ documents: LIMIT + 5, trained_through: later(t0, 3002), tickets_through: TICKETS + 5 });
     const after = suggestAll(s);
     await s.close();
 

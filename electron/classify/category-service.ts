@@ -13,10 +13,13 @@
  * Registered tickets are learned as they are saved; the model is saved at most every
  * SAVE_EVERY_MS while it changes, and on close.
  */
-import type { Kysely } from 'kysely';
 import type { CategorySuggestion } from '../../shared/contract';
 import type { Logger } from '../log';
-import type { DB } from '../store/schema';
+import { categoryTree } from '../store/repos/categories';
+import {
+  countTicketsCreated, learnableTicket, learnableTicketPage, newestTicketAt, savedCategoryModel, saveCategoryModel, type LearnableTicket,
+} from '../store/repos/classify';
+import type { Db } from '../store/repos/db';
 import { CategorySuggester, FEATURES_VERSION, type CategoryNode, type CategorySuggesterJSON, type TrainingRow } from './category-suggester';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 
@@ -38,8 +41,6 @@ export interface CategoryServiceOptions {
   saveEveryMs: number;
   now: () => Date;
 }
-
-interface TicketRow { id: string; created_at: string; title: string; content: string; category_id: string | null; status: string }
 
 export class CategoryService {
   private suggester = new CategorySuggester();
@@ -71,7 +72,7 @@ export class CategoryService {
   /** What the last start did, and the ticket rows it read from the store (tests, logs). */
   readonly stats = { start: null as null | 'restored' | 'trained', ticketsRead: 0, learned: 0 };
 
-  constructor(private readonly db: Kysely<DB>, private readonly log: Logger, options: Partial<CategoryServiceOptions> = {}) {
+  constructor(private readonly db: Db, private readonly log: Logger, options: Partial<CategoryServiceOptions> = {}) {
     this.opts = { trainLimit: TRAIN_LIMIT, saveEveryMs: SAVE_EVERY_MS, now: () => new Date(), ...options };
   }
 
@@ -129,14 +130,14 @@ export class CategoryService {
   }
 
   private async loadTaxonomy(): Promise<void> {
-    const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id as parentId']).execute();
+    const cats = await categoryTree(this.db);
     this.paths = categoryPaths(cats);
     this.taxonomy = cats.map((c) => ({ id: c.id, parentId: c.parentId }));
     this.suggester.setTaxonomy(this.taxonomy);
   }
 
   private async restore(): Promise<boolean> {
-    const row = await this.db.selectFrom('category_model').selectAll().where('id', '=', 1).executeTakeFirst();
+    const row = await savedCategoryModel(this.db);
     if (!row) return false;
     let model: CategorySuggester;
     try {
@@ -152,14 +153,14 @@ export class CategoryService {
     }
     // More tickets at or before trained_through than when it was saved: older tickets were added
     // (an import), which the model never learned; fewer: some were deleted.
-    const now = row.trained_through === null ? 0 : await this.countThrough(row.trained_through);
+    const now = row.trained_through === null ? 0 : await countTicketsCreated(this.db, null, row.trained_through);
     if (now !== row.tickets_through) {
       this.log.info('tickets added or removed before the saved category model: retraining', { saved: row.tickets_through, now });
       return false;
     }
     const saved = row.trained_through;
-    const until = await this.newest();
-    const newer = until === null || (saved !== null && until <= saved) ? 0 : await this.countBetween(saved, until);
+    const until = await newestTicketAt(this.db);
+    const newer = until === null || (saved !== null && until <= saved) ? 0 : await countTicketsCreated(this.db, saved, until);
     // A restore is for catching up a little; a long absence is better served by a fresh window.
     if (newer > this.opts.trainLimit / 2) {
       this.log.info('many tickets since the saved category model: retraining', { newer });
@@ -185,8 +186,8 @@ export class CategoryService {
   }
 
   private async train(): Promise<void> {
-    const until = await this.newest();
-    const total = until === null ? 0 : await this.countThrough(until);
+    const until = await newestTicketAt(this.db);
+    const total = until === null ? 0 : await countTicketsCreated(this.db, null, until);
     this.startedThrough = until;
     this.fix();
     const t0 = performance.now();
@@ -203,7 +204,7 @@ export class CategoryService {
   }
 
   private async learnNow(id: string): Promise<void> {
-    const t = await this.db.selectFrom('tickets').select(['id', 'created_at', 'title', 'content', 'category_id', 'status']).where('id', '=', id).executeTakeFirst();
+    const t = await learnableTicket(this.db, id);
     this.stats.ticketsRead++;
     if (!t || (this.startedThrough !== null && t.created_at <= this.startedThrough)) return;
     if (t.category_id !== null && t.status !== 'merged') {
@@ -228,38 +229,14 @@ export class CategoryService {
     let cursor: { at: string; id: string } | null = null;
     let left = this.opts.trainLimit;
     while (left > 0 && !this.abort.signal.aborted) {
-      const c: { at: string; id: string } | null = cursor;
-      const page: TicketRow[] = await this.db.selectFrom('tickets').select(['id', 'created_at', 'title', 'content', 'category_id', 'status'])
-        .where('created_at', '<=', until)
-        .$if(after !== null, (q) => q.where('created_at', '>', after!))
-        .where('category_id', 'is not', null).where('status', '<>', 'merged')
-        .$if(c !== null, (q) => q.where((eb) => order === 'asc'
-          ? eb.or([eb('created_at', '>', c!.at), eb.and([eb('created_at', '=', c!.at), eb('id', '>', c!.id)])])
-          : eb.or([eb('created_at', '<', c!.at), eb.and([eb('created_at', '=', c!.at), eb('id', '<', c!.id)])])))
-        .orderBy('created_at', order).orderBy('id', order).limit(Math.min(PAGE, left)).execute();
+      const page = await learnableTicketPage(this.db, { after, until, order, cursor, limit: Math.min(PAGE, left) });
       this.stats.ticketsRead += page.length;
       for (const t of page) yield row(t);
       if (page.length < PAGE) return;
       left -= page.length;
-      const last: TicketRow = page[page.length - 1]!;
+      const last = page[page.length - 1]!;
       cursor = { at: last.created_at, id: last.id };
     }
-  }
-
-  private async newest(): Promise<string | null> {
-    const r = await this.db.selectFrom('tickets').select('created_at').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-    return r?.created_at ?? null;
-  }
-
-  private async countThrough(at: string): Promise<number> {
-    const r = await this.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<=', at).executeTakeFirstOrThrow();
-    return Number(r.n);
-  }
-
-  private async countBetween(after: string | null, until: string): Promise<number> {
-    let q = this.db.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '<=', until);
-    if (after !== null) q = q.where('created_at', '>', after);
-    return Number((await q.executeTakeFirstOrThrow()).n);
   }
 
   private changed(): void {
@@ -267,7 +244,9 @@ export class CategoryService {
     if (this.timer || this.closed || !this.complete) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.saving = this.save();
+      // One save at a time: on PostgreSQL two saves run on two pooled connections, and an older
+      // one committing last would put back an older model.
+      this.saving = this.saving.then(() => this.save());
     }, this.opts.saveEveryMs);
     this.timer.unref();
   }
@@ -280,7 +259,7 @@ export class CategoryService {
       documents: this.suggester.documents, model: JSON.stringify(this.suggester.toJSON()), saved_at: this.opts.now().toISOString(),
     };
     try {
-      await this.db.insertInto('category_model').values({ id: 1, ...values }).onConflict((oc) => oc.column('id').doUpdateSet(values)).execute();
+      await saveCategoryModel(this.db, values);
     } catch (e) {
       this.dirty = true;
       this.log.error('category model save failed', { error: String(e) });
@@ -288,4 +267,4 @@ export class CategoryService {
   }
 }
 
-const row = (t: TicketRow): TrainingRow => ({ title: t.title, text: t.content, categoryId: t.category_id! });
+const row = (t: LearnableTicket): TrainingRow => ({ title: t.title, text: t.content, categoryId: t.category_id! });

@@ -1,11 +1,11 @@
 import { escalateInput, meetingInput, measureInput, reportInput, researchInput, type SessionInfo } from '../../shared/contract';
 import type { ConsultationService } from '../services/consultation';
+import { addDays, chinaDateKey } from '../../shared/domain/china-time';
 
 /** The consultation service calls the demo makes, as the people on duty would. */
 export type DemoConsultationPort = Pick<ConsultationService, 'escalate' | 'claim' | 'addResearch' | 'addMeeting' | 'addMeasure' | 'saveReport' | 'hardCandidates'>;
 
 /** A Beijing calendar date `days` from `now`. */
-const beijingDate = (now: Date, days = 0) => new Date(now.getTime() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * A few escalated items in different stages, so the demo consultation queue does not start empty:
@@ -25,7 +25,7 @@ export async function seedDemoConsultation(
     { route: 'studio', urgency: 'normal', to: 'measures' },
     { route: 'station', urgency: 'normal', to: 'report' },
   ] as const;
-  const today = beijingDate(now);
+  const today = chinaDateKey(now);
   let made = 0;
   for (const [i, step] of plan.entries()) {
     const ticket = candidates[i];
@@ -49,7 +49,7 @@ export async function seedDemoConsultation(
       itemId: item.id, date: today, departmentIds: [owner], participants: '委员、承办单位负责人、社区书记',
       minutes: '会商明确了牵头单位和完成时限，约定两周后回访群众。', decisions: ['由牵头单位制定整改方案'],
     }), worker);
-    await svc.addMeasure(measureInput.parse({ itemId: item.id, content: '制定整改方案并组织现场整治', ownerDepartmentId: owner, deadline: beijingDate(now, 14) }), worker);
+    await svc.addMeasure(measureInput.parse({ itemId: item.id, content: '制定整改方案并组织现场整治', ownerDepartmentId: owner, deadline: addDays(chinaDateKey(now), 14) }), worker);
     if (step.to === 'measures') continue;
     await svc.saveReport(reportInput.parse({
       itemId: item.id, title: `关于${ticket.title.slice(0, 40)}的社情民意信息`, problem: '群众多次来电反映，问题长期未解决。',

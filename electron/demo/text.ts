@@ -2,8 +2,9 @@ import { CITY, CN_NUM, COMPANY_TRADES, DURATIONS, MONTH_WORDS, PLACE_WORDS, SHOP
 import type { Rng } from './prng';
 import type { CommunityModel, LeafModel } from './reference';
 
-export type AppealType = 'consultation' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other';
-export type Channel = 'phone' | 'web' | 'walk_in' | 'letter' | 'outreach';
+import type { AppealType, TicketChannel as Channel } from '../../shared/domain/appeal';
+
+export type { AppealType, Channel };
 
 /**
  * What a ticket's text is about. A cluster of similar complaints (类案) shares one of these, so its

@@ -1,5 +1,6 @@
 import type { CitizensTable, TicketsTable } from '../store/schema';
 import type { TicketHistoryEvent } from '../../shared/domain/ticket-events';
+import { CHINA_OFFSET_MS as LOCAL_OFFSET, chinaDateCompact } from '../../shared/domain/china-time';
 import { citizenAt, citizenId } from './citizens';
 import { CITY } from './lexicon';
 import { simulateLifecycle, type Urgency } from './lifecycle';
@@ -34,8 +35,6 @@ export interface TicketBundle {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** China Standard Time, no DST: local clock = UTC + 8h. */
-const LOCAL_OFFSET = 8 * HOUR;
 
 /** Calls per hour of the local day: morning and afternoon peaks, a lunch dip, quiet nights. */
 export const HOURLY_WEIGHT = [0.8, 0.5, 0.3, 0.25, 0.25, 0.4, 1.0, 2.5, 5.5, 8.5, 9.0, 7.5, 4.5, 5.5, 8.0, 8.5, 7.5, 5.5, 4.0, 4.0, 3.8, 3.0, 2.0, 1.3];
@@ -74,8 +73,7 @@ interface Cluster {
 }
 
 function localDateKey(localMs: number): string {
-  const d = new Date(localMs);
-  return `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}`;
+  return chinaDateCompact(new Date(localMs - LOCAL_OFFSET));
 }
 
 /**

@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { describePostgresUrl, postgresClientConfig, type PostgresOptions } from '../store/postgres';
+import { StoreError, connectFailure } from '../store/errors';
 import { audienceSchema, eventAudience, type AudienceArgs, type BusEventName, type EventPayload } from '../../shared/contract';
 import type { Logger } from '../log';
 import { uuidv7 } from '../util/ids';
@@ -7,26 +9,13 @@ import { busEvent, Subscribers, type BusEvent, type EventBus } from './bus';
 /** The NOTIFY channel every console server of a center listens on. */
 export const EVENTS_CHANNEL = 'hotline_events';
 
-/**
- * Every event a server publishes, in publish order (`seq`). The notification carries only the
- * sequence number, so an event of any size crosses (NOTIFY payloads are limited to 8000 bytes); a
- * server whose listening connection dropped reads what it missed from here when it is back.
- * Kept for `retentionMs`; `payload` and `audience` are JSON text, byte for byte what was published.
- */
-export const EVENTS_TABLE_DDL = `create table if not exists console_events (
-  seq bigserial primary key,
-  origin text not null,
-  name text not null,
-  payload text not null,
-  audience text not null,
-  at timestamptz not null default now()
-)`;
-
 export type ListenStatus = 'listening' | 'lost';
 
 export interface PostgresEventBusOptions {
   /** The center database (the same one the store opens). */
   url: string;
+  /** Password and TLS as the store got them (pg-settings.ts); absent, the URL alone. */
+  connection?: Pick<PostgresOptions, 'password' | 'ssl'>;
   log: Logger;
   /** First wait before re-opening a dropped listening connection; doubles on each failure up to 5 s. @default 200 */
   reconnectDelayMs?: number;
@@ -43,6 +32,7 @@ const PAGE = 500;
 const WRITE_ATTEMPTS = 6;
 const PRUNE_EVERY = 500;
 
+/** A row of console_events (electron/store/migrations/0017_console_events.ts), read back as text. */
 interface EventRow { seq: string; origin: string; name: string; payload: string; audience: string }
 
 /**
@@ -75,12 +65,14 @@ export class PostgresEventBus implements EventBus {
   private constructor(private readonly o: PostgresEventBusOptions) {
     this.subscribers = new Subscribers(o.log);
     this.delay = o.reconnectDelayMs ?? 200;
-    this.pool = new pg.Pool({ connectionString: o.url, max: 3, application_name: 'hotline-events', connectionTimeoutMillis: 10_000 });
+    this.pool = new pg.Pool({ ...postgresClientConfig(o.url, o.connection), max: 3, application_name: 'hotline-events', connectionTimeoutMillis: 10_000 });
     // A pooled connection dropped by the server must not crash the process; the next query reports it.
     this.pool.on('error', () => {});
+    // Likewise one that drops while checked out (see openPostgresStore).
+    this.pool.on('connect', (client) => client.on('error', () => {}));
   }
 
-  /** Creates the events table if needed, then listens; resolves once this server hears others. */
+  /** Checks the events table (migration 0017), then listens; resolves once this server hears others. */
   static async start(o: PostgresEventBusOptions): Promise<PostgresEventBus> {
     const bus = new PostgresEventBus(o);
     try {
@@ -93,7 +85,9 @@ export class PostgresEventBus implements EventBus {
       bus.pollTimer.unref();
     } catch (e) {
       await bus.close();
-      throw e;
+      // A start-up refusal the server prints as one sentence (runProcess): a driver or network error becomes connectFailure's.
+      if (e instanceof StoreError || typeof (e as { code?: unknown } | null)?.code !== 'string') throw e;
+      throw connectFailure(e, describePostgresUrl(o.url), decodeURIComponent(new URL(o.url).username));
     }
     return bus;
   }
@@ -130,20 +124,11 @@ export class PostgresEventBus implements EventBus {
     await this.pool.end().catch(() => undefined);
   }
 
+  /** The events table is the store's (migration 0017): a database the store never opened is refused clearly. */
   private async install(): Promise<void> {
-    const c = await this.pool.connect();
-    try {
-      // Two servers starting at once: one creates the table, the other waits and finds it.
-      await c.query('begin');
-      await c.query("select pg_advisory_xact_lock(hashtext('events:install'))");
-      await c.query(EVENTS_TABLE_DDL);
-      await c.query('create index if not exists console_events_at on console_events (at)');
-      await c.query('commit');
-    } catch (e) {
-      await c.query('rollback').catch(() => undefined);
-      throw e;
-    } finally {
-      c.release();
+    const r = await this.pool.query<{ t: string | null }>("select to_regclass('console_events')::text as t");
+    if (!r.rows[0]?.t) {
+      throw new StoreError('misconfigured', `中心数据库 ${describePostgresUrl(this.o.url)} 中没有 console_events 表：事件总线须在数据库打开（并升级到第 17 版）之后启动。`);
     }
     await this.prune();
   }
@@ -170,6 +155,10 @@ export class PostgresEventBus implements EventBus {
     const c = await this.pool.connect();
     try {
       await c.query('begin');
+      // The event only tells others to re-read what its writer already committed durably; waiting for
+      // its own WAL flush would hold the center-wide publish lock for an fsync. The price: a database
+      // crash may lose the last few events (not the changes they announce).
+      await c.query('set local synchronous_commit = off');
       await c.query("select pg_advisory_xact_lock(hashtext('events:publish'))");
       const r = await c.query<{ seq: string }>(
         'insert into console_events (origin, name, payload, audience) values ($1, $2, $3, $4) returning seq::text as seq',
@@ -192,7 +181,7 @@ export class PostgresEventBus implements EventBus {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.o.url, application_name: `hotline-events-${this.id}`, connectionTimeoutMillis: 10_000 });
+    const client = new pg.Client({ ...postgresClientConfig(this.o.url, this.o.connection), application_name: `hotline-events-${this.id}`, connectionTimeoutMillis: 10_000 });
     let gone = false;
     const onGone = (): void => {
       if (gone) return;

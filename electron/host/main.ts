@@ -4,27 +4,19 @@ import { join, resolve } from 'node:path';
 import { createConsoleApp } from '../app/console-app';
 import { loadDemoData, seedDemoKnowledge } from '../demo';
 import { createFileLogger } from '../log';
-import { storeFailureMessage } from '../store/errors';
+import { describePostgresUrl, postgresUrlProblem } from '../store/postgres';
 import { lockDataDir, secureDataDir } from '../store/data-dir';
 import { HostStartError, startHostServer } from './server';
+import { runProcess, type RunningProcess } from './process';
 import { APP_VERSION } from '../version';
+import { CenterConfigError, centerSocketUrls, openDesk } from '../desk/forwarder';
+import { readCenterConfig } from '../desk/config';
 
 /**
  * `npm run host`: the main-process services in plain Node, the renderer served to a browser.
  * Used for end-to-end tests and on machines without the Electron runtime.
  */
-/** A stop asked for before start-up finished runs as soon as there is something to close. */
-let stopHost: (() => Promise<void>) | null = null;
-let stopRequested = false;
-const onSignal = () => {
-  stopRequested = true;
-  void stopHost?.();
-};
-// Installed first: a signal during start-up must not kill the process with the folder still locked.
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-async function main() {
+async function main(): Promise<RunningProcess> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.HOTLINE_PORT ?? '5345' },
@@ -33,11 +25,22 @@ async function main() {
       demo: { type: 'boolean', default: false },
       'demo-tickets': { type: 'string', default: '1000' },
       token: { type: 'string' },
+      // A center's PostgreSQL database (postgres://user@host:port/db); without it the SQLite file in the data folder.
+      'store-url': { type: 'string', default: process.env.HOTLINE_STORE_URL || undefined },
+      // Play a desk of a center: the contract goes to this console server (ws(s)://…, or the address a host prints).
+      center: { type: 'string', default: process.env.HOTLINE_CENTER || undefined },
+      // PEM file of the CA the center's certificate must chain to (wss).
+      'center-ca': { type: 'string', default: process.env.HOTLINE_CENTER_CA || undefined },
     },
   });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new HostStartError(`端口号无效：${values.port}`);
   const dataDir = resolve(values['data-dir']);
+  const storeUrl = values['store-url'];
+  const urlProblem = storeUrl === undefined ? null : postgresUrlProblem(storeUrl);
+  if (urlProblem) throw new HostStartError(urlProblem);
+  // --center (or the data folder's center.json) makes this host a desk of that center.
+  const center = readCenterConfig(dataDir, { url: values.center, ca: values['center-ca'] && resolve(values['center-ca']) });
   // Everything this process creates is private to the user (store, WAL, logs, exports, key file).
   if (process.platform !== 'win32') process.umask(0o077);
   secureDataDir(dataDir);
@@ -45,35 +48,19 @@ async function main() {
   const log = createFileLogger({ dir: join(dataDir, 'logs'), echo: process.env.HOTLINE_LOG_ECHO === '1' });
   const app = await createConsoleApp({
     dataDir, runtime: 'host', version: APP_VERSION, log,
+    store: storeUrl ? { kind: 'postgres', url: storeUrl } : { kind: 'sqlite' },
     demo: values.demo, demoTickets: Number(values['demo-tickets']), loadDemoData, seedKnowledge: seedDemoKnowledge,
   });
-  const server = await startHostServer({ app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? (process.env.HOTLINE_TOKEN || undefined) });
+  const desk = center ? openDesk(app.dispatcher, center, log, dataDir, (session, account) => app.phone.provisionFromCenter(session, account)) : undefined;
+  const forwarder = desk?.forwarder;
+  const server = await startHostServer({
+    app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? (process.env.HOTLINE_TOKEN || undefined), router: forwarder,
+  });
   log.info('host mode started', { port: server.port });
-  process.stdout.write(`12345 热线坐席台（主机模式）已启动\n数据目录：${dataDir}\n在浏览器中打开：${server.url}\n`);
+  const where = (storeUrl ? `\n数据库：PostgreSQL ${describePostgresUrl(storeUrl)}` : '') + (center ? `\n中心：${centerSocketUrls(center.url).map((u) => new URL(u).host).join('、')}` : '');
+  process.stdout.write(`12345 热线坐席台（主机模式）已启动\n数据目录：${dataDir}${where}\n在浏览器中打开：${server.url}\n`);
   if (process.send) process.send({ ready: true, url: server.url, port: server.port });
-  let closing = false;
-  const stop = async () => {
-    if (closing) return;
-    closing = true;
-    let code = 0;
-    try {
-      await server.close();
-      await app.close();
-    } catch (e) {
-      // Whatever failed while closing, the folder is freed: the next start must not find a live lock.
-      log.error('host stop failed', { error: (e as Error).stack ?? String(e) });
-      code = 1;
-    } finally {
-      lock.release();
-    }
-    process.exit(code);
-  };
-  stopHost = stop;
-  if (stopRequested) await stop();
+  return { close: [() => server.close(), async () => desk?.close(), () => app.close()], releaseLock: () => lock.release(), log };
 }
 
-main().catch((e: unknown) => {
-  const known = e instanceof HostStartError ? e.message : storeFailureMessage(e);
-  process.stderr.write(`${known ?? `启动失败：${(e as Error).stack ?? String(e)}`}\n`);
-  process.exit(1);
-});
+runProcess(main, HostStartError, CenterConfigError);

@@ -1,12 +1,20 @@
-import type { Kysely } from 'kysely';
 import {
-  fail, userAudience, type ContractError, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type SessionInfo, type SipAccountView,
+  fail, userAudience, type ContractError, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type CallStatsView, type RequestInput, type SeatView, type SessionInfo,
+  type SipAccountForDesk, type SipAccountView,
 } from '../../shared/contract';
+import { compareSeats, seatActivity } from '../../shared/domain/seats';
+import { callStatsOfDay } from '../../shared/domain/call-stats';
+import { chinaDateKey, endOfChinaDay, startOfChinaDay } from '../../shared/domain/china-time';
 import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
 import type { Logger } from '../log';
 import type { EventPublisher } from '../events/bus';
-import type { DB } from '../store/schema';
+import { inTransaction, type Db } from '../store/repos/db';
+import { readMeta, writeMeta } from '../store/repos/meta';
+import { deleteSipAccount, sipAccount, sipAccountUserExists, sipAddresses, sipSecret, upsertSipAccount } from '../store/repos/sip-accounts';
+import { upsertMirroredUser } from '../store/repos/users';
+import { agentStatesBetween, appendAgentState, callsInvitedBetween, insertCallRecord, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
+import { ticketNumber } from '../store/repos/tickets';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from '../services/audit';
@@ -32,10 +40,13 @@ export interface MediaWindow { send(name: 'media.command', payload: EventPayload
 /** A seat's own events, to its user. */
 type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended';
 
-export interface PhoneConfig { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number }
+export interface PhoneConfig { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number; serviceLevelSeconds: number }
+
+/** The service-level threshold until the admin sets one: 20 s, as 12345 centres commonly measure. */
+export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
 
 export interface PhoneServiceOptions {
-  db: Kysely<DB>;
+  db: Db;
   /**
    * Where events go: the bus (each seat's events to its own user), and the window that plays a
    * call's audio (media commands go to that one connection of this process).
@@ -75,6 +86,12 @@ class Seat {
  * to every SIP event, every state change and every call persisted, and events pushed to that
  * user's renderers. Numbers leave main in full only to the agent on the call.
  */
+/** The call a desk reports on its seat's line, as kept in seat_presence.call. */
+type SeatReportCall = NonNullable<RequestInput<'seat.report'>['call']>;
+
+/** How long the center believes a desk's report of its seat (desks re-report every minute). */
+export const SEAT_REPORT_TTL_MS = 3 * 60_000;
+
 export class PhoneService {
   private readonly seats = new Map<string, Seat>();
   private readonly now: () => Date;
@@ -83,7 +100,7 @@ export class PhoneService {
 
   constructor(private readonly o: PhoneServiceOptions) {
     this.now = o.now ?? (() => new Date());
-    this.config = { notReadyReasons: DEFAULT_NOT_READY, wrapUpCodes: DEFAULT_WRAP_UP, acwSeconds: o.acwSeconds ?? 30 };
+    this.config = { notReadyReasons: DEFAULT_NOT_READY, wrapUpCodes: DEFAULT_WRAP_UP, acwSeconds: o.acwSeconds ?? 30, serviceLevelSeconds: DEFAULT_SERVICE_LEVEL_SECONDS };
   }
 
   private emitTo(userId: string) {
@@ -91,23 +108,26 @@ export class PhoneService {
     return <E extends SeatEvent>(name: E, payload: EventPayload<E>) => this.o.events.bus.publish<SeatEvent>(name, payload as EventPayload<SeatEvent>, audience);
   }
 
+  /** The service-level threshold the admin set, for the wallboard's call figures. */
+  get serviceLevelSeconds(): number { return this.config.serviceLevelSeconds; }
+
   /** Reads the admin's phone settings; called once at start. A test's acwSeconds option wins. */
   async loadConfig(): Promise<PhoneConfig> {
-    const row = await this.o.db.selectFrom('meta').select('value').where('key', '=', CONFIG_KEY).executeTakeFirst();
-    if (row) {
-      const stored = JSON.parse(row.value) as PhoneConfig;
-      this.config = { ...stored, acwSeconds: this.o.acwSeconds ?? stored.acwSeconds };
+    const value = await readMeta(this.o.db, CONFIG_KEY);
+    if (value !== null) {
+      const stored = JSON.parse(value) as Partial<PhoneConfig> & Omit<PhoneConfig, 'serviceLevelSeconds'>;
+      this.config = { ...stored, acwSeconds: this.o.acwSeconds ?? stored.acwSeconds, serviceLevelSeconds: stored.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS };
     }
     return this.config;
   }
 
-  async setConfig(next: PhoneConfig, actorId: string): Promise<PhoneConfig> {
+  async setConfig(input: Omit<PhoneConfig, 'serviceLevelSeconds'> & { serviceLevelSeconds?: number }, actorId: string): Promise<PhoneConfig> {
+    const next: PhoneConfig = { ...input, serviceLevelSeconds: input.serviceLevelSeconds ?? this.config.serviceLevelSeconds };
     for (const [path, list] of [['notReadyReasons', next.notReadyReasons], ['wrapUpCodes', next.wrapUpCodes]] as const) {
       if (new Set(list.map((r) => r.code)).size !== list.length) fail('invalid_input', { issues: [{ path, problem: 'duplicate_code' }] });
     }
-    await this.o.db.transaction().execute(async (trx) => {
-      await trx.insertInto('meta').values({ key: CONFIG_KEY, value: JSON.stringify(next) })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(next) })).execute();
+    await inTransaction(this.o.db, async (trx) => {
+      await writeMeta(trx, CONFIG_KEY, JSON.stringify(next));
       await writeAudit(trx, { actorId, action: 'phone.config_changed', subjectType: 'settings', subjectId: CONFIG_KEY, data: { ...next } });
     });
     this.config = next;
@@ -115,21 +135,47 @@ export class PhoneService {
   }
 
   async account(userId: string): Promise<SipAccountView | null> {
-    const a = await this.o.db.selectFrom('sip_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const a = await sipAccount(this.o.db, userId);
     return a ? { userId, wsUrl: a.ws_url, aor: a.aor, authUser: a.auth_user, displayName: a.display_name, media: a.media_mode === 'null' ? 'null' : 'webrtc', hasPassword: a.secret_enc.length > 0, updatedAt: a.updated_at } : null;
   }
 
+  /** The user's own account with its password, for their desk's main process to register with. */
+  async accountForDesk(userId: string): Promise<SipAccountForDesk | null> {
+    const a = await sipAccount(this.o.db, userId);
+    if (!a) return null;
+    return { wsUrl: a.ws_url, aor: a.aor, authUser: a.auth_user, password: this.o.secrets.decrypt(a.secret_enc), displayName: a.display_name, media: a.media_mode === 'null' ? 'null' : 'webrtc' };
+  }
+
+  /**
+   * A desk of a center keeps the account its center gave the signed-in user, so that the phone
+   * registers from this desk (also later while the center is out of reach); the user is mirrored
+   * into the desk's own store (no password: nobody signs in to it locally) so that this seat's
+   * call log and agent states are kept here. null: the center has no account for them any more.
+   */
+  async provisionFromCenter(session: SessionInfo, account: SipAccountForDesk | null): Promise<void> {
+    const at = this.now().toISOString();
+    await inTransaction(this.o.db, async (trx) => {
+      await upsertMirroredUser(trx, { id: session.user.id, displayName: session.user.displayName, roles: session.user.roles }, at);
+      if (!account) {
+        await deleteSipAccount(trx, session.user.id);
+        return;
+      }
+      await upsertSipAccount(trx, session.user.id, {
+        ws_url: account.wsUrl, aor: account.aor.replace(/^sips?:/, ''), auth_user: account.authUser, secret_enc: this.o.secrets.encrypt(account.password),
+        display_name: account.displayName, media_mode: account.media, updated_at: at,
+      });
+    });
+  }
+
   async setAccount(input: { userId: string; wsUrl: string; aor: string; authUser: string; password?: string; displayName?: string | null; media: 'webrtc' | 'null' }, actorId: string): Promise<SipAccountView> {
-    const user = await this.o.db.selectFrom('users').select('id').where('id', '=', input.userId).executeTakeFirst();
-    if (!user) fail('not_found');
-    const existing = await this.o.db.selectFrom('sip_accounts').select('secret_enc').where('user_id', '=', input.userId).executeTakeFirst();
-    if (!existing && !input.password) fail('invalid_input', { issues: [{ path: 'password', problem: 'required' }] });
-    const secret = input.password ? this.o.secrets.encrypt(input.password) : existing!.secret_enc;
+    if (!(await sipAccountUserExists(this.o.db, input.userId))) fail('not_found');
+    const existing = await sipSecret(this.o.db, input.userId);
+    if (existing === null && !input.password) fail('invalid_input', { issues: [{ path: 'password', problem: 'required' }] });
+    const secret = input.password ? this.o.secrets.encrypt(input.password) : existing!;
     const at = this.now().toISOString();
     const row = { ws_url: input.wsUrl, aor: input.aor.replace(/^sips?:/, ''), auth_user: input.authUser, secret_enc: secret, display_name: input.displayName ?? null, media_mode: input.media, updated_at: at };
-    await this.o.db.transaction().execute(async (trx) => {
-      await trx.insertInto('sip_accounts').values({ user_id: input.userId, ...row })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet(row)).execute();
+    await inTransaction(this.o.db, async (trx) => {
+      await upsertSipAccount(trx, input.userId, row);
       await writeAudit(trx, { actorId, action: 'sip.account_set', subjectType: 'user', subjectId: input.userId, data: { wsUrl: input.wsUrl, aor: row.aor, passwordChanged: Boolean(input.password) } });
     });
     return (await this.account(input.userId))!;
@@ -174,11 +220,12 @@ export class PhoneService {
       // Recording a wrap-up code changes the state's data, not the state: no history row for it.
       const newState = r.state.name !== seat.agent.name || r.state.reason !== seat.agent.reason;
       seat.agent = r.state;
-      if (newState) await this.o.db.insertInto('agent_state_events').values({
+      if (newState) await appendAgentState(this.o.db, {
         id: uuidv7(), user_id: seat.userId, at: r.state.since, state: r.state.name, reason: r.state.reason, call_id: r.state.callId,
-      }).execute();
+      });
       this.emitTo(seat.userId)('phone.agent', r.state);
       this.armAcwTimer(seat);
+      this.seatChanged(seat.userId);
     }
     return seat.agent;
   }
@@ -194,7 +241,7 @@ export class PhoneService {
   async signIn(session: SessionInfo): Promise<PhoneStatus> {
     const userId = session.user.id;
     if (this.seats.has(userId)) return this.status(session);
-    const acc = await this.o.db.selectFrom('sip_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst();
+    const acc = await sipAccount(this.o.db, userId);
     if (!acc) fail('conflict', { details: { reason: 'phone_not_configured' } });
     const media = acc.media_mode === 'null' ? 'null' : 'webrtc';
     let seatRef: Seat | null = null;
@@ -213,9 +260,10 @@ export class PhoneService {
     seat.mediaConnectionId = this.pendingMediaOwner.get(userId) ?? null;
     this.seats.set(userId, seat);
     const emit = this.emitTo(userId);
-    phone.on('registration', (r) => emit('phone.registration', this.registrationView(r)));
+    phone.on('registration', (r) => { emit('phone.registration', this.registrationView(r)); this.seatChanged(userId); });
     phone.on('call', (c) => {
       emit('phone.call', this.callView(c, true));
+      if (!c.consultForCallId) this.seatChanged(userId);
       if ((c.state === 'active' || c.state === 'dialing') && !c.consultForCallId && !seat.primaryCalls.has(c.callId)) {
         seat.primaryCalls.add(c.callId);
         void this.transition(seat, { type: 'call_started', callId: c.callId }).catch(() => undefined);
@@ -251,12 +299,12 @@ export class PhoneService {
     const wasPrimary = seat.primaryCalls.delete(rec.callId);
     const missed = rec.answeredAt === undefined && rec.direction === 'inbound';
     try {
-      await this.o.db.insertInto('call_records').values({
+      await insertCallRecord(this.o.db, {
         id: rec.callId, user_id: seat.userId, direction: rec.direction, remote_number: lookupKey(rec.remoteNumber),
         invited_at: new Date(rec.invitedAt).toISOString(), answered_at: rec.answeredAt ? new Date(rec.answeredAt).toISOString() : null,
         ended_at: new Date(rec.endedAt).toISOString(), ring_ms: rec.ringMs, talk_ms: rec.talkMs, hold_ms: rec.holdMs,
         end_reason: rec.endReason, sip_code: rec.sipCode ?? null, transfer_target: rec.transferTarget ?? null, wrap_up_code: null,
-      }).onConflict((oc) => oc.column('id').doNothing()).execute();
+      });
       // A ticket registered while the call was still up waits here for the call's record.
       const pending = await pendingCallLink(this.o.db, rec.callId);
       if (pending) {
@@ -294,7 +342,7 @@ export class PhoneService {
   async wrapUp(s: SessionInfo, callId: string, code: string): Promise<AgentState> {
     if (!this.config.wrapUpCodes.some((r) => r.code === code)) fail('invalid_input', { issues: [{ path: 'code', problem: 'invalid_value' }] });
     const state = await this.transition(this.seat(s.user.id), { type: 'wrap_up', callId, code });
-    await this.o.db.updateTable('call_records').set({ wrap_up_code: code }).where('id', '=', callId).execute();
+    await setCallWrapUp(this.o.db, callId, code);
     return state;
   }
 
@@ -331,13 +379,118 @@ export class PhoneService {
   async presence(userIds: string[]): Promise<Map<string, { extension: string; agent: AgentState['name']; registered: boolean }>> {
     const out = new Map<string, { extension: string; agent: AgentState['name']; registered: boolean }>();
     if (userIds.length === 0) return out;
-    const rows = await this.o.db.selectFrom('sip_accounts').select(['user_id', 'aor']).where('user_id', 'in', userIds).execute();
+    const rows = await sipAddresses(this.o.db, userIds);
+    // Seats on desks of a center report themselves (seat.report); a seat in this process knows itself.
+    const since = new Date(this.now().getTime() - SEAT_REPORT_TTL_MS).toISOString();
+    const reported = new Map((await seatPresenceOf(this.o.db, rows.filter((r) => !this.seats.has(r.user_id)).map((r) => r.user_id), since)).map((p) => [p.user_id, p]));
     for (const r of rows) {
       const seat = this.seats.get(r.user_id);
       const extension = r.aor.replace(/^sips?:/, '').split('@')[0]!;
-      out.set(r.user_id, { extension, agent: seat?.agent.name ?? LOGGED_OUT.name, registered: seat?.phone.registration.state === 'registered' });
+      const report = reported.get(r.user_id);
+      if (seat) out.set(r.user_id, { extension, agent: seat.agent.name, registered: seat.phone.registration.state === 'registered' });
+      else if (report) out.set(r.user_id, { extension, agent: report.agent as AgentState['name'], registered: report.registered === 1 });
+      else out.set(r.user_id, { extension, agent: LOGGED_OUT.name, registered: false });
     }
     return out;
+  }
+
+  /** A desk's report of its user's phone (seat.report); shift leads' wallboards hear of it. */
+  async report(userId: string, r: RequestInput<'seat.report'>): Promise<void> {
+    const call = r.call && r.call.state !== 'ended' ? r.call : null;
+    await upsertSeatPresence(this.o.db, {
+      user_id: userId, agent: r.agent, registered: r.registered ? 1 : 0, reported_at: this.now().toISOString(),
+      reason: r.agent === 'not_ready' ? r.reason ?? null : null, since: r.since ? new Date(r.since).toISOString() : null,
+      call: call ? JSON.stringify(call satisfies SeatReportCall) : null,
+    });
+    this.seatChanged(userId);
+  }
+
+  /**
+   * Today's citizens' calls for the wallboard: a day's records read by time (index on invited_at),
+   * never the history.
+   */
+  async callStats(): Promise<CallStatsView> {
+    const now = this.now();
+    const day = chinaDateKey(now);
+    const from = startOfChinaDay(day).toISOString();
+    const to = endOfChinaDay(day).toISOString();
+    const [calls, states, extensions] = await Promise.all([callsInvitedBetween(this.o.db, from, to), agentStatesBetween(this.o.db, from, to), seatExtensions(this.o.db)]);
+    return { day, ...callStatsOfDay(calls, states, extensions, this.config.serviceLevelSeconds, now) };
+  }
+
+  /** Every seat with a phone as the wallboard shows it, busiest first. */
+  async seatBoard(): Promise<SeatView[]> {
+    return (await this.seatViews()).sort(compareSeats);
+  }
+
+  /**
+   * A shift lead puts a seat on a break or signs its phone out, with a reason: carried out here for
+   * a seat in this process, by the agent's desk otherwise (seat.command); audited; the agent told.
+   */
+  async leadAction(lead: SessionInfo, input: RequestInput<'wallboard.seatAction'>): Promise<SeatView> {
+    const [view] = await this.seatViews([input.userId]);
+    if (!view) fail('not_found');
+    if (view.activity === 'offline') fail('conflict', { details: { reason: 'seat_offline' } });
+    const seen = input.expectedSince === null ? null : new Date(input.expectedSince).toISOString();
+    if (seen !== view.since) fail('conflict', { details: { reason: 'seat_changed' } });
+    if (view.agent === 'on_call') fail('conflict', { details: { reason: 'agent_on_call' } });
+    const reason = input.action === 'not_ready' ? this.config.notReadyReasons.find((r) => r.code === input.reason) : undefined;
+    if (input.action === 'not_ready' && !reason) fail('invalid_input', { issues: [{ path: 'reason', problem: input.reason ? 'invalid_value' : 'required' }] });
+    const seat = this.seats.get(input.userId);
+    if (seat) {
+      if (input.action === 'sign_out') {
+        await this.transition(seat, { type: 'sign_out' });
+        await this.stopSeat(seat);
+      } else await this.transition(seat, { type: 'set_not_ready', reason: reason!.code });
+    }
+    await writeAudit(this.o.db, {
+      actorId: lead.user.id, action: 'seat.lead_action', subjectType: 'user', subjectId: input.userId,
+      data: { action: input.action, reason: reason?.code ?? null, note: input.note, where: view.where },
+    });
+    this.o.events.bus.publish('seat.command', {
+      action: input.action, reason: reason?.code ?? null, reasonLabel: reason?.label ?? null, note: input.note, byName: lead.user.displayName, apply: !seat,
+    }, userAudience(input.userId));
+    const [after] = await this.seatViews([input.userId]);
+    return after!;
+  }
+
+  /** Tells shift leads how one seat is now. Fire and forget: a lost one is caught up by the next. */
+  private seatChanged(userId: string): void {
+    void this.seatViews([userId]).then(([view]) => { if (view) this.o.events.bus.publish('seat.changed', view); })
+      .catch((e: unknown) => this.o.log.warn('seat view not published', { error: String(e) }));
+  }
+
+  private async seatViews(userIds?: readonly string[]): Promise<SeatView[]> {
+    const rows = await phoneSeats(this.o.db, userIds);
+    const since = new Date(this.now().getTime() - SEAT_REPORT_TTL_MS).toISOString();
+    const reported = new Map((await seatPresenceOf(this.o.db, rows.filter((r) => !this.seats.has(r.user_id)).map((r) => r.user_id), since)).map((p) => [p.user_id, p]));
+    const reasonLabel = (code: string | null) => (code === null ? null : this.config.notReadyReasons.find((x) => x.code === code)?.label ?? code);
+    const views: SeatView[] = [];
+    for (const r of rows) {
+      const base = { userId: r.user_id, name: r.display_name, extension: r.aor.replace(/^sips?:/, '').split('@')[0]! };
+      const seat = this.seats.get(r.user_id);
+      const report = reported.get(r.user_id);
+      if (seat) {
+        const snapshot = seat.phone.calls().find((c) => seat.primaryCalls.has(c.callId) || (!c.consultForCallId && c.state !== 'ended')) ?? null;
+        const ticketId = snapshot ? snapshot.ticketId ?? await pendingCallLink(this.o.db, snapshot.callId) : null;
+        views.push({
+          ...base, where: 'here', agent: seat.agent.name, reason: reasonLabel(seat.agent.reason === 'login' ? null : seat.agent.reason), since: seat.agent.since,
+          registered: seat.phone.registration.state === 'registered', activity: seatActivity(seat.agent.name, snapshot),
+          call: snapshot ? { direction: snapshot.direction, remote: maskPhone(snapshot.remoteNumber), ticketNumber: ticketId ? await ticketNumber(this.o.db, ticketId) : null } : null,
+        });
+      } else if (report && report.agent !== 'logged_out') {
+        const agent = report.agent as AgentState['name'];
+        const call = report.call ? JSON.parse(report.call) as SeatReportCall : null;
+        views.push({
+          ...base, where: 'desk', agent, reason: reasonLabel(report.reason), since: report.since, registered: report.registered === 1,
+          activity: seatActivity(agent, call),
+          call: call ? { direction: call.direction, remote: maskPhone(call.remote), ticketNumber: call.ticketId ? await ticketNumber(this.o.db, call.ticketId) : null } : null,
+        });
+      } else {
+        views.push({ ...base, where: 'none', agent: 'logged_out', reason: null, since: report?.since ?? null, registered: false, activity: 'offline', call: null });
+      }
+    }
+    return views;
   }
 
   hasCall(s: SessionInfo, callId: string): CallSnapshot | undefined {
@@ -345,7 +498,7 @@ export class PhoneService {
   }
 
   async linkTicket(callId: string, ticketId: string) {
-    await this.o.db.insertInto('call_ticket_links').values({ call_id: callId, ticket_id: ticketId }).onConflict((oc) => oc.doNothing()).execute();
+    await linkCallToTicket(this.o.db, callId, ticketId);
   }
 
   async close(): Promise<void> {

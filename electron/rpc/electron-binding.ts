@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import type { Connection, Dispatcher } from './dispatcher';
+import type { Connection, RequestRouter } from './dispatcher';
 import { uuidv7 } from '../util/ids';
 import { EVENT_CHANNEL, RPC_CHANNEL } from './channels';
 
@@ -18,7 +18,7 @@ export interface ElectronBindingOptions {
   sessionOwner?: (senderId: number) => number | undefined;
 }
 
-export async function bindElectronIpc(dispatcher: Dispatcher, isAppUrl: (url: string) => boolean, ipc?: IpcMainLike, opts: ElectronBindingOptions = {}) {
+export async function bindElectronIpc(dispatcher: RequestRouter, isAppUrl: (url: string) => boolean, ipc?: IpcMainLike, opts: ElectronBindingOptions = {}) {
   // Loaded here, not at the top, so tests can bind a stand-in without the Electron runtime.
   const ipcMain: IpcMainLike = ipc ?? (await import('electron')).ipcMain;
   const connections = new Map<number, Connection>();

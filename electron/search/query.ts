@@ -1,4 +1,5 @@
 import { APPEAL_TYPES } from '../../shared/domain/appeal';
+import { CALLER_VISIBILITIES, type CallerVisibility } from '../../shared/domain/caller-privacy';
 import { TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 import { planQuery, type TermPlan } from './tokenize';
 
@@ -39,20 +40,9 @@ export interface SearchInput {
   callerVisibility?: CallerVisibility;
 }
 
-/**
- * 'all': every ticket's caller (agents, shift leads); 'non_confidential': all but confidential
- * tickets (members, liaison experts); 'none': numbers masked, confidential names hidden (admins,
- * departments). Mirrors what tickets.get shows each role, so search cannot reveal more than it.
- */
-export type CallerVisibility = 'all' | 'non_confidential' | 'none';
-const CALLER_VISIBILITY: readonly CallerVisibility[] = ['all', 'non_confidential', 'none'];
-
-/** The roles that see callers' numbers on tickets (ticket-intake.ts) and on which tickets. */
-export function callerVisibilityOf(roles: readonly string[]): CallerVisibility {
-  if (roles.includes('agent') || roles.includes('shift_lead')) return 'all';
-  if (roles.includes('cppcc_member') || roles.includes('liaison_expert')) return 'non_confidential';
-  return 'none';
-}
+// Who sees which callers is the domain's rule (caller-privacy.ts), the same tickets.get follows,
+// so search cannot reveal more than it.
+export { callerVisibilityOf, type CallerVisibility } from '../../shared/domain/caller-privacy';
 
 /** Half-open [start, end) in UTF-16 code units of the string it belongs to (String.prototype.slice). */
 export interface HighlightRange {
@@ -225,7 +215,7 @@ export function validateSearch(input: unknown): ValidSearch {
     cursor = decodeCursor(i.cursor, terms.length > 0);
   }
   const callerVisibility = i.callerVisibility ?? 'none';
-  if (!CALLER_VISIBILITY.includes(callerVisibility as CallerVisibility)) {
+  if (!CALLER_VISIBILITIES.includes(callerVisibility as CallerVisibility)) {
     throw new SearchError('invalid_input', 'callerVisibility must be all, non_confidential or none', { field: 'callerVisibility' });
   }
   return {

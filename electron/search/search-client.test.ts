@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../store/sqlite';
 import { SearchError, type SearchInput, type SearchResult } from './query';
 import { SearchClient } from './search-client';
-import { createSearchEngine } from './search-engine';
-import { createTicketSearch } from './search-service';
-import { buildSearchFixture } from './testing';
+import { createSearchEngine } from '../store/search/sqlite-search';
+import { createTicketSearch, searchWorkerLocation } from '../store/search/search-index';
+import { buildSearchFixture } from '../store/search/testing';
 
 let dir: string;
 let store: Store;
@@ -16,7 +16,7 @@ let client: SearchClient;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'search-worker-test-'));
   store = await buildSearchFixture(join(dir, 'store.sqlite'), { demoTickets: 1500, randomTickets: 200 });
-  client = new SearchClient({ file: store.sqlite!.name });
+  client = new SearchClient({ file: store.sqlite!.name, workerUrl: searchWorkerLocation() });
 }, 120_000);
 
 afterAll(async () => {
@@ -76,7 +76,7 @@ describe('SearchClient (worker thread)', () => {
 
   it('replaces a worker after a timeout and keeps serving', async () => {
     // A fresh client: its worker is still starting (hundreds of ms), so a 1 ms budget surely runs out.
-    const slow = new SearchClient({ file: store.sqlite!.name });
+    const slow = new SearchClient({ file: store.sqlite!.name, workerUrl: searchWorkerLocation() });
     expect(await codeOf(slow.search({ text: '人', countCap: 10_000 }, { timeoutMs: 1 }))).toBe('timeout');
     const r = await slow.search({ text: '来电', limit: 2 });
     expect(r.rows).toHaveLength(2);
@@ -85,7 +85,7 @@ describe('SearchClient (worker thread)', () => {
   });
 
   it('fails clearly when the store cannot be opened, without respawning forever', async () => {
-    const bad = new SearchClient({ file: join(dir, 'missing.sqlite') });
+    const bad = new SearchClient({ file: join(dir, 'missing.sqlite'), workerUrl: searchWorkerLocation() });
     expect(await codeOf(bad.search({ text: '电' }))).toBe('worker_failed');
     expect(await codeOf(bad.search({ text: '电' }))).toBe('worker_failed');
     expect(bad.stats().workersStarted).toBe(1);

@@ -19,11 +19,10 @@ export interface SearchClientOptions {
   /** Worker threads. Each holds its own connection and page cache. @default 1 */
   workers?: number;
   /**
-   * The worker script. Defaults to `./worker.ts` beside this file when running from TS sources
-   * (vitest, tsx) and to `./search-worker.js` beside the bundle (dist/electron/main.js) otherwise.
+   * The worker script: the store adapter's (electron/store/search/worker.ts, see searchWorkerLocation).
    * A `.ts` worker is started through tsx's loader (registered inside the worker, see spawn()).
    */
-  workerUrl?: URL;
+  workerUrl: URL;
   /** Extra Node options for the worker. @default [] */
   execArgv?: string[];
   /** better-sqlite3 addon built for this runtime (Electron). */
@@ -59,11 +58,6 @@ interface Slot {
   ready: boolean;
 }
 
-export function defaultWorkerLocation(): URL {
-  const here = import.meta.url;
-  return isTypeScript(new URL(here)) ? new URL('./worker.ts', here) : new URL('./search-worker.js', here);
-}
-
 function isTypeScript(url: URL): boolean {
   return /\.[cm]?ts$/.test(url.pathname);
 }
@@ -89,7 +83,7 @@ export class SearchClient {
   private readonly counters = { dispatched: 0, workersStarted: 0 };
 
   constructor(private readonly opts: SearchClientOptions) {
-    this.workerUrl = opts.workerUrl ?? defaultWorkerLocation();
+    this.workerUrl = opts.workerUrl;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
     const n = Math.max(1, opts.workers ?? 1);
     for (let i = 0; i < n; i++) this.slots.push(this.spawn());

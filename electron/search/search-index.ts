@@ -1,19 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../store/schema';
-import type { Store } from '../store/sqlite';
-import { indexTicket, reindexAll, removeTicketFromIndex, searchIndexStatusOf, type IndexableTicket, type ReindexOptions, type ReindexResult, type SearchIndexStatus } from './indexer';
-import { createPostgresSearchEngine, type PgSearchOptions } from './pg-search';
 import type { SearchCallOptions } from './search-client';
-import { createTicketSearchSqlite, type TicketSearchOptions } from './search-service';
 import type { SearchInput, SearchResult } from './query';
 
 /**
  * The ticket full-text search PORT (issue 11): what intake, imports and `tickets.search` need of an
- * index, whatever store is behind it. Two implementations, chosen by the composition root from the
- * store it opened (`createSearchIndex`):
+ * index, whatever store is behind it. Two adapters in electron/store/search, chosen by the
+ * composition root from the store it opened (`createSearchIndex`):
  * - 'sqlite-fts5': FTS5 tables over CJK unigrams + bigrams, searched in a worker thread (single seat);
  * - 'postgres-tsvector': the same tokens in a GIN-indexed tsvector (center store, pg-search.ts).
- * Both give the same answers to the same `SearchInput` (tests: electron/search/search.test.ts and
+ * Both give the same answers to the same `SearchInput` (tests: electron/store/search/search.test.ts and
  * test/store/search-both.test.ts check recall 1.0 against substring matching on each).
  */
 export interface SearchIndex {
@@ -29,20 +25,56 @@ export interface SearchIndex {
   close(): Promise<void>;
 }
 
-export interface SearchIndexOptions extends TicketSearchOptions, PgSearchOptions {}
+/**
+ * The search half of the port, which handlers call. With a file-backed SQLite store it searches in a
+ * worker thread (better-sqlite3 is synchronous; a search over a million tickets must not stall SIP
+ * timers or IPC); an in-memory store or `inProcess: true` searches on the calling thread.
+ */
+export interface TicketSearch {
+  searchTickets(input: SearchInput, call?: SearchCallOptions): Promise<SearchResult>;
+  close(): Promise<void>;
+}
 
-export function createSearchIndex(store: Store, opts: SearchIndexOptions = {}): SearchIndex {
-  const common = {
-    index: (db: Kysely<DB>, t: IndexableTicket) => indexTicket(db, t, { dialect: store.dialect }),
-    remove: (db: Kysely<DB>, id: string) => removeTicketFromIndex(db, id, { dialect: store.dialect }),
-    status: () => searchIndexStatusOf(store),
-    reindex: (o?: ReindexOptions) => reindexAll(store, o),
-  };
-  if (!store.sqlite) {
-    const engine = createPostgresSearchEngine(store.db, opts);
-    return { kind: 'postgres-tsvector', ...common, search: (input) => engine.search(input), close: async () => {} };
-  }
-  const { now: _now, ...sqliteOpts } = opts;
-  const s = createTicketSearchSqlite(store, sqliteOpts);
-  return { kind: 'sqlite-fts5', ...common, search: (input, call) => s.searchTickets(input, call), close: () => s.close() };
+/** What the index needs of a ticket. */
+export interface IndexableTicket {
+  id: string;
+  created_at: string;
+  title: string;
+  content: string;
+  number?: string | null;
+  address?: string | null;
+  caller_name?: string | null;
+  phone?: string | null;
+  confidential?: number | boolean | null;
+}
+
+export interface ReindexOptions {
+  /** Called after each committed batch. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  /** Tickets per transaction: each batch blocks the thread it runs on. @default 1000 */
+  batchSize?: number;
+  /**
+   * 'auto' (default) drops and rebuilds the index only when it was built by another tokenizer
+   * version; true always rebuilds; false only adds tickets that are missing.
+   */
+  rebuild?: boolean | 'auto';
+}
+
+export interface ReindexResult {
+  /** Tickets indexed by this call. */
+  indexed: number;
+  /** Tickets that had to be indexed when the call started. */
+  total: number;
+  rebuilt: boolean;
+  cancelled: boolean;
+  ms: number;
+}
+
+export interface SearchIndexStatus {
+  tickets: number;
+  indexed: number;
+  tokenizerVersion: number | null;
+  /** False when a tokenizer change or unindexed tickets call for `reindexAll`. */
+  upToDate: boolean;
 }

@@ -22,7 +22,7 @@
  * - a query term of n ≥ 2 characters becomes the phrase of its n-1 bigrams ("油烟扰民" →
  *   "油烟 烟扰 扰民"), which matches exactly where the n characters are contiguous in one run;
  *   a 1-character term is a lookup in `uni`. A term that contains separators ("3#楼") becomes the
- *   AND of its runs plus a final substring check (see search-engine.ts).
+ *   AND of its runs plus a final substring check (see electron/store/search/sqlite-search.ts).
  *
  * Token strings are space-separated and contain only letters, digits and the gap token, so the
  * SQLite side indexes them with FTS5's `ascii` tokenizer (split on ASCII non-alphanumerics, every

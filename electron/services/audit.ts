@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../store/schema';
+import { insertAuditEvent } from '../store/repos/audit';
+import type { Db } from '../store/repos/db';
 import { uuidv7 } from '../util/ids';
 
 export interface AuditEntry {
@@ -12,8 +12,8 @@ export interface AuditEntry {
 }
 
 /** Written in the caller's transaction so the audit line and the change commit or fail together. */
-export async function writeAudit(db: Kysely<DB> | Transaction<DB>, entry: AuditEntry, at = new Date()): Promise<void> {
-  await db.insertInto('audit_events').values({
+export async function writeAudit(db: Db, entry: AuditEntry, at = new Date()): Promise<void> {
+  await insertAuditEvent(db, {
     id: uuidv7(at.getTime()),
     at: at.toISOString(),
     actor_id: entry.actorId,
@@ -21,5 +21,5 @@ export async function writeAudit(db: Kysely<DB> | Transaction<DB>, entry: AuditE
     subject_type: entry.subjectType,
     subject_id: entry.subjectId ?? null,
     data: JSON.stringify(entry.data ?? {}),
-  }).execute();
+  });
 }

@@ -1,11 +1,9 @@
-import type { Kysely } from 'kysely';
 import { fail, type CalendarYear } from '../../shared/contract';
 import { CHINA_CALENDAR_2025_2026 } from '../../shared/domain/calendar-cn';
 import { validateWorkingDayCalendar, type WorkingDayCalendar } from '../../shared/domain/working-days';
-import type { DB } from '../store/schema';
+import { calendarYearRows, writeCalendarYear } from '../store/repos/calendar';
+import { inTransaction, type Db } from '../store/repos/db';
 import { writeAudit } from './audit';
-
-const KEY = (year: number) => `calendar.${year}`;
 
 /**
  * The working-day calendar deadlines are counted on: the shipped State Council years, overridden
@@ -16,17 +14,15 @@ export class CalendarService {
   private years = new Map<number, CalendarYear>();
   private merged: WorkingDayCalendar = CHINA_CALENDAR_2025_2026;
 
-  constructor(private readonly db: Kysely<DB>) {
+  constructor(private readonly db: Db) {
     for (const y of [2025, 2026]) {
       this.years.set(y, { year: y, holidays: CHINA_CALENDAR_2025_2026.holidays.filter((d) => d.startsWith(`${y}-`)), workdays: CHINA_CALENDAR_2025_2026.workdays.filter((d) => d.startsWith(`${y}-`)), source: 'shipped' });
     }
   }
 
   async load(): Promise<void> {
-    const rows = await this.db.selectFrom('meta').select(['key', 'value']).where('key', 'like', 'calendar.%').execute();
-    for (const r of rows) {
-      const y = Number(r.key.slice('calendar.'.length));
-      const v = JSON.parse(r.value) as { holidays: string[]; workdays: string[] };
+    for (const { year: y, value } of await calendarYearRows(this.db)) {
+      const v = JSON.parse(value) as { holidays: string[]; workdays: string[] };
       this.years.set(y, { year: y, holidays: v.holidays, workdays: v.workdays, source: 'admin' });
     }
     this.rebuild();
@@ -52,9 +48,8 @@ export class CalendarService {
       fail('invalid_input', { issues: [{ path: 'list' in first ? first.list : 'workdays', problem: first.code }], details: { date: 'date' in first ? first.date : 'value' in first ? first.value : '' } });
     }
     const value = { holidays: [...input.holidays].sort(), workdays: [...input.workdays].sort() };
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('meta').values({ key: KEY(input.year), value: JSON.stringify(value) })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value) })).execute();
+    await inTransaction(this.db, async (trx) => {
+      await writeCalendarYear(trx, input.year, JSON.stringify(value));
       await writeAudit(trx, { actorId, action: 'calendar.year_set', subjectType: 'calendar', subjectId: String(input.year), data: { holidays: value.holidays.length, workdays: value.workdays.length } });
     });
     const year: CalendarYear = { year: input.year, ...value, source: 'admin' };

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../store/schema';
+import type { Db } from '../store/repos/db';
+import { deleteMeta, readMeta, writeMeta } from '../store/repos/meta';
 
 /**
  * A call's record is written when the call ends, and call_ticket_links references it; a ticket
@@ -8,14 +8,14 @@ import type { DB } from '../store/schema';
  */
 const key = (callId: string) => `pending_call_link:${callId}`;
 
-export async function setPendingCallLink(db: Kysely<DB>, callId: string, ticketId: string): Promise<void> {
-  await db.insertInto('meta').values({ key: key(callId), value: ticketId }).onConflict((oc) => oc.column('key').doUpdateSet({ value: ticketId })).execute();
+export async function setPendingCallLink(db: Db, callId: string, ticketId: string): Promise<void> {
+  await writeMeta(db, key(callId), ticketId);
 }
 
-export async function pendingCallLink(db: Kysely<DB>, callId: string): Promise<string | null> {
-  return (await db.selectFrom('meta').select('value').where('key', '=', key(callId)).executeTakeFirst())?.value ?? null;
+export async function pendingCallLink(db: Db, callId: string): Promise<string | null> {
+  return readMeta(db, key(callId));
 }
 
-export async function clearPendingCallLink(db: Kysely<DB>, callId: string): Promise<void> {
-  await db.deleteFrom('meta').where('key', '=', key(callId)).execute();
+export async function clearPendingCallLink(db: Db, callId: string): Promise<void> {
+  await deleteMeta(db, key(callId));
 }

@@ -1,55 +1,53 @@
-import type { Kysely } from 'kysely';
 import { fail, type DutyPatternView, type DutyPerson, type DutyShiftView, type SessionInfo } from '../../shared/contract';
 import type { dutyPatternInput } from '../../shared/contract/consultation';
 import {
-  beijingDate, checkPattern, deskOfRoles, dutyDesksOf, expandRoster, formatClock, onDutyAt, parseClock,
+  checkPattern, deskOfRoles, dutyDesksOf, expandRoster, formatClock, onDutyAt, parseClock,
   type DutyDesk, type DutyPattern, type DutySwap,
 } from '../../shared/domain/consultation';
 import type { z } from 'zod';
-import type { DB } from '../store/schema';
+import { inTransaction, type Db } from '../store/repos/db';
+import * as roster from '../store/repos/duty-roster';
+import { readMeta } from '../store/repos/meta';
+import { userDisplayNames, userIdsByUsername } from '../store/repos/user-directory';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
-import { demoAccounts } from '../app/demo-accounts';
+import { addDays, chinaDateKey } from '../../shared/domain/china-time';
 
 type PatternInput = z.output<typeof dutyPatternInput>;
 
 /**
  * The duty roster (轮值坐班) of CPPCC members and liaison experts: weekly repeating patterns and
  * one-day swaps, expanded by the pure rules. A demo store with no roster gets one: every member and
- * expert account on duty around the clock, so the queue can be tried at any hour.
+ * expert account on duty around the clock, so the queue can be tried at any hour. Which accounts are
+ * the demo's the composition root says (`demoUsernames`).
  */
 export class DutyRosterService {
   private seeded = false;
 
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date) {}
+  constructor(private readonly db: Db, private readonly now: () => Date, private readonly demoUsernames: ReadonlySet<string> = new Set()) {}
 
   private async seedDemo(): Promise<void> {
     if (this.seeded) return;
-    const demo = await this.db.selectFrom('meta').select('value').where('key', '=', 'demo').executeTakeFirst();
-    if (demo?.value !== '1') return;
-    const any = await this.db.selectFrom('duty_patterns').select('id').limit(1).executeTakeFirst();
+    if ((await readMeta(this.db, 'demo')) !== '1') return;
+    const any = await roster.hasDutyPatterns(this.db);
     this.seeded = true;
     if (any) return;
-    const demoNames = new Set(demoAccounts.map((a) => a.username));
-    const users = await this.db.selectFrom('users').select(['id', 'username']).execute();
-    const demoIds = new Set(users.filter((u) => demoNames.has(u.username)).map((u) => u.id));
+    const demoIds = await userIdsByUsername(this.db, [...this.demoUsernames]);
     const people = (await this.people()).filter((p) => demoIds.has(p.id));
     const at = this.now();
-    const from = beijingDate(new Date(at.getTime() - 30 * 86_400_000));
+    const from = addDays(chinaDateKey(at), -30);
     for (const p of people) {
       for (const desk of p.desks) {
-        await this.db.insertInto('duty_patterns').values({
+        await roster.insertDutyPattern(this.db, {
           id: uuidv7(at.getTime()), user_id: p.id, desk, weekdays: JSON.stringify([1, 2, 3, 4, 5, 6, 7]),
           start_minute: 0, end_minute: 1440, valid_from: from, valid_until: null, updated_at: at.toISOString(),
-        }).execute();
+        });
       }
     }
   }
 
   async people(): Promise<DutyPerson[]> {
-    const rows = await this.db.selectFrom('user_roles as r').innerJoin('users as u', 'u.id', 'r.user_id')
-      .select(['u.id', 'u.display_name', 'r.role']).where('r.role', 'in', ['cppcc_member', 'liaison_expert']).where('u.disabled', '=', 0)
-      .orderBy('u.username').execute();
+    const rows = await roster.enabledUsersWithRoles(this.db, ['cppcc_member', 'liaison_expert']);
     const byId = new Map<string, DutyPerson>();
     for (const r of rows) {
       const p = byId.get(r.id) ?? { id: r.id, name: r.display_name, desks: [] };
@@ -61,18 +59,14 @@ export class DutyRosterService {
 
   private async load(): Promise<{ patterns: DutyPattern[]; swaps: DutySwap[]; names: Map<string, string> }> {
     await this.seedDemo();
-    const [patterns, swaps, users] = await Promise.all([
-      this.db.selectFrom('duty_patterns').selectAll().execute(),
-      this.db.selectFrom('duty_swaps').select(['pattern_id', 'date', 'replacement_user_id']).execute(),
-      this.db.selectFrom('users').select(['id', 'display_name']).execute(),
-    ]);
+    const [patterns, swaps, names] = await Promise.all([roster.dutyPatternRows(this.db), roster.dutySwapRows(this.db), userDisplayNames(this.db)]);
     return {
       patterns: patterns.map((p) => ({
         id: p.id, userId: p.user_id, desk: p.desk as DutyDesk, weekdays: JSON.parse(p.weekdays) as number[],
         startMinute: p.start_minute, endMinute: p.end_minute, validFrom: p.valid_from, validUntil: p.valid_until,
       })),
       swaps: swaps.map((s) => ({ patternId: s.pattern_id, date: s.date, replacementUserId: s.replacement_user_id })),
-      names: new Map(users.map((u) => [u.id, u.display_name])),
+      names,
     };
   }
 
@@ -124,12 +118,11 @@ export class DutyRosterService {
       user_id: pattern.userId, desk: pattern.desk, weekdays: JSON.stringify(pattern.weekdays), start_minute: startMinute, end_minute: endMinute,
       valid_from: pattern.validFrom, valid_until: pattern.validUntil, updated_at: at,
     };
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       if (input.id) {
-        const r = await trx.updateTable('duty_patterns').set(row).where('id', '=', input.id).executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) fail('not_found');
+        if (!(await roster.updateDutyPattern(trx, input.id, row))) fail('not_found');
       } else {
-        await trx.insertInto('duty_patterns').values({ id: pattern.id, ...row }).execute();
+        await roster.insertDutyPattern(trx, { id: pattern.id, ...row });
       }
       await writeAudit(trx, { actorId: session.user.id, action: 'duty.pattern_saved', subjectType: 'duty_pattern', subjectId: pattern.id, data: { ...row } }, this.now());
     });
@@ -138,10 +131,8 @@ export class DutyRosterService {
   }
 
   async deletePattern(id: string, session: SessionInfo): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('duty_swaps').where('pattern_id', '=', id).execute();
-      const r = await trx.deleteFrom('duty_patterns').where('id', '=', id).executeTakeFirst();
-      if (Number(r.numDeletedRows) !== 1) fail('not_found');
+    await inTransaction(this.db, async (trx) => {
+      if (!(await roster.deleteDutyPattern(trx, id))) fail('not_found');
       await writeAudit(trx, { actorId: session.user.id, action: 'duty.pattern_deleted', subjectType: 'duty_pattern', subjectId: id }, this.now());
     });
   }
@@ -156,10 +147,8 @@ export class DutyRosterService {
       if (!person || !person.desks.includes(p.desk)) fail('invalid_input', { issues: [{ path: 'replacementUserId', problem: 'wrong_desk' }], details: { reason: 'duty_wrong_desk' } });
     }
     const at = this.now().toISOString();
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('duty_swaps').values({ pattern_id: patternId, date, replacement_user_id: replacementUserId, reason, created_by: session.user.id, created_at: at })
-        .onConflict((oc) => oc.columns(['pattern_id', 'date']).doUpdateSet({ replacement_user_id: replacementUserId, reason, created_by: session.user.id, created_at: at }))
-        .execute();
+    await inTransaction(this.db, async (trx) => {
+      await roster.upsertDutySwap(trx, { pattern_id: patternId, date, replacement_user_id: replacementUserId, reason, created_by: session.user.id, created_at: at });
       await writeAudit(trx, { actorId: session.user.id, action: 'duty.swapped', subjectType: 'duty_pattern', subjectId: patternId, data: { date, replacementUserId, reason } }, this.now());
     });
   }

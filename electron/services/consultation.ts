@@ -1,4 +1,3 @@
-import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import {
   consultationChangedAudience, fail, type ConsultationAlert, type ConsultationDetail, type ConsultationRow, type FeedbackRecord,
@@ -7,12 +6,20 @@ import {
 } from '../../shared/contract';
 import type { escalateInput, measureInput, measureUpdateInput, meetingInput, reportInput, researchInput } from '../../shared/contract/consultation';
 import {
-  beijingDate, canClaim, canClose, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
+  canClaim, canClose, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
   deskOfRoles, measureDeadlineFlag, meetingHeld, routeIncludes, stageProgress, type ConsultationRoute, type ConsultationStage, type ConsultationUrgency,
   type MeasureStatus, type RuleResult, type WorkFacts,
 } from '../../shared/domain/consultation';
 import { maskPhone } from '../../shared/domain/phone';
-import type { DB, ConsultationItemsTable } from '../store/schema';
+import { itemCallerVisibility, seesCallerName, seesFullPhone } from '../../shared/domain/caller-privacy';
+import { chinaDateKey, chinaMonthRange } from '../../shared/domain/china-time';
+import type { ConsultationItemsTable } from '../store/schema';
+import { auditTrailOf } from '../store/repos/audit';
+import { categoryNode } from '../store/repos/categories';
+import * as repo from '../store/repos/consultation';
+import { inTransaction, type Db, type Trx } from '../store/repos/db';
+import { departmentName, departmentNames } from '../store/repos/departments';
+import { userDisplayName, userDisplayNames } from '../store/repos/user-directory';
 import { uuidv7 } from '../util/ids';
 import type { EventPublisher } from '../events/bus';
 import { writeAudit } from './audit';
@@ -21,7 +28,6 @@ import { appendTicketEvent } from '../store/repos/ticket-events';
 import type { DutyRosterService } from './consultation-duty';
 import { assertTicketVisible, ticketScope, visibleTickets } from './ticket-visibility';
 
-type Db = Kysely<DB> | Transaction<DB>;
 type Source = ConsultationRow['source'];
 
 
@@ -49,11 +55,6 @@ export function canReadItem(session: SessionInfo, item: { route: string; claimed
   return deskOfRoles(roles).some((d) => routeIncludes(item.route as ConsultationRoute, d));
 }
 
-/** Full phone numbers on an item only for who calls the citizen back: its claimer and shift leads. */
-function seesItemPhones(session: SessionInfo, item: { claimed_by: string | null }): boolean {
-  return session.user.roles.includes('shift_lead') || item.claimed_by === session.user.id;
-}
-
 /**
  * The consultation queue: escalation from tickets, claim and release, the work recorded on an
  * item and its closing. Every write is one transaction with its audit line; every change is
@@ -61,7 +62,7 @@ function seesItemPhones(session: SessionInfo, item: { claimed_by: string | null 
  */
 export class ConsultationService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Db,
     private readonly duty: DutyRosterService,
     private readonly now: () => Date,
     private readonly events: EventPublisher,
@@ -72,12 +73,7 @@ export class ConsultationService {
   private async rows(items: ConsultationItemsTable[]): Promise<ConsultationRow[]> {
     if (items.length === 0) return [];
     const ids = items.map((i) => i.id);
-    const [links, measures, users] = await Promise.all([
-      this.db.selectFrom('consultation_item_tickets').select(['item_id']).where('item_id', 'in', ids).execute(),
-      this.db.selectFrom('consultation_measures').select(['item_id', 'status', 'deadline', 'drop_reason']).where('item_id', 'in', ids).execute(),
-      this.db.selectFrom('users').select(['id', 'display_name']).execute(),
-    ]);
-    const names = new Map(users.map((u) => [u.id, u.display_name]));
+    const [links, measures, names] = await Promise.all([repo.ticketLinksOf(this.db, ids), repo.measureStates(this.db, ids), userDisplayNames(this.db)]);
     const now = this.now();
     return items.map((i) => {
       const ms = measures.filter((m) => m.item_id === i.id);
@@ -95,7 +91,7 @@ export class ConsultationService {
   }
 
   private async item(id: string, db: Db = this.db): Promise<ConsultationItemsTable> {
-    return (await db.selectFrom('consultation_items').selectAll().where('id', '=', id).executeTakeFirst()) ?? fail('not_found');
+    return (await repo.itemById(db, id)) ?? fail('not_found');
   }
 
   async row(id: string): Promise<ConsultationRow> {
@@ -103,19 +99,9 @@ export class ConsultationService {
   }
 
   async queue(scope: 'open' | 'mine' | 'all' | 'hard' | 'closed', limit: number, session: SessionInfo): Promise<ConsultationRow[]> {
-    let q = this.db.selectFrom('consultation_items').selectAll();
-    if (scope === 'open') q = q.where('stage', '=', 'queued');
-    if (scope === 'mine') q = q.where('claimed_by', '=', session.user.id).where('stage', '!=', 'closed');
-    if (scope === 'hard') q = q.where('source', '=', 'hard_list');
-    if (scope === 'closed') q = q.where('stage', '=', 'closed');
-    const desks = deskOfRoles(session.user.roles);
     // Members and experts see their own route; shift leads see every route.
-    if (!session.user.roles.includes('shift_lead')) {
-      const routes: ConsultationRoute[] = ['both', ...desks];
-      q = q.where('route', 'in', routes);
-    }
-    const items = await q.orderBy(scope === 'open' ? 'claim_by' : 'created_at', scope === 'open' ? 'asc' : 'desc').limit(limit).execute();
-    return this.rows(items);
+    const routes: ConsultationRoute[] | null = session.user.roles.includes('shift_lead') ? null : ['both', ...deskOfRoles(session.user.roles)];
+    return this.rows(await repo.queueItems(this.db, { scope, userId: session.user.id, routes, limit }));
   }
 
   /** The item, if this reader may read it; off the route, refused before anything about it is told. */
@@ -127,25 +113,14 @@ export class ConsultationService {
 
   async detail(id: string, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.readable(id, session);
-    const fullPhones = seesItemPhones(session, i);
+    const callers = itemCallerVisibility({ userId: session.user.id, roles: session.user.roles }, i.claimed_by);
     const [row] = await this.rows([i]);
-    const [tickets, records, measures, attachments, users, departments, audit] = await Promise.all([
-      this.db.selectFrom('consultation_item_tickets as l').innerJoin('tickets as t', 't.id', 'l.ticket_id')
-        .select(['t.id', 't.number', 't.title', 't.status', 't.created_at', 't.phone', 't.caller_name', 't.confidential', 't.citizen_id'])
-        .where('l.item_id', '=', id).orderBy('t.created_at').execute(),
-      this.db.selectFrom('consultation_records').selectAll().where('item_id', '=', id).orderBy('at').orderBy('id').execute(),
-      this.db.selectFrom('consultation_measures').selectAll().where('item_id', '=', id).orderBy('created_at').orderBy('id').execute(),
-      this.db.selectFrom('consultation_attachments').select(['id', 'record_id', 'name', 'size', 'mime']).where('item_id', '=', id).execute(),
-      this.db.selectFrom('users').select(['id', 'display_name']).execute(),
-      this.db.selectFrom('departments').select(['id', 'name']).execute(),
-      this.db.selectFrom('audit_events').select(['id', 'at', 'actor_id', 'action', 'data'])
-        .where('subject_type', '=', 'consultation_item').where('subject_id', '=', id).orderBy('at').orderBy('id').execute(),
+    const [tickets, records, measures, attachments, names, depts, audit] = await Promise.all([
+      repo.itemTickets(this.db, id), repo.itemRecords(this.db, id), repo.itemMeasures(this.db, id), repo.attachmentList(this.db, id),
+      userDisplayNames(this.db), departmentNames(this.db), auditTrailOf(this.db, 'consultation_item', id),
     ]);
-    const names = new Map(users.map((u) => [u.id, u.display_name]));
-    const depts = new Map(departments.map((d) => [d.id, d.name]));
     const citizens = [...new Set(tickets.map((t) => t.citizen_id).filter((c): c is string => !!c))];
-    const history = citizens.length === 0 ? [] : await this.db.selectFrom('tickets').select(['id', 'number', 'created_at', 'title', 'status'])
-      .where('citizen_id', 'in', citizens).where('id', 'not in', tickets.map((t) => t.id)).orderBy('created_at', 'desc').limit(50).execute();
+    const history = await repo.otherTicketsOfCitizens(this.db, citizens, tickets.map((t) => t.id));
     const now = this.now();
     const parse = <T>(s: string | null) => (s ? (JSON.parse(s) as T) : null);
     const byKind = (k: string) => records.filter((r) => r.kind === k);
@@ -165,7 +140,8 @@ export class ConsultationService {
       claimedBy: i.claimed_by, claimedAt: i.claimed_at, closedAt: i.closed_at, closeNote: i.close_note,
       tickets: tickets.map((t) => ({
         id: t.id, number: t.number, title: t.title, status: t.status, createdAt: t.created_at,
-        phone: t.phone ? (t.confidential || !fullPhones ? maskPhone(t.phone) : t.phone) : null, callerName: t.confidential ? null : t.caller_name,
+        phone: t.phone ? (seesFullPhone(callers, Boolean(t.confidential)) ? t.phone : maskPhone(t.phone)) : null,
+        callerName: seesCallerName(callers, Boolean(t.confidential)) ? t.caller_name : null,
       })),
       callerHistory: history.map((h) => ({ ticketId: h.id, number: h.number, createdAt: h.created_at, title: h.title, status: h.status })),
       research: byKind('research').map((r) => ({
@@ -203,17 +179,14 @@ export class ConsultationService {
   /** How a ticket stands in the queue, for whoever may read the ticket. */
   async forTicket(ticketId: string, session: SessionInfo): Promise<TicketEscalation | null> {
     await assertTicketVisible(this.db, session, ticketId);
-    const r = await this.db.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
-      .leftJoin('users as u', 'u.id', 'i.claimed_by')
-      .select(['i.id', 'i.number', 'i.stage', 'i.route', 'u.display_name']).where('l.ticket_id', '=', ticketId)
-      .orderBy('i.created_at', 'desc').executeTakeFirst();
+    const r = await repo.latestItemOfTicket(this.db, ticketId);
     return r ? { itemId: r.id, number: r.number, stage: r.stage as ConsultationStage, route: r.route as ConsultationRoute, claimedByName: r.display_name } : null;
   }
 
   // ---- escalation ----
 
-  private async nextNumber(trx: Transaction<DB>, now: Date): Promise<string> {
-    const year = beijingDate(now).slice(0, 4);
+  private async nextNumber(trx: Trx, now: Date): Promise<string> {
+    const year = chinaDateKey(now).slice(0, 4);
     const prefix = `ZX${year}`;
     const seq = await nextNumber(trx, prefix, maxNumberSeed('consultation_items', prefix, 5));
     return `${prefix}${String(seq).padStart(5, '0')}`;
@@ -221,9 +194,9 @@ export class ConsultationService {
 
   /** The policy domain of a ticket: its top-level category (交通运输, 教育文体, 城市管理 …). */
   private async domainOf(ticketId: string): Promise<string> {
-    let cat = (await this.db.selectFrom('tickets').select('category_id').where('id', '=', ticketId).executeTakeFirst())?.category_id ?? null;
+    let cat = await repo.ticketCategoryId(this.db, ticketId);
     for (let n = 0; cat && n < 5; n++) {
-      const c = await this.db.selectFrom('categories').select(['name', 'parent_id']).where('id', '=', cat).executeTakeFirst();
+      const c = await categoryNode(this.db, cat);
       if (!c) break;
       if (!c.parent_id) return c.name;
       cat = c.parent_id;
@@ -231,21 +204,19 @@ export class ConsultationService {
     return '其他';
   }
 
-  private async create(trx: Transaction<DB>, input: { ticketIds: string[]; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency; domain: string; title: string; source: Source }, session: SessionInfo, now: Date): Promise<string> {
-    const open = await trx.selectFrom('consultation_item_tickets as l').innerJoin('consultation_items as i', 'i.id', 'l.item_id')
-      .innerJoin('tickets as t', 't.id', 'l.ticket_id').select(['t.number', 'i.number as item', 'i.route', 'i.claimed_by', 'i.created_by'])
-      .where('l.ticket_id', 'in', input.ticketIds).where('i.stage', '!=', 'closed').executeTakeFirst();
+  private async create(trx: Trx, input: { ticketIds: string[]; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency; domain: string; title: string; source: Source }, session: SessionInfo, now: Date): Promise<string> {
+    const open = await repo.openItemOfTickets(trx, input.ticketIds);
     // The item is named only to who may read it.
     if (open) fail('conflict', { details: { reason: 'consultation_already_escalated', ticket: open.number, ...(canReadItem(session, open) ? { item: open.item } : {}) } });
     const id = uuidv7(now.getTime());
     const number = await this.nextNumber(trx, now);
-    await trx.insertInto('consultation_items').values({
+    await repo.insertItem(trx, {
       id, number, created_at: now.toISOString(), updated_at: now.toISOString(), created_by: session.user.id, source: input.source,
       title: input.title, reason: input.reason, domain: input.domain, route: input.route, urgency: input.urgency, stage: 'queued', version: 1,
       claim_by: claimDeadline(now, input.urgency).toISOString(), claimed_by: null, claimed_at: null,
       package: null, instruction: null, report: null, closed_at: null, close_note: null,
-    }).execute();
-    await trx.insertInto('consultation_item_tickets').values(input.ticketIds.map((t) => ({ item_id: id, ticket_id: t }))).execute();
+    });
+    await repo.linkTickets(trx, id, input.ticketIds);
     for (const t of input.ticketIds) {
       await appendTicketEvent(trx, {
         id: uuidv7(now.getTime()), ticketId: t, at: now.toISOString(), actorId: session.user.id, action: 'escalate',
@@ -258,7 +229,7 @@ export class ConsultationService {
   }
 
   private async ticketsExist(ids: string[]) {
-    const found = await this.db.selectFrom('tickets').select(['id', 'title']).where('id', 'in', ids).execute();
+    const found = await repo.ticketTitles(this.db, ids);
     if (found.length !== new Set(ids).size) fail('not_found', { details: { reason: 'consultation_ticket_not_found' } });
     return found;
   }
@@ -270,7 +241,7 @@ export class ConsultationService {
     const domain = input.domain || await this.domainOf(first.id);
     const now = this.now();
     const source: Source = ticketIds.length > 1 && input.source === 'ticket' ? 'class_case' : input.source;
-    const id = await this.db.transaction().execute((trx) => this.create(trx, {
+    const id = await inTransaction(this.db, (trx) => this.create(trx, {
       ticketIds, reason: input.reason, route: input.route, urgency: input.urgency, domain, title: input.title || first.title, source,
     }, session, now));
     await this.notify(id, 'created');
@@ -284,28 +255,22 @@ export class ConsultationService {
     const domains = new Map<string, string>();
     for (const t of found) domains.set(t.id, await this.domainOf(t.id));
     const now = this.now();
-    const created = await this.db.transaction().execute(async (trx) => {
+    const created = await inTransaction(this.db, async (trx) => {
       const out: string[] = [];
       for (const t of found) out.push(await this.create(trx, { ticketIds: [t.id], reason, route, urgency, domain: domains.get(t.id)!, title: t.title, source: 'hard_list' }, session, now));
       return out;
     });
     for (const id of created) await this.notify(id, 'created');
-    return this.rows(await this.db.selectFrom('consultation_items').selectAll().where('id', 'in', created).orderBy('number').execute());
+    return this.rows(await repo.itemsByIds(this.db, created));
   }
 
   /** Tickets a shift lead may want to hand over: overdue, reopened, or from callers who keep calling; not yet escalated. */
   async hardCandidates(limit: number, session: SessionInfo): Promise<HardCandidate[]> {
     const nowIso = this.now().toISOString();
-    const escalated = this.db.selectFrom('consultation_item_tickets').select('ticket_id');
-    const rows = await this.db.selectFrom('tickets as t').leftJoin('divisions as d', 'd.code', 't.district_code')
-      .select(['t.id', 't.number', 't.title', 't.status', 't.created_at', 't.reply_by', 'd.name as district'])
-      .where('t.id', 'not in', escalated)
-      .where(visibleTickets(ticketScope(session)))
-      .where((eb) => eb.or([
-        eb('t.status', '=', 'reopened'),
-        eb.and([eb('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned']), eb('t.reply_by', '<', nowIso)]),
-      ]))
-      .orderBy('t.created_at', 'asc').limit(limit).execute();
+    const rows = await repo.unescalatedTickets(this.db, {
+      visible: visibleTickets(ticketScope(session)), states: ['reopened'],
+      overdueStates: ['dispatched', 'signed', 'handling', 'extension_requested', 'returned'], now: nowIso, limit,
+    });
     return rows.map((r) => ({
       id: r.id, number: r.number, title: r.title, status: r.status, createdAt: r.created_at, district: r.district ?? '',
       reason: r.status === 'reopened' ? 'reopened' : 'overdue',
@@ -321,15 +286,11 @@ export class ConsultationService {
     if (i.stage !== 'queued') await this.alreadyClaimed(this.db, i.claimed_by);
     enforce(canClaim({ stage: i.stage as ConsultationStage, route: i.route as ConsultationRoute }, userOf(session), desks));
     const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       // Two members clicking at once: the guarded update lets exactly one through.
-      const r = await trx.updateTable('consultation_items')
-        .set({ stage: 'claimed', claimed_by: session.user.id, claimed_at: now.toISOString(), updated_at: now.toISOString(), version: i.version + 1 })
-        .where('id', '=', id).where('stage', '=', 'queued').where('version', '=', i.version).executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) {
-        const winner = await trx.selectFrom('consultation_items').select('claimed_by').where('id', '=', id).executeTakeFirst();
-        await this.alreadyClaimed(trx, winner?.claimed_by ?? null);
-      }
+      const won = await repo.updateItemIfCurrent(trx, id, { version: i.version, stage: 'queued' },
+        { stage: 'claimed', claimed_by: session.user.id, claimed_at: now.toISOString(), updated_at: now.toISOString() });
+      if (!won) await this.alreadyClaimed(trx, await repo.itemClaimer(trx, id));
       await this.syncStage(trx, id);
       await writeAudit(trx, { actorId: session.user.id, action: 'consultation.claimed', subjectType: 'consultation_item', subjectId: id, data: { number: i.number } }, now);
     });
@@ -339,7 +300,7 @@ export class ConsultationService {
 
   /** The loser of a claim is told who has the item (the name rides in details). */
   private async alreadyClaimed(db: Db, by: string | null): Promise<never> {
-    const name = by ? (await db.selectFrom('users').select('display_name').where('id', '=', by).executeTakeFirst())?.display_name : undefined;
+    const name = by ? await userDisplayName(db, by) : undefined;
     fail('conflict', { details: { reason: 'consultation_already_claimed', ...(name ? { claimedBy: name } : {}) } });
   }
 
@@ -353,12 +314,12 @@ export class ConsultationService {
 
   /** Writes item columns guarded by its version, with the audit line, in one transaction. */
   private async update(i: ConsultationItemsTable, set: Partial<ConsultationItemsTable>, session: SessionInfo, action: string, data: Record<string, unknown>,
-    extra?: (trx: Transaction<DB>) => Promise<void>): Promise<void> {
+    extra?: (trx: Trx) => Promise<void>): Promise<void> {
     const now = this.now();
-    await this.db.transaction().execute(async (trx) => {
-      const r = await trx.updateTable('consultation_items').set({ ...set, updated_at: now.toISOString(), version: i.version + 1 })
-        .where('id', '=', i.id).where('version', '=', i.version).executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) fail('conflict', { details: { reason: 'consultation_stale' } });
+    await inTransaction(this.db, async (trx) => {
+      if (!(await repo.updateItemIfCurrent(trx, i.id, { version: i.version }, { ...set, updated_at: now.toISOString() }))) {
+        fail('conflict', { details: { reason: 'consultation_stale' } });
+      }
       await extra?.(trx);
       await this.syncStage(trx, i.id);
       await writeAudit(trx, { actorId: session.user.id, action, subjectType: 'consultation_item', subjectId: i.id, data: { number: i.number, ...data } }, now);
@@ -379,14 +340,10 @@ export class ConsultationService {
   }
 
   /** Sets the item's stage from the work recorded on it, in the writer's transaction. */
-  private async syncStage(trx: Transaction<DB>, id: string): Promise<void> {
-    const [i, records, measures] = await Promise.all([
-      this.item(id, trx),
-      trx.selectFrom('consultation_records').select(['kind', 'data']).where('item_id', '=', id).execute(),
-      trx.selectFrom('consultation_measures').select(['status', 'drop_reason', 'deadline']).where('item_id', '=', id).execute(),
-    ]);
+  private async syncStage(trx: Trx, id: string): Promise<void> {
+    const [i, records, measures] = await Promise.all([this.item(id, trx), repo.itemRecords(trx, id), repo.itemMeasures(trx, id)]);
     const { stage } = stageProgress(this.factsOf(i, records, measures));
-    if (stage !== i.stage) await trx.updateTable('consultation_items').set({ stage }).where('id', '=', id).execute();
+    if (stage !== i.stage) await repo.setItemStage(trx, id, stage);
   }
 
   private async workable(id: string, session: SessionInfo): Promise<ConsultationItemsTable> {
@@ -396,12 +353,12 @@ export class ConsultationService {
   }
 
   private async record(id: string, kind: 'research' | 'meeting' | 'feedback', data: Record<string, unknown>, session: SessionInfo,
-    extra?: (trx: Transaction<DB>, recordId: string) => Promise<void>): Promise<ConsultationDetail> {
+    extra?: (trx: Trx, recordId: string) => Promise<void>): Promise<ConsultationDetail> {
     const i = await this.workable(id, session);
     const now = this.now();
     const recordId = uuidv7(now.getTime());
     await this.update(i, {}, session, `consultation.${kind}_added`, { recordId }, async (trx) => {
-      await trx.insertInto('consultation_records').values({ id: recordId, item_id: id, kind, at: now.toISOString(), author_id: session.user.id, data: JSON.stringify(data) }).execute();
+      await repo.insertRecord(trx, { id: recordId, item_id: id, kind, at: now.toISOString(), author_id: session.user.id, data: JSON.stringify(data) });
       await extra?.(trx, recordId);
     });
     await this.notify(id, 'updated');
@@ -423,27 +380,27 @@ export class ConsultationService {
     const { method, date, place, people, summary } = input;
     return this.record(input.itemId, 'research', { method, date, place, people, summary }, session, async (trx, recordId) => {
       for (const f of files) {
-        await trx.insertInto('consultation_attachments').values({
+        await repo.insertAttachment(trx, {
           id: uuidv7(this.now().getTime()), item_id: input.itemId, record_id: recordId, name: f.name, mime: f.mime || 'application/octet-stream', size: f.bytes.length, content: f.bytes,
-        }).execute();
+        });
       }
     });
   }
 
   async attachment(itemId: string, attachmentId: string, session: SessionInfo): Promise<{ name: string; mime: string; base64: string }> {
     await this.readable(itemId, session);
-    const a = await this.db.selectFrom('consultation_attachments').select(['name', 'mime', 'content'])
-      .where('id', '=', attachmentId).where('item_id', '=', itemId).executeTakeFirst() ?? fail('not_found');
+    const a = await repo.attachmentOf(this.db, itemId, attachmentId) ?? fail('not_found');
     return { name: a.name, mime: a.mime, base64: Buffer.from(a.content).toString('base64') };
   }
 
-  private async departmentExists(id: string, path: string) {
-    const d = await this.db.selectFrom('departments').select('id').where('id', '=', id).executeTakeFirst();
-    if (!d) fail('invalid_input', { issues: [{ path, problem: 'unknown' }], details: { reason: 'consultation_unknown_department' } });
+  /** The department's name; an unknown department is refused as input at `path`. */
+  private async departmentNamed(id: string, path: string): Promise<string> {
+    const name = await departmentName(this.db, id);
+    return name ?? fail('invalid_input', { issues: [{ path, problem: 'unknown' }], details: { reason: 'consultation_unknown_department' } });
   }
 
   async addMeeting(input: z.output<typeof meetingInput>, session: SessionInfo): Promise<ConsultationDetail> {
-    for (const d of input.departmentIds) await this.departmentExists(d, 'departmentIds');
+    for (const d of input.departmentIds) await this.departmentNamed(d, 'departmentIds');
     const { date, departmentIds, participants, minutes, decisions } = input;
     return this.record(input.itemId, 'meeting', { date, departmentIds: [...new Set(departmentIds)], participants, minutes, decisions }, session);
   }
@@ -455,15 +412,15 @@ export class ConsultationService {
   async addMeasure(input: z.output<typeof measureInput>, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.workable(input.itemId, session);
     enforce(checkMeasureDeadline(input.deadline, new Date(i.created_at)));
-    await this.departmentExists(input.ownerDepartmentId, 'ownerDepartmentId');
+    await this.departmentNamed(input.ownerDepartmentId, 'ownerDepartmentId');
     const now = this.now();
     const measureId = uuidv7(now.getTime());
     await this.update(i, {}, session, 'consultation.measure_added',
       { measureId, content: input.content, deadline: input.deadline, owner: input.ownerDepartmentId }, async (trx) => {
-        await trx.insertInto('consultation_measures').values({
+        await repo.insertMeasure(trx, {
           id: measureId, item_id: i.id, content: input.content, owner_department_id: input.ownerDepartmentId, deadline: input.deadline,
           status: 'planned', evidence: '', drop_reason: null, created_at: now.toISOString(), updated_at: now.toISOString(),
-        }).execute();
+        });
       });
     await this.notify(i.id, 'updated');
     return this.detail(i.id, session);
@@ -471,13 +428,13 @@ export class ConsultationService {
 
   async updateMeasure(input: z.output<typeof measureUpdateInput>, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.workable(input.itemId, session);
-    const m = await this.db.selectFrom('consultation_measures').selectAll().where('id', '=', input.measureId).where('item_id', '=', i.id).executeTakeFirst() ?? fail('not_found');
+    const m = await repo.measureOf(this.db, i.id, input.measureId) ?? fail('not_found');
     enforce(canSetMeasureStatus(m.status as MeasureStatus, input.status, input.dropReason));
     const now = this.now();
     await this.update(i, {}, session, 'consultation.measure_updated', { measureId: m.id, content: m.content, from: m.status, to: input.status }, async (trx) => {
-      await trx.updateTable('consultation_measures').set({
+      await repo.updateMeasure(trx, m.id, {
         status: input.status, evidence: input.evidence || m.evidence, drop_reason: input.status === 'dropped' ? input.dropReason!.trim() : null, updated_at: now.toISOString(),
-      }).where('id', '=', m.id).execute();
+      });
     });
     await this.notify(i.id, 'updated');
     return this.detail(i.id, session);
@@ -485,9 +442,8 @@ export class ConsultationService {
 
   async setPackage(itemId: string, p: { leader: string; departmentId: string; street: string; community: string }, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.workable(itemId, session);
-    await this.departmentExists(p.departmentId, 'departmentId');
-    const dept = await this.db.selectFrom('departments').select('name').where('id', '=', p.departmentId).executeTakeFirstOrThrow();
-    const pkg: ResponsibilityPackage = { leader: p.leader, departmentId: p.departmentId, department: dept.name, street: p.street, community: p.community };
+    const department = await this.departmentNamed(p.departmentId, 'departmentId');
+    const pkg: ResponsibilityPackage = { leader: p.leader, departmentId: p.departmentId, department, street: p.street, community: p.community };
     await this.update(i, { package: JSON.stringify(pkg) }, session, 'consultation.package_set', { ...pkg });
     await this.notify(i.id, 'updated');
     return this.detail(i.id, session);
@@ -511,7 +467,7 @@ export class ConsultationService {
 
   async close(itemId: string, note: string, session: SessionInfo): Promise<ConsultationDetail> {
     const i = await this.workable(itemId, session);
-    const measures = await this.db.selectFrom('consultation_measures').select(['status', 'drop_reason', 'deadline']).where('item_id', '=', i.id).execute();
+    const measures = await repo.itemMeasures(this.db, i.id);
     const check = canClose({ stage: i.stage as ConsultationStage }, measures.map((m) => ({ status: m.status as MeasureStatus, dropReason: m.drop_reason, deadline: m.deadline })));
     if (!check.ok && check.reason === 'consultation_open_measures') {
       const open = measures.filter((m) => m.status !== 'done' && m.status !== 'dropped').length;
@@ -527,14 +483,9 @@ export class ConsultationService {
   // ---- lists, alerts ----
 
   async monthly(month: string, session: SessionInfo): Promise<MonthlyReport> {
-    // The month in Beijing time, as UTC bounds.
-    const start = new Date(Date.parse(`${month}-01T00:00:00Z`) - 8 * 3600_000);
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    const end = new Date(Date.UTC(m === 12 ? y + 1 : y, m === 12 ? 0 : m, 1) - 8 * 3600_000);
-    const items = (await this.db.selectFrom('consultation_items').select(['id', 'number', 'title', 'stage', 'domain', 'route', 'claimed_by', 'created_by'])
-      .where('created_at', '>=', start.toISOString()).where('created_at', '<', end.toISOString()).orderBy('number').execute())
-      .filter((i) => canReadItem(session, i));
-    const measures = items.length === 0 ? [] : await this.db.selectFrom('consultation_measures').select(['item_id', 'status']).where('item_id', 'in', items.map((i) => i.id)).execute();
+    const { start, end } = chinaMonthRange(month);
+    const items = (await repo.itemsCreatedBetween(this.db, start.toISOString(), end.toISOString())).filter((i) => canReadItem(session, i));
+    const measures = await repo.measureStates(this.db, items.map((i) => i.id));
     const domains = [...new Set(items.map((i) => i.domain))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
     const rows = domains.map((domain) => {
       const list = items.filter((i) => i.domain === domain);
@@ -557,18 +508,13 @@ export class ConsultationService {
     const desks = deskOfRoles(session.user.roles);
     const now = this.now();
     const out: ConsultationAlert[] = [];
-    const queued = await this.db.selectFrom('consultation_items').select(['id', 'number', 'title', 'route', 'claim_by', 'created_at'])
-      .where('stage', '=', 'queued').orderBy('claim_by').limit(200).execute();
+    const queued = await repo.queuedItems(this.db, 200);
     for (const q of queued) {
       if (!lead && !desks.some((d) => routeIncludes(q.route as ConsultationRoute, d))) continue;
       const flag = claimDeadlineFlag(new Date(q.claim_by), now);
       out.push({ kind: flag === 'overdue' ? 'claim_overdue' : flag === 'near' ? 'claim_deadline_near' : 'new_item', itemId: q.id, number: q.number, title: q.title, at: q.claim_by });
     }
-    let mq = this.db.selectFrom('consultation_measures as m').innerJoin('consultation_items as i', 'i.id', 'm.item_id')
-      .select(['i.id', 'i.number', 'i.title', 'm.content', 'm.deadline', 'm.status', 'm.drop_reason'])
-      .where('m.status', 'in', ['planned', 'in_progress']).where('i.stage', '!=', 'closed');
-    if (!lead) mq = mq.where('i.claimed_by', '=', session.user.id);
-    for (const m of await mq.orderBy('m.deadline').limit(500).execute()) {
+    for (const m of await repo.measuresDue(this.db, { states: ['planned', 'in_progress'], claimedBy: lead ? null : session.user.id, limit: 500 })) {
       const flag = measureDeadlineFlag({ status: m.status as MeasureStatus, deadline: m.deadline, dropReason: m.drop_reason }, now);
       if (flag === 'overdue' || flag === 'near') {
         out.push({ kind: flag === 'overdue' ? 'measure_overdue' : 'measure_due_soon', itemId: m.id, number: m.number, title: m.title, at: m.deadline, measure: m.content });

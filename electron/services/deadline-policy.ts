@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import { fail, type DeadlinePolicyView } from '../../shared/contract';
 import { DEFAULT_DEADLINE_POLICY, parseDeadlinePolicy, REPLY_WORKING_DAYS_LIMIT, type DeadlinePolicy, type DeadlinePolicyIssue } from '../../shared/domain/deadlines';
-import type { DB } from '../store/schema';
+import { inTransaction, type Db } from '../store/repos/db';
+import { readMeta, writeMeta } from '../store/repos/meta';
 import { writeAudit } from './audit';
 
 const KEY = 'deadline.policy';
@@ -24,12 +24,12 @@ export class DeadlinePolicyService {
   private current: DeadlinePolicy = DEFAULT_DEADLINE_POLICY;
   private updatedAt: string | null = null;
 
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date) {}
+  constructor(private readonly db: Db, private readonly now: () => Date) {}
 
   async load(): Promise<void> {
-    const row = await this.db.selectFrom('meta').select('value').where('key', '=', KEY).executeTakeFirst();
-    if (!row) return;
-    const saved = JSON.parse(row.value) as { policy: unknown; updatedAt: string };
+    const stored = await readMeta(this.db, KEY);
+    if (stored === null) return;
+    const saved = JSON.parse(stored) as { policy: unknown; updatedAt: string };
     const parsed = parseDeadlinePolicy(saved.policy);
     // A stored policy that today's rules refuse (say, a limit lowered in an update) falls back to the defaults rather than stopping dispatch.
     if (parsed.ok) [this.current, this.updatedAt] = [parsed.policy, saved.updatedAt];
@@ -46,9 +46,8 @@ export class DeadlinePolicyService {
     if (!parsed.ok) fail('invalid_input', { issues: parsed.issues.map(toContractIssue) });
     const updatedAt = this.now().toISOString();
     const changed = changes(this.current, parsed.policy);
-    await this.db.transaction().execute(async (trx) => {
-      const value = JSON.stringify({ policy: parsed.policy, updatedAt });
-      await trx.insertInto('meta').values({ key: KEY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await inTransaction(this.db, async (trx) => {
+      await writeMeta(trx, KEY, JSON.stringify({ policy: parsed.policy, updatedAt }));
       await writeAudit(trx, { actorId, action: 'deadlines.policy_set', subjectType: 'deadline_policy', subjectId: 'policy', data: { changes: changed } });
     });
     [this.current, this.updatedAt] = [parsed.policy, updatedAt];

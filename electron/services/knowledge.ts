@@ -1,13 +1,14 @@
-import type { Kysely } from 'kysely';
 import { fail, type CallScript, type KnowledgeArticle, type KnowledgeHit, type ScriptStage } from '../../shared/contract';
-import type { DB, KnowledgeArticlesTable } from '../store/schema';
+import type { CallScriptsTable, KnowledgeArticlesTable } from '../store/schema';
+import { categoryExists, categoryTree } from '../store/repos/categories';
+import { inTransaction, type Db } from '../store/repos/db';
+import * as repo from '../store/repos/knowledge';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { categoryPaths } from '../../shared/domain/taxonomy';
+import { chinaDateKey } from '../../shared/domain/china-time';
 import { normalizeText, planQuery, tokenizeDocument, type TermPlan } from '../search/tokenize';
 
-/** Beijing calendar day: validity dates are days in China, whatever the machine's zone. */
-const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Shipped with the product: the stages every 12345 call goes through. Admins edit them. */
 export const DEFAULT_SCRIPTS: { stage: ScriptStage; title: string; body: string }[] = [
@@ -22,6 +23,8 @@ function snippetAt(body: string, at: number): string {
   const start = Math.max(0, at - 30);
   return (start > 0 ? '…' : '') + body.slice(start, start + 120) + (start + 120 < body.length ? '…' : '');
 }
+
+const scriptView = (r: CallScriptsTable): CallScript => ({ id: r.id, stage: r.stage as ScriptStage, categoryId: r.category_id, title: r.title, body: r.body, sort: r.sort });
 
 /** An article as the search sees it: normalised as ticket search normalises (NFKC, lower case). */
 interface IndexedArticle {
@@ -55,20 +58,18 @@ const PARTIAL_SHARE = 0.6;
 export class KnowledgeService {
   private indexed: { key: string; articles: IndexedArticle[] } | null = null;
 
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
   private async paths(): Promise<Map<string, string>> {
-    const cats = await this.db.selectFrom('categories').select(['id', 'name', 'parent_id as parentId']).execute();
-    return categoryPaths(cats);
+    return categoryPaths(await categoryTree(this.db));
   }
 
   /** The cached articles, reloaded when any was added or edited (here, by the demo loader, or by another server). */
   private async articles(): Promise<IndexedArticle[]> {
-    const stamp = await this.db.selectFrom('knowledge_articles')
-      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('latest')]).executeTakeFirst();
-    const key = `${stamp?.n ?? 0}|${stamp?.latest ?? ''}`;
+    const stamp = await repo.articlesStamp(this.db);
+    const key = `${stamp.n}|${stamp.latest ?? ''}`;
     if (this.indexed?.key !== key) {
-      const rows = await this.db.selectFrom('knowledge_articles').selectAll().execute();
+      const rows = await repo.allArticles(this.db);
       this.indexed = { key, articles: rows.map((row) => {
         const tokens = tokenizeDocument(row.title, row.body);
         return { row, title: normalizeText(row.title), body: normalizeText(row.body),
@@ -80,13 +81,13 @@ export class KnowledgeService {
 
   /** The category, its ancestors and its descendants: the articles an agent on that category wants to see. */
   private async related(categoryId: string): Promise<Set<string>> {
-    const cats = await this.db.selectFrom('categories').select(['id', 'parent_id']).execute();
-    const parent = new Map(cats.map((c) => [c.id, c.parent_id]));
+    const cats = await categoryTree(this.db);
+    const parent = new Map(cats.map((c) => [c.id, c.parentId]));
     const out = new Set<string>();
     for (let c: string | null | undefined = categoryId; c && !out.has(c); c = parent.get(c)) out.add(c);
     let frontier = [categoryId];
     while (frontier.length) {
-      const next = cats.filter((c) => c.parent_id !== null && frontier.includes(c.parent_id) && !out.has(c.id)).map((c) => c.id);
+      const next = cats.filter((c) => c.parentId !== null && frontier.includes(c.parentId) && !out.has(c.id)).map((c) => c.id);
       for (const id of next) out.add(id);
       frontier = next;
     }
@@ -94,7 +95,7 @@ export class KnowledgeService {
   }
 
   private view(a: KnowledgeArticlesTable, paths: Map<string, string>): KnowledgeArticle {
-    const today = chinaDay(this.now());
+    const today = chinaDateKey(this.now()); // validity dates are days in China
     return {
       id: a.id, title: a.title, body: a.body, categoryId: a.category_id, categoryPath: a.category_id ? paths.get(a.category_id) ?? '' : '',
       source: a.source, validFrom: a.valid_from, validUntil: a.valid_until, updatedAt: a.updated_at,
@@ -142,67 +143,55 @@ export class KnowledgeService {
   }
 
   async get(id: string): Promise<KnowledgeArticle> {
-    const a = await this.db.selectFrom('knowledge_articles').selectAll().where('id', '=', id).executeTakeFirst();
+    const a = await repo.articleById(this.db, id);
     if (!a) fail('not_found');
     return this.view(a, await this.paths());
   }
 
   async save(input: { id?: string; title: string; body: string; categoryId: string | null; source: string; validFrom: string; validUntil: string | null }, actorId: string): Promise<KnowledgeArticle> {
     if (input.validUntil && input.validUntil < input.validFrom) fail('invalid_input', { issues: [{ path: 'validUntil', problem: 'before_valid_from' }] });
-    if (input.categoryId && !(await this.db.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {
-      fail('invalid_input', { issues: [{ path: 'categoryId', problem: 'unknown' }] });
-    }
+    if (input.categoryId && !(await categoryExists(this.db, input.categoryId))) fail('invalid_input', { issues: [{ path: 'categoryId', problem: 'unknown' }] });
     const at = this.now().toISOString();
     const id = input.id ?? uuidv7();
     const row = { title: input.title, body: input.body, category_id: input.categoryId, source: input.source, valid_from: input.validFrom, valid_until: input.validUntil, updated_at: at, updated_by: actorId };
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       if (input.id) {
-        const r = await trx.updateTable('knowledge_articles').set(row).where('id', '=', input.id).executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) fail('not_found');
-      } else await trx.insertInto('knowledge_articles').values({ id, ...row }).execute();
+        if (!(await repo.updateArticle(trx, input.id, row))) fail('not_found');
+      } else await repo.insertArticle(trx, { id, ...row });
       await writeAudit(trx, { actorId, action: input.id ? 'knowledge.updated' : 'knowledge.created', subjectType: 'knowledge_article', subjectId: id, data: { title: input.title } });
     });
     return this.get(id);
   }
 
   async scripts(categoryId?: string): Promise<CallScript[]> {
-    let q = this.db.selectFrom('call_scripts').selectAll().orderBy('sort').orderBy('title');
-    q = categoryId ? q.where((eb) => eb.or([eb('category_id', 'is', null), eb('category_id', '=', categoryId)])) : q.where('category_id', 'is', null);
-    const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, stage: r.stage as ScriptStage, categoryId: r.category_id, title: r.title, body: r.body, sort: r.sort }));
+    return (await repo.scriptRows(this.db, categoryId)).map(scriptView);
   }
 
   async saveScript(input: { id?: string; stage: ScriptStage; categoryId: string | null; title: string; body: string; sort: number }, actorId: string): Promise<CallScript> {
     // An unknown category is the caller's mistake, not a foreign-key failure deep in the store.
-    if (input.categoryId && !(await this.db.selectFrom('categories').select('id').where('id', '=', input.categoryId).executeTakeFirst())) {
-      fail('invalid_input', { issues: [{ path: 'categoryId', problem: 'unknown' }] });
-    }
+    if (input.categoryId && !(await categoryExists(this.db, input.categoryId))) fail('invalid_input', { issues: [{ path: 'categoryId', problem: 'unknown' }] });
     const id = input.id ?? uuidv7();
     const row = { stage: input.stage, category_id: input.categoryId, title: input.title, body: input.body, sort: input.sort, updated_at: this.now().toISOString() };
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       if (input.id) {
-        const r = await trx.updateTable('call_scripts').set(row).where('id', '=', input.id).executeTakeFirst();
-        if (Number(r.numUpdatedRows) !== 1) fail('not_found');
-      } else await trx.insertInto('call_scripts').values({ id, ...row }).execute();
+        if (!(await repo.updateScript(trx, input.id, row))) fail('not_found');
+      } else await repo.insertScripts(trx, [{ id, ...row }]);
       await writeAudit(trx, { actorId, action: 'script.saved', subjectType: 'call_script', subjectId: id, data: { stage: input.stage, title: input.title } });
     });
-    const s = await this.db.selectFrom('call_scripts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return { id: s.id, stage: s.stage as ScriptStage, categoryId: s.category_id, title: s.title, body: s.body, sort: s.sort };
+    return scriptView((await repo.scriptById(this.db, id)) ?? fail('not_found'));
   }
 
   async deleteScript(id: string, actorId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const r = await trx.deleteFrom('call_scripts').where('id', '=', id).executeTakeFirst();
-      if (Number(r.numDeletedRows) !== 1) fail('not_found');
+    await inTransaction(this.db, async (trx) => {
+      if (!(await repo.deleteScript(trx, id))) fail('not_found');
       await writeAudit(trx, { actorId, action: 'script.deleted', subjectType: 'call_script', subjectId: id });
     });
   }
 
   /** Puts the default scripts into a store that has none (first start, or an upgrade). */
   async ensureDefaultScripts(): Promise<void> {
-    const any = await this.db.selectFrom('call_scripts').select('id').limit(1).executeTakeFirst();
-    if (any) return;
+    if (await repo.hasScripts(this.db)) return;
     const at = this.now().toISOString();
-    await this.db.insertInto('call_scripts').values(DEFAULT_SCRIPTS.map((s, i) => ({ id: uuidv7(), stage: s.stage, category_id: null, title: s.title, body: s.body, sort: i * 10, updated_at: at }))).execute();
+    await repo.insertScripts(this.db, DEFAULT_SCRIPTS.map((s, i) => ({ id: uuidv7(), stage: s.stage, category_id: null, title: s.title, body: s.body, sort: i * 10, updated_at: at })));
   }
 }

@@ -1,10 +1,9 @@
-import type { Kysely } from 'kysely';
 import type { KpiReport } from '../../shared/contract';
 import {
   directResolutionRate, onTimeClosureRate, reopenRate, resolutionRate, responseRate, returnRate, satisfactionRate,
 } from '../../shared/domain/kpi';
 import type { TicketEventFlag, TicketHistoryAction } from '../../shared/domain/ticket-events';
-import type { DB } from '../store/schema';
+import type { Db } from '../store/repos/db';
 import type { Dialect } from '../store/migrations/types';
 import { countTicketEvents } from '../store/repos/ticket-events';
 
@@ -13,7 +12,7 @@ import { countTicketEvents } from '../store/repos/ticket-events';
  * agree with what each ticket's history shows. Formulas live in shared/domain/kpi.ts.
  */
 export class KpiService {
-  constructor(private readonly db: Kysely<DB>, private readonly dialect: Dialect) {}
+  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
 
   private count<A extends TicketHistoryAction>(action: A, from: string, to: string, where?: { flag: TicketEventFlag<A>; value: boolean }) {
     return countTicketEvents(this.db, this.dialect, action, from, to, where);

@@ -2,6 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { fail, type SessionEndReason } from '../../shared/contract';
 import type { DB } from '../store/schema';
+import {
+  insertSession, pruneSessions, revokeSession, revokeUserSessions, sessionByTokenHash, sessionCreatedAt, touchSession,
+} from '../store/repos/sessions';
 import { uuidv7 } from '../util/ids';
 
 export interface SessionPolicy {
@@ -32,23 +35,23 @@ export class SessionStore {
     return new Date(Math.min(createdAt + this.policy.maxMs, seenAt + this.policy.idleMs)).toISOString();
   }
 
-  async create(userId: string): Promise<{ id: string; token: string }> {
+  async create(userId: string): Promise<{ id: string; token: string; expiresAt: string }> {
     const at = this.now();
     const token = randomBytes(32).toString('base64url');
     const id = uuidv7(at.getTime());
     const iso = at.toISOString();
-    await this.db.deleteFrom('sessions').where('expires_at', '<', new Date(at.getTime() - KEEP_ENDED_MS).toISOString()).execute();
-    await this.db.insertInto('sessions').values({
+    const expiresAt = this.expiry(at.getTime(), at.getTime());
+    await pruneSessions(this.db, new Date(at.getTime() - KEEP_ENDED_MS).toISOString());
+    await insertSession(this.db, {
       id, user_id: userId, token_hash: hashToken(token), created_at: iso, last_seen_at: iso,
-      expires_at: this.expiry(at.getTime(), at.getTime()), revoked_at: null, revoked_reason: null,
-    }).execute();
-    return { id, token };
+      expires_at: expiresAt, revoked_at: null, revoked_reason: null,
+    });
+    return { id, token, expiresAt };
   }
 
   /** The live session a token names, seen now; fails with session_expired and the reason otherwise. */
   async resume(token: string): Promise<SessionRow> {
-    const row = await this.db.selectFrom('sessions').select(['id', 'revoked_reason', 'revoked_at', 'expires_at'])
-      .where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    const row = await sessionByTokenHash(this.db, hashToken(token));
     if (!row) fail('session_expired', { details: { reason: 'session_unknown' } });
     if (row.revoked_at) fail('session_expired', { details: { reason: `session_${row.revoked_reason ?? 'logout'}` } });
     const live = await this.touch(row.id);
@@ -63,25 +66,18 @@ export class SessionStore {
   async touch(sessionId: string): Promise<SessionRow | null> {
     const at = this.now();
     const iso = at.toISOString();
-    const row = await this.db.selectFrom('sessions').select(['created_at']).where('id', '=', sessionId).executeTakeFirst();
-    if (!row) return null;
-    const updated = await this.db.updateTable('sessions')
-      .set({ last_seen_at: iso, expires_at: this.expiry(Date.parse(row.created_at), at.getTime()) })
-      .where('id', '=', sessionId).where('revoked_at', 'is', null).where('expires_at', '>', iso)
-      .returning(['id', 'user_id']).executeTakeFirst();
+    const createdAt = await sessionCreatedAt(this.db, sessionId);
+    if (!createdAt) return null;
+    const updated = await touchSession(this.db, sessionId, iso, this.expiry(Date.parse(createdAt), at.getTime()));
     return updated ? { id: updated.id, userId: updated.user_id } : null;
   }
 
   async revoke(sessionId: string, reason: SessionEndReason): Promise<void> {
-    await this.db.updateTable('sessions').set({ revoked_at: this.now().toISOString(), revoked_reason: reason })
-      .where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+    await revokeSession(this.db, sessionId, reason, this.now().toISOString());
   }
 
   /** Ends every live session of a user, except one (the session that changed its own password). */
   async revokeUser(userId: string, reason: SessionEndReason, exceptSessionId: string | null = null): Promise<string[]> {
-    let q = this.db.updateTable('sessions').set({ revoked_at: this.now().toISOString(), revoked_reason: reason })
-      .where('user_id', '=', userId).where('revoked_at', 'is', null);
-    if (exceptSessionId) q = q.where('id', '!=', exceptSessionId);
-    return (await q.returning('id').execute()).map((r) => r.id);
+    return revokeUserSessions(this.db, userId, reason, this.now().toISOString(), exceptSessionId);
   }
 }

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
 import type { SessionInfo, SimilarTicket } from '../../shared/contract';
-import type { DB } from '../store/schema';
 import { ANSWERED_TICKET_STATES, FINISHED_TICKET_STATES, OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
-import { ticketScope, visibleTickets } from './ticket-visibility';
+import type { Db } from '../store/repos/db';
+import { similarCandidateRows } from '../store/repos/tickets';
+import { ticketScope } from './ticket-visibility';
 
 const OPEN: readonly string[] = OPEN_TICKET_STATES;
 const ANSWERED: readonly string[] = ANSWERED_TICKET_STATES;
@@ -39,19 +39,17 @@ export function overlap(a: Set<string>, b: Set<string>): number {
  * after the first ticket was answered is a repeat call (重复来电) or a case to reopen (重办).
  */
 export class SimilarTickets {
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
   async find(input: { categoryId: string; districtCode?: string; text: string; limit: number }, session: SessionInfo): Promise<SimilarTicket[]> {
     const mine = bigrams(input.text);
     if (mine.size < 3) return [];
     const since = new Date(this.now().getTime() - WINDOW_DAYS * 86_400_000).toISOString();
-    let q = this.db.selectFrom('tickets as t').select(['t.id', 't.number', 't.title', 't.content', 't.created_at', 't.status', 't.district_code'])
-      .where('t.category_id', '=', input.categoryId).where('t.status', 'in', [...OPEN, ...ANSWERED, ...FINISHED]).where('t.created_at', '>=', since)
+    const rows = await similarCandidateRows(this.db, {
+      categoryId: input.categoryId, districtCode: input.districtCode, statuses: [...OPEN, ...ANSWERED, ...FINISHED], since, limit: MAX_CANDIDATES,
       // The reader's visibility scope (ticket-visibility.ts): a department is offered only its own tickets.
-      .where(visibleTickets(ticketScope(session)))
-      .orderBy('t.created_at', 'desc').limit(MAX_CANDIDATES);
-    if (input.districtCode) q = q.where('t.district_code', '=', input.districtCode);
-    const rows = await q.execute();
+      scope: ticketScope(session),
+    });
     return rows.map((r) => ({ r, score: overlap(mine, bigrams(`${r.title}${r.content}`)) }))
       .filter((x) => x.score >= 0.35).sort((a, b) => b.score - a.score).slice(0, input.limit)
       .map(({ r, score }) => ({ id: r.id, number: r.number, title: r.title, createdAt: r.created_at, status: r.status, kind: similarKind(r.status), score: Math.round(score * 100) / 100 }));

@@ -1,32 +1,43 @@
-import type { Kysely } from 'kysely';
 import { fail, type ReferenceData, type SessionInfo, type TicketDetail } from '../../shared/contract';
 import type { ticketCreateInput } from '../../shared/contract/tickets';
-import { ANSWERED_TICKET_STATES, FINISHED_TICKET_STATES, applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot } from '../../shared/domain/ticket-lifecycle';
+import {
+  ANSWERED_TICKET_STATES, FINISHED_TICKET_STATES, applyTicketAction, registerTicket, type TicketActor, type TicketEvent, type TicketSnapshot, type TicketState,
+} from '../../shared/domain/ticket-lifecycle';
 import { normalizePhone } from '../../shared/domain/phone';
+import { chinaDateCompact } from '../../shared/domain/china-time';
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { z } from 'zod';
-import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { loadSnapshot, type TicketWorkflowService } from './ticket-workflow';
-import { indexTicket } from '../search';
+import { indexTicket } from '../store/search';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 import { setPendingCallLink } from './call-links';
-import { citizenView, ticketScope, visibleTickets } from './ticket-visibility';
+import { citizenView, ticketScope } from './ticket-visibility';
 import { maxNumberSeed, nextNumber } from '../store/counters';
+import { inTransaction, type Db } from '../store/repos/db';
 import { appendTicketEvent, ticketTimeline } from '../store/repos/ticket-events';
+import { insertTicket, insertTicketSnapshot, ticketDetailRow, ticketStatus, ticketWithRegistrar } from '../store/repos/tickets';
+import { loadReferenceData } from '../store/repos/reference';
+import { upsertCitizenByPhone } from '../store/repos/citizens';
+import { callRecordExists, linkCallToTicket } from '../store/repos/calls';
+import { deleteDraft } from '../store/repos/drafts';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
 /** States of a ticket that a new appeal can name as its earlier ticket (重复来电 / 重办). */
 const REPEATABLE_STATES = new Set<string>([...ANSWERED_TICKET_STATES, ...FINISHED_TICKET_STATES]);
 
+/** How far back a desk that was offline may date an appeal it took (an outreach day, a weekend cut). */
+export const OFFLINE_REGISTRATION_WINDOW_MS = 72 * 3600_000;
+/** Clock skew allowed between a desk and the center. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
 const actorOf = (s: SessionInfo): TicketActor => ({ userId: s.user.id, roles: s.user.roles, departmentId: s.user.departmentId });
 
 /** Human ticket number: prefix, Beijing date, sequence of the day (JC2026112800001). */
 function numberPrefix(now: Date): string {
-  const bj = new Date(now.getTime() + 8 * 3600_000);
-  return `JC${bj.getUTCFullYear()}${String(bj.getUTCMonth() + 1).padStart(2, '0')}${String(bj.getUTCDate()).padStart(2, '0')}`;
+  return `JC${chinaDateCompact(now)}`;
 }
 
 /**
@@ -39,20 +50,11 @@ export class TicketIntakeService {
   /** Category paths of the cached reference data (every ticket detail shows one). */
   private paths = new Map<string, string>();
 
-  constructor(private readonly db: Kysely<DB>, private readonly calendar: () => WorkingDayCalendar, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly db: Db, private readonly calendar: () => WorkingDayCalendar, private readonly now: () => Date = () => new Date()) {}
 
   async referenceData(): Promise<ReferenceData> {
     if (this.reference) return this.reference;
-    const [categories, divisions, departments] = await Promise.all([
-      this.db.selectFrom('categories').selectAll().orderBy('code').execute(),
-      this.db.selectFrom('divisions').selectAll().orderBy('code').execute(),
-      this.db.selectFrom('departments').selectAll().orderBy('code').execute(),
-    ]);
-    this.reference = {
-      categories: categories.map((c) => ({ id: c.id, code: c.code, name: c.name, level: c.level, parentId: c.parent_id })),
-      divisions: divisions.map((d) => ({ code: d.code, name: d.name, level: d.level, parentCode: d.parent_code, retired: d.retired === 1 })),
-      departments: departments.map((d) => ({ id: d.id, code: d.code, name: d.name, kind: d.kind, districtCode: d.district_code })),
-    };
+    this.reference = await loadReferenceData(this.db);
     this.paths = categoryPaths(this.reference.categories);
     return this.reference;
   }
@@ -88,7 +90,7 @@ export class TicketIntakeService {
     let repeatOf: { id: string; number: string } | null = null;
     if (input.repeatOf) {
       // Only an answered or finished ticket takes a repeat call; an open one takes the appeal as a duplicate (并单).
-      const prior = await this.db.selectFrom('tickets').select(['id', 'number', 'status']).where('id', '=', input.repeatOf).executeTakeFirst();
+      const prior = await ticketStatus(this.db, input.repeatOf);
       if (!prior) issues.push({ path: 'repeatOf', problem: 'unknown' });
       else if (!REPEATABLE_STATES.has(prior.status)) issues.push({ path: 'repeatOf', problem: 'still_open' });
       else repeatOf = { id: prior.id, number: prior.number };
@@ -97,11 +99,50 @@ export class TicketIntakeService {
     return { phone, repeatOf };
   }
 
-  async create(input: CreateInput, session: SessionInfo): Promise<{ id: string; number: string; status: string }> {
-    const { phone, repeatOf } = await this.validate(input);
+  /**
+   * Registers an appeal. With `clientId` (a desk of a center replaying its outbox) the call is
+   * idempotent: a ticket already made with that id by the same user is answered as it is, so a
+   * write whose reply was lost in a network cut is never registered twice.
+   */
+  async create(input: CreateInput, session: SessionInfo): Promise<{ id: string; number: string; status: TicketState }> {
+    if (input.clientId) {
+      const done = await this.alreadyCreated(input.clientId, session);
+      if (done) return done;
+    }
+    try {
+      return await this.insert(input, session);
+    } catch (e) {
+      // Two replays of one write at once: the second insert meets the first one's primary key.
+      const done = input.clientId ? await this.alreadyCreated(input.clientId, session).catch(() => null) : null;
+      if (done) return done;
+      throw e;
+    }
+  }
+
+  private async alreadyCreated(id: string, session: SessionInfo): Promise<{ id: string; number: string; status: TicketState } | null> {
+    const t = await ticketWithRegistrar(this.db, id);
+    if (!t) return null;
+    // An id is not a way to read someone else's ticket: only its registrar gets the answer.
+    if (t.actor_id !== session.user.id) fail('conflict', { details: { reason: 'ticket_id_taken' } });
+    return { id: t.id, number: t.number, status: t.status as TicketState };
+  }
+
+  /** The acceptance time: now, or the time a desk that was offline saved it (within the window). */
+  private registeredAt(input: CreateInput): Date {
     const now = this.now();
+    if (!input.registeredAt) return now;
+    const at = new Date(input.registeredAt);
+    if (at.getTime() > now.getTime() + CLOCK_SKEW_MS || at.getTime() < now.getTime() - OFFLINE_REGISTRATION_WINDOW_MS) {
+      fail('invalid_input', { issues: [{ path: 'registeredAt', problem: 'out_of_range' }] });
+    }
+    return at.getTime() > now.getTime() ? now : at;
+  }
+
+  private async insert(input: CreateInput, session: SessionInfo): Promise<{ id: string; number: string; status: TicketState }> {
+    const { phone, repeatOf } = await this.validate(input);
+    const now = this.registeredAt(input);
     const actor = actorOf(session);
-    const id = uuidv7(now.getTime());
+    const id = input.clientId ?? uuidv7(now.getTime());
     const reg = registerTicket(id, actor, now);
     if (!reg.ok) fail('forbidden');
     // A repeat call (重复来电) names the earlier ticket in the new one's registration, for its timeline and the 重办 decision.
@@ -115,47 +156,36 @@ export class TicketIntakeService {
     }
     const iso = now.toISOString();
     const prefix = numberPrefix(now);
-    return this.db.transaction().execute(async (trx) => {
+    return inTransaction(this.db, async (trx) => {
       const seq = await nextNumber(trx, prefix, maxNumberSeed('tickets', prefix, 5));
       const number = `${prefix}${String(seq).padStart(5, '0')}`;
-      let citizenId: string | null = null;
-      if (phone) {
-        const found = await trx.selectFrom('citizens').select('id').where('phone', '=', phone).executeTakeFirst();
-        citizenId = found?.id ?? uuidv7(now.getTime());
-        if (!found) await trx.insertInto('citizens').values({ id: citizenId, phone, name: input.citizen.name || null, created_at: iso }).execute();
-        else if (input.citizen.name) await trx.updateTable('citizens').set({ name: input.citizen.name }).where('id', '=', citizenId).execute();
-      }
-      await trx.insertInto('tickets').values({
+      const citizenId = phone ? await upsertCitizenByPhone(trx, { phone, name: input.citizen.name || null, newId: uuidv7(now.getTime()), at: iso }) : null;
+      await insertTicket(trx, {
         id, number, created_at: iso, updated_at: iso, channel: input.channel, appeal_type: input.appealType, urgency: input.urgency,
         status: snapshot.state, citizen_id: citizenId, phone, caller_name: input.citizen.name || null, confidential: input.citizen.confidential ? 1 : 0,
         category_id: input.categoryId, title: input.title, content: input.content,
         district_code: input.districtCode ?? null, street_code: input.streetCode ?? null, community_code: input.communityCode ?? null,
         address: input.address || null, lat: input.coordinates?.lat ?? null, lng: input.coordinates?.lng ?? null,
         lead_department_id: null, sign_by: null, reply_by: null, closed_at: snapshot.closedAt, parent_id: null,
-      }).execute();
+      });
       // Findable the moment it is saved: the search index is written in the same transaction.
       await indexTicket(trx, { id, created_at: iso, title: input.title, content: input.content, number, address: input.address || null,
         caller_name: input.citizen.name || null, phone, confidential: input.citizen.confidential ? 1 : 0 });
-      await trx.insertInto('ticket_state').values({ ticket_id: id, version: snapshot.version, snapshot: JSON.stringify(snapshot) }).execute();
+      await insertTicketSnapshot(trx, id, snapshot);
       for (const e of events) await appendTicketEvent(trx, e);
       if (input.callId) {
-        const call = await trx.selectFrom('call_records').select('id').where('id', '=', input.callId).executeTakeFirst();
         // The call may still be in progress (its record is written when it ends): link it then.
-        if (call) await trx.insertInto('call_ticket_links').values({ call_id: input.callId, ticket_id: id }).onConflict((oc) => oc.doNothing()).execute();
+        if (await callRecordExists(trx, input.callId)) await linkCallToTicket(trx, input.callId, id);
         else await setPendingCallLink(trx, input.callId, id);
       }
-      if (input.draftKey) await trx.deleteFrom('drafts').where('user_id', '=', session.user.id).where('key', '=', input.draftKey).execute();
-      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null, repeatOf: repeatOf?.number ?? null } }, now);
+      if (input.draftKey) await deleteDraft(trx, session.user.id, input.draftKey);
+      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null, repeatOf: repeatOf?.number ?? null, ...(input.registeredAt ? { registeredAt: now.toISOString(), fromDeskOutbox: true } : {}) } }, this.now());
       return { id, number, status: snapshot.state };
     });
   }
 
   async detail(id: string, session: SessionInfo, workflow: TicketWorkflowService): Promise<TicketDetail> {
-    const t = await this.db.selectFrom('tickets as t')
-      .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-      .select(['t.id', 't.number', 't.created_at', 't.channel', 't.appeal_type', 't.urgency', 't.status', 't.caller_name', 't.phone', 't.confidential',
-        't.category_id', 't.title', 't.content', 't.district_code', 't.street_code', 't.community_code', 't.address', 't.lat', 't.lng', 't.sign_by', 't.reply_by', 't.closed_at', 'dep.name as dep_name'])
-      .where('t.id', '=', id).where(visibleTickets(ticketScope(session))).executeTakeFirst();
+    const t = await ticketDetailRow(this.db, id, ticketScope(session));
     // A ticket outside the reader's scope is answered as if it did not exist.
     if (!t) fail('not_found');
     const ref = await this.referenceData();

@@ -1,4 +1,3 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import { fail, type PendingExtension, type SessionInfo, type TicketChanged, type TicketView, type WorkRow } from '../../shared/contract';
 import type { ticketActionInput } from '../../shared/contract/tickets';
@@ -9,11 +8,15 @@ import { computeDeadlines, deadlineStatus, DEFAULT_DEADLINE_POLICY, type Deadlin
 import type { WorkingDayCalendar } from '../../shared/domain/working-days';
 import type { AppealType, Urgency } from '../../shared/domain/appeal';
 import { readTicketEventOf, type ReadTicketEvent, type TicketHistoryAction, type TicketHistoryDataMap } from '../../shared/domain/ticket-events';
-import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
+import { inTransaction, type Db } from '../store/repos/db';
 import { appendTicketEvent, latestTicketEvents, ticketHistory } from '../store/repos/ticket-events';
+import {
+  recordTicketDepartments, saveTicketSnapshot, ticketCountsByStatus, ticketNumber, ticketSnapshotRow, updateTicketState, workQueueRows,
+} from '../store/repos/tickets';
+import { existingDepartmentIds } from '../store/repos/reference';
 import { writeAudit } from './audit';
-import { assertTicketVisible, recordTicketDepartments, ticketScope, visibleTickets } from './ticket-visibility';
+import { assertTicketVisible, ticketScope } from './ticket-visibility';
 
 type ActionInput = z.output<typeof ticketActionInput>;
 
@@ -21,7 +24,6 @@ type ActionInput = z.output<typeof ticketActionInput>;
 export function pendingOf(data: TicketHistoryDataMap['requestExtension']): PendingExtension {
   return { days: data.days, proposedReplyBy: data.proposedReplyBy, reason: data.reason };
 }
-type Db = Kysely<DB> | Transaction<DB>;
 
 const OPEN: TicketState[] = ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'reopened', 'registered'];
 
@@ -33,9 +35,7 @@ const isState = (s: string): s is TicketState => (TICKET_STATES as readonly stri
  * imported and demo tickets get one derived from their columns, as exact as the columns allow.
  */
 export async function loadSnapshot(db: Db, ticketId: string): Promise<{ snapshot: TicketSnapshot; appealType: string; urgency: string } | null> {
-  const t = await db.selectFrom('tickets as t').leftJoin('ticket_state as s', 's.ticket_id', 't.id')
-    .select(['t.id', 't.status', 't.lead_department_id', 't.sign_by', 't.reply_by', 't.closed_at', 't.parent_id', 't.appeal_type', 't.urgency', 's.snapshot'])
-    .where('t.id', '=', ticketId).executeTakeFirst();
+  const t = await ticketSnapshotRow(db, ticketId);
   if (!t) return null;
   if (t.snapshot) return { snapshot: JSON.parse(t.snapshot) as TicketSnapshot, appealType: t.appeal_type, urgency: t.urgency };
   const events = await ticketHistory(db, ticketId);
@@ -75,7 +75,7 @@ export async function loadSnapshot(db: Db, ticketId: string): Promise<{ snapshot
  */
 export class TicketWorkflowService {
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Db,
     private readonly calendar: () => WorkingDayCalendar,
     private readonly now: () => Date = () => new Date(),
     private readonly policy: () => DeadlinePolicy = () => DEFAULT_DEADLINE_POLICY,
@@ -90,7 +90,7 @@ export class TicketWorkflowService {
 
   private async departmentsExist(ids: string[]) {
     if (ids.length === 0) return;
-    const found = await this.db.selectFrom('departments').select('id').where('id', 'in', ids).execute();
+    const found = await existingDepartmentIds(this.db, ids);
     if (found.length !== new Set(ids).size) fail('invalid_input', { issues: [{ path: 'action.leadDepartmentId', problem: 'unknown' }] });
   }
 
@@ -137,24 +137,17 @@ export class TicketWorkflowService {
       fail('conflict', { details: { reason: `ticket_${r.error.code}` } });
     }
     const next = r.next;
-    await this.db.transaction().execute(async (trx) => {
+    await inTransaction(this.db, async (trx) => {
       // Optimistic concurrency: two people acting on one ticket at once cannot both win.
-      const written = await trx.insertInto('ticket_state').values({ ticket_id: ticketId, version: next.version, snapshot: JSON.stringify(next) })
-        .onConflict((oc) => oc.column('ticket_id').doUpdateSet({ version: next.version, snapshot: JSON.stringify(next) })
-          .where('ticket_state.version', '=', expectedVersion))
-        .executeTakeFirst();
-      if (Number(written.numInsertedOrUpdatedRows ?? 0) !== 1) fail('conflict', { details: { reason: 'ticket_stale' } });
-      await trx.updateTable('tickets').set({
-        status: next.state, lead_department_id: next.leadDepartmentId, sign_by: next.signBy, reply_by: next.replyBy,
-        closed_at: next.closedAt, parent_id: next.parentId, updated_at: now.toISOString(),
-      }).where('id', '=', ticketId).execute();
+      if (!(await saveTicketSnapshot(trx, ticketId, next, expectedVersion))) fail('conflict', { details: { reason: 'ticket_stale' } });
+      await updateTicketState(trx, ticketId, next, now.toISOString());
       const e = r.event;
       await appendTicketEvent(trx, { ...e, id: uuidv7(now.getTime()) });
       // Who may read the ticket from now on (ticket-visibility.ts): every department it was sent to.
       if (e.action === 'dispatch' || e.action === 'reopen') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
       await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
     });
-    const number = (await this.db.selectFrom('tickets').select('number').where('id', '=', ticketId).executeTakeFirst())?.number ?? '';
+    const number = (await ticketNumber(this.db, ticketId)) ?? '';
     const before = loaded.snapshot;
     this.changed({
       ticketId, number, state: next.state, action: r.event.action, leadDepartmentId: next.leadDepartmentId, coDepartmentIds: [...next.coDepartmentIds],
@@ -173,37 +166,33 @@ export class TicketWorkflowService {
 
   /** Work queues: a department's tickets, a shift lead's approvals and overdue list, return visits. */
   async work(view: TicketView, limit: number, session: SessionInfo): Promise<WorkRow[]> {
-    let q = this.db.selectFrom('tickets as t')
-      .leftJoin('divisions as d', 'd.code', 't.district_code')
-      .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-      .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 't.lead_department_id', 'd.name as district', 'dep.name as dep'])
-      // Every view lists only tickets the reader may see (a department: its own).
-      .where(visibleTickets(ticketScope(session)));
-    const nowIso = this.now().toISOString();
+    const scope = ticketScope(session);
+    let queue: { statuses: TicketState[]; replyBefore?: string; orderBy: 'reply_by' | 'updated_at' | 'created_at' };
     switch (view) {
       case 'department':
         if (!session.user.departmentId) return [];
-        // Lead (主办) and co-department (协办) tickets alike: visibleTickets above keeps the department's
-        // own; those it no longer holds (returned, redispatched elsewhere) are dropped below.
-        q = q.where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied']).orderBy('t.reply_by', 'asc');
+        // Lead (主办) and co-department (协办) tickets alike: the scope keeps the department's own;
+        // those it no longer holds (returned, redispatched elsewhere) are dropped below.
+        queue = { statuses: ['dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied'], orderBy: 'reply_by' };
         break;
       case 'approvals':
-        q = q.where('t.status', 'in', ['returned', 'extension_requested']).orderBy('t.updated_at', 'asc');
+        queue = { statuses: ['returned', 'extension_requested'], orderBy: 'updated_at' };
         break;
       case 'overdue':
-        q = q.where('t.status', 'in', ['dispatched', 'signed', 'handling', 'extension_requested']).where('t.reply_by', '<', nowIso).orderBy('t.reply_by', 'asc');
+        queue = { statuses: ['dispatched', 'signed', 'handling', 'extension_requested'], replyBefore: this.now().toISOString(), orderBy: 'reply_by' };
         break;
       case 'return_visits':
-        q = q.where('t.status', 'in', ['reviewed', 'replied']).orderBy('t.updated_at', 'asc');
+        queue = { statuses: ['reviewed', 'replied'], orderBy: 'updated_at' };
         break;
       case 'to_dispatch':
         // The whole center's undispatched tickets are for the people who dispatch, not for departments.
         if (!session.user.roles.some((r) => r === 'agent' || r === 'cppcc_member' || r === 'shift_lead')) fail('forbidden');
         // Oldest first: a citizen has waited longest for these.
-        q = q.where('t.status', '=', 'registered').orderBy('t.created_at', 'asc');
+        queue = { statuses: ['registered'], orderBy: 'created_at' };
         break;
     }
-    const rows = await q.limit(limit).execute();
+    // Every view lists only tickets the reader may see (a department: its own).
+    const rows = await workQueueRows(this.db, { scope, ...queue, limit });
     const ids = rows.map((r) => r.id);
     const facts = view === 'department' ? await latestTicketEvents(this.db, ids, ['dispatch', 'reopen'])
       : view === 'approvals' ? await latestTicketEvents(this.db, ids.filter((_, i) => rows[i]!.status === 'extension_requested'), ['requestExtension'])
@@ -233,8 +222,7 @@ export class TicketWorkflowService {
   }
 
   async counts(): Promise<Record<string, number>> {
-    const rows = await this.db.selectFrom('tickets').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
-    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    return Object.fromEntries((await ticketCountsByStatus(this.db)).map((r) => [r.status, r.count]));
   }
 }
 

@@ -1,8 +1,14 @@
-import { sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { fail, framesFor, roles as allRoles, type AdminUserRow, type Role, type SessionInfo, type UserInfo } from '../../shared/contract';
 import type { DB } from '../store/schema';
 import { uuidv7 } from '../util/ids';
+import {
+  allUserRoles, countFailedAttempt, countUsers, deleteSetupClaim, departmentExists, insertSetupClaim, insertUser, listUsers, lockedUntilOf,
+  loginRecord, passwordHashOf, recordSignIn, replaceRoles, roleNamesOf, updateUser, userById, userIdByUsername,
+} from '../store/repos/users';
 import { writeAudit } from './audit';
+
+export { SETUP_CLAIM_KEY } from '../store/repos/users';
 import { DEFAULT_COST, hashPassword, passwordProblem, verifyPassword, type ScryptCost } from './passwords';
 
 export interface LockoutPolicy {
@@ -20,22 +26,18 @@ export interface UserServiceOptions {
   now?: () => Date;
 }
 
-const SETUP_CLAIM_KEY = 'setup.claimed';
-
 /**
  * First-time setup happens once: whoever inserts the claim row first (creating the first admin, or
  * loading demo data) wins; everyone after gets setup_already_done. The unique key makes this hold
  * across concurrent transactions on SQLite and PostgreSQL alike.
  */
 export async function claimSetup(db: Kysely<DB> | Transaction<DB>, by: string): Promise<void> {
-  const row = await db.insertInto('meta').values({ key: SETUP_CLAIM_KEY, value: by })
-    .onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
-  if (!row) fail('setup_already_done');
+  if (!(await insertSetupClaim(db, by))) fail('setup_already_done');
 }
 
 /** Gives the claim back after a demo load that failed, so setup can be tried again. */
 export async function releaseSetupClaim(db: Kysely<DB>, by: string): Promise<void> {
-  await db.deleteFrom('meta').where('key', '=', SETUP_CLAIM_KEY).where('value', '=', by).execute();
+  await deleteSetupClaim(db, by);
 }
 
 const isRole = (r: string): r is Role => (allRoles as readonly string[]).includes(r);
@@ -54,25 +56,23 @@ export class UserService {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
+    return countUsers(this.db);
   }
 
   private async rolesOf(userId: string): Promise<Role[]> {
-    const rows = await this.db.selectFrom('user_roles').select('role').where('user_id', '=', userId).execute();
-    const set = new Set(rows.map((r) => r.role).filter(isRole));
+    const set = new Set((await roleNamesOf(this.db, userId)).filter(isRole));
     return allRoles.filter((r) => set.has(r));
   }
 
   async info(userId: string): Promise<UserInfo> {
-    const u = await this.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    const u = await userById(this.db, userId);
     if (!u) fail('not_found');
     return { id: u.id, username: u.username, displayName: u.display_name, roles: await this.rolesOf(u.id), departmentId: u.department_id };
   }
 
   async session(userId: string): Promise<SessionInfo> {
     const user = await this.info(userId);
-    const flags = await this.db.selectFrom('users').select('must_change_password').where('id', '=', userId).executeTakeFirst();
+    const flags = await userById(this.db, userId);
     return { user, frames: framesFor(user.roles), mustChangePassword: flags?.must_change_password === 1 };
   }
 
@@ -90,8 +90,7 @@ export class UserService {
       if (allowUnbound) return null;
       fail('invalid_input', { issues: [{ path: 'departmentId', problem: 'required' }] });
     }
-    const found = await this.db.selectFrom('departments').select('id').where('id', '=', departmentId).executeTakeFirst();
-    if (!found) fail('invalid_input', { issues: [{ path: 'departmentId', problem: 'unknown' }] });
+    if (!(await departmentExists(this.db, departmentId))) fail('invalid_input', { issues: [{ path: 'departmentId', problem: 'unknown' }] });
     return departmentId;
   }
 
@@ -109,16 +108,14 @@ export class UserService {
     const id = uuidv7(at.getTime());
     await this.db.transaction().execute(async (trx) => {
       if (opts.claimSetup) await claimSetup(trx, opts.claimSetup);
-      const taken = await trx.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
-      if (taken) fail('username_taken', { issues: [{ path: 'username', problem: 'taken' }] });
-      await trx.insertInto('users').values({
+      if (await userIdByUsername(trx, username)) fail('username_taken', { issues: [{ path: 'username', problem: 'taken' }] });
+      const uniq = [...new Set(input.roles)];
+      await insertUser(trx, {
         id, username, display_name: input.displayName, password_hash: hash, department_id: departmentId,
         disabled: 0, failed_attempts: 0, locked_until: null, last_login_at: null, created_at: at.toISOString(), updated_at: at.toISOString(),
         // A password an admin chose is known to the admin: the user replaces it at the first sign-in.
         must_change_password: actorId ? 1 : 0,
-      }).execute();
-      const uniq = [...new Set(input.roles)];
-      await trx.insertInto('user_roles').values(uniq.map((role) => ({ user_id: id, role }))).execute();
+      }, uniq);
       await writeAudit(trx, { actorId, action: 'user.created', subjectType: 'user', subjectId: id, data: { username, roles: uniq, departmentId } }, at);
     });
     return id;
@@ -135,30 +132,24 @@ export class UserService {
     const nowIso = at.toISOString();
     this.dummyHash ??= hashPassword('not-a-password', this.cost);
     const dummy = await this.dummyHash;
-    const u = await this.db.selectFrom('users').select(['id', 'password_hash', 'disabled']).where('username', '=', username).executeTakeFirst();
+    const u = await loginRecord(this.db, username);
     const good = await verifyPassword(password, u?.password_hash ?? dummy);
     if (!u) {
       await writeAudit(this.db, { actorId: null, action: 'session.login_failed', subjectType: 'user', data: { username, reason: 'unknown_user' } }, at);
       fail('login_failed');
     }
-    const notLocked = (eb: ExpressionBuilder<DB, 'users'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]);
     const lockedFail = async (): Promise<never> => {
-      const row = await this.db.selectFrom('users').select('locked_until').where('id', '=', u.id).executeTakeFirst();
+      const lockedUntil = await lockedUntilOf(this.db, u.id);
       await writeAudit(this.db, { actorId: null, action: 'session.login_failed', subjectType: 'user', subjectId: u.id, data: { reason: 'locked' } }, at);
-      const until = row?.locked_until ? Date.parse(row.locked_until) : at.getTime() + this.lockout.lockMs;
+      const until = lockedUntil ? Date.parse(lockedUntil) : at.getTime() + this.lockout.lockMs;
       fail('account_locked', { details: { minutes: Math.max(1, Math.ceil((until - at.getTime()) / 60_000)) } });
     };
     if (!good) {
       const max = this.lockout.maxFailures;
       const lockUntil = new Date(at.getTime() + this.lockout.lockMs).toISOString();
-      const reaches = sql<boolean>`failed_attempts + 1 >= ${max}`;
       const counted = await this.db.transaction().execute(async (trx) => {
         // Attempts against a locked account are refused without counting: the lock is not extended by them.
-        const row = await trx.updateTable('users').set({
-          failed_attempts: sql<number>`case when ${reaches} then 0 else failed_attempts + 1 end`,
-          locked_until: sql<string | null>`case when ${reaches} then ${lockUntil} else locked_until end`,
-          updated_at: nowIso,
-        }).where('id', '=', u.id).where(notLocked).returning(['failed_attempts', 'locked_until']).executeTakeFirst();
+        const row = await countFailedAttempt(trx, u.id, nowIso, max, lockUntil);
         if (!row) return null;
         const lockedNow = row.locked_until !== null && row.locked_until > nowIso;
         await writeAudit(trx, { actorId: null, action: 'session.login_failed', subjectType: 'user', subjectId: u.id,
@@ -177,10 +168,9 @@ export class UserService {
     const signedIn = await this.db.transaction().execute(async (trx) => {
       // The lock is checked in the same statement that clears the count: a guess that locked the
       // account a moment ago wins over the right password arriving with it.
-      const row = await trx.updateTable('users').set({ failed_attempts: 0, locked_until: null, last_login_at: nowIso })
-        .where('id', '=', u.id).where(notLocked).returning('id').executeTakeFirst();
-      if (row) await writeAudit(trx, { actorId: u.id, action: 'session.login', subjectType: 'user', subjectId: u.id }, at);
-      return row !== undefined;
+      const ok = await recordSignIn(trx, u.id, nowIso);
+      if (ok) await writeAudit(trx, { actorId: u.id, action: 'session.login', subjectType: 'user', subjectId: u.id }, at);
+      return ok;
     });
     if (!signedIn) return lockedFail();
     return this.session(u.id);
@@ -192,16 +182,16 @@ export class UserService {
 
   /** The user's own change: needs the current password; clears "must change" set by an admin. */
   async changePassword(userId: string, current: string, next: string): Promise<void> {
-    const u = await this.db.selectFrom('users').select(['password_hash']).where('id', '=', userId).executeTakeFirst();
-    if (!u) fail('not_found');
-    if (!(await verifyPassword(current, u.password_hash))) fail('login_failed', { issues: [{ path: 'currentPassword', problem: 'wrong' }], details: { reason: 'wrong_current_password' } });
+    const stored = await passwordHashOf(this.db, userId);
+    if (stored === undefined) fail('not_found');
+    if (!(await verifyPassword(current, stored))) fail('login_failed', { issues: [{ path: 'currentPassword', problem: 'wrong' }], details: { reason: 'wrong_current_password' } });
     const problem = passwordProblem(next);
     if (problem) fail('weak_password', { issues: [{ path: 'newPassword', problem }], details: { reason: problem } });
     if (next === current) fail('weak_password', { issues: [{ path: 'newPassword', problem: 'same_as_current' }], details: { reason: 'same_as_current' } });
     const hash = await hashPassword(next, this.cost);
     const at = this.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: hash, must_change_password: 0, updated_at: at.toISOString() }).where('id', '=', userId).execute();
+      await updateUser(trx, userId, { password_hash: hash, must_change_password: 0 }, at.toISOString());
       await writeAudit(trx, { actorId: userId, action: 'user.password_changed', subjectType: 'user', subjectId: userId }, at);
     });
   }
@@ -215,17 +205,15 @@ export class UserService {
     const hash = await hashPassword(password, this.cost);
     const at = this.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: hash, must_change_password: 1, failed_attempts: 0, locked_until: null, updated_at: at.toISOString() })
-        .where('id', '=', userId).execute();
+      await updateUser(trx, userId, { password_hash: hash, must_change_password: 1, failed_attempts: 0, locked_until: null }, at.toISOString());
       await writeAudit(trx, { actorId, action: 'user.password_reset', subjectType: 'user', subjectId: userId }, at);
     });
     return this.row(userId);
   }
 
   async list(): Promise<AdminUserRow[]> {
-    const users = await this.db.selectFrom('users as u').leftJoin('departments as d', 'd.id', 'u.department_id')
-      .selectAll('u').select('d.name as department_name').orderBy('u.username').execute();
-    const roleRows = await this.db.selectFrom('user_roles').selectAll().execute();
+    const users = await listUsers(this.db);
+    const roleRows = await allUserRoles(this.db);
     const byUser = new Map<string, Set<string>>();
     for (const r of roleRows) (byUser.get(r.user_id) ?? byUser.set(r.user_id, new Set()).get(r.user_id)!).add(r.role);
     const nowIso = this.now().toISOString();
@@ -253,11 +241,8 @@ export class UserService {
     const keep = uniq.includes('department') ? before.departmentId : null;
     const binding = await this.departmentBinding(uniq, departmentId === undefined ? keep : departmentId);
     await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
-      await trx.insertInto('user_roles').values(uniq.map((role) => ({ user_id: userId, role }))).execute();
-      if (binding !== before.departmentId) {
-        await trx.updateTable('users').set({ department_id: binding, updated_at: this.now().toISOString() }).where('id', '=', userId).execute();
-      }
+      await replaceRoles(trx, userId, uniq);
+      if (binding !== before.departmentId) await updateUser(trx, userId, { department_id: binding }, this.now().toISOString());
       await writeAudit(trx, { actorId, action: 'user.roles_changed', subjectType: 'user', subjectId: userId,
         data: { from: before.roles, to: uniq, ...(binding !== before.departmentId ? { departmentFrom: before.departmentId, departmentTo: binding } : {}) } }, this.now());
     });
@@ -268,7 +253,7 @@ export class UserService {
     if (userId === actorId && disabled) fail('forbidden', { details: { reason: 'disable_self' } });
     await this.row(userId);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ disabled: disabled ? 1 : 0, updated_at: this.now().toISOString() }).where('id', '=', userId).execute();
+      await updateUser(trx, userId, { disabled: disabled ? 1 : 0 }, this.now().toISOString());
       await writeAudit(trx, { actorId, action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: userId }, this.now());
     });
     return this.row(userId);
@@ -277,7 +262,7 @@ export class UserService {
   async unlock(userId: string, actorId: string): Promise<AdminUserRow> {
     await this.row(userId);
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ locked_until: null, failed_attempts: 0, updated_at: this.now().toISOString() }).where('id', '=', userId).execute();
+      await updateUser(trx, userId, { locked_until: null, failed_attempts: 0 }, this.now().toISOString());
       await writeAudit(trx, { actorId, action: 'user.unlocked', subjectType: 'user', subjectId: userId }, this.now());
     });
     return this.row(userId);

@@ -1,21 +1,29 @@
 import ExcelJS from 'exceljs';
-import { sql, type Insertable, type Kysely } from 'kysely';
 import { fail, importFields, type ImportField, type ImportResult, type ImportRowError, type SessionInfo } from '../../shared/contract';
 import { normalizePhone, maskPhone } from '../../shared/domain/phone';
-import type { DB, ImportStagingTable } from '../store/schema';
+import { joinCategoryPath, splitCategoryPath } from '../../shared/domain/taxonomy';
+import { isAppealType, type AppealType } from '../../shared/domain/appeal';
+import type { TicketState } from '../../shared/domain/ticket-lifecycle';
+import { chinaDateCompact, chinaDateKey, chinaDateTime, fromChinaWallClock } from '../../shared/domain/china-time';
 import type { Dialect } from '../store/migrations/types';
 import { maxNumberSeed, nextNumbers, raiseCounter } from '../store/counters';
+import { inTransaction, isUniqueViolation, type Db } from '../store/repos/db';
 import { appendImportedEvents } from '../store/repos/ticket-events';
+import { exportTicketRows, indexableTickets, takenTicketNumbers } from '../store/repos/tickets';
+import { categoriesWithAncestors, districtsRetiredFirst } from '../store/repos/reference';
+import {
+  countStagedRows, deleteStagedRows, deleteStaleStagedRows, insertStagedRows, publishStagedCitizens, publishStagedTickets, type StagedRow,
+} from '../store/repos/imports';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
-import { indexTicket } from '../search';
+import { indexTicket } from '../store/search';
 import type { JobContext } from '../jobs/job-runner';
-import { ticketScope, visibleTickets } from './ticket-visibility';
+import { ticketScope } from './ticket-visibility';
 import { readSheetInWorker } from '../jobs/xlsx-sheet';
 import { SheetRefused, type Cell, type SheetLimits, type SheetRow } from '../jobs/xlsx-stream';
 
-const APPEAL: Record<string, string> = { 咨询: 'consultation', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 其他: 'other' };
-const STATUS: Record<string, string> = {
+const APPEAL: Record<string, AppealType> = { 咨询: 'consultation', 求助: 'help', 投诉: 'complaint', 举报: 'report', 建议: 'suggestion', 表扬: 'praise', 其他: 'other' };
+const STATUS: Record<string, TicketState> = {
   已登记: 'registered', 直接办结: 'resolved_directly', 已派单: 'dispatched', 已签收: 'signed', 退单待审: 'returned', 办理中: 'handling',
   延期待批: 'extension_requested', 已答复: 'replied', 已审核: 'reviewed', 已回访: 'return_visit', 已办结: 'closed', 办结: 'closed', 重办: 'reopened',
 };
@@ -26,8 +34,6 @@ const MAX_ERRORS = 500;
 const CHUNK = 200;
 /** Staged rows per transaction: what another writer may have to wait for (a few ms). */
 const STAGE_CHUNK = 500;
-/** Rows per INSERT statement (SQLite allows 32,766 bound values). */
-const STAGE_STATEMENT = 100;
 /** Tickets indexed for search per transaction (~3 KB of tokens each). */
 const INDEX_CHUNK = 100;
 const noJob: JobContext = { signal: new AbortController().signal, progress: () => undefined, checkpoint: async () => undefined };
@@ -57,23 +63,10 @@ function parseTime(v: Cell): string | null {
   const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(s);
   if (m) {
     const [, y, mo, d, h = '0', mi = '0', se = '0'] = m;
-    const t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h) - 8, Number(mi), Number(se));
-    const back = new Date(t + 8 * 3600_000);
-    if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d)) return null;
-    return new Date(t).toISOString();
+    return fromChinaWallClock(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(se))?.toISOString() ?? null;
   }
   const iso = Date.parse(s);
   return /\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(iso) ? new Date(iso).toISOString() : null;
-}
-
-/** The Beijing calendar day as YYYYMMDD. */
-function beijingDay(now: Date): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replaceAll('-', '');
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
 export interface XlsxServiceOptions {
@@ -91,22 +84,11 @@ export interface XlsxServiceOptions {
  * sheet is written, and it becomes visible in one transaction.
  */
 export class XlsxService {
-  constructor(private readonly db: Kysely<DB>, private readonly now: () => Date = () => new Date(), private readonly opts: XlsxServiceOptions = {}) {}
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date(), private readonly opts: XlsxServiceOptions = {}) {}
 
   async export(opts: { from?: string; to?: string; status?: string[]; limit: number }, session: SessionInfo): Promise<{ fileName: string; base64: string; rows: number }> {
     const actorId = session.user.id;
-    let q = this.db.selectFrom('tickets as t')
-      .leftJoin('categories as c', 'c.id', 't.category_id')
-      .leftJoin('divisions as d', 'd.code', 't.district_code')
-      .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-      .select(['t.number', 't.created_at', 't.appeal_type', 't.status', 't.caller_name', 't.phone', 'c.name as category', 't.title', 't.content',
-        'd.name as district', 't.address', 'dep.name as dep', 't.reply_by', 't.closed_at', 't.confidential'])
-      .where(visibleTickets(ticketScope(session)))
-      .orderBy('t.created_at', 'desc').limit(opts.limit);
-    if (opts.from) q = q.where('t.created_at', '>=', opts.from);
-    if (opts.to) q = q.where('t.created_at', '<', opts.to);
-    if (opts.status?.length) q = q.where('t.status', 'in', opts.status);
-    const rows = await q.execute();
+    const rows = await exportTicketRows(this.db, { scope: ticketScope(session), from: opts.from, to: opts.to, statuses: opts.status, limit: opts.limit });
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('工单');
     ws.columns = [
@@ -116,7 +98,7 @@ export class XlsxService {
       { header: '区县', key: 'district', width: 10 }, { header: '地址', key: 'address', width: 24 }, { header: '主办单位', key: 'dep', width: 18 },
       { header: '答复期限', key: 'replyBy', width: 18 }, { header: '办结时间', key: 'closed', width: 18 },
     ];
-    const bj = (iso: string | null) => (iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '');
+    const bj = (iso: string | null) => (iso ? chinaDateTime(new Date(iso)) : '');
     for (const r of rows) {
       ws.addRow({
         number: r.number, created: bj(r.created_at), type: APPEAL_LABEL[r.appeal_type] ?? r.appeal_type, status: STATUS_LABEL[r.status] ?? r.status,
@@ -129,7 +111,7 @@ export class XlsxService {
     ws.getRow(1).font = { bold: true };
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     await writeAudit(this.db, { actorId, action: 'tickets.exported', subjectType: 'tickets', data: { rows: rows.length, from: opts.from ?? null, to: opts.to ?? null } });
-    const day = new Date(this.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const day = chinaDateKey(this.now());
     return { fileName: `工单导出-${day}.xlsx`, base64: buf.toString('base64'), rows: rows.length };
   }
 
@@ -178,7 +160,7 @@ export class XlsxService {
           ref = await this.referenceForImport();
         }
         const body = batch.slice(from);
-        const taken = await this.takenNumbers(body.map((r) => text(r, colOf.number)).filter(Boolean));
+        const taken = await takenTicketNumbers(this.db, body.map((r) => text(r, colOf.number)).filter(Boolean));
         for (const r of body) {
           this.checkRow(r, colOf, ref, taken, seenNumbers, bad, rows);
           if (++seen % CHUNK === 0) {
@@ -198,7 +180,7 @@ export class XlsxService {
     if (errors.length || dryRun) return { ok: errors.length === 0, imported: 0, rows: total, errors, headers: headers.filter(Boolean) };
 
     const batchId = uuidv7();
-    let staged: Insertable<ImportStagingTable>[];
+    let staged: StagedRow[];
     try {
       staged = await this.stage(batchId, rows, job);
       job.progress('writing', rows.length, rows.length);
@@ -217,37 +199,24 @@ export class XlsxService {
    * with several servers on one PostgreSQL would pass `before`, the oldest start of a live server).
    */
   async cleanStaleStaging(before?: Date): Promise<number> {
-    let q = this.db.deleteFrom('import_staging');
-    if (before) q = q.where('staged_at', '<', before.toISOString());
-    return Number((await q.executeTakeFirst()).numDeletedRows);
+    return deleteStaleStagedRows(this.db, before?.toISOString());
   }
 
   private async referenceForImport() {
     const [categories, divisions] = await Promise.all([
-      this.db.selectFrom('categories as c').leftJoin('categories as p', 'p.id', 'c.parent_id').leftJoin('categories as g', 'g.id', 'p.parent_id')
-        .select(['c.id', 'c.code', 'c.name', 'c.level', 'p.name as p', 'g.name as g']).execute(),
+      categoriesWithAncestors(this.db),
       // Retired first: where an old district and a current one share a name, the current one wins below.
-      this.db.selectFrom('divisions').select(['code', 'name']).where('level', '=', 1).orderBy('retired', 'desc').orderBy('code').execute(),
+      districtsRetiredFirst(this.db),
     ]);
     const leaves = categories.filter((c) => c.level === 3);
     const byName = new Map<string, string[]>();
     for (const c of leaves) byName.set(c.name, [...(byName.get(c.name) ?? []), c.id]);
     return {
-      byPath: new Map(leaves.map((c) => [[c.g, c.p, c.name].join('/'), c.id])),
+      byPath: new Map(leaves.map((c) => [joinCategoryPath([c.g, c.p, c.name]), c.id])),
       byName,
       byCode: new Map(leaves.map((c) => [c.code, c.id])),
       districtByName: new Map(divisions.map((d) => [d.name, d.code])),
     };
-  }
-
-  /** Which of these numbers tickets already have (looked up per batch, not by loading every number). */
-  private async takenNumbers(numbers: string[]): Promise<Set<string>> {
-    const taken = new Set<string>();
-    for (let i = 0; i < numbers.length; i += 500) {
-      const part = numbers.slice(i, i + 500);
-      for (const r of await this.db.selectFrom('tickets').select('number').where('number', 'in', part).execute()) taken.add(r.number);
-    }
-    return taken;
   }
 
   private checkRow(r: SheetRow, colOf: Partial<Record<ImportField, number>>, ref: NonNullable<Awaited<ReturnType<XlsxService['referenceForImport']>>>,
@@ -259,9 +228,9 @@ export class XlsxService {
     if (!createdAt) bad(rowNo, 'createdAt', 'bad_time', txt('createdAt'));
     else if (createdAt > this.now().toISOString()) bad(rowNo, 'createdAt', 'in_future', txt('createdAt'));
     const typeText = txt('appealType');
-    const appealType = APPEAL[typeText] ?? (Object.values(APPEAL).includes(typeText) ? typeText : null);
+    const appealType = APPEAL[typeText] ?? (isAppealType(typeText) ? typeText : null);
     if (!appealType) bad(rowNo, 'appealType', 'unknown_appeal_type', typeText);
-    const catText = txt('category').replace(/\s*[/／>]\s*/g, '/');
+    const catText = joinCategoryPath(splitCategoryPath(txt('category')));
     const named = ref.byName.get(catText);
     const categoryId = ref.byPath.get(catText) ?? ref.byCode.get(catText) ?? (named?.length === 1 ? named[0] : undefined);
     if (!categoryId) bad(rowNo, 'category', named && named.length > 1 ? 'ambiguous_category' : 'unknown_category', catText);
@@ -279,7 +248,7 @@ export class XlsxService {
     const districtCode = districtText ? ref.districtByName.get(districtText) ?? null : null;
     if (districtText && !districtCode) bad(rowNo, 'district', 'unknown_district', districtText);
     const statusText = txt('status');
-    const status = statusText ? STATUS[statusText] ?? null : 'closed';
+    const status: TicketState | null = statusText ? STATUS[statusText] ?? null : 'closed';
     if (!status) bad(rowNo, 'status', 'unknown_status', statusText);
     const number = txt('number') || null;
     if (number) {
@@ -293,11 +262,11 @@ export class XlsxService {
   }
 
   /** Staging writes: one short transaction per chunk; a cancel between chunks stops here. */
-  private async stage(batchId: string, rows: Row[], job: JobContext): Promise<Insertable<ImportStagingTable>[]> {
+  private async stage(batchId: string, rows: Row[], job: JobContext): Promise<StagedRow[]> {
     const stagedAt = this.now().toISOString();
     const phones = new Set<string>();
     let gen = 0;
-    const staged: Insertable<ImportStagingTable>[] = rows.map((r, i) => {
+    const staged: StagedRow[] = rows.map((r, i) => {
       const firstOfPhone = r.phone !== null && !phones.has(r.phone);
       if (r.phone) phones.add(r.phone);
       return {
@@ -313,9 +282,7 @@ export class XlsxService {
       // A cancel throws here; the caller deletes what was staged.
       await job.checkpoint();
       const part = staged.slice(i, i + STAGE_CHUNK);
-      await this.db.transaction().execute(async (trx) => {
-        for (let j = 0; j < part.length; j += STAGE_STATEMENT) await trx.insertInto('import_staging').values(part.slice(j, j + STAGE_STATEMENT)).execute();
-      });
+      await inTransaction(this.db, (trx) => insertStagedRows(trx, part));
     }
     return staged;
   }
@@ -326,7 +293,7 @@ export class XlsxService {
    */
   private async publish(batchId: string, rows: Row[], actorId: string): Promise<void> {
     const at = this.now().toISOString();
-    const series = `IM${beijingDay(this.now())}`;
+    const series = `IM${chinaDateCompact(this.now())}`;
     const generated = rows.filter((r) => !r.number).length;
     // Numbers in today's intake format (JC + date + 5 digits) raise that day's counter past them.
     const raise = new Map<string, number>();
@@ -335,22 +302,12 @@ export class XlsxService {
       if (m) raise.set(m[1]!, Math.max(raise.get(m[1]!) ?? 0, Number(m[2])));
     }
     try {
-      await this.db.transaction().execute(async (trx) => {
-        const staged = await trx.selectFrom('import_staging').select((eb) => eb.fn.countAll<number>().as('n')).where('batch_id', '=', batchId).executeTakeFirstOrThrow();
+      await inTransaction(this.db, async (trx) => {
         // Cleaned by another process's start meanwhile (see cleanStaleStaging): refuse rather than publish half.
-        if (Number(staged.n) !== rows.length) fail('conflict', { details: { reason: 'import_staging_lost' } });
+        if ((await countStagedRows(trx, batchId)) !== rows.length) fail('conflict', { details: { reason: 'import_staging_lost' } });
         const base = generated > 0 ? (await nextNumbers(trx, series, generated, maxNumberSeed('tickets', series, 6))) - 1 : 0;
-        const seqText = sql`cast(${base} + s.gen_seq as text)`;
-        const genNumber = sql`${series} || case when length(${seqText}) >= 6 then ${seqText} else substr('00000' || ${seqText}, length(${seqText})) end`;
-        await sql`insert into citizens (id, phone, name, created_at)
-          select s.new_citizen_id, s.phone, s.caller_name, s.created_at from import_staging s
-          where s.batch_id = ${batchId} and s.new_citizen_id is not null and not exists (select 1 from citizens c where c.phone = s.phone)`.execute(trx);
-        await sql`insert into tickets (id, number, created_at, updated_at, channel, appeal_type, urgency, status, citizen_id, phone, caller_name, confidential,
-            category_id, title, content, district_code, street_code, community_code, address, lat, lng, lead_department_id, sign_by, reply_by, closed_at, parent_id)
-          select s.ticket_id, coalesce(s.number, ${genNumber}), s.created_at, ${at}, 'letter', s.appeal_type, 'normal', s.status,
-            (select c.id from citizens c where c.phone = s.phone), s.phone, s.caller_name, 0,
-            s.category_id, s.title, s.content, s.district_code, null, null, s.address, null, null, null, null, null, s.closed_at, null
-          from import_staging s where s.batch_id = ${batchId} order by s.seq`.execute(trx);
+        await publishStagedCitizens(trx, batchId);
+        await publishStagedTickets(trx, batchId, { series, base, at });
         await appendImportedEvents(trx, batchId, actorId);
         for (const [s, n] of raise) await raiseCounter(trx, s, n);
         await writeAudit(trx, { actorId, action: 'tickets.imported', subjectType: 'tickets', subjectId: batchId, data: { rows: rows.length } });
@@ -364,9 +321,7 @@ export class XlsxService {
 
   private async dropStaging(batchId: string): Promise<void> {
     for (;;) {
-      const r = await this.db.deleteFrom('import_staging').where('batch_id', '=', batchId)
-        .where('seq', 'in', (eb) => eb.selectFrom('import_staging').select('seq').where('batch_id', '=', batchId).limit(STAGE_CHUNK * 4)).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) return;
+      if ((await deleteStagedRows(this.db, batchId, STAGE_CHUNK * 4)) === 0) return;
     }
   }
 
@@ -374,17 +329,15 @@ export class XlsxService {
    * Indexes the published tickets for search, a chunk per transaction. The import is committed by
    * now, so a cancel or a shutdown only stops early: the start-up check indexes whatever is missing.
    */
-  private async indexImported(staged: Insertable<ImportStagingTable>[], job: JobContext): Promise<void> {
+  private async indexImported(staged: StagedRow[], job: JobContext): Promise<void> {
     for (let i = 0; i < staged.length; i += INDEX_CHUNK) {
       job.progress('indexing', i, staged.length);
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (job.signal.aborted) return;
       const part = staged.slice(i, i + INDEX_CHUNK);
-      await this.db.transaction().execute(async (trx) => {
+      await inTransaction(this.db, async (trx) => {
         // As published (numbers are given at publish): search finds them by number, caller and address too.
-        const published = await trx.selectFrom('tickets')
-          .select(['id', 'created_at', 'title', 'content', 'number', 'address', 'caller_name', 'phone', 'confidential'])
-          .where('id', 'in', part.map((t) => t.ticket_id)).execute();
+        const published = await indexableTickets(trx, part.map((t) => t.ticket_id));
         for (const t of published) await indexTicket(trx, t, this.opts.dialect ? { dialect: this.opts.dialect } : {});
       });
     }
@@ -392,4 +345,4 @@ export class XlsxService {
   }
 }
 
-type Row = { number: string | null; createdAt: string; phone: string | null; callerName: string | null; appealType: string; categoryId: string; title: string; content: string; districtCode: string | null; address: string | null; status: string };
+type Row = { number: string | null; createdAt: string; phone: string | null; callerName: string | null; appealType: AppealType; categoryId: string; title: string; content: string; districtCode: string | null; address: string | null; status: TicketState };
