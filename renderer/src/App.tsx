@@ -35,7 +35,7 @@ export function App({ api }: {
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
       <ChineseDates>
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       <ErrorBoundary>
         <ApiProvider api={api}>
           <SessionProvider>

@@ -1,5 +1,5 @@
 import {
-  eventNames, type ConsoleApi, type EventName, type EventPayload, type RequestInput, type RequestName,
+  contractVersion, eventNames, hello, readServerFrame, type ConsoleApi, type ContractError, type EventName, type EventPayload, type RequestInput, type RequestName,
   type RequestOutput, type Result,
 } from '../../../shared/contract';
 
@@ -34,7 +34,7 @@ function hostToken(): string {
 type Pending = { resolve: (r: Result<unknown>) => void };
 
 /**
- * Host mode: the same contract over a WebSocket. Requests made while the socket is down wait for
+ * Host mode and the console server: the same contract over a WebSocket. Requests made while the socket is down wait for
  * the reconnect; requests in flight when it drops fail with `disconnected`.
  */
 function hostApi(onConnectionChange: (up: boolean) => void): ConsoleApi {
@@ -45,21 +45,30 @@ function hostApi(onConnectionChange: (up: boolean) => void): ConsoleApi {
   let nextId = 1;
   let ws: WebSocket | null = null;
   let retry = 0;
+  // Set when the console's hello named another contract version (a stale page after an upgrade).
+  let mismatch: ContractError | null = null;
 
   const connect = () => {
-    const sock = new WebSocket(`ws://${location.host}/rpc?token=${encodeURIComponent(token)}`);
+    // Served by a console server over HTTPS: the socket is TLS too (and there is no start token).
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const sock = new WebSocket(`${scheme}://${location.host}/rpc?token=${encodeURIComponent(token)}`);
     ws = sock;
     sock.onopen = () => {
       retry = 0;
       onConnectionChange(true);
+      sock.send(JSON.stringify(hello()));
       for (const m of queue.splice(0)) sock.send(m);
     };
     sock.onmessage = (ev) => {
-      const msg = JSON.parse(String(ev.data)) as { id?: number; result?: Result<unknown>; event?: string; payload?: unknown };
-      if (typeof msg.id === 'number' && msg.result) {
+      const msg = readServerFrame(String(ev.data));
+      if (!msg) return;
+      if ('hello' in msg) {
+        if (msg.hello.contract !== contractVersion()) mismatch = msg.hello.error ?? { code: 'contract_mismatch', details: { ours: contractVersion(), peer: msg.hello.contract } };
+      } else if ('result' in msg) {
+        if (typeof msg.id !== 'number') return;
         pending.get(msg.id)?.resolve(msg.result);
         pending.delete(msg.id);
-      } else if (msg.event) {
+      } else {
         for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
       }
     };
@@ -67,7 +76,8 @@ function hostApi(onConnectionChange: (up: boolean) => void): ConsoleApi {
       onConnectionChange(false);
       ws = null;
       // A request in flight may or may not have run; say so rather than guess and send it twice.
-      for (const p of pending.values()) p.resolve({ ok: false, error: { code: 'disconnected' } });
+      const error: ContractError = mismatch ?? { code: 'disconnected' };
+      for (const p of pending.values()) p.resolve({ ok: false, error });
       pending.clear();
       setTimeout(connect, Math.min(5000, 250 * 2 ** retry++));
     };
@@ -76,6 +86,10 @@ function hostApi(onConnectionChange: (up: boolean) => void): ConsoleApi {
 
   return {
     request: <N extends RequestName>(name: N, input: RequestInput<N>) => new Promise<Result<RequestOutput<N>>>((resolve) => {
+      if (mismatch) {
+        resolve({ ok: false, error: mismatch });
+        return;
+      }
       const id = nextId++;
       const msg = JSON.stringify({ id, name, input });
       pending.set(id, { resolve: resolve as (r: Result<unknown>) => void });

@@ -58,6 +58,7 @@ export function auditChanges(t: TFunction, e: AuditLike): string[] {
     case 'knowledge.created': case 'knowledge.updated': case 'script.saved': return d.title ? [L('titled', { title: str(d.title) })] : [];
     case 'duty.swapped': return [L('swapped', { date: str(d.date) })];
     case 'sip.account_set': return [L('sip', { aor: str(d.aor) })];
+    case 'seat.lead_action': return [L('seatLeadAction', { action: t(`wallboard.seats.actions.${str(d.action)}`, { defaultValue: str(d.action) }), note: str(d.note) })];
     default: break;
   }
   if (e.action.startsWith('ticket.') && typeof d.to === 'string') {

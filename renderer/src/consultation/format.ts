@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import type { DeadlineFlag } from '../../../shared/contract';
+import { chinaDateKey } from '../../../shared/domain/china-time';
 
 /** How long an item has waited, in the largest whole unit. */
 export function ageText(t: TFunction, fromIso: string, now = Date.now()): string {
@@ -16,7 +17,7 @@ export const stageColor: Record<string, string> = {
 };
 
 /** Today's Beijing date as YYYY-MM-DD, for date inputs. */
-export const todayBeijing = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+export const todayBeijing = () => chinaDateKey(new Date());
 
 /** A file the user chose, as base64 without the data-URL prefix. */
 export function readBase64(file: File): Promise<string> {

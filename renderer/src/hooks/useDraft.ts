@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ConsoleApi, ContractError } from '../../../shared/contract';
 import { useApi } from '../state/api';
 
 interface Stored<T> { value: T; savedAt: string }
@@ -12,6 +13,37 @@ function readLocal<T>(key: string): Stored<T> | null {
   } catch {
     return null;
   }
+}
+
+/** A draft slot as its form would load it: the newer of this window's copy and main's. */
+export async function readDraft<T>(api: ConsoleApi, key: string): Promise<T | null> {
+  const mine = readLocal<T>(key);
+  const r = await api.request('drafts.get', { key });
+  const theirs = r.ok ? r.value : null;
+  if (theirs && (!mine || mine.savedAt < theirs.savedAt)) return JSON.parse(theirs.data) as T;
+  return mine ? mine.value : null;
+}
+
+/**
+ * Fills a draft slot from outside its form (a write taken back from the desk's outbox): main's copy
+ * first, then this window's with main's time, so the form restores it the next time it mounts.
+ * Answers why main did not keep it, or null.
+ */
+export async function writeDraft<T>(api: ConsoleApi, key: string, value: T): Promise<ContractError | null> {
+  const r = await api.request('drafts.save', { key, data: JSON.stringify(value) });
+  if (!r.ok) return r.error;
+  try {
+    localStorage.setItem(local(key), JSON.stringify({ value, savedAt: r.value.savedAt }));
+  } catch {
+    // Storage full: main's copy is restored.
+  }
+  return null;
+}
+
+/** Empties a draft slot from outside its form. */
+export async function dropDraft(api: ConsoleApi, key: string): Promise<void> {
+  localStorage.removeItem(local(key));
+  await api.request('drafts.discard', { key });
 }
 
 export interface DraftControls {

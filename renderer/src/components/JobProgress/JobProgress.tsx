@@ -15,16 +15,22 @@ const POLL_MS = 2000;
 export function useJob<K extends JobKind>() {
   const { api } = useApi();
   const [view, setView] = useState<JobViewOf<K> | null>(null);
+  // From the call to run() until main has answered: the job is not known yet, but it is running.
+  const [starting, setStarting] = useState(false);
   const current = useRef<string | null>(null);
 
   useEffect(() => () => { current.current = null; }, []);
 
   const run = useCallback(async (start: () => Promise<Result<JobViewOf<K>>>): Promise<{ ok: true; view: JobViewOf<K> } | { ok: false; error: ContractError }> => {
-    const started = await start();
+    setStarting(true);
+    let started: Result<JobViewOf<K>>;
+    try { started = await start(); } finally { setStarting(false); }
     if (!started.ok) return started;
     const id = started.value.id;
     current.current = id;
     setView(started.value);
+    // A job may already be over when main answers (a tiny file, a refusal found at once).
+    if (started.value.state !== 'running') return { ok: true, view: started.value };
     return new Promise((resolve) => {
       let finished = false;
       const take = (v: JobViewOf<K>) => {
@@ -48,7 +54,7 @@ export function useJob<K extends JobKind>() {
     if (current.current) await api.request('jobs.cancel', { id: current.current });
   }, [api]);
 
-  return { view, running: view?.state === 'running', run, cancel, reset: () => setView(null) };
+  return { view, running: starting || view?.state === 'running', run, cancel, reset: () => setView(null) };
 }
 
 /** A running job's phase, a progress bar (indeterminate while the total is unknown) and Cancel. */

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { Alert, Checkbox, Group, MultiSelect, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { appealTypeIds, type SearchHitRange, type TicketSearchHit } from '../../../../shared/contract';
+import { APPEAL_TYPES, type AppealType } from '../../../../shared/domain/appeal';
+import type { SearchHitRange, TicketSearchHit } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { VirtualList, type VirtualColumn } from '../VirtualList';
@@ -49,7 +50,7 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
   const query = useCallback(async (after: string | null) => {
     const mine = ++seq.current;
     const r = await api.request('tickets.search', {
-      text: text.trim() || undefined, status: status.length ? status : undefined, appealType: types.length ? types as (typeof appealTypeIds)[number][] : undefined,
+      text: text.trim() || undefined, status: status.length ? status : undefined, appealType: types.length ? types as AppealType[] : undefined,
       districtCode: district ?? undefined, overdue: overdue || undefined, limit: 100, cursor: after ?? undefined,
     });
     if (mine !== seq.current) return; // a newer query is on its way
@@ -97,7 +98,7 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
         <TextInput ref={inputRef} style={{ flex: 1 }} placeholder={t('search.placeholder')} value={text} onChange={(e) => setText(e.currentTarget.value)}
           aria-label={t('search.placeholder')} maxLength={100} data-testid="search-input" />
         <MultiSelect w={180} placeholder={t('ticket.status')} data={STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))} value={status} onChange={setStatus} clearable />
-        <MultiSelect w={160} placeholder={t('ticket.appealType')} data={appealTypeIds.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} value={types} onChange={setTypes} clearable />
+        <MultiSelect w={160} placeholder={t('ticket.appealType')} data={APPEAL_TYPES.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} value={types} onChange={setTypes} clearable />
         <Select w={120} placeholder={t('ticket.district')} data={(ref?.divisions ?? []).filter((d) => d.level === 1).map((d) => ({ value: d.code, label: d.retired ? t('divisions.retiredName', { name: d.name }) : d.name }))} value={district} onChange={setDistrict} clearable />
         <Checkbox label={t('search.overdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} mb={8} />
       </Group>

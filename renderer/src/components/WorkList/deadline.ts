@@ -1,3 +1,5 @@
+import { CHINA_TIME_ZONE } from '../../../../shared/domain/china-time';
+
 /**
  * How much time is left to a deadline, in the unit a liaison would say it: minutes within the
  * hour, hours within two days, days beyond. Returns an i18n key and count, so the words stay in
@@ -16,5 +18,5 @@ export function remaining(deadlineIso: string, now: Date): { key: string; n: num
 }
 
 /** "12月18日" in China time, whatever the machine's zone. */
-const monthDay = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'long', day: 'numeric' });
+const monthDay = new Intl.DateTimeFormat('zh-CN', { timeZone: CHINA_TIME_ZONE, month: 'long', day: 'numeric' });
 export const formatMonthDay = (iso: string) => monthDay.format(new Date(iso));

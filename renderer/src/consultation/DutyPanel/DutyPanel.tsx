@@ -4,14 +4,14 @@ import { DateField, TimeField } from '../../components/DateFields';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { DutyPatternView, DutyPerson, DutyShiftView } from '../../../../shared/contract';
+import { addDays, isoWeekday } from '../../../../shared/domain/china-time';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatTime } from '../../format/time';
 import { todayBeijing } from '../format';
 
 const hhmm = (iso: string) => formatTime(iso).slice(0, 5);
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-const mondayOf = (date: string) => { const d = new Date(`${date}T00:00:00Z`).getUTCDay(); return addDays(date, d === 0 ? -6 : 1 - d); };
+const mondayOf = (date: string) => addDays(date, 1 - isoWeekday(date));
 
 /** Who is on duty now, kept fresh by roster changes and a minute tick. */
 export function OnDutyNow() {

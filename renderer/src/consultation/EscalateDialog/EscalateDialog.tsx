@@ -3,6 +3,7 @@ import { Alert, Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Te
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationRoute, ConsultationUrgency, DutyShiftView, TicketEscalation } from '../../../../shared/contract';
+import { CONSULTATION_URGENCIES } from '../../../../shared/domain/consultation';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { useReference } from '../../intake/reference';
@@ -82,7 +83,7 @@ export function EscalateDialog({ opened, ticketIds, source = 'ticket', onClose, 
         <div>
           <Text size="sm" fw={500} mb={4}>{t('consultation.escalate.urgency')}</Text>
           <SegmentedControl value={urgency} onChange={(v) => setUrgency(v as ConsultationUrgency)}
-            data={(['normal', 'urgent', 'emergency'] as const).map((v) => ({ value: v, label: t(`consultation.urgencies.${v}`) }))} />
+            data={CONSULTATION_URGENCIES.map((v) => ({ value: v, label: t(`consultation.urgencies.${v}`) }))} />
         </div>
         <Group grow>
           <Select label={t('consultation.escalate.domain')} data={domains} value={domain} onChange={setDomain} clearable searchable />

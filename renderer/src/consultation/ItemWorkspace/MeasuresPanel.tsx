@@ -3,12 +3,12 @@ import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Text
 import { DateField } from '../../components/DateFields';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationDetail, MeasureRow, MeasureStatus } from '../../../../shared/contract';
+import { chinaDateKey } from '../../../../shared/domain/china-time';
 import { useReference } from '../../intake/reference';
 import { flagColor } from '../format';
 import { useItemAction } from '../useItemAction';
 
 const hasText = (s: string) => /[\p{L}\p{N}]/u.test(s);
-const beijingDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Measures (措施): owner department, deadline (时间节点), status, evidence; overdue ones flagged red. */
 export function MeasuresPanel({ item, onChange }: {
@@ -25,7 +25,7 @@ export function MeasuresPanel({ item, onChange }: {
   const [deadline, setDeadline] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const departments = (ref?.departments ?? []).map((d) => ({ value: d.id, label: d.name }));
-  const earliest = beijingDay(item.createdAt);
+  const earliest = chinaDateKey(new Date(item.createdAt));
   const tooEarly = deadline !== '' && deadline < earliest;
 
   const add = async () => {

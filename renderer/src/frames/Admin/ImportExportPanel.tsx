@@ -27,6 +27,8 @@ export function ImportExportPanel() {
   const [busy, setBusy] = useState(false);
   const job = useJob<'tickets.import'>();
   const [cancelled, setCancelled] = useState(false);
+  const [reading, setReading] = useState(false);
+  const blocked = reading || job.running;
 
   /** Runs an import job; null when it was cancelled or failed (already told to the user). */
   const importJob = async (base64: string, m: Partial<Record<ImportField, string>>, dryRun: boolean): Promise<ImportResult | null> => {
@@ -55,9 +57,17 @@ export function ImportExportPanel() {
 
   const pick = async (f: File | null) => {
     if (!f) return;
+    // Until the file has been read and its columns mapped, 检查 and 导入 have nothing to send.
+    setReading(true);
+    try { await readFile(f); } finally { setReading(false); }
+  };
+
+  const readFile = async (f: File) => {
     const base64 = await toBase64(f);
     if (base64.length > MAX_XLSX_BASE64) { notifications.show({ color: 'red', message: t('importExport.tooBig') }); return; }
     setFile({ name: f.name, base64 });
+    setHeaders([]);
+    setMapping({});
     setResult(null);
     const r = await importJob(base64, {}, true);
     if (!r) { setFile(null); return; }
@@ -72,7 +82,7 @@ export function ImportExportPanel() {
   };
 
   const run = async (dryRun: boolean) => {
-    if (!file) return;
+    if (!file || blocked) return;
     setResult(null);
     const r = await importJob(file.base64, mapping, dryRun);
     if (!r) return;
@@ -92,7 +102,7 @@ export function ImportExportPanel() {
         <Stack gap="sm">
           <Group justify="space-between">
             <div><Title order={5}>{t('importExport.importTitle')}</Title><Text size="sm" c="dimmed">{t('importExport.importHint')}</Text></div>
-            <FileButton onChange={(f) => void pick(f)} accept=".xlsx" disabled={job.running}>{(props) => <Button variant="light" {...props}>{t('importExport.chooseFile')}</Button>}</FileButton>
+            <FileButton onChange={(f) => void pick(f)} accept=".xlsx" disabled={blocked}>{(props) => <Button variant="light" {...props}>{t('importExport.chooseFile')}</Button>}</FileButton>
           </Group>
           {file && (
             <>
@@ -104,8 +114,8 @@ export function ImportExportPanel() {
                 ))}
               </SimpleGrid>
               <Group justify="flex-end">
-                <Button variant="default" onClick={() => void run(true)} disabled={job.running}>{t('importExport.check')}</Button>
-                <Button onClick={() => void run(false)} disabled={job.running}>{t('importExport.import')}</Button>
+                <Button variant="default" onClick={() => void run(true)} disabled={blocked}>{t('importExport.check')}</Button>
+                <Button onClick={() => void run(false)} disabled={blocked}>{t('importExport.import')}</Button>
               </Group>
             </>
           )}

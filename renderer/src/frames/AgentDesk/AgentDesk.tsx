@@ -13,6 +13,8 @@ import { usePhone } from '../../phone/PhoneProvider';
 import { Softphone } from '../../phone/Softphone';
 import { ScreenPopCard } from '../../phone/ScreenPopCard';
 import { IntakeForm } from '../../intake/IntakeForm';
+import { MANUAL_INTAKE_DRAFT } from '../../intake/IntakeForm/draft';
+import { onIntakeFormRequest, takeIntakeFormRequest } from '../../intake/intakeRequest';
 import { WorkList } from '../../components/WorkList';
 import { onTicketSearchRequest, takeTicketSearchRequest, TicketSearch } from '../../components/TicketSearch';
 
@@ -25,6 +27,8 @@ export function AgentDesk() {
   const [tab, setTab] = useState<string | null>('intake');
   const [openTicket, setOpenTicket] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
+  // Bumped when a write comes back from the desk's outbox: the form mounts again and reads its draft anew.
+  const [intakeGen, setIntakeGen] = useState(0);
   const callId = current?.direction === 'inbound' ? current.callId : undefined;
   // A call a colleague hands over comes from their extension: the citizen's number is on the ticket.
   const callerNumber = current?.ticketId ? pop?.transferredTicket?.id && pop.phone : current?.remoteNumber;
@@ -44,6 +48,15 @@ export function AgentDesk() {
     const take = () => { if (takeTicketSearchRequest()) setTab('search'); };
     take();
     return onTicketSearchRequest(take);
+  }, []);
+  useEffect(() => {
+    const take = () => {
+      if (!takeIntakeFormRequest()) return;
+      setTab('intake');
+      setIntakeGen((g) => g + 1);
+    };
+    take();
+    return onIntakeFormRequest(take);
   }, []);
 
   return (
@@ -66,7 +79,7 @@ export function AgentDesk() {
           </Tabs.List>
           <Tabs.Panel value="intake" style={{ flex: 1, minHeight: 0 }}>
             <ScrollArea h="100%" p="sm">
-              <IntakeForm key={callId ?? 'manual'} draftKey={callId ? `intake.call.${callId}` : 'intake.manual'} callId={callId}
+              <IntakeForm key={`${callId ?? 'manual'}.${intakeGen}`} draftKey={callId ? `intake.call.${callId}` : MANUAL_INTAKE_DRAFT} callId={callId}
                 callerNumber={callId ? callerNumber : undefined} onSaved={(tk) => { setReloadKey((k) => k + 1); setOpenTicket(tk.id); }} onOpenTicket={setOpenTicket} />
             </ScrollArea>
           </Tabs.Panel>

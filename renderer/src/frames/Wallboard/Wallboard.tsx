@@ -6,6 +6,8 @@ import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatTime } from '../../format/time';
 import { WorkList } from '../../components/WorkList';
+import { SeatsPanel } from './SeatsPanel';
+import { CallsPanel } from './CallsPanel';
 
 const REFRESH_MS = 30_000;
 
@@ -77,6 +79,8 @@ export function Wallboard() {
         {at && <Text size="sm" c="dimmed">{t('wallboard.refreshed', { time: formatTime(at) })}</Text>}
       </Group>
       {error && <Alert color="red">{error}</Alert>}
+      <SeatsPanel />
+      <CallsPanel />
       {stats && (
         <>
           <SimpleGrid cols={3}>

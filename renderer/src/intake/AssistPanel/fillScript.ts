@@ -1,3 +1,5 @@
+import { chinaHour } from '../../../../shared/domain/china-time';
+
 /** What a call script's placeholders are filled with. */
 export interface ScriptContext {
   /** The agent's 工号 (their login name). */
@@ -12,7 +14,7 @@ export interface ScriptContext {
 
 /** 上午好 / 中午好 / 下午好 / 晚上好 by the hour in China, where the hotline is. */
 export function greetingAt(now: Date): string {
-  const hour = (now.getUTCHours() + 8) % 24;
+  const hour = chinaHour(now);
   if (hour >= 5 && hour < 11) return '上午好';
   if (hour >= 11 && hour < 13) return '中午好';
   if (hour >= 13 && hour < 18) return '下午好';

@@ -2,67 +2,30 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Alert, Button, Checkbox, Grid, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
-import { appealTypeIds, channelIds, urgencyIds, type CategorySuggestion } from '../../../../shared/contract';
+import type { CategorySuggestion } from '../../../../shared/contract';
+import { joinCategoryPath, splitCategoryPath } from '../../../../shared/domain/taxonomy';
+import { APPEAL_TYPES, TICKET_CHANNELS, URGENCY_LEVELS } from '../../../../shared/domain/appeal';
 import { parseCoordinates } from '../../../../shared/domain/geo';
+import { createInputOf, emptyIntake, intakeHasContent, type IntakeDraft } from './draft';
 import { useApi } from '../../state/api';
 import { useDraft } from '../../hooks/useDraft';
 import { useSession } from '../../state/session';
 import { formatDateTime } from '../../format/time';
 import { errorMessage } from '../../i18n';
 import { useShortcut } from '../../components/Shortcuts';
+import { showQueuedNotice } from '../../components/DeskSync/notices';
 import { leafOptions, useReference } from '../reference';
 import { AssistPanel } from '../AssistPanel';
 import { SimilarTickets } from '../SimilarTickets';
 import { EscalateDialog } from '../../consultation/EscalateDialog';
 import { problemMessage } from '../../i18n/problems';
 
-export interface IntakeDraft {
-  channel: (typeof channelIds)[number];
-  name: string;
-  phone: string;
-  confidential: boolean;
-  appealType: (typeof appealTypeIds)[number] | null;
-  categoryId: string | null;
-  urgency: (typeof urgencyIds)[number];
-  title: string;
-  content: string;
-  districtCode: string | null;
-  streetCode: string | null;
-  communityCode: string | null;
-  address: string;
-  /** As typed ("116.397,39.909" or "39.909 116.397"); parsed on save. Missing in drafts from before it existed. */
-  coordinates?: string;
-  answer: string;
-  /** The knowledge article the answer came from, recorded with a direct resolution. */
-  articleId: string | null;
-  /** An open ticket about the same problem: the new one is merged under it (并单) when saved. */
-  mergeInto: string | null;
-  /** An answered or closed ticket the new one repeats (重复来电 / 重办). Missing in older drafts. */
-  repeatOf?: string | null;
-}
+export { emptyIntake, intakeHasContent, type IntakeDraft } from './draft';
 
 type Field = keyof IntakeDraft;
 /** Form widths at which the grid's columns change; seven appeal types need ~560 px to show whole. */
 const FORM_BREAKPOINTS = { xs: '400px', sm: '560px', md: '720px', lg: '880px', xl: '1040px' };
 const PHONE_RE = /^(\+?86[- ]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
-
-export function emptyIntake(phone = '', channel: IntakeDraft['channel'] = 'phone'): IntakeDraft {
-  return { channel, name: '', phone, confidential: false, appealType: null, categoryId: null, urgency: 'normal', title: '', content: '',
-    districtCode: null, streetCode: null, communityCode: null, address: '', coordinates: '', answer: '', articleId: null, mergeInto: null, repeatOf: null };
-}
-
-/** Whether a saved form holds anything the agent typed (the call's own number and the defaults do not count). */
-export function intakeHasContent(d: IntakeDraft, callerNumber?: string): boolean {
-  const typed = [d.name, d.title, d.content, d.address, d.coordinates ?? '', d.answer].some((x) => x.trim() !== '');
-  const phone = d.phone.trim() !== '' && d.phone.trim() !== (callerNumber ?? '').trim();
-  return typed || phone || d.appealType !== null || d.categoryId !== null || d.districtCode !== null || d.mergeInto !== null || Boolean(d.repeatOf);
-}
-
-/** The typed coordinates for the request (validateIntake has already refused a bad pair). */
-function coordinatesOf(d: IntakeDraft): { lat: number; lng: number } | undefined {
-  const c = d.coordinates?.trim() ? parseCoordinates(d.coordinates) : null;
-  return c?.ok ? { lat: c.lat, lng: c.lng } : undefined;
-}
 
 /** Checks a user can fix before anything is sent; main checks again and has the last word. */
 export function validateIntake(d: IntakeDraft, mode: 'register' | 'resolve'): Partial<Record<Field, string>> {
@@ -112,12 +75,14 @@ function CategoryHints({ title, content, chosen, onPick }: {
       <Text size="xs" c="dimmed">{t('intake.suggested')}</Text>
       {hints.map((h) => (
         <Button key={h.categoryId} size="compact-xs" variant={chosen === h.categoryId ? 'filled' : 'light'} onClick={() => onPick(h.categoryId)}>
-          {h.path.split(' / ').slice(-2).join(' / ')} · {Math.round(h.probability * 100)}%
+          {joinCategoryPath(splitCategoryPath(h.path).slice(-2))} · {Math.round(h.probability * 100)}%
         </Button>
       ))}
     </Group>
   );
 }
+
+const FIX_FIELDS_NOTICE = 'intake-fix-fields';
 
 /** The intake form (受理登记): keyboard-first, saved as a draft on every pause in typing. */
 export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTicket }: {
@@ -160,21 +125,14 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
     const fe = validateIntake(d, mode === 'resolve' ? 'resolve' : 'register');
     setErrors(fe);
     setServerError(null);
+    // One "fix these fields" notice at a time, gone once the form is sent.
+    notifications.hide(FIX_FIELDS_NOTICE);
     if (Object.keys(fe).length) {
-      notifications.show({ color: 'red', message: t('intake.fixFields', { count: Object.keys(fe).length }) });
+      notifications.show({ id: FIX_FIELDS_NOTICE, color: 'red', message: t('intake.fixFields', { count: Object.keys(fe).length }) });
       return;
     }
     setBusy(true);
-    const r = await api.request('tickets.create', {
-      draftKey, callId, channel: d.channel,
-      citizen: { name: d.name.trim() || undefined, phone: d.phone.trim() || undefined, confidential: d.confidential },
-      appealType: d.appealType!, categoryId: d.categoryId!, urgency: d.urgency, title: d.title, content: d.content,
-      districtCode: d.districtCode ?? undefined, streetCode: d.streetCode ?? undefined, communityCode: d.communityCode ?? undefined,
-      address: d.address.trim() || undefined,
-      coordinates: coordinatesOf(d),
-      resolveDirectly: mode === 'resolve' ? { summary: d.answer, articleId: d.articleId ?? undefined } : undefined,
-      repeatOf: d.repeatOf ?? undefined,
-    });
+    const r = await api.request('tickets.create', createInputOf(d, mode, { draftKey, callId }));
     setBusy(false);
     if (!r.ok) {
       setServerError(errorMessage(r.error));
@@ -186,16 +144,28 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
       setErrors(map);
       return;
     }
+    const created = r.value;
+    if (created.queued) {
+      // The center is out of reach: the desk keeps it in its outbox and sends it when back.
+      draft.clear();
+      setD(emptyIntake(callerNumber ?? '', defaultChannel()));
+      showQueuedNotice(t('intake.queued'), t('intake.queuedHint'));
+      // Escalating and merging act on the ticket the center makes: they wait until it has a number.
+      if (mode === 'escalate') notifications.show({ color: 'orange', message: t('intake.queuedEscalate'), autoClose: 10000 });
+      if (d.mergeInto && mode !== 'resolve') notifications.show({ color: 'orange', message: t('intake.queuedMerge'), autoClose: 10000 });
+      firstField.current?.focus();
+      return;
+    }
     if (d.mergeInto && mode !== 'resolve') {
-      const m = await api.request('tickets.act', { ticketId: r.value.id, expectedVersion: 1, action: { type: 'merge', parentId: d.mergeInto } });
+      const m = await api.request('tickets.act', { ticketId: created.id, expectedVersion: 1, action: { type: 'merge', parentId: d.mergeInto } });
       if (!m.ok) notifications.show({ color: 'orange', message: `${t('intake.similar.mergeFailed')}${errorMessage(m.error)}` });
     }
     draft.clear();
     setD(emptyIntake(callerNumber ?? '', defaultChannel()));
-    notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: r.value.number });
+    notifications.show({ color: 'teal', title: t(mode === 'resolve' ? 'intake.resolved' : 'intake.registered'), message: created.number });
     // The ticket is registered either way; escalation is one more step the agent may still dismiss.
-    if (mode === 'escalate') { setEscalating(r.value); return; }
-    onSaved?.(r.value);
+    if (mode === 'escalate') { setEscalating(created); return; }
+    onSaved?.(created);
     firstField.current?.focus();
   };
   const escalationClosed = () => {
@@ -223,7 +193,7 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
         {/* Columns follow the form's own width (container queries): the softphone and knowledge columns beside it vary. */}
         <Grid gap="sm" type="container" breakpoints={FORM_BREAKPOINTS}>
           <Grid.Col span={3}>
-            <Select label={t('intake.channel')} data={channelIds.map((c) => ({ value: c, label: t(`intake.channels.${c}`) }))} value={d.channel}
+            <Select label={t('intake.channel')} data={TICKET_CHANNELS.map((c) => ({ value: c, label: t(`intake.channels.${c}`) }))} value={d.channel}
               onChange={(v) => {
                 if (!v) return;
                 set('channel', v as IntakeDraft['channel']);
@@ -244,13 +214,13 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
           <Grid.Col span={{ base: 12, lg: 8 }}>
             <Text size="sm" fw={500} mb={4}>{t('intake.appealType')} <Text span c="red">*</Text></Text>
             <SegmentedControl fullWidth size="xs" value={d.appealType ?? ''} onChange={(v) => set('appealType', v as IntakeDraft['appealType'])}
-              data={appealTypeIds.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} aria-label={t('intake.appealType')} />
+              data={APPEAL_TYPES.map((a) => ({ value: a, label: t(`appealTypes.${a}`) }))} aria-label={t('intake.appealType')} />
             {errors.appealType && <Text size="xs" c="red" mt={4}>{t(errors.appealType)}</Text>}
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 4 }}>
             <Text size="sm" fw={500} mb={4}>{t('intake.urgency')}</Text>
             <SegmentedControl fullWidth size="xs" value={d.urgency} onChange={(v) => set('urgency', v as IntakeDraft['urgency'])}
-              data={urgencyIds.map((u) => ({ value: u, label: t(`intake.urgencies.${u}`) }))} aria-label={t('intake.urgency')} />
+              data={URGENCY_LEVELS.map((u) => ({ value: u, label: t(`intake.urgencies.${u}`) }))} aria-label={t('intake.urgency')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <Select label={t('intake.category')} placeholder={t('intake.categoryPlaceholder')} searchable data={categories} value={d.categoryId}

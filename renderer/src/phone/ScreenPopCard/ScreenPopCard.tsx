@@ -54,6 +54,9 @@ export function ScreenPopCard({ pop, onOpen, awaitingHandOver = false }: {
             <Badge variant="light">{t('phone.pop.total', { count: pop.totalTickets })}</Badge>
           </Group>
         </Group>
+        {pop.cachedAt && (
+          <Text size="sm" c="orange" data-testid="pop-cached">{t('phone.pop.cached', { time: formatDateTime(pop.cachedAt) })}</Text>
+        )}
         {pop.transferredTicket && (
           <Paper withBorder p="sm" radius="sm" bg="var(--mantine-color-grape-light)" data-testid="pop-transferred">
             <Stack gap={4}>

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { ActionIcon, AppShell, Badge, Box, Button, Group, Loader, Menu, Modal, NavLink, Stack, Text, Tooltip, useMantineColorScheme, useComputedColorScheme } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import { useSession } from '../../state/session';
 import { useApi } from '../../state/api';
 import { Brand } from '../../components/Brand';
 import { ErrorBoundary } from '../../components/ErrorBoundary';
+import { deskNoticeIds, DeskSyncIndicator } from '../../components/DeskSync';
 import { useShortcut } from '../../components/Shortcuts';
 import { requestTicketSearch } from '../../components/TicketSearch/searchRequest';
 import { PhoneProvider, usePhone } from '../../phone/PhoneProvider';
@@ -36,10 +37,29 @@ function SignedInShell({ session, frame }: {
   /** The frame on display. */
   frame: Frame;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { setFrame, logout, info, updateSettings, sessionChanged } = useSession();
   const [changingPassword, setChangingPassword] = useState(false);
-  const { connected } = useApi();
+  const { connected, api } = useApi();
+  // Notices main raises for this user (a write from the desk's outbox reached the center, or was refused).
+  // Writes that reached the center one after another share one notice that counts them.
+  const synced = useRef(0);
+  useEffect(() => api.on('app.notice', (n) => {
+    const key = `notices.${n.code}`;
+    if (!i18n.exists(key)) return;
+    if (n.code === 'desk.synced') {
+      synced.current += 1;
+      const message = synced.current === 1 ? t(key, n.params ?? {}) : t('notices.desk.syncedMany', { ...n.params, count: synced.current });
+      if (synced.current === 1) notifications.show({ id: deskNoticeIds.synced, color: 'teal', message, autoClose: 5000, onClose: () => { synced.current = 0; } });
+      else notifications.update({ id: deskNoticeIds.synced, color: 'teal', message, autoClose: 5000 });
+      return;
+    }
+    notifications.show({ color: n.level === 'info' ? 'teal' : n.level === 'warning' ? 'orange' : 'red', message: t(key, n.params ?? {}), autoClose: n.level === 'info' ? 5000 : false });
+  }), [api, t, i18n]);
+  // A shift lead acted on this user's seat from the wallboard: say who, what and why, until read.
+  useEffect(() => api.on('seat.command', (c) => {
+    notifications.show({ color: 'orange', autoClose: false, message: t(`notices.seat.${c.action}`, { by: c.byName, reason: c.reasonLabel ?? '', note: c.note }) });
+  }), [api, t]);
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme('light');
   const frames = session.frames;
@@ -72,6 +92,7 @@ function SignedInShell({ session, frame }: {
           <Group gap="sm" wrap="nowrap">
             {frames.includes('agent_desk') && <RingingBadge frame={frame} onGo={() => setFrame('agent_desk')} />}
             {!connected && <Badge color="red" variant="filled" data-testid="connection-down">{t('shell.connection.down')}</Badge>}
+            <DeskSyncIndicator onTakeBack={frames.includes('agent_desk') ? () => setFrame('agent_desk') : undefined} />
             {info && <Badge variant="outline" color="gray">{t(`shell.runtime.${info.runtime}`)}</Badge>}
             <Tooltip label={t('shell.theme')}>
               <ActionIcon variant="default" size="lg" onClick={toggleTheme} aria-label={t('shell.theme')}>{scheme === 'dark' ? '☀' : '☾'}</ActionIcon>

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { Badge, Drawer, Group, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { formatClock } from '../../format/time';
+import { OutboxList } from './OutboxList';
+import { hideDeskNotices } from './notices';
+import { useDeskSync } from './useDeskSync';
+
+/**
+ * The header's line about the desk's link to its center: online or not, how many writes wait to
+ * be sent and how many the center refused; a click lists them. Nothing on a standalone console.
+ */
+export function DeskSyncIndicator({ onTakeBack }: {
+  /** Shows the intake form after a write was taken back into it; omitted for users without the agent desk (no 重新编辑). */
+  onTakeBack?(): void;
+}) {
+  const { t } = useTranslation();
+  const sync = useDeskSync();
+  const [open, setOpen] = useState(false);
+  if (!sync || sync.mode !== 'center') return null;
+
+  const last = sync.lastSyncAt ? t('deskSync.lastSync', { time: formatClock(sync.lastSyncAt) }) : t('deskSync.neverSynced');
+  const tip = (
+    <Stack gap={2}>
+      <Text size="xs">{sync.online ? t('deskSync.onlineHint') : t('deskSync.offlineHint')}</Text>
+      {sync.center && <Text size="xs">{t('deskSync.center', { center: sync.center })}</Text>}
+      <Text size="xs">{last}</Text>
+    </Stack>
+  );
+  return (
+    <>
+      <Tooltip label={tip} multiline w={260} withArrow>
+        <UnstyledButton onClick={() => { hideDeskNotices(); setOpen(true); }} aria-label={t('deskSync.open')} data-testid="desk-sync-open">
+          <Group gap={4} wrap="nowrap">
+            <Badge data-testid="desk-sync" data-online={String(sync.online)} data-waiting={String(sync.waiting)}
+              color={sync.online ? 'green' : 'orange'} variant={sync.online ? 'light' : 'filled'}>
+              {sync.online ? t('deskSync.online') : t('deskSync.offline')}
+            </Badge>
+            {sync.waiting > 0 && <Badge color="gray" variant="outline" data-testid="desk-sync-waiting">{t('deskSync.waiting', { count: sync.waiting })}</Badge>}
+            {sync.failed > 0 && <Badge color="red" variant="filled" data-testid="desk-sync-failed">{t('deskSync.failed', { count: sync.failed })}</Badge>}
+            {/* Offline, when the last sync was is what the agent wants to know without hovering. */}
+            {!sync.online && <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>{last}</Text>}
+          </Group>
+        </UnstyledButton>
+      </Tooltip>
+      <Drawer opened={open} onClose={() => setOpen(false)} position="right" size={480} title={t('deskSync.outbox.title')}
+        styles={{ body: { height: 'calc(100% - 60px)', display: 'flex', flexDirection: 'column' } }}>
+        <OutboxList onTakeBack={onTakeBack && (() => { setOpen(false); onTakeBack(); })} />
+      </Drawer>
+    </>
+  );
+}

@@ -1,0 +1,108 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Badge, Button, Group, Paper, Text, Title, Tooltip } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { SeatView } from '../../../../shared/contract';
+import { compareSeats, countSeats, SEAT_ACTIVITY_ORDER, type SeatActivity } from '../../../../shared/domain/seats';
+import { useApi } from '../../state/api';
+import { formatElapsed, formatTime } from '../../format/time';
+import { VirtualList, type VirtualColumn } from '../../components/VirtualList';
+import { useSession } from '../../state/session';
+import { SeatActionModal } from './SeatActionModal';
+
+export const activityColor: Record<SeatActivity, string> = {
+  ringing: 'orange', talking: 'blue', held: 'grape', after_call_work: 'yellow', ready: 'teal', not_ready: 'gray', offline: 'dark',
+};
+
+/**
+ * Live seats for the shift lead: every phone user's activity and how long it has lasted, the
+ * caller on the line (masked) and the ticket taken for them. Loaded once, then kept by
+ * `seat.changed` events; loaded again after a reconnect, when events may have been missed.
+ */
+export function SeatsPanel() {
+  const { t } = useTranslation();
+  const { api, connected } = useApi();
+  const [seats, setSeats] = useState<Map<string, SeatView> | null>(null);
+  const [now, setNow] = useState(() => new Date());
+  const [acting, setActing] = useState<SeatView | null>(null);
+  const { session } = useSession();
+  const mayAct = session?.user.roles.includes('shift_lead') ?? false;
+
+  useEffect(() => {
+    if (!connected) return;
+    let live = true;
+    // Events that arrive before the list answers are kept: they are newer than the list.
+    const early = new Map<string, SeatView>();
+    let loaded = false;
+    const off = api.on('seat.changed', (s) => {
+      if (!loaded) { early.set(s.userId, s); return; }
+      setSeats((m) => new Map(m ?? []).set(s.userId, s));
+    });
+    void api.request('wallboard.seats', {}).then((r) => {
+      if (!live || !r.ok) return;
+      loaded = true;
+      const m = new Map(r.value.map((s) => [s.userId, s]));
+      for (const [id, s] of early) m.set(id, s);
+      setSeats(m);
+    });
+    return () => { live = false; off(); };
+  }, [api, connected]);
+
+  useEffect(() => {
+    const id = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(id);
+  }, []);
+
+  const rows = useMemo(() => [...(seats?.values() ?? [])].sort(compareSeats), [seats]);
+  const counts = useMemo(() => countSeats(rows), [rows]);
+
+  const columns: VirtualColumn<SeatView>[] = [
+    { key: 'seat', title: t('wallboard.seats.seat'), width: 'minmax(140px, 1.4fr)', render: (s) => (
+      <Text size="sm" truncate="end"><Text span fw={600}>{s.name}</Text> <Text span c="dimmed" ff="monospace">{s.extension}</Text></Text>
+    ) },
+    { key: 'activity', title: t('wallboard.seats.state'), width: 'minmax(150px, 1.3fr)', render: (s) => (
+      <Group gap={6} wrap="nowrap">
+        <Badge color={activityColor[s.activity]} variant={s.activity === 'offline' ? 'outline' : 'light'} data-testid={`seat-activity-${s.extension}`}>
+          {t(`wallboard.seats.activity.${s.activity}`)}
+        </Badge>
+        {s.reason && <Text size="sm" truncate="end">{s.reason}</Text>}
+        {s.activity !== 'offline' && !s.registered && <Tooltip label={t('wallboard.seats.unregisteredHint')}><Badge color="red" variant="outline">{t('wallboard.seats.unregistered')}</Badge></Tooltip>}
+      </Group>
+    ) },
+    { key: 'since', title: t('wallboard.seats.time'), width: '90px', render: (s) => (
+      s.since && s.activity !== 'offline'
+        ? <Text size="sm" ff="monospace" data-testid={`seat-time-${s.extension}`}>{formatElapsed(s.since, now)}</Text>
+        : <Text size="sm" c="dimmed">{s.since ? t('wallboard.seats.offlineSince', { time: formatTime(s.since) }) : '—'}</Text>
+    ) },
+    { key: 'call', title: t('wallboard.seats.call'), width: 'minmax(130px, 1fr)', render: (s) => (
+      s.call ? <Text size="sm" ff="monospace">{s.call.direction === 'inbound' ? '↙ ' : '↗ '}{s.call.remote}</Text> : <Text size="sm" c="dimmed">—</Text>
+    ) },
+    { key: 'ticket', title: t('wallboard.seats.ticket'), width: 'minmax(130px, 1fr)', render: (s) => (
+      <Text size="sm" ff="monospace" c={s.call?.ticketNumber ? undefined : 'dimmed'}>{s.call?.ticketNumber ?? '—'}</Text>
+    ) },
+  ];
+  if (mayAct) columns.push({ key: 'act', title: '', width: '72px', render: (s) => (
+    s.activity === 'offline' ? null
+      : <Button size="compact-xs" variant="light" color="orange" onClick={(e) => { e.stopPropagation(); setActing(s); }} data-testid={`seat-act-${s.extension}`}>{t('wallboard.seats.act')}</Button>
+  ) });
+
+  return (
+    <>
+    {/* As tall as its seats up to a limit, then the list scrolls (virtualized for a center's hundreds of seats). */}
+    <Paper withBorder radius="md" style={{ display: 'flex', flexDirection: 'column', flexShrink: 0, height: Math.min(420, 96 + Math.max(rows.length, 2) * 36) }} data-testid="wb-seats">
+      <Group justify="space-between" p="sm" wrap="nowrap">
+        <Title order={5}>{t('wallboard.seats.title')}</Title>
+        <Group gap={6} data-testid="wb-seat-counts">
+          {SEAT_ACTIVITY_ORDER.map((a) => (
+            <Badge key={a} color={activityColor[a]} variant={counts[a] ? 'filled' : 'outline'} data-testid={`seat-count-${a}`}>
+              {t(`wallboard.seats.activity.${a}`)} {counts[a]}
+            </Badge>
+          ))}
+        </Group>
+      </Group>
+      <VirtualList rows={rows} columns={columns} rowKey={(s) => s.userId} testId="wb-seat-list"
+        empty={<Text c="dimmed" size="sm" p="md">{seats ? t('wallboard.seats.empty') : t('wallboard.seats.loading')}</Text>} />
+    </Paper>
+    <SeatActionModal seat={acting} onClose={() => setActing(null)} />
+    </>
+  );
+}
