@@ -18,7 +18,7 @@ import { silentLogger } from '../../electron/log';
 import { loadDemoData } from '../../electron/demo';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import type { JobView } from '../../shared/contract';
-import { indexTicket } from '../../electron/search';
+import { indexTicket } from '../../electron/store/search';
 import { uuidv7 } from '../../electron/util/ids';
 import { fmtMs, percentile } from './harness';
 

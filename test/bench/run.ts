@@ -1,39 +1,81 @@
 /**
- * Store benchmarks on generated data of realistic size: `npx tsx test/bench/run.ts`
- * (BENCH_TICKETS=20000 for a quick run; BENCH_CACHE_DIR to keep the built store elsewhere).
- * Prints one markdown table: percentiles and throughput, each beside its baseline.
+ * Store benchmarks on generated data of realistic size: `npm run bench`
+ * (BENCH_TICKETS=100000 for a quicker run; BENCH_CACHE_DIR to keep the built stores elsewhere;
+ * BENCH_ONLY=both for the SQLite/PostgreSQL comparison alone; BENCH_ITER, BENCH_CLAIM_ROUNDS,
+ * BENCH_PINGS for its sample sizes; BENCH_SEARCH_TICKETS for the search comparison, which fills its own
+ * index: default the smaller of BENCH_TICKETS and 200,000, 0 skips it). Prints markdown tables:
+ * percentiles and throughput, each beside its baseline; the second puts both stores side by side
+ * (both-stores.bench.ts), the third compares search (search-both.bench.ts).
+ *
+ * BENCH_ONLY=desks: a center with many desks (center-desks.bench.ts) alone: BENCH_DESKS WebSocket
+ * desks (default 200) against one, then two console servers on one PostgreSQL, BENCH_DESK_SECONDS
+ * (default 60) of work each, BENCH_DESK_TICKETS demo tickets (default 20,000). It takes five to six
+ * minutes (demo load, two 60 s runs, sign-ins, replays), so the default run leaves it out.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDemoWriter, DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets, type TicketBundle } from '../../electron/demo';
+import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets, type TicketBundle } from '../../electron/demo';
+import { createDemoWriter } from '../../electron/store/demo-writer';
 import { openSqliteStore, type Store } from '../../electron/store/sqlite';
 import { markdownTable, measure, type Row, type Sample } from './harness';
 import { SCREEN_POP_SCAN_SQL, SCREEN_POP_SQL } from './queries';
 import { BENCH_SEED, ensureBenchStore } from './store-cache';
+import { benchSearch, searchBothTable } from './search-both.bench';
 import { benchCategory } from './category.bench';
+import { benchBothStores } from './both-stores.bench';
+import { benchDesks } from './center-desks.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
 const BATCH = 10_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'desks') {
+    const t0 = performance.now();
+    const int = (name: string, fallback: number, min: number) => {
+      const v = Number(process.env[name] ?? fallback);
+      if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}`);
+      return v;
+    };
+    console.log(`\n${await benchDesks({
+      desks: int('BENCH_DESKS', 200, 2), seconds: int('BENCH_DESK_SECONDS', 60, 5), tickets: int('BENCH_DESK_TICKETS', 20_000, 100),
+      replayDesks: 20, replayWrites: 10, log,
+    })}`);
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    return;
+  }
   if (!Number.isInteger(TICKETS) || TICKETS < 1000) throw new Error('BENCH_TICKETS must be an integer ≥ 1000');
   const t0 = performance.now();
   const built = await ensureBenchStore(TICKETS, BENCH_SEED, log);
   log(built.builtMs === null ? `using cached ${built.file}` : `built ${built.file} in ${(built.builtMs / 1000).toFixed(1)} s`);
   const work = mkdtempSync(join(tmpdir(), 'hotline-bench-run-'));
   const rows: Row[] = [];
+  let both: Awaited<ReturnType<typeof benchBothStores>>;
+  let search: Awaited<ReturnType<typeof benchSearch>> | null = null;
   try {
-    rows.push(...await benchOpen(built.file, work));
-    rows.push(...await benchScreenPop(built.file));
-    rows.push(...await benchBulkInsert(built.file, work));
-    rows.push(...await benchCategory(built.file, work, BENCH_SEED, log));
+    // BENCH_ONLY=both: the SQLite/PostgreSQL comparison alone (the SQLite-only rows take a while at 1M).
+    if (process.env.BENCH_ONLY !== 'both') {
+      rows.push(...await benchOpen(built.file, work));
+      rows.push(...await benchScreenPop(built.file));
+      rows.push(...await benchBulkInsert(built.file, work));
+      rows.push(...await benchCategory(built.file, work, BENCH_SEED, log));
+    }
+    both = await benchBothStores(built.file, work, TICKETS, BENCH_SEED, log);
+    // Search fills its own PostgreSQL index (minutes per 100k tickets): BENCH_SEARCH_TICKETS, 0 to skip.
+    if (SEARCH_TICKETS > 0) search = await benchSearch({ tickets: SEARCH_TICKETS, log });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  console.log(`\n### Store benchmarks: ${TICKETS.toLocaleString('en')} demo tickets (seed ${BENCH_SEED})\n`);
-  console.log(markdownTable(rows));
+  if (rows.length) {
+    console.log(`\n### Store benchmarks: ${TICKETS.toLocaleString('en')} demo tickets (seed ${BENCH_SEED})\n`);
+    console.log(markdownTable(rows));
+  }
+  console.log(`\n### SQLite and PostgreSQL side by side: ${TICKETS.toLocaleString('en')} demo tickets each (seed ${BENCH_SEED})\n`);
+  console.log(markdownTable(both.rows));
+  for (const note of both.notes) console.log(`\n${note}`);
+  if (search) console.log(`\n${searchBothTable(search, SEARCH_TICKETS)}`);
   console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`
     + ' Opens run with a warm OS page cache (dropping it needs root).');
 }

@@ -11,11 +11,12 @@ import { copyFileSync, existsSync, readdirSync, renameSync, statSync } from 'nod
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GENERATOR_VERSION } from '../../electron/demo';
-import { reindexAll, searchIndexStatus } from '../../electron/search/indexer';
+import { reindexAll, searchIndexStatus } from '../../electron/store/search/indexer';
 import { SearchClient } from '../../electron/search/search-client';
-import { createSearchEngine } from '../../electron/search/search-engine';
+import { createSearchEngine } from '../../electron/store/search/sqlite-search';
+import { searchWorkerLocation } from '../../electron/store/search/search-index';
 import type { SearchInput } from '../../electron/search/query';
-import { mulberry32, removeStoreFiles } from '../../electron/search/testing';
+import { mulberry32, removeStoreFiles } from '../../electron/store/search/testing';
 import { TOKENIZER_VERSION } from '../../electron/search/tokenize';
 import { migrations } from '../../electron/store/migrations';
 import { openSqliteStore } from '../../electron/store/sqlite';
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     const text = queriesByLen.get(len)![i]!;
     mix.push(i % 5 === 0 ? { text, districtCode: district, status: ['closed'], countCap: 10_000 } : { text, countCap: 10_000 });
   }
-  const client = new SearchClient({ file: idx.file });
+  const client = new SearchClient({ file: idx.file, workerUrl: searchWorkerLocation() });
   await client.search({ text: '来电' }); // worker start-up is not part of the measurement
   const viaWorker = await eventLoopDelay(async () => {
     for (const input of mix) await client.search(input);

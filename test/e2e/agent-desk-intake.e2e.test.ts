@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startHost, type RunningHost } from './host';
-import { launchBrowser, login } from './browser';
+import { launchBrowser, login, pickCategory } from './browser';
 
 /** Screens of the agent desk as an agent meets them: search, knowledge, similar tickets, layout, keys, dates. */
 
@@ -38,15 +38,6 @@ async function shot(page: Page, name: string) {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}/intake-${name}.png` });
-}
-
-async function pickCategory(page: Page, text: string) {
-  const input = page.getByRole('combobox', { name: /^诉求分类/ });
-  await input.click();
-  await input.pressSequentially(text);
-  const option = page.getByRole('option').first();
-  await option.waitFor();
-  await option.click();
 }
 
 const APPEAL_TYPES = ['咨询', '求助', '投诉', '举报', '建议', '表扬', '其他'];

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -27,6 +27,21 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Waits until the element and everything in it have finished their CSS transitions and animations. */
+export async function settled(locator: Locator): Promise<void> {
+  await locator.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a: { finished: Promise<unknown> }) => a.finished.catch(() => undefined))));
+}
+
+/** Types into the intake form's category box and takes the first leaf offered. */
+export async function pickCategory(page: Page, text: string): Promise<void> {
+  const input = page.getByRole('combobox', { name: /^诉求分类/ });
+  await input.click();
+  await input.pressSequentially(text);
+  const option = page.getByRole('option').first();
+  await option.waitFor();
+  await option.click();
+}
+
 export async function login(page: Page, username: string, password: string): Promise<void> {
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码', { exact: true }).fill(password);
@@ -40,4 +55,19 @@ export async function adminPage(browser: Browser, url: string, viewport?: { widt
   await login(page, 'admin', 'Demo-12345');
   await page.getByTestId('users-table').waitFor();
   return page;
+}
+
+/**
+ * Opens a select's dropdown and picks an option. A click that lands while a modal is still
+ * opening is lost, so the trigger is clicked again until the option shows (at most `tries` times);
+ * the option must then appear, or the test fails with Playwright's own timeout.
+ */
+export async function pickOption(page: Page, trigger: Locator, name: string, tries = 5): Promise<void> {
+  const option = page.getByRole('option', { name, exact: true });
+  for (let i = 0; i < tries; i++) {
+    // force: an empty multi-select's input has no size of its own; the click lands on its field.
+    await trigger.click({ force: true });
+    try { await option.waitFor({ timeout: 2000 }); break; } catch { /* the dropdown did not open: click again */ }
+  }
+  await option.click();
 }

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { queryStore, startHost, type RunningHost } from './host';
-import { launchBrowser, login, newConsolePage, screenshot } from './browser';
+import { launchBrowser, login, newConsolePage, pickOption, screenshot } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
@@ -52,8 +52,7 @@ describe('department accounts', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('姓名').fill(`${dep!.name}联络员`);
     await dialog.getByLabel('用户名').fill('dept-new01');
-    await dialog.getByTestId('create-user-roles').click({ force: true });
-    await page.getByRole('option', { name: '承办单位' }).click();
+    await pickOption(page, dialog.getByTestId('create-user-roles'), '承办单位');
     await page.keyboard.press('Escape');
     // Without a department the dialog says what is missing and creates nothing.
     await dialog.getByLabel('初始密码').fill('Dept-pass-2025');

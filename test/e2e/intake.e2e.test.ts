@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startHost, type RunningHost } from './host';
-import { launchBrowser, login, newConsolePage, screenshot } from './browser';
+import { launchBrowser, login, newConsolePage, screenshot, pickCategory } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
@@ -13,15 +13,6 @@ afterAll(async () => {
   await browser?.close();
   await host?.stop();
 });
-
-async function pickCategory(page: Page, text: string) {
-  const input = page.getByRole('combobox', { name: /^诉求分类/ });
-  await input.click();
-  await input.pressSequentially(text);
-  const option = page.getByRole('option').first();
-  await option.waitFor();
-  await option.click();
-}
 
 describe('intake (受理登记)', () => {
   it('keeps what the agent typed when the console is killed mid-draft', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startHost, type RunningHost } from './host';
-import { launchBrowser, login, screenshot } from './browser';
+import { launchBrowser, login, pickOption, screenshot } from './browser';
 
 let host: RunningHost;
 let browser: Browser;
@@ -116,8 +116,7 @@ describe('a refused field says why', () => {
     await dialog.getByLabel('用户名').click();
     await dialog.getByLabel('用户名').fill('张三');
     await dialog.getByLabel('姓名').fill('张三');
-    await dialog.getByTestId('create-user-roles').click({ force: true });
-    await page.getByRole('option', { name: '话务员' }).click();
+    await pickOption(page, dialog.getByTestId('create-user-roles'), '话务员');
     await page.keyboard.press('Escape');
     await dialog.getByLabel('初始密码').fill('Start-12345');
     await dialog.getByRole('button', { name: '新建用户' }).click();

@@ -42,8 +42,8 @@ describe('ticket_departments', () => {
   it('is rebuilt the same from the events alone (a store that predates the table), and running it twice adds nothing', async () => {
     const before = await stored();
     await t.app.store.db.deleteFrom('ticket_departments').execute();
-    await backfillTicketDepartments(t.app.store.db, 'sqlite');
-    await backfillTicketDepartments(t.app.store.db, 'sqlite');
+    await backfillTicketDepartments(t.app.store.db, t.app.store.dialect);
+    await backfillTicketDepartments(t.app.store.db, t.app.store.dialect);
     expect(await stored()).toEqual(before);
   });
 });

@@ -9,7 +9,7 @@
  * handed to that user; as any other user it runs as that user.
  */
 import { execFile } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,10 @@ export interface PostgresServer {
   adminUrl: string;
   /** See createDatabaseOn. */
   createDatabase(): Promise<string>;
+  /** pg_ctl restart (fast: running statements are cancelled, connections dropped), waiting until it accepts connections again. */
+  restart(): Promise<void>;
+  /** From now on every role but `postgres` must give its password over TCP (scram-sha-256), as a center's server does. */
+  requirePasswords(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,6 +115,13 @@ export async function startPostgres(opts: PostgresServerOptions = {}): Promise<P
       port,
       adminUrl,
       createDatabase: () => createDatabaseOn(adminUrl),
+      async restart() {
+        await asServer('pg_ctl', ['-D', data, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart']);
+      },
+      async requirePasswords() {
+        writeFileSync(join(data, 'pg_hba.conf'), 'local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n');
+        await asServer('pg_ctl', ['-D', data, '-w', 'reload']);
+      },
       async stop() {
         try {
           await asServer('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
@@ -143,6 +154,42 @@ export async function createDatabaseOn(adminUrl: string): Promise<string> {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** Drops a database createDatabaseOn made (connections still open to it are ended). */
+export async function dropDatabaseOn(adminUrl: string, url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  if (!/^t_[a-z0-9_]+$/.test(name)) throw new Error(`not a test database: ${name}`);
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One client for `fn`, closed afterwards. */
+export async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The database URL with another role and its password. */
+export function asRole(dbUrl: string, role: { name: string; password: string }): string {
+  const u = new URL(dbUrl);
+  u.username = role.name;
+  u.password = role.password;
+  return u.toString();
+}
+
+/** The SQLSTATE a statement fails with, or 'ok'. */
+export const sqlOutcome = (url: string, text: string): Promise<string> =>
+  withClient(url, (c) => c.query(text).then(() => 'ok', (e: { code?: string }) => e.code ?? String(e)));
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -4,7 +4,7 @@ import { DEFAULT_DEADLINE_POLICY } from '../../shared/domain/deadlines';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createConsoleApp } from '../../electron/app/console-app';
 import { silentLogger } from '../../electron/log';
-import { createTestApp, FAST_SCRYPT, type TestApp } from '../support/app';
+import { createTestApp, FAST_SCRYPT, testStoreChoice, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
 
 const clock = new Date('2026-11-27T02:00:00Z'); // Friday 10:00 in Beijing
@@ -69,7 +69,7 @@ describe('deadline policy kept by admins', () => {
 
   it('survives a restart', async () => {
     await t.app.close();
-    const app = await createConsoleApp({ dataDir: t.dir, runtime: 'host', version: 'test', log: silentLogger, now: () => clock, users: { cost: FAST_SCRYPT } });
+    const app = await createConsoleApp({ dataDir: t.dir, store: await testStoreChoice(t.dir), runtime: 'host', version: 'test', log: silentLogger, now: () => clock, users: { cost: FAST_SCRYPT } });
     t = { ...t, app };
     for (const c of [agent, admin]) t.app.dispatcher.attach(c);
     await call(agent, 'session.login', { username: 'agent01', password: 'Demo-12345' });

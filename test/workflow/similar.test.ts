@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result, SimilarTicket, TicketDetail } from '../../shared/contract';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createTestApp, type TestApp } from '../support/app';
+import { queryPlan, usesIndex } from '../support/plan';
 import { loadDemoData } from '../../electron/demo';
 import { bigrams, overlap } from '../../electron/services/similar';
 
@@ -22,10 +23,10 @@ describe('similar open tickets (并单 candidates)', () => {
     expect(overlap(bigrams('路灯不亮'), bigrams('公积金提取'))).toBe(0);
   });
 
-  it('reads a category\'s recent tickets through its index, not a walk over all recent tickets', () => {
-    const plan = t.app.store.sqlite!.prepare(`explain query plan select id from tickets where category_id = ? and status in ('dispatched','signed') and created_at >= ? order by created_at desc limit 400`)
-      .all('x', '2026-01-01') as { detail: string }[];
-    expect(plan.map((p) => p.detail).join('\n')).toContain('USING INDEX tickets_category_created');
+  it('reads a category\'s recent tickets through its index, not a walk over all recent tickets', async () => {
+    const plan = await queryPlan(t.app.store, `select id from tickets where category_id = ? and status in ('dispatched','signed') and created_at >= ? order by created_at desc limit 400`,
+      ['x', '2026-01-01']);
+    expect(usesIndex(plan, 'tickets_category_created'), plan).toBe(true);
   });
 
   it('offers an open ticket with the same wording in the same category, and merges the new one under it', async () => {

@@ -66,6 +66,16 @@ describe('Excel import and export', () => {
     expect(await count()).toBe(before);
   });
 
+  it('finds a category by its full path however the levels are separated, as the console shows it or typed by hand', async () => {
+    const leaf = await t.app.store.db.selectFrom('categories as c').innerJoin('categories as p', 'p.id', 'c.parent_id').innerJoin('categories as g', 'g.id', 'p.parent_id')
+      .select(['c.name as c', 'p.name as p', 'g.name as g']).where('c.level', '=', 3).orderBy('c.code').executeTakeFirstOrThrow();
+    const typed = [`${leaf.g} / ${leaf.p} / ${leaf.c}`, `${leaf.g}/${leaf.p}/${leaf.c}`, `${leaf.g}／${leaf.p} > ${leaf.c}`, `${leaf.g}/${leaf.p}/不存在的分类`];
+    const base64 = await sheet(typed.map((path, i) => [`PATH-000${i + 1}`, '2024-05-03 09:15', '投诉', path, '路灯不亮', '小区门口路灯不亮已一周', '13800001111', '', '已办结']));
+    const r = await importXlsx({ base64, mapping, dryRun: true });
+    const errors = r.ok ? r.value.errors : [];
+    expect(errors.map((e) => `${e.row}:${e.column}:${e.problem}`)).toEqual(['5:分类:unknown_category']);
+  });
+
   it('refuses a sheet with a required column missing, and a file that is not a workbook', async () => {
     const base64 = await sheet([]);
     const r = await importXlsx({ base64, mapping: { ...mapping, title: '主题' }, dryRun: true });

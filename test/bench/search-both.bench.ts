@@ -1,0 +1,270 @@
+/**
+ * Ticket search on both stores side by side: SQLite FTS5 (in-process engine) and PostgreSQL's
+ * tsvector index, the same generated tickets and the same queries, newest 50 + the count up to 1000
+ * as the search box asks. Query sets: random 2/3/4-character substrings; awkward terms (a run plus a
+ * lone character across punctuation or a space, "12#楼", a character with punctuation); 2-character
+ * text under filter mixes (district + open states, district + closed, open states + last 30 days,
+ * one category). Every query must find the same count on both stores, or the bench fails.
+ *
+ * Run alone: npx tsx test/bench/search-both.bench.ts (BENCH_TICKETS=100000, BENCH_QUERIES=200).
+ * The unified runner (test/bench/run.ts) calls benchSearchBoth().
+ * BENCH_PG_URL: use this database instead of a private cluster (kept between runs: filled once).
+ * The SQLite store is kept in the bench cache (store-cache.ts) and reused when complete.
+ *
+ * 2026-12-05, 200k tickets, 2-core machine shared with other jobs (load average 4-9), p99 SQLite / PostgreSQL:
+ *   2 chars 36 / 117 ms (3.3×); 3 chars 20 / 264 ms; 4 chars 7.6 / 104 ms;
+ *   district + open states 47 / 47 ms; district + closed 74 / 846 ms; open + last 30 days 234 / 87 ms; one category 24 / 24 ms;
+ *   "情况。来" 0.97 / 3.4 s; "小区 楼" 104 ms / 1.2 s; "12#楼" 1.8 / 15.4 s; "年，" 232 ms / 1.6 s.
+ * Before the plans (same data, previous engines, an earlier run under load average ~15): "情况。来" p99 81 s / 11 s; interleaved
+ * old/new on the same queries, SQLite p50/max: district + open 388 ms/2.8 s → 82/338 ms, one category
+ * 891 ms/4.2 s → 50/230 ms, "小区 楼" 35 s/183 s → 308/315 ms; PostgreSQL 2 chars max 1.8 s → 325 ms,
+ * 4 chars p90 1.9 s → 209 ms, district + open max 1.2 s → 196 ms; one category p50 3 s in that run
+ * → 31 ms (20 queries) once the category list is read before the search (PostgreSQL misjudged the recursive subquery).
+ * 2026-12-05, 50k tickets (100 queries, 20 awkward), PostgreSQL p50/p99 before → after migration 0018 (stored normalised
+ * text, bigrams ANDed in GIN with strpos for the order, tsvector in TOAST, text-first as a nested loop):
+ *   2 chars 16/270 → 7.2/19 ms; 3 chars 17/106 → 7.1/13 ms; 4 chars 26/240 → 6.0/13 ms; district + closed 113/371 → 20/50 ms;
+ *   "情况。来" 395 ms/3.8 s → 12/38 ms; "12#楼" 0.7/2.7 s → 44/48 ms; "年，" 239 ms/1.1 s → 11/24 ms
+ *   (SQLite in the after run: 1.5/4.5, 1.6/4.1, 1.7/4.0, 6.6/14 ms; 15/267, 99/303, 18/90 ms).
+ * Left slow: terms whose every index condition is common but whose whole is rare ("1#电": the digit
+ * and the character are each in most tickets), which read every candidate ticket.
+ */
+import { existsSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { DEFAULT_REFERENCE_DATE, GENERATOR_VERSION, generateReferenceData, generateTickets } from '../../electron/demo';
+import type { SearchIndex, SearchInput } from '../../electron/search';
+import { createSearchIndex } from '../../electron/store/search';
+import { mulberry32, removeStoreFiles } from '../../electron/store/search/testing';
+import { TOKENIZER_VERSION } from '../../electron/search/tokenize';
+import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
+import { migrations } from '../../electron/store/migrations';
+import { openSqliteStore, type Store } from '../../electron/store/sqlite';
+import { openPostgresStore } from '../../electron/store/postgres';
+import { startPostgres } from '../support/postgres';
+import { writeReference, writeTickets } from '../store/seed';
+import { fmtMs, percentile } from './harness';
+import { benchCacheDir } from './store-cache';
+
+export interface SearchBothOptions {
+  tickets?: number;
+  /** Queries per random-substring length and per filter mix. @default 200 */
+  queries?: number;
+  /** Awkward queries per kind. @default 40 */
+  awkward?: number;
+  /** An existing PostgreSQL database (filled on first use) instead of a private cluster. */
+  pgUrl?: string;
+  log?: (s: string) => void;
+}
+
+export interface SearchBothLine {
+  name: string;
+  n: number;
+  meanMatches: number;
+  sqlite: { p50: number; p99: number; timeouts: number };
+  postgres: { p50: number; p99: number; timeouts: number };
+}
+
+const SEED = 4243;
+
+async function ticketCount(store: Store): Promise<number> {
+  return Number((await store.db.selectFrom('tickets').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+async function fill(store: Store, tickets: number, log: (s: string) => void): Promise<SearchIndex> {
+  const index = createSearchIndex(store, { inProcess: true });
+  const have = await ticketCount(store);
+  if (have === tickets && (await index.status()).upToDate) {
+    log(`${store.dialect}: reusing ${tickets} indexed tickets`);
+    return index;
+  }
+  if (have !== 0) throw new Error(`${store.dialect} store holds ${have} tickets, not ${tickets}: use an empty database`);
+  const ref = generateReferenceData(SEED);
+  await writeReference(store.db, ref);
+  let t0 = performance.now();
+  await writeTickets(store.db, generateTickets({ seed: SEED, count: tickets, referenceDate: DEFAULT_REFERENCE_DATE, reference: ref }), 2000);
+  log(`${store.dialect}: ${tickets} tickets written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  t0 = performance.now();
+  let last = 0;
+  await index.reindex({
+    batchSize: 2000,
+    onProgress(done, total) {
+      if (performance.now() - last > 15_000) {
+        last = performance.now();
+        log(`  ${store.dialect}: indexing ${done}/${total}`);
+      }
+    },
+  });
+  log(`${store.dialect}: indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (store.dialect === 'postgres') await sql`analyze`.execute(store.db);
+  return index;
+}
+
+/** The SQLite store, built once per size into the bench cache (side file renamed when complete). */
+async function sqliteStore(tickets: number, log: (s: string) => void): Promise<{ store: Store; index: SearchIndex }> {
+  const file = join(benchCacheDir(), `search-both-s${SEED}-n${tickets}-schema${migrations.length}-gen${GENERATOR_VERSION}-tok${TOKENIZER_VERSION}.sqlite`);
+  if (!existsSync(file)) {
+    const partial = `${file}.partial`;
+    removeStoreFiles(partial);
+    // SQLite's own checkpoint: the background checkpointer's connection makes the bulk FTS5 writes fail with SQLITE_BUSY.
+    const s = await openSqliteStore(partial, { walCheckpoint: 'auto' });
+    const i = await fill(s, tickets, log);
+    await i.close();
+    s.sqlite!.pragma('wal_checkpoint(TRUNCATE)');
+    await s.close();
+    renameSync(partial, file);
+  }
+  const store = await openSqliteStore(file);
+  store.sqlite!.pragma('cache_size = -65536');
+  return { store, index: await fill(store, tickets, log) };
+}
+
+const LETTERS = /^[\p{L}\p{N}]+$/u;
+const PUNCT = /^[，。、；：！？,.;:!?#（）()-]$/u;
+
+/** Random substrings of `len` letters/digits. */
+export function substrings(texts: readonly string[], len: number, n: number, seed: number): string[] {
+  const rnd = mulberry32(seed);
+  const out: string[] = [];
+  for (let tries = 0; out.length < n && tries < n * 1000; tries++) {
+    const chars = [...texts[Math.floor(rnd() * texts.length)]!];
+    if (chars.length < len) continue;
+    const at = Math.floor(rnd() * (chars.length - len + 1));
+    const q = chars.slice(at, at + len).join('');
+    if (LETTERS.test(q)) out.push(q);
+  }
+  return out;
+}
+
+/**
+ * Terms that split into a run plus a lone character, as agents type them: "情况。来" (two letters,
+ * punctuation, one letter, taken from ticket text), "小区 楼" (a 2-character substring and a
+ * character of another ticket), "12#楼" (digits, a symbol, a letter) and "年，" (a character and the
+ * punctuation after it in ticket text).
+ */
+export function awkwardQueries(texts: readonly string[], n: number, seed: number): Map<string, string[]> {
+  const rnd = mulberry32(seed);
+  const pick = () => [...texts[Math.floor(rnd() * texts.length)]!];
+  const across: string[] = [];
+  const charPunct: string[] = [];
+  for (let tries = 0; (across.length < n || charPunct.length < n) && tries < n * 5000; tries++) {
+    const chars = pick();
+    const at = chars.findIndex((c, i) => i >= 1 && PUNCT.test(c) && Math.floor(rnd() * 4) === 0);
+    if (at < 1) continue;
+    if (charPunct.length < n && LETTERS.test(chars[at - 1]!)) charPunct.push(chars[at - 1]! + chars[at]!);
+    if (across.length < n && at >= 2 && at + 1 < chars.length && LETTERS.test(chars.slice(at - 2, at).join('')) && LETTERS.test(chars[at + 1]!)) {
+      across.push(chars.slice(at - 2, at + 2).join(''));
+    }
+  }
+  const words = substrings(texts, 2, n, seed + 1);
+  const singles = substrings(texts, 1, n, seed + 2);
+  const digits = ['1', '2', '3', '5', '12', '13', '21', '7'];
+  return new Map([
+    ['run + punctuation + character ("情况。来")', across],
+    ['word + space + character ("小区 楼")', words.map((w, i) => `${w} ${singles[i]!}`)],
+    ['digits + symbol + character ("12#楼")', singles.map((c, i) => `${digits[i % digits.length]!}#${c}`)],
+    ['character + punctuation ("年，")', charPunct],
+  ]);
+}
+
+/** Searches slower than this are cancelled (PostgreSQL) and counted at this time; SQLite's in-process engine cannot be stopped. */
+const TIMEOUT_MS = 30_000;
+
+async function time(index: SearchIndex, inputs: readonly SearchInput[]): Promise<{ ms: number[]; hits: (number | null)[]; timeouts: number }> {
+  for (const i of inputs.slice(0, 3)) await index.search(i, { timeoutMs: TIMEOUT_MS }).catch(() => null);
+  const ms: number[] = [];
+  const hits: (number | null)[] = [];
+  let timeouts = 0;
+  for (const i of inputs) {
+    const t0 = performance.now();
+    try {
+      hits.push((await index.search(i, { timeoutMs: TIMEOUT_MS })).total.count);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'timeout') throw e;
+      timeouts++;
+      hits.push(null);
+    }
+    ms.push(performance.now() - t0);
+  }
+  return { ms: [...ms].sort((a, b) => a - b), hits, timeouts };
+}
+
+export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchBothLine[]> {
+  const tickets = opts.tickets ?? 100_000;
+  const queries = opts.queries ?? 200;
+  const awkwardN = opts.awkward ?? 40;
+  const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const server = opts.pgUrl ? null : await startPostgres({ durable: true });
+  const lines: SearchBothLine[] = [];
+  try {
+    const lite = await sqliteStore(tickets, log);
+    const pgStore = await openPostgresStore(opts.pgUrl ?? await server!.createDatabase());
+    const pgIndex = await fill(pgStore, tickets, log);
+    const sample = await lite.store.db.selectFrom('tickets').select(['title', 'content']).orderBy('id').limit(5000).execute();
+    const texts = sample.flatMap((r) => [r.title, r.content, r.content]);
+    const district = (await lite.store.db.selectFrom('tickets').select('district_code').where('district_code', 'is not', null)
+      .groupBy('district_code').orderBy(sql`count(*)`, 'desc').limit(1).executeTakeFirstOrThrow()).district_code!;
+    const category = (await lite.store.db.selectFrom('tickets').select('category_id').where('category_id', 'is not', null)
+      .groupBy('category_id').orderBy(sql`count(*)`, 'asc').limit(1).executeTakeFirstOrThrow()).category_id!;
+    const latest = (await lite.store.db.selectFrom('tickets').select((eb) => eb.fn.max('created_at').as('m')).executeTakeFirstOrThrow()).m as string;
+    const monthAgo = new Date(Date.parse(latest) - 30 * 86_400_000).toISOString();
+
+    const sets: { name: string; inputs: SearchInput[] }[] = [];
+    for (const len of [2, 3, 4]) {
+      sets.push({ name: `${len} characters`, inputs: substrings(texts, len, queries, 700 + len).map((text) => ({ text, limit: 50 })) });
+    }
+    for (const [name, qs] of awkwardQueries(texts, awkwardN, 900)) sets.push({ name, inputs: qs.map((text) => ({ text, limit: 50 })) });
+    const two = substrings(texts, 2, queries, 702);
+    const mixes: [string, Omit<SearchInput, 'text'>][] = [
+      ['2 chars + district + open states', { districtCode: district, status: [...OPEN_TICKET_STATES] }],
+      ['2 chars + district + closed', { districtCode: district, status: ['closed'] }],
+      ['2 chars + open states + last 30 days', { status: [...OPEN_TICKET_STATES], from: monthAgo }],
+      ['2 chars + one category', { categoryIds: [category] }],
+    ];
+    for (const [name, f] of mixes) sets.push({ name, inputs: two.map((text) => ({ text, limit: 50, ...f })) });
+
+    for (const s of sets) {
+      const a = await time(lite.index, s.inputs);
+      const b = await time(pgIndex, s.inputs);
+      const bad = a.hits.findIndex((h, i) => h !== null && b.hits[i] !== null && h !== b.hits[i]);
+      if (bad >= 0) throw new Error(`stores disagree on ${JSON.stringify(s.inputs[bad])}: SQLite ${a.hits[bad]}, PostgreSQL ${b.hits[bad]}`);
+      const line: SearchBothLine = {
+        name: s.name, n: s.inputs.length, meanMatches: a.hits.reduce<number>((x, y) => x + (y ?? 0), 0) / Math.max(1, a.hits.length),
+        sqlite: { p50: percentile(a.ms, 50), p99: percentile(a.ms, 99), timeouts: a.timeouts },
+        postgres: { p50: percentile(b.ms, 50), p99: percentile(b.ms, 99), timeouts: b.timeouts },
+      };
+      log(`  ${line.name}: SQLite p99 ${fmtMs(line.sqlite.p99)}, PostgreSQL p99 ${fmtMs(line.postgres.p99)}`);
+      lines.push(line);
+    }
+    await lite.index.close();
+    await pgIndex.close();
+    await lite.store.close();
+    await pgStore.close();
+  } finally {
+    await server?.stop();
+  }
+  return lines;
+}
+
+export function searchBothTable(lines: readonly SearchBothLine[], tickets: number): string {
+  const out = [
+    `### Ticket search, SQLite FTS5 vs PostgreSQL tsvector: ${tickets.toLocaleString('en')} generated tickets, top 50 + count ≤ 1000 (PostgreSQL cancelled after ${TIMEOUT_MS / 1000} s)`,
+    '',
+    '| query | n | matches (mean) | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p99 PG / SQLite | PG timeouts |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const l of lines) {
+    out.push(`| ${l.name} | ${l.n} | ${l.meanMatches.toFixed(0)} | ${fmtMs(l.sqlite.p50)} | ${fmtMs(l.sqlite.p99)} | ${fmtMs(l.postgres.p50)} | ${fmtMs(l.postgres.p99)} | ${(l.postgres.p99 / l.sqlite.p99).toFixed(1)}× | ${l.postgres.timeouts} |`);
+  }
+  return out.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const tickets = Number(process.env.BENCH_TICKETS ?? 100_000);
+  const lines = await benchSearch({
+    tickets,
+    queries: Number(process.env.BENCH_QUERIES ?? 200),
+    awkward: Number(process.env.BENCH_AWKWARD ?? 40),
+    ...(process.env.BENCH_PG_URL ? { pgUrl: process.env.BENCH_PG_URL } : {}),
+  });
+  console.log(`\n${searchBothTable(lines, tickets)}\n\nOne process; SQLite in-process engine, PostgreSQL over a local socket (pool of 10). Node ${process.version}.`);
+}
