@@ -69,8 +69,8 @@ export class CategoryService {
   private timer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
-  /** What the last start did, and the ticket rows it read from the store (tests, logs). */
-  readonly stats = { start: null as null | 'restored' | 'trained', ticketsRead: 0, learned: 0 };
+  /** What the last start did, the newest ticket a cold training took, and the ticket rows it read from the store (tests, logs). */
+  readonly stats = { start: null as null | 'restored' | 'trained', ticketsRead: 0, learned: 0, snapshot: null as string | null };
 
   constructor(private readonly db: Db, private readonly log: Logger, options: Partial<CategoryServiceOptions> = {}) {
     this.opts = { trainLimit: TRAIN_LIMIT, saveEveryMs: SAVE_EVERY_MS, now: () => new Date(), ...options };
@@ -189,6 +189,7 @@ export class CategoryService {
     const until = await newestTicketAt(this.db);
     const total = until === null ? 0 : await countTicketsCreated(this.db, null, until);
     this.startedThrough = until;
+    this.stats.snapshot = until;
     this.fix();
     const t0 = performance.now();
     const learned = until === null ? 0
