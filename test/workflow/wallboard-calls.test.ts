@@ -13,12 +13,15 @@ import { uuidv7 } from '../../electron/util/ids';
 let t: TestApp;
 const lead: Connection = { id: 'lead', session: null, send: () => {} };
 const agent: Connection = { id: 'agent', session: null, send: () => {} };
+const admin: Connection = { id: 'admin', session: null, send: () => {} };
 const call = async <T>(c: Connection, name: string, input: unknown) => (await t.app.dispatcher.dispatch(c, name, input)) as Result<T>;
 
 beforeAll(async () => {
   t = await createTestApp({ loadDemoData, demo: true, demoTickets: 5 });
   t.app.dispatcher.attach(lead);
   t.app.dispatcher.attach(agent);
+  t.app.dispatcher.attach(admin);
+  await call(admin, 'session.login', { username: 'admin', password: 'Demo-12345' });
   await call(lead, 'session.login', { username: 'lead01', password: 'Demo-12345' });
   await call(agent, 'session.login', { username: 'agent01', password: 'Demo-12345' });
 }, 60_000);
@@ -73,6 +76,16 @@ describe('call figures on the wallboard', () => {
     expect(nineHour!.serviceLevel).toBeCloseTo(1 / 3);
     expect(tenHour).toMatchObject({ offered: 1, answered: 1, answeredInTime: 1, serviceLevel: 1 });
     expect(v.acwMs).not.toBeNull();
+
+    // The admin raises the threshold to 40 s: the call answered after 35 s is now in time.
+    const config = await call<{ notReadyReasons: unknown; wrapUpCodes: unknown; acwSeconds: number }>(admin, 'phone.getConfig', {});
+    if (!config.ok) throw new Error(JSON.stringify(config));
+    const { notReadyReasons, wrapUpCodes, acwSeconds } = config.value;
+    expect(await call(admin, 'phone.setConfig', { notReadyReasons, wrapUpCodes, acwSeconds, serviceLevelSeconds: 40 })).toMatchObject({ ok: true });
+    const raised = await call<CallStatsView>(lead, 'wallboard.calls', {});
+    expect(raised.ok && raised.value.serviceLevelSeconds).toBe(40);
+    expect(raised.ok && raised.value.byHour.find((h) => h.hour === 9)).toMatchObject({ offered: 3, answeredInTime: 2 });
+    expect(await call(admin, 'phone.setConfig', { notReadyReasons, wrapUpCodes, acwSeconds, serviceLevelSeconds: 2 })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 
   it('is the shift lead\'s and the admin\'s figure, not an agent\'s', async () => {

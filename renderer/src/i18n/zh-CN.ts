@@ -315,6 +315,8 @@ export const zhCN = {
     reasons: '示忙原因',
     wrapUps: '话后小结代码',
     acw: '话后处理时长（秒）',
+    serviceLevel: '服务水平阈值（秒）',
+    serviceLevelHint: '在此秒数内接通的来电计入服务水平（大屏“今日来电”）',
     badLines: '以下行格式不对：{{lines}}',
   },
   importExport: {
@@ -680,6 +682,9 @@ export const zhCN = {
         acw: '今日话后处理的平均时长',
       },
       hour: '{{hour}} 时：呼入 {{offered}}，接通 {{answered}}，放弃 {{abandoned}}，服务水平 {{level}}',
+      hourLabel: '{{hour}}时',
+      seconds: '{{s}} 秒',
+      minutes: '{{m}} 分 {{s}} 秒',
     },
     seats: {
       title: '坐席状态',

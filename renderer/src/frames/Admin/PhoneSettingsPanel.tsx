@@ -20,13 +20,14 @@ export function parseCodes(text: string): { list: ReasonCode[]; bad: number[] } 
   return { list, bad };
 }
 
-/** Not-ready reasons, wrap-up codes and the after-call work timer, as the centre sets them. */
+/** Not-ready reasons, wrap-up codes, the after-call work timer and the service-level threshold, as the centre sets them. */
 export function PhoneSettingsPanel() {
   const { t } = useTranslation();
   const { api } = useApi();
   const [reasons, setReasons] = useState('');
   const [wrapUps, setWrapUps] = useState('');
   const [acw, setAcw] = useState<number | string>(30);
+  const [serviceLevel, setServiceLevel] = useState<number | string>(20);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void api.request('phone.getConfig', {}).then((r) => {
@@ -34,6 +35,7 @@ export function PhoneSettingsPanel() {
       setReasons(toText(r.value.notReadyReasons));
       setWrapUps(toText(r.value.wrapUpCodes));
       setAcw(r.value.acwSeconds);
+      setServiceLevel(r.value.serviceLevelSeconds);
     });
   }, [api]);
 
@@ -44,7 +46,7 @@ export function PhoneSettingsPanel() {
       setError(t('phoneSettings.badLines', { lines: [...a.bad.map((n) => `${t('phoneSettings.reasons')} ${n}`), ...b.bad.map((n) => `${t('phoneSettings.wrapUps')} ${n}`)].join('、') }));
       return;
     }
-    const r = await api.request('phone.setConfig', { notReadyReasons: a.list, wrapUpCodes: b.list, acwSeconds: Number(acw) });
+    const r = await api.request('phone.setConfig', { notReadyReasons: a.list, wrapUpCodes: b.list, acwSeconds: Number(acw), serviceLevelSeconds: Number(serviceLevel) });
     if (!r.ok) { setError(errorMessage(r.error)); return; }
     setError(null);
     notifications.show({ color: 'teal', message: t('admin.users.saved') });
@@ -59,7 +61,10 @@ export function PhoneSettingsPanel() {
         <Textarea label={t('phoneSettings.wrapUps')} autosize minRows={6} value={wrapUps} onChange={(e) => setWrapUps(e.currentTarget.value)} ff="monospace" />
       </SimpleGrid>
       <Group align="flex-end" justify="space-between">
-        <NumberInput w={240} label={t('phoneSettings.acw')} min={0} max={600} value={acw} onChange={setAcw} />
+        <Group align="flex-end">
+          <NumberInput w={240} label={t('phoneSettings.acw')} min={0} max={600} value={acw} onChange={setAcw} />
+          <NumberInput w={240} label={t('phoneSettings.serviceLevel')} description={t('phoneSettings.serviceLevelHint')} min={5} max={120} value={serviceLevel} onChange={setServiceLevel} data-testid="service-level-seconds" />
+        </Group>
         <Button onClick={() => void save()}>{t('admin.users.save')}</Button>
       </Group>
     </Stack>

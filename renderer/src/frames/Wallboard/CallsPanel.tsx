@@ -10,13 +10,17 @@ const COALESCE_MS = 2000;
 const REFRESH_MS = 60_000;
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-const secs = (ms: number | null) => (ms === null ? '—' : ms < 60_000 ? `${Math.round(ms / 1000)} 秒` : `${Math.floor(ms / 60_000)} 分 ${Math.round((ms % 60_000) / 1000)} 秒`);
 
 /** Today's citizens' calls: offered, answered, abandoned, service level, ASA, AHT, ACW, per hour. */
 export function CallsPanel() {
   const { t } = useTranslation();
   const { api, connected } = useApi();
   const [stats, setStats] = useState<CallStatsView | null>(null);
+  const secs = (ms: number | null) => {
+    if (ms === null) return '—';
+    const total = Math.round(ms / 1000);
+    return total < 60 ? t('wallboard.calls.seconds', { s: total }) : t('wallboard.calls.minutes', { m: Math.floor(total / 60), s: total % 60 });
+  };
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   useEffect(() => {
@@ -65,7 +69,7 @@ export function CallsPanel() {
             <Tooltip key={h.hour} label={t('wallboard.calls.hour', { hour: h.hour, offered: h.offered, answered: h.answered, abandoned: h.abandoned, level: pct(h.serviceLevel) })}>
               <Stack gap={2} align="center" style={{ flex: 1, maxWidth: 48 }}>
                 <div style={{ width: '100%', height: 4 + (h.offered / max) * 40, background: 'var(--mantine-color-blue-5)', borderRadius: 2 }} />
-                <Text size="xs" c="dimmed">{h.hour}时</Text>
+                <Text size="xs" c="dimmed">{t('wallboard.calls.hourLabel', { hour: h.hour })}</Text>
               </Stack>
             </Tooltip>
           ))}
