@@ -74,7 +74,11 @@ describe('the shift lead watches the seats live', () => {
     expect(await lead.getByTestId('seat-count-ready').innerText()).toBe('就绪 1');
   });
 
-  it('sees a citizen\'s call ring, be answered and end in wrap-up, the number masked', async () => {
+  it('sees a citizen\'s call ring, be answered and end in wrap-up, the number masked, and counts it in today\'s calls', async () => {
+    const figure = async (key: string) => Number(await lead.getByTestId(`calls-${key}`).innerText());
+    await lead.getByTestId('calls-offered').waitFor();
+    const offered = await figure('offered');
+    const answered0 = await figure('answered');
     const at = Date.now();
     sipp = await startUac({ scenario: 'uac-answer-bye', proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called: '1001', callerNumber: CITIZEN, pauseMs: 3000 });
     await agent.getByTestId('call-card').waitFor({ timeout: 15_000 });
@@ -89,6 +93,10 @@ describe('the shift lead watches the seats live', () => {
     const result = await sipp.result;
     expect(result.exitCode, result.errors).toBe(0);
     await leadSees('话后处理', Date.now());
+    // The ended call is in the lead's figures without a reload: one more offered and answered.
+    await expect.poll(() => figure('offered'), { timeout: 10_000 }).toBe(offered + 1);
+    expect(await figure('answered')).toBe(answered0 + 1);
+    await screenshot(lead, 'wallboard-calls');
   });
 
   it('sees a break with its reason', async () => {
