@@ -24,6 +24,7 @@ import { TicketIntakeService } from '../services/ticket-intake';
 import { TicketWorkflowService } from '../services/ticket-workflow';
 import { KnowledgeService } from '../services/knowledge';
 import { KpiService } from '../services/kpi';
+import { createStatsNotifier } from '../services/stats-notifier';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
 import { CategoryService } from '../classify/category-service';
@@ -138,8 +139,11 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     throw e;
   }
   const unsubscribe = bus.subscribe((e) => late.dispatcher?.deliver(e.name, e.payload, e.audience));
+  // Wallboards re-read KPIs and the overview on stats.changed, coalesced to about one a second.
+  const stats = createStatsNotifier(bus, now);
   // Desks refresh from ticket.changed; its audience follows from the payload (ticketChangedAudience).
-  const ticketChanged = (p: TicketChanged) => bus.publish('ticket.changed', p);
+  // Both are told after the write committed (the workflow and intake call this after their transaction).
+  const ticketChanged = (p: TicketChanged) => { bus.publish('ticket.changed', p); stats.touched(); };
   const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
@@ -175,6 +179,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     await settings.setApp('demo', '1');
     // At start-up the consultation service is built after this runs; it seeds once it exists.
     if (late.seedConsultation) await late.seedConsultation(); else consultationSeedDue = true;
+    stats.touched();
     opts.log.info('demo data loaded', { tickets: opts.demoTickets ?? 1000 });
   };
   /**
@@ -265,7 +270,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...wallboardHandlers(phone),
     ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, ticketChanged }),
     ...knowledgeHandlers(knowledge),
-    ...importsJobsHandlers(xlsx, jobs),
+    ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),
     ...divisionHandlers(divisions, jobs, () => {
       intake.invalidateReference();
       bus.publish('reference.changed', { at: now().toISOString() });
@@ -286,6 +291,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       reindex.abort();
       await reindexing;
       await phone.close();
+      stats.close();
       unsubscribe();
       if (!opts.eventBus) await bus.close();
       await search.close();

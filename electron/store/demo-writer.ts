@@ -34,6 +34,11 @@ export interface TicketRows {
 export interface DemoWriter {
   writeReference(ref: ReferenceRows): void;
   writeBundle(b: TicketRows): void;
+  /**
+   * Adds the KPI counts of the bundles written since the last call (kept per day in memory, one
+   * upsert per day): call it inside the transaction that wrote them, before it commits.
+   */
+  endBatch(): void;
   setMeta(key: string, value: string): void;
 }
 
@@ -61,6 +66,9 @@ export function createDemoWriter(sqlite: Database.Database): DemoWriter {
         t.phone, t.caller_name, t.confidential, t.category_id, t.title, t.content, t.district_code, t.street_code,
         t.community_code, t.address, t.lat, t.lng, t.lead_department_id, t.sign_by, t.reply_by, t.closed_at, t.parent_id);
       for (const e of events) event(e);
+    },
+    endBatch() {
+      event.flush();
     },
     setMeta(key, value) {
       meta.run(key, value);
@@ -145,7 +153,7 @@ export function openBulkSink(store: Store): BulkSink {
   const setAll = (meta: Readonly<Record<string, string>>) => { for (const [k, v] of Object.entries(meta)) writer.setMeta(k, v); };
   return {
     writeReference: async (ref, meta) => sqlite.transaction(() => { writer.writeReference(ref); setAll(meta); })(),
-    writeBatch: async (batch, meta) => sqlite.transaction(() => { for (const b of batch) writer.writeBundle(b); setAll(meta); })(),
+    writeBatch: async (batch, meta) => sqlite.transaction(() => { for (const b of batch) writer.writeBundle(b); writer.endBatch(); setAll(meta); })(),
     setMeta: async (key, value) => writer.setMeta(key, value),
     close: async () => {
       sqlite.pragma(`cache_size = ${previousCache}`);

@@ -246,7 +246,28 @@ export interface TicketDepartmentsTable {
   department_id: string;
 }
 
+/**
+ * KPI counts per China day (migration 0021), kept by the ticket history's one writer in the same
+ * transaction as each entry (electron/store/repos/kpi-daily.ts); columns are KpiCounts in snake case.
+ */
+export interface KpiDailyTable {
+  /** China calendar day, YYYY-MM-DD. */
+  day: string;
+  registered: number;
+  resolved_directly: number;
+  dispatched: number;
+  signed_on_time: number;
+  returned: number;
+  return_visits: number;
+  resolved: number;
+  satisfied: number;
+  replied: number;
+  replied_on_time: number;
+  reopened: number;
+}
+
 export interface DB {
+  kpi_daily: KpiDailyTable;
   ticket_departments: TicketDepartmentsTable;
   users: UsersTable;
   user_roles: UserRolesTable;

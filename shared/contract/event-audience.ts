@@ -30,6 +30,7 @@ export const eventAudience = {
   'media.command': { from: 'connection', why: 'for the one window that plays the call\'s audio' },
   'reference.changed': { from: 'payload', audience: everyone },
   'ticket.changed': { from: 'payload', audience: ticketChangedAudience },
+  'stats.changed': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
   'consultation.changed': { from: 'publisher', why: 'consultationChangedAudience(kind, item): the claimer and who escalated are not in the row' },
   'duty.changed': { from: 'payload', audience: everyone },
   'job.progress': { from: 'publisher', why: 'the job\'s owner: userAudience(ownerId)' },

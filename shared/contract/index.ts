@@ -88,6 +88,7 @@ export const requests = {
 
   'demo.status': request<DemoStatus>()(z.object({}).strict(), 'session'),
   'stats.overview': request<OverviewStats>()(z.object({}).strict(), ['shift_lead', 'admin', 'agent', 'cppcc_member']),
+  /** The last `days` China calendar days, today so far included (KpiReport.from/to); kept up to date by `stats.changed`. */
   'stats.kpis': request<KpiReport>()(z.object({ days: z.number().int().min(1).max(366) }).strict(), ['shift_lead', 'admin']),
   'tickets.recent': request<TicketListRow[]>()(z.object({
     limit: z.number().int().min(1).max(5000),
@@ -235,6 +236,11 @@ export const events = {
   'reference.changed': event<{ at: string }>(),
   /** A ticket changed; audience: ticketChangedAudience (its departments, agents, shift leads). Every event's audience rule: event-audience.ts. */
   'ticket.changed': event<TicketChanged>(),
+  /**
+   * Ticket figures (KPIs, the overview) changed: wallboards read them again. At most about one a
+   * second per console process however many tickets change; audience: shift leads and admins.
+   */
+  'stats.changed': event<{ at: string }>(),
   ...consultationEvents,
   ...jobEvents,
   ...deskEvents,

@@ -118,7 +118,9 @@ export interface OverviewStats {
  * formulas are written down in shared/domain/kpi.ts and in the README.
  */
 export interface KpiReport {
+  /** Start of the period (ISO): for `stats.kpis`, 00:00 China time of its first day. */
   from: string;
+  /** End of the period, exclusive (ISO): for `stats.kpis`, 00:00 China time after today. */
   to: string;
   counts: {
     registered: number; resolvedDirectly: number; dispatched: number; signedOnTime: number; returned: number;

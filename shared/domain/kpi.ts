@@ -6,6 +6,8 @@
  * in the query that produced it.
  */
 
+import type { ReadTicketEvent } from './ticket-events';
+
 function assertCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
 }
@@ -102,4 +104,41 @@ export function averageHandleTime(talkSeconds: number, holdSeconds: number, afte
 /** 平均话后处理时长 (average after-call work, seconds) = after-call work / calls handled. */
 export function averageAfterCallWork(afterCallWorkSeconds: number, handled: number): number | null {
   return average(afterCallWorkSeconds, handled);
+}
+
+/**
+ * The counts a KPI report is built from, each a number of ticket-history entries of one kind: the
+ * store keeps them per China day (kpi_daily), added to by the history's one writer, so a report
+ * over days reads a few rows instead of scanning the history.
+ */
+export const KPI_COUNT_NAMES = [
+  'registered', 'resolvedDirectly', 'dispatched', 'signedOnTime', 'returned', 'returnVisits', 'resolved', 'satisfied',
+  'replied', 'repliedOnTime', 'reopened',
+] as const;
+export type KpiCountName = (typeof KPI_COUNT_NAMES)[number];
+export type KpiCounts = Record<KpiCountName, number>;
+
+/** All counts zero. */
+export const noKpiCounts = (): KpiCounts => Object.fromEntries(KPI_COUNT_NAMES.map((k) => [k, 0])) as KpiCounts;
+
+/**
+ * The KPI counts one history entry adds: a registration, a direct resolution, a dispatch, a sign
+ * by its deadline, a return, a return visit (resolved? satisfied?), a reply (by its deadline?), a
+ * reopen. Other entries add nothing. An entry is one of the shapes the event map reads
+ * (shared/domain/ticket-events.ts).
+ */
+export function kpiCountsOfEntry(e: ReadTicketEvent): Partial<KpiCounts> {
+  switch (e.action) {
+    case 'register': return { registered: 1 };
+    case 'resolveDirectly': return { resolvedDirectly: 1 };
+    case 'dispatch': return { dispatched: 1 };
+    case 'sign': return e.data.late === false ? { signedOnTime: 1 } : {};
+    case 'returnTicket': return { returned: 1 };
+    case 'recordReturnVisit': return {
+      returnVisits: 1, ...(e.data.resolved === true ? { resolved: 1 } : {}), ...(e.data.satisfied === true ? { satisfied: 1 } : {}),
+    };
+    case 'reply': return { replied: 1, ...(e.data.late === false ? { repliedOnTime: 1 } : {}) };
+    case 'reopen': return { reopened: 1 };
+    default: return {};
+  }
 }

@@ -11,6 +11,10 @@
  * desks (default 200) against one, then two console servers on one PostgreSQL, BENCH_DESK_SECONDS
  * (default 60) of work each, BENCH_DESK_TICKETS demo tickets (default 20,000). It takes five to six
  * minutes (demo load, two 60 s runs, sign-ins, replays), so the default run leaves it out.
+ *
+ * BENCH_ONLY=wallboard: the wallboard's KPI read alone (wallboard.bench.ts), old history scan against
+ * the daily counts, and an agent's wait while wallboards read, on BENCH_WALLBOARD_TICKETS stores
+ * (comma-separated sizes, default 200000,1000000). The default run measures it at BENCH_TICKETS.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -25,6 +29,7 @@ import { benchSearch, searchBothTable } from './search-both.bench';
 import { benchCategory } from './category.bench';
 import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
+import { benchWallboard, type WallboardBench } from './wallboard.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -48,12 +53,25 @@ async function main(): Promise<void> {
   }
   if (!Number.isInteger(TICKETS) || TICKETS < 1000) throw new Error('BENCH_TICKETS must be an integer ≥ 1000');
   const t0 = performance.now();
+  if (process.env.BENCH_ONLY === 'wallboard') {
+    const sizes = (process.env.BENCH_WALLBOARD_TICKETS ?? '200000,1000000').split(',').map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_WALLBOARD_TICKETS: sizes must be integers ≥ 1000');
+    const work = mkdtempSync(join(tmpdir(), 'hotline-bench-wallboard-'));
+    try {
+      for (const n of sizes) printWallboard(n, await benchWallboard(n, work, log));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    return;
+  }
   const built = await ensureBenchStore(TICKETS, BENCH_SEED, log);
   log(built.builtMs === null ? `using cached ${built.file}` : `built ${built.file} in ${(built.builtMs / 1000).toFixed(1)} s`);
   const work = mkdtempSync(join(tmpdir(), 'hotline-bench-run-'));
   const rows: Row[] = [];
   let both: Awaited<ReturnType<typeof benchBothStores>>;
   let search: Awaited<ReturnType<typeof benchSearch>> | null = null;
+  let wallboard: WallboardBench | null = null;
   try {
     // BENCH_ONLY=both: the SQLite/PostgreSQL comparison alone (the SQLite-only rows take a while at 1M).
     if (process.env.BENCH_ONLY !== 'both') {
@@ -61,6 +79,7 @@ async function main(): Promise<void> {
       rows.push(...await benchScreenPop(built.file));
       rows.push(...await benchBulkInsert(built.file, work));
       rows.push(...await benchCategory(built.file, work, BENCH_SEED, log));
+      wallboard = await benchWallboard(TICKETS, work, log);
     }
     both = await benchBothStores(built.file, work, TICKETS, BENCH_SEED, log);
     // Search fills its own PostgreSQL index (minutes per 100k tickets): BENCH_SEARCH_TICKETS, 0 to skip.
@@ -72,12 +91,19 @@ async function main(): Promise<void> {
     console.log(`\n### Store benchmarks: ${TICKETS.toLocaleString('en')} demo tickets (seed ${BENCH_SEED})\n`);
     console.log(markdownTable(rows));
   }
+  if (wallboard) printWallboard(TICKETS, wallboard);
   console.log(`\n### SQLite and PostgreSQL side by side: ${TICKETS.toLocaleString('en')} demo tickets each (seed ${BENCH_SEED})\n`);
   console.log(markdownTable(both.rows));
   for (const note of both.notes) console.log(`\n${note}`);
   if (search) console.log(`\n${searchBothTable(search, SEARCH_TICKETS)}`);
   console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`
     + ' Opens run with a warm OS page cache (dropping it needs root).');
+}
+
+function printWallboard(tickets: number, r: WallboardBench): void {
+  console.log(`\n### Wallboard KPIs: history scan (old) against daily counts (new), ${tickets.toLocaleString('en')} demo tickets (seed ${BENCH_SEED})\n`);
+  console.log(markdownTable(r.rows));
+  for (const note of r.notes) console.log(`\n${note}`);
 }
 
 /** Open (header check, pragmas, migration check) and close: the big store against an empty one. */
@@ -154,7 +180,7 @@ async function benchBulkInsert(file: string, work: string): Promise<Row[]> {
     try {
       prepare(store);
       const writer = createDemoWriter(store.sqlite!);
-      const insert = store.sqlite!.transaction((batch: TicketBundle[]) => { for (const b of batch) writer.writeBundle(b); });
+      const insert = store.sqlite!.transaction((batch: TicketBundle[]) => { for (const b of batch) writer.writeBundle(b); writer.endBatch(); });
       return await measure(iterations, (i) => insert(batches[i < 0 ? iterations : i]!), { warmup: 1, unitsPerIteration: rowsPerBatch, unit: 'rows' });
     } finally {
       await store.close();

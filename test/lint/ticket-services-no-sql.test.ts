@@ -13,7 +13,7 @@ const ROOT = process.cwd();
 const CONVERTED = [
   'electron/services/tickets.ts', 'electron/services/ticket-intake.ts', 'electron/services/ticket-workflow.ts',
   'electron/services/ticket-visibility.ts', 'electron/services/similar.ts', 'electron/services/kpi.ts', 'electron/services/xlsx-io.ts',
-  'electron/services/call-links.ts', 'electron/services/division-import.ts',
+  'electron/services/call-links.ts', 'electron/services/division-import.ts', 'electron/services/stats-notifier.ts',
   'electron/phone/screen-pop.ts', 'electron/phone/phone-service.ts',
 ];
 

@@ -136,7 +136,7 @@ describe.each(STORE_KINDS)('on the %s store', (kind: StoreKind) => {
   });
 
   it('the 三率 count the timeline: one dispatch signed on time, one return visit resolved and satisfied', async () => {
-    const report = await s.kpis.report('2025-09-01T00:00:00.000Z', '2025-11-01T00:00:00.000Z');
+    const report = await s.kpis.fromHistory('2025-09-01T00:00:00.000Z', '2025-11-01T00:00:00.000Z');
     expect(report.counts).toEqual({
       registered: 2, resolvedDirectly: 0, dispatched: 2, signedOnTime: 1, returned: 1, returnVisits: 1, resolved: 1, satisfied: 1,
       replied: 1, repliedOnTime: 1, reopened: 0,

@@ -14,6 +14,7 @@ import type { EventName, Result, Role, SessionInfo, TicketChanged } from '../../
 import { openPostgresStore } from '../../electron/store/postgres';
 import { createDatabaseOn, withClient } from '../support/postgres';
 import { createTestApp, type TestApp } from '../support/app';
+import { loadDemoData } from '../../electron/demo';
 
 let url = '';
 const buses: PostgresEventBus[] = [];
@@ -205,6 +206,44 @@ describe('PostgreSQL event bus', () => {
       dept2: ['job.progress'],
       member: ['ticket.changed', 'consultation.changed'],
     });
+  });
+
+  it('two console apps given PostgreSQL buses: a ticket registered on one tells the shift leads on the other that figures changed', async () => {
+    const apps: TestApp[] = [];
+    try {
+      let clock = new Date('2026-12-01T02:00:00.000Z');
+      const a = await createTestApp({ demo: true, loadDemoData, demoTickets: 50, now: () => clock, eventBus: await server() });
+      apps.push(a);
+      const b = await createTestApp({ demo: true, eventBus: await server() });
+      apps.push(b);
+      const got: { who: string; at: string }[] = [];
+      const signIn = async (t: TestApp, who: string, username: string) => {
+        const c: Connection = { id: `${who}-${Math.random()}`, session: null, send: (name, payload) => {
+          if (name === 'stats.changed') got.push({ who, at: (payload as { at: string }).at });
+        } };
+        t.app.dispatcher.attach(c);
+        const r = await t.app.dispatcher.dispatch(c, 'session.login', { username, password: 'Demo-12345' });
+        if (!r.ok) throw new Error(JSON.stringify(r.error));
+        return c;
+      };
+      await signIn(b, 'lead-on-b', 'lead01');
+      await signIn(b, 'agent-on-b', 'agent01');
+      const agent = await signIn(a, 'agent-on-a', 'agent01');
+      const ref = (await a.app.dispatcher.dispatch(agent, 'reference.get', {})) as Result<{ categories: { id: string; parentId: string | null }[] }>;
+      if (!ref.ok) throw new Error('reference.get');
+      const parents = new Set(ref.value.categories.map((c) => c.parentId));
+      clock = new Date('2026-12-05T03:00:00.000Z');
+      const created = await a.app.dispatcher.dispatch(agent, 'tickets.create', {
+        channel: 'phone', citizen: { phone: '13800138000', confidential: false }, appealType: 'complaint',
+        categoryId: ref.value.categories.find((c) => !parents.has(c.id))!.id, urgency: 'normal',
+        title: '小区门口夜间施工噪音', content: '来电人反映小区门口工地每晚十一点后仍在施工，噪音很大，影响休息。',
+      });
+      expect(created.ok).toBe(true);
+      const told = () => got.filter((g) => g.at === clock.toISOString()).map((g) => g.who);
+      await expect.poll(told, { timeout: 5000 }).toEqual(['lead-on-b']);
+    } finally {
+      for (const t of apps) await t.dispose();
+    }
   });
 
   it('two console apps given PostgreSQL buses: a duty change made on one reaches the signed-in desks of the other', async () => {

@@ -8,6 +8,7 @@ import type { Result, TicketDetail } from '../../shared/contract';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
+import { chinaDayNumber, keyOfDayNumber, startOfChinaDay } from '../../shared/domain/china-time';
 
 const conn = (): Connection => ({ id: `c-${Math.random()}`, session: null, send: () => {} });
 let clock = new Date('2025-09-30T02:00:00Z'); // 10:00 Beijing, Tuesday before 国庆
@@ -116,10 +117,12 @@ describe('ticket lifecycle through the contract', () => {
   });
 
   it('computes the 三率 from the timeline, agreeing with a count done by hand over the same events', async () => {
-    const report = await as<{ counts: Record<string, number>; rates: Record<string, number | null> }>('lead01', 'stats.kpis', { days: 90 });
-    const from = new Date(clock.getTime() - 90 * 86_400_000).toISOString();
+    const report = await as<{ from: string; to: string; counts: Record<string, number>; rates: Record<string, number | null> }>('lead01', 'stats.kpis', { days: 90 });
+    // The last 90 China days, today included: 00:00 Beijing time 89 days ago to 00:00 tomorrow.
+    expect(report.to).toBe(startOfChinaDay(keyOfDayNumber(chinaDayNumber(clock) + 1)).toISOString());
+    expect(Date.parse(report.to) - Date.parse(report.from)).toBe(90 * 86_400_000);
     const events = (await t.app.store.db.selectFrom('ticket_events').select(['action', 'data', 'at']).execute())
-      .filter((e) => e.at >= from && e.at < clock.toISOString());
+      .filter((e) => e.at >= report.from && e.at < report.to);
     const data = (e: { data: string }) => JSON.parse(e.data) as Record<string, unknown>;
     const visits = events.filter((e) => e.action === 'recordReturnVisit');
     expect(report.counts.returnVisits).toBe(visits.length);

@@ -4,7 +4,7 @@ import type { XlsxService } from '../../services/xlsx-io';
 import { sessionOf, userOf, type HandlerSlice } from './context';
 
 /** Excel export and import of tickets, and the background jobs a user started. */
-export function importsJobsHandlers(xlsx: XlsxService, jobs: JobRunner): HandlerSlice<'tickets.exportXlsx' | 'tickets.importXlsx' | `jobs.${string}`> {
+export function importsJobsHandlers(xlsx: XlsxService, jobs: JobRunner, imported: () => void = () => {}): HandlerSlice<'tickets.exportXlsx' | 'tickets.importXlsx' | `jobs.${string}`> {
   return {
     'tickets.exportXlsx': (i, ctx) => xlsx.export(i, sessionOf(ctx)),
     'tickets.importXlsx': (i, ctx) => {
@@ -13,7 +13,12 @@ export function importsJobsHandlers(xlsx: XlsxService, jobs: JobRunner): Handler
       if (!Buffer.from(i.base64.slice(0, 8), 'base64').subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
         fail('invalid_input', { issues: [{ path: 'base64', problem: 'not_xlsx' }] });
       }
-      return jobs.start('tickets.import', actor, (job) => xlsx.import(i.base64, i.mapping, i.dryRun, actor, job));
+      return jobs.start('tickets.import', actor, async (job) => {
+        const result = await xlsx.import(i.base64, i.mapping, i.dryRun, actor, job);
+        // Imported tickets count in the overview (wallboards re-read it); a dry run wrote nothing.
+        if (!i.dryRun) imported();
+        return result;
+      });
     },
     'jobs.get': (i, ctx) => jobs.get(i.id, sessionOf(ctx)),
     'jobs.list': (_i, ctx) => jobs.list(sessionOf(ctx)),

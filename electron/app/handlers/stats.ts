@@ -1,17 +1,41 @@
+import type { OverviewStats } from '../../../shared/contract';
 import type { KpiService } from '../../services/kpi';
 import type { SettingsService } from '../../services/settings';
 import type { TicketQueries } from '../../services/tickets';
 import type { HandlerSlice } from './context';
 
+/**
+ * How old an overview may be when handed out. It still counts over the tickets table (about 0.1 s
+ * at 200k tickets, on the main process), and wallboards now ask on every stats.changed: one count
+ * per process per this long, shared by every wallboard, costs no more than one wallboard polling
+ * every 30 s did before, however many are open.
+ */
+export const OVERVIEW_MAX_AGE_MS = 30_000;
+
+/** One read shared by all callers while it runs and for `maxAgeMs` after; a failure is not kept. */
+export function sharedRead<T>(read: () => Promise<T>, maxAgeMs: number, clock: () => number = () => performance.now()): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    if (last && clock() - last.at < maxAgeMs) return last.value;
+    const value = read();
+    const entry = { at: clock(), value };
+    last = entry;
+    value.catch(() => { if (last === entry) last = null; });
+    return value;
+  };
+}
+
 /** Counts for the demo banner, the overview and the KPI report. */
 export function statsHandlers(tickets: TicketQueries, kpis: KpiService, settings: SettingsService, now: () => Date): HandlerSlice<'demo.status' | `stats.${string}`> {
+  const overview = sharedRead<OverviewStats>(() => tickets.overview(), OVERVIEW_MAX_AGE_MS);
   return {
     'demo.status': async () => {
       const counts = await tickets.counts();
       const seed = await settings.getApp('demo_seed');
       return { demo: (await settings.getApp('demo')) === '1', ...counts, seed: seed === null ? null : Number(seed) };
     },
-    'stats.overview': () => tickets.overview(),
-    'stats.kpis': (i) => kpis.report(new Date(now().getTime() - i.days * 86_400_000).toISOString(), now().toISOString()),
+    'stats.overview': () => overview(),
+    // A few rows of daily counts (kpi_daily), kept by the history's writer: no scan on a wallboard's call.
+    'stats.kpis': (i) => kpis.lastDays(i.days, now()),
   };
 }

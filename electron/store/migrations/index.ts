@@ -18,6 +18,7 @@ import { migration0017consoleEvents } from './0017_console_events';
 import { migration0018pgSearchText } from './0018_pg_search_text';
 import { migration0019seatPresence } from './0019_seat_presence';
 import { migration0020seatPresenceDetail } from './0020_seat_presence_detail';
+import { migration0021kpiDaily } from './0021_kpi_daily';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -29,5 +30,6 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0017consoleEvents,
   migration0018pgSearchText,
   migration0019seatPresence,
-  migration0020seatPresenceDetail];
+  migration0020seatPresenceDetail,
+  migration0021kpiDaily];
 export type { Migration, Dialect } from './types';

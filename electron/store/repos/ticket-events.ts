@@ -8,6 +8,9 @@ import type { Db } from './db';
 import type { Dialect } from '../migrations/types';
 import { jsonFlag } from '../dialect';
 import { uuidv7 } from '../../util/ids';
+import { chinaDateKey } from '../../../shared/domain/china-time';
+import { kpiCountsOfEntry } from '../../../shared/domain/kpi';
+import { addKpiDeltas, KpiDeltas, sqliteKpiDeltasWriter } from './kpi-daily';
 
 /**
  * The one writer of a ticket's history (`ticket_events`), and its readers. Every service appends through here, so
@@ -15,7 +18,17 @@ import { uuidv7 } from '../../util/ids';
  * that action's shape: a wrong action/data pair does not compile. History is append-only; nothing
  * here updates or deletes. test/lint/ticket-events-writer.test.ts fails if anything else in
  * electron/ inserts into the table.
+ *
+ * The writer also keeps the KPI counts per China day (kpi_daily, see kpi-daily.ts) in the same
+ * transaction as the entries, so the KPI report never rescans the history. The one path that writes
+ * entries without going through a typed entry (appendImportedEvents) writes only `imported`
+ * entries, which no KPI counts.
  */
+
+/** Adds an entry's KPI counts to its China day. */
+function countEntry(deltas: KpiDeltas, e: TicketHistoryEvent): void {
+  deltas.add(chinaDateKey(new Date(e.at)), kpiCountsOfEntry(e));
+}
 
 /** The stored form of an entry: data as JSON text, a time-ordered id unless one is given. */
 export function ticketEventRow(e: TicketHistoryEvent): Insertable<TicketEventsTable> {
@@ -28,16 +41,23 @@ export function ticketEventRow(e: TicketHistoryEvent): Insertable<TicketEventsTa
 /** Appends one entry to a ticket's history, inside the caller's transaction. */
 export async function appendTicketEvent(db: Db, event: TicketHistoryEvent): Promise<void> {
   await db.insertInto('ticket_events').values(ticketEventRow(event)).execute();
+  const deltas = new KpiDeltas();
+  countEntry(deltas, event);
+  await addKpiDeltas(db, deltas);
 }
 
 /** Rows per statement: 8 parameters each stays far below PostgreSQL's 65535 and SQLite's 32766. */
 const CHUNK = 500;
 
-/** Appends many entries (bulk loads): multi-row inserts of the same typed entries. */
+/** Appends many entries (bulk loads): multi-row inserts of the same typed entries, their KPI counts one upsert per day. */
 export async function appendTicketEvents(db: Db, events: readonly TicketHistoryEvent[]): Promise<void> {
+  const deltas = new KpiDeltas();
   for (let i = 0; i < events.length; i += CHUNK) {
-    await db.insertInto('ticket_events').values(events.slice(i, i + CHUNK).map(ticketEventRow)).execute();
+    const chunk = events.slice(i, i + CHUNK);
+    await db.insertInto('ticket_events').values(chunk.map(ticketEventRow)).execute();
+    for (const e of chunk) countEntry(deltas, e);
   }
+  await addKpiDeltas(db, deltas);
 }
 
 /**
@@ -51,17 +71,29 @@ export async function appendImportedEvents(db: Db, batchId: string, actorId: str
     from import_staging s where s.batch_id = ${batchId}`.execute(db);
 }
 
+/** The demo loader's writer: entries one by one, then `flush` before the transaction commits. */
+export interface SqliteTicketEventWriter {
+  (event: TicketHistoryEvent): void;
+  /** Adds the KPI counts of the entries written since the last flush (one upsert per day). */
+  flush(): void;
+}
+
 /**
  * The same writer for the demo loader's raw better-sqlite3 path: a statement prepared once and run
- * per entry synchronously (millions of rows), taking the same typed entries.
+ * per entry synchronously (millions of rows), taking the same typed entries. KPI counts gather in
+ * memory and are added by `flush`, which the caller runs inside the same transaction.
  */
-export function sqliteTicketEventWriter(sqlite: Database.Database): (event: TicketHistoryEvent) => void {
+export function sqliteTicketEventWriter(sqlite: Database.Database): SqliteTicketEventWriter {
   const insert = sqlite.prepare(`insert into ticket_events (id, ticket_id, at, actor_id, action, from_status, to_status, data)
     values (?, ?, ?, ?, ?, ?, ?, ?)`);
-  return (event) => {
+  const deltas = new KpiDeltas();
+  const addDeltas = sqliteKpiDeltasWriter(sqlite);
+  const write = (event: TicketHistoryEvent) => {
     const r = ticketEventRow(event);
     insert.run(r.id, r.ticket_id, r.at, r.actor_id, r.action, r.from_status, r.to_status, r.data);
+    countEntry(deltas, event);
   };
+  return Object.assign(write, { flush: () => addDeltas(deltas) });
 }
 
 /** A ticket's stored history in order, as rows the event map reads (readTicketEvent). */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { KpiReport, OverviewStats } from '../../../../shared/contract';
@@ -8,8 +8,15 @@ import { formatTime } from '../../format/time';
 import { WorkList } from '../../components/WorkList';
 import { SeatsPanel } from './SeatsPanel';
 import { CallsPanel } from './CallsPanel';
+import { chinaDateKey } from '../../../../shared/domain/china-time';
 
-const REFRESH_MS = 30_000;
+/** The KPI period: the last 30 China days, today so far included (stats.kpis). */
+const KPI_DAYS = 30;
+/**
+ * Figures are read again when main says they changed (stats.changed, about once a second at most
+ * while tickets change) and after a reconnect; this slow poll only covers a missed event.
+ */
+const FALLBACK_REFRESH_MS = 5 * 60_000;
 
 function Figure({ label, value, color, testId }: {
   /** What is counted. */
@@ -52,25 +59,43 @@ function Bars({ title, rows }: {
   );
 }
 
-/** The shift lead's wallboard: today's volume, open and overdue tickets, and where they are. */
+/**
+ * The shift lead's wallboard: today's volume, open and overdue tickets, where they are, and the
+ * KPIs of the last 30 days, read again whenever main says ticket figures changed.
+ */
 export function Wallboard() {
   const { t } = useTranslation();
-  const { api } = useApi();
   const [stats, setStats] = useState<OverviewStats | null>(null);
   const [kpis, setKpis] = useState<KpiReport | null>(null);
   const [at, setAt] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const r = await api.request('stats.overview', {});
-    if (r.ok) { setStats(r.value); setAt(new Date()); setError(null); } else setError(errorMessage(r.error));
-    const k = await api.request('stats.kpis', { days: 30 });
-    if (k.ok) setKpis(k.value);
-  }, [api]);
+  const { api, connected } = useApi();
   useEffect(() => {
+    if (!connected) return;
+    let live = true;
+    // One read at a time: a change during a read is followed by one more read, not by a pile-up.
+    let reading = false;
+    let again = false;
+    const load = async () => {
+      if (reading) { again = true; return; }
+      reading = true;
+      try {
+        do {
+          again = false;
+          const [r, k] = await Promise.all([api.request('stats.overview', {}), api.request('stats.kpis', { days: KPI_DAYS })]);
+          if (!live) return;
+          if (r.ok) { setStats(r.value); setAt(new Date()); setError(null); } else setError(errorMessage(r.error));
+          if (k.ok) setKpis(k.value);
+        } while (again && live);
+      } finally {
+        reading = false;
+      }
+    };
     void load();
-    const id = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(id);
-  }, [load]);
+    const off = api.on('stats.changed', () => void load());
+    const id = setInterval(() => void load(), FALLBACK_REFRESH_MS);
+    return () => { live = false; off(); clearInterval(id); };
+  }, [api, connected]);
 
   return (
     <Stack p="md" gap="md" style={{ overflow: 'auto' }}>
@@ -90,7 +115,7 @@ export function Wallboard() {
           </SimpleGrid>
           {kpis && (
             <Paper withBorder p="md" radius="md" data-testid="wb-kpis">
-              <Group justify="space-between" mb="xs"><Title order={5}>{t('wallboard.kpiTitle')}</Title><Text size="xs" c="dimmed">{t('wallboard.kpiHint')}</Text></Group>
+              <Group justify="space-between" mb="xs"><Title order={5}>{t('wallboard.kpiTitle', { days: KPI_DAYS })}</Title><Text size="xs" c="dimmed">{t('wallboard.kpiHint', { from: chinaDateKey(new Date(kpis.from)) })}</Text></Group>
               <SimpleGrid cols={7}>
                 {(['response', 'resolution', 'satisfaction', 'onTimeClosure', 'directResolution', 'reopen', 'return'] as const).map((k) => (
                   <div key={k}>

@@ -1,0 +1,43 @@
+/**
+ * Migration 0021 on a store that already has history: the daily KPI counts it backfills are what
+ * the history's writer would have kept, and what a scan of each day gives, on both stores.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { generateReferenceData, generateTickets } from '../../electron/demo';
+import { migrate } from '../../electron/store/migrate';
+import { migrations } from '../../electron/store/migrations';
+import { kpiDays } from '../../electron/store/repos/kpi-daily';
+import { KpiService } from '../../electron/services/kpi';
+import { keyOfDayNumber, requireDayNumber, startOfChinaDay } from '../../shared/domain/china-time';
+import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
+import { writeReference, writeTickets } from './seed';
+
+describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: StoreKind) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(kind);
+    const ref = generateReferenceData(11);
+    await writeReference(t.store.db, ref);
+    await writeTickets(t.store.db, generateTickets({ seed: 11, count: 400, referenceDate: '2026-11-28T02:00:00.000Z', days: 45, reference: ref }), 100);
+  }, 60_000);
+  afterAll(async () => { await t?.dispose(); });
+
+  it('counts the history already stored once: the same days and counts the writer kept, each equal to a scan of its day', async () => {
+    const db = t.store.db;
+    const kept = await kpiDays(db);
+    expect(kept.size).toBeGreaterThan(30);
+    // The store as version 20 left it: history, no daily counts.
+    await sql`drop table kpi_daily`.execute(db);
+    await db.deleteFrom('schema_migrations').where('version', '=', 21).execute();
+    expect(await migrate(db, t.store.dialect, migrations)).toMatchObject({ from: 20, to: 21 });
+    const backfilled = await kpiDays(db);
+    expect(backfilled).toEqual(kept);
+    const kpis = new KpiService(db, t.store.dialect);
+    for (const [day, counts] of backfilled) {
+      const next = startOfChinaDay(keyOfDayNumber(requireDayNumber(day) + 1)).toISOString();
+      expect({ day, ...counts }).toEqual({ day, ...(await kpis.fromHistory(startOfChinaDay(day).toISOString(), next)).counts });
+    }
+    expect([...backfilled.values()].reduce((n, c) => n + c.returnVisits, 0)).toBeGreaterThan(0);
+  });
+});
