@@ -246,6 +246,14 @@ export interface TicketDepartmentsTable {
   department_id: string;
 }
 
+/** Tickets counted by status, appeal type and district ('' for none), kept by triggers on tickets (migration 0022). */
+export interface TicketTalliesTable {
+  status: string;
+  appeal_type: string;
+  district_code: string;
+  n: number;
+}
+
 /**
  * KPI counts per China day (migration 0021), kept by the ticket history's one writer in the same
  * transaction as each entry (electron/store/repos/kpi-daily.ts); columns are KpiCounts in snake case.
@@ -268,6 +276,7 @@ export interface KpiDailyTable {
 
 export interface DB {
   kpi_daily: KpiDailyTable;
+  ticket_tallies: TicketTalliesTable;
   ticket_departments: TicketDepartmentsTable;
   users: UsersTable;
   user_roles: UserRolesTable;

@@ -20,8 +20,22 @@ import { ticketTimeline } from '../../electron/store/repos/ticket-events';
 import { measure, percentile, type Row, type Sample } from './harness';
 import { ensureBenchStore, BENCH_SEED } from './store-cache';
 import { OVERVIEW_MAX_AGE_MS, sharedRead } from '../../electron/app/handlers/stats';
+import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
 
 const AGENT_EVERY_MS = 10;
+
+/** The overview as it was before migration 0022: its groupings over the whole tickets table. */
+function oldOverview(store: Store, open: readonly string[]) {
+  const sqlite = store.sqlite!;
+  const marks = open.map(() => '?').join(',');
+  const statements = [
+    sqlite.prepare(`select count(*) n from tickets where status in (${marks})`),
+    sqlite.prepare('select status, count(*) n from tickets group by status'),
+    sqlite.prepare('select appeal_type, count(*) n from tickets group by appeal_type'),
+    sqlite.prepare(`select d.name, count(*) n from tickets t join divisions d on d.code = t.district_code where t.status in (${marks}) group by d.name order by n desc`),
+  ];
+  return async () => statements.map((st, i) => (i === 0 || i === 3 ? st.all(...open) : st.all()));
+}
 const now = new Date(DEFAULT_REFERENCE_DATE);
 const DAYS = 30;
 
@@ -96,7 +110,9 @@ export async function benchWallboard(ticketCount: number, work: string, log: (s:
     const oldSample = await measure(ticketCount >= 500_000 ? 5 : 10, scan, { warmup: 1, unit: 'reads' });
     log(`wallboard ${n}: KPI daily counts ...`);
     const newSample = await measure(1000, () => kpis.lastDays(DAYS, now), { warmup: 20, unit: 'reads' });
-    const overviewSample = await measure(20, () => overview.overview(), { warmup: 2, unit: 'reads' });
+    const overviewSample = await measure(200, () => overview.overview(), { warmup: 5, unit: 'reads' });
+    const before = oldOverview(store, OPEN_TICKET_STATES);
+    const oldOverviewSample = await measure(ticketCount >= 500_000 ? 5 : 10, before, { warmup: 1, unit: 'reads' });
 
     const sqlite = store.sqlite!;
     const step = Math.max(1, Math.floor(ticketCount / 2000));
@@ -111,11 +127,15 @@ export async function benchWallboard(ticketCount: number, work: string, log: (s:
     log(`wallboard ${n}: agents while wallboards read the daily counts and the (shared) overview ...`);
     const sharedOverview = sharedRead(() => overview.overview(), OVERVIEW_MAX_AGE_MS);
     const withBoth = await agentWaits(store, tickets, () => Promise.all([kpis.lastDays(DAYS, now), sharedOverview()]), windowMs);
+    log(`wallboard ${n}: agents while wallboards read the overview back to back, old and new ...`);
+    const withOldOverview = await agentWaits(store, tickets, before, windowMs, 3);
+    const withNewOverview = await agentWaits(store, tickets, () => overview.overview(), windowMs);
     const aloneSample = sampleOf(alone.waits, 'requests');
     const max = (w: number[]) => Math.max(...w);
     const rows: Row[] = [
       { name: `stats.kpis ${DAYS} days, daily counts (${n} tickets)`, sample: newSample, baseline: { name: 'old: scan of the history', sample: oldSample } },
-      { name: `stats.overview, unchanged (${n} tickets)`, sample: overviewSample },
+      { name: `stats.overview from ticket_tallies (${n} tickets)`, sample: overviewSample, baseline: { name: 'old: groups over the tickets table', sample: oldOverviewSample } },
+      { name: `agent request while wallboards read the overview back to back (${withNewOverview.reads} reads)`, sample: sampleOf(withNewOverview.waits, 'requests'), baseline: { name: `old overview (${withOldOverview.reads} reads)`, sample: sampleOf(withOldOverview.waits, 'requests') } },
       { name: `agent request while wallboards read the daily counts back to back (${withDaily.reads} reads)`, sample: sampleOf(withDaily.waits, 'requests'), baseline: { name: 'no wallboard', sample: aloneSample } },
       { name: `agent request while wallboards read daily counts + overview (one overview per ${OVERVIEW_MAX_AGE_MS / 1000} s, ${withBoth.reads} reads)`, sample: sampleOf(withBoth.waits, 'requests'), baseline: { name: 'no wallboard', sample: aloneSample } },
       { name: `agent request while wallboards scan back to back (old, ${withScan.reads} scans)`, sample: sampleOf(withScan.waits, 'requests'), baseline: { name: 'no wallboard', sample: aloneSample } },
@@ -128,7 +148,10 @@ export async function benchWallboard(ticketCount: number, work: string, log: (s:
       `${n} tickets: an agent's request waits at most ${max(withScan.waits).toFixed(1)} ms while wallboards scan (old)`
         + `, ${max(withDaily.waits).toFixed(1)} ms while they read the daily counts (new), ${max(alone.waits).toFixed(1)} ms with no wallboard`
         + ` (old/new max ${(max(withScan.waits) / max(withDaily.waits)).toFixed(0)}×; p99 ${percentile(sampleOf(withScan.waits, '').ms, 99).toFixed(1)} → ${percentile(sampleOf(withDaily.waits, '').ms, 99).toFixed(1)} ms);`
-        + ` ${max(withBoth.waits).toFixed(1)} ms when the wallboards' overview (still a count over the tickets, once per ${OVERVIEW_MAX_AGE_MS / 1000} s per process) falls in the window.`,
+        + ` ${max(withBoth.waits).toFixed(1)} ms while they read the daily counts and the shared overview (one per ${OVERVIEW_MAX_AGE_MS / 1000} s per process).`,
+      `${n} tickets: stats.overview p50 ${percentile(oldOverviewSample.ms, 50).toFixed(1)} ms → ${percentile(overviewSample.ms, 50).toFixed(2)} ms`
+        + ` (${(percentile(oldOverviewSample.ms, 50) / percentile(overviewSample.ms, 50)).toFixed(0)}×); an agent's request waits at most ${max(withOldOverview.waits).toFixed(1)} ms`
+        + ` while wallboards read the old overview back to back, ${max(withNewOverview.waits).toFixed(1)} ms with the new one.`,
     ];
     return { rows, notes };
   } finally {

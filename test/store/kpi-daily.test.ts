@@ -12,6 +12,7 @@ import { KpiService } from '../../electron/services/kpi';
 import { keyOfDayNumber, requireDayNumber, startOfChinaDay } from '../../shared/domain/china-time';
 import { openTestStore, STORE_KINDS, type StoreKind, type TestStore } from './stores';
 import { writeReference, writeTickets } from './seed';
+import { dropTicketTallies, keptTallies, talliesFromTickets } from './tallies';
 
 describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: StoreKind) => {
   let t: TestStore;
@@ -27,10 +28,13 @@ describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: 
     const db = t.store.db;
     const kept = await kpiDays(db);
     expect(kept.size).toBeGreaterThan(30);
-    // The store as version 20 left it: history, no daily counts.
+    // The store as version 20 left it: history, no daily counts (and no ticket tallies, migration 0022).
     await sql`drop table kpi_daily`.execute(db);
-    await db.deleteFrom('schema_migrations').where('version', '=', 21).execute();
-    expect(await migrate(db, t.store.dialect, migrations)).toMatchObject({ from: 20, to: 21 });
+    await dropTicketTallies(db, t.store.dialect);
+    await db.deleteFrom('schema_migrations').where('version', 'in', [21, 22]).execute();
+    expect(await migrate(db, t.store.dialect, migrations)).toMatchObject({ from: 20, to: migrations.length });
+    // Migration 0022 counted the tickets already stored, once.
+    expect(await keptTallies(db)).toEqual(await talliesFromTickets(db));
     const backfilled = await kpiDays(db);
     expect(backfilled).toEqual(kept);
     const kpis = new KpiService(db, t.store.dialect);

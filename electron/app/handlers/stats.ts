@@ -5,12 +5,12 @@ import type { TicketQueries } from '../../services/tickets';
 import type { HandlerSlice } from './context';
 
 /**
- * How old an overview may be when handed out. It still counts over the tickets table (about 0.1 s
- * at 200k tickets, on the main process), and wallboards now ask on every stats.changed: one count
- * per process per this long, shared by every wallboard, costs no more than one wallboard polling
- * every 30 s did before, however many are open.
+ * How old an overview may be when handed out. Its groupings read ticket_tallies (kept by triggers,
+ * migration 0022) and its two other counts are index ranges, so it is cheap; wallboards ask on
+ * every stats.changed (at most one a second per process), and one read per second is shared by
+ * every wallboard of the process.
  */
-export const OVERVIEW_MAX_AGE_MS = 30_000;
+export const OVERVIEW_MAX_AGE_MS = 1_000;
 
 /** One read shared by all callers while it runs and for `maxAgeMs` after; a failure is not kept. */
 export function sharedRead<T>(read: () => Promise<T>, maxAgeMs: number, clock: () => number = () => performance.now()): () => Promise<T> {

@@ -54,27 +54,33 @@ export async function recentTicketRows(db: Db, scope: TicketScope, limit: number
 
 const countAll = () => sql<number>`count(*)`.as('n');
 
-/** How many tickets have each status. */
+/** How many tickets have each status (from ticket_tallies, kept by triggers on tickets). */
 export async function ticketCountsByStatus(db: Db): Promise<{ status: string; count: number }[]> {
-  const rows = await db.selectFrom('tickets').select(['status', countAll()]).groupBy('status').execute();
+  const rows = await db.selectFrom('ticket_tallies').select(['status', sql<number>`sum(n)`.as('n')]).groupBy('status').having(sql`sum(n)`, '>', 0).execute();
   return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
 }
 
-/** The overview's counters: created since a time, open, open past their reply deadline, and by type and district. */
+/**
+ * The overview's counters: created since a time, open, open past their reply deadline, and by
+ * status, type and district. The groupings read ticket_tallies (kept by triggers, a few hundred
+ * rows), never the tickets table; "today" and "overdue" are index ranges.
+ */
 export async function ticketOverviewCounts(db: Db, q: { createdSince: string; openStates: readonly string[]; now: string }) {
   const count = (rows: { n: number | string | bigint }[]) => Number(rows[0]?.n ?? 0);
   const open = [...q.openStates];
-  const [today, openRows, overdue, byStatus, byAppealType, byDistrict] = await Promise.all([
+  const sumN = sql<number>`sum(n)`.as('n');
+  const [today, overdue, byStatus, byAppealType, byDistrict] = await Promise.all([
     db.selectFrom('tickets').select(countAll()).where('created_at', '>=', q.createdSince).execute(),
-    db.selectFrom('tickets').select(countAll()).where('status', 'in', open).execute(),
     db.selectFrom('tickets').select(countAll()).where('status', 'in', open).where('reply_by', '<', q.now).execute(),
-    ticketCountsByStatus(db),
-    db.selectFrom('tickets').select(['appeal_type', countAll()]).groupBy('appeal_type').execute(),
-    db.selectFrom('tickets as t').innerJoin('divisions as d', 'd.code', 't.district_code')
-      .select(['d.name', countAll()]).where('t.status', 'in', open).groupBy('d.name').orderBy('n', 'desc').execute(),
+    db.selectFrom('ticket_tallies').select(['status', sumN]).groupBy('status').having(sql`sum(n)`, '>', 0).orderBy('n', 'desc').orderBy('status').execute(),
+    db.selectFrom('ticket_tallies').select(['appeal_type', sumN]).groupBy('appeal_type').having(sql`sum(n)`, '>', 0).execute(),
+    db.selectFrom('ticket_tallies as t').innerJoin('divisions as d', 'd.code', 't.district_code')
+      .select(['d.name', sumN]).where('t.status', 'in', open).groupBy('d.name').having(sql`sum(t.n)`, '>', 0).orderBy('n', 'desc').execute(),
   ]);
+  const statusCounts = byStatus.map((r) => ({ status: r.status, count: Number(r.n) }));
   return {
-    createdSince: count(today), open: count(openRows), overdue: count(overdue), byStatus,
+    createdSince: count(today), overdue: count(overdue), byStatus: statusCounts,
+    open: statusCounts.filter((r) => open.includes(r.status)).reduce((a, r) => a + r.count, 0),
     byAppealType: byAppealType.map((r) => ({ appealType: r.appeal_type, count: Number(r.n) })),
     byDistrict: byDistrict.map((r) => ({ district: r.name, count: Number(r.n) })),
   };
