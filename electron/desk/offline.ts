@@ -6,7 +6,8 @@ import { normalizePhone } from '../../shared/domain/phone';
 import type { AgentState, AgentStateName } from '../../shared/domain/agent-state';
 import { accessRefusal, parseRequestInput, type Connection, type RequestRouter } from '../rpc/dispatcher';
 import type { Logger } from '../log';
-import { outboxView, type DeskStore, type OutboxRow } from '../store/desk-store';
+import { isAgentWrite, outboxView, type DeskStore, type OutboxRow } from '../store/desk-store';
+import type { CallSink, DeskCallRecord } from '../phone/phone-service';
 import { uuidv7 } from '../util/ids';
 import type { CenterChannel } from './forwarder';
 
@@ -61,7 +62,7 @@ interface SeatReport {
   call: { callId: string; direction: PhoneCall['direction']; remote: string; state: PhoneCall['state']; held: boolean; ticketId: string | null } | null;
 }
 
-export class DeskOffline {
+export class DeskOffline implements CallSink {
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
@@ -257,24 +258,45 @@ export class DeskOffline {
       if (!item || !channel) break;
       store.noteAttempt(item.id);
       const r = await channel.send(item.name, item.input);
+      // A call record is the desk's bookkeeping, not the agent's work: no notice either way.
+      const agents = isAgentWrite(item.name);
       if (r.ok) {
         store.delivered(item.id);
         sent++;
-        const number = (r.value as { number?: string }).number ?? '';
-        channel.conn.send('app.notice', { level: 'info', code: 'desk.synced', params: { number, title: item.summary.slice(0, 40) } });
+        const number = (r.value as { number?: string } | null)?.number ?? '';
+        if (agents) channel.conn.send('app.notice', { level: 'info', code: 'desk.synced', params: { number, title: item.summary.slice(0, 40) } });
       } else if (isTransient(r.error)) {
         this.o.log.warn('desk: outbox replay stopped', { code: r.error.code, outboxId: item.id });
         this.scheduleRetry();
         break;
       } else {
         store.refused(item.id, r.error);
-        this.o.log.warn('desk: the center refused an outbox write', { code: r.error.code, outboxId: item.id });
-        channel.conn.send('app.notice', { level: 'warning', code: 'desk.refused', params: { title: item.summary.slice(0, 40) } });
+        this.o.log.warn('desk: the center refused an outbox write', { code: r.error.code, outboxId: item.id, name: item.name });
+        if (agents) channel.conn.send('app.notice', { level: 'warning', code: 'desk.refused', params: { title: item.summary.slice(0, 40) } });
       }
       this.broadcast();
     }
     if (this.channelOf(userId) && !store.nextWaiting(userId)) store.setMeta('last_sync_at', new Date().toISOString());
     if (sent) this.o.log.info('desk: outbox replayed', { sent });
+  }
+
+  // ---- this seat's calls, for the center -------------------------------------------------------
+
+  /**
+   * A call ended on this desk's phone: its record goes to the center through the outbox (after
+   * whatever its user saved before, id = the call's id), so it arrives once, in order, also after
+   * an outage or a restart. The desk's own call log keeps it as well.
+   */
+  callRecorded(record: DeskCallRecord): void {
+    if (this.o.store.hasOutboxId(record.callId)) return;
+    this.o.store.enqueue({ id: record.callId, userId: record.userId, name: 'seat.recordCall', input: record, summary: `call ${record.direction}` });
+    void this.flush(record.userId);
+  }
+
+  /** The agent gave an ended call its wrap-up code: to the center after the call's record. */
+  callWrappedUp(userId: string, callId: string, code: string): void {
+    this.o.store.enqueue({ id: uuidv7(), userId, name: 'seat.wrapUpCall', input: { callId, code }, summary: `wrap-up ${code}` });
+    void this.flush(userId);
   }
 
   private scheduleRetry(): void {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ContractError, Draft, OutboxItem, OutboxRequest, SessionInfo } from '../../shared/contract';
+import { outboxRequests, type ContractError, type Draft, type OutboxItem, type OutboxRequest, type SessionInfo } from '../../shared/contract';
 import { StoreError } from './errors';
 
 /**
@@ -19,11 +19,20 @@ const SESSION_CACHE_MS = 24 * 3600_000;
 /** Bumped when the tables below change; a newer file is refused, an older one is upgraded. */
 const DESK_SCHEMA_VERSION = 1;
 
+/**
+ * What the outbox carries: the agent's own writes (shown in the header and the list, for them to
+ * correct or drop) and this seat's call records for the center, replayed in the same order but
+ * never shown: nothing in them is the agent's to edit, and the center takes each once.
+ */
+export type OutboxName = OutboxRequest | 'seat.recordCall' | 'seat.wrapUpCall';
+const AGENT_WRITES = `name in (${outboxRequests.map((n) => `'${n}'`).join(', ')})`;
+export const isAgentWrite = (name: OutboxName): name is OutboxRequest => (outboxRequests as readonly string[]).includes(name);
+
 export interface OutboxRow {
   seq: number;
   id: string;
   userId: string;
-  name: OutboxRequest;
+  name: OutboxName;
   input: unknown;
   summary: string;
   createdAt: string;
@@ -38,11 +47,11 @@ interface RawOutbox {
 }
 
 const toRow = (r: RawOutbox): OutboxRow => ({
-  seq: r.seq, id: r.id, userId: r.user_id, name: r.name as OutboxRequest, input: JSON.parse(r.input) as unknown, summary: r.summary,
+  seq: r.seq, id: r.id, userId: r.user_id, name: r.name as OutboxName, input: JSON.parse(r.input) as unknown, summary: r.summary,
   createdAt: r.created_at, state: r.state === 'failed' ? 'failed' : 'waiting', error: r.error ? (JSON.parse(r.error) as ContractError) : null, attempts: r.attempts,
 });
 
-export const outboxView = (r: OutboxRow): OutboxItem => ({
+export const outboxView = (r: OutboxRow & { name: OutboxRequest }): OutboxItem => ({
   id: r.id, seq: r.seq, name: r.name, summary: r.summary, createdAt: r.createdAt, state: r.state, error: r.error, attempts: r.attempts,
 });
 
@@ -99,7 +108,7 @@ export class DeskStore {
    * Keeps a write for the center, in the same transaction as dropping the form's draft, so that
    * what the agent typed is in exactly one of the two places whatever happens next.
    */
-  enqueue(item: { id: string; userId: string; name: OutboxRequest; input: unknown; summary: string; draftKey?: string }): OutboxRow {
+  enqueue(item: { id: string; userId: string; name: OutboxName; input: unknown; summary: string; draftKey?: string }): OutboxRow {
     const createdAt = this.now().toISOString();
     const tx = this.db.transaction(() => {
       this.db.prepare(`insert into outbox (id, user_id, name, input, summary, created_at) values (?, ?, ?, ?, ?, ?)`)
@@ -107,18 +116,25 @@ export class DeskStore {
       if (item.draftKey) this.db.prepare('delete from drafts where user_id = ? and key = ?').run(item.userId, item.draftKey);
     });
     tx.immediate();
-    return this.outboxItem(item.userId, item.id)!;
+    return toRow(this.db.prepare('select * from outbox where id = ?').get(item.id) as RawOutbox);
   }
 
-  /** This user's writes, oldest first. */
-  outbox(userId: string): OutboxRow[] {
-    return (this.db.prepare('select * from outbox where user_id = ? order by seq').all(userId) as RawOutbox[]).map(toRow);
+  /** This user's own writes (not the call records), oldest first. */
+  outbox(userId: string): (OutboxRow & { name: OutboxRequest })[] {
+    return (this.db.prepare(`select * from outbox where user_id = ? and ${AGENT_WRITES} order by seq`).all(userId) as RawOutbox[]).map(toRow) as (OutboxRow & { name: OutboxRequest })[];
   }
 
+  /** One of this user's own writes. */
   outboxItem(userId: string, id: string): OutboxRow | null {
-    const r = this.db.prepare('select * from outbox where user_id = ? and id = ?').get(userId, id) as RawOutbox | undefined;
+    const r = this.db.prepare(`select * from outbox where user_id = ? and id = ? and ${AGENT_WRITES}`).get(userId, id) as RawOutbox | undefined;
     return r ? toRow(r) : null;
   }
+
+  /** Whether anything (a write or a call record) has this id already. */
+  hasOutboxId(id: string): boolean {
+    return this.db.prepare('select 1 from outbox where id = ?').get(id) !== undefined;
+  }
+
 
   /** The next write to send for this user: the oldest one still waiting (a failed one waits for the agent, later ones go on). */
   nextWaiting(userId: string): OutboxRow | null {
@@ -127,7 +143,7 @@ export class DeskStore {
   }
 
   counts(userId: string | null): { waiting: number; failed: number } {
-    const rows = this.db.prepare(`select state, count(*) n from outbox ${userId ? 'where user_id = ?' : ''} group by state`).all(...(userId ? [userId] : [])) as { state: string; n: number }[];
+    const rows = this.db.prepare(`select state, count(*) n from outbox where ${AGENT_WRITES} ${userId ? 'and user_id = ?' : ''} group by state`).all(...(userId ? [userId] : [])) as { state: string; n: number }[];
     const failed = rows.find((r) => r.state === 'failed')?.n ?? 0;
     return { waiting: rows.reduce((s, r) => s + r.n, 0), failed };
   }
@@ -156,7 +172,7 @@ export class DeskStore {
   }
 
   discard(userId: string, id: string): boolean {
-    return this.db.prepare('delete from outbox where user_id = ? and id = ?').run(userId, id).changes > 0;
+    return this.db.prepare(`delete from outbox where user_id = ? and id = ? and ${AGENT_WRITES}`).run(userId, id).changes > 0;
   }
 
   // ---- drafts -------------------------------------------------------------------------------

@@ -998,6 +998,7 @@ export const zhCN = {
       phone: { config_changed: '修改话机设置', sign_in: '话机签入', sign_out: '话机签出' },
       sip: { account_set: '设置 SIP 账号' },
       seat: { lead_action: '值班长操作坐席' },
+      call: { record_refused: '拒收坐席通话记录（非本人）' },
     },
     loginFailures: { unknown_user: '用户名不存在', locked: '账号已锁定', wrong_password: '密码错误', disabled: '账号已停用' },
     changes: {
