@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { isAgentWrite, outboxView, type DeskStore, type OutboxRow } from '../store/desk-store';
 import type { CallSink, DeskCallRecord } from '../phone/phone-service';
 import { uuidv7 } from '../util/ids';
+import { jitteredMs } from '../util/jitter';
 import type { CenterChannel } from './forwarder';
 
 /**
@@ -30,8 +31,12 @@ const TRANSIENT = new Set<ContractError['code']>(['center_unreachable', 'disconn
 const isTransient = (e: ContractError) => TRANSIENT.has(e.code);
 /** How long a save waits for its own reply from a reachable center before it is answered as queued. */
 const DIRECT_SEND_WAIT_MS = 8000;
-/** A seat's phone is reported to the center this often besides every change (the center believes a report 3 minutes). */
-const SEAT_REPORT_EVERY_MS = 60_000;
+/**
+ * A seat's phone is reported to the center every 45–75 s besides every change (the center believes
+ * a report 3 minutes), drawn anew each time so that desks started together do not report together.
+ */
+const SEAT_REPORT_MIN_MS = 45_000;
+const SEAT_REPORT_MAX_MS = 75_000;
 /** A replay that stopped on a transient error is tried again after this long (while online). */
 const RETRY_MS = 5000;
 
@@ -360,10 +365,17 @@ export class DeskOffline implements CallSink {
     }
     this.seats.set(userId, seat);
     void this.reportSeat(userId);
-    if (!this.seatTimer) {
-      this.seatTimer = setInterval(() => { for (const u of this.seats.keys()) void this.reportSeat(u); }, SEAT_REPORT_EVERY_MS);
-      this.seatTimer.unref?.();
-    }
+    this.scheduleSeatReports();
+  }
+
+  private scheduleSeatReports(): void {
+    if (this.seatTimer || this.seats.size === 0) return;
+    this.seatTimer = setTimeout(() => {
+      this.seatTimer = null;
+      for (const u of this.seats.keys()) void this.reportSeat(u);
+      this.scheduleSeatReports();
+    }, jitteredMs(SEAT_REPORT_MIN_MS, SEAT_REPORT_MAX_MS));
+    this.seatTimer.unref?.();
   }
 
   private async reportSeat(userId: string): Promise<void> {
@@ -426,6 +438,6 @@ export class DeskOffline implements CallSink {
 
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.seatTimer) clearInterval(this.seatTimer);
+    if (this.seatTimer) clearTimeout(this.seatTimer);
   }
 }
