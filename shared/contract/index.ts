@@ -229,7 +229,12 @@ export const requests = {
   ...wallboardRequests,
 } satisfies Record<string, RequestDef>;
 
-export const sessionEndReasons = ['logout', 'disabled', 'password_changed', 'password_reset', 'expired'] as const;
+/**
+ * offline_refused: the center refused the real sign-in an offline one (made on a desk while the
+ * center was down) stood for; offline_unconfirmed: the desk could not confirm it (it restarted
+ * meanwhile and keeps no password), the user must sign in again.
+ */
+export const sessionEndReasons = ['logout', 'disabled', 'password_changed', 'password_reset', 'expired', 'offline_refused', 'offline_unconfirmed'] as const;
 export type SessionEndReason = (typeof sessionEndReasons)[number];
 
 /** Every event main may push to a renderer. */
