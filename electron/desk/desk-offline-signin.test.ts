@@ -20,6 +20,8 @@ import { CenterForwarder } from './forwarder';
  * password, not a sign-in older than that. When the center is back the desk signs in to it for
  * real: accepted, the window goes on and its saved appeals are sent; refused (account disabled
  * meanwhile), the offline session ends with its reason and its appeals are held, never sent.
+ * A password reset at the center drops the desk's verifier; a desk restarted during the outage
+ * (no password in memory) asks the window to sign in again.
  */
 const rendererDir = mkdtempSync(join(tmpdir(), 'hotline-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
@@ -180,6 +182,51 @@ describe('signing in on a desk whose center is unreachable', () => {
     expect(await centerTickets([id])).toBe(0);
     const status = await call<{ failed: number }>(w, 'desk.status', {});
     expect(status).toMatchObject({ ok: true, value: { failed: 1 } });
+  }, 60_000);
+});
+
+describe('what the desk knows of a password is dropped or not trusted', () => {
+  it('an admin resetting the password at the center: the desk drops its verifier at once', async () => {
+    await until(online, 30_000);
+    const w = openWindow();
+    expect((await call(w, 'session.login', { username: 'member01', password: PASSWORD })).ok).toBe(true);
+    await until(() => store.verifier('member01') !== null);
+    const member = await userId('member01');
+    expect((await center.app.dispatcher.dispatch(admin, 'users.resetPassword', { userId: member, password: 'Reset-54321' })).ok).toBe(true);
+    await until(() => w.events.some((e) => e.name === 'session.ended'));
+    expect(store.verifier('member01')).toBeNull();
+    await cut();
+    const again = openWindow();
+    expect(await call(again, 'session.login', { username: 'member01', password: PASSWORD }))
+      .toMatchObject({ ok: false, error: { code: 'offline_signin_unavailable', details: { reason: 'offline_unknown_here' } } });
+    proxy.restore();
+  }, 60_000);
+
+  it('a desk restarted during the outage keeps no password: when the center is back the window must sign in again', async () => {
+    await until(online, 30_000);
+    await signInOnline('expert01');
+    await cut();
+    const before = openWindow();
+    const r = await call<SignedIn>(before, 'session.login', { username: 'expert01', password: PASSWORD });
+    expect(r.ok).toBe(true);
+    // The desk program restarts (the same desk.sqlite, nothing in memory); the window reloads with its token.
+    forwarder.detach(before.id);
+    const restarted = new CenterForwarder(noLocalPhone, { url: `ws://127.0.0.1:${proxy.port}/rpc`, heartbeatMs: 1000, maxRetryMs: 500 }, silentLogger, store);
+    try {
+      const events: Window['events'] = [];
+      const w: Window = { id: 'after-restart', session: null, events, send: (name, payload) => { events.push({ name, payload }); } };
+      restarted.attach(w);
+      const resumed = await restarted.dispatch(w, 'session.resume', { token: r.ok ? r.value.token : '' });
+      expect(resumed).toMatchObject({ ok: true, value: { user: { username: 'expert01' } } });
+      proxy.restore();
+      await until(() => events.some((e) => e.name === 'session.ended'), 30_000);
+      expect(events.find((e) => e.name === 'session.ended')?.payload).toEqual({ reason: 'offline_unconfirmed' });
+      expect(w.session).toBeNull();
+      // The password itself is still good: an online sign-in works.
+      expect((await restarted.dispatch(w, 'session.login', { username: 'expert01', password: PASSWORD })).ok).toBe(true);
+    } finally {
+      restarted.close();
+    }
   }, 60_000);
 });
 
