@@ -97,6 +97,8 @@ if (!app.requestSingleInstanceLock()) {
         const local = consoleApp;
         const desk = openDesk(local.dispatcher, center, log, dataDir, (session, account) => local.phone.provisionFromCenter(session, account));
         router = desk.forwarder;
+        // This seat's finished calls also go to the center (through the desk's outbox).
+        local.phone.sendCallsTo(desk.forwarder.offline);
         app.once('will-quit', () => desk.close());
       }
     } catch (e) {

@@ -105,6 +105,9 @@ export function phoneHandlers(phone: PhoneService, db: Kysely<DB>, now: () => Da
     'sip.getAccount': (i) => phone.account(i.userId),
     'seat.report': async (i, ctx) => { await phone.report(who(ctx.session).user.id, i); return null; },
     'sip.myAccount': (_i, ctx) => (ctx.connection.program ? phone.accountForDesk(who(ctx.session).user.id) : fail('forbidden')),
+    // A desk's calls: from its main process only (a page or a renderer has no phone of its own to record).
+    'seat.recordCall': (i, ctx) => (ctx.connection.program ? phone.recordDeskCall(who(ctx.session), i) : fail('forbidden')),
+    'seat.wrapUpCall': (i, ctx) => (ctx.connection.program ? phone.wrapUpDeskCall(who(ctx.session), i.callId, i.code) : fail('forbidden')),
     'sip.setAccount': (i, ctx) => phone.setAccount(i, who(ctx.session).user.id),
   };
 }

@@ -4,9 +4,15 @@ import type { Connection, Dispatcher } from '../rpc/dispatcher';
 import type { DB } from '../store/schema';
 import type { SessionStore } from '../services/sessions';
 import type { UserService } from '../services/users';
+import { jitteredMs } from '../util/jitter';
 
-/** How often a busy connection re-reads its session row (expiry, revocation by another process). */
-const RECHECK_MS = 60_000;
+/**
+ * How often a busy connection re-reads its session row (expiry, revocation by another process):
+ * every 45–75 s, drawn anew each time, so that hundreds of desks that came back together (a
+ * server restart) do not all touch their session in the same second, minute after minute.
+ */
+export const RECHECK_MIN_MS = 45_000;
+export const RECHECK_MAX_MS = 75_000;
 
 /**
  * Joins session rows to connections: signs a connection in or resumes it from a token, and when
@@ -20,12 +26,18 @@ export class SessionHub {
     private readonly sessions: SessionStore,
     private readonly dispatcher: () => Dispatcher | undefined,
     private readonly now: () => Date,
+    private readonly random: () => number = Math.random,
   ) {}
+
+  private checked(c: Connection, at: number): void {
+    c.sessionCheckedAt = at;
+    c.sessionRecheckAt = at + jitteredMs(RECHECK_MIN_MS, RECHECK_MAX_MS, this.random);
+  }
 
   private bind(c: Connection, info: SessionInfo | null, sessionId: string | null): void {
     c.session = info;
     c.sessionId = sessionId;
-    c.sessionCheckedAt = this.now().getTime();
+    this.checked(c, this.now().getTime());
   }
 
   /** After a successful sign-in on this connection: a new session row and its token. */
@@ -84,8 +96,8 @@ export class SessionHub {
   readonly guard = async (c: Connection): Promise<void> => {
     if (!c.sessionId) return;
     const at = this.now().getTime();
-    if (c.sessionCheckedAt !== undefined && at - c.sessionCheckedAt < RECHECK_MS) return;
-    if (await this.sessions.touch(c.sessionId)) c.sessionCheckedAt = at;
+    if (c.sessionRecheckAt !== undefined && at < c.sessionRecheckAt) return;
+    if (await this.sessions.touch(c.sessionId)) this.checked(c, at);
     else this.end(c, 'expired');
   };
 

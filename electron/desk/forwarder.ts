@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import {
   CLOSE_CONTRACT_MISMATCH, contractVersion, deskLocalRequests, deskMainOnlyRequests, hello, isEventName, isRequestName, readServerFrame, requestNames,
-  sessionEffects, type ContractError, type EventName, type RequestName, type Result, type SessionInfo, type SignedIn,
+  sessionEffects, type ContractError, type EventName, type RequestName, type Result, type SessionEndReason, type SessionInfo, type SignedIn,
 } from '../../shared/contract';
 import type { Connection, RequestRouter } from '../rpc/dispatcher';
 import type { Logger } from '../log';
@@ -75,8 +75,13 @@ export interface ChannelHooks {
   onState?: (channel: CenterChannel) => void;
   /** A session token passed (sign-in, resume) with the session it stands for; null session = ended. */
   onSession?: (token: string, session: SessionInfo | null) => void;
-  /** An event from the center, before it goes on to the window. */
+  /** An event from the center, before it goes on to the window (and before session.ended signs the channel out). */
   onEvent?: (channel: CenterChannel, name: EventName, payload: unknown) => void;
+  /**
+   * After the hello, before the channel resumes its token: true when the hook took care of the
+   * sign-in (an offline one made real, or ended), so the token is not resumed as it is.
+   */
+  beforeResume?: (channel: CenterChannel) => Promise<boolean>;
 }
 
 /**
@@ -157,9 +162,9 @@ export class CenterChannel {
         this.pending.get(frame.id)?.(frame.result);
         this.pending.delete(frame.id);
       } else if (isEventName(frame.event)) {
+        this.hooks.onEvent?.(this, frame.event, frame.payload);
         if (frame.event === 'session.ended') this.signOut();
         if (frame.event === 'session.changed') this.conn.session = frame.payload as SessionInfo;
-        this.hooks.onEvent?.(this, frame.event, frame.payload);
         this.conn.send(frame.event, frame.payload as never);
       }
     });
@@ -191,7 +196,9 @@ export class CenterChannel {
 
   /** After the hello: the sign-in this renderer had resumes before any of its requests is sent. */
   private async opened(): Promise<void> {
-    if (this.token) {
+    if (this.hooks.beforeResume && await this.hooks.beforeResume(this)) {
+      // Taken care of (an offline sign-in made real at the center, or ended).
+    } else if (this.token) {
       const token = this.token;
       const r = await this.send('session.resume', { token });
       if (r.ok) {
@@ -221,6 +228,25 @@ export class CenterChannel {
   adoptOffline(token: string, session: SessionInfo): void {
     this.token = token;
     this.conn.session = session;
+  }
+
+  /** The session token this channel carries (to resume after a reconnect), if signed in. */
+  get sessionToken(): string | null {
+    return this.token;
+  }
+
+  /** A sign-in made at the center on the desk's behalf (an offline one made real): carried from now on. */
+  adoptOnline(token: string, session: SessionInfo): void {
+    this.token = token;
+    this.conn.session = session;
+    this.hooks.onSession?.(token, session);
+  }
+
+  /** Ends the sign-in this channel carries, telling the window why (the desk decided, not the center). */
+  endSession(reason: SessionEndReason): void {
+    this.token = null;
+    this.conn.session = null;
+    this.conn.send('session.ended', { reason });
   }
 
   /** Sends one frame to the open center; a reply, or center_unreachable / disconnected. */
@@ -303,7 +329,10 @@ export class CenterForwarder implements RequestRouter {
       : connection;
     this.local.attach(tap);
     const hooks: ChannelHooks = offline
-      ? { onState: (c) => offline.onState(c), onSession: (token, session) => offline.onSession(token, session), onEvent: (c, name, payload) => offline.onCenterEvent(c, name, payload) }
+      ? {
+        onState: (c) => offline.onState(c), onSession: (token, session) => offline.onSession(token, session), onEvent: (c, name, payload) => offline.onCenterEvent(c, name, payload),
+        beforeResume: (c) => offline.beforeResume(c),
+      }
       : {};
     const channel = new CenterChannel(this.urls, this.opts, connection, this.log, hooks);
     this.channels.set(connection.id, channel);

@@ -1,13 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import {
-  type ContractError, type DeskSync, type PhoneCall, type PhoneRegistration, type SeatCommand, type PhoneStatus, type RequestName, type Result, type ScreenPop, type SessionInfo,
+  type ContractError, type DeskSync, type EventPayload, type SessionEndReason, type SignedIn, type PhoneCall, type PhoneRegistration, type SeatCommand, type PhoneStatus, type RequestName, type Result, type ScreenPop, type SessionInfo,
   type SipAccountForDesk, type TicketCreated, type TicketCreateInput,
 } from '../../shared/contract';
 import { normalizePhone } from '../../shared/domain/phone';
 import type { AgentState, AgentStateName } from '../../shared/domain/agent-state';
 import { accessRefusal, parseRequestInput, type Connection, type RequestRouter } from '../rpc/dispatcher';
 import type { Logger } from '../log';
-import { outboxView, type DeskStore, type OutboxRow } from '../store/desk-store';
+import { isAgentWrite, outboxView, type DeskStore, type OutboxRow } from '../store/desk-store';
+import type { CallSink, DeskCallRecord } from '../phone/phone-service';
 import { uuidv7 } from '../util/ids';
+import { jitteredMs } from '../util/jitter';
+import { OfflineSignIn } from './offline-signin';
 import type { CenterChannel } from './forwarder';
 
 /**
@@ -20,7 +24,11 @@ import type { CenterChannel } from './forwarder';
  * - drafts are the desk's own (they survive a cut and a crash of either side);
  * - reference data and the recent callers' screen pops are cached from the center's answers and
  *   served from the cache while it is down;
- * - a sign-in the center confirmed survives a reload of the window while offline.
+ * - a sign-in the center confirmed survives a reload of the window while offline;
+ * - this seat's finished calls go to the center through the same outbox (seat.recordCall);
+ * - a user who signed in online on this desk recently may sign in while the center is down
+ *   (offline-signin.ts); the desk makes that sign-in real at the center when it answers again,
+ *   and what was saved under it is sent only then (beforeResume).
  * Everything else answers center_unreachable, which the renderer says in Chinese.
  */
 
@@ -29,8 +37,12 @@ const TRANSIENT = new Set<ContractError['code']>(['center_unreachable', 'disconn
 const isTransient = (e: ContractError) => TRANSIENT.has(e.code);
 /** How long a save waits for its own reply from a reachable center before it is answered as queued. */
 const DIRECT_SEND_WAIT_MS = 8000;
-/** A seat's phone is reported to the center this often besides every change (the center believes a report 3 minutes). */
-const SEAT_REPORT_EVERY_MS = 60_000;
+/**
+ * A seat's phone is reported to the center every 45–75 s besides every change (the center believes
+ * a report 3 minutes), drawn anew each time so that desks started together do not report together.
+ */
+const SEAT_REPORT_MIN_MS = 45_000;
+const SEAT_REPORT_MAX_MS = 75_000;
 /** A replay that stopped on a transient error is tried again after this long (while online). */
 const RETRY_MS = 5000;
 
@@ -61,13 +73,29 @@ interface SeatReport {
   call: { callId: string; direction: PhoneCall['direction']; remote: string; state: PhoneCall['state']; held: boolean; ticketId: string | null } | null;
 }
 
-export class DeskOffline {
+/** How long a session made offline on a desk is answered as valid (the center's confirmation ends or replaces it sooner). */
+const OFFLINE_SESSION_MS = 12 * 3600_000;
+/** The center's answers to a sign-in that mean the password or the account is no longer good. */
+const SIGNIN_REFUSED = new Set<ContractError['code']>(['login_failed', 'account_disabled']);
+
+export class DeskOffline implements CallSink {
+  private readonly signin: OfflineSignIn;
+  /**
+   * Offline sign-ins to make real at the center once it answers, by their token: the password is
+   * kept in this process's memory only, until then (never on disk: after a restart the user signs
+   * in again, offline_unconfirmed).
+   */
+  private readonly toConfirm = new Map<string, { username: string; password: string }>();
+  /** Offline tokens the center has confirmed, with the center's token: a window reloaded with the old one resumes the new. */
+  private readonly confirmed = new Map<string, string>();
   private readonly flushing = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
   private lastOnline = false;
 
-  constructor(private readonly o: DeskOfflineOptions) {}
+  constructor(private readonly o: DeskOfflineOptions) {
+    this.signin = new OfflineSignIn(o.store, o.store.now);
+  }
 
   private get online(): boolean {
     for (const c of this.o.channels()) if (c.isOpen) return true;
@@ -120,6 +148,32 @@ export class DeskOffline {
         return this.deskOwn(conn, name, input);
       case 'tickets.create':
         return this.create(channel, input);
+      case 'session.login':
+        return this.login(channel, input);
+      case 'app.info': {
+        // The sign-in screen needs it: the center's last answer is kept for a desk started offline.
+        const r = await channel.request(name, input);
+        if (r.ok) this.o.store.setMeta('app_info', JSON.stringify(r.value));
+        const cached = this.o.store.getMeta('app_info');
+        return !r.ok && r.error.code === 'center_unreachable' && cached ? ok(JSON.parse(cached) as unknown) : r;
+      }
+      case 'session.changePassword': {
+        const r = await channel.request(name, input);
+        const parsed = parseRequestInput('session.changePassword', input);
+        if (r.ok && parsed.ok) this.remember(parsed.value.newPassword, r.value as SessionInfo);
+        return r;
+      }
+      case 'session.logout': {
+        const token = channel.sessionToken;
+        if (!token || !this.o.store.isOfflineSession(token)) return channel.request(name, input);
+        // A sign-in the center never saw ends here.
+        this.toConfirm.delete(token);
+        this.o.store.forgetSession(token);
+        this.o.store.audit(conn.session?.user.id ?? null, 'offline.logout');
+        channel.endSession('logout');
+        this.broadcast();
+        return ok(null);
+      }
       case 'session.resume':
         return this.resume(channel, input);
       case 'session.current': {
@@ -194,6 +248,9 @@ export class DeskOffline {
     const store = this.o.store;
     if (store.outboxItem(userId, id)) return refusal({ code: 'conflict', details: { reason: 'already_queued' } });
     const write = { ...rest, clientId: id, registeredAt: input.registeredAt ?? new Date().toISOString() };
+    // Saved under a sign-in the center has not confirmed: sent only once it has (see beforeResume).
+    const token = channel.sessionToken;
+    const offlineToken = token && this.o.store.isOfflineSession(token) ? token : null;
 
     if (channel.isOpen && !store.nextWaiting(userId)) {
       store.enqueue({ id, userId, name: 'tickets.create', input: write, summary: input.title });
@@ -214,7 +271,7 @@ export class DeskOffline {
       this.scheduleRetry();
     } else {
       // In the outbox and out of the drafts in one transaction: it is in exactly one place.
-      store.enqueue({ id, userId, name: 'tickets.create', input: write, summary: input.title, draftKey });
+      store.enqueue({ id, userId, name: 'tickets.create', input: write, summary: input.title, draftKey, offlineToken });
       this.o.log.info('desk: a save kept in the outbox', { outboxId: id, online: channel.isOpen });
       if (channel.isOpen) void this.flush(userId);
     }
@@ -243,6 +300,11 @@ export class DeskOffline {
     return p;
   }
 
+  /** A notice about a user's outbox, to each of their windows (whichever one's channel sent it). */
+  private tell(userId: string, notice: EventPayload<'app.notice'>): void {
+    for (const c of this.o.channels()) if (c.conn.session?.user.id === userId) c.conn.send('app.notice', notice);
+  }
+
   private channelOf(userId: string): CenterChannel | null {
     for (const c of this.o.channels()) if (c.isOpen && c.conn.session?.user.id === userId && !c.conn.session.mustChangePassword) return c;
     return null;
@@ -257,24 +319,45 @@ export class DeskOffline {
       if (!item || !channel) break;
       store.noteAttempt(item.id);
       const r = await channel.send(item.name, item.input);
+      // A call record is the desk's bookkeeping, not the agent's work: no notice either way.
+      const agents = isAgentWrite(item.name);
       if (r.ok) {
         store.delivered(item.id);
         sent++;
-        const number = (r.value as { number?: string }).number ?? '';
-        channel.conn.send('app.notice', { level: 'info', code: 'desk.synced', params: { number, title: item.summary.slice(0, 40) } });
+        const number = (r.value as { number?: string } | null)?.number ?? '';
+        if (agents) this.tell(userId, { level: 'info', code: 'desk.synced', params: { number, title: item.summary.slice(0, 40) } });
       } else if (isTransient(r.error)) {
         this.o.log.warn('desk: outbox replay stopped', { code: r.error.code, outboxId: item.id });
         this.scheduleRetry();
         break;
       } else {
         store.refused(item.id, r.error);
-        this.o.log.warn('desk: the center refused an outbox write', { code: r.error.code, outboxId: item.id });
-        channel.conn.send('app.notice', { level: 'warning', code: 'desk.refused', params: { title: item.summary.slice(0, 40) } });
+        this.o.log.warn('desk: the center refused an outbox write', { code: r.error.code, outboxId: item.id, name: item.name });
+        if (agents) this.tell(userId, { level: 'warning', code: 'desk.refused', params: { title: item.summary.slice(0, 40) } });
       }
       this.broadcast();
     }
     if (this.channelOf(userId) && !store.nextWaiting(userId)) store.setMeta('last_sync_at', new Date().toISOString());
     if (sent) this.o.log.info('desk: outbox replayed', { sent });
+  }
+
+  // ---- this seat's calls, for the center -------------------------------------------------------
+
+  /**
+   * A call ended on this desk's phone: its record goes to the center through the outbox (after
+   * whatever its user saved before, id = the call's id), so it arrives once, in order, also after
+   * an outage or a restart. The desk's own call log keeps it as well.
+   */
+  callRecorded(record: DeskCallRecord): void {
+    if (this.o.store.hasOutboxId(record.callId)) return;
+    this.o.store.enqueue({ id: record.callId, userId: record.userId, name: 'seat.recordCall', input: record, summary: `call ${record.direction}` });
+    void this.flush(record.userId);
+  }
+
+  /** The agent gave an ended call its wrap-up code: to the center after the call's record. */
+  callWrappedUp(userId: string, callId: string, code: string): void {
+    this.o.store.enqueue({ id: uuidv7(), userId, name: 'seat.wrapUpCall', input: { callId, code }, summary: `wrap-up ${code}` });
+    void this.flush(userId);
   }
 
   private scheduleRetry(): void {
@@ -310,6 +393,16 @@ export class DeskOffline {
    * carries it out; the window shows the lead's notice from the same event.
    */
   onCenterEvent(channel: CenterChannel, name: string, payload: unknown): void {
+    if (name === 'session.ended') {
+      // The account was disabled or its password changed or reset: what the desk knows of it is no longer good.
+      const reason = (payload as { reason: SessionEndReason }).reason;
+      const userId = channel.conn.session?.user.id;
+      if (userId && (reason === 'disabled' || reason === 'password_changed' || reason === 'password_reset')) {
+        this.signin.forget(userId);
+        this.o.store.audit(userId, 'offline.verifier_dropped', { reason });
+      }
+      return;
+    }
     if (name !== 'seat.command') return;
     const c = payload as SeatCommand;
     if (!c.apply) return;
@@ -338,10 +431,17 @@ export class DeskOffline {
     }
     this.seats.set(userId, seat);
     void this.reportSeat(userId);
-    if (!this.seatTimer) {
-      this.seatTimer = setInterval(() => { for (const u of this.seats.keys()) void this.reportSeat(u); }, SEAT_REPORT_EVERY_MS);
-      this.seatTimer.unref?.();
-    }
+    this.scheduleSeatReports();
+  }
+
+  private scheduleSeatReports(): void {
+    if (this.seatTimer || this.seats.size === 0) return;
+    this.seatTimer = setTimeout(() => {
+      this.seatTimer = null;
+      for (const u of this.seats.keys()) void this.reportSeat(u);
+      this.scheduleSeatReports();
+    }, jitteredMs(SEAT_REPORT_MIN_MS, SEAT_REPORT_MAX_MS));
+    this.seatTimer.unref?.();
   }
 
   private async reportSeat(userId: string): Promise<void> {
@@ -354,8 +454,98 @@ export class DeskOffline {
     if (seat.agent === 'logged_out' && r.ok) this.seats.delete(userId);
   }
 
+  // ---- offline sign-in ----------------------------------------------------------------------
+
+  private remember(password: string, session: SessionInfo): void {
+    this.signin.remember(session.user.username, password, session)
+      .catch((e: unknown) => this.o.log.warn('desk: offline sign-in verifier not kept', { error: String(e) }));
+  }
+
+  /**
+   * Sign-in: at the center when it answers (and the verifier for an offline sign-in is refreshed);
+   * when it cannot be reached, on this desk for a user who signed in here recently (offline-signin.ts).
+   */
+  private async login(channel: CenterChannel, raw: unknown): Promise<Result<unknown>> {
+    const parsed = parseRequestInput('session.login', raw);
+    if (!parsed.ok) return parsed;
+    const { username, password } = parsed.value;
+    const r = await channel.request('session.login', raw);
+    if (r.ok) {
+      const { token: _token, expiresAt: _expires, ...session } = r.value as SignedIn;
+      this.remember(password, session);
+      return r;
+    }
+    if (r.error.code === 'account_disabled') this.signin.forgetUsername(username);
+    if (r.error.code !== 'center_unreachable') return r;
+    const check = await this.signin.check(username, password);
+    if (!check.ok) {
+      this.o.store.audit(null, 'offline.signin_refused', { username: username.trim().toLowerCase(), code: check.error.code, reason: check.error.details?.reason ?? null });
+      // Unknown here or too old: the agent is told why offline sign-in is not possible, with the reason the center was not reached.
+      return refusal(check.error);
+    }
+    const token = randomBytes(32).toString('base64url');
+    const session = check.session;
+    this.o.store.rememberSession(token, session, true);
+    this.o.store.audit(session.user.id, 'offline.signin');
+    this.o.log.info('desk: offline sign-in (the center is unreachable)', { userId: session.user.id });
+    this.toConfirm.set(token, { username, password });
+    channel.adoptOffline(token, session);
+    this.broadcast();
+    const signedIn: SignedIn = { ...session, token, expiresAt: new Date(this.o.store.now().getTime() + OFFLINE_SESSION_MS).toISOString() };
+    return ok(signedIn);
+  }
+
+  /**
+   * The center answers again and this window's sign-in was made offline: the desk signs in to the
+   * center for real with the password it kept in memory. Accepted: the window goes on under the
+   * center's session, and what was saved offline is sent. Refused (account disabled, password
+   * changed): the offline session ends with a Chinese sentence, and the writes saved under it are
+   * held, marked, never sent under it (they wait for a valid sign-in of the user to look at them).
+   * No password in memory (the desk restarted meanwhile): the window must sign in again; its
+   * writes wait and go with that sign-in.
+   */
+  async beforeResume(channel: CenterChannel): Promise<boolean> {
+    const token = channel.sessionToken;
+    if (!token || !this.o.store.isOfflineSession(token)) return false;
+    const userId = channel.conn.session?.user.id ?? null;
+    const creds = this.toConfirm.get(token);
+    const end = (reason: SessionEndReason, data: Record<string, unknown>) => {
+      this.toConfirm.delete(token);
+      this.o.store.forgetSession(token);
+      this.o.store.audit(userId, `offline.${reason}`, data);
+      this.o.log.warn('desk: an offline sign-in ended when the center came back', { reason, ...data });
+      channel.endSession(reason);
+      this.broadcast();
+      return true;
+    };
+    if (!creds) return end('offline_unconfirmed', { why: 'no_password_in_memory' });
+    const r = await channel.send('session.login', creds);
+    if (r.ok) {
+      const { token: real, expiresAt: _expires, ...session } = r.value as SignedIn;
+      this.toConfirm.delete(token);
+      this.confirmed.set(token, real);
+      this.o.store.forgetSession(token);
+      this.o.store.audit(session.user.id, 'offline.confirmed');
+      this.remember(creds.password, session);
+      channel.adoptOnline(real, session);
+      channel.conn.send('session.changed', session);
+      return true;
+    }
+    // Not answered: tried again at the next connection, the offline session goes on meanwhile.
+    if (r.error.code === 'disconnected' || r.error.code === 'center_unreachable') return true;
+    if (!SIGNIN_REFUSED.has(r.error.code)) return end('offline_unconfirmed', { code: r.error.code });
+    this.signin.forgetUsername(creds.username);
+    if (userId) this.signin.forget(userId);
+    const held = this.o.store.holdOfflineWrites(token, { code: 'offline_session_refused', details: { centerCode: r.error.code } });
+    return end('offline_refused', { code: r.error.code, heldWrites: held });
+  }
+
   /** A reload while offline keeps the sign-in the center confirmed for this token. */
-  private async resume(channel: CenterChannel, input: unknown): Promise<Result<unknown>> {
+  private async resume(channel: CenterChannel, raw: unknown): Promise<Result<unknown>> {
+    // A token made offline and since confirmed stands for the center's session that replaced it.
+    const given = (raw as { token?: unknown } | null)?.token;
+    const real = typeof given === 'string' ? this.confirmed.get(given) : undefined;
+    const input = real ? { token: real } : raw;
     const r = await channel.request('session.resume', input);
     if (r.ok || r.error.code !== 'center_unreachable') return r;
     const parsed = parseRequestInput('session.resume', input);
@@ -404,6 +594,6 @@ export class DeskOffline {
 
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.seatTimer) clearInterval(this.seatTimer);
+    if (this.seatTimer) clearTimeout(this.seatTimer);
   }
 }

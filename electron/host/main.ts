@@ -53,6 +53,8 @@ async function main(): Promise<RunningProcess> {
   });
   const desk = center ? openDesk(app.dispatcher, center, log, dataDir, (session, account) => app.phone.provisionFromCenter(session, account)) : undefined;
   const forwarder = desk?.forwarder;
+  // This seat's finished calls also go to the center (through the desk's outbox).
+  if (forwarder) app.phone.sendCallsTo(forwarder.offline);
   const server = await startHostServer({
     app, rendererDir: resolve(values['renderer-dir']), port, log, token: values.token ?? (process.env.HOTLINE_TOKEN || undefined), router: forwarder,
   });

@@ -13,7 +13,7 @@ import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import { deleteSipAccount, sipAccount, sipAccountUserExists, sipAddresses, sipSecret, upsertSipAccount } from '../store/repos/sip-accounts';
 import { upsertMirroredUser } from '../store/repos/users';
-import { agentStatesBetween, appendAgentState, callsInvitedBetween, insertCallRecord, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
+import { agentStatesBetween, appendAgentState, callRecordExists, callRecordOwner, callRecordRow, callTicketExists, callsInvitedBetween, insertCallRecord, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, setOwnCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
 import { ticketNumber } from '../store/repos/tickets';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
 import { uuidv7 } from '../util/ids';
@@ -89,6 +89,18 @@ class Seat {
 /** The call a desk reports on its seat's line, as kept in seat_presence.call. */
 type SeatReportCall = NonNullable<RequestInput<'seat.report'>['call']>;
 
+/** A finished call as a desk sends it to its center (seat.recordCall). */
+export type DeskCallRecord = RequestInput<'seat.recordCall'>;
+
+/**
+ * Where a desk of a center sends its calls (the forwarder's outbox): the record when a call ends,
+ * the wrap-up code when the agent gives it. A standalone console has none: its store is the record.
+ */
+export interface CallSink {
+  callRecorded(record: DeskCallRecord): void;
+  callWrappedUp(userId: string, callId: string, code: string): void;
+}
+
 /** How long the center believes a desk's report of its seat (desks re-report every minute). */
 export const SEAT_REPORT_TTL_MS = 3 * 60_000;
 
@@ -97,6 +109,8 @@ export class PhoneService {
   private readonly now: () => Date;
   /** Reason codes, wrap-up codes and the wrap-up timer: admin settings, defaults until set. */
   private config: PhoneConfig;
+  /** A desk of a center: its calls also go to the center (see CallSink). */
+  private callSink: CallSink | null = null;
 
   constructor(private readonly o: PhoneServiceOptions) {
     this.now = o.now ?? (() => new Date());
@@ -106,6 +120,11 @@ export class PhoneService {
   private emitTo(userId: string) {
     const audience = userAudience(userId);
     return <E extends SeatEvent>(name: E, payload: EventPayload<E>) => this.o.events.bus.publish<SeatEvent>(name, payload as EventPayload<SeatEvent>, audience);
+  }
+
+  /** On a desk of a center: every finished call and wrap-up code is also handed to `sink`. */
+  sendCallsTo(sink: CallSink | null): void {
+    this.callSink = sink;
   }
 
   /** The service-level threshold the admin set, for the wallboard's call figures. */
@@ -298,21 +317,28 @@ export class PhoneService {
   private async callEnded(seat: Seat, rec: CallRecord) {
     const wasPrimary = seat.primaryCalls.delete(rec.callId);
     const missed = rec.answeredAt === undefined && rec.direction === 'inbound';
+    const record: DeskCallRecord = {
+      callId: rec.callId, userId: seat.userId, direction: rec.direction, remoteNumber: lookupKey(rec.remoteNumber).slice(0, 32),
+      invitedAt: new Date(rec.invitedAt).toISOString(), answeredAt: rec.answeredAt ? new Date(rec.answeredAt).toISOString() : null,
+      endedAt: new Date(rec.endedAt).toISOString(), ringMs: rec.ringMs, talkMs: rec.talkMs, holdMs: rec.holdMs,
+      endReason: rec.endReason, sipCode: rec.sipCode ?? null, transferTarget: rec.transferTarget?.slice(0, 200) ?? null, wrapUpCode: null, ticketId: null,
+    };
     try {
-      await insertCallRecord(this.o.db, {
-        id: rec.callId, user_id: seat.userId, direction: rec.direction, remote_number: lookupKey(rec.remoteNumber),
-        invited_at: new Date(rec.invitedAt).toISOString(), answered_at: rec.answeredAt ? new Date(rec.answeredAt).toISOString() : null,
-        ended_at: new Date(rec.endedAt).toISOString(), ring_ms: rec.ringMs, talk_ms: rec.talkMs, hold_ms: rec.holdMs,
-        end_reason: rec.endReason, sip_code: rec.sipCode ?? null, transfer_target: rec.transferTarget ?? null, wrap_up_code: null,
-      });
-      // A ticket registered while the call was still up waits here for the call's record.
-      const pending = await pendingCallLink(this.o.db, rec.callId);
-      if (pending) {
-        await this.linkTicket(rec.callId, pending);
+      await insertCallRecord(this.o.db, callRecordRow(record));
+      // A ticket tied to the call while it was still up (registered, dialled from, handed over) waits here for the call's record.
+      record.ticketId = await pendingCallLink(this.o.db, rec.callId);
+      if (record.ticketId && !this.callSink) {
+        await linkCallToTicket(this.o.db, rec.callId, record.ticketId);
         await clearPendingCallLink(this.o.db, rec.callId);
       }
     } catch (e) {
       this.o.log.error('call record not saved', { error: String(e) });
+    }
+    // On a desk the tickets live at the center: the link travels with the record, which goes there
+    // before the agent can give its wrap-up code (the state machine waits for call_ended below).
+    if (this.callSink) {
+      this.callSink.callRecorded(record);
+      if (record.ticketId) await clearPendingCallLink(this.o.db, rec.callId).catch(() => undefined);
     }
     this.emitTo(seat.userId)('phone.ended', { callId: rec.callId, direction: rec.direction, remoteNumber: rec.remoteNumber, endReason: rec.endReason, talkMs: rec.talkMs, missed });
     if (wasPrimary) await this.transition(seat, { type: 'call_ended', callId: rec.callId, acwSeconds: this.config.acwSeconds }).catch(() => undefined);
@@ -343,7 +369,38 @@ export class PhoneService {
     if (!this.config.wrapUpCodes.some((r) => r.code === code)) fail('invalid_input', { issues: [{ path: 'code', problem: 'invalid_value' }] });
     const state = await this.transition(this.seat(s.user.id), { type: 'wrap_up', callId, code });
     await setCallWrapUp(this.o.db, callId, code);
+    this.callSink?.callWrappedUp(s.user.id, callId, code);
     return state;
+  }
+
+  /**
+   * A desk's finished call (seat.recordCall), at the center: recorded once per call id, for the
+   * signed-in user only; a ticket tied to it on the desk, or registered here during it, is linked.
+   */
+  async recordDeskCall(s: SessionInfo, r: DeskCallRecord): Promise<{ recorded: boolean }> {
+    const refuse = async (reason: string) => {
+      this.o.log.warn('a desk\'s call record was refused', { reason });
+      await writeAudit(this.o.db, { actorId: s.user.id, action: 'call.record_refused', subjectType: 'user', subjectId: r.userId, data: { callId: r.callId, reason } });
+      return fail('forbidden', { details: { reason } });
+    };
+    if (r.userId !== s.user.id) return refuse('other_user');
+    const recorded = await inTransaction(this.o.db, async (trx) => {
+      const owner = await callRecordOwner(trx, r.callId);
+      if (owner) return owner === s.user.id ? false : null;
+      await insertCallRecord(trx, callRecordRow(r));
+      const ticketId = r.ticketId ?? await pendingCallLink(trx, r.callId);
+      if (ticketId && await callTicketExists(trx, ticketId)) await linkCallToTicket(trx, r.callId, ticketId);
+      await clearPendingCallLink(trx, r.callId);
+      return true;
+    });
+    if (recorded === null) return refuse('other_users_call');
+    return { recorded };
+  }
+
+  /** The wrap-up code an agent gave a call of theirs on their desk (seat.wrapUpCall), at the center. */
+  async wrapUpDeskCall(s: SessionInfo, callId: string, code: string): Promise<null> {
+    if (!(await setOwnCallWrapUp(this.o.db, callId, s.user.id, code))) fail('not_found');
+    return null;
   }
 
   attachMedia(s: SessionInfo, connectionId: string) {
@@ -501,8 +558,10 @@ export class PhoneService {
     return this.seats.get(s.user.id)?.phone.calls().find((c) => c.callId === callId);
   }
 
+  /** Ties a ticket to a call; a call still up (no record yet) gets it when it ends (see callEnded). */
   async linkTicket(callId: string, ticketId: string) {
-    await linkCallToTicket(this.o.db, callId, ticketId);
+    if (await callRecordExists(this.o.db, callId)) await linkCallToTicket(this.o.db, callId, ticketId);
+    else await setPendingCallLink(this.o.db, callId, ticketId);
   }
 
   async close(): Promise<void> {

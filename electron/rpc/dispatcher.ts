@@ -15,6 +15,8 @@ export interface Connection {
   sessionId?: string | null;
   /** When the row was last confirmed alive (ms since epoch). */
   sessionCheckedAt?: number;
+  /** When it is to be confirmed again (ms since epoch; spread per connection, see SessionHub). */
+  sessionRecheckAt?: number;
   /** The peer's network address (WebSocket bindings): login attempts are limited per address. */
   remoteAddress?: string;
   /**

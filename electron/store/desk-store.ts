@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { ContractError, Draft, OutboxItem, OutboxRequest, SessionInfo } from '../../shared/contract';
+import { outboxRequests, type ContractError, type Draft, type OutboxItem, type OutboxRequest, type SessionInfo } from '../../shared/contract';
 import { StoreError } from './errors';
 
 /**
@@ -17,13 +17,56 @@ export const CALLER_CACHE_LIMIT = 500;
 /** Cached sign-ins older than this are forgotten (the center's sessions expire sooner). */
 const SESSION_CACHE_MS = 24 * 3600_000;
 /** Bumped when the tables below change; a newer file is refused, an older one is upgraded. */
-const DESK_SCHEMA_VERSION = 1;
+const DESK_SCHEMA_VERSION = 2;
+
+/**
+ * What the outbox carries: the agent's own writes (shown in the header and the list, for them to
+ * correct or drop) and this seat's call records for the center, replayed in the same order but
+ * never shown: nothing in them is the agent's to edit, and the center takes each once.
+ */
+export type OutboxName = OutboxRequest | 'seat.recordCall' | 'seat.wrapUpCall';
+const AGENT_WRITES = `name in (${outboxRequests.map((n) => `'${n}'`).join(', ')})`;
+export const isAgentWrite = (name: OutboxName): name is OutboxRequest => (outboxRequests as readonly string[]).includes(name);
+
+/** Step i takes desk.sqlite from version i to i + 1. */
+const DESK_MIGRATIONS: readonly string[] = [
+  // 1: outbox, drafts, sign-ins seen, caches (the first desk release).
+  `create table if not exists outbox (
+    seq integer primary key autoincrement,
+    id text not null unique,
+    user_id text not null,
+    name text not null,
+    input text not null,
+    summary text not null,
+    created_at text not null,
+    state text not null default 'waiting',
+    error text,
+    attempts integer not null default 0
+  );
+  create table if not exists drafts (user_id text not null, key text not null, data text not null, saved_at text not null, primary key (user_id, key));
+  create table if not exists sessions (token_hash text primary key, user_id text not null, session text not null, seen_at text not null);
+  create table if not exists reference_cache (user_id text primary key, value text not null, fetched_at text not null);
+  create table if not exists caller_cache (user_id text not null, phone text not null, value text not null, fetched_at text not null, primary key (user_id, phone));
+  create index if not exists caller_cache_recent on caller_cache (user_id, fetched_at);
+  create table if not exists meta (key text primary key, value text not null);`,
+  // 2: offline sign-in (issue 12 C): a salted scrypt verifier per user name who signed in here,
+  // sign-ins made offline (a token the center never issued), the outbox writes made under them,
+  // and the desk's own audit of what happened to them.
+  `create table offline_verifiers (
+    username text primary key, user_id text not null, salt text not null, verifier text not null, params text not null,
+    session text not null, refreshed_at text not null
+  );
+  create index offline_verifiers_user on offline_verifiers (user_id);
+  alter table sessions add column offline integer not null default 0;
+  alter table outbox add column offline_session text;
+  create table desk_audit (seq integer primary key autoincrement, at text not null, user_id text, action text not null, data text not null);`,
+];
 
 export interface OutboxRow {
   seq: number;
   id: string;
   userId: string;
-  name: OutboxRequest;
+  name: OutboxName;
   input: unknown;
   summary: string;
   createdAt: string;
@@ -38,11 +81,11 @@ interface RawOutbox {
 }
 
 const toRow = (r: RawOutbox): OutboxRow => ({
-  seq: r.seq, id: r.id, userId: r.user_id, name: r.name as OutboxRequest, input: JSON.parse(r.input) as unknown, summary: r.summary,
+  seq: r.seq, id: r.id, userId: r.user_id, name: r.name as OutboxName, input: JSON.parse(r.input) as unknown, summary: r.summary,
   createdAt: r.created_at, state: r.state === 'failed' ? 'failed' : 'waiting', error: r.error ? (JSON.parse(r.error) as ContractError) : null, attempts: r.attempts,
 });
 
-export const outboxView = (r: OutboxRow): OutboxItem => ({
+export const outboxView = (r: OutboxRow & { name: OutboxRequest }): OutboxItem => ({
   id: r.id, seq: r.seq, name: r.name, summary: r.summary, createdAt: r.createdAt, state: r.state, error: r.error, attempts: r.attempts,
 });
 
@@ -51,7 +94,7 @@ export const tokenHash = (token: string): string => createHash('sha256').update(
 export class DeskStore {
   private readonly db: Database.Database;
 
-  constructor(file: string, private readonly now: () => Date = () => new Date()) {
+  constructor(file: string, readonly now: () => Date = () => new Date()) {
     try {
       this.db = new Database(file);
     } catch (e) {
@@ -66,27 +109,12 @@ export class DeskStore {
       this.db.close();
       throw new StoreError('newer_version', `本机缓存 ${file} 来自更新版本的坐席台（格式 ${version}），请升级本程序。`, { file });
     }
-    this.db.exec(`
-      create table if not exists outbox (
-        seq integer primary key autoincrement,
-        id text not null unique,
-        user_id text not null,
-        name text not null,
-        input text not null,
-        summary text not null,
-        created_at text not null,
-        state text not null default 'waiting',
-        error text,
-        attempts integer not null default 0
-      );
-      create table if not exists drafts (user_id text not null, key text not null, data text not null, saved_at text not null, primary key (user_id, key));
-      create table if not exists sessions (token_hash text primary key, user_id text not null, session text not null, seen_at text not null);
-      create table if not exists reference_cache (user_id text primary key, value text not null, fetched_at text not null);
-      create table if not exists caller_cache (user_id text not null, phone text not null, value text not null, fetched_at text not null, primary key (user_id, phone));
-      create index if not exists caller_cache_recent on caller_cache (user_id, fetched_at);
-      create table if not exists meta (key text primary key, value text not null);
-    `);
-    this.db.pragma(`user_version = ${DESK_SCHEMA_VERSION}`);
+    // Each step takes the file from its index to the next version, in one transaction with the new number.
+    const upgrade = this.db.transaction(() => {
+      for (let v = version; v < DESK_SCHEMA_VERSION; v++) this.db.exec(DESK_MIGRATIONS[v]!);
+      this.db.pragma(`user_version = ${DESK_SCHEMA_VERSION}`);
+    });
+    if (version < DESK_SCHEMA_VERSION) upgrade.immediate();
   }
 
   static open(dataDir: string, now?: () => Date): DeskStore {
@@ -99,25 +127,31 @@ export class DeskStore {
    * Keeps a write for the center, in the same transaction as dropping the form's draft, so that
    * what the agent typed is in exactly one of the two places whatever happens next.
    */
-  enqueue(item: { id: string; userId: string; name: OutboxRequest; input: unknown; summary: string; draftKey?: string }): OutboxRow {
+  enqueue(item: { id: string; userId: string; name: OutboxName; input: unknown; summary: string; draftKey?: string; offlineToken?: string | null }): OutboxRow {
     const createdAt = this.now().toISOString();
     const tx = this.db.transaction(() => {
-      this.db.prepare(`insert into outbox (id, user_id, name, input, summary, created_at) values (?, ?, ?, ?, ?, ?)`)
-        .run(item.id, item.userId, item.name, JSON.stringify(item.input), item.summary, createdAt);
+      this.db.prepare(`insert into outbox (id, user_id, name, input, summary, created_at, offline_session) values (?, ?, ?, ?, ?, ?, ?)`)
+        .run(item.id, item.userId, item.name, JSON.stringify(item.input), item.summary, createdAt, item.offlineToken ? tokenHash(item.offlineToken) : null);
       if (item.draftKey) this.db.prepare('delete from drafts where user_id = ? and key = ?').run(item.userId, item.draftKey);
     });
     tx.immediate();
-    return this.outboxItem(item.userId, item.id)!;
+    return toRow(this.db.prepare('select * from outbox where id = ?').get(item.id) as RawOutbox);
   }
 
-  /** This user's writes, oldest first. */
-  outbox(userId: string): OutboxRow[] {
-    return (this.db.prepare('select * from outbox where user_id = ? order by seq').all(userId) as RawOutbox[]).map(toRow);
+  /** This user's own writes (not the call records), oldest first. */
+  outbox(userId: string): (OutboxRow & { name: OutboxRequest })[] {
+    return (this.db.prepare(`select * from outbox where user_id = ? and ${AGENT_WRITES} order by seq`).all(userId) as RawOutbox[]).map(toRow) as (OutboxRow & { name: OutboxRequest })[];
   }
 
+  /** One of this user's own writes. */
   outboxItem(userId: string, id: string): OutboxRow | null {
-    const r = this.db.prepare('select * from outbox where user_id = ? and id = ?').get(userId, id) as RawOutbox | undefined;
+    const r = this.db.prepare(`select * from outbox where user_id = ? and id = ? and ${AGENT_WRITES}`).get(userId, id) as RawOutbox | undefined;
     return r ? toRow(r) : null;
+  }
+
+  /** Whether anything (a write or a call record) has this id already. */
+  hasOutboxId(id: string): boolean {
+    return this.db.prepare('select 1 from outbox where id = ?').get(id) !== undefined;
   }
 
   /** The next write to send for this user: the oldest one still waiting (a failed one waits for the agent, later ones go on). */
@@ -127,7 +161,7 @@ export class DeskStore {
   }
 
   counts(userId: string | null): { waiting: number; failed: number } {
-    const rows = this.db.prepare(`select state, count(*) n from outbox ${userId ? 'where user_id = ?' : ''} group by state`).all(...(userId ? [userId] : [])) as { state: string; n: number }[];
+    const rows = this.db.prepare(`select state, count(*) n from outbox where ${AGENT_WRITES} ${userId ? 'and user_id = ?' : ''} group by state`).all(...(userId ? [userId] : [])) as { state: string; n: number }[];
     const failed = rows.find((r) => r.state === 'failed')?.n ?? 0;
     return { waiting: rows.reduce((s, r) => s + r.n, 0), failed };
   }
@@ -155,8 +189,17 @@ export class DeskStore {
     this.db.prepare(`update outbox set state = 'failed', error = ? where id = ?`).run(JSON.stringify(error), id);
   }
 
+  /**
+   * The center refused the sign-in an offline session stood for: what was saved under it is not
+   * sent (it waits, marked, for a valid sign-in of its user to look at it). Returns how many.
+   */
+  holdOfflineWrites(offlineToken: string, error: ContractError): number {
+    return this.db.prepare(`update outbox set state = 'failed', error = ? where offline_session = ? and state = 'waiting'`)
+      .run(JSON.stringify(error), tokenHash(offlineToken)).changes;
+  }
+
   discard(userId: string, id: string): boolean {
-    return this.db.prepare('delete from outbox where user_id = ? and id = ?').run(userId, id).changes > 0;
+    return this.db.prepare(`delete from outbox where user_id = ? and id = ? and ${AGENT_WRITES}`).run(userId, id).changes > 0;
   }
 
   // ---- drafts -------------------------------------------------------------------------------
@@ -179,11 +222,19 @@ export class DeskStore {
 
   // ---- sign-ins -----------------------------------------------------------------------------
 
-  /** A sign-in the center confirmed, so that a window reloaded while offline keeps it. */
-  rememberSession(token: string, session: SessionInfo): void {
-    this.db.prepare(`insert into sessions (token_hash, user_id, session, seen_at) values (?, ?, ?, ?)
+  /**
+   * A sign-in the center confirmed (or one made offline on this desk, `offline`), so that a window
+   * reloaded while offline keeps it.
+   */
+  rememberSession(token: string, session: SessionInfo, offline = false): void {
+    this.db.prepare(`insert into sessions (token_hash, user_id, session, seen_at, offline) values (?, ?, ?, ?, ?)
       on conflict (token_hash) do update set session = excluded.session, seen_at = excluded.seen_at`)
-      .run(tokenHash(token), session.user.id, JSON.stringify(session), this.now().toISOString());
+      .run(tokenHash(token), session.user.id, JSON.stringify(session), this.now().toISOString(), offline ? 1 : 0);
+  }
+
+  /** Whether a token is one this desk issued offline (the center never saw it). */
+  isOfflineSession(token: string): boolean {
+    return this.db.prepare('select 1 from sessions where token_hash = ? and offline = 1').get(tokenHash(token)) !== undefined;
   }
 
   /** The session a token was last confirmed for, if recent; null otherwise. */
@@ -200,6 +251,44 @@ export class DeskStore {
   /** Every cached sign-in of a user (the center ended their sessions: logout elsewhere, disabled, password changed). */
   forgetUser(userId: string): void {
     this.db.prepare('delete from sessions where user_id = ?').run(userId);
+  }
+
+  // ---- offline sign-in ------------------------------------------------------------------------
+
+  keepVerifier(v: { username: string; userId: string; salt: string; verifier: string; params: string; session: SessionInfo }): void {
+    const tx = this.db.transaction(() => {
+      // One user name per user: a renamed account leaves no verifier under its old name.
+      this.db.prepare('delete from offline_verifiers where user_id = ? and username <> ?').run(v.userId, v.username);
+      this.db.prepare(`insert into offline_verifiers (username, user_id, salt, verifier, params, session, refreshed_at) values (?, ?, ?, ?, ?, ?, ?)
+        on conflict (username) do update set user_id = excluded.user_id, salt = excluded.salt, verifier = excluded.verifier, params = excluded.params,
+          session = excluded.session, refreshed_at = excluded.refreshed_at`)
+        .run(v.username, v.userId, v.salt, v.verifier, v.params, JSON.stringify(v.session), this.now().toISOString());
+    });
+    tx.immediate();
+  }
+
+  verifier(username: string): { userId: string; salt: string; verifier: string; params: string; session: SessionInfo; refreshedAt: string } | null {
+    const r = this.db.prepare('select * from offline_verifiers where username = ?').get(username) as
+      { user_id: string; salt: string; verifier: string; params: string; session: string; refreshed_at: string } | undefined;
+    return r ? { userId: r.user_id, salt: r.salt, verifier: r.verifier, params: r.params, session: JSON.parse(r.session) as SessionInfo, refreshedAt: r.refreshed_at } : null;
+  }
+
+  forgetVerifier(userId: string): void {
+    this.db.prepare('delete from offline_verifiers where user_id = ?').run(userId);
+  }
+
+  forgetVerifierByUsername(username: string): void {
+    this.db.prepare('delete from offline_verifiers where username = ?').run(username);
+  }
+
+  /** The desk's own audit line (offline sign-ins and what the center later said of them). */
+  audit(userId: string | null, action: string, data: Record<string, unknown> = {}): void {
+    this.db.prepare('insert into desk_audit (at, user_id, action, data) values (?, ?, ?, ?)').run(this.now().toISOString(), userId, action, JSON.stringify(data));
+  }
+
+  auditLines(): { at: string; userId: string | null; action: string; data: Record<string, unknown> }[] {
+    return (this.db.prepare('select at, user_id, action, data from desk_audit order by seq').all() as { at: string; user_id: string | null; action: string; data: string }[])
+      .map((r) => ({ at: r.at, userId: r.user_id, action: r.action, data: JSON.parse(r.data) as Record<string, unknown> }));
   }
 
   // ---- caches -------------------------------------------------------------------------------

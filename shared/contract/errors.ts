@@ -34,6 +34,14 @@ export const errorCodes = [
   'contract_mismatch',
   /** A desk in center mode could not reach the center; the request was not sent. */
   'center_unreachable',
+  /**
+   * A desk could not reach its center and cannot sign this user in offline: details.reason
+   * 'offline_unknown_here' (never signed in on this desk, or the desk learned the account changed)
+   * or 'offline_too_old' (the last online sign-in here is older than the desk allows).
+   */
+  'offline_signin_unavailable',
+  /** A write saved under an offline sign-in the center then refused (account disabled, password changed): not sent. */
+  'offline_session_refused',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -193,6 +193,22 @@ export const requests = {
       state: z.enum(['ringing', 'dialing', 'early', 'active', 'ended']), held: z.boolean(), ticketId: id.nullable().optional(),
     }).strict().nullable().optional(),
   }).strict(), PHONE_ROLES),
+  /**
+   * A desk's finished call, sent through its outbox (the softphone runs on the desk, the center's
+   * call figures and reports read call_records): once per call id, replays answered as already
+   * recorded. Only for the desk's own signed-in user (`userId` must be the caller's), only from a
+   * desk's main process (deskMainOnlyRequests), never a page's. `ticketId`: a ticket tied to the
+   * call on the desk (dialled from it, handed over with it).
+   */
+  'seat.recordCall': request<{ recorded: boolean }>()(z.object({
+    callId: id, userId: id, direction: z.enum(['inbound', 'outbound']), remoteNumber: z.string().regex(/^[0-9]{0,32}$/),
+    invitedAt: z.string().datetime({ offset: true }), answeredAt: z.string().datetime({ offset: true }).nullable(), endedAt: z.string().datetime({ offset: true }),
+    ringMs: z.number().int().min(0).max(86_400_000), talkMs: z.number().int().min(0).max(86_400_000), holdMs: z.number().int().min(0).max(86_400_000),
+    endReason: z.string().regex(/^[a-z-]{1,32}$/), sipCode: z.number().int().min(100).max(699).nullable(),
+    transferTarget: z.string().max(200).nullable(), wrapUpCode: z.string().regex(/^[a-z0-9_]{1,32}$/).nullable(), ticketId: id.nullable(),
+  }).strict(), PHONE_ROLES),
+  /** The wrap-up code the agent gave a call after it ended on their desk (after its seat.recordCall, through the same outbox). */
+  'seat.wrapUpCall': request<null>()(z.object({ callId: id, code: z.string().regex(/^[a-z0-9_]{1,32}$/) }).strict(), PHONE_ROLES),
   /** The caller's own SIP account with its password, for their desk to register (see deskOnlyResults). */
   'sip.myAccount': request<SipAccountForDesk | null>()(z.object({}).strict(), PHONE_ROLES),
   'sip.getAccount': request<SipAccountView | null>()(z.object({ userId: id }).strict(), ['admin']),
@@ -214,7 +230,12 @@ export const requests = {
   ...wallboardRequests,
 } satisfies Record<string, RequestDef>;
 
-export const sessionEndReasons = ['logout', 'disabled', 'password_changed', 'password_reset', 'expired'] as const;
+/**
+ * offline_refused: the center refused the real sign-in an offline one (made on a desk while the
+ * center was down) stood for; offline_unconfirmed: the desk could not confirm it (it restarted
+ * meanwhile and keeps no password), the user must sign in again.
+ */
+export const sessionEndReasons = ['logout', 'disabled', 'password_changed', 'password_reset', 'expired', 'offline_refused', 'offline_unconfirmed'] as const;
 export type SessionEndReason = (typeof sessionEndReasons)[number];
 
 /** Every event main may push to a renderer. */

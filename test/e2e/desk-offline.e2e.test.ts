@@ -6,7 +6,9 @@ import { launchBrowser, login, newConsolePage, pickCategory, screenshot, settled
 /**
  * A desk of a center in the browser: the center (a host-mode console with demo data) goes down
  * while the agent registers appeals; the header says 离线 and how many wait, the outbox lists
- * them, and when the center is back they are sent and the header shows 在线, 0 waiting.
+ * them, and when the center is back they are sent and the header shows 在线, 0 waiting. A second
+ * window signs in offline meanwhile (only for an agent who signed in on this desk before) and goes
+ * on under the center's session once it is back.
  */
 const TOKEN = 'e2e-center-token-0123456789abcdef';
 let center: RunningHost;
@@ -62,11 +64,26 @@ describe('a desk whose center goes down', () => {
     await screenshot(page, 'desk-offline-outbox');
     await page.keyboard.press('Escape');
 
+    // A second window while the center is down: only someone who signed in on this desk before gets in, and is told why not otherwise.
+    const second = await newConsolePage(browser, desk.url);
+    await login(second, 'lead01', 'Demo-12345');
+    await second.getByText('您近期未在本机登录过').waitFor();
+    await login(second, 'agent01', 'Wrong-12345');
+    await second.getByText('用户名或密码错误。').waitFor();
+    await login(second, 'agent01', 'Demo-12345');
+    await second.getByTestId('intake-form').waitFor();
+    await second.locator('[data-testid="desk-sync"][data-online="false"]').waitFor();
+    await screenshot(second, 'desk-offline-signin');
+
     center = await startHost({ dataDir: center.dataDir, port: center.port, env: { HOTLINE_TOKEN: TOKEN } });
     await page.locator('[data-testid="desk-sync"][data-online="true"][data-waiting="0"]').waitFor({ timeout: 60_000 });
     // One notice counts the writes that reached the center, naming the last one sent.
     await page.getByText(/已同步到中心 2 件，最近一件：“离线登记：秋实路路灯闪烁”，工单号 \S+/).waitFor();
     await screenshot(page, 'desk-synced');
+    // The offline sign-in was confirmed at the center: that window goes on, online, still signed in.
+    await second.locator('[data-testid="desk-sync"][data-online="true"]').waitFor({ timeout: 60_000 });
+    await second.getByTestId('intake-form').waitFor();
+    await second.close();
     const rows = queryStore<{ title: string; n: number }>(center, `select title, count(*) n from tickets where title like '离线登记：%' group by title order by title`);
     expect(rows).toEqual([{ title: '离线登记：春华路路灯不亮', n: 1 }, { title: '离线登记：秋实路路灯闪烁', n: 1 }]);
   }, 180_000);

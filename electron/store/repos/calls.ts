@@ -4,6 +4,22 @@ import type { Db } from './db';
 
 /** Calls: the record of each finished call, its links to tickets, and each seat's agent-state history. */
 
+/** A finished call as a desk reports it (seat.recordCall) and the phone service records it. */
+export interface CallRecordFields {
+  callId: string; userId: string; direction: 'inbound' | 'outbound'; remoteNumber: string;
+  invitedAt: string; answeredAt: string | null; endedAt: string; ringMs: number; talkMs: number; holdMs: number;
+  endReason: string; sipCode: number | null; transferTarget: string | null; wrapUpCode: string | null;
+}
+
+const iso = (at: string) => new Date(at).toISOString();
+
+/** The row of a call record (instants in UTC, as the day's figures compare them as text). */
+export const callRecordRow = (r: CallRecordFields): Insertable<CallRecordsTable> => ({
+  id: r.callId, user_id: r.userId, direction: r.direction, remote_number: r.remoteNumber, invited_at: iso(r.invitedAt), answered_at: r.answeredAt && iso(r.answeredAt),
+  ended_at: iso(r.endedAt), ring_ms: r.ringMs, talk_ms: r.talkMs, hold_ms: r.holdMs, end_reason: r.endReason, sip_code: r.sipCode,
+  transfer_target: r.transferTarget, wrap_up_code: r.wrapUpCode,
+});
+
 /** Writes a finished call's record; a record already written for the call is kept. */
 export async function insertCallRecord(db: Db, row: Insertable<CallRecordsTable>): Promise<void> {
   await db.insertInto('call_records').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
@@ -11,6 +27,22 @@ export async function insertCallRecord(db: Db, row: Insertable<CallRecordsTable>
 
 export async function callRecordExists(db: Db, callId: string): Promise<boolean> {
   return (await db.selectFrom('call_records').select('id').where('id', '=', callId).executeTakeFirst()) !== undefined;
+}
+
+/** Whose call a recorded call is (null: not recorded). */
+export async function callRecordOwner(db: Db, callId: string): Promise<string | null> {
+  return (await db.selectFrom('call_records').select('user_id').where('id', '=', callId).executeTakeFirst())?.user_id ?? null;
+}
+
+/** Sets the wrap-up code of one of the user's own calls; false when they have no such call. */
+export async function setOwnCallWrapUp(db: Db, callId: string, userId: string, code: string): Promise<boolean> {
+  const r = await db.updateTable('call_records').set({ wrap_up_code: code }).where('id', '=', callId).where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Whether a ticket exists (a desk's call may name one the center does not have). */
+export async function callTicketExists(db: Db, ticketId: string): Promise<boolean> {
+  return (await db.selectFrom('tickets').select('id').where('id', '=', ticketId).executeTakeFirst()) !== undefined;
 }
 
 export async function setCallWrapUp(db: Db, callId: string, code: string): Promise<void> {

@@ -808,6 +808,10 @@ export const zhCN = {
     disconnected: '与服务的连接中断，操作可能未完成，请确认后重试。',
     contract_mismatch: '本机坐席台版本与中心不一致，请升级坐席台（或联系管理员升级中心）后再试。',
     center_unreachable: '无法连接中心，本操作未执行。请检查网络，稍后重试。',
+    offline_signin_unavailable: '无法连接中心，且无法在本机离线登录。请待网络恢复后再登录。',
+    offline_unknown_here: '无法连接中心。您近期未在本机登录过（或账号信息已变更），不能离线登录，请待网络恢复后再登录。',
+    offline_too_old: '无法连接中心。您在本机上次联网登录已超过 7 天，不能离线登录，请待网络恢复后再登录。',
+    offline_session_refused: '中心未认可您离线期间的登录（账号已停用或密码已修改），本件未发送到中心。',
     phone_not_signed_in: '请先签入话机。',
     phone_not_configured: '尚未为您配置 SIP 账号，请联系管理员。',
     phone_no_such_call: '该通话已结束。',
@@ -879,6 +883,8 @@ export const zhCN = {
     session_disabled: '您的账号已被管理员停用。',
     session_password_changed: '密码已修改，请用新密码重新登录。',
     session_password_reset: '管理员已重置您的密码，请用新密码登录。',
+    session_offline_refused: '中心已恢复连接，但拒绝了您的登录（账号已停用或密码已修改），离线登录已结束。离线期间保存的工单未发送。',
+    session_offline_unconfirmed: '中心已恢复连接，请重新登录以确认身份。离线期间保存的工单将在登录后发送。',
     password_change_required: '请先修改管理员设置的初始密码。',
     wrong_current_password: '当前密码不正确。',
     same_as_current: '新密码不能与当前密码相同。',
@@ -916,6 +922,8 @@ export const zhCN = {
     password_changed: '您的密码已在其他地方修改，请用新密码重新登录。',
     password_reset: '管理员已重置您的密码，请用新密码登录。',
     expired: '登录已过期（长时间未操作），请重新登录。',
+    offline_refused: '中心已恢复连接，但拒绝了您的登录（账号已停用或密码已修改），离线登录已结束。离线期间保存的工单未发送，请联系值班长。',
+    offline_unconfirmed: '中心已恢复连接，请重新登录以确认身份。离线期间保存的工单将在登录后发送。',
   },
   // Sessions and passwords (auth)
   password: {
@@ -1003,6 +1011,7 @@ export const zhCN = {
       phone: { config_changed: '修改话机设置', sign_in: '话机签入', sign_out: '话机签出' },
       sip: { account_set: '设置 SIP 账号' },
       seat: { lead_action: '值班长操作坐席' },
+      call: { record_refused: '拒收坐席通话记录（非本人）' },
     },
     loginFailures: { unknown_user: '用户名不存在', locked: '账号已锁定', wrong_password: '密码错误', disabled: '账号已停用' },
     changes: {
