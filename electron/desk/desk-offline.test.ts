@@ -23,6 +23,8 @@ const rendererDir = mkdtempSync(join(tmpdir(), 'hotline-renderer-'));
 writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
 
 let center: TestApp;
+/** The knowledge list as the center answered it online, to compare with the desk's offline answer. */
+let knowledgeOnline: unknown;
 let centerHost: ConsoleServer;
 let proxy: TcpProxy;
 let desk: SpawnedHost;
@@ -78,6 +80,9 @@ describe('a desk whose network to the center fails', () => {
     // What the desk needs offline is cached from these answers.
     expect((await agent.call('reference.get', {})).ok).toBe(true);
     expect((await agent.call<ScreenPop>('phone.screenPop', { phone: CALLER })).ok).toBe(true);
+    knowledgeOnline = await agent.call('knowledge.search', { query: '', limit: 20 });
+    expect(knowledgeOnline).toMatchObject({ ok: true, value: expect.arrayContaining([expect.objectContaining({ title: expect.any(String) })]) });
+    expect(await agent.call('scripts.list', {})).toMatchObject({ ok: true });
   });
 
   it('cut for 30 s: 5 appeals wait in the outbox, cached history and reference data still show, the rest says it needs the center', async () => {
@@ -101,6 +106,10 @@ describe('a desk whose network to the center fails', () => {
     expect(pop).toMatchObject({ ok: true, value: { phone: expect.any(String), cachedAt: expect.any(String) } });
     expect((await agent.call('reference.get', {})).ok).toBe(true);
     expect(await agent.call('tickets.search', { text: '路面', limit: 10 })).toMatchObject({ ok: false, error: { code: 'center_unreachable' } });
+    // The knowledge base and scripts as the center last answered them; a search never made online needs the center.
+    expect(await agent.call('knowledge.search', { query: '', limit: 20 })).toEqual(knowledgeOnline);
+    expect(await agent.call('scripts.list', {})).toMatchObject({ ok: true });
+    expect(await agent.call('knowledge.search', { query: '从未查过的问题', limit: 20 })).toMatchObject({ ok: false, error: { code: 'center_unreachable' } });
     expect(await centerCounts(ids)).toEqual({ tickets: 0, registrations: 0, audits: 0 });
 
     await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - started))));

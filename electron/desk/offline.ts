@@ -22,8 +22,9 @@ import type { CenterChannel } from './forwarder';
  *   each is registered exactly once whatever was lost in between;
  * - a write the center refuses on replay stays, marked, for the agent to correct or discard;
  * - drafts are the desk's own (they survive a cut and a crash of either side);
- * - reference data and the recent callers' screen pops are cached from the center's answers and
- *   served from the cache while it is down;
+ * - reference data, the knowledge base and call scripts (each query as last answered) and the
+ *   recent callers' screen pops are cached from the center's answers and served from the cache
+ *   while it is down;
  * - a sign-in the center confirmed survives a reload of the window while offline;
  * - this seat's finished calls go to the center through the same outbox (seat.recordCall);
  * - a user who signed in online on this desk recently may sign in while the center is down
@@ -192,6 +193,17 @@ export class DeskOffline implements CallSink {
       }
       case 'phone.screenPop':
         return this.screenPop(channel, input);
+      case 'knowledge.search': case 'knowledge.get': case 'scripts.list': {
+        // The knowledge base and call scripts as last answered, for the agent who is offline.
+        const userId = conn.session?.user.id;
+        const r = await channel.request(name, input);
+        if (r.ok && userId) this.o.store.cacheAnswer(userId, name, input, r.value);
+        if (!r.ok && r.error.code === 'center_unreachable' && userId) {
+          const cached = this.o.store.cachedAnswer(userId, name, input);
+          if (cached) return ok(cached.value);
+        }
+        return r;
+      }
       default:
         return channel.request(name, input);
     }

@@ -14,10 +14,12 @@ import { StoreError } from './errors';
 
 /** How many callers' screen pops a desk keeps per user, most recent first. */
 export const CALLER_CACHE_LIMIT = 500;
+/** Knowledge and script answers kept per user for offline work (each query and article once, the newest). */
+export const ANSWER_CACHE_LIMIT = 300;
 /** Cached sign-ins older than this are forgotten (the center's sessions expire sooner). */
 const SESSION_CACHE_MS = 24 * 3600_000;
 /** Bumped when the tables below change; a newer file is refused, an older one is upgraded. */
-const DESK_SCHEMA_VERSION = 2;
+const DESK_SCHEMA_VERSION = 3;
 
 /**
  * What the outbox carries: the agent's own writes (shown in the header and the list, for them to
@@ -60,6 +62,11 @@ const DESK_MIGRATIONS: readonly string[] = [
   alter table sessions add column offline integer not null default 0;
   alter table outbox add column offline_session text;
   create table desk_audit (seq integer primary key autoincrement, at text not null, user_id text, action text not null, data text not null);`,
+  // 3: the knowledge base and call scripts as the center last answered them (issue 12: scripts
+  // and knowledge are cached reference data), per user, request and input.
+  `create table answer_cache (user_id text not null, name text not null, input text not null, value text not null, fetched_at text not null,
+    primary key (user_id, name, input));
+  create index answer_cache_recent on answer_cache (user_id, fetched_at);`,
 ];
 
 export interface OutboxRow {
@@ -316,6 +323,24 @@ export class DeskStore {
 
   cachedCaller(userId: string, phone: string): { value: unknown; fetchedAt: string } | null {
     const r = this.db.prepare('select value, fetched_at from caller_cache where user_id = ? and phone = ?').get(userId, phone) as { value: string; fetched_at: string } | undefined;
+    return r ? { value: JSON.parse(r.value) as unknown, fetchedAt: r.fetched_at } : null;
+  }
+
+  /** A read's answer as the center gave it to this user for this input; the oldest beyond the limit are dropped. */
+  cacheAnswer(userId: string, name: string, input: unknown, value: unknown): void {
+    const tx = this.db.transaction(() => {
+      this.db.prepare(`insert into answer_cache (user_id, name, input, value, fetched_at) values (?, ?, ?, ?, ?)
+        on conflict (user_id, name, input) do update set value = excluded.value, fetched_at = excluded.fetched_at`)
+        .run(userId, name, JSON.stringify(input ?? null), JSON.stringify(value), this.now().toISOString());
+      this.db.prepare(`delete from answer_cache where user_id = ? and rowid not in (
+        select rowid from answer_cache where user_id = ? order by fetched_at desc limit ?)`).run(userId, userId, ANSWER_CACHE_LIMIT);
+    });
+    tx.immediate();
+  }
+
+  cachedAnswer(userId: string, name: string, input: unknown): { value: unknown; fetchedAt: string } | null {
+    const r = this.db.prepare('select value, fetched_at from answer_cache where user_id = ? and name = ? and input = ?')
+      .get(userId, name, JSON.stringify(input ?? null)) as { value: string; fetched_at: string } | undefined;
     return r ? { value: JSON.parse(r.value) as unknown, fetchedAt: r.fetched_at } : null;
   }
 

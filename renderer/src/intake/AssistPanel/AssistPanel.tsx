@@ -5,6 +5,7 @@ import type { CallScript, KnowledgeArticle, KnowledgeHit } from '../../../../sha
 import { useApi } from '../../state/api';
 import { useSession } from '../../state/session';
 import { fillScript } from './fillScript';
+import { errorMessage } from '../../i18n';
 
 /** The answer wording of an article (its 【答复口径】 section), or the whole body. */
 export const answerOf = (body: string) => /【答复口径】(.+)/.exec(body)?.[1] ?? body;
@@ -25,6 +26,8 @@ export function AssistPanel({ categoryId, callerName, onUseAnswer }: {
   const [scripts, setScripts] = useState<CallScript[]>([]);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<KnowledgeHit[]>([]);
+  /** Why the knowledge base could not be read (say, the center cannot be reached): shown instead of "nothing found". */
+  const [kbProblem, setKbProblem] = useState<string | null>(null);
   const [open, setOpen] = useState<KnowledgeArticle | null>(null);
   const session = useSession().session;
   const fill = (body: string) => fillScript(body, { agentNumber: session?.user.username ?? '', agentName: session?.user.displayName ?? '', callerName });
@@ -35,19 +38,22 @@ export function AssistPanel({ categoryId, callerName, onUseAnswer }: {
 
   useEffect(() => {
     const id = setTimeout(() => {
-      void api.request('knowledge.search', { query, categoryId: categoryId ?? undefined, limit: 20 }).then((r) => r.ok && setHits(r.value));
+      void api.request('knowledge.search', { query, categoryId: categoryId ?? undefined, limit: 20 }).then((r) => {
+        setKbProblem(r.ok ? null : errorMessage(r.error));
+        setHits(r.ok ? r.value : []);
+      });
     }, 200);
     return () => clearTimeout(id);
   }, [api, query, categoryId]);
 
   const pickArticle = async (id: string) => {
     const r = await api.request('knowledge.get', { id });
-    if (!r.ok) return;
+    if (!r.ok) { setKbProblem(errorMessage(r.error)); return; }
     onUseAnswer(answerOf(r.value.body), id);
   };
   const openArticle = async (id: string) => {
     const r = await api.request('knowledge.get', { id });
-    if (r.ok) setOpen(r.value);
+    if (r.ok) setOpen(r.value); else setKbProblem(errorMessage(r.error));
   };
 
   return (
@@ -62,7 +68,8 @@ export function AssistPanel({ categoryId, callerName, onUseAnswer }: {
             <TextInput size="xs" placeholder={t('assist.searchPlaceholder')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} aria-label={t('assist.searchPlaceholder')} />
             <ScrollArea style={{ flex: 1 }}>
               <Stack gap="xs">
-                {hits.length === 0 && <Text size="sm" c="dimmed">{t(categoryId && !query.trim() ? 'assistMore.noCategoryHits' : 'assist.noHits')}</Text>}
+                {kbProblem && <Text size="sm" c="orange.8" data-testid="kb-problem">{kbProblem}</Text>}
+                {hits.length === 0 && !kbProblem && <Text size="sm" c="dimmed">{t(categoryId && !query.trim() ? 'assistMore.noCategoryHits' : 'assist.noHits')}</Text>}
                 {hits.map((h) => (
                   <Paper key={h.id} withBorder p="xs" data-testid="kb-hit">
                     <Group justify="space-between" wrap="nowrap" gap="xs">
