@@ -73,6 +73,8 @@ describe('a desk whose center goes down', () => {
     await login(second, 'agent01', 'Demo-12345');
     await second.getByTestId('intake-form').waitFor();
     await second.locator('[data-testid="desk-sync"][data-online="false"]').waitFor();
+    // The knowledge base as the center last answered it on this desk, not "nothing found".
+    await second.getByTestId('kb-hit').first().waitFor();
     await screenshot(second, 'desk-offline-signin');
 
     center = await startHost({ dataDir: center.dataDir, port: center.port, env: { HOTLINE_TOKEN: TOKEN } });
