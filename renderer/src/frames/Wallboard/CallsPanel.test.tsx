@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { act, screen, waitFor } from '@testing-library/react';
-import type { CallStatsView, ConsoleApi, SeatView } from '../../../../shared/contract';
+import type { CallStatsView, SeatView } from '../../../../shared/contract';
 import { renderWithProviders } from '../../../test/render';
 import { fakeApi } from '../../../test/fake-api';
 import { CallsPanel } from './CallsPanel';
@@ -14,14 +14,8 @@ const stats = (offered: number, extra: Partial<CallStatsView> = {}): CallStatsVi
 /** The fake client: each read of wallboard.calls answers the next figures; seat.changed pushed on demand. */
 function liveApi(answers: CallStatsView[]) {
   let reads = 0;
-  const base = fakeApi({ 'wallboard.calls': (async () => ({ ok: true, value: answers[Math.min(reads++, answers.length - 1)]! })) as never });
-  const listeners = new Set<(p: SeatView) => void>();
-  const api: ConsoleApi = { request: base.request, on: ((name: string, l: (p: SeatView) => void) => {
-    if (name !== 'seat.changed') return () => undefined;
-    listeners.add(l);
-    return () => listeners.delete(l);
-  }) as ConsoleApi['on'] };
-  const push = () => act(() => { for (const l of listeners) l({} as SeatView); });
+  const api = fakeApi({ 'wallboard.calls': (async () => ({ ok: true, value: answers[Math.min(reads++, answers.length - 1)]! })) as never });
+  const push = () => act(() => api.emit('seat.changed', {} as SeatView));
   return { api, push, reads: () => reads };
 }
 
