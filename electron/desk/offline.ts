@@ -181,29 +181,14 @@ export class DeskOffline implements CallSink {
         const r = await channel.request(name, input);
         return r.ok || r.error.code !== 'center_unreachable' ? r : ok(conn.session);
       }
-      case 'reference.get': {
-        const userId = conn.session?.user.id;
-        const r = await channel.request(name, input);
-        if (r.ok && userId) this.o.store.cacheReference(userId, r.value);
-        if (!r.ok && r.error.code === 'center_unreachable' && userId) {
-          const cached = this.o.store.cachedReference(userId);
-          if (cached) return ok(cached.value);
-        }
-        return r;
-      }
+      case 'reference.get':
+        return this.readThrough(conn, channel, name, input, (userId, value) => this.o.store.cacheReference(userId, value), (userId) => this.o.store.cachedReference(userId));
       case 'phone.screenPop':
         return this.screenPop(channel, input);
-      case 'knowledge.search': case 'knowledge.get': case 'scripts.list': {
-        // The knowledge base and call scripts as last answered, for the agent who is offline.
-        const userId = conn.session?.user.id;
-        const r = await channel.request(name, input);
-        if (r.ok && userId) this.o.store.cacheAnswer(userId, name, input, r.value);
-        if (!r.ok && r.error.code === 'center_unreachable' && userId) {
-          const cached = this.o.store.cachedAnswer(userId, name, input);
-          if (cached) return ok(cached.value);
-        }
-        return r;
-      }
+      // The knowledge base and call scripts as last answered, for the agent who is offline.
+      case 'knowledge.search': case 'knowledge.get': case 'scripts.list':
+        return this.readThrough(conn, channel, name, input,
+          (userId, value) => this.o.store.cacheAnswer(userId, name, input, value), (userId) => this.o.store.cachedAnswer(userId, name, input));
       default:
         return channel.request(name, input);
     }
@@ -574,6 +559,19 @@ export class DeskOffline implements CallSink {
    * its number here first. The answer is cached per user and number; while the center is down the
    * cached one is shown, saying when it was fetched.
    */
+  /** A read asked of the center, its answer kept for this user, and the kept one given while the center cannot be reached. */
+  private async readThrough(conn: Connection, channel: CenterChannel, name: RequestName, input: unknown,
+    keep: (userId: string, value: unknown) => void, kept: (userId: string) => { value: unknown } | null): Promise<Result<unknown>> {
+    const userId = conn.session?.user.id;
+    const r = await channel.request(name, input);
+    if (r.ok && userId) keep(userId, r.value);
+    if (!r.ok && r.error.code === 'center_unreachable' && userId) {
+      const cached = kept(userId);
+      if (cached) return ok(cached.value);
+    }
+    return r;
+  }
+
   private async screenPop(channel: CenterChannel, raw: unknown): Promise<Result<unknown>> {
     const a = this.admit(channel.conn, 'phone.screenPop', raw);
     if (!a.ok) return a;

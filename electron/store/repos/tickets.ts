@@ -54,9 +54,11 @@ export async function recentTicketRows(db: Db, scope: TicketScope, limit: number
 
 const countAll = () => sql<number>`count(*)`.as('n');
 
-/** How many tickets have each status (from ticket_tallies, kept by triggers on tickets). */
+const sumN = () => sql<number>`sum(n)`.as('n');
+
+/** How many tickets have each status, most first (from ticket_tallies, kept by triggers on tickets). */
 export async function ticketCountsByStatus(db: Db): Promise<{ status: string; count: number }[]> {
-  const rows = await db.selectFrom('ticket_tallies').select(['status', sql<number>`sum(n)`.as('n')]).groupBy('status').having(sql`sum(n)`, '>', 0).execute();
+  const rows = await db.selectFrom('ticket_tallies').select(['status', sumN()]).groupBy('status').having(sql`sum(n)`, '>', 0).orderBy('n', 'desc').orderBy('status').execute();
   return rows.map((r) => ({ status: r.status, count: Number(r.n) }));
 }
 
@@ -68,16 +70,14 @@ export async function ticketCountsByStatus(db: Db): Promise<{ status: string; co
 export async function ticketOverviewCounts(db: Db, q: { createdSince: string; openStates: readonly string[]; now: string }) {
   const count = (rows: { n: number | string | bigint }[]) => Number(rows[0]?.n ?? 0);
   const open = [...q.openStates];
-  const sumN = sql<number>`sum(n)`.as('n');
-  const [today, overdue, byStatus, byAppealType, byDistrict] = await Promise.all([
+  const [today, overdue, statusCounts, byAppealType, byDistrict] = await Promise.all([
     db.selectFrom('tickets').select(countAll()).where('created_at', '>=', q.createdSince).execute(),
     db.selectFrom('tickets').select(countAll()).where('status', 'in', open).where('reply_by', '<', q.now).execute(),
-    db.selectFrom('ticket_tallies').select(['status', sumN]).groupBy('status').having(sql`sum(n)`, '>', 0).orderBy('n', 'desc').orderBy('status').execute(),
-    db.selectFrom('ticket_tallies').select(['appeal_type', sumN]).groupBy('appeal_type').having(sql`sum(n)`, '>', 0).execute(),
+    ticketCountsByStatus(db),
+    db.selectFrom('ticket_tallies').select(['appeal_type', sumN()]).groupBy('appeal_type').having(sql`sum(n)`, '>', 0).execute(),
     db.selectFrom('ticket_tallies as t').innerJoin('divisions as d', 'd.code', 't.district_code')
-      .select(['d.name', sumN]).where('t.status', 'in', open).groupBy('d.name').having(sql`sum(t.n)`, '>', 0).orderBy('n', 'desc').execute(),
+      .select(['d.name', sumN()]).where('t.status', 'in', open).groupBy('d.name').having(sql`sum(t.n)`, '>', 0).orderBy('n', 'desc').execute(),
   ]);
-  const statusCounts = byStatus.map((r) => ({ status: r.status, count: Number(r.n) }));
   return {
     createdSince: count(today), overdue: count(overdue), byStatus: statusCounts,
     open: statusCounts.filter((r) => open.includes(r.status)).reduce((a, r) => a + r.count, 0),
