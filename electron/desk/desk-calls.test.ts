@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CallStatsView, DeskSync, Result } from '../../shared/contract';
-import { startConsoleServer, type ConsoleServer } from '../server/server';
+import type { ConsoleServer } from '../server/server';
 import { silentLogger } from '../log';
-import { loadDemoData } from '../demo';
-import { createTestApp, type TestApp } from '../../test/support/app';
-import { TcpProxy } from '../../test/support/tcp-proxy';
+import type { TestApp } from '../../test/support/app';
+import type { TcpProxy } from '../../test/support/tcp-proxy';
+import { noLocalPhone, startCenterBehindProxy, type CenterBehindProxy } from '../../test/support/desk-center';
 import { WireClient, until } from '../../test/support/wire-client';
-import type { Connection, RequestRouter } from '../rpc/dispatcher';
+import type { Connection } from '../rpc/dispatcher';
 import { DeskStore } from '../store/desk-store';
 import type { DeskCallRecord } from '../phone/phone-service';
 import { CenterForwarder } from './forwarder';
@@ -22,9 +22,8 @@ import { CenterForwarder } from './forwarder';
  * shift lead's wallboard shows: each call once, also when it was made during an outage or its
  * reply was lost; a record for another user is refused.
  */
-const rendererDir = mkdtempSync(join(tmpdir(), 'hotline-renderer-'));
-writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
 
+let fixture: CenterBehindProxy;
 let center: TestApp;
 let centerHost: ConsoleServer;
 let proxy: TcpProxy;
@@ -32,8 +31,6 @@ let store: DeskStore;
 let forwarder: CenterForwarder;
 let agentId = '';
 const window: Connection = { id: 'desk-window', session: null, send: () => {} };
-// The desk's own phone is not exercised here (its SIP leg has tests of its own).
-const noLocalPhone: RequestRouter = { attach() {}, detach() {}, dispatch: async () => ({ ok: false, error: { code: 'unknown_request' } }) };
 
 const lead: Connection = { id: 'center-lead', session: null, send: () => {} };
 const asLead = async <T,>(name: string, input: unknown) => {
@@ -60,9 +57,8 @@ function answeredCall(extra: Partial<DeskCallRecord> = {}): DeskCallRecord {
 }
 
 beforeAll(async () => {
-  center = await createTestApp({ loadDemoData, demo: true, demoTickets: 5 });
-  centerHost = await startConsoleServer({ app: center.app, config: { host: '127.0.0.1', port: 0, tls: null, rendererDir }, eventsStatus: () => 'listening', log: silentLogger });
-  proxy = await TcpProxy.start(centerHost.port);
+  fixture = await startCenterBehindProxy();
+  ({ app: center, host: centerHost, proxy } = fixture);
   store = DeskStore.open(mkdtempSync(join(tmpdir(), 'hotline-desk-')));
   forwarder = new CenterForwarder(noLocalPhone, { url: `ws://127.0.0.1:${proxy.port}/rpc`, heartbeatMs: 1000, maxRetryMs: 500 }, silentLogger, store);
   forwarder.attach(window);
@@ -76,9 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   forwarder?.close();
   store?.close();
-  await proxy?.close();
-  await centerHost?.close();
-  await center?.dispose();
+  await fixture?.close();
 });
 
 describe('a desk\'s calls on the center\'s wallboard', () => {

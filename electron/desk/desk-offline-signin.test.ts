@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { OutboxItem, Result, SignedIn, TicketCreated, TicketCreateInput } from '../../shared/contract';
-import { startConsoleServer, type ConsoleServer } from '../server/server';
 import { silentLogger } from '../log';
-import { loadDemoData } from '../demo';
-import { createTestApp, type TestApp } from '../../test/support/app';
-import { TcpProxy } from '../../test/support/tcp-proxy';
+import type { TestApp } from '../../test/support/app';
+import type { TcpProxy } from '../../test/support/tcp-proxy';
+import { noLocalPhone, startCenterBehindProxy, type CenterBehindProxy } from '../../test/support/desk-center';
 import { until } from '../../test/support/wire-client';
-import type { Connection, RequestRouter } from '../rpc/dispatcher';
+import type { Connection } from '../rpc/dispatcher';
 import { DeskStore } from '../store/desk-store';
 import { CenterForwarder } from './forwarder';
 
@@ -23,13 +22,11 @@ import { CenterForwarder } from './forwarder';
  * A password reset at the center drops the desk's verifier; a desk restarted during the outage
  * (no password in memory) asks the window to sign in again.
  */
-const rendererDir = mkdtempSync(join(tmpdir(), 'hotline-renderer-'));
-writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
 const PASSWORD = 'Demo-12345';
 const DAY = 86_400_000;
 
+let fixture: CenterBehindProxy;
 let center: TestApp;
-let centerHost: ConsoleServer;
 let proxy: TcpProxy;
 let deskDir = '';
 let store: DeskStore;
@@ -37,7 +34,6 @@ let forwarder: CenterForwarder;
 let leaf = '';
 /** The desk's clock runs this far from the real one (its verifiers are dated by it). */
 let skew = 0;
-const noLocalPhone: RequestRouter = { attach() {}, detach() {}, dispatch: async () => ({ ok: false, error: { code: 'unknown_request' } }) };
 const admin: Connection = { id: 'center-admin', session: null, send: () => {} };
 
 type Window = Connection & { events: { name: string; payload: unknown }[] };
@@ -74,10 +70,8 @@ async function cut() {
 }
 
 beforeAll(async () => {
-  center = await createTestApp({ loadDemoData, demo: true, demoTickets: 5 });
-  centerHost = await startConsoleServer({ app: center.app, config: { host: '127.0.0.1', port: 0, tls: null, rendererDir }, eventsStatus: () => 'listening', log: silentLogger });
-  proxy = await TcpProxy.start(centerHost.port);
-  leaf = (await center.app.store.db.selectFrom('categories').select('id').where('level', '=', 3).executeTakeFirstOrThrow()).id;
+  fixture = await startCenterBehindProxy();
+  ({ app: center, proxy, leaf } = fixture);
   deskDir = mkdtempSync(join(tmpdir(), 'hotline-desk-'));
   store = DeskStore.open(deskDir, () => new Date(Date.now() + skew));
   forwarder = new CenterForwarder(noLocalPhone, { url: `ws://127.0.0.1:${proxy.port}/rpc`, heartbeatMs: 1000, maxRetryMs: 500 }, silentLogger, store);
@@ -93,9 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   forwarder?.close();
   store?.close();
-  await proxy?.close();
-  await centerHost?.close();
-  await center?.dispose();
+  await fixture?.close();
 });
 
 describe('signing in on a desk whose center is unreachable', () => {

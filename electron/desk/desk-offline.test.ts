@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeskSync, OutboxItem, ScreenPop, SeatView, TicketCreated, TicketCreateInput } from '../../shared/contract';
-import { startConsoleServer, type ConsoleServer } from '../server/server';
-import { silentLogger } from '../log';
-import { loadDemoData } from '../demo';
-import { createTestApp, type TestApp } from '../../test/support/app';
+import type { TestApp } from '../../test/support/app';
 import { spawnHostFromSource, type SpawnedHost } from '../../test/security/spawn-host';
-import { TcpProxy } from '../../test/support/tcp-proxy';
+import type { TcpProxy } from '../../test/support/tcp-proxy';
+import { startCenterBehindProxy, type CenterBehindProxy } from '../../test/support/desk-center';
 import { WireClient, until } from '../../test/support/wire-client';
 import Database from 'better-sqlite3';
 import type { Connection } from '../rpc/dispatcher';
@@ -19,13 +17,11 @@ import type { Connection } from '../rpc/dispatcher';
  * silent cut, and a write the center refuses on replay waits for the agent. Counted in the
  * center's store: every appeal exactly once, with its timeline and audit line.
  */
-const rendererDir = mkdtempSync(join(tmpdir(), 'hotline-renderer-'));
-writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>console</title>');
 
+let fixture: CenterBehindProxy;
 let center: TestApp;
 /** The knowledge list as the center answered it online, to compare with the desk's offline answer. */
 let knowledgeOnline: unknown;
-let centerHost: ConsoleServer;
 let proxy: TcpProxy;
 let desk: SpawnedHost;
 let deskDir = '';
@@ -50,11 +46,9 @@ async function centerCounts(ids: string[]) {
 }
 
 beforeAll(async () => {
-  center = await createTestApp({ loadDemoData, demo: true, demoTickets: 5 });
-  // The center's console server (npm run server) on SQLite: the same server code, without PostgreSQL's own tests' cost.
-  centerHost = await startConsoleServer({ app: center.app, config: { host: '127.0.0.1', port: 0, tls: null, rendererDir }, eventsStatus: () => 'listening', log: silentLogger });
-  proxy = await TcpProxy.start(centerHost.port);
-  leaf = (await center.app.store.db.selectFrom('categories').select('id').where('level', '=', 3).executeTakeFirstOrThrow()).id;
+  // The center's console server (npm run server's code) behind a proxy this test cuts.
+  fixture = await startCenterBehindProxy();
+  ({ app: center, proxy, leaf } = fixture);
   deskDir = mkdtempSync(join(tmpdir(), 'hotline-desk-'));
   desk = spawnHostFromSource(deskDir, ['--center', `ws://127.0.0.1:${proxy.port}/rpc`]);
   const out = await desk.outcome;
@@ -67,9 +61,7 @@ beforeAll(async () => {
 afterAll(async () => {
   agent?.ws.close();
   await desk?.stop();
-  await proxy?.close();
-  await centerHost?.close();
-  await center?.dispose();
+  await fixture?.close();
 });
 
 describe('a desk whose network to the center fails', () => {
