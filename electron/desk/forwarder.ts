@@ -350,8 +350,10 @@ export class CenterForwarder implements RequestRouter {
     // A user's SIP password is for this process only (it registers the phone), never for a renderer.
     if (isRequestName(name) && routeOf[name] === 'refused') return { ok: false, error: { code: 'forbidden' } };
     const channel = this.channels.get(connection.id);
-    // Before the phone registers from this desk, it takes the account the center has for this user.
-    if (name === 'phone.signIn' && channel && this.offline) await this.offline.provisionSeat(channel);
+    // The phone runs on this desk with the account the center has for this user: taken when the
+    // window asks whether there is one (a fresh desk would otherwise say 未配置电话 and offer no
+    // sign-in) and again before the phone registers. Offline, what the desk last took stands.
+    if ((name === 'phone.status' || name === 'phone.signIn') && channel && this.offline) await this.offline.provisionSeat(channel);
     if (!isRequestName(name) || routeOf[name] === 'desk') return this.local.dispatch(connection, name, input);
     if (!channel) return unreachable('not_attached');
     return this.offline ? this.offline.dispatch(channel, name, input) : channel.request(name, input);
