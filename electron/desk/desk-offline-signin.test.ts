@@ -46,7 +46,7 @@ function openWindow(): Window {
   return w;
 }
 const call = <T,>(w: Connection, name: string, input: unknown) => forwarder.dispatch(w, name, input) as Promise<Result<T>>;
-const online = () => forwarder.offline!.status(null).online;
+const online = () => forwarder.offline!.status(null, null).online;
 const appeal = (title: string): TicketCreateInput => ({
   channel: 'phone', citizen: { phone: '13912345678', confidential: false }, appealType: 'complaint', categoryId: leaf, urgency: 'normal',
   title, content: `${title}，来电人要求尽快处理并回复。`,
@@ -128,6 +128,8 @@ describe('signing in on a desk whose center is unreachable', () => {
     const saved = await call<TicketCreated>(w, 'tickets.create', appeal('离线登录后登记：井盖缺失'));
     expect(saved).toMatchObject({ ok: true, value: { queued: true } });
     expect(store.auditLines().map((l) => l.action)).toEqual(expect.arrayContaining(['offline.signin_refused', 'offline.signin']));
+    // The header says so (离线登录) for this window only.
+    expect(await call(w, 'desk.status', {})).toMatchObject({ ok: true, value: { online: false, offlineSignIn: true } });
   }, 30_000);
 
   it('when the center is back, the desk signs in for real: the window goes on and what was saved is sent', async () => {
@@ -144,6 +146,9 @@ describe('signing in on a desk whose center is unreachable', () => {
     const signIns = await center.app.store.db.selectFrom('audit_events').select('actor_id').where('action', '=', 'session.login').where('actor_id', '=', await userId('agent01')).execute();
     expect(signIns.length).toBeGreaterThanOrEqual(2);
     expect(store.auditLines().map((l) => l.action)).toContain('offline.confirmed');
+    // Confirmed by the center: no longer an offline sign-in, in the answer and in the last pushed line.
+    expect(await call(w, 'desk.status', {})).toMatchObject({ ok: true, value: { online: true, offlineSignIn: false } });
+    expect(w.events.filter((e) => e.name === 'desk.sync').at(-1)?.payload).toMatchObject({ offlineSignIn: false });
   }, 60_000);
 
   it('a center that refuses the sign-in later (account disabled meanwhile) ends the offline session; its appeals are held, not sent', async () => {

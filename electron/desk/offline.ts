@@ -104,14 +104,16 @@ export class DeskOffline implements CallSink {
   }
 
   /** The header's line for one window. */
-  status(session: SessionInfo | null): DeskSync {
+  /** The header's line for one window: its session, and the token it carries (an offline sign-in's is the desk's own). */
+  status(session: SessionInfo | null, token: string | null): DeskSync {
     const counts = this.o.store.counts(session?.user.id ?? null);
-    return { mode: 'center', online: this.online, ...counts, lastSyncAt: this.o.store.getMeta('last_sync_at'), center: this.o.center };
+    const offlineSignIn = session !== null && token !== null && this.o.store.isOfflineSession(token);
+    return { mode: 'center', online: this.online, ...counts, lastSyncAt: this.o.store.getMeta('last_sync_at'), center: this.o.center, offlineSignIn };
   }
 
   /** Tells every window its line (online changed, or an outbox did). */
   broadcast(): void {
-    for (const c of this.o.channels()) c.conn.send('desk.sync', this.status(c.conn.session));
+    for (const c of this.o.channels()) c.conn.send('desk.sync', this.status(c.conn.session, c.sessionToken));
   }
 
   // ---- hooks from the channels --------------------------------------------------------------
@@ -146,7 +148,7 @@ export class DeskOffline implements CallSink {
     switch (name) {
       case 'desk.status': case 'desk.outbox': case 'desk.outboxDiscard': case 'desk.outboxInput':
       case 'drafts.get': case 'drafts.save': case 'drafts.discard':
-        return this.deskOwn(conn, name, input);
+        return this.deskOwn(conn, name, input, channel.sessionToken);
       case 'tickets.create':
         return this.create(channel, input);
       case 'session.login':
@@ -203,14 +205,14 @@ export class DeskOffline implements CallSink {
     return ok({ session: conn.session, input: parsed.value });
   }
 
-  private deskOwn(conn: Connection, name: RequestName, input: unknown): Result<unknown> {
+  private deskOwn(conn: Connection, name: RequestName, input: unknown, token: string | null): Result<unknown> {
     const a = this.admit(conn, name, input);
     if (!a.ok) return a;
     const userId = a.value.session.user.id;
     const i = a.value.input as { id?: string; key?: string; data?: string };
     const store = this.o.store;
     switch (name) {
-      case 'desk.status': return ok(this.status(a.value.session));
+      case 'desk.status': return ok(this.status(a.value.session, token));
       case 'desk.outbox': return ok(store.outbox(userId).map(outboxView));
       case 'desk.outboxDiscard': {
         if (!store.discard(userId, i.id!)) return refusal({ code: 'not_found' });

@@ -19,6 +19,11 @@ export interface DeskSync {
   lastSyncAt: string | null;
   /** The center's host:port, for the tooltip. */
   center: string | null;
+  /**
+   * This window's sign-in was checked by the desk alone (its offline verifier) while the center
+   * could not be reached: the header says 离线登录 until the center confirms it.
+   */
+  offlineSignIn: boolean;
 }
 
 /** Writes a desk can take while the center is down; everything else says it needs the center. */

@@ -69,6 +69,8 @@ export const zhCN = {
     center: '中心 {{center}}',
     onlineHint: '已连接中心',
     offlineHint: '连不上中心：新登记的工单先存在本机，恢复连接后自动提交',
+    offlineSignIn: '离线登录',
+    offlineSignInHint: '中心不可达时由本机核验密码登录；中心恢复后自动向中心确认，在此之前只能使用本机可用的功能',
     open: '查看待同步的工单',
     outbox: {
       title: '待同步的工单',

@@ -8,8 +8,8 @@ import { takeIntakeFormRequest } from '../../intake/intakeRequest';
 import { emptyIntake } from '../../intake/IntakeForm/draft';
 import { DeskSyncIndicator } from './DeskSync';
 
-const standalone: DeskSync = { mode: 'standalone', online: true, waiting: 0, failed: 0, lastSyncAt: null, center: null };
-const offline: DeskSync = { mode: 'center', online: false, waiting: 3, failed: 0, lastSyncAt: '2026-12-05T02:42:00.000Z', center: 'center.example:8443' };
+const standalone: DeskSync = { mode: 'standalone', online: true, waiting: 0, failed: 0, lastSyncAt: null, center: null, offlineSignIn: false };
+const offline: DeskSync = { mode: 'center', online: false, waiting: 3, failed: 0, lastSyncAt: '2026-12-05T02:42:00.000Z', center: 'center.example:8443', offlineSignIn: false };
 
 const ID_A = '0190a0b0-0000-7000-8000-00000000000a';
 const ID_B = '0190a0b0-0000-7000-8000-00000000000b';
@@ -74,6 +74,23 @@ describe('DeskSyncIndicator', () => {
     expect(screen.queryByTestId('desk-sync-failed')).toBeNull();
     // 02:42 UTC is 10:42 in China; on another day the date is shown too.
     expect(screen.getByText(/上次同步 .*10:42/)).toBeInTheDocument();
+  });
+
+  it('shows 离线登录 while the window\'s sign-in was checked by the desk alone, and drops it once the center confirms it', async () => {
+    const { api, push } = deskApi({ ...offline, offlineSignIn: true });
+    renderWithProviders(<DeskSyncIndicator />, api);
+    expect(await screen.findByTestId('desk-offline-signin')).toHaveTextContent('离线登录');
+    push({ ...offline, online: true, waiting: 0, offlineSignIn: false });
+    await waitFor(() => expect(screen.getByTestId('desk-sync')).toHaveAttribute('data-online', 'true'));
+    expect(screen.queryByTestId('desk-offline-signin')).toBeNull();
+    expect(screen.queryByText('离线登录')).toBeNull();
+  });
+
+  it('has no 离线登录 badge for a sign-in the center made, online or offline', async () => {
+    const { api } = deskApi(offline);
+    renderWithProviders(<DeskSyncIndicator />, api);
+    await screen.findByTestId('desk-sync');
+    expect(screen.queryByTestId('desk-offline-signin')).toBeNull();
   });
 
   it('follows the desk.sync events main pushes', async () => {

@@ -29,6 +29,12 @@ export function DeskSyncIndicator({ onTakeBack }: {
   );
   return (
     <>
+      {/* Signed in by the desk alone while the center was out of reach: until the center confirms it, say so. */}
+      {sync.offlineSignIn && (
+        <Tooltip label={t('deskSync.offlineSignInHint')} multiline w={260} withArrow>
+          <Badge color="orange" variant="outline" data-testid="desk-offline-signin">{t('deskSync.offlineSignIn')}</Badge>
+        </Tooltip>
+      )}
       <Tooltip label={tip} multiline w={260} withArrow>
         <UnstyledButton onClick={() => { hideDeskNotices(); setOpen(true); }} aria-label={t('deskSync.open')} data-testid="desk-sync-open">
           <Group gap={4} wrap="nowrap">
