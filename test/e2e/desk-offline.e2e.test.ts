@@ -73,6 +73,9 @@ describe('a desk whose center goes down', () => {
     await login(second, 'agent01', 'Demo-12345');
     await second.getByTestId('intake-form').waitFor();
     await second.locator('[data-testid="desk-sync"][data-online="false"]').waitFor();
+    // The header says this window was signed in by the desk alone; the first window, signed in online, does not.
+    expect(await second.getByTestId('desk-offline-signin').innerText()).toBe('离线登录');
+    expect(await page.getByTestId('desk-offline-signin').count()).toBe(0);
     // The knowledge base as the center last answered it on this desk, not "nothing found".
     await second.getByTestId('kb-hit').first().waitFor();
     await screenshot(second, 'desk-offline-signin');
@@ -85,6 +88,7 @@ describe('a desk whose center goes down', () => {
     // The offline sign-in was confirmed at the center: that window goes on, online, still signed in.
     await second.locator('[data-testid="desk-sync"][data-online="true"]').waitFor({ timeout: 60_000 });
     await second.getByTestId('intake-form').waitFor();
+    await second.getByTestId('desk-offline-signin').waitFor({ state: 'detached' });
     await second.close();
     const rows = queryStore<{ title: string; n: number }>(center, `select title, count(*) n from tickets where title like '离线登记：%' group by title order by title`);
     expect(rows).toEqual([{ title: '离线登记：春华路路灯不亮', n: 1 }, { title: '离线登记：秋实路路灯闪烁', n: 1 }]);
