@@ -681,6 +681,8 @@ export const zhCN = {
       periods: { day: '今日', week: '本周', month: '本月' },
       previous: '上一同长期间：{{value}}',
       noCompare: '无可比',
+      same: '持平',
+      hint: '点击数字查看对应工单；箭头为与上一同长期间相比的百分点变化',
     },
     calls: {
       title: '今日来电',

@@ -25,7 +25,7 @@ function RateCell({ current, previous, rate, testId }: { current: KpiReport; pre
         <Text fw={700}>{pct(now)}</Text>
         <Tooltip label={t('wallboard.queues.previous', { value: pct(before) })}>
           <Text size="xs" c={delta === null || Math.abs(delta) < 0.05 ? 'dimmed' : delta > 0 ? 'teal' : 'red'}>
-            {delta === null ? t('wallboard.queues.noCompare') : `${delta >= 0 ? '▲' : '▼'} ${Math.abs(delta).toFixed(1)}`}
+            {delta === null ? t('wallboard.queues.noCompare') : Math.abs(delta) < 0.05 ? t('wallboard.queues.same') : `${delta > 0 ? '▲' : '▼'} ${Math.abs(delta).toFixed(1)}`}
           </Text>
         </Tooltip>
       </Group>
@@ -73,7 +73,10 @@ export function QueuesPanel() {
 
   return (
     <Paper withBorder p="md" radius="md" data-testid="wb-queues">
-      <Title order={5} mb="sm">{t('wallboard.queues.title')}</Title>
+      <Group justify="space-between" mb="sm">
+        <Title order={5}>{t('wallboard.queues.title')}</Title>
+        <Text size="xs" c="dimmed">{t('wallboard.queues.hint')}</Text>
+      </Group>
       <SimpleGrid cols={{ base: 3, lg: 6 }} mb="md">
         {LEAD_QUEUES.map((q) => {
           const n = counts?.[q] ?? null;
