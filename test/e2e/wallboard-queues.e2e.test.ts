@@ -85,7 +85,7 @@ describe('the lead works the queues from the wallboard', () => {
     const [returns, toDispatch] = [await figure('returns'), await figure('to_dispatch')];
     await openFigure('returns');
     const row = lead.getByTestId('queue-list').getByRole('row').filter({ hasText: '夜间施工噪音扰民（退回测试）' });
-    await row.getByText('退回理由：该路段施工不属于本单位管辖').waitFor();
+    await row.getByText('该路段施工不属于本单位管辖').waitFor();
     await lead.waitForTimeout(400); // the drawer's slide-in, for the picture only
     await screenshot(lead, 'wallboard-queue-returns');
     await row.getByTestId('row-approveReturn').click();

@@ -24,6 +24,12 @@ const ROW_ACTIONS: Record<LeadQueue, LeadRowAction[]> = {
   extensions: ['approveExtension', 'rejectExtension'],
 };
 
+/** What the time column shows per queue. */
+const WHEN_TITLE: Record<LeadQueue, string> = {
+  to_dispatch: 'ticket.createdAt', to_sign: 'desk.signBy', due_today: 'ticket.replyBy', overdue: 'ticket.replyBy',
+  returns: 'wallboard.queues.returnReasonTitle', extensions: 'wallboard.queues.extensionTitle',
+};
+
 /** Approvals take an optional note; rejections and 督办 must say why. */
 const NEEDS_TEXT: Record<LeadRowAction, boolean> = { approveReturn: false, rejectReturn: true, approveExtension: false, rejectExtension: true, supervise: true };
 
@@ -81,16 +87,16 @@ export function FigureListDrawer({ queue, title, onClose, onChanged }: {
       ? { key: 'district', title: t('ticket.district'), width: '90px', render: (r) => <Text size="sm">{r.district || '—'}</Text> }
       : { key: 'dept', title: t('ticket.leadDepartment'), width: '140px', render: (r) => <Text size="sm" truncate>{r.leadDepartment ?? '—'}</Text> },
     {
-      key: 'when', title: t(queue === 'to_dispatch' ? 'ticket.createdAt' : queue === 'to_sign' ? 'desk.signBy' : 'ticket.replyBy'), width: '190px', render: (r) => {
-        if (r.pendingExtension) return <Text size="sm" c="orange">{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
-        if (r.returnReason) return <Text size="sm" c="orange" truncate title={r.returnReason}>{t('wallboard.queues.returnReason', { reason: r.returnReason })}</Text>;
+      key: 'when', title: t(WHEN_TITLE[queue ?? 'overdue']), width: queue === 'returns' ? '240px' : '190px', render: (r) => {
+        if (r.pendingExtension) return <Text size="sm" c="orange" title={r.pendingExtension.reason}>{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
+        if (queue === 'returns') return <Text size="sm" c="orange" truncate title={r.returnReason ?? ''}>{r.returnReason ?? '—'}</Text>;
         const at = queue === 'to_dispatch' ? r.createdAt : queue === 'to_sign' ? r.signBy : r.replyBy;
         return <Text size="sm" c={queue === 'overdue' ? 'red' : undefined}>{formatDateTime(at)}</Text>;
       },
     },
     { key: 'status', title: t('ticket.status'), width: '90px', render: (r) => <StatusBadge status={r.status} /> },
     ...(actions.length > 0 ? [{
-      key: 'act', title: '', width: `${actions.length * 64}px`, render: (r: LeadQueueRow) => (
+      key: 'act', title: t('wallboard.queues.actColumn'), width: `${actions.length * 84}px`, render: (r: LeadQueueRow) => (
         <Group gap={4} wrap="nowrap" onClick={(e) => e.stopPropagation()}>
           {actions.map((a) => (
             <Button key={a} size="compact-xs" variant={a.startsWith('reject') ? 'default' : 'light'} color={a === 'supervise' ? 'orange' : a.startsWith('approve') ? 'teal' : undefined}

@@ -59,7 +59,7 @@ describe('QueuesPanel', () => {
     const drawer = await screen.findByTestId('queue-list');
     await waitFor(() => expect(within(drawer).getAllByTestId('row-approveReturn')).toHaveLength(3));
     expect(screen.getByTestId('queue-list-count')).toHaveTextContent('共 3 件');
-    expect(within(drawer).getAllByText('退回理由：不属于本单位职责')).toHaveLength(3);
+    expect(within(drawer).getAllByText('不属于本单位职责')).toHaveLength(3);
   });
 
   it('approves a return from its row with the row version; the figure and the list drop by one', async () => {
