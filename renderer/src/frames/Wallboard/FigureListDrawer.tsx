@@ -81,13 +81,13 @@ export function FigureListDrawer({ queue, title, onClose, onChanged }: {
 
   const actions = queue ? ROW_ACTIONS[queue] : [];
   const columns: VirtualColumn<LeadQueueRow>[] = [
-    { key: 'number', title: t('ticket.number'), width: '140px', render: (r) => <Text size="sm" ff="monospace">{r.number}</Text> },
+    { key: 'number', title: t('ticket.number'), width: '132px', render: (r) => <Text size="sm" ff="monospace">{r.number}</Text> },
     { key: 'title', title: t('ticket.title'), width: 'minmax(180px, 1fr)', render: (r) => <Text size="sm" truncate title={r.title}>{r.title}</Text> },
     queue === 'to_dispatch'
       ? { key: 'district', title: t('ticket.district'), width: '90px', render: (r) => <Text size="sm">{r.district || '—'}</Text> }
-      : { key: 'dept', title: t('ticket.leadDepartment'), width: '140px', render: (r) => <Text size="sm" truncate>{r.leadDepartment ?? '—'}</Text> },
+      : { key: 'dept', title: t('ticket.leadDepartment'), width: '130px', render: (r) => <Text size="sm" truncate title={r.leadDepartment ?? ''}>{r.leadDepartment ?? '—'}</Text> },
     {
-      key: 'when', title: t(WHEN_TITLE[queue ?? 'overdue']), width: queue === 'returns' ? '240px' : '190px', render: (r) => {
+      key: 'when', title: t(WHEN_TITLE[queue ?? 'overdue']), width: queue === 'returns' ? '200px' : '170px', render: (r) => {
         if (r.pendingExtension) return <Text size="sm" c="orange" title={r.pendingExtension.reason}>{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
         if (queue === 'returns') return <Text size="sm" c="orange" truncate title={r.returnReason ?? ''}>{r.returnReason ?? '—'}</Text>;
         const at = queue === 'to_dispatch' ? r.createdAt : queue === 'to_sign' ? r.signBy : r.replyBy;
