@@ -23,6 +23,7 @@ import { phoneHandlers } from './phone-handlers';
 import { TicketIntakeService } from '../services/ticket-intake';
 import { TicketWorkflowService } from '../services/ticket-workflow';
 import { KnowledgeService } from '../services/knowledge';
+import { LeadQueueService } from '../services/lead-queues';
 import { KpiService } from '../services/kpi';
 import { createStatsNotifier } from '../services/stats-notifier';
 import { XlsxService } from '../services/xlsx-io';
@@ -147,6 +148,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
+  const leadQueues = new LeadQueueService(store.db, workflow, kpis, now);
   const xlsx = new XlsxService(store.db, now, { dialect: store.dialect });
   // Staging rows of an import cut short by a crash are never published: drop them.
   await xlsx.cleanStaleStaging();
@@ -267,7 +269,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...sessionHandlers({ users, hub, info, loadDemoOnce, loginLimiter: opts.loginLimiter }),
     ...settingsDraftsHandlers(settings, drafts),
     ...statsHandlers(tickets, kpis, settings, now),
-    ...wallboardHandlers(phone),
+    ...wallboardHandlers(phone, leadQueues),
     ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, ticketChanged }),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),

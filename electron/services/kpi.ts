@@ -39,10 +39,14 @@ export class KpiService {
    * time `days − 1` days before today to 00:00 tomorrow (`to`, exclusive). `days: 1` is today.
    */
   async lastDays(days: number, now: Date): Promise<KpiReport> {
-    const today = chinaDayNumber(now);
-    const [first, last] = [keyOfDayNumber(today - days + 1), keyOfDayNumber(today)];
-    const counts = await kpiCountsOfDays(this.db, first, last);
-    return reportOf(startOfChinaDay(first).toISOString(), startOfChinaDay(keyOfDayNumber(today + 1)).toISOString(), counts);
+    return this.daysEnding(chinaDayNumber(now), days);
+  }
+
+  /** The `days` China days that end with day number `last` (included), from the daily counts. */
+  async daysEnding(last: number, days: number): Promise<KpiReport> {
+    const first = keyOfDayNumber(last - days + 1);
+    const counts = await kpiCountsOfDays(this.db, first, keyOfDayNumber(last));
+    return reportOf(startOfChinaDay(first).toISOString(), startOfChinaDay(keyOfDayNumber(last + 1)).toISOString(), counts);
   }
 
   private count<A extends TicketHistoryAction>(action: A, from: string, to: string, where?: { flag: TicketEventFlag<A>; value: boolean }) {

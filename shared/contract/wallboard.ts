@@ -4,6 +4,8 @@ import { humanLine } from './text';
 import type { AgentStateName } from '../domain/agent-state';
 import type { SeatActivity } from '../domain/seats';
 import type { CallStatsOfDay } from '../domain/call-stats';
+import type { KpiReport } from './types';
+import type { WorkRow } from './tickets';
 
 /** Today's citizens' calls on the wallboard (China day), rules in shared/domain/call-stats.ts. */
 export interface CallStatsView extends CallStatsOfDay { day: string }
@@ -48,7 +50,32 @@ export interface SeatCommand {
   apply: boolean;
 }
 
+/**
+ * The shift lead's ticket queues: 待派单, 待签收 (dispatched, not signed), 今日到期 (reply due
+ * before midnight), 已超期, 退回待审 and 延期待审.
+ */
+export const LEAD_QUEUES = ['to_dispatch', 'to_sign', 'due_today', 'overdue', 'returns', 'extensions'] as const;
+export type LeadQueue = (typeof LEAD_QUEUES)[number];
+export type LeadQueueCounts = Record<LeadQueue, number>;
+
+/** A ticket behind a figure, with its lifecycle version (sent back with the lead's action). */
+export interface LeadQueueRow extends WorkRow {
+  version: number;
+  /** Why the department returned it (returns). */
+  returnReason: string | null;
+}
+
+/** 三率 and on-time reply of a period so far and of the same number of days just before it. */
+export interface LeadPeriod { current: KpiReport; previous: KpiReport }
+export interface LeadRates { day: LeadPeriod; week: LeadPeriod; month: LeadPeriod }
+
 export const wallboardRequests = {
+  /** How many tickets wait in each lead queue (indexed counts; the same filter as wallboard.queue). */
+  'wallboard.queues': request<LeadQueueCounts>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /** The tickets behind one figure, at most 5000; its length is the figure while nothing changes. */
+  'wallboard.queue': request<LeadQueueRow[]>()(z.object({ queue: z.enum(LEAD_QUEUES) }).strict(), ['shift_lead', 'admin'], 'tickets'),
+  /** 三率 and on-time reply for today, this week, this month, each against the period before (kpi_daily). */
+  'wallboard.rates': request<LeadRates>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /** Every seat with a phone, busiest first. Changes arrive as `seat.changed`. */
   'wallboard.seats': request<SeatView[]>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /** Today's calls: offered, answered, abandoned, service level, ASA, AHT, ACW, and per hour. */

@@ -220,6 +220,7 @@ const cases: Record<string, Case> = {
   'tickets.similar': () => [{ categoryId: fx.categoryId, text: '访问测试五 公交站台破损，市民反映情况属实，请相关单位核实处理并答复。', limit: 20 }],
   'tickets.work': () => ['department', 'approvals', 'overdue', 'return_visits'].map((view) => ({ view, limit: 5000 })),
   'tickets.exportXlsx': () => [{ limit: 50_000 }],
+  'wallboard.queue': () => ['to_dispatch', 'to_sign', 'due_today', 'overdue', 'returns', 'extensions'].map((queue) => ({ queue })),
   'phone.screenPop': () => Object.values(fx.phones).map((phone) => ({ phone })),
   'consultation.forTicket': () => T().map((ticketId) => ({ ticketId })),
   'consultation.hardCandidates': () => [{ limit: 500 }],

@@ -149,16 +149,36 @@ export async function ticketDetailRow(db: Db, ticketId: string, scope: TicketSco
 }
 
 /** A work queue: tickets in the scope with one of the statuses, optionally due before a time, oldest `orderBy` first. */
-export async function workQueueRows(db: Db, q: {
-  scope: TicketScope; statuses: readonly string[]; replyBefore?: string; orderBy: 'reply_by' | 'updated_at' | 'created_at'; limit: number;
-}) {
+/** A work queue's filter: the reader's scope, states, and optionally a window on the reply deadline. */
+export interface WorkQueueFilter {
+  scope: TicketScope; statuses: readonly string[];
+  /** reply_by before this instant (exclusive). */
+  replyBefore?: string;
+  /** reply_by at or after this instant. */
+  replyFrom?: string;
+}
+
+export async function workQueueRows(db: Db, q: WorkQueueFilter & { orderBy: 'reply_by' | 'updated_at' | 'created_at' | 'sign_by'; limit: number }) {
+  // The same conditions as workQueueCount, so a queue's count is the length of its list.
   let query = db.selectFrom('tickets as t')
     .leftJoin('divisions as d', 'd.code', 't.district_code')
     .leftJoin('departments as dep', 'dep.id', 't.lead_department_id')
-    .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 't.lead_department_id', 'd.name as district', 'dep.name as dep'])
+    .leftJoin('ticket_state as s', 's.ticket_id', 't.id')
+    .select(['t.id', 't.number', 't.created_at', 't.appeal_type', 't.urgency', 't.status', 't.title', 't.sign_by', 't.reply_by', 't.lead_department_id', 'd.name as district', 'dep.name as dep', 's.version'])
     .where(visibleTickets(q.scope)).where('t.status', 'in', [...q.statuses]);
   if (q.replyBefore !== undefined) query = query.where('t.reply_by', '<', q.replyBefore);
+  if (q.replyFrom !== undefined) query = query.where('t.reply_by', '>=', q.replyFrom);
   return query.orderBy(`t.${q.orderBy}`, 'asc').limit(q.limit).execute();
+}
+
+/** How many rows workQueueRows would give without a limit: one indexed count (status, reply_by). */
+export async function workQueueCount(db: Db, q: WorkQueueFilter): Promise<number> {
+  let query = db.selectFrom('tickets as t').select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where(visibleTickets(q.scope)).where('t.status', 'in', [...q.statuses]);
+  if (q.replyBefore !== undefined) query = query.where('t.reply_by', '<', q.replyBefore);
+  if (q.replyFrom !== undefined) query = query.where('t.reply_by', '>=', q.replyFrom);
+  const r = await query.executeTakeFirst();
+  return Number(r?.n ?? 0);
 }
 
 /** Recent tickets of one category (and district), newest first, as candidates for similarity. */

@@ -8,6 +8,7 @@ import { formatTime } from '../../format/time';
 import { WorkList } from '../../components/WorkList';
 import { SeatsPanel } from './SeatsPanel';
 import { CallsPanel } from './CallsPanel';
+import { QueuesPanel } from './QueuesPanel';
 import { chinaDateKey } from '../../../../shared/domain/china-time';
 
 /** The KPI period: the last 30 China days, today so far included (stats.kpis). */
@@ -106,6 +107,7 @@ export function Wallboard() {
       {error && <Alert color="red">{error}</Alert>}
       <SeatsPanel />
       <CallsPanel />
+      <QueuesPanel />
       {stats && (
         <>
           <SimpleGrid cols={3}>

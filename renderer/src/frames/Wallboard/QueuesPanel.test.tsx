@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { KpiReport, LeadQueue, LeadQueueCounts, LeadQueueRow, LeadRates } from '../../../../shared/contract';
+import { renderWithProviders } from '../../../test/render';
+import { fakeApi } from '../../../test/fake-api';
+import { SessionProvider } from '../../state/session';
+import { QueuesPanel } from './QueuesPanel';
+
+// jsdom lays nothing out: give the virtualized list a window (its client height) to render rows into.
+// (Element.prototype keeps jsdom's own; the override on HTMLElement.prototype is removed after.)
+beforeAll(() => { Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 600 }); });
+afterAll(() => { delete (HTMLElement.prototype as { clientHeight?: number }).clientHeight; });
+
+const row = (n: number, extra: Partial<LeadQueueRow> = {}): LeadQueueRow => ({
+  id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, number: `GD2026120500${n}`, createdAt: '2026-12-05T01:00:00.000Z', appealType: 'complaint',
+  urgency: 'normal', status: 'returned', title: `夜间施工噪音扰民 ${n}`, district: '东城区', leadDepartment: '市住建委', signBy: null,
+  replyBy: '2026-12-20T15:59:59.000Z', deadline: 'ok', version: 3, returnReason: '不属于本单位职责', pendingExtension: null, ...extra,
+});
+const report = (response: number | null): KpiReport => ({
+  from: '2026-12-04T16:00:00.000Z', to: '2026-12-05T16:00:00.000Z',
+  counts: { registered: 0, resolvedDirectly: 0, dispatched: 0, signedOnTime: 0, returned: 0, returnVisits: 0, resolved: 0, satisfied: 0, replied: 0, repliedOnTime: 0, reopened: 0 },
+  rates: { response, resolution: null, satisfaction: null, onTimeClosure: null, reopen: null, return: null, directResolution: null },
+});
+const period = () => ({ current: report(0.9), previous: report(0.8) });
+
+/** Main as the panel sees it: lists per queue, counts from the same lists, and tickets.act with versions. */
+function leadApi() {
+  const lists: Record<LeadQueue, LeadQueueRow[]> = {
+    to_dispatch: [], to_sign: [], due_today: [], overdue: [],
+    returns: Array.from({ length: 3 }, (_, i) => row(i + 1)),
+    extensions: [row(9, { status: 'extension_requested', returnReason: null, pendingExtension: { days: 5, proposedReplyBy: '2026-12-27T15:59:59.000Z', reason: '需要现场核查' } })],
+  };
+  /** The version each ticket has in "main" now: a test moves one on to play a change made elsewhere. */
+  const versions = new Map<string, number>();
+  const api = fakeApi({
+    'wallboard.queues': (() => ({ ok: true, value: Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length])) as LeadQueueCounts })) as never,
+    'wallboard.queue': ((i: { queue: LeadQueue }) => ({ ok: true, value: lists[i.queue] })) as never,
+    'wallboard.rates': (() => ({ ok: true, value: { day: period(), week: period(), month: period() } satisfies LeadRates })) as never,
+    'tickets.act': ((i: { ticketId: string; expectedVersion: number; action: { type: string } }) => {
+      const current = versions.get(i.ticketId) ?? 3;
+      if (current !== i.expectedVersion) return { ok: false, error: { code: 'conflict', details: { reason: 'ticket_stale' } } };
+      lists.returns = lists.returns.filter((r) => r.id !== i.ticketId);
+      return { ok: true, value: {} };
+    }) as never,
+  });
+  return { api, lists, versions };
+}
+
+describe('QueuesPanel', () => {
+  it('shows each figure, opens the list behind it with as many rows, and the 三率 against the period before', async () => {
+    const { api } = leadApi();
+    renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
+    await waitFor(() => expect(screen.getByTestId('queue-count-returns')).toHaveTextContent('3'));
+    expect(screen.getByTestId('queue-count-extensions')).toHaveTextContent('1');
+    expect(screen.getByTestId('rate-week-response')).toHaveTextContent('90.0%');
+    expect(screen.getByTestId('rate-week-response')).toHaveTextContent('▲ 10.0');
+
+    fireEvent.click(screen.getByTestId('queue-returns'));
+    const drawer = await screen.findByTestId('queue-list');
+    await waitFor(() => expect(within(drawer).getAllByTestId('row-approveReturn')).toHaveLength(3));
+    expect(screen.getByTestId('queue-list-count')).toHaveTextContent('共 3 件');
+    expect(within(drawer).getAllByText('不属于本单位职责')).toHaveLength(3);
+  });
+
+  it('approves a return from its row with the row version; the figure and the list drop by one', async () => {
+    const { api } = leadApi();
+    renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
+    fireEvent.click(await screen.findByTestId('queue-returns'));
+    const drawer = await screen.findByTestId('queue-list');
+    await waitFor(() => expect(within(drawer).getAllByTestId('row-approveReturn')).toHaveLength(3));
+    fireEvent.click(within(drawer).getAllByTestId('row-approveReturn')[0]!);
+    fireEvent.change(await screen.findByTestId('lead-action-text'), { target: { value: '同意退回，重新派单' } });
+    await act(async () => { fireEvent.click(screen.getByTestId('lead-action-confirm')); });
+    await waitFor(() => expect(screen.getByTestId('queue-list-count')).toHaveTextContent('共 2 件'));
+    await waitFor(() => expect(screen.getByTestId('queue-count-returns')).toHaveTextContent('2'));
+    const sent = api.calls.find((c) => c.name === 'tickets.act')!.input;
+    expect(sent).toEqual({ ticketId: row(1).id, expectedVersion: 3, action: { type: 'approveReturn', note: '同意退回，重新派单' } });
+  });
+
+  it('says in Chinese that the ticket changed meanwhile, and changes nothing', async () => {
+    const { api, versions, lists } = leadApi();
+    renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
+    fireEvent.click(await screen.findByTestId('queue-returns'));
+    const drawer = await screen.findByTestId('queue-list');
+    await waitFor(() => expect(within(drawer).getAllByTestId('row-rejectReturn')).toHaveLength(3));
+    versions.set(row(1).id, 4); // a department or another lead acted on it after the list was read
+    fireEvent.click(within(drawer).getAllByTestId('row-rejectReturn')[0]!);
+    // A rejection must say why: nothing is sent before.
+    expect(screen.getByTestId('lead-action-confirm')).toBeDisabled();
+    fireEvent.change(screen.getByTestId('lead-action-text'), { target: { value: '属于本单位职责范围' } });
+    await act(async () => { fireEvent.click(screen.getByTestId('lead-action-confirm')); });
+    expect(await screen.findByTestId('lead-action-error')).toHaveTextContent('工单已被他人处理，请刷新后再操作。');
+    expect(lists.returns).toHaveLength(3);
+    expect(screen.getByTestId('queue-count-returns')).toHaveTextContent('3');
+  });
+});
