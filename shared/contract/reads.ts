@@ -13,4 +13,5 @@ export const readOnlyRequests: ReadonlySet<RequestName> = new Set<RequestName>([
   'divisions.previewImport', 'jobs.get', 'jobs.list', 'knowledge.search', 'knowledge.get', 'scripts.list',
   'consultation.hardCandidates', 'consultation.forTicket', 'consultation.queue', 'consultation.get', 'consultation.monthly',
   'consultation.alerts', 'duty.roster', 'duty.now', 'duty.people', 'wallboard.seats', 'wallboard.calls',
+  'wallboard.charts', 'wallboard.alerts', 'wallboard.getAlertSettings',
 ]);

@@ -1,12 +1,21 @@
 import { fail } from '../../../shared/contract';
 import type { PhoneService } from '../../phone/phone-service';
+import type { LeadAlertService } from '../../services/lead-alerts';
+import type { WallboardChartsService } from '../../services/wallboard-charts';
 import type { HandlerSlice } from './context';
 
-/** The shift lead's wallboard: live seats (the phone service knows its own seats and the desks' reports). */
-export function wallboardHandlers(phone: PhoneService): HandlerSlice<`wallboard.${string}`> {
+/**
+ * The shift lead's wallboard: live seats (the phone service knows its own seats and the desks'
+ * reports), today's calls, the charts against the usual, and the lead's alerts.
+ */
+export function wallboardHandlers(phone: PhoneService, charts: WallboardChartsService, alerts: LeadAlertService): HandlerSlice<`wallboard.${string}`> {
   return {
     'wallboard.seats': () => phone.seatBoard(),
     'wallboard.calls': () => phone.callStats(),
     'wallboard.seatAction': (i, ctx) => phone.leadAction(ctx.session ?? fail('unauthenticated'), i),
+    'wallboard.charts': () => charts.charts(),
+    'wallboard.alerts': () => alerts.raised(),
+    'wallboard.getAlertSettings': () => alerts.thresholds(),
+    'wallboard.setAlertSettings': (i, ctx) => alerts.setThresholds(i, (ctx.session ?? fail('unauthenticated')).user.id),
   };
 }
