@@ -42,10 +42,10 @@ function ChartPanel({ title, hint, testId, height, large, children }: {
   children: React.ReactNode;
 }) {
   return (
-    <Paper withBorder p="md" radius="md" data-testid={testId} style={{ minWidth: 0 }}>
+    <Paper withBorder p="md" radius="md" data-testid={testId} style={{ minWidth: 0 }} className={large ? 'wall-chart' : undefined}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
-        <Title order={large ? 2 : 5}>{title}</Title>
-        <Text size={large ? 'lg' : 'xs'} c="dimmed">{hint}</Text>
+        <Title order={large ? 2 : 5} fz={large ? 40 : undefined}>{title}</Title>
+        <Text fz={large ? 24 : 'xs'} c="dimmed">{hint}</Text>
       </Group>
       <div style={{ height }}>{children}</div>
     </Paper>
@@ -88,8 +88,8 @@ export function WallboardChart({ data, chart, large = false, height = 220 }: {
     return (
       <ChartPanel title={t('wallboard.charts.categoriesTitle')} hint={t('wallboard.charts.categoriesHint')} testId="chart-categories" height={height} large={large}>
         {rows.length === 0 ? empty : (
-          <BarChart h={height} data={rows} dataKey="label" withLegend legendProps={{ verticalAlign: 'top', wrapperStyle: { fontSize } }}
-            xAxisProps={{ ...axis, interval: 0 }} yAxisProps={axis}
+          <BarChart h={height} data={rows} dataKey="label" orientation="vertical" withLegend legendProps={{ verticalAlign: 'top', wrapperStyle: { fontSize } }}
+            xAxisProps={{ ...axis, allowDecimals: false }} yAxisProps={{ ...axis, width: large ? 180 : 84, interval: 0 }} barProps={{ radius: 2 }}
             series={[{ name: 'today', label: t('wallboard.charts.today'), color: 'blue.6' }, { name: 'usual', label: t('wallboard.charts.usual'), color: 'gray.4' }]} />
         )}
       </ChartPanel>
