@@ -90,8 +90,8 @@ describe('charts and wall mode', () => {
     const charts = lead.getByTestId('wb-charts');
     await charts.waitFor({ timeout: 20_000 });
     // Lines and bars drawn, not the empty text.
-    await lead.getByTestId('chart-calls').locator('.recharts-line-curve').first().waitFor();
-    await lead.getByTestId('chart-categories').locator('.recharts-bar-rectangle').first().waitFor();
+    await lead.getByTestId('chart-calls').locator('.recharts-line-curve:visible').first().waitFor();
+    await lead.getByTestId('chart-categories').locator('.recharts-bar-rectangle:visible').first().waitFor();
     expect(await charts.innerText()).not.toContain('还没有数据');
     expect(await lead.getByTestId('chart-service-level').innerText()).toContain('目标 90%');
     await charts.scrollIntoViewIfNeeded();
@@ -113,10 +113,10 @@ describe('charts and wall mode', () => {
     expect(await wall.getByTestId('wall-mode').getByRole('button').count()).toBe(0);
     await screenshot(wall, 'wall-mode-figures-alert');
     await wall.locator('[data-testid="wall-mode"][data-panel="calls"]').waitFor({ timeout: 10_000 });
-    await wall.getByTestId('chart-calls').locator('.recharts-line-curve').first().waitFor();
+    await wall.getByTestId('chart-calls').locator('.recharts-line-curve:visible').first().waitFor();
     await screenshot(wall, 'wall-mode-calls-alert');
     await wall.locator('[data-testid="wall-mode"][data-panel="categories"]').waitFor({ timeout: 10_000 });
-    await wall.getByTestId('chart-categories').locator('.recharts-bar-rectangle').first().waitFor();
+    await wall.getByTestId('chart-categories').locator('.recharts-bar-rectangle:visible').first().waitFor();
     await screenshot(wall, 'wall-mode-categories');
     await wall.locator('[data-testid="wall-mode"][data-panel="serviceLevel"]').waitFor({ timeout: 10_000 });
     await screenshot(wall, 'wall-mode-service-level');
