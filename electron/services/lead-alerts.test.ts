@@ -36,6 +36,11 @@ describe('the longest wait', () => {
     now += 10_000;
     await Promise.all([a.check(['longest_wait']), b.check(['longest_wait'])]);
     expect(told).toEqual([{ state: 'raised', alert: expect.objectContaining({ kind: 'longest_wait', value: 61, threshold: 60 }) }]);
+    // A server started meanwhile has heard no seat: it cannot know nobody waits, and leaves the alert be.
+    const late = make();
+    await late.check(['longest_wait']);
+    expect(told).toHaveLength(1);
+    late.close();
     const answered = { ...ringing, payload: seat('talking') };
     for (const s of [a, b]) s.onEvent(answered as never);
     await Promise.all([a.check(['longest_wait']), b.check(['longest_wait'])]);

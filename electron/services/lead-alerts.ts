@@ -38,6 +38,11 @@ export interface LeadAlertOptions {
 export class LeadAlertService {
   /** Seats with a citizen's call ringing, and since when this process saw it ring. */
   private readonly ringing = new Map<string, number>();
+  /**
+   * Whether this process has heard any seat since it started: one that has not cannot tell that
+   * nobody waits, so it leaves a wait alert raised by another server of the center alone.
+   */
+  private seatsHeard = false;
   private readonly pending = new Set<LeadAlertKind>();
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -60,6 +65,7 @@ export class LeadAlertService {
   }
 
   private noteSeat(seat: SeatView): void {
+    this.seatsHeard = true;
     if (seat.activity === 'ringing' && seat.call?.direction === 'inbound') {
       if (!this.ringing.has(seat.userId)) this.ringing.set(seat.userId, this.o.now().getTime());
     } else this.ringing.delete(seat.userId);
@@ -128,7 +134,7 @@ export class LeadAlertService {
       watched('overdue') && overdueTicketCount(this.o.db, OPEN_TICKET_STATES, now.toISOString()).then((v) => { figures.overdue = v; }),
       watched('unclaimed_escalations') && unclaimedItemCount(this.o.db).then((v) => { figures.unclaimed_escalations = v; }),
     ]);
-    if (watched('longest_wait')) figures.longest_wait = this.longestWaitSeconds();
+    if (watched('longest_wait') && this.seatsHeard) figures.longest_wait = this.longestWaitSeconds();
     const raised = new Map((await this.raised()).map((a) => [a.kind, a]));
     const step = alertStep(new Set(raised.keys()), figures, thresholds);
     const shown = (k: LeadAlertKind, v: number | null) => (v === null ? 0 : k === 'service_level' ? Math.round(v * 1000) / 10 : v);
