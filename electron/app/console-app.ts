@@ -26,6 +26,8 @@ import { KnowledgeService } from '../services/knowledge';
 import { LeadQueueService } from '../services/lead-queues';
 import { KpiService } from '../services/kpi';
 import { createStatsNotifier } from '../services/stats-notifier';
+import { LeadAlertService } from '../services/lead-alerts';
+import { WallboardChartsService } from '../services/wallboard-charts';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
 import { CategoryService } from '../classify/category-service';
@@ -139,7 +141,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     await store.close();
     throw e;
   }
-  const unsubscribe = bus.subscribe((e) => late.dispatcher?.deliver(e.name, e.payload, e.audience));
+  const unsubscribe = bus.subscribe((e) => {
+    late.dispatcher?.deliver(e.name, e.payload, e.audience);
+    late.leadAlerts?.onEvent(e);
+  });
   // Wallboards re-read KPIs and the overview on stats.changed, coalesced to about one a second.
   const stats = createStatsNotifier(bus, now);
   // Desks refresh from ticket.changed; its audience follows from the payload (ticketChangedAudience).
@@ -157,7 +162,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
   await knowledge.ensureDefaultScripts();
   // The phone and the workflow push events through the dispatcher, which is built from the handlers below.
-  const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void> } = {};
+  const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void>; leadAlerts?: LeadAlertService } = {};
   let consultationSeedDue = false;
 
   let demoLoading: Promise<void> | null = null;
@@ -258,6 +263,12 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   };
   if (consultationSeedDue) await late.seedConsultation();
   await phone.loadConfig();
+  // The shift lead's alerts follow the events that move their figures (seat, stats, consultation).
+  const leadAlerts: LeadAlertService = new LeadAlertService({ db: store.db, bus, now, log: opts.log, serviceLevel: () => charts.todayServiceLevel() });
+  const charts = new WallboardChartsService(store.db, now, {
+    serviceLevelSeconds: () => phone.storedServiceLevelSeconds(),
+    serviceLevelTargetPct: async () => (await leadAlerts.thresholds()).serviceLevelTargetPct,
+  });
   const jobs = new JobRunner({
     log: opts.log, now,
     notify: (ownerId, view) => bus.publish('job.progress', view, userAudience(ownerId)),
@@ -269,7 +280,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...sessionHandlers({ users, hub, info, loadDemoOnce, loginLimiter: opts.loginLimiter }),
     ...settingsDraftsHandlers(settings, drafts),
     ...statsHandlers(tickets, kpis, settings, now),
-    ...wallboardHandlers(phone, leadQueues),
+    ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
     ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, ticketChanged }),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),
@@ -285,6 +296,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard, storeReady: () => waitForStore(store.db) });
   void categories.start();
   late.dispatcher = dispatcher;
+  late.leadAlerts = leadAlerts;
+  leadAlerts.start();
   return {
     store, dispatcher, users, info, phone, jobs,
     close: async () => {
@@ -293,6 +306,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       reindex.abort();
       await reindexing;
       await phone.close();
+      leadAlerts.close();
+      await leadAlerts.idle();
       stats.close();
       unsubscribe();
       if (!opts.eventBus) await bus.close();

@@ -471,12 +471,16 @@ export class PhoneService {
     const day = chinaDateKey(now);
     const from = startOfChinaDay(day).toISOString();
     const to = endOfChinaDay(day).toISOString();
-    const [calls, states, extensions, stored] = await Promise.all([
-      callsInvitedBetween(this.o.db, from, to), agentStatesBetween(this.o.db, from, to), seatExtensions(this.o.db), readMeta(this.o.db, CONFIG_KEY),
+    const [calls, states, extensions, threshold] = await Promise.all([
+      callsInvitedBetween(this.o.db, from, to), agentStatesBetween(this.o.db, from, to), seatExtensions(this.o.db), this.storedServiceLevelSeconds(),
     ]);
-    // The threshold as stored, not as this process loaded it: an admin may have set it on another server of the center.
-    const threshold = (stored === null ? null : (JSON.parse(stored) as Partial<PhoneConfig>).serviceLevelSeconds) ?? DEFAULT_SERVICE_LEVEL_SECONDS;
     return { day, ...callStatsOfDay(calls, states, extensions, threshold, now) };
+  }
+
+  /** The service-level threshold as stored, not as this process loaded it: an admin may have set it on another server of the center. */
+  async storedServiceLevelSeconds(): Promise<number> {
+    const stored = await readMeta(this.o.db, CONFIG_KEY);
+    return (stored === null ? null : (JSON.parse(stored) as Partial<PhoneConfig>).serviceLevelSeconds) ?? DEFAULT_SERVICE_LEVEL_SECONDS;
   }
 
   /** Every seat with a phone as the wallboard shows it, busiest first. */

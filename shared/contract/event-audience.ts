@@ -35,6 +35,7 @@ export const eventAudience = {
   'duty.changed': { from: 'payload', audience: everyone },
   'job.progress': { from: 'publisher', why: 'the job\'s owner: userAudience(ownerId)' },
   'seat.changed': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
+  'lead.alert': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
   'seat.command': { from: 'publisher', why: 'the seat\'s own user: userAudience(userId)' },
   'desk.sync': { from: 'connection', why: 'a desk tells its own windows about its link to the center; never leaves the desk' },
 } as const satisfies { [E in EventName]: AudienceRule<EventPayload<E>> };

@@ -14,4 +14,5 @@ export const readOnlyRequests: ReadonlySet<RequestName> = new Set<RequestName>([
   'consultation.hardCandidates', 'consultation.forTicket', 'consultation.queue', 'consultation.get', 'consultation.monthly',
   'consultation.alerts', 'duty.roster', 'duty.now', 'duty.people', 'wallboard.seats', 'wallboard.calls',
   'wallboard.queues', 'wallboard.queue', 'wallboard.rates',
+  'wallboard.charts', 'wallboard.alerts', 'wallboard.getAlertSettings',
 ]);

@@ -6,6 +6,7 @@ import type { SeatActivity } from '../domain/seats';
 import type { CallStatsOfDay } from '../domain/call-stats';
 import type { KpiReport } from './types';
 import type { WorkRow } from './tickets';
+import { LEAD_ALERT_KINDS, type LeadAlertKind, type LeadAlertThresholds } from '../domain/lead-alerts';
 
 /** Today's citizens' calls on the wallboard (China day), rules in shared/domain/call-stats.ts. */
 export interface CallStatsView extends CallStatsOfDay { day: string }
@@ -69,6 +70,57 @@ export interface LeadQueueRow extends WorkRow {
 export interface LeadPeriod { current: KpiReport; previous: KpiReport }
 export interface LeadRates { day: LeadPeriod; week: LeadPeriod; month: LeadPeriod }
 
+/**
+ * The wallboard's charts for today (China day), each beside the usual: the mean of the same
+ * weekday in the four weeks before. Counts of citizens' calls as in call-stats.ts.
+ */
+export interface WallboardCharts {
+  day: string;
+  /** The four earlier days that make "usual" (China dates, newest first). */
+  usualDays: string[];
+  /** Calls per 15 minutes from the first to the last slot with calls (today's up to now). */
+  quarters: {
+    /** Start of the slot, China time, "HH:MM". */
+    slot: string;
+    /** Today's offered calls; null for a slot still ahead. */
+    today: number | null;
+    /** Mean offered calls in this slot on the usual days. */
+    usual: number;
+    /** Today's service level from midnight to the end of this slot, in %; null ahead or with nothing offered yet. */
+    serviceLevel: number | null;
+  }[];
+  /**
+   * Tickets registered today by top-level category, beside the usual count (largest first, at
+   * most 8, then the rest summed as `other`; `uncategorized`: tickets without one; name '' for both).
+   */
+  categories: { kind: 'category' | 'uncategorized' | 'other'; name: string; today: number; usual: number }[];
+  /** The service-level threshold in seconds (话机设置) and the target % set for alerts (null: none). */
+  serviceLevelSeconds: number;
+  serviceLevelTargetPct: number | null;
+}
+
+/** One alert raised for shift leads: which figure, its value when read, and the threshold it crossed. */
+export interface LeadAlertView {
+  kind: LeadAlertKind;
+  /** Service level in %, waits in seconds, counts as counts. */
+  value: number;
+  threshold: number;
+  /** When it was raised (ISO). */
+  since: string;
+}
+
+/** Raised once per breach, cleared once when the figure recovers. */
+export interface LeadAlertChange { state: 'raised' | 'cleared'; alert: LeadAlertView }
+
+const optionalCount = (min: number, max: number) => z.number().int().min(min).max(max).nullable();
+
+export const leadAlertThresholdsInput = z.object({
+  serviceLevelTargetPct: optionalCount(1, 100),
+  longestWaitSeconds: optionalCount(5, 3600),
+  overdueCount: optionalCount(1, 100_000),
+  unclaimedEscalations: optionalCount(1, 1000),
+}).strict() satisfies z.ZodType<LeadAlertThresholds>;
+
 export const wallboardRequests = {
   /** How many tickets wait in each lead queue (indexed counts; the same filter as wallboard.queue). */
   'wallboard.queues': request<LeadQueueCounts>()(z.object({}).strict(), ['shift_lead', 'admin']),
@@ -76,6 +128,13 @@ export const wallboardRequests = {
   'wallboard.queue': request<LeadQueueRow[]>()(z.object({ queue: z.enum(LEAD_QUEUES) }).strict(), ['shift_lead', 'admin'], 'tickets'),
   /** 三率 and on-time reply for today, this week, this month, each against the period before (kpi_daily). */
   'wallboard.rates': request<LeadRates>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /** Today's calls per 15 minutes, tickets by category and service level through the day, against the usual. */
+  'wallboard.charts': request<WallboardCharts>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /** The alerts raised now (the wall's alert band on load; changes arrive as `lead.alert`). */
+  'wallboard.alerts': request<LeadAlertView[]>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  'wallboard.getAlertSettings': request<LeadAlertThresholds>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /** The admin sets the thresholds (audited); the figures are checked against them at once. */
+  'wallboard.setAlertSettings': request<LeadAlertThresholds>()(leadAlertThresholdsInput, ['admin']),
   /** Every seat with a phone, busiest first. Changes arrive as `seat.changed`. */
   'wallboard.seats': request<SeatView[]>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /** Today's calls: offered, answered, abandoned, service level, ASA, AHT, ACW, and per hour. */
@@ -98,4 +157,8 @@ export const wallboardEvents = {
   'seat.changed': event<SeatView>(),
   /** A lead acted on this user's seat (wallboard.seatAction); audience: that user. */
   'seat.command': event<SeatCommand>(),
+  /** A lead alert was raised or cleared; audience: shift leads and admins. */
+  'lead.alert': event<LeadAlertChange>(),
 };
+
+export { LEAD_ALERT_KINDS };

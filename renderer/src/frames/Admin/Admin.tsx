@@ -5,6 +5,7 @@ import { AuditPanel } from './AuditPanel';
 import { DataPanel } from './DataPanel';
 import { ImportExportPanel } from './ImportExportPanel';
 import { PhoneSettingsPanel } from './PhoneSettingsPanel';
+import { AlertSettingsPanel } from './AlertSettingsPanel';
 import { CalendarPanel } from './CalendarPanel';
 import { DeadlinePolicyPanel } from './DeadlinePolicyPanel';
 import { DivisionsPanel } from './DivisionsPanel';
@@ -20,6 +21,7 @@ export function Admin() {
         <Tabs.Tab value="data">{t('admin.tabs.data')}</Tabs.Tab>
         <Tabs.Tab value="excel">{t('admin.tabs.excel')}</Tabs.Tab>
         <Tabs.Tab value="phone">{t('admin.tabs.phone')}</Tabs.Tab>
+        <Tabs.Tab value="alerts">{t('admin.tabs.alerts')}</Tabs.Tab>
         <Tabs.Tab value="calendar">{t('admin.tabs.calendar')}</Tabs.Tab>
         <Tabs.Tab value="deadlines">{t('admin.tabs.deadlines')}</Tabs.Tab>
         <Tabs.Tab value="divisions">{t('admin.tabs.divisions')}</Tabs.Tab>
@@ -29,6 +31,7 @@ export function Admin() {
       <Tabs.Panel value="data" pt="md"><DataPanel /></Tabs.Panel>
       <Tabs.Panel value="excel" pt="md"><ImportExportPanel /></Tabs.Panel>
       <Tabs.Panel value="phone" pt="md"><PhoneSettingsPanel /></Tabs.Panel>
+      <Tabs.Panel value="alerts" pt="md"><AlertSettingsPanel /></Tabs.Panel>
       <Tabs.Panel value="calendar" pt="md"><CalendarPanel /></Tabs.Panel>
       <Tabs.Panel value="deadlines" pt="md"><DeadlinePolicyPanel /></Tabs.Panel>
       <Tabs.Panel value="divisions" pt="md"><DivisionsPanel /></Tabs.Panel>

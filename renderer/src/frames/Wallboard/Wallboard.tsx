@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { KpiReport, OverviewStats } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -9,6 +9,9 @@ import { WorkList } from '../../components/WorkList';
 import { SeatsPanel } from './SeatsPanel';
 import { CallsPanel } from './CallsPanel';
 import { QueuesPanel } from './QueuesPanel';
+import { WallboardCharts } from './WallboardCharts';
+import { LeadAlertNotices } from './LeadAlerts';
+import { WallMode, wallFromAddress } from './WallMode';
 import { chinaDateKey } from '../../../../shared/domain/china-time';
 
 /** The KPI period: the last 30 China days, today so far included (stats.kpis). */
@@ -71,6 +74,8 @@ export function Wallboard() {
   const [at, setAt] = useState<Date | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { api, connected } = useApi();
+  // Wall mode: from the button, or opened by the address (`?wall`) on a wall TV's browser.
+  const [wall, setWall] = useState(() => wallFromAddress(location.search));
   useEffect(() => {
     if (!connected) return;
     let live = true;
@@ -102,12 +107,19 @@ export function Wallboard() {
     <Stack p="md" gap="md" style={{ overflow: 'auto' }}>
       <Group justify="space-between">
         <Title order={3}>{t('wallboard.title')}</Title>
-        {at && <Text size="sm" c="dimmed">{t('wallboard.refreshed', { time: formatTime(at) })}</Text>}
+        <Group gap="sm">
+          {at && <Text size="sm" c="dimmed">{t('wallboard.refreshed', { time: formatTime(at) })}</Text>}
+          <Button size="xs" variant="light" title={t('wallboard.wall.openHint')} data-testid="wall-open"
+            onClick={() => { void document.documentElement.requestFullscreen?.().catch(() => undefined); setWall((w) => ({ ...w, open: true })); }}>{t('wallboard.wall.open')}</Button>
+        </Group>
       </Group>
+      <LeadAlertNotices />
+      {wall.open && <WallMode rotateSeconds={wall.rotateSeconds} onClose={() => setWall((w) => ({ ...w, open: false }))} />}
       {error && <Alert color="red">{error}</Alert>}
       <SeatsPanel />
       <CallsPanel />
       <QueuesPanel />
+      <WallboardCharts />
       {stats && (
         <>
           <SimpleGrid cols={3}>
