@@ -244,13 +244,19 @@ export interface PlanChoice {
   lead?: SearchPlan['lead'];
 }
 
+/** What a `uni`-led lookup ANDs: every term's lone characters and edge tokens. */
+export function uniTokens(v: ValidSearch): string[] {
+  return [...new Set(v.terms.flatMap((t) => [...t.chars, ...t.edges]))];
+}
+
 /**
  * The plan of a search with text (v.terms non-empty). Without stats (an empty store) the text plan
  * with `bi` leading when there is a phrase.
  */
 export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date, force: PlanChoice = {}): SearchPlan {
   const phrases = v.terms.flatMap((t) => t.phrases);
-  const chars = [...new Set(v.terms.flatMap((t) => t.chars))];
+  // `uni` answers lone characters and the edges around separators alike.
+  const chars = uniTokens(v);
   let lead: 'bi' | 'uni' = phrases.length ? 'bi' : 'uni';
   let leadShare = 1;
   let textShare = 1;
@@ -265,6 +271,7 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
   }
   if (force.lead === 'bi' && phrases.length) lead = 'bi';
   if (force.lead === 'uni' && chars.length) lead = 'uni';
+  // Edges belong to inexact terms only, which are always checked.
   const check = v.terms.filter((t) => !t.exact || (lead === 'bi' ? t.chars.length > 0 : t.phrases.length > 0));
   const total = stats?.total ?? 0;
   const need = (v.countCap > 0 ? v.countCap : v.limit) + 1;

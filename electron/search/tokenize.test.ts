@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapsePhoneNumbers, GAP, normalizeText, planQuery, tokenizeDocument, tokenizeTicket } from './tokenize';
+import { collapsePhoneNumbers, END, GAP, JOIN, START, normalizeText, planQuery, tokenizeDocument, tokenizeTicket } from './tokenize';
 
 const bi = (...fields: string[]) => tokenizeDocument(...fields).bi.split(' ');
 const uni = (...fields: string[]) => tokenizeDocument(...fields).uni.split(' ').sort();
@@ -27,9 +27,19 @@ describe('tokenizeDocument', () => {
     expect(bi('ab-c-de')).toEqual(['ab', GAP, 'de']);
   });
 
-  it('never produces FTS syntax: tokens are letters, digits and the gap only', () => {
+  it('never produces FTS syntax: tokens are letters, digits, the gap and edge marks only', () => {
     const t = tokenizeDocument('"*():^- OR NEAR(a b) \'x\' {col}: +-');
-    for (const tok of [...t.bi.split(' '), ...t.uni.split(' ')]) expect(tok).toMatch(/^([\p{L}\p{N}]+|\uE000)$/u);
+    for (const tok of [...t.bi.split(' '), ...t.uni.split(' ')]) expect(tok).toMatch(/^([\p{L}\p{N}\uE001-\uE003]+|\uE000)$/u);
+  });
+
+  it('marks the edges around separators within a field, never across fields', () => {
+    const u = uni('12#楼，', '来电');
+    // 2 ends a run at '#', 楼 starts one after it and ends one at '，'; 2 and 楼 are joined across '#'.
+    expect(u).toEqual(expect.arrayContaining([`2${END}`, `${START}楼`, `2${JOIN}楼`, `楼${END}`]));
+    // 来 begins the second field: no separator before it in its field, no join to 楼.
+    expect(u).not.toContain(`${START}来`);
+    expect(u).not.toContain(`楼${JOIN}来`);
+    expect(uni('油烟扰民')).toEqual(['扰', '民', '油', '烟']);
   });
 
   it('keeps characters outside the BMP whole', () => {
@@ -44,8 +54,8 @@ describe('tokenizeDocument', () => {
 
 describe('planQuery', () => {
   it('turns a term into a bigram phrase, a 1-character term into a character', () => {
-    expect(planQuery('油烟扰民')).toEqual([{ text: '油烟扰民', chars: [], phrases: [['油烟', '烟扰', '扰民']], exact: true }]);
-    expect(planQuery('电')).toEqual([{ text: '电', chars: ['电'], phrases: [], exact: true }]);
+    expect(planQuery('油烟扰民')).toEqual([{ text: '油烟扰民', chars: [], phrases: [['油烟', '烟扰', '扰民']], edges: [], exact: true }]);
+    expect(planQuery('电')).toEqual([{ text: '电', chars: ['电'], phrases: [], edges: [], exact: true }]);
   });
 
   it('splits terms on white space, including the ideographic space', () => {
@@ -53,9 +63,15 @@ describe('planQuery', () => {
   });
 
   it('keeps punctuation inside a term literal and marks the term for a substring check', () => {
-    expect(planQuery('3#楼')).toEqual([{ text: '3#楼', chars: ['3', '楼'], phrases: [], exact: false }]);
-    expect(planQuery('NEAR(')).toEqual([{ text: 'near(', chars: [], phrases: [['ne', 'ea', 'ar']], exact: false }]);
-    expect(planQuery('"*()"')).toEqual([{ text: '"*()"', chars: [], phrases: [], exact: false }]);
+    expect(planQuery('3#楼')).toEqual([{ text: '3#楼', chars: ['3', '楼'], phrases: [], edges: [`3${END}`, `${START}楼`, `3${JOIN}楼`], exact: false }]);
+    expect(planQuery('NEAR(')).toEqual([{ text: 'near(', chars: [], phrases: [['ne', 'ea', 'ar']], edges: [`r${END}`], exact: false }]);
+    expect(planQuery('"*()"')).toEqual([{ text: '"*()"', chars: [], phrases: [], edges: [], exact: false }]);
+    expect(planQuery('情况。来')[0]!.edges).toEqual([`况${END}`, `${START}来`, `况${JOIN}来`]);
+  });
+
+  it('asks no edges of a term that may be a phone number (its digits are indexed without them)', () => {
+    expect(planQuery('0101-234')[0]!.edges).toEqual([]);
+    expect(planQuery('12#楼')[0]!.edges).toContain(`2${JOIN}楼`);
   });
 
   it('normalises the query as documents are normalised', () => {

@@ -23,6 +23,13 @@
  *   "油烟 烟扰 扰民"), which matches exactly where the n characters are contiguous in one run;
  *   a 1-character term is a lookup in `uni`. A term that contains separators ("3#楼") becomes the
  *   AND of its runs plus a final substring check (see electron/store/search/sqlite-search.ts).
+ * - EDGES, in the `uni` set: where a separator stands between two runs of one field, the token
+ *   `a␁b` (the last character of the run before it, JOIN, the first of the run after it); where a
+ *   run ends at a separator, `a␃` (END); where one starts after a separator, `␂b` (START). A term
+ *   that contains separators ("12#楼", "情况。来", "年，") needs them in the document, so they are
+ *   necessary conditions the index can look up; and they are rare where the term's runs are not
+ *   ("12" and "楼" are in most tickets, "2␁楼" in few), so the search can start from them instead of
+ *   reading every ticket that holds both runs. Version 3 of the tokenizer.
  *
  * Token strings are space-separated and contain only letters, digits and the gap token, so the
  * SQLite side indexes them with FTS5's `ascii` tokenizer (split on ASCII non-alphanumerics, every
@@ -39,11 +46,16 @@ import { normalizePhone } from '../../shared/domain/phone';
 /**
  * Bumped whenever tokenisation changes: reindexAll rebuilds a store indexed by another version.
  * 2: a ticket's number, address, caller name and phone are indexed too (tokenizeTicket).
+ * 3: edges around separators (JOIN, START, END tokens in `uni`).
  */
-export const TOKENIZER_VERSION = 2;
+export const TOKENIZER_VERSION = 3;
 
 /** Separates runs in the `bi` stream. Private use: never produced from text (it is not \p{L}/\p{N}). */
 export const GAP = '\uE000';
+/** Edge marks (private use, never produced from text): a + JOIN + b, START + b, a + END (see EDGES above). */
+export const JOIN = '\uE001';
+export const START = '\uE002';
+export const END = '\uE003';
 
 /** NFKC + lower case; the one normalisation documents, queries and substring checks share. */
 export function normalizeText(s: string): string {
@@ -89,7 +101,11 @@ export function tokenizeDocument(...fields: string[]): DocumentTokens {
   const bi: string[] = [];
   for (const field of fields) {
     const s = normalizeText(field);
+    // prev: the last character of the current run; runEnd: the last of the run before the separator
+    // just read; sep: a separator was read since the last indexable character, in this field.
     let prev = '';
+    let runEnd = '';
+    let sep = false;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       let ch: string;
@@ -102,10 +118,22 @@ export function tokenizeDocument(...fields: string[]): DocumentTokens {
       if (isIndexable(ch)) {
         chars.add(ch);
         if (prev) bi.push(prev + ch);
-        else if (bi.length && bi[bi.length - 1] !== GAP) bi.push(GAP);
+        else {
+          if (bi.length && bi[bi.length - 1] !== GAP) bi.push(GAP);
+          if (sep) {
+            chars.add(START + ch);
+            if (runEnd) chars.add(runEnd + JOIN + ch);
+          }
+        }
         prev = ch;
+        sep = false;
       } else {
+        if (prev) {
+          chars.add(prev + END);
+          runEnd = prev;
+        }
         prev = '';
+        sep = true;
       }
     }
   }
@@ -150,18 +178,16 @@ export function phoneDigits(phone: string): string {
   return normalizeText(phone).replace(/\D/gu, '');
 }
 
+/** A field's own tokens (characters, edges, bigrams), each behind `prefix`, added to a document's. */
 function appendPrefixed(tokens: DocumentTokens, prefix: string, text: string): DocumentTokens {
-  const runs = runsOf(normalizeText(text));
-  if (!runs.length) return tokens;
+  const own = tokenizeDocument(text);
+  if (!own.uni) return tokens;
   const chars = new Set(tokens.uni ? tokens.uni.split(' ') : []);
+  for (const u of own.uni.split(' ')) chars.add(prefix + u);
   const bi: string[] = tokens.bi ? tokens.bi.split(' ') : [];
-  for (const run of runs) {
-    for (const ch of run) chars.add(prefix + ch);
-    const grams = queryBigrams(run);
-    if (grams.length) {
-      if (bi.length) bi.push(GAP);
-      bi.push(...grams.map((g) => prefix + g));
-    }
+  if (own.bi) {
+    if (bi.length) bi.push(GAP);
+    for (const b of own.bi.split(' ')) bi.push(b === GAP ? GAP : prefix + b);
   }
   return { uni: [...chars].join(' '), bi: bi.join(' ') };
 }
@@ -191,9 +217,43 @@ export interface TermPlan {
   chars: string[];
   /** Runs of ≥ 2 characters: bigram phrases in `bi`. */
   phrases: string[][];
+  /**
+   * Edge tokens around the term's separators, looked up in `uni` like characters (see EDGES above);
+   * none for a term that may match a caller's phone number (phone digits are indexed without edges).
+   */
+  edges: string[];
   /** True when the index answer is exact (one run, no separators); else a substring check follows. */
   exact: boolean;
 }
+
+/** The edge tokens a document must hold to contain `text` (normalised, no white space). */
+export function termEdges(text: string): string[] {
+  const out: string[] = [];
+  let prev = '';
+  let runEnd = '';
+  let sep = false;
+  for (const ch of text) {
+    if (isIndexable(ch)) {
+      if (!prev && sep) {
+        out.push(START + ch);
+        if (runEnd) out.push(runEnd + JOIN + ch);
+      }
+      prev = ch;
+      sep = false;
+    } else {
+      if (prev) {
+        out.push(prev + END);
+        runEnd = prev;
+      }
+      prev = '';
+      sep = true;
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** Digits with the punctuation of a phone number only: such a term may match the caller's number (results.ts phoneNeedle). */
+const PHONE_LIKE = /^[\d\s\-()+]+$/u;
 
 /**
  * Splits a query into terms on white space (all terms must match: AND) and plans each term.
@@ -210,7 +270,8 @@ export function planQuery(query: string): TermPlan[] {
       else phrases.push(queryBigrams(run));
     }
     const exact = runs.length === 1 && [...text].length === runs[0]!.length;
-    return { text, chars, phrases, exact };
+    const edges = exact || (PHONE_LIKE.test(text) && /\d/u.test(text)) ? [] : termEdges(text);
+    return { text, chars, phrases, edges, exact };
   });
 }
 

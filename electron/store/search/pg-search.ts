@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DB } from '../schema';
 import { SearchError, validateSearch, type SearchResult, type ValidSearch } from '../../search/query';
 import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneVisible, prefixesFor, type TicketRow } from '../../search/results';
-import { buildStatsSteps, planSearch, runInSlices, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { buildStatsSteps, planSearch, uniTokens, runInSlices, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
 import type { SearchCallOptions } from '../../search/search-client';
 import { FIELD_PREFIX, GAP, normalizeText, type DocumentTokens, type FieldPrefix, type TermPlan, type TicketText } from '../../search/tokenize';
 
@@ -94,7 +94,7 @@ function tsqueryOf(phrases: readonly (readonly string[])[], chars: readonly stri
 
 /** The tsquery of a planned search: every term's runs, ANDed (the FTS5 expressions of sqlite-search.ts). */
 export function searchTsquery(v: ValidSearch, op: Op = '<->'): string {
-  return tsqueryOf(v.terms.flatMap((t) => t.phrases), v.terms.flatMap((t) => t.chars), prefixesFor(v.callerVisibility), op);
+  return tsqueryOf(v.terms.flatMap((t) => t.phrases), uniTokens(v), prefixesFor(v.callerVisibility), op);
 }
 
 /**

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { SearchError, validateSearch, type CallerVisibility, type SearchResult, type ValidSearch } from '../../search/query';
 import { seesCallerName, seesFullPhone } from '../../../shared/domain/caller-privacy';
 import { FIELD_PREFIX, ftsPhrase, normalizeText, phoneDigits, type FieldPrefix } from '../../search/tokenize';
-import { planSearch, runInSlices, runToEnd, sampleIds, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, StatsBuilder, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { planSearch, uniTokens, runInSlices, runToEnd, sampleIds, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, StatsBuilder, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
 import { needsCount, OPEN_STATUSES, pageResult, phoneNeedle, prefixesFor, type TicketRow } from '../../search/results';
 
 /**
@@ -226,7 +226,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         const fts = plan.lead === 'bi' ? 'ticket_fts_bi' : 'ticket_fts_uni';
         const expr = plan.lead === 'bi'
           ? v.terms.flatMap((t) => t.phrases).map((p) => runExpr(p, prefixes)).join(' AND ')
-          : [...new Set(v.terms.flatMap((t) => t.chars))].map((c) => runExpr([c], prefixes)).join(' AND ');
+          : uniTokens(v).map((c) => runExpr([c], prefixes)).join(' AND ');
         const from = `from ${fts} cross join ticket_search_docs d on d.doc_id = ${fts}.rowid cross join tickets t on t.id = d.ticket_id`;
         const allWhere = [`${fts} match ?`, ...where, ...checkWhere];
         const allParams = [expr, ...params, ...checkParams];
