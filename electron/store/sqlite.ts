@@ -123,6 +123,9 @@ export interface SqliteOptions {
 /** Trims the WAL file back to this size when it is reset after a checkpoint. */
 const JOURNAL_SIZE_LIMIT = 64 << 20;
 
+/** The store connection's page cache, in KiB as SQLite's negative cache_size takes it. */
+const CACHE_KIB = -65_536;
+
 export async function openSqliteStore(file: string, opts: SqliteOptions = {}): Promise<Store> {
   const list = opts.migrations ?? migrations;
   const exists = assertLooksLikeSqlite(file);
@@ -141,6 +144,10 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    // 64 MiB of page cache (SQLite's default is 2 MiB): at 1M tickets the index pages an intake
+    // touches stay in memory. Intake save at 1M, same run (test/bench/intake-profile.ts):
+    // p50 2.39 → 1.68 ms, p99 6.98 → 5.21 ms, the commit's own p99 3.50 → 3.04 ms.
+    sqlite.pragma(`cache_size = ${CACHE_KIB}`);
     if (opts.walCheckpoint !== 'auto') {
       sqlite.pragma('wal_autocheckpoint = 0');
       sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);

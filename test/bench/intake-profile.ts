@@ -94,10 +94,15 @@ async function main() {
   const which = process.env.PROFILE_STORES ?? 'sqlite,postgres';
   try {
     if (which.includes('sqlite')) {
-      copyFileSync(file, join(work, 's.sqlite'));
-      const store = await openSqliteStore(join(work, 's.sqlite'));
-      store.checkpointer?.start();
-      try { await profile(store, 'SQLite'); } finally { await store.close(); }
+      // PROFILE_SQLITE_CACHE=-65536: a second pass on a fresh copy with that page cache, beside the default.
+      const caches = [null, ...(process.env.PROFILE_SQLITE_CACHE ? [process.env.PROFILE_SQLITE_CACHE] : [])];
+      for (const [i, cache] of caches.entries()) {
+        copyFileSync(file, join(work, `s${i}.sqlite`));
+        const store = await openSqliteStore(join(work, `s${i}.sqlite`));
+        if (cache) store.sqlite!.pragma(`cache_size = ${Number(cache)}`);
+        store.checkpointer?.start();
+        try { await profile(store, `SQLite${cache ? `, cache_size ${cache}` : ''}`); } finally { await store.close(); }
+      }
     }
     if (which.includes('postgres')) {
       const server = await startPostgres();
