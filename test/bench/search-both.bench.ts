@@ -25,8 +25,13 @@
  *   2 chars 16/270 → 7.2/19 ms; 3 chars 17/106 → 7.1/13 ms; 4 chars 26/240 → 6.0/13 ms; district + closed 113/371 → 20/50 ms;
  *   "情况。来" 395 ms/3.8 s → 12/38 ms; "12#楼" 0.7/2.7 s → 44/48 ms; "年，" 239 ms/1.1 s → 11/24 ms
  *   (SQLite in the after run: 1.5/4.5, 1.6/4.1, 1.7/4.0, 6.6/14 ms; 15/267, 99/303, 18/90 ms).
- * Left slow: terms whose every index condition is common but whose whole is rare ("1#电": the digit
- * and the character are each in most tickets), which read every candidate ticket.
+ * 2026-12-06, 100k tickets (100 queries per row, 20 awkward), tokenizer v2 → v3 (edges around separators
+ * in `uni`), two runs back to back on a quiet machine, p99 SQLite / PostgreSQL:
+ *   "12#楼" 1.19 s / 819 ms → 0.70 / 4.2 ms; "情况。来" 679 / 171 → 46 / 74 ms; "年，" 279 / 78 → 74 / 27 ms;
+ *   "小区 楼" (two terms, no edge) 55 / 21 → 60 / 24 ms; plain 2/3/4 characters unchanged (noise).
+ *   Index cost: SQLite file 652.6 → 673.5 MB (+3.2 %), indexing 27.4 → 28.7 s.
+ * Before v3, terms whose every index condition was common but whose whole is rare ("1#电": the digit
+ * and the character are each in most tickets) read every candidate ticket; the edge "1␁电" is rare.
  */
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
