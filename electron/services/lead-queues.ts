@@ -1,10 +1,12 @@
-import type { LeadQueue, LeadQueueCounts, LeadQueueRow, LeadRates, SessionInfo } from '../../shared/contract';
-import { LEAD_QUEUES } from '../../shared/contract/wallboard';
-import { chinaDayNumber, isoWeekday, keyOfDayNumber, startOfChinaDay } from '../../shared/domain/china-time';
+import type { LeadConsultCounts, LeadConsultQueue, LeadConsultRow, LeadQueue, LeadQueueCounts, LeadQueueRow, LeadRates, SessionInfo } from '../../shared/contract';
+import { LEAD_CONSULT_QUEUES, LEAD_QUEUES } from '../../shared/contract/wallboard';
+import { chinaDateKey, chinaDayNumber, isoWeekday, keyOfDayNumber, startOfChinaDay } from '../../shared/domain/china-time';
 import type { TicketState } from '../../shared/domain/ticket-lifecycle';
 import type { Db } from '../store/repos/db';
 import { workQueueCount, workQueueRows, type WorkQueueFilter } from '../store/repos/tickets';
 import { latestTicketEvents } from '../store/repos/ticket-events';
+import { leadConsultCount, leadConsultRows, type LeadConsultFilter } from '../store/repos/wallboard';
+import type { MeasureStatus } from '../../shared/domain/consultation';
 import type { KpiService } from './kpi';
 import type { TicketWorkflowService } from './ticket-workflow';
 import { pendingOf } from './ticket-workflow';
@@ -28,6 +30,18 @@ function queueOf(queue: LeadQueue, session: SessionInfo, now: Date): WorkQueueFi
     case 'overdue': return { scope, statuses: RUNNING, replyBefore: now.toISOString(), orderBy: 'reply_by' };
     case 'returns': return { scope, statuses: ['returned'], orderBy: 'updated_at' };
     case 'extensions': return { scope, statuses: ['extension_requested'], orderBy: 'updated_at' };
+  }
+}
+
+/** Measures still to be carried out: past their due day they are 措施逾期 (as measureDeadlineFlag). */
+const OPEN_MEASURES: MeasureStatus[] = ['planned', 'in_progress'];
+
+/** The consultation figures, each one filter for its count and its list (as queueOf). */
+function consultQueueOf(queue: LeadConsultQueue, now: Date): LeadConsultFilter {
+  switch (queue) {
+    case 'unclaimed': return { kind: 'queued', pastClaimAt: null };
+    case 'claim_overdue': return { kind: 'queued', pastClaimAt: now.toISOString() };
+    case 'measures_overdue': return { kind: 'measures', openStates: OPEN_MEASURES, today: chinaDateKey(now) };
   }
 }
 
@@ -65,6 +79,22 @@ export class LeadQueueService {
         returnReason: ret?.action === 'returnTicket' ? ret.data.reason ?? null : null,
       };
     });
+  }
+
+  /** The consultation figures: three indexed counts (shift leads and admins see every route). */
+  async consultCounts(): Promise<LeadConsultCounts> {
+    const now = this.now();
+    const values = await Promise.all(LEAD_CONSULT_QUEUES.map((q) => leadConsultCount(this.db, consultQueueOf(q, now))));
+    return Object.fromEntries(LEAD_CONSULT_QUEUES.map((q, i) => [q, values[i]!])) as LeadConsultCounts;
+  }
+
+  /** The items (or measures) behind one consultation figure, the earliest deadline first. */
+  async consultList(queue: LeadConsultQueue): Promise<LeadConsultRow[]> {
+    const rows = await leadConsultRows(this.db, consultQueueOf(queue, this.now()), LEAD_QUEUE_LIMIT);
+    return rows.map((r) => ({
+      key: r.measure_id ? `${r.id}:${r.measure_id}` : r.id, number: r.number, title: r.title, escalatedAt: r.created_at,
+      deadline: r.deadline, measure: r.measure ?? null, claimer: r.claimer ?? null,
+    }));
   }
 
   /**

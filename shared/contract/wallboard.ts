@@ -66,6 +66,31 @@ export interface LeadQueueRow extends WorkRow {
   returnReason: string | null;
 }
 
+/**
+ * The shift lead's consultation figures: 未认领升级 (escalated items still queued), 超认领时限
+ * (queued past their claim deadline) and 措施逾期 (measures not done or dropped, past their due
+ * day, on unclosed items). Each figure is the length of the list it opens.
+ */
+export const LEAD_CONSULT_QUEUES = ['unclaimed', 'claim_overdue', 'measures_overdue'] as const;
+export type LeadConsultQueue = (typeof LEAD_CONSULT_QUEUES)[number];
+export type LeadConsultCounts = Record<LeadConsultQueue, number>;
+
+/** An item (or, in measures_overdue, one of its measures) behind a consultation figure: a read row. */
+export interface LeadConsultRow {
+  /** The item's id, with the measure's id in measures_overdue (unique per row). */
+  key: string;
+  number: string;
+  title: string;
+  /** When it was escalated (ISO). */
+  escalatedAt: string;
+  /** The claim deadline (ISO), or the measure's due day (YYYY-MM-DD) in measures_overdue. */
+  deadline: string;
+  /** The measure's content (measures_overdue), else null. */
+  measure: string | null;
+  /** The claimer's name; null while nobody has claimed it. */
+  claimer: string | null;
+}
+
 /** 三率 and on-time reply of a period so far and of the same number of days just before it. */
 export interface LeadPeriod { current: KpiReport; previous: KpiReport }
 export interface LeadRates { day: LeadPeriod; week: LeadPeriod; month: LeadPeriod }
@@ -126,6 +151,14 @@ export const wallboardRequests = {
   'wallboard.queues': request<LeadQueueCounts>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /** The tickets behind one figure, at most 5000; its length is the figure while nothing changes. */
   'wallboard.queue': request<LeadQueueRow[]>()(z.object({ queue: z.enum(LEAD_QUEUES) }).strict(), ['shift_lead', 'admin'], 'tickets'),
+  /** The consultation figures (indexed counts; the same filter as wallboard.consultQueue). */
+  'wallboard.consultQueues': request<LeadConsultCounts>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /**
+   * The items or measures behind one consultation figure, at most 5000; a read list. Shift leads
+   * only: items are read by route, claim or as a lead, and an admin is none of these (the admin
+   * sees the figures).
+   */
+  'wallboard.consultQueue': request<LeadConsultRow[]>()(z.object({ queue: z.enum(LEAD_CONSULT_QUEUES) }).strict(), ['shift_lead'], 'items'),
   /** 三率 and on-time reply for today, this week, this month, each against the period before (kpi_daily). */
   'wallboard.rates': request<LeadRates>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /** Today's calls per 15 minutes, tickets by category and service level through the day, against the usual. */

@@ -1,14 +1,17 @@
 /**
  * The shift lead's queues on the wallboard (wallboard.queues / wallboard.queue / wallboard.rates),
  * on the store the run is given: every figure equals the length of the list it opens, the lead acts
- * on a row through tickets.act with the row's version, and a row that changed meanwhile is refused.
+ * on a row through tickets.act with the row's version, and a row that changed meanwhile is refused;
+ * the consultation figures (未认领升级, 超认领时限, 措施逾期) likewise equal their read lists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEAD_QUEUES, type LeadQueue, type LeadQueueCounts, type LeadQueueRow, type LeadRates, type Result, type TicketDetail } from '../../shared/contract';
+import { LEAD_CONSULT_QUEUES, LEAD_QUEUES, type ConsultationDetail, type LeadConsultCounts, type LeadConsultQueue, type LeadConsultRow, type LeadQueue, type LeadQueueCounts, type LeadQueueRow, type LeadRates, type Result, type TicketDetail } from '../../shared/contract';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
 import { KpiService } from '../../electron/services/kpi';
+import { insertMeasure, updateMeasure } from '../../electron/store/repos/consultation';
+import { addDays, chinaDateKey } from '../../shared/domain/china-time';
 
 const conn = (): Connection => ({ id: `c-${Math.random()}`, session: null, send: () => {} });
 let clock = new Date('2025-11-12T02:00:00Z'); // Wednesday 10:00 Beijing
@@ -146,5 +149,69 @@ describe('the lead queues of the wallboard', () => {
     }
     expect(new Date(rates.week.current.to).getTime() - new Date(rates.week.current.from).getTime())
       .toBe(new Date(rates.week.previous.to).getTime() - new Date(rates.week.previous.from).getTime());
+  });
+});
+
+async function consultFiguresMatchLists(who: string): Promise<LeadConsultCounts> {
+  const counts = await as<LeadConsultCounts>(who, 'wallboard.consultQueues', {});
+  for (const q of LEAD_CONSULT_QUEUES) {
+    const rows = await as<LeadConsultRow[]>(who, 'wallboard.consultQueue', { queue: q });
+    expect(rows.length, `${q}: figure ${counts[q]} vs list ${rows.length}`).toBe(counts[q]);
+  }
+  return counts;
+}
+const consultList = (queue: LeadConsultQueue) => as<LeadConsultRow[]>('lead01', 'wallboard.consultQueue', { queue });
+
+describe('the consultation figures of the wallboard', () => {
+  it('counts an escalation as unclaimed at once and as past its claim deadline once the deadline passes, each figure the length of its list', async () => {
+    const before = await consultFiguresMatchLists('lead01');
+    const ticket = await registerAndDispatch('夜间施工噪音反复投诉升级测试');
+    const item = await as<ConsultationDetail>('agent01', 'consultation.escalate', {
+      ticketIds: [ticket.id], reason: '同一工地夜间施工反复投诉，部门答复后仍未解决，需要委员协调', route: 'studio', urgency: 'emergency',
+    });
+    const now = await consultFiguresMatchLists('lead01');
+    expect(now.unclaimed).toBe(before.unclaimed + 1);
+    expect(now.claim_overdue).toBe(before.claim_overdue);
+    const row = (await consultList('unclaimed')).find((r) => r.number === item.number)!;
+    expect(row).toMatchObject({ title: item.title, deadline: item.claimBy, claimer: null, measure: null });
+    expect((await consultList('claim_overdue')).some((r) => r.number === item.number)).toBe(false);
+
+    clock = new Date(new Date(item.claimBy).getTime() + 60_000); // two hours for an emergency, and a minute
+    const late = await consultFiguresMatchLists('lead01');
+    expect(late.claim_overdue).toBe(before.claim_overdue + 1);
+    expect((await consultList('claim_overdue')).find((r) => r.number === item.number)).toMatchObject({ deadline: item.claimBy, claimer: null });
+    expect((await consultList('claim_overdue')).every((r) => r.deadline < clock.toISOString())).toBe(true);
+    // The admin sees the same figures; the items behind them are the leads' to read.
+    expect(await as<LeadConsultCounts>('admin', 'wallboard.consultQueues', {})).toEqual(late);
+    expect((await fails('admin', 'wallboard.consultQueue', { queue: 'claim_overdue' })).code).toBe('forbidden');
+  });
+
+  it('counts a measure past its due day, not done, on an unclosed item; done, it leaves the figure', async () => {
+    const db = t.app.store.db;
+    const item = await db.selectFrom('consultation_items as i').leftJoin('users as u', 'u.id', 'i.claimed_by')
+      .select(['i.id', 'i.number', 'u.display_name']).where('i.stage', '!=', 'closed').where('i.stage', '!=', 'queued').orderBy('i.number').executeTakeFirstOrThrow();
+    const before = await consultFiguresMatchLists('lead01');
+    const today = chinaDateKey(clock);
+    const at = clock.toISOString();
+    const measure = (id: string, deadline: string, content: string) => ({
+      id, item_id: item.id, content, owner_department_id: deptId, deadline, status: 'planned', evidence: '', drop_reason: null, created_at: at, updated_at: at,
+    });
+    await insertMeasure(db, measure('00000000-0000-4000-8000-00000000e001', addDays(today, -1), '夜间施工许可复核，逾期测试'));
+    await insertMeasure(db, measure('00000000-0000-4000-8000-00000000e002', today, '今日到期的措施不算逾期'));
+    const after = await consultFiguresMatchLists('lead01');
+    expect(after.measures_overdue).toBe(before.measures_overdue + 1);
+    const rows = await consultList('measures_overdue');
+    expect(rows.find((r) => r.measure === '夜间施工许可复核，逾期测试')).toMatchObject({ number: item.number, deadline: addDays(today, -1), claimer: item.display_name ?? null });
+    expect(rows.some((r) => r.measure === '今日到期的措施不算逾期')).toBe(false);
+    expect(rows.every((r) => r.deadline < today)).toBe(true);
+
+    await updateMeasure(db, '00000000-0000-4000-8000-00000000e001', { status: 'done' });
+    expect((await consultFiguresMatchLists('lead01')).measures_overdue).toBe(before.measures_overdue);
+  });
+
+  it('is refused to agents and departments, and checks the input', async () => {
+    expect((await fails('agent01', 'wallboard.consultQueues', {})).code).toBe('forbidden');
+    expect((await fails('dept01', 'wallboard.consultQueue', { queue: 'unclaimed' })).code).toBe('forbidden');
+    expect((await fails('lead01', 'wallboard.consultQueue', { queue: 'everything' })).code).toBe('invalid_input');
   });
 });

@@ -72,3 +72,43 @@ export async function raisedLeadAlerts(db: Db): Promise<{ kind: string; value: s
   const rows = await db.selectFrom('meta').select(['key', 'value']).where('key', 'like', `${ALERT_PREFIX}%`).execute();
   return rows.map((r) => ({ kind: r.key.slice(ALERT_PREFIX.length), value: r.value }));
 }
+
+// ---- the lead's consultation figures: one filter each, for the count and for the list ----
+
+/**
+ * 未认领升级: items still queued; 超认领时限: queued with the claim deadline before `now`
+ * (through the stage index; the queued items are few).
+ */
+function queuedItemsQuery(db: Db, pastClaimAt: string | null) {
+  let q = db.selectFrom('consultation_items as i').where('i.stage', '=', 'queued');
+  if (pastClaimAt !== null) q = q.where('i.claim_by', '<', pastClaimAt);
+  return q;
+}
+
+/** 措施逾期: measures planned or in progress whose due day is before `today` (China date key), on unclosed items (index on status, deadline). */
+function overdueMeasuresQuery(db: Db, openStates: readonly string[], today: string) {
+  return db.selectFrom('consultation_measures as m').innerJoin('consultation_items as i', 'i.id', 'm.item_id')
+    .where('m.status', 'in', [...openStates]).where('m.deadline', '<', today).where('i.stage', '!=', 'closed');
+}
+
+export type LeadConsultFilter =
+  | { kind: 'queued'; pastClaimAt: string | null }
+  | { kind: 'measures'; openStates: readonly string[]; today: string };
+
+export async function leadConsultCount(db: Db, f: LeadConsultFilter): Promise<number> {
+  const q = f.kind === 'queued' ? queuedItemsQuery(db, f.pastClaimAt) : overdueMeasuresQuery(db, f.openStates, f.today);
+  const r = await q.select(sql<number | string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** The rows behind a figure, the earliest deadline first, with the claimer's name. */
+export async function leadConsultRows(db: Db, f: LeadConsultFilter, limit: number) {
+  if (f.kind === 'queued') {
+    return queuedItemsQuery(db, f.pastClaimAt).leftJoin('users as u', 'u.id', 'i.claimed_by')
+      .select(['i.id', 'i.number', 'i.title', 'i.created_at', 'i.claim_by as deadline', sql<string | null>`null`.as('measure_id'), sql<string | null>`null`.as('measure'), 'u.display_name as claimer'])
+      .orderBy('i.claim_by').orderBy('i.number').limit(limit).execute();
+  }
+  return overdueMeasuresQuery(db, f.openStates, f.today).leftJoin('users as u', 'u.id', 'i.claimed_by')
+    .select(['i.id', 'i.number', 'i.title', 'i.created_at', 'm.deadline', 'm.id as measure_id', 'm.content as measure', 'u.display_name as claimer'])
+    .orderBy('m.deadline').orderBy('i.number').orderBy('m.id').limit(limit).execute();
+}

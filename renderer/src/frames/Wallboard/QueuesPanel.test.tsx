@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { KpiReport, LeadQueue, LeadQueueCounts, LeadQueueRow, LeadRates } from '../../../../shared/contract';
+import type { KpiReport, LeadConsultCounts, LeadConsultQueue, LeadConsultRow, LeadQueue, LeadQueueCounts, LeadQueueRow, LeadRates } from '../../../../shared/contract';
 import { renderWithProviders } from '../../../test/render';
 import { fakeApi } from '../../../test/fake-api';
 import { SessionProvider } from '../../state/session';
@@ -24,17 +24,29 @@ const report = (response: number | null): KpiReport => ({
 const period = () => ({ current: report(0.9), previous: report(0.8) });
 
 /** Main as the panel sees it: lists per queue, counts from the same lists, and tickets.act with versions. */
-function leadApi() {
+function leadApi(roles: string[] = ['shift_lead']) {
   const lists: Record<LeadQueue, LeadQueueRow[]> = {
     to_dispatch: [], to_sign: [], due_today: [], overdue: [],
     returns: Array.from({ length: 3 }, (_, i) => row(i + 1)),
     extensions: [row(9, { status: 'extension_requested', returnReason: null, pendingExtension: { days: 5, proposedReplyBy: '2026-12-27T15:59:59.000Z', reason: '需要现场核查' } })],
   };
+  const item = (n: number, extra: Partial<LeadConsultRow> = {}): LeadConsultRow => ({
+    key: `item-${n}`, number: `ZX20261200${n}`, title: `工地夜间施工反复投诉 ${n}`, escalatedAt: '2026-12-04T01:00:00.000Z',
+    deadline: '2026-12-04T03:00:00.000Z', measure: null, claimer: null, ...extra,
+  });
+  const consult: Record<LeadConsultQueue, LeadConsultRow[]> = {
+    unclaimed: [item(1), item(2), item(3, { deadline: '2026-12-07T01:00:00.000Z' })],
+    claim_overdue: [item(1), item(2)],
+    measures_overdue: [item(4, { key: 'item-4:m1', deadline: '2026-12-01', measure: '复核夜间施工许可', claimer: '张建国委员' })],
+  };
   /** The version each ticket has in "main" now: a test moves one on to play a change made elsewhere. */
   const versions = new Map<string, number>();
   const api = fakeApi({
+    'session.current': (() => ({ ok: true, value: { user: { id: 'u-lead', username: 'lead01', displayName: '值班长', roles, departmentId: null }, frames: ['wallboard'], mustChangePassword: false } })) as never,
     'wallboard.queues': (() => ({ ok: true, value: Object.fromEntries(Object.entries(lists).map(([k, v]) => [k, v.length])) as LeadQueueCounts })) as never,
     'wallboard.queue': ((i: { queue: LeadQueue }) => ({ ok: true, value: lists[i.queue] })) as never,
+    'wallboard.consultQueues': (() => ({ ok: true, value: Object.fromEntries(Object.entries(consult).map(([k, v]) => [k, v.length])) as LeadConsultCounts })) as never,
+    'wallboard.consultQueue': ((i: { queue: LeadConsultQueue }) => ({ ok: true, value: consult[i.queue] })) as never,
     'wallboard.rates': (() => ({ ok: true, value: { day: period(), week: period(), month: period() } satisfies LeadRates })) as never,
     'tickets.act': ((i: { ticketId: string; expectedVersion: number; action: { type: string } }) => {
       const current = versions.get(i.ticketId) ?? 3;
@@ -43,7 +55,7 @@ function leadApi() {
       return { ok: true, value: {} };
     }) as never,
   });
-  return { api, lists, versions };
+  return { api, lists, versions, consult };
 }
 
 describe('QueuesPanel', () => {
@@ -92,5 +104,50 @@ describe('QueuesPanel', () => {
     expect(await screen.findByTestId('lead-action-error')).toHaveTextContent('工单已被他人处理，请刷新后再操作。');
     expect(lists.returns).toHaveLength(3);
     expect(screen.getByTestId('queue-count-returns')).toHaveTextContent('3');
+  });
+
+  it('shows the consultation figures, each opening a read list with as many rows that a click leaves as it is', async () => {
+    const { api, consult } = leadApi();
+    renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
+    await waitFor(() => expect(screen.getByTestId('queue-count-unclaimed')).toHaveTextContent('3'));
+    expect(screen.getByTestId('queue-claim_overdue')).toHaveTextContent('超认领时限');
+    expect(screen.getByTestId('queue-count-claim_overdue')).toHaveTextContent('2');
+    expect(screen.getByTestId('queue-count-measures_overdue')).toHaveTextContent('1');
+
+    fireEvent.click(screen.getByTestId('queue-unclaimed'));
+    const list = await screen.findByTestId('consult-list');
+    await waitFor(() => expect(within(list).getAllByText(/工地夜间施工反复投诉/)).toHaveLength(3));
+    expect(screen.getByTestId('consult-list-count')).toHaveTextContent('共 3 项');
+    expect(within(list).getAllByText('未认领')).toHaveLength(3);
+    const sent = api.calls.length;
+    fireEvent.click(within(list).getByText('工地夜间施工反复投诉 1'));
+    fireEvent.doubleClick(within(list).getByText('工地夜间施工反复投诉 1'));
+    expect(api.calls.slice(sent).filter((c) => c.name !== 'drafts.get')).toEqual([]);
+    // Nothing else opens over the list: no ticket or item is read, no other dialog shows.
+    expect(screen.getAllByRole('dialog')).toHaveLength(1);
+    expect(consult.unclaimed).toHaveLength(3);
+  });
+
+  it('lists an overdue measure with its item, due day and claimer', async () => {
+    const { api } = leadApi();
+    renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
+    fireEvent.click(await screen.findByTestId('queue-measures_overdue'));
+    const list = await screen.findByTestId('consult-list');
+    await waitFor(() => expect(within(list).getByText('复核夜间施工许可')).toBeInTheDocument());
+    expect(screen.getByTestId('consult-list-count')).toHaveTextContent('共 1 条措施');
+    expect(within(list).getByText('ZX202612004')).toBeInTheDocument();
+    expect(within(list).getByText('2026-12-01')).toBeInTheDocument();
+    expect(within(list).getByText('张建国委员')).toBeInTheDocument();
+  });
+
+  it('shows an admin the consultation figures without opening the items behind them', async () => {
+    const { api } = leadApi(['admin']);
+    renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
+    await waitFor(() => expect(screen.getByTestId('queue-count-unclaimed')).toHaveTextContent('3'));
+    await waitFor(() => expect(screen.getByTestId('queue-unclaimed')).toBeDisabled());
+    expect(screen.getByTestId('queue-unclaimed')).toHaveAttribute('title', '事项明细仅值班长可查看');
+    fireEvent.click(screen.getByTestId('queue-unclaimed'));
+    expect(screen.queryByTestId('consult-list')).toBeNull();
+    expect(api.calls.some((c) => c.name === 'wallboard.consultQueue')).toBe(false);
   });
 });

@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { Group, Paper, SimpleGrid, Table, Text, Title, Tooltip, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { LEAD_QUEUES, type KpiReport, type LeadQueue, type LeadQueueCounts, type LeadRates } from '../../../../shared/contract';
+import { LEAD_CONSULT_QUEUES, LEAD_QUEUES, type KpiReport, type LeadConsultCounts, type LeadConsultQueue, type LeadQueue, type LeadQueueCounts, type LeadRates } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
+import { useSession } from '../../state/session';
 import { FigureListDrawer } from './FigureListDrawer';
+import { ConsultListDrawer } from './ConsultListDrawer';
 
 /** Figures a lead wants at zero: red while they are not. */
-const ALARM: ReadonlySet<LeadQueue> = new Set(['overdue', 'returns', 'extensions']);
+const ALARM: ReadonlySet<LeadQueue | LeadConsultQueue> = new Set(['overdue', 'returns', 'extensions', 'claim_overdue', 'measures_overdue']);
 /** The rates compared per period: 三率 and on-time reply. */
 const RATES = ['response', 'resolution', 'satisfaction', 'onTimeClosure'] as const;
 /** Read again on every change main reports, and now and then for a missed one. */
@@ -35,16 +37,22 @@ function RateCell({ current, previous, rate, testId }: { current: KpiReport; pre
 
 /**
  * The lead's ticket queues: 待派单, 待签收, 今日到期, 已超期, 退回待审, 延期待审, each a button
- * that opens the list behind it (FigureListDrawer); and 三率 with on-time reply for today, this
- * week and this month against the period before. Counts are indexed counts in main and the rates
+ * that opens the list behind it (FigureListDrawer); the consultation figures 未认领升级,
+ * 超认领时限 and 措施逾期, each opening its read list (ConsultListDrawer); and 三率 with on-time
+ * reply for today, this week and this month against the period before. Counts are indexed counts in main and the rates
  * come from the daily counts, so reading them on each stats.changed costs little.
  */
 export function QueuesPanel() {
   const { t } = useTranslation();
   const { api, connected } = useApi();
+  const { session } = useSession();
+  /** The items behind the consultation figures are a shift lead's to read; an admin sees the figures. */
+  const mayList = session?.user.roles.includes('shift_lead') ?? false;
   const [counts, setCounts] = useState<LeadQueueCounts | null>(null);
   const [rates, setRates] = useState<LeadRates | null>(null);
+  const [consult, setConsult] = useState<LeadConsultCounts | null>(null);
   const [open, setOpen] = useState<LeadQueue | null>(null);
+  const [openConsult, setOpenConsult] = useState<LeadConsultQueue | null>(null);
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
@@ -58,17 +66,19 @@ export function QueuesPanel() {
       try {
         do {
           again = false;
-          const [c, r] = await Promise.all([api.request('wallboard.queues', {}), api.request('wallboard.rates', {})]);
+          const [c, r, k] = await Promise.all([api.request('wallboard.queues', {}), api.request('wallboard.rates', {}), api.request('wallboard.consultQueues', {})]);
           if (!live) return;
           if (c.ok) setCounts(c.value);
           if (r.ok) setRates(r.value);
+          if (k.ok) setConsult(k.value);
         } while (again && live);
       } finally { reading = false; }
     };
     void load();
     const offStats = api.on('stats.changed', () => void load());
+    const offConsult = api.on('consultation.changed', () => void load());
     const id = setInterval(() => void load(), FALLBACK_REFRESH_MS);
-    return () => { live = false; offStats(); clearInterval(id); };
+    return () => { live = false; offStats(); offConsult(); clearInterval(id); };
   }, [api, connected, tick]);
 
   return (
@@ -84,6 +94,20 @@ export function QueuesPanel() {
             <UnstyledButton key={q} onClick={() => setOpen(q)} data-testid={`queue-${q}`} aria-label={t(`wallboard.queues.names.${q}`)}
               style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 8, padding: '8px 12px' }}>
               <Text size="sm" c="dimmed">{t(`wallboard.queues.names.${q}`)}</Text>
+              <Text fz={30} fw={700} c={n && ALARM.has(q) ? 'red' : undefined} data-testid={`queue-count-${q}`}>{n === null ? '—' : n.toLocaleString('zh-CN')}</Text>
+            </UnstyledButton>
+          );
+        })}
+      </SimpleGrid>
+      <Text size="sm" fw={600} mb={4}>{t('wallboard.queues.consult.title')}</Text>
+      <SimpleGrid cols={{ base: 3, lg: 6 }} mb="md">
+        {LEAD_CONSULT_QUEUES.map((q) => {
+          const n = consult?.[q] ?? null;
+          return (
+            <UnstyledButton key={q} onClick={() => setOpenConsult(q)} disabled={!mayList} data-testid={`queue-${q}`} aria-label={t(`wallboard.queues.consult.names.${q}`)}
+              title={mayList ? undefined : t('wallboard.queues.consult.leadOnly')}
+              style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 8, padding: '8px 12px', cursor: mayList ? undefined : 'default' }}>
+              <Text size="sm" c="dimmed">{t(`wallboard.queues.consult.names.${q}`)}</Text>
               <Text fz={30} fw={700} c={n && ALARM.has(q) ? 'red' : undefined} data-testid={`queue-count-${q}`}>{n === null ? '—' : n.toLocaleString('zh-CN')}</Text>
             </UnstyledButton>
           );
@@ -108,6 +132,7 @@ export function QueuesPanel() {
         </Table>
       )}
       <FigureListDrawer queue={open} title={open ? t(`wallboard.queues.names.${open}`) : ''} onClose={() => setOpen(null)} onChanged={() => setTick((n) => n + 1)} />
+      <ConsultListDrawer queue={openConsult} title={openConsult ? t(`wallboard.queues.consult.names.${openConsult}`) : ''} onClose={() => setOpenConsult(null)} />
     </Paper>
   );
 }
