@@ -732,7 +732,7 @@ export const zhCN = {
       previous: '上一同长期间：{{value}}',
       noCompare: '无可比',
       same: '持平',
-      hint: '点击数字查看对应工单；箭头为与上一同长期间相比的百分点变化',
+      hint: '点击数字查看对应工单或协商事项；箭头为与上一同长期间相比的百分点变化',
       consult: {
         title: '政协直通车',
         names: { unclaimed: '未认领升级', claim_overdue: '超认领时限', measures_overdue: '措施逾期' },
