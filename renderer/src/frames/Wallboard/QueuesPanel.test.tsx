@@ -131,7 +131,10 @@ describe('QueuesPanel', () => {
   it('lists an overdue measure with its item, due day and claimer', async () => {
     const { api } = leadApi();
     renderWithProviders(<SessionProvider><QueuesPanel /></SessionProvider>, api);
-    fireEvent.click(await screen.findByTestId('queue-measures_overdue'));
+    // The consultation figures open only once the session says this is a shift lead.
+    const button = await screen.findByTestId('queue-measures_overdue');
+    await waitFor(() => expect(button).toBeEnabled());
+    fireEvent.click(button);
     const list = await screen.findByTestId('consult-list');
     await waitFor(() => expect(within(list).getByText('复核夜间施工许可')).toBeInTheDocument());
     expect(screen.getByTestId('consult-list-count')).toHaveTextContent('共 1 条措施');
