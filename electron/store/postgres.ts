@@ -94,13 +94,29 @@ export function postgresClientConfig(url: string, opts: Pick<PostgresOptions, 'p
   return { ...target(url, opts.password), ssl: opts.ssl ?? false };
 }
 
-function makePool(url: string, password: string | undefined, opts: PostgresOptions, max: number): pg.Pool {
+/**
+ * The planner settings of the ticket-search pool (pg-search.ts), set once per connection: a search
+ * reads the documents from the GIN index or newest-first by key and probes each hit's ticket by id.
+ * PostgreSQL does not price reading a tsvector from TOAST and, with ticket filters, chose plans that
+ * check `tsv @@` on every document (a sequential scan: district + closed 0.6 s at 50k documents; a merge
+ * join over all documents by ticket_id 0.3 s; a hash join 0.28 s), where the nested loop takes 28 ms.
+ * Nor parallel workers: starting them cost more than these short reads (62–128 ms with 2 workers,
+ * 13–23 ms without). Set per connection, not per search: a transaction and SET LOCAL per search cost
+ * three more round trips; no other statement runs on these connections.
+ */
+const SEARCH_SESSION = '-c enable_seqscan=off -c enable_mergejoin=off -c enable_hashjoin=off -c max_parallel_workers_per_gather=0';
+
+/** Connections of the search pool: a search takes at most two at once (its page and its count). */
+const SEARCH_POOL_SIZE = 4;
+
+function makePool(url: string, password: string | undefined, opts: PostgresOptions, max: number, session?: string): pg.Pool {
   const pool = new pg.Pool({
     ...target(url, password),
     ssl: opts.ssl ?? false,
     max,
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
-    application_name: 'hotline-console',
+    application_name: session ? 'hotline-console-search' : 'hotline-console',
+    ...(session ? { options: session } : {}),
     connectionTimeoutMillis: 10_000,
     types: typeParsers,
   });
@@ -207,5 +223,12 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     await db.destroy();
     throw e;
   }
-  return { db, dialect: 'postgres', sqlite: null, close: () => db.destroy() };
+  const searchPool = makePool(url, opts.password, opts, SEARCH_POOL_SIZE, SEARCH_SESSION);
+  return {
+    db, dialect: 'postgres', sqlite: null, searchPool,
+    close: async () => {
+      await db.destroy();
+      await searchPool.end();
+    },
+  };
 }

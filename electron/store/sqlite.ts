@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type pg from 'pg';
 import { chmodSync, closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type { DB } from './schema';
 import { StoreError } from './errors';
@@ -15,6 +16,8 @@ export interface Store {
   sqlite: Database.Database | null;
   /** SQLite: the WAL checkpoint run off the request path (null with `walCheckpoint: 'auto'`, and on PostgreSQL). */
   checkpointer?: BackgroundCheckpointer | null;
+  /** PostgreSQL: the connections ticket search runs on, with its own planner settings (postgres.ts). */
+  searchPool?: pg.Pool;
   close(): Promise<void>;
 }
 

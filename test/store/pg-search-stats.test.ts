@@ -35,7 +35,7 @@ describe('PostgreSQL search: planner statistics off the request path', () => {
         loads.push({ settle: (s) => (s instanceof Error ? reject(s) : resolve(s)) });
       });
     };
-    const e = createPostgresSearchEngine(t.store.db, { clock: () => clock, loadStats });
+    const e = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { clock: () => clock, loadStats });
     const query = { text: '噪音', limit: 20 };
     const expected = (await e.search(query)).rows.map((r) => r.id);
     expect(expected.length).toBeGreaterThan(0);

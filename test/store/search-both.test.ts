@@ -54,7 +54,7 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     const forced: [string, PlanChoice][] = [['text, bigrams lead', { mode: 'text', lead: 'bi' }], ['text, characters lead', { mode: 'text', lead: 'uni' }], ['filters first', { mode: 'filters' }]];
     planned = forced.map(([name, force]) => {
       if (kind === 'postgres') {
-        const e = createPostgresSearchEngine(t.store.db, { force });
+        const e = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force });
         return [name, (input) => e.search(input)];
       }
       const e = createSearchEngine(t.store.sqlite!, { force });

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type pg from 'pg';
 import type { DB } from '../schema';
 import { SearchError, validateSearch, type SearchResult, type ValidSearch } from '../../search/query';
 import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneVisible, prefixesFor, type TicketRow } from '../../search/results';
@@ -138,7 +139,12 @@ const ORDERED_MIN_HITS = 2000;
 /** Normalised as normalizeText does (NFKC, lower case; PostgreSQL's C locale lowers ASCII only). */
 const norm = (col: string): Frag => sql`lower(normalize(coalesce(${sql.ref(col)}, ''), NFKC))`;
 
-export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions = {}) {
+/**
+ * `pool`: the store's search connections (Store.searchPool), opened with the planner settings these
+ * plans need (postgres.ts SEARCH_SESSION); `db` reads the category tree and the planner's sample, and
+ * cancels a search's statements.
+ */
+export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: PgSearchOptions = {}) {
   const now = opts.now ?? (() => new Date());
 
   /**
@@ -245,7 +251,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
   stats().catch(() => {});
 
   /** The rows and count queries of one search, as the plan says (see plan.ts). */
-  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; textFirst?: boolean }> {
+  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean }> {
     const categories = v.categoryIds
       ? (await sql<{ id: string }>`with recursive sub(id) as (select id from categories where id in (${sql.join(v.categoryIds)})
           union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub`.execute(conn)).rows.map((r) => r.id)
@@ -256,6 +262,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
       return {
         rowsQ: sql`select ${cols} from tickets t ${and([...where, ...cursor])} order by t.created_at desc, t.id desc limit ${v.limit + 1}`,
         countQ: v.countCap > 0 ? sql`select count(*) as n from (select 1 from tickets t ${and(where)} limit ${v.countCap + 1}) x` : null,
+        countLikely: true,
       };
     }
     const plan = planSearch(v, await stats(), now(), opts.force);
@@ -263,6 +270,8 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
     const rowChecks = v.terms.map((t) => termCheck(v, t));
     const cursor = v.cursor?.kind === 'doc' ? [sql`d.doc_id < ${v.cursor.docId}`] : [];
     const count = (from: Frag, w: Frag[]) => (v.countCap > 0 ? sql`select count(*) as n from (select 1 ${from} ${and(w)} limit ${v.countCap + 1}) x` : null);
+    // The page is expected to fill (more matches than it holds): the count will be needed, and runs beside it.
+    const countLikely = plan.estimate.pageScan < plan.estimate.lead;
     if (plan.mode === 'filters') {
       // The filters select few tickets: PostgreSQL reaches them through the tickets' indexes, and with
       // no GIN condition it checks the text on each instead of fetching every text hit.
@@ -271,6 +280,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
       return {
         rowsQ: sql`select d.doc_id, ${cols} ${from} ${and([...w, ...cursor])} order by d.doc_id desc limit ${v.limit + 1}`,
         countQ: count(from, w),
+        countLikely,
       };
     }
     // The GIN index gets every term's bigrams and characters ANDed ('&', exact from its posting
@@ -287,47 +297,83 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
     // Without ticket filters the documents alone answer (the checks read the document row): the page is
     // chosen from them and only its rows are joined to tickets, and the count joins nothing.
     const indexOnly = where.length === 0;
+    // Not ordered: the GIN index fetches the hits and they are sorted. `doc_id + 0` keeps PostgreSQL from
+    // walking the primary key newest-first instead: it prices a lexeme it has no statistics for at 500
+    // rows whatever its real count, and a rare bigram (14 hits of 100k) then read every document's
+    // tsvector to fill a page it never filled (2.8 s, against 0.3 ms through the index).
+    const key = ordered ? sql`d.doc_id` : sql`(d.doc_id + 0)`;
     const rowsQ = indexOnly
       ? sql`select top.doc_id, ${cols} from (select d.doc_id, d.ticket_id from ticket_search_docs d ${and(rowsWhere)}
-          order by d.doc_id desc limit ${v.limit + 1}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`
-      : sql`select d.doc_id, ${cols} ${from} ${and(rowsWhere)} order by d.doc_id desc limit ${v.limit + 1}`;
+          order by ${key} desc limit ${v.limit + 1}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`
+      : sql`select d.doc_id, ${cols} ${from} ${and(rowsWhere)} order by ${key} desc limit ${v.limit + 1}`;
+    // The count walks newest-first as well when its countCap + 1 matches come long before the lead's
+    // hits run out ("沟通" in 38 % of tickets: the GIN bitmap of every hit took 40 ms, the walk 25 ms).
+    const countOrdered = plan.estimate.lead > ORDERED_MIN_HITS && plan.estimate.textScan * 4 < plan.estimate.lead;
+    const countWhere = countOrdered ? [...rowChecks, ...where] : all;
+    const countFrom = indexOnly ? sql`from ticket_search_docs d` : from;
     return {
       rowsQ,
-      countQ: count(indexOnly ? sql`from ticket_search_docs d` : from, all),
-      textFirst: true,
+      countQ: v.countCap > 0
+        ? countOrdered
+          ? sql`select count(*) as n from (select 1 ${countFrom} ${and(countWhere)} order by d.doc_id desc limit ${v.countCap + 1}) x`
+          : count(countFrom, countWhere)
+        : null,
+      countLikely,
     };
   }
 
-  async function run(v: ValidSearch, started: number, conn: Kysely<DB>): Promise<SearchResult> {
-    const { rowsQ, countQ, textFirst } = await queries(v, conn);
-    const execute = async (c: Kysely<DB>) => {
-      const found = (await (rowsQ as RawBuilder<TicketRow>).execute(c)).rows;
-      const more = found.length > v.limit;
-      if (more) found.pop();
-      const counted = needsCount(v, more) && countQ ? Number((await (countQ as RawBuilder<{ n: number }>).execute(c)).rows[0]!.n) : null;
-      return pageResult(v, found, more, counted, v.terms.map((t) => t.text), started);
+  /** One statement on a connection of the search pool, cancelled on the server when the search is stopped. */
+  async function statement<R>(q: Frag, stop: AbortSignal, why: () => unknown): Promise<R[]> {
+    if (stop.aborted) throw why();
+    const client = await pool.connect();
+    let cancelling: Promise<unknown> | null = null;
+    const cancel = () => {
+      cancelling ??= (async () => {
+        const pid = (client as unknown as { processID?: number }).processID;
+        if (pid !== undefined) await sql`select pg_cancel_backend(${pid})`.execute(db);
+      })().catch(() => {});
     };
-    if (!textFirst) return execute(conn);
-    // Text first is a nested loop: documents from the GIN index (or newest-first by key), each hit's
-    // ticket probed by id. PostgreSQL does not price reading a tsvector from TOAST and, with filters
-    // on tickets, chose plans that check `tsv @@` on every document: a sequential scan (district +
-    // closed count 0.6 s at 50k) or a merge join walking all documents by ticket_id (0.3 s; a hash
-    // join 0.28 s); this plan takes 28 ms. Nor parallel workers: starting them cost more than these
-    // short reads (62–128 ms with 2 workers, 13–23 ms without). SET LOCAL: the settings end with
-    // this transaction, cancelled or not (set_config(…, true) is SET LOCAL).
-    return conn.transaction().execute(async (trx) => {
-      await sql`select set_config('enable_seqscan', 'off', true), set_config('enable_mergejoin', 'off', true),
-        set_config('enable_hashjoin', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(trx);
-      return execute(trx);
-    });
+    let broken: Error | undefined;
+    try {
+      if (stop.aborted) throw why();
+      stop.addEventListener('abort', cancel, { once: true });
+      const c = q.compile(db);
+      return (await client.query<R & pg.QueryResultRow>({ text: c.sql, values: c.parameters as unknown[] })).rows;
+    } catch (e) {
+      // A cancelled statement leaves the connection usable; any other failure (a restart, a dropped
+      // socket) may not, and the pool discards it.
+      if ((e as { code?: string }).code !== QUERY_CANCELED) broken = e as Error;
+      throw e;
+    } finally {
+      stop.removeEventListener('abort', cancel);
+      // Back to the pool only once the cancel signal has been delivered: an idle backend ignores it,
+      // so it cannot cancel the next statement on this connection.
+      if (cancelling) await cancelling;
+      client.release(broken);
+    }
+  }
+
+  /**
+   * The page, and the count beside it on a second connection when the plan expects the page to fill
+   * (the two reads overlap instead of following each other); otherwise the count only if the page did fill.
+   */
+  async function run(v: ValidSearch, started: number, stop: AbortSignal, why: () => unknown): Promise<SearchResult> {
+    const { rowsQ, countQ, countLikely } = await queries(v, db);
+    const early = countQ && countLikely ? statement<{ n: number }>(countQ, stop, why) : null;
+    early?.catch(() => {});
+    const found = await statement<TicketRow>(rowsQ, stop, why);
+    const more = found.length > v.limit;
+    if (more) found.pop();
+    const counted = needsCount(v, more) && countQ ? Number((await (early ?? statement<{ n: number }>(countQ, stop, why)))[0]!.n) : null;
+    return pageResult(v, found, more, counted, v.terms.map((t) => t.text), started);
   }
 
   const running = new Map<string, AbortController>();
 
   /**
-   * One search on one pooled connection. It runs on the server, not on this thread; a newer search
-   * with the same `supersede` key, an aborted `signal` or the time limit rejects it at once and
-   * cancels its statement on the server (pg_cancel_backend on its backend).
+   * One search on the search pool (its page and its count, each on a connection). It runs on the
+   * server, not on this thread; a newer search with the same `supersede` key, an aborted `signal` or
+   * the time limit rejects it at once and cancels its statements on the server (pg_cancel_backend).
    */
   async function search(input: unknown, call: SearchCallOptions = {}): Promise<SearchResult> {
     const started = performance.now();
@@ -351,23 +397,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, opts: PgSearchOptions
     const limitMs = call.timeoutMs ?? opts.timeoutMs ?? 15_000;
     const timer = setTimeout(() => abort(new SearchError('timeout', `search took longer than ${limitMs} ms`)), limitMs);
     try {
-      const work = db.connection().execute(async (conn) => {
-        const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(conn)).rows[0]!.pid;
-        let cancelling: Promise<unknown> | null = null;
-        const cancel = () => {
-          cancelling ??= sql`select pg_cancel_backend(${pid})`.execute(db).catch(() => {});
-        };
-        if (stop.signal.aborted) throw why;
-        stop.signal.addEventListener('abort', cancel, { once: true });
-        try {
-          return await run(v, started, conn);
-        } finally {
-          stop.signal.removeEventListener('abort', cancel);
-          // The connection goes back to the pool only once the cancel signal has been delivered: an idle
-          // backend ignores it, so it cannot cancel the next statement on this connection.
-          if (cancelling) await cancelling;
-        }
-      });
+      const work = run(v, started, stop.signal, () => why);
       const aborted = new Promise<never>((_, reject) => {
         stop.signal.addEventListener('abort', () => reject(why), { once: true });
       });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
 import type { DB } from '../schema';
 import type { Store } from '../sqlite';
 import { SearchClient, type SearchClientOptions } from '../../search/search-client';
@@ -33,6 +34,11 @@ export function searchWorkerLocation(): URL {
   return /\.[cm]?ts$/.test(new URL(here).pathname) ? new URL('./worker.ts', here) : new URL('./search-worker.js', here);
 }
 
+function searchPoolOf(store: Store): pg.Pool {
+  if (!store.searchPool) throw new Error('a PostgreSQL store without its search pool (open it with openPostgresStore)');
+  return store.searchPool;
+}
+
 const engines = new WeakMap<Database.Database, SearchEngine>();
 
 /** In-process search on one connection (the engine is created once per connection). */
@@ -48,7 +54,7 @@ export function searchTicketsInProcess(sqlite: Database.Database, input: SearchI
 /** Ticket search on either store: SQLite FTS5 (worker or in-process) or PostgreSQL's tsvector index (pg-search.ts). */
 export function createTicketSearch(store: Store, opts: TicketSearchOptions = {}): TicketSearch {
   if (!store.sqlite) {
-    const engine = createPostgresSearchEngine(store.db, opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
+    const engine = createPostgresSearchEngine(store.db, searchPoolOf(store), opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {});
     return { searchTickets: (input, call) => engine.search(input, call), close: async () => {} };
   }
   return createTicketSearchSqlite(store, opts);
@@ -77,7 +83,7 @@ export function createSearchIndex(store: Store, opts: SearchIndexOptions = {}): 
     reindex: (o?: ReindexOptions) => reindexAll(store, o),
   };
   if (!store.sqlite) {
-    const engine = createPostgresSearchEngine(store.db, opts);
+    const engine = createPostgresSearchEngine(store.db, searchPoolOf(store), opts);
     return { kind: 'postgres-tsvector', ...common, search: (input, call) => engine.search(input, call), close: async () => {} };
   }
   const { now: _now, ...sqliteOpts } = opts;
