@@ -392,7 +392,7 @@ export class SoftphoneService {
   private onInvite(invitation: Invitation): void {
     const identity = invitation.assertedIdentity ?? invitation.remoteIdentity;
     const callId = randomUUID();
-    const displayName = identity.displayName.trim() || undefined;
+    const displayName = (identity.displayName ?? "").trim() || undefined;
     const leg = this.addLeg(new CallLeg(callId, "inbound", identity.uri.user ?? identity.uri.host, displayName,
       invitation, this.bridgeFactory(callId), Date.now()));
     leg.ticketId = this.incomingTicketId(invitation);

@@ -29,6 +29,8 @@ export interface KamailioOptions {
   gatewayPort?: number;
   /** Kamailio debug level: 1 warnings, 2 info, 3 debug. */
   logLevel?: number;
+  /** rtpengine's NG socket (RtpengineHarness.sock): calls with a trunk leg are bridged through it. */
+  rtpengineSock?: string;
 }
 
 /** Process groups still running, killed if the test process exits without calling stop(). */
@@ -85,6 +87,8 @@ export class KamailioHarness {
       WS_PORT: String(wsPort),
       GATEWAY: options.gatewayPort ? `${harness.host}:${options.gatewayPort}` : "",
       CREDENTIALS: credentials,
+      DEFINES: options.rtpengineSock ? "#!define WITH_RTPENGINE" : "",
+      RTPENGINE_SOCK: options.rtpengineSock ?? "",
     };
     const template = readFileSync(path.join(here, "kamailio.cfg"), "utf8");
     const config = template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
