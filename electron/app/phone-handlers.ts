@@ -72,6 +72,8 @@ export function phoneHandlers(phone: PhoneService, db: Kysely<DB>, now: () => Da
     },
     'phone.completeTransfer': async (i, ctx) => { await phone.act(who(ctx.session), (p) => p.completeAttendedTransfer(i.consultCallId)); return null; },
     'phone.cancelConsult': async (i, ctx) => { await phone.act(who(ctx.session), (p) => p.cancelConsult(i.consultCallId)); return null; },
+    'phone.selfTestEcho': (_i, ctx) => phone.selfTestEcho(who(ctx.session)),
+    'phone.selfTestResult': (i, ctx) => phone.selfTestResult(who(ctx.session), i),
     'phone.dial': async (i, ctx) => {
       const callId = await phone.act(who(ctx.session), (p) => p.call(i.number));
       if (i.ticketId) await phone.linkTicket(callId, i.ticketId).catch(() => undefined);

@@ -1,6 +1,6 @@
 import {
   fail, userAudience, type ContractError, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type CallStatsView, type RequestInput, type SeatView, type SessionInfo,
-  type SipAccountForDesk, type SipAccountView,
+  type SipAccountForDesk, type SipAccountView, type SelfTestResult, type SelfTestStep, type SelfTestStepName,
 } from '../../shared/contract';
 import { compareSeats, seatActivity } from '../../shared/domain/seats';
 import { callStatsOfDay } from '../../shared/domain/call-stats';
@@ -40,7 +40,25 @@ export interface MediaWindow { send(name: 'media.command', payload: EventPayload
 /** A seat's own events, to its user. */
 type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended';
 
-export interface PhoneConfig { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number; serviceLevelSeconds: number }
+export interface PhoneConfig {
+  notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number; serviceLevelSeconds: number;
+  /** The pre-shift self-test before the first 就绪 of a phone sign-in (see selfTestResult). */
+  selfTestRequired: boolean;
+  /** The PBX's echo test number the self-test calls; null: the self-test has no echo step. */
+  echoNumber: string | null;
+}
+
+/** The echo step: the echo service must answer within this, its audio start within ECHO_MEDIA_WAIT_MS, and is then measured over ECHO_LISTEN_MS. */
+const ECHO_ANSWER_MS = 15_000;
+const ECHO_MEDIA_WAIT_MS = 6000;
+const ECHO_LISTEN_MS = 2500;
+/** 2.5 s at 20 ms packets is 125: at least 50 must arrive. */
+const ECHO_MIN_PACKETS = 50;
+/** Total audio energy over the window: silence adds ~0 (comfort noise ~1e-6), a voice or a beep far more. */
+const ECHO_MIN_ENERGY = 0.0005;
+
+/** Until the admin sets them: no self-test required, no echo number. */
+const DEFAULT_SELF_TEST = { selfTestRequired: false, echoNumber: null } as const;
 
 /** The service-level threshold until the admin sets one: 20 s, as 12345 centres commonly measure. */
 export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
@@ -76,6 +94,16 @@ class Seat {
   acwTimer: NodeJS.Timeout | null = null;
   /** Calls that put the agent on call, for the call log and the agent state. */
   readonly primaryCalls = new Set<string>();
+  /** When this sign-in's self-test passed (null: not yet); a new sign-in is a new seat. */
+  selfTestPassedAt: string | null = null;
+  /** Set while the self-test dials its echo call: the call it creates is a test call. */
+  selfTestDialing = false;
+  /** Echo test calls: no agent state, no call record. */
+  readonly selfTestCalls = new Set<string>();
+  /** The echo step of this sign-in's last self-test, as main measured it. */
+  selfTestEcho: SelfTestStep | null = null;
+  /** The SIP code that ended the last echo test call, if any. */
+  selfTestEchoSipCode: number | null = null;
   constructor(readonly userId: string, readonly phone: SoftphoneService, readonly media: 'webrtc' | 'null', send: (cmd: MediaCommand) => boolean) {
     this.relay = new RendererMediaRelay(send);
   }
@@ -114,7 +142,7 @@ export class PhoneService {
 
   constructor(private readonly o: PhoneServiceOptions) {
     this.now = o.now ?? (() => new Date());
-    this.config = { notReadyReasons: DEFAULT_NOT_READY, wrapUpCodes: DEFAULT_WRAP_UP, acwSeconds: o.acwSeconds ?? 30, serviceLevelSeconds: DEFAULT_SERVICE_LEVEL_SECONDS };
+    this.config = { notReadyReasons: DEFAULT_NOT_READY, wrapUpCodes: DEFAULT_WRAP_UP, acwSeconds: o.acwSeconds ?? 30, serviceLevelSeconds: DEFAULT_SERVICE_LEVEL_SECONDS, ...DEFAULT_SELF_TEST };
   }
 
   private emitTo(userId: string) {
@@ -134,14 +162,19 @@ export class PhoneService {
   async loadConfig(): Promise<PhoneConfig> {
     const value = await readMeta(this.o.db, CONFIG_KEY);
     if (value !== null) {
-      const stored = JSON.parse(value) as Partial<PhoneConfig> & Omit<PhoneConfig, 'serviceLevelSeconds'>;
-      this.config = { ...stored, acwSeconds: this.o.acwSeconds ?? stored.acwSeconds, serviceLevelSeconds: stored.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS };
+      const stored = JSON.parse(value) as Partial<PhoneConfig> & Omit<PhoneConfig, 'serviceLevelSeconds' | 'selfTestRequired' | 'echoNumber'>;
+      this.config = { ...DEFAULT_SELF_TEST, ...stored, acwSeconds: this.o.acwSeconds ?? stored.acwSeconds, serviceLevelSeconds: stored.serviceLevelSeconds ?? DEFAULT_SERVICE_LEVEL_SECONDS };
     }
     return this.config;
   }
 
-  async setConfig(input: Omit<PhoneConfig, 'serviceLevelSeconds'> & { serviceLevelSeconds?: number }, actorId: string): Promise<PhoneConfig> {
-    const next: PhoneConfig = { ...input, serviceLevelSeconds: input.serviceLevelSeconds ?? this.config.serviceLevelSeconds };
+  async setConfig(input: Omit<PhoneConfig, 'serviceLevelSeconds' | 'selfTestRequired' | 'echoNumber'> & { serviceLevelSeconds?: number; selfTestRequired?: boolean; echoNumber?: string | null }, actorId: string): Promise<PhoneConfig> {
+    const next: PhoneConfig = {
+      ...input,
+      serviceLevelSeconds: input.serviceLevelSeconds ?? this.config.serviceLevelSeconds,
+      selfTestRequired: input.selfTestRequired ?? this.config.selfTestRequired,
+      echoNumber: input.echoNumber === undefined ? this.config.echoNumber : input.echoNumber,
+    };
     for (const [path, list] of [['notReadyReasons', next.notReadyReasons], ['wrapUpCodes', next.wrapUpCodes]] as const) {
       if (new Set(list.map((r) => r.code)).size !== list.length) fail('invalid_input', { issues: [{ path, problem: 'duplicate_code' }] });
     }
@@ -209,6 +242,7 @@ export class PhoneService {
       calls: seat ? seat.phone.calls().map((c) => this.callView(c, true)) : [],
       notReadyReasons: this.config.notReadyReasons, wrapUpCodes: this.config.wrapUpCodes, acwSeconds: this.config.acwSeconds,
       media: seat?.media ?? 'webrtc',
+      selfTest: { required: this.config.selfTestRequired, echo: this.config.echoNumber !== null, passedAt: seat?.selfTestPassedAt ?? null },
     };
   }
 
@@ -281,7 +315,9 @@ export class PhoneService {
     const emit = this.emitTo(userId);
     phone.on('registration', (r) => { emit('phone.registration', this.registrationView(r)); this.seatChanged(userId); });
     phone.on('call', (c) => {
+      if (seat.selfTestDialing && c.direction === 'outbound') seat.selfTestCalls.add(c.callId);
       emit('phone.call', this.callView(c, true));
+      if (seat.selfTestCalls.has(c.callId)) return;
       if (!c.consultForCallId) this.seatChanged(userId);
       if ((c.state === 'active' || c.state === 'dialing') && !c.consultForCallId && !seat.primaryCalls.has(c.callId)) {
         seat.primaryCalls.add(c.callId);
@@ -315,6 +351,12 @@ export class PhoneService {
   }
 
   private async callEnded(seat: Seat, rec: CallRecord) {
+    if (seat.selfTestCalls.delete(rec.callId)) {
+      // An echo test call: the self-test's evidence, not a citizen's call (no record, no after-call work).
+      seat.selfTestEchoSipCode = rec.sipCode ?? null;
+      this.emitTo(seat.userId)('phone.ended', { callId: rec.callId, direction: rec.direction, remoteNumber: rec.remoteNumber, endReason: rec.endReason, talkMs: rec.talkMs, missed: false });
+      return;
+    }
     const wasPrimary = seat.primaryCalls.delete(rec.callId);
     const missed = rec.answeredAt === undefined && rec.direction === 'inbound';
     const record: DeskCallRecord = {
@@ -359,7 +401,97 @@ export class PhoneService {
     this.seats.delete(seat.userId);
   }
 
-  setReady = (s: SessionInfo) => this.transition(this.seat(s.user.id), { type: 'set_ready' });
+  setReady = (s: SessionInfo) => {
+    const seat = this.seat(s.user.id);
+    if (this.config.selfTestRequired && seat.selfTestPassedAt === null) fail('conflict', { details: { reason: 'self_test_required' } });
+    return this.transition(seat, { type: 'set_ready' });
+  };
+
+  /**
+   * The self-test's echo step, run by main: calls the admin's echo number from this seat (only
+   * before the agent takes calls, 示忙), waits for the answer, then asks the renderer that holds the
+   * call's audio what came back over ECHO_LISTEN_MS, and hangs up. The agent's own voice (or the
+   * microphone's noise) must return: packets and audio energy. The call changes no agent state and
+   * is not a citizen's call (see callEnded). A seat without WebRTC media (test peers) passes once
+   * the echo answers: it has no audio to measure.
+   */
+  async selfTestEcho(s: SessionInfo): Promise<SelfTestStep> {
+    const seat = this.seat(s.user.id);
+    const number = this.config.echoNumber;
+    if (number === null) fail('conflict', { details: { reason: 'self_test_no_echo' } });
+    if (seat.agent.name !== 'not_ready' || seat.phone.calls().some((c) => c.state !== 'ended')) fail('conflict', { details: { reason: 'self_test_busy' } });
+    seat.selfTestEcho = null;
+    seat.selfTestEchoSipCode = null;
+    seat.selfTestDialing = true;
+    let callId: string;
+    try {
+      callId = await this.act(s, (p) => p.call(number));
+    } finally {
+      seat.selfTestDialing = false;
+    }
+    const up = () => seat.phone.calls().find((c) => c.callId === callId && c.state !== 'ended');
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let step: SelfTestStep;
+    try {
+      const deadline = Date.now() + ECHO_ANSWER_MS;
+      while (up() && up()!.state !== 'active' && Date.now() < deadline) await sleep(100);
+      if (up()?.state !== 'active') {
+        step = { step: 'echo', ok: false, cause: up() ? 'echo_no_answer' : 'echo_not_answered' };
+      } else if (seat.media !== 'webrtc') {
+        step = { step: 'echo', ok: true, cause: null };
+      } else {
+        // Media first has to come up (ICE, DTLS): wait for the first packets, then listen.
+        let a0 = await seat.relay.inboundAudio(callId);
+        for (const until = Date.now() + ECHO_MEDIA_WAIT_MS; a0.packets === 0 && Date.now() < until && up();) {
+          await sleep(200);
+          a0 = await seat.relay.inboundAudio(callId);
+        }
+        await sleep(ECHO_LISTEN_MS);
+        if (!up()) throw new Error('echo call ended');
+        const a1 = await seat.relay.inboundAudio(callId);
+        const packets = a1.packets - a0.packets;
+        const energy = a1.energy - a0.energy;
+        step = packets < ECHO_MIN_PACKETS ? { step: 'echo', ok: false, cause: 'echo_no_audio' }
+          : energy < ECHO_MIN_ENERGY ? { step: 'echo', ok: false, cause: 'echo_silent' }
+            : { step: 'echo', ok: true, cause: null };
+        this.o.log.info('self-test echo', { userId: seat.userId, packets, energy: Number(energy.toFixed(5)) });
+      }
+    } catch (e) {
+      this.o.log.warn('self-test echo failed', { userId: seat.userId, error: String(e) });
+      step = { step: 'echo', ok: false, cause: up() ? 'echo_no_audio' : 'echo_not_answered' };
+    } finally {
+      if (up()) await seat.phone.hangup(callId).catch(() => undefined);
+    }
+    seat.selfTestEcho = step;
+    return step;
+  }
+
+  /**
+   * Records a self-test. The desk reports what only it can know (the microphone's level, whether
+   * the agent heard the test tone); main decides registration itself and takes the echo step from
+   * its own measurement (selfTestEcho). Every result is audited; a pass lets this sign-in go 就绪.
+   */
+  async selfTestResult(s: SessionInfo, input: { steps: { step: SelfTestStepName; ok: boolean; level?: number; cause?: string }[] }): Promise<SelfTestResult> {
+    const seat = this.seat(s.user.id);
+    const told = new Map(input.steps.map((x) => [x.step, x]));
+    const steps: SelfTestStep[] = [];
+    for (const step of ['microphone', 'speaker'] as const) {
+      const r = told.get(step);
+      steps.push({ step, ok: r?.ok === true, cause: r?.ok === true ? null : r?.cause ?? 'not_run' });
+    }
+    const reg = seat.phone.registration.state;
+    steps.push({ step: 'registration', ok: reg === 'registered', cause: reg === 'registered' ? null : `registration_${reg}` });
+    if (this.config.echoNumber !== null) steps.push(seat.selfTestEcho ?? { step: 'echo', ok: false, cause: 'echo_not_run' });
+    const passed = steps.every((x) => x.ok);
+    const at = this.now().toISOString();
+    if (passed) seat.selfTestPassedAt = at;
+    await writeAudit(this.o.db, {
+      actorId: s.user.id, action: 'phone.self_test', subjectType: 'user', subjectId: s.user.id,
+      data: { passed, steps: steps.map((x) => `${x.step}:${x.ok ? 'ok' : x.cause}`).join(','), echoSipCode: seat.selfTestEchoSipCode },
+    });
+    return { passed, at, steps };
+  }
+
   setNotReady = (s: SessionInfo, reason: string) => {
     if (!this.config.notReadyReasons.some((r) => r.code === reason)) fail('invalid_input', { issues: [{ path: 'reason', problem: 'invalid_value' }] });
     return this.transition(this.seat(s.user.id), { type: 'set_not_ready', reason });
@@ -412,7 +544,7 @@ export class PhoneService {
   /** A renderer attached before the seat existed becomes its media owner when it starts. */
   private readonly pendingMediaOwner = new Map<string, string>();
 
-  mediaReply(s: SessionInfo, r: { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string }): void {
+  mediaReply(s: SessionInfo, r: { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string; audio?: { packets: number; energy: number } }): void {
     const seat = this.seats.get(s.user.id);
     if (!seat || !seat.relay.reply(r)) fail('not_found');
   }

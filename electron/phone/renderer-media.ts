@@ -8,10 +8,14 @@ export type MediaOp =
   | { op: 'sendDtmf'; tones: string }
   | { op: 'setHold'; held: boolean }
   | { op: 'setMute'; muted: boolean }
-  | { op: 'close' };
+  | { op: 'close' }
+  | { op: 'audioStats' };
 
 export interface MediaCommand { id: string; callId: string; command: MediaOp }
-export interface MediaReply { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string }
+export interface MediaReply { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string; audio?: InboundAudio }
+
+/** Inbound audio of a call so far, from the renderer's WebRTC stats. */
+export interface InboundAudio { packets: number; energy: number }
 
 /**
  * The WebRTC side of a call lives in a renderer; this bridge sends each SDP operation there as an
@@ -51,6 +55,13 @@ export class RendererMediaRelay {
       if (!reply.ok) throw new Error(reply.error ?? 'media operation failed');
       return reply;
     });
+  }
+
+  /** What a call's renderer has received so far (packets, total audio energy). */
+  async inboundAudio(callId: string): Promise<InboundAudio> {
+    const r = await this.ask(callId, { op: 'audioStats' });
+    if (!r.audio) throw new Error('renderer returned no audio statistics');
+    return r.audio;
   }
 
   bridgeFor(callId: string): MediaBridge {

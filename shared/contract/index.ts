@@ -5,7 +5,7 @@ import { frames, roleSchema } from './roles';
 import type {
   AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, SignedIn, TicketListRow, UserSettings,
 } from './types';
-import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountForDesk, SipAccountView } from './phone';
+import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, SelfTestResult, SelfTestStep, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountForDesk, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
 import { deadlinePolicySchema } from '../domain/deadlines';
 import { ticketChannelSchema } from '../domain/appeal';
@@ -156,6 +156,26 @@ export const requests = {
   'phone.dutyTargets': request<DutyTransferTarget[]>()(z.object({}).strict(), PHONE_ROLES),
   'phone.completeTransfer': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
   'phone.cancelConsult': request<null>()(z.object({ consultCallId: callId }).strict(), PHONE_ROLES),
+  /**
+   * Self-test, echo step: main calls the admin's echo test number, measures the audio that comes back
+   * (the renderer holding the call reports its WebRTC stats) and hangs up; the call changes no agent
+   * state and is not in the call log.
+   */
+  'phone.selfTestEcho': request<SelfTestStep>()(z.object({}).strict(), PHONE_ROLES),
+  /**
+   * Self-test: what the desk measured (microphone level, whether the agent heard the test tone); main
+   * adds registration and its own echo result, records the test (audit) and, when every step passed,
+   * lets the agent go 就绪.
+   */
+  'phone.selfTestResult': request<SelfTestResult>()(z.object({
+    steps: z.array(z.object({
+      step: z.enum(['microphone', 'speaker', 'registration', 'echo']),
+      ok: z.boolean(),
+      /** Peak level the step measured, 0..1. */
+      level: z.number().min(0).max(1).optional(),
+      cause: z.string().regex(/^[a-z_]{1,40}$/).optional(),
+    }).strict()).min(1).max(4),
+  }).strict(), PHONE_ROLES),
   'phone.dial': request<{ callId: string }>()(z.object({ number: dialTarget, ticketId: id.optional() }).strict(), PHONE_ROLES),
   /**
    * The caller's tickets. `ticketId`: the ticket a colleague handed over with the call, sent by a
@@ -167,6 +187,7 @@ export const requests = {
   'media.reply': request<null>()(z.object({
     id: z.string().min(1).max(200), ok: z.boolean(), sdp: z.string().max(20_000).optional(),
     dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(),
+    audio: z.object({ packets: z.number().int().min(0).max(1e9), energy: z.number().min(0).max(1e9) }).strict().optional(),
   }).strict(), PHONE_ROLES),
 
   'phone.getConfig': request<PhoneConfigView>()(z.object({}).strict(), ['admin', 'shift_lead']),
@@ -176,6 +197,10 @@ export const requests = {
     acwSeconds: z.number().int().min(0).max(600),
     /** Left out: kept as it is. */
     serviceLevelSeconds: z.number().int().min(5).max(120).optional(),
+    /** Left out: kept as it is. */
+    selfTestRequired: z.boolean().optional(),
+    /** Left out: kept as it is; null: no echo step. */
+    echoNumber: dialTarget.nullable().optional(),
   }).strict(), ['admin']),
   /**
    * A desk tells the center how its user's phone is (the softphone runs on the desk): on every

@@ -38,7 +38,19 @@ export interface PhoneStatus {
   acwSeconds: number;
   /** How the seat carries audio: WebRTC in a renderer, or none (test peers). */
   media: 'webrtc' | 'null';
+  /**
+   * The pre-shift self-test: whether the admin requires it before the first 就绪 after signing the
+   * phone in, whether an echo test number is set, and when this sign-in's test passed (null: not yet).
+   */
+  selfTest: { required: boolean; echo: boolean; passedAt: string | null };
 }
+
+export type SelfTestStepName = 'microphone' | 'speaker' | 'registration' | 'echo';
+
+/** One step of a self-test as main recorded it; `cause` names what failed (the UI explains it in Chinese). */
+export interface SelfTestStep { step: SelfTestStepName; ok: boolean; cause: string | null }
+
+export interface SelfTestResult { passed: boolean; at: string; steps: SelfTestStep[] }
 
 /** A ticket row in the screen pop: the list row's identity fields plus its reply deadline. */
 export type ScreenPopTicket = Pick<TicketListRow, 'id' | 'number' | 'createdAt' | 'appealType' | 'status' | 'title'> & { replyBy: string | null };
@@ -94,7 +106,9 @@ export interface MediaCommandEvent {
   callId: string;
   command:
     | { op: 'createOffer' } | { op: 'createAnswer'; sdp: string } | { op: 'setRemote'; sdp: string } | { op: 'rollback' }
-    | { op: 'sendDtmf'; tones: string } | { op: 'setHold'; held: boolean } | { op: 'setMute'; muted: boolean } | { op: 'close' };
+    | { op: 'sendDtmf'; tones: string } | { op: 'setHold'; held: boolean } | { op: 'setMute'; muted: boolean } | { op: 'close' }
+    /** Inbound audio so far (the self-test's echo step): packets and total audio energy (WebRTC stats). */
+    | { op: 'audioStats' };
 }
 
 export interface CallEndedEvent {
@@ -113,6 +127,10 @@ export interface PhoneConfigView {
   acwSeconds: number;
   /** Service level: a call answered within this many seconds of ringing counts as answered in time. */
   serviceLevelSeconds: number;
+  /** Agents must pass the pre-shift self-test before their first 就绪 after signing the phone in. */
+  selfTestRequired: boolean;
+  /** The PBX's echo test number the self-test calls (e.g. an echo extension); null: no echo step. */
+  echoNumber: string | null;
 }
 
 /** A CPPCC member or liaison expert on duty now, as a target for handing over a live caller. */

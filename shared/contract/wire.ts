@@ -113,6 +113,7 @@ export const deskLocalRequests = [
   'phone.status', 'phone.signIn', 'phone.signOut', 'phone.setReady', 'phone.setNotReady', 'phone.wrapUp',
   'phone.answer', 'phone.reject', 'phone.hangup', 'phone.hold', 'phone.mute', 'phone.dtmf',
   'phone.blindTransfer', 'phone.startConsult', 'phone.completeTransfer', 'phone.cancelConsult', 'phone.dial',
+  'phone.selfTestEcho', 'phone.selfTestResult',
   'media.attach', 'media.reply',
 ] as const satisfies readonly RequestName[];
 

@@ -73,21 +73,36 @@ export class BaresipPhone {
     this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
   }
 
+  /**
+   * The PBX's echo test service (Kamailio's gateway in tests): baresip's echo module answers every
+   * INVITE for `number` on `port` (plain RTP, PCMU) and sends back what it receives. (baresip takes
+   * a call only for an account whose user is the request URI's.)
+   */
+  static async echoService(port: number, number: string): Promise<BaresipPhone> {
+    // The echo module bridges each call's player to its source through aubridge devices of its own.
+    return BaresipPhone.launch({ sipPort: port, extraModules: ["echo.so"], source: "aubridge,echo", account: `<sip:${number}@127.0.0.1>;regint=0;audio_codecs=PCMU` });
+  }
+
   /** Starts baresip and dials at once. */
   static async dial(call: BaresipCall): Promise<BaresipPhone> {
+    const account = `<sip:${call.from}@${call.domain}>;regint=0;outbound="sip:127.0.0.1:${call.proxyPort};transport=udp";audio_codecs=PCMU`;
+    return BaresipPhone.launch({ sipPort: await freePort(), toneHz: call.toneHz, account, dial: `sip:${call.to}@${call.domain}` });
+  }
+
+  private static async launch(o: { sipPort: number; account: string; toneHz?: number; dial?: string; extraModules?: string[]; source?: string }): Promise<BaresipPhone> {
     const dir = mkdtempSync(path.join(tmpdir(), "baresip-test-"));
-    const sipPort = await freePort();
+    const sipPort = o.sipPort;
     let consPort = await freePort();
     while (consPort === sipPort) consPort = await freePort();
     const tone = path.join(dir, "tone.wav");
-    writeFileSync(tone, toneWav(call.toneHz ?? 440, 120));
+    writeFileSync(tone, toneWav(o.toneHz ?? 440, 120));
     const rtpBase = 20000 + 2 * Math.floor(Math.random() * 4000);
     writeFileSync(path.join(dir, "config"), [
       "poll_method\t\tepoll",
       `sip_listen\t\t127.0.0.1:${sipPort}`,
       "sip_transports\t\tudp",
       "net_interface\t\t127.0.0.1",
-      `audio_source\t\taufile,${tone}`,
+      `audio_source\t\t${o.source ?? `aufile,${tone}`}`,
       "audio_player\t\taubridge,sink",
       "audio_alert\t\taubridge,alert",
       `ausrc_srate\t\t${RATE}`,
@@ -100,6 +115,7 @@ export class BaresipPhone {
       "module\t\t\taufile.so",
       "module\t\t\taubridge.so",
       "module\t\t\tsndfile.so",
+      ...(o.extraModules ?? []).map((m) => `module\t\t\t${m}`),
       `snd_path\t\t${dir}`,
       "module_app\t\taccount.so",
       "module_app\t\tmenu.so",
@@ -109,10 +125,9 @@ export class BaresipPhone {
     ].join("\n"));
     // regint=0: a trunk does not register; the outbound proxy is Kamailio's UDP port; PCMU only, no
     // media encryption, no ICE: the INVITE's SDP is plain RTP/AVP as a carrier sends it.
-    writeFileSync(path.join(dir, "accounts"),
-      `<sip:${call.from}@${call.domain}>;regint=0;outbound="sip:127.0.0.1:${call.proxyPort};transport=udp";audio_codecs=PCMU\n`);
+    writeFileSync(path.join(dir, "accounts"), `${o.account}\n`);
     writeFileSync(path.join(dir, "contacts"), "");
-    const child = spawn("baresip", ["-f", dir, "-e", `/dial sip:${call.to}@${call.domain}`], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("baresip", [...(process.env.BARESIP_VERBOSE ? ["-v"] : []), "-f", dir, ...(o.dial ? ["-e", `/dial ${o.dial}`] : [])], { stdio: ["ignore", "pipe", "pipe"] });
     return new BaresipPhone(dir, child, consPort);
   }
 

@@ -112,8 +112,18 @@ export class WebRtcMedia {
     return leg.held ? 'sendonly' : 'sendrecv';
   }
 
-  private async run(cmd: MediaCommandEvent): Promise<{ sdp?: string; dtmfSent?: boolean }> {
+  private async run(cmd: MediaCommandEvent): Promise<{ sdp?: string; dtmfSent?: boolean; audio?: { packets: number; energy: number } }> {
     const c = cmd.command;
+    if (c.op === 'audioStats') {
+      const leg = this.legs.get(cmd.callId);
+      if (!leg) throw new Error('no media for this call');
+      let packets = 0;
+      let energy = 0;
+      (await leg.pc.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number; totalAudioEnergy?: number }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') { packets += r.packetsReceived ?? 0; energy += r.totalAudioEnergy ?? 0; }
+      });
+      return { audio: { packets, energy } };
+    }
     if (c.op === 'close') {
       const leg = this.legs.get(cmd.callId);
       leg?.pc.close();

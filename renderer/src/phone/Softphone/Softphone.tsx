@@ -6,6 +6,7 @@ import { useApi } from '../../state/api';
 import { usePhone } from '../PhoneProvider';
 import { useShortcut } from '../../components/Shortcuts';
 import { DeviceSettings } from '../DeviceSettings';
+import { SelfTest } from '../SelfTest';
 
 const regColor: Record<string, string> = { registered: 'teal', registering: 'blue', reconnecting: 'orange', failed: 'red', stopped: 'gray' };
 const agentColor: Record<string, string> = { ready: 'teal', not_ready: 'orange', on_call: 'blue', after_call_work: 'violet', logged_out: 'gray' };
@@ -57,10 +58,11 @@ function DutyHandOver({ callId }: { callId: string }) {
 /** The seat's phone: registration, agent state, the call in hand and its controls, wrap-up. */
 export function Softphone() {
   const { t } = useTranslation();
-  const { status, current, consult, lastEndedCallId, busy, act } = usePhone();
+  const { status, current, consult, lastEndedCallId, busy, act, refresh } = usePhone();
   const [target, setTarget] = useState('');
   const [dial, setDial] = useState('');
   const [wrapUp, setWrapUp] = useState<string | null>(null);
+  const [selfTestOpen, setSelfTestOpen] = useState(false);
   const agent = status?.agent;
   const callSince = useElapsed(agent?.name === 'on_call' ? Date.parse(agent.since) : null);
 
@@ -76,6 +78,9 @@ export function Softphone() {
   if (!status) return null;
   if (!status.configured) return <Text size="sm" c="dimmed">{t('agentDesk.phoneNotConfigured')}</Text>;
   const reg = status.registration;
+  // The first 就绪 of a sign-in waits for a passed self-test where the admin requires one.
+  const selfTestDue = status.selfTest.required && status.selfTest.passedAt === null;
+  const setReady = () => (selfTestDue ? setSelfTestOpen(true) : void act('phone.setReady', {}));
 
   return (
     <Stack gap="sm" data-testid="softphone">
@@ -97,9 +102,17 @@ export function Softphone() {
             </Badge>
             {agent.name === 'on_call' && <Text ff="monospace" size="sm">{callSince}</Text>}
           </Group>
+          {agent.name === 'not_ready' && (status.selfTest.required || status.selfTest.echo) && (
+            <Group gap="xs" justify="space-between" wrap="nowrap">
+              {selfTestDue
+                ? <Text size="xs" c="orange" data-testid="self-test-due">{t('phone.selfTest.required')}</Text>
+                : <Text size="xs" c="dimmed">{status.selfTest.passedAt ? t('phone.selfTest.passedAt') : ''}</Text>}
+              <Button size="compact-xs" variant={selfTestDue ? 'filled' : 'subtle'} color={selfTestDue ? 'orange' : 'gray'} onClick={() => setSelfTestOpen(true)} data-testid="self-test-open">{t('phone.selfTest.open')}</Button>
+            </Group>
+          )}
           {(agent.name === 'not_ready' || agent.name === 'ready') && (
             <Group gap="xs" grow>
-              <Button color="teal" variant={agent.name === 'ready' ? 'filled' : 'light'} onClick={() => void act('phone.setReady', {})} data-testid="set-ready">{t('phone.ready')}</Button>
+              <Button color="teal" variant={agent.name === 'ready' ? 'filled' : 'light'} onClick={setReady} data-testid="set-ready">{t('phone.ready')}</Button>
               <Select placeholder={t('phone.notReady')} data={status.notReadyReasons.map((r) => ({ value: r.code, label: r.label }))} value={null}
                 onChange={(v) => v && void act('phone.setNotReady', { reason: v })} aria-label={t('phone.notReady')} data-testid="set-not-ready" />
             </Group>
@@ -107,6 +120,8 @@ export function Softphone() {
         </>
       )}
 
+      <SelfTest opened={selfTestOpen} onClose={() => { setSelfTestOpen(false); void refresh(); }} echo={status.selfTest.echo}
+        onPassed={() => void act('phone.setReady', {})} />
       {current && <CallCard call={current} />}
       {current?.state === 'ringing' && (
         <Group grow>
