@@ -371,6 +371,11 @@ export const zhCN = {
     serviceLevel: '服务水平阈值（秒）',
     serviceLevelHint: '在此秒数内接通的来电计入服务水平（大屏“今日来电”）',
     badLines: '以下行格式不对：{{lines}}',
+    selfTest: '上岗自检',
+    selfTestHint: '话务员每次签入话机后，首次就绪前须通过自检（麦克风、听筒、注册与回声测试）',
+    echoNumber: '回声测试号码',
+    echoNumberHint: '交换机的回声测试分机；留空则自检不拨回声测试',
+    badEcho: '回声测试号码只能包含数字、*、#（可以 + 开头），最多 32 位。',
   },
   importExport: {
     exportTitle: '导出工单',

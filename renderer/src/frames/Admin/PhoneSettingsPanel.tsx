@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Group, NumberInput, SimpleGrid, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, NumberInput, SimpleGrid, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { ReasonCode } from '../../../../shared/contract';
@@ -28,6 +28,8 @@ export function PhoneSettingsPanel() {
   const [wrapUps, setWrapUps] = useState('');
   const [acw, setAcw] = useState<number | string>(30);
   const [serviceLevel, setServiceLevel] = useState<number | string>(20);
+  const [selfTest, setSelfTest] = useState(false);
+  const [echoNumber, setEchoNumber] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void api.request('phone.getConfig', {}).then((r) => {
@@ -36,6 +38,8 @@ export function PhoneSettingsPanel() {
       setWrapUps(toText(r.value.wrapUpCodes));
       setAcw(r.value.acwSeconds);
       setServiceLevel(r.value.serviceLevelSeconds);
+      setSelfTest(r.value.selfTestRequired);
+      setEchoNumber(r.value.echoNumber ?? '');
     });
   }, [api]);
 
@@ -46,7 +50,15 @@ export function PhoneSettingsPanel() {
       setError(t('phoneSettings.badLines', { lines: [...a.bad.map((n) => `${t('phoneSettings.reasons')} ${n}`), ...b.bad.map((n) => `${t('phoneSettings.wrapUps')} ${n}`)].join('、') }));
       return;
     }
-    const r = await api.request('phone.setConfig', { notReadyReasons: a.list, wrapUpCodes: b.list, acwSeconds: Number(acw), serviceLevelSeconds: Number(serviceLevel) });
+    const echo = echoNumber.trim();
+    if (echo && !/^\+?[0-9*#]{1,32}$/.test(echo)) {
+      setError(t('phoneSettings.badEcho'));
+      return;
+    }
+    const r = await api.request('phone.setConfig', {
+      notReadyReasons: a.list, wrapUpCodes: b.list, acwSeconds: Number(acw), serviceLevelSeconds: Number(serviceLevel),
+      selfTestRequired: selfTest, echoNumber: echo || null,
+    });
     if (!r.ok) { setError(errorMessage(r.error)); return; }
     setError(null);
     notifications.show({ color: 'teal', message: t('admin.users.saved') });
@@ -55,17 +67,21 @@ export function PhoneSettingsPanel() {
   return (
     <Stack maw={900}>
       <Text size="sm" c="dimmed">{t('phoneSettings.hint')}</Text>
-      {error && <Alert color="red">{error}</Alert>}
+      {error && <Alert color="red" data-testid="phone-settings-error">{error}</Alert>}
       <SimpleGrid cols={2}>
         <Textarea label={t('phoneSettings.reasons')} autosize minRows={6} value={reasons} onChange={(e) => setReasons(e.currentTarget.value)} ff="monospace" />
         <Textarea label={t('phoneSettings.wrapUps')} autosize minRows={6} value={wrapUps} onChange={(e) => setWrapUps(e.currentTarget.value)} ff="monospace" />
       </SimpleGrid>
+      <Group align="flex-start" gap="xl">
+        <Checkbox label={t('phoneSettings.selfTest')} description={t('phoneSettings.selfTestHint')} checked={selfTest} onChange={(e) => setSelfTest(e.currentTarget.checked)} data-testid="self-test-required" />
+        <TextInput w={240} label={t('phoneSettings.echoNumber')} description={t('phoneSettings.echoNumberHint')} value={echoNumber} onChange={(e) => setEchoNumber(e.currentTarget.value)} placeholder="9196" data-testid="echo-number" />
+      </Group>
       <Group align="flex-end" justify="space-between">
         <Group align="flex-end">
           <NumberInput w={240} label={t('phoneSettings.acw')} min={0} max={600} value={acw} onChange={setAcw} />
           <NumberInput w={240} label={t('phoneSettings.serviceLevel')} description={t('phoneSettings.serviceLevelHint')} min={5} max={120} value={serviceLevel} onChange={setServiceLevel} data-testid="service-level-seconds" />
         </Group>
-        <Button onClick={() => void save()}>{t('admin.users.save')}</Button>
+        <Button onClick={() => void save()} data-testid="phone-settings-save">{t('admin.users.save')}</Button>
       </Group>
     </Stack>
   );
