@@ -301,7 +301,10 @@ export class PhoneService {
         emit('phone.incoming', { callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: false, at: i.at, replacesCallId: i.replacesCallId });
         return;
       }
-      emit('phone.incoming', { callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: Boolean(i.autoRejected), at: i.at });
+      emit('phone.incoming', {
+        callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: Boolean(i.autoRejected), at: i.at,
+        ...(i.autoRejected ? { rejected: { code: i.autoRejected.code, reason: i.autoRejected.reason, ...(i.autoRejected.mediaProblem ? { mediaProblem: i.autoRejected.mediaProblem } : {}) } } : {}),
+      });
       if (!i.autoRejected && this.o.autoAnswer) void phone.answer(i.callId).catch((e: unknown) => this.o.log.warn('auto-answer failed', { error: String(e) }));
     });
     phone.on('ended', (rec) => void this.callEnded(seat, rec));

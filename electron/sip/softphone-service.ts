@@ -398,6 +398,22 @@ export class SoftphoneService {
     leg.ticketId = this.incomingTicketId(invitation);
     const info = { callId, remoteNumber: leg.remoteNumber, at: leg.invitedAt, ...(displayName ? { remoteDisplayName: displayName } : {}) };
 
+    // Media this desk cannot answer (plain RTP from a trunk without a media proxy) would ring an
+    // agent who can never pick it up: refuse it at once with 488, which tells the proxy to try
+    // elsewhere or transcode, not to retry here as it would after 480.
+    const offer = invitation.body;
+    const problem = offer && /application\/sdp/i.test(invitation.request.getHeader("Content-Type") ?? "")
+      ? leg.bridge.offerProblem?.(offer) : undefined;
+    if (problem) {
+      this.logger.warn(`refusing the call from ${leg.remoteNumber} with 488: its offer has ${problem} (a WebRTC desk needs DTLS-SRTP and ICE; is the media proxy bypassed?)`);
+      leg.pendingEndReason = "rejected-media";
+      leg.sipCode = 488;
+      leg.mediaProblem = problem;
+      this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId, autoRejected: { code: 488, reason: "rejected-media", mediaProblem: problem } });
+      invitation.reject({ statusCode: 488 }).catch((error: unknown) => this.logger.warn(`488 failed: ${String(error)}`));
+      return;
+    }
+
     // sip.js matched the Replaces header to one of our dialogs (an unknown one was already answered 481).
     if (invitation.replacee) {
       this.takeOver(leg, invitation, info);

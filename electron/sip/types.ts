@@ -3,6 +3,8 @@
  * no sip.js objects, no functions (except the policy and logger the owner injects).
  */
 
+import type { OfferProblem } from "./media-bridge.js";
+
 export interface SoftphoneConfig {
   /** WebSocket URL of the registrar/proxy, e.g. "wss://pbx.example.gov.cn:8443" or "ws://127.0.0.1:5066". */
   wsUrl: string;
@@ -50,6 +52,8 @@ export type EndReason =
   | "rejected-busy"
   | "rejected-policy"
   | "rejected-local"
+  /** Refused before ringing because this desk cannot carry the offered media (plain RTP to a WebRTC desk): 488. */
+  | "rejected-media"
   /** Outbound: the far end declined or failed (see sipCode). */
   | "remote-rejected"
   | "cancelled-local"
@@ -101,14 +105,16 @@ export interface CallRecord {
   transferTarget?: string;
   consultForCallId?: string;
   ticketId?: string;
+  /** Set on a call refused for its media (488): what was wrong with the offer. */
+  mediaProblem?: OfferProblem;
 }
 
 export interface IncomingCallInfo {
   callId: string;
   remoteNumber: string;
   remoteDisplayName?: string;
-  /** Present when the call was refused without ringing (busy, not ready). */
-  autoRejected?: { code: number; reason: EndReason };
+  /** Present when the call was refused without ringing (busy, not ready, media it cannot answer). */
+  autoRejected?: { code: number; reason: EndReason; mediaProblem?: OfferProblem };
   /** The ticket the calling colleague consults about (X-Hotline-Ticket), null when none or invalid. */
   ticketId: string | null;
   /**

@@ -250,7 +250,11 @@ export const events = {
   'phone.agent': event<AgentState>(),
   'phone.call': event<PhoneCall>(),
   /** A call reached this seat; missed or refused ones too, so none is lost from the log. */
-  'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number; replacesCallId?: string }>(),
+  'phone.incoming': event<{
+    callId: string; remoteNumber: string; autoRejected: boolean; at: number; replacesCallId?: string;
+    /** A call refused without ringing: the SIP code answered (486 busy, 488 media) and why. */
+    rejected?: { code: number; reason: string; mediaProblem?: 'no-audio' | 'no-dtls' | 'no-ice' };
+  }>(),
   'phone.ended': event<CallEndedEvent>(),
   'media.command': event<MediaCommandEvent>(),
   /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */

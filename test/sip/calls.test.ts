@@ -80,6 +80,27 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     }
   });
 
+  it("refuses plain RTP to a WebRTC desk with 488 before it rings, and logs why", async () => {
+    const desk = new TestAgent("1002", { requireWebRtc: true });
+    try {
+      await desk.startRegistered(kamailio);
+      const since = desk.events.length;
+      const result = await runUac({ scenario: "uac-expect-488", proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called: "1002", callerNumber: "13800000488" });
+      // sipp fails the run on anything but 488 (480 would invite the proxy to retry here).
+      expect(result.exitCode, describeRun(result)).toBe(0);
+      expect(result.messages).not.toMatch(/SIP\/2.0 180/);
+      const incoming = await desk.waitFor("incoming", () => true, 5000, since);
+      expect(incoming.autoRejected).toEqual({ code: 488, reason: "rejected-media", mediaProblem: "no-dtls" });
+      // Never offered to the agent: no ringing call snapshot.
+      expect(desk.count("call", (c) => c.callId === incoming.callId && c.state === "ringing")).toBe(0);
+      const record = await desk.waitFor("ended", (r) => r.callId === incoming.callId, 5000, since);
+      expect(record).toMatchObject({ endReason: "rejected-media", sipCode: 488, mediaProblem: "no-dtls", remoteNumber: "13800000488" });
+      expect(desk.logs.join("\n")).toMatch(/488: its offer has no-dtls/);
+    } finally {
+      await desk.stop();
+    }
+  });
+
   it("answers busy (486) to a second caller during a call and logs that call too", async () => {
     const since = agent.events.length;
     const first = await citizen({ scenario: "uac-answer-bye", callerNumber: "13700000001", pauseMs: 2500 });

@@ -166,6 +166,13 @@ export const zhCN = {
     wrapUpPick: '选择小结代码（必选）',
     missed: '未接来电：{{number}}',
     autoRejected: '示忙期间的来电已转给其他坐席：{{number}}',
+    mediaRefusedTitle: '有一通来电无法接通',
+    mediaRefused: '来电 {{number}} 的语音{{problem}}，本坐席的网页电话无法接听，已回复 {{code}}（媒体不可接受）并记入通话记录。这不是您的操作问题：请告知值班长或管理员检查中继线路是否经过媒体代理（rtpengine）。',
+    mediaProblem: {
+      'no-dtls': '是未加密的普通 RTP（运营商中继直连，未经媒体代理转换）',
+      'no-ice': '缺少 ICE 连接信息（未经媒体代理转换）',
+      'no-audio': '不含可用的音频流',
+    },
     shortcutAnswer: '接听来电',
     shortcutHangup: '挂断 / 拒接',
     shortcutHold: '保持 / 恢复',

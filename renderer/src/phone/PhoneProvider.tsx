@@ -56,6 +56,14 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
         return { ...s, calls: call.state === 'ended' ? others : [...others, call] };
       })),
       api.on('phone.incoming', (inc) => {
+        if (inc.rejected?.reason === 'rejected-media') {
+          // Not the agent's doing and not theirs to fix: say what happened and who can fix it; it stays until read.
+          notifications.show({
+            color: 'red', autoClose: false, title: i18n.t('phone.mediaRefusedTitle'),
+            message: i18n.t('phone.mediaRefused', { number: inc.remoteNumber, code: inc.rejected.code, problem: i18n.t(`phone.mediaProblem.${inc.rejected.mediaProblem ?? 'no-dtls'}`) }),
+          });
+          return;
+        }
         if (inc.autoRejected) {
           notifications.show({ color: 'orange', message: i18n.t('phone.autoRejected', { number: inc.remoteNumber }) });
           return;
@@ -65,7 +73,7 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
       api.on('phone.ended', (e) => {
         setStatus((s) => (s ? { ...s, calls: s.calls.filter((c) => c.callId !== e.callId) } : s));
         if (!e.missed) setLastEnded(e.callId);
-        if (e.missed) notifications.show({ color: 'orange', message: i18n.t('phone.missed', { number: e.remoteNumber }) });
+        if (e.missed && e.endReason !== 'rejected-media') notifications.show({ color: 'orange', message: i18n.t('phone.missed', { number: e.remoteNumber }) });
       }),
     ];
     return () => offs.forEach((off) => off());
