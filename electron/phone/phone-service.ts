@@ -5,7 +5,7 @@ import {
 import { compareSeats, seatActivity } from '../../shared/domain/seats';
 import { callStatsOfDay } from '../../shared/domain/call-stats';
 import { chinaDateKey, endOfChinaDay, startOfChinaDay } from '../../shared/domain/china-time';
-import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
+import { LOGGED_OUT, UNREGISTERED, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
 import type { Logger } from '../log';
 import type { EventPublisher } from '../events/bus';
@@ -33,6 +33,8 @@ export const DEFAULT_WRAP_UP: ReasonCode[] = [
 ];
 
 const CONFIG_KEY = 'phone.config';
+/** The wallboard's label of the not-ready reason the system sets while a seat's phone is not registered. */
+const UNREGISTERED_LABEL = '电话未注册，不能接听';
 
 /** The connection (window) that plays a seat's call audio, as far as the phone needs it. */
 export interface MediaWindow { send(name: 'media.command', payload: EventPayload<'media.command'>): void }
@@ -254,7 +256,7 @@ export class PhoneService {
     seat.acwTimer = null;
     if (seat.agent.name !== 'after_call_work' || !seat.agent.acwUntil) return;
     const ms = Math.max(0, Date.parse(seat.agent.acwUntil) - this.now().getTime()) + 50;
-    seat.acwTimer = setTimeout(() => void this.transition(seat, { type: 'acw_timer' }).catch(() => undefined), ms);
+    seat.acwTimer = setTimeout(() => void this.transition(seat, { type: 'acw_timer', registered: this.registered(seat) }).catch(() => undefined), ms);
   }
 
   async signIn(session: SessionInfo): Promise<PhoneStatus> {
@@ -279,7 +281,12 @@ export class PhoneService {
     seat.mediaConnectionId = this.pendingMediaOwner.get(userId) ?? null;
     this.seats.set(userId, seat);
     const emit = this.emitTo(userId);
-    phone.on('registration', (r) => { emit('phone.registration', this.registrationView(r)); this.seatChanged(userId); });
+    phone.on('registration', (r) => {
+      emit('phone.registration', this.registrationView(r));
+      this.seatChanged(userId);
+      // A ready agent whose phone cannot receive calls is not ready (routing and the wallboard see it), and ready again once it can.
+      void this.transition(seat, { type: r.state === 'registered' ? 'registration_back' : 'registration_lost' }).catch(() => undefined);
+    });
     phone.on('call', (c) => {
       emit('phone.call', this.callView(c, true));
       if (!c.consultForCallId) this.seatChanged(userId);
@@ -362,7 +369,14 @@ export class PhoneService {
     this.seats.delete(seat.userId);
   }
 
-  setReady = (s: SessionInfo) => this.transition(this.seat(s.user.id), { type: 'set_ready' });
+  setReady = (s: SessionInfo) => {
+    const seat = this.seat(s.user.id);
+    return this.transition(seat, { type: 'set_ready', registered: this.registered(seat) });
+  };
+
+  private registered(seat: Seat): boolean {
+    return seat.phone.registration.state === 'registered';
+  }
   setNotReady = (s: SessionInfo, reason: string) => {
     if (!this.config.notReadyReasons.some((r) => r.code === reason)) fail('invalid_input', { issues: [{ path: 'reason', problem: 'invalid_value' }] });
     return this.transition(this.seat(s.user.id), { type: 'set_not_ready', reason });
@@ -532,7 +546,8 @@ export class PhoneService {
     const rows = await phoneSeats(this.o.db, userIds);
     const since = new Date(this.now().getTime() - SEAT_REPORT_TTL_MS).toISOString();
     const reported = new Map((await seatPresenceOf(this.o.db, rows.filter((r) => !this.seats.has(r.user_id)).map((r) => r.user_id), since)).map((p) => [p.user_id, p]));
-    const reasonLabel = (code: string | null) => (code === null ? null : this.config.notReadyReasons.find((x) => x.code === code)?.label ?? code);
+    const reasonLabel = (code: string | null) => (code === null ? null : code === UNREGISTERED ? UNREGISTERED_LABEL
+      : this.config.notReadyReasons.find((x) => x.code === code)?.label ?? code);
     const views: SeatView[] = [];
     for (const r of rows) {
       const base = { userId: r.user_id, name: r.display_name, extension: r.aor.replace(/^sips?:/, '').split('@')[0]! };

@@ -128,6 +128,25 @@ describe('agent seat against Kamailio and sipp', { timeout: 60_000 }, () => {
     expect(states.map((s) => s.state)).toEqual(['not_ready', 'ready', 'on_call', 'after_call_work', 'ready']);
   });
 
+  it('is not ready while its phone is unregistered, on the wallboard too, and ready again once registered', async () => {
+    const agentId = conn.session!.user.id;
+    expect(t.app.phone.status(conn.session!).agent.name).toBe('ready');
+    const from = conn.seen.length;
+    await kamailio.kill();
+    const lost = await waitForEvent(conn, 'phone.agent', (a) => a.name === 'not_ready', from);
+    expect(lost.reason).toBe('unregistered');
+    const board = (await t.app.phone.seatBoard()).find((v) => v.userId === agentId);
+    expect(board).toMatchObject({ agent: 'not_ready', reason: '电话未注册，不能接听', registered: false });
+    // Clicking 就绪 now cannot make them ready: they wait, not ready, for the phone.
+    expect(await call('phone.setReady', {})).toMatchObject({ name: 'not_ready', reason: 'unregistered' });
+
+    await kamailio.restart();
+    await waitForEvent(conn, 'phone.registration', (r) => r.state === 'registered', from, 15_000);
+    await waitForEvent(conn, 'phone.agent', (a) => a.name === 'ready', from);
+    const states = await t.app.store.db.selectFrom('agent_state_events').select(['state', 'reason']).where('user_id', '=', agentId).orderBy('at').orderBy('id').execute();
+    expect(states.slice(-2)).toEqual([{ state: 'not_ready', reason: 'unregistered' }, { state: 'ready', reason: null }]);
+  });
+
   it('refuses phone requests from a role without a phone', async () => {
     const dept = connection();
     t.app.dispatcher.attach(dept);

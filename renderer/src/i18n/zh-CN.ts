@@ -178,7 +178,8 @@ export const zhCN = {
     shortcutHold: '保持 / 恢复',
     shortcutMute: '静音 / 取消静音',
     registration: { stopped: '未签入', registering: '注册中', registered: '已注册', reconnecting: '重连中', failed: '注册失败' },
-    agent: { logged_out: '未签入', not_ready: '示忙', ready: '就绪', on_call: '通话中', after_call_work: '话后处理' },
+    agent: { logged_out: '未签入', not_ready: '示忙', ready: '就绪', on_call: '通话中', after_call_work: '话后处理', unregistered: '未注册 · 不可接听' },
+    unregisteredHint: '电话没有注册到交换机，来电进不来。恢复注册后自动转为就绪。',
     callState: { ringing: '来电振铃', dialing: '正在呼叫', early: '对方振铃', active: '通话中', ended: '已结束' },
     pop: {
       title: '来电人',

@@ -60,7 +60,8 @@ export function Softphone() {
   const { status, current, consult, lastEndedCallId, busy, act } = usePhone();
   const [target, setTarget] = useState('');
   const [dial, setDial] = useState('');
-  const [wrapUp, setWrapUp] = useState<string | null>(null);
+  // The code picked for one call, until main confirms it; a new call starts with none.
+  const [wrapUp, setWrapUp] = useState<{ callId: string; code: string } | null>(null);
   const agent = status?.agent;
   const callSince = useElapsed(agent?.name === 'on_call' ? Date.parse(agent.since) : null);
 
@@ -76,6 +77,9 @@ export function Softphone() {
   if (!status) return null;
   if (!status.configured) return <Text size="sm" c="dimmed">{t('agentDesk.phoneNotConfigured')}</Text>;
   const reg = status.registration;
+  // Set by main while the phone cannot receive calls (see UNREGISTERED): not a break the agent chose.
+  const wrapUpCallId = agent?.name === 'after_call_work' ? agent.callId ?? lastEndedCallId : null;
+  const unregistered = agent?.name === 'not_ready' && agent.reason === 'unregistered';
 
   return (
     <Stack gap="sm" data-testid="softphone">
@@ -92,11 +96,16 @@ export function Softphone() {
       ) : agent && (
         <>
           <Group justify="space-between">
-            <Badge size="lg" color={agentColor[agent.name]} data-testid="agent-state">
-              {t(`phone.agent.${agent.name}`)}{agent.name === 'not_ready' && agent.reason && agent.reason !== 'login' ? ` · ${status.notReadyReasons.find((r) => r.code === agent.reason)?.label ?? agent.reason}` : ''}
-            </Badge>
+            {unregistered ? (
+              <Badge size="lg" color="red" data-testid="agent-state">{t('phone.agent.unregistered')}</Badge>
+            ) : (
+              <Badge size="lg" color={agentColor[agent.name]} data-testid="agent-state">
+                {t(`phone.agent.${agent.name}`)}{agent.name === 'not_ready' && agent.reason && agent.reason !== 'login' ? ` · ${status.notReadyReasons.find((r) => r.code === agent.reason)?.label ?? agent.reason}` : ''}
+              </Badge>
+            )}
             {agent.name === 'on_call' && <Text ff="monospace" size="sm">{callSince}</Text>}
           </Group>
+          {unregistered && <Text size="xs" c="red" data-testid="unregistered-hint">{t('phone.unregisteredHint')}</Text>}
           {(agent.name === 'not_ready' || agent.name === 'ready') && (
             <Group gap="xs" grow>
               <Button color="teal" variant={agent.name === 'ready' ? 'filled' : 'light'} onClick={() => void act('phone.setReady', {})} data-testid="set-ready">{t('phone.ready')}</Button>
@@ -149,10 +158,16 @@ export function Softphone() {
         <Paper withBorder p="sm" data-testid="wrap-up">
           <Stack gap="xs">
             <Text size="sm" fw={600}>{t('phone.wrapUpTitle')}</Text>
-            <Select data={status.wrapUpCodes.map((r) => ({ value: r.code, label: r.label }))} value={agent.wrapUpCode ?? wrapUp}
-              onChange={(v) => { setWrapUp(v); if (v && lastEndedCallId) void act('phone.wrapUp', { callId: agent.callId ?? lastEndedCallId, code: v }); }}
-              placeholder={t('phone.wrapUpPick')} aria-label={t('phone.wrapUpPick')} />
-            <Button color="teal" disabled={!agent.wrapUpCode} onClick={() => void act('phone.setReady', {})}>{t('phone.ready')}</Button>
+            <Select data={status.wrapUpCodes.map((r) => ({ value: r.code, label: r.label }))} allowDeselect={false}
+              value={agent.wrapUpCode ?? (wrapUp && wrapUp.callId === wrapUpCallId ? wrapUp.code : null)}
+              onChange={(v) => {
+                if (!v || !wrapUpCallId) return;
+                setWrapUp({ callId: wrapUpCallId, code: v });
+                // Refused (e.g. the call changed meanwhile): show nothing picked rather than a code main does not have.
+                void act('phone.wrapUp', { callId: wrapUpCallId, code: v }).then((r) => { if (r === null) setWrapUp(null); });
+              }}
+              placeholder={t('phone.wrapUpPick')} aria-label={t('phone.wrapUpPick')} data-testid="wrap-up-code" />
+            <Button color="teal" disabled={!agent.wrapUpCode} onClick={() => void act('phone.setReady', {})} data-testid="wrap-up-ready">{t('phone.ready')}</Button>
           </Stack>
         </Paper>
       )}
