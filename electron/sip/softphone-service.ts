@@ -58,6 +58,9 @@ const TICKET_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TICKET_HEADER = "X-Hotline-Ticket";
 /** How long an attended transfer waits for the caller's phone to report the outcome (final NOTIFY). */
 const TRANSFER_CONFIRM_MS = 10_000;
+/** See SoftphoneConfig.reconnectMaxDelayMs. */
+export const DEFAULT_RECONNECT_BASE_MS = 500;
+export const DEFAULT_RECONNECT_MAX_MS = 4000;
 
 export class SoftphoneService {
   private readonly emitter: TypedEmitter<SoftphoneEvents>;
@@ -140,8 +143,8 @@ export class SoftphoneService {
       ua,
       {
         expiresSec: config.registerExpiresSec ?? 300,
-        baseDelayMs: config.reconnectBaseDelayMs ?? 1000,
-        maxDelayMs: config.reconnectMaxDelayMs ?? 30_000,
+        baseDelayMs: config.reconnectBaseDelayMs ?? DEFAULT_RECONNECT_BASE_MS,
+        maxDelayMs: config.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_MS,
       },
       this.logger,
       (status) => this.setStatus(status),

@@ -52,6 +52,25 @@ describe("softphone reconnection", { timeout: 60_000 }, () => {
     await expectCallDelivered(agent, "1001");
   });
 
+  it("with the default back-off, never waits more than about 5 s between attempts, so agents are back soon after the proxy", async () => {
+    const agent = new TestAgent("1003");
+    agents.push(agent);
+    // The product's defaults, not the test's fast ones.
+    await agent.startRegistered(kamailio, { reconnectBaseDelayMs: undefined, reconnectMaxDelayMs: undefined });
+    const since = agent.events.length;
+    await kamailio.kill();
+    // Long enough for a doubling back-off to pass 8 s between attempts (1 + 2 + 4 s of failures).
+    await new Promise((r) => setTimeout(r, 9000));
+    await kamailio.restart();
+    await agent.waitFor("registration", (s) => s.state === "registered", 10_000, since);
+    const waits = agent.events.slice(since).flatMap((e) => (e.event === "registration" && e.payload.state === "reconnecting" && e.payload.nextAttemptAt
+      ? [e.payload.nextAttemptAt - e.payload.at] : []));
+    expect(waits.length).toBeGreaterThanOrEqual(4);
+    // 4 s cap with ±20 % jitter.
+    expect(Math.max(...waits)).toBeLessThanOrEqual(4800);
+    await expectCallDelivered(agent, "1003");
+  });
+
   it("notices a connection that went silent (no FIN), reconnects when the path is back, and gets the next call", async () => {
     const relay = await TcpBlackhole.start(kamailio.host, kamailio.wsPort);
     try {
