@@ -40,7 +40,7 @@ const UNREGISTERED_LABEL = '电话未注册，不能接听';
 export interface MediaWindow { send(name: 'media.command', payload: EventPayload<'media.command'>): void }
 
 /** A seat's own events, to its user. */
-type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended';
+type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended' | 'phone.hangupSignal';
 
 export interface PhoneConfig { notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number; serviceLevelSeconds: number }
 
@@ -315,6 +315,7 @@ export class PhoneService {
       if (!i.autoRejected && this.o.autoAnswer) void phone.answer(i.callId).catch((e: unknown) => this.o.log.warn('auto-answer failed', { error: String(e) }));
     });
     phone.on('ended', (rec) => void this.callEnded(seat, rec));
+    phone.on('hangupSignal', (h) => emit('phone.hangupSignal', h));
     await phone.start({
       wsUrl: acc.ws_url, aor: acc.aor, authorizationUsername: acc.auth_user, password: this.o.secrets.decrypt(acc.secret_enc),
       displayName: acc.display_name ?? session.user.displayName, ...this.o.sipTuning,

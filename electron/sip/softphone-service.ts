@@ -61,6 +61,22 @@ const TRANSFER_CONFIRM_MS = 10_000;
 /** See SoftphoneConfig.reconnectMaxDelayMs. */
 export const DEFAULT_RECONNECT_BASE_MS = 500;
 export const DEFAULT_RECONNECT_MAX_MS = 4000;
+/** How long a BYE waits for the SIP server to be back before the agent is told it could not be sent. */
+const BYE_QUEUE_MS = 120_000;
+/** Failed sends of one queued BYE before giving up (each after a reconnect). */
+const BYE_ATTEMPTS = 5;
+/** Internal responses sip.js makes when a request could not be sent (503) or got no answer (408). */
+const UNDELIVERED = new Set([408, 503]);
+
+interface QueuedBye {
+  leg: CallLeg;
+  /** Sends the BYE once more; undefined while the session can still send its own. */
+  resend: ((delegate: ByeDelegate) => void) | undefined;
+  attempts: number;
+  timer: NodeJS.Timeout;
+}
+
+interface ByeDelegate { onAccept(): void; onReject(response: ResponseLike): void }
 
 export class SoftphoneService {
   private readonly emitter: TypedEmitter<SoftphoneEvents>;
@@ -73,6 +89,8 @@ export class SoftphoneService {
   private supervisor: RegistrationSupervisor | undefined;
   private domain = "";
   private status: RegistrationStatus = { state: "stopped", at: Date.now() };
+  /** BYEs of calls hung up while the SIP server was out of reach, by call id. */
+  private readonly byes = new Map<string, QueuedBye>();
 
   constructor(deps: SoftphoneDeps = {}) {
     this.logger = deps.logger ?? silentLogger;
@@ -159,6 +177,8 @@ export class SoftphoneService {
     for (const leg of this.legs.values()) {
       if (!leg.ended) leg.pendingEndReason ??= "local-hangup";
     }
+    for (const queued of this.byes.values()) clearTimeout(queued.timer);
+    this.byes.clear();
     await this.supervisor?.stop();
     // sip.js waits for the BYE of every call to complete; a dead peer must not hold up quitting.
     let timer: NodeJS.Timeout | undefined;
@@ -217,11 +237,85 @@ export class SoftphoneService {
       return;
     }
     leg.pendingEndReason ??= "local-hangup";
-    await session.bye().catch((error: unknown) => {
+    if (!this.ua?.isConnected()) {
+      // sip.js would fail the BYE at once (an internal 503) and forget the dialog, leaving the
+      // citizen on a dead line. The call ends for the agent now; the BYE waits for the connection.
+      this.queueBye(leg, undefined);
+      return;
+    }
+    await this.sendBye(leg);
+  }
+
+  /** Sends the BYE of an established call; one that cannot be delivered is queued for the reconnect. */
+  private async sendBye(leg: CallLeg): Promise<void> {
+    const dialog = leg.session.dialog;
+    await leg.session.bye({
+      requestDelegate: {
+        onAccept: () => this.byeDone(leg.callId, "sent"),
+        onReject: (response: ResponseLike) => {
+          const code = response.message.statusCode ?? 0;
+          if (UNDELIVERED.has(code) && dialog) this.queueBye(leg, (delegate) => dialog.bye(delegate));
+          else this.byeDone(leg.callId, "sent"); // any real answer means the far end heard it
+        },
+      },
+    }).catch((error: unknown) => {
       // The far end is unreachable; the call is over for the agent all the same.
       this.logger.warn(`BYE failed: ${String(error)}`);
       this.finish(leg, "local-hangup");
     });
+  }
+
+  private queueBye(leg: CallLeg, resend: QueuedBye["resend"]): void {
+    const queued = this.byes.get(leg.callId);
+    if (queued) {
+      queued.resend = resend;
+      queued.attempts += 1;
+      if (queued.attempts >= BYE_ATTEMPTS) this.byeDone(leg.callId, "failed");
+      return;
+    }
+    this.logger.warn(`BYE of call ${leg.callId} queued until the SIP server is reachable again`);
+    const timer = setTimeout(() => this.byeDone(leg.callId, "failed"), BYE_QUEUE_MS);
+    timer.unref();
+    this.byes.set(leg.callId, { leg, resend, attempts: 0, timer });
+    this.finish(leg, "local-hangup");
+    this.emitter.emit("hangupSignal", { callId: leg.callId, state: "pending", at: Date.now() });
+  }
+
+  /** Sends every queued BYE; called when the registration is back (the connection is up). */
+  private flushByes(): void {
+    for (const [callId, queued] of this.byes) {
+      const delegate: ByeDelegate = {
+        onAccept: () => this.byeDone(callId, "sent"),
+        onReject: (response) => {
+          if (!UNDELIVERED.has(response.message.statusCode ?? 0)) this.byeDone(callId, "sent");
+          else if (++queued.attempts >= BYE_ATTEMPTS) this.byeDone(callId, "failed");
+        },
+      };
+      this.guard("queued BYE", () => {
+        if (queued.resend) queued.resend(delegate);
+        else if (queued.leg.session.state === SessionState.Established) {
+          const dialog = queued.leg.session.dialog;
+          // From here sip.js forgets the dialog; a second failure resends on it directly.
+          queued.resend = dialog ? (d) => dialog.bye(d) : undefined;
+          void queued.leg.session.bye({ requestDelegate: delegate }).catch((error: unknown) => {
+            this.logger.warn(`queued BYE failed: ${String(error)}`);
+            this.byeDone(callId, "failed");
+          });
+        } else this.byeDone(callId, "sent"); // the far end ended it meanwhile
+      });
+    }
+  }
+
+  private byeDone(callId: string, state: "sent" | "failed"): void {
+    const queued = this.byes.get(callId);
+    if (!queued) return;
+    this.byes.delete(callId);
+    clearTimeout(queued.timer);
+    if (state === "failed") {
+      this.logger.error(`BYE of call ${callId} could not be delivered; the far end may still hold the line`);
+      if (queued.leg.session.state !== SessionState.Terminated) void queued.leg.session.dispose().catch(() => undefined);
+    } else this.logger.info(`queued BYE of call ${callId} delivered`);
+    this.emitter.emit("hangupSignal", { callId, state, at: Date.now() });
   }
 
   /** Resolves once the far end accepted the re-INVITE; the call is reported held only then. */
@@ -628,6 +722,7 @@ export class SoftphoneService {
   private setStatus(status: Omit<RegistrationStatus, "at">): void {
     this.status = { ...status, at: Date.now() };
     this.emitter.emit("registration", { ...this.status });
+    if (status.state === "registered" && this.byes.size > 0) this.flushByes();
   }
 
   private requestFailed(what: string, error: unknown): SoftphoneError {

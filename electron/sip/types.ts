@@ -141,11 +141,23 @@ export interface AcceptPolicyInput {
 
 export type AcceptPolicy = (input: AcceptPolicyInput) => AcceptDecision;
 
+/**
+ * The BYE of a call the agent hung up while the SIP server was out of reach: queued and sent when
+ * the connection is back. "pending" until then; "sent" once delivered (or the far end hung up
+ * first); "failed" when it could not be delivered within the bound and the far end may still hold the line.
+ */
+export interface HangupSignal {
+  callId: string;
+  state: "pending" | "sent" | "failed";
+  at: number;
+}
+
 export interface SoftphoneEvents {
   registration: RegistrationStatus;
   incoming: IncomingCallInfo;
   call: CallSnapshot;
   ended: CallRecord;
+  hangupSignal: HangupSignal;
 }
 
 export interface SoftphoneLogger {

@@ -256,6 +256,8 @@ export const events = {
     rejected?: { code: number; reason: string; mediaProblem?: 'no-audio' | 'no-dtls' | 'no-ice' };
   }>(),
   'phone.ended': event<CallEndedEvent>(),
+  /** The BYE of a call hung up while the SIP server was out of reach: pending, then sent or failed. */
+  'phone.hangupSignal': event<{ callId: string; state: 'pending' | 'sent' | 'failed'; at: number }>(),
   'media.command': event<MediaCommandEvent>(),
   /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */
   'reference.changed': event<{ at: string }>(),

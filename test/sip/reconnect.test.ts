@@ -71,6 +71,35 @@ describe("softphone reconnection", { timeout: 60_000 }, () => {
     await expectCallDelivered(agent, "1003");
   });
 
+  it("keeps the BYE of a call hung up while the proxy is down and sends it when the proxy is back", async () => {
+    const agent = new TestAgent("1004");
+    agents.push(agent);
+    await agent.startRegistered(kamailio);
+    const since = agent.events.length;
+    const sipp = await startUac({ scenario: "uac-answer-wait-bye", proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called: "1004", recvTimeoutMs: 30_000 });
+    const incoming = await agent.waitFor("incoming", () => true, 10_000, since);
+    await agent.service.answer(incoming.callId);
+    await agent.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+    // Let the caller's ACK arrive: the proxy dies during the conversation, not between 200 and ACK.
+    await new Promise((r) => setTimeout(r, 500));
+
+    await kamailio.kill();
+    await agent.waitFor("registration", (s) => s.state === "reconnecting", 5000, since);
+    await agent.service.hangup(incoming.callId);
+    // Over for the agent at once, as a hang-up by the agent; the BYE waits.
+    const record = await agent.waitFor("ended", (r) => r.callId === incoming.callId, 2000, since);
+    expect(record.endReason).toBe("local-hangup");
+    await agent.waitFor("hangupSignal", (h) => h.callId === incoming.callId && h.state === "pending", 2000, since);
+    expect(agent.service.calls()).toEqual([]);
+
+    await kamailio.restart();
+    await agent.waitFor("hangupSignal", (h) => h.callId === incoming.callId && h.state === "sent", 15_000, since);
+    // The citizen's phone got the BYE: sipp's scenario ends only on it.
+    const result = await sipp.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    expect(agent.count("ended", (r) => r.callId === incoming.callId)).toBe(1);
+  });
+
   it("notices a connection that went silent (no FIN), reconnects when the path is back, and gets the next call", async () => {
     const relay = await TcpBlackhole.start(kamailio.host, kamailio.wsPort);
     try {

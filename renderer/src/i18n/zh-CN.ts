@@ -166,6 +166,12 @@ export const zhCN = {
     wrapUpPick: '选择小结代码（必选）',
     missed: '未接来电：{{number}}',
     autoRejected: '示忙期间的来电已转给其他坐席：{{number}}',
+    hangupSignal: {
+      title: '挂断',
+      pending: '挂断信令待发送…：与交换机的连接中断，恢复后自动补发。您这边已挂断，可以继续话后处理。',
+      sent: '挂断信令已补发，来电人一侧已挂断。',
+      failed: '挂断信令未能送达：交换机长时间连不上，来电人一侧可能仍未挂断。请告知值班长。',
+    },
     mediaRefusedTitle: '有一通来电无法接通',
     mediaRefused: '来电 {{number}} 的语音{{problem}}，本坐席的网页电话无法接听，已回复 {{code}}（媒体不可接受）并记入通话记录。这不是您的操作问题：请告知值班长或管理员检查中继线路是否经过媒体代理（rtpengine）。',
     mediaProblem: {

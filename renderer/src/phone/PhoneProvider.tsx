@@ -70,6 +70,13 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
         }
         void api.request('phone.screenPop', { callId: inc.callId }).then((r) => { if (r.ok) setPop(r.value); });
       }),
+      api.on('phone.hangupSignal', (h) => {
+        // One notice per call, updated in place: pending until the BYE reaches the citizen's side.
+        const id = `hangup-${h.callId}`;
+        const shown = { id, title: i18n.t('phone.hangupSignal.title'), message: i18n.t(`phone.hangupSignal.${h.state}`) };
+        if (h.state === 'pending') notifications.show({ ...shown, color: 'orange', loading: true, autoClose: false });
+        else notifications.update({ ...shown, color: h.state === 'sent' ? 'teal' : 'red', loading: false, autoClose: h.state === 'sent' ? 5000 : false });
+      }),
       api.on('phone.ended', (e) => {
         setStatus((s) => (s ? { ...s, calls: s.calls.filter((c) => c.callId !== e.callId) } : s));
         if (!e.missed) setLastEnded(e.callId);

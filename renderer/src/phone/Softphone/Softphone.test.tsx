@@ -78,4 +78,14 @@ describe('Softphone', () => {
     expect(screen.queryByText(/交换机拒绝了此操作/)).toBeNull();
     expect(screen.queryByText(/示忙期间的来电/)).toBeNull();
   });
+
+  it('tells the agent a hang-up is waiting for the switch, then that it went through', async () => {
+    const api = phone(agent('after_call_work', { callId: 'c5' }));
+    await waitFor(() => expect(screen.getByTestId('agent-state')).toHaveTextContent('话后处理'));
+    act(() => api.emit('phone.hangupSignal', { callId: 'c5', state: 'pending', at: Date.now() }));
+    expect(await screen.findByText(/挂断信令待发送…/)).toBeInTheDocument();
+    act(() => api.emit('phone.hangupSignal', { callId: 'c5', state: 'sent', at: Date.now() }));
+    expect(await screen.findByText(/挂断信令已补发/)).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByText(/挂断信令待发送…/)).toBeNull());
+  });
 });
