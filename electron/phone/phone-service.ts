@@ -435,6 +435,17 @@ export class PhoneService {
     if (!seat || !seat.relay.reply(r)) fail('not_found');
   }
 
+  /**
+   * The renderer playing a call's audio lost the far end (no BYE came, ICE gone): the call ends as
+   * dropped by the network. Only that renderer may say so; another page of the user may not.
+   */
+  async mediaLost(s: SessionInfo, connectionId: string, callId: string, ice: 'disconnected' | 'failed'): Promise<void> {
+    const seat = this.seat(s.user.id);
+    if (seat.mediaConnectionId !== connectionId) fail('forbidden', { details: { reason: 'not_media_owner' } });
+    this.o.log.warn('call media lost; ending the call as dropped by the network', { callId, ice });
+    await this.act(s, (p) => p.dropLostCall(callId));
+  }
+
   /** Runs a softphone action, turning its errors into typed contract errors. */
   async act<T>(s: SessionInfo, fn: (phone: SoftphoneService) => Promise<T>): Promise<T> {
     const seat = this.seat(s.user.id);

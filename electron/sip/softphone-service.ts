@@ -318,6 +318,18 @@ export class SoftphoneService {
     this.emitter.emit("hangupSignal", { callId, state, at: Date.now() });
   }
 
+  /**
+   * The far end vanished without a BYE (its media connection failed): end the call as dropped by
+   * the network, with a BYE in case the far end's signalling is still there (queued if the proxy
+   * is down too). A call already ended is left alone.
+   */
+  async dropLostCall(callId: string): Promise<void> {
+    const leg = this.leg(callId);
+    if (leg.ended || leg.state !== "active") return;
+    leg.pendingEndReason = "connection-lost";
+    await this.hangup(callId);
+  }
+
   /** Resolves once the far end accepted the re-INVITE; the call is reported held only then. */
   async hold(callId: string): Promise<void> {
     await this.setHold(this.activeLeg(callId), true);

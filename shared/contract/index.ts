@@ -168,6 +168,11 @@ export const requests = {
     id: z.string().min(1).max(200), ok: z.boolean(), sdp: z.string().max(20_000).optional(),
     dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(),
   }).strict(), PHONE_ROLES),
+  /**
+   * The renderer that plays a call's audio says its connection to the far end is gone (ICE failed,
+   * or disconnected for seconds): main ends the call as dropped by the network. Only from that renderer.
+   */
+  'media.lost': request<null>()(z.object({ callId, ice: z.enum(['disconnected', 'failed']) }).strict(), PHONE_ROLES),
 
   'phone.getConfig': request<PhoneConfigView>()(z.object({}).strict(), ['admin', 'shift_lead']),
   'phone.setConfig': request<PhoneConfigView>()(z.object({

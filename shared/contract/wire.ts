@@ -113,7 +113,7 @@ export const deskLocalRequests = [
   'phone.status', 'phone.signIn', 'phone.signOut', 'phone.setReady', 'phone.setNotReady', 'phone.wrapUp',
   'phone.answer', 'phone.reject', 'phone.hangup', 'phone.hold', 'phone.mute', 'phone.dtmf',
   'phone.blindTransfer', 'phone.startConsult', 'phone.completeTransfer', 'phone.cancelConsult', 'phone.dial',
-  'media.attach', 'media.reply',
+  'media.attach', 'media.reply', 'media.lost',
 ] as const satisfies readonly RequestName[];
 
 /**

@@ -155,6 +155,23 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     expect(result.exitCode, describeRun(result)).toBe(0);
   });
 
+  it("ends a call whose far end vanished as dropped by the network, with a BYE in case its signalling is still there", async () => {
+    const since = agent.events.length;
+    const sipp = await citizen({ scenario: "uac-answer-wait-bye" });
+    const incoming = await agent.waitFor("incoming", () => true, 10_000, since);
+    await agent.service.answer(incoming.callId);
+    await agent.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+    await agent.service.dropLostCall(incoming.callId);
+    const record = await agent.waitFor("ended", (r) => r.callId === incoming.callId, 5000, since);
+    expect(record.endReason).toBe("connection-lost");
+    expect(agent.service.calls()).toEqual([]);
+    const result = await sipp.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    // A late report about a call already over changes nothing.
+    await agent.service.dropLostCall(incoming.callId);
+    expect(agent.count("ended", (r) => r.callId === incoming.callId)).toBe(1);
+  });
+
   it("falls back to SIP INFO for DTMF when the caller did not offer telephone-event", async () => {
     const since = agent.events.length;
     const sipp = await citizen({ scenario: "uac-info-dtmf" });

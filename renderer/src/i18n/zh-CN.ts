@@ -166,6 +166,11 @@ export const zhCN = {
     wrapUpPick: '选择小结代码（必选）',
     missed: '未接来电：{{number}}',
     autoRejected: '示忙期间的来电已转给其他坐席：{{number}}',
+    dropped: {
+      title: '通话因网络中断而结束',
+      body: '与 {{number}} 的语音连接已断开，对方没有挂机信号，可能是信号或网络问题。通话已结束并记为“网络中断”。',
+      callBack: '回拨 {{number}}',
+    },
     hangupSignal: {
       title: '挂断',
       pending: '挂断信令待发送…：与交换机的连接中断，恢复后自动补发。您这边已挂断，可以继续话后处理。',

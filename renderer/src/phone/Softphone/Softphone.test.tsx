@@ -25,6 +25,7 @@ function phone(initial: AgentState) {
     'phone.status': (() => ({ ok: true, value: status })) as never,
     'phone.wrapUp': ((i: { callId: string; code: string }) => ({ ok: true, value: agent('after_call_work', { callId: i.callId, wrapUpCode: i.code }) })) as never,
     'media.attach': (() => ({ ok: true, value: null })) as never,
+    'phone.dial': (() => ({ ok: true, value: { callId: 'c-back' } })) as never,
   });
   renderWithProviders(<SessionProvider><Notifications /><PhoneProvider><Softphone /></PhoneProvider></SessionProvider>, api);
   return api;
@@ -87,5 +88,14 @@ describe('Softphone', () => {
     act(() => api.emit('phone.hangupSignal', { callId: 'c5', state: 'sent', at: Date.now() }));
     expect(await screen.findByText(/挂断信令已补发/)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText(/挂断信令待发送…/)).toBeNull());
+  });
+
+  it('says a call was dropped by the network and calls the citizen back in one click', async () => {
+    const api = phone(agent('on_call', { callId: 'c7' }));
+    await waitFor(() => expect(screen.getByTestId('agent-state')).toHaveTextContent('通话中'));
+    act(() => api.emit('phone.ended', { callId: 'c7', direction: 'inbound', remoteNumber: '13912345678', endReason: 'connection-lost', talkMs: 40_000, missed: false }));
+    expect(await screen.findByText(/与 13912345678 的语音连接已断开/)).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByTestId('dropped-call-back'));
+    await waitFor(() => expect(api.calls.filter((c) => c.name === 'phone.dial').map((c) => c.input)).toEqual([{ number: '13912345678' }]));
   });
 });
