@@ -221,7 +221,7 @@ export class PhoneService {
   }
 
   private registrationView(r: RegistrationStatus) {
-    return { state: r.state, reason: r.reason, code: r.code, nextAttemptAt: r.nextAttemptAt };
+    return { state: r.state, reason: r.reason, code: r.code, cause: r.cause, nextAttemptAt: r.nextAttemptAt };
   }
 
   private callView(c: CallSnapshot, full: boolean): PhoneCall {

@@ -29,7 +29,24 @@ export interface SoftphoneConfig {
   reconnectMaxDelayMs?: number;
   /** WebSocket open timeout. @default 5000 */
   connectTimeoutMs?: number;
+  /**
+   * While registered, an OPTIONS to the registrar this often: a WebSocket pong proves only that
+   * the socket is open, not that the proxy still handles SIP (a stopped or wedged proxy). 0 turns it off. @default 5000
+   */
+  sipKeepAliveIntervalMs?: number;
+  /** An OPTIONS unanswered this long means the SIP path is dead: the connection is dropped and rebuilt. @default 3000 */
+  sipKeepAliveTimeoutMs?: number;
 }
+
+/**
+ * Why the phone is not registered, as a kind the UI can explain (in Chinese, with what to check):
+ * unreachable (no connection to the server), timeout (connected, no answer), lost (connection
+ * dropped), keepalive (the server stopped answering SIP), certificate (TLS certificate refused),
+ * auth (wrong password: 401/407 after authenticating), forbidden (403), not-found (404),
+ * unavailable (5xx), refused (any other refusal).
+ */
+export type RegistrationCause =
+  | "unreachable" | "timeout" | "lost" | "keepalive" | "certificate" | "auth" | "forbidden" | "not-found" | "unavailable" | "refused";
 
 export type RegistrationState = "stopped" | "registering" | "registered" | "reconnecting" | "failed";
 
@@ -39,6 +56,8 @@ export interface RegistrationStatus {
   reason?: string;
   /** SIP status code behind the reason, when there is one (401, 403, 408, 503...). */
   code?: number;
+  /** The kind of failure, for the agent's explanation; absent while registering or registered. */
+  cause?: RegistrationCause;
   /** When the next attempt is due (epoch ms), while reconnecting. */
   nextAttemptAt?: number;
   at: number;

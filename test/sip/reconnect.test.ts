@@ -100,6 +100,24 @@ describe("softphone reconnection", { timeout: 60_000 }, () => {
     expect(agent.count("ended", (r) => r.callId === incoming.callId)).toBe(1);
   });
 
+  it("finds a proxy that stopped handling SIP by its OPTIONS keep-alive, says so, and re-registers when it is back", async () => {
+    const agent = new TestAgent("1002");
+    agents.push(agent);
+    // The WebSocket ping is off: only the SIP keep-alive can notice.
+    await agent.startRegistered(kamailio, { keepAliveIntervalMs: 0, sipKeepAliveIntervalMs: 500, sipKeepAliveTimeoutMs: 1000 });
+    const since = agent.events.length;
+    kamailio.pause();
+    try {
+      const lost = await agent.waitFor("registration", (s) => s.state === "reconnecting", 8000, since);
+      expect(lost.cause).toBe("keepalive");
+      expect(lost.reason).toMatch(/OPTIONS/);
+    } finally {
+      kamailio.resume();
+    }
+    await agent.waitFor("registration", (s) => s.state === "registered", 15_000, since + 1);
+    expect(agent.logs.join("\n")).not.toMatch(/already in progress/);
+  });
+
   it("notices a connection that went silent (no FIN), reconnects when the path is back, and gets the next call", async () => {
     const relay = await TcpBlackhole.start(kamailio.host, kamailio.wsPort);
     try {

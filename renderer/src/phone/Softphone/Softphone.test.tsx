@@ -98,4 +98,18 @@ describe('Softphone', () => {
     await userEvent.setup().click(screen.getByTestId('dropped-call-back'));
     await waitFor(() => expect(api.calls.filter((c) => c.name === 'phone.dial').map((c) => c.input)).toEqual([{ number: '13912345678' }]));
   });
+
+  it('says in Chinese why the phone cannot register and what to check, not only 重连中', async () => {
+    const api = phone(agent('not_ready', { reason: 'login' }));
+    await waitFor(() => expect(screen.getByTestId('agent-state')).toHaveTextContent('示忙'));
+    act(() => api.emit('phone.registration', { state: 'failed', code: 401, cause: 'auth', reason: 'wrong username or password (the server refused the credentials: 401)' }));
+    const box = await screen.findByTestId('registration-problem');
+    expect(box).toHaveTextContent('电话账号或密码错误，交换机拒绝注册（401）');
+    expect(box).toHaveTextContent('核对分机号、认证用户名和密码');
+    act(() => api.emit('phone.registration', { state: 'reconnecting', cause: 'keepalive', reason: 'the SIP server stopped answering OPTIONS keep-alives within 3000 ms' }));
+    await waitFor(() => expect(screen.getByTestId('registration-problem')).toHaveTextContent('电话交换机停止响应'));
+    expect(screen.getByTestId('registration-problem')).toHaveTextContent('正在自动重试注册');
+    act(() => api.emit('phone.registration', { state: 'registered' }));
+    await waitFor(() => expect(screen.queryByTestId('registration-problem')).toBeNull());
+  });
 });

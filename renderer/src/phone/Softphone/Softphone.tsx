@@ -8,6 +8,8 @@ import { useShortcut } from '../../components/Shortcuts';
 import { DeviceSettings } from '../DeviceSettings';
 
 const regColor: Record<string, string> = { registered: 'teal', registering: 'blue', reconnecting: 'orange', failed: 'red', stopped: 'gray' };
+/** Failure kinds main reports (RegistrationCause); anything else is explained generically. */
+const CAUSES = new Set(['unreachable', 'timeout', 'lost', 'keepalive', 'certificate', 'auth', 'forbidden', 'not-found', 'unavailable', 'refused']);
 const agentColor: Record<string, string> = { ready: 'teal', not_ready: 'orange', on_call: 'blue', after_call_work: 'violet', logged_out: 'gray' };
 
 function useElapsed(sinceMs: number | null): string {
@@ -89,7 +91,15 @@ export function Softphone() {
           <Badge color={regColor[reg.state]} variant="light" data-testid="registration">{t(`phone.registration.${reg.state}`)}</Badge>
         </Tooltip>
       </Group>
-      {reg.state === 'failed' && reg.reason && <Text size="xs" c="red">{reg.reason}</Text>}
+      {(reg.state === 'failed' || reg.state === 'reconnecting') && (
+        <Paper withBorder p="xs" data-testid="registration-problem">
+          <Text size="xs" fw={600} c={reg.state === 'failed' ? 'red' : 'orange'}>
+            {t(`phone.regCause.${reg.cause && CAUSES.has(reg.cause) ? reg.cause : 'unknown'}.what`)}{reg.code ? `（${reg.code}）` : ''}
+          </Text>
+          <Text size="xs" c="dimmed">{t(`phone.regCause.${reg.cause && CAUSES.has(reg.cause) ? reg.cause : 'unknown'}.check`)}</Text>
+          {reg.state === 'reconnecting' && <Text size="xs" c="dimmed">{t('phone.regRetrying')}</Text>}
+        </Paper>
+      )}
 
       {agent?.name === 'logged_out' ? (
         <Button onClick={() => void act('phone.signIn', {})} loading={busy} data-testid="phone-sign-in">{t('phone.signIn')}</Button>
