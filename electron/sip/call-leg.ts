@@ -22,6 +22,8 @@ export class CallLeg {
   consultForCallId: string | undefined;
   ticketId: string | null = null;
   mediaProblem: OfferProblem | undefined;
+  /** The in-dialog OPTIONS keep-alive of a connected call (see SoftphoneConfig.callKeepAliveIntervalMs). */
+  pingTimer: NodeJS.Timeout | undefined;
   private holdSince: number | undefined;
   private isConfirmed = false;
   private confirmWaiters: Array<() => void> = [];

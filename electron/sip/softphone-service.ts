@@ -10,6 +10,7 @@ import {
   SessionState,
   SIPExtension,
   UserAgent,
+  type Core,
   type LogLevel,
   type Session,
   type URI,
@@ -89,6 +90,7 @@ export class SoftphoneService {
   private supervisor: RegistrationSupervisor | undefined;
   private domain = "";
   private status: RegistrationStatus = { state: "stopped", at: Date.now() };
+  private callPingMs = 30_000;
   /** BYEs of calls hung up while the SIP server was out of reach, by call id. */
   private readonly byes = new Map<string, QueuedBye>();
 
@@ -120,6 +122,7 @@ export class SoftphoneService {
     const uri = UserAgent.makeURI(config.aor.startsWith("sip") ? config.aor : `sip:${config.aor}`);
     if (!uri?.user) throw new SoftphoneError("INVALID_TARGET", `“${config.aor}” is not a valid SIP address of record`);
     this.domain = uri.host;
+    this.callPingMs = config.callKeepAliveIntervalMs ?? 30_000;
     const transportOptions: NodeWsTransportOptions = {
       server: config.wsUrl,
       connectTimeoutMs: config.connectTimeoutMs ?? 5000,
@@ -627,6 +630,7 @@ export class SoftphoneService {
     session.stateChange.addListener((state) => this.guard("session state", () => {
       if (state === SessionState.Established) {
         leg.markAnswered(Date.now());
+        this.startCallPing(leg);
         if (leg.direction === "outbound") leg.confirm();
         this.emitter.emit("call", leg.snapshot());
       } else if (state === SessionState.Terminated) {
@@ -643,7 +647,35 @@ export class SoftphoneService {
     return "failed";
   }
 
+  /** In-dialog OPTIONS while the call is up: a far end that forgot the call (481) or went silent (408) dropped it. */
+  private startCallPing(leg: CallLeg): void {
+    if (this.callPingMs <= 0 || leg.pingTimer) return;
+    let waiting = false;
+    leg.pingTimer = setInterval(() => this.guard("call keep-alive", () => {
+      const dialog = leg.session.dialog;
+      if (waiting || leg.ended || !dialog || !this.ua?.isConnected()) return;
+      waiting = true;
+      const settle = (code: number | undefined): void => {
+        waiting = false;
+        // 503 is sip.js's own when it could not send (proxy down): the registration handles that, not the call.
+        if (code !== 481 && code !== 408) return;
+        this.logger.warn(`call ${leg.callId}: the far end answered the in-dialog OPTIONS with ${code}; ending it as dropped by the network`);
+        void this.dropLostCall(leg.callId).catch((error: unknown) => this.logger.warn(`ending a lost call failed: ${String(error)}`));
+      };
+      // The session's dialog is sip.js's SessionDialog; its public type hides the request builder.
+      const message = (dialog as unknown as Core.SessionDialog).createOutgoingRequestMessage("OPTIONS");
+      this.ua.userAgentCore.request(message, {
+        onAccept: () => settle(200),
+        onReject: (response) => settle(response.message.statusCode),
+        onRedirect: () => settle(300),
+      });
+    }), this.callPingMs);
+    leg.pingTimer.unref();
+  }
+
   private finish(leg: CallLeg, fallback: EndReason): void {
+    if (leg.pingTimer) clearInterval(leg.pingTimer);
+    leg.pingTimer = undefined;
     if (!leg.markEnded(Date.now(), fallback)) return;
     leg.bridge.close();
     this.emitter.emit("call", leg.snapshot());

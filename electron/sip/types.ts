@@ -36,6 +36,12 @@ export interface SoftphoneConfig {
   sipKeepAliveIntervalMs?: number;
   /** An OPTIONS unanswered this long means the SIP path is dead: the connection is dropped and rebuilt. @default 3000 */
   sipKeepAliveTimeoutMs?: number;
+  /**
+   * During a connected call, an in-dialog OPTIONS this often: 481 (the far end no longer knows the
+   * call) or 408 (nobody answers) ends it as dropped by the network, for far ends that vanish
+   * without a BYE where no WebRTC media reports it. 0 turns it off. @default 30000
+   */
+  callKeepAliveIntervalMs?: number;
 }
 
 /**

@@ -172,6 +172,25 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     expect(agent.count("ended", (r) => r.callId === incoming.callId)).toBe(1);
   });
 
+  it("ends a call whose far end vanished without a BYE, found by the in-dialog OPTIONS keep-alive", async () => {
+    const desk = new TestAgent("1003");
+    try {
+      await desk.startRegistered(kamailio, { callKeepAliveIntervalMs: 1000 });
+      const since = desk.events.length;
+      const sipp = await citizen({ scenario: "uac-answer-wait-bye", called: "1003" });
+      const incoming = await desk.waitFor("incoming", () => true, 10_000, since);
+      await desk.service.answer(incoming.callId);
+      await desk.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+      // The caller's phone dies: no BYE, its port closed. Kamailio answers our OPTIONS 408 once its timer runs out.
+      sipp.stop();
+      const record = await desk.waitFor("ended", (r) => r.callId === incoming.callId, 20_000, since);
+      expect(record.endReason).toBe("connection-lost");
+      expect(desk.logs.join("\n")).toMatch(/in-dialog OPTIONS with 408/);
+    } finally {
+      await desk.stop();
+    }
+  });
+
   it("falls back to SIP INFO for DTMF when the caller did not offer telephone-event", async () => {
     const since = agent.events.length;
     const sipp = await citizen({ scenario: "uac-info-dtmf" });
