@@ -934,6 +934,7 @@ export const zhCN = {
     offline_too_old: '无法连接中心。您在本机上次联网登录已超过 7 天，不能离线登录，请待网络恢复后再登录。',
     offline_session_refused: '中心未认可您离线期间的登录（账号已停用或密码已修改），本件未发送到中心。',
     phone_not_signed_in: '请先签入话机。',
+    not_media_owner: '只有正在播放这通电话声音的窗口才能报告语音中断。',
     phone_not_configured: '尚未为您配置 SIP 账号，请联系管理员。',
     phone_no_such_call: '该通话已结束。',
     phone_already_answered: '该来电已被接听。',
