@@ -5,7 +5,7 @@ import {
 import { compareSeats, seatActivity } from '../../shared/domain/seats';
 import { callStatsOfDay } from '../../shared/domain/call-stats';
 import { chinaDateKey, endOfChinaDay, startOfChinaDay } from '../../shared/domain/china-time';
-import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
+import { LOGGED_OUT, UNREGISTERED, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
 import type { Logger } from '../log';
 import type { EventPublisher } from '../events/bus';
@@ -33,12 +33,14 @@ export const DEFAULT_WRAP_UP: ReasonCode[] = [
 ];
 
 const CONFIG_KEY = 'phone.config';
+/** The wallboard's label of the not-ready reason the system sets while a seat's phone is not registered. */
+const UNREGISTERED_LABEL = '电话未注册，不能接听';
 
 /** The connection (window) that plays a seat's call audio, as far as the phone needs it. */
 export interface MediaWindow { send(name: 'media.command', payload: EventPayload<'media.command'>): void }
 
 /** A seat's own events, to its user. */
-type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended';
+type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended' | 'phone.hangupSignal';
 
 export interface PhoneConfig {
   notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number; serviceLevelSeconds: number;
@@ -253,7 +255,7 @@ export class PhoneService {
   }
 
   private registrationView(r: RegistrationStatus) {
-    return { state: r.state, reason: r.reason, code: r.code, nextAttemptAt: r.nextAttemptAt };
+    return { state: r.state, reason: r.reason, code: r.code, cause: r.cause, nextAttemptAt: r.nextAttemptAt };
   }
 
   private callView(c: CallSnapshot, full: boolean): PhoneCall {
@@ -288,7 +290,7 @@ export class PhoneService {
     seat.acwTimer = null;
     if (seat.agent.name !== 'after_call_work' || !seat.agent.acwUntil) return;
     const ms = Math.max(0, Date.parse(seat.agent.acwUntil) - this.now().getTime()) + 50;
-    seat.acwTimer = setTimeout(() => void this.transition(seat, { type: 'acw_timer' }).catch(() => undefined), ms);
+    seat.acwTimer = setTimeout(() => void this.transition(seat, { type: 'acw_timer', registered: this.registered(seat) }).catch(() => undefined), ms);
   }
 
   async signIn(session: SessionInfo): Promise<PhoneStatus> {
@@ -313,7 +315,12 @@ export class PhoneService {
     seat.mediaConnectionId = this.pendingMediaOwner.get(userId) ?? null;
     this.seats.set(userId, seat);
     const emit = this.emitTo(userId);
-    phone.on('registration', (r) => { emit('phone.registration', this.registrationView(r)); this.seatChanged(userId); });
+    phone.on('registration', (r) => {
+      emit('phone.registration', this.registrationView(r));
+      this.seatChanged(userId);
+      // A ready agent whose phone cannot receive calls is not ready (routing and the wallboard see it), and ready again once it can.
+      void this.transition(seat, { type: r.state === 'registered' ? 'registration_back' : 'registration_lost' }).catch(() => undefined);
+    });
     phone.on('call', (c) => {
       if (seat.selfTestDialing && c.direction === 'outbound') seat.selfTestCalls.add(c.callId);
       emit('phone.call', this.callView(c, true));
@@ -337,10 +344,14 @@ export class PhoneService {
         emit('phone.incoming', { callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: false, at: i.at, replacesCallId: i.replacesCallId });
         return;
       }
-      emit('phone.incoming', { callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: Boolean(i.autoRejected), at: i.at });
+      emit('phone.incoming', {
+        callId: i.callId, remoteNumber: i.remoteNumber, autoRejected: Boolean(i.autoRejected), at: i.at,
+        ...(i.autoRejected ? { rejected: { code: i.autoRejected.code, reason: i.autoRejected.reason, ...(i.autoRejected.mediaProblem ? { mediaProblem: i.autoRejected.mediaProblem } : {}) } } : {}),
+      });
       if (!i.autoRejected && this.o.autoAnswer) void phone.answer(i.callId).catch((e: unknown) => this.o.log.warn('auto-answer failed', { error: String(e) }));
     });
     phone.on('ended', (rec) => void this.callEnded(seat, rec));
+    phone.on('hangupSignal', (h) => emit('phone.hangupSignal', h));
     await phone.start({
       wsUrl: acc.ws_url, aor: acc.aor, authorizationUsername: acc.auth_user, password: this.o.secrets.decrypt(acc.secret_enc),
       displayName: acc.display_name ?? session.user.displayName, ...this.o.sipTuning,
@@ -404,8 +415,12 @@ export class PhoneService {
   setReady = (s: SessionInfo) => {
     const seat = this.seat(s.user.id);
     if (this.config.selfTestRequired && seat.selfTestPassedAt === null) fail('conflict', { details: { reason: 'self_test_required' } });
-    return this.transition(seat, { type: 'set_ready' });
+    return this.transition(seat, { type: 'set_ready', registered: this.registered(seat) });
   };
+
+  private registered(seat: Seat): boolean {
+    return seat.phone.registration.state === 'registered';
+  }
 
   /**
    * The self-test's echo step, run by main: calls the admin's echo number from this seat (only
@@ -549,6 +564,17 @@ export class PhoneService {
     if (!seat || !seat.relay.reply(r)) fail('not_found');
   }
 
+  /**
+   * The renderer playing a call's audio lost the far end (no BYE came, ICE gone): the call ends as
+   * dropped by the network. Only that renderer may say so; another page of the user may not.
+   */
+  async mediaLost(s: SessionInfo, connectionId: string, callId: string, ice: 'disconnected' | 'failed'): Promise<void> {
+    const seat = this.seat(s.user.id);
+    if (seat.mediaConnectionId !== connectionId) fail('forbidden', { details: { reason: 'not_media_owner' } });
+    this.o.log.warn('call media lost; ending the call as dropped by the network', { callId, ice });
+    await this.act(s, (p) => p.dropLostCall(callId));
+  }
+
   /** Runs a softphone action, turning its errors into typed contract errors. */
   async act<T>(s: SessionInfo, fn: (phone: SoftphoneService) => Promise<T>): Promise<T> {
     const seat = this.seat(s.user.id);
@@ -661,7 +687,8 @@ export class PhoneService {
     const rows = await phoneSeats(this.o.db, userIds);
     const since = new Date(this.now().getTime() - SEAT_REPORT_TTL_MS).toISOString();
     const reported = new Map((await seatPresenceOf(this.o.db, rows.filter((r) => !this.seats.has(r.user_id)).map((r) => r.user_id), since)).map((p) => [p.user_id, p]));
-    const reasonLabel = (code: string | null) => (code === null ? null : this.config.notReadyReasons.find((x) => x.code === code)?.label ?? code);
+    const reasonLabel = (code: string | null) => (code === null ? null : code === UNREGISTERED ? UNREGISTERED_LABEL
+      : this.config.notReadyReasons.find((x) => x.code === code)?.label ?? code);
     const views: SeatView[] = [];
     for (const r of rows) {
       const base = { userId: r.user_id, name: r.display_name, extension: r.aor.replace(/^sips?:/, '').split('@')[0]! };

@@ -1,4 +1,4 @@
-import type { MediaBridge } from '../sip/media-bridge';
+import { webrtcOfferProblem, type MediaBridge } from '../sip/media-bridge';
 
 export type MediaOp =
   | { op: 'createOffer' }
@@ -78,6 +78,8 @@ export class RendererMediaRelay {
       setHold: async (held) => { await this.ask(callId, { op: 'setHold', held }); },
       setMute: async (muted) => { await this.ask(callId, { op: 'setMute', muted }); },
       close: () => { void this.ask(callId, { op: 'close' }).catch(() => undefined); },
+      // The renderer's RTCPeerConnection speaks only DTLS-SRTP with ICE.
+      offerProblem: webrtcOfferProblem,
     };
   }
 }

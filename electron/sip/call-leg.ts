@@ -3,7 +3,7 @@
  * timing that becomes the call record (ring, talk, hold) when it ends.
  */
 import type { Session } from "sip.js";
-import type { MediaBridge } from "./media-bridge.js";
+import type { MediaBridge, OfferProblem } from "./media-bridge.js";
 import type { CallDirection, CallRecord, CallSnapshot, CallState, EndReason } from "./types.js";
 
 export class CallLeg {
@@ -21,6 +21,9 @@ export class CallLeg {
   transferTarget: string | undefined;
   consultForCallId: string | undefined;
   ticketId: string | null = null;
+  mediaProblem: OfferProblem | undefined;
+  /** The in-dialog OPTIONS keep-alive of a connected call (see SoftphoneConfig.callKeepAliveIntervalMs). */
+  pingTimer: NodeJS.Timeout | undefined;
   private holdSince: number | undefined;
   private isConfirmed = false;
   private confirmWaiters: Array<() => void> = [];
@@ -124,6 +127,7 @@ export class CallLeg {
     if (this.transferTarget !== undefined) record.transferTarget = this.transferTarget;
     if (this.consultForCallId !== undefined) record.consultForCallId = this.consultForCallId;
     if (this.ticketId !== null) record.ticketId = this.ticketId;
+    if (this.mediaProblem !== undefined) record.mediaProblem = this.mediaProblem;
     return record;
   }
 }

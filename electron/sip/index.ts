@@ -2,6 +2,8 @@ export { SoftphoneService, type SoftphoneDeps } from "./softphone-service.js";
 export {
   NullMediaBridge,
   answerDirection,
+  webrtcOfferProblem,
+  type OfferProblem,
   sdpDirection,
   type MediaBridge,
   type MediaBridgeFactory,

@@ -18,6 +18,30 @@ export interface MediaBridge {
   setHold(held: boolean): Promise<void>;
   setMute(muted: boolean): Promise<void>;
   close(): void;
+  /**
+   * Why this bridge cannot take a remote offer, checked before the call rings; undefined when it
+   * can. A WebRTC desk cannot answer plain RTP (no DTLS-SRTP, no ICE): without a media proxy such
+   * a call could never be answered, so it is refused (488) instead of offered to the agent.
+   */
+  offerProblem?(offerSdp: string): OfferProblem | undefined;
+}
+
+/** What makes a remote offer unanswerable by a WebRTC peer connection. */
+export type OfferProblem = "no-audio" | "no-dtls" | "no-ice";
+
+/**
+ * What a browser's RTCPeerConnection needs of a remote offer: an audio stream over DTLS-SRTP
+ * (a fingerprint, a secure profile) with ICE credentials. A carrier trunk's plain RTP
+ * (RTP/AVP, no fingerprint) has neither.
+ */
+export function webrtcOfferProblem(sdp: string): OfferProblem | undefined {
+  const lines = sdp.split(/\r?\n/);
+  const audio = lines.find((l) => l.startsWith("m=audio "))?.split(" ");
+  if (!audio || audio[1] === "0") return "no-audio";
+  // DTLS-SRTP: a secure profile (UDP/TLS/RTP/SAVPF, or RTP/SAVPF from older stacks) and a fingerprint.
+  if (!/SAVPF?$/i.test(audio[2] ?? "") || !lines.some((l) => l.startsWith("a=fingerprint:"))) return "no-dtls";
+  if (!lines.some((l) => l.startsWith("a=ice-ufrag:")) || !lines.some((l) => l.startsWith("a=ice-pwd:"))) return "no-ice";
+  return undefined;
 }
 
 export type MediaBridgeFactory = (callId: string) => MediaBridge;
@@ -52,6 +76,8 @@ export interface NullMediaBridgeOptions {
   address?: string;
   /** @default a random even port in 40000-49998 */
   port?: number;
+  /** Refuse offers a WebRTC desk could not answer (plain RTP), as the renderer's bridge does. @default false */
+  requireWebRtc?: boolean;
 }
 
 /**
@@ -68,10 +94,16 @@ export class NullMediaBridge implements MediaBridge {
   private version = 0;
   private readonly address: string;
   private readonly port: number;
+  private readonly requireWebRtc: boolean;
 
   constructor(options: NullMediaBridgeOptions = {}) {
     this.address = options.address ?? "127.0.0.1";
     this.port = options.port ?? 40000 + 2 * Math.floor(Math.random() * 5000);
+    this.requireWebRtc = options.requireWebRtc ?? false;
+  }
+
+  offerProblem(offerSdp: string): OfferProblem | undefined {
+    return this.requireWebRtc ? webrtcOfferProblem(offerSdp) : undefined;
   }
 
   /** What the far end last said about its sending direction, e.g. "sendonly" when it holds us. */

@@ -6,13 +6,29 @@
  * keeps its Registerer "waiting" until Timer F (32 s) and any register() on it fails with
  * "REGISTER request already in progress"; a new Registerer has no such memory.
  */
-import { Registerer, RegistererState, type UserAgent } from "sip.js";
-import type { RegistrationStatus, SoftphoneLogger } from "./types.js";
+import { Registerer, RegistererState, UserAgent } from "sip.js";
+import type { RegistrationCause, RegistrationStatus, SoftphoneLogger } from "./types.js";
+import { TransportConnectError } from "./ws-transport.js";
 
 export interface RegistrationOptions {
   expiresSec: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** OPTIONS to the registrar while registered (0: off); see SoftphoneConfig.sipKeepAliveIntervalMs. */
+  sipKeepAliveIntervalMs: number;
+  sipKeepAliveTimeoutMs: number;
+  /** Tears the connection down as if the network died; the transport then reports it lost. */
+  dropTransport: (reason: string) => void;
+}
+
+/** The kind of a refused REGISTER, by its SIP code. */
+export function registerFailureCause(code: number | undefined): RegistrationCause {
+  if (code === 401 || code === 407) return "auth";
+  if (code === 403) return "forbidden";
+  if (code === 404) return "not-found";
+  if (code === 408 || code === undefined) return "timeout";
+  if (code >= 500) return "unavailable";
+  return "refused";
 }
 
 /** Codes after which retrying with the same credentials cannot help. */
@@ -49,6 +65,9 @@ export class RegistrationSupervisor {
   private cycle = 0;
   private stopped = false;
   private started = false;
+  private pingTimer: NodeJS.Timeout | undefined;
+  /** Set when our OPTIONS went unanswered and we dropped the link: the loss that follows is the keep-alive's. */
+  private keepAliveFailed = false;
 
   constructor(
     private readonly ua: UserAgent,
@@ -65,11 +84,16 @@ export class RegistrationSupervisor {
   /** Called by the service when sip.js reports the transport gone. */
   transportLost(error: Error | undefined): void {
     if (this.stopped) return;
-    this.scheduleRetry(error?.message ?? "connection to the SIP server closed");
+    this.stopPing();
+    const byKeepAlive = this.keepAliveFailed;
+    this.keepAliveFailed = false;
+    if (byKeepAlive) this.scheduleRetry(`the SIP server stopped answering OPTIONS keep-alives within ${this.options.sipKeepAliveTimeoutMs} ms`, undefined, "keepalive");
+    else this.scheduleRetry(error?.message ?? "connection to the SIP server closed", undefined, "lost");
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopPing();
     this.cycle += 1;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const registerer = this.registerer;
@@ -96,7 +120,8 @@ export class RegistrationSupervisor {
       }
     } catch (error) {
       if (cycle === this.cycle && !this.stopped) {
-        this.scheduleRetry(error instanceof Error ? error.message : "cannot reach the SIP server");
+        this.scheduleRetry(error instanceof Error ? error.message : "cannot reach the SIP server", undefined,
+          error instanceof TransportConnectError ? error.kind : "unreachable");
       }
       return;
     }
@@ -127,18 +152,20 @@ export class RegistrationSupervisor {
       if (state === RegistererState.Registered) {
         this.attempt = 0;
         this.report({ state: "registered" });
+        this.startPing();
       } else if (state === RegistererState.Unregistered) {
         // Either the first REGISTER or a refresh was refused, timed out or lost its transport.
         // sip.js changes state before it calls onReject, so read the code a tick later.
+        this.stopPing();
         queueMicrotask(() => {
           if (registerer !== this.registerer || this.stopped) return;
           const code = lastCode;
           lastCode = undefined;
           if (code !== undefined && FATAL_CODES.has(code)) {
-            this.report({ state: "failed", code, reason: describeRegisterFailure(code, lastPhrase) });
+            this.report({ state: "failed", code, reason: describeRegisterFailure(code, lastPhrase), cause: registerFailureCause(code) });
             return;
           }
-          this.scheduleRetry(describeRegisterFailure(code, lastPhrase), code);
+          this.scheduleRetry(describeRegisterFailure(code, lastPhrase), code, registerFailureCause(code));
         });
       }
     });
@@ -154,12 +181,69 @@ export class RegistrationSupervisor {
       await registerer.register({ requestDelegate: delegate });
     } catch (error) {
       this.logger.warn(`REGISTER could not be sent: ${String(error)}`);
-      if (cycle === this.cycle) this.scheduleRetry("could not send REGISTER");
+      if (cycle === this.cycle) this.scheduleRetry("could not send REGISTER", undefined, "lost");
     }
   }
 
-  private scheduleRetry(reason: string, code?: number): void {
+  /**
+   * OPTIONS to the registrar's domain while registered. Any answer (200, 404, 405...) proves the
+   * proxy still handles SIP; none within the timeout means it does not (stopped, wedged, a dead
+   * path the WebSocket has not noticed), and the connection is rebuilt at once.
+   */
+  private startPing(): void {
+    this.stopPing();
+    const { sipKeepAliveIntervalMs: every, sipKeepAliveTimeoutMs: timeout } = this.options;
+    if (every <= 0) return;
+    let waiting: NodeJS.Timeout | undefined;
+    const ping = (): void => {
+      if (waiting || this.stopped || !this.ua.isConnected()) return;
+      const core = this.ua.userAgentCore;
+      const self = this.ua.configuration.uri;
+      const target = UserAgent.makeURI(`sip:${self.host}${self.port ? `:${self.port}` : ""}`);
+      if (!target) return;
+      const answered = (): void => {
+        if (waiting) clearTimeout(waiting);
+        waiting = undefined;
+      };
+      waiting = setTimeout(() => {
+        waiting = undefined;
+        if (this.stopped || this.pingTimer === undefined) return;
+        this.logger.warn(`SIP keep-alive: OPTIONS unanswered for ${timeout} ms; reconnecting`);
+        this.keepAliveFailed = true;
+        this.stopPing();
+        this.options.dropTransport("SIP keep-alive unanswered");
+      }, timeout);
+      try {
+        core.request(core.makeOutgoingRequestMessage("OPTIONS", target, self, target, {}), {
+          onAccept: answered,
+          // sip.js answers for itself with 408/503 when it could not send or heard nothing: not the server's answer.
+          onReject: (response) => { if (response.message.statusCode !== 503 && response.message.statusCode !== 408) answered(); },
+          onRedirect: answered,
+          onProgress: () => undefined,
+          onTrying: () => undefined,
+        });
+      } catch (error) {
+        this.logger.warn(`SIP keep-alive OPTIONS could not be sent: ${String(error)}`);
+      }
+    };
+    this.pingTimer = setInterval(ping, every);
+    this.stopPingWaiting = () => {
+      if (waiting) clearTimeout(waiting);
+      waiting = undefined;
+    };
+  }
+
+  private stopPingWaiting: () => void = () => undefined;
+
+  private stopPing(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    this.stopPingWaiting();
+  }
+
+  private scheduleRetry(reason: string, code?: number, cause?: RegistrationCause): void {
     if (this.stopped) return;
+    this.stopPing();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.cycle += 1;
     this.attempt += 1;
@@ -168,6 +252,7 @@ export class RegistrationSupervisor {
     const delay = Math.round(exp * (0.8 + Math.random() * 0.4));
     const status: Omit<RegistrationStatus, "at"> = { state: "reconnecting", reason, nextAttemptAt: Date.now() + delay };
     if (code !== undefined) status.code = code;
+    if (cause !== undefined) status.cause = cause;
     this.report(status);
     this.logger.info(`SIP registration retry in ${delay} ms: ${reason}`);
     this.retryTimer = setTimeout(() => {

@@ -10,6 +10,7 @@ import {
   SessionState,
   SIPExtension,
   UserAgent,
+  type Core,
   type LogLevel,
   type Session,
   type URI,
@@ -58,6 +59,25 @@ const TICKET_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TICKET_HEADER = "X-Hotline-Ticket";
 /** How long an attended transfer waits for the caller's phone to report the outcome (final NOTIFY). */
 const TRANSFER_CONFIRM_MS = 10_000;
+/** See SoftphoneConfig.reconnectMaxDelayMs. */
+export const DEFAULT_RECONNECT_BASE_MS = 500;
+export const DEFAULT_RECONNECT_MAX_MS = 4000;
+/** How long a BYE waits for the SIP server to be back before the agent is told it could not be sent. */
+const BYE_QUEUE_MS = 120_000;
+/** Failed sends of one queued BYE before giving up (each after a reconnect). */
+const BYE_ATTEMPTS = 5;
+/** Internal responses sip.js makes when a request could not be sent (503) or got no answer (408). */
+const UNDELIVERED = new Set([408, 503]);
+
+interface QueuedBye {
+  leg: CallLeg;
+  /** Sends the BYE once more; undefined while the session can still send its own. */
+  resend: ((delegate: ByeDelegate) => void) | undefined;
+  attempts: number;
+  timer: NodeJS.Timeout;
+}
+
+interface ByeDelegate { onAccept(): void; onReject(response: ResponseLike): void }
 
 export class SoftphoneService {
   private readonly emitter: TypedEmitter<SoftphoneEvents>;
@@ -70,6 +90,9 @@ export class SoftphoneService {
   private supervisor: RegistrationSupervisor | undefined;
   private domain = "";
   private status: RegistrationStatus = { state: "stopped", at: Date.now() };
+  private callPingMs = 30_000;
+  /** BYEs of calls hung up while the SIP server was out of reach, by call id. */
+  private readonly byes = new Map<string, QueuedBye>();
 
   constructor(deps: SoftphoneDeps = {}) {
     this.logger = deps.logger ?? silentLogger;
@@ -99,6 +122,7 @@ export class SoftphoneService {
     const uri = UserAgent.makeURI(config.aor.startsWith("sip") ? config.aor : `sip:${config.aor}`);
     if (!uri?.user) throw new SoftphoneError("INVALID_TARGET", `“${config.aor}” is not a valid SIP address of record`);
     this.domain = uri.host;
+    this.callPingMs = config.callKeepAliveIntervalMs ?? 30_000;
     const transportOptions: NodeWsTransportOptions = {
       server: config.wsUrl,
       connectTimeoutMs: config.connectTimeoutMs ?? 5000,
@@ -140,8 +164,11 @@ export class SoftphoneService {
       ua,
       {
         expiresSec: config.registerExpiresSec ?? 300,
-        baseDelayMs: config.reconnectBaseDelayMs ?? 1000,
-        maxDelayMs: config.reconnectMaxDelayMs ?? 30_000,
+        baseDelayMs: config.reconnectBaseDelayMs ?? DEFAULT_RECONNECT_BASE_MS,
+        maxDelayMs: config.reconnectMaxDelayMs ?? DEFAULT_RECONNECT_MAX_MS,
+        sipKeepAliveIntervalMs: config.sipKeepAliveIntervalMs ?? 5000,
+        sipKeepAliveTimeoutMs: config.sipKeepAliveTimeoutMs ?? 3000,
+        dropTransport: (reason) => (ua.transport as NodeWsTransport).drop(reason),
       },
       this.logger,
       (status) => this.setStatus(status),
@@ -156,6 +183,8 @@ export class SoftphoneService {
     for (const leg of this.legs.values()) {
       if (!leg.ended) leg.pendingEndReason ??= "local-hangup";
     }
+    for (const queued of this.byes.values()) clearTimeout(queued.timer);
+    this.byes.clear();
     await this.supervisor?.stop();
     // sip.js waits for the BYE of every call to complete; a dead peer must not hold up quitting.
     let timer: NodeJS.Timeout | undefined;
@@ -214,11 +243,97 @@ export class SoftphoneService {
       return;
     }
     leg.pendingEndReason ??= "local-hangup";
-    await session.bye().catch((error: unknown) => {
+    if (!this.ua?.isConnected()) {
+      // sip.js would fail the BYE at once (an internal 503) and forget the dialog, leaving the
+      // citizen on a dead line. The call ends for the agent now; the BYE waits for the connection.
+      this.queueBye(leg, undefined);
+      return;
+    }
+    await this.sendBye(leg);
+  }
+
+  /** Sends the BYE of an established call; one that cannot be delivered is queued for the reconnect. */
+  private async sendBye(leg: CallLeg): Promise<void> {
+    const dialog = leg.session.dialog;
+    await leg.session.bye({
+      requestDelegate: {
+        onAccept: () => this.byeDone(leg.callId, "sent"),
+        onReject: (response: ResponseLike) => {
+          const code = response.message.statusCode ?? 0;
+          if (UNDELIVERED.has(code) && dialog) this.queueBye(leg, (delegate) => dialog.bye(delegate));
+          else this.byeDone(leg.callId, "sent"); // any real answer means the far end heard it
+        },
+      },
+    }).catch((error: unknown) => {
       // The far end is unreachable; the call is over for the agent all the same.
       this.logger.warn(`BYE failed: ${String(error)}`);
       this.finish(leg, "local-hangup");
     });
+  }
+
+  private queueBye(leg: CallLeg, resend: QueuedBye["resend"]): void {
+    const queued = this.byes.get(leg.callId);
+    if (queued) {
+      queued.resend = resend;
+      queued.attempts += 1;
+      if (queued.attempts >= BYE_ATTEMPTS) this.byeDone(leg.callId, "failed");
+      return;
+    }
+    this.logger.warn(`BYE of call ${leg.callId} queued until the SIP server is reachable again`);
+    const timer = setTimeout(() => this.byeDone(leg.callId, "failed"), BYE_QUEUE_MS);
+    timer.unref();
+    this.byes.set(leg.callId, { leg, resend, attempts: 0, timer });
+    this.finish(leg, "local-hangup");
+    this.emitter.emit("hangupSignal", { callId: leg.callId, state: "pending", at: Date.now() });
+  }
+
+  /** Sends every queued BYE; called when the registration is back (the connection is up). */
+  private flushByes(): void {
+    for (const [callId, queued] of this.byes) {
+      const delegate: ByeDelegate = {
+        onAccept: () => this.byeDone(callId, "sent"),
+        onReject: (response) => {
+          if (!UNDELIVERED.has(response.message.statusCode ?? 0)) this.byeDone(callId, "sent");
+          else if (++queued.attempts >= BYE_ATTEMPTS) this.byeDone(callId, "failed");
+        },
+      };
+      this.guard("queued BYE", () => {
+        if (queued.resend) queued.resend(delegate);
+        else if (queued.leg.session.state === SessionState.Established) {
+          const dialog = queued.leg.session.dialog;
+          // From here sip.js forgets the dialog; a second failure resends on it directly.
+          queued.resend = dialog ? (d) => dialog.bye(d) : undefined;
+          void queued.leg.session.bye({ requestDelegate: delegate }).catch((error: unknown) => {
+            this.logger.warn(`queued BYE failed: ${String(error)}`);
+            this.byeDone(callId, "failed");
+          });
+        } else this.byeDone(callId, "sent"); // the far end ended it meanwhile
+      });
+    }
+  }
+
+  private byeDone(callId: string, state: "sent" | "failed"): void {
+    const queued = this.byes.get(callId);
+    if (!queued) return;
+    this.byes.delete(callId);
+    clearTimeout(queued.timer);
+    if (state === "failed") {
+      this.logger.error(`BYE of call ${callId} could not be delivered; the far end may still hold the line`);
+      if (queued.leg.session.state !== SessionState.Terminated) void queued.leg.session.dispose().catch(() => undefined);
+    } else this.logger.info(`queued BYE of call ${callId} delivered`);
+    this.emitter.emit("hangupSignal", { callId, state, at: Date.now() });
+  }
+
+  /**
+   * The far end vanished without a BYE (its media connection failed): end the call as dropped by
+   * the network, with a BYE in case the far end's signalling is still there (queued if the proxy
+   * is down too). A call already ended is left alone.
+   */
+  async dropLostCall(callId: string): Promise<void> {
+    const leg = this.leg(callId);
+    if (leg.ended || leg.state !== "active") return;
+    leg.pendingEndReason = "connection-lost";
+    await this.hangup(callId);
   }
 
   /** Resolves once the far end accepted the re-INVITE; the call is reported held only then. */
@@ -398,6 +513,22 @@ export class SoftphoneService {
     leg.ticketId = this.incomingTicketId(invitation);
     const info = { callId, remoteNumber: leg.remoteNumber, at: leg.invitedAt, ...(displayName ? { remoteDisplayName: displayName } : {}) };
 
+    // Media this desk cannot answer (plain RTP from a trunk without a media proxy) would ring an
+    // agent who can never pick it up: refuse it at once with 488, which tells the proxy to try
+    // elsewhere or transcode, not to retry here as it would after 480.
+    const offer = invitation.body;
+    const problem = offer && /application\/sdp/i.test(invitation.request.getHeader("Content-Type") ?? "")
+      ? leg.bridge.offerProblem?.(offer) : undefined;
+    if (problem) {
+      this.logger.warn(`refusing the call from ${leg.remoteNumber} with 488: its offer has ${problem} (a WebRTC desk needs DTLS-SRTP and ICE; is the media proxy bypassed?)`);
+      leg.pendingEndReason = "rejected-media";
+      leg.sipCode = 488;
+      leg.mediaProblem = problem;
+      this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId, autoRejected: { code: 488, reason: "rejected-media", mediaProblem: problem } });
+      invitation.reject({ statusCode: 488 }).catch((error: unknown) => this.logger.warn(`488 failed: ${String(error)}`));
+      return;
+    }
+
     // sip.js matched the Replaces header to one of our dialogs (an unknown one was already answered 481).
     if (invitation.replacee) {
       this.takeOver(leg, invitation, info);
@@ -499,6 +630,7 @@ export class SoftphoneService {
     session.stateChange.addListener((state) => this.guard("session state", () => {
       if (state === SessionState.Established) {
         leg.markAnswered(Date.now());
+        this.startCallPing(leg);
         if (leg.direction === "outbound") leg.confirm();
         this.emitter.emit("call", leg.snapshot());
       } else if (state === SessionState.Terminated) {
@@ -515,7 +647,35 @@ export class SoftphoneService {
     return "failed";
   }
 
+  /** In-dialog OPTIONS while the call is up: a far end that forgot the call (481) or went silent (408) dropped it. */
+  private startCallPing(leg: CallLeg): void {
+    if (this.callPingMs <= 0 || leg.pingTimer) return;
+    let waiting = false;
+    leg.pingTimer = setInterval(() => this.guard("call keep-alive", () => {
+      const dialog = leg.session.dialog;
+      if (waiting || leg.ended || !dialog || !this.ua?.isConnected()) return;
+      waiting = true;
+      const settle = (code: number | undefined): void => {
+        waiting = false;
+        // 503 is sip.js's own when it could not send (proxy down): the registration handles that, not the call.
+        if (code !== 481 && code !== 408) return;
+        this.logger.warn(`call ${leg.callId}: the far end answered the in-dialog OPTIONS with ${code}; ending it as dropped by the network`);
+        void this.dropLostCall(leg.callId).catch((error: unknown) => this.logger.warn(`ending a lost call failed: ${String(error)}`));
+      };
+      // The session's dialog is sip.js's SessionDialog; its public type hides the request builder.
+      const message = (dialog as unknown as Core.SessionDialog).createOutgoingRequestMessage("OPTIONS");
+      this.ua.userAgentCore.request(message, {
+        onAccept: () => settle(200),
+        onReject: (response) => settle(response.message.statusCode),
+        onRedirect: () => settle(300),
+      });
+    }), this.callPingMs);
+    leg.pingTimer.unref();
+  }
+
   private finish(leg: CallLeg, fallback: EndReason): void {
+    if (leg.pingTimer) clearInterval(leg.pingTimer);
+    leg.pingTimer = undefined;
     if (!leg.markEnded(Date.now(), fallback)) return;
     leg.bridge.close();
     this.emitter.emit("call", leg.snapshot());
@@ -609,6 +769,7 @@ export class SoftphoneService {
   private setStatus(status: Omit<RegistrationStatus, "at">): void {
     this.status = { ...status, at: Date.now() };
     this.emitter.emit("registration", { ...this.status });
+    if (status.state === "registered" && this.byes.size > 0) this.flushByes();
   }
 
   private requestFailed(what: string, error: unknown): SoftphoneError {

@@ -3,6 +3,8 @@
  * no sip.js objects, no functions (except the policy and logger the owner injects).
  */
 
+import type { OfferProblem } from "./media-bridge.js";
+
 export interface SoftphoneConfig {
   /** WebSocket URL of the registrar/proxy, e.g. "wss://pbx.example.gov.cn:8443" or "ws://127.0.0.1:5066". */
   wsUrl: string;
@@ -17,13 +19,40 @@ export interface SoftphoneConfig {
   keepAliveIntervalMs?: number;
   /** @default 5000 */
   keepAliveTimeoutMs?: number;
-  /** First reconnect delay; doubles per failed attempt up to reconnectMaxDelayMs. @default 1000 */
+  /** First reconnect delay; doubles per failed attempt up to reconnectMaxDelayMs (each ±20 % jitter). @default 500 */
   reconnectBaseDelayMs?: number;
-  /** @default 30000 */
+  /**
+   * Longest wait between attempts. Short on purpose: an agent is unreachable until the phone is
+   * registered again, and a 30 s cap kept agents away for 24 s after a 34 s outage had ended;
+   * one REGISTER every 4 s per seat is nothing to a registrar. @default 4000
+   */
   reconnectMaxDelayMs?: number;
   /** WebSocket open timeout. @default 5000 */
   connectTimeoutMs?: number;
+  /**
+   * While registered, an OPTIONS to the registrar this often: a WebSocket pong proves only that
+   * the socket is open, not that the proxy still handles SIP (a stopped or wedged proxy). 0 turns it off. @default 5000
+   */
+  sipKeepAliveIntervalMs?: number;
+  /** An OPTIONS unanswered this long means the SIP path is dead: the connection is dropped and rebuilt. @default 3000 */
+  sipKeepAliveTimeoutMs?: number;
+  /**
+   * During a connected call, an in-dialog OPTIONS this often: 481 (the far end no longer knows the
+   * call) or 408 (nobody answers) ends it as dropped by the network, for far ends that vanish
+   * without a BYE where no WebRTC media reports it. 0 turns it off. @default 30000
+   */
+  callKeepAliveIntervalMs?: number;
 }
+
+/**
+ * Why the phone is not registered, as a kind the UI can explain (in Chinese, with what to check):
+ * unreachable (no connection to the server), timeout (connected, no answer), lost (connection
+ * dropped), keepalive (the server stopped answering SIP), certificate (TLS certificate refused),
+ * auth (wrong password: 401/407 after authenticating), forbidden (403), not-found (404),
+ * unavailable (5xx), refused (any other refusal).
+ */
+export type RegistrationCause =
+  | "unreachable" | "timeout" | "lost" | "keepalive" | "certificate" | "auth" | "forbidden" | "not-found" | "unavailable" | "refused";
 
 export type RegistrationState = "stopped" | "registering" | "registered" | "reconnecting" | "failed";
 
@@ -33,6 +62,8 @@ export interface RegistrationStatus {
   reason?: string;
   /** SIP status code behind the reason, when there is one (401, 403, 408, 503...). */
   code?: number;
+  /** The kind of failure, for the agent's explanation; absent while registering or registered. */
+  cause?: RegistrationCause;
   /** When the next attempt is due (epoch ms), while reconnecting. */
   nextAttemptAt?: number;
   at: number;
@@ -50,6 +81,8 @@ export type EndReason =
   | "rejected-busy"
   | "rejected-policy"
   | "rejected-local"
+  /** Refused before ringing because this desk cannot carry the offered media (plain RTP to a WebRTC desk): 488. */
+  | "rejected-media"
   /** Outbound: the far end declined or failed (see sipCode). */
   | "remote-rejected"
   | "cancelled-local"
@@ -101,14 +134,16 @@ export interface CallRecord {
   transferTarget?: string;
   consultForCallId?: string;
   ticketId?: string;
+  /** Set on a call refused for its media (488): what was wrong with the offer. */
+  mediaProblem?: OfferProblem;
 }
 
 export interface IncomingCallInfo {
   callId: string;
   remoteNumber: string;
   remoteDisplayName?: string;
-  /** Present when the call was refused without ringing (busy, not ready). */
-  autoRejected?: { code: number; reason: EndReason };
+  /** Present when the call was refused without ringing (busy, not ready, media it cannot answer). */
+  autoRejected?: { code: number; reason: EndReason; mediaProblem?: OfferProblem };
   /** The ticket the calling colleague consults about (X-Hotline-Ticket), null when none or invalid. */
   ticketId: string | null;
   /**
@@ -131,11 +166,23 @@ export interface AcceptPolicyInput {
 
 export type AcceptPolicy = (input: AcceptPolicyInput) => AcceptDecision;
 
+/**
+ * The BYE of a call the agent hung up while the SIP server was out of reach: queued and sent when
+ * the connection is back. "pending" until then; "sent" once delivered (or the far end hung up
+ * first); "failed" when it could not be delivered within the bound and the far end may still hold the line.
+ */
+export interface HangupSignal {
+  callId: string;
+  state: "pending" | "sent" | "failed";
+  at: number;
+}
+
 export interface SoftphoneEvents {
   registration: RegistrationStatus;
   incoming: IncomingCallInfo;
   call: CallSnapshot;
   ended: CallRecord;
+  hangupSignal: HangupSignal;
 }
 
 export interface SoftphoneLogger {

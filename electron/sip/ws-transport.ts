@@ -12,6 +12,25 @@ import WebSocket from "ws";
 import { EmitterImpl, TransportState, type Emitter, type Transport } from "sip.js";
 import type { SoftphoneLogger } from "./types.js";
 
+/** A connect failure with its kind, so the registration can tell a certificate from a dead host. */
+export class TransportConnectError extends Error {
+  constructor(message: string, readonly kind: "unreachable" | "timeout" | "certificate" | "refused") {
+    super(message);
+    this.name = "TransportConnectError";
+  }
+}
+
+const CERT_ERROR = /CERT|certificate|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/i;
+
+/** What a failed WebSocket open says about the server, from the error ws reported. */
+export function connectFailureCause(error: (Error & { code?: string }) | undefined): TransportConnectError["kind"] {
+  if (!error) return "unreachable";
+  if (CERT_ERROR.test(error.code ?? "") || CERT_ERROR.test(error.message)) return "certificate";
+  if (/timed out|timeout/i.test(error.message) || error.code === "ETIMEDOUT") return "timeout";
+  if (/Unexpected server response/i.test(error.message)) return "refused";
+  return "unreachable";
+}
+
 export interface NodeWsTransportOptions {
   server: string;
   connectTimeoutMs: number;
@@ -62,6 +81,7 @@ export class NodeWsTransport implements Transport {
       });
       this.socket = socket;
       let opened = false;
+      let lastError: (Error & { code?: string }) | undefined;
       socket.on("open", () => {
         opened = true;
         this.connecting = undefined;
@@ -72,7 +92,10 @@ export class NodeWsTransport implements Transport {
       });
       socket.on("message", (data, isBinary) => this.receive(data, isBinary));
       socket.on("pong", () => this.clearPongTimer());
-      socket.on("error", (error) => this.options.logger.warn(`SIP WebSocket error: ${error.message}`));
+      socket.on("error", (error) => {
+        lastError = error;
+        this.options.logger.warn(`SIP WebSocket error: ${error.message}`);
+      });
       socket.on("close", (code, reason) => {
         if (socket !== this.socket) return;
         this.socket = undefined;
@@ -82,7 +105,8 @@ export class NodeWsTransport implements Transport {
         this.connecting = undefined;
         this.setState(TransportState.Disconnected);
         if (!opened) {
-          reject(new Error(`cannot reach the SIP server at ${this.options.server}`));
+          const detail = lastError ? `: ${lastError.message}` : "";
+          reject(new TransportConnectError(`cannot reach the SIP server at ${this.options.server}${detail}`, connectFailureCause(lastError)));
           return;
         }
         if (wasConnected && !wasDisconnecting) {

@@ -189,6 +189,11 @@ export const requests = {
     dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(),
     audio: z.object({ packets: z.number().int().min(0).max(1e9), energy: z.number().min(0).max(1e9) }).strict().optional(),
   }).strict(), PHONE_ROLES),
+  /**
+   * The renderer that plays a call's audio says its connection to the far end is gone (ICE failed,
+   * or disconnected for seconds): main ends the call as dropped by the network. Only from that renderer.
+   */
+  'media.lost': request<null>()(z.object({ callId, ice: z.enum(['disconnected', 'failed']) }).strict(), PHONE_ROLES),
 
   'phone.getConfig': request<PhoneConfigView>()(z.object({}).strict(), ['admin', 'shift_lead']),
   'phone.setConfig': request<PhoneConfigView>()(z.object({
@@ -275,8 +280,14 @@ export const events = {
   'phone.agent': event<AgentState>(),
   'phone.call': event<PhoneCall>(),
   /** A call reached this seat; missed or refused ones too, so none is lost from the log. */
-  'phone.incoming': event<{ callId: string; remoteNumber: string; autoRejected: boolean; at: number; replacesCallId?: string }>(),
+  'phone.incoming': event<{
+    callId: string; remoteNumber: string; autoRejected: boolean; at: number; replacesCallId?: string;
+    /** A call refused without ringing: the SIP code answered (486 busy, 488 media) and why. */
+    rejected?: { code: number; reason: string; mediaProblem?: 'no-audio' | 'no-dtls' | 'no-ice' };
+  }>(),
   'phone.ended': event<CallEndedEvent>(),
+  /** The BYE of a call hung up while the SIP server was out of reach: pending, then sent or failed. */
+  'phone.hangupSignal': event<{ callId: string; state: 'pending' | 'sent' | 'failed'; at: number }>(),
   'media.command': event<MediaCommandEvent>(),
   /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */
   'reference.changed': event<{ at: string }>(),

@@ -8,6 +8,11 @@ export interface PhoneRegistration {
   /** Why not registered (SIP code and words from main); the UI shows it as is. */
   reason?: string;
   code?: number;
+  /**
+   * The kind of failure, explained to the agent in Chinese with what to check: unreachable,
+   * timeout, lost, keepalive, certificate, auth (wrong password), forbidden, not-found, unavailable, refused.
+   */
+  cause?: string;
   nextAttemptAt?: number;
 }
 

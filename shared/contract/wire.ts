@@ -114,7 +114,7 @@ export const deskLocalRequests = [
   'phone.answer', 'phone.reject', 'phone.hangup', 'phone.hold', 'phone.mute', 'phone.dtmf',
   'phone.blindTransfer', 'phone.startConsult', 'phone.completeTransfer', 'phone.cancelConsult', 'phone.dial',
   'phone.selfTestEcho', 'phone.selfTestResult',
-  'media.attach', 'media.reply',
+  'media.attach', 'media.reply', 'media.lost',
 ] as const satisfies readonly RequestName[];
 
 /**

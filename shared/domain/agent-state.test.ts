@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOGGED_OUT, nextAgentState, offerDecision, type AgentEvent, type AgentState } from './agent-state';
+import { LOGGED_OUT, UNREGISTERED, nextAgentState, offerDecision, type AgentEvent, type AgentState } from './agent-state';
 
 const t0 = new Date('2026-03-02T01:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);
@@ -75,5 +75,24 @@ describe('agent state', () => {
   it('rejects a wrap-up code for another call', () => {
     const inAcw = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1], [{ type: 'call_started', callId: 'c' }, 2], [{ type: 'call_ended', callId: 'c', acwSeconds: 30 }, 60]]).s;
     expect(nextAgentState(inAcw, { type: 'wrap_up', callId: 'other', code: 'x' }, at(61))).toEqual({ ok: false, error: 'wrong_call' });
+  });
+
+  it('is not ready while the phone is unregistered, and ready again when it is back', () => {
+    const ready = run([[{ type: 'sign_in' }, 0], [{ type: 'set_ready' }, 1]]).s;
+    const lost = run([[{ type: 'registration_lost' }, 10]], ready).s;
+    expect(lost).toMatchObject({ name: 'not_ready', reason: UNREGISTERED });
+    expect(offerDecision(lost, 0)).toBe('busy');
+    expect(run([[{ type: 'registration_back' }, 20]], lost).s.name).toBe('ready');
+    // A break the agent chose is theirs: registration coming back does not end it.
+    const onBreak = run([[{ type: 'set_not_ready', reason: 'meal' }, 15], [{ type: 'registration_back' }, 20]], lost).s;
+    expect(onBreak).toMatchObject({ name: 'not_ready', reason: 'meal' });
+    // Clicking ready, or the wrap-up timer, while unregistered waits as not ready, then becomes ready.
+    const waiting = run([[{ type: 'set_ready', registered: false }, 30]], onBreak).s;
+    expect(waiting).toMatchObject({ name: 'not_ready', reason: UNREGISTERED });
+    expect(nextAgentState(waiting, { type: 'set_ready', registered: false }, at(31))).toMatchObject({ changed: false });
+    const inAcw = run([[{ type: 'call_started', callId: 'c' }, 40], [{ type: 'call_ended', callId: 'c', acwSeconds: 5 }, 50], [{ type: 'wrap_up', callId: 'c', code: 'x' }, 51]], ready).s;
+    expect(run([[{ type: 'acw_timer', registered: false }, 60]], inAcw).s).toMatchObject({ name: 'not_ready', reason: UNREGISTERED });
+    // Losing registration on a call or in wrap-up changes nothing there.
+    expect(nextAgentState(inAcw, { type: 'registration_lost' }, at(52))).toMatchObject({ changed: false });
   });
 });

@@ -30,14 +30,25 @@ export interface AgentState {
 export type AgentEvent =
   | { type: 'sign_in' }
   | { type: 'sign_out' }
-  | { type: 'set_ready' }
+  /** `registered: false`: the phone cannot receive calls now; the agent waits as not ready (UNREGISTERED) until it can. */
+  | { type: 'set_ready'; registered?: boolean }
   | { type: 'set_not_ready'; reason: string }
   | { type: 'call_started'; callId: string }
   | { type: 'call_ended'; callId: string; acwSeconds: number }
   /** A colleague completed an attended transfer: the caller's call replaces the consult call. */
   | { type: 'call_replaced'; callId: string; byCallId: string }
   | { type: 'wrap_up'; callId: string; code: string }
-  | { type: 'acw_timer' };
+  | { type: 'acw_timer'; registered?: boolean }
+  /** The phone lost its registration (proxy gone, refused): a ready agent cannot take calls. */
+  | { type: 'registration_lost' }
+  /** Registered again: an agent held back only by that is ready again. */
+  | { type: 'registration_back' };
+
+/**
+ * The not-ready reason the system sets while the phone is not registered: an agent who cannot
+ * receive calls is not ready, whatever they clicked; routing and the wallboard see it as such.
+ */
+export const UNREGISTERED = 'unregistered';
 
 export type AgentStateError = 'invalid_transition' | 'wrap_up_required' | 'reason_required' | 'on_call' | 'wrong_call';
 
@@ -57,11 +68,13 @@ export function nextAgentState(s: AgentState, e: AgentEvent, now: Date): AgentSt
     case 'sign_out':
       if (s.name === 'on_call') return { ok: false, error: 'on_call' };
       return s.name === 'logged_out' ? same : ok(to('logged_out', now));
-    case 'set_ready':
-      if (s.name === 'ready') return same;
-      if (s.name === 'not_ready') return ok(to('ready', now));
-      if (s.name === 'after_call_work') return s.wrapUpCode ? ok(to('ready', now)) : { ok: false, error: 'wrap_up_required' };
+    case 'set_ready': {
+      const ready = e.registered === false ? to('not_ready', now, { reason: UNREGISTERED }) : to('ready', now);
+      if (s.name === 'ready' || (s.name === 'not_ready' && s.reason === UNREGISTERED && e.registered === false)) return same;
+      if (s.name === 'not_ready') return ok(ready);
+      if (s.name === 'after_call_work') return s.wrapUpCode ? ok(ready) : { ok: false, error: 'wrap_up_required' };
       return { ok: false, error: s.name === 'on_call' ? 'on_call' : 'invalid_transition' };
+    }
     case 'set_not_ready':
       if (!e.reason.trim()) return { ok: false, error: 'reason_required' };
       if (s.name === 'ready' || s.name === 'not_ready') return s.reason === e.reason && s.name === 'not_ready' ? same : ok(to('not_ready', now, { reason: e.reason }));
@@ -88,7 +101,12 @@ export function nextAgentState(s: AgentState, e: AgentEvent, now: Date): AgentSt
       return ok({ ...s, wrapUpCode: e.code });
     case 'acw_timer':
       if (s.name !== 'after_call_work' || !s.acwUntil || now.toISOString() < s.acwUntil) return same;
-      return s.wrapUpCode ? ok(to('ready', now)) : same;
+      if (!s.wrapUpCode) return same;
+      return ok(e.registered === false ? to('not_ready', now, { reason: UNREGISTERED }) : to('ready', now));
+    case 'registration_lost':
+      return s.name === 'ready' ? ok(to('not_ready', now, { reason: UNREGISTERED })) : same;
+    case 'registration_back':
+      return s.name === 'not_ready' && s.reason === UNREGISTERED ? ok(to('ready', now)) : same;
   }
 }
 

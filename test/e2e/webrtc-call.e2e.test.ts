@@ -187,4 +187,22 @@ describe('a WebRTC citizen calls the hotline', () => {
     expect(await agentPage.getByTestId('call-card').count()).toBe(0);
     await expect.poll(async () => (await callerStats()).sessionState, { timeout: 10_000 }).toBe('Terminated');
   });
+
+  it('after wrap-up, the proxy going away shows 未注册 · 不可接听 with why, not 就绪, and 就绪 comes back with the proxy', async () => {
+    await agentPage.getByTestId('wrap-up-code').click();
+    await agentPage.getByRole('option', { name: '直接答复' }).click();
+    await agentPage.getByTestId('wrap-up-ready').click();
+    await agentPage.getByTestId('agent-state').filter({ hasText: '就绪' }).waitFor({ timeout: 10_000 });
+
+    await kamailio!.kill();
+    await agentPage.getByTestId('agent-state').filter({ hasText: '未注册 · 不可接听' }).waitFor({ timeout: 10_000 });
+    const problem = agentPage.getByTestId('registration-problem');
+    await problem.waitFor({ timeout: 10_000 });
+    expect(await problem.innerText()).toMatch(/与电话交换机的连接中断|连不上电话交换机/);
+    await screenshot(agentPage, 'softphone-unregistered');
+
+    await kamailio!.restart();
+    await agentPage.getByTestId('agent-state').filter({ hasText: '就绪' }).waitFor({ timeout: 15_000 });
+    expect(await agentPage.getByTestId('registration-problem').count()).toBe(0);
+  });
 });

@@ -128,6 +128,51 @@ describe('agent seat against Kamailio and sipp', { timeout: 60_000 }, () => {
     expect(states.map((s) => s.state)).toEqual(['not_ready', 'ready', 'on_call', 'after_call_work', 'ready']);
   });
 
+  it('is not ready while its phone is unregistered, on the wallboard too, and ready again once registered', async () => {
+    const agentId = conn.session!.user.id;
+    expect(t.app.phone.status(conn.session!).agent.name).toBe('ready');
+    const from = conn.seen.length;
+    await kamailio.kill();
+    const lost = await waitForEvent(conn, 'phone.agent', (a) => a.name === 'not_ready', from);
+    expect(lost.reason).toBe('unregistered');
+    const board = (await t.app.phone.seatBoard()).find((v) => v.userId === agentId);
+    expect(board).toMatchObject({ agent: 'not_ready', reason: '电话未注册，不能接听', registered: false });
+    // Clicking 就绪 now cannot make them ready: they wait, not ready, for the phone.
+    expect(await call('phone.setReady', {})).toMatchObject({ name: 'not_ready', reason: 'unregistered' });
+
+    await kamailio.restart();
+    await waitForEvent(conn, 'phone.registration', (r) => r.state === 'registered', from, 15_000);
+    await waitForEvent(conn, 'phone.agent', (a) => a.name === 'ready', from);
+    const states = await t.app.store.db.selectFrom('agent_state_events').select(['state', 'reason']).where('user_id', '=', agentId).orderBy('at').orderBy('id').execute();
+    expect(states.slice(-2)).toEqual([{ state: 'not_ready', reason: 'unregistered' }, { state: 'ready', reason: null }]);
+  });
+
+  it('refuses a plain-RTP call to a WebRTC seat with 488 before it rings, and records why', async () => {
+    const desk = connection();
+    t.app.dispatcher.attach(desk);
+    await t.app.dispatcher.dispatch(desk, 'session.login', { username: 'agent02', password: 'Demo-12345' });
+    const admin = connection();
+    t.app.dispatcher.attach(admin);
+    await t.app.dispatcher.dispatch(admin, 'session.login', { username: 'admin', password: 'Demo-12345' });
+    await t.app.dispatcher.dispatch(admin, 'sip.setAccount', { userId: desk.session!.user.id, wsUrl: kamailio.wsUrl, aor: `1002@${kamailio.domain}`, authUser: '1002', password: TEST_AGENTS['1002'], media: 'webrtc' });
+    await t.app.dispatcher.dispatch(desk, 'phone.signIn', {});
+    await waitForEvent(desk, 'phone.registration', (r) => r.state === 'registered');
+    await t.app.dispatcher.dispatch(desk, 'phone.setReady', {});
+    const from = desk.seen.length;
+    // sipp offers RTP/AVP with no fingerprint or ICE, as a carrier trunk does without a media proxy.
+    const sipp = await citizen({ scenario: 'uac-expect-488', called: '1002', callerNumber: '13800000488' });
+    const incoming = await waitForEvent(desk, 'phone.incoming', () => true, from);
+    expect(incoming).toMatchObject({ autoRejected: true, rejected: { code: 488, reason: 'rejected-media', mediaProblem: 'no-dtls' } });
+    expect((await sipp.result).exitCode).toBe(0);
+    await waitForEvent(desk, 'phone.ended', (e) => e.callId === incoming.callId, from);
+    expect(desk.seen.slice(from).some((e) => e.name === 'phone.call' && (e.payload as { state: string }).state === 'ringing')).toBe(false);
+    const rec = await t.app.store.db.selectFrom('call_records').selectAll().where('id', '=', incoming.callId).executeTakeFirstOrThrow();
+    expect(rec).toMatchObject({ end_reason: 'rejected-media', sip_code: 488, answered_at: null });
+    // Still ready: the refusal was the media's, not the agent's.
+    expect(t.app.phone.status(desk.session!).agent.name).toBe('ready');
+    await t.app.dispatcher.dispatch(desk, 'phone.signOut', {});
+  });
+
   it('refuses phone requests from a role without a phone', async () => {
     const dept = connection();
     t.app.dispatcher.attach(dept);

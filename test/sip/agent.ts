@@ -12,7 +12,8 @@ export class TestAgent {
   readonly bridges = new Map<string, NullMediaBridge>();
   private waiters: Array<() => void> = [];
 
-  constructor(readonly extension: string, deps: Omit<SoftphoneDeps, "logger" | "mediaBridgeFactory"> = {}) {
+  /** `requireWebRtc`: the agent's bridges refuse offers a WebRTC desk could not answer, as a real desk's do. */
+  constructor(readonly extension: string, deps: Omit<SoftphoneDeps, "logger" | "mediaBridgeFactory"> & { requireWebRtc?: boolean } = {}) {
     const log = (level: string) => (message: string) => {
       this.logs.push(`${new Date().toISOString()} ${level} ${message}`);
       if (process.env["SIP_TEST_VERBOSE"]) console.log(`[${extension}] ${level} ${message}`);
@@ -21,12 +22,12 @@ export class TestAgent {
       ...deps,
       logger: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
       mediaBridgeFactory: (callId) => {
-        const bridge = new NullMediaBridge();
+        const bridge = new NullMediaBridge({ requireWebRtc: deps.requireWebRtc ?? false });
         this.bridges.set(callId, bridge);
         return bridge;
       },
     });
-    for (const event of ["registration", "incoming", "call", "ended"] as const) {
+    for (const event of ["registration", "incoming", "call", "ended", "hangupSignal"] as const) {
       this.service.on(event, (payload) => {
         this.events.push({ event, payload } as Entry);
         for (const wake of this.waiters.splice(0)) wake();

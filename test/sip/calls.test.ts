@@ -80,6 +80,27 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     }
   });
 
+  it("refuses plain RTP to a WebRTC desk with 488 before it rings, and logs why", async () => {
+    const desk = new TestAgent("1002", { requireWebRtc: true });
+    try {
+      await desk.startRegistered(kamailio);
+      const since = desk.events.length;
+      const result = await runUac({ scenario: "uac-expect-488", proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called: "1002", callerNumber: "13800000488" });
+      // sipp fails the run on anything but 488 (480 would invite the proxy to retry here).
+      expect(result.exitCode, describeRun(result)).toBe(0);
+      expect(result.messages).not.toMatch(/SIP\/2.0 180/);
+      const incoming = await desk.waitFor("incoming", () => true, 5000, since);
+      expect(incoming.autoRejected).toEqual({ code: 488, reason: "rejected-media", mediaProblem: "no-dtls" });
+      // Never offered to the agent: no ringing call snapshot.
+      expect(desk.count("call", (c) => c.callId === incoming.callId && c.state === "ringing")).toBe(0);
+      const record = await desk.waitFor("ended", (r) => r.callId === incoming.callId, 5000, since);
+      expect(record).toMatchObject({ endReason: "rejected-media", sipCode: 488, mediaProblem: "no-dtls", remoteNumber: "13800000488" });
+      expect(desk.logs.join("\n")).toMatch(/488: its offer has no-dtls/);
+    } finally {
+      await desk.stop();
+    }
+  });
+
   it("answers busy (486) to a second caller during a call and logs that call too", async () => {
     const since = agent.events.length;
     const first = await citizen({ scenario: "uac-answer-bye", callerNumber: "13700000001", pauseMs: 2500 });
@@ -132,6 +153,42 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     expect(record.endReason).toBe("local-hangup");
     const result = await sipp.result;
     expect(result.exitCode, describeRun(result)).toBe(0);
+  });
+
+  it("ends a call whose far end vanished as dropped by the network, with a BYE in case its signalling is still there", async () => {
+    const since = agent.events.length;
+    const sipp = await citizen({ scenario: "uac-answer-wait-bye" });
+    const incoming = await agent.waitFor("incoming", () => true, 10_000, since);
+    await agent.service.answer(incoming.callId);
+    await agent.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+    await agent.service.dropLostCall(incoming.callId);
+    const record = await agent.waitFor("ended", (r) => r.callId === incoming.callId, 5000, since);
+    expect(record.endReason).toBe("connection-lost");
+    expect(agent.service.calls()).toEqual([]);
+    const result = await sipp.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    // A late report about a call already over changes nothing.
+    await agent.service.dropLostCall(incoming.callId);
+    expect(agent.count("ended", (r) => r.callId === incoming.callId)).toBe(1);
+  });
+
+  it("ends a call whose far end vanished without a BYE, found by the in-dialog OPTIONS keep-alive", async () => {
+    const desk = new TestAgent("1003");
+    try {
+      await desk.startRegistered(kamailio, { callKeepAliveIntervalMs: 1000 });
+      const since = desk.events.length;
+      const sipp = await citizen({ scenario: "uac-answer-wait-bye", called: "1003" });
+      const incoming = await desk.waitFor("incoming", () => true, 10_000, since);
+      await desk.service.answer(incoming.callId);
+      await desk.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+      // The caller's phone dies: no BYE, its port closed. Kamailio answers our OPTIONS 408 once its timer runs out.
+      sipp.stop();
+      const record = await desk.waitFor("ended", (r) => r.callId === incoming.callId, 20_000, since);
+      expect(record.endReason).toBe("connection-lost");
+      expect(desk.logs.join("\n")).toMatch(/in-dialog OPTIONS with 408/);
+    } finally {
+      await desk.stop();
+    }
   });
 
   it("falls back to SIP INFO for DTMF when the caller did not offer telephone-event", async () => {

@@ -193,6 +193,18 @@ export class KamailioHarness {
     this.child = undefined;
   }
 
+  /**
+   * SIGSTOP / SIGCONT to the whole process group: a proxy that hangs. Its sockets stay open (the
+   * kernel still accepts connections and data) but nothing answers, not even a WebSocket ping.
+   */
+  pause(): void {
+    if (this.child?.pid) process.kill(-this.child.pid, "SIGSTOP");
+  }
+
+  resume(): void {
+    if (this.child?.pid) process.kill(-this.child.pid, "SIGCONT");
+  }
+
   /** Starts again on the same ports and config (registrations are lost: usrloc is in memory). */
   async restart(): Promise<void> {
     await this.kill();

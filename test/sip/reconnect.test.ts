@@ -52,6 +52,72 @@ describe("softphone reconnection", { timeout: 60_000 }, () => {
     await expectCallDelivered(agent, "1001");
   });
 
+  it("with the default back-off, never waits more than about 5 s between attempts, so agents are back soon after the proxy", async () => {
+    const agent = new TestAgent("1003");
+    agents.push(agent);
+    // The product's defaults, not the test's fast ones.
+    await agent.startRegistered(kamailio, { reconnectBaseDelayMs: undefined, reconnectMaxDelayMs: undefined });
+    const since = agent.events.length;
+    await kamailio.kill();
+    // Long enough for a doubling back-off to pass 8 s between attempts (1 + 2 + 4 s of failures).
+    await new Promise((r) => setTimeout(r, 9000));
+    await kamailio.restart();
+    await agent.waitFor("registration", (s) => s.state === "registered", 10_000, since);
+    const waits = agent.events.slice(since).flatMap((e) => (e.event === "registration" && e.payload.state === "reconnecting" && e.payload.nextAttemptAt
+      ? [e.payload.nextAttemptAt - e.payload.at] : []));
+    expect(waits.length).toBeGreaterThanOrEqual(4);
+    // 4 s cap with ±20 % jitter.
+    expect(Math.max(...waits)).toBeLessThanOrEqual(4800);
+    await expectCallDelivered(agent, "1003");
+  });
+
+  it("keeps the BYE of a call hung up while the proxy is down and sends it when the proxy is back", async () => {
+    const agent = new TestAgent("1004");
+    agents.push(agent);
+    await agent.startRegistered(kamailio);
+    const since = agent.events.length;
+    const sipp = await startUac({ scenario: "uac-answer-wait-bye", proxy: { host: kamailio.host, port: kamailio.udpPort }, domain: kamailio.domain, called: "1004", recvTimeoutMs: 30_000 });
+    const incoming = await agent.waitFor("incoming", () => true, 10_000, since);
+    await agent.service.answer(incoming.callId);
+    await agent.waitFor("call", (c) => c.callId === incoming.callId && c.state === "active", 5000, since);
+    // Let the caller's ACK arrive: the proxy dies during the conversation, not between 200 and ACK.
+    await new Promise((r) => setTimeout(r, 500));
+
+    await kamailio.kill();
+    await agent.waitFor("registration", (s) => s.state === "reconnecting", 5000, since);
+    await agent.service.hangup(incoming.callId);
+    // Over for the agent at once, as a hang-up by the agent; the BYE waits.
+    const record = await agent.waitFor("ended", (r) => r.callId === incoming.callId, 2000, since);
+    expect(record.endReason).toBe("local-hangup");
+    await agent.waitFor("hangupSignal", (h) => h.callId === incoming.callId && h.state === "pending", 2000, since);
+    expect(agent.service.calls()).toEqual([]);
+
+    await kamailio.restart();
+    await agent.waitFor("hangupSignal", (h) => h.callId === incoming.callId && h.state === "sent", 15_000, since);
+    // The citizen's phone got the BYE: sipp's scenario ends only on it.
+    const result = await sipp.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+    expect(agent.count("ended", (r) => r.callId === incoming.callId)).toBe(1);
+  });
+
+  it("finds a proxy that stopped handling SIP by its OPTIONS keep-alive, says so, and re-registers when it is back", async () => {
+    const agent = new TestAgent("1002");
+    agents.push(agent);
+    // The WebSocket ping is off: only the SIP keep-alive can notice.
+    await agent.startRegistered(kamailio, { keepAliveIntervalMs: 0, sipKeepAliveIntervalMs: 500, sipKeepAliveTimeoutMs: 1000 });
+    const since = agent.events.length;
+    kamailio.pause();
+    try {
+      const lost = await agent.waitFor("registration", (s) => s.state === "reconnecting", 8000, since);
+      expect(lost.cause).toBe("keepalive");
+      expect(lost.reason).toMatch(/OPTIONS/);
+    } finally {
+      kamailio.resume();
+    }
+    await agent.waitFor("registration", (s) => s.state === "registered", 15_000, since + 1);
+    expect(agent.logs.join("\n")).not.toMatch(/already in progress/);
+  });
+
   it("notices a connection that went silent (no FIN), reconnects when the path is back, and gets the next call", async () => {
     const relay = await TcpBlackhole.start(kamailio.host, kamailio.wsPort);
     try {

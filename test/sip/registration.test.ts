@@ -40,6 +40,7 @@ describe("softphone registration", { timeout: 40_000 }, () => {
     const status = await a.waitFor("registration", (s) => s.state === "failed");
     expect(status.code).toBe(401);
     expect(status.reason).toMatch(/wrong username or password/);
+    expect(status.cause).toBe("auth");
     const attempts = a.count("registration", (s) => s.state === "registering");
     await new Promise((r) => setTimeout(r, 1500));
     expect(a.count("registration", (s) => s.state === "registering")).toBe(attempts);
@@ -53,6 +54,7 @@ describe("softphone registration", { timeout: 40_000 }, () => {
     const status = await a.waitFor("registration", (s) => s.state === "failed");
     expect(status.code).toBe(403);
     expect(status.reason).toMatch(/may not register/);
+    expect(status.cause).toBe("forbidden");
   });
 
   it("reports an unreachable server as reconnecting, then registers when it appears", async () => {
@@ -60,6 +62,7 @@ describe("softphone registration", { timeout: 40_000 }, () => {
     await a.start(kamailio, { wsUrl: "ws://127.0.0.1:1" });
     const status = await a.waitFor("registration", (s) => s.state === "reconnecting");
     expect(status.reason).toMatch(/cannot reach the SIP server/);
+    expect(status.cause).toBe("unreachable");
     expect(status.nextAttemptAt).toBeGreaterThan(status.at - 1);
     await a.stop();
     expect(a.service.registration.state).toBe("stopped");

@@ -18,6 +18,7 @@ export type UacScenario =
   | "uac-hold"
   | "uac-cancel"
   | "uac-expect-486"
+  | "uac-expect-488"
   | "uac-blind-transfer"
   | "uac-attended-transfer"
   | "uac-attended-transfer-fails"

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { notifications } from '@mantine/notifications';
+import { Button, Stack, Text } from '@mantine/core';
 import type { PhoneCall, PhoneStatus, RequestInput, RequestName, RequestOutput, ScreenPop } from '../../../shared/contract';
 import { useApi } from '../state/api';
 import { useSession } from '../state/session';
@@ -24,6 +25,25 @@ interface PhoneState {
 }
 
 const PhoneContext = createContext<PhoneState | null>(null);
+
+/** A call the network dropped (the far end vanished): say so, and offer to call the citizen back in one click. */
+function showDropped(api: ReturnType<typeof useApi>['api'], number: string) {
+  const id = `dropped-${Date.now()}`;
+  const callBack = async () => {
+    notifications.hide(id);
+    const r = await api.request('phone.dial', { number });
+    if (!r.ok) notifications.show({ color: 'red', message: errorMessage(r.error) });
+  };
+  notifications.show({
+    id, color: 'red', autoClose: false, title: i18n.t('phone.dropped.title'),
+    message: (
+      <Stack gap={6}>
+        <Text size="sm">{i18n.t('phone.dropped.body', { number })}</Text>
+        <Button size="xs" color="teal" onClick={() => void callBack()} data-testid="dropped-call-back">{i18n.t('phone.dropped.callBack', { number })}</Button>
+      </Stack>
+    ),
+  });
+}
 
 /** Keeps the softphone's state in step with main's events, and owns the audio of the calls. */
 export function PhoneProvider({ children }: { /** The desk that shows the phone. */ children: ReactNode }) {
@@ -56,16 +76,32 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
         return { ...s, calls: call.state === 'ended' ? others : [...others, call] };
       })),
       api.on('phone.incoming', (inc) => {
+        if (inc.rejected?.reason === 'rejected-media') {
+          // Not the agent's doing and not theirs to fix: say what happened and who can fix it; it stays until read.
+          notifications.show({
+            color: 'red', autoClose: false, title: i18n.t('phone.mediaRefusedTitle'),
+            message: i18n.t('phone.mediaRefused', { number: inc.remoteNumber, code: inc.rejected.code, problem: i18n.t(`phone.mediaProblem.${inc.rejected.mediaProblem ?? 'no-dtls'}`) }),
+          });
+          return;
+        }
         if (inc.autoRejected) {
           notifications.show({ color: 'orange', message: i18n.t('phone.autoRejected', { number: inc.remoteNumber }) });
           return;
         }
         void api.request('phone.screenPop', { callId: inc.callId }).then((r) => { if (r.ok) setPop(r.value); });
       }),
+      api.on('phone.hangupSignal', (h) => {
+        // One notice per call, updated in place: pending until the BYE reaches the citizen's side.
+        const id = `hangup-${h.callId}`;
+        const shown = { id, title: i18n.t('phone.hangupSignal.title'), message: i18n.t(`phone.hangupSignal.${h.state}`) };
+        if (h.state === 'pending') notifications.show({ ...shown, color: 'orange', loading: true, autoClose: false });
+        else notifications.update({ ...shown, color: h.state === 'sent' ? 'teal' : 'red', loading: false, autoClose: h.state === 'sent' ? 5000 : false });
+      }),
       api.on('phone.ended', (e) => {
         setStatus((s) => (s ? { ...s, calls: s.calls.filter((c) => c.callId !== e.callId) } : s));
         if (!e.missed) setLastEnded(e.callId);
-        if (e.missed) notifications.show({ color: 'orange', message: i18n.t('phone.missed', { number: e.remoteNumber }) });
+        if (e.endReason === 'connection-lost') showDropped(api, e.remoteNumber);
+        if (e.missed && e.endReason !== 'rejected-media') notifications.show({ color: 'orange', message: i18n.t('phone.missed', { number: e.remoteNumber }) });
       }),
     ];
     return () => offs.forEach((off) => off());

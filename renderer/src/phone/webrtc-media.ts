@@ -2,8 +2,13 @@ import type { ConsoleApi, MediaCommandEvent } from '../../../shared/contract';
 import { loadDevices } from './devices';
 
 const ICE_GATHER_TIMEOUT_MS = 2000;
+/**
+ * How long ICE may stay "disconnected" before the far end counts as gone. Short network hiccups
+ * recover within a second or two; a caller whose phone died, or whose network vanished, does not.
+ */
+export const MEDIA_LOST_AFTER_MS = 5000;
 
-interface Leg { pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement }
+interface Leg { pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement; lostTimer?: ReturnType<typeof setTimeout> }
 
 export interface MediaDevicesChoice {
   microphoneId?: string;
@@ -77,8 +82,32 @@ export class WebRtcMedia {
     const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices().microphoneId ? { deviceId: { exact: this.devices().microphoneId! } } : true });
     for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
     const leg: Leg = { pc, stream, held: false, muted: false, audio };
+    this.watchIce(callId, leg);
     this.legs.set(callId, leg);
     return leg;
+  }
+
+  /**
+   * A far end that vanishes sends no BYE: without this the call would show 通话中 for ever. ICE
+   * failed, or disconnected for MEDIA_LOST_AFTER_MS, is told to main, which ends the call.
+   */
+  private watchIce(callId: string, leg: Leg) {
+    let told = false;
+    const tell = (ice: 'disconnected' | 'failed') => {
+      if (told || this.legs.get(callId) !== leg) return;
+      told = true;
+      void this.api.request('media.lost', { callId, ice });
+    };
+    leg.pc.addEventListener('iceconnectionstatechange', () => {
+      const state = leg.pc.iceConnectionState;
+      if (state === 'failed') tell('failed');
+      else if (state === 'disconnected') {
+        leg.lostTimer ??= setTimeout(() => { leg.lostTimer = undefined; if (leg.pc.iceConnectionState === 'disconnected') tell('disconnected'); }, MEDIA_LOST_AFTER_MS);
+        return;
+      }
+      if (leg.lostTimer) clearTimeout(leg.lostTimer);
+      leg.lostTimer = undefined;
+    });
   }
 
   private async applySpeaker(el: HTMLAudioElement) {
@@ -126,6 +155,7 @@ export class WebRtcMedia {
     }
     if (c.op === 'close') {
       const leg = this.legs.get(cmd.callId);
+      if (leg?.lostTimer) clearTimeout(leg.lostTimer);
       leg?.pc.close();
       leg?.stream?.getTracks().forEach((t) => t.stop());
       if (leg) leg.audio.srcObject = null;

@@ -25,6 +25,10 @@
  *   pop      the `phone.screenPop` request, sent by that connection on `phone.incoming`, returns
  *   ok200    sip.js hands the 200 OK for the INVITE to the WebSocket (NodeWsTransport send)
  *   sipp     sipp's own message trace: INVITE sent → 200 OK received (includes Kamailio, both ways)
+ *   lagAtRx  how late main's event loop was when the INVITE's bytes were read: a 1 ms heartbeat's
+ *            lateness at rx. Bytes that wait in the socket while main is busy are invisible to the
+ *            in-main clock (it starts at rx) but not to sipp's: the two clocks side by side, with
+ *            this lag, show where a caller-side tail comes from.
  */
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -52,7 +56,17 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // ---- in-process probes (bench only; they wrap, never change, product behaviour) -------------------
 
-interface Probe { rx?: number; parseMs?: number; ok200?: number }
+interface Probe { rx?: number; parseMs?: number; ok200?: number; lagAtRx?: number }
+
+/**
+ * Main's event loop heartbeat: each tick notes when it ran; work that holds the loop delays it.
+ * 10 ms, not 1: on a loaded machine a 1 ms timer's wake-ups took enough CPU from Kamailio and sipp
+ * to slow the calls it measures.
+ */
+const BEAT_MS = 10;
+let lastBeat = performance.now();
+const heartbeat = setInterval(() => { lastBeat = performance.now(); }, BEAT_MS);
+heartbeat.unref();
 /** Keyed by SIP Call-ID: filled by the transport/parser hooks, read when phone.incoming arrives. */
 const probes = new Map<string, Probe>();
 const sipCallId = (text: string) => /\r\n(?:Call-ID|i)[ \t]*:[ \t]*([^\r\n]+)/i.exec(text)?.[1]?.trim();
@@ -70,7 +84,8 @@ proto.receive = function (this: unknown, data: unknown, isBinary: boolean) {
   if (head === 'INVITE ') {
     const id = sipCallId(String(data));
     if (id && !probes.has(id)) {
-      probes.set(id, { rx: t });
+      // The heartbeat is due every ~1 ms; anything past that was time the loop was busy before reading.
+      probes.set(id, { rx: t, lagAtRx: Math.max(0, t - lastBeat - BEAT_MS) });
       lastInviteCallId = id;
     }
   }
@@ -262,7 +277,15 @@ async function main(): Promise<void> {
       add('incoming200', probe?.ok200 !== undefined ? probe.ok200 - incomingAt : undefined);
       add('rxIncoming', probe?.rx !== undefined ? incomingAt - probe.rx : undefined);
       add('parse', probe?.parseMs);
-      add('sipp200', sippInviteTo200(result.messages));
+      const viaSipp = sippInviteTo200(result.messages);
+      add('sipp200', viaSipp);
+      add('lagAtRx', probe?.lagAtRx);
+      add('outside', viaSipp !== undefined && probe?.rx !== undefined && probe.ok200 !== undefined ? viaSipp - (probe.ok200 - probe.rx) : undefined);
+      if (viaSipp !== undefined && viaSipp > 20) {
+        const invites = (result.messages.match(/message sent[^\n]*\n\s*INVITE /gi) ?? []).length;
+        log(`slow call: sipp ${viaSipp.toFixed(1)} ms, in main ${probe?.rx !== undefined && probe.ok200 !== undefined ? (probe.ok200 - probe.rx).toFixed(1) : '?'} ms, ` +
+          `loop lag at rx ≥${probe?.lagAtRx?.toFixed(1) ?? '?'} ms, INVITEs sent by sipp ${invites}, load ${os.loadavg()[0]!.toFixed(1)}`);
+      }
     };
 
     log(`warm-up: ${WARMUP_CALLS} calls`);
@@ -292,6 +315,8 @@ async function main(): Promise<void> {
     ['rx200', '(b) INVITE bytes in main → 200 OK sent (auto-answer)'],
     ['incoming200', '(b′) `phone.incoming` → 200 OK sent'],
     ['sipp200', '(b″) sipp: INVITE sent → 200 OK received (via Kamailio)'],
+    ['outside', '(b″ − b) per call: time outside main\'s clock (Kamailio, sockets, loop busy before rx)'],
+    ['lagAtRx', 'main\'s event loop lag when the INVITE was read'],
     ['rxIncoming', 'INVITE bytes in main → `phone.incoming`'],
     ['parse', 'sip.js parseMessage of the INVITE (in main)'],
   ];

@@ -9,6 +9,8 @@ import { DeviceSettings } from '../DeviceSettings';
 import { SelfTest } from '../SelfTest';
 
 const regColor: Record<string, string> = { registered: 'teal', registering: 'blue', reconnecting: 'orange', failed: 'red', stopped: 'gray' };
+/** Failure kinds main reports (RegistrationCause); anything else is explained generically. */
+const CAUSES = new Set(['unreachable', 'timeout', 'lost', 'keepalive', 'certificate', 'auth', 'forbidden', 'not-found', 'unavailable', 'refused']);
 const agentColor: Record<string, string> = { ready: 'teal', not_ready: 'orange', on_call: 'blue', after_call_work: 'violet', logged_out: 'gray' };
 
 function useElapsed(sinceMs: number | null): string {
@@ -61,7 +63,8 @@ export function Softphone() {
   const { status, current, consult, lastEndedCallId, busy, act, refresh } = usePhone();
   const [target, setTarget] = useState('');
   const [dial, setDial] = useState('');
-  const [wrapUp, setWrapUp] = useState<string | null>(null);
+  // The code picked for one call, until main confirms it; a new call starts with none.
+  const [wrapUp, setWrapUp] = useState<{ callId: string; code: string } | null>(null);
   const [selfTestOpen, setSelfTestOpen] = useState(false);
   const agent = status?.agent;
   const callSince = useElapsed(agent?.name === 'on_call' ? Date.parse(agent.since) : null);
@@ -81,6 +84,9 @@ export function Softphone() {
   // The first 就绪 of a sign-in waits for a passed self-test where the admin requires one.
   const selfTestDue = status.selfTest.required && status.selfTest.passedAt === null;
   const setReady = () => (selfTestDue ? setSelfTestOpen(true) : void act('phone.setReady', {}));
+  // Set by main while the phone cannot receive calls (see UNREGISTERED): not a break the agent chose.
+  const wrapUpCallId = agent?.name === 'after_call_work' ? agent.callId ?? lastEndedCallId : null;
+  const unregistered = agent?.name === 'not_ready' && agent.reason === 'unregistered';
 
   return (
     <Stack gap="sm" data-testid="softphone">
@@ -90,16 +96,28 @@ export function Softphone() {
           <Badge color={regColor[reg.state]} variant="light" data-testid="registration">{t(`phone.registration.${reg.state}`)}</Badge>
         </Tooltip>
       </Group>
-      {reg.state === 'failed' && reg.reason && <Text size="xs" c="red">{reg.reason}</Text>}
+      {(reg.state === 'failed' || reg.state === 'reconnecting') && (
+        <Paper withBorder p="xs" data-testid="registration-problem">
+          <Text size="xs" fw={600} c={reg.state === 'failed' ? 'red' : 'orange'}>
+            {t(`phone.regCause.${reg.cause && CAUSES.has(reg.cause) ? reg.cause : 'unknown'}.what`)}{reg.code ? `（${reg.code}）` : ''}
+          </Text>
+          <Text size="xs" c="dimmed">{t(`phone.regCause.${reg.cause && CAUSES.has(reg.cause) ? reg.cause : 'unknown'}.check`)}</Text>
+          {reg.state === 'reconnecting' && <Text size="xs" c="dimmed">{t('phone.regRetrying')}</Text>}
+        </Paper>
+      )}
 
       {agent?.name === 'logged_out' ? (
         <Button onClick={() => void act('phone.signIn', {})} loading={busy} data-testid="phone-sign-in">{t('phone.signIn')}</Button>
       ) : agent && (
         <>
           <Group justify="space-between">
-            <Badge size="lg" color={agentColor[agent.name]} data-testid="agent-state">
-              {t(`phone.agent.${agent.name}`)}{agent.name === 'not_ready' && agent.reason && agent.reason !== 'login' ? ` · ${status.notReadyReasons.find((r) => r.code === agent.reason)?.label ?? agent.reason}` : ''}
-            </Badge>
+            {unregistered ? (
+              <Badge size="lg" color="red" data-testid="agent-state">{t('phone.agent.unregistered')}</Badge>
+            ) : (
+              <Badge size="lg" color={agentColor[agent.name]} data-testid="agent-state">
+                {t(`phone.agent.${agent.name}`)}{agent.name === 'not_ready' && agent.reason && agent.reason !== 'login' ? ` · ${status.notReadyReasons.find((r) => r.code === agent.reason)?.label ?? agent.reason}` : ''}
+              </Badge>
+            )}
             {agent.name === 'on_call' && <Text ff="monospace" size="sm">{callSince}</Text>}
           </Group>
           {agent.name === 'not_ready' && (status.selfTest.required || status.selfTest.echo) && (
@@ -110,6 +128,7 @@ export function Softphone() {
               <Button size="compact-xs" variant={selfTestDue ? 'filled' : 'subtle'} color={selfTestDue ? 'orange' : 'gray'} onClick={() => setSelfTestOpen(true)} data-testid="self-test-open">{t('phone.selfTest.open')}</Button>
             </Group>
           )}
+          {unregistered && <Text size="xs" c="red" data-testid="unregistered-hint">{t('phone.unregisteredHint')}</Text>}
           {(agent.name === 'not_ready' || agent.name === 'ready') && (
             <Group gap="xs" grow>
               <Button color="teal" variant={agent.name === 'ready' ? 'filled' : 'light'} onClick={setReady} data-testid="set-ready">{t('phone.ready')}</Button>
@@ -164,10 +183,16 @@ export function Softphone() {
         <Paper withBorder p="sm" data-testid="wrap-up">
           <Stack gap="xs">
             <Text size="sm" fw={600}>{t('phone.wrapUpTitle')}</Text>
-            <Select data={status.wrapUpCodes.map((r) => ({ value: r.code, label: r.label }))} value={agent.wrapUpCode ?? wrapUp}
-              onChange={(v) => { setWrapUp(v); if (v && lastEndedCallId) void act('phone.wrapUp', { callId: agent.callId ?? lastEndedCallId, code: v }); }}
-              placeholder={t('phone.wrapUpPick')} aria-label={t('phone.wrapUpPick')} />
-            <Button color="teal" disabled={!agent.wrapUpCode} onClick={() => void act('phone.setReady', {})}>{t('phone.ready')}</Button>
+            <Select data={status.wrapUpCodes.map((r) => ({ value: r.code, label: r.label }))} allowDeselect={false}
+              value={agent.wrapUpCode ?? (wrapUp && wrapUp.callId === wrapUpCallId ? wrapUp.code : null)}
+              onChange={(v) => {
+                if (!v || !wrapUpCallId) return;
+                setWrapUp({ callId: wrapUpCallId, code: v });
+                // Refused (e.g. the call changed meanwhile): show nothing picked rather than a code main does not have.
+                void act('phone.wrapUp', { callId: wrapUpCallId, code: v }).then((r) => { if (r === null) setWrapUp(null); });
+              }}
+              placeholder={t('phone.wrapUpPick')} aria-label={t('phone.wrapUpPick')} data-testid="wrap-up-code" />
+            <Button color="teal" disabled={!agent.wrapUpCode} onClick={() => void act('phone.setReady', {})} data-testid="wrap-up-ready">{t('phone.ready')}</Button>
           </Stack>
         </Paper>
       )}
