@@ -179,9 +179,6 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       await indexDemoData(store);
       // Demo history is written as events: let departments read what was dispatched to them.
       await backfillTicketDepartments(store.db, store.dialect);
-      // Demo history is written as events: count its dispatches for the department suggestion.
-      routing.forgetReference();
-      await routing.rebuildIfEmpty(routingStop.signal);
     }
     const firstBureau = (await bureauIds(store.db))[0] ?? null;
     for (const a of demoAccounts) {
@@ -215,6 +212,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       }).finally(() => { demoLoading = null; });
     }
     await demoLoading;
+    // Demo history is written as events: count its dispatches for the department suggestion, in
+    // the background and outside the setup lock (on SQLite its transaction holds the one connection).
+    routing.forgetReference();
+    void routing.rebuildIfEmpty(routingStop.signal);
   };
 
   await withSetupLock(store.db, async () => {
@@ -302,7 +303,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
 
   const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard, storeReady: () => waitForStore(store.db) });
   void categories.start();
-  const routingRebuild = routing.rebuildIfEmpty(routingStop.signal);
+  void routing.rebuildIfEmpty(routingStop.signal);
   late.dispatcher = dispatcher;
   late.leadAlerts = leadAlerts;
   leadAlerts.start();
@@ -312,7 +313,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       await jobs.close();
       await categories.close();
       routingStop.abort();
-      await routingRebuild;
+      await routing.idle();
       reindex.abort();
       await reindexing;
       await phone.close();

@@ -112,8 +112,9 @@ export class DepartmentRouting {
     this.names = null;
   }
 
-  private async streetList() {
-    this.streets ??= (await streetDivisions(this.db)).map((s) => ({ code: s.code, name: s.name, districtCode: s.parent_code ?? '' }));
+  /** `db`: the caller's transaction when inside one (on SQLite the store has one connection). */
+  private async streetList(db: Db) {
+    this.streets ??= (await streetDivisions(db)).map((s) => ({ code: s.code, name: s.name, districtCode: s.parent_code ?? '' }));
     return this.streets;
   }
 
@@ -123,8 +124,8 @@ export class DepartmentRouting {
   }
 
   /** The routing view of a ticket: its street, or the street its text names. */
-  private async routingOf(t: TicketFacts): Promise<RoutingTicket> {
-    const streetCode = t.street_code ?? streetNamedIn(`${t.title} ${t.content.slice(0, 400)}`, await this.streetList(), t.district_code);
+  private async routingOf(t: TicketFacts, db: Db = this.db): Promise<RoutingTicket> {
+    const streetCode = t.street_code ?? streetNamedIn(`${t.title} ${t.content.slice(0, 400)}`, await this.streetList(db), t.district_code);
     return { categoryId: t.category_id, districtCode: t.district_code, streetCode, title: t.title, content: t.content };
   }
 
@@ -228,7 +229,7 @@ export class DepartmentRouting {
     if (e.action !== 'sign' && e.action !== 'approveReturn' && e.action !== 'reopen') return;
     const facts = await routingTicket(db, ticketId);
     if (!facts) return;
-    await this.applyEffects(db, facts, await this.routingOf(facts), before, e);
+    await this.applyEffects(db, facts, await this.routingOf(facts, db), before, e);
   }
 
   private async applyEffects(db: Db, facts: TicketFacts, t: RoutingTicket, before: RoutingBefore, e: RoutingEvent): Promise<void> {
@@ -257,6 +258,11 @@ export class DepartmentRouting {
     return this.rebuilding;
   }
 
+  /** Resolves when no rebuild is running. */
+  async idle(): Promise<void> {
+    await this.rebuilding;
+  }
+
   private async rebuild(signal?: AbortSignal): Promise<void> {
     if (await hasTallies(this.db)) return;
     const until = this.now().toISOString();
@@ -266,13 +272,13 @@ export class DepartmentRouting {
     let events = 0;
     for (;;) {
       if (signal?.aborted) return;
-      const page = await routingHistoryPage(this.db, { until, cursor, limit: 2000 });
+      const page = await routingHistoryPage(this.db, { until, cursor, limit: 300 });
       if (page.length === 0) break;
       await inTransaction(this.db, async (trx) => {
       for (const row of page) {
         if (current?.id !== row.ticket_id) {
           const facts: TicketFacts = { id: row.ticket_id, category_id: row.category_id, district_code: row.district_code, street_code: row.street_code, title: row.title, content: row.content };
-          current = { id: row.ticket_id, facts, t: await this.routingOf(facts), before: { leadDepartmentId: null, coDepartmentIds: [], signed: false, returnReason: null } };
+          current = { id: row.ticket_id, facts, t: await this.routingOf(facts, trx), before: { leadDepartmentId: null, coDepartmentIds: [], signed: false, returnReason: null } };
         }
         const e = readTicketEvent(row);
         if (!e) continue;

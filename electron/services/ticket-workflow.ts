@@ -141,19 +141,19 @@ export class TicketWorkflowService {
       fail('conflict', { details: { reason: `ticket_${r.error.code}` } });
     }
     const next = r.next;
-    // The misrouting guard: a dispatch it warns of is sent only when the agent saw the warnings
-    // and sent again (acknowledgeWarnings); what it warned of stays on the dispatch event.
+    // The misrouting guard: the desk shows its warnings (tickets.checkDispatch) and sends only on a
+    // second click (acknowledgeWarnings). What it warned of is worked out again here and stays on
+    // the dispatch event, with whether the sender said it had seen it. A dispatch is not refused
+    // for it: the warning is advice, and other writers (imports, older desks) still dispatch.
     let guardWarnings: DispatchWarning[] = [];
-    if (input.type === 'dispatch' && this.routing) {
-      guardWarnings = await this.routing.warningsFor(ticketId, [input.leadDepartmentId, ...input.coDepartmentIds]);
-      if (guardWarnings.length > 0 && input.acknowledgeWarnings !== true) fail('conflict', { details: { reason: 'dispatch_guard', warnings: guardWarnings.length } });
-    }
+    if (input.type === 'dispatch' && this.routing) guardWarnings = await this.routing.warningsFor(ticketId, [input.leadDepartmentId, ...input.coDepartmentIds]);
+    const guardAcknowledged = input.type === 'dispatch' && input.acknowledgeWarnings === true;
     const before = loaded.snapshot;
     await inTransaction(this.db, async (trx) => {
       // Optimistic concurrency: two people acting on one ticket at once cannot both win.
       if (!(await saveTicketSnapshot(trx, ticketId, next, expectedVersion))) fail('conflict', { details: { reason: 'ticket_stale' } });
       await updateTicketState(trx, ticketId, next, now.toISOString());
-      const e = r.event.action === 'dispatch' && guardWarnings.length > 0 ? { ...r.event, data: { ...r.event.data, guardWarnings } } : r.event;
+      const e = r.event.action === 'dispatch' && guardWarnings.length > 0 ? { ...r.event, data: { ...r.event.data, guardWarnings, guardAcknowledged } } : r.event;
       await appendTicketEvent(trx, { ...e, id: uuidv7(now.getTime()) });
       await this.routing?.learn(trx, ticketId, {
         leadDepartmentId: before.leadDepartmentId, coDepartmentIds: before.coDepartmentIds, returnReason: before.pendingReturn?.reason ?? null,

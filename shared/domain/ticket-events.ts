@@ -60,7 +60,7 @@ const watched = z.object({ note: text, deadline: iso, overdue: z.boolean() });
 const DATA_SCHEMAS = {
   register: z.object({ repeatOf: text.optional(), repeatOfNumber: text.optional() }),
   resolveDirectly: z.object({ summary: text }),
-  dispatch: dispatchTarget.extend({ instructions: text.optional(), guardWarnings: z.array(dispatchWarning).optional() }),
+  dispatch: dispatchTarget.extend({ instructions: text.optional(), guardWarnings: z.array(dispatchWarning).optional(), guardAcknowledged: z.boolean().optional() }),
   sign: z.object({ late: z.boolean() }),
   startHandling: z.object({}).strict(),
   returnTicket: z.object({ reason: text }),

@@ -213,9 +213,10 @@ export interface TicketEventDataMap {
   resolveDirectly: { summary: string };
   /**
    * Dispatches stored before 派单意见 existed have no instructions. `guardWarnings`: what the
-   * misrouting guard warned of and the agent sent anyway (shared/domain/routing.ts).
+   * misrouting guard warned of (shared/domain/routing.ts), and whether the sender confirmed
+   * having seen it (the desk's second click).
    */
-  dispatch: DispatchTarget & { instructions?: string; guardWarnings?: DispatchWarning[] };
+  dispatch: DispatchTarget & { instructions?: string; guardWarnings?: DispatchWarning[]; guardAcknowledged?: boolean };
   sign: { late: boolean };
   startHandling: Record<string, never>;
   returnTicket: { reason: string };

@@ -91,11 +91,6 @@ describe('department suggestion and misrouting guard', () => {
 
     const warnings = await as<DispatchWarning[]>('agent01', 'tickets.checkDispatch', { ticketId: cur.id, leadDepartmentId: deptA, coDepartmentIds: [] });
     expect(warnings).toEqual([expect.objectContaining({ kind: 'returned_similar', departmentId: deptA, count: 1, similarBy: 'category', lastReason: '夜间施工噪音属生态环境部门职责，请改派' })]);
-    // Sending to it without having seen the warning is refused and changes nothing.
-    const refused = await fails('agent01', 'tickets.act', { ticketId: cur.id, expectedVersion: cur.version, action: { type: 'dispatch', leadDepartmentId: deptA, coDepartmentIds: [], instructions: '请核实' } });
-    expect(refused).toMatchObject({ code: 'conflict', details: { reason: 'dispatch_guard' } });
-    expect((await as<TicketDetail>('agent01', 'tickets.get', { id: cur.id })).status).toBe('registered');
-
     cur = await dispatch(cur, deptB);
     await act('dept02', cur, { type: 'sign' });
     // deptA: 1 signed − 2 × 1 returned; deptB: 1 signed. The correction turns the suggestion round.
@@ -104,12 +99,16 @@ describe('department suggestion and misrouting guard', () => {
     expect(s.lead.map((x) => x.departmentId)).toEqual([deptB]);
   });
 
-  it('sends anyway on the second click and keeps the warnings on the dispatch event', async () => {
-    const tk = await register('深夜施工噪音');
-    const sent = await dispatch(tk, deptA, { acknowledgeWarnings: true });
-    expect(sent.status).toBe('dispatched');
-    const event = sent.timeline.findLast((e) => e.action === 'dispatch')!;
-    expect(JSON.parse(event.data)).toMatchObject({ guardWarnings: [{ kind: 'returned_similar', departmentId: deptA, count: 1 }] });
+  it('keeps the warnings on the dispatch event, with whether the agent confirmed them', async () => {
+    const confirmed = await dispatch(await register('深夜施工噪音'), deptA, { acknowledgeWarnings: true });
+    expect(confirmed.status).toBe('dispatched');
+    const data = (tk: TicketDetail) => JSON.parse(tk.timeline.findLast((e) => e.action === 'dispatch')!.data) as Record<string, unknown>;
+    expect(data(confirmed)).toMatchObject({ guardAcknowledged: true, guardWarnings: [{ kind: 'returned_similar', departmentId: deptA, count: 1 }] });
+    // Another writer that never asked the guard still dispatches; the event says it was not confirmed.
+    const unconfirmed = await dispatch(await register('凌晨施工噪音'), deptA);
+    expect(data(unconfirmed)).toMatchObject({ guardAcknowledged: false, guardWarnings: [{ kind: 'returned_similar' }] });
+    // Where the guard has nothing to say, the event carries nothing.
+    expect(data(await dispatch(await register('施工扰民'), deptB))).not.toHaveProperty('guardWarnings');
   });
 
   it('warns when the ticket is outside the department\'s area', async () => {
