@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
 
 const conn = (): Connection => ({ id: `c-${Math.random()}`, session: null, send: () => {} });
-let clock = new Date('2026-03-02T02:00:00Z');
+const clock = new Date('2026-03-02T02:00:00Z');
 let t: TestApp;
 const people: Record<string, Connection> = {};
 
