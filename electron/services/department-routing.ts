@@ -137,9 +137,11 @@ export class DepartmentRouting {
     const keys = routingKeys(t);
     const ranked = rankDepartments(keys, await tallyRows(this.db, keys.map((k) => k.key)), limit + 2);
     const areas = new Map((await departmentAreas(this.db, [...ranked.lead, ...ranked.co].map((s) => s.departmentId))).map((a) => [a.id, a]));
+    // A local government (a district or street office) is suggested only for a ticket whose place
+    // is known and inside its area: without a district, its past tickets elsewhere say nothing here.
     const inArea = (id: string) => {
       const a = areas.get(id);
-      return !!a && this.outsideArea(a, facts) === null;
+      return !!a && (a.district_code === null || facts.district_code !== null) && this.outsideArea(a, facts) === null;
     };
     const fromDay = chinaDateKey(new Date(this.now().getTime() - (ROUTING_RECENT_DAYS - 1) * DAY_MS));
     const describe = async (s: (typeof ranked.lead)[number], role: 'lead' | 'co'): Promise<DepartmentSuggestion> => {

@@ -18,7 +18,13 @@ import { MemoryTallies, outcomeDeltas, streetNamedIn, type RoutingTicket } from 
 import { generateTickets, generateWorld } from './routing-generated';
 import { isHeldOut, loadRoutedReplies, repliesPresent } from './real-replies';
 
-const FLOORS = { genTop1: 0, genTop3: 0, genCo: 0, realTop1: 0, realTop3: 0, realExtracted: 0 };
+/**
+ * Measured: generated 89.8 % top-1, 94.2 % top-3 (4,000 held out), co-department found 98.9 %;
+ * real replies 40.0 % top-1, 45.7 % top-3 on 35 held out (212 of 2,772 replies name a department;
+ * always answering the most frequent department of the training part: 37.1 % / 42.9 %). One real
+ * held-out reply is 2.9 pp, so the real floors sit one reply under.
+ */
+const FLOORS = { genTop1: 0.89, genTop3: 0.935, genCo: 0.98, realTop1: 0.37, realTop3: 0.42, realExtracted: 210 };
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
 describe('department suggestion on generated history with planted rules', () => {
