@@ -46,7 +46,7 @@ export interface Suggestion { lead: DepartmentScore[]; co: DepartmentScore[] }
 
 /** A returned dispatch counts this many signed ones against its department for that key. */
 export const RETURN_PENALTY = 2;
-const WEIGHTS: Record<Basis, number> = { category_street: 3, category_district: 2, category: 1, street: 0.6, text: 1.5 };
+const WEIGHTS: Record<Basis, number> = { category_street: 3, category_district: 2, category: 1, street: 0.6, text: 1 };
 /** Title bigrams learned and read per ticket (titles are short summaries: ~15 characters). */
 export const MAX_TEXT_FEATURES = 32;
 /** A co-department is suggested when at least this share of the key's tickets had it. */
