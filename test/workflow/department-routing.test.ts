@@ -120,6 +120,27 @@ describe('department suggestion and misrouting guard', () => {
     expect(await as<DispatchWarning[]>('agent01', 'tickets.checkDispatch', { ticketId: tk.id, leadDepartmentId: own.id, coDepartmentIds: [] })).toEqual([]);
   });
 
+  it('suggests a street office for a ticket in its street, never for one whose place is unknown', async () => {
+    const office = ref.departments.find((d) => d.kind === 'street' && d.code === `S${street}`)!;
+    await t.app.users.create({ username: 'street01', displayName: '街道联络员', password: 'Demo-12345', roles: ['department'], departmentId: office.id }, null, { skipStrength: true });
+    people.street01 = conn();
+    t.app.dispatcher.attach(people.street01);
+    await as('street01', 'session.login', { username: 'street01', password: 'Demo-12345' });
+    for (const title of ['楼道堆放杂物', '楼道杂物堵塞', '楼道杂物未清理']) {
+      const sent = await dispatch(await register(title), office.id);
+      await act('street01', sent, { type: 'sign' });
+    }
+    const here = await register('楼道杂物多');
+    expect((await as<DepartmentSuggestions>('agent01', 'tickets.suggestDepartments', { ticketId: here.id })).lead[0]).toMatchObject({ departmentId: office.id, basis: 'category_street', count: 3 });
+    const created = await as<{ id: string }>('agent01', 'tickets.create', {
+      channel: 'phone', citizen: { phone: '13800138000', confidential: false }, appealType: 'complaint', categoryId: leaf, urgency: 'normal',
+      title: '楼道杂物多', content: '来电人反映楼道杂物多，请核实处理。',
+    });
+    const nowhere = await as<DepartmentSuggestions>('agent01', 'tickets.suggestDepartments', { ticketId: created.id });
+    expect(nowhere.lead.map((x) => x.departmentId)).not.toContain(office.id);
+    expect(nowhere.lead.length).toBeGreaterThan(0);
+  });
+
   it('is for the people who dispatch: a department cannot ask', async () => {
     const tk = await register('楼下噪音');
     expect(await fails('dept01', 'tickets.suggestDepartments', { ticketId: tk.id })).toMatchObject({ code: 'forbidden' });

@@ -1183,6 +1183,8 @@ export const zhCN = {
       outsideArea: '{{name}}的管辖范围是{{area}}，本工单属于{{division}}',
       confirm: '确认无误请再点一次“仍要派单”。',
       sendAnyway: '仍要派单',
+      timelineConfirmed: '派单提醒 {{count}} 条，坐席确认后派出',
+      timelineWarned: '派单提醒 {{count}} 条（派单时未经确认）',
     },
     visit: {
       resolved: '问题是否解决',

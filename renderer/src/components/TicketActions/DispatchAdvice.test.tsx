@@ -6,6 +6,8 @@ import type { DepartmentSuggestions, DispatchWarning } from '../../../../shared/
 import { renderWithProviders } from '../../../test/render';
 import { fakeApi } from '../../../test/fake-api';
 import { TicketActions } from './TicketActions';
+import { TicketDrawer } from '../TicketDrawer/TicketDrawer';
+import { SessionProvider } from '../../state/session';
 
 const ticket: TicketDetail = {
   id: 't1', number: 'JC2026112800001', createdAt: '2026-11-28T02:00:00.000Z', channel: 'phone', appealType: 'complaint', urgency: 'normal',
@@ -69,5 +71,12 @@ describe('dispatch with 智能派单 and the misrouting guard', () => {
     expect(screen.getByTestId('action-submit')).toHaveTextContent('仍要派单');
     await userEvent.click(screen.getByTestId('action-submit'));
     await waitFor(() => expect(api.calls.find((c) => c.name === 'tickets.act')?.input).toMatchObject({ action: { leadDepartmentId: 'd1', acknowledgeWarnings: true } }));
+  });
+
+  it('shows on the timeline that a dispatch was sent over the guard\'s warning', async () => {
+    const data = JSON.stringify({ leadDepartmentId: 'd1', coDepartmentIds: [], signBy: '2026-11-29T15:59:59.000Z', replyBy: '2026-12-10T15:59:59.000Z', instructions: '请核实', guardWarnings: [warning], guardAcknowledged: true });
+    const api = fakeApi({ 'tickets.get': (() => ({ ok: true, value: { ...ticket, allowedActions: [], timeline: [{ id: 'e1', at: '2026-11-28T02:00:00.000Z', action: 'dispatch', actorName: '王晓燕', fromStatus: 'registered', toStatus: 'dispatched', data }] } })) as never });
+    renderWithProviders(<SessionProvider><TicketDrawer ticketId="t1" onClose={() => {}} /></SessionProvider>, api);
+    expect(await screen.findByText(/派单提醒 1 条，坐席确认后派出/)).toBeInTheDocument();
   });
 });
