@@ -31,6 +31,7 @@ import { WallboardChartsService } from '../services/wallboard-charts';
 import { XlsxService } from '../services/xlsx-io';
 import { SimilarTickets } from '../services/similar';
 import { CategoryService } from '../classify/category-service';
+import { DepartmentRouting } from '../services/department-routing';
 import { createTicketSearch, indexDemoData, reindexAll, searchIndexStatusOf, type TicketSearchOptions } from '../store/search';
 import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
@@ -150,7 +151,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   // Desks refresh from ticket.changed; its audience follows from the payload (ticketChangedAudience).
   // Both are told after the write committed (the workflow and intake call this after their transaction).
   const ticketChanged = (p: TicketChanged) => { bus.publish('ticket.changed', p); stats.touched(); };
-  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged);
+  // 智能派单: learns from each sign and return inside the workflow's transaction, guards dispatches.
+  const routing = new DepartmentRouting(store.db, opts.log, now);
+  const routingStop = new AbortController();
+  const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged, routing);
   const knowledge = new KnowledgeService(store.db, now);
   const kpis = new KpiService(store.db, store.dialect);
   const leadQueues = new LeadQueueService(store.db, workflow, kpis, now);
@@ -208,6 +212,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       }).finally(() => { demoLoading = null; });
     }
     await demoLoading;
+    // Demo history is written as events: count its dispatches for the department suggestion, in
+    // the background and outside the setup lock (on SQLite its transaction holds the one connection).
+    routing.forgetReference();
+    void routing.rebuildIfEmpty(routingStop.signal);
   };
 
   await withSetupLock(store.db, async () => {
@@ -281,7 +289,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...settingsDraftsHandlers(settings, drafts),
     ...statsHandlers(tickets, kpis, settings, now),
     ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
-    ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, ticketChanged }),
+    ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, routing, ticketChanged }),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),
     ...divisionHandlers(divisions, jobs, () => {
@@ -295,6 +303,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
 
   const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard, storeReady: () => waitForStore(store.db) });
   void categories.start();
+  void routing.rebuildIfEmpty(routingStop.signal);
   late.dispatcher = dispatcher;
   late.leadAlerts = leadAlerts;
   leadAlerts.start();
@@ -303,6 +312,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     close: async () => {
       await jobs.close();
       await categories.close();
+      routingStop.abort();
+      await routing.idle();
       reindex.abort();
       await reindexing;
       await phone.close();

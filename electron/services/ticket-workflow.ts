@@ -17,6 +17,8 @@ import {
 import { existingDepartmentIds } from '../store/repos/reference';
 import { writeAudit } from './audit';
 import { assertTicketVisible, ticketScope } from './ticket-visibility';
+import type { DepartmentRouting } from './department-routing';
+import type { DispatchWarning } from '../../shared/domain/routing';
 
 type ActionInput = z.output<typeof ticketActionInput>;
 
@@ -81,6 +83,8 @@ export class TicketWorkflowService {
     private readonly policy: () => DeadlinePolicy = () => DEFAULT_DEADLINE_POLICY,
     /** Told after each committed change, so desks showing the ticket refresh (ticket.changed). */
     private readonly changed: (p: TicketChanged) => void = () => {},
+    /** 智能派单: learns each sign and return in the change's transaction; guards dispatches. */
+    private readonly routing: DepartmentRouting | null = null,
   ) {}
 
   private deadlines(from: Date, appealType: string, urgency: string) {
@@ -137,18 +141,29 @@ export class TicketWorkflowService {
       fail('conflict', { details: { reason: `ticket_${r.error.code}` } });
     }
     const next = r.next;
+    // The misrouting guard: the desk shows its warnings (tickets.checkDispatch) and sends only on a
+    // second click (acknowledgeWarnings). What it warned of is worked out again here and stays on
+    // the dispatch event, with whether the sender said it had seen it. A dispatch is not refused
+    // for it: the warning is advice, and other writers (imports, older desks) still dispatch.
+    let guardWarnings: DispatchWarning[] = [];
+    if (input.type === 'dispatch' && this.routing) guardWarnings = await this.routing.warningsFor(ticketId, [input.leadDepartmentId, ...input.coDepartmentIds]);
+    const guardAcknowledged = input.type === 'dispatch' && input.acknowledgeWarnings === true;
+    const before = loaded.snapshot;
     await inTransaction(this.db, async (trx) => {
       // Optimistic concurrency: two people acting on one ticket at once cannot both win.
       if (!(await saveTicketSnapshot(trx, ticketId, next, expectedVersion))) fail('conflict', { details: { reason: 'ticket_stale' } });
       await updateTicketState(trx, ticketId, next, now.toISOString());
-      const e = r.event;
+      const e = r.event.action === 'dispatch' && guardWarnings.length > 0 ? { ...r.event, data: { ...r.event.data, guardWarnings, guardAcknowledged } } : r.event;
       await appendTicketEvent(trx, { ...e, id: uuidv7(now.getTime()) });
+      await this.routing?.learn(trx, ticketId, {
+        leadDepartmentId: before.leadDepartmentId, coDepartmentIds: before.coDepartmentIds, returnReason: before.pendingReturn?.reason ?? null,
+        signed: before.pendingReturn ? before.pendingReturn.fromState === 'signed' : before.signedAt !== null || !['registered', 'dispatched'].includes(before.state),
+      }, e);
       // Who may read the ticket from now on (ticket-visibility.ts): every department it was sent to.
       if (e.action === 'dispatch' || e.action === 'reopen') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
       await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
     });
     const number = (await ticketNumber(this.db, ticketId)) ?? '';
-    const before = loaded.snapshot;
     this.changed({
       ticketId, number, state: next.state, action: r.event.action, leadDepartmentId: next.leadDepartmentId, coDepartmentIds: [...next.coDepartmentIds],
       version: next.version, previousDepartmentIds: [before.leadDepartmentId, ...before.coDepartmentIds].filter((d): d is string => !!d),

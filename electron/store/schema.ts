@@ -274,7 +274,32 @@ export interface KpiDailyTable {
   reopened: number;
 }
 
+/** Signed and returned dispatches per routing key, period and department (migration 0023). */
+export interface DepartmentTalliesTable {
+  key: string;
+  /** '*' for all time, or a China day YYYY-MM-DD. */
+  period: string;
+  department_id: string;
+  signed: number;
+  returned: number;
+}
+
+/** Approved returns (退单) with their reason, for the misrouting guard (migration 0023). */
+export interface DepartmentReturnsTable {
+  id: string;
+  ticket_id: string;
+  department_id: string;
+  at: string;
+  category_id: string | null;
+  district_code: string | null;
+  title: string;
+  text_head: string;
+  reason: string;
+}
+
 export interface DB {
+  department_tallies: DepartmentTalliesTable;
+  department_returns: DepartmentReturnsTable;
   kpi_daily: KpiDailyTable;
   ticket_tallies: TicketTalliesTable;
   ticket_departments: TicketDepartmentsTable;

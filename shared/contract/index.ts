@@ -9,6 +9,7 @@ import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, SelfTestResul
 import type { AgentState } from '../domain/agent-state';
 import { deadlinePolicySchema } from '../domain/deadlines';
 import { ticketChannelSchema } from '../domain/appeal';
+import type { DepartmentSuggestions, DispatchWarning } from '../domain/routing';
 import { knowledgeRequests } from './knowledge';
 import { xlsxRequests } from './xlsx';
 import { consultationEvents, consultationRequests } from './consultation';
@@ -105,6 +106,12 @@ export const requests = {
   }).strict(), ['agent', 'cppcc_member', 'shift_lead'], 'tickets'),
   'tickets.suggestCategory': request<CategorySuggestion[]>()(z.object({ title: z.string().max(100), content: z.string().max(4000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead']),
+  /** 智能派单: lead and co-departments for a ticket, each with why (shared/domain/routing.ts). */
+  'tickets.suggestDepartments': request<DepartmentSuggestions>()(z.object({ ticketId: id }).strict(), ['agent', 'cppcc_member', 'shift_lead']),
+  /** The misrouting guard: what to warn of before dispatching a ticket to these departments (empty: nothing). */
+  'tickets.checkDispatch': request<DispatchWarning[]>()(z.object({
+    ticketId: id, leadDepartmentId: z.string().min(1).max(64), coDepartmentIds: z.array(z.string().min(1).max(64)).max(10),
+  }).strict(), ['agent', 'cppcc_member', 'shift_lead']),
   'tickets.work': request<WorkRow[]>()(z.object({ view: z.enum(ticketViews), limit: z.number().int().min(1).max(5000) }).strict(),
     ['agent', 'cppcc_member', 'shift_lead', 'department'], 'tickets'),
 

@@ -132,7 +132,11 @@ const note = z.string().trim().max(500).optional();
  */
 export const ticketActionInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resolveDirectly'), summary: text(4, 2000) }).strict(),
-  z.object({ type: z.literal('dispatch'), leadDepartmentId: deptId, coDepartmentIds: z.array(deptId).max(10), instructions: text(2, 500) }).strict(),
+  z.object({
+    type: z.literal('dispatch'), leadDepartmentId: deptId, coDepartmentIds: z.array(deptId).max(10), instructions: text(2, 500),
+    /** Sent again after the misrouting guard's warnings were shown (tickets.checkDispatch): send anyway. */
+    acknowledgeWarnings: z.boolean().optional(),
+  }).strict(),
   z.object({ type: z.literal('sign') }).strict(),
   z.object({ type: z.literal('startHandling') }).strict(),
   z.object({ type: z.literal('returnTicket'), reason }).strict(),

@@ -45,6 +45,10 @@ const dispatchTarget = z.object({
   signBy: iso,
   replyBy: iso,
 });
+const dispatchWarning = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('returned_similar'), departmentId: text, name: text, count: z.number(), similarBy: z.enum(['category', 'text']), lastReason: text, lastAt: iso }),
+  z.object({ kind: z.literal('outside_area'), departmentId: text, name: text, area: text, ticketDivision: text }),
+]);
 const watched = z.object({ note: text, deadline: iso, overdue: z.boolean() });
 
 /**
@@ -56,7 +60,7 @@ const watched = z.object({ note: text, deadline: iso, overdue: z.boolean() });
 const DATA_SCHEMAS = {
   register: z.object({ repeatOf: text.optional(), repeatOfNumber: text.optional() }),
   resolveDirectly: z.object({ summary: text }),
-  dispatch: dispatchTarget.extend({ instructions: text.optional() }),
+  dispatch: dispatchTarget.extend({ instructions: text.optional(), guardWarnings: z.array(dispatchWarning).optional(), guardAcknowledged: z.boolean().optional() }),
   sign: z.object({ late: z.boolean() }),
   startHandling: z.object({}).strict(),
   returnTicket: z.object({ reason: text }),

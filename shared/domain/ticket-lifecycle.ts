@@ -1,3 +1,4 @@
+import type { DispatchWarning } from './routing';
 import { deadlineStatus } from './deadlines';
 import type { UserRole } from './roles';
 import { addWorkingDays, type WorkingDayCalendar } from './working-days';
@@ -210,8 +211,12 @@ export interface TicketEventDataMap {
   /** A repeat call (重复来电) names the answered or closed ticket it repeats. */
   register: { repeatOf?: string; repeatOfNumber?: string };
   resolveDirectly: { summary: string };
-  /** Dispatches stored before 派单意见 existed have no instructions. */
-  dispatch: DispatchTarget & { instructions?: string };
+  /**
+   * Dispatches stored before 派单意见 existed have no instructions. `guardWarnings`: what the
+   * misrouting guard warned of (shared/domain/routing.ts), and whether the sender confirmed
+   * having seen it (the desk's second click).
+   */
+  dispatch: DispatchTarget & { instructions?: string; guardWarnings?: DispatchWarning[]; guardAcknowledged?: boolean };
   sign: { late: boolean };
   startHandling: Record<string, never>;
   returnTicket: { reason: string };

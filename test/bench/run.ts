@@ -12,6 +12,9 @@
  * (default 60) of work each, BENCH_DESK_TICKETS demo tickets (default 20,000). It takes five to six
  * minutes (demo load, two 60 s runs, sign-ins, replays), so the default run leaves it out.
  *
+ * BENCH_ONLY=routing: 智能派单 suggest and learn p50/p99 alone (routing.bench.ts) on the counts of
+ * BENCH_ROUTING_TICKETS generated dispatches (default 1,000,000) against 10,000.
+ *
  * BENCH_ONLY=wallboard: the wallboard's KPI read alone (wallboard.bench.ts), old history scan against
  * the daily counts, and an agent's wait while wallboards read, on BENCH_WALLBOARD_TICKETS stores
  * (comma-separated sizes, default 200000,1000000). The default run measures it at BENCH_TICKETS.
@@ -30,6 +33,7 @@ import { benchCategory } from './category.bench';
 import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
+import { benchRouting } from './routing.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -53,6 +57,14 @@ async function main(): Promise<void> {
   }
   if (!Number.isInteger(TICKETS) || TICKETS < 1000) throw new Error('BENCH_TICKETS must be an integer ≥ 1000');
   const t0 = performance.now();
+  if (process.env.BENCH_ONLY === 'routing') {
+    const n = Number(process.env.BENCH_ROUTING_TICKETS ?? 1_000_000);
+    if (!Number.isInteger(n) || n < 10_000) throw new Error('BENCH_ROUTING_TICKETS must be an integer ≥ 10000');
+    const r = await benchRouting(n, log);
+    console.log(`\n${markdownTable(r.rows)}\n\n${r.note}`);
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    return;
+  }
   if (process.env.BENCH_ONLY === 'wallboard') {
     const sizes = (process.env.BENCH_WALLBOARD_TICKETS ?? '200000,1000000').split(',').map(Number);
     if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_WALLBOARD_TICKETS: sizes must be integers ≥ 1000');

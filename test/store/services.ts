@@ -11,6 +11,8 @@ import { TicketWorkflowService } from '../../electron/services/ticket-workflow';
 import { KpiService } from '../../electron/services/kpi';
 import { KnowledgeService } from '../../electron/services/knowledge';
 import { SimilarTickets } from '../../electron/services/similar';
+import { DepartmentRouting } from '../../electron/services/department-routing';
+import { silentLogger } from '../../electron/log';
 import { DutyRosterService } from '../../electron/services/consultation-duty';
 import { ConsultationService } from '../../electron/services/consultation';
 import type { EventPublisher } from '../../electron/events/bus';
@@ -31,6 +33,7 @@ export async function buildServices(store: Store, now: () => Date, bus?: EventPu
   await deadlinePolicy.load();
   const duty = new DutyRosterService(store.db, now);
   const events: { name: EventName; payload: unknown }[] = [];
+  const routing = new DepartmentRouting(store.db, silentLogger, now);
   return {
     events,
     users: new UserService(store.db, { now, cost: FAST_SCRYPT }),
@@ -40,7 +43,8 @@ export async function buildServices(store: Store, now: () => Date, bus?: EventPu
     calendar,
     deadlinePolicy,
     intake: new TicketIntakeService(store.db, calendar.calendar, now),
-    workflow: new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, (p) => bus?.publish('ticket.changed', p)),
+    workflow: new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, (p) => bus?.publish('ticket.changed', p), routing),
+    routing,
     kpis: new KpiService(store.db, store.dialect),
     knowledge: new KnowledgeService(store.db, now),
     similar: new SimilarTickets(store.db, now),

@@ -1,5 +1,6 @@
 import { fail, type TicketChanged } from '../../../shared/contract';
 import type { CategoryService } from '../../classify/category-service';
+import type { DepartmentRouting } from '../../services/department-routing';
 import { callerVisibilityOf, SearchError, type TicketSearch } from '../../search';
 import type { SimilarTickets } from '../../services/similar';
 import type { TicketIntakeService } from '../../services/ticket-intake';
@@ -15,12 +16,14 @@ export interface TicketHandlerDeps {
   search: TicketSearch;
   similar: SimilarTickets;
   categories: CategoryService;
+  /** 智能派单 and the misrouting guard. */
+  routing: DepartmentRouting;
   /** Publishes ticket.changed (desks refresh from it). */
   ticketChanged: (p: TicketChanged) => void;
 }
 
 type TicketRequests = 'reference.get' | 'tickets.recent' | 'tickets.create' | 'tickets.get' | 'tickets.act' | 'tickets.work'
-  | 'tickets.search' | 'tickets.similar' | 'tickets.suggestCategory';
+  | 'tickets.search' | 'tickets.similar' | 'tickets.suggestCategory' | 'tickets.suggestDepartments' | 'tickets.checkDispatch';
 
 /** Registering, reading, working on and searching tickets. */
 export function ticketHandlers(d: TicketHandlerDeps): HandlerSlice<TicketRequests> {
@@ -61,5 +64,7 @@ export function ticketHandlers(d: TicketHandlerDeps): HandlerSlice<TicketRequest
     },
     'tickets.similar': (i, ctx) => similar.find(i, sessionOf(ctx)),
     'tickets.suggestCategory': (i) => categories.suggest(i.title, i.content),
+    'tickets.suggestDepartments': (i, ctx) => d.routing.suggest(i.ticketId, sessionOf(ctx)),
+    'tickets.checkDispatch': (i, ctx) => d.routing.check(i.ticketId, [i.leadDepartmentId, ...i.coDepartmentIds], sessionOf(ctx)),
   };
 }

@@ -9,6 +9,7 @@ import { useReference } from '../../intake/reference';
 import { DEPARTMENT_KINDS, directoryGroups, type DepartmentKind } from './directory';
 import { formatMonthDay } from '../WorkList/deadline';
 import { SATISFACTION_LEVELS, type Satisfaction } from '../../../../shared/domain/ticket-lifecycle';
+import { DepartmentSuggestionList, DispatchWarnings, useDepartmentSuggestions, useDispatchWarnings } from './DispatchAdvice';
 
 /** Actions offered as buttons; merge needs a parent picked from similar tickets, not a button. */
 const ORDER = ['dispatch', 'resolveDirectly', 'sign', 'startHandling', 'reply', 'requestExtension', 'returnTicket', 'approveReturn', 'rejectReturn',
@@ -42,6 +43,11 @@ export function TicketActions({ ticket, onChanged }: {
   const [district, setDistrict] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The misrouting guard: a first click on send with warnings asks for a second one.
+  const [confirming, setConfirming] = useState(false);
+  const suggestions = useDepartmentSuggestions(ticket.id, open === 'dispatch');
+  const warnings = useDispatchWarnings(ticket.id, open === 'dispatch' ? lead : null, co);
+  const pickLead = (v: string | null) => { setLead(v); setCo((c) => c.filter((x) => x !== v)); setConfirming(false); };
   const allowed = ORDER.filter((a) => ticket.allowedActions.includes(a));
   if (allowed.length === 0) return null;
   const kindName = (k: DepartmentKind) => t(`desk.dispatch.kinds.${k}`);
@@ -63,12 +69,15 @@ export function TicketActions({ ticket, onChanged }: {
     setInstructions('');
     setVisit({ resolved: null, satisfaction: null });
     setProblem(null);
+    setConfirming(false);
     onChanged(r.value);
   };
 
   const build = (kind: Kind): TicketActionInput | null => {
     switch (kind) {
-      case 'dispatch': return lead ? { type: 'dispatch', leadDepartmentId: lead, coDepartmentIds: co.filter((c) => c !== lead), instructions } : null;
+      case 'dispatch': return lead ? {
+        type: 'dispatch', leadDepartmentId: lead, coDepartmentIds: co.filter((c) => c !== lead), instructions, ...(warnings.length > 0 ? { acknowledgeWarnings: true } : {}),
+      } : null;
       case 'resolveDirectly': return { type: 'resolveDirectly', summary: text };
       case 'reply': return { type: 'reply', content: text };
       case 'requestExtension': return { type: 'requestExtension', days: Number(days), reason: text };
@@ -110,6 +119,10 @@ export function TicketActions({ ticket, onChanged }: {
       {open && (
         <Paper withBorder p="sm">
           <Stack gap="xs">
+            {open === 'dispatch' && (
+              <DepartmentSuggestionList suggestions={suggestions} lead={lead} co={co} onLead={pickLead}
+                onCo={(id) => { setCo((c) => (c.includes(id) ? c : [...c, id])); setConfirming(false); }} />
+            )}
             {(open === 'dispatch' || (open === 'reopen' && flags.redispatch)) && (
               <>
                 <Group gap="xs" align="flex-end" wrap="nowrap">
@@ -119,9 +132,9 @@ export function TicketActions({ ticket, onChanged }: {
                     placeholder={t('desk.dispatch.allDistricts')} clearable searchable data-testid="dispatch-district" />
                   <Text size="xs" c="dimmed" pb={8}>{t('desk.dispatch.count', { count: directory().reduce((n, g) => n + g.items.length, 0) })}</Text>
                 </Group>
-                <Select label={t('ticketActions.lead')} data={directory()} value={lead} onChange={setLead} searchable required data-testid="dispatch-lead"
+                <Select label={t('ticketActions.lead')} data={directory()} value={lead} onChange={pickLead} searchable required data-testid="dispatch-lead"
                   placeholder={t('desk.dispatch.search')} nothingFoundMessage={t('desk.tabEmpty')} maxDropdownHeight={320} />
-                <MultiSelect label={t('ticketActions.co')} data={directory(lead ? [lead] : [])} value={co} onChange={setCo} searchable maxValues={10} maxDropdownHeight={320} />
+                <MultiSelect label={t('ticketActions.co')} data={directory(lead ? [lead] : [])} value={co} onChange={(v) => { setCo(v); setConfirming(false); }} searchable maxValues={10} maxDropdownHeight={320} />
               </>
             )}
             {open === 'dispatch' && (
@@ -163,12 +176,21 @@ export function TicketActions({ ticket, onChanged }: {
                   ? t(visit.resolved === false || visit.satisfaction === 'unsatisfied' ? 'desk.visit.reason' : 'desk.visit.note')
                   : t(`ticketActions.text.${open}`, { defaultValue: t(OPTIONAL_NOTE.includes(open) || open === 'review' ? 'ticketActions.text.note' : 'ticketActions.text.reason') })} />
             )}
+            {open === 'dispatch' && <DispatchWarnings warnings={warnings} confirming={confirming} />}
             {problem && <Text size="sm" c="red" data-testid="action-problem">{problem}</Text>}
             <Group justify="flex-end">
               <Button size="xs" variant="default" onClick={() => { setOpen(null); setProblem(null); }}>{t('admin.users.cancel')}</Button>
               <Button size="xs" loading={busy} data-testid="action-submit" disabled={open !== 'recordReturnVisit' && open !== 'dispatch' && build(open) === null}
-                onClick={() => { const p = check(open); if (p) { setProblem(p); return; } const a = build(open); if (a) void run(a); }}>
-                {t('ticketActions.submit', { action: t(`ticket.actions.${open}`) })}
+                color={open === 'dispatch' && confirming ? 'orange' : undefined}
+                onClick={() => {
+                  const p = check(open);
+                  if (p) { setProblem(p); return; }
+                  // The guard warned: the first click shows it plainly, the second sends anyway.
+                  if (open === 'dispatch' && warnings.length > 0 && !confirming) { setConfirming(true); return; }
+                  const a = build(open);
+                  if (a) void run(a);
+                }}>
+                {open === 'dispatch' && confirming ? t('desk.routing.sendAnyway') : t('ticketActions.submit', { action: t(`ticket.actions.${open}`) })}
               </Button>
             </Group>
           </Stack>

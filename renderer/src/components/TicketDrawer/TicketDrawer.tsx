@@ -23,6 +23,10 @@ function eventFacts(action: string, data: string, t: T): string {
   if (!e) return '';
   const facts: string[] = [];
   if (e.action === 'dispatch' && e.data.instructions) facts.push(`${t('desk.instructions')}：${e.data.instructions}`);
+  // What the misrouting guard warned of when this dispatch was sent, and whether the agent confirmed it.
+  if (e.action === 'dispatch' && e.data.guardWarnings?.length) {
+    facts.push(t(e.data.guardAcknowledged ? 'desk.routing.timelineConfirmed' : 'desk.routing.timelineWarned', { count: e.data.guardWarnings.length }));
+  }
   if (e.action === 'requestExtension') facts.push(t('desk.extension', { days: e.data.days, date: formatMonthDay(e.data.proposedReplyBy) }));
   if (e.action === 'recordReturnVisit') {
     // Visits stored before 基本满意 existed carry only the satisfied flag.
