@@ -21,7 +21,8 @@ function recorder() {
   return { log, lines };
 }
 
-const service = (log: Logger = recorder().log) => new CategoryService(store.db, log, { trainLimit: LIMIT, saveEveryMs: 50 });
+// Naive Bayes only here (refit: false): the refit tests below start refits themselves.
+const service = (log: Logger = recorder().log) => new CategoryService(store.db, log, { trainLimit: LIMIT, saveEveryMs: 50, refit: false });
 const suggestAll = (s: CategoryService) => PROBES.map(([t, c]) => s.suggest(t, c, 3));
 const modelRow = () => store.db.selectFrom('category_model').selectAll().executeTakeFirst();
 
