@@ -70,7 +70,9 @@ export interface CategoryServiceOptions {
 export interface RefitStats { rows: number; fitMs: number; totalMs: number; at: string }
 
 export class CategoryService {
-  private suggester = new CategorySuggester();
+  private model = new CategorySuggester();
+  /** The model suggestions come from (tests, bench). */
+  get suggester(): CategorySuggester { return this.model; }
   private paths = new Map<string, string>();
   private taxonomy: CategoryNode[] = [];
   private readonly opts: CategoryServiceOptions;
@@ -144,7 +146,7 @@ export class CategoryService {
   /** The k most likely leaf categories for the appeal being typed. */
   suggest(title: string, content: string, k = 3): CategorySuggestion[] {
     const out: CategorySuggestion[] = [];
-    for (const s of this.suggester.suggest({ title, content }, Number.MAX_SAFE_INTEGER)) {
+    for (const s of this.model.suggest({ title, content }, Number.MAX_SAFE_INTEGER)) {
       const path = this.paths.get(s.categoryId);
       if (path === undefined) continue;
       out.push({ categoryId: s.categoryId, path, probability: Math.round(s.score * 1000) / 1000 });
@@ -203,7 +205,7 @@ export class CategoryService {
     const cats = await categoryTree(this.db);
     this.paths = categoryPaths(cats);
     this.taxonomy = cats.map((c) => ({ id: c.id, parentId: c.parentId }));
-    this.suggester.setTaxonomy(this.taxonomy);
+    this.model.setTaxonomy(this.taxonomy);
   }
 
   private async restore(): Promise<boolean> {
@@ -236,21 +238,21 @@ export class CategoryService {
       this.log.info('many tickets since the saved category model: retraining', { newer });
       return false;
     }
-    this.suggester = model;
+    this.model = model;
     this.through = saved;
     this.ticketsThrough = row.tickets_through;
     this.startedThrough = newer > 0 ? until : saved;
     this.fix();
     let learned = 0;
     if (newer > 0) {
-      learned = await this.suggester.train(this.pages(saved, until!, 'asc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
+      learned = await this.model.train(this.pages(saved, until!, 'asc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
       if (this.abort.signal.aborted) return true;
       this.advance(until!, newer);
     }
     this.complete = true;
     this.stats.start = 'restored';
     this.stats.learned = learned;
-    this.log.info('category model restored', { documents: this.suggester.documents, learned });
+    this.log.info('category model restored', { documents: this.model.documents, learned });
     if (learned > 0) this.changed();
     return true;
   }
@@ -263,7 +265,7 @@ export class CategoryService {
     this.fix();
     const t0 = performance.now();
     const learned = until === null ? 0
-      : await this.suggester.train(this.pages(null, until, 'desc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
+      : await this.model.train(this.pages(null, until, 'desc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
     if (this.abort.signal.aborted) return;
     if (until !== null) this.advance(until, total);
     this.complete = true;
@@ -280,7 +282,7 @@ export class CategoryService {
     if (!t || (this.startedThrough !== null && t.created_at <= this.startedThrough)) return;
     if (t.category_id !== null && t.status !== 'merged') {
       if (!this.paths.has(t.category_id)) await this.loadTaxonomy(); // reference data loaded since start (demo setup)
-      this.suggester.learn(row(t));
+      this.model.learn(row(t));
       if (this.duringRefit) this.duringRefit.learned++;
       this.touched();
     }
@@ -295,12 +297,12 @@ export class CategoryService {
     if (!t || this.through === null || t.created_at > this.through) return;
     const before: TrainingRow = { title: t.title, text: t.content, categoryId: previous };
     if (t.category_id === null || t.status === 'merged') {
-      this.suggester.unlearn(before);
+      this.model.unlearn(before);
     } else {
       if (t.category_id === previous) return;
       if (!this.paths.has(t.category_id)) await this.loadTaxonomy();
       const after = row(t);
-      this.suggester.relearn(before, after);
+      this.model.relearn(before, after);
       if (this.duringRefit) { this.duringRefit.learned++; this.duringRefit.corrected.push(after); }
     }
     this.stats.corrections++;
@@ -334,13 +336,13 @@ export class CategoryService {
       const until = await newestTicketAt(this.db);
       if (until === null) return;
       const r = await refitInWorker(this.refitPages(until, ac.signal), {
-        features: this.suggester.featureSettings, linear: { ...this.suggester.linearOptions, ...this.opts.linear },
+        features: this.model.featureSettings, linear: { ...this.model.linearOptions, ...this.opts.linear },
         signal: ac.signal, ...(this.opts.refitWorkerUrl ? { workerUrl: this.opts.refitWorkerUrl } : {}),
       });
       if (ac.signal.aborted || this.closed) return;
-      this.suggester.setLinear(r.model, during.learned);
+      this.model.setLinear(r.model, during.learned);
       // Corrections made while it read and fitted may not be in it: apply them again.
-      for (const c of during.corrected) r.model.correct(this.suggester.features({ title: c.title, content: c.text }), c.categoryId);
+      for (const c of during.corrected) r.model.correct(this.model.features({ title: c.title, content: c.text }), c.categoryId);
       this.stats.refits++;
       this.stats.lastRefit = { rows: r.rows, fitMs: Math.round(r.fitMs), totalMs: Math.round(performance.now() - t0), at: this.opts.now().toISOString() };
       this.log.info('category model refit', { ...this.stats.lastRefit, labels: r.model.labels.length, entries: r.model.entries });
@@ -417,7 +419,7 @@ export class CategoryService {
     this.dirty = false;
     const values = {
       version: FEATURES_VERSION, trained_through: this.through, tickets_through: this.ticketsThrough,
-      documents: this.suggester.documents, model: JSON.stringify(this.suggester.toJSON()), saved_at: this.opts.now().toISOString(),
+      documents: this.model.documents, model: JSON.stringify(this.model.toJSON()), saved_at: this.opts.now().toISOString(),
     };
     try {
       await saveCategoryModel(this.db, values);

@@ -38,7 +38,7 @@ export interface LinearOptions {
   maxEntries: number;
 }
 
-export const DEFAULT_LINEAR: LinearOptions = { C: 2, epochs: 30, tol: 0.01, nbAlpha: 1, minDf: 1, temperature: 4, maxEntries: 6_000_000 };
+export const DEFAULT_LINEAR: LinearOptions = { C: 2, epochs: 15, tol: 0.1, nbAlpha: 1, minDf: 1, temperature: 4, maxEntries: 6_000_000 };
 
 /** A feature bag packed into typed arrays (what a refit worker keeps per ticket: a Map costs ~10× more). */
 export interface PackedFeatures { ids: Uint32Array; counts: Float32Array }
@@ -182,6 +182,7 @@ export class LinearModel {
     const alpha = new Float64Array(n);
     const qd = new Float64Array(n);
     const index = new Int32Array(n);
+    const XR = new Float64Array(C.length);
     let seed = 1;
     const rand = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 32; };
     for (let c = 0; c < K; c++) {
@@ -195,60 +196,9 @@ export class LinearModel {
         const sq = o.nbAlpha * V + nnzAll - nnzOf[c]!;
         for (let j = 0; j < V; j++) r[j] = Math.log((o.nbAlpha + cnt[j]!) / sp) - Math.log((o.nbAlpha + dfCol[j]! - cnt[j]!) / sq);
       } else r.fill(1);
-      // Dual coordinate descent, hinge loss (0 ≤ α ≤ C), bias as a constant feature.
-      w.fill(0);
-      alpha.fill(0);
-      for (let i = 0; i < n; i++) {
-        let s = 1;
-        for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) { const v = X[k]! * r[C[k]!]!; s += v * v; }
-        qd[i] = s;
-        index[i] = i;
-      }
-      let active = n;
-      let pgMaxOld = Infinity;
-      let pgMinOld = -Infinity;
-      for (let ep = 0; ep < o.epochs; ep++) {
-        for (let i = active - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); const t = index[i]!; index[i] = index[j]!; index[j] = t; }
-        let pgMax = -Infinity;
-        let pgMin = Infinity;
-        for (let s = 0; s < active; s++) {
-          const i = index[s]!;
-          const yi = y[i] === c ? 1 : -1;
-          let d = w[V]!;
-          for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) d += w[C[k]!]! * X[k]! * r[C[k]!]!;
-          const g = yi * d - 1;
-          let pg = 0;
-          const ai = alpha[i]!;
-          if (ai === 0) {
-            if (g > pgMaxOld) { active--; index[s] = index[active]!; index[active] = i; s--; continue; }
-            if (g < 0) pg = g;
-          } else if (ai >= o.C) {
-            if (g < pgMinOld) { active--; index[s] = index[active]!; index[active] = i; s--; continue; }
-            if (g > 0) pg = g;
-          } else pg = g;
-          if (pg > pgMax) pgMax = pg;
-          if (pg < pgMin) pgMin = pg;
-          if (pg !== 0) {
-            const na = Math.min(Math.max(ai - g / qd[i]!, 0), o.C);
-            const dl = (na - ai) * yi;
-            alpha[i] = na;
-            if (dl !== 0) {
-              for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) w[C[k]!]! += dl * X[k]! * r[C[k]!]!;
-              w[V]! += dl;
-            }
-          }
-        }
-        if (pgMax - pgMin <= o.tol) {
-          if (active === n) break;
-          // Converged on the shrunk set: check everything once more (as liblinear does).
-          active = n;
-          pgMaxOld = Infinity;
-          pgMinOld = -Infinity;
-          continue;
-        }
-        pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
-        pgMinOld = pgMin >= 0 ? -Infinity : pgMin;
-      }
+      // x ⊙ r_c once per class, then the dual solver (a function of its own so V8 optimises its loops).
+      for (let k = 0; k < C.length; k++) XR[k] = X[k]! * r[C[k]!]!;
+      solveHinge(rowStart, C, XR, y, c, V, o, w, alpha, qd, index, rand);
       bias[c] = w[V]!;
       // Fold r back in and keep the `keep` largest weights.
       let nz = 0;
@@ -397,6 +347,73 @@ export class LinearModel {
     if (arrays.idf.length !== V || arrays.start.length !== V + 1 || arrays.cls.length !== arrays.w.length
       || arrays.start[V] !== arrays.w.length || arrays.bias.length !== j.labels.length) throw new Error('linear model arrays do not fit together');
     return new LinearModel(arrays);
+  }
+}
+
+/**
+ * One class of the one-vs-rest SVM: hinge loss (0 ≤ α ≤ C), bias as a constant feature, dual
+ * coordinate descent with shrinking (Hsieh et al. 2008). Leaves the weights in `w` (bias at w[V]).
+ */
+function solveHinge(rowStart: Int32Array, C: Int32Array, XR: Float64Array, y: Int32Array, c: number, V: number, o: LinearOptions,
+  w: Float64Array, alpha: Float64Array, qd: Float64Array, index: Int32Array, rand: () => number): void {
+  const n = y.length;
+  const U = o.C;
+  w.fill(0);
+  alpha.fill(0);
+  for (let i = 0; i < n; i++) {
+    let s = 1;
+    for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) s += XR[k]! * XR[k]!;
+    qd[i] = s;
+    index[i] = i;
+  }
+  let active = n;
+  let pgMaxOld = Infinity;
+  let pgMinOld = -Infinity;
+  for (let ep = 0; ep < o.epochs; ep++) {
+    for (let i = active - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); const t = index[i]!; index[i] = index[j]!; index[j] = t; }
+    let pgMax = -Infinity;
+    let pgMin = Infinity;
+    let s = 0;
+    while (s < active) {
+      const i = index[s]!;
+      const yi = y[i] === c ? 1 : -1;
+      const from = rowStart[i]!;
+      const to = rowStart[i + 1]!;
+      let d = w[V]!;
+      for (let k = from; k < to; k++) d += w[C[k]!]! * XR[k]!;
+      const g = yi * d - 1;
+      let pg = 0;
+      const ai = alpha[i]!;
+      if (ai === 0) {
+        if (g > pgMaxOld) { active--; index[s] = index[active]!; index[active] = i; continue; }
+        if (g < 0) pg = g;
+      } else if (ai >= U) {
+        if (g < pgMinOld) { active--; index[s] = index[active]!; index[active] = i; continue; }
+        if (g > 0) pg = g;
+      } else pg = g;
+      if (pg > pgMax) pgMax = pg;
+      if (pg < pgMin) pgMin = pg;
+      if (pg !== 0) {
+        const na = Math.min(Math.max(ai - g / qd[i]!, 0), U);
+        const dl = (na - ai) * yi;
+        alpha[i] = na;
+        if (dl !== 0) {
+          for (let k = from; k < to; k++) w[C[k]!]! += dl * XR[k]!;
+          w[V]! += dl;
+        }
+      }
+      s++;
+    }
+    if (pgMax - pgMin <= o.tol) {
+      if (active === n) break;
+      // Converged on the shrunk set: check everything once more (as liblinear does).
+      active = n;
+      pgMaxOld = Infinity;
+      pgMinOld = -Infinity;
+      continue;
+    }
+    pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
+    pgMinOld = pgMin >= 0 ? -Infinity : pgMin;
   }
 }
 
