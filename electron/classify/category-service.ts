@@ -14,7 +14,7 @@
  * SAVE_EVERY_MS while it changes, and on close.
  *
  * The linear half of the model (linear-model.ts) is refit in a worker thread (refit-client.ts)
- * from the newest REFIT_LIMIT tickets: after the start, then after REFIT_EVERY tickets learned or
+ * from the newest REFIT_LIMIT tickets: a minute after the start, then after REFIT_EVERY tickets learned or
  * corrected, or REFIT_AFTER_MS after the first change, whichever comes first. Naive Bayes covers
  * everything since the last refit (category-suggester.ts blends the two). A refit that fails
  * keeps the previous linear model; close() terminates a running one.
@@ -52,6 +52,8 @@ export const REFIT_LIMIT = 30_000;
 export const REFIT_EVERY = 500;
 /** A change is in a refit at most this long after it. */
 export const REFIT_AFTER_MS = 30 * 60_000;
+/** The first refit after a start. */
+export const REFIT_START_DELAY_MS = 60_000;
 
 export interface CategoryServiceOptions {
   trainLimit: number;
@@ -62,6 +64,8 @@ export interface CategoryServiceOptions {
   refitLimit: number;
   refitEvery: number;
   refitAfterMs: number;
+  /** The first refit, this long after the start. */
+  refitStartDelayMs: number;
   /** The refit worker script (tests); see refit-client.ts. */
   refitWorkerUrl?: URL;
   linear?: Partial<LinearOptions>;
@@ -114,7 +118,7 @@ export class CategoryService {
   constructor(private readonly db: Db, private readonly log: Logger, options: Partial<CategoryServiceOptions> = {}) {
     this.opts = {
       trainLimit: TRAIN_LIMIT, saveEveryMs: SAVE_EVERY_MS, now: () => new Date(),
-      refit: true, refitLimit: REFIT_LIMIT, refitEvery: REFIT_EVERY, refitAfterMs: REFIT_AFTER_MS, ...options,
+      refit: true, refitLimit: REFIT_LIMIT, refitEvery: REFIT_EVERY, refitAfterMs: REFIT_AFTER_MS, refitStartDelayMs: REFIT_START_DELAY_MS, ...options,
     };
   }
 
@@ -124,7 +128,10 @@ export class CategoryService {
       this.isFixed = false;
       this.fixed = new Promise((resolve) => { this.fix = () => { this.isFixed = true; resolve(); }; });
       this.started = this.run().then(() => {
-        if (this.opts.refit && this.complete && !this.abort.signal.aborted) void this.refitNow();
+        if (!this.opts.refit || !this.complete || this.abort.signal.aborted) return;
+        // Not at once: a start has other work (search index, SIP), and a short-lived run (a test, a CLI) needs no refit.
+        this.refitTimer = setTimeout(() => { this.refitTimer = null; void this.refitNow(); }, this.opts.refitStartDelayMs);
+        this.refitTimer.unref();
       }).catch((e: unknown) => this.log.error('category model start failed', { error: String(e) }))
         .finally(() => this.fix());
     }
