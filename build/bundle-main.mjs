@@ -18,5 +18,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/store/search/worker.ts'], outfile: 'dist/electron/search-worker.js', format: 'esm', packages: 'external' }),
   // Excel imports unpack and scan the workbook in a worker thread, within limits (see electron/jobs).
   build({ ...common, entryPoints: ['electron/jobs/xlsx-worker.ts'], outfile: 'dist/electron/xlsx-worker.js', format: 'esm', packages: 'external' }),
+  // The category model's linear half is refit in a worker thread (see electron/classify/refit-client.ts).
+  build({ ...common, entryPoints: ['electron/classify/refit-worker.ts'], outfile: 'dist/electron/category-refit-worker.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

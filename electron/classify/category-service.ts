@@ -12,6 +12,15 @@
  *   what is learned so far), and saved.
  * Registered tickets are learned as they are saved; the model is saved at most every
  * SAVE_EVERY_MS while it changes, and on close.
+ *
+ * The linear half of the model (linear-model.ts) is refit in a worker thread (refit-client.ts)
+ * from the newest REFIT_LIMIT tickets: a minute after the start, then after REFIT_EVERY tickets learned or
+ * corrected, or REFIT_AFTER_MS after the first change, whichever comes first. Naive Bayes covers
+ * everything since the last refit (category-suggester.ts blends the two). A refit that fails
+ * keeps the previous linear model; close() terminates a running one.
+ *
+ * A category corrected at review (`recategorised`) moves the ticket in naive Bayes at once,
+ * nudges the linear model for that text, and is in the next refit (which reads the store).
  */
 import type { CategorySuggestion } from '../../shared/contract';
 import type { Logger } from '../log';
@@ -21,6 +30,8 @@ import {
 } from '../store/repos/classify';
 import type { Db } from '../store/repos/db';
 import { CategorySuggester, FEATURES_VERSION, type CategoryNode, type CategorySuggesterJSON, type TrainingRow } from './category-suggester';
+import { FitCancelled, type LinearOptions } from './linear-model';
+import { refitInWorker } from './refit-client';
 import { categoryPaths } from '../../shared/domain/taxonomy';
 
 /** Tickets learned from at a cold start: the most recent ones say most about today's appeals. */
@@ -35,15 +46,37 @@ const YIELD_EVERY = 100;
  * the saved `trained_through`. So save rarely, and on close.
  */
 const SAVE_EVERY_MS = 15 * 60_000;
+/** Tickets a refit fits the linear model on (newest first). */
+export const REFIT_LIMIT = 30_000;
+/** Tickets learned or corrected since the last refit that start the next one. */
+export const REFIT_EVERY = 500;
+/** A change is in a refit at most this long after it. */
+export const REFIT_AFTER_MS = 30 * 60_000;
+/** The first refit after a start. */
+export const REFIT_START_DELAY_MS = 60_000;
 
 export interface CategoryServiceOptions {
   trainLimit: number;
   saveEveryMs: number;
   now: () => Date;
+  /** Refit the linear model in the background (false: naive Bayes only, unless refitNow is called). */
+  refit: boolean;
+  refitLimit: number;
+  refitEvery: number;
+  refitAfterMs: number;
+  /** The first refit, this long after the start. */
+  refitStartDelayMs: number;
+  /** The refit worker script (tests); see refit-client.ts. */
+  refitWorkerUrl?: URL;
+  linear?: Partial<LinearOptions>;
 }
 
+export interface RefitStats { rows: number; fitMs: number; totalMs: number; at: string }
+
 export class CategoryService {
-  private suggester = new CategorySuggester();
+  private model = new CategorySuggester();
+  /** The model suggestions come from (tests, bench). */
+  get suggester(): CategorySuggester { return this.model; }
   private paths = new Map<string, string>();
   private taxonomy: CategoryNode[] = [];
   private readonly opts: CategoryServiceOptions;
@@ -70,10 +103,23 @@ export class CategoryService {
   private saving: Promise<void> = Promise.resolve();
   private closed = false;
   /** What the last start did, the newest ticket a cold training took, and the ticket rows it read from the store (tests, logs). */
-  readonly stats = { start: null as null | 'restored' | 'trained', ticketsRead: 0, learned: 0, snapshot: null as string | null };
+  readonly stats = {
+    start: null as null | 'restored' | 'trained', ticketsRead: 0, learned: 0, snapshot: null as string | null,
+    refits: 0, refitFailures: 0, lastRefit: null as RefitStats | null, corrections: 0,
+  };
+  private refitting: Promise<void> | null = null;
+  private refitAbort: AbortController | null = null;
+  private refitTimer: NodeJS.Timeout | null = null;
+  /** Tickets learned or corrected since the last refit began. */
+  private pending = 0;
+  /** Learned or corrected while the running refit reads and fits (not in it). */
+  private duringRefit: { learned: number; corrected: TrainingRow[] } | null = null;
 
   constructor(private readonly db: Db, private readonly log: Logger, options: Partial<CategoryServiceOptions> = {}) {
-    this.opts = { trainLimit: TRAIN_LIMIT, saveEveryMs: SAVE_EVERY_MS, now: () => new Date(), ...options };
+    this.opts = {
+      trainLimit: TRAIN_LIMIT, saveEveryMs: SAVE_EVERY_MS, now: () => new Date(),
+      refit: true, refitLimit: REFIT_LIMIT, refitEvery: REFIT_EVERY, refitAfterMs: REFIT_AFTER_MS, refitStartDelayMs: REFIT_START_DELAY_MS, ...options,
+    };
   }
 
   /** Restores or trains the model in the background; the same promise for every call. */
@@ -81,7 +127,12 @@ export class CategoryService {
     if (!this.started) {
       this.isFixed = false;
       this.fixed = new Promise((resolve) => { this.fix = () => { this.isFixed = true; resolve(); }; });
-      this.started = this.run().catch((e: unknown) => this.log.error('category model start failed', { error: String(e) }))
+      this.started = this.run().then(() => {
+        if (!this.opts.refit || !this.complete || this.abort.signal.aborted) return;
+        // Not at once: a start has other work (search index, SIP), and a short-lived run (a test, a CLI) needs no refit.
+        this.refitTimer = setTimeout(() => { this.refitTimer = null; void this.refitNow(); }, this.opts.refitStartDelayMs);
+        this.refitTimer.unref();
+      }).catch((e: unknown) => this.log.error('category model start failed', { error: String(e) }))
         .finally(() => this.fix());
     }
     return this.started;
@@ -102,7 +153,7 @@ export class CategoryService {
   /** The k most likely leaf categories for the appeal being typed. */
   suggest(title: string, content: string, k = 3): CategorySuggestion[] {
     const out: CategorySuggestion[] = [];
-    for (const s of this.suggester.suggest({ title, content }, Number.MAX_SAFE_INTEGER)) {
+    for (const s of this.model.suggest({ title, content }, Number.MAX_SAFE_INTEGER)) {
       const path = this.paths.get(s.categoryId);
       if (path === undefined) continue;
       out.push({ categoryId: s.categoryId, path, probability: Math.round(s.score * 1000) / 1000 });
@@ -111,10 +162,38 @@ export class CategoryService {
     return out;
   }
 
+  /**
+   * A ticket's category was changed (corrected at review, or re-categorised) from
+   * `previousCategoryId`: naive Bayes unlearns the wrong category and learns the right one at
+   * once, the linear model is nudged for this text, and the next refit reads the corrected
+   * ticket. Never throws; resolves once the next suggestion knows it.
+   */
+  recategorised(id: string, previousCategoryId: string): Promise<void> {
+    const done = this.fixed.then(() => this.correctNow(id, previousCategoryId))
+      .catch((e: unknown) => this.log.error('category model correction failed', { error: String(e) }));
+    this.learning.add(done);
+    void done.finally(() => this.learning.delete(done));
+    return done;
+  }
+
+  /**
+   * Refits the linear model in a worker now (or joins the running refit). Never throws: a failed
+   * refit is logged and counted, and the previous linear model stays.
+   */
+  refitNow(): Promise<void> {
+    if (this.closed || this.abort.signal.aborted) return Promise.resolve();
+    this.refitting ??= this.runRefit().finally(() => { this.refitting = null; });
+    return this.refitting;
+  }
+
   /** Stops training, waits for pending learns and saves what changed. Call before closing the store. */
   async close(): Promise<void> {
     this.abort.abort();
+    this.refitAbort?.abort();
+    if (this.refitTimer) clearTimeout(this.refitTimer);
+    this.refitTimer = null;
     await this.started;
+    await this.refitting;
     await Promise.all(this.learning);
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -133,7 +212,7 @@ export class CategoryService {
     const cats = await categoryTree(this.db);
     this.paths = categoryPaths(cats);
     this.taxonomy = cats.map((c) => ({ id: c.id, parentId: c.parentId }));
-    this.suggester.setTaxonomy(this.taxonomy);
+    this.model.setTaxonomy(this.taxonomy);
   }
 
   private async restore(): Promise<boolean> {
@@ -166,21 +245,21 @@ export class CategoryService {
       this.log.info('many tickets since the saved category model: retraining', { newer });
       return false;
     }
-    this.suggester = model;
+    this.model = model;
     this.through = saved;
     this.ticketsThrough = row.tickets_through;
     this.startedThrough = newer > 0 ? until : saved;
     this.fix();
     let learned = 0;
     if (newer > 0) {
-      learned = await this.suggester.train(this.pages(saved, until!, 'asc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
+      learned = await this.model.train(this.pages(saved, until!, 'asc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
       if (this.abort.signal.aborted) return true;
       this.advance(until!, newer);
     }
     this.complete = true;
     this.stats.start = 'restored';
     this.stats.learned = learned;
-    this.log.info('category model restored', { documents: this.suggester.documents, learned });
+    this.log.info('category model restored', { documents: this.model.documents, learned });
     if (learned > 0) this.changed();
     return true;
   }
@@ -193,7 +272,7 @@ export class CategoryService {
     this.fix();
     const t0 = performance.now();
     const learned = until === null ? 0
-      : await this.suggester.train(this.pages(null, until, 'desc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
+      : await this.model.train(this.pages(null, until, 'desc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
     if (this.abort.signal.aborted) return;
     if (until !== null) this.advance(until, total);
     this.complete = true;
@@ -210,10 +289,100 @@ export class CategoryService {
     if (!t || (this.startedThrough !== null && t.created_at <= this.startedThrough)) return;
     if (t.category_id !== null && t.status !== 'merged') {
       if (!this.paths.has(t.category_id)) await this.loadTaxonomy(); // reference data loaded since start (demo setup)
-      this.suggester.learn(row(t));
+      this.model.learn(row(t));
+      if (this.duringRefit) this.duringRefit.learned++;
+      this.touched();
     }
     this.advance(t.created_at, 1);
     this.changed();
+  }
+
+  private async correctNow(id: string, previous: string): Promise<void> {
+    const t = await learnableTicket(this.db, id);
+    this.stats.ticketsRead++;
+    // Not learned yet (registered after what the model has read): learnTicket will learn it as it is now.
+    if (!t || this.through === null || t.created_at > this.through) return;
+    const before: TrainingRow = { title: t.title, text: t.content, categoryId: previous };
+    if (t.category_id === null || t.status === 'merged') {
+      this.model.unlearn(before);
+    } else {
+      if (t.category_id === previous) return;
+      if (!this.paths.has(t.category_id)) await this.loadTaxonomy();
+      const after = row(t);
+      this.model.relearn(before, after);
+      if (this.duringRefit) { this.duringRefit.learned++; this.duringRefit.corrected.push(after); }
+    }
+    this.stats.corrections++;
+    this.touched();
+    this.changed();
+  }
+
+  /** One more ticket learned or corrected since the last refit: refit after enough of them, or after a while. */
+  private touched(): void {
+    if (!this.opts.refit || !this.complete || this.closed) return;
+    this.pending++;
+    if (this.pending >= this.opts.refitEvery) { void this.refitNow(); return; }
+    if (this.refitTimer) return;
+    this.refitTimer = setTimeout(() => {
+      this.refitTimer = null;
+      if (this.pending > 0) void this.refitNow();
+    }, this.opts.refitAfterMs);
+    this.refitTimer.unref();
+  }
+
+  private async runRefit(): Promise<void> {
+    const ac = new AbortController();
+    this.refitAbort = ac;
+    if (this.refitTimer) clearTimeout(this.refitTimer);
+    this.refitTimer = null;
+    this.pending = 0;
+    const during = { learned: 0, corrected: [] as TrainingRow[] };
+    this.duringRefit = during;
+    const t0 = performance.now();
+    try {
+      const until = await newestTicketAt(this.db);
+      if (until === null) return;
+      const r = await refitInWorker(this.refitPages(until, ac.signal), {
+        features: this.model.featureSettings, linear: { ...this.model.linearOptions, ...this.opts.linear },
+        signal: ac.signal, ...(this.opts.refitWorkerUrl ? { workerUrl: this.opts.refitWorkerUrl } : {}),
+      });
+      if (ac.signal.aborted || this.closed) return;
+      this.model.setLinear(r.model, during.learned);
+      // Corrections made while it read and fitted may not be in it: apply them again.
+      for (const c of during.corrected) r.model.correct(this.model.features({ title: c.title, content: c.text }), c.categoryId);
+      this.stats.refits++;
+      this.stats.lastRefit = { rows: r.rows, fitMs: Math.round(r.fitMs), totalMs: Math.round(performance.now() - t0), at: this.opts.now().toISOString() };
+      this.log.info('category model refit', { ...this.stats.lastRefit, labels: r.model.labels.length, entries: r.model.entries });
+      this.changed();
+    } catch (e) {
+      if (e instanceof FitCancelled || ac.signal.aborted) return;
+      this.stats.refitFailures++;
+      // What it was to cover is still to be refit: try again after a while.
+      this.pending = Math.max(1, this.pending);
+      if (!this.refitTimer && !this.closed) {
+        this.refitTimer = setTimeout(() => { this.refitTimer = null; void this.refitNow(); }, this.opts.refitAfterMs);
+        this.refitTimer.unref();
+      }
+      this.log.error('category model refit failed: keeping the previous one', { error: String(e) });
+    } finally {
+      if (this.duringRefit === during) this.duringRefit = null;
+      if (this.refitAbort === ac) this.refitAbort = null;
+    }
+  }
+
+  /** The newest refitLimit learnable tickets up to `until`, in pages. */
+  private async *refitPages(until: string, signal: AbortSignal): AsyncGenerator<TrainingRow[]> {
+    let cursor: { at: string; id: string } | null = null;
+    let left = this.opts.refitLimit;
+    while (left > 0 && !signal.aborted) {
+      const page = await learnableTicketPage(this.db, { after: null, until, order: 'desc', cursor, limit: Math.min(PAGE, left) });
+      this.stats.ticketsRead += page.length;
+      yield page.map(row);
+      if (page.length < PAGE) return;
+      left -= page.length;
+      const last = page[page.length - 1]!;
+      cursor = { at: last.created_at, id: last.id };
+    }
   }
 
   /** `tickets` more tickets were considered (learned or not learnable), the newest created at `at`. */
@@ -257,7 +426,7 @@ export class CategoryService {
     this.dirty = false;
     const values = {
       version: FEATURES_VERSION, trained_through: this.through, tickets_through: this.ticketsThrough,
-      documents: this.suggester.documents, model: JSON.stringify(this.suggester.toJSON()), saved_at: this.opts.now().toISOString(),
+      documents: this.model.documents, model: JSON.stringify(this.model.toJSON()), saved_at: this.opts.now().toISOString(),
     };
     try {
       await saveCategoryModel(this.db, values);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CategorySuggester, FEATURES_VERSION, type CategoryNode, type TrainingRow } from './category-suggester';
+import { LinearModel } from './linear-model';
 
 // 城乡建设 > 市政设施 > 路灯 | 供水; 劳动和社会保障 > 住房公积金 > 提取
 const TAXONOMY: CategoryNode[] = [
@@ -77,5 +78,53 @@ describe('CategorySuggester', () => {
     const r = CategorySuggester.fromJSON(json, TAXONOMY);
     for (const q of ['路灯', '公积金', '停水了', 'abc']) expect(r.suggest(q, 3)).toEqual(s.suggest(q, 3));
     expect(() => CategorySuggester.fromJSON({ ...json, featuresVersion: FEATURES_VERSION + 1 })).toThrow(/retrain/);
+  });
+
+  describe('with a fitted linear model', () => {
+    const fitted = async () => {
+      const s = new CategorySuggester(TAXONOMY);
+      await s.train(ROWS);
+      s.setLinear(LinearModel.fit(ROWS.map((r) => ({ f: s.features({ title: r.title, content: r.text }), label: r.categoryId }))));
+      return s;
+    };
+
+    it('suggests from the linear model right after the fit, and blends naive Bayes in by the share learned since', async () => {
+      const s = await fitted();
+      const q = s.features('楼下路灯不亮');
+      const lin = s.linear!.scores(q);
+      expect(s.scores(q).map((x) => x.label)).toEqual(lin.map((x) => x.label));
+      s.scores(q).forEach((x, i) => expect(x.score).toBeCloseTo(lin[i]!.score, 12));
+      expect(s.sinceFit).toBe(0);
+      // Tickets of a label the fit has not seen: only naive Bayes knows it, and it shows up as they come.
+      for (let i = 0; i < 12; i++) s.learn({ text: `井盖丢失第${i}处，行人容易掉下去`, categoryId: 'manhole' });
+      expect(s.sinceFit).toBe(12);
+      const m = s.suggest('井盖丢失，行人容易掉下去', 4);
+      expect(m[0]!.categoryId).toBe('manhole');
+      expect(m.reduce((a, x) => a + x.score, 0)).toBeCloseTo(1, 10);
+    });
+
+    it('a correction changes the next suggestion for that text at once', async () => {
+      const s = await fitted();
+      const text = '路灯下面的水管漏水';
+      const was = s.suggest(text, 1)[0]!.categoryId;
+      const right = was === 'water' ? 'lamp' : 'water';
+      const t: TrainingRow = { text, categoryId: was };
+      s.learn(t);
+      s.relearn(t, { ...t, categoryId: right });
+      expect(s.suggest(text, 1)[0]!.categoryId).toBe(right);
+      expect(s.linear!.corrected).toBe(1);
+    });
+
+    it('round-trips the linear model through JSON, and still reads a model saved without one', async () => {
+      const s = await fitted();
+      s.learn({ text: '井盖丢失', categoryId: 'manhole' });
+      const json = JSON.parse(JSON.stringify(s.toJSON())) as ReturnType<CategorySuggester['toJSON']>;
+      expect(json.format).toBe('category-suggester/2');
+      const r = CategorySuggester.fromJSON(json, TAXONOMY);
+      expect(r.sinceFit).toBe(1);
+      for (const q of ['路灯', '公积金', '停水了', '井盖']) expect(r.suggest(q, 3)).toEqual(s.suggest(q, 3));
+      const v1 = { ...json, format: 'category-suggester/1' as const, linear: undefined, sinceFit: undefined };
+      expect(CategorySuggester.fromJSON(v1, TAXONOMY).linear).toBeNull();
+    });
   });
 });

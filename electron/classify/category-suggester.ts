@@ -3,13 +3,19 @@
  * the appeal being typed. Free of store code — the caller (category-service.ts) feeds it rows (at
  * start, then one ticket at a time), persists `toJSON()` and restores it with `fromJSON()`.
  *
- * The model is a complement naive Bayes over dictionary-free character n-grams (see features.ts and
- * naive-bayes.ts; test/eval/category-classify.eval.test.ts measures it on real messages). It
+ * Two models over dictionary-free character n-grams (features.ts): a complement naive Bayes
+ * (naive-bayes.ts) that learns every ticket at once and unlearns exactly, and a linear model
+ * (linear-model.ts, NBSVM) refit now and then in a worker (refit-client.ts) from the latest
+ * tickets, more accurate (test/eval/category-classify.eval.test.ts measures both on real
+ * messages). Suggestions come from the linear model blended with naive Bayes by the share of
+ * documents learned since the fit (`sinceFit`), so tickets since the last refit — and labels it
+ * has not seen — still count; without a fitted linear model, naive Bayes alone. It
  * learns whatever category id a ticket carries (normally a leaf of the 3-level taxonomy); given
  * the taxonomy, suggestions can also be rolled up to any level (the sum of their descendants' scores).
  */
 import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions, type Features } from './features';
-import { NaiveBayes, type NaiveBayesJSON, type NaiveBayesOptions } from './naive-bayes';
+import { LinearModel, type LinearModelJSON, type LinearOptions } from './linear-model';
+import { NaiveBayes, type NaiveBayesJSON, type NaiveBayesOptions, type Suggestion } from './naive-bayes';
 
 /** Bump when extractFeatures changes its output: a persisted model of another version must be retrained. */
 export const FEATURES_VERSION = 1;
@@ -29,7 +35,12 @@ export interface CategorySuggestion {
 export interface CategorySuggesterOptions {
   features: Partial<FeatureOptions>;
   model: Partial<NaiveBayesOptions>;
+  /** Options of the linear model a refit trains (refit-client.ts). */
+  linear?: Partial<LinearOptions>;
 }
+
+/** The blend weight of naive Bayes never exceeds this while a linear model is fitted. */
+export const MAX_NB_SHARE = 0.5;
 
 /**
  * Chosen on the real messages by 5-fold grouped CV (test/eval/category-grid.ts): complement NB
@@ -43,21 +54,29 @@ export const DEFAULT_SUGGESTER: CategorySuggesterOptions = {
 };
 
 export interface CategorySuggesterJSON {
-  format: 'category-suggester/1';
+  format: 'category-suggester/1' | 'category-suggester/2';
   featuresVersion: number;
   features: FeatureOptions;
   model: NaiveBayesJSON;
+  /** Format 2: the fitted linear model, and the documents naive Bayes learned since its fit. */
+  linear?: LinearModelJSON | null;
+  sinceFit?: number;
 }
 
 export class CategorySuggester {
   private readonly featureOptions: FeatureOptions;
   private model: NaiveBayes;
+  private linearModel: LinearModel | null = null;
+  /** Documents (and corrections) naive Bayes learned since the linear model's fit. */
+  private since = 0;
+  readonly linearOptions: Partial<LinearOptions>;
   private parent = new Map<string, string | null>();
   private levels = new Map<string, number>();
 
   constructor(taxonomy: Iterable<CategoryNode> = [], options: Partial<CategorySuggesterOptions> = {}) {
     this.featureOptions = { ...DEFAULT_FEATURES, ...DEFAULT_SUGGESTER.features, ...options.features };
     this.model = new NaiveBayes({ ...DEFAULT_SUGGESTER.model, ...options.model });
+    this.linearOptions = { ...options.linear };
     this.setTaxonomy(taxonomy);
   }
 
@@ -71,6 +90,21 @@ export class CategorySuggester {
   get documents(): number { return this.model.documents; }
   /** Category ids the model can suggest. */
   get categories(): string[] { return this.model.labels; }
+  /** The fitted linear model, if any. */
+  get linear(): LinearModel | null { return this.linearModel; }
+  /** Documents and corrections naive Bayes learned since the linear model's fit. */
+  get sinceFit(): number { return this.since; }
+  /** The options the features are extracted with (a refit worker extracts the same). */
+  get featureSettings(): FeatureOptions { return { ...this.featureOptions }; }
+
+  /**
+   * Installs a freshly fitted linear model; `learnedSince` is what naive Bayes learned after the
+   * refit read its tickets (they are not in the fit).
+   */
+  setLinear(model: LinearModel | null, learnedSince = 0): void {
+    this.linearModel = model;
+    this.since = model ? learnedSince : 0;
+  }
 
   features(text: AppealText): Features {
     return typeof text === 'string'
@@ -96,6 +130,7 @@ export class CategorySuggester {
   /** Learns one ticket (a newly registered one, or the new category of a corrected one). */
   learn(row: TrainingRow): void {
     this.model.learn(this.features({ title: row.title, content: row.text }), row.categoryId);
+    if (this.linearModel) this.since++;
   }
 
   /** Takes a learned ticket back: pass the title, text and category it was learned with. */
@@ -103,10 +138,37 @@ export class CategorySuggester {
     return this.model.unlearn(this.features({ title: row.title, content: row.text }), row.categoryId);
   }
 
-  /** A ticket's category was corrected (or its text edited): move its counts. */
+  /**
+   * A ticket's category was corrected (or its text edited): naive Bayes moves its counts at once,
+   * and the linear model is nudged towards the new category for this text until the next refit
+   * (which reads the corrected ticket from the store).
+   */
   relearn(before: TrainingRow, after: TrainingRow): void {
     this.unlearn(before);
     this.learn(after);
+    this.linearModel?.correct(this.features({ title: after.title, content: after.text }), after.categoryId);
+  }
+
+  /** All labels, best first, with scores summing to 1: linear and naive Bayes blended (see the file header). */
+  scores(f: Features): Suggestion[] {
+    const nb = this.model.scores(f);
+    const lin = this.linearModel?.scores(f) ?? [];
+    if (lin.length === 0) return nb;
+    const fitted = this.linearModel!.documents;
+    const share = Math.min(MAX_NB_SHARE, this.since / Math.max(1, this.since + fitted));
+    const out = new Map<string, number>();
+    for (const s of lin) out.set(s.label, (1 - share) * s.score);
+    for (const s of nb) out.set(s.label, (out.get(s.label) ?? 0) + share * s.score);
+    // Labels whose last ticket was unlearned (or re-categorised) since the fit are no longer suggested.
+    let z = 0;
+    const all: Suggestion[] = [];
+    for (const [label, score] of out) {
+      if (!this.model.has(label)) continue;
+      all.push({ label, score });
+      z += score;
+    }
+    if (z > 0) for (const s of all) s.score /= z;
+    return all.sort((a, b) => b.score - a.score || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
   }
 
   /**
@@ -114,7 +176,7 @@ export class CategorySuggester {
    * the ancestors at that level (1 = top); categories not in the taxonomy are then left out.
    */
   suggest(text: AppealText, k = 3, opts: { level?: number } = {}): CategorySuggestion[] {
-    const all = this.model.scores(this.features(text));
+    const all = this.scores(this.features(text));
     if (opts.level === undefined) return all.slice(0, k).map((s) => ({ categoryId: s.label, score: s.score, level: this.levelOf(s.label) }));
     const up = new Map<string, number>();
     for (const s of all) {
@@ -149,15 +211,19 @@ export class CategorySuggester {
   }
 
   toJSON(): CategorySuggesterJSON {
-    return { format: 'category-suggester/1', featuresVersion: FEATURES_VERSION, features: { ...this.featureOptions }, model: this.model.toJSON() };
+    return {
+      format: 'category-suggester/2', featuresVersion: FEATURES_VERSION, features: { ...this.featureOptions }, model: this.model.toJSON(),
+      linear: this.linearModel?.toJSON() ?? null, sinceFit: this.since,
+    };
   }
 
   /** Restores a persisted model; throws when it was made by another feature extractor (retrain then). */
   static fromJSON(j: CategorySuggesterJSON, taxonomy: Iterable<CategoryNode> = []): CategorySuggester {
-    if (j.format !== 'category-suggester/1') throw new Error(`unknown category model format ${String(j.format)}`);
+    if (j.format !== 'category-suggester/1' && j.format !== 'category-suggester/2') throw new Error(`unknown category model format ${String(j.format)}`);
     if (j.featuresVersion !== FEATURES_VERSION) throw new Error(`category model features v${j.featuresVersion}, expected v${FEATURES_VERSION}: retrain`);
     const s = new CategorySuggester(taxonomy, { features: j.features, model: j.model.options });
     s.model = NaiveBayes.fromJSON(j.model);
+    if (j.linear) s.setLinear(LinearModel.fromJSON(j.linear), j.sinceFit ?? 0);
     return s;
   }
 }

@@ -97,6 +97,11 @@ export class NaiveBayes {
   get vocabulary(): number { return this.vocab; }
   /** Labels with at least one document. */
   get labels(): string[] { return this.labelNames.filter((_, i) => this.docs[i]! > 0); }
+  /** The label has at least one document. */
+  has(label: string): boolean {
+    const i = this.labelIndex.get(label);
+    return i !== undefined && this.docs[i]! > 0;
+  }
 
   /** The weights a document (or a query) contributes, after the TF transform and normalisation. */
   weigh(f: Features): Weighed {

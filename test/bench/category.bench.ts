@@ -8,18 +8,49 @@
  *   against its warm restore of the saved model;
  * - suggest: the `tickets.suggestCategory` path (top 3 leaves, mapped to the contract) for
  *   generated tickets the models have not seen;
- * - learn: one newly registered ticket.
+ * - learn: one newly registered ticket;
+ * - refit: the linear model refit in its worker from the newest REFIT_LIMIT tickets, timed end to
+ *   end (store pages read on the main thread, fit in the worker), with the main thread's
+ *   event-loop lateness sampled by a 1 ms timer throughout; suggest with the linear model, and a
+ *   correction (naive Bayes relearn + linear nudge).
  * Works on a copy of the store, so the cached one stays without a saved model.
+ * Alone: `npx tsx test/bench/category.bench.ts` (BENCH_TICKETS, default 1,000,000: the cached
+ * bench store, built first when missing).
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CategoryService, TRAIN_LIMIT } from '../../electron/classify/category-service';
+import { pathToFileURL } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { CategoryService, REFIT_LIMIT, TRAIN_LIMIT } from '../../electron/classify/category-service';
 import { CategorySuggester } from '../../electron/classify/category-suggester';
 import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
 import { silentLogger } from '../../electron/log';
 import { openSqliteStore } from '../../electron/store/sqlite';
 import * as legacy from '../eval/legacy-naive-bayes';
-import { measure, type Row } from './harness';
+import { markdownTable, measure, type Row, type Sample } from './harness';
+import { BENCH_SEED, ensureBenchStore } from './store-cache';
+
+/** Runs `work` while a 1 ms timer chain records how late each tick fires: the main thread's event-loop delay. */
+async function lateness<T>(work: () => Promise<T>): Promise<{ result: T; sample: Sample; ms: number }> {
+  const late: number[] = [];
+  let on = true;
+  let expected = performance.now() + 1;
+  const tick = () => {
+    const now = performance.now();
+    late.push(Math.max(0, now - expected));
+    expected = now + 1;
+    if (on) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  const t0 = performance.now();
+  try {
+    const result = await work();
+    return { result, sample: { ms: late.sort((a, b) => a - b), unitsPerIteration: 1, unit: 'ticks' }, ms: performance.now() - t0 };
+  } finally {
+    on = false;
+  }
+}
 
 const QUERIES = 2000;
 
@@ -43,12 +74,12 @@ export async function benchCategory(file: string, work: string, seed: number, lo
     const cold = await measure(3, async () => {
       await box.svc?.close();
       await db.deleteFrom('category_model').execute();
-      box.svc = new CategoryService(db, silentLogger);
+      box.svc = new CategoryService(db, silentLogger, { refit: false });
       await box.svc.start();
     });
     const warm = await measure(5, async () => {
       await box.svc?.close();
-      box.svc = new CategoryService(db, silentLogger);
+      box.svc = new CategoryService(db, silentLogger, { refit: false });
       await box.svc.start();
       if (box.svc.stats.start !== 'restored') throw new Error('the saved category model was not restored');
     });
@@ -83,6 +114,27 @@ export async function benchCategory(file: string, work: string, seed: number, lo
     const l = (i: number) => learnRows[Math.max(0, i)]!;
     const learnNew = await measure(learnRows.length, (i) => fresh.learn({ title: l(i).title, text: l(i).content, categoryId: l(i).categoryId }), { unit: 'tickets' });
     const learnOld = await measure(learnRows.length, (i) => old.learn(legacy.features(l(i).title, l(i).content), l(i).categoryId), { unit: 'tickets' });
+
+    // The linear refit in its worker, with the main thread's event-loop lateness meanwhile; an idle baseline beside it.
+    const idle = await lateness(() => new Promise((r) => setTimeout(r, 3000)));
+    const refit = await lateness(() => service.refitNow());
+    const last = service.stats.lastRefit;
+    if (!last || service.stats.refitFailures > 0) throw new Error('the category refit failed');
+    const lin = service.suggester.linear!;
+    log(`  refit: ${last.rows} tickets, ${lin.labels.length} labels, ${lin.vocabulary} features, ${lin.entries} weights; worker fit ${fmtS(last.fitMs)}, `
+      + `end to end ${fmtS(last.totalMs)}; event-loop lateness p99 ${refit.sample.ms[Math.floor(refit.sample.ms.length * 0.99)]!.toFixed(2)} ms, `
+      + `max ${refit.sample.ms[refit.sample.ms.length - 1]!.toFixed(1)} ms over ${refit.sample.ms.length} ticks`);
+    const refitRun: Sample = { ms: [refit.ms], unitsPerIteration: last.rows, unit: 'tickets' };
+    const suggestLinear = await measure(queries.length, (i) => service.suggest(q(i).title, q(i).content, 3), { warmup: 200, unit: 'queries' });
+    let hitLinear = 0;
+    for (const t of queries) if (service.suggest(t.title, t.content, 1)[0]?.categoryId === t.categoryId) hitLinear++;
+    log(`  unseen generated tickets, leaf top-1 with the linear model: ${(hitLinear / queries.length * 100).toFixed(1)} %`);
+    const s2 = service.suggester;
+    const correct = await measure(learnRows.length, (i) => {
+      const r = l(i);
+      s2.relearn({ title: r.title, text: r.content, categoryId: r.categoryId }, { title: r.title, text: r.content, categoryId: queries[Math.max(0, i)]!.categoryId });
+    }, { unit: 'corrections' });
+    const learnBlended = await measure(learnRows.length, (i) => s2.learn({ title: l(i).title, text: l(i).content, categoryId: l(i).categoryId }), { unit: 'tickets' });
     await service.close();
 
     const n = `${rows.length.toLocaleString('en')} tickets, ${cats.filter((c) => c.level === 3).length} leaves`;
@@ -95,8 +147,30 @@ export async function benchCategory(file: string, work: string, seed: number, lo
       { name: 'old model (electron/suggest): category suggest', sample: suggestOld },
       { name: 'category model learn one registered ticket', sample: learnNew, baseline: oldBase('same', learnOld) },
       { name: 'old model (electron/suggest): learn one ticket', sample: learnOld },
+      { name: `category linear refit in the worker, end to end (newest ${Math.min(REFIT_LIMIT, rows.length).toLocaleString('en')} tickets)`, sample: refitRun },
+      { name: 'main-thread event-loop lateness during the refit (1 ms timer)', sample: refit.sample, baseline: { name: 'idle, 3 s', sample: idle.sample } },
+      { name: 'category suggest with the linear model (service, top 3 leaves)', sample: suggestLinear, baseline: { name: 'naive Bayes only', sample: suggestNew } },
+      { name: 'category learn one ticket (NB, with a linear model fitted)', sample: learnBlended },
+      { name: 'category correction: NB unlearn + learn, linear nudge', sample: correct },
     ];
   } finally {
     await store.close();
+  }
+}
+
+const fmtS = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+// Alone: the category rows only, on the cached bench store.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const tickets = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const built = await ensureBenchStore(tickets, BENCH_SEED, log);
+  const work = mkdtempSync(join(tmpdir(), 'hotline-bench-category-'));
+  try {
+    const rows = await benchCategory(built.file, work, BENCH_SEED, log);
+    console.log(`\n### Category suggestion: ${tickets.toLocaleString('en')}-ticket store (seed ${BENCH_SEED})\n`);
+    console.log(markdownTable(rows));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
 }
