@@ -13,7 +13,7 @@ afterAll(() => { delete (HTMLElement.prototype as { clientHeight?: number }).cli
 
 const row = (n: number, extra: Partial<LeadQueueRow> = {}): LeadQueueRow => ({
   id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, number: `GD2026120500${n}`, createdAt: '2026-12-05T01:00:00.000Z', appealType: 'complaint',
-  urgency: 'normal', status: 'returned', title: `夜间施工噪音扰民 ${n}`, district: '东城区', leadDepartment: '市住建委', signBy: null,
+  urgency: 'normal', status: 'returned', title: `夜间施工噪音扰民 ${n}`, district: '东城区', leadDepartment: '市住建委', leadDepartmentId: 'd-zjw', signBy: null,
   replyBy: '2026-12-20T15:59:59.000Z', deadline: 'ok', version: 3, returnReason: '不属于本单位职责', pendingExtension: null, ...extra,
 });
 const report = (response: number | null): KpiReport => ({
@@ -32,12 +32,12 @@ function leadApi(roles: string[] = ['shift_lead']) {
   };
   const item = (n: number, extra: Partial<LeadConsultRow> = {}): LeadConsultRow => ({
     key: `item-${n}`, number: `ZX20261200${n}`, title: `工地夜间施工反复投诉 ${n}`, escalatedAt: '2026-12-04T01:00:00.000Z',
-    deadline: '2026-12-04T03:00:00.000Z', measure: null, claimer: null, ...extra,
+    deadline: '2026-12-04T03:00:00.000Z', measure: null, claimer: null, itemId: `item-${n}`, claimerId: null, version: 2, ...extra,
   });
   const consult: Record<LeadConsultQueue, LeadConsultRow[]> = {
     unclaimed: [item(1), item(2), item(3, { deadline: '2026-12-07T01:00:00.000Z' })],
     claim_overdue: [item(1), item(2)],
-    measures_overdue: [item(4, { key: 'item-4:m1', deadline: '2026-12-01', measure: '复核夜间施工许可', claimer: '张建国委员' })],
+    measures_overdue: [item(4, { key: 'item-4:m1', deadline: '2026-12-01', measure: '复核夜间施工许可', claimer: '张建国委员', claimerId: 'u-member01' })],
   };
   /** The version each ticket has in "main" now: a test moves one on to play a change made elsewhere. */
   const versions = new Map<string, number>();
