@@ -91,7 +91,7 @@ export function FigureListDrawer({ queue, title, onClose, onChanged }: {
       : { key: 'dept', title: t('ticket.leadDepartment'), width: '130px', render: (r) => <Text size="sm" truncate title={r.leadDepartment ?? ''}>{r.leadDepartment ?? '—'}</Text> },
     {
       key: 'when', title: t(WHEN_TITLE[queue ?? 'overdue']), width: queue === 'returns' ? '200px' : '170px', render: (r) => {
-        if (r.pendingExtension) return <Text size="sm" c="orange" title={r.pendingExtension.reason}>{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
+        if (r.pendingExtension) return <Text size="sm" c="orange" title={r.pendingExtension.reason} data-testid="row-extension">{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
         if (queue === 'returns') return <Text size="sm" c="orange" truncate title={r.returnReason ?? ''}>{r.returnReason ?? '—'}</Text>;
         const at = queue === 'to_dispatch' ? r.createdAt : queue === 'to_sign' ? r.signBy : r.replyBy;
         return <Text size="sm" c={queue === 'overdue' ? 'red' : undefined}>{formatDateTime(at)}</Text>;
