@@ -142,7 +142,7 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<strin
     await login(lead, 'lead01', PASSWORD);
     await lead.getByTestId('wb-seats').waitFor({ timeout: 60_000 });
     await instrument(lead, o.allRows);
-    await lead.getByTestId(o.allRows ? `seat-activity-${7000 + o.agents - 1}` : 'seat-activity-7000').waitFor({ timeout: 60_000 });
+    await (o.allRows ? lead.getByTestId(`seat-activity-${7000 + o.agents - 1}`) : lead.locator('[data-testid^="seat-activity-7"]').first()).waitFor({ timeout: 60_000 });
     await lead.waitForTimeout(1000);
 
     const step = new Array<number>(o.agents).fill(0);

@@ -54,11 +54,14 @@ afterAll(async () => {
 });
 
 async function openReassign(number: string) {
+  // From the board: a drawer left open by an earlier step is closed first.
+  if (await lead.getByTestId('queue-list').isVisible()) await lead.keyboard.press('Escape');
+  await lead.getByTestId('queue-list').waitFor({ state: 'hidden' });
   await lead.getByTestId('queue-to_sign').click();
   const row = lead.getByTestId('queue-list').getByRole('row').filter({ hasText: number });
   await row.waitFor({ timeout: 10_000 });
   await row.getByTestId('row-reassign').click();
-  await lead.getByTestId('lead-action').waitFor();
+  await lead.getByTestId('lead-action-text').waitFor();
   await pickOption(lead, lead.getByTestId('reassign-department'), '江城水务集团有限公司');
   await lead.getByTestId('lead-action-text').fill('属于供水管网维修，应由水务部门办理');
   return row;
@@ -72,7 +75,7 @@ describe('the lead reassigns from the wallboard', () => {
     await lead.waitForTimeout(300);
     await screenshot(lead, 'wallboard-lead-reassign');
     await lead.getByTestId('lead-action-confirm').click();
-    await lead.getByTestId('lead-action').waitFor({ state: 'detached' });
+    await lead.getByTestId('lead-action-text').waitFor({ state: 'detached' });
     await row.filter({ hasText: '江城水务集团有限公司' }).waitFor({ timeout: 10_000 });
     await screenshot(lead, 'wallboard-lead-reassigned');
     const desk = await dept.request<{ id: string }[]>('tickets.work', { view: 'department', limit: 500 });
