@@ -131,7 +131,8 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<strin
       const batch = await Promise.all(usernames.slice(i, i + 10).map(async (u) => {
         const c = await ContractClient.connect(host.url);
         await c.request('session.login', { username: u, password: PASSWORD });
-        await c.request('seat.report', report('ready'));
+        // Seats start spread over the cycle, as a shift's are: some ringing, some talking, some wrapping up.
+        await c.request('seat.report', report(CYCLE[Number(u.slice('bench'.length)) % CYCLE.length]!));
         return c;
       }));
       clients.push(...batch);
@@ -145,7 +146,7 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<strin
     await (o.allRows ? lead.getByTestId(`seat-activity-${7000 + o.agents - 1}`) : lead.locator('[data-testid^="seat-activity-7"]').first()).waitFor({ timeout: 60_000 });
     await lead.waitForTimeout(1000);
 
-    const step = new Array<number>(o.agents).fill(0);
+    const step = Array.from({ length: o.agents }, (_, i) => (7000 + i) % CYCLE.length);
     let next = 0;
     let failed = 0;
     let firstFailure = '';
