@@ -20,6 +20,7 @@ export function consultationHandlers(items: ConsultationService, duty: DutyRoste
     'consultation.get': (i, ctx) => items.detail(i.id, who(ctx.session)),
     'consultation.claim': (i, ctx) => items.claim(i.id, who(ctx.session)),
     'consultation.release': (i, ctx) => items.release(i.id, i.reason, who(ctx.session)),
+    'consultation.reassign': (i, ctx) => items.reassign(i.id, i, who(ctx.session)),
     'consultation.advance': (i, ctx) => items.advance(i.id, who(ctx.session)),
     'consultation.addResearch': (i, ctx) => items.addResearch(i, who(ctx.session)),
     'consultation.attachment': (i, ctx) => items.attachment(i.itemId, i.attachmentId, who(ctx.session)),

@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import {
   consultationChangedAudience, fail, type ConsultationAlert, type ConsultationDetail, type ConsultationRow, type FeedbackRecord,
   type HardCandidate, type LeaderInstruction, type MeasureRow, type MeetingRecord, type MonthlyReport, type ReportDraft,
-  type ResearchNote, type ResponsibilityPackage, type SessionInfo, type TicketEscalation,
+  type ResearchNote, type ResponsibilityPackage, type SessionInfo, type TicketEscalation, type ConsultationReassign,
 } from '../../shared/contract';
 import type { escalateInput, measureInput, measureUpdateInput, meetingInput, reportInput, researchInput } from '../../shared/contract/consultation';
 import {
-  canClaim, canClose, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
+  canClaim, canClose, canReassign, canRelease, canSetMeasureStatus, canWork, checkMeasureDeadline, claimDeadline, claimDeadlineFlag,
   deskOfRoles, measureDeadlineFlag, meetingHeld, routeIncludes, stageProgress, type ConsultationRoute, type ConsultationStage, type ConsultationUrgency,
   type MeasureStatus, type RuleResult, type WorkFacts,
 } from '../../shared/domain/consultation';
@@ -20,6 +20,7 @@ import * as repo from '../store/repos/consultation';
 import { inTransaction, type Db, type Trx } from '../store/repos/db';
 import { departmentName, departmentNames } from '../store/repos/departments';
 import { userDisplayName, userDisplayNames } from '../store/repos/user-directory';
+import { roleNamesOf, userById } from '../store/repos/users';
 import { uuidv7 } from '../util/ids';
 import type { EventPublisher } from '../events/bus';
 import { writeAudit } from './audit';
@@ -34,7 +35,7 @@ type Source = ConsultationRow['source'];
 /** A broken rule becomes a typed error; `forbidden` for who-may questions, `conflict` for state. */
 function enforce(r: RuleResult): void {
   if (r.ok) return;
-  const forbidden = ['consultation_wrong_route', 'consultation_not_on_duty', 'consultation_not_claimer'];
+  const forbidden = ['consultation_wrong_route', 'consultation_not_on_duty', 'consultation_not_claimer', 'consultation_not_lead'];
   const invalid = ['consultation_measure_before_item', 'consultation_invalid_date', 'consultation_drop_reason_required'];
   if (forbidden.includes(r.reason)) fail('forbidden', { details: { reason: r.reason } });
   if (invalid.includes(r.reason)) fail('invalid_input', { details: { reason: r.reason } });
@@ -312,6 +313,29 @@ export class ConsultationService {
     return this.detail(id, session);
   }
 
+  /**
+   * 改派: a shift lead hands a claimed item to another member on duty on its route, saying why. The
+   * version the lead saw goes with it: an item claimed, released or worked on meanwhile is refused.
+   * Both members are told (consultation.changed with `reassign`, to the old and the new claimer).
+   */
+  async reassign(id: string, input: { toUserId: string; reason: string; expectedVersion: number }, session: SessionInfo): Promise<ConsultationDetail> {
+    const i = await this.item(id);
+    const target = await userById(this.db, input.toUserId);
+    if (!target || target.disabled) fail('invalid_input', { issues: [{ path: 'toUserId', problem: 'unknown' }] });
+    if (i.version !== input.expectedVersion) fail('conflict', { details: { reason: 'consultation_stale' } });
+    const targetRoles = await roleNamesOf(this.db, target.id);
+    const onDuty = await this.duty.desksOnDuty(target.id);
+    enforce(canReassign({ stage: i.stage as ConsultationStage, claimedBy: i.claimed_by, route: i.route as ConsultationRoute }, userOf(session), { id: target.id, roles: targetRoles }, onDuty));
+    const from = i.claimed_by;
+    const now = this.now();
+    await this.update(i, { claimed_by: target.id, claimed_at: now.toISOString() }, session, 'consultation.reassigned', { from, to: target.id, reason: input.reason });
+    await this.notify(id, 'reassigned', {
+      fromUserId: from, fromName: from ? (await userDisplayName(this.db, from)) ?? null : null, toUserId: target.id, toName: target.display_name,
+      byName: session.user.displayName, reason: input.reason,
+    });
+    return this.detail(id, session);
+  }
+
   /** Writes item columns guarded by its version, with the audit line, in one transaction. */
   private async update(i: ConsultationItemsTable, set: Partial<ConsultationItemsTable>, session: SessionInfo, action: string, data: Record<string, unknown>,
     extra?: (trx: Trx) => Promise<void>): Promise<void> {
@@ -523,12 +547,12 @@ export class ConsultationService {
     return out;
   }
 
-  private async notify(id: string, kind: 'created' | 'claimed' | 'released' | 'updated' | 'closed'): Promise<void> {
+  private async notify(id: string, kind: 'created' | 'claimed' | 'released' | 'reassigned' | 'updated' | 'closed', reassign?: ConsultationReassign): Promise<void> {
     const raw = await this.item(id);
     const item = (await this.rows([raw]))[0]!;
     // Who hears of it is data (see consultationChangedAudience): the claimer and who escalated the
     // item are facts of the row the payload does not carry, so they go into the audience here.
-    const audience = consultationChangedAudience(kind, { route: item.route, claimedBy: raw.claimed_by, createdBy: raw.created_by });
-    this.events.publish('consultation.changed', { kind, item }, audience);
+    const audience = consultationChangedAudience(kind, { route: item.route, claimedBy: raw.claimed_by, createdBy: raw.created_by, previousClaimedBy: reassign?.fromUserId ?? null });
+    this.events.publish('consultation.changed', reassign ? { kind, item, reassign } : { kind, item }, audience);
   }
 }

@@ -73,7 +73,7 @@ export class LeadQueueService {
       const ret = returns.get(r.id);
       return {
         id: r.id, number: r.number, createdAt: r.created_at, appealType: r.appeal_type, urgency: r.urgency, status: r.status, title: r.title,
-        district: r.district ?? '', leadDepartment: r.dep, signBy: r.sign_by, replyBy: r.reply_by, deadline: this.workflow.deadlineOf(r.reply_by, r.status),
+        district: r.district ?? '', leadDepartment: r.dep, leadDepartmentId: r.lead_department_id, signBy: r.sign_by, replyBy: r.reply_by, deadline: this.workflow.deadlineOf(r.reply_by, r.status),
         version: r.version ?? 0,
         pendingExtension: ask?.action === 'requestExtension' ? pendingOf(ask.data) : null,
         returnReason: ret?.action === 'returnTicket' ? ret.data.reason ?? null : null,
@@ -94,6 +94,7 @@ export class LeadQueueService {
     return rows.map((r) => ({
       key: r.measure_id ? `${r.id}:${r.measure_id}` : r.id, number: r.number, title: r.title, escalatedAt: r.created_at,
       deadline: r.deadline, measure: r.measure ?? null, claimer: r.claimer ?? null,
+      itemId: r.id, claimerId: r.claimed_by ?? null, version: r.version,
     }));
   }
 

@@ -99,8 +99,15 @@ export class TicketWorkflowService {
   }
 
   /** Turns a request into a domain command, filling in what main decides (deadlines, parent state). */
-  private async command(input: ActionInput, appealType: string, urgency: string, now: Date): Promise<TicketAction> {
+  private async command(input: ActionInput, snapshot: TicketSnapshot, appealType: string, urgency: string, now: Date): Promise<TicketAction> {
     switch (input.type) {
+      case 'reassign': {
+        await this.departmentsExist([input.leadDepartmentId]);
+        // The co-departments stay on the ticket, but the new lead cannot also be one of them.
+        const co = snapshot.coDepartmentIds.filter((d) => d !== input.leadDepartmentId);
+        // The new department signs and answers in its own time, as a fresh dispatch would give it.
+        return { type: 'reassign', reason: input.reason, leadDepartmentId: input.leadDepartmentId, coDepartmentIds: co, ...this.deadlines(now, appealType, urgency) };
+      }
       case 'dispatch':
         await this.departmentsExist([input.leadDepartmentId, ...input.coDepartmentIds]);
         return {
@@ -134,7 +141,7 @@ export class TicketWorkflowService {
     const loaded = await loadSnapshot(this.db, ticketId);
     if (!loaded) fail('not_found');
     if (loaded.snapshot.version !== expectedVersion) fail('conflict', { details: { reason: 'ticket_stale' } });
-    const command = await this.command(input, loaded.appealType, loaded.urgency, now);
+    const command = await this.command(input, loaded.snapshot, loaded.appealType, loaded.urgency, now);
     const r = applyTicketAction(loaded.snapshot, command, actorOf(session), now, this.calendar());
     if (!r.ok) {
       if (r.error.code === 'forbidden' || r.error.code === 'wrong_department') fail('forbidden', { details: { reason: `ticket_${r.error.code}` } });
@@ -160,8 +167,9 @@ export class TicketWorkflowService {
         signed: before.pendingReturn ? before.pendingReturn.fromState === 'signed' : before.signedAt !== null || !['registered', 'dispatched'].includes(before.state),
       }, e);
       // Who may read the ticket from now on (ticket-visibility.ts): every department it was sent to.
-      if (e.action === 'dispatch' || e.action === 'reopen') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
-      await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState } }, now);
+      if (e.action === 'dispatch' || e.action === 'reopen' || e.action === 'reassign') await recordTicketDepartments(trx, ticketId, [next.leadDepartmentId, ...next.coDepartmentIds]);
+      const moved = e.action === 'reassign' ? { fromDepartment: e.data.fromDepartmentId, toDepartment: e.data.leadDepartmentId, reason: e.data.reason } : {};
+      await writeAudit(trx, { actorId: session.user.id, action: `ticket.${e.action}`, subjectType: 'ticket', subjectId: ticketId, data: { from: e.fromState, to: e.toState, ...moved } }, now);
     });
     const number = (await ticketNumber(this.db, ticketId)) ?? '';
     this.changed({

@@ -64,11 +64,12 @@ const HOTLINE_STAFF: readonly Role[] = ['agent', 'cppcc_member', 'liaison_expert
  * hotline's staff, never a department.
  */
 export function consultationChangedAudience(
-  kind: 'created' | 'claimed' | 'released' | 'updated' | 'closed',
-  item: { route: ConsultationRoute; claimedBy: string | null; createdBy: string | null },
+  kind: 'created' | 'claimed' | 'released' | 'reassigned' | 'updated' | 'closed',
+  item: { route: ConsultationRoute; claimedBy: string | null; createdBy: string | null; previousClaimedBy?: string | null },
 ): Audience {
   if (kind === 'created') return { roles: ['shift_lead'], routes: [item.route] };
-  const userIds = [item.claimedBy, item.createdBy].filter((u): u is string => !!u);
+  // A reassignment is news for the member who had the item, too (it left their list).
+  const userIds = [item.claimedBy, item.createdBy, item.previousClaimedBy].filter((u): u is string => !!u);
   return { roles: HOTLINE_STAFF, routes: [item.route], userIds };
 }
 

@@ -89,6 +89,16 @@ export interface DutyShiftView { patternId: string; date: string; userId: string
 export interface DutyPatternView {
   id: string; userId: string; userName: string; desk: DutyDesk; weekdays: number[]; start: string; end: string; validFrom: string; validUntil: string | null;
 }
+/** Who had an item and who has it now after a lead's 改派, and why (told to both members). */
+export interface ConsultationReassign {
+  fromUserId: string | null;
+  fromName: string | null;
+  toUserId: string;
+  toName: string;
+  byName: string;
+  reason: string;
+}
+
 export interface DutyPerson { id: string; name: string; desks: DutyDesk[] }
 
 export interface ConsultationAlert {
@@ -180,6 +190,13 @@ export const consultationRequests = {
   'consultation.get': request<ConsultationDetail>()(z.object({ id: itemId }).strict(), WORKERS, 'items'),
   'consultation.claim': request<ConsultationDetail>()(z.object({ id: itemId }).strict(), WORKERS, 'items'),
   'consultation.release': request<ConsultationDetail>()(z.object({ id: itemId, reason: z.string().trim().max(500).optional() }).strict(), WORKERS, 'items'),
+  /**
+   * 改派 (shift lead): a claimed item to another member on duty on its route, with the reason;
+   * `expectedVersion` is the item's version the lead saw (changed meanwhile: conflict).
+   */
+  'consultation.reassign': request<ConsultationDetail>()(z.object({
+    id: itemId, toUserId: id, reason: text(2, 200), expectedVersion: z.number().int().min(0),
+  }).strict(), ['shift_lead'], 'items'),
   'consultation.advance': request<ConsultationDetail>()(z.object({ id: itemId }).strict(), WORKERS, 'items'),
   'consultation.addResearch': request<ConsultationDetail>()(researchInput, WORKERS, 'items'),
   'consultation.attachment': request<{ name: string; mime: string; base64: string }>()(z.object({ itemId, attachmentId: id }).strict(), WORKERS, 'items'),
@@ -211,6 +228,6 @@ export const consultationRequests = {
 
 export const consultationEvents = {
   /** An item appeared, was claimed, released, moved or closed; sent to the desks on its route and to shift leads. */
-  'consultation.changed': event<{ kind: 'created' | 'claimed' | 'released' | 'updated' | 'closed'; item: ConsultationRow }>(),
+  'consultation.changed': event<{ kind: 'created' | 'claimed' | 'released' | 'reassigned' | 'updated' | 'closed'; item: ConsultationRow; reassign?: ConsultationReassign }>(),
   'duty.changed': event<{ at: string }>(),
 };

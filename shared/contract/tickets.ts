@@ -153,6 +153,8 @@ export const ticketActionInput = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close'), reason }).strict(),
   z.object({ type: z.literal('reopen'), reason, route: z.enum(['same_department', 'redispatch']), leadDepartmentId: deptId.optional(), coDepartmentIds: z.array(deptId).max(10).optional() }).strict(),
   z.object({ type: z.literal('merge'), parentId: z.string().uuid() }).strict(),
+  /** 改派 (shift lead): to another lead department, with the reason; deadlines are set by main afresh. */
+  z.object({ type: z.literal('reassign'), reason, leadDepartmentId: deptId }).strict(),
 ]);
 
 export type TicketActionInput = z.input<typeof ticketActionInput>;

@@ -62,6 +62,8 @@ export type LeadQueueCounts = Record<LeadQueue, number>;
 /** A ticket behind a figure, with its lifecycle version (sent back with the lead's action). */
 export interface LeadQueueRow extends WorkRow {
   version: number;
+  /** The lead department's id (a reassignment offers every other one). */
+  leadDepartmentId: string | null;
   /** Why the department returned it (returns). */
   returnReason: string | null;
 }
@@ -89,6 +91,10 @@ export interface LeadConsultRow {
   measure: string | null;
   /** The claimer's name; null while nobody has claimed it. */
   claimer: string | null;
+  /** The item's id, its claimer's id and version: a reassignment is sent back with them. */
+  itemId: string;
+  claimerId: string | null;
+  version: number;
 }
 
 /** 三率 and on-time reply of a period so far and of the same number of days just before it. */

@@ -76,6 +76,26 @@ export function canRelease(item: { stage: ConsultationStage; claimedBy: string |
   return ok;
 }
 
+/**
+ * 改派: a shift lead hands an item one member has claimed to another who works its route and is on
+ * duty now (the same test a claim makes), so the work goes on with someone who can do it today.
+ */
+export function canReassign(
+  item: { stage: ConsultationStage; claimedBy: string | null; route: ConsultationRoute },
+  actor: { roles: readonly string[] },
+  target: { id: string; roles: readonly string[] },
+  targetOnDuty: readonly DutyDesk[],
+): RuleResult {
+  if (!actor.roles.includes('shift_lead')) return no('consultation_not_lead');
+  if (item.stage === 'queued' || item.claimedBy === null) return no('consultation_not_claimed');
+  if (item.stage === 'closed') return no('consultation_closed');
+  if (item.claimedBy === target.id) return no('consultation_same_claimer');
+  const desks = deskOfRoles(target.roles).filter((d) => routeIncludes(item.route, d));
+  if (desks.length === 0) return no('consultation_target_wrong_route');
+  if (!desks.some((d) => targetOnDuty.includes(d))) return no('consultation_target_not_on_duty');
+  return ok;
+}
+
 /** Work on an item (notes, meetings, measures, reports) is done by whoever claimed it, or a shift lead. */
 export function canWork(item: { stage: ConsultationStage; claimedBy: string | null }, user: { id: string; roles: readonly string[] }): RuleResult {
   if (item.stage === 'queued') return no('consultation_not_claimed');

@@ -83,6 +83,7 @@ const DATA_SCHEMAS = {
     ]),
   }),
   merge: z.object({ parentId: text }),
+  reassign: dispatchTarget.extend({ reason: text, fromDepartmentId: nullableText }),
   imported: z.object({ batch: text }),
   escalate: z.object({ reason: text, item: text, route: z.enum(CONSULTATION_ROUTES) }),
 } satisfies { [A in TicketHistoryAction]: z.ZodType<TicketHistoryDataMap[A]> };

@@ -80,6 +80,7 @@ const PAYLOADS: Record<TicketActionType, TicketAction> = {
   close: { type: 'close', reason: '三次回访未接通' },
   reopen: { type: 'reopen', reason: '问题未解决', route: { kind: 'redispatch', ...redispatch } },
   merge: { type: 'merge', parent: { id: 't-0', state: 'dispatched' } },
+  reassign: { type: 'reassign', reason: '属于供水管网维修', ...redispatch },
 };
 
 /**
@@ -90,13 +91,13 @@ const PAYLOADS: Record<TicketActionType, TicketAction> = {
 const EXPECTED: Record<TicketState, Partial<Record<TicketActionType, TicketState>>> = {
   registered: { resolveDirectly: 'resolved_directly', dispatch: 'dispatched', merge: 'merged' },
   resolved_directly: { recordReturnVisit: 'closed', reopen: 'dispatched' },
-  dispatched: { sign: 'signed', returnTicket: 'returned', supervise: 'dispatched', urge: 'dispatched', merge: 'merged' },
+  dispatched: { sign: 'signed', returnTicket: 'returned', supervise: 'dispatched', urge: 'dispatched', merge: 'merged', reassign: 'dispatched' },
   signed: {
     startHandling: 'handling', returnTicket: 'returned', requestExtension: 'extension_requested',
-    supervise: 'signed', urge: 'signed', reply: 'replied',
+    supervise: 'signed', urge: 'signed', reply: 'replied', reassign: 'dispatched',
   },
   returned: { approveReturn: 'registered', rejectReturn: 'dispatched', merge: 'merged' },
-  handling: { requestExtension: 'extension_requested', supervise: 'handling', urge: 'handling', reply: 'replied' },
+  handling: { requestExtension: 'extension_requested', supervise: 'handling', urge: 'handling', reply: 'replied', reassign: 'dispatched' },
   extension_requested: { approveExtension: 'handling', rejectExtension: 'handling', reply: 'replied' },
   replied: { review: 'reviewed' },
   reviewed: { recordReturnVisit: 'closed', close: 'closed' },
@@ -141,6 +142,7 @@ const EXPECTED_ROLES: Record<TicketActionType, UserRole[]> = {
   close: ['shift_lead'],
   reopen: ['shift_lead'],
   merge: ['agent', 'cppcc_member', 'shift_lead'],
+  reassign: ['shift_lead'],
 };
 
 function apply(state: TicketState | TicketSnapshot, action: TicketAction, actor: TicketActor = actors.all, now = NOW): TicketResult {
@@ -242,7 +244,7 @@ describe('permissions', () => {
   it('lists the actions an actor can take now, for the buttons', () => {
     const view = (s: TicketState, a: TicketActor) => allowedTicketActions(FIXTURES[s], a, NOW, CAL);
     expect(view('signed', actors.dept)).toEqual(['startHandling', 'returnTicket', 'requestExtension', 'reply']);
-    expect(view('dispatched', actors.lead)).toEqual(['supervise', 'urge', 'merge']);
+    expect(view('dispatched', actors.lead)).toEqual(['supervise', 'urge', 'merge', 'reassign']);
     expect(view('dispatched', actors.otherDept)).toEqual([]);
     expect(view('handling', actors.liaison)).toEqual([]);
     expect(view('closed', actors.admin)).toEqual([]);
@@ -466,6 +468,27 @@ describe('reopen (重办)', () => {
     expect(apply('closed', { type: 'reopen', reason: '未解决', route: { kind: 'same_department', replyBy: eod('2025-10-08') } }, actors.lead))
       .toEqual({ ok: false, error: { code: 'invalid_deadline', field: 'replyBy', problem: 'in_past' } });
     expect(apply('closed', { ...PAYLOADS.reopen, reason: '' } as TicketAction, actors.lead)).toMatchObject({ ok: false, error: { code: 'reason_required' } });
+  });
+});
+
+describe('reassign (改派)', () => {
+  it('takes the ticket off its department and sends it to another, to be signed again, saying from where and why', () => {
+    const { next, event } = ok(apply('handling', PAYLOADS.reassign, actors.lead));
+    expect(next).toMatchObject({ state: 'dispatched', leadDepartmentId: 'dept-roads', signedAt: null, signBy: redispatch.signBy, replyBy: redispatch.replyBy });
+    expect(event).toMatchObject({ action: 'reassign', fromState: 'handling', toState: 'dispatched' });
+    expect(event.data).toEqual({ ...redispatch, reason: '属于供水管网维修', fromDepartmentId: LEAD });
+  });
+
+  it('is for shift leads only, and not while a return or an extension waits for their answer', () => {
+    expect(apply('signed', PAYLOADS.reassign, actors.agent)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(apply('signed', PAYLOADS.reassign, actors.dept)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(apply('extension_requested', PAYLOADS.reassign, actors.lead)).toMatchObject({ ok: false, error: { code: 'invalid_transition' } });
+    expect(apply('returned', PAYLOADS.reassign, actors.lead)).toMatchObject({ ok: false, error: { code: 'invalid_transition' } });
+  });
+
+  it('needs a reason and another department', () => {
+    expect(apply('signed', { ...PAYLOADS.reassign, reason: ' ' } as TicketAction, actors.lead)).toMatchObject({ ok: false, error: { code: 'reason_required' } });
+    expect(apply('signed', { ...PAYLOADS.reassign, leadDepartmentId: LEAD } as TicketAction, actors.lead)).toEqual({ ok: false, error: { code: 'same_department' } });
   });
 });
 

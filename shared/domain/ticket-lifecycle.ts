@@ -42,7 +42,7 @@ export const FINISHED_TICKET_STATES = ['closed', 'resolved_directly'] as const s
 export const TICKET_ACTION_TYPES = [
   'resolveDirectly', 'dispatch', 'sign', 'startHandling', 'returnTicket', 'approveReturn', 'rejectReturn',
   'requestExtension', 'approveExtension', 'rejectExtension', 'supervise', 'urge', 'reply', 'review',
-  'recordReturnVisit', 'close', 'reopen', 'merge',
+  'recordReturnVisit', 'close', 'reopen', 'merge', 'reassign',
 ] as const;
 export type TicketActionType = (typeof TICKET_ACTION_TYPES)[number];
 
@@ -90,7 +90,12 @@ export type TicketAction =
   | { readonly type: 'close'; readonly reason: string }
   | { readonly type: 'reopen'; readonly reason: string; readonly route: ReopenRoute }
   /** The parent's current state is passed in so the rule can refuse chains and finished parents. */
-  | { readonly type: 'merge'; readonly parent: { readonly id: string; readonly state: TicketState } };
+  | { readonly type: 'merge'; readonly parent: { readonly id: string; readonly state: TicketState } }
+  /**
+   * 改派: a shift lead takes a ticket off the department that has it and sends it to another, with
+   * the reason; the new department signs afresh and gets its time afresh (deadlines from main).
+   */
+  | ({ readonly type: 'reassign'; readonly reason: string } & DispatchTarget);
 
 export type ReopenRoute =
   /** Back to the department that had it, already signed: straight to handling with a new reply deadline. */
@@ -179,6 +184,9 @@ export const TICKET_ACTION_RULES: { readonly [A in TicketActionType]: TicketActi
   reopen: { roles: SHIFT_LEAD, from: ['reopened', 'return_visit', 'closed', 'resolved_directly'], leadDepartmentOnly: false },
   // Only before a department has taken the ticket on, so no department's work is orphaned.
   merge: { roles: INTAKE, from: ['registered', 'dispatched', 'returned', 'reopened'], leadDepartmentOnly: false },
+  // While a department holds it (before or after signing, while handling). Not while a return or an
+  // extension waits: the lead answers that first (approving a return already frees the ticket).
+  reassign: { roles: SHIFT_LEAD, from: ['dispatched', 'signed', 'handling'], leadDepartmentOnly: false },
 };
 
 /** The longest extension one request may ask for: the longest published reply deadline. */
@@ -197,6 +205,8 @@ export type TicketError =
   | { code: 'not_due'; deadline: string | null }
   | { code: 'invalid_deadline'; field: 'signBy' | 'replyBy'; problem: 'malformed' | 'in_past' | 'sign_after_reply' }
   | { code: 'invalid_departments'; problem: 'lead_missing' | 'lead_is_co_department' | 'duplicate_co_department' }
+  /** A reassignment to the department that already has the ticket. */
+  | { code: 'same_department' }
   | { code: 'invalid_days'; value: number; max: number }
   /** A return visit without one of the three answers. */
   | { code: 'invalid_satisfaction' }
@@ -237,6 +247,8 @@ export interface TicketEventDataMap {
   close: { reason: string };
   reopen: { reason: string; route: ReopenRoute };
   merge: { parentId: string };
+  /** 改派: from which lead department, to which, why; the new deadlines. */
+  reassign: DispatchTarget & { reason: string; fromDepartmentId: string | null };
 }
 export type TicketEventAction = keyof TicketEventDataMap;
 
@@ -529,6 +541,14 @@ export function applyTicketAction(
       // A finished parent would swallow a live complaint; reopen the parent first.
       if (parent.state === 'closed' || parent.state === 'resolved_directly') return fail({ code: 'invalid_merge_parent', problem: 'parent_finished' });
       return done('merged', { parentId: parent.id, pendingReturn: null }, 'merge', { parentId: parent.id });
+    }
+    case 'reassign': {
+      const reason = text(action.reason);
+      if (reason === null) return fail({ code: 'reason_required', field: 'reason' });
+      if (action.leadDepartmentId.trim() === snapshot.leadDepartmentId) return fail({ code: 'same_department' });
+      const t = checkTarget(action, now);
+      if (!t.ok) return fail(t.error);
+      return done('dispatched', { ...t.target, signedAt: null }, 'reassign', { ...t.target, reason, fromDepartmentId: snapshot.leadDepartmentId });
     }
   }
 }

@@ -18,6 +18,13 @@
  * BENCH_ONLY=wallboard: the wallboard's KPI read alone (wallboard.bench.ts), old history scan against
  * the daily counts, and an agent's wait while wallboards read, on BENCH_WALLBOARD_TICKETS stores
  * (comma-separated sizes, default 200000,1000000). The default run measures it at BENCH_TICKETS.
+ *
+ * BENCH_ONLY=wallboard-live: the live wallboard in Debian Chromium against a host-mode console
+ * (wallboard-live.bench.ts; `npm run build` first): BENCH_WALL_AGENTS signed-in agents (300),
+ * BENCH_WALL_RATE seat events a second (50) for BENCH_WALL_SECONDS (60), then BENCH_WALL_HOUR_EVENTS
+ * (rate × 3600) sent compressed at BENCH_WALL_SOAK_RATE (400) a second before memory is read.
+ * Event-to-screen and frame-time percentiles, main CPU per event, memory; BENCH_WALL_ALL_ROWS=1 renders
+ * every seat row so that every event is seen (a heavier page). Not in the default run.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -34,6 +41,7 @@ import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
 import { benchRouting } from './routing.bench';
+import { benchWallboardLive } from './wallboard-live.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -51,6 +59,21 @@ async function main(): Promise<void> {
     console.log(`\n${await benchDesks({
       desks: int('BENCH_DESKS', 200, 2), seconds: int('BENCH_DESK_SECONDS', 60, 5), tickets: int('BENCH_DESK_TICKETS', 20_000, 100),
       replayDesks: 20, replayWrites: 10, log,
+    })}`);
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'wallboard-live') {
+    const t0 = performance.now();
+    const num = (name: string, fallback: number, min: number) => {
+      const v = Number(process.env[name] ?? fallback);
+      if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be an integer ≥ ${min}`);
+      return v;
+    };
+    const rate = num('BENCH_WALL_RATE', 50, 1);
+    console.log(`\n${await benchWallboardLive({
+      agents: num('BENCH_WALL_AGENTS', 300, 4), rate, seconds: num('BENCH_WALL_SECONDS', 60, 5),
+      hourEvents: num('BENCH_WALL_HOUR_EVENTS', rate * 3600, 0), soakRate: num('BENCH_WALL_SOAK_RATE', 400, 1), allRows: process.env.BENCH_WALL_ALL_ROWS === '1', log,
     })}`);
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
     return;

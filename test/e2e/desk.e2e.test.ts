@@ -106,7 +106,9 @@ describe('the department desk is live', () => {
 
     // The department asks for 5 more working days; the shift lead sees how many and to when, live.
     const lead = await signIn('lead01');
-    const approvals = lead.getByTestId('wb-approvals');
+    // Extensions waiting are behind the 延期待审 figure; its list follows ticket changes.
+    await lead.getByTestId('queue-extensions').click();
+    const approvals = lead.getByTestId('queue-list');
     await approvals.waitFor();
     await list.getByRole('row').filter({ hasText: number }).click();
     await dept.getByTestId('action-requestExtension').click();

@@ -243,6 +243,8 @@ const cases: Record<string, Case> = {
   'consultation.exportReport': item(() => ({})),
   'consultation.monthly': () => [{ month: '2025-06' }],
   'consultation.alerts': () => [{}],
+  // A member who is no one: refused before anything moves, so later samples see the items as seeded.
+  'consultation.reassign': () => I().map((id) => ({ id, toUserId: '01900000-0000-7000-8000-00000000ffff', reason: '改派测试', expectedVersion: 0 })),
   // Last: releasing and closing change who may read what; the oracle reads the store after each call.
   'consultation.release': () => I().map((id) => ({ id })),
   'consultation.close': item(() => ({ note: '已办结' })),

@@ -35,6 +35,7 @@ const SAMPLES: { [A in TicketHistoryAction]: TicketHistoryDataMap[A] } = {
   close: { reason: '经甄别，不满意理由不成立' },
   reopen: { reason: '回访未解决', route: { kind: 'redispatch', ...target } },
   merge: { parentId: 't9' },
+  reassign: { ...target, reason: '属于道路管理部门职责', fromDepartmentId: 'd4' },
   imported: { batch: 'b1' },
   escalate: { reason: '涉及多个部门，需政协协商', item: 'ZX2026112800001', route: 'both' },
 };

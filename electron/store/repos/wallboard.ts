@@ -105,10 +105,10 @@ export async function leadConsultCount(db: Db, f: LeadConsultFilter): Promise<nu
 export async function leadConsultRows(db: Db, f: LeadConsultFilter, limit: number) {
   if (f.kind === 'queued') {
     return queuedItemsQuery(db, f.pastClaimAt).leftJoin('users as u', 'u.id', 'i.claimed_by')
-      .select(['i.id', 'i.number', 'i.title', 'i.created_at', 'i.claim_by as deadline', sql<string | null>`null`.as('measure_id'), sql<string | null>`null`.as('measure'), 'u.display_name as claimer'])
+      .select(['i.id', 'i.number', 'i.title', 'i.created_at', 'i.claim_by as deadline', sql<string | null>`null`.as('measure_id'), sql<string | null>`null`.as('measure'), 'u.display_name as claimer', 'i.version', 'i.claimed_by'])
       .orderBy('i.claim_by').orderBy('i.number').limit(limit).execute();
   }
   return overdueMeasuresQuery(db, f.openStates, f.today).leftJoin('users as u', 'u.id', 'i.claimed_by')
-    .select(['i.id', 'i.number', 'i.title', 'i.created_at', 'm.deadline', 'm.id as measure_id', 'm.content as measure', 'u.display_name as claimer'])
+    .select(['i.id', 'i.number', 'i.title', 'i.created_at', 'm.deadline', 'm.id as measure_id', 'm.content as measure', 'u.display_name as claimer', 'i.version', 'i.claimed_by'])
     .orderBy('m.deadline').orderBy('i.number').orderBy('m.id').limit(limit).execute();
 }

@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { ConsultationAlert } from '../../../shared/contract';
 import { useApi } from '../state/api';
+import { useMaybeSession } from '../state/session';
 
 const COLORS: Record<ConsultationAlert['kind'], string> = {
   new_item: 'grape', claim_deadline_near: 'orange', claim_overdue: 'red', measure_due_soon: 'orange', measure_overdue: 'red',
@@ -17,6 +18,7 @@ export function useConsultationAlerts(): ConsultationAlert[] {
   const { api } = useApi();
   const [alerts, setAlerts] = useState<ConsultationAlert[]>([]);
   const seen = useRef(new Set<string>());
+  const me = useMaybeSession()?.session?.user.id ?? null;
   useEffect(() => {
     let first = true;
     const load = () => void api.request('consultation.alerts', {}).then((r) => {
@@ -40,9 +42,17 @@ export function useConsultationAlerts(): ConsultationAlert[] {
         seen.current.add(`new_item|${e.item.id}|`);
         notifications.show({ color: 'grape', title: t('consultation.alerts.created', { number: e.item.number, title: '' }), message: e.item.title, autoClose: 8000 });
       }
+      // A lead's 改派 is news for the member who had the item and for the one who has it now.
+      const r = e.kind === 'reassigned' ? e.reassign : undefined;
+      if (r && me && (r.toUserId === me || r.fromUserId === me)) {
+        notifications.show({
+          color: 'orange', autoClose: false, message: r.reason,
+          title: t(r.toUserId === me ? 'consultation.alerts.reassignedToMe' : 'consultation.alerts.reassignedAway', { number: e.item.number, by: r.byName, to: r.toName, from: r.fromName ?? '' }),
+        });
+      }
       load();
     });
     return () => { clearInterval(timer); off(); };
-  }, [api, t]);
+  }, [api, t, me]);
   return alerts;
 }

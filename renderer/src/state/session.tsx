@@ -118,3 +118,8 @@ export function useSession(): SessionState {
   if (!ctx) throw new Error('useSession outside SessionProvider');
   return ctx;
 }
+
+/** The session where there may be none (hooks also used in tests rendered without a provider). */
+export function useMaybeSession(): SessionState | null {
+  return useContext(SessionContext);
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Badge, Button, Drawer, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Badge, Button, Drawer, Group, Modal, Select, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useTranslation } from 'react-i18next';
 import type { LeadQueue, LeadQueueRow, TicketActionInput } from '../../../../shared/contract';
@@ -10,16 +10,18 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { TicketDrawer } from '../../components/TicketDrawer';
 import { formatDateTime } from '../../format/time';
 import { formatMonthDay } from '../../components/WorkList/deadline';
+import { directoryGroups } from '../../components/TicketActions/directory';
+import { useReference } from '../../intake/reference';
 
 /** What a lead does to a row from the list; each is a tickets.act with the row's version. */
-export type LeadRowAction = 'approveReturn' | 'rejectReturn' | 'approveExtension' | 'rejectExtension' | 'supervise';
+export type LeadRowAction = 'approveReturn' | 'rejectReturn' | 'approveExtension' | 'rejectExtension' | 'supervise' | 'reassign';
 
 /** The actions a queue's rows offer (the ticket drawer, opened by a click, has every other one: 派单 among them). */
 const ROW_ACTIONS: Record<LeadQueue, LeadRowAction[]> = {
   to_dispatch: [],
-  to_sign: ['supervise'],
-  due_today: ['supervise'],
-  overdue: ['supervise'],
+  to_sign: ['supervise', 'reassign'],
+  due_today: ['supervise', 'reassign'],
+  overdue: ['supervise', 'reassign'],
   returns: ['approveReturn', 'rejectReturn'],
   extensions: ['approveExtension', 'rejectExtension'],
 };
@@ -31,11 +33,12 @@ const WHEN_TITLE: Record<LeadQueue, string> = {
 };
 
 /** Approvals take an optional note; rejections and 督办 must say why. */
-const NEEDS_TEXT: Record<LeadRowAction, boolean> = { approveReturn: false, rejectReturn: true, approveExtension: false, rejectExtension: true, supervise: true };
+const NEEDS_TEXT: Record<LeadRowAction, boolean> = { approveReturn: false, rejectReturn: true, approveExtension: false, rejectExtension: true, supervise: true, reassign: true };
 
-function actionOf(a: LeadRowAction, text: string): TicketActionInput {
+function actionOf(a: LeadRowAction, text: string, department: string | null): TicketActionInput {
   const note = text.trim();
   switch (a) {
+    case 'reassign': return { type: 'reassign', reason: note, leadDepartmentId: department ?? '' };
     case 'approveReturn': case 'approveExtension': return note ? { type: a, note } : { type: a };
     case 'rejectReturn': case 'rejectExtension': return { type: a, reason: note };
     case 'supervise': return { type: 'supervise', note };
@@ -44,8 +47,8 @@ function actionOf(a: LeadRowAction, text: string): TicketActionInput {
 
 /**
  * The tickets behind one figure of the wallboard, in a virtualized list whose length is the figure
- * (both come from one filter in main). The lead approves or rejects a return or an extension and
- * sends 督办 from a row; the row's version goes with the action, so a ticket that changed
+ * (both come from one filter in main). The lead approves or rejects a return or an extension,
+ * sends 督办 and reassigns (改派) to another department from a row; the row's version goes with the action, so a ticket that changed
  * meanwhile is refused with a sentence and the list is read again. A click opens the ticket.
  */
 export function FigureListDrawer({ queue, title, onClose, onChanged }: {
@@ -88,7 +91,7 @@ export function FigureListDrawer({ queue, title, onClose, onChanged }: {
       : { key: 'dept', title: t('ticket.leadDepartment'), width: '130px', render: (r) => <Text size="sm" truncate title={r.leadDepartment ?? ''}>{r.leadDepartment ?? '—'}</Text> },
     {
       key: 'when', title: t(WHEN_TITLE[queue ?? 'overdue']), width: queue === 'returns' ? '200px' : '170px', render: (r) => {
-        if (r.pendingExtension) return <Text size="sm" c="orange" title={r.pendingExtension.reason}>{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
+        if (r.pendingExtension) return <Text size="sm" c="orange" title={r.pendingExtension.reason} data-testid="row-extension">{t('desk.extension', { days: r.pendingExtension.days, date: formatMonthDay(r.pendingExtension.proposedReplyBy) })}</Text>;
         if (queue === 'returns') return <Text size="sm" c="orange" truncate title={r.returnReason ?? ''}>{r.returnReason ?? '—'}</Text>;
         const at = queue === 'to_dispatch' ? r.createdAt : queue === 'to_sign' ? r.signBy : r.replyBy;
         return <Text size="sm" c={queue === 'overdue' ? 'red' : undefined}>{formatDateTime(at)}</Text>;
@@ -99,7 +102,7 @@ export function FigureListDrawer({ queue, title, onClose, onChanged }: {
       key: 'act', title: t('wallboard.queues.actColumn'), width: `${actions.length * 84}px`, render: (r: LeadQueueRow) => (
         <Group gap={4} wrap="nowrap" onClick={(e) => e.stopPropagation()}>
           {actions.map((a) => (
-            <Button key={a} size="compact-xs" variant={a.startsWith('reject') ? 'default' : 'light'} color={a === 'supervise' ? 'orange' : a.startsWith('approve') ? 'teal' : undefined}
+            <Button key={a} size="compact-xs" variant={a.startsWith('reject') || a === 'reassign' ? 'default' : 'light'} color={a === 'supervise' ? 'orange' : a.startsWith('approve') ? 'teal' : undefined}
               onClick={() => setActing({ row: r, action: a })} data-testid={`row-${a}`}>
               {t(`wallboard.queues.actions.${a}`)}
             </Button>
@@ -140,13 +143,16 @@ function LeadActionModal({ acting, onClose, onDone, onStale }: {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => { setText(''); setError(null); }, [acting]);
+  const [department, setDepartment] = useState<string | null>(null);
+  const ref = useReference();
+  useEffect(() => { setText(''); setError(null); setDepartment(null); }, [acting]);
   if (!acting) return null;
   const { row, action } = acting;
   const needsText = NEEDS_TEXT[action];
+  const reassign = action === 'reassign';
   const submit = async () => {
     setBusy(true);
-    const r = await api.request('tickets.act', { ticketId: row.id, expectedVersion: row.version, action: actionOf(action, text) });
+    const r = await api.request('tickets.act', { ticketId: row.id, expectedVersion: row.version, action: actionOf(action, text, department) });
     setBusy(false);
     if (!r.ok) {
       setError(errorMessage(r.error));
@@ -160,13 +166,22 @@ function LeadActionModal({ acting, onClose, onDone, onStale }: {
     <Modal opened onClose={onClose} title={t('wallboard.queues.actTitle', { number: row.number, action: t(`wallboard.queues.actions.${action}`) })} data-testid="lead-action">
       <Stack gap="sm">
         <Text size="sm" lineClamp={2}>{row.title}</Text>
+        {reassign && (
+          <>
+            <Text size="sm" data-testid="reassign-from">{t('wallboard.queues.reassignFrom', { department: row.leadDepartment ?? '—' })}</Text>
+            <Select label={t('wallboard.queues.reassignTo')} required searchable maxDropdownHeight={280} comboboxProps={{ withinPortal: true }}
+              data={directoryGroups(ref?.departments ?? [], ref?.divisions ?? [], (k) => t(`desk.dispatch.kinds.${k}`), { exclude: row.leadDepartmentId ? [row.leadDepartmentId] : [] })}
+              value={department} onChange={setDepartment} placeholder={t('desk.dispatch.search')} nothingFoundMessage={t('desk.tabEmpty')} data-testid="reassign-department" />
+            <Text size="xs" c="dimmed">{t('wallboard.queues.reassignHint')}</Text>
+          </>
+        )}
         <Textarea label={t(needsText ? 'wallboard.queues.reason' : 'wallboard.queues.note')} required={needsText} maxLength={500} rows={3}
-          placeholder={t(action === 'supervise' ? 'wallboard.queues.supervisePlaceholder' : 'wallboard.queues.notePlaceholder')}
+          placeholder={t(action === 'supervise' ? 'wallboard.queues.supervisePlaceholder' : reassign ? 'wallboard.queues.reassignPlaceholder' : 'wallboard.queues.notePlaceholder')}
           value={text} onChange={(e) => setText(e.currentTarget.value)} data-testid="lead-action-text" />
         {error && <Alert color="red" data-testid="lead-action-error">{error}</Alert>}
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('wallboard.seats.cancel')}</Button>
-          <Button onClick={() => void submit()} loading={busy} disabled={needsText && text.trim().length < 2} data-testid="lead-action-confirm">{t('wallboard.seats.confirm')}</Button>
+          <Button onClick={() => void submit()} loading={busy} disabled={(needsText && text.trim().length < 2) || (reassign && !department)} data-testid="lead-action-confirm">{t('wallboard.seats.confirm')}</Button>
         </Group>
       </Stack>
     </Modal>

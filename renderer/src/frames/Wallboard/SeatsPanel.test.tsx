@@ -43,7 +43,8 @@ describe('SeatsPanel', () => {
     // 1001 takes a break; 1002 finishes the call and wraps up.
     push(seat('1001', { activity: 'not_ready', agent: 'not_ready', reason: '用餐' }));
     push(seat('1002', { activity: 'after_call_work', agent: 'after_call_work' }));
-    expect(count('ready')).toHaveTextContent('就绪 0');
+    // Drawn together on the next frame.
+    await waitFor(() => expect(count('ready')).toHaveTextContent('就绪 0'));
     expect(count('not_ready')).toHaveTextContent('示忙 1');
     expect(count('talking')).toHaveTextContent('通话中 0');
     expect(count('after_call_work')).toHaveTextContent('话后处理 1');

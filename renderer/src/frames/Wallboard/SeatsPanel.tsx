@@ -33,9 +33,21 @@ export function SeatsPanel() {
     // Events that arrive before the list answers are kept: they are newer than the list.
     const early = new Map<string, SeatView>();
     let loaded = false;
+    // A center sends tens of changes a second: they are gathered and drawn once per frame, so the
+    // board does one render for a burst instead of falling behind one render per event.
+    const batch = new Map<string, SeatView>();
+    let frame: number | null = null;
+    const flush = () => {
+      frame = null;
+      if (!live || batch.size === 0) return;
+      const changed = [...batch.values()];
+      batch.clear();
+      setSeats((m) => { const next = new Map(m ?? []); for (const s of changed) next.set(s.userId, s); return next; });
+    };
     const off = api.on('seat.changed', (s) => {
       if (!loaded) { early.set(s.userId, s); return; }
-      setSeats((m) => new Map(m ?? []).set(s.userId, s));
+      batch.set(s.userId, s);
+      frame ??= requestAnimationFrame(flush);
     });
     void api.request('wallboard.seats', {}).then((r) => {
       if (!live || !r.ok) return;
@@ -44,7 +56,7 @@ export function SeatsPanel() {
       for (const [id, s] of early) m.set(id, s);
       setSeats(m);
     });
-    return () => { live = false; off(); };
+    return () => { live = false; off(); if (frame !== null) cancelAnimationFrame(frame); };
   }, [api, connected]);
 
   useEffect(() => {

@@ -13,6 +13,8 @@ type Panel = 'figures' | ChartName;
 const PANELS: readonly Panel[] = ['figures', 'calls', 'categories', 'serviceLevel'];
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+/** After a change, the wall's figures are read again once this long after (one read for a burst). */
+const WALL_COALESCE_MS = 1000;
 
 /** Today's figures in type readable across the room, read again on the events that change them. */
 function Figures() {
@@ -23,13 +25,17 @@ function Figures() {
   useEffect(() => {
     if (!connected) return;
     let live = true;
-    const load = () => {
+    const read = () => {
       void api.request('wallboard.calls', {}).then((r) => { if (live && r.ok) setCalls(r.value); });
       void api.request('stats.overview', {}).then((r) => { if (live && r.ok) setOverview(r.value); });
     };
-    load();
+    // Seats change tens of times a second in a center: the figures are read again at most once per
+    // WALL_COALESCE_MS after a change, not once per event (two reads per event swamped main and the wall).
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const load = () => { timer ??= setTimeout(() => { timer = null; read(); }, WALL_COALESCE_MS); };
+    read();
     const offs = [api.on('stats.changed', load), api.on('seat.changed', load)];
-    return () => { live = false; offs.forEach((o) => o()); };
+    return () => { live = false; offs.forEach((o) => o()); if (timer) clearTimeout(timer); };
   }, [api, connected]);
   const cells: { label: string; value: string; color?: string }[] = [
     { label: t('wallboard.calls.offered'), value: String(calls?.offered ?? '—') },

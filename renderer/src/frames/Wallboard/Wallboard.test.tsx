@@ -61,4 +61,13 @@ describe('Wallboard', () => {
     act(() => api.emit('stats.changed', { at: '2026-12-05T03:00:00.000Z' }));
     expect(reads()).toBe(1);
   });
+
+  it('keeps the lists behind the queue figures only: no second approvals or overdue list at the bottom', async () => {
+    const { api } = wallboardApi();
+    renderWithProviders(<SessionProvider><Wallboard /></SessionProvider>, api);
+    await screen.findByTestId('kpi-satisfaction');
+    expect(screen.queryByText('待审批：退单与延期')).toBeNull();
+    expect(screen.queryByText('超期工单（需督办）')).toBeNull();
+    expect(api.calls.some((c) => c.name === 'tickets.work')).toBe(false);
+  });
 });

@@ -5,7 +5,6 @@ import type { KpiReport, OverviewStats } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatTime } from '../../format/time';
-import { WorkList } from '../../components/WorkList';
 import { SeatsPanel } from './SeatsPanel';
 import { CallsPanel } from './CallsPanel';
 import { QueuesPanel } from './QueuesPanel';
@@ -64,8 +63,10 @@ function Bars({ title, rows }: {
 }
 
 /**
- * The shift lead's wallboard: today's volume, open and overdue tickets, where they are, and the
- * KPIs of the last 30 days, read again whenever main says ticket figures changed.
+ * The shift lead's wallboard: seats, calls, the queue figures (each opens its list, where the lead
+ * acts: approvals, 督办, 改派), charts, today's volume and where tickets are, and the KPIs of the
+ * last 30 days, read again whenever main says ticket figures changed. The lists live behind the
+ * figures only, so the screen shows each thing once.
  */
 export function Wallboard() {
   const { t } = useTranslation();
@@ -147,16 +148,6 @@ export function Wallboard() {
           </SimpleGrid>
         </>
       )}
-      <SimpleGrid cols={2} style={{ minHeight: 360 }}>
-        <Paper withBorder radius="md" style={{ display: 'flex', flexDirection: 'column', height: 360 }}>
-          <Title order={5} p="sm">{t('wallboard.approvals')}</Title>
-          <WorkList view="approvals" empty={t('wallboard.approvalsEmpty')} testId="wb-approvals" />
-        </Paper>
-        <Paper withBorder radius="md" style={{ display: 'flex', flexDirection: 'column', height: 360 }}>
-          <Title order={5} p="sm">{t('wallboard.overdueList')}</Title>
-          <WorkList view="overdue" empty={t('wallboard.overdueEmpty')} testId="wb-overdue-list" />
-        </Paper>
-      </SimpleGrid>
     </Stack>
   );
 }
