@@ -121,6 +121,13 @@ export class ClassCaseService {
     return out;
   }
 
+  private timelineData(raw: string, session: SessionInfo): Record<string, unknown> {
+    const data = JSON.parse(raw) as Record<string, unknown>;
+    if (ticketScope(session).kind === 'all') return data;
+    const { blocked: _b, ticket: _t, item: _i, ...rest } = data;
+    return rest;
+  }
+
   async list(state: 'open' | 'closed' | 'all', limit: number, session: SessionInfo): Promise<ClassCaseRow[]> {
     const cases = await repo.classCaseList(this.db, state === 'all' ? null : state, limit);
     const readable: ClassCasesTable[] = [];
@@ -156,7 +163,8 @@ export class ClassCaseService {
         id: t.id, number: t.number, title: t.title, status: t.status, createdAt: t.created_at, district: t.district ?? '', leadDepartment: t.dep, auto: t.auto === 1,
       })),
       consultation: item ? { itemId: item.id, number: item.number, stage: item.stage } : null,
-      timeline: audit.map((a) => ({ at: a.at, actorName: a.actor_id ? names.get(a.actor_id) ?? null : null, action: a.action, data: JSON.parse(a.data) as Record<string, unknown> })),
+      // A department reads the case's story, not the numbers of members it may not see.
+      timeline: audit.map((a) => ({ at: a.at, actorName: a.actor_id ? names.get(a.actor_id) ?? null : null, action: a.action, data: this.timelineData(a.data, session) })),
       allowed: { manage: open && session.user.roles.includes('shift_lead') },
     };
   }

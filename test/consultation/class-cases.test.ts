@@ -137,16 +137,20 @@ describe('a class case run as one project', () => {
   });
 
   it('a department that answers for nothing in the case does not see it', async () => {
-    await as('admin', 'users.create', { username: 'dept77', displayName: '他局联络员', password: 'Demo-12345-x', roles: ['department'], departmentId: (await db().selectFrom('departments').select('id').where('id', 'not in', [deptId, otherDeptId]).where('kind', '=', 'bureau').executeTakeFirstOrThrow()).id });
+    const all = await as<ClassCaseDetail>('lead01', 'classCases.get', { id: cc.id });
+    const involved = new Set([deptId, otherDeptId, ...(await db().selectFrom('ticket_departments').select('department_id')
+      .where('ticket_id', 'in', all.memberList.map((x) => x.id)).execute()).map((r) => r.department_id)]);
+    const stranger = (await db().selectFrom('departments').select('id').where('kind', '=', 'bureau').execute()).find((d) => !involved.has(d.id))!;
+    expect(stranger).toBeDefined();
+    await as('admin', 'users.create', { username: 'dept77', displayName: '他局联络员', password: 'Demo-12345-x', roles: ['department'], departmentId: stranger.id });
     people.dept77 = { id: 'c-dept77', session: null, send: () => {} };
     t.app.dispatcher.attach(people.dept77);
     await as('dept77', 'session.login', { username: 'dept77', password: 'Demo-12345-x' });
     await as('dept77', 'session.changePassword', { currentPassword: 'Demo-12345-x', newPassword: 'Hotline-2026-x!' });
-    const caseDepts = (await db().selectFrom('ticket_departments').select('department_id').where('ticket_id', 'in', cc.memberList.map((x) => x.id)).execute()).map((r) => r.department_id);
-    if (caseDepts.includes(people.dept77.session!.user.departmentId!)) return;
     expect((await fails('dept77', 'classCases.get', { id: cc.id })).code).toBe('not_found');
     expect(await as<ClassCaseRow[]>('dept77', 'classCases.list', { state: 'all', limit: 100 })).toEqual([]);
     expect((await fails('dept77', 'classCases.updateCounter', { id: cc.id, counterId: cc.counters[0]!.id, expectedVersion: cc.counters[0]!.version, value: 1 })).code).toBe('not_found');
+    cc = all;
   });
 
   it('one reply reaches every member as its 类案答复 history entry', async () => {
