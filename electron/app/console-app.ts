@@ -36,6 +36,8 @@ import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { ClassCaseService } from '../services/class-cases';
 import { classCaseHandlers } from './handlers/class-cases';
+import { analysisHandlers } from './handlers/analysis';
+import { MonthlyAnalysisService } from '../services/monthly-analysis';
 import { loadSnapshot } from '../services/ticket-workflow';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
@@ -291,6 +293,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
     ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id) }),
     ...classCaseHandlers(classCases),
+    ...analysisHandlers(new MonthlyAnalysisService(store.db, now), jobs, consultation),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),
     ...divisionHandlers(divisions, jobs, () => {

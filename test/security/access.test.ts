@@ -70,7 +70,7 @@ const fx = {
   categoryId: '',
   escalatedPhone: null as string | null,
   /** A class case of T1 (dept A) and T5 (dept B), package led by A, a counter A owns. */
-  classCase: '', counter: '',
+  classCase: '', counter: '', topCategory: '',
   phones: { t1: '13800138001', t3: '13800138003', t5: '13800138005' },
 };
 
@@ -95,6 +95,9 @@ beforeAll(async () => {
   const ref = await as<ReferenceData>('agent01', 'reference.get', {});
   fx.deptB = ref.departments.find((d) => d.id !== fx.deptA && d.kind === 'bureau')!.id;
   fx.categoryId = ref.categories.find((c) => !ref.categories.some((k) => k.parentId === c.id))!.id;
+  let top = ref.categories.find((c) => c.id === fx.categoryId)!;
+  while (top.parentId) top = ref.categories.find((c) => c.id === top.parentId)!;
+  fx.topCategory = top.id;
   // The admin binds a second department user through the contract; an unbound one is what a
   // department account without a department looks like (created by the system).
   await as('admin', 'users.create', { username: 'deptb01', displayName: '交通局联络员', password: 'Demo-12345-b', roles: ['department'], departmentId: fx.deptB });
@@ -250,6 +253,7 @@ const cases: Record<string, Case> = {
   'consultation.exportReport': item(() => ({})),
   'consultation.monthly': () => [{ month: '2025-06' }],
   'consultation.alerts': () => [{}],
+  'analysis.escalateFinding': (who) => [{ month: '2025-06', findingId: `surge_domain:${fx.topCategory}`, reason: `访问测试研判 ${who}`, route: 'station', urgency: 'normal' }],
   'classCases.create': () => [{ ticketIds: [fx.t.t2], title: '访问测试类案二' }],
   'classCases.list': () => [{ state: 'all', limit: 1000 }],
   'classCases.get': () => [{ id: fx.classCase }],

@@ -473,7 +473,7 @@ export const zhCN = {
       queued: '待认领', claimed: '已认领', research: '调研', meeting: '会商', measures: '措施落实', report: '形成报告',
       tracking: '跟踪督办', feedback: '效果反馈', closed: '已办结',
     },
-    sources: { ticket: '工单升级', intake: '受理时升级', class_case: '类案', hard_list: '疑难事项' },
+    sources: { ticket: '工单升级', intake: '受理时升级', class_case: '类案', hard_list: '疑难事项', analysis: '月度研判' },
     measureStatuses: { planned: '未开始', in_progress: '推进中', done: '已完成', dropped: '已取消' },
     flags: { ok: '正常', near: '临期', overdue: '已超期' },
     columns: { number: '事项编号', title: '事项', route: '去向', urgency: '紧急程度', stage: '进度', claimBy: '认领时限', claimedBy: '认领人', age: '已等待', domain: '领域', measures: '措施' },
