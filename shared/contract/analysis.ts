@@ -3,7 +3,7 @@ import { request } from './define';
 import { humanText } from './text';
 import { CONSULTATION_ROUTES, CONSULTATION_URGENCIES } from '../domain/consultation';
 import type { ThreeRates } from '../domain/monthly-analysis';
-import type { JobView } from './jobs';
+import type { JobViewOf } from './jobs';
 
 export type { ThreeRates };
 
@@ -52,7 +52,7 @@ const ANALYSTS = ['shift_lead', 'cppcc_member', 'admin'] as const;
 
 export const analysisRequests = {
   /** Starts generating a month's analysis as a job (progress, cancel); the result is the job's. */
-  'analysis.monthly': request<JobView>()(z.object({ month }).strict(), ANALYSTS),
+  'analysis.monthly': request<JobViewOf<'analysis.monthly'>>()(z.object({ month }).strict(), ANALYSTS),
   /** The month's analysis as a Word file. */
   'analysis.exportDocx': request<{ fileName: string; base64: string }>()(z.object({ month }).strict(), ANALYSTS),
   /** Hands a finding of the month to the consultation queue: one item with the finding's newest tickets. */

@@ -2,7 +2,10 @@
  * Every string the console shows, in one place. Keys are grouped by screen; error codes from main
  * map to `errors.<code>`. Adding a screen means adding its group here, not literals in components.
  */
+import { proactiveErrors, proactiveProblems, proactiveZh } from './zh-CN-proactive';
+
 export const zhCN = {
+  proactive: proactiveZh,
   app: {
     name: '12345 热线坐席台',
     shortName: '12345',
@@ -25,6 +28,7 @@ export const zhCN = {
     wallboard: '值班看板',
     department_desk: '承办工作台',
     admin: '系统管理',
+    proactive: '未诉先办',
   },
   login: {
     title: '登录',
@@ -360,7 +364,7 @@ export const zhCN = {
   },
   jobs: {
     cancel: '取消',
-    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引' },
+    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引', volumes: '正在统计工单量', rates: '正在计算三率（逐日）', class_cases: '正在汇总类案' },
   },
   search: {
     placeholder: '搜索：词语、工单号片段、来电号码、来电人、地址（Ctrl+K）',
@@ -449,6 +453,8 @@ export const zhCN = {
       registered: '登记', dispatched: '派单', signed: '签收', replied: '答复', reviewed: '审核', return_visit: '回访', closed: '办结',
       escalate: '升级协商',
       imported: '导入',
+      classCaseAttach: '归入类案',
+      classCaseReply: '类案答复',
     },
   },
   appealTypes: {
@@ -996,6 +1002,7 @@ export const zhCN = {
     search_cancelled: '搜索已取消。',
     search_superseded: '已有更新的搜索，本次结果已丢弃。',
     search_worker_failed: '搜索服务出错，请重试；如仍失败请联系管理员。',
+    ...proactiveErrors,
   },
   validation: {
     too_small: '内容太短',
@@ -1204,6 +1211,7 @@ export const zhCN = {
   problems: {
     summary: '输入有误：{{message}}',
     codes: {
+      ...proactiveProblems,
       // zod issue codes
       invalid_type: '格式不正确',
       too_small: '内容太短',

@@ -22,6 +22,7 @@ function eventFacts(action: string, data: string, t: T): string {
   const e = readTicketEvent({ action, data });
   if (!e) return '';
   const facts: string[] = [];
+  if (e.action === 'classCaseAttach' || e.action === 'classCaseReply') facts.push(`${t('proactive.cases.number')} ${e.data.classCase}`);
   if (e.action === 'dispatch' && e.data.instructions) facts.push(`${t('desk.instructions')}：${e.data.instructions}`);
   if (e.action === 'requestExtension') facts.push(t('desk.extension', { days: e.data.days, date: formatMonthDay(e.data.proposedReplyBy) }));
   if (e.action === 'recordReturnVisit') {
