@@ -128,4 +128,5 @@ export const proactiveProblems = {
   class_case_counter_above_target: '进度不能超过目标数',
   class_case_counter_not_integer: '进度须为整数',
   in_future: '不能选择未来的月份',
+  in_past: '日期不能早于今天',
 } as const;

@@ -217,7 +217,7 @@ export function ClassCaseWorkspace({ detail, onChange }: {
         {d.repliedAt && <Text size="xs" c="dimmed">{t('proactive.cases.reply.sent', { time: formatDateTime(d.repliedAt) })}</Text>}
         {manage && (
           <Stack gap="xs" mt="xs">
-            <Textarea autosize minRows={2} placeholder={t('proactive.cases.reply.placeholder')} value={reply} onChange={(e) => setReply(e.currentTarget.value)} data-testid="cc-reply-input" />
+            <Textarea rows={2} placeholder={t('proactive.cases.reply.placeholder')} value={reply} onChange={(e) => setReply(e.currentTarget.value)} data-testid="cc-reply-input" />
             <Group><Button size="xs" disabled={busy || reply.trim().length < 4} data-testid="cc-reply-send"
               onClick={() => { if (window.confirm(t('proactive.cases.reply.confirm', { count: d.members }))) void send(api.request('classCases.reply', { id: d.id, expectedVersion: d.version, content: reply }), same).then((ok) => { if (ok) setReply(''); }); }}>
               {t('proactive.cases.reply.send', { count: d.members })}</Button></Group>
@@ -246,7 +246,7 @@ export function ClassCaseWorkspace({ detail, onChange }: {
         {closing && (
           <Stack gap="sm">
             <Text size="sm" c="dimmed">{t('proactive.cases.close.hint')}</Text>
-            <Textarea label={t('proactive.cases.close.reply')} autosize minRows={3} value={closing.reply} onChange={(e) => setClosing({ ...closing, reply: e.currentTarget.value })} data-testid="cc-close-reply" />
+            <Textarea label={t('proactive.cases.close.reply')} rows={3} value={closing.reply} onChange={(e) => setClosing({ ...closing, reply: e.currentTarget.value })} data-testid="cc-close-reply" />
             <TextInput label={t('proactive.cases.close.note')} value={closing.note} onChange={(e) => setClosing({ ...closing, note: e.currentTarget.value })} data-testid="cc-close-note" />
             <Group justify="flex-end">
               <Button color="teal" disabled={busy || closing.note.trim().length < 2 || closing.reply.trim().length < 4} data-testid="cc-close-confirm"
@@ -263,7 +263,7 @@ export function ClassCaseWorkspace({ detail, onChange }: {
       <Modal opened={!!escalating} onClose={() => setEscalating(null)} title={t('proactive.cases.escalate.title')}>
         {escalating && (
           <Stack gap="sm">
-            <Textarea label={t('proactive.cases.escalate.reason')} autosize minRows={2} value={escalating.reason} onChange={(e) => setEscalating({ ...escalating, reason: e.currentTarget.value })} data-testid="cc-escalate-reason" />
+            <Textarea label={t('proactive.cases.escalate.reason')} rows={2} value={escalating.reason} onChange={(e) => setEscalating({ ...escalating, reason: e.currentTarget.value })} data-testid="cc-escalate-reason" />
             <Select label={t('consultation.columns.route')} data={(['studio', 'station', 'both'] as const).map((r) => ({ value: r, label: t(`consultation.routes.${r}`) }))} value={escalating.route} allowDeselect={false}
               onChange={(v) => v && setEscalating({ ...escalating, route: v })} />
             <Group justify="flex-end">

@@ -220,7 +220,7 @@ export function MonthlyAnalysis() {
       <Modal opened={!!escalating} onClose={() => setEscalating(null)} title={t('proactive.monthly.finding.escalate')}>
         {escalating && (
           <Stack gap="sm">
-            <Textarea label={t('proactive.monthly.finding.reason')} autosize minRows={2} value={escalating.reason} onChange={(e) => setEscalating({ ...escalating, reason: e.currentTarget.value })} />
+            <Textarea label={t('proactive.monthly.finding.reason')} rows={2} value={escalating.reason} onChange={(e) => setEscalating({ ...escalating, reason: e.currentTarget.value })} />
             <Group justify="flex-end">
               <Button disabled={escalating.reason.trim().length < 2} data-testid="ma-escalate-confirm" onClick={() => {
                 void api.request('analysis.escalateFinding', { month: a!.month, findingId: escalating.finding.id, reason: escalating.reason, route: 'studio', urgency: 'normal' }).then((r) => {
