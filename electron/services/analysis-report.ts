@@ -40,7 +40,7 @@ const rates = (r: ThreeRates) => [pct(r.response), pct(r.resolution), pct(r.sati
 function volumeTable(rows: AnalysisVolume[], first: string): Table {
   return table([
     [first, '本月', '上月', '环比', '去年同月', '同比', '响应率', '解决率', '满意率'],
-    ...rows.map((r) => [r.name, String(r.count), String(r.lastMonth), signedPct(change(r.count, r.lastMonth)), r.lastYear === null ? '—' : String(r.lastYear),
+    ...rows.map((r) => [r.name, String(r.count), r.lastMonth === null ? '—' : String(r.lastMonth), signedPct(change(r.count, r.lastMonth)), r.lastYear === null ? '—' : String(r.lastYear),
       signedPct(change(r.count, r.lastYear)), ...rates(r.rates)]),
   ]);
 }
@@ -54,12 +54,12 @@ export async function buildAnalysisDocx(a: MonthlyAnalysis): Promise<Buffer> {
   if (a.total === 0) {
     children.push(para(a.historyFrom === null || a.historyFrom >= a.generatedAt ? '本月无工单记录，暂无可分析数据。' : '本月未登记工单。'));
   } else {
-    children.push(para(`本月共登记工单 ${a.total} 件，上月 ${a.lastMonth} 件（环比 ${signedPct(change(a.total, a.lastMonth))}），`
-      + `去年同月 ${a.lastYear === null ? '无历史数据' : `${a.lastYear} 件（同比 ${signedPct(change(a.total, a.lastYear))}）`}。`));
+    children.push(para(`本月共登记工单 ${a.total} 件，上月${a.lastMonth === null ? '无完整历史数据' : ` ${a.lastMonth} 件（环比 ${signedPct(change(a.total, a.lastMonth))}）`}，`
+      + `去年同月 ${a.lastYear === null ? '无完整历史数据' : `${a.lastYear} 件（同比 ${signedPct(change(a.total, a.lastYear))}）`}。`));
     children.push(para(`本月登记工单的响应率 ${pct(a.rates.response)}、解决率 ${pct(a.rates.resolution)}、满意率 ${pct(a.rates.satisfaction)}（回访 ${a.returnVisits} 件）。`));
     children.push(heading(ANALYSIS_HEADINGS.domains), volumeTable(a.domains, '领域'));
     children.push(heading(ANALYSIS_HEADINGS.districts), volumeTable(a.districts, '区县'));
-    children.push(heading(ANALYSIS_HEADINGS.issues), table([['问题类别', '所属领域', '本月', '上月'], ...a.topIssues.map((i) => [i.name, i.domain, String(i.count), String(i.lastMonth)])]));
+    children.push(heading(ANALYSIS_HEADINGS.issues), table([['问题类别', '所属领域', '本月', '上月'], ...a.topIssues.map((i) => [i.name, i.domain, String(i.count), i.lastMonth === null ? '—' : String(i.lastMonth)])]));
   }
   children.push(heading(ANALYSIS_HEADINGS.classCases));
   if (a.classCases.length === 0) children.push(para('本月无类案。'));
@@ -73,7 +73,7 @@ export async function buildAnalysisDocx(a: MonthlyAnalysis): Promise<Buffer> {
   if (a.findings.length === 0) children.push(para('本月未发现明显异常。'));
   for (const f of a.findings) {
     children.push(para(f.kind === 'surge'
-      ? `${f.subject}：本月 ${f.count} 件，上月 ${f.lastMonth} 件，环比 ${signedPct(change(f.count, f.lastMonth))}，建议关注。`
+      ? `${f.subject}：本月 ${f.count} 件，上月 ${f.lastMonth ?? '—'} 件，环比 ${signedPct(change(f.count, f.lastMonth))}，建议关注。`
       : `${f.subject}：满意率 ${pct(f.rate)}，低于 ${pct(0.8)}，建议分析原因。`));
   }
   const doc = new Document({

@@ -74,12 +74,13 @@ export class MonthlyAnalysisService {
     const historyFrom = await repo.firstTicketAt(this.db);
     const prev = previousMonth(month);
     const lastYearMonth = sameMonthLastYear(month);
-    // A month before the first ticket has no history: its figures are unknown, not zero.
-    const known = (m: string) => historyFrom !== null && chinaMonthRange(m).end.toISOString() > historyFrom;
+    // A baseline month the store does not hold whole (before the first ticket, or begun in its
+    // middle) is unknown, not zero: compared with a whole month it would show a rise that is not there.
+    const known = (m: string) => historyFrom !== null && chinaMonthRange(m).start.toISOString() >= historyFrom.slice(0, 10);
     const cur = await this.volumes(month, topOf);
     await job.checkpoint();
     job.progress('volumes', 1, total);
-    const last = await this.volumes(prev, topOf);
+    const last = known(prev) ? await this.volumes(prev, topOf) : null;
     await job.checkpoint();
     job.progress('volumes', 2, total);
     const yearAgo = known(lastYearMonth) ? await this.volumes(lastYearMonth, topOf) : null;
@@ -107,20 +108,20 @@ export class MonthlyAnalysisService {
     }
 
     const districts = await repo.districtNames(this.db);
-    const volumeRows = (cur_: Map<string, number>, last_: Map<string, number>, year_: Map<string, number> | null, counts: Map<string, KpiCounts>, name: (k: string) => string): AnalysisVolume[] => {
-      const keys = new Set([...cur_.keys(), ...last_.keys()]);
+    const volumeRows = (cur_: Map<string, number>, last_: Map<string, number> | null, year_: Map<string, number> | null, counts: Map<string, KpiCounts>, name: (k: string) => string): AnalysisVolume[] => {
+      const keys = new Set([...cur_.keys(), ...(last_?.keys() ?? [])]);
       return [...keys].map((key) => {
         const c = counts.get(key) ?? noKpiCounts();
-        return { key, name: name(key), count: cur_.get(key) ?? 0, lastMonth: last_.get(key) ?? 0, lastYear: year_ ? year_.get(key) ?? 0 : null, rates: threeRates(c), returnVisits: c.returnVisits };
-      }).sort((a, b) => b.count - a.count || b.lastMonth - a.lastMonth || a.name.localeCompare(b.name));
+        return { key, name: name(key), count: cur_.get(key) ?? 0, lastMonth: last_ ? last_.get(key) ?? 0 : null, lastYear: year_ ? year_.get(key) ?? 0 : null, rates: threeRates(c), returnVisits: c.returnVisits };
+      }).sort((a, b) => b.count - a.count || (b.lastMonth ?? 0) - (a.lastMonth ?? 0) || a.name.localeCompare(b.name));
     };
     const domainName = (k: string) => (k ? byId.get(k)?.name ?? k : '未分类');
     const districtName = (k: string) => (k ? districts.get(k) ?? k : '未填区县');
-    const domains = volumeRows(cur.byDomain, last.byDomain, yearAgo?.byDomain ?? null, domainCounts, domainName);
-    const districtRows = volumeRows(cur.byDistrict, last.byDistrict, yearAgo?.byDistrict ?? null, districtCounts, districtName);
+    const domains = volumeRows(cur.byDomain, last?.byDomain ?? null, yearAgo?.byDomain ?? null, domainCounts, domainName);
+    const districtRows = volumeRows(cur.byDistrict, last?.byDistrict ?? null, yearAgo?.byDistrict ?? null, districtCounts, districtName);
 
     const topIssues: AnalysisTopIssue[] = [...cur.byCategory.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_ISSUES).map(([categoryId, count]) => ({
-      categoryId, name: byId.get(categoryId)?.name ?? categoryId, domain: domainName(topOf(categoryId)), count, lastMonth: last.byCategory.get(categoryId) ?? 0,
+      categoryId, name: byId.get(categoryId)?.name ?? categoryId, domain: domainName(topOf(categoryId)), count, lastMonth: last ? last.byCategory.get(categoryId) ?? 0 : null,
     }));
 
     const daily: { date: string; count: number }[] = [];
@@ -139,7 +140,7 @@ export class MonthlyAnalysisService {
         }
       }
     }
-    findings.sort((a, b) => (b.count - b.lastMonth) - (a.count - a.lastMonth));
+    findings.sort((a, b) => (b.count - (b.lastMonth ?? b.count)) - (a.count - (a.lastMonth ?? a.count)));
     job.progress('class_cases', total - 1, total);
     const cases = await classCasesTouching(this.db, start.toISOString(), end.toISOString());
     const [memberCounts, counters] = await Promise.all([classCaseMemberCounts(this.db, cases.map((c) => c.id)), classCaseCounters(this.db, cases.map((c) => c.id))]);
@@ -152,7 +153,7 @@ export class MonthlyAnalysisService {
     job.progress('class_cases', total, total);
     return {
       month, generatedAt: this.now().toISOString(), historyFrom,
-      total: cur.total, lastMonth: known(prev) ? last.total : 0, lastYear: yearAgo ? yearAgo.total : null,
+      total: cur.total, lastMonth: last ? last.total : null, lastYear: yearAgo ? yearAgo.total : null,
       rates, returnVisits: overall.returnVisits, dispatched: overall.dispatched,
       daily, domains, districts: districtRows, topIssues, classCases, findings: findings.slice(0, FINDINGS),
     };

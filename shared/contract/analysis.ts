@@ -7,10 +7,15 @@ import type { JobViewOf } from './jobs';
 
 export type { ThreeRates };
 
-/** Tickets of one domain or district this month, last month, and the same month last year (null: no history that far back). */
-export interface AnalysisVolume { key: string; name: string; count: number; lastMonth: number; lastYear: number | null; rates: ThreeRates; returnVisits: number }
+/**
+ * Tickets of one domain or district this month, last month, and the same month last year. A
+ * baseline month the store does not hold whole (before the first ticket, or the first ticket came
+ * in the middle of it) is null: a partial month compared with a whole one would show a rise that
+ * is not there.
+ */
+export interface AnalysisVolume { key: string; name: string; count: number; lastMonth: number | null; lastYear: number | null; rates: ThreeRates; returnVisits: number }
 
-export interface AnalysisTopIssue { categoryId: string; name: string; domain: string; count: number; lastMonth: number }
+export interface AnalysisTopIssue { categoryId: string; name: string; domain: string; count: number; lastMonth: number | null }
 
 /** A class case as the report lists it (field names kept apart from tickets'). */
 export interface AnalysisClassCase {
@@ -26,7 +31,7 @@ export interface AnalysisFinding {
   subject: string;
   scope: 'domain' | 'district';
   count: number;
-  lastMonth: number;
+  lastMonth: number | null;
   /** Satisfaction (low_satisfaction) as a fraction. */
   rate: number | null;
 }
@@ -36,7 +41,7 @@ export interface MonthlyAnalysis {
   generatedAt: string;
   /** Earliest ticket in the store: months before it have no history (shown as such, not as zero). */
   historyFrom: string | null;
-  total: number; lastMonth: number; lastYear: number | null;
+  total: number; lastMonth: number | null; lastYear: number | null;
   rates: ThreeRates; returnVisits: number; dispatched: number;
   /** Tickets per China day of the month. */
   daily: { date: string; count: number }[];

@@ -50,7 +50,7 @@ export const SURGE_MIN_CHANGE = 0.3;
 export const LOW_SATISFACTION = 0.8;
 export const LOW_SATISFACTION_MIN_VISITS = 10;
 
-export interface Cell { count: number; lastMonth: number }
+export interface Cell { count: number; lastMonth: number | null }
 
 /** Whether a cell rose enough to be a finding (a cell with no tickets last month never counts as a surge: no baseline). */
 export function isSurge(c: Cell): boolean {

@@ -13,7 +13,7 @@ import { loadDemoData } from '../../electron/demo';
 import { chinaMonthRange } from '../../shared/domain/china-time';
 import { ANALYSIS_HEADINGS } from '../../electron/services/analysis-report';
 
-const clock = new Date('2025-06-03T02:00:00Z'); // Tuesday 10:00 Beijing; demo history from mid-May
+const clock = new Date('2025-06-03T02:00:00Z'); // Tuesday 10:00 Beijing; 40 days of demo history, from late April
 let t: TestApp;
 const people: Record<string, Connection> = {};
 
@@ -44,13 +44,13 @@ async function report(month: string): Promise<MonthlyAnalysis> {
 const db = () => t.app.store.db;
 
 beforeAll(async () => {
-  t = await createTestApp({ loadDemoData, demo: true, demoTickets: 300, now: () => clock });
+  t = await createTestApp({ loadDemoData, demo: true, demoTickets: 600, now: () => clock });
   for (const u of ['lead01', 'agent01', 'dept01', 'member01']) await signIn(u);
 }, 90_000);
 afterAll(async () => { await t?.dispose(); });
 
 describe('the monthly analysis', () => {
-  it('counts the month\'s tickets per domain and district; last year has no history, so no comparison', async () => {
+  it('counts the month\'s tickets per domain and district; April is held only in part and last year not at all, so neither is compared', async () => {
     const a = await report('2025-05');
     const { start, end } = chinaMonthRange('2025-05');
     const stored = await db().selectFrom('tickets').select('id').where('created_at', '>=', start.toISOString()).where('created_at', '<', end.toISOString())
@@ -61,9 +61,15 @@ describe('the monthly analysis', () => {
     expect(a.districts.reduce((s, d) => s + d.count, 0)).toBe(a.total);
     expect(a.daily).toHaveLength(31);
     expect(a.daily.reduce((s, d) => s + d.count, 0)).toBe(a.total);
-    // The demo history starts in May 2025: May 2024 is unknown, not zero.
+    // The demo history starts in late April 2025: April is partial and May 2024 unknown, so no
+    // change against either is shown, and no partial month makes a "surge".
     expect(a.lastYear).toBeNull();
-    expect(a.domains.every((d) => d.lastYear === null)).toBe(true);
+    expect(a.lastMonth).toBeNull();
+    expect(a.domains.every((d) => d.lastYear === null && d.lastMonth === null)).toBe(true);
+    expect(a.topIssues.every((i) => i.lastMonth === null)).toBe(true);
+    expect(a.findings.filter((f) => f.kind === 'surge')).toEqual([]);
+    const june = await report('2025-06');
+    expect(june.lastMonth).toBe(a.total);
     expect(a.domains[0]!.count).toBeGreaterThanOrEqual(a.domains.at(-1)!.count);
     expect(a.topIssues.length).toBeGreaterThan(0);
     expect(a.topIssues[0]!.count).toBeGreaterThanOrEqual(a.topIssues.at(-1)!.count);
@@ -86,7 +92,7 @@ describe('the monthly analysis', () => {
 
   it('an empty month is reported as empty: no volumes, no rates, no findings', async () => {
     const a = await report('2024-01');
-    expect(a).toMatchObject({ total: 0, lastMonth: 0, lastYear: null, domains: [], districts: [], topIssues: [], findings: [] });
+    expect(a).toMatchObject({ total: 0, lastMonth: null, lastYear: null, domains: [], districts: [], topIssues: [], findings: [] });
     expect(a.rates).toEqual({ response: null, resolution: null, satisfaction: null });
     expect(a.daily.every((d) => d.count === 0)).toBe(true);
   });
@@ -113,7 +119,7 @@ describe('the monthly analysis', () => {
     const xml = await (await JSZip.loadAsync(Buffer.from(file.base64, 'base64'))).file('word/document.xml')!.async('string');
     for (const h of Object.values(ANALYSIS_HEADINGS)) expect(xml).toContain(h);
     expect(xml).toContain(`本月共登记工单 ${a.total} 件`);
-    expect(xml).toContain('无历史数据');
+    expect(xml).toContain('无完整历史数据');
     expect(xml).toContain(a.domains[0]!.name);
   });
 
@@ -135,6 +141,7 @@ describe('the monthly analysis', () => {
     const after = await report('2025-06');
     const finding = after.findings.find((f) => f.id === `surge_domain:${candidate.key}`);
     expect(finding).toMatchObject({ kind: 'surge', scope: 'domain', subject: candidate.name, lastMonth: candidate.count });
+    expect(after.lastMonth).toBe(may.total);
     const item = await as<{ itemId: string; number: string }>('lead01', 'analysis.escalateFinding', {
       month: '2025-06', findingId: finding!.id, reason: '本月该领域诉求明显上升，请委员研判', route: 'studio', urgency: 'normal',
     });

@@ -80,7 +80,7 @@ export const proactiveZh = {
     lastYear: '去年同月',
     mom: '环比',
     yoy: '同比',
-    noHistory: '无历史数据',
+    noHistory: '无完整历史数据',
     ratesTitle: '三率（本月登记工单）',
     rate: { response: '响应率', resolution: '解决率', satisfaction: '满意率' },
     visits: '回访 {{count}} 件',

@@ -26,10 +26,8 @@ function CounterRow({ counter, onSave }: {
   const pct = counter.target > 0 ? Math.min(100, (counter.value / counter.target) * 100) : 0;
   return (
     <Stack gap={4} data-testid="cc-counter">
-      <Group justify="space-between" wrap="nowrap">
-        <Text fw={600} data-testid="cc-counter-text">{t('proactive.cases.counters.progress', { label: counter.label, value: fmt(counter.value), target: fmt(counter.target), unit: counter.unit ? ` ${counter.unit}` : '' })}</Text>
-        <Text size="xs" c="dimmed">{t('proactive.cases.counters.owner_hint', { owner: counter.ownerDepartment })} · {formatDateTime(counter.updatedAt)}</Text>
-      </Group>
+      <Text fw={700} fz="lg" data-testid="cc-counter-text">{t('proactive.cases.counters.progress', { label: counter.label, value: fmt(counter.value), target: fmt(counter.target), unit: counter.unit ? ` ${counter.unit}` : '' })}</Text>
+      <Text size="xs" c="dimmed">{t('proactive.cases.counters.owner_hint', { owner: counter.ownerDepartment })} · {formatDateTime(counter.updatedAt)}</Text>
       <Progress value={pct} size="lg" color={pct >= 100 ? 'teal' : 'blue'} aria-label={counter.label} />
       {counter.canUpdate && (
         <Group gap="xs">

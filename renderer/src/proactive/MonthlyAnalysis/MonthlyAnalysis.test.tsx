@@ -18,7 +18,7 @@ const full: Report = {
   classCases: [{ caseId: 'x', caseNumber: 'LA20260001', caseTitle: '建设路沿线路灯不亮', state: 'open', members: 320, finished: 12, counters: [{ label: '路灯修复', unit: '盏', value: 5800, target: 6000 }] }],
   findings: [{ id: 'surge_domain:c1', kind: 'surge', scope: 'domain', subject: '城市管理', count: 700, lastMonth: 500, rate: null }],
 };
-const empty: Report = { ...full, month: '2026-10', total: 0, lastMonth: 0, rates: none, returnVisits: 0, dispatched: 0, daily: full.daily.map((d) => ({ ...d, count: 0 })), domains: [], districts: [], topIssues: [], classCases: [], findings: [] };
+const empty: Report = { ...full, month: '2026-10', total: 0, lastMonth: null, rates: none, returnVisits: 0, dispatched: 0, daily: full.daily.map((d) => ({ ...d, count: 0 })), domains: [], districts: [], topIssues: [], classCases: [], findings: [] };
 
 function api(result: Report) {
   const view = (r: Report): JobViewOf<'analysis.monthly'> => ({ id: '00000000-0000-4000-8000-000000000001', kind: 'analysis.monthly', state: 'done', phase: 'class_cases', done: 1, total: 1, startedAt: '', finishedAt: '', result: r, error: null });
@@ -45,7 +45,7 @@ describe('MonthlyAnalysis', () => {
     expect(await screen.findByTestId('ma-total')).toHaveTextContent('1,200');
     expect(screen.getByTestId('ma-rate-satisfaction')).toHaveTextContent('90.0%');
     expect(screen.getByTestId('monthly-analysis')).toHaveTextContent('+20.0%');
-    expect(screen.getAllByText('无历史数据').length).toBeGreaterThan(0);
+    expect(screen.getAllByText('无完整历史数据').length).toBeGreaterThan(0);
     const domains = screen.getByTestId('ma-domains');
     expect(within(domains).getByText('城市管理').closest('tr')).toHaveTextContent('+40.0%');
     // A domain with no return visits has no satisfaction to show: a dash, never 0 %.

@@ -57,7 +57,7 @@ function VolumeTable({ rows, testId }: { /** Domains or districts. */ rows: Anal
           <Table.Tr key={r.key || r.name}>
             <Table.Td>{r.name}</Table.Td>
             <Table.Td ta="right">{r.count.toLocaleString('zh-CN')}</Table.Td>
-            <Table.Td ta="right">{r.lastMonth.toLocaleString('zh-CN')}</Table.Td>
+            <Table.Td ta="right">{r.lastMonth === null ? '—' : r.lastMonth.toLocaleString('zh-CN')}</Table.Td>
             <Table.Td ta="right"><Trend value={change(r.count, r.lastMonth)} /></Table.Td>
             <Table.Td ta="right">{r.lastYear === null ? '—' : r.lastYear.toLocaleString('zh-CN')}</Table.Td>
             <Table.Td ta="right"><Trend value={change(r.count, r.lastYear)} /></Table.Td>
@@ -143,7 +143,7 @@ export function MonthlyAnalysis() {
           <SimpleGrid cols={{ base: 2, md: 5 }}>
             <Figure label={t('proactive.monthly.total')} value={a.total.toLocaleString('zh-CN')} testId="ma-total"
               hint={<>{t('proactive.monthly.mom')} <Trend value={change(a.total, a.lastMonth)} /></>} />
-            <Figure label={t('proactive.monthly.lastMonth')} value={a.lastMonth.toLocaleString('zh-CN')} />
+            <Figure label={t('proactive.monthly.lastMonth')} value={a.lastMonth === null ? '—' : a.lastMonth.toLocaleString('zh-CN')} hint={a.lastMonth === null ? t('proactive.monthly.noHistory') : undefined} />
             <Figure label={t('proactive.monthly.lastYear')} value={a.lastYear === null ? '—' : a.lastYear.toLocaleString('zh-CN')}
               hint={a.lastYear === null ? t('proactive.monthly.noHistory') : <>{t('proactive.monthly.yoy')} <Trend value={change(a.total, a.lastYear)} /></>} />
             {(['response', 'satisfaction'] as const).map((k) => (
