@@ -26,6 +26,9 @@ const FINDING_TICKETS = 50;
 const DAY_MS = 86_400_000;
 const NO_DISTRICT = '';
 
+/** Which finding: its kind, and the domain (category id) or district (code) it is about. */
+export interface FindingRef { kind: 'surge' | 'low_satisfaction'; scope: 'domain' | 'district'; key: string }
+
 interface Volumes { byDomain: Map<string, number>; byDistrict: Map<string, number>; byCategory: Map<string, number>; byDay: Map<string, number>; total: number }
 
 /**
@@ -134,9 +137,9 @@ export class MonthlyAnalysisService {
     for (const [scope, rows] of [['domain', domains], ['district', districtRows]] as const) {
       for (const r of rows) {
         if (!r.key) continue;
-        if (isSurge(r)) findings.push({ id: `surge_${scope}:${r.key}`, kind: 'surge', scope, subject: r.name, count: r.count, lastMonth: r.lastMonth, rate: null });
+        if (isSurge(r)) findings.push({ id: `surge_${scope}:${r.key}`, key: r.key, kind: 'surge', scope, subject: r.name, count: r.count, lastMonth: r.lastMonth, rate: null });
         if (r.returnVisits >= LOW_SATISFACTION_MIN_VISITS && r.rates.satisfaction !== null && r.rates.satisfaction < LOW_SATISFACTION) {
-          findings.push({ id: `low_satisfaction_${scope}:${r.key}`, kind: 'low_satisfaction', scope, subject: r.name, count: r.count, lastMonth: r.lastMonth, rate: r.rates.satisfaction });
+          findings.push({ id: `low_satisfaction_${scope}:${r.key}`, key: r.key, kind: 'low_satisfaction', scope, subject: r.name, count: r.count, lastMonth: r.lastMonth, rate: r.rates.satisfaction });
         }
       }
     }
@@ -163,9 +166,8 @@ export class MonthlyAnalysisService {
    * The tickets behind a finding (the month's newest of its domain or district, not already on the
    * consultation queue) and a title for its item.
    */
-  async findingTickets(month: string, findingId: string): Promise<{ ticketIds: string[]; title: string; domain?: string }> {
-    const [kindScope, key] = findingId.split(':') as [string, string];
-    const scope = kindScope.endsWith('_domain') ? 'domain' : kindScope.endsWith('_district') ? 'district' : fail('not_found');
+  async findingTickets(month: string, finding: FindingRef): Promise<{ ticketIds: string[]; title: string; domain?: string }> {
+    const { scope, key } = finding;
     const { start, end } = chinaMonthRange(month);
     const { byId, topOf } = await this.categories();
     let categoryIds: string[] | null = null;
@@ -181,7 +183,7 @@ export class MonthlyAnalysisService {
     const onQueue = await ticketsInOpenItems(this.db, ids);
     const ticketIds = ids.filter((id) => !onQueue.has(id)).slice(0, FINDING_TICKETS);
     if (ticketIds.length === 0) fail('conflict', { details: { reason: 'analysis_finding_no_tickets' } });
-    const what = kindScope.startsWith('surge') ? '诉求量明显上升' : '满意率偏低';
+    const what = finding.kind === 'surge' ? '诉求量明显上升' : '满意率偏低';
     return { ticketIds, title: `${month} ${subject}${what}`, domain: scope === 'domain' ? subject : undefined };
   }
 }
@@ -190,10 +192,10 @@ export class MonthlyAnalysisService {
 export async function escalateFinding(
   analysis: MonthlyAnalysisService,
   escalate: (i: { ticketIds: string[]; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency; title: string; domain?: string }, s: SessionInfo) => Promise<{ id: string; number: string }>,
-  input: { month: string; findingId: string; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency },
+  input: { month: string; finding: FindingRef; reason: string; route: ConsultationRoute; urgency: ConsultationUrgency },
   session: SessionInfo,
 ): Promise<{ itemId: string; number: string }> {
-  const f = await analysis.findingTickets(input.month, input.findingId);
+  const f = await analysis.findingTickets(input.month, input.finding);
   const item = await escalate({ ticketIds: f.ticketIds, reason: input.reason, route: input.route, urgency: input.urgency, title: f.title, domain: f.domain }, session);
   return { itemId: item.id, number: item.number };
 }

@@ -25,7 +25,10 @@ export interface AnalysisClassCase {
 
 /** Something the report points at, which one click hands to the consultation queue. */
 export interface AnalysisFinding {
+  /** `${kind}_${scope}:${key}`: stable across generations of the same month. */
   id: string;
+  /** The domain's category id or the district's code. */
+  key: string;
   kind: 'surge' | 'low_satisfaction';
   /** Domain name or district name the finding is about. */
   subject: string;
@@ -62,7 +65,8 @@ export const analysisRequests = {
   'analysis.exportDocx': request<{ fileName: string; base64: string }>()(z.object({ month }).strict(), ANALYSTS),
   /** Hands a finding of the month to the consultation queue: one item with the finding's newest tickets. */
   'analysis.escalateFinding': request<{ itemId: string; number: string }>()(z.object({
-    month, findingId: z.string().regex(/^[a-z_]+:[A-Za-z0-9_-]{1,64}$/), reason: humanText(2, 1000),
+    month, finding: z.object({ kind: z.enum(['surge', 'low_satisfaction']), scope: z.enum(['domain', 'district']), key: z.string().min(1).max(64) }).strict(),
+    reason: humanText(2, 1000),
     route: z.enum(CONSULTATION_ROUTES), urgency: z.enum(CONSULTATION_URGENCIES),
   }).strict(), ['shift_lead', 'cppcc_member'], 'items'),
 };

@@ -143,12 +143,12 @@ describe('the monthly analysis', () => {
     expect(finding).toMatchObject({ kind: 'surge', scope: 'domain', subject: candidate.name, lastMonth: candidate.count });
     expect(after.lastMonth).toBe(may.total);
     const item = await as<{ itemId: string; number: string }>('lead01', 'analysis.escalateFinding', {
-      month: '2025-06', findingId: finding!.id, reason: '本月该领域诉求明显上升，请委员研判', route: 'studio', urgency: 'normal',
+      month: '2025-06', finding: { kind: 'surge', scope: 'domain', key: finding!.key }, reason: '本月该领域诉求明显上升，请委员研判', route: 'studio', urgency: 'normal',
     });
     const row = await db().selectFrom('consultation_items').select(['source', 'title', 'domain']).where('id', '=', item.itemId).executeTakeFirstOrThrow();
     expect(row).toEqual({ source: 'analysis', title: `2025-06 ${candidate.name}诉求量明显上升`, domain: candidate.name });
     const linked = await db().selectFrom('consultation_item_tickets').select('ticket_id').where('item_id', '=', item.itemId).execute();
     expect(linked.length).toBeGreaterThanOrEqual(10);
-    expect((await fails('lead01', 'analysis.escalateFinding', { month: '2025-06', findingId: 'surge_domain:nope', reason: '研判', route: 'studio', urgency: 'normal' })).code).toBe('not_found');
+    expect((await fails('lead01', 'analysis.escalateFinding', { month: '2025-06', finding: { kind: 'surge', scope: 'domain', key: 'nope' }, reason: '研判', route: 'studio', urgency: 'normal' })).code).toBe('not_found');
   });
 });

@@ -16,7 +16,7 @@ const full: Report = {
   districts: [{ key: '110101', name: '东城区', count: 1200, lastMonth: 1000, lastYear: null, rates, returnVisits: 300 }],
   topIssues: [{ categoryId: 'l1', name: '路灯不亮', domain: '城市管理', count: 300, lastMonth: 100 }],
   classCases: [{ caseId: 'x', caseNumber: 'LA20260001', caseTitle: '建设路沿线路灯不亮', state: 'open', members: 320, finished: 12, counters: [{ label: '路灯修复', unit: '盏', value: 5800, target: 6000 }] }],
-  findings: [{ id: 'surge_domain:c1', kind: 'surge', scope: 'domain', subject: '城市管理', count: 700, lastMonth: 500, rate: null }],
+  findings: [{ id: 'surge_domain:c1', key: 'c1', kind: 'surge', scope: 'domain', subject: '城市管理', count: 700, lastMonth: 500, rate: null }],
 };
 const empty: Report = { ...full, month: '2026-10', total: 0, lastMonth: null, rates: none, returnVisits: 0, dispatched: 0, daily: full.daily.map((d) => ({ ...d, count: 0 })), domains: [], districts: [], topIssues: [], classCases: [], findings: [] };
 
@@ -57,7 +57,7 @@ describe('MonthlyAnalysis', () => {
     fireEvent.click(screen.getByTestId('ma-finding-escalate'));
     await act(async () => { fireEvent.click(await screen.findByTestId('ma-escalate-confirm')); });
     await waitFor(() => expect(screen.getByText('已转协商，事项编号 ZX202600012')).toBeInTheDocument());
-    expect(a.calls.find((c) => c.name === 'analysis.escalateFinding')!.input).toMatchObject({ month: '2026-11', findingId: 'surge_domain:c1' });
+    expect(a.calls.find((c) => c.name === 'analysis.escalateFinding')!.input).toMatchObject({ month: '2026-11', finding: { kind: 'surge', scope: 'domain', key: 'c1' } });
   });
 
   it('an empty month says so and draws no chart', async () => {

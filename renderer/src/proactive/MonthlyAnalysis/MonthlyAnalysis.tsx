@@ -223,7 +223,7 @@ export function MonthlyAnalysis() {
             <Textarea label={t('proactive.monthly.finding.reason')} rows={2} value={escalating.reason} onChange={(e) => setEscalating({ ...escalating, reason: e.currentTarget.value })} />
             <Group justify="flex-end">
               <Button disabled={escalating.reason.trim().length < 2} data-testid="ma-escalate-confirm" onClick={() => {
-                void api.request('analysis.escalateFinding', { month: a!.month, findingId: escalating.finding.id, reason: escalating.reason, route: 'studio', urgency: 'normal' }).then((r) => {
+                void api.request('analysis.escalateFinding', { month: a!.month, finding: { kind: escalating.finding.kind, scope: escalating.finding.scope, key: escalating.finding.key }, reason: escalating.reason, route: 'studio', urgency: 'normal' }).then((r) => {
                   if (r.ok) { setNotice(t('proactive.monthly.finding.done', { number: r.value.number })); setEscalating(null); } else setError(errorMessage(r.error));
                 });
               }}>{t('proactive.monthly.finding.escalate')}</Button>
