@@ -52,7 +52,7 @@ export class MonthlyAnalysisService {
     return { byId, topOf };
   }
 
-  private async volumes(month: string, topOf: (id: string | null) => string): Promise<Volumes> {
+  private async volumes(month: string, topOf: (id: string | null) => string, daily = false): Promise<Volumes> {
     const { start, end } = chinaMonthRange(month);
     const v: Volumes = { byDomain: new Map(), byDistrict: new Map(), byCategory: new Map(), byDay: new Map(), total: 0 };
     const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
@@ -60,9 +60,10 @@ export class MonthlyAnalysisService {
       add(v.byDomain, topOf(r.categoryId), r.n);
       add(v.byDistrict, r.districtCode ?? NO_DISTRICT, r.n);
       if (r.categoryId) add(v.byCategory, r.categoryId, r.n);
-      add(v.byDay, chinaDateKey(new Date(`${r.hour}:00:00.000Z`)), r.n);
       v.total += r.n;
     }
+    // Only the month reported on is drawn day by day.
+    if (daily) for (const r of await repo.hourlyCounts(this.db, start.toISOString(), end.toISOString())) add(v.byDay, chinaDateKey(new Date(`${r.hour}:00:00.000Z`)), r.n);
     return v;
   }
 
@@ -80,7 +81,7 @@ export class MonthlyAnalysisService {
     // A baseline month the store does not hold whole (before the first ticket, or begun in its
     // middle) is unknown, not zero: compared with a whole month it would show a rise that is not there.
     const known = (m: string) => historyFrom !== null && chinaMonthRange(m).start.toISOString() >= historyFrom.slice(0, 10);
-    const cur = await this.volumes(month, topOf);
+    const cur = await this.volumes(month, topOf, true);
     await job.checkpoint();
     job.progress('volumes', 1, total);
     const last = known(prev) ? await this.volumes(prev, topOf) : null;

@@ -7,12 +7,20 @@ import type { Db } from './db';
  * month costs the month's tickets, not the whole history.
  */
 
-/** Tickets registered in [from, to), counted by category, district and China day. */
+/** Tickets registered in [from, to), counted by category and district. */
 export async function volumesBetween(db: Db, from: string, to: string) {
-  const rows = await db.selectFrom('tickets').select(['category_id', 'district_code', sql<string>`substr(created_at, 1, 13)`.as('hour'), sql<number>`count(*)`.as('n')])
+  const rows = await db.selectFrom('tickets').select(['category_id', 'district_code', sql<number>`count(*)`.as('n')])
     .where('created_at', '>=', from).where('created_at', '<', to).where('parent_id', 'is', null)
-    .groupBy(['category_id', 'district_code', sql`substr(created_at, 1, 13)`]).execute();
-  return rows.map((r) => ({ categoryId: r.category_id, districtCode: r.district_code, hour: r.hour, n: Number(r.n) }));
+    .groupBy(['category_id', 'district_code']).execute();
+  return rows.map((r) => ({ categoryId: r.category_id, districtCode: r.district_code, n: Number(r.n) }));
+}
+
+/** Tickets registered in [from, to) per UTC hour (`YYYY-MM-DDTHH`): the caller folds hours into China days. */
+export async function hourlyCounts(db: Db, from: string, to: string) {
+  const hour = sql<string>`substr(created_at, 1, 13)`;
+  const rows = await db.selectFrom('tickets').select([hour.as('hour'), sql<number>`count(*)`.as('n')])
+    .where('created_at', '>=', from).where('created_at', '<', to).where('parent_id', 'is', null).groupBy(hour).execute();
+  return rows.map((r) => ({ hour: r.hour, n: Number(r.n) }));
 }
 
 /** The KPI-bearing history entries of the tickets registered in [from, to). */
