@@ -3,14 +3,14 @@ import { Stack, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { ClassCases } from '../../proactive/ClassCases';
 import { MonthlyAnalysis } from '../../proactive/MonthlyAnalysis';
-import { takeClassCaseRequest } from '../../proactive/open';
+import { pendingClassCase } from '../../proactive/open';
 import { useSession } from '../../state/session';
 
 /** 未诉先办: class cases (类案) run as rectification projects, and the monthly analysis. */
 export function Proactive() {
   const { t } = useTranslation();
   // A case just made in ticket search opens here at once.
-  const [initial] = useState(() => takeClassCaseRequest());
+  const [initial] = useState(() => pendingClassCase());
   const [tab, setTab] = useState<string | null>('cases');
   // Department liaisons work their class cases' counters and measures; the analysis is the center's.
   const { session } = useSession();

@@ -5,6 +5,7 @@ import type { ClassCaseDetail, ClassCaseRow } from '../../../../shared/contract'
 import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { ClassCaseWorkspace } from './ClassCaseWorkspace';
+import { classCaseShown } from '../open';
 
 /** The class cases: a list on the left (state filter, progress at a glance), the chosen case on the right. */
 export function ClassCases({ initialId }: { /** A case to open at once (just created). */ initialId?: string | null }) {
@@ -18,7 +19,11 @@ export function ClassCases({ initialId }: { /** A case to open at once (just cre
 
   const load = useCallback(async () => {
     const r = await api.request('classCases.list', { state, limit: 500 });
-    if (r.ok) { setRows(r.value); setError(null); } else setError(errorMessage(r.error));
+    if (!r.ok) { setError(errorMessage(r.error)); return; }
+    setRows(r.value);
+    setError(null);
+    // Nothing chosen yet: the newest case opens, so the workspace is never blank while cases exist.
+    setChosen((c) => c ?? r.value[0]?.id ?? null);
   }, [api, state]);
   useEffect(() => { if (connected) void load(); }, [connected, load]);
   useEffect(() => {
@@ -26,7 +31,7 @@ export function ClassCases({ initialId }: { /** A case to open at once (just cre
     let live = true;
     void api.request('classCases.get', { id: chosen }).then((r) => {
       if (!live) return;
-      if (r.ok) setDetail(r.value); else setError(errorMessage(r.error));
+      if (r.ok) { setDetail(r.value); classCaseShown(r.value.id); } else setError(errorMessage(r.error));
     });
     return () => { live = false; };
   }, [api, chosen, connected]);
