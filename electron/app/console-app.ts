@@ -35,6 +35,11 @@ import { DepartmentRouting } from '../services/department-routing';
 import { createTicketSearch, indexDemoData, reindexAll, searchIndexStatusOf, type TicketSearchOptions } from '../store/search';
 import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
+import { ClassCaseService } from '../services/class-cases';
+import { classCaseHandlers } from './handlers/class-cases';
+import { analysisHandlers } from './handlers/analysis';
+import { MonthlyAnalysisService } from '../services/monthly-analysis';
+import { loadSnapshot } from '../services/ticket-workflow';
 import { DutyRosterService } from '../services/consultation-duty';
 import { consultationHandlers } from './consultation-handlers';
 import { sessionHandlers } from './handlers/session';
@@ -270,6 +275,11 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     }
   };
   if (consultationSeedDue) await late.seedConsultation();
+  const classCases = new ClassCaseService(store.db, now, {
+    ticketState: async (id) => { const s = await loadSnapshot(store.db, id); return s ? { version: s.snapshot.version, state: s.snapshot.state } : null; },
+    actOnTicket: (id, version, action, session) => workflow.act(id, version, action, session),
+    escalate: async (i, session) => (await consultation.escalate({ ...i, source: 'class_case' }, session)).id,
+  });
   await phone.loadConfig();
   // The shift lead's alerts follow the events that move their figures (seat, stats, consultation).
   const leadAlerts: LeadAlertService = new LeadAlertService({ db: store.db, bus, now, log: opts.log, serviceLevel: () => charts.todayServiceLevel() });
@@ -289,7 +299,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...settingsDraftsHandlers(settings, drafts),
     ...statsHandlers(tickets, kpis, settings, now),
     ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
-    ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, routing, ticketChanged }),
+    ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, routing, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id) }),
+    ...classCaseHandlers(classCases),
+    ...analysisHandlers(new MonthlyAnalysisService(store.db, now), jobs, consultation),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),
     ...divisionHandlers(divisions, jobs, () => {

@@ -326,6 +326,10 @@ export interface DB {
   knowledge_articles: KnowledgeArticlesTable;
   ticket_search_docs: TicketSearchDocsTable;
   consultation_items: ConsultationItemsTable;
+  class_cases: ClassCasesTable;
+  class_case_tickets: ClassCaseTicketsTable;
+  class_case_measures: ClassCaseMeasuresTable;
+  class_case_counters: ClassCaseCountersTable;
   consultation_item_tickets: ConsultationItemTicketsTable;
   consultation_records: ConsultationRecordsTable;
   consultation_attachments: ConsultationAttachmentsTable;
@@ -471,4 +475,56 @@ export interface DutySwapsTable {
   reason: string;
   created_by: string | null;
   created_at: string;
+}
+
+/** 类案 (migration 0023). `terms` is a JSON array; `package` JSON of the responsibility package. */
+export interface ClassCasesTable {
+  id: string;
+  number: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+  source: string;
+  title: string;
+  state: string;
+  version: number;
+  category_id: string | null;
+  area_code: string | null;
+  terms: string;
+  package: string | null;
+  reply: string | null;
+  replied_at: string | null;
+  consultation_item_id: string | null;
+  closed_at: string | null;
+  close_note: string | null;
+}
+
+export interface ClassCaseTicketsTable {
+  class_case_id: string;
+  ticket_id: string;
+  added_at: string;
+  auto: number;
+}
+
+export interface ClassCaseMeasuresTable {
+  id: string;
+  class_case_id: string;
+  content: string;
+  owner_department_id: string;
+  deadline: string;
+  status: string;
+  version: number;
+  updated_at: string;
+}
+
+export interface ClassCaseCountersTable {
+  id: string;
+  class_case_id: string;
+  label: string;
+  unit: string;
+  target: number;
+  value: number;
+  owner_department_id: string;
+  version: number;
+  updated_at: string;
 }

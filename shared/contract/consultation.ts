@@ -18,7 +18,7 @@ export interface ConsultationRow {
   route: ConsultationRoute;
   urgency: ConsultationUrgency;
   stage: ConsultationStage;
-  source: 'ticket' | 'intake' | 'class_case' | 'hard_list';
+  source: 'ticket' | 'intake' | 'class_case' | 'hard_list' | 'analysis';
   claimBy: string;
   /** When it was claimed (null while queued): its waiting time ends here. */
   claimedAt: string | null;
@@ -134,7 +134,7 @@ export const escalateInput = z.object({
   /** Policy domain for the monthly list (交通运输, 教育文体, 城市管理 …); defaults to the ticket's top category. */
   domain: optionalHumanLine(20).optional(),
   title: optionalHumanLine(100).optional(),
-  source: z.enum(['ticket', 'intake', 'class_case']).default('ticket'),
+  source: z.enum(['ticket', 'intake', 'class_case', 'analysis']).default('ticket'),
 }).strict();
 export type EscalateInput = z.input<typeof escalateInput>;
 

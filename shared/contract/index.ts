@@ -17,6 +17,8 @@ import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
 import { deskEvents, deskRequests } from './desk';
 import { wallboardEvents, wallboardRequests } from './wallboard';
+import { classCaseRequests } from './class-cases';
+import { analysisRequests } from './analysis';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -32,6 +34,8 @@ export * from './jobs';
 export * from './division';
 export * from './desk';
 export * from './wallboard';
+export * from './class-cases';
+export * from './analysis';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
@@ -265,6 +269,8 @@ export const requests = {
   ...consultationRequests,
   ...deskRequests,
   ...wallboardRequests,
+  ...classCaseRequests,
+  ...analysisRequests,
 } satisfies Record<string, RequestDef>;
 
 /**

@@ -3,6 +3,7 @@ import { request, event } from './define';
 import type { ContractError } from './errors';
 import type { ImportResult } from './xlsx';
 import type { DivisionImportResult } from './division';
+import type { MonthlyAnalysis } from './analysis';
 
 /**
  * Long work (imports, re-indexing, reports) runs as a job in main: the request that starts it
@@ -12,9 +13,10 @@ import type { DivisionImportResult } from './division';
 export interface JobResults {
   'tickets.import': ImportResult;
   'divisions.import': DivisionImportResult;
+  'analysis.monthly': MonthlyAnalysis;
 }
 export type JobKind = keyof JobResults;
-export const jobKinds = ['tickets.import', 'divisions.import'] as const satisfies readonly JobKind[];
+export const jobKinds = ['tickets.import', 'divisions.import', 'analysis.monthly'] as const satisfies readonly JobKind[];
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 

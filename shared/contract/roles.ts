@@ -5,15 +5,15 @@ export type Role = (typeof roles)[number];
 export const roleSchema = z.enum(roles);
 
 /** The frame (main screen) each role works in. A user with several roles can switch frames. */
-export const frames = ['agent_desk', 'consultation_queue', 'wallboard', 'department_desk', 'admin'] as const;
+export const frames = ['agent_desk', 'consultation_queue', 'wallboard', 'department_desk', 'admin', 'proactive'] as const;
 export type Frame = (typeof frames)[number];
 
 export const framesByRole: Record<Role, readonly Frame[]> = {
   agent: ['agent_desk'],
-  cppcc_member: ['consultation_queue', 'agent_desk'],
+  cppcc_member: ['consultation_queue', 'agent_desk', 'proactive'],
   liaison_expert: ['consultation_queue'],
-  shift_lead: ['wallboard', 'agent_desk', 'consultation_queue'],
-  department: ['department_desk'],
+  shift_lead: ['wallboard', 'agent_desk', 'consultation_queue', 'proactive'],
+  department: ['department_desk', 'proactive'],
   admin: ['admin', 'wallboard'],
 };
 

@@ -15,6 +15,10 @@ export interface TicketHistoryDataMap extends TicketEventDataMap {
   imported: { batch: string };
   /** 升级协商: sent to the consultation queue as item `item` (its number) on `route`. No state change. */
   escalate: { reason: string; item: string; route: ConsultationRoute };
+  /** 归入类案: joined class case `classCase` (its number), by hand or by its match rule. No state change. */
+  classCaseAttach: { classCase: string; auto: boolean };
+  /** 类案答复: the class case's one reply, sent to every member. No state change. */
+  classCaseReply: { classCase: string; content: string };
 }
 export type TicketHistoryAction = keyof TicketHistoryDataMap;
 
@@ -86,6 +90,8 @@ const DATA_SCHEMAS = {
   reassign: dispatchTarget.extend({ reason: text, fromDepartmentId: nullableText }),
   imported: z.object({ batch: text }),
   escalate: z.object({ reason: text, item: text, route: z.enum(CONSULTATION_ROUTES) }),
+  classCaseAttach: z.object({ classCase: text, auto: z.boolean() }),
+  classCaseReply: z.object({ classCase: text, content: text }),
 } satisfies { [A in TicketHistoryAction]: z.ZodType<TicketHistoryDataMap[A]> };
 
 /** Every action name a ticket's history can hold, in the map's order. */

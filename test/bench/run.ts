@@ -25,6 +25,8 @@
  * (rate × 3600) sent compressed at BENCH_WALL_SOAK_RATE (400) a second before memory is read.
  * Event-to-screen and frame-time percentiles, main CPU per event, memory; BENCH_WALL_ALL_ROWS=1 renders
  * every seat row so that every event is seen (a heavier page). Not in the default run.
+ * BENCH_ONLY=analysis: the monthly analysis (monthly-analysis.bench.ts), one month's report and its
+ * Word file on a BENCH_ANALYSIS_TICKETS store (default 1000000).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -42,6 +44,7 @@ import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
 import { benchRouting } from './routing.bench';
 import { benchWallboardLive } from './wallboard-live.bench';
+import { benchMonthlyAnalysis } from './monthly-analysis.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -85,6 +88,20 @@ async function main(): Promise<void> {
     if (!Number.isInteger(n) || n < 10_000) throw new Error('BENCH_ROUTING_TICKETS must be an integer ≥ 10000');
     const r = await benchRouting(n, log);
     console.log(`\n${markdownTable(r.rows)}\n\n${r.note}`);
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'analysis') {
+    const n = Number(process.env.BENCH_ANALYSIS_TICKETS ?? '1000000');
+    if (!Number.isInteger(n) || n < 1000) throw new Error('BENCH_ANALYSIS_TICKETS must be an integer ≥ 1000');
+    const work = mkdtempSync(join(tmpdir(), 'hotline-bench-analysis-'));
+    try {
+      const r = await benchMonthlyAnalysis(n, work, log);
+      console.log(`\n### Monthly analysis (每月分析研判), ${n.toLocaleString('en')} demo tickets (seed ${BENCH_SEED}), SQLite\n`);
+      console.log(markdownTable(r.rows));
+      for (const note of r.notes) console.log(`\n${note}`);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
     return;
   }

@@ -69,6 +69,8 @@ const fx = {
   attachments: [] as { itemId: string; attachmentId: string }[],
   categoryId: '',
   escalatedPhone: null as string | null,
+  /** A class case of T1 (dept A) and T5 (dept B), package led by A, a counter A owns. */
+  classCase: '', counter: '', topCategory: '',
   phones: { t1: '13800138001', t3: '13800138003', t5: '13800138005' },
 };
 
@@ -93,6 +95,9 @@ beforeAll(async () => {
   const ref = await as<ReferenceData>('agent01', 'reference.get', {});
   fx.deptB = ref.departments.find((d) => d.id !== fx.deptA && d.kind === 'bureau')!.id;
   fx.categoryId = ref.categories.find((c) => !ref.categories.some((k) => k.parentId === c.id))!.id;
+  let top = ref.categories.find((c) => c.id === fx.categoryId)!;
+  while (top.parentId) top = ref.categories.find((c) => c.id === top.parentId)!;
+  fx.topCategory = top.id;
   // The admin binds a second department user through the contract; an unbound one is what a
   // department account without a department looks like (created by the system).
   await as('admin', 'users.create', { username: 'deptb01', displayName: '交通局联络员', password: 'Demo-12345-b', roles: ['department'], departmentId: fx.deptB });
@@ -137,6 +142,11 @@ beforeAll(async () => {
     });
     fx.attachments.push({ itemId: id, attachmentId: d.research[0]!.attachments[0]!.id });
   }
+  const cc = await as<{ id: string; version: number }>('lead01', 'classCases.create', { ticketIds: [fx.t.t1, fx.t.t5], title: '访问测试类案', terms: ['访问测试'] });
+  const pk = await as<{ version: number }>('lead01', 'classCases.setPackage', { id: cc.id, expectedVersion: cc.version, leadDepartmentId: fx.deptA, person: '王科长' });
+  const withCounter = await as<{ counters: { id: string }[] }>('lead01', 'classCases.addCounter', { id: cc.id, expectedVersion: pk.version, label: '路灯修复', target: 10, ownerDepartmentId: fx.deptA });
+  fx.classCase = cc.id;
+  fx.counter = withCounter.counters[0]!.id;
 }, 120_000);
 afterAll(async () => { await t?.dispose(); });
 
@@ -245,6 +255,22 @@ const cases: Record<string, Case> = {
   'consultation.alerts': () => [{}],
   // A member who is no one: refused before anything moves, so later samples see the items as seeded.
   'consultation.reassign': () => I().map((id) => ({ id, toUserId: '01900000-0000-7000-8000-00000000ffff', reason: '改派测试', expectedVersion: 0 })),
+  'analysis.escalateFinding': (who) => [{ month: '2025-06', finding: { kind: 'surge', scope: 'domain', key: fx.topCategory }, reason: `访问测试研判 ${who}`, route: 'station', urgency: 'normal' }],
+  'classCases.create': () => [{ ticketIds: [fx.t.t2], title: '访问测试类案二' }],
+  'classCases.list': () => [{ state: 'all', limit: 1000 }],
+  'classCases.get': () => [{ id: fx.classCase }],
+  'classCases.matchIntake': () => [{ text: '访问测试 小区路灯不亮' }],
+  // Stale versions: refused either way, so walking them changes nothing.
+  'classCases.addMembers': () => [{ id: fx.classCase, expectedVersion: 999_999, ticketIds: [fx.t.t3] }],
+  'classCases.setRule': () => [{ id: fx.classCase, expectedVersion: 999_999, terms: ['路灯'], categoryId: null, areaCode: null }],
+  'classCases.setPackage': () => [{ id: fx.classCase, expectedVersion: 999_999, leadDepartmentId: fx.deptB, person: '李科长' }],
+  'classCases.addMeasure': () => [{ id: fx.classCase, expectedVersion: 999_999, content: '逐杆排查线路', ownerDepartmentId: fx.deptA, deadline: '2025-07-01' }],
+  'classCases.updateMeasure': () => [{ id: fx.classCase, measureId: '01900000-0000-7000-8000-000000000000', expectedVersion: 999_999, status: 'done' }],
+  'classCases.addCounter': () => [{ id: fx.classCase, expectedVersion: 999_999, label: '修复', target: 5, ownerDepartmentId: fx.deptA }],
+  'classCases.updateCounter': () => [{ id: fx.classCase, counterId: fx.counter, expectedVersion: 999_999, value: 3 }],
+  'classCases.reply': () => [{ id: fx.classCase, expectedVersion: 999_999, content: '已统一答复市民' }],
+  'classCases.close': () => [{ id: fx.classCase, expectedVersion: 999_999, note: '整治完成', reply: '已统一答复市民' }],
+  'classCases.escalate': () => [{ id: fx.classCase, expectedVersion: 999_999, reason: '需协调', route: 'studio', urgency: 'normal' }],
   // Last: releasing and closing change who may read what; the oracle reads the store after each call.
   'consultation.release': () => I().map((id) => ({ id })),
   'consultation.close': item(() => ({ note: '已办结' })),
@@ -334,6 +360,18 @@ describe('consultation items by route, claim and role (9.3)', () => {
   it('a department may open neither items nor their files', async () => {
     expect((await fails('deptA', 'consultation.get', { id: fx.studio })).code).toBe('forbidden');
     expect((await fails('deptA', 'consultation.attachment', fx.attachments[0])).code).toBe('forbidden');
+  });
+});
+
+describe('class cases by department (issue 14)', () => {
+  it('each department sees the case and only its own member tickets; a department with none sees nothing', async () => {
+    const a = await as<{ memberList: { id: string }[] }>('deptA', 'classCases.get', { id: fx.classCase });
+    expect(a.memberList.map((m) => m.id)).toEqual([fx.t.t1]);
+    const b = await as<{ memberList: { id: string }[] }>('deptB', 'classCases.get', { id: fx.classCase });
+    expect(b.memberList.map((m) => m.id)).toEqual([fx.t.t5]);
+    expect((await fails('deptNone', 'classCases.get', { id: fx.classCase })).code).toBe('not_found');
+    // Only the owner department (A) may report the counter's progress.
+    expect((await fails('deptB', 'classCases.updateCounter', { id: fx.classCase, counterId: fx.counter, expectedVersion: 1, value: 3 })).details?.reason).toBe('class_case_not_owner');
   });
 });
 

@@ -38,6 +38,8 @@ const SAMPLES: { [A in TicketHistoryAction]: TicketHistoryDataMap[A] } = {
   reassign: { ...target, reason: '属于道路管理部门职责', fromDepartmentId: 'd4' },
   imported: { batch: 'b1' },
   escalate: { reason: '涉及多个部门，需政协协商', item: 'ZX2026112800001', route: 'both' },
+  classCaseAttach: { classCase: 'LA20260001', auto: true },
+  classCaseReply: { classCase: 'LA20260001', content: '全区路灯已于本月底前完成检修' },
 };
 
 function entry<A extends TicketHistoryAction>(ticketId: string, action: A, at: string): TicketHistoryEventOf<A> {

@@ -20,6 +20,8 @@ export interface TicketHandlerDeps {
   routing: DepartmentRouting;
   /** Publishes ticket.changed (desks refresh from it). */
   ticketChanged: (p: TicketChanged) => void;
+  /** Told after a ticket is registered (class cases attach it when their rule matches). */
+  onRegistered?: (ticketId: string) => Promise<unknown>;
 }
 
 type TicketRequests = 'reference.get' | 'tickets.recent' | 'tickets.create' | 'tickets.get' | 'tickets.act' | 'tickets.work'
@@ -36,6 +38,7 @@ export function ticketHandlers(d: TicketHandlerDeps): HandlerSlice<TicketRequest
       const created = await intake.create(input, sessionOf(ctx));
       d.ticketChanged({ ticketId: created.id, number: created.number, state: created.status, action: 'register', leadDepartmentId: null, coDepartmentIds: [], version: 1, previousDepartmentIds: [] });
       await categories.learnTicket(created.id);
+      await d.onRegistered?.(created.id);
       return created;
     },
     'tickets.get': (input, ctx) => intake.detail(input.id, sessionOf(ctx), workflow),

@@ -2,7 +2,10 @@
  * Every string the console shows, in one place. Keys are grouped by screen; error codes from main
  * map to `errors.<code>`. Adding a screen means adding its group here, not literals in components.
  */
+import { proactiveErrors, proactiveProblems, proactiveZh } from './zh-CN-proactive';
+
 export const zhCN = {
+  proactive: proactiveZh,
   app: {
     name: '12345 热线坐席台',
     shortName: '12345',
@@ -25,6 +28,7 @@ export const zhCN = {
     wallboard: '值班看板',
     department_desk: '承办工作台',
     admin: '系统管理',
+    proactive: '未诉先办',
   },
   login: {
     title: '登录',
@@ -437,7 +441,7 @@ export const zhCN = {
   },
   jobs: {
     cancel: '取消',
-    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引' },
+    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引', volumes: '正在统计工单量', rates: '正在计算三率（逐日）', class_cases: '正在汇总类案' },
   },
   search: {
     placeholder: '搜索：词语、工单号片段、来电号码、来电人、地址（Ctrl+K）',
@@ -526,6 +530,8 @@ export const zhCN = {
       registered: '登记', dispatched: '派单', signed: '签收', replied: '答复', reviewed: '审核', return_visit: '回访', closed: '办结',
       escalate: '升级协商',
       imported: '导入',
+      classCaseAttach: '归入类案',
+      classCaseReply: '类案答复',
     },
   },
   appealTypes: {
@@ -550,7 +556,7 @@ export const zhCN = {
       queued: '待认领', claimed: '已认领', research: '调研', meeting: '会商', measures: '措施落实', report: '形成报告',
       tracking: '跟踪督办', feedback: '效果反馈', closed: '已办结',
     },
-    sources: { ticket: '工单升级', intake: '受理时升级', class_case: '类案', hard_list: '疑难事项' },
+    sources: { ticket: '工单升级', intake: '受理时升级', class_case: '类案', hard_list: '疑难事项', analysis: '月度研判' },
     measureStatuses: { planned: '未开始', in_progress: '推进中', done: '已完成', dropped: '已取消' },
     flags: { ok: '正常', near: '临期', overdue: '已超期' },
     columns: { number: '事项编号', title: '事项', route: '去向', urgency: '紧急程度', stage: '进度', claimBy: '认领时限', claimedBy: '认领人', age: '已等待', domain: '领域', measures: '措施' },
@@ -1090,6 +1096,7 @@ export const zhCN = {
     search_cancelled: '搜索已取消。',
     search_superseded: '已有更新的搜索，本次结果已丢弃。',
     search_worker_failed: '搜索服务出错，请重试；如仍失败请联系管理员。',
+    ...proactiveErrors,
   },
   validation: {
     too_small: '内容太短',
@@ -1323,6 +1330,7 @@ export const zhCN = {
   problems: {
     summary: '输入有误：{{message}}',
     codes: {
+      ...proactiveProblems,
       // zod issue codes
       invalid_type: '格式不正确',
       too_small: '内容太短',

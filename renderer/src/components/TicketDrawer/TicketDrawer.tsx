@@ -22,6 +22,7 @@ function eventFacts(action: string, data: string, t: T): string {
   const e = readTicketEvent({ action, data });
   if (!e) return '';
   const facts: string[] = [];
+  if (e.action === 'classCaseAttach' || e.action === 'classCaseReply') facts.push(`${t('proactive.cases.number')} ${e.data.classCase}`);
   if (e.action === 'dispatch' && e.data.instructions) facts.push(`${t('desk.instructions')}：${e.data.instructions}`);
   // What the misrouting guard warned of when this dispatch was sent, and whether the agent confirmed it.
   if (e.action === 'dispatch' && e.data.guardWarnings?.length) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { Alert, Checkbox, Group, MultiSelect, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, MultiSelect, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { APPEAL_TYPES, type AppealType } from '../../../../shared/domain/appeal';
 import type { SearchHitRange, TicketSearchHit } from '../../../../shared/contract';
@@ -10,6 +10,9 @@ import { StatusBadge } from '../StatusBadge';
 import { useShortcut } from '../Shortcuts';
 import { formatDateTime } from '../../format/time';
 import { useReference } from '../../intake/reference';
+import { useSession } from '../../state/session';
+import { CreateClassCase } from '../../proactive/ClassCases/CreateClassCase';
+import { requestClassCase } from '../../proactive/open';
 
 const STATUSES = ['registered', 'dispatched', 'signed', 'handling', 'extension_requested', 'returned', 'replied', 'reviewed', 'closed', 'resolved_directly', 'reopened', 'merged'];
 
@@ -43,6 +46,12 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const seq = useRef(0);
+  // Shift leads pick tickets here to make a class case (类案) of them.
+  const { session, setFrame } = useSession();
+  const canPick = !!session?.user.roles.includes('shift_lead') && !!session.frames.includes('proactive');
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [creating, setCreating] = useState(false);
+  const toggle = (id: string) => setPicked((p) => { const n = new Set(p); if (n.has(id)) n.delete(id); else n.add(id); return n; });
   useShortcut({ id: 'search.focus', combo: 'ctrl+k', labelKey: 'shortcuts.focusSearch', inInputs: true, run: () => inputRef.current?.focus() });
   // Opened by Ctrl+K or by its tab: the agent is about to type a query.
   useEffect(() => { inputRef.current?.focus(); }, []);
@@ -70,7 +79,11 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
     return () => clearTimeout(id);
   }, [query]);
 
+  const pickColumn: VirtualColumn<TicketSearchHit>[] = canPick ? [{ key: 'pick', title: '', width: '36px', render: (r) => (
+    <Checkbox size="xs" checked={picked.has(r.id)} onChange={() => toggle(r.id)} onClick={(e) => e.stopPropagation()} aria-label={`${t('proactive.cases.create.select')} ${r.number}`} data-testid="search-pick" />
+  ) }] : [];
   const columns: VirtualColumn<TicketSearchHit>[] = [
+    ...pickColumn,
     { key: 'number', title: t('ticket.number'), width: '150px', render: (r) => <Text size="sm" ff="monospace"><Marked text={r.number} ranges={r.numberHighlights} /></Text> },
     { key: 'createdAt', title: t('ticket.createdAt'), width: '130px', render: (r) => <Text size="sm">{formatDateTime(r.createdAt)}</Text> },
     { key: 'type', title: t('ticket.appealType'), width: '56px', render: (r) => <Text size="sm">{t(`appealTypes.${r.appealType}`, { defaultValue: r.appealType })}</Text> },
@@ -103,6 +116,16 @@ export function TicketSearch({ onOpen }: { /** Opens a ticket. */ onOpen(id: str
         <Checkbox label={t('search.overdue')} checked={overdue} onChange={(e) => setOverdue(e.currentTarget.checked)} mb={8} />
       </Group>
       {error && <Alert color="red" mx="sm">{error}</Alert>}
+      {canPick && picked.size > 0 && (
+        <Group px="sm" pb={4} gap="xs">
+          <Button size="xs" color="grape" onClick={() => setCreating(true)} data-testid="search-make-class-case">{t('proactive.cases.create.button', { count: picked.size })}</Button>
+          <Button size="xs" variant="subtle" onClick={() => setPicked(new Set())}>{t('proactive.cases.create.clear')}</Button>
+        </Group>
+      )}
+      {canPick && (
+        <CreateClassCase ticketIds={[...picked]} opened={creating} onClose={() => setCreating(false)}
+          onCreated={(d) => { setCreating(false); setPicked(new Set()); requestClassCase(d.id); setFrame('proactive'); }} />
+      )}
       {total && <Text size="xs" c="dimmed" px="sm" pb={4} data-testid="search-total">{t(total.exact ? 'search.total' : 'search.totalAtLeast', { count: total.count, ms: (took ?? 0).toFixed(1) })}</Text>}
       <VirtualList rows={rows} columns={columns} rowKey={(r) => r.id} rowHeight={48} onOpen={(r) => onOpen(r.id)} openOnClick testId="search-results"
         onEndReached={cursor ? () => void query(cursor) : undefined} empty={<Text c="dimmed">{t('agentDesk.noMatch')}</Text>} />

@@ -17,6 +17,7 @@ import { showQueuedNotice } from '../../components/DeskSync/notices';
 import { leafOptions, useReference } from '../reference';
 import { AssistPanel } from '../AssistPanel';
 import { SimilarTickets } from '../SimilarTickets';
+import { ClassCaseNotice } from '../../proactive/ClassCases/ClassCaseNotice';
 import { EscalateDialog } from '../../consultation/EscalateDialog';
 import { problemMessage } from '../../i18n/problems';
 
@@ -234,6 +235,9 @@ export function IntakeForm({ draftKey, callId, callerNumber, onSaved, onOpenTick
             <Textarea label={t('intake.content')} description={t('intake.contentHint')} value={d.content} onChange={(e) => set('content', e.currentTarget.value)}
               error={err('content')} required autosize minRows={5} maxRows={12} maxLength={4000} />
             <Text size="xs" c="dimmed" ta="right">{d.content.length} / 4000</Text>
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <ClassCaseNotice categoryId={d.categoryId} districtCode={d.districtCode} text={`${d.title}\n${d.content}`} />
           </Grid.Col>
           <Grid.Col span={12}>
             <SimilarTickets categoryId={d.categoryId} districtCode={d.districtCode} text={`${d.title}${d.content}`} mergeInto={d.mergeInto}

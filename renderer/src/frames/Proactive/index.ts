@@ -1,0 +1,1 @@
+export { Proactive } from './Proactive';

@@ -1,0 +1,1 @@
+export { MonthlyAnalysis, monthOptions } from './MonthlyAnalysis';
