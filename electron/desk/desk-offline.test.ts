@@ -208,8 +208,10 @@ describe('the phone of a desk registers with the account the center has for its 
     expect(board.ok && (board.value as SeatView[]).find((s) => s.userId === userId)).toMatchObject({ extension: '1001', where: 'desk', activity: 'not_ready', reason: null, call: null });
     await agent.call('phone.setNotReady', { reason: 'meal' });
     await until(async () => seen.some((s) => s.userId === userId && s.activity === 'not_ready' && s.reason === '用餐'));
+    // Nothing listens at the account's address, so the phone never registers: 就绪 leaves the agent not
+    // ready, and the board says why (an agent who cannot receive calls is not ready).
     await agent.call('phone.setReady', {});
-    await until(async () => seen.at(-1)?.activity === 'ready');
+    await until(async () => seen.at(-1)?.activity === 'not_ready' && seen.at(-1)?.reason === '电话未注册，不能接听');
     // The lead puts the seat on a break from the board: the desk carries it out, the agent is told, the audit keeps why.
     const stale = await center.app.dispatcher.dispatch(lead, 'wallboard.seatAction', { userId, action: 'not_ready', reason: 'meeting', note: '班前会', expectedSince: '2020-01-01T00:00:00.000Z' });
     expect(stale).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'seat_changed' } } });

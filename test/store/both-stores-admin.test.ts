@@ -182,7 +182,7 @@ describe.each(STORE_KINDS)('on the %s store, with history', (kind: StoreKind) =>
       expect((await refusal(phone.setConfig({ ...config, wrapUpCodes: [...config.wrapUpCodes, ...config.wrapUpCodes] }, who.admin!.user.id))).code).toBe('invalid_input');
       const again = new PhoneService({ db: t.store.db, secrets: fileSecretBox(join(dir, 'secret.key')), log: silentLogger, now: () => clock, events: { bus: { publish: () => {} }, connection: () => undefined } });
       // The service-level threshold was not given: it stays at the default.
-      expect(await again.loadConfig()).toEqual({ ...config, serviceLevelSeconds: 20 });
+      expect(await again.loadConfig()).toEqual({ ...config, serviceLevelSeconds: 20, selfTestRequired: false, echoNumber: null });
       const agent = who.agent01!.user.id;
       const view = await phone.setAccount({ userId: agent, wsUrl: 'wss://pbx.example/ws', aor: 'sip:1001@pbx.example', authUser: '1001', password: 'sip-secret-1001', media: 'null' }, who.admin!.user.id);
       expect(view).toMatchObject({ userId: agent, aor: '1001@pbx.example', media: 'null', hasPassword: true });
