@@ -18,5 +18,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/store/search/worker.ts'], outfile: 'dist/electron/search-worker.js', format: 'esm', packages: 'external' }),
   // Excel imports unpack and scan the workbook in a worker thread, within limits (see electron/jobs).
   build({ ...common, entryPoints: ['electron/jobs/xlsx-worker.ts'], outfile: 'dist/electron/xlsx-worker.js', format: 'esm', packages: 'external' }),
+  // Hotspots (未诉先办) are mined and clustered in a worker thread (see electron/hotspots).
+  build({ ...common, entryPoints: ['electron/hotspots/worker.ts'], outfile: 'dist/electron/hotspot-worker.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

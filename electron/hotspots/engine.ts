@@ -61,8 +61,9 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
   const weight = terms.map((t, i) => t.idf * Math.max(1, t.len - 1) * concentration[i]!);
   const norm = docTerms.map((l) => Math.sqrt(l.reduce((s, t) => s + weight[t]! ** 2, 0)) || 1);
   const all = docs.map((_, i) => i);
-  const clusters = cluster(all, docTerms, weight, norm, p.linkThreshold, p, 0);
-  const merged = mergeFragments(clusters, docTerms, weight, p).flatMap((c) => splitCatchAll(c, docTerms, weight, p));
+  const days = docs.map((d) => d.day);
+  const clusters = cluster(all, docTerms, weight, norm, days, p.linkThreshold, p, 0);
+  const merged = mergeFragments(clusters, docTerms, weight, days, p).flatMap((c) => splitCatchAll(c, docTerms, weight, p));
 
   let firstDay = Infinity;
   let lastDay = -Infinity;
@@ -147,6 +148,7 @@ function cluster(
   docTerms: number[][],
   weight: number[],
   norm: number[],
+  days: (number | null)[],
   tau: number,
   p: HotspotParams,
   depth: number,
@@ -177,7 +179,7 @@ function cluster(
       for (const b of postings.get(t)!) if (b > a) dot.set(b, (dot.get(b) ?? 0) + w2);
     }
     for (const [b, s] of dot) {
-      if (s / (norm[a]! * norm[b]!) >= tau) {
+      if (s / (norm[a]! * norm[b]!) >= tau && near(days[a]!, days[b]!, p)) {
         const ra = find(local.get(a)!);
         const rb = find(local.get(b)!);
         if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
@@ -194,10 +196,19 @@ function cluster(
   const out: number[][] = [];
   for (const comp of comps.values()) {
     if (comp.length >= p.minPeople && depth < 5 && coherence(comp, docTerms) < p.coherence) {
-      out.push(...cluster(comp, docTerms, weight, norm, Math.min(0.95, tau * 1.3 + 0.05), p, depth + 1));
+      out.push(...cluster(comp, docTerms, weight, norm, days, Math.min(0.95, tau * 1.3 + 0.05), p, depth + 1));
     } else out.push(comp);
   }
   return out;
+}
+
+/**
+ * Hotspots are close in place and in time: two documents link only within twice the scan window
+ * of each other, so that a street named once a month for nine years does not chain into one
+ * "hotspot". Undated documents link on text alone.
+ */
+function near(a: number | null, b: number | null, p: HotspotParams): boolean {
+  return a === null || b === null || Math.abs(a - b) <= 2 * p.windowDays;
 }
 
 /** Share of members holding the cluster's most common term: low means a catch-all chained through different topics. */
@@ -233,8 +244,17 @@ function anchorOf(comp: number[], docTerms: number[][], weight: number[]): numbe
  * threshold join. A lone document then joins the cluster whose centroid it matches best, if it
  * holds that cluster's anchor and half the link threshold of similarity.
  */
-function mergeFragments(clusters: number[][], docTerms: number[][], weight: number[], p: HotspotParams): number[][] {
+function mergeFragments(clusters: number[][], docTerms: number[][], weight: number[], days: (number | null)[], p: HotspotParams): number[][] {
   const big = clusters.filter((c) => c.length >= 2);
+  const spans = big.map((c) => {
+    const ds = c.map((d) => days[d]).filter((d): d is number => d !== null);
+    return ds.length ? [Math.min(...ds), Math.max(...ds)] : null;
+  });
+  const overlap = (i: number, j: number): boolean => {
+    const a = spans[i];
+    const b = spans[j];
+    return !a || !b || (a[0]! <= b[1]! + 2 * p.windowDays && b[0]! <= a[1]! + 2 * p.windowDays);
+  };
   const centroids = big.map((c) => {
     const count = new Map<number, number>();
     for (const d of c) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
@@ -264,7 +284,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     dot.clear();
     for (const [t, x] of v) for (const j of postings.get(t)!) if (j > i) dot.set(j, (dot.get(j) ?? 0) + x * centroids[j]!.get(t)!);
     for (const [j, s] of dot) {
-      if (s / (norms[i]! * norms[j]!) >= p.linkThreshold) {
+      if (s / (norms[i]! * norms[j]!) >= p.linkThreshold && overlap(i, j)) {
         const a = find(i);
         const b = find(j);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
@@ -290,6 +310,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return prof;
   });
   const sizes = result.map((c) => c.length);
+  const nearCluster = (day: number | null, c: number[]): boolean => c.some((m) => near(day, days[m]!, p));
   for (const c of clusters) {
     if (c.length !== 1) continue;
     const d = c[0]!;
@@ -297,7 +318,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     let bestSim = 0;
     for (const t of docTerms[d]!) {
       const ri = byAnchor.get(t);
-      if (ri === undefined) continue;
+      if (ri === undefined || !nearCluster(days[d]!, result[ri]!)) continue;
       let shared = 0;
       let own = 0;
       for (const u of docTerms[d]!) {
@@ -354,6 +375,18 @@ function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p
   const largest = parts.reduce((a, b) => (b.length > a.length ? b : a));
   largest.push(...rest);
   return parts.map((x) => x.sort((a, b) => a - b));
+}
+
+/**
+ * A hotspot needs a term of its own: held by at least half of its members, and with most of the
+ * term's uses in the whole history inside this hotspot. Three unrelated messages that happen to
+ * share "的开发商不" within a month are not a hotspot; three about "和谐家园" are.
+ */
+function hasOwnTerm(members: number[], docTerms: number[][], terms: Term[]): boolean {
+  const count = new Map<number, number>();
+  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  for (const [t, c] of count) if (c * 2 >= members.length && c * 2 >= terms[t]!.df && c >= 2) return true;
+  return false;
 }
 
 function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
@@ -451,6 +484,7 @@ function describe(
 ): Hotspot | null {
   const people = distinctPeople(members, docs);
   if (people.length < p.minPeople) return null;
+  if (!hasOwnTerm(members, docTerms, terms)) return null;
   // Key terms: weight × coverage, dropping a term contained in a better one already chosen.
   const count = new Map<number, number>();
   for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
