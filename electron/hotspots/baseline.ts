@@ -22,20 +22,24 @@ export class Background {
     c[wd]!++;
   }
 
-  /** Relative weight of each weekday for a cell (sums to 7 when there is any history). */
-  profile(cell: string): number[] {
+  /**
+   * Relative weight of each weekday for a cell (sums to 7). `own` (per weekday) is taken out of
+   * the cell first: a hotspot must not shape the background it is measured against.
+   */
+  profile(cell: string, own?: readonly number[]): number[] {
     const g = this.global;
     const gTotal = g.reduce((a, b) => a + b, 0);
     const gp = gTotal ? g.map((x) => (7 * x) / gTotal) : [1, 1, 1, 1, 1, 1, 1];
-    const c = this.cells.get(cell);
+    const raw = this.cells.get(cell);
+    const c = raw ? raw.map((x, wd) => Math.max(0, x - (own?.[wd] ?? 0))) : null;
     const cTotal = c ? c.reduce((a, b) => a + b, 0) : 0;
     const m = 7;
     return gp.map((gv, wd) => (7 * ((c?.[wd] ?? 0) + (m * gv) / 7)) / (cTotal + m));
   }
 
   /** Share of the whole period's expected volume that falls in [from, to] (days, inclusive). */
-  share(cell: string, from: number, to: number): number {
-    const prof = this.profile(cell);
+  share(cell: string, from: number, to: number, own?: readonly number[]): number {
+    const prof = this.profile(cell, own);
     const weight = (a: number, b: number): number => {
       let s = 0;
       const lo = Math.max(a, this.firstDay);

@@ -1,6 +1,6 @@
 import { Background, poissonLlr } from './baseline';
 import { mineTerms, type Term } from './mine';
-import { dayIndex, dayKey, hash32, repostKey, tokenize, type Runs } from './text';
+import { dayIndex, dayKey, hash32, repostKey, tokenize, weekdayOf, type Runs } from './text';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
 export interface Doc {
@@ -340,8 +340,8 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
  * A catch-all: one cluster that is really several places written from the same template ("…二期这边
  * 垃圾无人清运" about three estates). It is split when it holds two or more heavy terms with
  * near-disjoint members (each in at least minPeople members and at most 80% of the cluster) that
- * together cover most of it; each member goes with the first such term it holds, the rest with
- * the largest part.
+ * together cover nearly all of it; each member goes with the first such term it holds, the rest
+ * with the largest part.
  */
 function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p: HotspotParams): number[][] {
   if (comp.length < 2 * p.minPeople) return [comp];
@@ -364,7 +364,9 @@ function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p
     picked.push(new Set(l));
     for (const d of l) covered.add(d);
   }
-  if (picked.length < 2 || covered.size < 0.6 * comp.length) return [comp];
+  // Near-complete cover only: a cluster where one wording takes a third and the rest is written
+  // every which way is one hotspot in several words (路灯不亮 / 路灯坏了), not several places.
+  if (picked.length < 2 || covered.size < 0.9 * comp.length) return [comp];
   const parts: number[][] = picked.map(() => []);
   const rest: number[] = [];
   for (const d of comp) {
@@ -425,28 +427,34 @@ function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
   return [...rep.values()];
 }
 
-function scan(personDays: number[], bgCell: string, bg: Background, nowDay: number, p: HotspotParams): { burst: number; growth: number; peak: number } {
+/**
+ * Multi-window expectation-based scan: for windows of 1, 3, 7 days and the scan window, the
+ * densest run of people against the hotspot's own total spread over the whole period by its
+ * category × area weekday profile; the best log-likelihood ratio is the burst. Growth is the same
+ * for the windows that end "now".
+ */
+function scan(personDays: number[], bgCell: string, bg: Background, nowDay: number, p: HotspotParams): { burst: number; growth: number } {
   const days = [...personDays].sort((a, b) => a - b);
   const total = days.length;
-  if (total === 0) return { burst: 0, growth: 0, peak: 0 };
-  const L = p.windowDays;
+  if (total === 0) return { burst: 0, growth: 0 };
+  const own = [0, 0, 0, 0, 0, 0, 0];
+  for (const d of days) own[weekdayOf(d)]!++;
   let best = 0;
-  let bestPeak = 0;
-  let j = 0;
-  for (let i = 0; i < days.length; i++) {
-    while (days[i]! - days[j]! >= L) j++;
-    const c = i - j + 1;
-    const from = days[i]! - L + 1;
-    const b = total * bg.share(bgCell, from, days[i]!);
-    const llr = poissonLlr(c, b);
-    if (llr > best) {
-      best = llr;
-      bestPeak = c;
+  let growth = 0;
+  for (const L of [...new Set([1, 3, 7, p.windowDays])].filter((l) => l <= p.windowDays)) {
+    let j = 0;
+    for (let i = 0; i < days.length; i++) {
+      while (days[i]! - days[j]! >= L) j++;
+      // Only the last person of a day closes a window (the window ends on that day).
+      if (i + 1 < days.length && days[i + 1] === days[i]) continue;
+      const c = i - j + 1;
+      const llr = poissonLlr(c, total * bg.share(bgCell, days[i]! - L + 1, days[i]!, own));
+      if (llr > best) best = llr;
     }
+    const recent = days.filter((d) => d > nowDay - L).length;
+    growth = Math.max(growth, poissonLlr(recent, total * bg.share(bgCell, nowDay - L + 1, nowDay, own)));
   }
-  const recent = days.filter((d) => d > nowDay - L).length;
-  const growth = poissonLlr(recent, total * bg.share(bgCell, nowDay - L + 1, nowDay));
-  return { burst: best, growth, peak: bestPeak };
+  return { burst: best, growth };
 }
 
 /**
@@ -495,7 +503,7 @@ function describe(
   const chosen: number[] = [];
   for (const r of ranked) {
     const text = terms[r.t]!.text;
-    if (chosen.some((c) => terms[c]!.text.includes(text) || text.includes(terms[c]!.text))) continue;
+    if (chosen.some((c) => overlaps(terms[c]!.text, text))) continue;
     chosen.push(r.t);
     if (chosen.length >= 8) break;
   }
@@ -530,6 +538,14 @@ function describe(
   };
 }
 
+/** Two phrases that share four characters or more are pieces of one phrase: show one of them. */
+function overlaps(a: string, b: string): boolean {
+  if (a.includes(b) || b.includes(a)) return true;
+  const k = Math.min(4, a.length, b.length);
+  for (let i = 0; i + k <= b.length; i++) if (a.includes(b.slice(i, i + k))) return true;
+  return false;
+}
+
 /** The member title that covers the most key-term weight; prefixed with the anchor when it lacks it. */
 function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], chosen: number[], weight: number[], terms: Term[]): string {
   const keyW = new Map(chosen.map((t, i) => [t, weight[t]! / (i + 1)]));
@@ -548,8 +564,12 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
     }
   }
   let title = docs[best]!.input.title.trim() || docs[best]!.input.text.trim().slice(0, 30);
+  // Prefixed with the anchor only when the title names none of the key terms (a 311 title is just
+  // the complaint type; the anchor is then the address).
+  const norm = title.normalize('NFKC').toLowerCase();
+  const named = chosen.some((t) => terms[t]!.aliases.some((a) => norm.includes(a)));
   const anchor = chosen.map((t) => terms[t]!).find((t) => !t.text.startsWith('@'));
-  if (anchor && !anchor.aliases.some((a) => title.normalize('NFKC').toLowerCase().includes(a))) title = `${anchor.text}：${title}`;
+  if (anchor && !named) title = `${anchor.text}：${title}`;
   return title.length > 48 ? `${title.slice(0, 47)}…` : title;
 }
 

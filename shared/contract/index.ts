@@ -16,6 +16,7 @@ import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
 import { deskEvents, deskRequests } from './desk';
 import { wallboardEvents, wallboardRequests } from './wallboard';
+import { hotspotEvents, hotspotRequests } from './hotspots';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -31,6 +32,7 @@ export * from './jobs';
 export * from './division';
 export * from './desk';
 export * from './wallboard';
+export * from './hotspots';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
@@ -228,6 +230,7 @@ export const requests = {
   ...consultationRequests,
   ...deskRequests,
   ...wallboardRequests,
+  ...hotspotRequests,
 } satisfies Record<string, RequestDef>;
 
 /**
@@ -266,6 +269,7 @@ export const events = {
   ...jobEvents,
   ...deskEvents,
   ...wallboardEvents,
+  ...hotspotEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

@@ -19,10 +19,11 @@ const frameComponents: Record<Frame, React.LazyExoticComponent<() => React.JSX.E
   wallboard: lazy(() => import('../../frames/Wallboard').then((m) => ({ default: m.Wallboard }))),
   department_desk: lazy(() => import('../../frames/DepartmentDesk').then((m) => ({ default: m.DepartmentDesk }))),
   admin: lazy(() => import('../../frames/Admin').then((m) => ({ default: m.Admin }))),
+  hotspots: lazy(() => import('../../frames/Hotspots').then((m) => ({ default: m.Hotspots }))),
 };
 
 const frameIcons: Record<Frame, string> = {
-  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙',
+  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙', hotspots: '◉',
 };
 
 /** The signed-in console: header, the frames this user's roles open, and the current frame. */
