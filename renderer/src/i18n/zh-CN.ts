@@ -48,7 +48,7 @@ export const zhCN = {
     col: { title: '热点', people: '人数', area: '区域', number: '工单编号', ticketTitle: '标题', at: '登记时间' },
     map: {
       label: '热点地图（离线网格热力图）',
-      legend: '离线地图：网格颜色越深，热点工单越多；圆点为热点中心，数字为排名，点击可查看。',
+      legend: '离线地图：网格颜色越深，热点工单越多；圆点为前 15 个热点的中心，数字为排名，点击可查看。',
       noCoordinates: '热点工单没有坐标，无法在地图上显示',
       cell: '此网格内 {{count}} 件热点工单',
     },

@@ -7,13 +7,16 @@ const W = 520;
 const H = 380;
 const CELLS_X = 26;
 const CELLS_Y = 19;
+/** Pins for the leading hotspots only (and the selected one): a hundred pins hide the map. */
+const PINS = 15;
 
 interface Point { lat: number; lng: number }
 
 /**
  * An offline map: no tiles, only the tickets' own coordinates. The city's extent is the box around
  * every hotspot ticket with a position; it is cut into a grid whose cells are shaded by how many
- * hotspot tickets fall in them (a heatmap), and each hotspot is a numbered circle at its centre.
+ * hotspot tickets fall in them (a heatmap), and the leading hotspots are numbered circles at their
+ * centres.
  * The selected hotspot's tickets are drawn as dots on top.
  */
 export function HotspotMap({ hotspots, selectedId, onSelect }: {
@@ -59,12 +62,12 @@ export function HotspotMap({ hotspots, selectedId, onSelect }: {
         {[...Array(CELLS_Y + 1).keys()].map((i) => <line key={`h${i}`} y1={i * ch} y2={i * ch} x1={0} x2={W} stroke="var(--mantine-color-default-border)" strokeWidth={0.5} />)}
         {[...grid.entries()].map(([k, n]) => {
           const [cx, cy] = k.split(',').map(Number) as [number, number];
-          return <rect key={k} data-testid="heat-cell" x={cx * cw} y={cy * ch} width={cw} height={ch} fill="var(--mantine-color-red-6)" fillOpacity={0.12 + 0.68 * (n / max)}><title>{t('hotspots.map.cell', { count: n })}</title></rect>;
+          return <rect key={k} data-testid="heat-cell" x={cx * cw} y={cy * ch} width={cw} height={ch} fill="var(--mantine-color-red-6)" fillOpacity={0.2 + 0.7 * Math.sqrt(n / max)}><title>{t('hotspots.map.cell', { count: n })}</title></rect>;
         })}
         {selected?.tickets.filter((p): p is typeof p & Point => p.lat !== null && p.lng !== null).map((p) => (
           <circle key={p.id} cx={x(p.lng)} cy={y(p.lat)} r={2.5} fill="var(--mantine-color-blue-7)" />
         ))}
-        {hotspots.map((h, i) => h.center && (
+        {hotspots.map((h, i) => h.center && (i < PINS || h.id === selectedId) && (
           <g key={h.id} data-testid="hotspot-pin" onClick={() => onSelect(h.id)} style={{ cursor: 'pointer' }}>
             <circle cx={x(h.center.lng)} cy={y(h.center.lat)} r={h.id === selectedId ? 11 : 8 + Math.min(4, Math.log1p(h.people))}
               fill={h.alert ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-orange-5)'} stroke={h.id === selectedId ? 'var(--mantine-color-blue-7)' : 'white'} strokeWidth={h.id === selectedId ? 3 : 1.5} />

@@ -73,10 +73,14 @@ export function Hotspots() {
   useEffect(() => {
     if (!connected) return;
     let live = true;
+    let retry: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
+      clearTimeout(retry);
       const r = await api.request('hotspots.list', {});
       if (!live) return;
       if (r.ok) { setList(r.value); setError(null); } else setError(errorMessage(r.error));
+      // Main computes the first list in its worker after start: ask again until it is there.
+      if (r.ok && !r.value.computedAt) retry = setTimeout(() => void load(), 3000);
     };
     void load();
     const off = api.on('hotspot.alert', (a) => {
@@ -84,7 +88,7 @@ export function Hotspots() {
         message: t('hotspots.notice.text', { title: a.hotspot.title, people: a.hotspot.people }), autoClose: 15_000 });
       void load();
     });
-    return () => { live = false; off(); };
+    return () => { live = false; off(); clearTimeout(retry); };
   }, [api, connected, t]);
   const hotspots = useMemo(() => list?.hotspots ?? [], [list]);
   const selected = hotspots.find((h) => h.id === selectedId) ?? hotspots[0] ?? null;
