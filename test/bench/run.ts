@@ -15,6 +15,9 @@
  * BENCH_ONLY=wallboard: the wallboard's KPI read alone (wallboard.bench.ts), old history scan against
  * the daily counts, and an agent's wait while wallboards read, on BENCH_WALLBOARD_TICKETS stores
  * (comma-separated sizes, default 200000,1000000). The default run measures it at BENCH_TICKETS.
+ *
+ * BENCH_ONLY=hotspots: the hotspot worker alone (hotspots.bench.ts) on BENCH_HOTSPOT_TICKETS
+ * generated tickets (default 1,000,000): full recompute, cost per new ticket, event-loop delay.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -30,6 +33,7 @@ import { benchCategory } from './category.bench';
 import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
+import { benchHotspots } from './hotspots.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -53,6 +57,13 @@ async function main(): Promise<void> {
   }
   if (!Number.isInteger(TICKETS) || TICKETS < 1000) throw new Error('BENCH_TICKETS must be an integer ≥ 1000');
   const t0 = performance.now();
+  if (process.env.BENCH_ONLY === 'hotspots') {
+    const n = Number(process.env.BENCH_HOTSPOT_TICKETS ?? 1_000_000);
+    if (!Number.isInteger(n) || n < 1000) throw new Error('BENCH_HOTSPOT_TICKETS must be an integer ≥ 1000');
+    console.log(`\n${await benchHotspots(n, log)}`);
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
+    return;
+  }
   if (process.env.BENCH_ONLY === 'wallboard') {
     const sizes = (process.env.BENCH_WALLBOARD_TICKETS ?? '200000,1000000').split(',').map(Number);
     if (sizes.some((n) => !Number.isInteger(n) || n < 1000)) throw new Error('BENCH_WALLBOARD_TICKETS: sizes must be integers ≥ 1000');

@@ -5,6 +5,8 @@ import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
 
 // Hotspots over the store the center runs on (unit: SQLite, pg: PostgreSQL), computed in the worker.
+// The debounce is long so that a test's burst of registrations is one change whatever the store's
+// speed; idle() flushes it.
 let t: TestApp;
 const alerts: HotspotAlert[] = [];
 const lead: Connection = { id: 'lead', session: null, send: (name: string, payload: unknown) => { if (name === 'hotspot.alert') alerts.push(payload as HotspotAlert); } } as Connection;
@@ -13,7 +15,7 @@ const call = async <T>(c: Connection, name: string, input: unknown) => (await t.
 let leafId = '';
 
 beforeAll(async () => {
-  t = await createTestApp({ loadDemoData, demo: true, demoTickets: 400, hotspots: { debounceMs: 20 } });
+  t = await createTestApp({ loadDemoData, demo: true, demoTickets: 400, hotspots: { debounceMs: 60_000 } });
   for (const c of [lead, agent]) t.app.dispatcher.attach(c);
   await call(lead, 'session.login', { username: 'lead01', password: 'Demo-12345' });
   await call(agent, 'session.login', { username: 'agent01', password: 'Demo-12345' });
