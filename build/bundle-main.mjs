@@ -20,5 +20,7 @@ await Promise.all([
   build({ ...common, entryPoints: ['electron/jobs/xlsx-worker.ts'], outfile: 'dist/electron/xlsx-worker.js', format: 'esm', packages: 'external' }),
   // The category model's linear half is refit in a worker thread (see electron/classify/refit-client.ts).
   build({ ...common, entryPoints: ['electron/classify/refit-worker.ts'], outfile: 'dist/electron/category-refit-worker.js', format: 'esm', packages: 'external' }),
+  // Hotspots (未诉先办) are mined and clustered in a worker thread (see electron/hotspots).
+  build({ ...common, entryPoints: ['electron/hotspots/worker.ts'], outfile: 'dist/electron/hotspot-worker.js', format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', external: ['electron'] }),
 ]);

@@ -46,6 +46,8 @@ import { sessionHandlers } from './handlers/session';
 import { settingsDraftsHandlers } from './handlers/settings-drafts';
 import { statsHandlers } from './handlers/stats';
 import { wallboardHandlers } from './handlers/wallboard';
+import { hotspotHandlers } from './handlers/hotspots';
+import { HotspotService } from '../services/hotspots';
 import { ticketHandlers } from './handlers/tickets';
 import { knowledgeHandlers } from './handlers/knowledge';
 import { importsJobsHandlers } from './handlers/imports-jobs';
@@ -105,12 +107,15 @@ export interface ConsoleOptions {
   eventBus?: EventBus;
   /** Hears the PostgreSQL bus's listening connection come and go (the console server's /readyz). */
   onEventsStatus?: (status: ListenStatus) => void;
+  /** Hotspot options (tests: a short debounce). */
+  hotspots?: { debounceMs?: number; horizonDays?: number };
 }
 
 export type DemoLoader = (store: Store, opts: { seed: number; tickets: number; referenceDate: Date; days: number }) => Promise<unknown>;
 
 export interface ConsoleApp {
   store: Store;
+  hotspots: HotspotService;
   jobs: JobRunner;
   phone: PhoneService;
   dispatcher: Dispatcher;
@@ -150,6 +155,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const unsubscribe = bus.subscribe((e) => {
     late.dispatcher?.deliver(e.name, e.payload, e.audience);
     late.leadAlerts?.onEvent(e);
+    late.hotspots?.onEvent(e);
   });
   // Wallboards re-read KPIs and the overview on stats.changed, coalesced to about one a second.
   const stats = createStatsNotifier(bus, now);
@@ -171,7 +177,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
   await knowledge.ensureDefaultScripts();
   // The phone and the workflow push events through the dispatcher, which is built from the handlers below.
-  const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void>; leadAlerts?: LeadAlertService } = {};
+  const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void>; leadAlerts?: LeadAlertService; hotspots?: HotspotService } = {};
   let consultationSeedDue = false;
 
   let demoLoading: Promise<void> | null = null;
@@ -292,6 +298,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     notify: (ownerId, view) => bus.publish('job.progress', view, userAudience(ownerId)),
   });
   const divisions = new DivisionImportService(store.db, now);
+  // Hotspots are mined in a worker thread over the last 90 days, then kept up as tickets arrive.
+  const hotspots = new HotspotService({ db: store.db, bus, now, log: opts.log, ...opts.hotspots });
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now, () => duty.onDutyNow()),
     ...consultationHandlers(consultation, duty, now, () => bus.publish('duty.changed', { at: now().toISOString() })),
@@ -311,6 +319,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...calendarHandlers(calendar, deadlinePolicy),
     ...adminHandlers(users, hub, store.db),
     ...standaloneDeskHandlers(),
+    ...hotspotHandlers(hotspots),
   };
 
   const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard, storeReady: () => waitForStore(store.db) });
@@ -319,8 +328,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   late.dispatcher = dispatcher;
   late.leadAlerts = leadAlerts;
   leadAlerts.start();
+  late.hotspots = hotspots;
+  void hotspots.start();
   return {
-    store, dispatcher, users, info, phone, jobs,
+    store, dispatcher, users, info, phone, jobs, hotspots,
     close: async () => {
       await jobs.close();
       await categories.close();
@@ -331,6 +342,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
       await phone.close();
       leadAlerts.close();
       await leadAlerts.idle();
+      await hotspots.close();
       stats.close();
       unsubscribe();
       if (!opts.eventBus) await bus.close();

@@ -38,6 +38,7 @@ export const eventAudience = {
   'seat.changed': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
   'lead.alert': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
   'seat.command': { from: 'publisher', why: 'the seat\'s own user: userAudience(userId)' },
+  'hotspot.alert': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
   'desk.sync': { from: 'connection', why: 'a desk tells its own windows about its link to the center; never leaves the desk' },
 } as const satisfies { [E in EventName]: AudienceRule<EventPayload<E>> };
 

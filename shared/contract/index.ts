@@ -19,6 +19,7 @@ import { deskEvents, deskRequests } from './desk';
 import { wallboardEvents, wallboardRequests } from './wallboard';
 import { classCaseRequests } from './class-cases';
 import { analysisRequests } from './analysis';
+import { hotspotEvents, hotspotRequests } from './hotspots';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -36,6 +37,7 @@ export * from './desk';
 export * from './wallboard';
 export * from './class-cases';
 export * from './analysis';
+export * from './hotspots';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
@@ -271,6 +273,7 @@ export const requests = {
   ...wallboardRequests,
   ...classCaseRequests,
   ...analysisRequests,
+  ...hotspotRequests,
 } satisfies Record<string, RequestDef>;
 
 /**
@@ -315,6 +318,7 @@ export const events = {
   ...jobEvents,
   ...deskEvents,
   ...wallboardEvents,
+  ...hotspotEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

@@ -15,4 +15,5 @@ export const readOnlyRequests: ReadonlySet<RequestName> = new Set<RequestName>([
   'consultation.alerts', 'duty.roster', 'duty.now', 'duty.people', 'wallboard.seats', 'wallboard.calls',
   'wallboard.queues', 'wallboard.queue', 'wallboard.rates',
   'wallboard.charts', 'wallboard.alerts', 'wallboard.getAlertSettings',
+  'hotspots.list',
 ]);

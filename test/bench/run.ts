@@ -27,6 +27,8 @@
  * every seat row so that every event is seen (a heavier page). Not in the default run.
  * BENCH_ONLY=analysis: the monthly analysis (monthly-analysis.bench.ts), one month's report and its
  * Word file on a BENCH_ANALYSIS_TICKETS store (default 1000000).
+ * BENCH_ONLY=hotspots: the hotspot worker alone (hotspots.bench.ts) on BENCH_HOTSPOT_TICKETS
+ * generated tickets (default 1,000,000): full recompute, cost per new ticket, event-loop delay.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -45,6 +47,7 @@ import { benchWallboard, type WallboardBench } from './wallboard.bench';
 import { benchRouting } from './routing.bench';
 import { benchWallboardLive } from './wallboard-live.bench';
 import { benchMonthlyAnalysis } from './monthly-analysis.bench';
+import { benchHotspots } from './hotspots.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -102,6 +105,12 @@ async function main(): Promise<void> {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'hotspots') {
+    const n = Number(process.env.BENCH_HOTSPOT_TICKETS ?? 1_000_000);
+    if (!Number.isInteger(n) || n < 1000) throw new Error('BENCH_HOTSPOT_TICKETS must be an integer ≥ 1000');
+    console.log(`\n${await benchHotspots(n, log)}`);
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
     return;
   }

@@ -232,6 +232,7 @@ const cases: Record<string, Case> = {
   'tickets.exportXlsx': () => [{ limit: 50_000 }],
   'wallboard.queue': () => ['to_dispatch', 'to_sign', 'due_today', 'overdue', 'returns', 'extensions'].map((queue) => ({ queue })),
   'wallboard.consultQueue': () => ['unclaimed', 'claim_overdue', 'measures_overdue'].map((queue) => ({ queue })),
+  'hotspots.list': () => [{}],
   'phone.screenPop': () => Object.values(fx.phones).map((phone) => ({ phone })),
   'consultation.forTicket': () => T().map((ticketId) => ({ ticketId })),
   'consultation.hardCandidates': () => [{ limit: 500 }],

@@ -20,10 +20,11 @@ const frameComponents: Record<Frame, React.LazyExoticComponent<() => React.JSX.E
   department_desk: lazy(() => import('../../frames/DepartmentDesk').then((m) => ({ default: m.DepartmentDesk }))),
   admin: lazy(() => import('../../frames/Admin').then((m) => ({ default: m.Admin }))),
   proactive: lazy(() => import('../../frames/Proactive').then((m) => ({ default: m.Proactive }))),
+  hotspots: lazy(() => import('../../frames/Hotspots').then((m) => ({ default: m.Hotspots }))),
 };
 
 const frameIcons: Record<Frame, string> = {
-  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙', proactive: '◆',
+  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙', proactive: '◆', hotspots: '◉',
 };
 
 /** The signed-in console: header, the frames this user's roles open, and the current frame. */

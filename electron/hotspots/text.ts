@@ -1,0 +1,76 @@
+/**
+ * Tokens for phrase mining: each CJK character is a token, each run of Latin letters or digits is
+ * one. Punctuation and spaces end a run, and no phrase crosses a run boundary.
+ */
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+const WORD = /[a-z0-9]/;
+
+export type Runs = string[][];
+
+export function tokenize(s: string): Runs {
+  const t = s.normalize('NFKC').toLowerCase();
+  const runs: Runs = [];
+  let run: string[] = [];
+  let word = '';
+  const endWord = (): void => {
+    if (word) run.push(word);
+    word = '';
+  };
+  const endRun = (): void => {
+    endWord();
+    if (run.length) runs.push(run);
+    run = [];
+  };
+  for (const ch of t) {
+    if (WORD.test(ch)) word += ch;
+    else if (CJK.test(ch)) {
+      endWord();
+      run.push(ch);
+    } else if (ch === ' ' && word) endWord(); // Latin words in one run: "gerard avenue"
+    else endRun();
+  }
+  endRun();
+  return runs;
+}
+
+const isWord = (tok: string): boolean => WORD.test(tok[0] ?? '');
+
+/** Joins tokens into a readable phrase: Latin words with spaces, CJK characters without. */
+export function joinTokens(toks: readonly string[], from = 0, to = toks.length): string {
+  let s = '';
+  for (let i = from; i < to; i++) {
+    const tok = toks[i]!;
+    if (i > from && isWord(tok) && isWord(toks[i - 1]!)) s += ' ';
+    s += tok;
+  }
+  return s;
+}
+
+/** A key for re-posts: the text without spaces or punctuation, first 120 characters. */
+export function repostKey(title: string, text: string): string {
+  const body = text.trim() ? text : title;
+  return body.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '').slice(0, 120);
+}
+
+/** FNV-1a, 32 bits, as 8 hex digits: stable ids without a crypto dependency in pure code. */
+export function hash32(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+export function dayKey(ms: number, tzOffsetMinutes: number): string {
+  return new Date(ms + tzOffsetMinutes * 60_000).toISOString().slice(0, 10);
+}
+
+export function dayIndex(ms: number, tzOffsetMinutes: number): number {
+  return Math.floor((ms + tzOffsetMinutes * 60_000) / 86_400_000);
+}
+
+/** 0 = Sunday, as Date.getUTCDay on the shifted time. */
+export function weekdayOf(day: number): number {
+  return (((day + 4) % 7) + 7) % 7;
+}

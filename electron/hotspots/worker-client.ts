@@ -1,0 +1,83 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+import type { FromHotspotWorker, HotspotWorkerInit, ToHotspotWorker } from './protocol';
+import type { Hotspot, HotspotInput } from './types';
+
+export function hotspotWorkerLocation(): URL {
+  const here = import.meta.url;
+  return /\.[cm]?ts$/.test(new URL(here).pathname) ? new URL('./worker.ts', here) : new URL('./hotspot-worker.js', here);
+}
+
+/** See search-client.ts: tsx's loader has to be registered inside a worker started from TS sources. */
+function tsBootstrap(url: URL): string {
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+}
+
+/**
+ * Talks to the hotspot worker thread. Adds are fire-and-forget messages (ordered before any later
+ * compute); a compute answers with the ranked hotspots. A worker that dies is started again empty,
+ * and `onRestart` is told so that the owner can send the tickets again.
+ */
+export class HotspotWorkerClient {
+  private worker: Worker;
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve: (r: { hotspots: Hotspot[]; ms: number; size: number }) => void; reject: (e: Error) => void }>();
+  private closed = false;
+
+  constructor(
+    private readonly init: HotspotWorkerInit,
+    private readonly url: URL = hotspotWorkerLocation(),
+    private readonly onRestart: () => void = () => undefined,
+  ) {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const opts = { workerData: this.init, resourceLimits: { maxOldGenerationSizeMb: 2048 } };
+    const w = /\.[cm]?ts$/.test(this.url.pathname) ? new Worker(tsBootstrap(this.url), { ...opts, eval: true }) : new Worker(this.url, opts);
+    w.on('message', (m: FromHotspotWorker) => {
+      const wait = this.waiting.get(m.id);
+      if (!wait) return;
+      this.waiting.delete(m.id);
+      if (m.type === 'result') wait.resolve({ hotspots: m.hotspots, ms: m.ms, size: m.size });
+      else wait.reject(new Error(m.message));
+    });
+    w.on('exit', (code) => {
+      for (const wait of this.waiting.values()) wait.reject(new Error(`hotspot worker exited with code ${code}`));
+      this.waiting.clear();
+      if (this.closed) return;
+      this.worker = this.spawn();
+      this.onRestart();
+    });
+    w.unref();
+    return w;
+  }
+
+  private send(m: ToHotspotWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  add(inputs: HotspotInput[]): void {
+    if (inputs.length) this.send({ type: 'add', inputs });
+  }
+
+  remove(ids: string[]): void {
+    if (ids.length) this.send({ type: 'remove', ids });
+  }
+
+  compute(now: number): Promise<{ hotspots: Hotspot[]; ms: number; size: number }> {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.send({ type: 'compute', id, now });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker.terminate();
+  }
+}
