@@ -47,6 +47,8 @@ import { divisionHandlers } from './handlers/divisions';
 import { calendarHandlers } from './handlers/calendar';
 import { standaloneDeskHandlers } from './handlers/desk';
 import { adminHandlers } from './handlers/admin';
+import { recordingHandlers } from './handlers/recordings';
+import { RecordingService } from '../services/recordings';
 import { seedDemoConsultation } from '../demo/consultation';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
@@ -97,6 +99,8 @@ export interface ConsoleOptions {
    * PostgreSQL (closed with the app). One passed in is the caller's to close, after the app.
    */
   eventBus?: EventBus;
+  /** False: no retention timer (tests run the retention job themselves). @default true */
+  recordingRetention?: boolean;
   /** Hears the PostgreSQL bus's listening connection come and go (the console server's /readyz). */
   onEventsStatus?: (status: ListenStatus) => void;
 }
@@ -107,6 +111,7 @@ export interface ConsoleApp {
   store: Store;
   jobs: JobRunner;
   phone: PhoneService;
+  recordings: RecordingService;
   dispatcher: Dispatcher;
   users: UserService;
   info(): Promise<AppInfo>;
@@ -274,6 +279,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     notify: (ownerId, view) => bus.publish('job.progress', view, userAudience(ownerId)),
   });
   const divisions = new DivisionImportService(store.db, now);
+  const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId) });
+  // A recording a crash cut short stays playable up to its last chunk; say so on its row.
+  await recordings.recoverInterrupted();
+  if (opts.recordingRetention !== false) recordings.startRetention();
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now, () => duty.onDutyNow()),
     ...consultationHandlers(consultation, duty, now, () => bus.publish('duty.changed', { at: now().toISOString() })),
@@ -291,6 +300,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...calendarHandlers(calendar, deadlinePolicy),
     ...adminHandlers(users, hub, store.db),
     ...standaloneDeskHandlers(),
+    ...recordingHandlers(recordings, jobs),
   };
 
   const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard, storeReady: () => waitForStore(store.db) });
@@ -299,9 +309,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   late.leadAlerts = leadAlerts;
   leadAlerts.start();
   return {
-    store, dispatcher, users, info, phone, jobs,
+    store, dispatcher, users, info, phone, jobs, recordings,
     close: async () => {
       await jobs.close();
+      await recordings.close();
       await categories.close();
       reindex.abort();
       await reindexing;

@@ -16,6 +16,7 @@ import { jobEvents, jobRequests } from './jobs';
 import { divisionRequests } from './division';
 import { deskEvents, deskRequests } from './desk';
 import { wallboardEvents, wallboardRequests } from './wallboard';
+import { recordingRequests } from './recordings';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -31,6 +32,7 @@ export * from './jobs';
 export * from './division';
 export * from './desk';
 export * from './wallboard';
+export * from './recordings';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
@@ -228,6 +230,7 @@ export const requests = {
   ...consultationRequests,
   ...deskRequests,
   ...wallboardRequests,
+  ...recordingRequests,
 } satisfies Record<string, RequestDef>;
 
 /**

@@ -3,6 +3,7 @@ import { request, event } from './define';
 import type { ContractError } from './errors';
 import type { ImportResult } from './xlsx';
 import type { DivisionImportResult } from './division';
+import type { RecordingPurgeResult } from './recordings';
 
 /**
  * Long work (imports, re-indexing, reports) runs as a job in main: the request that starts it
@@ -12,9 +13,10 @@ import type { DivisionImportResult } from './division';
 export interface JobResults {
   'tickets.import': ImportResult;
   'divisions.import': DivisionImportResult;
+  'recordings.purge': RecordingPurgeResult;
 }
 export type JobKind = keyof JobResults;
-export const jobKinds = ['tickets.import', 'divisions.import'] as const satisfies readonly JobKind[];
+export const jobKinds = ['tickets.import', 'divisions.import', 'recordings.purge'] as const satisfies readonly JobKind[];
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 

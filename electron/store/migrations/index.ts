@@ -20,6 +20,7 @@ import { migration0019seatPresence } from './0019_seat_presence';
 import { migration0020seatPresenceDetail } from './0020_seat_presence_detail';
 import { migration0021kpiDaily } from './0021_kpi_daily';
 import { migration0022ticketTallies } from './0022_ticket_tallies';
+import { migration0023recordings } from './0023_recordings';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -33,5 +34,6 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0019seatPresence,
   migration0020seatPresenceDetail,
   migration0021kpiDaily,
-  migration0022ticketTallies];
+  migration0022ticketTallies,
+  migration0023recordings];
 export type { Migration, Dialect } from './types';

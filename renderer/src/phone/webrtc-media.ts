@@ -5,6 +5,12 @@ const ICE_GATHER_TIMEOUT_MS = 2000;
 
 interface Leg { pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement }
 
+/** What else may follow a call's audio (the recorder): told when both directions exist and when the call's media closes. */
+export interface CallAudioHooks {
+  callAudio?(callId: string, local: MediaStream, remote: MediaStream): void;
+  callClosed?(callId: string): void;
+}
+
 export interface MediaDevicesChoice {
   microphoneId?: string;
   speakerId?: string;
@@ -21,6 +27,7 @@ export class WebRtcMedia {
   private legs = new Map<string, Leg>();
   /** Read at the start of each call, so a change in the settings applies to the next call. */
   devices: () => MediaDevicesChoice = loadDevices;
+  hooks: CallAudioHooks = {};
 
   constructor(private readonly api: ConsoleApi) {}
 
@@ -71,8 +78,11 @@ export class WebRtcMedia {
     const audio = new Audio();
     audio.autoplay = true;
     pc.ontrack = (ev) => {
-      audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+      const remote = ev.streams[0] ?? new MediaStream([ev.track]);
+      audio.srcObject = remote;
       void this.applySpeaker(audio).then(() => audio.play()).catch(() => undefined);
+      const local = this.legs.get(callId)?.stream;
+      if (local) this.hooks.callAudio?.(callId, local, remote);
     };
     const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices().microphoneId ? { deviceId: { exact: this.devices().microphoneId! } } : true });
     for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
@@ -115,6 +125,7 @@ export class WebRtcMedia {
   private async run(cmd: MediaCommandEvent): Promise<{ sdp?: string; dtmfSent?: boolean }> {
     const c = cmd.command;
     if (c.op === 'close') {
+      this.hooks.callClosed?.(cmd.callId);
       const leg = this.legs.get(cmd.callId);
       leg?.pc.close();
       leg?.stream?.getTracks().forEach((t) => t.stop());
