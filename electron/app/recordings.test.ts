@@ -64,7 +64,7 @@ beforeEach(async () => {
   await mk('lead01', ['shift_lead']);
   await mk('dept01', ['department'], 'dep-a');
   await mk('root', ['admin']);
-  [agent, other, lead, dept, admin] = await Promise.all(['agent01', 'agent02', 'lead01', 'dept01', 'root'].map(signIn));
+  [agent, other, lead, dept, admin] = await Promise.all(['agent01', 'agent02', 'lead01', 'dept01', 'root'].map(signIn)) as [Connection, Connection, Connection, Connection, Connection];
   lines.set(agentId, new Set(['call-1', 'call-2']));
 });
 afterEach(async () => { await t.dispose(); });
