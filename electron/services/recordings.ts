@@ -137,12 +137,12 @@ export class RecordingService {
   /** Appends chunk `seq`; a chunk already written (a retry) is acknowledged and not written again. */
   async append(s: SessionInfo, callId: string, seq: number, base64: string, durationMs: number): Promise<{ bytes: number }> {
     const data = Buffer.from(base64, 'base64');
-    if (data.length === 0 || data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'size' }] });
+    if (data.length === 0 || data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
     return this.serial(callId, async () => {
       const r = await this.ownOpen(s, callId);
       if (seq < r.chunks) return { bytes: Number(r.bytes) };
       if (seq > r.chunks) fail('conflict', { issues: [{ path: 'seq', problem: `expected ${r.chunks}` }] });
-      if (Number(r.bytes) + data.length > MAX_RECORDING_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'too_long' }] });
+      if (Number(r.bytes) + data.length > MAX_RECORDING_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
       this.limit(r.id);
       const fh = await open(this.file(r), 'a');
       try {

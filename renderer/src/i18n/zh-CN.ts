@@ -1227,6 +1227,9 @@ export const zhCN = {
   problems: {
     summary: '输入有误：{{message}}',
     codes: {
+      // Call recordings (main refuses a chunk).
+      chunk_too_large: '录音片段过大',
+      recording_too_long: '录音已达长度上限',
       // zod issue codes
       invalid_type: '格式不正确',
       too_small: '内容太短',
