@@ -44,7 +44,7 @@ declare const AudioContext: new () => {
   close(): Promise<void>;
 };
 
-interface Channels { duration: number; channels: number; rms: number[]; hz: number[] }
+interface Channels { duration: number; channels: number; rms: number[]; hz: number[]; /** Left channel: pitch of each loud 40 ms window. */ leftPitches: number[] }
 
 /** Decodes audio bytes in a page and measures each channel over its middle (level, and pitch by zero crossings). */
 function analyse(page: Page, base64: string): Promise<Channels> {
@@ -67,8 +67,20 @@ function analyse(page: Page, base64: string): Promise<Channels> {
       rms.push(Math.sqrt(sum / (to - from)));
       hz.push(crossings / 2 / ((to - from) / buf.sampleRate));
     }
+    const left = buf.getChannelData(0);
+    const win = Math.floor(buf.sampleRate * 0.04);
+    const leftPitches: number[] = [];
+    for (let w = 0; w + win <= left.length; w += win) {
+      let sum = 0;
+      let crossings = 0;
+      for (let i = w; i < w + win; i++) {
+        sum += left[i]! * left[i]!;
+        if (i > w && (left[i - 1]! < 0) !== (left[i]! < 0)) crossings++;
+      }
+      if (Math.sqrt(sum / win) > 0.05) leftPitches.push(Math.round(crossings / 2 / 0.04));
+    }
     await ctx.close();
-    return { duration: buf.duration, channels: buf.numberOfChannels, rms, hz };
+    return { duration: buf.duration, channels: buf.numberOfChannels, rms, hz, leftPitches };
   }, base64);
 }
 
@@ -245,8 +257,16 @@ describe('call recording', () => {
       }, { timeout: 15_000, interval: 500 }).toBe(true);
     }
     await agent.getByTestId('agent-state').filter({ hasText: '就绪' }).waitFor({ timeout: 10_000 });
+    // This call the admin has the recording notice on: the caller hears it before the agent.
+    const admin = await ContractClient.connect(host!.url);
+    try {
+      await admin.request('session.login', { username: 'admin', password: PASSWORD });
+      await admin.request('recording.setPolicy', { retentionDays: 180, noticeEnabled: true });
+    } finally {
+      admin.close();
+    }
     await callAndAnswer();
-    await expect.poll(() => recordings().find((r) => r.state === 'recording')?.chunks ?? 0, { timeout: 15_000 }).toBeGreaterThan(3);
+    await expect.poll(() => recordings().find((r) => r.state === 'recording')?.chunks ?? 0, { timeout: 15_000 }).toBeGreaterThan(5);
     const { dataDir } = host!;
     await host!.stop('SIGKILL');
     host = await startHost({ dataDir });
@@ -255,8 +275,15 @@ describe('call recording', () => {
     const data = await bytesOf(row.id);
     expect(data.length).toBe(row.bytes);
     const a = await analyse(callerPage, data.toString('base64'));
-    console.info(`interrupted recording decoded: ${JSON.stringify(a)}`);
-    expect(a.duration).toBeGreaterThan(2);
+    console.info(`interrupted recording decoded: ${JSON.stringify({ ...a, leftPitches: a.leftPitches.slice(0, 80) })}`);
+    expect(a.duration).toBeGreaterThan(4);
+    // The left channel (what the caller is sent) carries the notice's beeps (880, 1175 Hz) before
+    // the agent's 440 Hz, and the first 440 Hz window comes after the last beep.
+    const beep = (hz: number) => a.leftPitches.findIndex((p) => Math.abs(p - hz) < 40);
+    expect(beep(1175)).toBeGreaterThanOrEqual(0);
+    expect(beep(1175)).toBeLessThan(beep(440));
+    // The notice ends on a 988 Hz beep; the first window of the agent's own tone follows it.
+    expect(beep(988)).toBeLessThan(beep(440));
     expect(a.rms[0]).toBeGreaterThan(0.02);
     expect(a.rms[1]).toBeGreaterThan(0.02);
   });

@@ -1,5 +1,6 @@
 import { RECORDING_MIMES, type ConsoleApi } from '../../../shared/contract';
 import type { WebRtcMedia } from './webrtc-media';
+import { withNotice } from './recording-notice';
 
 /** One chunk every second: a crash mid-call loses at most this much of the recording. */
 const TIMESLICE_MS = 1000;
@@ -113,9 +114,21 @@ export class CallRecorder {
 /** Records every call this media bridge carries (inbound, outbound, consult legs: each its own call id). */
 export function recordCalls(media: WebRtcMedia, api: ConsoleApi): CallRecorder {
   const recorder = new CallRecorder(api);
+  const notices = new Map<string, { close(): void }>();
   media.hooks = {
     callAudio: (callId, local, remote) => void recorder.start(callId, local, remote).catch(() => undefined),
-    callClosed: (callId) => void recorder.stop(callId),
+    callClosed: (callId) => {
+      void recorder.stop(callId).finally(() => { notices.get(callId)?.close(); notices.delete(callId); });
+    },
+    // An answered citizen's call hears the recording notice first, where the admin enabled it.
+    outgoing: async (callId, mic, inbound) => {
+      if (!inbound || typeof AudioContext === 'undefined') return null;
+      const policy = await api.request('recording.policy', {});
+      if (!policy.ok || !policy.value.noticeEnabled) return null;
+      const n = withNotice(mic);
+      notices.set(callId, n);
+      return { stream: n.stream, connected: n.play };
+    },
   };
   return recorder;
 }
