@@ -15,6 +15,10 @@
  * BENCH_ONLY=wallboard: the wallboard's KPI read alone (wallboard.bench.ts), old history scan against
  * the daily counts, and an agent's wait while wallboards read, on BENCH_WALLBOARD_TICKETS stores
  * (comma-separated sizes, default 200000,1000000). The default run measures it at BENCH_TICKETS.
+ *
+ * BENCH_ONLY=recording: the cost of recording a call (recording.bench.ts): CPU of the agent's
+ * renderer and the host's main process during a recorded WebRTC call through Kamailio, beside the
+ * seat idle, and bytes per minute; BENCH_RECORDING_SECONDS (default 60). Needs `npm run build`.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -30,6 +34,7 @@ import { benchCategory } from './category.bench';
 import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
+import { benchRecording } from './recording.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -37,6 +42,13 @@ const BATCH = 10_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'recording') {
+    const seconds = Number(process.env.BENCH_RECORDING_SECONDS ?? 60);
+    if (!Number.isInteger(seconds) || seconds < 5) throw new Error('BENCH_RECORDING_SECONDS must be an integer ≥ 5');
+    console.log(`\n${await benchRecording(seconds, log)}`);
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores.`);
+    return;
+  }
   if (process.env.BENCH_ONLY === 'desks') {
     const t0 = performance.now();
     const int = (name: string, fallback: number, min: number) => {
