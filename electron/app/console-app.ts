@@ -55,6 +55,8 @@ import { divisionHandlers } from './handlers/divisions';
 import { calendarHandlers } from './handlers/calendar';
 import { standaloneDeskHandlers } from './handlers/desk';
 import { adminHandlers } from './handlers/admin';
+import { recordingHandlers } from './handlers/recordings';
+import { RecordingService } from '../services/recordings';
 import { seedDemoConsultation } from '../demo/consultation';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
@@ -105,6 +107,8 @@ export interface ConsoleOptions {
    * PostgreSQL (closed with the app). One passed in is the caller's to close, after the app.
    */
   eventBus?: EventBus;
+  /** False: no retention timer (tests run the retention job themselves). @default true */
+  recordingRetention?: boolean;
   /** Hears the PostgreSQL bus's listening connection come and go (the console server's /readyz). */
   onEventsStatus?: (status: ListenStatus) => void;
   /** Hotspot options (tests: a short debounce). */
@@ -118,6 +122,7 @@ export interface ConsoleApp {
   hotspots: HotspotService;
   jobs: JobRunner;
   phone: PhoneService;
+  recordings: RecordingService;
   dispatcher: Dispatcher;
   users: UserService;
   info(): Promise<AppInfo>;
@@ -300,6 +305,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const divisions = new DivisionImportService(store.db, now);
   // Hotspots are mined in a worker thread over the last 90 days, then kept up as tickets arrive.
   const hotspots = new HotspotService({ db: store.db, bus, now, log: opts.log, ...opts.hotspots });
+  const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId) });
+  // A recording a crash cut short stays playable up to its last chunk; say so on its row.
+  await recordings.recoverInterrupted();
+  if (opts.recordingRetention !== false) recordings.startRetention();
   const handlers: Handlers = {
     ...phoneHandlers(phone, store.db, now, () => duty.onDutyNow()),
     ...consultationHandlers(consultation, duty, now, () => bus.publish('duty.changed', { at: now().toISOString() })),
@@ -320,6 +329,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...adminHandlers(users, hub, store.db),
     ...standaloneDeskHandlers(),
     ...hotspotHandlers(hotspots),
+    ...recordingHandlers(recordings, jobs),
   };
 
   const dispatcher = new Dispatcher(handlers, opts.log, { sessionGuard: hub.guard, storeReady: () => waitForStore(store.db) });
@@ -331,9 +341,10 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   late.hotspots = hotspots;
   void hotspots.start();
   return {
-    store, dispatcher, users, info, phone, jobs, hotspots,
+    store, dispatcher, users, info, phone, jobs, hotspots, recordings,
     close: async () => {
       await jobs.close();
+      await recordings.close();
       await categories.close();
       routingStop.abort();
       await routing.idle();

@@ -150,6 +150,22 @@ export interface SipAccountsTable {
 }
 
 /** A seat's phone as its desk last reported it (migration 0019). */
+/** A call's recording (migration 23): the audio is in a file, this row says whose and how far. */
+export interface RecordingsTable {
+  id: string;
+  call_id: string;
+  ticket_id: string | null;
+  user_id: string;
+  started_at: string;
+  ended_at: string | null;
+  duration_ms: number;
+  bytes: number;
+  chunks: number;
+  mime: string;
+  path: string;
+  state: string;
+}
+
 export interface SeatPresenceTable {
   user_id: string;
   agent: string;
@@ -319,6 +335,7 @@ export interface DB {
   sip_accounts: SipAccountsTable;
   agent_state_events: AgentStateEventsTable;
   seat_presence: SeatPresenceTable;
+  recordings: RecordingsTable;
   call_records: CallRecordsTable;
   call_ticket_links: CallTicketLinksTable;
   ticket_state: TicketStateTable;

@@ -20,6 +20,7 @@ import { wallboardEvents, wallboardRequests } from './wallboard';
 import { classCaseRequests } from './class-cases';
 import { analysisRequests } from './analysis';
 import { hotspotEvents, hotspotRequests } from './hotspots';
+import { recordingRequests } from './recordings';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -38,6 +39,7 @@ export * from './wallboard';
 export * from './class-cases';
 export * from './analysis';
 export * from './hotspots';
+export * from './recordings';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
@@ -274,6 +276,7 @@ export const requests = {
   ...classCaseRequests,
   ...analysisRequests,
   ...hotspotRequests,
+  ...recordingRequests,
 } satisfies Record<string, RequestDef>;
 
 /**

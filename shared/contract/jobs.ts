@@ -4,6 +4,7 @@ import type { ContractError } from './errors';
 import type { ImportResult } from './xlsx';
 import type { DivisionImportResult } from './division';
 import type { MonthlyAnalysis } from './analysis';
+import type { RecordingPurgeResult } from './recordings';
 
 /**
  * Long work (imports, re-indexing, reports) runs as a job in main: the request that starts it
@@ -14,9 +15,10 @@ export interface JobResults {
   'tickets.import': ImportResult;
   'divisions.import': DivisionImportResult;
   'analysis.monthly': MonthlyAnalysis;
+  'recordings.purge': RecordingPurgeResult;
 }
 export type JobKind = keyof JobResults;
-export const jobKinds = ['tickets.import', 'divisions.import', 'analysis.monthly'] as const satisfies readonly JobKind[];
+export const jobKinds = ['tickets.import', 'divisions.import', 'analysis.monthly', 'recordings.purge'] as const satisfies readonly JobKind[];
 
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 

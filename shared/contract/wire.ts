@@ -115,6 +115,8 @@ export const deskLocalRequests = [
   'phone.blindTransfer', 'phone.startConsult', 'phone.completeTransfer', 'phone.cancelConsult', 'phone.dial',
   'phone.selfTestEcho', 'phone.selfTestResult',
   'media.attach', 'media.reply', 'media.lost',
+  // The desk's calls are recorded on the desk (uploaded to the center when the call ends: issue 15.1).
+  'recording.start', 'recording.chunk', 'recording.finish',
 ] as const satisfies readonly RequestName[];
 
 /**

@@ -29,6 +29,9 @@
  * Word file on a BENCH_ANALYSIS_TICKETS store (default 1000000).
  * BENCH_ONLY=hotspots: the hotspot worker alone (hotspots.bench.ts) on BENCH_HOTSPOT_TICKETS
  * generated tickets (default 1,000,000): full recompute, cost per new ticket, event-loop delay.
+ * BENCH_ONLY=recording: the cost of recording a call (recording.bench.ts): CPU of the agent's
+ * renderer and the host's main process during a recorded WebRTC call through Kamailio, beside the
+ * seat idle, and bytes per minute; BENCH_RECORDING_SECONDS (default 60). Needs `npm run build`.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -48,6 +51,7 @@ import { benchRouting } from './routing.bench';
 import { benchWallboardLive } from './wallboard-live.bench';
 import { benchMonthlyAnalysis } from './monthly-analysis.bench';
 import { benchHotspots } from './hotspots.bench';
+import { benchRecording } from './recording.bench';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 1_000_000);
 const SEARCH_TICKETS = Number(process.env.BENCH_SEARCH_TICKETS ?? Math.min(TICKETS, 200_000));
@@ -55,6 +59,13 @@ const BATCH = 10_000;
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'recording') {
+    const seconds = Number(process.env.BENCH_RECORDING_SECONDS ?? 60);
+    if (!Number.isInteger(seconds) || seconds < 5) throw new Error('BENCH_RECORDING_SECONDS must be an integer ≥ 5');
+    console.log(`\n${await benchRecording(seconds, log)}`);
+    console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores.`);
+    return;
+  }
   if (process.env.BENCH_ONLY === 'desks') {
     const t0 = performance.now();
     const int = (name: string, fallback: number, min: number) => {

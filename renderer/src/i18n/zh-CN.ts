@@ -432,6 +432,28 @@ export const zhCN = {
     unclaimedEscalationsHint: '协商队列中无人认领的事项达到此数时提醒（1–1000）',
     outOfRange: '{{field}}应为 {{min}}–{{max}} 之间的整数，或留空',
   },
+  recordings: {
+    title: '通话录音',
+    none: '本工单没有您可收听的通话录音',
+    play: '收听',
+    loading: '正在载入录音…',
+    agent: '坐席 {{name}}',
+    duration: '时长 {{time}}',
+    size: '{{kb}} KB',
+    states: { recording: '录音中', complete: '完整', interrupted: '中断（保留至中断前）' },
+    listenAudited: '每次收听都会记入审计日志',
+    settings: {
+      title: '通话录音策略',
+      retentionDays: '录音保留天数',
+      retentionHint: '超过此天数的录音由清理任务删除（文件与记录），每条删除记入审计日志',
+      notice: '接通时向来电者播放录音告知提示音',
+      save: '保存录音策略',
+      saved: '录音策略已保存',
+      purge: '立即清理过期录音',
+      purged: '已删除 {{deleted}} 条过期录音（{{kb}} KB）',
+      badDays: '保留天数须为 1 到 3650 之间的整数',
+    },
+  },
   phoneSettings: {
     hint: '每行一项，格式为“代码=名称”，代码用小写字母、数字或下划线。修改后新的示忙和话后处理立即使用。',
     reasons: '示忙原因',
@@ -473,7 +495,7 @@ export const zhCN = {
   },
   jobs: {
     cancel: '取消',
-    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引', volumes: '正在统计工单量', rates: '正在计算三率（逐日）', class_cases: '正在汇总类案' },
+    phases: { starting: '准备中', reading: '正在读取文件', checking: '正在逐行检查', writing: '正在写入', indexing: '正在建立搜索索引', volumes: '正在统计工单量', rates: '正在计算三率（逐日）', class_cases: '正在汇总类案', deleting: '正在删除过期录音' },
   },
   search: {
     placeholder: '搜索：词语、工单号片段、来电号码、来电人、地址（Ctrl+K）',
@@ -1234,6 +1256,7 @@ export const zhCN = {
       sip: { account_set: '设置 SIP 账号' },
       seat: { lead_action: '值班长操作坐席' },
       call: { record_refused: '拒收坐席通话记录（非本人）' },
+      recording: { listen: '收听通话录音', delete: '删除过期录音', policy: '修改录音策略' },
     },
     loginFailures: { unknown_user: '用户名不存在', locked: '账号已锁定', wrong_password: '密码错误', disabled: '账号已停用' },
     changes: {
@@ -1363,6 +1386,9 @@ export const zhCN = {
     summary: '输入有误：{{message}}',
     codes: {
       ...proactiveProblems,
+      // Call recordings (main refuses a chunk).
+      chunk_too_large: '录音片段过大',
+      recording_too_long: '录音已达长度上限',
       // zod issue codes
       invalid_type: '格式不正确',
       too_small: '内容太短',

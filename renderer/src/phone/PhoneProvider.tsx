@@ -6,6 +6,7 @@ import { useApi } from '../state/api';
 import { useSession } from '../state/session';
 import { errorMessage, i18n } from '../i18n';
 import { WebRtcMedia } from './webrtc-media';
+import { recordCalls } from './call-recorder';
 import { Ringtone } from './ringtone';
 import { loadDevices } from './devices';
 
@@ -55,7 +56,11 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
   const [pop, setPop] = useState<ScreenPop | null>(null);
   const [lastEndedCallId, setLastEnded] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const media = useMemo(() => new WebRtcMedia(api), [api]);
+  const media = useMemo(() => {
+    const m = new WebRtcMedia(api);
+    recordCalls(m, api);
+    return m;
+  }, [api]);
   const [ring] = useState(() => new Ringtone());
 
   const refresh = useCallback(async () => {

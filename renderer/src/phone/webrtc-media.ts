@@ -8,7 +8,19 @@ const ICE_GATHER_TIMEOUT_MS = 2000;
  */
 export const MEDIA_LOST_AFTER_MS = 5000;
 
-interface Leg { pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement; lostTimer?: ReturnType<typeof setTimeout> }
+interface Leg {
+  pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement; lostTimer?: ReturnType<typeof setTimeout>;
+  /** What the caller is sent, when a hook put something before the microphone (the recording notice). */
+  sent?: MediaStream;
+}
+
+/** What else may follow a call's audio (the recorder): told when both directions exist and when the call's media closes. */
+export interface CallAudioHooks {
+  callAudio?(callId: string, local: MediaStream, remote: MediaStream): void;
+  callClosed?(callId: string): void;
+  /** May put audio before the microphone on an answered (inbound) call; `connected` runs once media flows. */
+  outgoing?(callId: string, mic: MediaStream, inbound: boolean): Promise<{ stream: MediaStream; connected(): void } | null>;
+}
 
 export interface MediaDevicesChoice {
   microphoneId?: string;
@@ -26,6 +38,7 @@ export class WebRtcMedia {
   private legs = new Map<string, Leg>();
   /** Read at the start of each call, so a change in the settings applies to the next call. */
   devices: () => MediaDevicesChoice = loadDevices;
+  hooks: CallAudioHooks = {};
 
   constructor(private readonly api: ConsoleApi) {}
 
@@ -60,28 +73,35 @@ export class WebRtcMedia {
   private creating = new Map<string, Promise<Leg>>();
 
   /** One peer connection per call, even when two commands for a new call arrive together. */
-  private leg(callId: string): Promise<Leg> {
+  private leg(callId: string, inbound = false): Promise<Leg> {
     const have = this.legs.get(callId);
     if (have) return Promise.resolve(have);
     let p = this.creating.get(callId);
     if (!p) {
-      p = this.createLeg(callId).finally(() => this.creating.delete(callId));
+      p = this.createLeg(callId, inbound).finally(() => this.creating.delete(callId));
       this.creating.set(callId, p);
     }
     return p;
   }
 
-  private async createLeg(callId: string): Promise<Leg> {
+  private async createLeg(callId: string, inbound: boolean): Promise<Leg> {
     const pc = new RTCPeerConnection({ iceServers: [] });
     const audio = new Audio();
     audio.autoplay = true;
     pc.ontrack = (ev) => {
-      audio.srcObject = ev.streams[0] ?? new MediaStream([ev.track]);
+      const remote = ev.streams[0] ?? new MediaStream([ev.track]);
+      audio.srcObject = remote;
       void this.applySpeaker(audio).then(() => audio.play()).catch(() => undefined);
+      const have = this.legs.get(callId);
+      const local = have?.sent ?? have?.stream;
+      if (local) this.hooks.callAudio?.(callId, local, remote);
     };
     const stream = await navigator.mediaDevices.getUserMedia({ audio: this.devices().microphoneId ? { deviceId: { exact: this.devices().microphoneId! } } : true });
-    for (const t of stream.getAudioTracks()) pc.addTrack(t, stream);
-    const leg: Leg = { pc, stream, held: false, muted: false, audio };
+    const out = await this.hooks.outgoing?.(callId, stream, inbound).catch(() => null) ?? null;
+    const sent = out?.stream ?? stream;
+    for (const t of sent.getAudioTracks()) pc.addTrack(t, sent);
+    if (out) pc.addEventListener('connectionstatechange', () => { if (pc.connectionState === 'connected') out.connected(); });
+    const leg: Leg = { pc, stream, held: false, muted: false, audio, ...(out ? { sent } : {}) };
     this.watchIce(callId, leg);
     this.legs.set(callId, leg);
     return leg;
@@ -154,6 +174,7 @@ export class WebRtcMedia {
       return { audio: { packets, energy } };
     }
     if (c.op === 'close') {
+      this.hooks.callClosed?.(cmd.callId);
       const leg = this.legs.get(cmd.callId);
       if (leg?.lostTimer) clearTimeout(leg.lostTimer);
       leg?.pc.close();
@@ -167,7 +188,7 @@ export class WebRtcMedia {
       if (c.op === 'setRemote') throw new Error('no media for this call');
       return {};
     }
-    const leg = await this.leg(cmd.callId);
+    const leg = await this.leg(cmd.callId, c.op === 'createAnswer');
     const { pc } = leg;
     switch (c.op) {
       case 'createOffer': {

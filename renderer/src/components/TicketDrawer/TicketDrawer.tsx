@@ -10,6 +10,7 @@ import { StatusBadge } from '../StatusBadge';
 import { formatDateTime } from '../../format/time';
 import { formatMonthDay } from '../WorkList/deadline';
 import { TicketActions } from '../TicketActions';
+import { CallRecordings } from '../CallRecordings';
 import { EscalateButton } from '../../consultation/EscalateDialog';
 import { formatCoordinates } from "../../../../shared/domain/geo";
 import { readTicketEvent } from '../../../../shared/domain/ticket-events';
@@ -112,6 +113,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
               {detail.pendingExtension.reason ? `；${t('desk.extensionReason', { reason: detail.pendingExtension.reason })}` : ''}
             </Alert>
           )}
+          <CallRecordings ticketId={detail.id} />
           <Title order={5} mt="md">{t('ticket.timeline')}</Title>
           <Timeline active={detail.timeline.length - 1} bulletSize={14} lineWidth={2} data-testid="ticket-timeline">
             {detail.timeline.map((e) => (

@@ -1,10 +1,11 @@
-import { Tabs } from '@mantine/core';
+import { Stack, Tabs } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { UsersPanel } from './UsersPanel';
 import { AuditPanel } from './AuditPanel';
 import { DataPanel } from './DataPanel';
 import { ImportExportPanel } from './ImportExportPanel';
 import { PhoneSettingsPanel } from './PhoneSettingsPanel';
+import { RecordingPolicyPanel } from './RecordingPolicyPanel';
 import { AlertSettingsPanel } from './AlertSettingsPanel';
 import { CalendarPanel } from './CalendarPanel';
 import { DeadlinePolicyPanel } from './DeadlinePolicyPanel';
@@ -30,7 +31,7 @@ export function Admin() {
       <Tabs.Panel value="audit" pt="md" style={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' }}><AuditPanel /></Tabs.Panel>
       <Tabs.Panel value="data" pt="md"><DataPanel /></Tabs.Panel>
       <Tabs.Panel value="excel" pt="md"><ImportExportPanel /></Tabs.Panel>
-      <Tabs.Panel value="phone" pt="md"><PhoneSettingsPanel /></Tabs.Panel>
+      <Tabs.Panel value="phone" pt="md"><Stack><PhoneSettingsPanel /><RecordingPolicyPanel /></Stack></Tabs.Panel>
       <Tabs.Panel value="alerts" pt="md"><AlertSettingsPanel /></Tabs.Panel>
       <Tabs.Panel value="calendar" pt="md"><CalendarPanel /></Tabs.Panel>
       <Tabs.Panel value="deadlines" pt="md"><DeadlinePolicyPanel /></Tabs.Panel>

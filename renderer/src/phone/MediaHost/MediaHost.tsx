@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../../state/api';
 import { WebRtcMedia } from '../webrtc-media';
+import { recordCalls } from '../call-recorder';
 
 const ATTACH_RETRY_MS = 1000;
 
@@ -11,7 +12,11 @@ const ATTACH_RETRY_MS = 1000;
  */
 export function MediaHost() {
   const { api } = useApi();
-  const [media] = useState(() => new WebRtcMedia(api));
+  const [media] = useState(() => {
+    const m = new WebRtcMedia(api);
+    recordCalls(m, api);
+    return m;
+  });
   useEffect(() => {
     const off = media.listen();
     let timer: ReturnType<typeof setTimeout> | null = null;

@@ -1,0 +1,21 @@
+import type { JobRunner } from '../../jobs/job-runner';
+import type { RecordingService } from '../../services/recordings';
+import { sessionOf, type HandlerSlice } from './context';
+
+/** Call recordings: writing from the renderer that holds the call's audio, listening, policy, retention. */
+export function recordingHandlers(recordings: RecordingService, jobs: JobRunner): HandlerSlice<`recording.${string}`> {
+  return {
+    'recording.start': (i, ctx) => recordings.start(sessionOf(ctx), i.callId, i.mime),
+    'recording.chunk': (i, ctx) => recordings.append(sessionOf(ctx), i.callId, i.seq, i.data, i.durationMs),
+    'recording.finish': (i, ctx) => recordings.finish(sessionOf(ctx), i.callId, i.durationMs),
+    'recording.ofTicket': (i, ctx) => recordings.ofTicket(sessionOf(ctx), i.ticketId),
+    'recording.open': (i, ctx) => recordings.openForListening(sessionOf(ctx), i.recordingId),
+    'recording.read': (i, ctx) => recordings.read(sessionOf(ctx), i.recordingId, i.offset, i.length),
+    'recording.policy': () => recordings.policy(),
+    'recording.setPolicy': (i, ctx) => recordings.setPolicy(i, sessionOf(ctx).user.id),
+    'recording.purgeExpired': (_i, ctx) => {
+      const actor = sessionOf(ctx).user.id;
+      return jobs.start('recordings.purge', actor, (job) => recordings.purgeExpired(job, actor));
+    },
+  };
+}

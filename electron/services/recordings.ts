@@ -1,0 +1,271 @@
+import { mkdirSync } from 'node:fs';
+import { open, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fail, RECORDING_CHUNK_MAX_BYTES, type RecordingPolicy, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
+import type { Logger } from '../log';
+import { inTransaction, type Db } from '../store/repos/db';
+import { readMeta, writeMeta } from '../store/repos/meta';
+import {
+  closeRecording, countExpiredRecordings, deleteRecording, expiredRecordings, insertRecording, openRecordings, recordChunk,
+  recordingOfCall, recordingsOfTicket, recordingWithAgent, type RecordingRow,
+} from '../store/repos/recordings';
+import { uuidv7 } from '../util/ids';
+import { writeAudit } from './audit';
+import { pendingCallLink } from './call-links';
+
+export const DEFAULT_RETENTION_DAYS = 180;
+/** A recording longer than this is refused further chunks (Opus at 32 kbit/s: about 14 hours). */
+const MAX_RECORDING_BYTES = 200 * 1024 * 1024;
+/** Chunks accepted per call in any RATE_WINDOW_MS (the recorder sends one every 1–2 s). */
+const RATE_MAX_CHUNKS = 20;
+const RATE_WINDOW_MS = 10_000;
+/** How long an opened recording may be read without opening (and auditing) it again. */
+const OPEN_TTL_MS = 4 * 3_600_000;
+const PURGE_BATCH = 100;
+
+/** What the retention job's body is given (electron/jobs JobContext, or nothing for the timer). */
+export interface PurgeContext {
+  progress(phase: string, done: number, total: number): void;
+  checkpoint(): Promise<void>;
+}
+
+export interface RecordingServiceOptions {
+  db: Db;
+  /** The data folder; recordings go to its `recordings` directory. */
+  dataDir: string;
+  now: () => Date;
+  log: Logger;
+  /** The caller's current call with this id (the phone service's view), if any. */
+  currentCall(session: SessionInfo, callId: string): { ticketId?: string | null } | undefined;
+}
+
+/** Who may listen to a recording: shift leads and admins (quality checks), and the agent who took the call. */
+export function mayListen(session: SessionInfo, row: Pick<RecordingRow, 'user_id'>): boolean {
+  const roles = session.user.roles;
+  return roles.includes('shift_lead') || roles.includes('admin') || row.user_id === session.user.id;
+}
+
+const view = (r: RecordingRow & { display_name?: string }, agentName = r.display_name ?? ''): RecordingView => ({
+  id: r.id, callId: r.call_id, ticketId: r.ticket_id, agentName, startedAt: r.started_at, durationMs: Number(r.duration_ms),
+  bytes: Number(r.bytes), mime: r.mime, state: r.state as RecordingState,
+});
+
+/**
+ * Call recordings on this console's data folder: chunks appended to one file per call as they
+ * arrive (synced, so a crash loses at most the chunk in flight), the row kept in step; playback
+ * read back by range after a per-record permission check, each listen audited; retention by policy.
+ */
+export class RecordingService {
+  readonly dir: string;
+  /** Per recording: the chunks in flight one after another, and when recent chunks came (rate limit). */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly recent = new Map<string, number[]>();
+  /** `${userId}:${recordingId}` → when it was opened (audited). */
+  private readonly opened = new Map<string, number>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly o: RecordingServiceOptions) {
+    this.dir = join(o.dataDir, 'recordings');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  private file(row: Pick<RecordingRow, 'path'>) {
+    return join(this.dir, row.path);
+  }
+
+  /**
+   * Recordings a crash left open whose file is here are marked interrupted, with the bytes the file
+   * holds (the chunk in flight may have reached the file and not the row). Another server's live
+   * recording (its file is in its own data folder) is left alone.
+   */
+  async recoverInterrupted(): Promise<number> {
+    let n = 0;
+    for (const r of await openRecordings(this.o.db)) {
+      const size = await stat(this.file(r)).then((s) => s.size, () => null);
+      if (size === null) continue;
+      await closeRecording(this.o.db, r.id, { state: 'interrupted', endedAt: this.o.now().toISOString(), bytes: size });
+      n++;
+    }
+    if (n > 0) this.o.log.warn('recordings cut short by a stop were marked interrupted', { count: n });
+    return n;
+  }
+
+  async start(s: SessionInfo, callId: string, mime: string): Promise<{ recordingId: string }> {
+    const call = this.o.currentCall(s, callId);
+    if (!call) fail('not_found');
+    const have = await recordingOfCall(this.o.db, callId);
+    if (have) {
+      // The renderer retried its start: the same recording, still open, of the same agent.
+      if (have.user_id === s.user.id && have.state === 'recording' && have.chunks === 0) return { recordingId: have.id };
+      fail('conflict');
+    }
+    const now = this.o.now();
+    const id = uuidv7(now.getTime());
+    const path = `${now.toISOString().slice(0, 7)}-${id}.${mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+    await (await open(join(this.dir, path), 'wx')).close();
+    await insertRecording(this.o.db, {
+      id, call_id: callId, ticket_id: call.ticketId ?? null, user_id: s.user.id, started_at: now.toISOString(), ended_at: null,
+      duration_ms: 0, bytes: 0, chunks: 0, mime, path, state: 'recording',
+    });
+    return { recordingId: id };
+  }
+
+  private async ownOpen(s: SessionInfo, callId: string): Promise<RecordingRow> {
+    const r = await recordingOfCall(this.o.db, callId);
+    // Only the agent whose call it is writes to it, and only while it is open.
+    if (!r || r.user_id !== s.user.id) fail('not_found');
+    if (r.state !== 'recording') fail('conflict');
+    return r;
+  }
+
+  private serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.queues.get(key) ?? Promise.resolve()).then(fn, fn);
+    const settled = next.catch(() => undefined);
+    this.queues.set(key, settled);
+    void settled.then(() => { if (this.queues.get(key) === settled) this.queues.delete(key); });
+    return next;
+  }
+
+  private limit(id: string) {
+    const at = this.o.now().getTime();
+    const times = (this.recent.get(id) ?? []).filter((t) => at - t < RATE_WINDOW_MS);
+    if (times.length >= RATE_MAX_CHUNKS) fail('too_many_attempts');
+    times.push(at);
+    this.recent.set(id, times);
+  }
+
+  /** Appends chunk `seq`; a chunk already written (a retry) is acknowledged and not written again. */
+  async append(s: SessionInfo, callId: string, seq: number, base64: string, durationMs: number): Promise<{ bytes: number }> {
+    const data = Buffer.from(base64, 'base64');
+    if (data.length === 0 || data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
+    return this.serial(callId, async () => {
+      const r = await this.ownOpen(s, callId);
+      if (seq < r.chunks) return { bytes: Number(r.bytes) };
+      if (seq > r.chunks) fail('conflict', { issues: [{ path: 'seq', problem: `expected ${r.chunks}` }] });
+      if (Number(r.bytes) + data.length > MAX_RECORDING_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
+      this.limit(r.id);
+      const fh = await open(this.file(r), 'a');
+      try {
+        await fh.write(data);
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      await recordChunk(this.o.db, r.id, seq, data.length, durationMs);
+      return { bytes: Number(r.bytes) + data.length };
+    });
+  }
+
+  /** The recorder stopped with the call: the recording is complete, linked to the call's ticket if one is known. */
+  async finish(s: SessionInfo, callId: string, durationMs: number): Promise<null> {
+    return this.serial(callId, async () => {
+      const r = await this.ownOpen(s, callId);
+      const ticketId = r.ticket_id ?? await pendingCallLink(this.o.db, callId);
+      await closeRecording(this.o.db, r.id, { state: 'complete', endedAt: this.o.now().toISOString(), durationMs, ticketId });
+      this.recent.delete(r.id);
+      return null;
+    });
+  }
+
+  /** A ticket's recordings the reader may listen to (a department user sees none: they may not listen). */
+  async ofTicket(s: SessionInfo, ticketId: string): Promise<RecordingView[]> {
+    return (await recordingsOfTicket(this.o.db, ticketId)).filter((r) => mayListen(s, r)).map((r) => view(r));
+  }
+
+  private async listenable(s: SessionInfo, recordingId: string) {
+    const r = await recordingWithAgent(this.o.db, recordingId);
+    if (!r) fail('not_found');
+    if (!mayListen(s, r)) fail('forbidden');
+    return r;
+  }
+
+  /** Opens a recording for listening: checked for this reader and this record, and audited. */
+  async openForListening(s: SessionInfo, recordingId: string): Promise<RecordingView> {
+    const r = await this.listenable(s, recordingId);
+    const at = this.o.now();
+    await writeAudit(this.o.db, { actorId: s.user.id, action: 'recording.listen', subjectType: 'recording', subjectId: r.id, data: { callId: r.call_id, ticketId: r.ticket_id } }, at);
+    this.opened.set(`${s.user.id}:${r.id}`, at.getTime());
+    return view(r);
+  }
+
+  /** A range of an opened recording's bytes. */
+  async read(s: SessionInfo, recordingId: string, offset: number, length: number): Promise<{ data: string; eof: boolean }> {
+    const r = await this.listenable(s, recordingId);
+    const openedAt = this.opened.get(`${s.user.id}:${r.id}`);
+    // Every listen leaves its audit line: reading without opening is refused.
+    if (openedAt === undefined || this.o.now().getTime() - openedAt > OPEN_TTL_MS) fail('forbidden');
+    const fh = await open(this.file(r), 'r').catch(() => fail('not_found'));
+    try {
+      const size = (await fh.stat()).size;
+      const n = Math.max(0, Math.min(length, size - offset));
+      const buf = Buffer.alloc(n);
+      if (n > 0) await fh.read(buf, 0, n, offset);
+      return { data: buf.toString('base64'), eof: offset + n >= size };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async policy(): Promise<RecordingPolicy> {
+    const days = Number(await readMeta(this.o.db, 'recording.retentionDays'));
+    return {
+      retentionDays: Number.isInteger(days) && days > 0 ? days : DEFAULT_RETENTION_DAYS,
+      noticeEnabled: (await readMeta(this.o.db, 'recording.noticeEnabled')) === '1',
+    };
+  }
+
+  async setPolicy(p: RecordingPolicy, actorId: string): Promise<RecordingPolicy> {
+    await inTransaction(this.o.db, async (trx) => {
+      await writeMeta(trx, 'recording.retentionDays', String(p.retentionDays));
+      await writeMeta(trx, 'recording.noticeEnabled', p.noticeEnabled ? '1' : '0');
+      await writeAudit(trx, { actorId, action: 'recording.policy', subjectType: 'settings', data: { ...p } }, this.o.now());
+    });
+    return this.policy();
+  }
+
+  /**
+   * Deletes recordings older than the policy's days (file, then row with its audit line), a batch at
+   * a time. Cancelled, it stops after the recording in hand: what it deleted stays deleted, each
+   * with its audit line. Open recordings are never deleted.
+   */
+  async purgeExpired(ctx: PurgeContext, actorId: string | null): Promise<RecordingPurgeResult> {
+    const { retentionDays } = await this.policy();
+    const before = new Date(this.o.now().getTime() - retentionDays * 86_400_000).toISOString();
+    const total = await countExpiredRecordings(this.o.db, before);
+    let deleted = 0;
+    let bytes = 0;
+    ctx.progress('deleting', 0, total);
+    for (;;) {
+      const batch = await expiredRecordings(this.o.db, before, PURGE_BATCH);
+      if (batch.length === 0) break;
+      for (const r of batch) {
+        await ctx.checkpoint();
+        await unlink(this.file(r)).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        await inTransaction(this.o.db, async (trx) => {
+          await deleteRecording(trx, r.id);
+          await writeAudit(trx, { actorId, action: 'recording.delete', subjectType: 'recording', subjectId: r.id,
+            data: { callId: r.call_id, ticketId: r.ticket_id, startedAt: r.started_at, retentionDays } }, this.o.now());
+        });
+        deleted++;
+        bytes += Number(r.bytes);
+        ctx.progress('deleting', deleted, total);
+      }
+    }
+    if (deleted > 0) this.o.log.info('expired recordings deleted', { deleted, bytes, retentionDays });
+    return { deleted, bytes };
+  }
+
+  /** Runs the retention now and then every `everyMs` (a console runs for weeks). */
+  startRetention(everyMs = 6 * 3_600_000): void {
+    const run = () => void this.purgeExpired({ progress: () => {}, checkpoint: () => Promise.resolve() }, null)
+      .catch((e: unknown) => this.o.log.error('recording retention failed', { error: String(e) }));
+    run();
+    this.timer = setInterval(run, everyMs);
+    this.timer.unref?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await Promise.all([...this.queues.values()]);
+  }
+}

@@ -1,0 +1,2 @@
+export { CallRecordings } from './CallRecordings';
+export type { CallRecordingsProps } from './CallRecordings';
