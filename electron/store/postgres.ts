@@ -224,11 +224,13 @@ export async function openPostgresStore(url: string, opts: PostgresOptions = {})
     throw e;
   }
   const searchPool = makePool(url, opts.password, opts, SEARCH_POOL_SIZE, SEARCH_SESSION);
+  let closing: Promise<void> | null = null;
   return {
     db, dialect: 'postgres', sqlite: null, searchPool,
-    close: async () => {
+    // Closing twice (a restart in a test, then its teardown) closes once: pg refuses a second end().
+    close: () => (closing ??= (async () => {
       await db.destroy();
       await searchPool.end();
-    },
+    })()),
   };
 }
