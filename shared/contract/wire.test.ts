@@ -41,8 +41,8 @@ describe('the frames', () => {
 });
 
 describe('what a desk serves itself', () => {
-  it('names only the softphone and its media, and every session effect names a request', () => {
-    for (const n of deskLocalRequests) expect(n).toMatch(/^(phone|media)\./);
+  it('names only the softphone, its media and its recordings, and every session effect names a request', () => {
+    for (const n of deskLocalRequests) expect(n).toMatch(/^(phone|media|recording)\./);
     for (const n of Object.keys(sessionEffects)) expect(requestNames).toContain(n);
     // Screen-pop lookups, duty targets and phone configuration are the center's.
     for (const n of ['phone.screenPop', 'phone.dutyTargets', 'phone.getConfig', 'phone.setConfig']) expect(deskLocalRequests).not.toContain(n);
