@@ -16,7 +16,7 @@ import { KamailioHarness, TEST_AGENTS } from '../sip/kamailio';
 import { queryStore, startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
 import {
-  buildCallerBundle, callDiagnostics, callerStatsOf, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
+  buildCallerBundle, callDiagnostics, callerStatsOf, ContractClient, giveAgent01Phone, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
   type CallerHistory, type CallerServer,
 } from './webrtc/support';
 
@@ -102,20 +102,11 @@ beforeAll(async () => {
   host = started;
   caller = pickCallerWithHistory(host.dataDir);
   kamailio = await KamailioHarness.start({ credentials: { ...TEST_AGENTS, [caller.phone]: CALLER_SIP_PASSWORD } });
-  const admin = await ContractClient.connect(host.url);
-  try {
-    await admin.request('session.login', { username: 'admin', password: PASSWORD });
-    const users = await admin.request<Array<{ id: string; username: string }>>('users.list', {});
-    const a = users.find((u) => u.username === 'agent01')!;
-    await admin.request('sip.setAccount', {
-      userId: a.id, wsUrl: kamailio.wsUrl, aor: `1001@${kamailio.domain}`, authUser: '1001', password: TEST_AGENTS['1001'], displayName: '坐席 1001', media: 'webrtc',
-    });
+  await giveAgent01Phone(host.url, kamailio, PASSWORD, TEST_AGENTS['1001']!, async (admin) => {
     // A short wrap-up timer, so that the agent is ready for the second call by itself.
     const config = await admin.request<{ notReadyReasons: unknown[]; wrapUpCodes: unknown[] }>('phone.getConfig', {});
     await admin.request('phone.setConfig', { notReadyReasons: config.notReadyReasons, wrapUpCodes: config.wrapUpCodes, acwSeconds: 3 });
-  } finally {
-    admin.close();
-  }
+  });
   callerServer = await startCallerServer(bundle);
   // One browser per side: the fake microphone's file is a browser-wide flag.
   agentBrowser = await launchMediaBrowser([`--use-file-for-fake-audio-capture=${join(wavDir, 'agent.wav')}`]);

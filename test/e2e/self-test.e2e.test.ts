@@ -20,7 +20,7 @@ import { BaresipPhone } from '../sip/baresip';
 import { freePort } from '../sip/ports';
 import { startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
-import { callDiagnostics, ContractClient, launchMediaBrowser, newMediaContext } from './webrtc/support';
+import { callDiagnostics, giveAgent01Phone, launchMediaBrowser, newMediaContext } from './webrtc/support';
 
 const PASSWORD = 'Demo-12345';
 const ECHO = '9196';
@@ -38,21 +38,10 @@ beforeAll(async () => {
   rtpengine = await RtpengineHarness.start();
   gatewayPort = await freePort();
   kamailio = await KamailioHarness.start({ rtpengineSock: rtpengine.sock, gatewayPort });
-  const admin = await ContractClient.connect(host.url);
-  try {
-    await admin.request('session.login', { username: 'admin', password: PASSWORD });
-    const users = await admin.request<Array<{ id: string; username: string }>>('users.list', {});
-    const agent = users.find((u) => u.username === 'agent01');
-    if (!agent) throw new Error('demo user agent01 not found');
-    await admin.request('sip.setAccount', {
-      userId: agent.id, wsUrl: kamailio.wsUrl, aor: `1001@${kamailio.domain}`, authUser: '1001',
-      password: TEST_AGENTS['1001'], displayName: '坐席 1001', media: 'webrtc',
-    });
+  await giveAgent01Phone(host.url, kamailio, PASSWORD, TEST_AGENTS['1001']!, async (admin) => {
     const config = await admin.request<{ notReadyReasons: unknown; wrapUpCodes: unknown; acwSeconds: number }>('phone.getConfig', {});
     await admin.request('phone.setConfig', { notReadyReasons: config.notReadyReasons, wrapUpCodes: config.wrapUpCodes, acwSeconds: config.acwSeconds, selfTestRequired: true, echoNumber: ECHO });
-  } finally {
-    admin.close();
-  }
+  });
   browser = await launchMediaBrowser();
 });
 

@@ -19,7 +19,7 @@ import { RtpengineHarness } from '../sip/rtpengine';
 import { BaresipPhone, wavLevel } from '../sip/baresip';
 import { queryStore, startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
-import { callDiagnostics, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, type CallerHistory } from './webrtc/support';
+import { callDiagnostics, giveAgent01Phone, launchMediaBrowser, newMediaContext, pickCallerWithHistory, type CallerHistory } from './webrtc/support';
 
 const PASSWORD = 'Demo-12345';
 
@@ -38,19 +38,7 @@ beforeAll(async () => {
   caller = pickCallerWithHistory(host.dataDir);
   rtpengine = await RtpengineHarness.start();
   kamailio = await KamailioHarness.start({ rtpengineSock: rtpengine.sock });
-  const admin = await ContractClient.connect(host.url);
-  try {
-    await admin.request('session.login', { username: 'admin', password: PASSWORD });
-    const users = await admin.request<Array<{ id: string; username: string }>>('users.list', {});
-    const agent = users.find((u) => u.username === 'agent01');
-    if (!agent) throw new Error('demo user agent01 not found');
-    await admin.request('sip.setAccount', {
-      userId: agent.id, wsUrl: kamailio.wsUrl, aor: `1001@${kamailio.domain}`, authUser: '1001',
-      password: TEST_AGENTS['1001'], displayName: '坐席 1001', media: 'webrtc',
-    });
-  } finally {
-    admin.close();
-  }
+  await giveAgent01Phone(host.url, kamailio, PASSWORD, TEST_AGENTS['1001']!);
   browser = await launchMediaBrowser();
 });
 

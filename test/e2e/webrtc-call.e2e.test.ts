@@ -11,7 +11,7 @@ import { KamailioHarness, TEST_AGENTS } from '../sip/kamailio';
 import { startHost, type RunningHost } from './host';
 import { login, screenshot } from './browser';
 import {
-  buildCallerBundle, callDiagnostics, callerStatsOf, ContractClient, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
+  buildCallerBundle, callDiagnostics, callerStatsOf, giveAgent01Phone, launchMediaBrowser, newMediaContext, pickCallerWithHistory, startCallerServer,
   type CallerHistory, type CallerServer,
 } from './webrtc/support';
 
@@ -38,19 +38,7 @@ beforeAll(async () => {
   caller = pickCallerWithHistory(host.dataDir);
   kamailio = await KamailioHarness.start({ credentials: { ...TEST_AGENTS, [caller.phone]: CALLER_SIP_PASSWORD } });
 
-  const admin = await ContractClient.connect(host.url);
-  try {
-    await admin.request('session.login', { username: 'admin', password: PASSWORD });
-    const users = await admin.request<Array<{ id: string; username: string }>>('users.list', {});
-    const agent = users.find((u) => u.username === 'agent01');
-    if (!agent) throw new Error('demo user agent01 not found');
-    await admin.request('sip.setAccount', {
-      userId: agent.id, wsUrl: kamailio.wsUrl, aor: `1001@${kamailio.domain}`, authUser: '1001',
-      password: TEST_AGENTS['1001'], displayName: '坐席 1001', media: 'webrtc',
-    });
-  } finally {
-    admin.close();
-  }
+  await giveAgent01Phone(host.url, kamailio, PASSWORD, TEST_AGENTS['1001']!);
 
   callerServer = await startCallerServer(bundle);
   browser = await launchMediaBrowser();

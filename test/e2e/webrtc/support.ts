@@ -125,6 +125,27 @@ export class ContractClient {
   }
 }
 
+/**
+ * As the admin: give demo user agent01 extension 1001 on this Kamailio (WebRTC media), then run
+ * `more` on the same admin connection (phone settings a test needs), and sign out.
+ */
+export async function giveAgent01Phone(hostUrl: string, pbx: { wsUrl: string; domain: string }, password: string, sipPassword: string,
+  more?: (admin: ContractClient) => Promise<void>): Promise<void> {
+  const admin = await ContractClient.connect(hostUrl);
+  try {
+    await admin.request('session.login', { username: 'admin', password });
+    const users = await admin.request<Array<{ id: string; username: string }>>('users.list', {});
+    const agent = users.find((u) => u.username === 'agent01');
+    if (!agent) throw new Error('demo user agent01 not found');
+    await admin.request('sip.setAccount', {
+      userId: agent.id, wsUrl: pbx.wsUrl, aor: `1001@${pbx.domain}`, authUser: '1001', password: sipPassword, displayName: '坐席 1001', media: 'webrtc',
+    });
+    await more?.(admin);
+  } finally {
+    admin.close();
+  }
+}
+
 /** Ticket statuses the screen pop lists as open (the rest are "past"). */
 export const OPEN_STATUSES = ['registered', 'dispatched', 'signed', 'returned', 'handling', 'extension_requested', 'reopened'];
 
