@@ -57,7 +57,7 @@ export class HotspotWorkerClient {
   }
 
   private send(m: ToHotspotWorker): void {
-    this.worker.postMessage(m);
+    if (!this.closed) this.worker.postMessage(m);
   }
 
   add(inputs: HotspotInput[]): void {
@@ -69,6 +69,7 @@ export class HotspotWorkerClient {
   }
 
   compute(now: number): Promise<{ hotspots: Hotspot[]; ms: number; size: number }> {
+    if (this.closed) return Promise.reject(new Error('hotspot worker closed'));
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

@@ -183,7 +183,8 @@ export class HotspotService {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.work.catch(() => undefined);
+    // Stop the worker first: a computation in flight is dropped, not waited for (it can take seconds).
     await this.client.close();
+    await this.work.catch(() => undefined);
   }
 }
