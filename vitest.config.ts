@@ -6,7 +6,7 @@ const PG_SUITES = [
   'test/workflow/**/*.test.ts', 'test/consultation/**/*.test.ts', 'test/contract/**/*.test.ts',
   'electron/app/**/*.test.ts', 'electron/services/users*.test.ts', 'electron/classify/category-service.test.ts',
   'test/security/access.test.ts', 'test/security/ticket-departments.test.ts', 'test/security/contract-fuzz.test.ts',
-  'test/security/contract-text.test.ts', 'test/security/host-input.test.ts',
+  'test/security/contract-text.test.ts', 'test/security/host-input.test.ts', 'test/outreach/**/*.test.ts',
   // A desk (its own process, on SQLite) against a center on either store.
   'electron/desk/desk-offline.test.ts', 'electron/desk/desk-calls.test.ts', 'electron/desk/desk-offline-signin.test.ts',
 ];
@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/workflow/**/*.test.ts', 'test/consultation/**/*.test.ts', 'test/eval/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/bench/**/*.test.ts', 'test/workflow/**/*.test.ts', 'test/consultation/**/*.test.ts', 'test/eval/**/*.test.ts', 'test/security/**/*.test.ts', 'test/outreach/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },

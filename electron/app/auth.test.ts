@@ -83,7 +83,7 @@ describe('sessions as rows with tokens', () => {
 
     const reloaded = open();
     const resumed = await call(reloaded, 'session.resume', { token: s.token });
-    expect(resumed).toMatchObject({ ok: true, value: { user: { username: 'agent01' }, frames: ['agent_desk'] } });
+    expect(resumed).toMatchObject({ ok: true, value: { user: { username: 'agent01' }, frames: ['agent_desk', 'outreach'] } });
     expect(errorOf(await call(reloaded, 'tickets.recent', { limit: 5 }))).toBe('ok');
 
     expect(errorOf(await call(c, 'session.logout', {}))).toBe('ok');

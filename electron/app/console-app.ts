@@ -37,6 +37,8 @@ import { CalendarService } from '../services/calendar';
 import { ConsultationService } from '../services/consultation';
 import { ClassCaseService } from '../services/class-cases';
 import { classCaseHandlers } from './handlers/class-cases';
+import { OutreachService } from '../services/outreach';
+import { outreachHandlers } from './handlers/outreach';
 import { analysisHandlers } from './handlers/analysis';
 import { MonthlyAnalysisService } from '../services/monthly-analysis';
 import { loadSnapshot } from '../services/ticket-workflow';
@@ -318,6 +320,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
     ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, routing, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id) }),
     ...classCaseHandlers(classCases),
+    ...outreachHandlers(new OutreachService(store.db, now)),
     ...analysisHandlers(new MonthlyAnalysisService(store.db, now), jobs, consultation),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),

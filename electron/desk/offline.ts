@@ -22,7 +22,8 @@ import type { CenterChannel } from './forwarder';
  *   each is registered exactly once whatever was lost in between;
  * - a write the center refuses on replay stays, marked, for the agent to correct or discard;
  * - drafts are the desk's own (they survive a cut and a crash of either side);
- * - reference data, the knowledge base and call scripts (each query as last answered) and the
+ * - reference data, the knowledge base and call scripts (each query as last answered), the
+ *   outreach events (an outreach laptop registers at an event offline) and the
  *   recent callers' screen pops are cached from the center's answers and served from the cache
  *   while it is down;
  * - a sign-in the center confirmed survives a reload of the window while offline;
@@ -187,8 +188,9 @@ export class DeskOffline implements CallSink {
         return this.readThrough(conn, channel, name, input, (userId, value) => this.o.store.cacheReference(userId, value), (userId) => this.o.store.cachedReference(userId));
       case 'phone.screenPop':
         return this.screenPop(channel, input);
-      // The knowledge base and call scripts as last answered, for the agent who is offline.
-      case 'knowledge.search': case 'knowledge.get': case 'scripts.list':
+      // The knowledge base and call scripts as last answered, for the agent who is offline; and the
+      // outreach events as last answered, for the outreach laptop (its fast intake saves through the outbox).
+      case 'knowledge.search': case 'knowledge.get': case 'scripts.list': case 'outreach.list': case 'outreach.get':
         return this.readThrough(conn, channel, name, input,
           (userId, value) => this.o.store.cacheAnswer(userId, name, input, value), (userId) => this.o.store.cachedAnswer(userId, name, input));
       default:

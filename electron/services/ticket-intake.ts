@@ -22,6 +22,7 @@ import { loadReferenceData } from '../store/repos/reference';
 import { upsertCitizenByPhone } from '../store/repos/citizens';
 import { callRecordExists, linkCallToTicket } from '../store/repos/calls';
 import { deleteDraft } from '../store/repos/drafts';
+import { admitOutreachAppeal, linkOutreachAppeal } from './outreach';
 
 type CreateInput = z.output<typeof ticketCreateInput>;
 
@@ -142,11 +143,19 @@ export class TicketIntakeService {
     const { phone, repeatOf } = await this.validate(input);
     const now = this.registeredAt(input);
     const actor = actorOf(session);
+    // Taken at a community outreach event: by someone on it, on its day; fixed there (立行立改) when resolved directly.
+    const outreach = input.outreachEventId ? await admitOutreachAppeal(this.db, { eventId: input.outreachEventId, channel: input.channel, session, at: now }) : null;
+    const fixedOnSpot = Boolean(outreach && input.resolveDirectly);
     const id = input.clientId ?? uuidv7(now.getTime());
     const reg = registerTicket(id, actor, now);
     if (!reg.ok) fail('forbidden');
-    // A repeat call (重复来电) names the earlier ticket in the new one's registration, for its timeline and the 重办 decision.
-    const events: TicketEvent[] = [reg.event.action === 'register' && repeatOf ? { ...reg.event, data: { repeatOf: repeatOf.id, repeatOfNumber: repeatOf.number } } : reg.event];
+    // A repeat call (重复来电) names the earlier ticket in the new one's registration, for its timeline and the 重办 decision;
+    // an appeal taken at an outreach event names the event.
+    const regData = {
+      ...(repeatOf ? { repeatOf: repeatOf.id, repeatOfNumber: repeatOf.number } : {}),
+      ...(outreach ? { outreachEvent: outreach.number, fixedOnSpot } : {}),
+    };
+    const events: TicketEvent[] = [reg.event.action === 'register' && Object.keys(regData).length ? { ...reg.event, data: regData } : reg.event];
     let snapshot: TicketSnapshot = reg.next;
     if (input.resolveDirectly) {
       const r = applyTicketAction(snapshot, { type: 'resolveDirectly', summary: input.resolveDirectly.summary }, actor, now, this.calendar());
@@ -179,7 +188,8 @@ export class TicketIntakeService {
         else await setPendingCallLink(trx, input.callId, id);
       }
       if (input.draftKey) await deleteDraft(trx, session.user.id, input.draftKey);
-      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null, repeatOf: repeatOf?.number ?? null, ...(input.registeredAt ? { registeredAt: now.toISOString(), fromDeskOutbox: true } : {}) } }, this.now());
+      if (outreach) await linkOutreachAppeal(trx, { event: outreach, ticketId: id, ticketNumber: number, fixedOnSpot, userId: session.user.id, at: now, now: this.now() });
+      await writeAudit(trx, { actorId: session.user.id, action: 'ticket.registered', subjectType: 'ticket', subjectId: id, data: { number, appealType: input.appealType, resolvedDirectly: Boolean(input.resolveDirectly), articleId: input.resolveDirectly?.articleId ?? null, repeatOf: repeatOf?.number ?? null, ...(outreach ? { outreachEvent: outreach.number, fixedOnSpot } : {}), ...(input.registeredAt ? { registeredAt: now.toISOString(), fromDeskOutbox: true } : {}) } }, this.now());
       return { id, number, status: snapshot.state };
     });
   }

@@ -21,7 +21,7 @@ describe('login', () => {
   it('signs in with the right password, case-insensitive username, and lands on the role frame', async () => {
     const s = await t.app.users.login('agent01', 'Right-pass1');
     expect(s.user).toMatchObject({ username: 'agent01', displayName: '王晓燕', roles: ['agent'] });
-    expect(s.frames).toEqual(['agent_desk']);
+    expect(s.frames).toEqual(['agent_desk', 'outreach']);
     expect(await auditActions()).toContain('session.login');
   });
 

@@ -347,6 +347,9 @@ export interface DB {
   class_case_tickets: ClassCaseTicketsTable;
   class_case_measures: ClassCaseMeasuresTable;
   class_case_counters: ClassCaseCountersTable;
+  outreach_events: OutreachEventsTable;
+  outreach_event_people: OutreachEventPeopleTable;
+  outreach_event_tickets: OutreachEventTicketsTable;
   consultation_item_tickets: ConsultationItemTicketsTable;
   consultation_records: ConsultationRecordsTable;
   consultation_attachments: ConsultationAttachmentsTable;
@@ -544,4 +547,37 @@ export interface ClassCaseCountersTable {
   owner_department_id: string;
   version: number;
   updated_at: string;
+}
+
+/** 便民服务进小区 events (migration 0026). */
+export interface OutreachEventsTable {
+  id: string;
+  number: string;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+  title: string;
+  community_code: string;
+  address: string;
+  /** The China calendar day of the event (YYYY-MM-DD). */
+  date: string;
+  version: number;
+  /** People the team met and talked with, as the team counted them (besides the citizens who registered an appeal). */
+  people_met: number;
+}
+
+/** Who takes part in an event: `team` (agents who register appeals) or `member` (CPPCC member, liaison station expert). */
+export interface OutreachEventPeopleTable {
+  event_id: string;
+  user_id: string;
+  part: string;
+}
+
+/** An appeal registered at an event; `fixed_on_spot` 1 when it was registered as 立行立改 (closed by its lifecycle). */
+export interface OutreachEventTicketsTable {
+  event_id: string;
+  ticket_id: string;
+  fixed_on_spot: number;
+  registered_by: string;
+  registered_at: string;
 }

@@ -21,6 +21,7 @@ import { classCaseRequests } from './class-cases';
 import { analysisRequests } from './analysis';
 import { hotspotEvents, hotspotRequests } from './hotspots';
 import { recordingRequests } from './recordings';
+import { outreachRequests } from './outreach';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -40,6 +41,7 @@ export * from './class-cases';
 export * from './analysis';
 export * from './hotspots';
 export * from './recordings';
+export * from './outreach';
 export * from './text';
 export * from './audience';
 export * from './event-audience';
@@ -277,6 +279,7 @@ export const requests = {
   ...analysisRequests,
   ...hotspotRequests,
   ...recordingRequests,
+  ...outreachRequests,
 } satisfies Record<string, RequestDef>;
 
 /**

@@ -110,6 +110,11 @@ export const ticketCreateInput = z.object({
    * ticket's acceptance time, from which deadlines run.
    */
   registeredAt: z.string().datetime({ offset: true }).optional(),
+  /**
+   * Registered on site at a community outreach event (便民服务进小区, channel 'outreach'), by
+   * someone on it, on its day; with `resolveDirectly` it was fixed there (立行立改).
+   */
+  outreachEventId: z.string().uuid().optional(),
 }).strict();
 
 export type TicketCreateInput = z.input<typeof ticketCreateInput>;

@@ -54,7 +54,7 @@ describe('Electron binding', () => {
     await bindElectronIpc(t.app.dispatcher, () => true, fake.ipcMain as never);
     const api = buildPreloadApi(fake.ipcRenderer as never);
     expect(await api.requests['setup.createFirstAdmin']({ username: 'root', displayName: '管理员', password: 'Sup3r-secret' }))
-      .toMatchObject({ ok: true, value: { user: { username: 'root', roles: ['admin'] }, frames: ['admin', 'wallboard', 'hotspots'] } });
+      .toMatchObject({ ok: true, value: { user: { username: 'root', roles: ['admin'] }, frames: ['admin', 'wallboard', 'hotspots', 'outreach'] } });
     expect(await api.requests['users.list']({})).toMatchObject({ ok: true, value: [{ username: 'root' }] });
   });
 

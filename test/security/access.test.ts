@@ -71,6 +71,8 @@ const fx = {
   escalatedPhone: null as string | null,
   /** A class case of T1 (dept A) and T5 (dept B), package led by A, a counter A owns. */
   classCase: '', counter: '', topCategory: '',
+  /** An outreach event today (team agent01, member member01) with one appeal registered at it. */
+  outreach: '', communityCode: '',
   phones: { t1: '13800138001', t3: '13800138003', t5: '13800138005' },
 };
 
@@ -147,6 +149,17 @@ beforeAll(async () => {
   const withCounter = await as<{ counters: { id: string }[] }>('lead01', 'classCases.addCounter', { id: cc.id, expectedVersion: pk.version, label: '路灯修复', target: 10, ownerDepartmentId: fx.deptA });
   fx.classCase = cc.id;
   fx.counter = withCounter.counters[0]!.id;
+  const community = await t.app.store.db.selectFrom('divisions').select('code').where('level', '=', 3).where('retired', '=', 0).orderBy('code').executeTakeFirstOrThrow();
+  fx.communityCode = community.code;
+  const ev = await as<{ id: string }>('lead01', 'outreach.plan', {
+    title: '访问测试便民活动', communityCode: community.code, address: '社区广场', date: '2025-06-03',
+    teamIds: [people.agent01!.session!.user.id], memberIds: [people.member01!.session!.user.id],
+  });
+  fx.outreach = ev.id;
+  await as('agent01', 'tickets.create', {
+    channel: 'outreach', citizen: { phone: '13800138009', confidential: false }, appealType: 'help', categoryId: fx.categoryId, urgency: 'normal',
+    title: '访问测试八 便民活动登记', content: '访问测试八 便民活动现场登记的诉求，请核实处理。', outreachEventId: ev.id,
+  });
 }, 120_000);
 afterAll(async () => { await t?.dispose(); });
 
@@ -258,6 +271,11 @@ const cases: Record<string, Case> = {
   'consultation.reassign': () => I().map((id) => ({ id, toUserId: '01900000-0000-7000-8000-00000000ffff', reason: '改派测试', expectedVersion: 0 })),
   'analysis.escalateFinding': (who) => [{ month: '2025-06', finding: { kind: 'surge', scope: 'domain', key: fx.topCategory }, reason: `访问测试研判 ${who}`, route: 'station', urgency: 'normal' }],
   'classCases.create': () => [{ ticketIds: [fx.t.t2], title: '访问测试类案二' }],
+  'outreach.plan': () => [{ title: '访问测试便民活动二', communityCode: fx.communityCode, address: '社区广场', date: '2025-06-04', teamIds: [people.agent01!.session!.user.id] }],
+  'outreach.list': () => [{}],
+  'outreach.get': () => [{ id: fx.outreach }],
+  // A stale version: refused either way.
+  'outreach.setPeopleMet': () => [{ id: fx.outreach, expectedVersion: 999_999, peopleMet: 10 }],
   'classCases.list': () => [{ state: 'all', limit: 1000 }],
   'classCases.get': () => [{ id: fx.classCase }],
   'classCases.matchIntake': () => [{ text: '访问测试 小区路灯不亮' }],
