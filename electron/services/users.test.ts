@@ -84,7 +84,7 @@ describe('users', () => {
     const id = await t.app.users.create({ username: 'lead', displayName: '陈班长', password: 'Lead-pass1', roles: ['shift_lead', 'cppcc_member'] }, null);
     const s = await t.app.users.session(id);
     expect(s.user.roles).toEqual(['cppcc_member', 'shift_lead']);
-    expect(s.frames).toEqual(['consultation_queue', 'agent_desk', 'proactive', 'wallboard', 'hotspots']);
+    expect(s.frames).toEqual(['consultation_queue', 'agent_desk', 'proactive', 'outreach', 'wallboard', 'hotspots']);
   });
 });
 

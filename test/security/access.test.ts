@@ -158,7 +158,7 @@ beforeAll(async () => {
   fx.outreach = ev.id;
   await as('agent01', 'tickets.create', {
     channel: 'outreach', citizen: { phone: '13800138009', confidential: false }, appealType: 'help', categoryId: fx.categoryId, urgency: 'normal',
-    title: '访问测试八 便民活动登记', content: '访问测试八 便民活动现场登记的诉求，请核实处理。', outreachEventId: ev.id,
+    title: '便民活动现场登记', content: '便民活动现场登记的诉求，请核实处理。', outreachEventId: ev.id,
   });
 }, 120_000);
 afterAll(async () => { await t?.dispose(); });

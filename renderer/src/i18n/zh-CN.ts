@@ -3,9 +3,11 @@
  * map to `errors.<code>`. Adding a screen means adding its group here, not literals in components.
  */
 import { proactiveErrors, proactiveProblems, proactiveZh } from './zh-CN-proactive';
+import { outreachErrors, outreachProblems, outreachZh } from './zh-CN-outreach';
 
 export const zhCN = {
   proactive: proactiveZh,
+  outreach: outreachZh,
   app: {
     name: '12345 热线坐席台',
     shortName: '12345',
@@ -30,6 +32,7 @@ export const zhCN = {
     admin: '系统管理',
     proactive: '未诉先办',
     hotspots: '热点发现',
+    outreach: '便民服务进小区',
   },
   hotspots: {
     title: '热点发现 · 未诉先办',
@@ -1151,6 +1154,7 @@ export const zhCN = {
     search_superseded: '已有更新的搜索，本次结果已丢弃。',
     search_worker_failed: '搜索服务出错，请重试；如仍失败请联系管理员。',
     ...proactiveErrors,
+    ...outreachErrors,
   },
   validation: {
     too_small: '内容太短',
@@ -1386,6 +1390,7 @@ export const zhCN = {
     summary: '输入有误：{{message}}',
     codes: {
       ...proactiveProblems,
+      ...outreachProblems,
       // Call recordings (main refuses a chunk).
       chunk_too_large: '录音片段过大',
       recording_too_long: '录音已达长度上限',

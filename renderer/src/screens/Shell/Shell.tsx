@@ -21,10 +21,11 @@ const frameComponents: Record<Frame, React.LazyExoticComponent<() => React.JSX.E
   admin: lazy(() => import('../../frames/Admin').then((m) => ({ default: m.Admin }))),
   proactive: lazy(() => import('../../frames/Proactive').then((m) => ({ default: m.Proactive }))),
   hotspots: lazy(() => import('../../frames/Hotspots').then((m) => ({ default: m.Hotspots }))),
+  outreach: lazy(() => import('../../frames/Outreach').then((m) => ({ default: m.Outreach }))),
 };
 
 const frameIcons: Record<Frame, string> = {
-  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙', proactive: '◆', hotspots: '◉',
+  agent_desk: '☎', consultation_queue: '◎', wallboard: '▦', department_desk: '✉', admin: '⚙', proactive: '◆', hotspots: '◉', outreach: '⌂',
 };
 
 /** The signed-in console: header, the frames this user's roles open, and the current frame. */

@@ -1,0 +1,236 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Alert, Badge, Box, Button, Group, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import type { OutreachAppeal, OutreachEventDetail, OutreachEventRow, OutreachFigures, OutreachOverview } from '../../../../shared/contract';
+import { useApi } from '../../state/api';
+import { errorMessage } from '../../i18n';
+import { formatDateTime } from '../../format/time';
+import { VirtualList } from '../../components/VirtualList';
+import { PlanEvent } from './PlanEvent';
+import { FastIntake } from './FastIntake';
+
+type FigureKey = 'communities' | 'peopleServed' | 'fixedOnSpot' | 'appeals';
+const FIGURES: { key: FigureKey; unit: string; color: string }[] = [
+  { key: 'communities', unit: 'communitiesUnit', color: 'blue' },
+  { key: 'peopleServed', unit: 'peopleUnit', color: 'grape' },
+  { key: 'fixedOnSpot', unit: 'casesUnit', color: 'teal' },
+  { key: 'appeals', unit: 'casesUnit', color: 'orange' },
+];
+
+/** One figure as a card; a click opens the list it counts. */
+function FigureCards({ figures, onOpen, testId }: {
+  /** The figures to show. */
+  figures: OutreachFigures;
+  /** Opens the list behind a figure. */
+  onOpen(key: FigureKey): void;
+  /** data-testid prefix of the cards. */
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <SimpleGrid cols={4} spacing="sm">
+      {FIGURES.map((f) => (
+        <UnstyledButton key={f.key} onClick={() => onOpen(f.key)} data-testid={`${testId}-${f.key}`}>
+          <Paper withBorder radius="md" p="sm" style={{ borderTop: `3px solid var(--mantine-color-${f.color}-6)` }}>
+            <Text size="xs" c="dimmed">{t(`outreach.figures.${f.key}`)}</Text>
+            <Group gap={4} align="baseline">
+              <Text fz={26} fw={700} data-testid={`${testId}-${f.key}-value`}>{figures[f.key].toLocaleString('zh-CN')}</Text>
+              <Text size="sm" c="dimmed">{t(`outreach.figures.${f.unit}`)}</Text>
+            </Group>
+          </Paper>
+        </UnstyledButton>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+/** What a cumulative figure opens: the communities visited, or each held event's share of the figure (they add up to it). */
+function TotalsList({ overview, figure, onClose }: {
+  /** The overview whose totals were clicked. */
+  overview: OutreachOverview;
+  /** The figure clicked; null: closed. */
+  figure: FigureKey | null;
+  onClose(): void;
+}) {
+  const { t } = useTranslation();
+  const held = overview.events.filter((e) => e.phase !== 'planned');
+  return (
+    <Modal opened={figure !== null} onClose={onClose} size="lg" title={figure ? `${t(`outreach.figures.${figure}`)} ${overview.totals[figure]}` : ''}>
+      {figure === 'communities' ? (
+        <Table data-testid="totals-list" striped>
+          <Table.Tbody>
+            {overview.communities.map((c) => (
+              <Table.Tr key={c.code}>
+                <Table.Td>{c.name}</Table.Td>
+                <Table.Td>{t('outreach.communities.events', { count: c.events })}</Table.Td>
+                <Table.Td>{t('outreach.communities.last', { date: c.lastDate })}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : figure && (
+        <Table data-testid="totals-list" striped>
+          <Table.Tbody>
+            {held.map((e) => (
+              <Table.Tr key={e.id}>
+                <Table.Td>{e.date}</Table.Td>
+                <Table.Td>{e.title}</Table.Td>
+                <Table.Td ta="right">{e.figures[figure]}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Modal>
+  );
+}
+
+function EventDetail({ detail, onChanged }: {
+  /** The event shown. */
+  detail: OutreachEventDetail;
+  /** Read it again (after a registration or an edit). */
+  onChanged(d?: OutreachEventDetail): void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [filter, setFilter] = useState<'all' | 'fixed' | 'dispatched'>('all');
+  const [met, setMet] = useState<number | string>(detail.figures.peopleMet);
+  const [metMsg, setMetMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => { setMet(detail.figures.peopleMet); }, [detail.id, detail.figures.peopleMet]);
+  const team = detail.people.filter((p) => p.part === 'team');
+  const members = detail.people.filter((p) => p.part === 'member');
+  const shown = detail.appeals.filter((a) => filter === 'all' || (filter === 'fixed') === a.fixedOnSpot);
+  const open = (key: FigureKey) => { if (key === 'fixedOnSpot') setFilter('fixed'); else if (key === 'appeals') setFilter('all'); };
+  const saveMet = async () => {
+    const r = await api.request('outreach.setPeopleMet', { id: detail.id, expectedVersion: detail.version, peopleMet: Number(met) || 0 });
+    if (!r.ok) { setMetMsg({ ok: false, text: errorMessage(r.error) }); return; }
+    setMetMsg({ ok: true, text: t('outreach.detail.saved') });
+    onChanged(r.value);
+  };
+  return (
+    <Stack gap="sm" p="xs" data-testid="outreach-detail">
+      <Group justify="space-between" align="flex-start">
+        <Box>
+          <Group gap="xs">
+            <Title order={4}>{detail.title}</Title>
+            <Badge color={detail.phase === 'today' ? 'green' : detail.phase === 'planned' ? 'blue' : 'gray'}>{t(`outreach.phase.${detail.phase}`)}</Badge>
+          </Group>
+          <Text size="sm" c="dimmed">{detail.number} · {detail.date} · {t('outreach.detail.where', { community: detail.community, address: detail.address })}</Text>
+        </Box>
+      </Group>
+      <FigureCards figures={detail.figures} onOpen={open} testId="event-figure" />
+      <Text size="xs" c="dimmed" data-testid="event-served-detail">{t('outreach.figures.servedDetail', { citizens: detail.figures.citizens, met: detail.figures.peopleMet })}</Text>
+      <Paper withBorder radius="md" p="sm">
+        <Group gap="xs" mb={4}><Text size="sm" fw={600} w={200}>{t('outreach.detail.team')}</Text>{team.map((p) => <Badge key={p.id} variant="light" tt="none">{p.displayName}</Badge>)}</Group>
+        <Group gap="xs"><Text size="sm" fw={600} w={200}>{t('outreach.detail.members')}</Text>
+          {members.length ? members.map((p) => <Badge key={p.id} variant="light" color="grape" tt="none">{p.displayName}</Badge>) : <Text size="sm" c="dimmed">{t('outreach.detail.noMembers')}</Text>}
+        </Group>
+      </Paper>
+      {detail.allowed.register
+        ? <FastIntake event={detail} onSaved={() => onChanged()} />
+        : <Alert color="gray" variant="light">{detail.phase === 'today' ? t('outreach.detail.notOnTeam') : t('outreach.detail.notToday', { date: detail.date })}</Alert>}
+      {detail.allowed.setPeopleMet && (
+        <Group align="flex-end">
+          <NumberInput label={t('outreach.detail.peopleMet')} description={t('outreach.detail.peopleMetHint')} min={0} max={100000} allowDecimal={false}
+            value={met} onChange={setMet} w={360} data-testid="people-met" />
+          <Button variant="light" onClick={() => void saveMet()} data-testid="people-met-save">{t('outreach.detail.savePeopleMet')}</Button>
+          {metMsg && <Text size="sm" c={metMsg.ok ? 'teal' : 'red'}>{metMsg.text}</Text>}
+        </Group>
+      )}
+      <Group justify="space-between">
+        <Text fw={600}>{t('outreach.detail.appeals')}</Text>
+        <SegmentedControl size="xs" value={filter} onChange={(v) => setFilter(v as typeof filter)} data-testid="appeal-filter" data={[
+          { value: 'all', label: t('outreach.detail.filter.all', { count: detail.figures.appeals }) },
+          { value: 'fixed', label: t('outreach.detail.filter.fixed', { count: detail.figures.fixedOnSpot }) },
+          { value: 'dispatched', label: t('outreach.detail.filter.dispatched', { count: detail.figures.dispatched }) },
+        ]} />
+      </Group>
+      <Box style={{ height: Math.min(360, 40 + Math.max(1, shown.length) * 34), display: 'flex' }}>
+        <VirtualList<OutreachAppeal> rows={shown} rowKey={(a) => a.id} rowHeight={34} testId="outreach-appeals"
+          empty={<Text size="sm" c="dimmed" p="xs">{t('outreach.detail.noAppeals')}</Text>}
+          columns={[
+            { key: 'number', title: t('outreach.col2.number'), width: '150px', render: (a) => <Text size="sm" ff="monospace">{a.number}</Text> },
+            { key: 'title', title: t('outreach.col2.title'), width: '1fr', render: (a) => <Text size="sm" truncate>{a.title}</Text> },
+            { key: 'phone', title: t('outreach.col2.phone'), width: '120px', render: (a) => <Text size="sm">{a.phone ?? '—'}</Text> },
+            { key: 'how', title: t('outreach.col2.how'), width: '96px', render: (a) => <Badge size="sm" color={a.fixedOnSpot ? 'teal' : 'blue'} variant="light">{t(`outreach.how.${a.fixedOnSpot ? 'fixed' : 'dispatched'}`)}</Badge> },
+            { key: 'status', title: t('outreach.col2.status'), width: '96px', render: (a) => <Text size="sm">{t(`statuses.${a.status}`, { defaultValue: a.status })}</Text> },
+            { key: 'by', title: t('outreach.col2.by'), width: '150px', render: (a) => <Text size="sm" truncate>{a.registeredBy} · {formatDateTime(a.createdAt).slice(-5)}</Text> },
+          ]} />
+      </Box>
+    </Stack>
+  );
+}
+
+/**
+ * 便民服务进小区: the cumulative figures on top, the events on the left (virtualized), the chosen
+ * event on the right with its figures, team, the fast intake on its day, and its appeals.
+ */
+export function Outreach() {
+  const { t } = useTranslation();
+  const { api, connected } = useApi();
+  const [overview, setOverview] = useState<OutreachOverview | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [detail, setDetail] = useState<OutreachEventDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [planning, setPlanning] = useState(false);
+  const [totalsOpen, setTotalsOpen] = useState<FigureKey | null>(null);
+
+  const load = useCallback(async () => {
+    const r = await api.request('outreach.list', {});
+    if (!r.ok) { setError(errorMessage(r.error)); return; }
+    setOverview(r.value);
+    setError(null);
+    // Today's event (or the newest) opens at once, so the team lands on its intake.
+    setChosen((c) => c ?? (r.value.events.find((e) => e.phase === 'today') ?? r.value.events[0])?.id ?? null);
+  }, [api]);
+  const loadDetail = useCallback(async (id: string) => {
+    const r = await api.request('outreach.get', { id });
+    if (r.ok) setDetail(r.value); else setError(errorMessage(r.error));
+  }, [api]);
+  useEffect(() => { if (connected) void load(); }, [connected, load]);
+  useEffect(() => { if (chosen && connected) void loadDetail(chosen); }, [chosen, connected, loadDetail]);
+
+  return (
+    <Stack gap="md" p="md" style={{ flex: 1, minHeight: 0 }} data-testid="outreach-frame">
+      <Group justify="space-between">
+        <Title order={3}>{t('outreach.title')}</Title>
+        {overview?.canPlan && <Button onClick={() => setPlanning(true)} data-testid="outreach-plan-open">{t('outreach.plan')}</Button>}
+      </Group>
+      {error && <Alert color="red">{error}</Alert>}
+      {overview && (
+        <Box>
+          <Group gap="xs" mb={6}><Text fw={600}>{t('outreach.totals')}</Text><Text size="xs" c="dimmed">{t('outreach.totalsHint')}</Text></Group>
+          <FigureCards figures={overview.totals} onOpen={setTotalsOpen} testId="total-figure" />
+        </Box>
+      )}
+      <Group align="stretch" gap="md" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
+        <Paper withBorder radius="md" w={420} style={{ display: 'flex', flexDirection: 'column', flexShrink: 0 }}>
+          <Text fw={600} p="sm" pb={4}>{t('outreach.listTitle')}</Text>
+          <Box style={{ flex: 1, minHeight: 200, display: 'flex' }}>
+            <VirtualList<OutreachEventRow> rows={overview?.events ?? []} rowKey={(e) => e.id} rowHeight={52} testId="outreach-list" openOnClick
+              onOpen={(e) => setChosen(e.id)}
+              empty={<Text size="sm" c="dimmed" p="sm">{t('outreach.empty')}</Text>}
+              columns={[
+                { key: 'date', title: t('outreach.col.date'), width: '96px', render: (e) => (
+                  <Stack gap={0}><Text size="sm">{e.date}</Text><Text size="xs" c={e.phase === 'today' ? 'green' : 'dimmed'}>{t(`outreach.phase.${e.phase}`)}</Text></Stack>) },
+                { key: 'event', title: t('outreach.col.event'), width: '1fr', render: (e) => (
+                  <Stack gap={0} style={{ minWidth: 0 }} data-testid="outreach-list-item">
+                    <Text size="sm" fw={e.id === chosen ? 700 : 500} truncate>{e.title}</Text>
+                    <Text size="xs" c="dimmed" truncate>{e.community}</Text>
+                  </Stack>) },
+                { key: 'appeals', title: t('outreach.col.appeals'), width: '52px', render: (e) => <Text size="sm" ta="right">{e.figures.appeals}</Text> },
+                { key: 'fixed', title: t('outreach.col.fixed'), width: '52px', render: (e) => <Text size="sm" ta="right">{e.figures.fixedOnSpot}</Text> },
+              ]} />
+          </Box>
+        </Paper>
+        <ScrollArea style={{ flex: 1 }}>
+          {detail && detail.id === chosen
+            ? <EventDetail detail={detail} onChanged={(d) => { if (d) setDetail(d); else void loadDetail(detail.id); void load(); }} />
+            : <Text c="dimmed" p="md">{t('outreach.pick')}</Text>}
+        </ScrollArea>
+      </Group>
+      <PlanEvent opened={planning} onClose={() => setPlanning(false)} onPlanned={(d) => { setPlanning(false); setChosen(d.id); setDetail(d); void load(); }} />
+      {overview && <TotalsList overview={overview} figure={totalsOpen} onClose={() => setTotalsOpen(null)} />}
+    </Stack>
+  );
+}

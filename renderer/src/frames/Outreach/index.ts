@@ -1,0 +1,1 @@
+export { Outreach } from './Outreach';
