@@ -149,12 +149,12 @@ function EventDetail({ detail, onChanged }: {
         <VirtualList<OutreachAppeal> rows={shown} rowKey={(a) => a.id} rowHeight={34} testId="outreach-appeals"
           empty={<Text size="sm" c="dimmed" p="xs">{t('outreach.detail.noAppeals')}</Text>}
           columns={[
-            { key: 'number', title: t('outreach.col2.number'), width: '150px', render: (a) => <Text size="sm" ff="monospace">{a.number}</Text> },
+            { key: 'number', title: t('outreach.col2.number'), width: '140px', render: (a) => <Text size="xs" ff="monospace">{a.number}</Text> },
             { key: 'title', title: t('outreach.col2.title'), width: '1fr', render: (a) => <Text size="sm" truncate>{a.title}</Text> },
-            { key: 'phone', title: t('outreach.col2.phone'), width: '120px', render: (a) => <Text size="sm">{a.phone ?? '—'}</Text> },
-            { key: 'how', title: t('outreach.col2.how'), width: '96px', render: (a) => <Badge size="sm" color={a.fixedOnSpot ? 'teal' : 'blue'} variant="light">{t(`outreach.how.${a.fixedOnSpot ? 'fixed' : 'dispatched'}`)}</Badge> },
-            { key: 'status', title: t('outreach.col2.status'), width: '96px', render: (a) => <Text size="sm">{t(`statuses.${a.status}`, { defaultValue: a.status })}</Text> },
-            { key: 'by', title: t('outreach.col2.by'), width: '150px', render: (a) => <Text size="sm" truncate>{a.registeredBy} · {formatDateTime(a.createdAt).slice(-5)}</Text> },
+            { key: 'phone', title: t('outreach.col2.phone'), width: '104px', render: (a) => <Text size="sm">{a.phone ?? '—'}</Text> },
+            { key: 'how', title: t('outreach.col2.how'), width: '80px', render: (a) => <Badge size="sm" color={a.fixedOnSpot ? 'teal' : 'blue'} variant="light">{t(`outreach.how.${a.fixedOnSpot ? 'fixed' : 'dispatched'}`)}</Badge> },
+            { key: 'status', title: t('outreach.col2.status'), width: '72px', render: (a) => <Text size="sm">{t(`statuses.${a.status}`, { defaultValue: a.status })}</Text> },
+            { key: 'by', title: t('outreach.col2.by'), width: '116px', render: (a) => <Text size="xs" truncate title={formatDateTime(a.createdAt)}>{a.registeredBy} · {formatDateTime(a.createdAt).slice(-5)}</Text> },
           ]} />
       </Box>
     </Stack>
