@@ -62,7 +62,7 @@ const watched = z.object({ note: text, deadline: iso, overdue: z.boolean() });
  * a missing action or a schema that disagrees with the map a type error.
  */
 const DATA_SCHEMAS = {
-  register: z.object({ repeatOf: text.optional(), repeatOfNumber: text.optional() }),
+  register: z.object({ repeatOf: text.optional(), repeatOfNumber: text.optional(), outreachEvent: text.optional(), fixedOnSpot: z.boolean().optional() }),
   resolveDirectly: z.object({ summary: text }),
   dispatch: dispatchTarget.extend({ instructions: text.optional(), guardWarnings: z.array(dispatchWarning).optional(), guardAcknowledged: z.boolean().optional() }),
   sign: z.object({ late: z.boolean() }),

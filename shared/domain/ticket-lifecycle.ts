@@ -219,7 +219,8 @@ export type TicketErrorCode = TicketError['code'];
 /** What each event records beyond the common fields: the facts the timeline shows. */
 export interface TicketEventDataMap {
   /** A repeat call (重复来电) names the answered or closed ticket it repeats. */
-  register: { repeatOf?: string; repeatOfNumber?: string };
+  /** repeatOf: a repeat call's earlier ticket; outreachEvent: registered at that outreach event (便民服务进小区), fixedOnSpot there (立行立改). */
+  register: { repeatOf?: string; repeatOfNumber?: string; outreachEvent?: string; fixedOnSpot?: boolean };
   resolveDirectly: { summary: string };
   /**
    * Dispatches stored before 派单意见 existed have no instructions. `guardWarnings`: what the

@@ -5,6 +5,8 @@
 export const outreachZh = {
   title: '便民服务进小区',
   plan: '安排活动',
+  registeredAt: '在便民服务进小区活动 {{number}} 现场登记',
+  registeredAtFixed: '在便民服务进小区活动 {{number}} 现场登记，立行立改',
   totals: '累计成效',
   totalsHint: '已开展（含今天）的活动合计',
   figures: {
@@ -67,8 +69,10 @@ export const outreachZh = {
   },
   communities: { title: '已走进的社区', events: '{{count}} 场', last: '最近 {{date}}' },
   timeline: '活动记录',
-  actions: {
-    'outreach.planned': '安排活动', 'outreach.appealRegistered': '现场登记', 'outreach.peopleMet': '更新接待人数',
+  timelineData: {
+    planned: '{{date}}，工作队 {{team}} 人，参加委员 {{members}} 人',
+    appeal: '{{ticket}}（{{how}}）',
+    peopleMet: '{{from}} → {{to}} 人',
   },
 } as const;
 

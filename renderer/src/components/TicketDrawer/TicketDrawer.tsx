@@ -47,6 +47,12 @@ function repeatOfNumber(action: string, data: string): string | null {
   return e?.action === 'register' ? e.data.repeatOfNumber ?? null : null;
 }
 
+/** The outreach event (便民服务进小区) an appeal was registered at, and whether it was fixed there. */
+function outreachOf(action: string, data: string): { event: string; fixed: boolean } | null {
+  const e = readTicketEvent({ action, data });
+  return e?.action === 'register' && e.data.outreachEvent ? { event: e.data.outreachEvent, fixed: e.data.fixedOnSpot === true } : null;
+}
+
 /** A ticket with everything that happened to it, newest last. Text is shown as text, never as markup. */
 export function TicketDrawer({ ticketId, onClose, onChanged }: {
   /** The ticket shown; null closes the drawer. */
@@ -121,6 +127,7 @@ export function TicketDrawer({ ticketId, onClose, onChanged }: {
                 <Text size="xs" c="dimmed">{formatDateTime(e.at)} · {e.actorName ?? t('admin.audit.system')}{e.toStatus ? ` → ${t(`statuses.${e.toStatus}`, { defaultValue: e.toStatus })}` : ''}</Text>
                 {eventFacts(e.action, e.data, t) && <Text size="sm">{eventFacts(e.action, e.data, t)}</Text>}
                 {repeatOfNumber(e.action, e.data) && <Text size="sm" data-testid="repeat-of">{t('similarMore.repeatOfFact', { number: repeatOfNumber(e.action, e.data) })}</Text>}
+                {outreachOf(e.action, e.data) && <Text size="sm" data-testid="outreach-of">{t(outreachOf(e.action, e.data)!.fixed ? 'outreach.registeredAtFixed' : 'outreach.registeredAt', { number: outreachOf(e.action, e.data)!.event })}</Text>}
               </Timeline.Item>
             ))}
           </Timeline>

@@ -6,6 +6,7 @@ import { useApi } from '../../state/api';
 import { errorMessage } from '../../i18n';
 import { formatDateTime } from '../../format/time';
 import { VirtualList } from '../../components/VirtualList';
+import { auditActionName } from '../../audit/describe';
 import { PlanEvent } from './PlanEvent';
 import { FastIntake } from './FastIntake';
 
@@ -157,8 +158,24 @@ function EventDetail({ detail, onChanged }: {
             { key: 'by', title: t('outreach.col2.by'), width: '116px', render: (a) => <Text size="xs" truncate title={formatDateTime(a.createdAt)}>{a.registeredBy} · {formatDateTime(a.createdAt).slice(-5)}</Text> },
           ]} />
       </Box>
+      <Text fw={600}>{t('outreach.timeline')}</Text>
+      <Stack gap={2} data-testid="outreach-timeline">
+        {[...detail.timeline].reverse().slice(0, 50).map((x, i) => (
+          <Text key={i} size="xs" c="dimmed">
+            {formatDateTime(x.at)} · {x.actorName ?? '—'} · {auditActionName(t, x.action)} {timelineText(t, x.action, x.data)}
+          </Text>
+        ))}
+      </Stack>
     </Stack>
   );
+}
+
+/** The facts of one line of the event's record, in words. */
+function timelineText(t: (k: string, o?: Record<string, unknown>) => string, action: string, d: Record<string, unknown>): string {
+  if (action === 'outreach.planned') return t('outreach.timelineData.planned', d);
+  if (action === 'outreach.appealRegistered') return t('outreach.timelineData.appeal', { ticket: d.ticket, how: t(`outreach.how.${d.fixedOnSpot ? 'fixed' : 'dispatched'}`) });
+  if (action === 'outreach.peopleMet') return t('outreach.timelineData.peopleMet', d);
+  return '';
 }
 
 /**
