@@ -28,6 +28,7 @@ import {
   type ConsultOptions,
   type EndReason,
   type IncomingCallInfo,
+  type MediaHandover,
   type RegistrationStatus,
   type SoftphoneConfig,
   type SoftphoneEvents,
@@ -66,6 +67,8 @@ export const DEFAULT_RECONNECT_MAX_MS = 4000;
 const BYE_QUEUE_MS = 120_000;
 /** Failed sends of one queued BYE before giving up (each after a reconnect). */
 const BYE_ATTEMPTS = 5;
+/** Tries of a media renegotiation that met a glare (491) or a re-INVITE of ours still in progress. */
+const RENEGOTIATE_TRIES = 4;
 /** Internal responses sip.js makes when a request could not be sent (503) or got no answer (408). */
 const UNDELIVERED = new Set([408, 503]);
 
@@ -334,6 +337,70 @@ export class SoftphoneService {
     if (leg.ended || leg.state !== "active") return;
     leg.pendingEndReason = "connection-lost";
     await this.hangup(callId);
+  }
+
+  /**
+   * The renderer that carries the calls' audio changed (it reloaded, crashed and came back, or
+   * another window claimed the audio). Each connected call is handed to it: it makes the call's
+   * media anew (with the call's hold and mute) and the far end gets its offer by re-INVITE, so the
+   * conversation goes on after a short gap as the same call. A far end that refuses the new offer
+   * or does not answer leaves the call without audio: it ends as dropped by the network, and the
+   * agent is told (with a call-back) like any dropped call.
+   */
+  async renegotiateMedia(): Promise<MediaHandover[]> {
+    const legs = [...this.legs.values()].filter((leg) => !leg.ended && leg.state === "active");
+    return Promise.all(legs.map((leg) => {
+      // One hand-over at a time per call: a second attach waits for the first, then finds the media in place.
+      const next = (leg.handover ?? Promise.resolve()).then(() => this.handOver(leg));
+      leg.handover = next.then(() => undefined, () => undefined);
+      return next;
+    }));
+  }
+
+  private async handOver(leg: CallLeg): Promise<MediaHandover> {
+    const started = Date.now();
+    const done = (outcome: MediaHandover["outcome"], sipCode?: number): MediaHandover =>
+      ({ callId: leg.callId, outcome, ms: Date.now() - started, ...(sipCode !== undefined ? { sipCode } : {}) });
+    if (leg.ended) return done("ended");
+    let fresh: boolean;
+    try {
+      fresh = (await leg.bridge.adopt?.({ held: leg.held, muted: leg.muted })) ?? false;
+    } catch (error) {
+      this.logger.warn(`call ${leg.callId}: the new media owner could not take the call (${String(error)}); ending it as dropped`);
+      return this.dropAfterHandover(leg, done);
+    }
+    if (!fresh || leg.ended) return done(leg.ended ? "ended" : "kept");
+    await leg.confirmed(CONFIRM_WAIT_MS);
+    for (let attempt = 1; ; attempt++) {
+      if (leg.ended) return done("ended");
+      const code = await new Promise<number>((resolve) => {
+        leg.session.invite({
+          requestDelegate: { onAccept: () => resolve(200), onReject: (response: ResponseLike) => resolve(response.message.statusCode ?? 500) },
+        }).catch((error: unknown) => {
+          // sip.js refuses while a re-INVITE of ours (hold, resume) is still out: try again after it.
+          this.logger.debug(`re-INVITE for new media on ${leg.callId} not sent: ${String(error)}`);
+          resolve(leg.session.state === SessionState.Established ? 491 : 0);
+        });
+      });
+      if (code >= 200 && code < 300) {
+        this.logger.info(`call ${leg.callId}: media renegotiated with the new owner in ${Date.now() - started} ms`);
+        return done("renegotiated");
+      }
+      if (leg.ended || code === 0) return done("ended");
+      if (code === 491 && attempt < RENEGOTIATE_TRIES) {
+        // RFC 3261 §14.1: glare; the side that owns the Call-ID waits 2.1-4 s, the other up to 2 s. Ours is shorter: the audio is off meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 400)));
+        continue;
+      }
+      this.logger.warn(`call ${leg.callId}: the far end answered ${code} to the new media offer; ending it as dropped by the network`);
+      leg.sipCode = code;
+      return this.dropAfterHandover(leg, done, code);
+    }
+  }
+
+  private async dropAfterHandover(leg: CallLeg, done: (outcome: MediaHandover["outcome"], sipCode?: number) => MediaHandover, code?: number): Promise<MediaHandover> {
+    await this.dropLostCall(leg.callId).catch((error: unknown) => this.logger.warn(`ending a call without media failed: ${String(error)}`));
+    return done("dropped", code);
   }
 
   /** Resolves once the far end accepted the re-INVITE; the call is reported held only then. */

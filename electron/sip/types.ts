@@ -177,6 +177,21 @@ export interface HangupSignal {
   at: number;
 }
 
+/** What handing a connected call's media to a new owner did (see SoftphoneService.renegotiateMedia). */
+export interface MediaHandover {
+  callId: string;
+  /**
+   * kept: the owner already had the call's media, nothing to do; renegotiated: the far end took the
+   * new owner's offer (re-INVITE 2xx); dropped: it refused or did not answer, the call ended as
+   * dropped by the network; ended: the call ended meanwhile for another reason.
+   */
+  outcome: "kept" | "renegotiated" | "dropped" | "ended";
+  /** From the hand-over's start to the far end's answer (or the failure). */
+  ms: number;
+  /** The SIP code of a refused re-INVITE. */
+  sipCode?: number;
+}
+
 export interface SoftphoneEvents {
   registration: RegistrationStatus;
   incoming: IncomingCallInfo;
