@@ -67,7 +67,7 @@ export const DEFAULT_RECONNECT_MAX_MS = 4000;
 const BYE_QUEUE_MS = 120_000;
 /** Failed sends of one queued BYE before giving up (each after a reconnect). */
 const BYE_ATTEMPTS = 5;
-/** Tries of a media renegotiation that met a glare (491) or a re-INVITE of ours still in progress. */
+/** Tries of a media renegotiation that met a glare (491), a far end still in its previous INVITE (500), or a re-INVITE of ours still out. */
 const RENEGOTIATE_TRIES = 4;
 /** Internal responses sip.js makes when a request could not be sent (503) or got no answer (408). */
 const UNDELIVERED = new Set([408, 503]);
@@ -387,9 +387,10 @@ export class SoftphoneService {
         return done("renegotiated");
       }
       if (leg.ended || code === 0) return done("ended");
-      if (code === 491 && attempt < RENEGOTIATE_TRIES) {
-        // RFC 3261 §14.1: glare; the side that owns the Call-ID waits 2.1-4 s, the other up to 2 s. Ours is shorter: the audio is off meanwhile.
-        await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 400)));
+      if ((code === 491 || code === 500) && attempt < RENEGOTIATE_TRIES) {
+        // 491: glare (RFC 3261 §14.1); 500: the far end is still in its previous INVITE transaction,
+        // e.g. waiting for an ACK (RFC 5407 §3.1.5). Both ask to try again shortly; the audio is off meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.floor(Math.random() * 300)));
         continue;
       }
       this.logger.warn(`call ${leg.callId}: the far end answered ${code} to the new media offer; ending it as dropped by the network`);
