@@ -352,6 +352,8 @@ export class PhoneService {
     });
     phone.on('ended', (rec) => void this.callEnded(seat, rec));
     phone.on('hangupSignal', (h) => emit('phone.hangupSignal', h));
+    // After a reconnect to the SIP server each call's route is refreshed; a call that could not be has ended as dropped (phone.ended tells the agent).
+    phone.on('dialogRefreshed', (h) => this.o.log[h.outcome === 'dropped' ? 'warn' : 'info']('call route refreshed after a SIP reconnect', { callId: h.callId, outcome: h.outcome, ms: h.ms, sipCode: h.sipCode }));
     await phone.start({
       wsUrl: acc.ws_url, aor: acc.aor, authorizationUsername: acc.auth_user, password: this.o.secrets.decrypt(acc.secret_enc),
       displayName: acc.display_name ?? session.user.displayName, ...this.o.sipTuning,

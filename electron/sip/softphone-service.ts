@@ -69,6 +69,8 @@ const BYE_QUEUE_MS = 120_000;
 const BYE_ATTEMPTS = 5;
 /** Tries of a media renegotiation that met a glare (491), a far end still in its previous INVITE (500), or a re-INVITE of ours still out. */
 const RENEGOTIATE_TRIES = 4;
+/** How long a re-INVITE (new media, target refresh) may go unanswered before the call counts as lost. */
+const REINVITE_TIMEOUT_MS = 8000;
 /** Internal responses sip.js makes when a request could not be sent (503) or got no answer (408). */
 const UNDELIVERED = new Set([408, 503]);
 
@@ -96,6 +98,8 @@ export class SoftphoneService {
   private callPingMs = 30_000;
   /** BYEs of calls hung up while the SIP server was out of reach, by call id. */
   private readonly byes = new Map<string, QueuedBye>();
+  /** Set when the registration is lost, cleared when it is back: then the calls' routes are refreshed. */
+  private connectionLost = false;
 
   constructor(deps: SoftphoneDeps = {}) {
     this.logger = deps.logger ?? silentLogger;
@@ -370,20 +374,35 @@ export class SoftphoneService {
       return this.dropAfterHandover(leg, done);
     }
     if (!fresh || leg.ended) return done(leg.ended ? "ended" : "kept");
+    return this.reinvite(leg, "the new media offer", done);
+  }
+
+  /**
+   * Sends a re-INVITE with our current offer (and our Contact, over the current connection) until
+   * the far end takes it; glare and a far end still busy with a previous INVITE are tried again.
+   * Refused, or unanswered within REINVITE_TIMEOUT_MS, the call has lost its media or its route:
+   * it ends as dropped by the network.
+   */
+  private async reinvite(leg: CallLeg, what: string, done: (outcome: MediaHandover["outcome"], sipCode?: number) => MediaHandover): Promise<MediaHandover> {
+    const started = Date.now();
     await leg.confirmed(CONFIRM_WAIT_MS);
     for (let attempt = 1; ; attempt++) {
       if (leg.ended) return done("ended");
+      let timer: NodeJS.Timeout | undefined;
       const code = await new Promise<number>((resolve) => {
+        // sip.js would wait out Timer B (32 s) before giving up; the agent must not talk into silence that long.
+        timer = setTimeout(() => resolve(408), REINVITE_TIMEOUT_MS);
         leg.session.invite({
           requestDelegate: { onAccept: () => resolve(200), onReject: (response: ResponseLike) => resolve(response.message.statusCode ?? 500) },
         }).catch((error: unknown) => {
           // sip.js refuses while a re-INVITE of ours (hold, resume) is still out: try again after it.
-          this.logger.debug(`re-INVITE for new media on ${leg.callId} not sent: ${String(error)}`);
+          this.logger.debug(`re-INVITE (${what}) on ${leg.callId} not sent: ${String(error)}`);
           resolve(leg.session.state === SessionState.Established ? 491 : 0);
         });
       });
+      clearTimeout(timer);
       if (code >= 200 && code < 300) {
-        this.logger.info(`call ${leg.callId}: media renegotiated with the new owner in ${Date.now() - started} ms`);
+        this.logger.info(`call ${leg.callId}: the far end took ${what} in ${Date.now() - started} ms`);
         return done("renegotiated");
       }
       if (leg.ended || code === 0) return done("ended");
@@ -393,9 +412,29 @@ export class SoftphoneService {
         await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.floor(Math.random() * 300)));
         continue;
       }
-      this.logger.warn(`call ${leg.callId}: the far end answered ${code} to the new media offer; ending it as dropped by the network`);
+      this.logger.warn(`call ${leg.callId}: the far end answered ${code} to ${what}; ending it as dropped by the network`);
       leg.sipCode = code;
       return this.dropAfterHandover(leg, done, code);
+    }
+  }
+
+  /**
+   * The connection to the SIP server was lost and is back (registered again over a new one). The
+   * proxy reaches us by the connection it saw our requests on, so the far end's route to us is
+   * stale: each connected call refreshes it by a re-INVITE over the new connection (RFC 3261
+   * §12.2: a target refresh). Where the PBX cannot carry it, the call ends at once as dropped by
+   * the network, and the agent is offered a call-back.
+   */
+  private refreshDialogs(): void {
+    const legs = [...this.legs.values()].filter((leg) => !leg.ended && leg.state === "active");
+    for (const leg of legs) {
+      const started = Date.now();
+      const done = (outcome: MediaHandover["outcome"], sipCode?: number): MediaHandover =>
+        ({ callId: leg.callId, outcome, ms: Date.now() - started, ...(sipCode !== undefined ? { sipCode } : {}) });
+      const next = (leg.handover ?? Promise.resolve()).then(() => this.reinvite(leg, "the target refresh after a reconnect", done));
+      leg.handover = next.then(() => undefined, () => undefined);
+      void next.then((h) => this.emitter.emit("dialogRefreshed", h))
+        .catch((error: unknown) => this.logger.warn(`refreshing call ${leg.callId} after a reconnect failed: ${String(error)}`));
     }
   }
 
@@ -835,9 +874,15 @@ export class SoftphoneService {
   }
 
   private setStatus(status: Omit<RegistrationStatus, "at">): void {
+    const wasRegistered = this.status.state === "registered";
+    if (wasRegistered && status.state !== "registered") this.connectionLost = true;
     this.status = { ...status, at: Date.now() };
     this.emitter.emit("registration", { ...this.status });
     if (status.state === "registered" && this.byes.size > 0) this.flushByes();
+    if (status.state === "registered" && this.connectionLost) {
+      this.connectionLost = false;
+      this.refreshDialogs();
+    }
   }
 
   private requestFailed(what: string, error: unknown): SoftphoneError {

@@ -182,7 +182,7 @@ export interface MediaHandover {
   callId: string;
   /**
    * kept: the owner already had the call's media, nothing to do; renegotiated: the far end took the
-   * new owner's offer (re-INVITE 2xx); dropped: it refused or did not answer, the call ended as
+   * re-INVITE (the new owner's offer, or a target refresh after a reconnect); dropped: it refused or did not answer, the call ended as
    * dropped by the network; ended: the call ended meanwhile for another reason.
    */
   outcome: "kept" | "renegotiated" | "dropped" | "ended";
@@ -198,6 +198,8 @@ export interface SoftphoneEvents {
   call: CallSnapshot;
   ended: CallRecord;
   hangupSignal: HangupSignal;
+  /** A connected call's route refreshed by re-INVITE after the SIP connection came back (or the call dropped because it could not be). */
+  dialogRefreshed: MediaHandover;
 }
 
 export interface SoftphoneLogger {
