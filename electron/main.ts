@@ -131,6 +131,14 @@ if (!app.requestSingleInstanceLock()) {
       webPreferences: { preload: join(import.meta.dirname, 'preload.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false, backgroundThrottling: false },
     });
     mainWindow.on('closed', () => { mediaWindow?.destroy(); mediaWindow = null; mainWindow = null; });
+    // A crashed renderer comes back by itself. The media window's new page claims the audio again
+    // (media.attach) and main renegotiates each call with it, so a call survives the crash too.
+    for (const [name, win] of [['media', mediaWindow], ['main', mainWindow]] as const) {
+      win.webContents.on('render-process-gone', (_event, details) => {
+        log.warn('a window\'s renderer is gone; reloading it', { window: name, reason: details.reason, exitCode: details.exitCode });
+        if (details.reason !== 'clean-exit' && !win.isDestroyed()) win.webContents.reload();
+      });
+    }
     await Promise.all([mainWindow.loadFile(rendererIndex), mediaWindow.loadFile(rendererIndex, { hash: 'media' })]);
   }).catch((e: unknown) => {
     dialog.showErrorBox('12345 热线坐席台', `启动失败：${(e as Error).message}`);

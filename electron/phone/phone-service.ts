@@ -352,6 +352,8 @@ export class PhoneService {
     });
     phone.on('ended', (rec) => void this.callEnded(seat, rec));
     phone.on('hangupSignal', (h) => emit('phone.hangupSignal', h));
+    // After a reconnect to the SIP server each call's route is refreshed; a call that could not be has ended as dropped (phone.ended tells the agent).
+    phone.on('dialogRefreshed', (h) => this.o.log[h.outcome === 'dropped' ? 'warn' : 'info']('call route refreshed after a SIP reconnect', { callId: h.callId, outcome: h.outcome, ms: h.ms, sipCode: h.sipCode }));
     await phone.start({
       wsUrl: acc.ws_url, aor: acc.aor, authorizationUsername: acc.auth_user, password: this.o.secrets.decrypt(acc.secret_enc),
       displayName: acc.display_name ?? session.user.displayName, ...this.o.sipTuning,
@@ -550,16 +552,29 @@ export class PhoneService {
     return null;
   }
 
+  /**
+   * A renderer claims the audio of this user's calls (on start, and again after a reload or a
+   * crash: the SIP dialogs live here and outlast it). Calls already connected are handed to it:
+   * it makes their media anew and main renegotiates each with the far end (re-INVITE), so the
+   * conversation continues after a short gap, as the same call.
+   */
   attachMedia(s: SessionInfo, connectionId: string) {
     const seat = this.seats.get(s.user.id);
-    if (seat) seat.mediaConnectionId = connectionId;
     this.pendingMediaOwner.set(s.user.id, connectionId);
+    if (!seat) return;
+    seat.mediaConnectionId = connectionId;
+    if (seat.media !== 'webrtc' || seat.phone.calls().every((c) => c.state !== 'active')) return;
+    void seat.phone.renegotiateMedia().then((handovers) => {
+      for (const h of handovers) {
+        if (h.outcome !== 'kept') this.o.log.info('call media handed to a new renderer', { callId: h.callId, outcome: h.outcome, ms: h.ms, sipCode: h.sipCode });
+      }
+    }).catch((e: unknown) => this.o.log.error('handing call media to a new renderer failed', { error: String(e) }));
   }
 
   /** A renderer attached before the seat existed becomes its media owner when it starts. */
   private readonly pendingMediaOwner = new Map<string, string>();
 
-  mediaReply(s: SessionInfo, r: { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string; audio?: { packets: number; energy: number } }): void {
+  mediaReply(s: SessionInfo, r: { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string; audio?: { packets: number; energy: number }; fresh?: boolean }): void {
     const seat = this.seats.get(s.user.id);
     if (!seat || !seat.relay.reply(r)) fail('not_found');
   }

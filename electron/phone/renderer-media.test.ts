@@ -27,4 +27,17 @@ describe('renderer media relay', () => {
     await expect(p).rejects.toThrow(/parse/);
     expect(relay.reply({ id: 'made-up', ok: true })).toBe(false);
   });
+
+  it('hands a call to a renderer with its hold and mute, and says whether it had to make new media', async () => {
+    const sent: MediaCommand[] = [];
+    const relay = new RendererMediaRelay((cmd) => { sent.push(cmd); return true; });
+    const bridge = relay.bridgeFor('c');
+    const reloaded = bridge.adopt!({ held: true, muted: false });
+    expect(sent[0]).toMatchObject({ callId: 'c', command: { op: 'adopt', held: true, muted: false } });
+    relay.reply({ id: sent[0]!.id, ok: true, fresh: true });
+    await expect(reloaded).resolves.toBe(true);
+    const same = bridge.adopt!({ held: false, muted: false });
+    relay.reply({ id: sent[1]!.id, ok: true });
+    await expect(same).resolves.toBe(false);
+  });
 });

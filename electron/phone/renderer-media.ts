@@ -9,10 +9,11 @@ export type MediaOp =
   | { op: 'setHold'; held: boolean }
   | { op: 'setMute'; muted: boolean }
   | { op: 'close' }
-  | { op: 'audioStats' };
+  | { op: 'audioStats' }
+  | { op: 'adopt'; held: boolean; muted: boolean };
 
 export interface MediaCommand { id: string; callId: string; command: MediaOp }
-export interface MediaReply { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string; audio?: InboundAudio }
+export interface MediaReply { id: string; ok: boolean; sdp?: string; dtmfSent?: boolean; error?: string; audio?: InboundAudio; fresh?: boolean }
 
 /** Inbound audio of a call so far, from the renderer's WebRTC stats. */
 export interface InboundAudio { packets: number; energy: number }
@@ -77,6 +78,7 @@ export class RendererMediaRelay {
       sendDtmf: async (tones) => (await this.ask(callId, { op: 'sendDtmf', tones })).dtmfSent === true,
       setHold: async (held) => { await this.ask(callId, { op: 'setHold', held }); },
       setMute: async (muted) => { await this.ask(callId, { op: 'setMute', muted }); },
+      adopt: async (state) => (await this.ask(callId, { op: 'adopt', ...state })).fresh === true,
       close: () => { void this.ask(callId, { op: 'close' }).catch(() => undefined); },
       // The renderer's RTCPeerConnection speaks only DTLS-SRTP with ICE.
       offerProblem: webrtcOfferProblem,

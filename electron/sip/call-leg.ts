@@ -24,6 +24,8 @@ export class CallLeg {
   mediaProblem: OfferProblem | undefined;
   /** The in-dialog OPTIONS keep-alive of a connected call (see SoftphoneConfig.callKeepAliveIntervalMs). */
   pingTimer: NodeJS.Timeout | undefined;
+  /** The media hand-over to a new renderer in progress (see SoftphoneService.renegotiateMedia). */
+  handover: Promise<void> | undefined;
   private holdSince: number | undefined;
   private isConfirmed = false;
   private confirmWaiters: Array<() => void> = [];

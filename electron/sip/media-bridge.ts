@@ -19,6 +19,13 @@ export interface MediaBridge {
   setMute(muted: boolean): Promise<void>;
   close(): void;
   /**
+   * A new owner of the call's media (a renderer that reloaded, crashed and came back, or another
+   * window that claimed the audio) takes the connected call over with its hold and mute state.
+   * Resolves true when it had no media for the call and made new media: its offer must then reach
+   * the far end (re-INVITE). Bridges whose media cannot be lost (no renderer) leave it undefined.
+   */
+  adopt?(state: { held: boolean; muted: boolean }): Promise<boolean>;
+  /**
    * Why this bridge cannot take a remote offer, checked before the call rings; undefined when it
    * can. A WebRTC desk cannot answer plain RTP (no DTLS-SRTP, no ICE): without a media proxy such
    * a call could never be answered, so it is refused (488) instead of offered to the agent.

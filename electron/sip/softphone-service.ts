@@ -28,6 +28,7 @@ import {
   type ConsultOptions,
   type EndReason,
   type IncomingCallInfo,
+  type MediaHandover,
   type RegistrationStatus,
   type SoftphoneConfig,
   type SoftphoneEvents,
@@ -66,6 +67,10 @@ export const DEFAULT_RECONNECT_MAX_MS = 4000;
 const BYE_QUEUE_MS = 120_000;
 /** Failed sends of one queued BYE before giving up (each after a reconnect). */
 const BYE_ATTEMPTS = 5;
+/** Tries of a media renegotiation that met a glare (491), a far end still in its previous INVITE (500), or a re-INVITE of ours still out. */
+const RENEGOTIATE_TRIES = 4;
+/** How long a re-INVITE (new media, target refresh) may go unanswered before the call counts as lost. */
+const REINVITE_TIMEOUT_MS = 8000;
 /** Internal responses sip.js makes when a request could not be sent (503) or got no answer (408). */
 const UNDELIVERED = new Set([408, 503]);
 
@@ -93,6 +98,8 @@ export class SoftphoneService {
   private callPingMs = 30_000;
   /** BYEs of calls hung up while the SIP server was out of reach, by call id. */
   private readonly byes = new Map<string, QueuedBye>();
+  /** Set when the registration is lost, cleared when it is back: then the calls' routes are refreshed. */
+  private connectionLost = false;
 
   constructor(deps: SoftphoneDeps = {}) {
     this.logger = deps.logger ?? silentLogger;
@@ -334,6 +341,106 @@ export class SoftphoneService {
     if (leg.ended || leg.state !== "active") return;
     leg.pendingEndReason = "connection-lost";
     await this.hangup(callId);
+  }
+
+  /**
+   * The renderer that carries the calls' audio changed (it reloaded, crashed and came back, or
+   * another window claimed the audio). Each connected call is handed to it: it makes the call's
+   * media anew (with the call's hold and mute) and the far end gets its offer by re-INVITE, so the
+   * conversation goes on after a short gap as the same call. A far end that refuses the new offer
+   * or does not answer leaves the call without audio: it ends as dropped by the network, and the
+   * agent is told (with a call-back) like any dropped call.
+   */
+  async renegotiateMedia(): Promise<MediaHandover[]> {
+    const legs = [...this.legs.values()].filter((leg) => !leg.ended && leg.state === "active");
+    return Promise.all(legs.map((leg) => {
+      // One hand-over at a time per call: a second attach waits for the first, then finds the media in place.
+      const next = (leg.handover ?? Promise.resolve()).then(() => this.handOver(leg));
+      leg.handover = next.then(() => undefined, () => undefined);
+      return next;
+    }));
+  }
+
+  private async handOver(leg: CallLeg): Promise<MediaHandover> {
+    const started = Date.now();
+    const done = (outcome: MediaHandover["outcome"], sipCode?: number): MediaHandover =>
+      ({ callId: leg.callId, outcome, ms: Date.now() - started, ...(sipCode !== undefined ? { sipCode } : {}) });
+    if (leg.ended) return done("ended");
+    let fresh: boolean;
+    try {
+      fresh = (await leg.bridge.adopt?.({ held: leg.held, muted: leg.muted })) ?? false;
+    } catch (error) {
+      this.logger.warn(`call ${leg.callId}: the new media owner could not take the call (${String(error)}); ending it as dropped`);
+      return this.dropAfterHandover(leg, done);
+    }
+    if (!fresh || leg.ended) return done(leg.ended ? "ended" : "kept");
+    return this.reinvite(leg, "the new media offer", done);
+  }
+
+  /**
+   * Sends a re-INVITE with our current offer (and our Contact, over the current connection) until
+   * the far end takes it; glare and a far end still busy with a previous INVITE are tried again.
+   * Refused, or unanswered within REINVITE_TIMEOUT_MS, the call has lost its media or its route:
+   * it ends as dropped by the network.
+   */
+  private async reinvite(leg: CallLeg, what: string, done: (outcome: MediaHandover["outcome"], sipCode?: number) => MediaHandover): Promise<MediaHandover> {
+    const started = Date.now();
+    await leg.confirmed(CONFIRM_WAIT_MS);
+    for (let attempt = 1; ; attempt++) {
+      if (leg.ended) return done("ended");
+      let timer: NodeJS.Timeout | undefined;
+      const code = await new Promise<number>((resolve) => {
+        // sip.js would wait out Timer B (32 s) before giving up; the agent must not talk into silence that long.
+        timer = setTimeout(() => resolve(408), REINVITE_TIMEOUT_MS);
+        leg.session.invite({
+          requestDelegate: { onAccept: () => resolve(200), onReject: (response: ResponseLike) => resolve(response.message.statusCode ?? 500) },
+        }).catch((error: unknown) => {
+          // sip.js refuses while a re-INVITE of ours (hold, resume) is still out: try again after it.
+          this.logger.debug(`re-INVITE (${what}) on ${leg.callId} not sent: ${String(error)}`);
+          resolve(leg.session.state === SessionState.Established ? 491 : 0);
+        });
+      });
+      clearTimeout(timer);
+      if (code >= 200 && code < 300) {
+        this.logger.info(`call ${leg.callId}: the far end took ${what} in ${Date.now() - started} ms`);
+        return done("renegotiated");
+      }
+      if (leg.ended || code === 0) return done("ended");
+      if ((code === 491 || code === 500) && attempt < RENEGOTIATE_TRIES) {
+        // 491: glare (RFC 3261 §14.1); 500: the far end is still in its previous INVITE transaction,
+        // e.g. waiting for an ACK (RFC 5407 §3.1.5). Both ask to try again shortly; the audio is off meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.floor(Math.random() * 300)));
+        continue;
+      }
+      this.logger.warn(`call ${leg.callId}: the far end answered ${code} to ${what}; ending it as dropped by the network`);
+      leg.sipCode = code;
+      return this.dropAfterHandover(leg, done, code);
+    }
+  }
+
+  /**
+   * The connection to the SIP server was lost and is back (registered again over a new one). The
+   * proxy reaches us by the connection it saw our requests on, so the far end's route to us is
+   * stale: each connected call refreshes it by a re-INVITE over the new connection (RFC 3261
+   * §12.2: a target refresh). Where the PBX cannot carry it, the call ends at once as dropped by
+   * the network, and the agent is offered a call-back.
+   */
+  private refreshDialogs(): void {
+    const legs = [...this.legs.values()].filter((leg) => !leg.ended && leg.state === "active");
+    for (const leg of legs) {
+      const started = Date.now();
+      const done = (outcome: MediaHandover["outcome"], sipCode?: number): MediaHandover =>
+        ({ callId: leg.callId, outcome, ms: Date.now() - started, ...(sipCode !== undefined ? { sipCode } : {}) });
+      const next = (leg.handover ?? Promise.resolve()).then(() => this.reinvite(leg, "the target refresh after a reconnect", done));
+      leg.handover = next.then(() => undefined, () => undefined);
+      void next.then((h) => this.emitter.emit("dialogRefreshed", h))
+        .catch((error: unknown) => this.logger.warn(`refreshing call ${leg.callId} after a reconnect failed: ${String(error)}`));
+    }
+  }
+
+  private async dropAfterHandover(leg: CallLeg, done: (outcome: MediaHandover["outcome"], sipCode?: number) => MediaHandover, code?: number): Promise<MediaHandover> {
+    await this.dropLostCall(leg.callId).catch((error: unknown) => this.logger.warn(`ending a call without media failed: ${String(error)}`));
+    return done("dropped", code);
   }
 
   /** Resolves once the far end accepted the re-INVITE; the call is reported held only then. */
@@ -767,9 +874,15 @@ export class SoftphoneService {
   }
 
   private setStatus(status: Omit<RegistrationStatus, "at">): void {
+    const wasRegistered = this.status.state === "registered";
+    if (wasRegistered && status.state !== "registered") this.connectionLost = true;
     this.status = { ...status, at: Date.now() };
     this.emitter.emit("registration", { ...this.status });
     if (status.state === "registered" && this.byes.size > 0) this.flushByes();
+    if (status.state === "registered" && this.connectionLost) {
+      this.connectionLost = false;
+      this.refreshDialogs();
+    }
   }
 
   private requestFailed(what: string, error: unknown): SoftphoneError {

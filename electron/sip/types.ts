@@ -177,12 +177,29 @@ export interface HangupSignal {
   at: number;
 }
 
+/** What handing a connected call's media to a new owner did (see SoftphoneService.renegotiateMedia). */
+export interface MediaHandover {
+  callId: string;
+  /**
+   * kept: the owner already had the call's media, nothing to do; renegotiated: the far end took the
+   * re-INVITE (the new owner's offer, or a target refresh after a reconnect); dropped: it refused or did not answer, the call ended as
+   * dropped by the network; ended: the call ended meanwhile for another reason.
+   */
+  outcome: "kept" | "renegotiated" | "dropped" | "ended";
+  /** From the hand-over's start to the far end's answer (or the failure). */
+  ms: number;
+  /** The SIP code of a refused re-INVITE. */
+  sipCode?: number;
+}
+
 export interface SoftphoneEvents {
   registration: RegistrationStatus;
   incoming: IncomingCallInfo;
   call: CallSnapshot;
   ended: CallRecord;
   hangupSignal: HangupSignal;
+  /** A connected call's route refreshed by re-INVITE after the SIP connection came back (or the call dropped because it could not be). */
+  dialogRefreshed: MediaHandover;
 }
 
 export interface SoftphoneLogger {

@@ -203,7 +203,7 @@ export const requests = {
   'media.attach': request<null>()(z.object({}).strict(), PHONE_ROLES),
   'media.reply': request<null>()(z.object({
     id: z.string().min(1).max(200), ok: z.boolean(), sdp: z.string().max(20_000).optional(),
-    dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(),
+    dtmfSent: z.boolean().optional(), error: z.string().max(500).optional(), fresh: z.boolean().optional(),
     audio: z.object({ packets: z.number().int().min(0).max(1e9), energy: z.number().min(0).max(1e9) }).strict().optional(),
   }).strict(), PHONE_ROLES),
   /**

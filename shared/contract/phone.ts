@@ -113,7 +113,13 @@ export interface MediaCommandEvent {
     | { op: 'createOffer' } | { op: 'createAnswer'; sdp: string } | { op: 'setRemote'; sdp: string } | { op: 'rollback' }
     | { op: 'sendDtmf'; tones: string } | { op: 'setHold'; held: boolean } | { op: 'setMute'; muted: boolean } | { op: 'close' }
     /** Inbound audio so far (the self-test's echo step): packets and total audio energy (WebRTC stats). */
-    | { op: 'audioStats' };
+    | { op: 'audioStats' }
+    /**
+     * This renderer takes over a connected call's audio (it attached while the call was up, e.g.
+     * after a reload): it makes the call's media if it has none, with the call's hold and mute, and
+     * says whether it did (`fresh`), in which case main renegotiates the call with its offer.
+     */
+    | { op: 'adopt'; held: boolean; muted: boolean };
 }
 
 export interface CallEndedEvent {

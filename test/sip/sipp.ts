@@ -22,7 +22,8 @@ export type UacScenario =
   | "uac-blind-transfer"
   | "uac-attended-transfer"
   | "uac-attended-transfer-fails"
-  | "uac-info-dtmf";
+  | "uac-info-dtmf"
+  | "uac-answer-refresh-bye";
 export type UasScenario = "uas-answer";
 
 export interface SippStats {

@@ -69,7 +69,16 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
   }, [api]);
 
   useEffect(() => {
-    void refresh();
+    void (async () => {
+      const r = await api.request('phone.status', {});
+      if (!r.ok) return;
+      setStatus(r.value);
+      // Opened (or reloaded, or back from a crash) while a citizen's call is up in main: their screen pop comes back with it.
+      const call = r.value.calls.find((c) => !c.consultForCallId && c.direction === 'inbound' && c.state !== 'ended');
+      if (!call) return;
+      const p = await api.request('phone.screenPop', { callId: call.callId });
+      if (p.ok) setPop((shown) => shown ?? p.value);
+    })();
     if (ownsAudio) void api.request('media.attach', {});
     const offs = [
       media.listen(),
@@ -110,7 +119,7 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
       }),
     ];
     return () => offs.forEach((off) => off());
-  }, [api, media, refresh, ownsAudio]);
+  }, [api, media, ownsAudio]);
 
   const calls = status?.calls ?? [];
   const current = calls.find((c) => !c.consultForCallId) ?? null;

@@ -161,7 +161,7 @@ export class WebRtcMedia {
     return leg.held ? 'sendonly' : 'sendrecv';
   }
 
-  private async run(cmd: MediaCommandEvent): Promise<{ sdp?: string; dtmfSent?: boolean; audio?: { packets: number; energy: number } }> {
+  private async run(cmd: MediaCommandEvent): Promise<{ sdp?: string; dtmfSent?: boolean; audio?: { packets: number; energy: number }; fresh?: boolean }> {
     const c = cmd.command;
     if (c.op === 'audioStats') {
       const leg = this.legs.get(cmd.callId);
@@ -182,6 +182,15 @@ export class WebRtcMedia {
       if (leg) leg.audio.srcObject = null;
       this.legs.delete(cmd.callId);
       return {};
+    }
+    if (c.op === 'adopt') {
+      // A call main already has up, handed to this renderer (it reloaded, or just claimed the audio).
+      const fresh = !this.legs.has(cmd.callId) && !this.creating.has(cmd.callId);
+      const leg = await this.leg(cmd.callId);
+      leg.held = c.held;
+      leg.muted = c.muted;
+      this.applyMicrophone(leg);
+      return { fresh };
     }
     if (c.op !== 'createOffer' && c.op !== 'createAnswer' && !this.legs.has(cmd.callId) && !this.creating.has(cmd.callId)) {
       // Only an offer or an answer starts a call's media; anything else for an unknown call is stale.

@@ -26,6 +26,8 @@ export interface CallerStats {
   bytesReceived: number;
   /** Sum of the squared audio level of what was received (grows only while there is sound). */
   totalAudioEnergy: number;
+  /** Each stream received (one per SSRC: a renegotiated far end sends a new one), with its packets and audio energy. */
+  inbound: Array<{ ssrc: number; packets: number; energy: number }>;
   /** The candidate pair ICE selected, as "local-address:port (type) -> remote-address:port (type)". */
   selectedPair: string | null;
   localSdp: string | null;
@@ -107,7 +109,7 @@ async function callerStats(): Promise<CallerStats> {
   const p = pc();
   const out: CallerStats = {
     sessionState: session?.state ?? 'none', iceConnectionState: p?.iceConnectionState ?? null, connectionState: p?.connectionState ?? null,
-    packetsReceived: 0, packetsSent: 0, bytesReceived: 0, totalAudioEnergy: 0, selectedPair: null,
+    packetsReceived: 0, packetsSent: 0, bytesReceived: 0, totalAudioEnergy: 0, inbound: [], selectedPair: null,
     localSdp: p?.localDescription?.sdp ?? null, remoteSdp: p?.remoteDescription?.sdp ?? null,
   };
   if (!p) return out;
@@ -117,6 +119,7 @@ async function callerStats(): Promise<CallerStats> {
     byId.set(r.id, r);
     if (r.type === 'inbound-rtp' && r['kind'] === 'audio') { out.packetsReceived += Number(r['packetsReceived'] ?? 0); out.bytesReceived += Number(r['bytesReceived'] ?? 0);
       out.totalAudioEnergy += Number(r['totalAudioEnergy'] ?? 0);
+      out.inbound.push({ ssrc: Number(r['ssrc'] ?? 0), packets: Number(r['packetsReceived'] ?? 0), energy: Number(r['totalAudioEnergy'] ?? 0) });
     }
     if (r.type === 'outbound-rtp' && r['kind'] === 'audio') out.packetsSent += Number(r['packetsSent'] ?? 0);
     if (r.type === 'transport' && typeof r['selectedCandidatePairId'] === 'string') pairId = r['selectedCandidatePairId'];
