@@ -1,5 +1,6 @@
 import type { TicketListRow } from './types';
 import type { AgentState } from '../domain/agent-state';
+import type { AudioWarning } from '../domain/audio-health';
 
 export type RegistrationStateName = 'stopped' | 'registering' | 'registered' | 'reconnecting' | 'failed';
 
@@ -114,6 +115,12 @@ export interface MediaCommandEvent {
     | { op: 'sendDtmf'; tones: string } | { op: 'setHold'; held: boolean } | { op: 'setMute'; muted: boolean } | { op: 'close' }
     /** Inbound audio so far (the self-test's echo step): packets and total audio energy (WebRTC stats). */
     | { op: 'audioStats' };
+}
+
+/** A call's audio warnings now (empty: audio is fine again), as the renderer holding its media measured them. */
+export interface CallAudioHealth {
+  callId: string;
+  warnings: AudioWarning[];
 }
 
 export interface CallEndedEvent {

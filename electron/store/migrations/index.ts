@@ -23,6 +23,8 @@ import { migration0022ticketTallies } from './0022_ticket_tallies';
 import { migration0023departmentRouting } from './0023_department_routing';
 import { migration0024classCases } from './0024_class_cases';
 import { migration0025recordings } from './0025_recordings';
+import { migration0026reserved, migration0027reserved } from './0026_0027_reserved';
+import { migration0028callQuality } from './0028_call_quality';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -37,5 +39,7 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0020seatPresenceDetail,
   migration0021kpiDaily,
   migration0022ticketTallies,
-  migration0023departmentRouting, migration0024classCases, migration0025recordings];
+  migration0023departmentRouting, migration0024classCases, migration0025recordings,
+  migration0026reserved, migration0027reserved,
+  migration0028callQuality];
 export type { Migration, Dialect } from './types';
