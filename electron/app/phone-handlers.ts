@@ -103,6 +103,7 @@ export function phoneHandlers(phone: PhoneService, db: Kysely<DB>, now: () => Da
     'media.attach': (_i, ctx) => { phone.attachMedia(who(ctx.session), ctx.connection.id); return null; },
     'media.reply': (i, ctx) => { phone.mediaReply(who(ctx.session), i); return null; },
     'media.lost': async (i, ctx) => { await phone.mediaLost(who(ctx.session), ctx.connection.id, i.callId, i.ice); return null; },
+    'media.audioHealth': (i, ctx) => { phone.mediaAudioHealth(who(ctx.session), ctx.connection.id, i); return null; },
     'phone.getConfig': () => phone.loadConfig(),
     'phone.setConfig': (i, ctx) => phone.setConfig(i, who(ctx.session).user.id),
     'sip.getAccount': (i) => phone.account(i.userId),

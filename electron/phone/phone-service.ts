@@ -1,5 +1,5 @@
 import {
-  fail, userAudience, type ContractError, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type CallStatsView, type RequestInput, type SeatView, type SessionInfo,
+  fail, userAudience, type ContractError, type EventPayload, type PhoneCall, type PhoneStatus, type ReasonCode, type CallStatsView, type PoorAudioCallRow, type RequestInput, type SeatView, type SessionInfo,
   type SipAccountForDesk, type SipAccountView, type SelfTestResult, type SelfTestStep, type SelfTestStepName,
 } from '../../shared/contract';
 import { compareSeats, seatActivity } from '../../shared/domain/seats';
@@ -13,11 +13,12 @@ import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import { deleteSipAccount, sipAccount, sipAccountUserExists, sipAddresses, sipSecret, upsertSipAccount } from '../store/repos/sip-accounts';
 import { upsertMirroredUser } from '../store/repos/users';
-import { agentStatesBetween, appendAgentState, callRecordExists, callRecordOwner, callRecordRow, callTicketExists, callsInvitedBetween, insertCallRecord, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, setOwnCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
+import { agentStatesBetween, appendAgentState, callRecordExists, callRecordOwner, callRecordRow, callTicketExists, callsInvitedBetween, insertCallRecord, poorAudioCallsBetween, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, setOwnCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
 import { ticketNumber } from '../store/repos/tickets';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from '../services/audit';
+import { CallQualityTracker } from './call-quality';
 import { RendererMediaRelay, type MediaCommand } from './renderer-media';
 import type { SecretBox } from './secret-box';
 import { lookupKey } from './screen-pop';
@@ -40,7 +41,7 @@ const UNREGISTERED_LABEL = '电话未注册，不能接听';
 export interface MediaWindow { send(name: 'media.command', payload: EventPayload<'media.command'>): void }
 
 /** A seat's own events, to its user. */
-type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended' | 'phone.hangupSignal';
+type SeatEvent = 'phone.registration' | 'phone.agent' | 'phone.call' | 'phone.incoming' | 'phone.ended' | 'phone.hangupSignal' | 'phone.audioHealth';
 
 export interface PhoneConfig {
   notReadyReasons: ReasonCode[]; wrapUpCodes: ReasonCode[]; acwSeconds: number; serviceLevelSeconds: number;
@@ -106,6 +107,8 @@ class Seat {
   selfTestEcho: SelfTestStep | null = null;
   /** The SIP code that ended the last echo test call, if any. */
   selfTestEchoSipCode: number | null = null;
+  /** Audio health of the seat's calls, from the media renderer's reports (media.audioHealth). */
+  readonly quality = new CallQualityTracker();
   constructor(readonly userId: string, readonly phone: SoftphoneService, readonly media: 'webrtc' | 'null', send: (cmd: MediaCommand) => boolean) {
     this.relay = new RendererMediaRelay(send);
   }
@@ -364,6 +367,7 @@ export class PhoneService {
   }
 
   private async callEnded(seat: Seat, rec: CallRecord) {
+    const quality = seat.quality.take(rec.callId);
     if (seat.selfTestCalls.delete(rec.callId)) {
       // An echo test call: the self-test's evidence, not a citizen's call (no record, no after-call work).
       seat.selfTestEchoSipCode = rec.sipCode ?? null;
@@ -377,6 +381,7 @@ export class PhoneService {
       invitedAt: new Date(rec.invitedAt).toISOString(), answeredAt: rec.answeredAt ? new Date(rec.answeredAt).toISOString() : null,
       endedAt: new Date(rec.endedAt).toISOString(), ringMs: rec.ringMs, talkMs: rec.talkMs, holdMs: rec.holdMs,
       endReason: rec.endReason, sipCode: rec.sipCode ?? null, transferTarget: rec.transferTarget?.slice(0, 200) ?? null, wrapUpCode: null, ticketId: null,
+      ...(quality ? { quality } : {}),
     };
     try {
       await insertCallRecord(this.o.db, callRecordRow(record));
@@ -590,6 +595,24 @@ export class PhoneService {
     await this.act(s, (p) => p.dropLostCall(callId));
   }
 
+  /**
+   * The media renderer's once-a-second audio health of a call (validated by the contract: finite,
+   * bounded). Only that renderer, only for a call of this seat that is up; a change of warnings is
+   * logged, told to the agent's windows (the call card's hint) and to shift leads' wallboards.
+   */
+  mediaAudioHealth(s: SessionInfo, connectionId: string, input: RequestInput<'media.audioHealth'>): void {
+    const seat = this.seat(s.user.id);
+    if (seat.mediaConnectionId !== connectionId) fail('forbidden', { details: { reason: 'not_media_owner' } });
+    const call = seat.phone.calls().find((c) => c.callId === input.callId);
+    if (!call || call.state === 'ended') fail('not_found');
+    const changed = seat.quality.report(input.callId, input.warnings, input.interval);
+    if (!changed) return;
+    if (changed.length) this.o.log.warn('call audio warning', { callId: input.callId, warnings: changed.join(','), held: call.held, muted: call.muted });
+    else this.o.log.info('call audio back', { callId: input.callId });
+    this.emitTo(seat.userId)('phone.audioHealth', { callId: input.callId, warnings: changed });
+    if (!seat.selfTestCalls.has(input.callId)) this.seatChanged(seat.userId);
+  }
+
   /** Runs a softphone action, turning its errors into typed contract errors. */
   async act<T>(s: SessionInfo, fn: (phone: SoftphoneService) => Promise<T>): Promise<T> {
     const seat = this.seat(s.user.id);
@@ -648,6 +671,17 @@ export class PhoneService {
       callsInvitedBetween(this.o.db, from, to), agentStatesBetween(this.o.db, from, to), seatExtensions(this.o.db), this.storedServiceLevelSeconds(),
     ]);
     return { day, ...callStatsOfDay(calls, states, extensions, threshold, now) };
+  }
+
+  /** Today's calls with poor audio, newest first (the 音质差 figure's list); numbers masked. */
+  async poorAudioCalls(): Promise<PoorAudioCallRow[]> {
+    const day = chinaDateKey(this.now());
+    const rows = await poorAudioCallsBetween(this.o.db, startOfChinaDay(day).toISOString(), endOfChinaDay(day).toISOString(), 2000);
+    return rows.map((r) => ({
+      callId: r.id, agentName: r.display_name, direction: r.direction === 'outbound' ? 'outbound' : 'inbound', remote: maskPhone(r.remote_number),
+      invitedAt: r.invited_at, talkMs: r.talk_ms, jitterMs: r.jitter_ms, jitterP95Ms: r.jitter_p95_ms, lossPermille: r.loss_permille,
+      rttMs: r.rtt_ms, rttP95Ms: r.rtt_p95_ms, warnings: r.audio_warnings ?? 0,
+    }));
   }
 
   /** The service-level threshold as stored, not as this process loaded it: an admin may have set it on another server of the center. */
@@ -715,7 +749,10 @@ export class PhoneService {
         views.push({
           ...base, where: 'here', agent: seat.agent.name, reason: reasonLabel(seat.agent.reason === 'login' ? null : seat.agent.reason), since: seat.agent.since,
           registered: seat.phone.registration.state === 'registered', activity: seatActivity(seat.agent.name, snapshot),
-          call: snapshot ? { direction: snapshot.direction, remote: maskPhone(snapshot.remoteNumber), ticketNumber: ticketId ? await ticketNumber(this.o.db, ticketId) : null } : null,
+          call: snapshot ? {
+            direction: snapshot.direction, remote: maskPhone(snapshot.remoteNumber), ticketNumber: ticketId ? await ticketNumber(this.o.db, ticketId) : null,
+            ...(seat.quality.has(snapshot.callId) ? { audio: seat.quality.live(snapshot.callId) } : {}),
+          } : null,
         });
       } else if (report && report.agent !== 'logged_out') {
         const agent = report.agent as AgentState['name'];

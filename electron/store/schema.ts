@@ -201,6 +201,15 @@ export interface CallRecordsTable {
   sip_code: number | null;
   transfer_target: string | null;
   wrap_up_code: string | null;
+  /** Audio quality (migration 0027); null when not measured. */
+  jitter_ms: number | null;
+  jitter_p95_ms: number | null;
+  loss_permille: number | null;
+  rtt_ms: number | null;
+  rtt_p95_ms: number | null;
+  audio_warnings: number | null;
+  /** 1 when the call's audio was poor (shared/domain/audio-health.ts poorAudio), 0 when not, null: not measured. */
+  poor_audio: number | null;
 }
 
 export interface CallTicketLinksTable {

@@ -28,6 +28,7 @@ export const eventAudience = {
   'phone.incoming': { from: 'publisher', why: 'the seat\'s own user: userAudience(seat.userId)' },
   'phone.ended': { from: 'publisher', why: 'the seat\'s own user: userAudience(seat.userId)' },
   'phone.hangupSignal': { from: 'publisher', why: 'the seat\'s own user: userAudience(seat.userId)' },
+  'phone.audioHealth': { from: 'publisher', why: 'the seat\'s own user: userAudience(seat.userId)' },
   'media.command': { from: 'connection', why: 'for the one window that plays the call\'s audio' },
   'reference.changed': { from: 'payload', audience: everyone },
   'ticket.changed': { from: 'payload', audience: ticketChangedAudience },

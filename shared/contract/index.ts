@@ -5,9 +5,10 @@ import { frames, roleSchema } from './roles';
 import type {
   AdminUserRow, AppInfo, AuditRow, CalendarYear, DeadlinePolicyView, KpiReport, DemoStatus, Draft, OverviewStats, SessionInfo, SignedIn, TicketListRow, UserSettings,
 } from './types';
-import type { CallEndedEvent, DutyTransferTarget, PhoneConfigView, SelfTestResult, SelfTestStep, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountForDesk, SipAccountView } from './phone';
+import type { CallAudioHealth, CallEndedEvent, DutyTransferTarget, PhoneConfigView, SelfTestResult, SelfTestStep, MediaCommandEvent, PhoneCall, PhoneRegistration, PhoneStatus, ScreenPop, SipAccountForDesk, SipAccountView } from './phone';
 import type { AgentState } from '../domain/agent-state';
 import { deadlinePolicySchema } from '../domain/deadlines';
+import { AUDIO_WARNINGS, type CallQuality } from '../domain/audio-health';
 import { ticketChannelSchema } from '../domain/appeal';
 import type { DepartmentSuggestions, DispatchWarning } from '../domain/routing';
 import { knowledgeRequests } from './knowledge';
@@ -61,6 +62,12 @@ const departmentRef = z.string().min(1).max(64);
 /** Roles that sit at a phone: agents, CPPCC members on duty, shift leads covering a seat. */
 const PHONE_ROLES = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead'] as const;
 const callId = z.string().min(1).max(100);
+/** A call's audio quality (shared/domain/audio-health.ts CallQuality), bounded: ms to a minute, loss in ‰. */
+const qualityMs = z.number().int().min(0).max(60_000).nullable();
+const callQualityInput = z.object({
+  jitterMs: qualityMs, jitterP95Ms: qualityMs, lossPermille: z.number().int().min(0).max(1000).nullable(),
+  rttMs: qualityMs, rttP95Ms: qualityMs, warnings: z.number().int().min(0).max(100_000),
+}).strict() satisfies z.ZodType<CallQuality>;
 /** A number or SIP user to dial or transfer to: digits, *, #, optional leading +. */
 const dialTarget = z.string().trim().regex(/^\+?[0-9*#]{1,32}$/);
 const reasonCode = z.object({ code: z.string().regex(/^[a-z0-9_]{1,32}$/), label: humanLine(1, 16) }).strict();
@@ -211,6 +218,20 @@ export const requests = {
    * or disconnected for seconds): main ends the call as dropped by the network. Only from that renderer.
    */
   'media.lost': request<null>()(z.object({ callId, ice: z.enum(['disconnected', 'failed']) }).strict(), PHONE_ROLES),
+  /**
+   * The renderer that plays a call's audio, once a second while the call's media is up: the audio
+   * warnings its stats show now (shared/domain/audio-health.ts) and what the last second added to
+   * the call's quality. Only from that renderer; main keeps the call's summary for its record and
+   * tells the agent's windows (phone.audioHealth) when the warnings change.
+   */
+  'media.audioHealth': request<null>()(z.object({
+    callId,
+    warnings: z.array(z.enum(AUDIO_WARNINGS)).max(AUDIO_WARNINGS.length),
+    interval: z.object({
+      received: z.number().int().min(0).max(100_000), lost: z.number().int().min(0).max(100_000),
+      jitterMs: z.number().int().min(0).max(60_000).nullable(), rttMs: z.number().int().min(0).max(60_000).nullable(),
+    }).strict(),
+  }).strict(), PHONE_ROLES),
 
   'phone.getConfig': request<PhoneConfigView>()(z.object({}).strict(), ['admin', 'shift_lead']),
   'phone.setConfig': request<PhoneConfigView>()(z.object({
@@ -253,6 +274,8 @@ export const requests = {
     ringMs: z.number().int().min(0).max(86_400_000), talkMs: z.number().int().min(0).max(86_400_000), holdMs: z.number().int().min(0).max(86_400_000),
     endReason: z.string().regex(/^[a-z-]{1,32}$/), sipCode: z.number().int().min(100).max(699).nullable(),
     transferTarget: z.string().max(200).nullable(), wrapUpCode: z.string().regex(/^[a-z0-9_]{1,32}$/).nullable(), ticketId: id.nullable(),
+    /** The call's audio quality as the desk measured it (absent from desks older than migration 0027). */
+    quality: callQualityInput.nullable().optional(),
   }).strict(), PHONE_ROLES),
   /** The wrap-up code the agent gave a call after it ended on their desk (after its seat.recordCall, through the same outbox). */
   'seat.wrapUpCall': request<null>()(z.object({ callId: id, code: z.string().regex(/^[a-z0-9_]{1,32}$/) }).strict(), PHONE_ROLES),
@@ -310,6 +333,8 @@ export const events = {
   'phone.ended': event<CallEndedEvent>(),
   /** The BYE of a call hung up while the SIP server was out of reach: pending, then sent or failed. */
   'phone.hangupSignal': event<{ callId: string; state: 'pending' | 'sent' | 'failed'; at: number }>(),
+  /** A call's audio warnings changed (none: audio is back); the softphone's call card shows them with a hint. */
+  'phone.audioHealth': event<CallAudioHealth>(),
   'media.command': event<MediaCommandEvent>(),
   /** Reference data (divisions, taxonomy, departments) changed: forms reload it. */
   'reference.changed': event<{ at: string }>(),

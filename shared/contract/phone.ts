@@ -1,5 +1,6 @@
 import type { TicketListRow } from './types';
 import type { AgentState } from '../domain/agent-state';
+import type { AudioWarning } from '../domain/audio-health';
 
 export type RegistrationStateName = 'stopped' | 'registering' | 'registered' | 'reconnecting' | 'failed';
 
@@ -120,6 +121,12 @@ export interface MediaCommandEvent {
      * says whether it did (`fresh`), in which case main renegotiates the call with its offer.
      */
     | { op: 'adopt'; held: boolean; muted: boolean };
+}
+
+/** A call's audio warnings now (empty: audio is fine again), as the renderer holding its media measured them. */
+export interface CallAudioHealth {
+  callId: string;
+  warnings: AudioWarning[];
 }
 
 export interface CallEndedEvent {

@@ -4,6 +4,7 @@ import { humanLine } from './text';
 import type { AgentStateName } from '../domain/agent-state';
 import type { SeatActivity } from '../domain/seats';
 import type { CallStatsOfDay } from '../domain/call-stats';
+import type { AudioWarning, CallQuality } from '../domain/audio-health';
 import type { KpiReport } from './types';
 import type { WorkRow } from './tickets';
 import { LEAD_ALERT_KINDS, type LeadAlertKind, type LeadAlertThresholds } from '../domain/lead-alerts';
@@ -28,9 +29,23 @@ export interface SeatView {
   /** When the current agent state began (ISO); null for a seat never seen signed in. */
   since: string | null;
   registered: boolean;
-  call: { direction: 'inbound' | 'outbound'; remote: string; ticketNumber: string | null } | null;
+  call: {
+    direction: 'inbound' | 'outbound'; remote: string; ticketNumber: string | null;
+    /** The call's audio health now (warnings) and over its last half minute, for a seat in this process. */
+    audio?: { warnings: AudioWarning[]; quality: CallQuality | null } | null;
+  } | null;
   /** Where the phone runs: in this console's main process, on a desk of the center, or nowhere now. */
   where: 'here' | 'desk' | 'none';
+}
+
+/** A call of today whose audio was poor (音质差), as the wallboard's list shows it; the caller's number masked. */
+export interface PoorAudioCallRow extends CallQuality {
+  callId: string;
+  agentName: string;
+  direction: 'inbound' | 'outbound';
+  remote: string;
+  invitedAt: string;
+  talkMs: number;
 }
 
 /** What a shift lead does to a seat from the wallboard. */
@@ -178,6 +193,8 @@ export const wallboardRequests = {
   'wallboard.seats': request<SeatView[]>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /** Today's calls: offered, answered, abandoned, service level, ASA, AHT, ACW, and per hour. */
   'wallboard.calls': request<CallStatsView>()(z.object({}).strict(), ['shift_lead', 'admin']),
+  /** Today's calls with poor audio (the 音质差 figure's list), newest first, at most 2000. */
+  'wallboard.poorAudioCalls': request<PoorAudioCallRow[]>()(z.object({}).strict(), ['shift_lead', 'admin']),
   /**
    * A lead puts a seat on a break or signs its phone out, saying why (audited, the agent told).
    * `expectedSince` is the state start the lead saw: a seat that changed meanwhile answers conflict.

@@ -114,7 +114,7 @@ export const deskLocalRequests = [
   'phone.answer', 'phone.reject', 'phone.hangup', 'phone.hold', 'phone.mute', 'phone.dtmf',
   'phone.blindTransfer', 'phone.startConsult', 'phone.completeTransfer', 'phone.cancelConsult', 'phone.dial',
   'phone.selfTestEcho', 'phone.selfTestResult',
-  'media.attach', 'media.reply', 'media.lost',
+  'media.attach', 'media.reply', 'media.lost', 'media.audioHealth',
   // The desk's calls are recorded on the desk (uploaded to the center when the call ends: issue 15.1).
   'recording.start', 'recording.chunk', 'recording.finish',
 ] as const satisfies readonly RequestName[];

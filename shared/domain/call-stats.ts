@@ -16,6 +16,8 @@ import { chinaHour } from './china-time';
 export interface CallRecordLike {
   direction: string; remote_number: string; invited_at: string; answered_at: string | null;
   ring_ms: number; talk_ms: number; hold_ms: number; end_reason: string;
+  /** 1: the call's audio was poor (audio-health.ts poorAudio); 0 or null: not, or not measured. */
+  poor_audio?: number | null;
 }
 export interface AgentStateLike { user_id: string; at: string; state: string }
 
@@ -25,6 +27,8 @@ export interface CallStatsOfDay extends CallFigures {
   asaMs: number | null;
   ahtMs: number | null;
   acwMs: number | null;
+  /** Calls of the day (any direction, colleagues' too: audio is audio) whose audio was poor. */
+  poorAudio: number;
   /** China hours 0–23 with any call, in order. */
   byHour: (CallFigures & { hour: number })[];
 }
@@ -37,7 +41,9 @@ export function callStatsOfDay(calls: readonly CallRecordLike[], states: readonl
   const hours = new Map<number, CallFigures>();
   const ring: number[] = [];
   const handle: number[] = [];
+  let poorAudio = 0;
   for (const c of calls) {
+    if (c.poor_audio === 1) poorAudio += 1;
     if (c.direction !== 'inbound' || extensions.has(c.remote_number)) continue;
     const hour = chinaHour(new Date(c.invited_at));
     const h = hours.get(hour) ?? empty();
@@ -62,7 +68,7 @@ export function callStatsOfDay(calls: readonly CallRecordLike[], states: readonl
     acw.push(Math.max(0, end - Date.parse(s.at)));
   }
   return {
-    ...level(total), serviceLevelSeconds, asaMs: mean(ring), ahtMs: mean(handle), acwMs: mean(acw),
+    ...level(total), serviceLevelSeconds, asaMs: mean(ring), ahtMs: mean(handle), acwMs: mean(acw), poorAudio,
     byHour: [...hours.entries()].sort((a, b) => a[0] - b[0]).map(([hour, f]) => ({ hour, ...level(f) })),
   };
 }

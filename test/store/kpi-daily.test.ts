@@ -35,6 +35,11 @@ describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: 
     for (const table of ['department_tallies', 'department_returns', 'class_case_counters', 'class_case_measures', 'class_case_tickets', 'class_cases', 'recordings', 'outreach_event_tickets', 'outreach_event_people', 'outreach_events']) {
       await sql`drop table ${sql.table(table)}`.execute(db);
     }
+    // And call quality's columns on call_records (0027).
+    await sql`drop index call_records_poor_invited`.execute(db);
+    for (const column of ['jitter_ms', 'jitter_p95_ms', 'loss_permille', 'rtt_ms', 'rtt_p95_ms', 'audio_warnings', 'poor_audio']) {
+      await sql`alter table call_records drop column ${sql.ref(column)}`.execute(db);
+    }
     await db.deleteFrom('schema_migrations').where('version', '>=', 21).execute();
     expect(await migrate(db, t.store.dialect, migrations)).toMatchObject({ from: 20, to: migrations.length });
     // Migration 0022 counted the tickets already stored, once.

@@ -14,6 +14,7 @@ export function wallboardHandlers(phone: PhoneService, queues: LeadQueueService,
   return {
     'wallboard.seats': () => phone.seatBoard(),
     'wallboard.calls': () => phone.callStats(),
+    'wallboard.poorAudioCalls': () => phone.poorAudioCalls(),
     'wallboard.seatAction': (i, ctx) => phone.leadAction(ctx.session ?? fail('unauthenticated'), i),
     'wallboard.queues': (_i, ctx) => queues.counts(ctx.session ?? fail('unauthenticated')),
     'wallboard.queue': (i, ctx) => queues.list(i.queue, ctx.session ?? fail('unauthenticated')),

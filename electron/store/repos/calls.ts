@@ -1,6 +1,7 @@
 import { sql, type Insertable } from 'kysely';
 import type { AgentStateEventsTable, CallRecordsTable, SeatPresenceTable } from '../schema';
 import type { Db } from './db';
+import { poorAudio, type CallQuality } from '../../../shared/domain/audio-health';
 
 /** Calls: the record of each finished call, its links to tickets, and each seat's agent-state history. */
 
@@ -9,6 +10,8 @@ export interface CallRecordFields {
   callId: string; userId: string; direction: 'inbound' | 'outbound'; remoteNumber: string;
   invitedAt: string; answeredAt: string | null; endedAt: string; ringMs: number; talkMs: number; holdMs: number;
   endReason: string; sipCode: number | null; transferTarget: string | null; wrapUpCode: string | null;
+  /** Audio quality measured during the call (absent or null: not measured). */
+  quality?: CallQuality | null;
 }
 
 const iso = (at: string) => new Date(at).toISOString();
@@ -18,6 +21,10 @@ export const callRecordRow = (r: CallRecordFields): Insertable<CallRecordsTable>
   id: r.callId, user_id: r.userId, direction: r.direction, remote_number: r.remoteNumber, invited_at: iso(r.invitedAt), answered_at: r.answeredAt && iso(r.answeredAt),
   ended_at: iso(r.endedAt), ring_ms: r.ringMs, talk_ms: r.talkMs, hold_ms: r.holdMs, end_reason: r.endReason, sip_code: r.sipCode,
   transfer_target: r.transferTarget, wrap_up_code: r.wrapUpCode,
+  ...(r.quality ? {
+    jitter_ms: r.quality.jitterMs, jitter_p95_ms: r.quality.jitterP95Ms, loss_permille: r.quality.lossPermille,
+    rtt_ms: r.quality.rttMs, rtt_p95_ms: r.quality.rttP95Ms, audio_warnings: r.quality.warnings, poor_audio: poorAudio(r.quality) ? 1 : 0,
+  } : {}),
 });
 
 /** Writes a finished call's record; a record already written for the call is kept. */
@@ -93,8 +100,25 @@ export async function seatPresenceOf(db: Db, userIds: readonly string[], since: 
 /** Calls that rang between two instants (ISO), for the wallboard's figures of the day. */
 export async function callsInvitedBetween(db: Db, from: string, to: string) {
   return db.selectFrom('call_records')
-    .select(['direction', 'remote_number', 'invited_at', 'answered_at', 'ring_ms', 'talk_ms', 'hold_ms', 'end_reason'])
+    .select(['direction', 'remote_number', 'invited_at', 'answered_at', 'ring_ms', 'talk_ms', 'hold_ms', 'end_reason', 'poor_audio'])
     .where('invited_at', '>=', from).where('invited_at', '<', to).execute();
+}
+
+/** A call's quality as stored, null when it was not measured. */
+export async function callQualityOf(db: Db, callId: string): Promise<CallQuality | null> {
+  const r = await db.selectFrom('call_records').select(['jitter_ms', 'jitter_p95_ms', 'loss_permille', 'rtt_ms', 'rtt_p95_ms', 'audio_warnings'])
+    .where('id', '=', callId).executeTakeFirst();
+  if (!r || r.audio_warnings === null) return null;
+  return { jitterMs: r.jitter_ms, jitterP95Ms: r.jitter_p95_ms, lossPermille: r.loss_permille, rttMs: r.rtt_ms, rttP95Ms: r.rtt_p95_ms, warnings: r.audio_warnings };
+}
+
+/** The calls of [from, to) whose audio was poor, newest first, with the agent's name (index on poor_audio, invited_at). */
+export async function poorAudioCallsBetween(db: Db, from: string, to: string, limit: number) {
+  return db.selectFrom('call_records').innerJoin('users', 'users.id', 'call_records.user_id')
+    .select(['call_records.id', 'users.display_name', 'direction', 'remote_number', 'invited_at', 'talk_ms',
+      'jitter_ms', 'jitter_p95_ms', 'loss_permille', 'rtt_ms', 'rtt_p95_ms', 'audio_warnings'])
+    .where('poor_audio', '=', 1).where('invited_at', '>=', from).where('invited_at', '<', to)
+    .orderBy('invited_at', 'desc').limit(limit).execute();
 }
 
 /** Agent-state changes between two instants, by user and time. */

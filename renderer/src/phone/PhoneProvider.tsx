@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { notifications } from '@mantine/notifications';
 import { Button, Stack, Text } from '@mantine/core';
+import type { AudioWarning } from '../../../shared/domain/audio-health';
 import type { PhoneCall, PhoneStatus, RequestInput, RequestName, RequestOutput, ScreenPop } from '../../../shared/contract';
 import { useApi } from '../state/api';
 import { useSession } from '../state/session';
@@ -19,6 +20,8 @@ interface PhoneState {
   /** The last call that ended, kept for wrap-up. */
   lastEndedCallId: string | null;
   busy: boolean;
+  /** Each call's audio warnings now (phone.audioHealth from main); absent: none. */
+  audioWarnings: Record<string, AudioWarning[]>;
   /** Audio packet counters of a call carried by this renderer (null for other media). */
   mediaStats(callId: string): Promise<{ sent: number; received: number; lost: number } | null>;
   act<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N> | null>;
@@ -56,6 +59,7 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
   const [pop, setPop] = useState<ScreenPop | null>(null);
   const [lastEndedCallId, setLastEnded] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [audioWarnings, setAudioWarnings] = useState<Record<string, AudioWarning[]>>({});
   const media = useMemo(() => {
     const m = new WebRtcMedia(api);
     recordCalls(m, api);
@@ -111,7 +115,12 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
         if (h.state === 'pending') notifications.show({ ...shown, color: 'orange', loading: true, autoClose: false });
         else notifications.update({ ...shown, color: h.state === 'sent' ? 'teal' : 'red', loading: false, autoClose: h.state === 'sent' ? 5000 : false });
       }),
+      api.on('phone.audioHealth', (h) => setAudioWarnings((w) => {
+        const { [h.callId]: _gone, ...rest } = w;
+        return h.warnings.length ? { ...rest, [h.callId]: h.warnings } : rest;
+      })),
       api.on('phone.ended', (e) => {
+        setAudioWarnings((w) => { const { [e.callId]: _gone, ...rest } = w; return rest; });
         setStatus((s) => (s ? { ...s, calls: s.calls.filter((c) => c.callId !== e.callId) } : s));
         if (!e.missed) setLastEnded(e.callId);
         if (e.endReason === 'connection-lost') showDropped(api, e.remoteNumber);
@@ -143,7 +152,7 @@ export function PhoneProvider({ children }: { /** The desk that shows the phone.
     return r.value;
   }, [api]);
 
-  const value: PhoneState = { status, current, consult, pop: pop && (!current || pop.callId === current.callId || current.state !== 'ringing') ? pop : null, lastEndedCallId, busy, act, refresh, mediaStats: (callId) => media.stats(callId) };
+  const value: PhoneState = { status, current, consult, pop: pop && (!current || pop.callId === current.callId || current.state !== 'ringing') ? pop : null, lastEndedCallId, busy, audioWarnings, act, refresh, mediaStats: (callId) => media.stats(callId) };
   return <PhoneContext.Provider value={value}>{children}</PhoneContext.Provider>;
 }
 

@@ -1,5 +1,6 @@
 import type { ConsoleApi, MediaCommandEvent } from '../../../shared/contract';
 import { loadDevices } from './devices';
+import { watchAudioHealth } from './audio-health';
 
 const ICE_GATHER_TIMEOUT_MS = 2000;
 /**
@@ -12,6 +13,8 @@ interface Leg {
   pc: RTCPeerConnection; stream: MediaStream | null; held: boolean; muted: boolean; audio: HTMLAudioElement; lostTimer?: ReturnType<typeof setTimeout>;
   /** What the caller is sent, when a hook put something before the microphone (the recording notice). */
   sent?: MediaStream;
+  /** Stops the audio health watch (audio-health.ts). */
+  stopHealth?: () => void;
 }
 
 /** What else may follow a call's audio (the recorder): told when both directions exist and when the call's media closes. */
@@ -103,6 +106,7 @@ export class WebRtcMedia {
     if (out) pc.addEventListener('connectionstatechange', () => { if (pc.connectionState === 'connected') out.connected(); });
     const leg: Leg = { pc, stream, held: false, muted: false, audio, ...(out ? { sent } : {}) };
     this.watchIce(callId, leg);
+    leg.stopHealth = watchAudioHealth(this.api, callId, pc, () => ({ held: leg.held, muted: leg.muted }));
     this.legs.set(callId, leg);
     return leg;
   }
@@ -177,6 +181,7 @@ export class WebRtcMedia {
       this.hooks.callClosed?.(cmd.callId);
       const leg = this.legs.get(cmd.callId);
       if (leg?.lostTimer) clearTimeout(leg.lostTimer);
+      leg?.stopHealth?.();
       leg?.pc.close();
       leg?.stream?.getTracks().forEach((t) => t.stop());
       if (leg) leg.audio.srcObject = null;

@@ -7,7 +7,7 @@ import { CallsPanel } from './CallsPanel';
 
 const stats = (offered: number, extra: Partial<CallStatsView> = {}): CallStatsView => ({
   day: '2026-12-05', offered, answered: offered - 1, abandoned: 1, answeredInTime: offered - 2, serviceLevel: (offered - 2) / offered,
-  serviceLevelSeconds: 20, asaMs: 8_400, ahtMs: 185_000, acwMs: null,
+  serviceLevelSeconds: 20, asaMs: 8_400, ahtMs: 185_000, acwMs: null, poorAudio: 0,
   byHour: [{ hour: 9, offered, answered: offered - 1, abandoned: 1, answeredInTime: offered - 2, serviceLevel: (offered - 2) / offered }], ...extra,
 });
 

@@ -3,6 +3,7 @@ import { Group, Paper, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/
 import { useTranslation } from 'react-i18next';
 import type { CallStatsView } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
+import { PoorAudioDrawer } from './PoorAudioDrawer';
 
 /** A call changes a seat: the figures are read again at most this often while seats change. */
 const COALESCE_MS = 2000;
@@ -16,6 +17,7 @@ export function CallsPanel() {
   const { t } = useTranslation();
   const { api, connected } = useApi();
   const [stats, setStats] = useState<CallStatsView | null>(null);
+  const [poorOpen, setPoorOpen] = useState(false);
   const secs = (ms: number | null) => {
     if (ms === null) return '—';
     const total = Math.round(ms / 1000);
@@ -45,6 +47,7 @@ export function CallsPanel() {
     { key: 'asa', value: secs(stats.asaMs) },
     { key: 'aht', value: secs(stats.ahtMs) },
     { key: 'acw', value: secs(stats.acwMs) },
+    { key: 'poorAudio', value: String(stats.poorAudio), color: stats.poorAudio ? 'orange' : undefined },
   ];
   const max = Math.max(1, ...stats.byHour.map((h) => h.offered));
   return (
@@ -53,10 +56,10 @@ export function CallsPanel() {
         <Title order={5}>{t('wallboard.calls.title')}</Title>
         <Text size="xs" c="dimmed">{t('wallboard.calls.hint')}</Text>
       </Group>
-      <SimpleGrid cols={7}>
+      <SimpleGrid cols={8}>
         {figures.map((f) => (
           <Tooltip key={f.key} label={f.hint ?? t(`wallboard.calls.hints.${f.key}`)} multiline w={260}>
-            <div>
+            <div onClick={f.key === 'poorAudio' ? () => setPoorOpen(true) : undefined} style={f.key === 'poorAudio' ? { cursor: 'pointer' } : undefined} data-testid={f.key === 'poorAudio' ? 'calls-poorAudio-open' : undefined}>
               <Text size="xs" c="dimmed">{t(`wallboard.calls.${f.key}`)}</Text>
               <Text fz={24} fw={700} c={f.color} data-testid={`calls-${f.key}`}>{f.value}</Text>
             </div>
@@ -75,6 +78,7 @@ export function CallsPanel() {
           ))}
         </Group>
       )}
+      <PoorAudioDrawer opened={poorOpen} onClose={() => setPoorOpen(false)} />
     </Paper>
   );
 }

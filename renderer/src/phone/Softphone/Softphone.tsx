@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Badge, Button, Group, Menu, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Menu, Paper, Select, SimpleGrid, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { DutyTransferTarget, PhoneCall } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -225,6 +225,7 @@ function CallCard({ call }: { /** The call shown. */ call: PhoneCall }) {
   const { t } = useTranslation();
   const ringing = call.state === 'ringing';
   const stats = useMediaStats(call);
+  const warnings = usePhone().audioWarnings[call.callId] ?? [];
   return (
     <Paper withBorder p="sm" bg={ringing ? 'var(--mantine-color-teal-light)' : undefined} data-testid="call-card">
       <Text size="xs" c="dimmed">{t(`phone.callState.${call.state}`)}{call.held ? ` · ${t('phone.held')}` : ''}{call.muted ? ` · ${t('phone.muted')}` : ''}</Text>
@@ -236,6 +237,11 @@ function CallCard({ call }: { /** The call shown. */ call: PhoneCall }) {
           {t('phone.mediaStats', { sent: stats.sent, received: stats.received, lost: stats.lost })}
         </Text>
       )}
+      {warnings.map((w) => (
+        <Alert key={w} color="orange" variant="light" p="xs" mt={6} title={t(`phone.audioHealth.${w}.title`)} data-testid={`audio-warning-${w}`}>
+          <Text size="xs">{t(`phone.audioHealth.${w}.hint`)}</Text>
+        </Alert>
+      ))}
     </Paper>
   );
 }
