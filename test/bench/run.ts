@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     console.log(`\n${await benchWallboardLive({
       agents: num('BENCH_WALL_AGENTS', 300, 4), rate, seconds: num('BENCH_WALL_SECONDS', 60, 5),
       hourEvents: num('BENCH_WALL_HOUR_EVENTS', rate * 3600, 0), soakRate: num('BENCH_WALL_SOAK_RATE', 400, 1), allRows: process.env.BENCH_WALL_ALL_ROWS === '1', log,
+      appDir: process.env.BENCH_WALL_APP_DIR, hostArgs: process.env.BENCH_WALL_HOST_ARGS?.split(' ').filter(Boolean),
     })}`);
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
     return;
