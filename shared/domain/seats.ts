@@ -24,9 +24,16 @@ export function seatActivity(agent: AgentState['name'], call: SeatCallState | nu
 /** Busiest first, as a lead scans the board: who is on a call, who is wrapping up, who is free. */
 export const SEAT_ACTIVITY_ORDER: readonly SeatActivity[] = ['ringing', 'talking', 'held', 'after_call_work', 'ready', 'not_ready', 'offline'];
 
+const ACTIVITY_RANK = Object.fromEntries(SEAT_ACTIVITY_ORDER.map((a, i) => [a, i])) as Record<SeatActivity, number>;
+/**
+ * One collator for every comparison: `localeCompare(…, 'zh-CN')` looks the locale up on each call,
+ * which made sorting a center's 300 seats tens of milliseconds on every redraw of the wallboard.
+ */
+const BY_NAME = new Intl.Collator('zh-CN');
+
 /** Orders seats by activity, then by name in Chinese collation. */
 export function compareSeats(a: { activity: SeatActivity; name: string }, b: { activity: SeatActivity; name: string }): number {
-  return SEAT_ACTIVITY_ORDER.indexOf(a.activity) - SEAT_ACTIVITY_ORDER.indexOf(b.activity) || a.name.localeCompare(b.name, 'zh-CN');
+  return ACTIVITY_RANK[a.activity] - ACTIVITY_RANK[b.activity] || BY_NAME.compare(a.name, b.name);
 }
 
 /** Counts per activity, every activity present (zero when none). */

@@ -24,7 +24,10 @@
  * BENCH_WALL_RATE seat events a second (50) for BENCH_WALL_SECONDS (60), then BENCH_WALL_HOUR_EVENTS
  * (rate × 3600) sent compressed at BENCH_WALL_SOAK_RATE (400) a second before memory is read.
  * Event-to-screen and frame-time percentiles, main CPU per event, memory; BENCH_WALL_ALL_ROWS=1 renders
- * every seat row so that every event is seen (a heavier page). Not in the default run.
+ * every seat row so that every event is seen (a heavier page). BENCH_WALL_APP_DIR runs another
+ * checkout's build instead (a baseline commit: `git worktree add --detach DIR COMMIT`, `npm run build`
+ * there); BENCH_WALL_HOST_ARGS passes node flags to the host (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+ * Not in the default run.
  * BENCH_ONLY=analysis: the monthly analysis (monthly-analysis.bench.ts), one month's report and its
  * Word file on a BENCH_ANALYSIS_TICKETS store (default 1000000).
  * BENCH_ONLY=hotspots: the hotspot worker alone (hotspots.bench.ts) on BENCH_HOTSPOT_TICKETS
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
     console.log(`\n${await benchWallboardLive({
       agents: num('BENCH_WALL_AGENTS', 300, 4), rate, seconds: num('BENCH_WALL_SECONDS', 60, 5),
       hourEvents: num('BENCH_WALL_HOUR_EVENTS', rate * 3600, 0), soakRate: num('BENCH_WALL_SOAK_RATE', 400, 1), allRows: process.env.BENCH_WALL_ALL_ROWS === '1', log,
+      appDir: process.env.BENCH_WALL_APP_DIR, hostArgs: process.env.BENCH_WALL_HOST_ARGS?.split(' ').filter(Boolean),
     })}`);
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
     return;

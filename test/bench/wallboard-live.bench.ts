@@ -38,6 +38,10 @@ export interface WallboardLiveOptions {
   agents: number; rate: number; seconds: number; hourEvents: number; soakRate: number;
   /** Render every seat row (a taller list than the screen's): every event is seen, on a heavier page. */
   allRows: boolean;
+  /** Another checkout's build to run instead of this one's (its host and page). */
+  appDir?: string;
+  /** Node flags for the host (BENCH_WALL_HOST_ARGS, e.g. --cpu-prof). */
+  hostArgs?: string[];
   log: (s: string) => void;
 }
 
@@ -120,7 +124,7 @@ const pct = (xs: number[], p: number) => (xs.length ? percentile([...xs].sort((a
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
 export async function benchWallboardLive(o: WallboardLiveOptions): Promise<string> {
-  const host = await startHost({ demo: true, demoTickets: 2000 });
+  const host = await startHost({ demo: true, demoTickets: 2000, appDir: o.appDir, execArgv: o.hostArgs });
   const browser = await launchBrowser(['--enable-precise-memory-info']);
   const clients: ContractClient[] = [];
   try {

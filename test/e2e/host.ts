@@ -21,12 +21,20 @@ process.once('exit', () => { for (const d of createdDirs) rmSync(d, { recursive:
  * Starts the built host-mode console (dist/electron/host.js) as a separate process, the way
  * `npm run host` does, on a free port, with its own data folder unless one is given.
  */
-export async function startHost(opts: { dataDir?: string; demo?: boolean; demoTickets?: number; port?: number; env?: Record<string, string> } = {}): Promise<RunningHost> {
+export async function startHost(opts: {
+  dataDir?: string; demo?: boolean; demoTickets?: number; port?: number; env?: Record<string, string>;
+  /** The checkout whose build runs (a bench's baseline build of another commit); this one's by default. */
+  appDir?: string;
+  /** Node flags for the host process (a bench's --cpu-prof). */
+  execArgv?: string[];
+} = {}): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'hotline-e2e-'));
   if (!opts.dataDir) createdDirs.add(dataDir);
   const args = ['--port', String(opts.port ?? 0), '--data-dir', dataDir];
   if (opts.demo) args.push('--demo', '--demo-tickets', String(opts.demoTickets ?? 1000));
-  const child = fork(resolve('dist/electron/host.js'), args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...opts.env } });
+  const child = fork(resolve(opts.appDir ?? '.', 'dist/electron/host.js'), args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...opts.env }, ...(opts.execArgv ? { execArgv: opts.execArgv } : {}), ...(opts.appDir ? { cwd: resolve(opts.appDir) } : {}),
+  });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const ready = await new Promise<{ url: string; port: number }>((resolveReady, reject) => {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { memo, useEffect, useRef, type ReactNode } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { Box, Text } from '@mantine/core';
 import classes from './VirtualList.module.css';
@@ -55,18 +55,7 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
           <div style={{ height: v.getTotalSize(), position: 'relative' }}>
             {items.map((item) => {
               const row = rows[item.index]!;
-              return (
-                <Box key={rowKey(row)} role="row" tabIndex={0} px="sm"
-                  onClick={openOnClick ? () => onOpen?.(row) : undefined}
-                  onDoubleClick={openOnClick ? undefined : () => onOpen?.(row)} onKeyDown={(e) => { if (e.key === 'Enter') onOpen?.(row); }}
-                  style={{
-                    position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)`,
-                    display: 'grid', gridTemplateColumns: template, alignItems: 'center', gap: 8,
-                    borderBottom: '1px solid var(--mantine-color-default-border)', cursor: onOpen ? 'pointer' : undefined,
-                  }}>
-                  {columns.map((c) => <Box key={c.key} className={classes.cell} style={{ overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', minWidth: 0 }}>{c.render(row)}</Box>)}
-                </Box>
-              );
+              return <VirtualRow key={rowKey(row)} row={row} start={item.start} columns={columns} template={template} rowHeight={rowHeight} onOpen={onOpen} openOnClick={openOnClick} />;
             })}
           </div>
         )}
@@ -74,3 +63,40 @@ export function VirtualList<T>({ rows, columns, rowKey, rowHeight = 36, empty, o
     </Box>
   );
 }
+
+interface VirtualRowProps<T> {
+  row: T;
+  start: number;
+  columns: VirtualColumn<T>[];
+  template: string;
+  rowHeight: number;
+  onOpen?(row: T): void;
+  openOnClick: boolean;
+}
+
+/**
+ * One row, drawn again only when its own props change: a list that replaces one row object (a live
+ * board's changed seat) re-renders that row, not every row in view — given stable `columns` and
+ * `onOpen` (memoised by the caller) and unchanged row objects for unchanged rows.
+ */
+const VirtualRow = memo(function VirtualRow<T>({ row, start, columns, template, rowHeight, onOpen, openOnClick }: VirtualRowProps<T>) {
+  return (
+    <Box role="row" tabIndex={0} px="sm"
+      onClick={openOnClick ? () => onOpen?.(row) : undefined}
+      onDoubleClick={openOnClick ? undefined : () => onOpen?.(row)} onKeyDown={(e) => { if (e.key === 'Enter') onOpen?.(row); }}
+      style={{
+        position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${start}px)`,
+        display: 'grid', gridTemplateColumns: template, alignItems: 'center', gap: 8,
+        borderBottom: '1px solid var(--mantine-color-default-border)', cursor: onOpen ? 'pointer' : undefined,
+      }}>
+      <RowCells row={row} columns={columns} />
+    </Box>
+  );
+}) as <T>(props: VirtualRowProps<T>) => ReactNode;
+
+/** A row's cells: a row that only moved (a re-sorted live list) is shifted, its cells not drawn again. */
+const RowCells = memo(function RowCells<T>({ row, columns }: { row: T; columns: VirtualColumn<T>[] }) {
+  return columns.map((c) => <Box key={c.key} className={classes.cell} style={CELL_STYLE}>{c.render(row)}</Box>);
+}) as <T>(props: { row: T; columns: VirtualColumn<T>[] }) => ReactNode;
+
+const CELL_STYLE = { overflow: 'hidden', whiteSpace: 'nowrap', textOverflow: 'ellipsis', minWidth: 0 } as const;

@@ -28,7 +28,13 @@ export function CallsPanel() {
   useEffect(() => {
     if (!connected) return;
     let live = true;
-    const load = () => void api.request('wallboard.calls', {}).then((r) => { if (live && r.ok) setStats(r.value); });
+    // Unchanged figures (seats changed, no call ended) are not drawn again.
+    let last = '';
+    const load = () => void api.request('wallboard.calls', {}).then((r) => {
+      if (!live || !r.ok) return;
+      const json = JSON.stringify(r.value);
+      if (json !== last) { last = json; setStats(r.value); }
+    });
     load();
     const off = api.on('seat.changed', () => {
       if (timer.current) return;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { BarChart, LineChart } from '@mantine/charts';
 import { Group, Paper, SimpleGrid, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
@@ -17,7 +17,13 @@ export function useWallboardCharts(): ChartsData | null {
     if (!connected) return;
     let live = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const load = () => void api.request('wallboard.charts', {}).then((r) => { if (live && r.ok) setData(r.value); });
+    // The same figures again (seats changed, no call or ticket did) keep the old object: the charts are not drawn again.
+    let last = '';
+    const load = () => void api.request('wallboard.charts', {}).then((r) => {
+      if (!live || !r.ok) return;
+      const json = JSON.stringify(r.value);
+      if (json !== last) { last = json; setData(r.value); }
+    });
     const soon = () => { if (!timer) timer = setTimeout(() => { timer = null; load(); }, COALESCE_MS); };
     load();
     const offs = [api.on('seat.changed', soon), api.on('stats.changed', soon)];
@@ -58,7 +64,7 @@ export type ChartName = 'calls' | 'categories' | 'serviceLevel';
  * One of the three charts: calls per 15 minutes against the usual, tickets by category against the
  * usual, and today's service level through the day with its target.
  */
-export function WallboardChart({ data, chart, large = false, height = 220 }: {
+export const WallboardChart = memo(function WallboardChart({ data, chart, large = false, height = 220 }: {
   /** The charts' data (wallboard.charts). */
   data: ChartsData;
   /** Which chart. */
@@ -107,7 +113,7 @@ export function WallboardChart({ data, chart, large = false, height = 220 }: {
       )}
     </ChartPanel>
   );
-}
+});
 
 /** The three charts side by side on the wallboard. */
 export function WallboardCharts() {
