@@ -132,6 +132,7 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const termOf = new Int32Array(cand.length).fill(-1);
   const terms: Term[] = [];
   const roots = [...groups.keys()].sort((a, b) => a - b);
+  const typoIdx = typoIndex(typos);
   for (const r of roots) {
     const members = groups.get(r)!;
     const docSet = new Set<number>();
@@ -149,7 +150,7 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
     for (const m of members) termOf[m] = ti;
     terms.push({
       text: joinTokens(cand[best]!.toks),
-      aliases: withTypos(members.map((m) => joinTokens(cand[m]!.toks)), typos),
+      aliases: withTypos(members.map((m) => joinTokens(cand[m]!.toks)), typoIdx),
       df: docSet.size,
       len: cand[best]!.toks.length,
       idf: Math.log((n + 1) / (docSet.size + 0.5)),
@@ -247,13 +248,39 @@ function rewriteTypos(docs: readonly Runs[], typos: Map<string, string>): Runs[]
   );
 }
 
-/** The term's spellings plus the typo spellings that were rewritten into it. */
-function withTypos(spellings: string[], typos: Map<string, string>): string[] {
+/**
+ * The term's spellings plus the typo spellings that were rewritten into it. The typos are indexed
+ * by their canonical spelling, and each spelling looks up its own substrings of those lengths, so
+ * the cost grows with the spellings, not with spellings × typos.
+ */
+function withTypos(spellings: string[], typos: TypoIndex): string[] {
   const out = new Set(spellings);
-  for (const [variant, canon] of typos) {
-    const v = joinTokens(variant.split('\u0001'));
-    const c = joinTokens(canon.split('\u0001'));
-    for (const s of spellings) if (s.includes(c)) out.add(s.replace(c, v));
+  for (const s of spellings) {
+    for (const len of typos.lengths) {
+      for (let i = 0; i + len <= s.length; i++) {
+        const variants = typos.byCanon.get(s.slice(i, i + len));
+        if (!variants) continue;
+        const c = s.slice(i, i + len);
+        for (const v of variants) out.add(s.replace(c, v));
+      }
+    }
   }
   return [...out].sort();
+}
+
+interface TypoIndex {
+  byCanon: Map<string, string[]>;
+  lengths: number[];
+}
+
+function typoIndex(typos: Map<string, string>): TypoIndex {
+  const byCanon = new Map<string, string[]>();
+  for (const [variant, canon] of typos) {
+    const c = joinTokens(canon.split('\u0001'));
+    const v = joinTokens(variant.split('\u0001'));
+    const l = byCanon.get(c);
+    if (l) l.push(v);
+    else byCanon.set(c, [v]);
+  }
+  return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))] };
 }
