@@ -230,7 +230,7 @@ function countLevels(docs: readonly Runs[], p: Params): Lattice {
   const N = k;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
-  let cur = new Int32Array(N + 1).fill(-1);
+  const cur = new Int32Array(N + 1).fill(-1);
   const temp = new Int32Array(N + 1);
   for (let len = 1; len <= p.maxTokens; len++) {
     const seenKeys = new NumTable(1024);
