@@ -95,6 +95,24 @@ describe('writing a recording', () => {
     expect(errorOf(await call(agent, 'recording.chunk', { callId: 'call-1', seq: 2, data: b64('DDDD'), durationMs: 3000 }))).toBe('conflict');
   });
 
+  it('a reload of the recording window mid-call: the part so far is kept, closed, and the call goes on in its next part', async () => {
+    await setPendingCallLink(t.app.store.db, 'call-1', ticketId);
+    const first = await recordCall('call-1', ['AAAA', 'BBBB'], false);
+    // The reloaded window's recorder starts over on the same call.
+    const { recordingId: second } = await ok<{ recordingId: string }>(agent, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' });
+    expect(second).not.toBe(first);
+    // The old window's last chunk, late: refused, not written into the new part.
+    expect(errorOf(await call(agent, 'recording.chunk', { callId: 'call-1', recordingId: first, seq: 0, data: b64('OLD!'), durationMs: 3000 }))).toBe('conflict');
+    await ok(agent, 'recording.chunk', { callId: 'call-1', recordingId: second, seq: 0, data: b64('CCCC'), durationMs: 1000 });
+    await ok(agent, 'recording.finish', { callId: 'call-1', recordingId: second, durationMs: 1500 });
+    expect(readFileSync(await fileOf(first), 'utf8')).toBe('AAAABBBB');
+    expect(readFileSync(await fileOf(second), 'utf8')).toBe('CCCC');
+    const list = await ok<RecordingView[]>(lead, 'recording.ofTicket', { ticketId });
+    expect(list.map((r) => [r.id, r.part, r.state, r.bytes])).toEqual([[first, 0, 'interrupted', 8], [second, 1, 'complete', 4]]);
+    // The call's recording is closed: nothing starts it again.
+    expect(errorOf(await call(agent, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' }))).toBe('conflict');
+  });
+
   it('records only a call on my own line, and nobody else writes to it', async () => {
     expect(errorOf(await call(agent, 'recording.start', { callId: 'call-9', mime: 'audio/webm;codecs=opus' }))).toBe('not_found');
     expect(errorOf(await call(other, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' }))).toBe('not_found');

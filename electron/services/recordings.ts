@@ -47,7 +47,7 @@ export function mayListen(session: SessionInfo, row: Pick<RecordingRow, 'user_id
 
 const view = (r: RecordingRow & { display_name?: string }, agentName = r.display_name ?? ''): RecordingView => ({
   id: r.id, callId: r.call_id, ticketId: r.ticket_id, agentName, startedAt: r.started_at, durationMs: Number(r.duration_ms),
-  bytes: Number(r.bytes), mime: r.mime, state: r.state as RecordingState,
+  bytes: Number(r.bytes), mime: r.mime, state: r.state as RecordingState, part: Number(r.part),
 });
 
 /**
@@ -93,28 +93,37 @@ export class RecordingService {
   async start(s: SessionInfo, callId: string, mime: string): Promise<{ recordingId: string }> {
     const call = this.o.currentCall(s, callId);
     if (!call) fail('not_found');
-    const have = await recordingOfCall(this.o.db, callId);
-    if (have) {
+    return this.serial(callId, async () => {
+      const have = await recordingOfCall(this.o.db, callId);
+      if (have && (have.user_id !== s.user.id || have.state !== 'recording')) fail('conflict');
       // The renderer retried its start: the same recording, still open, of the same agent.
-      if (have.user_id === s.user.id && have.state === 'recording' && have.chunks === 0) return { recordingId: have.id };
-      fail('conflict');
-    }
-    const now = this.o.now();
-    const id = uuidv7(now.getTime());
-    const path = `${now.toISOString().slice(0, 7)}-${id}.${mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
-    await (await open(join(this.dir, path), 'wx')).close();
-    await insertRecording(this.o.db, {
-      id, call_id: callId, ticket_id: call.ticketId ?? null, user_id: s.user.id, started_at: now.toISOString(), ended_at: null,
-      duration_ms: 0, bytes: 0, chunks: 0, mime, path, state: 'recording',
+      if (have && have.chunks === 0) return { recordingId: have.id };
+      const now = this.o.now();
+      if (have) {
+        // The call is still on my line but the window that recorded it went away (a reload, a
+        // crashed renderer) and the new one starts over: what was sent stays, closed as cut short,
+        // and the call goes on in its next part.
+        await closeRecording(this.o.db, have.id, { state: 'interrupted', endedAt: now.toISOString(), ticketId: have.ticket_id ?? await pendingCallLink(this.o.db, callId) });
+        this.recent.delete(have.id);
+        this.o.log.info('recording continues in a new part after its window went away', { callId, part: Number(have.part) + 1 });
+      }
+      const id = uuidv7(now.getTime());
+      const path = `${now.toISOString().slice(0, 7)}-${id}.${mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+      await (await open(join(this.dir, path), 'wx')).close();
+      await insertRecording(this.o.db, {
+        id, call_id: callId, part: have ? Number(have.part) + 1 : 0, ticket_id: call.ticketId ?? null, user_id: s.user.id, started_at: now.toISOString(), ended_at: null,
+        duration_ms: 0, bytes: 0, chunks: 0, mime, path, state: 'recording',
+      });
+      return { recordingId: id };
     });
-    return { recordingId: id };
   }
 
-  private async ownOpen(s: SessionInfo, callId: string): Promise<RecordingRow> {
+  private async ownOpen(s: SessionInfo, callId: string, recordingId?: string): Promise<RecordingRow> {
     const r = await recordingOfCall(this.o.db, callId);
     // Only the agent whose call it is writes to it, and only while it is open.
     if (!r || r.user_id !== s.user.id) fail('not_found');
-    if (r.state !== 'recording') fail('conflict');
+    // A part a reload closed takes no more (its window's last chunk may still be on its way).
+    if (r.state !== 'recording' || (recordingId !== undefined && r.id !== recordingId)) fail('conflict');
     return r;
   }
 
@@ -135,11 +144,11 @@ export class RecordingService {
   }
 
   /** Appends chunk `seq`; a chunk already written (a retry) is acknowledged and not written again. */
-  async append(s: SessionInfo, callId: string, seq: number, base64: string, durationMs: number): Promise<{ bytes: number }> {
+  async append(s: SessionInfo, callId: string, seq: number, base64: string, durationMs: number, recordingId?: string): Promise<{ bytes: number }> {
     const data = Buffer.from(base64, 'base64');
     if (data.length === 0 || data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
     return this.serial(callId, async () => {
-      const r = await this.ownOpen(s, callId);
+      const r = await this.ownOpen(s, callId, recordingId);
       if (seq < r.chunks) return { bytes: Number(r.bytes) };
       if (seq > r.chunks) fail('conflict', { issues: [{ path: 'seq', problem: `expected ${r.chunks}` }] });
       if (Number(r.bytes) + data.length > MAX_RECORDING_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
@@ -157,9 +166,9 @@ export class RecordingService {
   }
 
   /** The recorder stopped with the call: the recording is complete, linked to the call's ticket if one is known. */
-  async finish(s: SessionInfo, callId: string, durationMs: number): Promise<null> {
+  async finish(s: SessionInfo, callId: string, durationMs: number, recordingId?: string): Promise<null> {
     return this.serial(callId, async () => {
-      const r = await this.ownOpen(s, callId);
+      const r = await this.ownOpen(s, callId, recordingId);
       const ticketId = r.ticket_id ?? await pendingCallLink(this.o.db, callId);
       await closeRecording(this.o.db, r.id, { state: 'complete', endedAt: this.o.now().toISOString(), durationMs, ticketId });
       this.recent.delete(r.id);

@@ -154,6 +154,8 @@ export interface SipAccountsTable {
 export interface RecordingsTable {
   id: string;
   call_id: string;
+  /** 0, then 1, 2 … for what followed a reload of the recording window mid-call (migration 0028). */
+  part: number;
   ticket_id: string | null;
   user_id: string;
   started_at: string;

@@ -22,6 +22,8 @@ export interface RecordingView {
   bytes: number;
   mime: string;
   state: RecordingState;
+  /** 0; 1, 2 … for the parts that followed a reload of the recording window mid-call. */
+  part: number;
 }
 
 export interface RecordingPolicy {
@@ -50,10 +52,12 @@ export const recordingRequests = {
   'recording.start': request<{ recordingId: string }>()(z.object({ callId, mime: z.enum(RECORDING_MIMES) }).strict(), PHONE_ROLES),
   /** Appends the next chunk (seq counts from 0; a chunk sent twice is written once). */
   'recording.chunk': request<{ bytes: number }>()(z.object({
-    callId, seq: z.number().int().min(0).max(1_000_000), data: chunkData, durationMs: z.number().int().min(0).max(86_400_000),
+    // The part this recorder started (recording.start's answer): a chunk of a part that a reload
+    // closed is refused, never written into the part that followed it.
+    callId, recordingId: id.optional(), seq: z.number().int().min(0).max(1_000_000), data: chunkData, durationMs: z.number().int().min(0).max(86_400_000),
   }).strict(), PHONE_ROLES),
   /** The call's recording is whole: its length as the recorder measured it. */
-  'recording.finish': request<null>()(z.object({ callId, durationMs: z.number().int().min(0).max(86_400_000) }).strict(), PHONE_ROLES),
+  'recording.finish': request<null>()(z.object({ callId, recordingId: id.optional(), durationMs: z.number().int().min(0).max(86_400_000) }).strict(), PHONE_ROLES),
   /** A ticket's recordings that I may listen to. */
   'recording.ofTicket': request<RecordingView[]>()(z.object({ ticketId: id }).strict(), 'session'),
   /** Opens a recording to listen to it: checked per record and audited. */

@@ -6,8 +6,8 @@ import { sessionOf, type HandlerSlice } from './context';
 export function recordingHandlers(recordings: RecordingService, jobs: JobRunner): HandlerSlice<`recording.${string}`> {
   return {
     'recording.start': (i, ctx) => recordings.start(sessionOf(ctx), i.callId, i.mime),
-    'recording.chunk': (i, ctx) => recordings.append(sessionOf(ctx), i.callId, i.seq, i.data, i.durationMs),
-    'recording.finish': (i, ctx) => recordings.finish(sessionOf(ctx), i.callId, i.durationMs),
+    'recording.chunk': (i, ctx) => recordings.append(sessionOf(ctx), i.callId, i.seq, i.data, i.durationMs, i.recordingId),
+    'recording.finish': (i, ctx) => recordings.finish(sessionOf(ctx), i.callId, i.durationMs, i.recordingId),
     'recording.ofTicket': (i, ctx) => recordings.ofTicket(sessionOf(ctx), i.ticketId),
     'recording.open': (i, ctx) => recordings.openForListening(sessionOf(ctx), i.recordingId),
     'recording.read': (i, ctx) => recordings.read(sessionOf(ctx), i.recordingId, i.offset, i.length),

@@ -25,6 +25,7 @@ import { migration0024classCases } from './0024_class_cases';
 import { migration0025recordings } from './0025_recordings';
 import { migration0026outreach } from './0026_outreach';
 import { migration0027callQuality } from './0027_call_quality';
+import { migration0028recordingParts } from './0028_recording_parts';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -40,5 +41,5 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0021kpiDaily,
   migration0022ticketTallies,
   migration0023departmentRouting, migration0024classCases, migration0025recordings, migration0026outreach,
-  migration0027callQuality];
+  migration0027callQuality, migration0028recordingParts];
 export type { Migration, Dialect } from './types';

@@ -20,8 +20,9 @@ export async function recordingWithAgent(db: Db, id: string) {
     .selectAll('r').select('u.display_name').where('r.id', '=', id).executeTakeFirst();
 }
 
+/** The call's latest recording part (the one a recorder writes to while the call lasts). */
 export async function recordingOfCall(db: Db, callId: string): Promise<RecordingRow | undefined> {
-  return db.selectFrom('recordings').selectAll().where('call_id', '=', callId).executeTakeFirst();
+  return db.selectFrom('recordings').selectAll().where('call_id', '=', callId).orderBy('part', 'desc').limit(1).executeTakeFirst();
 }
 
 /** Counts a chunk appended to the file: only when it is the chunk the row expects next. */
@@ -53,7 +54,7 @@ export async function recordingsOfTicket(db: Db, ticketId: string) {
   return db.selectFrom('recordings as r').innerJoin('users as u', 'u.id', 'r.user_id')
     .selectAll('r').select('u.display_name')
     .where((eb) => eb.or([eb('r.ticket_id', '=', ticketId), eb('r.call_id', 'in', viaLinks)]))
-    .orderBy('r.started_at').limit(200).execute();
+    .orderBy('r.started_at').orderBy('r.part').limit(200).execute();
 }
 
 /** Recordings of these calls (the call log's page), with the agent's name. */

@@ -453,6 +453,8 @@ export const zhCN = {
     agent: '坐席 {{name}}',
     duration: '时长 {{time}}',
     size: '{{kb}} KB',
+    /** A call whose recording window reloaded mid-call is kept in parts, in order. */
+    part: '第 {{n}} 段（窗口重新载入后续录）',
     states: { recording: '录音中', complete: '完整', interrupted: '中断（保留至中断前）' },
     listenAudited: '每次收听都会记入审计日志',
     settings: {

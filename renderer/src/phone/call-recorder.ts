@@ -67,28 +67,29 @@ export class CallRecorder {
       void context.close();
       return;
     }
+    const { recordingId } = started.value;
     recorder.ondataavailable = (ev) => {
       if (ev.data.size === 0) return;
       const seq = a.seq++;
       const durationMs = Math.round(performance.now() - a.startedAt);
-      a.sending = a.sending.then(() => this.send(callId, a, seq, ev.data, durationMs));
+      a.sending = a.sending.then(() => this.send(callId, recordingId, a, seq, ev.data, durationMs));
     };
     recorder.onstop = () => {
       const durationMs = Math.round(performance.now() - a.startedAt);
       // onstop comes after the last dataavailable: its chunk is queued before the finish.
       a.sending = a.sending.then(async () => {
-        if (!a.failed) await this.api.request('recording.finish', { callId, durationMs });
+        if (!a.failed) await this.api.request('recording.finish', { callId, recordingId, durationMs });
         void context.close();
       }).finally(markClosed);
     };
     recorder.start(TIMESLICE_MS);
   }
 
-  private async send(callId: string, a: Active, seq: number, blob: Blob, durationMs: number) {
+  private async send(callId: string, recordingId: string, a: Active, seq: number, blob: Blob, durationMs: number) {
     if (a.failed) return;
     const data = toBase64(new Uint8Array(await blob.arrayBuffer()));
     for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt++) {
-      const r = await this.api.request('recording.chunk', { callId, seq, data, durationMs });
+      const r = await this.api.request('recording.chunk', { callId, recordingId, seq, data, durationMs });
       if (r.ok) return;
       // A refusal (not this seat's recording, out of order) does not get better by retrying.
       if (r.error.code !== 'disconnected' && r.error.code !== 'internal' && r.error.code !== 'store_timeout') break;

@@ -8,7 +8,7 @@ import { CallRecordings } from './CallRecordings';
 
 const rec: RecordingView = {
   id: '0190a5e8-0000-7000-8000-0000000000aa', callId: 'c1', ticketId: '0190a5e8-0000-7000-8000-000000000001', agentName: '王晓燕',
-  startedAt: '2026-12-06T04:09:00.000Z', durationMs: 65_000, bytes: 262_144, mime: 'audio/webm;codecs=opus', state: 'interrupted',
+  startedAt: '2026-12-06T04:09:00.000Z', durationMs: 65_000, bytes: 262_144, mime: 'audio/webm;codecs=opus', state: 'interrupted', part: 0,
 };
 const ticketId = rec.ticketId!;
 

@@ -79,7 +79,7 @@ function RecordingRow({ rec }: { rec: RecordingView }) {
     <Paper withBorder p="xs" data-testid="recording">
       <Group justify="space-between" wrap="nowrap">
         <Stack gap={0}>
-          <Text size="sm">{formatDateTime(rec.startedAt)} · {t('recordings.agent', { name: rec.agentName })}</Text>
+          <Text size="sm">{formatDateTime(rec.startedAt)} · {t('recordings.agent', { name: rec.agentName })}{rec.part > 0 ? ` · ${t('recordings.part', { n: rec.part + 1 })}` : ''}</Text>
           <Text size="xs" c="dimmed">{t('recordings.duration', { time: clock(rec.durationMs) })} · {t('recordings.size', { kb: Math.round(rec.bytes / 1024) })}</Text>
         </Stack>
         <Group gap="xs" wrap="nowrap">
