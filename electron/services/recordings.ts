@@ -1,21 +1,42 @@
 import { mkdirSync } from 'node:fs';
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail, RECORDING_CHUNK_MAX_BYTES, type RecordingPolicy, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
+import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
 import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import {
   closeRecording, countExpiredRecordings, deleteRecording, expiredRecordings, insertRecording, openRecordings, recordChunk,
-  recordingOfCall, recordingsOfTicket, recordingWithAgent, type RecordingRow,
+  callRecordOwner, closedRecordingsSince, recordingById, recordingOfCall, recordingsOfTicket, recordingWithAgent, type RecordingRow,
 } from '../store/repos/recordings';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { pendingCallLink } from './call-links';
 
 export const DEFAULT_RETENTION_DAYS = 180;
-/** A recording longer than this is refused further chunks (Opus at 32 kbit/s: about 14 hours). */
-const MAX_RECORDING_BYTES = 200 * 1024 * 1024;
+export type RecordingUpload = RequestInput<'recording.upload'>;
+
+/** A closed recording of this desk's calls, as its own store has it. */
+export interface LocalRecording {
+  id: string;
+  callId: string;
+  userId: string;
+  startedAt: string;
+  durationMs: number;
+  bytes: number;
+  mime: RequestInput<'recording.upload'>['mime'];
+  state: 'complete' | 'interrupted';
+}
+
+/** The desk's own recordings (its RecordingService): what is closed, and the bytes of one. */
+export interface DeskRecordingSource {
+  /** Closed recordings started at or after `since`, after the cursor, oldest first. */
+  closedRecordings(since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<LocalRecording[]>;
+  readRecording(id: string, offset: number, length: number): Promise<Buffer>;
+  /** Called when one of this desk's recordings closes (the call ended and the recorder stopped). */
+  onClosed(listener: () => void): void;
+}
+
 /** Chunks accepted per call in any RATE_WINDOW_MS (the recorder sends one every 1–2 s). */
 const RATE_MAX_CHUNKS = 20;
 const RATE_WINDOW_MS = 10_000;
@@ -55,7 +76,7 @@ const view = (r: RecordingRow & { display_name?: string }, agentName = r.display
  * arrive (synced, so a crash loses at most the chunk in flight), the row kept in step; playback
  * read back by range after a per-record permission check, each listen audited; retention by policy.
  */
-export class RecordingService {
+export class RecordingService implements DeskRecordingSource {
   readonly dir: string;
   /** Per recording: the chunks in flight one after another, and when recent chunks came (rate limit). */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -63,6 +84,7 @@ export class RecordingService {
   /** `${userId}:${recordingId}` → when it was opened (audited). */
   private readonly opened = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly closedListeners: (() => void)[] = [];
 
   constructor(private readonly o: RecordingServiceOptions) {
     this.dir = join(o.dataDir, 'recordings');
@@ -142,7 +164,7 @@ export class RecordingService {
       const r = await this.ownOpen(s, callId);
       if (seq < r.chunks) return { bytes: Number(r.bytes) };
       if (seq > r.chunks) fail('conflict', { issues: [{ path: 'seq', problem: `expected ${r.chunks}` }] });
-      if (Number(r.bytes) + data.length > MAX_RECORDING_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
+      if (Number(r.bytes) + data.length > RECORDING_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
       this.limit(r.id);
       const fh = await open(this.file(r), 'a');
       try {
@@ -163,8 +185,93 @@ export class RecordingService {
       const ticketId = r.ticket_id ?? await pendingCallLink(this.o.db, callId);
       await closeRecording(this.o.db, r.id, { state: 'complete', endedAt: this.o.now().toISOString(), durationMs, ticketId });
       this.recent.delete(r.id);
+      this.closedOne();
       return null;
     });
+  }
+
+  /**
+   * A desk's finished recording arriving at the center (recording.upload), a range at a time, into
+   * `<id>.part`; its row is made only with the last range (then it is listenable, from the call's
+   * ticket and the call log). A range that does not start where the file ends is refused with how
+   * much is here (`received`), so an upload cut off resumes there; the whole upload sent again after
+   * it completed is answered as complete. Only the agent whose recording it is sends it.
+   */
+  async receiveUpload(s: SessionInfo, u: RecordingUpload): Promise<{ received: number; complete: boolean }> {
+    const data = Buffer.from(u.data, 'base64');
+    if (data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
+    return this.serial(`upload:${u.recordingId}`, async () => {
+      const have = await recordingById(this.o.db, u.recordingId);
+      if (have) {
+        if (have.user_id !== s.user.id || have.call_id !== u.callId) fail('not_found');
+        return { received: Number(have.bytes), complete: true };
+      }
+      const other = await recordingOfCall(this.o.db, u.callId);
+      if (other) fail('conflict', { details: { reason: 'call_recorded' } });
+      const call = await callRecordOwner(this.o.db, u.callId);
+      // A call the center knows is someone else's: not this agent's to attach a recording to.
+      if (call && call.user_id !== s.user.id) fail('not_found');
+      const part = join(this.dir, `${u.recordingId}.part`);
+      const size = await stat(part).then((st) => st.size, () => 0);
+      if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
+      if (size + data.length > u.totalBytes) fail('invalid_input', { issues: [{ path: 'data', problem: 'beyond_total' }] });
+      if (data.length > 0) {
+        const fh = await open(part, 'a');
+        try {
+          await fh.write(data);
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+      }
+      const received = size + data.length;
+      if (!u.final) return { received, complete: false };
+      if (received !== u.totalBytes) fail('invalid_input', { issues: [{ path: 'totalBytes', problem: `received ${received}` }] });
+      const path = `${u.startedAt.slice(0, 7)}-${u.recordingId}.${u.mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+      await rename(part, join(this.dir, path));
+      // The call's ticket as the center knows it (a link made while the call lasted); a ticket linked
+      // to the call's record is found through call_ticket_links when the ticket's recordings are read.
+      const ticketId = await pendingCallLink(this.o.db, u.callId);
+      const endedAt = new Date(Date.parse(u.startedAt) + u.durationMs).toISOString();
+      await inTransaction(this.o.db, async (trx) => {
+        await insertRecording(trx, {
+          id: u.recordingId, call_id: u.callId, ticket_id: ticketId, user_id: s.user.id, started_at: new Date(u.startedAt).toISOString(), ended_at: endedAt,
+          duration_ms: u.durationMs, bytes: received, chunks: 1, mime: u.mime, path, state: u.state,
+        });
+        await writeAudit(trx, { actorId: s.user.id, action: 'recording.uploaded', subjectType: 'recording', subjectId: u.recordingId, data: { callId: u.callId, bytes: received } }, this.o.now());
+      });
+      return { received, complete: true };
+    });
+  }
+
+  // ---- a desk's side of the upload (DeskRecordingSource) ---------------------------------------
+
+  onClosed(listener: () => void): void {
+    this.closedListeners.push(listener);
+  }
+
+  private closedOne(): void {
+    for (const l of this.closedListeners) l();
+  }
+
+  async closedRecordings(since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<LocalRecording[]> {
+    return (await closedRecordingsSince(this.o.db, since, after, limit)).map((r) => ({
+      id: r.id, callId: r.call_id, userId: r.user_id, startedAt: r.started_at, durationMs: Number(r.duration_ms), bytes: Number(r.bytes),
+      mime: r.mime as LocalRecording['mime'], state: r.state === 'interrupted' ? 'interrupted' : 'complete',
+    }));
+  }
+
+  async readRecording(id: string, offset: number, length: number): Promise<Buffer> {
+    const r = await recordingById(this.o.db, id);
+    if (!r) fail('not_found');
+    const fh = await open(this.file(r), 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
   }
 
   /** A ticket's recordings the reader may listen to (a department user sees none: they may not listen). */

@@ -78,3 +78,16 @@ export async function countExpiredRecordings(db: Db, before: string): Promise<nu
 export async function deleteRecording(db: Db, id: string): Promise<void> {
   await db.deleteFrom('recordings').where('id', '=', id).execute();
 }
+
+/** Who took a call the center has a record of (a desk's seat.recordCall), if it has one. */
+export async function callRecordOwner(db: Db, callId: string): Promise<{ user_id: string } | undefined> {
+  return db.selectFrom('call_records').select('user_id').where('id', '=', callId).executeTakeFirst();
+}
+
+
+/** Closed recordings started at or after `since`, after the (started_at, id) cursor, oldest first (a desk's uploads). */
+export async function closedRecordingsSince(db: Db, since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<RecordingRow[]> {
+  let q = db.selectFrom('recordings').selectAll().where('state', '<>', 'recording').where('started_at', '>=', since);
+  if (after) q = q.where((eb) => eb.or([eb('started_at', '>', after.startedAt), eb.and([eb('started_at', '=', after.startedAt), eb('id', '>', after.id)])]));
+  return q.orderBy('started_at').orderBy('id').limit(limit).execute();
+}
