@@ -214,7 +214,14 @@ export class RecordingService implements DeskRecordingSource {
       const part = join(this.dir, `${u.recordingId}.part`);
       const size = await stat(part).then((st) => st.size, () => 0);
       if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
-      if (size + data.length > u.totalBytes) fail('invalid_input', { issues: [{ path: 'data', problem: 'beyond_total' }] });
+      const received = size + data.length;
+      // Ranges that do not add up to the total the desk announced: nothing of this upload is kept
+      // (checked before writing, so a refused last range never lands in the file either).
+      const wrong = received > u.totalBytes ? { path: 'data', problem: 'beyond_total' } : u.final && received !== u.totalBytes ? { path: 'totalBytes', problem: `received ${received}` } : null;
+      if (wrong) {
+        await unlink(part).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        fail('invalid_input', { issues: [wrong] });
+      }
       if (data.length > 0) {
         const fh = await open(part, 'a');
         try {
@@ -224,22 +231,26 @@ export class RecordingService implements DeskRecordingSource {
           await fh.close();
         }
       }
-      const received = size + data.length;
       if (!u.final) return { received, complete: false };
-      if (received !== u.totalBytes) fail('invalid_input', { issues: [{ path: 'totalBytes', problem: `received ${received}` }] });
       const path = `${u.startedAt.slice(0, 7)}-${u.recordingId}.${u.mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
       await rename(part, join(this.dir, path));
       // The call's ticket as the center knows it (a link made while the call lasted); a ticket linked
       // to the call's record is found through call_ticket_links when the ticket's recordings are read.
       const ticketId = await pendingCallLink(this.o.db, u.callId);
       const endedAt = new Date(Date.parse(u.startedAt) + u.durationMs).toISOString();
-      await inTransaction(this.o.db, async (trx) => {
-        await insertRecording(trx, {
-          id: u.recordingId, call_id: u.callId, ticket_id: ticketId, user_id: s.user.id, started_at: new Date(u.startedAt).toISOString(), ended_at: endedAt,
-          duration_ms: u.durationMs, bytes: received, chunks: 1, mime: u.mime, path, state: u.state,
+      try {
+        await inTransaction(this.o.db, async (trx) => {
+          await insertRecording(trx, {
+            id: u.recordingId, call_id: u.callId, ticket_id: ticketId, user_id: s.user.id, started_at: new Date(u.startedAt).toISOString(), ended_at: endedAt,
+            duration_ms: u.durationMs, bytes: received, chunks: 1, mime: u.mime, path, state: u.state,
+          });
+          await writeAudit(trx, { actorId: s.user.id, action: 'recording.uploaded', subjectType: 'recording', subjectId: u.recordingId, data: { callId: u.callId, bytes: received } }, this.o.now());
         });
-        await writeAudit(trx, { actorId: s.user.id, action: 'recording.uploaded', subjectType: 'recording', subjectId: u.recordingId, data: { callId: u.callId, bytes: received } }, this.o.now());
-      });
+      } catch (e) {
+        // No row (the store failed): the file goes back to being a part, so the desk's retry finds it whole and only finishes.
+        await rename(join(this.dir, path), part).catch(() => undefined);
+        throw e;
+      }
       return { received, complete: true };
     });
   }
