@@ -101,10 +101,14 @@ export class RecordingUploader {
     let offset = 0;
     // Each answer moves the offset forward or says where the center is: a bounded number of steps.
     for (let step = 0; step < Math.ceil(rec.bytes / range) * 3 + 4; step++) {
+      if (this.closed) return 'retry';
       const channel = this.o.channelOf(rec.userId);
       if (!channel) return 'no_channel';
-      const data = offset < rec.bytes ? await this.o.source.readRecording(rec.id, offset, Math.min(range, rec.bytes - offset)) : Buffer.alloc(0);
-      const final = offset + data.length >= rec.bytes;
+      // The first request carries no audio: it asks how much the center holds (some of it after a
+      // cut, a lost answer or a restart; all of it if it is done), so no range is sent twice.
+      const probe = step === 0;
+      const data = !probe && offset < rec.bytes ? await this.o.source.readRecording(rec.id, offset, Math.min(range, rec.bytes - offset)) : Buffer.alloc(0);
+      const final = !probe && offset + data.length >= rec.bytes;
       const r = await channel.send('recording.upload', {
         recordingId: rec.id, callId: rec.callId, startedAt: rec.startedAt, durationMs: rec.durationMs, mime: rec.mime, state: rec.state,
         totalBytes: rec.bytes, offset, data: data.toString('base64'), final,

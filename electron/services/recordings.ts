@@ -3,11 +3,12 @@ import { open, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
+import { callRecordOwner } from '../store/repos/calls';
 import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import {
   closeRecording, countExpiredRecordings, deleteRecording, expiredRecordings, insertRecording, openRecordings, recordChunk,
-  callRecordOwner, closedRecordingsSince, recordingById, recordingOfCall, recordingsOfTicket, recordingWithAgent, type RecordingRow,
+  closedRecordingsSince, linkedTicketOfCall, recordingById, recordingOfCall, recordingsOfTicket, recordingWithAgent, type RecordingRow,
 } from '../store/repos/recordings';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
@@ -208,9 +209,9 @@ export class RecordingService implements DeskRecordingSource {
       }
       const other = await recordingOfCall(this.o.db, u.callId);
       if (other) fail('conflict', { details: { reason: 'call_recorded' } });
-      const call = await callRecordOwner(this.o.db, u.callId);
+      const owner = await callRecordOwner(this.o.db, u.callId);
       // A call the center knows is someone else's: not this agent's to attach a recording to.
-      if (call && call.user_id !== s.user.id) fail('not_found');
+      if (owner !== null && owner !== s.user.id) fail('not_found');
       const part = join(this.dir, `${u.recordingId}.part`);
       const size = await stat(part).then((st) => st.size, () => 0);
       if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
@@ -234,9 +235,9 @@ export class RecordingService implements DeskRecordingSource {
       if (!u.final) return { received, complete: false };
       const path = `${u.startedAt.slice(0, 7)}-${u.recordingId}.${u.mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
       await rename(part, join(this.dir, path));
-      // The call's ticket as the center knows it (a link made while the call lasted); a ticket linked
-      // to the call's record is found through call_ticket_links when the ticket's recordings are read.
-      const ticketId = await pendingCallLink(this.o.db, u.callId);
+      // The call's ticket as the center knows it: a link made while the call lasted, or the ticket its
+      // record (seat.recordCall, which may come before or after this) is linked to.
+      const ticketId = await pendingCallLink(this.o.db, u.callId) ?? await linkedTicketOfCall(this.o.db, u.callId);
       const endedAt = new Date(Date.parse(u.startedAt) + u.durationMs).toISOString();
       try {
         await inTransaction(this.o.db, async (trx) => {

@@ -79,11 +79,16 @@ export async function deleteRecording(db: Db, id: string): Promise<void> {
   await db.deleteFrom('recordings').where('id', '=', id).execute();
 }
 
-/** Who took a call the center has a record of (a desk's seat.recordCall), if it has one. */
-export async function callRecordOwner(db: Db, callId: string): Promise<{ user_id: string } | undefined> {
-  return db.selectFrom('call_records').select('user_id').where('id', '=', callId).executeTakeFirst();
+/** A ticket the call's record is linked to (call_ticket_links), if any: the first by id. */
+export async function linkedTicketOfCall(db: Db, callId: string): Promise<string | null> {
+  const r = await db.selectFrom('call_ticket_links').select('ticket_id').where('call_id', '=', callId).orderBy('ticket_id').executeTakeFirst();
+  return r?.ticket_id ?? null;
 }
 
+/** A call's recording that has no ticket yet takes this one (its call's record came after it, linked). */
+export async function setRecordingTicketIfNone(db: Db, callId: string, ticketId: string): Promise<void> {
+  await db.updateTable('recordings').set({ ticket_id: ticketId }).where('call_id', '=', callId).where('ticket_id', 'is', null).execute();
+}
 
 /** Closed recordings started at or after `since`, after the (started_at, id) cursor, oldest first (a desk's uploads). */
 export async function closedRecordingsSince(db: Db, since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<RecordingRow[]> {
