@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { RecordingView, Result, SessionInfo } from '../../shared/contract';
@@ -193,6 +193,22 @@ describe('a desk\'s recordings at the center', () => {
     expect(reads.length).toBe(before);
     beforeRead = null;
   }, 30_000);
+});
+
+describe('a recording the desk cannot read', () => {
+  it('is set aside and does not hold back the recordings after it', async () => {
+    proxy.cut();
+    await until(async () => !(await viaDesk<{ online: boolean }>('desk.status', {})).online);
+    const lost = await recordOnDesk(randomUUID(), [randomBytes(1000)]);
+    // Its file is gone from the desk's disk (removed by hand, a disk fault).
+    const { path } = await desk.app.store.db.selectFrom('recordings').select('path').where('id', '=', lost).executeTakeFirstOrThrow();
+    unlinkSync(join(desk.app.recordings.dir, path));
+    const next = await recordOnDesk(randomUUID(), [randomBytes(1000)]);
+    proxy.restore();
+    await until(() => store.uploadState(next) === 'uploaded', 30_000);
+    expect(store.uploadState(lost)).toBe('missing');
+    expect(await centerRecording(lost)).toBeUndefined();
+  }, 60_000);
 });
 
 describe('the call\'s ticket, whichever of the call\'s record and its recording reaches the center first', () => {

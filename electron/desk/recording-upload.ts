@@ -76,7 +76,7 @@ export class RecordingUploader {
       for (const rec of page) {
         if (this.closed) return;
         if (settled.has(rec.id)) continue;
-        if (await this.upload(rec) === 'retry') waiting = true;
+        if (await this.uploadOne(rec) === 'retry') waiting = true;
       }
       if (page.length < PAGE) break;
       const last = page.at(-1)!;
@@ -89,6 +89,22 @@ export class RecordingUploader {
     if (this.retryTimer || this.closed) return;
     this.retryTimer = setTimeout(() => { this.retryTimer = null; void this.kick(); }, RETRY_MS);
     this.retryTimer.unref?.();
+  }
+
+  /** One recording; what goes wrong with it is its own, and the ones after it are still sent. */
+  private async uploadOne(rec: LocalRecording): Promise<Outcome> {
+    try {
+      return await this.upload(rec);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        // Its file is gone from this desk's disk: nothing left to send, ever.
+        this.o.store.settleUpload(rec.id, rec.userId, 'missing', null);
+        this.o.log.warn('desk: a recording\'s file is missing, not sent to the center', { recordingId: rec.id });
+        return 'failed';
+      }
+      this.o.log.error('desk: sending a recording failed', { recordingId: rec.id, error: String(e) });
+      return 'retry';
+    }
   }
 
   private async upload(rec: LocalRecording): Promise<Outcome> {

@@ -128,14 +128,14 @@ export class DeskStore {
 
   // ---- recordings sent to the center ----------------------------------------------------------
 
-  /** Of these recordings, the ones the center has whole or refused for good (not to send again). */
+  /** Of these recordings, the ones the center has whole or refused for good, or with no file left here (not to send again). */
   uploadsSettled(ids: readonly string[]): Set<string> {
     if (ids.length === 0) return new Set();
     const rows = this.db.prepare(`select recording_id from recording_uploads where recording_id in (${ids.map(() => '?').join(',')})`).pluck().all(...ids) as string[];
     return new Set(rows);
   }
 
-  settleUpload(recordingId: string, userId: string, state: 'uploaded' | 'refused' | 'empty', error: ContractError | null): void {
+  settleUpload(recordingId: string, userId: string, state: 'uploaded' | 'refused' | 'empty' | 'missing', error: ContractError | null): void {
     this.db.prepare('insert into recording_uploads (recording_id, user_id, state, error, at) values (?, ?, ?, ?, ?) on conflict (recording_id) do update set state = excluded.state, error = excluded.error, at = excluded.at')
       .run(recordingId, userId, state, error ? JSON.stringify(error) : null, this.now().toISOString());
   }
