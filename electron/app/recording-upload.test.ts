@@ -6,10 +6,10 @@
  * bytes from the ticket; a renderer, a page, another agent and an inconsistent upload are refused.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordingView, RequestInput, RequestName, SessionInfo } from '../../shared/contract';
+import type { JobView, RecordingView, RequestInput, RequestName, SessionInfo } from '../../shared/contract';
 import type { Connection } from '../rpc/dispatcher';
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { setPendingCallLink } from '../services/call-links';
@@ -215,5 +215,34 @@ describe('an inconsistent upload', () => {
       .toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(await rowsOfCall(rec.callId)).toEqual([]);
     expect(readdirSync(t.app.recordings.dir)).toEqual([]);
+  });
+});
+
+describe('retention', () => {
+  it('removes an upload left unfinished for more than a day, and leaves one still going', async () => {
+    const stale = deskRecording(1000);
+    const going = deskRecording(1000);
+    await ok(desk, 'recording.upload', range(stale, 0, 500));
+    await ok(desk, 'recording.upload', range(going, 0, 500));
+    const dir = t.app.recordings.dir;
+    const ago = (ms: number) => new Date(clock.getTime() - ms);
+    utimesSync(join(dir, `${stale.recordingId}.part`), ago(25 * 3_600_000), ago(25 * 3_600_000));
+    utimesSync(join(dir, `${going.recordingId}.part`), ago(3_600_000), ago(3_600_000));
+    const admin = conn(false);
+    await t.app.users.create({ username: 'root', displayName: 'root', password: 'Right-pass1', roles: ['admin'] }, null, { skipStrength: true });
+    await ok(admin, 'session.login', { username: 'root', password: 'Right-pass1' });
+    const job = await ok<JobView>(admin, 'recording.purgeExpired', {});
+    let v = job;
+    while (v.state === 'running') {
+      await new Promise((r) => setTimeout(r, 20));
+      v = await ok<JobView>(admin, 'jobs.get', { id: job.id });
+    }
+    expect(v).toMatchObject({ state: 'done', result: { deleted: 0 } });
+    expect(partFiles()).toEqual([`${going.recordingId}.part`]);
+    // The desk that gave up and comes back starts over; the other goes on.
+    expect(await call(desk, 'recording.upload', range(stale, 500, 1000)))
+      .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_offset', received: 0 } } });
+    expect(await send(desk, stale)).toEqual({ received: 1000, complete: true });
+    expect(await ok(desk, 'recording.upload', range(going, 500, 1000))).toEqual({ received: 1000, complete: true });
   });
 });

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
@@ -44,6 +44,8 @@ const RATE_WINDOW_MS = 10_000;
 /** How long an opened recording may be read without opening (and auditing) it again. */
 const OPEN_TTL_MS = 4 * 3_600_000;
 const PURGE_BATCH = 100;
+/** A desk's unfinished upload (`<id>.part`) not added to for this long is removed by the retention run. */
+const STALE_PART_MS = 86_400_000;
 
 /** What the retention job's body is given (electron/jobs JobContext, or nothing for the timer). */
 export interface PurgeContext {
@@ -371,7 +373,30 @@ export class RecordingService implements DeskRecordingSource {
       }
     }
     if (deleted > 0) this.o.log.info('expired recordings deleted', { deleted, bytes, retentionDays });
+    await this.purgeStaleParts(ctx);
     return { deleted, bytes };
+  }
+
+  /**
+   * Uploads from desks that stopped half way and were not resumed for a day (the desk gave up, or
+   * its recording was deleted there): their `.part` files go. A desk that comes back later starts
+   * its upload over (the center answers that it holds nothing).
+   */
+  private async purgeStaleParts(ctx: PurgeContext): Promise<void> {
+    const before = this.o.now().getTime() - STALE_PART_MS;
+    let removed = 0;
+    for (const name of await readdir(this.dir)) {
+      if (!name.endsWith('.part')) continue;
+      await ctx.checkpoint();
+      const file = join(this.dir, name);
+      await this.serial(`upload:${name.slice(0, -'.part'.length)}`, async () => {
+        const st = await stat(file).catch(() => null);
+        if (!st || st.mtimeMs >= before) return;
+        await unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        removed++;
+      });
+    }
+    if (removed > 0) this.o.log.info('unfinished recording uploads removed', { removed });
   }
 
   /** Runs the retention now and then every `everyMs` (a console runs for weeks). */
