@@ -95,7 +95,7 @@ if (!app.requestSingleInstanceLock()) {
       const center = readCenterConfig(dataDir);
       if (center) {
         const local = consoleApp;
-        const desk = openDesk(local.dispatcher, center, log, dataDir, (session, account) => local.phone.provisionFromCenter(session, account));
+        const desk = openDesk(local.dispatcher, center, log, dataDir, (session, account) => local.phone.provisionFromCenter(session, account), local.recordings);
         router = desk.forwarder;
         // This seat's finished calls also go to the center (through the desk's outbox).
         local.phone.sendCallsTo(desk.forwarder.offline);

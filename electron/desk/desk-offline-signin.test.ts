@@ -100,7 +100,7 @@ describe('signing in on a desk whose center is unreachable', () => {
       const text = JSON.stringify(rows);
       expect(text).not.toContain(PASSWORD);
       for (const h of centerHashes) expect(text).not.toContain(h.split('$').at(-1)!);
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
     } finally {
       db.close();
     }
@@ -245,7 +245,7 @@ describe('the desk\'s file', () => {
       upgraded.close();
     }
     const db = new Database(join(dir, 'desk.sqlite'), { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(3);
+    expect(db.pragma('user_version', { simple: true })).toBe(4);
     db.close();
   });
 });

@@ -7,6 +7,7 @@ import type { Connection, RequestRouter } from '../rpc/dispatcher';
 import type { Logger } from '../log';
 import { DeskStore } from '../store/desk-store';
 import { DeskOffline, type SeatProvisioner } from './offline';
+import type { DeskRecordingSource } from '../services/recordings';
 
 /** A center address the desk was configured with was refused; the message is for the person starting it. */
 export class CenterConfigError extends Error {}
@@ -310,11 +311,11 @@ export class CenterForwarder implements RequestRouter {
 
   constructor(
     private readonly local: RequestRouter, private readonly opts: CenterOptions, private readonly log: Logger, store?: DeskStore,
-    provision?: SeatProvisioner,
+    provision?: SeatProvisioner, recordings?: DeskRecordingSource,
   ) {
     this.urls = centerSocketUrls(opts.url);
     this.offline = store
-      ? new DeskOffline({ store, local, log, center: this.urls.map((u) => new URL(u).host).join(', '), channels: () => this.channels.values(), provision })
+      ? new DeskOffline({ store, local, log, center: this.urls.map((u) => new URL(u).host).join(', '), channels: () => this.channels.values(), provision, recordings })
       : null;
   }
 
@@ -367,8 +368,10 @@ export class CenterForwarder implements RequestRouter {
 }
 
 /** A desk of a center with its own desk.sqlite (outbox, drafts, caches) in the data folder. */
-export function openDesk(local: RequestRouter, opts: CenterOptions, log: Logger, dataDir: string, provision?: SeatProvisioner): { forwarder: CenterForwarder; close(): void } {
+export function openDesk(
+  local: RequestRouter, opts: CenterOptions, log: Logger, dataDir: string, provision?: SeatProvisioner, recordings?: DeskRecordingSource,
+): { forwarder: CenterForwarder; close(): void } {
   const store = DeskStore.open(dataDir);
-  const forwarder = new CenterForwarder(local, opts, log, store, provision);
+  const forwarder = new CenterForwarder(local, opts, log, store, provision, recordings);
   return { forwarder, close: () => { forwarder.close(); store.close(); } };
 }

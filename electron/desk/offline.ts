@@ -13,6 +13,8 @@ import { uuidv7 } from '../util/ids';
 import { jitteredMs } from '../util/jitter';
 import { OfflineSignIn } from './offline-signin';
 import type { CenterChannel } from './forwarder';
+import { RecordingUploader } from './recording-upload';
+import type { DeskRecordingSource } from '../services/recordings';
 
 /**
  * What keeps a desk working when its center cannot be reached (issue "center mode", part 4):
@@ -59,6 +61,8 @@ export interface DeskOfflineOptions {
   channels: () => Iterable<CenterChannel>;
   /** Keeps the SIP account the center gave a user in the desk's own store (the phone registers from here). */
   provision?: SeatProvisioner;
+  /** This desk's call recordings, sent to the center when each call ends (issue 15.1). */
+  recordings?: DeskRecordingSource;
 }
 
 export type SeatProvisioner = (session: SessionInfo, account: SipAccountForDesk | null) => Promise<void>;
@@ -95,8 +99,14 @@ export class DeskOffline implements CallSink {
   private retryTimer: NodeJS.Timeout | null = null;
   private lastOnline = false;
 
+  /** Sends this desk's recordings to the center (with a recording source). */
+  readonly uploads: RecordingUploader | null;
+
   constructor(private readonly o: DeskOfflineOptions) {
     this.signin = new OfflineSignIn(o.store, o.store.now);
+    this.uploads = o.recordings
+      ? new RecordingUploader({ store: o.store, source: o.recordings, channelOf: (userId) => this.channelOf(userId), log: o.log, now: o.store.now })
+      : null;
   }
 
   private get online(): boolean {
@@ -130,6 +140,7 @@ export class DeskOffline implements CallSink {
     if (channel.isOpen && userId) {
       void this.flush(userId);
       void this.reportSeat(userId);
+      void this.uploads?.kick();
     }
   }
 
@@ -138,6 +149,7 @@ export class DeskOffline implements CallSink {
       this.o.store.rememberSession(token, session);
       // A window that signs in (again) sends what its user left waiting, also from before a restart.
       void this.flush(session.user.id).then(() => this.broadcast());
+      void this.uploads?.kick();
     } else this.o.store.forgetSession(token);
   }
 
@@ -609,5 +621,6 @@ export class DeskOffline implements CallSink {
   close(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.seatTimer) clearTimeout(this.seatTimer);
+    this.uploads?.close();
   }
 }

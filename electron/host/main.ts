@@ -51,7 +51,7 @@ async function main(): Promise<RunningProcess> {
     store: storeUrl ? { kind: 'postgres', url: storeUrl } : { kind: 'sqlite' },
     demo: values.demo, demoTickets: Number(values['demo-tickets']), loadDemoData, seedKnowledge: seedDemoKnowledge,
   });
-  const desk = center ? openDesk(app.dispatcher, center, log, dataDir, (session, account) => app.phone.provisionFromCenter(session, account)) : undefined;
+  const desk = center ? openDesk(app.dispatcher, center, log, dataDir, (session, account) => app.phone.provisionFromCenter(session, account), app.recordings) : undefined;
   const forwarder = desk?.forwarder;
   // This seat's finished calls also go to the center (through the desk's outbox).
   if (forwarder) app.phone.sendCallsTo(forwarder.offline);

@@ -13,6 +13,7 @@ import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import { deleteSipAccount, sipAccount, sipAccountUserExists, sipAddresses, sipSecret, upsertSipAccount } from '../store/repos/sip-accounts';
 import { upsertMirroredUser } from '../store/repos/users';
+import { setRecordingTicketIfNone } from '../store/repos/recordings';
 import { agentStatesBetween, appendAgentState, callRecordExists, callRecordOwner, callRecordRow, callTicketExists, callsInvitedBetween, insertCallRecord, poorAudioCallsBetween, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, setOwnCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
 import { ticketNumber } from '../store/repos/tickets';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
@@ -543,7 +544,11 @@ export class PhoneService {
       if (owner) return owner === s.user.id ? false : null;
       await insertCallRecord(trx, callRecordRow(r));
       const ticketId = r.ticketId ?? await pendingCallLink(trx, r.callId);
-      if (ticketId && await callTicketExists(trx, ticketId)) await linkCallToTicket(trx, r.callId, ticketId);
+      if (ticketId && await callTicketExists(trx, ticketId)) {
+        await linkCallToTicket(trx, r.callId, ticketId);
+        // The call's recording may have reached the center first (recording.upload): it is this ticket's.
+        await setRecordingTicketIfNone(trx, r.callId, ticketId);
+      }
       await clearPendingCallLink(trx, r.callId);
       return true;
     });

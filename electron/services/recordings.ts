@@ -1,27 +1,53 @@
 import { mkdirSync } from 'node:fs';
-import { open, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fail, RECORDING_CHUNK_MAX_BYTES, type RecordingPolicy, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
+import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
+import { callRecordOwner } from '../store/repos/calls';
 import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import {
   closeRecording, countExpiredRecordings, deleteRecording, expiredRecordings, insertRecording, openRecordings, recordChunk,
-  recordingOfCall, recordingsOfTicket, recordingWithAgent, type RecordingRow,
+  closedRecordingsSince, linkedTicketOfCall, recordingById, recordingOfCall, recordingOfCallPart, recordingsOfTicket, recordingWithAgent, type RecordingRow,
 } from '../store/repos/recordings';
 import { uuidv7 } from '../util/ids';
 import { writeAudit } from './audit';
 import { pendingCallLink } from './call-links';
 
 export const DEFAULT_RETENTION_DAYS = 180;
-/** A recording longer than this is refused further chunks (Opus at 32 kbit/s: about 14 hours). */
-const MAX_RECORDING_BYTES = 200 * 1024 * 1024;
+export type RecordingUpload = RequestInput<'recording.upload'>;
+
+/** A closed recording of this desk's calls, as its own store has it. */
+export interface LocalRecording {
+  id: string;
+  callId: string;
+  /** 0, or the part that followed a reload of the recording window mid-call. */
+  part: number;
+  userId: string;
+  startedAt: string;
+  durationMs: number;
+  bytes: number;
+  mime: RequestInput<'recording.upload'>['mime'];
+  state: 'complete' | 'interrupted';
+}
+
+/** The desk's own recordings (its RecordingService): what is closed, and the bytes of one. */
+export interface DeskRecordingSource {
+  /** Closed recordings started at or after `since`, after the cursor, oldest first. */
+  closedRecordings(since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<LocalRecording[]>;
+  readRecording(id: string, offset: number, length: number): Promise<Buffer>;
+  /** Called when one of this desk's recordings closes (the call ended and the recorder stopped). */
+  onClosed(listener: () => void): void;
+}
+
 /** Chunks accepted per call in any RATE_WINDOW_MS (the recorder sends one every 1–2 s). */
 const RATE_MAX_CHUNKS = 20;
 const RATE_WINDOW_MS = 10_000;
 /** How long an opened recording may be read without opening (and auditing) it again. */
 const OPEN_TTL_MS = 4 * 3_600_000;
 const PURGE_BATCH = 100;
+/** A desk's unfinished upload (`<id>.part`) not added to for this long is removed by the retention run. */
+const STALE_PART_MS = 86_400_000;
 
 /** What the retention job's body is given (electron/jobs JobContext, or nothing for the timer). */
 export interface PurgeContext {
@@ -55,7 +81,7 @@ const view = (r: RecordingRow & { display_name?: string }, agentName = r.display
  * arrive (synced, so a crash loses at most the chunk in flight), the row kept in step; playback
  * read back by range after a per-record permission check, each listen audited; retention by policy.
  */
-export class RecordingService {
+export class RecordingService implements DeskRecordingSource {
   readonly dir: string;
   /** Per recording: the chunks in flight one after another, and when recent chunks came (rate limit). */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -63,6 +89,7 @@ export class RecordingService {
   /** `${userId}:${recordingId}` → when it was opened (audited). */
   private readonly opened = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly closedListeners: (() => void)[] = [];
 
   constructor(private readonly o: RecordingServiceOptions) {
     this.dir = join(o.dataDir, 'recordings');
@@ -105,6 +132,7 @@ export class RecordingService {
         // and the call goes on in its next part.
         await closeRecording(this.o.db, have.id, { state: 'interrupted', endedAt: now.toISOString(), ticketId: have.ticket_id ?? await pendingCallLink(this.o.db, callId) });
         this.recent.delete(have.id);
+        this.closedOne();
         this.o.log.info('recording continues in a new part after its window went away', { callId, part: Number(have.part) + 1 });
       }
       const id = uuidv7(now.getTime());
@@ -151,7 +179,7 @@ export class RecordingService {
       const r = await this.ownOpen(s, callId, recordingId);
       if (seq < r.chunks) return { bytes: Number(r.bytes) };
       if (seq > r.chunks) fail('conflict', { issues: [{ path: 'seq', problem: `expected ${r.chunks}` }] });
-      if (Number(r.bytes) + data.length > MAX_RECORDING_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
+      if (Number(r.bytes) + data.length > RECORDING_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'recording_too_long' }] });
       this.limit(r.id);
       const fh = await open(this.file(r), 'a');
       try {
@@ -172,8 +200,104 @@ export class RecordingService {
       const ticketId = r.ticket_id ?? await pendingCallLink(this.o.db, callId);
       await closeRecording(this.o.db, r.id, { state: 'complete', endedAt: this.o.now().toISOString(), durationMs, ticketId });
       this.recent.delete(r.id);
+      this.closedOne();
       return null;
     });
+  }
+
+  /**
+   * A desk's finished recording arriving at the center (recording.upload), a range at a time, into
+   * `<id>.part`; its row is made only with the last range (then it is listenable, from the call's
+   * ticket and the call log). A range that does not start where the file ends is refused with how
+   * much is here (`received`), so an upload cut off resumes there; the whole upload sent again after
+   * it completed is answered as complete. Only the agent whose recording it is sends it.
+   */
+  async receiveUpload(s: SessionInfo, u: RecordingUpload): Promise<{ received: number; complete: boolean }> {
+    const data = Buffer.from(u.data, 'base64');
+    if (data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
+    return this.serial(`upload:${u.recordingId}`, async () => {
+      const have = await recordingById(this.o.db, u.recordingId);
+      if (have) {
+        if (have.user_id !== s.user.id || have.call_id !== u.callId) fail('not_found');
+        return { received: Number(have.bytes), complete: true };
+      }
+      // Another recording as this part of the call (the same part twice) is refused.
+      if (await recordingOfCallPart(this.o.db, u.callId, u.part ?? 0)) fail('conflict', { details: { reason: 'call_recorded' } });
+      const owner = await callRecordOwner(this.o.db, u.callId);
+      // A call the center knows is someone else's: not this agent's to attach a recording to.
+      if (owner !== null && owner !== s.user.id) fail('not_found');
+      const part = join(this.dir, `${u.recordingId}.part`);
+      const size = await stat(part).then((st) => st.size, () => 0);
+      if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
+      const received = size + data.length;
+      // Ranges that do not add up to the total the desk announced: nothing of this upload is kept
+      // (checked before writing, so a refused last range never lands in the file either).
+      const wrong = received > u.totalBytes ? { path: 'data', problem: 'beyond_total' } : u.final && received !== u.totalBytes ? { path: 'totalBytes', problem: `received ${received}` } : null;
+      if (wrong) {
+        await unlink(part).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        fail('invalid_input', { issues: [wrong] });
+      }
+      if (data.length > 0) {
+        const fh = await open(part, 'a');
+        try {
+          await fh.write(data);
+          await fh.datasync();
+        } finally {
+          await fh.close();
+        }
+      }
+      if (!u.final) return { received, complete: false };
+      const path = `${u.startedAt.slice(0, 7)}-${u.recordingId}.${u.mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+      await rename(part, join(this.dir, path));
+      // The call's ticket as the center knows it: a link made while the call lasted, or the ticket its
+      // record (seat.recordCall, which may come before or after this) is linked to.
+      const ticketId = await pendingCallLink(this.o.db, u.callId) ?? await linkedTicketOfCall(this.o.db, u.callId);
+      const endedAt = new Date(Date.parse(u.startedAt) + u.durationMs).toISOString();
+      try {
+        await inTransaction(this.o.db, async (trx) => {
+          await insertRecording(trx, {
+            id: u.recordingId, call_id: u.callId, part: u.part ?? 0, ticket_id: ticketId, user_id: s.user.id, started_at: new Date(u.startedAt).toISOString(), ended_at: endedAt,
+            duration_ms: u.durationMs, bytes: received, chunks: 1, mime: u.mime, path, state: u.state,
+          });
+          await writeAudit(trx, { actorId: s.user.id, action: 'recording.uploaded', subjectType: 'recording', subjectId: u.recordingId, data: { callId: u.callId, bytes: received } }, this.o.now());
+        });
+      } catch (e) {
+        // No row (the store failed): the file goes back to being a part, so the desk's retry finds it whole and only finishes.
+        await rename(join(this.dir, path), part).catch(() => undefined);
+        throw e;
+      }
+      return { received, complete: true };
+    });
+  }
+
+  // ---- a desk's side of the upload (DeskRecordingSource) ---------------------------------------
+
+  onClosed(listener: () => void): void {
+    this.closedListeners.push(listener);
+  }
+
+  private closedOne(): void {
+    for (const l of this.closedListeners) l();
+  }
+
+  async closedRecordings(since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<LocalRecording[]> {
+    return (await closedRecordingsSince(this.o.db, since, after, limit)).map((r) => ({
+      id: r.id, callId: r.call_id, part: Number(r.part), userId: r.user_id, startedAt: r.started_at, durationMs: Number(r.duration_ms), bytes: Number(r.bytes),
+      mime: r.mime as LocalRecording['mime'], state: r.state === 'interrupted' ? 'interrupted' : 'complete',
+    }));
+  }
+
+  async readRecording(id: string, offset: number, length: number): Promise<Buffer> {
+    const r = await recordingById(this.o.db, id);
+    if (!r) fail('not_found');
+    const fh = await open(this.file(r), 'r');
+    try {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
   }
 
   /** A ticket's recordings the reader may listen to (a department user sees none: they may not listen). */
@@ -261,7 +385,30 @@ export class RecordingService {
       }
     }
     if (deleted > 0) this.o.log.info('expired recordings deleted', { deleted, bytes, retentionDays });
+    await this.purgeStaleParts(ctx);
     return { deleted, bytes };
+  }
+
+  /**
+   * Uploads from desks that stopped half way and were not resumed for a day (the desk gave up, or
+   * its recording was deleted there): their `.part` files go. A desk that comes back later starts
+   * its upload over (the center answers that it holds nothing).
+   */
+  private async purgeStaleParts(ctx: PurgeContext): Promise<void> {
+    const before = this.o.now().getTime() - STALE_PART_MS;
+    let removed = 0;
+    for (const name of await readdir(this.dir)) {
+      if (!name.endsWith('.part')) continue;
+      await ctx.checkpoint();
+      const file = join(this.dir, name);
+      await this.serial(`upload:${name.slice(0, -'.part'.length)}`, async () => {
+        const st = await stat(file).catch(() => null);
+        if (!st || st.mtimeMs >= before) return;
+        await unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        removed++;
+      });
+    }
+    if (removed > 0) this.o.log.info('unfinished recording uploads removed', { removed });
   }
 
   /** Runs the retention now and then every `everyMs` (a console runs for weeks). */

@@ -19,7 +19,7 @@ export const ANSWER_CACHE_LIMIT = 300;
 /** Cached sign-ins older than this are forgotten (the center's sessions expire sooner). */
 const SESSION_CACHE_MS = 24 * 3600_000;
 /** Bumped when the tables below change; a newer file is refused, an older one is upgraded. */
-const DESK_SCHEMA_VERSION = 3;
+const DESK_SCHEMA_VERSION = 4;
 
 /**
  * What the outbox carries: the agent's own writes (shown in the header and the list, for them to
@@ -67,6 +67,8 @@ const DESK_MIGRATIONS: readonly string[] = [
   `create table answer_cache (user_id text not null, name text not null, input text not null, value text not null, fetched_at text not null,
     primary key (user_id, name, input));
   create index answer_cache_recent on answer_cache (user_id, fetched_at);`,
+  // 4: this desk's call recordings the center has whole (or refused for good), issue 15.1.
+  `create table recording_uploads (recording_id text primary key, user_id text not null, state text not null, error text, at text not null);`,
 ];
 
 export interface OutboxRow {
@@ -122,6 +124,24 @@ export class DeskStore {
       this.db.pragma(`user_version = ${DESK_SCHEMA_VERSION}`);
     });
     if (version < DESK_SCHEMA_VERSION) upgrade.immediate();
+  }
+
+  // ---- recordings sent to the center ----------------------------------------------------------
+
+  /** Of these recordings, the ones the center has whole or refused for good, or with no file left here (not to send again). */
+  uploadsSettled(ids: readonly string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.db.prepare(`select recording_id from recording_uploads where recording_id in (${ids.map(() => '?').join(',')})`).pluck().all(...ids) as string[];
+    return new Set(rows);
+  }
+
+  settleUpload(recordingId: string, userId: string, state: 'uploaded' | 'refused' | 'empty' | 'missing', error: ContractError | null): void {
+    this.db.prepare('insert into recording_uploads (recording_id, user_id, state, error, at) values (?, ?, ?, ?, ?) on conflict (recording_id) do update set state = excluded.state, error = excluded.error, at = excluded.at')
+      .run(recordingId, userId, state, error ? JSON.stringify(error) : null, this.now().toISOString());
+  }
+
+  uploadState(recordingId: string): string | null {
+    return (this.db.prepare('select state from recording_uploads where recording_id = ?').pluck().get(recordingId) as string | undefined) ?? null;
   }
 
   static open(dataDir: string, now?: () => Date): DeskStore {

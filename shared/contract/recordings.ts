@@ -37,6 +37,8 @@ export interface RecordingPurgeResult { deleted: number; bytes: number }
 
 /** At most this many bytes of audio per chunk (about 2 s of Opus is 5–10 KB; room for slow timers). */
 export const RECORDING_CHUNK_MAX_BYTES = 256 * 1024;
+/** A recording longer than this is refused (Opus at 32 kbit/s: about 14 hours). */
+export const RECORDING_MAX_BYTES = 200 * 1024 * 1024;
 /** At most this many bytes per read of a recording. */
 export const RECORDING_READ_MAX_BYTES = 1024 * 1024;
 export const RECORDING_MIMES = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus'] as const;
@@ -58,6 +60,21 @@ export const recordingRequests = {
   }).strict(), PHONE_ROLES),
   /** The call's recording is whole: its length as the recorder measured it. */
   'recording.finish': request<null>()(z.object({ callId, recordingId: id.optional(), durationMs: z.number().int().min(0).max(86_400_000) }).strict(), PHONE_ROLES),
+  /**
+   * A desk's main process sends a finished recording of its agent's call to the center (center
+   * mode), a range at a time: `offset` is where this range starts; the center answers how many
+   * bytes it holds, and a range that does not start there is refused with details.received, so an
+   * upload cut off resumes where the center stopped. The last range (`final`) makes it listenable.
+   * Its ticket is the one the center has linked to the call (a desk's word is not taken for it).
+   */
+  'recording.upload': request<{ received: number; complete: boolean }>()(z.object({
+    // part: which part of the call this is (a reload of the desk's recording window mid-call starts the next).
+    recordingId: id, callId, part: z.number().int().min(0).max(1000).optional(), startedAt: z.string().datetime({ offset: true }),
+    durationMs: z.number().int().min(0).max(86_400_000), mime: z.enum(RECORDING_MIMES),
+    state: z.enum(['complete', 'interrupted']),
+    totalBytes: z.number().int().min(1).max(RECORDING_MAX_BYTES), offset: z.number().int().min(0).max(RECORDING_MAX_BYTES),
+    data: z.union([chunkData, z.literal('')]), final: z.boolean(),
+  }).strict(), PHONE_ROLES),
   /** A ticket's recordings that I may listen to. */
   'recording.ofTicket': request<RecordingView[]>()(z.object({ ticketId: id }).strict(), 'session'),
   /** Opens a recording to listen to it: checked per record and audited. */

@@ -124,7 +124,7 @@ export const deskLocalRequests = [
  * register the phone from the desk): a desk refuses them from its renderer, and the center answers
  * them only on a connection of a program (no Origin), never a page's.
  */
-export const deskMainOnlyRequests = ['sip.myAccount', 'seat.recordCall', 'seat.wrapUpCall'] as const satisfies readonly RequestName[];
+export const deskMainOnlyRequests = ['sip.myAccount', 'seat.recordCall', 'seat.wrapUpCall', 'recording.upload'] as const satisfies readonly RequestName[];
 
 /**
  * How a forwarder follows the sign-in it carries: requests whose successful result is a session

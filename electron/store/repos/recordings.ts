@@ -25,6 +25,10 @@ export async function recordingOfCall(db: Db, callId: string): Promise<Recording
   return db.selectFrom('recordings').selectAll().where('call_id', '=', callId).orderBy('part', 'desc').limit(1).executeTakeFirst();
 }
 
+export async function recordingOfCallPart(db: Db, callId: string, part: number): Promise<RecordingRow | undefined> {
+  return db.selectFrom('recordings').selectAll().where('call_id', '=', callId).where('part', '=', part).executeTakeFirst();
+}
+
 /** Counts a chunk appended to the file: only when it is the chunk the row expects next. */
 export async function recordChunk(db: Db, id: string, seq: number, bytes: number, durationMs: number): Promise<boolean> {
   const r = await db.updateTable('recordings')
@@ -78,4 +82,22 @@ export async function countExpiredRecordings(db: Db, before: string): Promise<nu
 
 export async function deleteRecording(db: Db, id: string): Promise<void> {
   await db.deleteFrom('recordings').where('id', '=', id).execute();
+}
+
+/** A ticket the call's record is linked to (call_ticket_links), if any: the first by id. */
+export async function linkedTicketOfCall(db: Db, callId: string): Promise<string | null> {
+  const r = await db.selectFrom('call_ticket_links').select('ticket_id').where('call_id', '=', callId).orderBy('ticket_id').executeTakeFirst();
+  return r?.ticket_id ?? null;
+}
+
+/** A call's recording that has no ticket yet takes this one (its call's record came after it, linked). */
+export async function setRecordingTicketIfNone(db: Db, callId: string, ticketId: string): Promise<void> {
+  await db.updateTable('recordings').set({ ticket_id: ticketId }).where('call_id', '=', callId).where('ticket_id', 'is', null).execute();
+}
+
+/** Closed recordings started at or after `since`, after the (started_at, id) cursor, oldest first (a desk's uploads). */
+export async function closedRecordingsSince(db: Db, since: string, after: { startedAt: string; id: string } | null, limit: number): Promise<RecordingRow[]> {
+  let q = db.selectFrom('recordings').selectAll().where('state', '<>', 'recording').where('started_at', '>=', since);
+  if (after) q = q.where((eb) => eb.or([eb('started_at', '>', after.startedAt), eb.and([eb('started_at', '=', after.startedAt), eb('id', '>', after.id)])]));
+  return q.orderBy('started_at').orderBy('id').limit(limit).execute();
 }
