@@ -75,6 +75,7 @@ async function recordCall(callId: string, chunks: string[], finish = true) {
   if (finish) await ok(agent, 'recording.finish', { callId, durationMs: chunks.length * 1000 });
   return recordingId;
 }
+const otherId = async () => (await t.app.store.db.selectFrom('users').select('id').where('username', '=', 'agent02').executeTakeFirstOrThrow()).id;
 const fileOf = async (id: string) => {
   const r = await t.app.store.db.selectFrom('recordings').select('path').where('id', '=', id).executeTakeFirstOrThrow();
   return join(t.app.recordings.dir, r.path);
@@ -109,8 +110,15 @@ describe('writing a recording', () => {
     expect(readFileSync(await fileOf(second), 'utf8')).toBe('CCCC');
     const list = await ok<RecordingView[]>(lead, 'recording.ofTicket', { ticketId });
     expect(list.map((r) => [r.id, r.part, r.state, r.bytes])).toEqual([[first, 0, 'interrupted', 8], [second, 1, 'complete', 4]]);
-    // The call's recording is closed: nothing starts it again.
-    expect(errorOf(await call(agent, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' }))).toBe('conflict');
+    // A window that finished its part on its way out: the next window's recorder goes on in a third part.
+    const { recordingId: third } = await ok<{ recordingId: string }>(agent, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' });
+    const rows = await t.app.store.db.selectFrom('recordings').select(['id', 'part', 'state']).where('call_id', '=', 'call-1').orderBy('part').execute();
+    expect(rows.map((r) => [r.id, Number(r.part), r.state])).toEqual([[first, 0, 'interrupted'], [second, 1, 'complete'], [third, 2, 'recording']]);
+    // Another agent never adds to my call's recording; once the call has left my line, nothing starts it again.
+    lines.set(await otherId(), new Set(['call-1']));
+    expect(errorOf(await call(other, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' }))).toBe('conflict');
+    lines.get(agentId)!.delete('call-1');
+    expect(errorOf(await call(agent, 'recording.start', { callId: 'call-1', mime: 'audio/webm;codecs=opus' }))).toBe('not_found');
   });
 
   it('records only a call on my own line, and nobody else writes to it', async () => {

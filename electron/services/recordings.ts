@@ -122,17 +122,20 @@ export class RecordingService implements DeskRecordingSource {
     if (!call) fail('not_found');
     return this.serial(callId, async () => {
       const have = await recordingOfCall(this.o.db, callId);
-      if (have && (have.user_id !== s.user.id || have.state !== 'recording')) fail('conflict');
+      if (have && have.user_id !== s.user.id) fail('conflict');
       // The renderer retried its start: the same recording, still open, of the same agent.
-      if (have && have.chunks === 0) return { recordingId: have.id };
+      if (have && have.state === 'recording' && have.chunks === 0) return { recordingId: have.id };
       const now = this.o.now();
       if (have) {
         // The call is still on my line but the window that recorded it went away (a reload, a
-        // crashed renderer) and the new one starts over: what was sent stays, closed as cut short,
-        // and the call goes on in its next part.
-        await closeRecording(this.o.db, have.id, { state: 'interrupted', endedAt: now.toISOString(), ticketId: have.ticket_id ?? await pendingCallLink(this.o.db, callId) });
-        this.recent.delete(have.id);
-        this.closedOne();
+        // crashed renderer) and the new one starts over. What was sent stays: closed as cut short
+        // if the old window could not finish it, as it was if it did (on its way out). The call
+        // goes on in its next part.
+        if (have.state === 'recording') {
+          await closeRecording(this.o.db, have.id, { state: 'interrupted', endedAt: now.toISOString(), ticketId: have.ticket_id ?? await pendingCallLink(this.o.db, callId) });
+          this.recent.delete(have.id);
+          this.closedOne();
+        }
         this.o.log.info('recording continues in a new part after its window went away', { callId, part: Number(have.part) + 1 });
       }
       const id = uuidv7(now.getTime());

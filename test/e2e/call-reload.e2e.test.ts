@@ -219,5 +219,18 @@ describe('a call survives a reload of the agent\'s page', () => {
     expect(rec!.answered_at).not.toBeNull();
     // The talk time spans all the reloads (answered before the first of them).
     expect(rec!.talk_ms).toBeGreaterThan(hangupAt - Date.parse(rec!.answered_at!) - 1000);
+    // The recording went on through the reloads, a part per window: numbered in order, each closed
+    // (cut short by its reload, or finished by its window on the way out), the last complete with
+    // the hang-up, and audio in the parts.
+    type Part = { part: number; state: string; bytes: number; call_id: string };
+    const parts = () => queryStore<Part>(host!, 'select part, state, bytes, call_id from recordings order by part');
+    await expect.poll(() => parts().at(-1)?.state, { timeout: 10_000 }).toBe('complete');
+    const all = parts();
+    console.info(`recording parts over the reloads: ${all.length} (${all.map((p) => `${p.part}:${p.state}:${p.bytes}`).join(' ')})`);
+    expect(new Set(all.map((p) => p.call_id)).size).toBe(1);
+    expect(all.length).toBeGreaterThan(RELOADS / 2);
+    expect(all.map((p) => p.part)).toEqual(all.map((_, i) => i));
+    expect(all.every((p) => p.state === 'interrupted' || p.state === 'complete')).toBe(true);
+    expect(all.filter((p) => p.bytes > 0).length).toBeGreaterThan(RELOADS / 2);
   });
 });

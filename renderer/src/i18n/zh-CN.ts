@@ -1151,6 +1151,9 @@ export const zhCN = {
     reset_self: '不能重置自己的密码，请在右上角用户菜单中“修改密码”。',
     // Excel import refusals (the file is checked in a worker before anything is written)
     not_xlsx: '这不是 Excel 工作簿（.xlsx）文件，未导入任何数据。',
+    // A desk's recording upload (its main process reads these; shown if an admin looks at its log).
+    call_recorded: '中心已保存这通电话的这一段录音，未重复上传。',
+    upload_offset: '录音上传中断后位置不一致，将从中心已收到的位置继续上传。',
     empty_sheet: '工作簿的第一个工作表是空的，未导入任何数据。',
     xlsx_too_large: '表格解压后超过 200 MB，无法导入。请拆分为多个文件分批导入，未导入任何数据。',
     xlsx_damaged: '文件已损坏或内容与其记录的大小不符，无法安全读取，未导入任何数据。',
@@ -1410,6 +1413,7 @@ export const zhCN = {
       // Call recordings (main refuses a chunk).
       chunk_too_large: '录音片段过大',
       recording_too_long: '录音已达长度上限',
+      beyond_total: '录音上传超出了声明的大小',
       // zod issue codes
       invalid_type: '格式不正确',
       too_small: '内容太短',
