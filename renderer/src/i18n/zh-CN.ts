@@ -922,7 +922,11 @@ export const zhCN = {
       aht: '平均通话',
       acw: '平均话后',
       poorAudio: '音质差',
-      poor: { at: '时间', agent: '坐席', remote: '号码', jitter: '抖动 均值/p95', loss: '丢包', rtt: '往返时延', warnings: '告警次数', empty: '今日没有音质差的通话' },
+      poor: {
+        at: '时间', agent: '坐席', remote: '号码', reason: '原因', jitter: '抖动 均值/p95', loss: '丢包', rtt: '往返时延', empty: '今日没有音质差的通话',
+        hint: '今日音质差的通话，最新的在前。判定：通话中出现过“收不到对方声音”或“麦克风没有声音”告警，或丢包 ≥ 5%、抖动 p95 ≥ 50 ms、平均往返时延 ≥ 400 ms。',
+        reasons: { warnings: '告警 {{n}} 次', loss: '丢包多', jitter: '抖动大', rtt: '时延高' },
+      },
       hints: {
         poorAudio: '今日音质差的通话：通话中出现过“收不到对方声音”或“麦克风没有声音”告警，或丢包 ≥ 5%、抖动 p95 ≥ 50 ms、平均往返时延 ≥ 400 ms。点击查看列表。',
         offered: '今日到达坐席的市民来电',
