@@ -122,6 +122,9 @@ describe('Softphone', () => {
     const mic = await screen.findByTestId('audio-warning-mic_silent');
     expect(mic).toHaveTextContent('麦克风没有声音');
     expect(mic).toHaveTextContent('请检查耳麦是否插好');
+    // It names the control that changes the microphone as the softphone shows it.
+    expect(mic).toHaveTextContent('⚙（音频设备）');
+    expect(screen.getByTestId('device-settings')).toHaveAccessibleName('音频设备');
     expect(alerts()).toHaveLength(2);
 
     // Audio back: the warnings go, the call card stays.
