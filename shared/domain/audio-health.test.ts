@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialAudioHealth, poorAudio, stepAudioHealth, summarizeQuality, type AudioStatsSample, type AudioWarning } from './audio-health';
+import { initialAudioHealth, poorAudio, poorAudioReasons, stepAudioHealth, summarizeQuality, type AudioStatsSample, type AudioWarning } from './audio-health';
 
 /** A call's stats read once a second; `packets`/`energy` per second give the cumulative counters. */
 function series(seconds: { packets?: number; energy?: number; held?: boolean; muted?: boolean; up?: boolean; lost?: number; jitter?: number; rtt?: number }[]) {
@@ -76,5 +76,13 @@ describe('audio health detector', () => {
     expect(poorAudio(q)).toBe(true);
     expect(poorAudio({ ...q, lossPermille: 10 })).toBe(false);
     expect(summarizeQuality([], 0)).toBeNull();
+  });
+
+  it('says which part of the rule made a call poor', () => {
+    const fine = { warnings: 0, lossPermille: 0, jitterP95Ms: 5, rttMs: 20 };
+    expect(poorAudioReasons(fine)).toEqual([]);
+    expect(poorAudioReasons({ ...fine, warnings: 2 })).toEqual(['warnings']);
+    expect(poorAudioReasons({ warnings: 1, lossPermille: 50, jitterP95Ms: 50, rttMs: 400 })).toEqual(['warnings', 'loss', 'jitter', 'rtt']);
+    expect(poorAudioReasons({ warnings: 0, lossPermille: null, jitterP95Ms: null, rttMs: null })).toEqual([]);
   });
 });

@@ -135,8 +135,21 @@ export const POOR_LOSS_PERMILLE = 50;
 export const POOR_JITTER_P95_MS = 50;
 export const POOR_RTT_MS = 400;
 
+export const POOR_AUDIO_REASONS = ['warnings', 'loss', 'jitter', 'rtt'] as const;
+export type PoorAudioReason = (typeof POOR_AUDIO_REASONS)[number];
+
+/** Which parts of the rule a call's audio broke (none: not poor), so a list of poor calls can say why each is there. */
+export function poorAudioReasons(q: Pick<CallQuality, 'warnings' | 'lossPermille' | 'jitterP95Ms' | 'rttMs'>): PoorAudioReason[] {
+  const out: PoorAudioReason[] = [];
+  if (q.warnings > 0) out.push('warnings');
+  if ((q.lossPermille ?? 0) >= POOR_LOSS_PERMILLE) out.push('loss');
+  if ((q.jitterP95Ms ?? 0) >= POOR_JITTER_P95_MS) out.push('jitter');
+  if ((q.rttMs ?? 0) >= POOR_RTT_MS) out.push('rtt');
+  return out;
+}
+
 export function poorAudio(q: CallQuality): boolean {
-  return q.warnings > 0 || (q.lossPermille ?? 0) >= POOR_LOSS_PERMILLE || (q.jitterP95Ms ?? 0) >= POOR_JITTER_P95_MS || (q.rttMs ?? 0) >= POOR_RTT_MS;
+  return poorAudioReasons(q).length > 0;
 }
 
 const p95 = (xs: readonly number[]) => {

@@ -1,6 +1,6 @@
 /**
- * Browser side of the WebRTC caller used by webrtc-call.e2e.test.ts: a citizen's phone made of
- * sip.js in a Chromium page (fake microphone). Bundled with esbuild into an IIFE by the test; it
+ * Browser side of the WebRTC caller used by the WebRTC e2e tests (webrtc-call, call-reload,
+ * audio-health, …): a citizen's phone made of sip.js in a Chromium page (fake microphone). Bundled with esbuild into an IIFE by the test; it
  * exposes a few functions on the page's global object for page.evaluate().
  *
  * test/tsconfig has no DOM lib, so the few browser objects used here are typed locally.
@@ -15,6 +15,7 @@ interface PcLike {
   iceGatheringState: string;
   localDescription: { sdp: string } | null;
   remoteDescription: { sdp: string } | null;
+  getSenders(): Array<{ track: { kind: string } | null; replaceTrack(t: unknown): Promise<void> }>;
 }
 
 export interface CallerStats {
@@ -133,9 +134,33 @@ async function callerStats(): Promise<CallerStats> {
   return out;
 }
 
+type Sender = ReturnType<PcLike['getSenders']>[number];
+/** The audio sender and its microphone track while the caller is silenced (stopSendingAudio), to put back. */
+let silenced: { sender: Sender; track: { kind: string } } | null = null;
+
+/**
+ * The citizen's phone stops sending audio mid-call (a dead microphone path, a one-way network
+ * fault): the sender's track is taken away, so no RTP leaves this side while the call stays up.
+ */
+async function stopSendingAudio(): Promise<void> {
+  const sender = pc()?.getSenders().find((x) => x.track?.kind === 'audio');
+  if (!sender?.track) throw new Error('the caller has no audio sender');
+  silenced = { sender, track: sender.track };
+  await sender.replaceTrack(null);
+  log.push('audio sending stopped');
+}
+
+/** Puts the microphone back: audio flows to the far end again. */
+async function resumeSendingAudio(): Promise<void> {
+  if (!silenced) throw new Error('the caller was not silenced');
+  await silenced.sender.replaceTrack(silenced.track);
+  silenced = null;
+  log.push('audio sending resumed');
+}
+
 async function hangupCaller(): Promise<void> {
   if (session?.state === SessionState.Established) await session.bye();
   await ua?.stop();
 }
 
-Object.assign(globalThis, { callHotline, callerStats, hangupCaller, callerLog: () => log.slice(), callerTransfers: () => transfers.slice() });
+Object.assign(globalThis, { callHotline, callerStats, hangupCaller, stopSendingAudio, resumeSendingAudio, callerLog: () => log.slice(), callerTransfers: () => transfers.slice() });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Notifications } from '@mantine/notifications';
-import type { PhoneStatus } from '../../../../shared/contract';
+import type { PhoneCall, PhoneStatus } from '../../../../shared/contract';
 import type { AgentState } from '../../../../shared/domain/agent-state';
 import { renderWithProviders } from '../../../test/render';
 import { fakeApi } from '../../../test/fake-api';
@@ -14,9 +14,9 @@ const since = '2026-12-06T02:00:00.000Z';
 const agent = (name: AgentState['name'], extra: Partial<AgentState> = {}): AgentState =>
   ({ name, reason: null, since, callId: null, acwUntil: null, wrapUpCode: null, ...extra });
 
-function phone(initial: AgentState, selfTest: PhoneStatus['selfTest'] = { required: false, echo: false, passedAt: null }) {
+function phone(initial: AgentState, selfTest: PhoneStatus['selfTest'] = { required: false, echo: false, passedAt: null }, calls: PhoneCall[] = []) {
   const status: PhoneStatus = {
-    configured: true, registration: { state: 'registered' }, agent: initial, calls: [],
+    configured: true, registration: { state: 'registered' }, agent: initial, calls,
     notReadyReasons: [{ code: 'break', label: '小休' }],
     wrapUpCodes: [{ code: 'registered', label: '已登记工单' }, { code: 'answered', label: '直接答复' }],
     acwSeconds: 30, media: 'null', selfTest,
@@ -97,6 +97,46 @@ describe('Softphone', () => {
     act(() => api.emit('phone.hangupSignal', { callId: 'c5', state: 'sent', at: Date.now() }));
     expect(await screen.findByText(/挂断信令已补发/)).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText(/挂断信令待发送…/)).toBeNull());
+  });
+
+  it('warns on the call card when no audio arrives or the microphone is silent, with what to check, and drops the warning when audio is back', async () => {
+    const call: PhoneCall = { callId: 'c3', direction: 'inbound', remoteNumber: '13912345678', state: 'active', held: false, muted: false };
+    const api = phone(agent('on_call', { callId: 'c3' }), undefined, [call]);
+    const card = await screen.findByTestId('call-card');
+    expect(card).toHaveTextContent('13912345678');
+    const alerts = () => within(screen.getByTestId('call-card')).queryAllByRole('alert');
+    expect(alerts()).toHaveLength(0);
+
+    // Main tells the agent's windows when the media renderer's detector raises a warning.
+    act(() => api.emit('phone.audioHealth', { callId: 'c3', warnings: ['no_inbound'] }));
+    const noInbound = await screen.findByTestId('audio-warning-no_inbound');
+    expect(noInbound).toHaveTextContent('收不到对方声音');
+    expect(noInbound).toHaveTextContent('已超过 3 秒没有收到对方的语音包');
+    expect(noInbound).toHaveTextContent('请询问对方能否听到您');
+    // A warning for another call (a consult leg that ended meanwhile) is not shown on this one.
+    act(() => api.emit('phone.audioHealth', { callId: 'other', warnings: ['mic_silent'] }));
+    expect(screen.queryByTestId('audio-warning-mic_silent')).toBeNull();
+
+    // Both at once: the microphone's hint says to check the headset.
+    act(() => api.emit('phone.audioHealth', { callId: 'c3', warnings: ['mic_silent', 'no_inbound'] }));
+    const mic = await screen.findByTestId('audio-warning-mic_silent');
+    expect(mic).toHaveTextContent('麦克风没有声音');
+    expect(mic).toHaveTextContent('请检查耳麦是否插好');
+    // It names the control that changes the microphone as the softphone shows it.
+    expect(mic).toHaveTextContent('⚙（音频设备）');
+    expect(screen.getByTestId('device-settings')).toHaveAccessibleName('音频设备');
+    expect(alerts()).toHaveLength(2);
+
+    // Audio back: the warnings go, the call card stays.
+    act(() => api.emit('phone.audioHealth', { callId: 'c3', warnings: [] }));
+    await waitFor(() => expect(alerts()).toHaveLength(0));
+    expect(screen.getByTestId('call-card')).toHaveTextContent('13912345678');
+
+    // A warning still up when the call ends goes with the call.
+    act(() => api.emit('phone.audioHealth', { callId: 'c3', warnings: ['no_inbound'] }));
+    await screen.findByTestId('audio-warning-no_inbound');
+    act(() => api.emit('phone.ended', { callId: 'c3', direction: 'inbound', remoteNumber: '13912345678', endReason: 'remote-hangup', talkMs: 30_000, missed: false }));
+    await waitFor(() => expect(screen.queryByTestId('audio-warning-no_inbound')).toBeNull());
   });
 
   it('says a call was dropped by the network and calls the citizen back in one click', async () => {

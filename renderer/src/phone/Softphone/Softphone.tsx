@@ -233,7 +233,8 @@ function CallCard({ call }: { /** The call shown. */ call: PhoneCall }) {
       <Text fw={700} fz={22} ff="monospace" data-testid="call-number">{call.remoteNumber}</Text>
       {call.remoteDisplayName && <Text size="sm">{call.remoteDisplayName}</Text>}
       {stats && (
-        <Text size="xs" c={stats.received > 0 ? 'teal' : 'orange'} data-testid="media-stats" data-received={stats.received} data-sent={stats.sent}>
+        // Orange while nothing arrives: the count so far stays above 0 after the far end's audio stops.
+        <Text size="xs" c={stats.received > 0 && !warnings.includes('no_inbound') ? 'teal' : 'orange'} data-testid="media-stats" data-received={stats.received} data-sent={stats.sent}>
           {t('phone.mediaStats', { sent: stats.sent, received: stats.received, lost: stats.lost })}
         </Text>
       )}
