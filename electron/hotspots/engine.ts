@@ -252,6 +252,7 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
   const from = new Int32Array(T);
   const seen = new Int32Array(m).fill(-1);
   const acc = new Float64Array(m);
+  const normOf = Float64Array.from(members, (d) => norm[d]!);
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
   for (const x of order) {
@@ -264,7 +265,7 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
         acc[y] = 0;
         cands.push(y);
       }
-      acc[y] += (w[l]! * w[l]!) / (nx * norm[members[y]!]!);
+      acc[y] += (w[l]! * w[l]!) / (nx * normOf[y]!);
     };
     for (const l of docLocal[x]!) {
       for (const y of undatedPost[l]!) visit(y, l);
@@ -280,20 +281,7 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
       if (acc[y]! + prefixBound[y]! < margin) continue;
       const a = Math.min(members[x]!, members[y]!);
       const b = Math.max(members[x]!, members[y]!);
-      // The cosine as the pairwise code summed it: over a's terms, ascending.
-      const ta = docTerms[a]!;
-      const tb = docTerms[b]!;
-      let s = 0;
-      for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
-        if (ta[i]! < tb[j]!) i++;
-        else if (ta[i]! > tb[j]!) j++;
-        else {
-          s += weight[ta[i]!]! ** 2;
-          i++;
-          j++;
-        }
-      }
-      const sim = s / (norm[a]! * norm[b]!);
+      const sim = cosine(docTerms[a]!, docTerms[b]!, weight) / (norm[a]! * norm[b]!);
       if (sim >= tau) {
         links.a.push(a);
         links.b.push(b);
@@ -304,6 +292,21 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
     for (const l of indexed[x]!) into[l]!.push(x);
   }
   return links;
+}
+
+/** Weighted overlap of two ascending term lists, summed as the pairwise code did (over the first's terms, ascending). */
+function cosine(ta: number[], tb: number[], weight: number[]): number {
+  let s = 0;
+  for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
+    if (ta[i]! < tb[j]!) i++;
+    else if (ta[i]! > tb[j]!) j++;
+    else {
+      s += weight[ta[i]!]! ** 2;
+      i++;
+      j++;
+    }
+  }
+  return s;
 }
 
 /** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
@@ -366,12 +369,26 @@ function near(a: number | null, b: number | null, p: HotspotParams): boolean {
 
 /** Share of members holding the cluster's most common term: low means a catch-all chained through different topics. */
 function coherence(comp: number[], docTerms: number[][]): number {
-  const count = new Map<number, number>();
-  for (const d of comp) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  // Counted in a reused array (cleared through the terms touched): this runs on every cluster at every split level.
   let best = 0;
-  for (const v of count.values()) best = Math.max(best, v);
+  const touched: number[] = [];
+  for (const d of comp) {
+    for (const t of docTerms[d]!) {
+      if (t >= termCount.length) {
+        const grown = new Int32Array(Math.max(t + 1, termCount.length * 2));
+        grown.set(termCount);
+        termCount = grown;
+      }
+      if (termCount[t] === 0) touched.push(t);
+      const c = ++termCount[t]!;
+      if (c > best) best = c;
+    }
+  }
+  for (const t of touched) termCount[t] = 0;
   return best / comp.length;
 }
+
+let termCount = new Int32Array(1024);
 
 /** The cluster's anchor: the heaviest term held by at least half of its members. */
 function anchorOf(comp: number[], docTerms: number[][], weight: number[]): number {
