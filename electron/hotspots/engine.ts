@@ -265,7 +265,7 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
         acc[y] = 0;
         cands.push(y);
       }
-      acc[y] += (w[l]! * w[l]!) / (nx * normOf[y]!);
+      acc[y] = acc[y]! + (w[l]! * w[l]!) / (nx * normOf[y]!);
     };
     for (const l of docLocal[x]!) {
       for (const y of undatedPost[l]!) visit(y, l);
