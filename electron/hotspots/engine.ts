@@ -168,7 +168,7 @@ export function cluster(
   tau: number,
   p: HotspotParams,
 ): number[][] {
-  const links = findLinks(members, docTerms, weight, norm, days, Math.min(tau, 0.95), p);
+  const links = findLinks(members, docTerms, weight, norm, days, tau, splitTau(tau), p);
   return components(members, links, docTerms, tau, p, 0);
 }
 
@@ -178,8 +178,13 @@ interface Links {
   sim: number[];
 }
 
+/** The threshold at which an incoherent cluster is split again. */
+const splitTau = (tau: number): number => Math.min(0.95, tau * 1.3 + 0.05);
+
 /**
- * Every pair of members with cosine ≥ tau within the link window, with its cosine. With terms
+ * The links of the members within the link window, with their cosine: every pair at or above
+ * keep (what a split needs), and enough pairs at or above tau to connect what they connect (a
+ * pair already connected through others is not computed unless it could reach keep). With terms
  * ordered from the most to the least common, a document's leading common terms stay out of the
  * index while they cannot reach tau with any other document: bounded by each term's largest
  * normalised weight among the members, and by their own norm (the other document's is 1). Two
@@ -189,7 +194,17 @@ interface Links {
  * pairwise code did (same order, same rounding). Documents are visited by day and each posting is
  * read from its first document within the link window.
  */
-function findLinks(members: number[], docTerms: number[][], weight: number[], norm: number[], days: (number | null)[], tau: number, p: HotspotParams): Links {
+function findLinks(
+  members: number[],
+  docTerms: number[][],
+  weight: number[],
+  norm: number[],
+  days: (number | null)[],
+  linkTau: number,
+  keep: number,
+  p: HotspotParams,
+): Links {
+  const tau = Math.min(linkTau, keep);
   const m = members.length;
   // Local term ids, document frequency and the smallest norm among the members holding each term.
   const localOf = new Map<number, number>();
@@ -223,7 +238,9 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
   const byRank = Array.from({ length: T }, (_, l) => l).sort((a, b) => df[b]! - df[a]! || globalOf[a]! - globalOf[b]!);
   const rank = new Int32Array(T);
   byRank.forEach((l, r) => (rank[l] = r));
-  const margin = tau * (1 - 1e-9); // against rounding: a bound that nearly reaches tau counts as reaching it
+  // Against rounding: a bound that nearly reaches a threshold counts as reaching it.
+  const margin = tau * (1 - 1e-9);
+  const keepMargin = keep * (1 - 1e-9);
   const prefixBound = new Float64Array(m);
   const indexed: number[][] = docLocal.map((terms, i) => {
     const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
@@ -255,6 +272,14 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
   const normOf = Float64Array.from(members, (d) => norm[d]!);
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
+  const parent = members.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
   for (const x of order) {
     const dx = days[members[x]!];
     const nx = norm[members[x]!]!;
@@ -278,15 +303,20 @@ function findLinks(members: number[], docTerms: number[][], weight: number[], no
       for (; f < post.length; f++) visit(post[f]!, l);
     }
     for (const y of cands) {
-      if (acc[y]! + prefixBound[y]! < margin) continue;
+      const bound = acc[y]! + prefixBound[y]!;
+      if (bound < margin) continue;
+      const rx = find(x);
+      const ry = find(y);
+      if (rx === ry && bound < keepMargin) continue;
       const a = Math.min(members[x]!, members[y]!);
       const b = Math.max(members[x]!, members[y]!);
       const sim = cosine(docTerms[a]!, docTerms[b]!, weight) / (norm[a]! * norm[b]!);
-      if (sim >= tau) {
+      if (sim >= keep || (sim >= linkTau && rx !== ry)) {
         links.a.push(a);
         links.b.push(b);
         links.sim.push(sim);
       }
+      if (sim >= linkTau && rx !== ry) parent[Math.max(rx, ry)] = Math.min(rx, ry);
     }
     const into = dx === null || dx === undefined ? undatedPost : datedPost;
     for (const l of indexed[x]!) into[l]!.push(x);
@@ -334,7 +364,7 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
     if (c) c.push(d);
     else comps.set(r, [d]);
   });
-  const next = Math.min(0.95, tau * 1.3 + 0.05);
+  const next = splitTau(tau);
   const split = new Map<number, Links>();
   for (const [r, comp] of comps) {
     if (comp.length >= p.minPeople && depth < 5 && coherence(comp, docTerms) < p.coherence) split.set(r, { a: [], b: [], sim: [] });
