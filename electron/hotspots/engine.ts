@@ -55,14 +55,20 @@ export function detectFromDocs(prepared: readonly Doc[], p: HotspotParams): Hots
   return detectFromCorpus(buildCorpus(prepared, p), p);
 }
 
-export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
+/** Term weights, document norms and days: what documents are linked by. */
+export function linkWeights(corpus: Corpus): { weight: number[]; norm: number[]; days: (number | null)[] } {
   const { docs, terms, docTerms, concentration } = corpus;
-  if (docs.length === 0) return [];
   const weight = terms.map((t, i) => t.idf * Math.max(1, t.len - 1) * concentration[i]!);
   const norm = docTerms.map((l) => Math.sqrt(l.reduce((s, t) => s + weight[t]! ** 2, 0)) || 1);
+  return { weight, norm, days: docs.map((d) => d.day) };
+}
+
+export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
+  const { docs, terms, docTerms } = corpus;
+  if (docs.length === 0) return [];
+  const { weight, norm, days } = linkWeights(corpus);
   const all = docs.map((_, i) => i);
-  const days = docs.map((d) => d.day);
-  const clusters = cluster(all, docTerms, weight, norm, days, p.linkThreshold, p, 0);
+  const clusters = cluster(all, docTerms, weight, norm, days, p.linkThreshold, p);
   const merged = mergeFragments(clusters, docTerms, weight, days, p).flatMap((c) => splitCatchAll(c, docTerms, weight, p));
 
   let firstDay = Infinity;
@@ -142,8 +148,18 @@ function addGeoTerms(docs: readonly Doc[], docTerms: number[][], terms: Term[], 
   }
 }
 
-/** Connected components of documents linked by cosine ≥ tau; incoherent components are split again at a higher tau. */
-function cluster(
+/**
+ * Connected components of documents linked by cosine ≥ tau within 2 · windowDays of each other;
+ * incoherent components are split again at a higher tau.
+ *
+ * Comparing every pair that shares a term was quadratic: a common phrase held by 2% of the
+ * documents put each of them against all the others. The links are now found once, from an index
+ * of each document's rarer terms only (prefix filtering, as in Bayardo, Ma & Srikant's All-Pairs),
+ * and a split at a higher tau keeps the links that reach it, since a link at the higher tau is
+ * one at the lower. The components are exactly those of the pairwise comparison (cluster.test
+ * checks it against the former code).
+ */
+export function cluster(
   members: number[],
   docTerms: number[][],
   weight: number[],
@@ -151,18 +167,111 @@ function cluster(
   days: (number | null)[],
   tau: number,
   p: HotspotParams,
-  depth: number,
 ): number[][] {
-  const local = new Map<number, number>();
-  members.forEach((d, i) => local.set(d, i));
-  const postings = new Map<number, number[]>();
-  for (const d of members) {
-    for (const t of docTerms[d]!) {
-      const l = postings.get(t);
-      if (l) l.push(d);
-      else postings.set(t, [d]);
-    }
+  const links = findLinks(members, docTerms, weight, norm, days, tau, splitTau(tau), p);
+  return components(members, links, docTerms, tau, p, 0);
+}
+
+interface Links {
+  a: number[];
+  b: number[];
+  sim: number[];
+}
+
+/** The threshold at which an incoherent cluster is split again. */
+const splitTau = (tau: number): number => Math.min(0.95, tau * 1.3 + 0.05);
+
+/**
+ * The links of the members within the link window, with their cosine: every pair at or above
+ * keep (what a split needs), and enough pairs at or above tau to connect what they connect (a
+ * pair already connected through others is not computed unless it could reach keep). With terms
+ * ordered from the most to the least common, a document's leading common terms stay out of the
+ * index while they cannot reach tau with any other document: bounded by each term's largest
+ * normalised weight among the members, and by their own norm (the other document's is 1). Two
+ * documents at or above tau then share a term that the earlier one indexed. While probing, the
+ * shared indexed terms' part of the cosine is summed; a candidate whose sum plus its left-out
+ * prefix's bound stays below tau is dropped, and the others are computed term by term as the
+ * pairwise code did (same order, same rounding). Documents are visited by day and each posting is
+ * read from its first document within the link window.
+ */
+function findLinks(
+  members: number[],
+  docTerms: number[][],
+  weight: number[],
+  norm: number[],
+  days: (number | null)[],
+  linkTau: number,
+  keep: number,
+  p: HotspotParams,
+): Links {
+  const tau = Math.min(linkTau, keep);
+  const m = members.length;
+  // Local term ids, document frequency and the smallest norm among the members holding each term.
+  const localOf = new Map<number, number>();
+  const globalOf: number[] = [];
+  const df: number[] = [];
+  const minNorm: number[] = [];
+  const docLocal: number[][] = members.map((d) => {
+    const n = norm[d]!;
+    return docTerms[d]!.map((t) => {
+      let l = localOf.get(t);
+      if (l === undefined) {
+        l = globalOf.length;
+        localOf.set(t, l);
+        globalOf.push(t);
+        df.push(0);
+        minNorm.push(n);
+      }
+      df[l]!++;
+      if (n < minNorm[l]!) minNorm[l] = n;
+      return l;
+    });
+  });
+  const T = globalOf.length;
+  const w = new Float64Array(T);
+  const maxU = new Float64Array(T);
+  for (let l = 0; l < T; l++) {
+    w[l] = weight[globalOf[l]!]!;
+    maxU[l] = w[l]! / minNorm[l]!;
   }
+  // Most common first (ties by term id): the left-out prefix is the common terms.
+  const byRank = Array.from({ length: T }, (_, l) => l).sort((a, b) => df[b]! - df[a]! || globalOf[a]! - globalOf[b]!);
+  const rank = new Int32Array(T);
+  byRank.forEach((l, r) => (rank[l] = r));
+  // Against rounding: a bound that nearly reaches a threshold counts as reaching it.
+  const margin = tau * (1 - 1e-9);
+  const keepMargin = keep * (1 - 1e-9);
+  const prefixBound = new Float64Array(m);
+  const indexed: number[][] = docLocal.map((terms, i) => {
+    const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
+    const n = norm[members[i]!]!;
+    let bound = 0;
+    let sq = 0;
+    let k = 0;
+    for (; k < sorted.length; k++) {
+      const u = w[sorted[k]!]! / n;
+      const nb = bound + u * maxU[sorted[k]!]!;
+      const nsq = sq + u * u;
+      if (Math.min(nb, Math.sqrt(nsq)) >= margin) break;
+      bound = nb;
+      sq = nsq;
+    }
+    prefixBound[i] = Math.min(bound, Math.sqrt(sq));
+    return sorted.slice(k);
+  });
+
+  const dayOf = (i: number): number => days[members[i]!] ?? -Infinity;
+  // Visit order: undated documents first (they link on text alone), then by day.
+  const order = members.map((_, i) => i).sort((a, b) => dayOf(a) - dayOf(b) || a - b);
+  const span = 2 * p.windowDays;
+  const undatedPost: number[][] = Array.from({ length: T }, () => []);
+  const datedPost: number[][] = Array.from({ length: T }, () => []);
+  const from = new Int32Array(T);
+  const seen = new Int32Array(m).fill(-1);
+  const acc = new Float64Array(m);
+  const normOf = Float64Array.from(members, (d) => norm[d]!);
+  const cands: number[] = [];
+  const links: Links = { a: [], b: [], sim: [] };
   const parent = members.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -171,20 +280,82 @@ function cluster(
     }
     return i;
   };
-  const dot = new Map<number, number>();
-  for (const a of members) {
-    dot.clear();
-    for (const t of docTerms[a]!) {
-      const w2 = weight[t]! ** 2;
-      for (const b of postings.get(t)!) if (b > a) dot.set(b, (dot.get(b) ?? 0) + w2);
-    }
-    for (const [b, s] of dot) {
-      if (s / (norm[a]! * norm[b]!) >= tau && near(days[a]!, days[b]!, p)) {
-        const ra = find(local.get(a)!);
-        const rb = find(local.get(b)!);
-        if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  for (const x of order) {
+    const dx = days[members[x]!];
+    const nx = norm[members[x]!]!;
+    cands.length = 0;
+    const visit = (y: number, l: number): void => {
+      if (seen[y] !== x) {
+        seen[y] = x;
+        acc[y] = 0;
+        cands.push(y);
       }
+      acc[y] = acc[y]! + (w[l]! * w[l]!) / (nx * normOf[y]!);
+    };
+    for (const l of docLocal[x]!) {
+      for (const y of undatedPost[l]!) visit(y, l);
+      const post = datedPost[l]!;
+      let f = from[l]!;
+      if (dx !== null && dx !== undefined) {
+        while (f < post.length && dayOf(post[f]!) < dx - span) f++;
+        from[l] = f;
+      }
+      for (; f < post.length; f++) visit(post[f]!, l);
     }
+    for (const y of cands) {
+      const bound = acc[y]! + prefixBound[y]!;
+      if (bound < margin) continue;
+      const rx = find(x);
+      const ry = find(y);
+      if (rx === ry && bound < keepMargin) continue;
+      const a = Math.min(members[x]!, members[y]!);
+      const b = Math.max(members[x]!, members[y]!);
+      const sim = cosine(docTerms[a]!, docTerms[b]!, weight) / (norm[a]! * norm[b]!);
+      if (sim >= keep || (sim >= linkTau && rx !== ry)) {
+        links.a.push(a);
+        links.b.push(b);
+        links.sim.push(sim);
+      }
+      if (sim >= linkTau && rx !== ry) parent[Math.max(rx, ry)] = Math.min(rx, ry);
+    }
+    const into = dx === null || dx === undefined ? undatedPost : datedPost;
+    for (const l of indexed[x]!) into[l]!.push(x);
+  }
+  return links;
+}
+
+/** Weighted overlap of two ascending term lists, summed as the pairwise code did (over the first's terms, ascending). */
+function cosine(ta: number[], tb: number[], weight: number[]): number {
+  let s = 0;
+  for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
+    if (ta[i]! < tb[j]!) i++;
+    else if (ta[i]! > tb[j]!) j++;
+    else {
+      s += weight[ta[i]!]! ** 2;
+      i++;
+      j++;
+    }
+  }
+  return s;
+}
+
+/** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
+function components(members: number[], links: Links, docTerms: number[][], tau: number, p: HotspotParams, depth: number): number[][] {
+  const local = new Map<number, number>();
+  members.forEach((d, i) => local.set(d, i));
+  const parent = members.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  for (let e = 0; e < links.sim.length; e++) {
+    if (links.sim[e]! < tau) continue;
+    const ra = find(local.get(links.a[e]!)!);
+    const rb = find(local.get(links.b[e]!)!);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
   const comps = new Map<number, number[]>();
   members.forEach((d, i) => {
@@ -193,11 +364,26 @@ function cluster(
     if (c) c.push(d);
     else comps.set(r, [d]);
   });
+  const next = splitTau(tau);
+  const split = new Map<number, Links>();
+  for (const [r, comp] of comps) {
+    if (comp.length >= p.minPeople && depth < 5 && coherence(comp, docTerms) < p.coherence) split.set(r, { a: [], b: [], sim: [] });
+  }
+  if (split.size) {
+    for (let e = 0; e < links.sim.length; e++) {
+      if (links.sim[e]! < next) continue;
+      const sub = split.get(find(local.get(links.a[e]!)!));
+      if (!sub) continue;
+      sub.a.push(links.a[e]!);
+      sub.b.push(links.b[e]!);
+      sub.sim.push(links.sim[e]!);
+    }
+  }
   const out: number[][] = [];
-  for (const comp of comps.values()) {
-    if (comp.length >= p.minPeople && depth < 5 && coherence(comp, docTerms) < p.coherence) {
-      out.push(...cluster(comp, docTerms, weight, norm, days, Math.min(0.95, tau * 1.3 + 0.05), p, depth + 1));
-    } else out.push(comp);
+  for (const [r, comp] of comps) {
+    const sub = split.get(r);
+    if (sub) out.push(...components(comp, sub, docTerms, next, p, depth + 1));
+    else out.push(comp);
   }
   return out;
 }
@@ -213,12 +399,26 @@ function near(a: number | null, b: number | null, p: HotspotParams): boolean {
 
 /** Share of members holding the cluster's most common term: low means a catch-all chained through different topics. */
 function coherence(comp: number[], docTerms: number[][]): number {
-  const count = new Map<number, number>();
-  for (const d of comp) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  // Counted in a reused array (cleared through the terms touched): this runs on every cluster at every split level.
   let best = 0;
-  for (const v of count.values()) best = Math.max(best, v);
+  const touched: number[] = [];
+  for (const d of comp) {
+    for (const t of docTerms[d]!) {
+      if (t >= termCount.length) {
+        const grown = new Int32Array(Math.max(t + 1, termCount.length * 2));
+        grown.set(termCount);
+        termCount = grown;
+      }
+      if (termCount[t] === 0) touched.push(t);
+      const c = ++termCount[t]!;
+      if (c > best) best = c;
+    }
+  }
+  for (const t of touched) termCount[t] = 0;
   return best / comp.length;
 }
+
+let termCount = new Int32Array(1024);
 
 /** The cluster's anchor: the heaviest term held by at least half of its members. */
 function anchorOf(comp: number[], docTerms: number[][], weight: number[]): number {
