@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, chinaDateKey } from '../../shared/domain/china-time';
 import { queryStore, startHost, type RunningHost } from './host';
-import { launchBrowser, login, newConsolePage, pickOption, screenshot } from './browser';
+import { launchBrowser, login, newConsolePage, pickOption, screenshot, settled } from './browser';
 
 const PASSWORD = 'Demo-12345';
 let host: RunningHost;
@@ -66,6 +66,9 @@ describe('changing and cancelling an outreach event', () => {
     await date.pressSequentially(later);
     await date.press('Enter');
     await edit.getByTestId('plan-title').click(); // closes the calendar
+    expect(await date.inputValue()).toBe(later);
+    await settled(edit);
+    await screenshot(lead, 'outreach-edit');
     await edit.getByTestId('plan-submit').click();
     await expect.poll(() => detail.innerText(), { timeout: 10_000 }).toContain('社区文化活动室');
     expect(await detail.innerText()).toContain(later);

@@ -214,7 +214,7 @@ function EventDetail({ detail, onChanged }: {
           { value: 'dispatched', label: t('outreach.detail.filter.dispatched', { count: detail.figures.dispatched }) },
         ]} />
       </Group>
-      <Box style={{ height: Math.min(360, 40 + Math.max(1, shown.length) * 34), display: 'flex' }}>
+      <Box style={{ height: shown.length ? Math.min(360, 40 + shown.length * 34) : 96, display: 'flex' }}>
         <VirtualList<OutreachAppeal> rows={shown} rowKey={(a) => a.id} rowHeight={34} testId="outreach-appeals"
           empty={<Text size="sm" c="dimmed" p="xs">{t('outreach.detail.noAppeals')}</Text>}
           columns={[
