@@ -17,7 +17,9 @@ import type { Connection } from '../rpc/dispatcher';
  * event stays readable from the desk's cache, the fast intake's appeals wait in the outbox, and
  * once the center answers again each reaches it exactly once with its event link, the one fixed on
  * the spot (立行立改) closed by its lifecycle. An appeal by someone not on the team, saved offline,
- * is refused by the center on replay and waits, marked, for its author.
+ * is refused by the center on replay and waits, marked, for its author. An event the center
+ * cancels while the laptop is offline: the appeal saved for it is refused on replay with the
+ * reason (outreach_cancelled), and once back the desk offers the event no more.
  */
 
 let fixture: CenterBehindProxy;
@@ -28,10 +30,13 @@ let agent: WireClient;
 let stranger: WireClient;
 let leaf = '';
 let event: OutreachEventDetail;
+let lead: Connection;
+let planInput: Record<string, unknown>;
 
 const status = async (c: WireClient = agent) => { const r = await c.call<DeskSync>('desk.status', {}); if (!r.ok) throw new Error(r.error.code); return r.value; };
 
-function appeal(content: string, extra: Partial<TicketCreateInput> = {}): TicketCreateInput {
+function appeal(content: string, extra: Partial<TicketCreateInput> = {}, at: OutreachEventDetail = event): TicketCreateInput {
+  const event = at;
   return {
     channel: 'outreach', citizen: { confidential: false }, appealType: 'help', categoryId: leaf, urgency: 'normal',
     title: content.slice(0, 20), content, communityCode: event.communityCode, streetCode: event.streetCode ?? undefined,
@@ -62,14 +67,13 @@ beforeAll(async () => {
     if (!login.ok) throw new Error(JSON.stringify(login) + desk.stderr());
   }
   // A shift lead at the center plans today's event: agent01 on the team, a CPPCC member taking part.
-  const lead = await centerAs('lead01');
+  lead = await centerAs('lead01');
   const db = center.app.store.db;
   const community = await db.selectFrom('divisions').select('code').where('level', '=', 3).where('retired', '=', 0).orderBy('code').executeTakeFirstOrThrow();
   const ids = await db.selectFrom('users').select(['id', 'username']).where('username', 'in', ['agent01', 'member01']).execute();
   const idOf = (u: string) => ids.find((x) => x.username === u)!.id;
-  const planned = await center.app.dispatcher.dispatch(lead, 'outreach.plan', {
-    title: '便民服务进小区', communityCode: community.code, address: '社区广场', date: chinaDateKey(new Date()), teamIds: [idOf('agent01')], memberIds: [idOf('member01')],
-  });
+  planInput = { title: '便民服务进小区', communityCode: community.code, address: '社区广场', date: chinaDateKey(new Date()), teamIds: [idOf('agent01')], memberIds: [idOf('member01')] };
+  const planned = await center.app.dispatcher.dispatch(lead, 'outreach.plan', planInput);
   if (!planned.ok) throw new Error(JSON.stringify(planned.error));
   event = planned.value as OutreachEventDetail;
 }, 60_000);
@@ -123,5 +127,35 @@ describe('the outreach laptop without its network', () => {
     // The event's figures at the center, read through the desk now that it is back.
     const d = await agent.call<OutreachEventDetail>('outreach.get', { id: event.id });
     expect(d).toMatchObject({ ok: true, value: { figures: { appeals: 2, fixedOnSpot: 1, dispatched: 1, citizens: 2 } } });
+  }, 90_000);
+});
+
+describe('an event cancelled at the center while the laptop is offline', () => {
+  it('the appeal saved for it is refused on replay with the reason; back online the desk no longer offers it', async () => {
+    const planned = await center.app.dispatcher.dispatch(lead, 'outreach.plan', { ...planInput, title: '便民服务进小区（下午场）', address: '社区北门' });
+    if (!planned.ok) throw new Error(JSON.stringify(planned.error));
+    const second = planned.value as OutreachEventDetail;
+    // Read online: the desk keeps the answer, fast intake offered.
+    expect(await agent.call<OutreachEventDetail>('outreach.get', { id: second.id })).toMatchObject({ ok: true, value: { allowed: { register: true }, cancelled: null } });
+    const before = await status();
+    proxy.cut();
+    await until(async () => !(await status()).online);
+    const cancelled = await center.app.dispatcher.dispatch(lead, 'outreach.cancel', { id: second.id, expectedVersion: second.version, reason: '工作队临时调整' });
+    expect(cancelled.ok).toBe(true);
+    const saved = await agent.call<TicketCreated>('tickets.create', appeal('活动取消后离线登记的诉求：小区路灯不亮', {}, second));
+    expect(saved).toMatchObject({ ok: true, value: { queued: true } });
+    const savedId = (saved as Result<TicketCreated> & { ok: true }).value.id;
+
+    proxy.restore();
+    await until(async () => { const s = await status(); return s.online && s.failed === before.failed + 1; }, 30_000);
+    const outbox = await agent.call<OutboxItem[]>('desk.outbox', {});
+    expect(outbox.ok && outbox.value.find((o) => o.id === savedId)).toMatchObject({ state: 'failed', error: { code: 'conflict', details: { reason: 'outreach_cancelled' } } });
+    const db = center.app.store.db;
+    expect(await db.selectFrom('tickets').select('id').where('id', '=', savedId).execute()).toEqual([]);
+    expect(await db.selectFrom('outreach_event_tickets').selectAll().where('event_id', '=', second.id).execute()).toEqual([]);
+    // Online again: the center's answer, cancelled, no fast intake; gone from the team's list.
+    expect(await agent.call<OutreachEventDetail>('outreach.get', { id: second.id })).toMatchObject({ ok: true, value: { allowed: { register: false }, cancelled: { reason: '工作队临时调整' } } });
+    const list = await agent.call<OutreachOverview>('outreach.list', {});
+    expect(list.ok && list.value.events.map((e) => e.id)).toEqual([event.id]);
   }, 90_000);
 });

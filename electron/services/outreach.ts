@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import {
   fail, type OutreachAppeal, type OutreachCandidate, type OutreachCandidates, type OutreachCommunity, type OutreachEventDetail, type OutreachEventRow,
-  type OutreachOverview, type OutreachPerson, type Role, type SessionInfo,
+  type OutreachOverview, type OutreachPerson, type OutreachPhase, type Role, type SessionInfo,
 } from '../../shared/contract';
 import type { outreachPlanInput, outreachRequests } from '../../shared/contract/outreach';
 import {
@@ -70,7 +70,8 @@ export class OutreachService {
     if (events.length === 0) return [];
     const ids = events.map((e) => e.id);
     const today = this.today();
-    const [counts, people, names] = await Promise.all([repo.outreachAppealCounts(this.db, ids), repo.outreachPeople(this.db, ids), this.communityNames(events.map((e) => e.community_code))]);
+    const [counts, people, names, userNames] = await Promise.all([repo.outreachAppealCounts(this.db, ids), repo.outreachPeople(this.db, ids), this.communityNames(events.map((e) => e.community_code)),
+      events.some((e) => e.cancelled_at) ? userDisplayNames(this.db) : null]);
     return events.map((e) => {
       const c = counts.get(e.id) ?? { appeals: 0, fixedOnSpot: 0, citizens: 0 };
       const phase = outreachPhase(e.date, today);
@@ -78,9 +79,13 @@ export class OutreachService {
       return {
         id: e.id, number: e.number, title: e.title, date: e.date, phase, communityCode: e.community_code,
         community: names.get(e.community_code)?.name ?? e.community_code, address: e.address,
-        figures: outreachFigures({ communities: phase === 'planned' ? 0 : 1, appeals: c.appeals, fixedOnSpot: c.fixedOnSpot, citizens: c.citizens, peopleMet: e.people_met }),
+        // A cancelled event did not take place: it visited no community.
+        figures: outreachFigures({ communities: phase === 'planned' || e.cancelled_at ? 0 : 1, appeals: c.appeals, fixedOnSpot: c.fixedOnSpot, citizens: c.citizens, peopleMet: e.people_met }),
         team: mine.filter((p) => p.part === 'team').length,
         members: mine.filter((p) => p.part === 'member').map((p) => p.display_name),
+        cancelled: e.cancelled_at
+          ? { at: e.cancelled_at, byName: (e.cancelled_by && userNames?.get(e.cancelled_by)) ?? null, reason: e.cancel_reason ?? '' }
+          : null,
       };
     });
   }
@@ -88,8 +93,8 @@ export class OutreachService {
   async list(session: SessionInfo): Promise<OutreachOverview> {
     const events = await repo.outreachEventList(this.db, isManager(session) ? null : session.user.id, LIST_LIMIT);
     const today = this.today();
-    // The totals count what has happened: events up to today.
-    const held = events.filter((e) => e.date <= today).map((e) => e.id);
+    // The totals count what has happened: events up to today, not cancelled.
+    const held = events.filter((e) => e.date <= today && !e.cancelled_at).map((e) => e.id);
     const [rows, totals, communities] = await Promise.all([this.rows(events), repo.outreachTotals(this.db, held), repo.outreachCommunities(this.db, held)]);
     const names = await this.communityNames(communities.map((c) => c.community_code));
     return {
@@ -112,6 +117,7 @@ export class OutreachService {
     for (const r of await repo.activeUsersWithRoles(this.db, people.map((p) => p.user_id))) roles.set(r.id, [...(roles.get(r.id) ?? []), r.role as Role]);
     const part = people.find((p) => p.user_id === session.user.id)?.part ?? null;
     const canRegister = session.user.roles.some((r) => OUTREACH_TEAM_ROLES.includes(r));
+    const changeable = isManager(session) && changeRefusal(e, row!.phase, row!.figures.appeals) === null;
     return {
       ...row!,
       version: e.version,
@@ -123,8 +129,9 @@ export class OutreachService {
       })),
       timeline: audit.map((x) => ({ at: x.at, actorName: x.actor_id ? names.get(x.actor_id) ?? null : null, action: x.action, data: JSON.parse(x.data) as Record<string, unknown> })),
       allowed: {
-        register: part !== null && canRegister && row!.phase === 'today',
-        setPeopleMet: (part !== null || isManager(session)) && row!.phase !== 'planned',
+        register: part !== null && canRegister && row!.phase === 'today' && !e.cancelled_at,
+        setPeopleMet: (part !== null || isManager(session)) && row!.phase !== 'planned' && !e.cancelled_at,
+        edit: changeable, cancel: changeable,
       },
     };
   }
@@ -166,7 +173,8 @@ export class OutreachService {
     }
   }
 
-  async plan(input: z.output<typeof outreachPlanInput>, session: SessionInfo): Promise<OutreachEventDetail> {
+  /** The checks of a plan (a new one or an edit): the date from today to a year ahead, a current community, the people. */
+  private async checkPlan(input: z.output<typeof outreachPlanInput>): Promise<{ community: { code: string }; teamIds: string[]; memberIds: string[] }> {
     const today = this.today();
     if (input.date < today) fail('invalid_input', { issues: [{ path: 'date', problem: 'in_past' }], details: { reason: 'outreach_date_in_past' } });
     if (input.date > addDays(today, OUTREACH_MAX_DAYS_AHEAD)) fail('invalid_input', { issues: [{ path: 'date', problem: 'too_far_ahead' }], details: { reason: 'outreach_date_too_far' } });
@@ -177,6 +185,11 @@ export class OutreachService {
     const teamIds = [...new Set(input.teamIds)];
     const memberIds = [...new Set(input.memberIds)];
     await this.checkPeople(teamIds, memberIds);
+    return { community, teamIds, memberIds };
+  }
+
+  async plan(input: z.output<typeof outreachPlanInput>, session: SessionInfo): Promise<OutreachEventDetail> {
+    const { community, teamIds, memberIds } = await this.checkPlan(input);
     const now = this.now();
     const id = uuidv7(now.getTime());
     await inTransaction(this.db, async (trx) => {
@@ -191,9 +204,70 @@ export class OutreachService {
     return this.detail(id, session);
   }
 
+  /**
+   * A manager's change of a plan that has not happened (see changeRefusal), checked as a new plan
+   * is, against the version the manager read; the people taking part are replaced. Audited with
+   * what changed.
+   */
+  async edit(i: Input<'outreach.edit'>, session: SessionInfo): Promise<OutreachEventDetail> {
+    const e = await this.readable(i.id, session);
+    this.refuseChange(e, await repo.outreachAppealCount(this.db, e.id));
+    if (e.version !== i.expectedVersion) fail('conflict', { details: { reason: 'outreach_edit_stale' } });
+    const { community, teamIds, memberIds } = await this.checkPlan(i);
+    const before = await repo.outreachPeople(this.db, [e.id]);
+    const ids = (part: string) => before.filter((p) => p.part === part).map((p) => p.user_id).sort();
+    const changes: Record<string, { from: unknown; to: unknown }> = {};
+    const note = (key: string, from: unknown, to: unknown) => { if (JSON.stringify(from) !== JSON.stringify(to)) changes[key] = { from, to }; };
+    note('title', e.title, i.title);
+    note('community', e.community_code, community.code);
+    note('address', e.address, i.address);
+    note('date', e.date, i.date);
+    note('team', ids('team'), [...teamIds].sort());
+    note('members', ids('member'), [...memberIds].sort());
+    // Nothing changed: nothing is written (the version stays, nobody else's edit is made stale).
+    if (Object.keys(changes).length === 0) return this.detail(e.id, session);
+    const now = this.now();
+    await inTransaction(this.db, async (trx) => {
+      if (!(await repo.updateOutreachEventIfCurrent(trx, e.id, i.expectedVersion, {
+        title: i.title, community_code: community.code, address: i.address, date: i.date, updated_at: now.toISOString(),
+      }))) fail('conflict', { details: { reason: 'outreach_edit_stale' } });
+      // Under the event's row: an appeal registered meanwhile means it has happened.
+      if ((await repo.outreachAppealCount(trx, e.id)) > 0) fail('conflict', { details: { reason: 'outreach_has_appeals' } });
+      await repo.replaceOutreachPeople(trx, e.id, [...teamIds.map((userId) => ({ userId, part: 'team' as const })), ...memberIds.map((userId) => ({ userId, part: 'member' as const }))]);
+      await writeAudit(trx, { actorId: session.user.id, action: 'outreach.edited', subjectType: 'outreach_event', subjectId: e.id,
+        data: { number: e.number, changed: Object.keys(changes), ...(changes.date ? { dateFrom: e.date, dateTo: i.date } : {}),
+          ...(changes.address ? { addressFrom: e.address, addressTo: i.address } : {}), ...(changes.community ? { communityFrom: e.community_code, communityTo: community.code } : {}),
+          ...(changes.title ? { titleFrom: e.title, titleTo: i.title } : {}), team: teamIds.length, members: memberIds.length } }, now);
+    });
+    return this.detail(e.id, session);
+  }
+
+  /** A manager cancels an event that has not happened, with a reason; it stays, marked, with its history. */
+  async cancel(i: Input<'outreach.cancel'>, session: SessionInfo): Promise<OutreachEventDetail> {
+    const e = await this.readable(i.id, session);
+    this.refuseChange(e, await repo.outreachAppealCount(this.db, e.id));
+    if (e.version !== i.expectedVersion) fail('conflict', { details: { reason: 'outreach_edit_stale' } });
+    const now = this.now();
+    await inTransaction(this.db, async (trx) => {
+      if (!(await repo.updateOutreachEventIfCurrent(trx, e.id, i.expectedVersion, {
+        cancelled_at: now.toISOString(), cancelled_by: session.user.id, cancel_reason: i.reason, updated_at: now.toISOString(),
+      }))) fail('conflict', { details: { reason: 'outreach_edit_stale' } });
+      if ((await repo.outreachAppealCount(trx, e.id)) > 0) fail('conflict', { details: { reason: 'outreach_has_appeals' } });
+      await writeAudit(trx, { actorId: session.user.id, action: 'outreach.cancelled', subjectType: 'outreach_event', subjectId: e.id,
+        data: { number: e.number, date: e.date, reason: i.reason } }, now);
+    });
+    return this.detail(e.id, session);
+  }
+
+  private refuseChange(e: OutreachEventsTable, appeals: number): void {
+    const reason = changeRefusal(e, outreachPhase(e.date, this.today()), appeals);
+    if (reason) fail('conflict', { details: { reason } });
+  }
+
   /** The people the team met, entered by someone on the event (or a manager) once it has begun; guarded by the event's version. */
   async setPeopleMet(i: Input<'outreach.setPeopleMet'>, session: SessionInfo): Promise<OutreachEventDetail> {
     const e = await this.readable(i.id, session);
+    if (e.cancelled_at) fail('conflict', { details: { reason: 'outreach_cancelled' } });
     if (outreachPhase(e.date, this.today()) === 'planned') fail('conflict', { details: { reason: 'outreach_not_started' } });
     const now = this.now();
     await inTransaction(this.db, async (trx) => {
@@ -207,21 +281,39 @@ export class OutreachService {
 }
 
 /**
+ * Why a plan may no longer be changed or cancelled, or null: it is cancelled already, its day has
+ * passed, or an appeal was registered at it (it has happened). Today's event without appeals may
+ * still be moved or called off (rain, the team held up).
+ */
+function changeRefusal(e: OutreachEventsTable, phase: OutreachPhase, appeals: number): string | null {
+  if (e.cancelled_at) return 'outreach_cancelled';
+  if (phase === 'held') return 'outreach_already_held';
+  if (appeals > 0) return 'outreach_has_appeals';
+  return null;
+}
+
+/**
  * An appeal registered at an event (tickets.create with outreachEventId), checked before its
  * ticket is written: the event exists, the channel is 'outreach', the registrar takes part in it,
  * and the appeal was taken on the event's day (a desk that was offline sends the time it saved it).
  */
-export async function admitOutreachAppeal(db: Db, q: { eventId: string; channel: string; session: SessionInfo; at: Date }): Promise<{ id: string; number: string }> {
+export async function admitOutreachAppeal(db: Db, q: { eventId: string; channel: string; session: SessionInfo; at: Date }): Promise<{ id: string; number: string; date: string }> {
   const e = await repo.outreachEventById(db, q.eventId);
   if (!e) fail('invalid_input', { issues: [{ path: 'outreachEventId', problem: 'unknown' }], details: { reason: 'outreach_event_unknown' } });
   if (q.channel !== 'outreach') fail('invalid_input', { issues: [{ path: 'channel', problem: 'outreach_channel' }], details: { reason: 'outreach_channel' } });
   if (!(await repo.outreachPart(db, e.id, q.session.user.id))) fail('forbidden', { details: { reason: 'outreach_not_on_team' } });
+  if (e.cancelled_at) fail('conflict', { details: { reason: 'outreach_cancelled' } });
   if (chinaDateKey(q.at) !== e.date) fail('conflict', { details: { reason: 'outreach_not_event_day' } });
-  return { id: e.id, number: e.number };
+  return { id: e.id, number: e.number, date: e.date };
 }
 
 /** Links a ticket being written to its event, with the event's own audit line (in the ticket's transaction). */
-export async function linkOutreachAppeal(trx: Trx, q: { event: { id: string; number: string }; ticketId: string; ticketNumber: string; fixedOnSpot: boolean; userId: string; at: Date; now: Date }): Promise<void> {
+export async function linkOutreachAppeal(trx: Trx, q: { event: { id: string; number: string; date: string }; ticketId: string; ticketNumber: string; fixedOnSpot: boolean; userId: string; at: Date; now: Date }): Promise<void> {
+  // Cancelled or moved to another day since it was admitted (a lead's change racing the appeal): refused, nothing written.
+  if (!(await repo.holdOutreachEventForAppeal(trx, q.event.id, q.event.date))) {
+    const now = await repo.outreachEventById(trx, q.event.id);
+    fail('conflict', { details: { reason: now?.cancelled_at ? 'outreach_cancelled' : 'outreach_not_event_day' } });
+  }
   await repo.linkOutreachTicket(trx, { eventId: q.event.id, ticketId: q.ticketId, fixedOnSpot: q.fixedOnSpot, userId: q.userId, at: q.at.toISOString() });
   await writeAudit(trx, { actorId: q.userId, action: 'outreach.appealRegistered', subjectType: 'outreach_event', subjectId: q.event.id,
     data: { ticket: q.ticketNumber, fixedOnSpot: q.fixedOnSpot } }, q.now);

@@ -575,6 +575,10 @@ export interface OutreachEventsTable {
   version: number;
   /** People the team met and talked with, as the team counted them (besides the citizens who registered an appeal). */
   people_met: number;
+  /** Cancelled (migration 0029): when, by whom and why; null while the event stands. */
+  cancelled_at: string | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
 }
 
 /** Who takes part in an event: `team` (agents who register appeals) or `member` (CPPCC member, liaison station expert). */

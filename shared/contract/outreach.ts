@@ -18,6 +18,8 @@ export interface OutreachEventRow {
   team: number;
   /** The CPPCC members and liaison station experts taking part, by name. */
   members: string[];
+  /** Cancelled (已取消): kept with its history, takes no appeals; null while the event stands. */
+  cancelled: { at: string; byName: string | null; reason: string } | null;
 }
 
 /** An appeal registered at an event, as the reader may see it. */
@@ -41,6 +43,12 @@ export interface OutreachEventDetail extends OutreachEventRow {
     register: boolean;
     /** Team, members and managers may enter the count of people met. */
     setPeopleMet: boolean;
+    /**
+     * A manager may change the plan (outreach.edit) or cancel it (outreach.cancel) while it has not
+     * happened: not cancelled, not on a past day, and no appeal registered at it yet.
+     */
+    edit: boolean;
+    cancel: boolean;
   };
 }
 
@@ -82,8 +90,19 @@ export const outreachPlanInput = z.object({
 }).strict();
 export type OutreachPlanInput = z.input<typeof outreachPlanInput>;
 
+/** Changing a plan: everything `plan` takes, against the version the editor read (a stale edit is refused). */
+export const outreachEditInput = outreachPlanInput.extend({ id, expectedVersion: z.number().int().min(1) }).strict();
+export type OutreachEditInput = z.input<typeof outreachEditInput>;
+
+/** Cancelling an event that has not happened, with the reason the team and the record keep. */
+export const outreachCancelInput = z.object({ id, expectedVersion: z.number().int().min(1), reason: humanLine(2, 200) }).strict();
+
 export const outreachRequests = {
   'outreach.plan': request<OutreachEventDetail>()(outreachPlanInput, MANAGERS, 'tickets'),
+  /** Shift leads and admins change a plan that has not happened yet; refused when stale, cancelled, held or with appeals. */
+  'outreach.edit': request<OutreachEventDetail>()(outreachEditInput, MANAGERS, 'tickets'),
+  /** Shift leads and admins cancel it, with a reason; the event stays, shown as cancelled, and takes no appeals. */
+  'outreach.cancel': request<OutreachEventDetail>()(outreachCancelInput, MANAGERS, 'tickets'),
   'outreach.list': request<OutreachOverview>()(z.object({}).strict(), READERS, 'tickets'),
   'outreach.get': request<OutreachEventDetail>()(z.object({ id }).strict(), READERS, 'tickets'),
   /** The count of people the team met (besides those who registered an appeal), as the team enters it. */

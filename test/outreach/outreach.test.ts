@@ -107,7 +107,7 @@ describe('an event held today', () => {
     expect(ev.timeline.map((x) => x.action)).toEqual(['outreach.planned']);
     expect(ev.allowed.register).toBe(false); // the shift lead is not on the team
     const mine = await as<OutreachEventDetail>('agent01', 'outreach.get', { id: ev.id });
-    expect(mine.allowed).toEqual({ register: true, setPeopleMet: true });
+    expect(mine.allowed).toEqual({ register: true, setPeopleMet: true, edit: false, cancel: false });
   });
 
   it('an agent not on the team can neither see it nor register at it; a wrong channel is refused', async () => {
@@ -192,6 +192,6 @@ describe('cumulative figures', () => {
     // Each reader's totals are over the events they may see: agent02 is only on the planned one.
     expect((await as<OutreachOverview>('agent02', 'outreach.list', {})).totals.appeals).toBe(0);
     expect((await as<OutreachOverview>('agent02', 'outreach.list', {})).events.map((e) => e.id)).toEqual([later.id]);
-    expect((await as<OutreachEventDetail>('agent02', 'outreach.get', { id: later.id })).allowed).toEqual({ register: false, setPeopleMet: false });
+    expect((await as<OutreachEventDetail>('agent02', 'outreach.get', { id: later.id })).allowed).toEqual({ register: false, setPeopleMet: false, edit: false, cancel: false });
   });
 });

@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: 
     // The store as version 20 left it: history, no daily counts (and no ticket tallies, migration 0022).
     await sql`drop table kpi_daily`.execute(db);
     await dropTicketTallies(db, t.store.dialect);
-    // And none of what came after 0022: department routing counts (0023), class cases (0024), recordings (0025), outreach events (0026).
+    // And none of what came after 0022: department routing counts (0023), class cases (0024), recordings (0025), outreach events (0026, with 0029's cancel columns).
     for (const table of ['department_tallies', 'department_returns', 'class_case_counters', 'class_case_measures', 'class_case_tickets', 'class_cases', 'recordings', 'outreach_event_tickets', 'outreach_event_people', 'outreach_events']) {
       await sql`drop table ${sql.table(table)}`.execute(db);
     }

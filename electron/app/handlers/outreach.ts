@@ -5,6 +5,8 @@ import { sessionOf, type HandlerSlice } from './context';
 export function outreachHandlers(outreach: OutreachService): HandlerSlice<`outreach.${string}`> {
   return {
     'outreach.plan': (i, ctx) => outreach.plan(i, sessionOf(ctx)),
+    'outreach.edit': (i, ctx) => outreach.edit(i, sessionOf(ctx)),
+    'outreach.cancel': (i, ctx) => outreach.cancel(i, sessionOf(ctx)),
     'outreach.list': (_i, ctx) => outreach.list(sessionOf(ctx)),
     'outreach.get': (i, ctx) => outreach.detail(i.id, sessionOf(ctx)),
     'outreach.setPeopleMet': (i, ctx) => outreach.setPeopleMet(i, sessionOf(ctx)),

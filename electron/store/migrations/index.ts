@@ -26,6 +26,7 @@ import { migration0025recordings } from './0025_recordings';
 import { migration0026outreach } from './0026_outreach';
 import { migration0027callQuality } from './0027_call_quality';
 import { migration0028recordingParts } from './0028_recording_parts';
+import { migration0029outreachCancel } from './0029_outreach_cancel';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -41,5 +42,5 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0021kpiDaily,
   migration0022ticketTallies,
   migration0023departmentRouting, migration0024classCases, migration0025recordings, migration0026outreach,
-  migration0027callQuality, migration0028recordingParts];
+  migration0027callQuality, migration0028recordingParts, migration0029outreachCancel];
 export type { Migration, Dialect } from './types';

@@ -17,10 +17,10 @@ export async function outreachEventById(db: Db, id: string): Promise<OutreachEve
   return db.selectFrom('outreach_events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Events newest date first; `userId` given: only those that person takes part in. */
+/** Events newest date first; `userId` given: only those that person takes part in and that are not cancelled. */
 export async function outreachEventList(db: Db, userId: string | null, limit: number): Promise<OutreachEventsTable[]> {
   let q = db.selectFrom('outreach_events').selectAll();
-  if (userId) q = q.where('id', 'in', db.selectFrom('outreach_event_people').select('event_id').where('user_id', '=', userId));
+  if (userId) q = q.where('id', 'in', db.selectFrom('outreach_event_people').select('event_id').where('user_id', '=', userId)).where('cancelled_at', 'is', null);
   return q.orderBy('date', 'desc').orderBy('created_at', 'desc').limit(limit).execute();
 }
 
@@ -35,8 +35,35 @@ export async function outreachPart(db: Db, eventId: string, userId: string): Pro
   return r?.part ?? null;
 }
 
-export async function updateOutreachEventIfCurrent(db: Db, id: string, expectedVersion: number, set: { people_met: number; updated_at: string }): Promise<boolean> {
-  const r = await db.updateTable('outreach_events').set({ ...set, version: expectedVersion + 1 }).where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+type EventChange = Partial<Pick<OutreachEventsTable, 'people_met' | 'title' | 'community_code' | 'address' | 'date' | 'cancelled_at' | 'cancelled_by' | 'cancel_reason'>> & { updated_at: string };
+
+/** Writes a change when the event is still at `expectedVersion` (and not cancelled), moving it on by one; false: someone changed it first. */
+export async function updateOutreachEventIfCurrent(db: Db, id: string, expectedVersion: number, set: EventChange): Promise<boolean> {
+  const r = await db.updateTable('outreach_events').set({ ...set, version: expectedVersion + 1 }).where('id', '=', id).where('version', '=', expectedVersion)
+    .where('cancelled_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Replaces who takes part in an event (an edit of its plan). */
+export async function replaceOutreachPeople(db: Db, eventId: string, people: { userId: string; part: 'team' | 'member' }[]): Promise<void> {
+  await db.deleteFrom('outreach_event_people').where('event_id', '=', eventId).execute();
+  if (people.length) await db.insertInto('outreach_event_people').values(people.map((p) => ({ event_id: eventId, user_id: p.userId, part: p.part }))).execute();
+}
+
+/** How many appeals are linked to an event (an event with any has happened: its plan is no longer changed). */
+export async function outreachAppealCount(db: Db, eventId: string): Promise<number> {
+  const r = await db.selectFrom('outreach_event_tickets').select((eb) => eb.fn.countAll().as('n')).where('event_id', '=', eventId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/**
+ * In an appeal's transaction: takes the event's row (a write that changes nothing, so on
+ * PostgreSQL a concurrent cancel or edit waits for it, or it for them) when the event is not
+ * cancelled and is held on `date`; false otherwise.
+ */
+export async function holdOutreachEventForAppeal(db: Db, eventId: string, date: string): Promise<boolean> {
+  const r = await db.updateTable('outreach_events').set((eb) => ({ version: eb.ref('version') })).where('id', '=', eventId)
+    .where('cancelled_at', 'is', null).where('date', '=', date).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
 

@@ -19,7 +19,7 @@ export const outreachZh = {
   listTitle: '活动列表',
   empty: '暂无活动。值班长或管理员可点击“安排活动”。',
   pick: '选择一场活动查看详情',
-  phase: { planned: '待开展', today: '今日开展', held: '已开展' },
+  phase: { planned: '待开展', today: '今日开展', held: '已开展', cancelled: '已取消' },
   col: { date: '日期', event: '活动', community: '社区', appeals: '诉求', fixed: '立改' },
   detail: {
     where: '{{community}} · {{address}}',
@@ -30,6 +30,16 @@ export const outreachZh = {
     noAppeals: '尚无登记',
     notOnTeam: '只有本场活动的工作队和参加委员可以在现场登记诉求。',
     notToday: '现场登记只在活动当天开放（{{date}}）。',
+    cancelled: '本场活动已取消，不再登记诉求。',
+    cancelledBy: '{{by}}于 {{at}} 取消。原因：{{reason}}',
+    edit: '修改活动', cancel: '取消活动',
+  },
+  editForm: { title: '修改便民服务进小区活动', submit: '保存修改', saved: '活动已修改' },
+  cancelForm: {
+    title: '取消活动', hint: '取消后活动保留在列表中并标记为“已取消”，工作队不再看到它，也不能再在其中登记诉求。',
+    reason: '取消原因', reasonPlaceholder: '如：暴雨预警，活动延期另行安排',
+    submit: '确认取消活动', back: '返回',
+    errors: { reason: '请填写取消原因（至少 2 个字）' },
   },
   col2: { number: '工单号', title: '诉求', phone: '电话', how: '办理方式', by: '登记人', status: '状态' },
   how: { fixed: '立行立改', dispatched: '转派办理' },
@@ -73,6 +83,10 @@ export const outreachZh = {
     planned: '{{date}}，工作队 {{team}} 人，参加委员 {{members}} 人',
     appeal: '{{ticket}}（{{how}}）',
     peopleMet: '{{from}} → {{to}} 人',
+    edited: '修改了{{what}}',
+    cancelled: '原因：{{reason}}',
+    fields: { title: '名称', community: '社区', address: '地点', date: '日期', team: '工作队', members: '参加委员' },
+    dateMoved: '（日期 {{from}} → {{to}}）',
   },
 } as const;
 
@@ -93,6 +107,10 @@ export const outreachErrors = {
   outreach_channel: '活动现场登记的诉求来源必须是“走访”。',
   outreach_not_on_team: '您不在本场活动的工作队中，不能在活动中登记诉求。',
   outreach_not_event_day: '只能在活动当天登记该活动的诉求。',
+  outreach_cancelled: '该活动已取消，不能再登记诉求或修改。如群众仍有诉求，请按普通工单登记。',
+  outreach_already_held: '活动日期已过，已开展的活动不能再修改或取消。',
+  outreach_has_appeals: '活动已有现场登记的诉求（已开展），不能再修改或取消。',
+  outreach_edit_stale: '该活动刚被他人修改，请关闭后查看最新内容再修改。',
 } as const;
 
 /** Field problems of these screens (problems.codes.<problem>). */

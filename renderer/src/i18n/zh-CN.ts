@@ -1283,7 +1283,7 @@ export const zhCN = {
       seat: { lead_action: '值班长操作坐席' },
       call: { record_refused: '拒收坐席通话记录（非本人）' },
       recording: { listen: '收听通话录音', delete: '删除过期录音', policy: '修改录音策略', uploaded: '坐席电脑上传通话录音到中心' },
-      outreach: { planned: '安排便民服务进小区活动', appealRegistered: '活动现场登记诉求', peopleMet: '更新现场接待人数' },
+      outreach: { planned: '安排便民服务进小区活动', appealRegistered: '活动现场登记诉求', peopleMet: '更新现场接待人数', edited: '修改活动安排', cancelled: '取消活动' },
     },
     loginFailures: { unknown_user: '用户名不存在', locked: '账号已锁定', wrong_password: '密码错误', disabled: '账号已停用' },
     changes: {

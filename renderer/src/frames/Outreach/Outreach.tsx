@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Badge, Box, Button, Group, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Title, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { OutreachAppeal, OutreachEventDetail, OutreachEventRow, OutreachFigures, OutreachOverview } from '../../../../shared/contract';
 import { useApi } from '../../state/api';
@@ -86,6 +86,57 @@ function TotalsList({ overview, figure, onClose }: {
   );
 }
 
+/** The badge of an event's state: 已取消 over its phase. */
+function PhaseBadge({ event }: {
+  /** The event. */
+  event: OutreachEventRow;
+}) {
+  const { t } = useTranslation();
+  if (event.cancelled) return <Badge color="red" variant="light" data-testid="outreach-phase">{t('outreach.phase.cancelled')}</Badge>;
+  return <Badge color={event.phase === 'today' ? 'green' : event.phase === 'planned' ? 'blue' : 'gray'} data-testid="outreach-phase">{t(`outreach.phase.${event.phase}`)}</Badge>;
+}
+
+/** Cancels an event with the reason the record and the team keep. */
+function CancelEvent({ detail, opened, onClose, onCancelled }: {
+  /** The event to cancel, at the version shown. */
+  detail: OutreachEventDetail;
+  /** The dialog is shown. */
+  opened: boolean;
+  onClose(): void;
+  /** The event as main saved it. */
+  onCancelled(d: OutreachEventDetail): void;
+}) {
+  const { t } = useTranslation();
+  const { api } = useApi();
+  const [reason, setReason] = useState('');
+  const [err, setErr] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => { if (opened) { setReason(''); setErr(null); setError(null); } }, [opened]);
+  const submit = async () => {
+    if (reason.trim().length < 2) { setErr(t('outreach.cancelForm.errors.reason')); return; }
+    setBusy(true);
+    const r = await api.request('outreach.cancel', { id: detail.id, expectedVersion: detail.version, reason: reason.trim() });
+    setBusy(false);
+    if (!r.ok) { setError(errorMessage(r.error)); return; }
+    onCancelled(r.value);
+  };
+  return (
+    <Modal opened={opened} onClose={onClose} title={`${t('outreach.cancelForm.title')}：${detail.title}（${detail.date}）`} size="md">
+      <Stack gap="sm">
+        <Text size="sm" c="dimmed">{t('outreach.cancelForm.hint')}</Text>
+        {error && <Alert color="red" data-testid="outreach-cancel-error">{error}</Alert>}
+        <Textarea label={t('outreach.cancelForm.reason')} placeholder={t('outreach.cancelForm.reasonPlaceholder')} autosize minRows={2} maxLength={200} required
+          value={reason} onChange={(e) => { setReason(e.currentTarget.value); setErr(null); }} error={err} data-testid="cancel-reason" />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>{t('outreach.cancelForm.back')}</Button>
+          <Button color="red" onClick={() => void submit()} loading={busy} data-testid="cancel-submit">{t('outreach.cancelForm.submit')}</Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
+
 function EventDetail({ detail, onChanged }: {
   /** The event shown. */
   detail: OutreachEventDetail;
@@ -97,6 +148,8 @@ function EventDetail({ detail, onChanged }: {
   const [filter, setFilter] = useState<'all' | 'fixed' | 'dispatched'>('all');
   const [met, setMet] = useState<number | string>(detail.figures.peopleMet);
   const [metMsg, setMetMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
   useEffect(() => { setMet(detail.figures.peopleMet); }, [detail.id, detail.figures.peopleMet]);
   const team = detail.people.filter((p) => p.part === 'team');
   const members = detail.people.filter((p) => p.part === 'member');
@@ -113,14 +166,28 @@ function EventDetail({ detail, onChanged }: {
       <Group justify="space-between" align="flex-start">
         <Box>
           <Group gap="xs">
-            <Title order={4}>{detail.title}</Title>
-            <Badge color={detail.phase === 'today' ? 'green' : detail.phase === 'planned' ? 'blue' : 'gray'}>{t(`outreach.phase.${detail.phase}`)}</Badge>
+            <Title order={4} td={detail.cancelled ? 'line-through' : undefined}>{detail.title}</Title>
+            <PhaseBadge event={detail} />
           </Group>
           <Text size="sm" c="dimmed">{detail.number} · {detail.date} · {t('outreach.detail.where', { community: detail.community, address: detail.address })}</Text>
         </Box>
+        {(detail.allowed.edit || detail.allowed.cancel) && (
+          <Group gap="xs">
+            {detail.allowed.edit && <Button variant="light" size="xs" onClick={() => setEditing(true)} data-testid="outreach-edit-open">{t('outreach.detail.edit')}</Button>}
+            {detail.allowed.cancel && <Button variant="light" color="red" size="xs" onClick={() => setCancelling(true)} data-testid="outreach-cancel-open">{t('outreach.detail.cancel')}</Button>}
+          </Group>
+        )}
       </Group>
-      <FigureCards figures={detail.figures} onOpen={open} testId="event-figure" />
-      <Text size="xs" c="dimmed" data-testid="event-served-detail">{t('outreach.figures.servedDetail', { citizens: detail.figures.citizens, met: detail.figures.peopleMet })}</Text>
+      {detail.cancelled && (
+        <Alert color="red" variant="light" title={t('outreach.detail.cancelled')} data-testid="outreach-cancelled">
+          {t('outreach.detail.cancelledBy', { by: detail.cancelled.byName ?? '—', at: formatDateTime(detail.cancelled.at), reason: detail.cancelled.reason })}
+        </Alert>
+      )}
+      {/* A cancelled event took place nowhere and has no appeals (it is only cancelled before any): no figures to show. */}
+      {!detail.cancelled && <>
+        <FigureCards figures={detail.figures} onOpen={open} testId="event-figure" />
+        <Text size="xs" c="dimmed" data-testid="event-served-detail">{t('outreach.figures.servedDetail', { citizens: detail.figures.citizens, met: detail.figures.peopleMet })}</Text>
+      </>}
       <Paper withBorder radius="md" p="sm">
         <Group gap="xs" mb={4}><Text size="sm" fw={600} w={200}>{t('outreach.detail.team')}</Text>{team.map((p) => <Badge key={p.id} variant="light" tt="none">{p.displayName}</Badge>)}</Group>
         <Group gap="xs"><Text size="sm" fw={600} w={200}>{t('outreach.detail.members')}</Text>
@@ -129,7 +196,7 @@ function EventDetail({ detail, onChanged }: {
       </Paper>
       {detail.allowed.register
         ? <FastIntake event={detail} onSaved={() => onChanged()} />
-        : <Alert color="gray" variant="light">{detail.phase === 'today' ? t('outreach.detail.notOnTeam') : t('outreach.detail.notToday', { date: detail.date })}</Alert>}
+        : !detail.cancelled && <Alert color="gray" variant="light">{detail.phase === 'today' ? t('outreach.detail.notOnTeam') : t('outreach.detail.notToday', { date: detail.date })}</Alert>}
       {detail.allowed.setPeopleMet && (
         <Group align="flex-end">
           <NumberInput label={t('outreach.detail.peopleMet')} description={t('outreach.detail.peopleMetHint')} min={0} max={100000} allowDecimal={false}
@@ -138,6 +205,7 @@ function EventDetail({ detail, onChanged }: {
           {metMsg && <Text size="sm" c={metMsg.ok ? 'teal' : 'red'}>{metMsg.text}</Text>}
         </Group>
       )}
+      {!detail.cancelled && <>
       <Group justify="space-between">
         <Text fw={600}>{t('outreach.detail.appeals')}</Text>
         <SegmentedControl size="xs" value={filter} onChange={(v) => setFilter(v as typeof filter)} data-testid="appeal-filter" data={[
@@ -146,7 +214,7 @@ function EventDetail({ detail, onChanged }: {
           { value: 'dispatched', label: t('outreach.detail.filter.dispatched', { count: detail.figures.dispatched }) },
         ]} />
       </Group>
-      <Box style={{ height: Math.min(360, 40 + Math.max(1, shown.length) * 34), display: 'flex' }}>
+      <Box style={{ height: shown.length ? Math.min(360, 40 + shown.length * 34) : 96, display: 'flex' }}>
         <VirtualList<OutreachAppeal> rows={shown} rowKey={(a) => a.id} rowHeight={34} testId="outreach-appeals"
           empty={<Text size="sm" c="dimmed" p="xs">{t('outreach.detail.noAppeals')}</Text>}
           columns={[
@@ -158,6 +226,7 @@ function EventDetail({ detail, onChanged }: {
             { key: 'by', title: t('outreach.col2.by'), width: '116px', render: (a) => <Text size="xs" truncate title={formatDateTime(a.createdAt)}>{a.registeredBy} · {formatDateTime(a.createdAt).slice(-5)}</Text> },
           ]} />
       </Box>
+      </>}
       <Text fw={600}>{t('outreach.timeline')}</Text>
       <Stack gap={2} data-testid="outreach-timeline">
         {[...detail.timeline].reverse().slice(0, 50).map((x, i) => (
@@ -166,6 +235,8 @@ function EventDetail({ detail, onChanged }: {
           </Text>
         ))}
       </Stack>
+      <PlanEvent opened={editing} editing={detail} onClose={() => setEditing(false)} onPlanned={(d) => { setEditing(false); onChanged(d); }} />
+      <CancelEvent detail={detail} opened={cancelling} onClose={() => setCancelling(false)} onCancelled={(d) => { setCancelling(false); onChanged(d); }} />
     </Stack>
   );
 }
@@ -175,6 +246,11 @@ function timelineText(t: (k: string, o?: Record<string, unknown>) => string, act
   if (action === 'outreach.planned') return t('outreach.timelineData.planned', d);
   if (action === 'outreach.appealRegistered') return t('outreach.timelineData.appeal', { ticket: d.ticket, how: t(`outreach.how.${d.fixedOnSpot ? 'fixed' : 'dispatched'}`) });
   if (action === 'outreach.peopleMet') return t('outreach.timelineData.peopleMet', d);
+  if (action === 'outreach.edited') {
+    const what = (Array.isArray(d.changed) ? d.changed : []).map((k) => t(`outreach.timelineData.fields.${String(k)}`)).join('、');
+    return t('outreach.timelineData.edited', { what }) + (d.dateFrom ? t('outreach.timelineData.dateMoved', { from: d.dateFrom, to: d.dateTo }) : '');
+  }
+  if (action === 'outreach.cancelled') return t('outreach.timelineData.cancelled', d);
   return '';
 }
 
@@ -198,7 +274,7 @@ export function Outreach() {
     setOverview(r.value);
     setError(null);
     // Today's event (or the newest) opens at once, so the team lands on its intake.
-    setChosen((c) => c ?? (r.value.events.find((e) => e.phase === 'today') ?? r.value.events[0])?.id ?? null);
+    setChosen((c) => c ?? (r.value.events.find((e) => e.phase === 'today' && !e.cancelled) ?? r.value.events[0])?.id ?? null);
   }, [api]);
   const loadDetail = useCallback(async (id: string) => {
     const r = await api.request('outreach.get', { id });
@@ -229,7 +305,10 @@ export function Outreach() {
               empty={<Text size="sm" c="dimmed" p="sm">{t('outreach.empty')}</Text>}
               columns={[
                 { key: 'date', title: t('outreach.col.date'), width: '96px', render: (e) => (
-                  <Stack gap={0}><Text size="sm">{e.date}</Text><Text size="xs" c={e.phase === 'today' ? 'green' : 'dimmed'}>{t(`outreach.phase.${e.phase}`)}</Text></Stack>) },
+                  <Stack gap={0}><Text size="sm" td={e.cancelled ? 'line-through' : undefined}>{e.date}</Text>
+                    {e.cancelled
+                      ? <Text size="xs" c="red" fw={600}>{t('outreach.phase.cancelled')}</Text>
+                      : <Text size="xs" c={e.phase === 'today' ? 'green' : 'dimmed'}>{t(`outreach.phase.${e.phase}`)}</Text>}</Stack>) },
                 { key: 'event', title: t('outreach.col.event'), width: '1fr', render: (e) => (
                   <Stack gap={0} style={{ minWidth: 0 }} data-testid="outreach-list-item">
                     <Text size="sm" fw={e.id === chosen ? 700 : 500} truncate>{e.title}</Text>

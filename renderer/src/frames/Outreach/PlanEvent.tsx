@@ -8,23 +8,41 @@ import { errorMessage } from '../../i18n';
 import { useReference } from '../../intake/reference';
 import { DateField } from '../../components/DateFields';
 
-/** Plans an event: name, community (a level-3 division, with its street and district), place, day, team and members. */
-export function PlanEvent({ opened, onClose, onPlanned }: {
+const blank = (today: string) => ({ title: '', communityCode: null as string | null, address: '', date: today, teamIds: [] as string[], memberIds: [] as string[] });
+
+/**
+ * Plans an event: name, community (a level-3 division, with its street and district), place, day,
+ * team and members. Given `editing`, the same form changes that event's plan (outreach.edit, against
+ * the version shown: main refuses it if someone changed the event meanwhile).
+ */
+export function PlanEvent({ opened, onClose, onPlanned, editing }: {
   /** The dialog is shown. */
   opened: boolean;
   onClose(): void;
   /** The event as main saved it. */
   onPlanned(d: OutreachEventDetail): void;
+  /** The event whose plan is changed; absent: a new event. */
+  editing?: OutreachEventDetail;
 }) {
   const { t } = useTranslation();
   const { api } = useApi();
   const ref = useReference();
   const today = chinaDateKey(new Date());
-  const [f, setF] = useState({ title: '', communityCode: '' as string | null, address: '', date: today, teamIds: [] as string[], memberIds: [] as string[] });
+  const [f, setF] = useState(blank(today));
   const [errs, setErrs] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [cands, setCands] = useState<OutreachCandidates | null>(null);
+  useEffect(() => {
+    if (!opened || !editing) return;
+    // The form opens on the plan as it stands.
+    setF({
+      title: editing.title, communityCode: editing.communityCode, address: editing.address, date: editing.date,
+      teamIds: editing.people.filter((p) => p.part === 'team').map((p) => p.id), memberIds: editing.people.filter((p) => p.part === 'member').map((p) => p.id),
+    });
+    setErrs({});
+    setError(null);
+  }, [opened, editing]);
   useEffect(() => {
     if (!opened) return;
     void api.request('outreach.candidates', {}).then((r) => { if (r.ok) setCands(r.value); else setError(errorMessage(r.error)); });
@@ -51,16 +69,19 @@ export function PlanEvent({ opened, onClose, onPlanned }: {
     setErrs(e);
     if (Object.values(e).some(Boolean)) return;
     setBusy(true);
-    const r = await api.request('outreach.plan', { ...f, communityCode: f.communityCode! });
+    const plan = { ...f, communityCode: f.communityCode! };
+    const r = editing
+      ? await api.request('outreach.edit', { ...plan, id: editing.id, expectedVersion: editing.version })
+      : await api.request('outreach.plan', plan);
     setBusy(false);
     if (!r.ok) { setError(errorMessage(r.error)); return; }
     setError(null);
-    setF({ title: '', communityCode: null, address: '', date: today, teamIds: [], memberIds: [] });
+    setF(blank(today));
     onPlanned(r.value);
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={t('outreach.planForm.title')} size="lg" data-testid="outreach-plan">
+    <Modal opened={opened} onClose={onClose} title={editing ? t('outreach.editForm.title') : t('outreach.planForm.title')} size="lg" data-testid="outreach-plan">
       <Stack gap="sm">
         {error && <Alert color="red" data-testid="outreach-plan-error">{error}</Alert>}
         <TextInput label={t('outreach.planForm.name')} placeholder={t('outreach.planForm.namePlaceholder')} value={f.title} required
@@ -76,7 +97,7 @@ export function PlanEvent({ opened, onClose, onPlanned }: {
           value={f.memberIds} onChange={(v) => set('memberIds', v)} searchable data-testid="plan-members" />
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose}>{t('outreach.planForm.cancel')}</Button>
-          <Button onClick={() => void submit()} loading={busy} data-testid="plan-submit">{t('outreach.planForm.submit')}</Button>
+          <Button onClick={() => void submit()} loading={busy} data-testid="plan-submit">{editing ? t('outreach.editForm.submit') : t('outreach.planForm.submit')}</Button>
         </Group>
       </Stack>
     </Modal>
