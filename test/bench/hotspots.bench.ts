@@ -17,7 +17,7 @@ export async function benchHotspots(tickets: number, log: (s: string) => void): 
   const t0 = performance.now();
   const { messages } = synthMessages({ seed: 99, background: tickets, planted: 40, days, fields: true });
   log(`generated ${messages.length} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const now = Math.max(...messages.map((m) => m.time ?? 0));
+  const now = messages.reduce((max, m) => Math.max(max, m.time ?? 0), 0);
 
   // Incremental: one ticket's add, in process.
   const index = new HotspotIndex({}, 90);
