@@ -23,8 +23,9 @@
  * (wallboard-live.bench.ts; `npm run build` first): BENCH_WALL_AGENTS signed-in agents (300),
  * BENCH_WALL_RATE seat events a second (50) for BENCH_WALL_SECONDS (60), then BENCH_WALL_HOUR_EVENTS
  * (rate × 3600) sent compressed at BENCH_WALL_SOAK_RATE (400) a second before memory is read.
- * Event-to-screen and frame-time percentiles, main CPU per event, memory; BENCH_WALL_ALL_ROWS=1 renders
- * every seat row so that every event is seen (a heavier page). BENCH_WALL_APP_DIR runs another
+ * Event-to-screen percentiles on what the lead sees (seat rows in view, and the 未就绪 count walked by
+ * BENCH_WALL_PROBES agents at BENCH_WALL_PROBE_RATE a second), where the time goes, frame time, main CPU
+ * per event, memory; BENCH_WALL_ALL_ROWS=1 renders every seat row (a heavier page). BENCH_WALL_APP_DIR runs another
  * checkout's build instead (a baseline commit: `git worktree add --detach DIR COMMIT`, `npm run build`
  * there); BENCH_WALL_HOST_ARGS passes node flags to the host (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  * Not in the default run.
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
     console.log(`\n${await benchWallboardLive({
       agents: num('BENCH_WALL_AGENTS', 300, 4), rate, seconds: num('BENCH_WALL_SECONDS', 60, 5),
       hourEvents: num('BENCH_WALL_HOUR_EVENTS', rate * 3600, 0), soakRate: num('BENCH_WALL_SOAK_RATE', 400, 1), allRows: process.env.BENCH_WALL_ALL_ROWS === '1', log,
+      probes: num('BENCH_WALL_PROBES', 12, 0), probeRate: num('BENCH_WALL_PROBE_RATE', 4, 0), margin: num('BENCH_WALL_MARGIN', 3, 0),
       appDir: process.env.BENCH_WALL_APP_DIR, hostArgs: process.env.BENCH_WALL_HOST_ARGS?.split(' ').filter(Boolean),
     })}`);
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
