@@ -20,7 +20,9 @@
  *     count includes it.
  *   Where the time goes, for the seat rows: report acknowledged by main (request in, store write),
  *   seat.changed received by the page's WebSocket, the page's DOM changed (React commit), the frame.
- * - the renderer's frame time: requestAnimationFrame deltas and long tasks (> 50 ms) meanwhile.
+ * - the renderer's frame time: requestAnimationFrame intervals (16.7 ms at the display's 60 Hz
+ *   whatever the work, so the budget of 16 ms of work a frame reads as: no frame missed), the frames
+ *   missed, and long tasks (> 50 ms) meanwhile.
  * - main-process CPU per event: the host process's user+system CPU (/proc) over the phase / events.
  * Then an hour's worth of events (BENCH_WALL_HOUR_EVENTS, default rate × 3600) is sent compressed in
  * time at BENCH_WALL_SOAK_RATE a second (default 400), and memory is read: the host's RSS (/proc; its
@@ -78,13 +80,20 @@ function report(step: Step | 'not_ready') {
   }
 }
 
-/** The host's CPU seconds (user + system) and resident memory, from /proc. */
-function hostUsage(pid: number): { cpuS: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds (user + system) of a /proc stat file. */
+function cpuOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/**
+ * The host's CPU seconds (user + system), all threads (workers of startup jobs included) and its
+ * main thread alone (the JS event loop that serves requests), and resident memory, from /proc.
+ */
+function hostUsage(pid: number): { cpuS: number; mainCpuS: number; rssMb: number } {
   const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuS, rssMb: rss ? Number(rss[1]) / 1024 : NaN };
+  return { cpuS: cpuOf(`/proc/${pid}/stat`), mainCpuS: cpuOf(`/proc/${pid}/task/${pid}/stat`), rssMb: rss ? Number(rss[1]) / 1024 : NaN };
 }
 
 /** Gives every generated agent (these extensions) an account and a phone seat, straight into the host's store. */
@@ -152,9 +161,9 @@ async function instrument(page: Page, allRows: boolean): Promise<void> {
     let lastCount = null;
     let pending = false;
     let changedAt = 0;
-    const scan = (ts) => {
+    const scan = (ts, nowMs) => {
       pending = false;
-      const at = performance.timeOrigin + ts;
+      const at = performance.timeOrigin + (nowMs ?? ts);
       const list = document.querySelector('[data-testid="wb-seat-list"]');
       const box = list ? list.getBoundingClientRect() : null;
       const now = new Map();
@@ -169,16 +178,33 @@ async function instrument(page: Page, allRows: boolean): Promise<void> {
       const n = c ? Number(/(\\d+)\\s*$/.exec(c.textContent || '')?.[1]) : NaN;
       if (n !== lastCount) { lastCount = n; w.__counts.push([n, at]); }
     };
-    new MutationObserver(() => { if (!pending) { pending = true; changedAt = performance.timeOrigin + performance.now(); requestAnimationFrame(scan); } })
-      .observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['style'] });
+    // A change made while the frame's animation callbacks run (before its paint) is painted in that
+    // frame; one made in a task, in the next. The frame's callbacks end before the next task runs.
+    let frameTs = 0;
+    let inFrame = false;
+    const afterFrame = new MessageChannel();
+    afterFrame.port1.onmessage = () => { inFrame = false; };
+    new MutationObserver(() => {
+      if (pending) return;
+      pending = true;
+      changedAt = performance.timeOrigin + performance.now();
+      // In the frame: painted once its callbacks are done, now at the earliest; else at the next frame.
+      if (inFrame) scan(frameTs, performance.now()); else requestAnimationFrame((ts) => scan(ts));
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['style'] });
     let prev = 0;
-    const frame = (ts) => { if (w.__measure && prev) w.__frames.push(ts - prev); prev = ts; requestAnimationFrame(frame); };
+    const frame = (ts) => {
+      frameTs = ts; inFrame = true; afterFrame.port2.postMessage(0);
+      if (w.__measure && prev) w.__frames.push(ts - prev);
+      prev = ts; requestAnimationFrame(frame);
+    };
     requestAnimationFrame(frame);
     new PerformanceObserver((list) => { if (w.__measure) for (const e of list.getEntries()) w.__long.push(e.duration); }).observe({ type: 'longtask' });
-    requestAnimationFrame(scan);
+    requestAnimationFrame((ts) => scan(ts));
   })()`);
 }
 
+/** Display frames that passed without a new frame of the page: each interval is a whole number of 60 Hz periods. */
+const missedFrames = (intervals: number[]) => intervals.reduce((n, d) => n + Math.max(0, Math.round(d / (1000 / 60)) - 1), 0);
 const pct = (xs: number[], p: number) => (xs.length ? percentile([...xs].sort((a, b) => a - b), p) : NaN);
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 const line = (label: string, xs: number[], budget = '') => `| ${label} | ${f(pct(xs, 50))} | ${f(pct(xs, 95))} | ${f(pct(xs, 99))} | ${f(xs.length ? Math.max(...xs) : NaN)} | ${budget} |`;
@@ -188,7 +214,19 @@ interface SentRow { ext: string; step: Step; at: number; ackAt?: number; before:
 /** One probe event: the 未就绪 count the board must show once it is drawn. */
 interface SentProbe { count: number; at: number }
 
-export async function benchWallboardLive(o: WallboardLiveOptions): Promise<string> {
+/** One run's samples (ms unless said), for pooling rounds of a comparison. */
+export interface WallboardLiveResult {
+  report: string;
+  samples: { rows: number[]; tile: number[]; received: number[]; frames: number[] };
+  missedFrames: number;
+  longTasks: number;
+  cpuPerEventMs: number;
+  mainCpuPerEventMs: number;
+  rssMb: number;
+  heapMb: number;
+}
+
+export async function benchWallboardLive(o: WallboardLiveOptions): Promise<WallboardLiveResult> {
   const host = await startHost({ demo: true, demoTickets: 2000, appDir: o.appDir, execArgv: o.hostArgs });
   const browser = await launchBrowser(['--enable-precise-memory-info']);
   const clients: ContractClient[] = [];
@@ -333,6 +371,7 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<strin
       for (; matched <= j; matched++) tile.push(at - sent.probes[matched]!.at);
     }
     const cpuPerEventMs = ((after.cpuS - before.cpuS) * 1000) / events;
+    const mainCpuPerEventMs = ((after.mainCpuS - before.mainCpuS) * 1000) / events;
 
     // An hour's events, compressed in time, then memory.
     o.log(`measured ${events} events in ${wall.toFixed(1)} s; now ${o.hourEvents} more at ${o.soakRate}/s for memory`);
@@ -364,19 +403,71 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<strin
       line('… of the rows: report acknowledged by main (ms)', ack),
       line('… of the rows: seat.changed received by the page (ms)', recv),
       line('… of the rows: received → DOM changed (batching + React) (ms)', commit),
-      line('… of the rows: DOM changed → frame (ms)', frame),
+      line('… of the rows: DOM changed → its frame (ms; 0 when changed in the frame\'s own callbacks, before its paint)', frame),
       line(`every event: seat.changed received by the page (ms), ${allRecv.length} of ${sent.rows.length}`, allRecv),
-      line(`frame time (ms), ${page.frames.length} frames`, page.frames, '≤ 16 ms'),
+      line(`frame interval (ms), ${page.frames.length} frames; 16.7 is every frame of the 60 Hz display, above it frames were missed: ${missedFrames(page.frames)} missed (${f((100 * missedFrames(page.frames)) / Math.max(1, page.frames.length + missedFrames(page.frames)), 2)}%)`, page.frames, '≤ 16 ms of work: no missed frame'),
       `| long tasks > 50 ms: ${page.long.length}${page.long.length ? `, longest ${f(Math.max(...page.long))} ms` : ''} | | | | | |`,
       '',
-      `main process: ${f(cpuPerEventMs, 2)} ms CPU per event (${f(after.cpuS - before.cpuS, 1)} s CPU over ${events} events; includes receiving the ${o.agents} sessions' reports, the store write, the seat view and delivery), ${failed} reports failed`,
+      `main process: ${f(cpuPerEventMs, 2)} ms CPU per event, of which its main thread ${f(mainCpuPerEventMs, 2)} ms (${f(after.cpuS - before.cpuS, 1)} s CPU over ${events} events; includes receiving the ${o.agents} sessions' reports, the store write, the seat view and delivery), ${failed} reports failed`,
       `after an hour's count of events (${events + o.hourEvents} in all; ${o.hourEvents} sent compressed at ${f(o.hourEvents / soakSeconds, 0)}/s in ${f(soakSeconds, 0)} s): main RSS ${f(mem.rssMb, 0)} MB (was ${f(before.rssMb, 0)} MB before the measured phase), renderer JS heap ${f(heap / 1048576, 1)} MB; the board's counts after it: ${stillLive.replace(/\s+/g, ' ')}`,
       failed ? `first failed report: ${firstFailure}` : '',
     ];
-    return rows.join('\n');
+    return {
+      report: rows.join('\n'), samples: { rows: screen, tile, received: allRecv, frames: page.frames }, missedFrames: missedFrames(page.frames),
+      longTasks: page.long.length, cpuPerEventMs, mainCpuPerEventMs, rssMb: mem.rssMb, heapMb: heap / 1048576,
+    };
   } finally {
     for (const c of [...clients, ...probes]) c.close();
     await browser.close();
     await host.stop();
   }
+}
+
+/**
+ * A baseline build (another checkout, `baselineDir`) and this one, run in alternation for `rounds`
+ * rounds on the same machine, so that both see the same load of the machine; the samples of each
+ * are pooled and printed side by side with every run's own table.
+ */
+export async function compareWallboardLive(o: WallboardLiveOptions, baselineDir: string, rounds: number): Promise<string> {
+  const runs: { base: WallboardLiveResult[]; next: WallboardLiveResult[] } = { base: [], next: [] };
+  const out: string[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    for (const which of ['base', 'next'] as const) {
+      o.log(`round ${r} of ${rounds}: ${which === 'base' ? `baseline ${baselineDir}` : 'this build'}`);
+      const res = await benchWallboardLive({ ...o, appDir: which === 'base' ? baselineDir : undefined });
+      runs[which].push(res);
+      out.push(`${res.report}\n`);
+    }
+  }
+  const pool = (xs: WallboardLiveResult[], k: keyof WallboardLiveResult['samples']) => xs.flatMap((x) => x.samples[k]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const cell = (xs: number[]) => `${f(pct(xs, 50))} / ${f(pct(xs, 95))} / ${f(pct(xs, 99))} / ${f(xs.length ? Math.max(...xs) : NaN)}`;
+  const figure = (label: string, k: keyof WallboardLiveResult['samples'], budget: string) => {
+    const b = pool(runs.base, k);
+    const n = pool(runs.next, k);
+    return `| ${label} | ${b.length} | ${cell(b)} | ${n.length} | ${cell(n)} | ${f(pct(n, 99) / pct(b, 99), 2)} | ${budget} |`;
+  };
+  const missed = (xs: WallboardLiveResult[]) => {
+    const missedN = xs.reduce((a, x) => a + x.missedFrames, 0);
+    const frames = xs.reduce((a, x) => a + x.samples.frames.length, 0);
+    return `${missedN} of ${frames + missedN} (${f((100 * missedN) / Math.max(1, frames + missedN), 2)}%)`;
+  };
+  return [
+    `### Live wallboard, baseline (${baselineDir}) against this build: ${rounds} round(s) each, alternating, samples pooled; ${o.agents} agents, ${o.rate} events/s for ${o.seconds} s a run`,
+    '',
+    '| figure (ms) | baseline n | baseline p50 / p95 / p99 / max | this n | this p50 / p95 / p99 / max | p99 this / baseline | budget |',
+    '|---|---:|---:|---:|---:|---:|---|',
+    figure('event → screen, seat rows in view', 'rows', 'p99 ≤ 250 ms'),
+    figure('event → screen, 未就绪 tile', 'tile', 'p99 ≤ 250 ms'),
+    figure('every event → received by the page', 'received', ''),
+    figure('frame interval (16.7 = every frame at 60 Hz)', 'frames', 'no missed frame'),
+    '',
+    `frames missed: baseline ${missed(runs.base)}, this build ${missed(runs.next)}; long tasks > 50 ms: baseline ${runs.base.reduce((a, x) => a + x.longTasks, 0)}, this build ${runs.next.reduce((a, x) => a + x.longTasks, 0)}`,
+    `main CPU per event (mean of runs): baseline ${f(mean(runs.base.map((x) => x.cpuPerEventMs)), 2)} ms (main thread ${f(mean(runs.base.map((x) => x.mainCpuPerEventMs)), 2)} ms), this build ${f(mean(runs.next.map((x) => x.cpuPerEventMs)), 2)} ms (main thread ${f(mean(runs.next.map((x) => x.mainCpuPerEventMs)), 2)} ms)`,
+    `memory after the soak (last run): baseline main RSS ${f(runs.base.at(-1)!.rssMb, 0)} MB, renderer heap ${f(runs.base.at(-1)!.heapMb, 1)} MB; this build main RSS ${f(runs.next.at(-1)!.rssMb, 0)} MB, renderer heap ${f(runs.next.at(-1)!.heapMb, 1)} MB`,
+    '',
+    '#### Each run',
+    '',
+    ...out,
+  ].join('\n');
 }
