@@ -23,7 +23,7 @@
  * (wallboard-live.bench.ts; `npm run build` first): BENCH_WALL_AGENTS signed-in agents (300),
  * BENCH_WALL_RATE seat events a second (50) for BENCH_WALL_SECONDS (60), then BENCH_WALL_HOUR_EVENTS
  * (rate × 3600) sent compressed at BENCH_WALL_SOAK_RATE (400) a second before memory is read.
- * Event-to-screen percentiles on what the lead sees (seat rows in view, and the 未就绪 count walked by
+ * Event-to-screen percentiles on what the lead sees (seat rows in view, and the 示忙 count walked by
  * BENCH_WALL_PROBES agents at BENCH_WALL_PROBE_RATE a second), where the time goes, frame time, main CPU
  * per event, memory; BENCH_WALL_ALL_ROWS=1 renders every seat row (a heavier page). BENCH_WALL_APP_DIR runs another
  * checkout's build instead (a baseline commit: `git worktree add --detach DIR COMMIT`, `npm run build`

@@ -14,8 +14,8 @@
  *     events in flight) before or after the event: from sending the report to the first animation
  *     frame in which the row is on screen (inside the list's visible area, not the overscan) with
  *     the new state, or has left the screen when the event took it out of view;
- *   - the aggregate tiles: BENCH_WALL_PROBES of the agents (not in the call cycle) go 未就绪 one
- *     after another and back, a few times a second (part of the rate), so the 未就绪 count on the
+ *   - the aggregate tiles: BENCH_WALL_PROBES of the agents (not in the call cycle) go 示忙 one
+ *     after another and back, a few times a second (part of the rate), so the 示忙 count on the
  *     board's header walks up and down by one; each of those events is timed to the first frame whose
  *     count includes it.
  *   Where the time goes, for the seat rows: report acknowledged by main (request in, store write),
@@ -48,7 +48,7 @@ const CYCLE: Step[] = ['ready', 'ringing', 'talking', 'after_call_work'];
 const LABEL: Record<Step, string> = { ready: '就绪', ringing: '振铃', talking: '通话中', after_call_work: '话后处理' };
 /** The board's order of activities (shared/domain/seats SEAT_ACTIVITY_ORDER): busiest first. */
 const RANK: Record<Step, number> = { ringing: 0, talking: 1, after_call_work: 3, ready: 4 };
-/** Generated seats: cycle agents from 7000, probes from 6900 (their names sort before, in the ready/未就绪 groups far below the view). */
+/** Generated seats: cycle agents from 7000, probes from 6900 (their names sort before, in the ready/示忙 groups far below the view). */
 const CYCLE_EXT = 7000;
 const PROBE_EXT = 6900;
 
@@ -56,7 +56,7 @@ export interface WallboardLiveOptions {
   agents: number; rate: number; seconds: number; hourEvents: number; soakRate: number;
   /** Render every seat row (a taller list than the screen's): every event is on the (tall) screen, on a heavier page. */
   allRows: boolean;
-  /** Agents of the `agents` that walk the 未就绪 count instead of cycling through calls (BENCH_WALL_PROBES, default 12). */
+  /** Agents of the `agents` that walk the 示忙 count instead of cycling through calls (BENCH_WALL_PROBES, default 12). */
   probes: number;
   /** Probe events a second, part of `rate` (BENCH_WALL_PROBE_RATE, default 4). */
   probeRate: number;
@@ -149,7 +149,7 @@ const RECEIVE_HOOK = `(() => {
 /**
  * Stamps, in the page, what the lead sees: in the first animation frame after the DOM changed, each
  * seat row's state if the row is on the screen (inside the list's visible area) or null if not, when
- * that changed, with when the DOM changed (the React commit); and the 未就绪 count on the header.
+ * that changed, with when the DOM changed (the React commit); and the 示忙 count on the header.
  */
 async function instrument(page: Page, allRows: boolean): Promise<void> {
   if (allRows) await page.addStyleTag({ content: '[data-testid="wb-seats"] { height: 12000px !important; }' });
@@ -211,7 +211,7 @@ const line = (label: string, xs: number[], budget = '') => `| ${label} | ${f(pct
 
 /** One seat event as sent: its row's place on the board (generated seats only) before and after it. */
 interface SentRow { ext: string; step: Step; at: number; ackAt?: number; before: number; after: number }
-/** One probe event: the 未就绪 count the board must show once it is drawn. */
+/** One probe event: the 示忙 count the board must show once it is drawn. */
 interface SentProbe { count: number; at: number }
 
 /** One run's samples (ms unless said), for pooling rounds of a comparison. */
@@ -281,7 +281,7 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<Wallb
     const topExpected = Array.from({ length: cycling }, (_, i) => i).filter((i) => rowOf(i) === 0).map((i) => String(CYCLE_EXT + i))[0];
     const counted = await lead.evaluate<[number, number][]>('window.__counts');
     const baseNotReady = counted.at(-1)?.[0] ?? 0;
-    o.log(`${visible} seat rows on the lead's screen; board's top row expected ${topExpected}, on screen: ${[...onScreen].filter(([, x]) => x).map(([e]) => e).slice(0, 3).join(', ')}…; 未就绪 ${baseNotReady}`);
+    o.log(`${visible} seat rows on the lead's screen; board's top row expected ${topExpected}, on screen: ${[...onScreen].filter(([, x]) => x).map(([e]) => e).slice(0, 3).join(', ')}…; 示忙 ${baseNotReady}`);
 
     let next = 0;
     let probeNext = 0;
@@ -298,7 +298,7 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<Wallb
         const due = Math.min(count, Math.floor(((Date.now() - t0) / 1000) * rate) + 1);
         for (; done < due; done++) {
           if (probeEvery && done % probeEvery === probeEvery - 1) {
-            // The 未就绪 count walks 1, 2, … probes, then back down to 0, and again.
+            // The 示忙 count walks 1, 2, … probes, then back down to 0, and again.
             const q = probeNext % (2 * o.probes);
             probeNext++;
             const up = q < o.probes;
@@ -361,7 +361,7 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<Wallb
       if (got) { recv.push(got[1] - e.at); commit.push(hit[2] - got[1]); }
       frame.push(hit[1] - hit[2]);
     }
-    // The 未就绪 tile: each observed count is the newest probe sent with that count (the board draws the events in order).
+    // The 示忙 tile: each observed count is the newest probe sent with that count (the board draws the events in order).
     const tile: number[] = [];
     let matched = 0;
     for (const [n, at] of page.counts) {
@@ -395,12 +395,12 @@ export async function benchWallboardLive(o: WallboardLiveOptions): Promise<Wallb
     await wallLoad;
 
     const rows = [
-      `### Live wallboard${o.appDir ? ` (build of ${o.appDir})` : ''}: ${o.agents} agents (${o.probes} of them walking the 未就绪 count, ${o.probeRate}/s), ${o.rate} events/s for ${o.seconds} s (sent in ${wall.toFixed(1)} s), Debian Chromium, host mode, ${o.allRows ? 'every seat row rendered (heavier than the screen)' : `the screen as it is (virtualized seat list, ${visible} rows on screen)`}`,
+      `### Live wallboard${o.appDir ? ` (build of ${o.appDir})` : ''}: ${o.agents} agents (${o.probes} of them walking the 示忙 count, ${o.probeRate}/s), ${o.rate} events/s for ${o.seconds} s (sent in ${wall.toFixed(1)} s), Debian Chromium, host mode, ${o.allRows ? 'every seat row rendered (heavier than the screen)' : `the screen as it is (virtualized seat list, ${visible} rows on screen)`}`,
       '',
       '| figure | p50 | p95 | p99 | max | budget |',
       '|---|---:|---:|---:|---:|---|',
       line(`event → screen, seat rows in view (ms): ${screen.length} of ${watched} events on screen (within ${inView} rows)${missed ? `, ${missed} not seen` : ''}`, screen, 'p99 ≤ 250 ms'),
-      line(`event → screen, 未就绪 tile (ms): ${tile.length} of ${sent.probes.length} probe events`, tile, 'p99 ≤ 250 ms'),
+      line(`event → screen, 示忙 tile (ms): ${tile.length} of ${sent.probes.length} probe events`, tile, 'p99 ≤ 250 ms'),
       line('… of the rows: report acknowledged by main (ms)', ack),
       line('… of the rows: seat.changed received by the page (ms)', recv),
       line('… of the rows: received → DOM changed (batching + React) (ms)', commit),
@@ -459,7 +459,7 @@ export async function compareWallboardLive(o: WallboardLiveOptions, baselineDir:
     '| figure (ms) | baseline n | baseline p50 / p95 / p99 / max | this n | this p50 / p95 / p99 / max | p99 this / baseline | budget |',
     '|---|---:|---:|---:|---:|---:|---|',
     figure('event → screen, seat rows in view', 'rows', 'p99 ≤ 250 ms'),
-    figure('event → screen, 未就绪 tile', 'tile', 'p99 ≤ 250 ms'),
+    figure('event → screen, 示忙 tile', 'tile', 'p99 ≤ 250 ms'),
     figure('every event → received by the page', 'received', ''),
     figure('frame interval (16.7 = every frame at 60 Hz)', 'frames', 'no missed frame'),
     '',
