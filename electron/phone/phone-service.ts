@@ -7,7 +7,9 @@ import { callStatsOfDay } from '../../shared/domain/call-stats';
 import { chinaDateKey, endOfChinaDay, startOfChinaDay } from '../../shared/domain/china-time';
 import { LOGGED_OUT, UNREGISTERED, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
+import type { Selectable } from 'kysely';
 import type { Logger } from '../log';
+import type { SeatPresenceTable } from '../store/schema';
 import type { EventPublisher } from '../events/bus';
 import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
@@ -140,6 +142,8 @@ export const SEAT_REPORT_TTL_MS = 3 * 60_000;
 
 export class PhoneService {
   private readonly seats = new Map<string, Seat>();
+  /** Each desk-reported seat's last report in this process (one row per user), see report(). */
+  private readonly latestReport = new Map<string, Selectable<SeatPresenceTable>>();
   private readonly now: () => Date;
   /** Reason codes, wrap-up codes and the wrap-up timer: admin settings, defaults until set. */
   private config: PhoneConfig;
@@ -655,12 +659,17 @@ export class PhoneService {
   /** A desk's report of its user's phone (seat.report); shift leads' wallboards hear of it. */
   async report(userId: string, r: RequestInput<'seat.report'>): Promise<void> {
     const call = r.call && r.call.state !== 'ended' ? r.call : null;
-    await upsertSeatPresence(this.o.db, {
+    const row: Selectable<SeatPresenceTable> = {
       user_id: userId, agent: r.agent, registered: r.registered ? 1 : 0, reported_at: this.now().toISOString(),
       reason: r.agent === 'not_ready' ? r.reason ?? null : null, since: r.since ? new Date(r.since).toISOString() : null,
       call: call ? JSON.stringify(call satisfies SeatReportCall) : null,
-    });
-    this.seatChanged(userId);
+    };
+    await upsertSeatPresence(this.o.db, row);
+    // The wallboard's view is made from the row just written, not read back (a center's desks report
+    // tens a second); of two reports of one seat whose views finish out of order, only the newer is told.
+    this.latestReport.set(userId, row);
+    void this.seatViews([userId], row).then(([view]) => { if (view && this.latestReport.get(userId) === row) this.o.events.bus.publish('seat.changed', view); })
+      .catch((e: unknown) => this.o.log.warn('seat view not published', { error: String(e) }));
   }
 
   /**
@@ -737,10 +746,13 @@ export class PhoneService {
       .catch((e: unknown) => this.o.log.warn('seat view not published', { error: String(e) }));
   }
 
-  private async seatViews(userIds?: readonly string[]): Promise<SeatView[]> {
+  /** Seat views as the wallboard shows them; `known`: a desk's report just written, used instead of reading it back. */
+  private async seatViews(userIds?: readonly string[], known?: Selectable<SeatPresenceTable>): Promise<SeatView[]> {
     const rows = await phoneSeats(this.o.db, userIds);
     const since = new Date(this.now().getTime() - SEAT_REPORT_TTL_MS).toISOString();
-    const reported = new Map((await seatPresenceOf(this.o.db, rows.filter((r) => !this.seats.has(r.user_id)).map((r) => r.user_id), since)).map((p) => [p.user_id, p]));
+    const read = rows.filter((r) => !this.seats.has(r.user_id) && r.user_id !== known?.user_id).map((r) => r.user_id);
+    const reported = new Map((await seatPresenceOf(this.o.db, read, since)).map((p) => [p.user_id, p]));
+    if (known && !this.seats.has(known.user_id)) reported.set(known.user_id, known);
     const reasonLabel = (code: string | null) => (code === null ? null : code === UNREGISTERED ? UNREGISTERED_LABEL
       : this.config.notReadyReasons.find((x) => x.code === code)?.label ?? code);
     const views: SeatView[] = [];

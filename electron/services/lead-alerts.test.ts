@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LeadAlertChange, SeatView } from '../../shared/contract';
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { silentLogger } from '../log';
@@ -48,5 +48,44 @@ describe('the longest wait', () => {
     expect(await a.raised()).toEqual([]);
     a.close();
     b.close();
+  });
+});
+
+// A center sends tens of seat.changed a second; the service level (about seven queries to read) is
+// checked once for a burst, and a breach is still told, once, and its end too.
+describe('the service level on a burst of seat events', () => {
+  it('is read once for a burst, and the alert is raised once and cleared once', async () => {
+    const told: LeadAlertChange[] = [];
+    const bus: EventPublisher = { publish: ((name: string, payload: LeadAlertChange) => { if (name === 'lead.alert') told.push(payload); }) as EventPublisher['publish'] };
+    let level = 0.9;
+    let reads = 0;
+    const s = new LeadAlertService({
+      db: t.app.store.db, bus, now: () => new Date('2026-12-06T02:00:00Z'), log: silentLogger, eventCheckMs: 50,
+      serviceLevel: async () => { reads += 1; return level; },
+    });
+    const target = { serviceLevelTargetPct: 80, longestWaitSeconds: null, overdueCount: null, unclaimedEscalations: null };
+    await s.setThresholds(target, (await t.app.store.db.selectFrom('users').select('id').executeTakeFirst())?.id ?? 'system');
+    expect(told).toEqual([]);
+    const changed = (activity: SeatView['activity']) => ({ name: 'seat.changed', payload: seat(activity), audience: { roles: ['shift_lead'] } }) as never;
+
+    // Calls end unanswered in time: the level falls below the target during a burst of seat changes.
+    level = 0.5;
+    let before = reads;
+    for (let i = 0; i < 100; i++) s.onEvent(changed(i % 2 ? 'talking' : 'ready'));
+    await vi.waitFor(() => expect(told).toHaveLength(1));
+    await s.idle();
+    expect(reads - before).toBe(1);
+    expect(told).toEqual([{ state: 'raised', alert: expect.objectContaining({ kind: 'service_level', value: 50, threshold: 80 }) }]);
+
+    // More events meanwhile (the interval since the last check not over): checked after it, once.
+    level = 0.9;
+    before = reads;
+    for (let i = 0; i < 100; i++) s.onEvent(changed(i % 2 ? 'after_call_work' : 'ready'));
+    await vi.waitFor(() => expect(told).toHaveLength(2));
+    await s.idle();
+    expect(reads - before).toBe(1);
+    expect(told[1]).toEqual({ state: 'cleared', alert: expect.objectContaining({ kind: 'service_level', value: 90, threshold: 80 }) });
+    expect(await s.raised()).toEqual([]);
+    s.close();
   });
 });

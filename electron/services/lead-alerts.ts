@@ -11,6 +11,12 @@ import { writeAudit } from './audit';
 const SETTINGS_KEY = 'lead_alerts.thresholds';
 /** Waits grow and deadlines pass without any event: those two are read again this often. */
 export const LEAD_ALERT_TICK_MS = 10_000;
+/**
+ * Events are checked at most this often, with a trailing check after a burst: a center sends tens
+ * of seat.changed a second, and each check reads the service level (about seven queries), which
+ * moves far slower than that. An alert is raised at most this much later than its event.
+ */
+export const LEAD_ALERT_EVENT_CHECK_MS = 1000;
 
 /** Which figures an event can move. */
 const KINDS_OF_EVENT: Partial<Record<BusEvent['name'], LeadAlertKind[]>> = {
@@ -27,6 +33,8 @@ export interface LeadAlertOptions {
   log: Logger;
   /** Today's service level so far (0–1), null with nothing offered. */
   serviceLevel(): Promise<number | null>;
+  /** Checks on events at most this often (default LEAD_ALERT_EVENT_CHECK_MS). */
+  eventCheckMs?: number;
 }
 
 /**
@@ -47,6 +55,10 @@ export class LeadAlertService {
   private running: Promise<void> | null = null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private closed = false;
+  /** Figures events asked about since the last event check, and when that check may run. */
+  private readonly eventKinds = new Set<LeadAlertKind>();
+  private eventTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastEventCheck = -Infinity;
 
   constructor(private readonly o: LeadAlertOptions) {}
 
@@ -61,7 +73,26 @@ export class LeadAlertService {
   onEvent(e: BusEvent): void {
     if (e.name === 'seat.changed') this.noteSeat(e.payload);
     const kinds = KINDS_OF_EVENT[e.name];
-    if (kinds) this.request(kinds);
+    if (kinds) this.requestSoon(kinds);
+  }
+
+  /**
+   * An event's check: at once after a quiet spell, otherwise once the interval since the last one
+   * has passed, covering every event meanwhile (the seats seen are already noted, see noteSeat).
+   */
+  private requestSoon(kinds: readonly LeadAlertKind[]): void {
+    if (this.closed) return;
+    for (const k of kinds) this.eventKinds.add(k);
+    if (this.eventTimer) return;
+    const wait = Math.max(0, this.lastEventCheck + (this.o.eventCheckMs ?? LEAD_ALERT_EVENT_CHECK_MS) - performance.now());
+    this.eventTimer = setTimeout(() => {
+      this.eventTimer = null;
+      this.lastEventCheck = performance.now();
+      const batch = [...this.eventKinds];
+      this.eventKinds.clear();
+      this.request(batch);
+    }, wait);
+    this.eventTimer.unref?.();
   }
 
   private noteSeat(seat: SeatView): void {
@@ -153,6 +184,8 @@ export class LeadAlertService {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.eventTimer) clearTimeout(this.eventTimer);
+    this.eventTimer = null;
   }
 
   /** Waits for a check in progress (closing the app). */

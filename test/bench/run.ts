@@ -23,10 +23,13 @@
  * (wallboard-live.bench.ts; `npm run build` first): BENCH_WALL_AGENTS signed-in agents (300),
  * BENCH_WALL_RATE seat events a second (50) for BENCH_WALL_SECONDS (60), then BENCH_WALL_HOUR_EVENTS
  * (rate × 3600) sent compressed at BENCH_WALL_SOAK_RATE (400) a second before memory is read.
- * Event-to-screen and frame-time percentiles, main CPU per event, memory; BENCH_WALL_ALL_ROWS=1 renders
- * every seat row so that every event is seen (a heavier page). BENCH_WALL_APP_DIR runs another
+ * Event-to-screen percentiles on what the lead sees (seat rows in view, and the 示忙 count walked by
+ * BENCH_WALL_PROBES agents at BENCH_WALL_PROBE_RATE a second), where the time goes, frame time, main CPU
+ * per event, memory; BENCH_WALL_ALL_ROWS=1 renders every seat row (a heavier page). BENCH_WALL_APP_DIR runs another
  * checkout's build instead (a baseline commit: `git worktree add --detach DIR COMMIT`, `npm run build`
- * there); BENCH_WALL_HOST_ARGS passes node flags to the host (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
+ * there); BENCH_WALL_BASELINE_DIR=DIR runs such a baseline build and this one alternately for
+ * BENCH_WALL_ROUNDS rounds (default 2) and prints both side by side, pooled (the same machine load for
+ * both); BENCH_WALL_HOST_ARGS passes node flags to the host (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`).
  * Not in the default run.
  * BENCH_ONLY=analysis: the monthly analysis (monthly-analysis.bench.ts), one month's report and its
  * Word file on a BENCH_ANALYSIS_TICKETS store (default 1000000).
@@ -55,7 +58,7 @@ import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
 import { benchRouting } from './routing.bench';
-import { benchWallboardLive } from './wallboard-live.bench';
+import { benchWallboardLive, compareWallboardLive } from './wallboard-live.bench';
 import { benchMonthlyAnalysis } from './monthly-analysis.bench';
 import { benchHotspots } from './hotspots.bench';
 import { benchHotspotsScale } from './hotspots-scale.bench';
@@ -96,11 +99,14 @@ async function main(): Promise<void> {
       return v;
     };
     const rate = num('BENCH_WALL_RATE', 50, 1);
-    console.log(`\n${await benchWallboardLive({
+    const options = {
       agents: num('BENCH_WALL_AGENTS', 300, 4), rate, seconds: num('BENCH_WALL_SECONDS', 60, 5),
       hourEvents: num('BENCH_WALL_HOUR_EVENTS', rate * 3600, 0), soakRate: num('BENCH_WALL_SOAK_RATE', 400, 1), allRows: process.env.BENCH_WALL_ALL_ROWS === '1', log,
+      probes: num('BENCH_WALL_PROBES', 12, 0), probeRate: num('BENCH_WALL_PROBE_RATE', 4, 0), margin: num('BENCH_WALL_MARGIN', 3, 0),
       appDir: process.env.BENCH_WALL_APP_DIR, hostArgs: process.env.BENCH_WALL_HOST_ARGS?.split(' ').filter(Boolean),
-    })}`);
+    };
+    const baseline = process.env.BENCH_WALL_BASELINE_DIR;
+    console.log(`\n${baseline ? await compareWallboardLive(options, baseline, num('BENCH_WALL_ROUNDS', 2, 1)) : (await benchWallboardLive(options)).report}`);
     console.log(`\nNode ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; total ${((performance.now() - t0) / 1000).toFixed(0)} s.`);
     return;
   }

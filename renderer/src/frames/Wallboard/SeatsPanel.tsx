@@ -1,4 +1,5 @@
 import { memo, useEffect, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { Badge, Button, Group, Paper, Text, Title, Tooltip } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -13,10 +14,11 @@ import { SeatActionModal } from './SeatActionModal';
 
 /**
  * Changes are drawn at most this often (and on the next frame after a quiet spell): a center sends
- * tens a second, and one render per 100 ms keeps the board well inside the lead's 250 ms while
- * leaving most frames free.
+ * tens a second, and a draw (the 300 seats sorted and counted, the changed rows) takes a few ms, so
+ * one every 50 ms (every third frame) keeps the lead's event-to-screen p99 well under 250 ms even on a
+ * loaded machine while most frames stay free (npm run bench, BENCH_ONLY=wallboard-live).
  */
-export const SEAT_DRAW_INTERVAL_MS = 100;
+export const SEAT_DRAW_INTERVAL_MS = 50;
 
 export const activityColor: Record<SeatActivity, string> = {
   ringing: 'orange', talking: 'blue', held: 'grape', after_call_work: 'yellow', ready: 'teal', not_ready: 'gray', offline: 'dark',
@@ -55,7 +57,9 @@ export function SeatsPanel() {
       lastDrawn = performance.now();
       const changed = [...batch.values()];
       batch.clear();
-      setSeats((m) => { const next = new Map(m ?? []); for (const s of changed) next.set(s.userId, s); return next; });
+      // Drawn now, inside this frame's callbacks, so that this frame paints it: a plain update is
+      // rendered by React in a task after the frame, and waits for the next one (about 16 ms more).
+      flushSync(() => setSeats((m) => { const next = new Map(m ?? []); for (const s of changed) next.set(s.userId, s); return next; }));
     };
     const schedule = () => {
       if (frame !== null || wait !== null) return;
