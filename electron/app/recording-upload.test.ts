@@ -194,6 +194,20 @@ describe('who may send one', () => {
     expect(await rowsOfCall(mine.callId)).toEqual([expect.objectContaining({ user_id: agentId })]);
     expect(otherId).not.toBe(agentId);
   });
+
+  it('an upload half way, before the center has the call: another agent sending the same id adds nothing to mine', async () => {
+    const mine = deskRecording(1000);
+    await ok(desk, 'recording.upload', range(mine, 0, 500));
+    // The other agent's bytes go to a part of their own: mine still holds exactly my first half.
+    const forged = { ...mine, data: Buffer.alloc(1000, 7) };
+    expect(await ok(otherDesk, 'recording.upload', range(forged, 0, 500))).toEqual({ received: 500, complete: false });
+    expect(await ok(desk, 'recording.upload', range(mine, 500, 1000))).toEqual({ received: 1000, complete: true });
+    const [row] = await rowsOfCall(mine.callId);
+    expect(row).toMatchObject({ user_id: agentId, bytes: 1000 });
+    expect(readFileSync(join(t.app.recordings.dir, row!.path)).equals(mine.data)).toBe(true);
+    // Theirs cannot become the recording any more.
+    expect(await call(otherDesk, 'recording.upload', range(forged, 500, 1000))).toEqual({ ok: false, error: { code: 'not_found' } });
+  });
 });
 
 describe('an inconsistent upload', () => {
@@ -229,8 +243,8 @@ describe('retention', () => {
     await ok(desk, 'recording.upload', range(going, 0, 500));
     const dir = t.app.recordings.dir;
     const ago = (ms: number) => new Date(clock.getTime() - ms);
-    utimesSync(join(dir, `${stale.recordingId}.part`), ago(25 * 3_600_000), ago(25 * 3_600_000));
-    utimesSync(join(dir, `${going.recordingId}.part`), ago(3_600_000), ago(3_600_000));
+    utimesSync(join(dir, `${stale.recordingId}.${agentId}.part`), ago(25 * 3_600_000), ago(25 * 3_600_000));
+    utimesSync(join(dir, `${going.recordingId}.${agentId}.part`), ago(3_600_000), ago(3_600_000));
     const admin = conn(false);
     await t.app.users.create({ username: 'root', displayName: 'root', password: 'Right-pass1', roles: ['admin'] }, null, { skipStrength: true });
     await ok(admin, 'session.login', { username: 'root', password: 'Right-pass1' });
@@ -241,7 +255,7 @@ describe('retention', () => {
       v = await ok<JobView>(admin, 'jobs.get', { id: job.id });
     }
     expect(v).toMatchObject({ state: 'done', result: { deleted: 0 } });
-    expect(partFiles()).toEqual([`${going.recordingId}.part`]);
+    expect(partFiles()).toEqual([`${going.recordingId}.${agentId}.part`]);
     // The desk that gave up and comes back starts over; the other goes on.
     expect(await call(desk, 'recording.upload', range(stale, 500, 1000)))
       .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_offset', received: 0 } } });

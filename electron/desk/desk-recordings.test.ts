@@ -52,7 +52,11 @@ const deskFile = async (id: string) => {
   const r = await desk.app.store.db.selectFrom('recordings').select('path').where('id', '=', id).executeTakeFirstOrThrow();
   return readFileSync(join(desk.app.recordings.dir, r.path));
 };
-const centerPart = (id: string) => (readdirSync(center.app.recordings.dir).includes(`${id}.part`) ? statSync(join(center.app.recordings.dir, `${id}.part`)).size : null);
+/** The center's unfinished copy of a recording (`<id>.<user id>.part`), its size; null when there is none. */
+const centerPart = (id: string) => {
+  const name = readdirSync(center.app.recordings.dir).find((f) => f.startsWith(`${id}.`) && f.endsWith('.part'));
+  return name ? statSync(join(center.app.recordings.dir, name)).size : null;
+};
 
 /** The window records a call on the desk: chunks of audio as its MediaRecorder hands them over. */
 async function recordOnDesk(callId: string, chunks: Buffer[]): Promise<string> {

@@ -46,7 +46,7 @@ const RATE_WINDOW_MS = 10_000;
 /** How long an opened recording may be read without opening (and auditing) it again. */
 const OPEN_TTL_MS = 4 * 3_600_000;
 const PURGE_BATCH = 100;
-/** A desk's unfinished upload (`<id>.part`) not added to for this long is removed by the retention run. */
+/** A desk's unfinished upload (`<id>.<user id>.part`) not added to for this long is removed by the retention run. */
 const STALE_PART_MS = 86_400_000;
 
 /** What the retention job's body is given (electron/jobs JobContext, or nothing for the timer). */
@@ -210,7 +210,7 @@ export class RecordingService implements DeskRecordingSource {
 
   /**
    * A desk's finished recording arriving at the center (recording.upload), a range at a time, into
-   * `<id>.part`; its row is made only with the last range (then it is listenable, from the call's
+   * `<id>.<user id>.part`; its row is made only with the last range (then it is listenable, from the call's
    * ticket and the call log). A range that does not start where the file ends is refused with how
    * much is here (`received`), so an upload cut off resumes there; the whole upload sent again after
    * it completed is answered as complete. Only the agent whose recording it is sends it.
@@ -229,7 +229,9 @@ export class RecordingService implements DeskRecordingSource {
       const owner = await callRecordOwner(this.o.db, u.callId);
       // A call the center knows is someone else's: not this agent's to attach a recording to.
       if (owner !== null && owner !== s.user.id) fail('not_found');
-      const part = join(this.dir, `${u.recordingId}.part`);
+      // Whose upload it is is in the name: another agent sending the same recording id writes a
+      // part of their own (and is refused at the end: the row is made for the first to finish).
+      const part = join(this.dir, `${u.recordingId}.${s.user.id}.part`);
       const size = await stat(part).then((st) => st.size, () => 0);
       if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
       const received = size + data.length;
@@ -404,7 +406,7 @@ export class RecordingService implements DeskRecordingSource {
       if (!name.endsWith('.part')) continue;
       await ctx.checkpoint();
       const file = join(this.dir, name);
-      await this.serial(`upload:${name.slice(0, -'.part'.length)}`, async () => {
+      await this.serial(`upload:${name.split('.')[0]}`, async () => {
         const st = await stat(file).catch(() => null);
         if (!st || st.mtimeMs >= before) return;
         await unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
