@@ -276,6 +276,9 @@ const cases: Record<string, Case> = {
   'outreach.get': () => [{ id: fx.outreach }],
   // A stale version: refused either way.
   'outreach.setPeopleMet': () => [{ id: fx.outreach, expectedVersion: 999_999, peopleMet: 10 }],
+  // Stale versions: refused either way (the edit also because the event's day has passed).
+  'outreach.edit': () => [{ id: fx.outreach, expectedVersion: 999_999, title: '访问测试便民活动改', communityCode: fx.communityCode, address: '社区广场', date: '2025-06-05', teamIds: [people.agent01!.session!.user.id] }],
+  'outreach.cancel': () => [{ id: fx.outreach, expectedVersion: 999_999, reason: '访问测试取消' }],
   'classCases.list': () => [{ state: 'all', limit: 1000 }],
   'classCases.get': () => [{ id: fx.classCase }],
   'classCases.matchIntake': () => [{ text: '访问测试 小区路灯不亮' }],
