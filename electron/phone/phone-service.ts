@@ -7,16 +7,14 @@ import { callStatsOfDay } from '../../shared/domain/call-stats';
 import { chinaDateKey, endOfChinaDay, startOfChinaDay } from '../../shared/domain/china-time';
 import { LOGGED_OUT, UNREGISTERED, nextAgentState, offerDecision, type AgentEvent, type AgentState } from '../../shared/domain/agent-state';
 import { maskPhone } from '../../shared/domain/phone';
-import type { Selectable } from 'kysely';
 import type { Logger } from '../log';
-import type { SeatPresenceTable } from '../store/schema';
 import type { EventPublisher } from '../events/bus';
 import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
 import { deleteSipAccount, sipAccount, sipAccountUserExists, sipAddresses, sipSecret, upsertSipAccount } from '../store/repos/sip-accounts';
 import { upsertMirroredUser } from '../store/repos/users';
 import { setRecordingTicketIfNone } from '../store/repos/recordings';
-import { agentStatesBetween, appendAgentState, callRecordExists, callRecordOwner, callRecordRow, callTicketExists, callsInvitedBetween, insertCallRecord, poorAudioCallsBetween, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, setOwnCallWrapUp, upsertSeatPresence } from '../store/repos/calls';
+import { agentStatesBetween, appendAgentState, callRecordExists, callRecordOwner, callRecordRow, callTicketExists, callsInvitedBetween, insertCallRecord, poorAudioCallsBetween, linkCallToTicket, phoneSeats, seatExtensions, seatPresenceOf, setCallWrapUp, setOwnCallWrapUp, upsertSeatPresence, type SeatPresenceRow } from '../store/repos/calls';
 import { ticketNumber } from '../store/repos/tickets';
 import { SoftphoneError, SoftphoneService, NullMediaBridge, type CallRecord, type CallSnapshot, type RegistrationStatus } from '../sip';
 import { uuidv7 } from '../util/ids';
@@ -143,7 +141,7 @@ export const SEAT_REPORT_TTL_MS = 3 * 60_000;
 export class PhoneService {
   private readonly seats = new Map<string, Seat>();
   /** Each desk-reported seat's last report in this process (one row per user), see report(). */
-  private readonly latestReport = new Map<string, Selectable<SeatPresenceTable>>();
+  private readonly latestReport = new Map<string, SeatPresenceRow>();
   private readonly now: () => Date;
   /** Reason codes, wrap-up codes and the wrap-up timer: admin settings, defaults until set. */
   private config: PhoneConfig;
@@ -659,7 +657,7 @@ export class PhoneService {
   /** A desk's report of its user's phone (seat.report); shift leads' wallboards hear of it. */
   async report(userId: string, r: RequestInput<'seat.report'>): Promise<void> {
     const call = r.call && r.call.state !== 'ended' ? r.call : null;
-    const row: Selectable<SeatPresenceTable> = {
+    const row: SeatPresenceRow = {
       user_id: userId, agent: r.agent, registered: r.registered ? 1 : 0, reported_at: this.now().toISOString(),
       reason: r.agent === 'not_ready' ? r.reason ?? null : null, since: r.since ? new Date(r.since).toISOString() : null,
       call: call ? JSON.stringify(call satisfies SeatReportCall) : null,
@@ -747,7 +745,7 @@ export class PhoneService {
   }
 
   /** Seat views as the wallboard shows them; `known`: a desk's report just written, used instead of reading it back. */
-  private async seatViews(userIds?: readonly string[], known?: Selectable<SeatPresenceTable>): Promise<SeatView[]> {
+  private async seatViews(userIds?: readonly string[], known?: SeatPresenceRow): Promise<SeatView[]> {
     const rows = await phoneSeats(this.o.db, userIds);
     const since = new Date(this.now().getTime() - SEAT_REPORT_TTL_MS).toISOString();
     const read = rows.filter((r) => !this.seats.has(r.user_id) && r.user_id !== known?.user_id).map((r) => r.user_id);

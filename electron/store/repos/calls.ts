@@ -1,9 +1,12 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { AgentStateEventsTable, CallRecordsTable, SeatPresenceTable } from '../schema';
 import type { Db } from './db';
 import { poorAudio, type CallQuality } from '../../../shared/domain/audio-health';
 
 /** Calls: the record of each finished call, its links to tickets, and each seat's agent-state history. */
+
+/** A seat's presence row as the store holds it (the wallboard's seat view is made from it). */
+export type SeatPresenceRow = Selectable<SeatPresenceTable>;
 
 /** A finished call as a desk reports it (seat.recordCall) and the phone service records it. */
 export interface CallRecordFields {
