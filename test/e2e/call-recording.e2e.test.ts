@@ -269,12 +269,19 @@ describe('call recording', () => {
     console.info(`interrupted recording decoded: ${JSON.stringify({ ...a, leftPitches: a.leftPitches.slice(0, 80) })}`);
     expect(a.duration).toBeGreaterThan(4);
     // The left channel (what the caller is sent) carries the notice's beeps (880, 1175 Hz) before
-    // the agent's 440 Hz, and the first 440 Hz window comes after the last beep.
+    // the agent's 440 Hz tone, which starts after the last beep. A beep is one window near its
+    // pitch; the agent's tone is a steady run of them (the notice's syllable-like cadence passes
+    // through 425–463 Hz for a window now and then: CI once read such a window as the tone).
     const beep = (hz: number) => a.leftPitches.findIndex((p) => Math.abs(p - hz) < 40);
+    const tone = (hz: number, run = 5) => a.leftPitches.findIndex((_, i) => {
+      const windows = a.leftPitches.slice(i, i + run);
+      return windows.length === run && windows.every((p) => Math.abs(p - hz) < 20);
+    });
+    expect(tone(440)).toBeGreaterThanOrEqual(0);
     expect(beep(1175)).toBeGreaterThanOrEqual(0);
-    expect(beep(1175)).toBeLessThan(beep(440));
-    // The notice ends on a 988 Hz beep; the first window of the agent's own tone follows it.
-    expect(beep(988)).toBeLessThan(beep(440));
+    expect(beep(1175)).toBeLessThan(tone(440));
+    // The notice ends on a 988 Hz beep; the agent's own tone follows it.
+    expect(beep(988)).toBeLessThan(tone(440));
     expect(a.rms[0]).toBeGreaterThan(0.02);
     expect(a.rms[1]).toBeGreaterThan(0.02);
   });
