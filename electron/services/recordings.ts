@@ -71,6 +71,10 @@ export function mayListen(session: SessionInfo, row: Pick<RecordingRow, 'user_id
   return roles.includes('shift_lead') || roles.includes('admin') || row.user_id === session.user.id;
 }
 
+/** A recording's file in the recordings folder: by month, then id, with its container's extension. */
+const recordingFileName = (startedAt: string, id: string, mime: string) =>
+  `${startedAt.slice(0, 7)}-${id}.${mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+
 const view = (r: RecordingRow & { display_name?: string }, agentName = r.display_name ?? ''): RecordingView => ({
   id: r.id, callId: r.call_id, ticketId: r.ticket_id, agentName, startedAt: r.started_at, durationMs: Number(r.duration_ms),
   bytes: Number(r.bytes), mime: r.mime, state: r.state as RecordingState, part: Number(r.part),
@@ -131,15 +135,11 @@ export class RecordingService implements DeskRecordingSource {
         // crashed renderer) and the new one starts over. What was sent stays: closed as cut short
         // if the old window could not finish it, as it was if it did (on its way out). The call
         // goes on in its next part.
-        if (have.state === 'recording') {
-          await closeRecording(this.o.db, have.id, { state: 'interrupted', endedAt: now.toISOString(), ticketId: have.ticket_id ?? await pendingCallLink(this.o.db, callId) });
-          this.recent.delete(have.id);
-          this.closedOne();
-        }
+        if (have.state === 'recording') await this.closeOpen(have, 'interrupted');
         this.o.log.info('recording continues in a new part after its window went away', { callId, part: Number(have.part) + 1 });
       }
       const id = uuidv7(now.getTime());
-      const path = `${now.toISOString().slice(0, 7)}-${id}.${mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+      const path = recordingFileName(now.toISOString(), id, mime);
       await (await open(join(this.dir, path), 'wx')).close();
       await insertRecording(this.o.db, {
         id, call_id: callId, part: have ? Number(have.part) + 1 : 0, ticket_id: call.ticketId ?? null, user_id: s.user.id, started_at: now.toISOString(), ended_at: null,
@@ -196,14 +196,18 @@ export class RecordingService implements DeskRecordingSource {
     });
   }
 
+  /** Closes an open recording (finished, or cut short by its window going away), linked to the call's ticket if one is known. */
+  private async closeOpen(r: RecordingRow, state: 'complete' | 'interrupted', durationMs?: number): Promise<void> {
+    const ticketId = r.ticket_id ?? await pendingCallLink(this.o.db, r.call_id);
+    await closeRecording(this.o.db, r.id, { state, endedAt: this.o.now().toISOString(), ticketId, ...(durationMs !== undefined ? { durationMs } : {}) });
+    this.recent.delete(r.id);
+    this.closedOne();
+  }
+
   /** The recorder stopped with the call: the recording is complete, linked to the call's ticket if one is known. */
   async finish(s: SessionInfo, callId: string, durationMs: number, recordingId?: string): Promise<null> {
     return this.serial(callId, async () => {
-      const r = await this.ownOpen(s, callId, recordingId);
-      const ticketId = r.ticket_id ?? await pendingCallLink(this.o.db, callId);
-      await closeRecording(this.o.db, r.id, { state: 'complete', endedAt: this.o.now().toISOString(), durationMs, ticketId });
-      this.recent.delete(r.id);
-      this.closedOne();
+      await this.closeOpen(await this.ownOpen(s, callId, recordingId), 'complete', durationMs);
       return null;
     });
   }
@@ -252,7 +256,7 @@ export class RecordingService implements DeskRecordingSource {
         }
       }
       if (!u.final) return { received, complete: false };
-      const path = `${u.startedAt.slice(0, 7)}-${u.recordingId}.${u.mime.startsWith('audio/ogg') ? 'ogg' : 'webm'}`;
+      const path = recordingFileName(u.startedAt, u.recordingId, u.mime);
       await rename(part, join(this.dir, path));
       // The call's ticket as the center knows it: a link made while the call lasted, or the ticket its
       // record (seat.recordCall, which may come before or after this) is linked to.
