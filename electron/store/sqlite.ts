@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
 import type pg from 'pg';
 import { chmodSync, closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type { DB } from './schema';
@@ -123,6 +123,28 @@ export interface SqliteOptions {
   checkpoint?: Omit<CheckpointOptions, 'nativeBinding'>;
 }
 
+/**
+ * Kysely begins an SQLite transaction DEFERRED: it starts as a reader and asks for the write lock at
+ * its first write. If another connection wrote or reset the WAL in between (the checkpoint worker's
+ * TRUNCATE/RESTART, a second process on the file), SQLite cannot upgrade that stale snapshot and
+ * fails at once with SQLITE_BUSY ("database is locked") without waiting for busy_timeout: a service's
+ * write failed now and then (seen as `UserService.create` failing during a demo load). Every
+ * transaction on the store connection is begun IMMEDIATE instead: it takes the write lock up front,
+ * waiting for it under busy_timeout like any single statement does, and its snapshot cannot go stale.
+ * The store has one connection in the process, so no transaction of ours waits for another of ours.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) { super(config); this.#config = config; }
+  override createDriver(): Driver { return new ImmediateSqliteDriver(this.#config); }
+}
+
 /** Trims the WAL file back to this size when it is reset after a checkpoint. */
 const JOURNAL_SIZE_LIMIT = 64 << 20;
 
@@ -159,7 +181,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     sqlite.close();
     throw new StoreError('locked', `数据库 ${file} 正被其他程序占用：${(e as Error).message}`, { file });
   }
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   try {
     await migrate(db, 'sqlite', list);
     if (sqlite.pragma('application_id', { simple: true }) !== APPLICATION_ID) sqlite.pragma(`application_id = ${APPLICATION_ID}`);
