@@ -122,7 +122,8 @@ describe('a desk\'s calls on the center\'s wallboard', () => {
     const call = answeredCall();
     forwarder.offline!.callRecorded(call);
     // The center took it; the desk never heard back, so it keeps it and sends it again later.
-    await until(async () => (await centerCall(call.callId)).length === 1);
+    // (Generous limit: under CI's parallel load the desk's send can wait behind a reconnect.)
+    await until(async () => (await centerCall(call.callId)).length === 1, 45_000);
     expect(store.hasOutboxId(call.callId)).toBe(true);
     proxy.cut();
     proxy.restore();

@@ -16,7 +16,8 @@ import { statSync } from 'node:fs';
  * Cap: under a steady stream of writes the WAL is never fully copied between two writes, so it is
  * never reset and grows; past `capBytes` the worker runs a `RESTART` checkpoint, which copies the
  * frames written since its last pass while writers wait, and waits for readers up to 100 ms (it
- * gives up and tries on the next pass after that). Once per `capBytes` of writes, not per commit.
+ * gives up and tries again 1 s later, then 2, 4, 8 s while a reader keeps holding the WAL, so
+ * writers lose at most 100 ms a second to it). Once per `capBytes` of writes, not per commit.
  *
  * The worker starts only once the WAL passes `startBytes` (checked by a cheap file-size poll in
  * the main thread), so a small store (tests, a fresh install) never starts a thread.
@@ -42,6 +43,8 @@ db.pragma('busy_timeout = 0');
 const stats = { passes: 0, framesCopied: 0, truncates: 0, restarts: 0, busy: 0 };
 let lastLog = -1;
 let lastCopied = 0;
+let restartAfter = 0;
+let restartBackoff = 1000;
 // The live log, not the file (the file keeps its size until a reset trims it to journal_size_limit).
 const frameBytes = db.pragma('page_size', { simple: true }) + 24;
 function pass() {
@@ -55,11 +58,22 @@ function pass() {
     if (r.log > 0 && r.log === lastLog && r.checkpointed === r.log) {
       const [t] = db.pragma('wal_checkpoint(TRUNCATE)');
       if (!t.busy) { stats.truncates++; lastCopied = 0; }
-    } else if (r.log * frameBytes > w.capBytes) {
+    } else if (r.log * frameBytes > w.capBytes && Date.now() >= restartAfter) {
       // Writes never pause long enough for the WAL to start over: reset it now. Writers wait for
       // the few frames written since the pass above (and for readers, at most 100 ms).
       db.pragma('busy_timeout = 100');
-      try { const [x] = db.pragma('wal_checkpoint(RESTART)'); if (x.busy) stats.busy++; else { stats.restarts++; lastCopied = 0; } } finally { db.pragma('busy_timeout = 0'); }
+      try {
+        const [x] = db.pragma('wal_checkpoint(RESTART)');
+        if (x.busy) {
+          // A reader still holds the WAL (a long search, an export). RESTART holds the write lock
+          // while it waits for readers, so trying again at every pass would make writers wait
+          // 100 ms of every pass for as long as that reader reads (seen: a writer locked out for
+          // 5 s and refused). Wait longer between tries instead, up to 8 s.
+          stats.busy++;
+          restartAfter = Date.now() + restartBackoff;
+          restartBackoff = Math.min(restartBackoff * 2, 8000);
+        } else { stats.restarts++; lastCopied = 0; restartBackoff = 1000; }
+      } finally { db.pragma('busy_timeout = 0'); }
     }
     lastLog = r.log;
   } catch (e) {

@@ -71,24 +71,60 @@ describe('SQLite store', () => {
     reader.exec('begin');
     reader.prepare('select count(*) from meta').get();
     for (let i = 0; i < 30; i++) put.run(`k${i}`, 'y'.repeat(60_000));
-    // The worker now waits (RESTART, up to 2 s) for the reader, which lets go a little later.
-    await new Promise((r) => setTimeout(r, 100));
-    reader.exec('commit');
-    reader.close();
+    // Writes keep coming (the case the cap is for) while the reader holds on and after it lets go:
+    // every pass then finds new frames and takes the cap's RESTART path. (With no write after the
+    // reader left, a pass could find every frame copied and take the idle TRUNCATE path instead,
+    // which the test above covers.) The writes are a synchronous loop so no pass falls in a gap.
+    const t0 = performance.now();
+    let i = 0;
+    let readerHolds = true;
+    while (performance.now() - t0 < 400) {
+      put.run(`later${i++}`, 'z');
+      // The worker waits (RESTART, up to 100 ms a pass) for the reader, which lets go a little later.
+      if (readerHolds && performance.now() - t0 > 100) { reader.exec('commit'); reader.close(); readerHolds = false; }
+    }
     let stats = await store.checkpointer!.stats();
-    for (let tries = 0; stats.restarts === 0 && tries < 200; tries++) {
-      await new Promise((r) => setTimeout(r, 20));
+    for (let tries = 0; stats.restarts === 0 && tries < 500; tries++) {
+      put.run(`later${i++}`, 'z');
+      await new Promise((r) => setTimeout(r, 10));
       stats = await store.checkpointer!.stats();
     }
+    // It waited for the reader at least once (busy), and no write was refused meanwhile (put.run throws).
+    expect(stats.busy).toBeGreaterThanOrEqual(1);
     expect(stats.restarts).toBeGreaterThanOrEqual(1);
     await store.close();
-  });
+  }, 20_000);
 
   it('with walCheckpoint auto, leaves the checkpoint to SQLite inside the commit (the bench\'s before)', async () => {
     const file = tempFile();
     const store = await openSqliteStore(file, { walCheckpoint: 'auto' });
     expect(store.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(store.checkpointer).toBeNull();
+    await store.close();
+  });
+
+  it('a transaction that reads before it writes is not refused when another connection wrote in between (begun IMMEDIATE, not DEFERRED)', async () => {
+    const file = tempFile();
+    const store = await openSqliteStore(file);
+    // Another connection on the file: the checkpoint worker or a second process. It never waits.
+    const other = new Database(file);
+    other.pragma('busy_timeout = 0');
+    let otherWrote = false;
+    await store.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('meta').select('key').where('key', '=', 'probe').execute();
+      // The other connection writes after this transaction read. Begun DEFERRED, the transaction
+      // would hold a stale snapshot and its write below fail with "database is locked" at once;
+      // begun IMMEDIATE, it holds the write lock, so it is the other writer that must wait.
+      try { other.prepare('insert into meta (key, value) values (?, ?)').run('other', '1'); otherWrote = true; } catch (e) {
+        expect((e as { code?: string }).code).toBe('SQLITE_BUSY');
+      }
+      await trx.insertInto('meta').values({ key: 'probe', value: 'saved' }).execute();
+    });
+    expect(otherWrote).toBe(false);
+    expect(store.sqlite!.prepare('select value from meta where key = ?').pluck().get('probe')).toBe('saved');
+    // Once the transaction committed, the other connection writes as usual.
+    other.prepare('insert into meta (key, value) values (?, ?)').run('other', '1');
+    other.close();
     await store.close();
   });
 
