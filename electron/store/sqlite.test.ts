@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { openSqliteStore } from './sqlite';
+import { openSqliteStore, withStatementCache } from './sqlite';
 import { StoreError } from './errors';
 import { migrate } from './migrate';
 import { migrations } from './migrations';
@@ -126,6 +126,39 @@ describe('SQLite store', () => {
     other.prepare('insert into meta (key, value) values (?, ?)').run('other', '1');
     other.close();
     await store.close();
+  });
+
+  it('keeps prepared statements per SQL text, least recently used out first, and never hands out one that is mid-iteration', () => {
+    const raw = new Database(':memory:');
+    raw.exec('create table t (a integer)');
+    let prepared = 0;
+    const prepare = raw.prepare.bind(raw);
+    raw.prepare = ((text: string) => { prepared++; return prepare(text); }) as typeof raw.prepare;
+    const db = withStatementCache(raw, 2);
+    const insert = db.prepare('insert into t (a) values (?)');
+    for (let i = 0; i < 5; i++) expect(db.prepare('insert into t (a) values (?)')).toBe(insert);
+    expect(prepared).toBe(1);
+    for (let i = 0; i < 5; i++) db.prepare('insert into t (a) values (?)').run([i]);
+    expect(db.prepare('select count(*) as n from t').all([])).toEqual([{ n: 5 }]);
+    // A third text pushes out the least recently used (the count), not the insert used just now.
+    db.prepare('insert into t (a) values (?)');
+    db.prepare('select a from t order by a');
+    expect(db.cached).toBe(2);
+    const before = prepared;
+    db.prepare('insert into t (a) values (?)');
+    expect(prepared).toBe(before);
+    db.prepare('select count(*) as n from t');
+    expect(prepared).toBe(before + 1);
+    // A statement being iterated is busy: the same text asked meanwhile gets a statement of its own.
+    const list = db.prepare('select a from t order by a');
+    const it = list.iterate([]);
+    expect(it.next().value).toEqual({ a: 0 });
+    const again = db.prepare('select a from t order by a');
+    expect(again).not.toBe(list);
+    expect(again.all([])).toHaveLength(5);
+    expect([...it].map((r) => (r as { a: number }).a)).toEqual([1, 2, 3, 4]);
+    db.close();
+    expect(raw.open).toBe(false);
   });
 
   it('makes every table STRICT, so a wrong type is an error and not a silent conversion', async () => {

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import type pg from 'pg';
 import { chmodSync, closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type { DB } from './schema';
@@ -121,6 +121,8 @@ export interface SqliteOptions {
    */
   walCheckpoint?: 'background' | 'auto';
   checkpoint?: Omit<CheckpointOptions, 'nativeBinding'>;
+  /** Keep prepared statements (withStatementCache); false: Kysely's prepare per query (the bench's before). @default true */
+  statementCache?: boolean;
 }
 
 /**
@@ -143,6 +145,38 @@ class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
   constructor(config: SqliteDialectConfig) { super(config); this.#config = config; }
   override createDriver(): Driver { return new ImmediateSqliteDriver(this.#config); }
+}
+
+/** Distinct SQL texts whose prepared statements the store connection keeps. */
+export const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * The store connection as Kysely sees it, keeping its prepared statements. Kysely's SQLite driver
+ * prepares every query anew (SQLite parses and plans the text each time): an intake save runs about
+ * 15 statements, all the same text from save to save. Statements are kept per SQL text, the least
+ * recently used dropped past `size` (texts with `in (?, ?, …)` lists vary in length). A kept
+ * statement that is still being iterated (a stream not yet finished) is not handed out twice: the
+ * second caller gets a fresh one. A statement survives schema changes (SQLite re-prepares it).
+ */
+export function withStatementCache(sqlite: Database.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase & { readonly cached: number } {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    get cached() { return kept.size; },
+    close() { kept.clear(); sqlite.close(); },
+    prepare(text: string) {
+      const hit = kept.get(text);
+      if (hit && !hit.busy) {
+        kept.delete(text);
+        kept.set(text, hit);
+        return hit;
+      }
+      const fresh = sqlite.prepare(text);
+      if (hit) return fresh;
+      kept.set(text, fresh);
+      if (kept.size > size) kept.delete(kept.keys().next().value!);
+      return fresh;
+    },
+  };
 }
 
 /** Trims the WAL file back to this size when it is reset after a checkpoint. */
@@ -181,7 +215,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     sqlite.close();
     throw new StoreError('locked', `数据库 ${file} 正被其他程序占用：${(e as Error).message}`, { file });
   }
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: opts.statementCache === false ? sqlite : withStatementCache(sqlite) }) });
   try {
     await migrate(db, 'sqlite', list);
     if (sqlite.pragma('application_id', { simple: true }) !== APPLICATION_ID) sqlite.pragma(`application_id = ${APPLICATION_ID}`);

@@ -12,6 +12,9 @@
  * (default 60) of work each, BENCH_DESK_TICKETS demo tickets (default 20,000). It takes five to six
  * minutes (demo load, two 60 s runs, sign-ins, replays), so the default run leaves it out.
  *
+ * BENCH_ONLY=intake-sqlite: intake save and screen pop on SQLite at BENCH_TICKETS (default 1,000,000),
+ * Kysely preparing every statement (before) against the store's statement cache (after), alternating.
+ *
  * BENCH_ONLY=routing: 智能派单 suggest and learn p50/p99 alone (routing.bench.ts) on the counts of
  * BENCH_ROUTING_TICKETS generated dispatches (default 1,000,000) against 10,000.
  *
@@ -58,6 +61,7 @@ import { benchBothStores } from './both-stores.bench';
 import { benchDesks } from './center-desks.bench';
 import { benchWallboard, type WallboardBench } from './wallboard.bench';
 import { benchRouting } from './routing.bench';
+import { benchIntakeSqlite } from './intake-sqlite.bench';
 import { benchWallboardLive, compareWallboardLive } from './wallboard-live.bench';
 import { benchMonthlyAnalysis } from './monthly-analysis.bench';
 import { benchHotspots } from './hotspots.bench';
@@ -112,6 +116,16 @@ async function main(): Promise<void> {
   }
   if (!Number.isInteger(TICKETS) || TICKETS < 1000) throw new Error('BENCH_TICKETS must be an integer ≥ 1000');
   const t0 = performance.now();
+  if (process.env.BENCH_ONLY === 'intake-sqlite') {
+    const n = Number(process.env.BENCH_TICKETS ?? 1_000_000);
+    const built = await ensureBenchStore(n, BENCH_SEED, log);
+    const work = mkdtempSync(join(tmpdir(), 'hotline-bench-intake-'));
+    try {
+      const rows = await benchIntakeSqlite(built.file, work, Number(process.env.BENCH_ITER ?? 2000), log);
+      console.log(`\n### SQLite intake save and screen pop, ${n.toLocaleString('en')} demo tickets (seed ${BENCH_SEED}), alternating before/after\n\n${markdownTable(rows)}`);
+    } finally { rmSync(work, { recursive: true, force: true }); }
+    return;
+  }
   if (process.env.BENCH_ONLY === 'routing') {
     const n = Number(process.env.BENCH_ROUTING_TICKETS ?? 1_000_000);
     if (!Number.isInteger(n) || n < 10_000) throw new Error('BENCH_ROUTING_TICKETS must be an integer ≥ 10000');
