@@ -227,11 +227,38 @@ describe('an inconsistent upload', () => {
 
   it('a range going past the announced total is refused and nothing of it is kept', async () => {
     const rec = deskRecording(150_000);
-    await ok(desk, 'recording.upload', range(rec, 0, 100_000));
+    await ok(desk, 'recording.upload', range(rec, 0, 100_000, { totalBytes: 120_000, final: false }));
     expect(await call(desk, 'recording.upload', range(rec, 100_000, 150_000, { totalBytes: 120_000, final: false })))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      .toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'data', problem: 'beyond_total' }] } });
     expect(await rowsOfCall(rec.callId)).toEqual([]);
     expect(readdirSync(t.app.recordings.dir)).toEqual([]);
+  });
+
+  it('a later range that claims another total than the first one is refused and changes nothing; the upload goes on under the first total', async () => {
+    const rec = deskRecording();
+    await ok(desk, 'recording.upload', range(rec, 0, 100_000));
+    const part = join(t.app.recordings.dir, `${rec.recordingId}.${agentId}.part`);
+    // Shrunk to what has arrived and called final, grown, or asked about in a probe: each refused, told the first total.
+    for (const bad of [range(rec, 100_000, 200_000, { totalBytes: 200_000, final: true }), range(rec, 100_000, 200_000, { totalBytes: 400_000 }), range(rec, 0, 0, { totalBytes: 300_000, final: false })]) {
+      expect(await call(desk, 'recording.upload', bad))
+        .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_total_changed', totalBytes: 250_000, received: 100_000 } } });
+    }
+    expect(readFileSync(part).equals(rec.data.subarray(0, 100_000))).toBe(true);
+    expect(await rowsOfCall(rec.callId)).toEqual([]);
+    expect(await uploadAudits()).toEqual([]);
+    // After the center restarted, the first total still holds.
+    const dir = t.dir;
+    await t.app.close();
+    t = await createTestApp({ now: () => clock, recordingRetention: false, dataDir: dir });
+    desk = await signIn('agent01', true);
+    lead = await signIn('lead01', false);
+    expect(await call(desk, 'recording.upload', range(rec, 100_000, 200_000, { totalBytes: 200_000, final: true })))
+      .toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'upload_total_changed', totalBytes: 250_000 } } });
+    expect(await send(desk, rec, 100_000)).toEqual({ received: 250_000, complete: true });
+    expect((await listen(lead, rec.recordingId)).equals(rec.data)).toBe(true);
+    // Whole, nothing of the upload is left beside the recording.
+    expect(readdirSync(t.app.recordings.dir).filter((f) => f.startsWith(rec.recordingId))).toEqual([]);
+    expect(readdirSync(t.app.recordings.dir)).toHaveLength(1);
   });
 });
 
@@ -256,6 +283,8 @@ describe('retention', () => {
     }
     expect(v).toMatchObject({ state: 'done', result: { deleted: 0 } });
     expect(partFiles()).toEqual([`${going.recordingId}.${agentId}.part`]);
+    // The total pinned beside the removed part goes with it.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.total'))).toEqual([`${going.recordingId}.${agentId}.part.total`]);
     // The desk that gave up and comes back starts over; the other goes on.
     expect(await call(desk, 'recording.upload', range(stale, 500, 1000)))
       .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_offset', received: 0 } } });

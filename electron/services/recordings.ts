@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
@@ -48,6 +48,14 @@ const OPEN_TTL_MS = 4 * 3_600_000;
 const PURGE_BATCH = 100;
 /** A desk's unfinished upload (`<id>.<user id>.part`) not added to for this long is removed by the retention run. */
 const STALE_PART_MS = 86_400_000;
+/** Beside a part (`<part>.total`): the totalBytes its first range announced. */
+const TOTAL_SUFFIX = '.total';
+
+/** The total pinned for a part, or null when none is kept (or what is kept is unreadable). */
+async function readPinnedTotal(file: string): Promise<number | null> {
+  const n = Number(await readFile(file, 'utf8').catch(() => ''));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
 
 /** What the retention job's body is given (electron/jobs JobContext, or nothing for the timer). */
 export interface PurgeContext {
@@ -236,16 +244,23 @@ export class RecordingService implements DeskRecordingSource {
       // Whose upload it is is in the name: another agent sending the same recording id writes a
       // part of their own (and is refused at the end: the row is made for the first to finish).
       const part = join(this.dir, `${u.recordingId}.${s.user.id}.part`);
+      // The total the first range announced, kept beside the part: every later range is held to it.
+      const pin = `${part}${TOTAL_SUFFIX}`;
       const size = await stat(part).then((st) => st.size, () => 0);
+      const pinned = size > 0 ? await readPinnedTotal(pin) : null;
+      if (pinned !== null && u.totalBytes !== pinned) fail('conflict', { details: { reason: 'upload_total_changed', totalBytes: pinned, received: size } });
       if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
       const received = size + data.length;
       // Ranges that do not add up to the total the desk announced: nothing of this upload is kept
       // (checked before writing, so a refused last range never lands in the file either).
       const wrong = received > u.totalBytes ? { path: 'data', problem: 'beyond_total' } : u.final && received !== u.totalBytes ? { path: 'totalBytes', problem: `received ${received}` } : null;
       if (wrong) {
-        await unlink(part).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        await Promise.all([part, pin].map((f) => unlink(f).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; })));
         fail('invalid_input', { issues: [wrong] });
       }
+      // Pinned with the first bytes (a probe writes nothing and pins nothing); a part from before
+      // totals were kept, or one whose pin a crash lost, is pinned by the range that goes on with it.
+      if (data.length > 0 && pinned === null) await writeFile(pin, String(u.totalBytes));
       if (data.length > 0) {
         const fh = await open(part, 'a');
         try {
@@ -275,6 +290,7 @@ export class RecordingService implements DeskRecordingSource {
         await rename(join(this.dir, path), part).catch(() => undefined);
         throw e;
       }
+      await unlink(pin).catch(() => undefined);
       return { received, complete: true };
     });
   }
@@ -406,14 +422,22 @@ export class RecordingService implements DeskRecordingSource {
   private async purgeStaleParts(ctx: PurgeContext): Promise<void> {
     const before = this.o.now().getTime() - STALE_PART_MS;
     let removed = 0;
+    const gone = (f: string) => unlink(f).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     for (const name of await readdir(this.dir)) {
-      if (!name.endsWith('.part')) continue;
+      const pinOnly = name.endsWith(`.part${TOTAL_SUFFIX}`);
+      if (!name.endsWith('.part') && !pinOnly) continue;
       await ctx.checkpoint();
       const file = join(this.dir, name);
       await this.serial(`upload:${name.split('.')[0]}`, async () => {
         const st = await stat(file).catch(() => null);
         if (!st || st.mtimeMs >= before) return;
-        await unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        if (pinOnly) {
+          // A pinned total left without its part (a stop between the two): the part decides, not the pin.
+          if (!(await stat(file.slice(0, -TOTAL_SUFFIX.length)).then(() => true, () => false))) await gone(file);
+          return;
+        }
+        await gone(file);
+        await gone(`${file}${TOTAL_SUFFIX}`);
         removed++;
       });
     }
