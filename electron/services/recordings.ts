@@ -43,6 +43,18 @@ export interface DeskRecordingSource {
 /** Chunks accepted per call in any RATE_WINDOW_MS (the recorder sends one every 1–2 s). */
 const RATE_MAX_CHUNKS = 20;
 const RATE_WINDOW_MS = 10_000;
+
+/**
+ * How fast one user's recording.upload ranges are taken: a token bucket of bytes and one of ranges
+ * (a probe without audio counts as a range). A desk sends its 192 KB ranges back to back.
+ */
+export interface UploadLimit { bytesPerSecond: number; burstBytes: number; rangesPerSecond: number; burstRanges: number }
+/**
+ * A recording is about 240 KB a minute: after an outage a desk's backlog of dozens of calls goes at
+ * full speed up to 8 MB, then at 1 MB a second (over 4 hours of audio a minute); a program that
+ * sends faster is told to wait, and never writes more than that to the center's disk.
+ */
+export const DEFAULT_UPLOAD_LIMIT: UploadLimit = { bytesPerSecond: 1024 * 1024, burstBytes: 8 * 1024 * 1024, rangesPerSecond: 8, burstRanges: 64 };
 /** How long an opened recording may be read without opening (and auditing) it again. */
 const OPEN_TTL_MS = 4 * 3_600_000;
 const PURGE_BATCH = 100;
@@ -71,6 +83,8 @@ export interface RecordingServiceOptions {
   log: Logger;
   /** The caller's current call with this id (the phone service's view), if any. */
   currentCall(session: SessionInfo, callId: string): { ticketId?: string | null } | undefined;
+  /** How fast a desk's uploads are taken, per user. @default DEFAULT_UPLOAD_LIMIT */
+  uploadLimit?: UploadLimit;
 }
 
 /** Who may listen to a recording: shift leads and admins (quality checks), and the agent who took the call. */
@@ -98,6 +112,8 @@ export class RecordingService implements DeskRecordingSource {
   /** Per recording: the chunks in flight one after another, and when recent chunks came (rate limit). */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly recent = new Map<string, number[]>();
+  /** Per user: what is left of their upload buckets, as of `at`. */
+  private readonly uploadBuckets = new Map<string, { bytes: number; ranges: number; at: number }>();
   /** `${userId}:${recordingId}` → when it was opened (audited). */
   private readonly opened = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -182,6 +198,27 @@ export class RecordingService implements DeskRecordingSource {
     this.recent.set(id, times);
   }
 
+  /**
+   * Takes one range of `bytes` from the user's upload buckets, or refuses it with how many seconds
+   * until it would be taken (too_many_attempts, reason upload_rate_limited): the desk waits and sends it again.
+   */
+  private limitUpload(userId: string, bytes: number): void {
+    const l = this.o.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
+    const at = this.o.now().getTime();
+    const b = this.uploadBuckets.get(userId) ?? { bytes: l.burstBytes, ranges: l.burstRanges, at };
+    const seconds = Math.max(0, at - b.at) / 1000;
+    b.bytes = Math.min(l.burstBytes, b.bytes + seconds * l.bytesPerSecond);
+    b.ranges = Math.min(l.burstRanges, b.ranges + seconds * l.rangesPerSecond);
+    b.at = at;
+    this.uploadBuckets.set(userId, b);
+    if (b.bytes < bytes || b.ranges < 1) {
+      const wait = Math.max((bytes - b.bytes) / l.bytesPerSecond, (1 - b.ranges) / l.rangesPerSecond);
+      fail('too_many_attempts', { details: { reason: 'upload_rate_limited', seconds: Math.max(1, Math.ceil(wait)) } });
+    }
+    b.bytes -= bytes;
+    b.ranges -= 1;
+  }
+
   /** Appends chunk `seq`; a chunk already written (a retry) is acknowledged and not written again. */
   async append(s: SessionInfo, callId: string, seq: number, base64: string, durationMs: number, recordingId?: string): Promise<{ bytes: number }> {
     const data = Buffer.from(base64, 'base64');
@@ -225,11 +262,14 @@ export class RecordingService implements DeskRecordingSource {
    * `<id>.<user id>.part`; its row is made only with the last range (then it is listenable, from the call's
    * ticket and the call log). A range that does not start where the file ends is refused with how
    * much is here (`received`), so an upload cut off resumes there; the whole upload sent again after
-   * it completed is answered as complete. Only the agent whose recording it is sends it.
+   * it completed is answered as complete; a range announcing another total than the first is
+   * refused. Only the agent whose recording it is sends it, at most as fast as the upload limit.
    */
   async receiveUpload(s: SessionInfo, u: RecordingUpload): Promise<{ received: number; complete: boolean }> {
     const data = Buffer.from(u.data, 'base64');
     if (data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
+    // Before anything is read or written: a range over the limit costs the center nothing more.
+    this.limitUpload(s.user.id, data.length);
     return this.serial(`upload:${u.recordingId}`, async () => {
       const have = await recordingById(this.o.db, u.recordingId);
       if (have) {
