@@ -309,6 +309,8 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const divisions = new DivisionImportService(store.db, now);
   // Hotspots are mined in a worker thread over the last 90 days, then kept up as tickets arrive.
   const hotspots = new HotspotService({ db: store.db, bus, now, log: opts.log, ...opts.hotspots });
+  // Outreach screens read again on outreach.changed (plans, edits, cancels, appeals at an event).
+  const outreach = new OutreachService(store.db, now, bus);
   const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId), uploadLimit: opts.recordingUploadLimit });
   // A recording a crash cut short stays playable up to its last chunk; say so on its row.
   await recordings.recoverInterrupted();
@@ -320,9 +322,12 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...settingsDraftsHandlers(settings, drafts),
     ...statsHandlers(tickets, kpis, settings, now),
     ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
-    ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, routing, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id) }),
+    ...ticketHandlers({
+      tickets, intake, workflow, search, similar, categories, routing, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id),
+      outreachAppeal: (eventId) => outreach.changed(eventId, 'appeal'),
+    }),
     ...classCaseHandlers(classCases),
-    ...outreachHandlers(new OutreachService(store.db, now)),
+    ...outreachHandlers(outreach),
     ...analysisHandlers(new MonthlyAnalysisService(store.db, now), jobs, consultation),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),
