@@ -9,7 +9,7 @@ const PG_SUITES = [
   'test/security/contract-text.test.ts', 'test/security/host-input.test.ts', 'test/outreach/**/*.test.ts',
   // A desk (its own process, on SQLite) against a center on either store.
   'electron/desk/desk-offline.test.ts', 'electron/desk/desk-calls.test.ts', 'electron/desk/desk-offline-signin.test.ts', 'electron/desk/desk-outreach.test.ts',
-  'electron/desk/desk-recordings.test.ts',
+  'electron/desk/desk-recordings.test.ts', 'electron/desk/recording-upload.test.ts',
 ];
 
 export default defineConfig({

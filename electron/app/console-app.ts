@@ -58,7 +58,7 @@ import { calendarHandlers } from './handlers/calendar';
 import { standaloneDeskHandlers } from './handlers/desk';
 import { adminHandlers } from './handlers/admin';
 import { recordingHandlers } from './handlers/recordings';
-import { RecordingService } from '../services/recordings';
+import { RecordingService, type UploadLimit } from '../services/recordings';
 import { seedDemoConsultation } from '../demo/consultation';
 import { JobRunner } from '../jobs/job-runner';
 import { DeadlinePolicyService } from '../services/deadline-policy';
@@ -111,6 +111,8 @@ export interface ConsoleOptions {
   eventBus?: EventBus;
   /** False: no retention timer (tests run the retention job themselves). @default true */
   recordingRetention?: boolean;
+  /** How fast a desk's recording uploads are taken, per user (tests: a small one). @default DEFAULT_UPLOAD_LIMIT */
+  recordingUploadLimit?: UploadLimit;
   /** Hears the PostgreSQL bus's listening connection come and go (the console server's /readyz). */
   onEventsStatus?: (status: ListenStatus) => void;
   /** Hotspot options (tests: a short debounce). */
@@ -307,7 +309,9 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const divisions = new DivisionImportService(store.db, now);
   // Hotspots are mined in a worker thread over the last 90 days, then kept up as tickets arrive.
   const hotspots = new HotspotService({ db: store.db, bus, now, log: opts.log, ...opts.hotspots });
-  const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId) });
+  // Outreach screens read again on outreach.changed (plans, edits, cancels, appeals at an event).
+  const outreach = new OutreachService(store.db, now, bus);
+  const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId), uploadLimit: opts.recordingUploadLimit });
   // A recording a crash cut short stays playable up to its last chunk; say so on its row.
   await recordings.recoverInterrupted();
   if (opts.recordingRetention !== false) recordings.startRetention();
@@ -318,9 +322,12 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
     ...settingsDraftsHandlers(settings, drafts),
     ...statsHandlers(tickets, kpis, settings, now),
     ...wallboardHandlers(phone, leadQueues, charts, leadAlerts),
-    ...ticketHandlers({ tickets, intake, workflow, search, similar, categories, routing, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id) }),
+    ...ticketHandlers({
+      tickets, intake, workflow, search, similar, categories, routing, ticketChanged, onRegistered: (id) => classCases.attachIfMatching(id),
+      outreachAppeal: (eventId) => outreach.changed(eventId, 'appeal'),
+    }),
     ...classCaseHandlers(classCases),
-    ...outreachHandlers(new OutreachService(store.db, now)),
+    ...outreachHandlers(outreach),
     ...analysisHandlers(new MonthlyAnalysisService(store.db, now), jobs, consultation),
     ...knowledgeHandlers(knowledge),
     ...importsJobsHandlers(xlsx, jobs, () => stats.touched()),

@@ -6,13 +6,15 @@
  * bytes from the ticket; a renderer, a page, another agent and an inconsistent upload are refused.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, utimesSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobView, RecordingView, RequestInput, RequestName, SessionInfo } from '../../shared/contract';
 import type { Connection } from '../rpc/dispatcher';
 import { createTestApp, type TestApp } from '../../test/support/app';
 import { setPendingCallLink } from '../services/call-links';
+import { DEFAULT_UPLOAD_LIMIT } from '../services/recordings';
+import { UPLOAD_RANGE_BYTES } from '../desk/recording-upload';
 
 let t: TestApp;
 let clock: Date;
@@ -227,11 +229,99 @@ describe('an inconsistent upload', () => {
 
   it('a range going past the announced total is refused and nothing of it is kept', async () => {
     const rec = deskRecording(150_000);
-    await ok(desk, 'recording.upload', range(rec, 0, 100_000));
+    await ok(desk, 'recording.upload', range(rec, 0, 100_000, { totalBytes: 120_000, final: false }));
     expect(await call(desk, 'recording.upload', range(rec, 100_000, 150_000, { totalBytes: 120_000, final: false })))
-      .toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      .toMatchObject({ ok: false, error: { code: 'invalid_input', issues: [{ path: 'data', problem: 'beyond_total' }] } });
     expect(await rowsOfCall(rec.callId)).toEqual([]);
     expect(readdirSync(t.app.recordings.dir)).toEqual([]);
+  });
+
+  it('a later range that claims another total than the first one is refused and changes nothing; the upload goes on under the first total', async () => {
+    const rec = deskRecording();
+    await ok(desk, 'recording.upload', range(rec, 0, 100_000));
+    const part = join(t.app.recordings.dir, `${rec.recordingId}.${agentId}.part`);
+    // Shrunk to what has arrived and called final, grown, or asked about in a probe: each refused, told the first total.
+    for (const bad of [range(rec, 100_000, 200_000, { totalBytes: 200_000, final: true }), range(rec, 100_000, 200_000, { totalBytes: 400_000 }), range(rec, 0, 0, { totalBytes: 300_000, final: false })]) {
+      expect(await call(desk, 'recording.upload', bad))
+        .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_total_changed', totalBytes: 250_000, received: 100_000 } } });
+    }
+    expect(readFileSync(part).equals(rec.data.subarray(0, 100_000))).toBe(true);
+    expect(await rowsOfCall(rec.callId)).toEqual([]);
+    expect(await uploadAudits()).toEqual([]);
+    // After the center restarted, the first total still holds.
+    const dir = t.dir;
+    await t.app.close();
+    t = await createTestApp({ now: () => clock, recordingRetention: false, dataDir: dir });
+    desk = await signIn('agent01', true);
+    lead = await signIn('lead01', false);
+    expect(await call(desk, 'recording.upload', range(rec, 100_000, 200_000, { totalBytes: 200_000, final: true })))
+      .toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'upload_total_changed', totalBytes: 250_000 } } });
+    expect(await send(desk, rec, 100_000)).toEqual({ received: 250_000, complete: true });
+    expect((await listen(lead, rec.recordingId)).equals(rec.data)).toBe(true);
+    // Whole, nothing of the upload is left beside the recording.
+    expect(readdirSync(t.app.recordings.dir).filter((f) => f.startsWith(rec.recordingId))).toEqual([]);
+    expect(readdirSync(t.app.recordings.dir)).toHaveLength(1);
+  });
+});
+
+describe('how fast a desk may send', () => {
+  /** Bytes of an upload the center holds so far. */
+  const partSize = (r: DeskRec) => statSync(join(t.app.recordings.dir, `${r.recordingId}.${agentId}.part`), { throwIfNoEntry: false })?.size ?? 0;
+
+  it('a backlog of recordings goes back to back up to 8 MB; then a range is refused with how long to wait, nothing of it written; after waiting it goes on; another agent is not held up', async () => {
+    // A desk back after an outage, with ten calls of about four minutes each, in its 192 KB ranges.
+    const recs = Array.from({ length: 10 }, () => deskRecording(1_000_000));
+    let whole = 0;
+    let refused: { rec: DeskRec; at: number; error: unknown } | null = null;
+    backlog: for (const rec of recs) {
+      for (let at = 0; at < rec.data.length; at += UPLOAD_RANGE_BYTES) {
+        const r = await call(desk, 'recording.upload', range(rec, at, at + UPLOAD_RANGE_BYTES));
+        if (!r.ok) { refused = { rec, at, error: r.error }; break backlog; }
+      }
+      whole++;
+    }
+    expect(whole).toBe(Math.floor(DEFAULT_UPLOAD_LIMIT.burstBytes / 1_000_000));
+    expect(refused!.error).toEqual({ code: 'too_many_attempts', details: { reason: 'upload_rate_limited', seconds: 1 } });
+    const { rec, at } = refused!;
+    expect(partSize(rec)).toBe(at);
+    // Sent again at once, it is refused again and still nothing is written.
+    expect(await call(desk, 'recording.upload', range(rec, at, at + UPLOAD_RANGE_BYTES))).toMatchObject({ ok: false, error: { code: 'too_many_attempts' } });
+    expect(partSize(rec)).toBe(at);
+    // Meanwhile another agent's desk sends its own.
+    const theirs = deskRecording(300_000);
+    expect(await send(otherDesk, theirs, 0, UPLOAD_RANGE_BYTES)).toEqual({ received: 300_000, complete: true });
+
+    // The desk waits as long as it is told each time and sends the same range again: everything arrives.
+    let waits = 0;
+    for (const r of recs.slice(whole)) {
+      for (let offset = r === rec ? at : 0; offset < r.data.length;) {
+        const answer = await call(desk, 'recording.upload', range(r, offset, offset + UPLOAD_RANGE_BYTES));
+        if (!answer.ok) {
+          expect(answer.error).toMatchObject({ code: 'too_many_attempts', details: { reason: 'upload_rate_limited' } });
+          clock = new Date(clock.getTime() + Number(answer.error.details!.seconds) * 1000);
+          waits++;
+          continue;
+        }
+        offset = (answer.value as { received: number }).received;
+      }
+    }
+    expect(waits).toBeGreaterThan(0);
+    expect((await t.app.store.db.selectFrom('recordings').select('id').where('user_id', '=', agentId).execute())).toHaveLength(10);
+    expect((await listen(lead, recs.at(-1)!.recordingId)).equals(recs.at(-1)!.data)).toBe(true);
+    expect(partFiles()).toEqual([]);
+  });
+
+  it('a program sending ranges without audio as fast as it can is held to its burst, then to a few a second', async () => {
+    const rec = deskRecording(1000);
+    const probe = () => call(desk, 'recording.upload', range(rec, 0, 0, { final: false }));
+    let taken = 0;
+    while ((await probe()).ok) taken++;
+    expect(taken).toBe(DEFAULT_UPLOAD_LIMIT.burstRanges);
+    expect(await probe()).toEqual({ ok: false, error: { code: 'too_many_attempts', details: { reason: 'upload_rate_limited', seconds: 1 } } });
+    clock = new Date(clock.getTime() + 1000);
+    taken = 0;
+    while ((await probe()).ok) taken++;
+    expect(taken).toBe(DEFAULT_UPLOAD_LIMIT.rangesPerSecond);
   });
 });
 
@@ -256,6 +346,8 @@ describe('retention', () => {
     }
     expect(v).toMatchObject({ state: 'done', result: { deleted: 0 } });
     expect(partFiles()).toEqual([`${going.recordingId}.${agentId}.part`]);
+    // The total pinned beside the removed part goes with it.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.total'))).toEqual([`${going.recordingId}.${agentId}.part.total`]);
     // The desk that gave up and comes back starts over; the other goes on.
     expect(await call(desk, 'recording.upload', range(stale, 500, 1000)))
       .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_offset', received: 0 } } });

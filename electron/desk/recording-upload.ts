@@ -12,12 +12,14 @@ export const UPLOAD_RANGE_BYTES = 192 * 1024;
 const UPLOAD_HORIZON_DAYS = 30;
 const PAGE = 200;
 const RETRY_MS = 10_000;
+/** The longest the uploader waits on the center's upload limit before sending again. */
+const MAX_LIMIT_WAIT_MS = 60_000;
 
 export interface RecordingUploaderOptions {
   store: DeskStore;
   source: DeskRecordingSource;
   /** An open channel signed in as this user, if the desk has one now. */
-  channelOf(userId: string): CenterChannel | null;
+  channelOf(userId: string): Pick<CenterChannel, 'send'> | null;
   log: Logger;
   now?: () => Date;
   rangeBytes?: number;
@@ -38,6 +40,8 @@ export class RecordingUploader {
   private again = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Ends a wait on the center's upload limit early (close). */
+  private wake: (() => void) | null = null;
 
   constructor(private readonly o: RecordingUploaderOptions) {
     o.source.onClosed(() => this.kick());
@@ -144,6 +148,14 @@ export class RecordingUploader {
         offset = Math.min(e.details.received, rec.bytes);
         continue;
       }
+      if (e.code === 'too_many_attempts') {
+        // The center's limit on one user's uploads (a backlog after an outage goes back to back):
+        // wait as long as it says, then send the same range again. A wait is not a step without progress.
+        const seconds = typeof e.details?.seconds === 'number' ? e.details.seconds : 1;
+        await this.pause(Math.min(MAX_LIMIT_WAIT_MS, Math.max(1, seconds) * 1000));
+        step--;
+        continue;
+      }
       if (TRANSIENT.has(e.code)) return 'retry';
       this.o.store.settleUpload(rec.id, rec.userId, 'refused', e);
       this.o.log.warn('desk: the center refused a recording', { recordingId: rec.id, code: e.code });
@@ -153,8 +165,17 @@ export class RecordingUploader {
     return 'retry';
   }
 
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.wake = null; resolve(); }, ms);
+      timer.unref?.();
+      this.wake = () => { clearTimeout(timer); this.wake = null; resolve(); };
+    });
+  }
+
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.wake?.();
   }
 }

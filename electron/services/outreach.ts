@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import {
   fail, type OutreachAppeal, type OutreachCandidate, type OutreachCandidates, type OutreachCommunity, type OutreachEventDetail, type OutreachEventRow,
-  type OutreachOverview, type OutreachPerson, type OutreachPhase, type Role, type SessionInfo,
+  type EventPayload, type OutreachOverview, type OutreachPerson, type OutreachPhase, type Role, type SessionInfo,
 } from '../../shared/contract';
 import type { outreachPlanInput, outreachRequests } from '../../shared/contract/outreach';
 import {
@@ -16,9 +16,11 @@ import { auditTrailOf } from '../store/repos/audit';
 import { userDisplayNames } from '../store/repos/user-directory';
 import { nextNumber } from '../store/counters';
 import { uuidv7 } from '../util/ids';
+import type { EventPublisher } from '../events/bus';
 import { writeAudit } from './audit';
 
 type Input<N extends keyof typeof outreachRequests> = z.output<(typeof outreachRequests)[N]['input']>;
+type ChangeKind = EventPayload<'outreach.changed'>['kind'];
 
 /** Shift leads and admins plan events and read every event; everyone else reads the events they take part in. */
 const MANAGERS: readonly Role[] = ['shift_lead', 'admin'];
@@ -32,9 +34,15 @@ const isManager = (s: SessionInfo) => s.user.roles.some((r) => MANAGERS.includes
  * liaison station experts taking part), the appeals registered at an event (through tickets.create
  * with the event's id: the desk's outbox carries them while the outreach laptop is offline), the
  * count of people met, and the figures per event and in total, each counted from the store.
+ * Each change is told as outreach.changed after it committed, so open outreach screens read again.
  */
 export class OutreachService {
-  constructor(private readonly db: Db, private readonly now: () => Date) {}
+  constructor(private readonly db: Db, private readonly now: () => Date, private readonly events: EventPublisher) {}
+
+  /** Tells outreach screens an event changed (after the write committed). */
+  changed(eventId: string, kind: ChangeKind): void {
+    this.events.publish('outreach.changed', { eventId, kind, at: this.now().toISOString() });
+  }
 
   private today(): string {
     return chinaDateKey(this.now());
@@ -201,6 +209,7 @@ export class OutreachService {
       await writeAudit(trx, { actorId: session.user.id, action: 'outreach.planned', subjectType: 'outreach_event', subjectId: id,
         data: { number, community: community.code, date: input.date, team: teamIds.length, members: memberIds.length } }, now);
     });
+    this.changed(id, 'planned');
     return this.detail(id, session);
   }
 
@@ -239,6 +248,7 @@ export class OutreachService {
           ...(changes.address ? { addressFrom: e.address, addressTo: i.address } : {}), ...(changes.community ? { communityFrom: e.community_code, communityTo: community.code } : {}),
           ...(changes.title ? { titleFrom: e.title, titleTo: i.title } : {}), team: teamIds.length, members: memberIds.length } }, now);
     });
+    this.changed(e.id, 'edited');
     return this.detail(e.id, session);
   }
 
@@ -256,6 +266,7 @@ export class OutreachService {
       await writeAudit(trx, { actorId: session.user.id, action: 'outreach.cancelled', subjectType: 'outreach_event', subjectId: e.id,
         data: { number: e.number, date: e.date, reason: i.reason } }, now);
     });
+    this.changed(e.id, 'cancelled');
     return this.detail(e.id, session);
   }
 
@@ -276,6 +287,7 @@ export class OutreachService {
       }
       await writeAudit(trx, { actorId: session.user.id, action: 'outreach.peopleMet', subjectType: 'outreach_event', subjectId: e.id, data: { from: e.people_met, to: i.peopleMet } }, now);
     });
+    this.changed(e.id, 'peopleMet');
     return this.detail(e.id, session);
   }
 }

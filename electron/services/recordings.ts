@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
@@ -43,11 +43,31 @@ export interface DeskRecordingSource {
 /** Chunks accepted per call in any RATE_WINDOW_MS (the recorder sends one every 1–2 s). */
 const RATE_MAX_CHUNKS = 20;
 const RATE_WINDOW_MS = 10_000;
+
+/**
+ * How fast one user's recording.upload ranges are taken: a token bucket of bytes and one of ranges
+ * (a probe without audio counts as a range). A desk sends its 192 KB ranges back to back.
+ */
+export interface UploadLimit { bytesPerSecond: number; burstBytes: number; rangesPerSecond: number; burstRanges: number }
+/**
+ * A recording is about 240 KB a minute: after an outage a desk's backlog of dozens of calls goes at
+ * full speed up to 8 MB, then at 1 MB a second (over 4 hours of audio a minute); a program that
+ * sends faster is told to wait, and never writes more than that to the center's disk.
+ */
+export const DEFAULT_UPLOAD_LIMIT: UploadLimit = { bytesPerSecond: 1024 * 1024, burstBytes: 8 * 1024 * 1024, rangesPerSecond: 8, burstRanges: 64 };
 /** How long an opened recording may be read without opening (and auditing) it again. */
 const OPEN_TTL_MS = 4 * 3_600_000;
 const PURGE_BATCH = 100;
 /** A desk's unfinished upload (`<id>.<user id>.part`) not added to for this long is removed by the retention run. */
 const STALE_PART_MS = 86_400_000;
+/** Beside a part (`<part>.total`): the totalBytes its first range announced. */
+const TOTAL_SUFFIX = '.total';
+
+/** The total pinned for a part, or null when none is kept (or what is kept is unreadable). */
+async function readPinnedTotal(file: string): Promise<number | null> {
+  const n = Number(await readFile(file, 'utf8').catch(() => ''));
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
 
 /** What the retention job's body is given (electron/jobs JobContext, or nothing for the timer). */
 export interface PurgeContext {
@@ -63,6 +83,8 @@ export interface RecordingServiceOptions {
   log: Logger;
   /** The caller's current call with this id (the phone service's view), if any. */
   currentCall(session: SessionInfo, callId: string): { ticketId?: string | null } | undefined;
+  /** How fast a desk's uploads are taken, per user. @default DEFAULT_UPLOAD_LIMIT */
+  uploadLimit?: UploadLimit;
 }
 
 /** Who may listen to a recording: shift leads and admins (quality checks), and the agent who took the call. */
@@ -90,6 +112,8 @@ export class RecordingService implements DeskRecordingSource {
   /** Per recording: the chunks in flight one after another, and when recent chunks came (rate limit). */
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly recent = new Map<string, number[]>();
+  /** Per user: what is left of their upload buckets, as of `at`. */
+  private readonly uploadBuckets = new Map<string, { bytes: number; ranges: number; at: number }>();
   /** `${userId}:${recordingId}` → when it was opened (audited). */
   private readonly opened = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -174,6 +198,27 @@ export class RecordingService implements DeskRecordingSource {
     this.recent.set(id, times);
   }
 
+  /**
+   * Takes one range of `bytes` from the user's upload buckets, or refuses it with how many seconds
+   * until it would be taken (too_many_attempts, reason upload_rate_limited): the desk waits and sends it again.
+   */
+  private limitUpload(userId: string, bytes: number): void {
+    const l = this.o.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
+    const at = this.o.now().getTime();
+    const b = this.uploadBuckets.get(userId) ?? { bytes: l.burstBytes, ranges: l.burstRanges, at };
+    const seconds = Math.max(0, at - b.at) / 1000;
+    b.bytes = Math.min(l.burstBytes, b.bytes + seconds * l.bytesPerSecond);
+    b.ranges = Math.min(l.burstRanges, b.ranges + seconds * l.rangesPerSecond);
+    b.at = at;
+    this.uploadBuckets.set(userId, b);
+    if (b.bytes < bytes || b.ranges < 1) {
+      const wait = Math.max((bytes - b.bytes) / l.bytesPerSecond, (1 - b.ranges) / l.rangesPerSecond);
+      fail('too_many_attempts', { details: { reason: 'upload_rate_limited', seconds: Math.max(1, Math.ceil(wait)) } });
+    }
+    b.bytes -= bytes;
+    b.ranges -= 1;
+  }
+
   /** Appends chunk `seq`; a chunk already written (a retry) is acknowledged and not written again. */
   async append(s: SessionInfo, callId: string, seq: number, base64: string, durationMs: number, recordingId?: string): Promise<{ bytes: number }> {
     const data = Buffer.from(base64, 'base64');
@@ -217,11 +262,14 @@ export class RecordingService implements DeskRecordingSource {
    * `<id>.<user id>.part`; its row is made only with the last range (then it is listenable, from the call's
    * ticket and the call log). A range that does not start where the file ends is refused with how
    * much is here (`received`), so an upload cut off resumes there; the whole upload sent again after
-   * it completed is answered as complete. Only the agent whose recording it is sends it.
+   * it completed is answered as complete; a range announcing another total than the first is
+   * refused. Only the agent whose recording it is sends it, at most as fast as the upload limit.
    */
   async receiveUpload(s: SessionInfo, u: RecordingUpload): Promise<{ received: number; complete: boolean }> {
     const data = Buffer.from(u.data, 'base64');
     if (data.length > RECORDING_CHUNK_MAX_BYTES) fail('invalid_input', { issues: [{ path: 'data', problem: 'chunk_too_large' }] });
+    // Before anything is read or written: a range over the limit costs the center nothing more.
+    this.limitUpload(s.user.id, data.length);
     return this.serial(`upload:${u.recordingId}`, async () => {
       const have = await recordingById(this.o.db, u.recordingId);
       if (have) {
@@ -236,16 +284,23 @@ export class RecordingService implements DeskRecordingSource {
       // Whose upload it is is in the name: another agent sending the same recording id writes a
       // part of their own (and is refused at the end: the row is made for the first to finish).
       const part = join(this.dir, `${u.recordingId}.${s.user.id}.part`);
+      // The total the first range announced, kept beside the part: every later range is held to it.
+      const pin = `${part}${TOTAL_SUFFIX}`;
       const size = await stat(part).then((st) => st.size, () => 0);
+      const pinned = size > 0 ? await readPinnedTotal(pin) : null;
+      if (pinned !== null && u.totalBytes !== pinned) fail('conflict', { details: { reason: 'upload_total_changed', totalBytes: pinned, received: size } });
       if (u.offset !== size) fail('conflict', { details: { reason: 'upload_offset', received: size } });
       const received = size + data.length;
       // Ranges that do not add up to the total the desk announced: nothing of this upload is kept
       // (checked before writing, so a refused last range never lands in the file either).
       const wrong = received > u.totalBytes ? { path: 'data', problem: 'beyond_total' } : u.final && received !== u.totalBytes ? { path: 'totalBytes', problem: `received ${received}` } : null;
       if (wrong) {
-        await unlink(part).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        await Promise.all([part, pin].map((f) => unlink(f).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; })));
         fail('invalid_input', { issues: [wrong] });
       }
+      // Pinned with the first bytes (a probe writes nothing and pins nothing); a part from before
+      // totals were kept, or one whose pin a crash lost, is pinned by the range that goes on with it.
+      if (data.length > 0 && pinned === null) await writeFile(pin, String(u.totalBytes));
       if (data.length > 0) {
         const fh = await open(part, 'a');
         try {
@@ -275,6 +330,7 @@ export class RecordingService implements DeskRecordingSource {
         await rename(join(this.dir, path), part).catch(() => undefined);
         throw e;
       }
+      await unlink(pin).catch(() => undefined);
       return { received, complete: true };
     });
   }
@@ -406,14 +462,22 @@ export class RecordingService implements DeskRecordingSource {
   private async purgeStaleParts(ctx: PurgeContext): Promise<void> {
     const before = this.o.now().getTime() - STALE_PART_MS;
     let removed = 0;
+    const gone = (f: string) => unlink(f).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
     for (const name of await readdir(this.dir)) {
-      if (!name.endsWith('.part')) continue;
+      const pinOnly = name.endsWith(`.part${TOTAL_SUFFIX}`);
+      if (!name.endsWith('.part') && !pinOnly) continue;
       await ctx.checkpoint();
       const file = join(this.dir, name);
       await this.serial(`upload:${name.split('.')[0]}`, async () => {
         const st = await stat(file).catch(() => null);
         if (!st || st.mtimeMs >= before) return;
-        await unlink(file).catch((e: NodeJS.ErrnoException) => { if (e.code !== 'ENOENT') throw e; });
+        if (pinOnly) {
+          // A pinned total left without its part (a stop between the two): the part decides, not the pin.
+          if (!(await stat(file.slice(0, -TOTAL_SUFFIX.length)).then(() => true, () => false))) await gone(file);
+          return;
+        }
+        await gone(file);
+        await gone(`${file}${TOTAL_SUFFIX}`);
         removed++;
       });
     }

@@ -1,5 +1,6 @@
 import { ticketChangedAudience, type Audience } from './audience';
 import type { EventName, EventPayload } from './index';
+import { OUTREACH_READERS } from './outreach';
 
 /**
  * How the audience of one event is decided, declared next to the contract so that no event is sent
@@ -40,6 +41,8 @@ export const eventAudience = {
   'lead.alert': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
   'seat.command': { from: 'publisher', why: 'the seat\'s own user: userAudience(userId)' },
   'hotspot.alert': { from: 'payload', audience: () => ({ roles: ['shift_lead', 'admin'] }) },
+  // Whoever may read outreach: the payload is only the event's id, and each reads again what it may see.
+  'outreach.changed': { from: 'payload', audience: () => ({ roles: OUTREACH_READERS }) },
   'desk.sync': { from: 'connection', why: 'a desk tells its own windows about its link to the center; never leaves the desk' },
 } as const satisfies { [E in EventName]: AudienceRule<EventPayload<E>> };
 

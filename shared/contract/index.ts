@@ -22,7 +22,7 @@ import { classCaseRequests } from './class-cases';
 import { analysisRequests } from './analysis';
 import { hotspotEvents, hotspotRequests } from './hotspots';
 import { recordingRequests } from './recordings';
-import { outreachRequests } from './outreach';
+import { outreachEvents, outreachRequests } from './outreach';
 import { humanLine, optionalHumanLine } from './text';
 import { ticketActionInput, ticketCreateInput, ticketSearchInput, ticketViews, type TicketCreated, type TicketSearchResult, type SimilarTicket, type CategorySuggestion, type ReferenceData, type TicketDetail, type WorkRow, type TicketChanged } from './tickets';
 
@@ -350,6 +350,7 @@ export const events = {
   ...deskEvents,
   ...wallboardEvents,
   ...hotspotEvents,
+  ...outreachEvents,
 } satisfies Record<string, EventDef>;
 
 export type Requests = typeof requests;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { request } from './define';
+import { event, request } from './define';
 import { humanLine } from './text';
 import type { Role } from './roles';
 import { MAX_OUTREACH_MEMBERS, MAX_OUTREACH_TEAM, type OutreachFigures, type OutreachPhase } from '../domain/outreach';
@@ -73,7 +73,15 @@ const divisionCode = z.string().regex(/^\d{6,12}$/);
 
 const MANAGERS = ['shift_lead', 'admin'] as const;
 /** Departments never see events (the role guard); agents and members see only the events they are on (in main). */
-const READERS = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin'] as const;
+export const OUTREACH_READERS = ['agent', 'cppcc_member', 'liaison_expert', 'shift_lead', 'admin'] as const;
+const READERS = OUTREACH_READERS;
+
+/**
+ * Something about an event changed: planned, its plan edited, cancelled, an appeal registered at it
+ * or the people met entered. Only the event's id: each screen reads again what outreach.list and
+ * outreach.get show its reader (an agent on the team, or no longer on it after an edit).
+ */
+export interface OutreachChanged { eventId: string; kind: 'planned' | 'edited' | 'cancelled' | 'appeal' | 'peopleMet'; at: string }
 
 /**
  * Planning an event. A date in the past, an unknown community, an empty team, someone on the team
@@ -111,4 +119,9 @@ export const outreachRequests = {
   }).strict(), READERS, 'tickets'),
   /** Who can be put on a team, and who can take part as a member. */
   'outreach.candidates': request<OutreachCandidates>()(z.object({}).strict(), MANAGERS),
+};
+
+export const outreachEvents = {
+  /** An event planned, changed or cancelled, or an appeal registered at it; audience: whoever may read outreach (OUTREACH_READERS). */
+  'outreach.changed': event<OutreachChanged>(),
 };

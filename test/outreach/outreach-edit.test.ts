@@ -5,10 +5,11 @@
  * cancelling keeps the event, marked with who, when and why, takes it off the team's list and
  * closes it to appeals (also an appeal admitted just before the cancel); an event that has
  * happened (appeals at it, or its day passed) is no longer changed. Only shift leads and admins
- * change plans. Every change is in the event's record.
+ * change plans. Every change is in the event's record, and is told to the outreach screens open
+ * elsewhere (outreach.changed) so they read again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContractError, OutreachEventDetail, OutreachOverview, Result, SessionInfo, TicketCreated } from '../../shared/contract';
+import type { ContractError, EventName, OutreachChanged, OutreachEventDetail, OutreachOverview, Result, SessionInfo, TicketCreated } from '../../shared/contract';
 import type { Connection } from '../../electron/rpc/dispatcher';
 import { createTestApp, type TestApp } from '../support/app';
 import { loadDemoData } from '../../electron/demo';
@@ -18,6 +19,8 @@ import { inTransaction } from '../../electron/store/repos/db';
 let clock = new Date('2025-06-03T02:00:00Z'); // Tuesday 10:00 Beijing
 let t: TestApp;
 const people: Record<string, Connection> = {};
+/** What each connection was sent, by its key. */
+const heard: Record<string, { name: EventName; payload: unknown }[]> = {};
 
 async function call(who: string, name: string, input: unknown) {
   return (await t.app.dispatcher.dispatch(people[who]!, name, input)) as Result<unknown>;
@@ -32,10 +35,12 @@ async function fails(who: string, name: string, input: unknown): Promise<Contrac
   if (r.ok) throw new Error(`${who} ${name} should have failed`);
   return r.error;
 }
-async function signIn(u: string) {
-  people[u] = { id: `c-${u}`, session: null, send: () => {} };
-  t.app.dispatcher.attach(people[u]!);
-  await as(u, 'session.login', { username: u, password: 'Demo-12345' });
+/** Signs `username` in on a connection of its own, kept as `key` (another window of the same user: another key). */
+async function signIn(u: string, key = u) {
+  heard[key] = [];
+  people[key] = { id: `c-${key}`, session: null, send: (name, payload) => { heard[key]!.push({ name, payload }); } };
+  t.app.dispatcher.attach(people[key]!);
+  await as(key, 'session.login', { username: u, password: 'Demo-12345' });
 }
 const db = () => t.app.store.db;
 const userId = (u: string) => people[u]!.session!.user.id;
@@ -48,7 +53,9 @@ let leafCategory: string;
 
 beforeAll(async () => {
   t = await createTestApp({ loadDemoData, demo: true, demoTickets: 40, now: () => clock });
-  for (const u of ['agent01', 'agent02', 'lead01', 'dept01', 'member01', 'admin']) await signIn(u);
+  for (const u of ['agent01', 'agent02', 'lead01', 'dept01', 'member01', 'expert01', 'admin']) await signIn(u);
+  // The lead's outreach list open in a second window.
+  await signIn('lead01', 'lead01-list');
   communities = (await db().selectFrom('divisions').select('code').where('level', '=', 3).where('retired', '=', 0).orderBy('code').limit(2).execute()).map((d) => d.code);
   leafCategory = (await db().selectFrom('categories').select('id').where('level', '=', 3).orderBy('code').executeTakeFirstOrThrow()).id;
 }, 90_000);
@@ -138,6 +145,42 @@ describe('a planned event changed, then cancelled', () => {
     } finally {
       clock = new Date('2025-06-03T02:00:00Z');
     }
+  });
+});
+
+describe('outreach screens open elsewhere are told', () => {
+  /** The outreach changes a connection heard since the last look, as (kind, event). */
+  const told = (key: string) => heard[key]!.splice(0).filter((e) => e.name === 'outreach.changed').map((e) => e.payload as OutreachChanged);
+  const readers = ['lead01', 'lead01-list', 'admin', 'agent01', 'agent02', 'member01', 'expert01'];
+  const everyoneTold = (kind: OutreachChanged['kind'], eventId: string) => {
+    for (const key of readers) expect(told(key), key).toEqual([{ eventId, kind, at: clock.toISOString() }]);
+    // Departments never read outreach events.
+    expect(told('dept01')).toEqual([]);
+  };
+
+  it('of a plan, an edit, an appeal registered at it and a cancel, once each, after the change was saved', async () => {
+    for (const key of Object.keys(heard)) heard[key]!.length = 0;
+    const ev = await as<OutreachEventDetail>('lead01', 'outreach.plan', plan({ date: '2025-06-03', title: '便民服务进小区（推送）' }));
+    everyoneTold('planned', ev.id);
+    // What they read on it is what was saved: the other lead's list has the new event.
+    expect((await as<OutreachOverview>('lead01-list', 'outreach.list', {})).events.map((e) => e.id)).toContain(ev.id);
+
+    const moved = await as<OutreachEventDetail>('admin', 'outreach.edit', editOf(ev, { address: '社区文化活动室', teamIds: [userId('agent01'), userId('agent02')] }));
+    everyoneTold('edited', ev.id);
+    // An edit that changes nothing, and one refused, tell nobody.
+    await as('lead01', 'outreach.edit', editOf(moved));
+    expect(await fails('lead01', 'outreach.edit', editOf(ev, { address: '旧版本上的修改' }))).toMatchObject({ details: { reason: 'outreach_edit_stale' } });
+    for (const key of readers) expect(told(key), key).toEqual([]);
+
+    await as<TicketCreated>('agent02', 'tickets.create', appeal(moved, '小区广场健身器材损坏，老人锻炼不安全'));
+    everyoneTold('appeal', ev.id);
+    expect((await as<OutreachEventDetail>('lead01-list', 'outreach.get', { id: ev.id })).figures.appeals).toBe(1);
+
+    const other = await as<OutreachEventDetail>('lead01', 'outreach.plan', plan({ date: '2025-06-10', title: '便民服务进小区（待取消）' }));
+    everyoneTold('planned', other.id);
+    await as('lead01', 'outreach.cancel', { id: other.id, expectedVersion: other.version, reason: '场地另有安排' });
+    everyoneTold('cancelled', other.id);
+    expect((await as<OutreachOverview>('lead01-list', 'outreach.list', {})).events.find((e) => e.id === other.id)?.cancelled?.reason).toBe('场地另有安排');
   });
 });
 

@@ -22,6 +22,8 @@ export interface TicketHandlerDeps {
   ticketChanged: (p: TicketChanged) => void;
   /** Told after a ticket is registered (class cases attach it when their rule matches). */
   onRegistered?: (ticketId: string) => Promise<unknown>;
+  /** Told after an appeal taken at an outreach event is registered (publishes outreach.changed). */
+  outreachAppeal?: (eventId: string) => void;
 }
 
 type TicketRequests = 'reference.get' | 'tickets.recent' | 'tickets.create' | 'tickets.get' | 'tickets.act' | 'tickets.work'
@@ -37,6 +39,7 @@ export function ticketHandlers(d: TicketHandlerDeps): HandlerSlice<TicketRequest
     'tickets.create': async (input, ctx) => {
       const created = await intake.create(input, sessionOf(ctx));
       d.ticketChanged({ ticketId: created.id, number: created.number, state: created.status, action: 'register', leadDepartmentId: null, coDepartmentIds: [], version: 1, previousDepartmentIds: [] });
+      if (input.outreachEventId) d.outreachAppeal?.(input.outreachEventId);
       await categories.learnTicket(created.id);
       await d.onRegistered?.(created.id);
       return created;

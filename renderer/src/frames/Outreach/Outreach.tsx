@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Box, Button, Group, Modal, NumberInput, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Title, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { OutreachAppeal, OutreachEventDetail, OutreachEventRow, OutreachFigures, OutreachOverview } from '../../../../shared/contract';
@@ -148,8 +148,10 @@ function EventDetail({ detail, onChanged }: {
   const [filter, setFilter] = useState<'all' | 'fixed' | 'dispatched'>('all');
   const [met, setMet] = useState<number | string>(detail.figures.peopleMet);
   const [metMsg, setMetMsg] = useState<{ ok: boolean; text: string } | null>(null);
-  const [editing, setEditing] = useState(false);
-  const [cancelling, setCancelling] = useState(false);
+  // The event as it was when a dialog opened: a change read meanwhile (outreach.changed) does not
+  // rewrite the form, and saving against the version seen is refused as stale.
+  const [editing, setEditing] = useState<OutreachEventDetail | null>(null);
+  const [cancelling, setCancelling] = useState<OutreachEventDetail | null>(null);
   useEffect(() => { setMet(detail.figures.peopleMet); }, [detail.id, detail.figures.peopleMet]);
   const team = detail.people.filter((p) => p.part === 'team');
   const members = detail.people.filter((p) => p.part === 'member');
@@ -173,8 +175,8 @@ function EventDetail({ detail, onChanged }: {
         </Box>
         {(detail.allowed.edit || detail.allowed.cancel) && (
           <Group gap="xs">
-            {detail.allowed.edit && <Button variant="light" size="xs" onClick={() => setEditing(true)} data-testid="outreach-edit-open">{t('outreach.detail.edit')}</Button>}
-            {detail.allowed.cancel && <Button variant="light" color="red" size="xs" onClick={() => setCancelling(true)} data-testid="outreach-cancel-open">{t('outreach.detail.cancel')}</Button>}
+            {detail.allowed.edit && <Button variant="light" size="xs" onClick={() => setEditing(detail)} data-testid="outreach-edit-open">{t('outreach.detail.edit')}</Button>}
+            {detail.allowed.cancel && <Button variant="light" color="red" size="xs" onClick={() => setCancelling(detail)} data-testid="outreach-cancel-open">{t('outreach.detail.cancel')}</Button>}
           </Group>
         )}
       </Group>
@@ -235,8 +237,8 @@ function EventDetail({ detail, onChanged }: {
           </Text>
         ))}
       </Stack>
-      <PlanEvent opened={editing} editing={detail} onClose={() => setEditing(false)} onPlanned={(d) => { setEditing(false); onChanged(d); }} />
-      <CancelEvent detail={detail} opened={cancelling} onClose={() => setCancelling(false)} onCancelled={(d) => { setCancelling(false); onChanged(d); }} />
+      <PlanEvent opened={editing !== null} editing={editing ?? detail} onClose={() => setEditing(null)} onPlanned={(d) => { setEditing(null); onChanged(d); }} />
+      <CancelEvent detail={cancelling ?? detail} opened={cancelling !== null} onClose={() => setCancelling(null)} onCancelled={(d) => { setCancelling(null); onChanged(d); }} />
     </Stack>
   );
 }
@@ -278,10 +280,31 @@ export function Outreach() {
   }, [api]);
   const loadDetail = useCallback(async (id: string) => {
     const r = await api.request('outreach.get', { id });
-    if (r.ok) setDetail(r.value); else setError(errorMessage(r.error));
+    if (r.ok) setDetail(r.value);
+    // No longer this reader's (taken off the team by an edit): it goes from view, as from the list.
+    else if (r.error.code === 'not_found') { setChosen((c) => (c === id ? null : c)); setDetail((d) => (d?.id === id ? null : d)); }
+    else setError(errorMessage(r.error));
   }, [api]);
   useEffect(() => { if (connected) void load(); }, [connected, load]);
   useEffect(() => { if (chosen && connected) void loadDetail(chosen); }, [chosen, connected, loadDetail]);
+  const chosenNow = useRef(chosen);
+  chosenNow.current = chosen;
+  useEffect(() => {
+    // A plan, edit or cancel made elsewhere, or an appeal registered at an event: read again, once
+    // for a burst (a team registering at the event), the open event too if it is one that changed.
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const changed = new Set<string>();
+    const off = api.on('outreach.changed', (e) => {
+      changed.add(e.eventId);
+      timer ??= setTimeout(() => {
+        timer = null;
+        void load();
+        if (chosenNow.current && changed.has(chosenNow.current)) void loadDetail(chosenNow.current);
+        changed.clear();
+      }, 300);
+    });
+    return () => { off(); if (timer) clearTimeout(timer); };
+  }, [api, load, loadDetail]);
 
   return (
     <Stack gap="md" p="md" style={{ flex: 1, minHeight: 0 }} data-testid="outreach-frame">
