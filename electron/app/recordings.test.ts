@@ -139,6 +139,8 @@ describe('writing a recording', () => {
     for (let i = 0; i < 25; i++) results.push(errorOf(await call(agent, 'recording.chunk', { callId: 'call-1', seq: Math.min(i, 20), data: b64('AAAA'), durationMs: i })));
     expect(results.filter((r) => r === 'ok')).toHaveLength(20);
     expect(results.slice(20)).toEqual(Array(5).fill('too_many_attempts'));
+    // Said as the recording's limit, not the sign-in limit the bare code stands for.
+    expect(await call(agent, 'recording.chunk', { callId: 'call-1', seq: 20, data: b64('AAAA'), durationMs: 20 })).toMatchObject({ ok: false, error: { details: { reason: 'recording_rate_limited' } } });
     clock = new Date(clock.getTime() + 11_000);
     expect(errorOf(await call(agent, 'recording.chunk', { callId: 'call-1', seq: 20, data: b64('AAAA'), durationMs: 21 }))).toBe('ok');
   });

@@ -193,7 +193,7 @@ export class RecordingService implements DeskRecordingSource {
   private limit(id: string) {
     const at = this.o.now().getTime();
     const times = (this.recent.get(id) ?? []).filter((t) => at - t < RATE_WINDOW_MS);
-    if (times.length >= RATE_MAX_CHUNKS) fail('too_many_attempts');
+    if (times.length >= RATE_MAX_CHUNKS) fail('too_many_attempts', { details: { reason: 'recording_rate_limited' } });
     times.push(at);
     this.recent.set(id, times);
   }

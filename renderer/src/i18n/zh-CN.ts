@@ -1160,6 +1160,8 @@ export const zhCN = {
     upload_offset: '录音上传中断后位置不一致，将从中心已收到的位置继续上传。',
     upload_total_changed: '录音上传途中声明的文件大小与开始时不一致，中心拒绝了这一段，已收到的部分未作改动。',
     upload_rate_limited: '录音上传过于频繁，中心暂缓接收，稍后将自动从中断处继续上传。',
+    // The chunk limit of a recording (not the sign-in limit, whose text the bare code would show).
+    recording_rate_limited: '录音数据发送过于频繁，超出的部分未保存。',
     empty_sheet: '工作簿的第一个工作表是空的，未导入任何数据。',
     xlsx_too_large: '表格解压后超过 200 MB，无法导入。请拆分为多个文件分批导入，未导入任何数据。',
     xlsx_damaged: '文件已损坏或内容与其记录的大小不符，无法安全读取，未导入任何数据。',
