@@ -113,6 +113,8 @@ export interface ConsoleOptions {
   recordingRetention?: boolean;
   /** How fast a desk's recording uploads are taken, per user (tests: a small one). @default DEFAULT_UPLOAD_LIMIT */
   recordingUploadLimit?: UploadLimit;
+  /** Where recordings are kept. @default <dataDir>/recordings (a center's servers: one shared folder) */
+  recordingsDir?: string;
   /** Hears the PostgreSQL bus's listening connection come and go (the console server's /readyz). */
   onEventsStatus?: (status: ListenStatus) => void;
   /** Hotspot options (tests: a short debounce). */
@@ -311,7 +313,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   const hotspots = new HotspotService({ db: store.db, bus, now, log: opts.log, ...opts.hotspots });
   // Outreach screens read again on outreach.changed (plans, edits, cancels, appeals at an event).
   const outreach = new OutreachService(store.db, now, bus);
-  const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId), uploadLimit: opts.recordingUploadLimit });
+  const recordings = new RecordingService({ db: store.db, dataDir: opts.dataDir, dir: opts.recordingsDir, now, log: opts.log, currentCall: (s, callId) => phone.hasCall(s, callId), uploadLimit: opts.recordingUploadLimit });
   // A recording a crash cut short stays playable up to its last chunk; say so on its row.
   await recordings.recoverInterrupted();
   if (opts.recordingRetention !== false) recordings.startRetention();

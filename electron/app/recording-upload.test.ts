@@ -6,12 +6,15 @@
  * bytes from the ticket; a renderer, a page, another agent and an inconsistent upload are refused.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobView, RecordingView, RequestInput, RequestName, SessionInfo } from '../../shared/contract';
 import type { Connection } from '../rpc/dispatcher';
-import { createTestApp, type TestApp } from '../../test/support/app';
+import { createTestApp, FAST_SCRYPT, TEST_STORE, testStoreChoice, type TestApp } from '../../test/support/app';
+import { createConsoleApp } from './console-app';
+import { silentLogger } from '../log';
 import { setPendingCallLink } from '../services/call-links';
 import { DEFAULT_UPLOAD_LIMIT } from '../services/recordings';
 import { UPLOAD_RANGE_BYTES } from '../desk/recording-upload';
@@ -139,6 +142,43 @@ describe('a desk sending a recording to the center', () => {
       .toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'upload_offset', received: 150_000 } } });
     expect(await send(desk, rec, 150_000, 75_000)).toEqual({ received: 250_000, complete: true });
     expect((await listen(lead, rec.recordingId)).equals(rec.data)).toBe(true);
+  });
+
+  // PostgreSQL only: a center of several console servers exists only on PostgreSQL (on SQLite the
+  // store is one seat's file, opened by one process).
+  it.runIf(TEST_STORE === 'postgres')('on a center of two servers sharing one recordings folder, an upload begun on one goes on through the other, and a lead on either hears it', async () => {
+    const rec = deskRecording();
+    await setPendingCallLink(t.app.store.db, rec.callId, ticketId);
+    await ok(desk, 'recording.upload', range(rec, 0, 100_000));
+    // The desk reconnects and lands on the second server (its own data folder, the same database and recordings folder).
+    const secondDir = mkdtempSync(join(tmpdir(), 'hotline-second-'));
+    const second = await createConsoleApp({
+      dataDir: secondDir, runtime: 'host', version: 'test', log: silentLogger,
+      store: await testStoreChoice(t.dir), recordingsDir: t.app.recordings.dir, recordingRetention: false, now: () => clock, users: { cost: FAST_SCRYPT },
+      sessions: { idleMs: 86_400_000, maxMs: 86_400_000 },
+    });
+    try {
+      const on2 = (program: boolean): Connection => { const c: Connection = { id: `s2-${++seq}`, session: null, send: () => {}, program }; second.dispatcher.attach(c); return c; };
+      const desk2 = on2(true);
+      expect((await second.dispatcher.dispatch(desk2, 'session.login', { username: 'agent01', password: 'Right-pass1' })).ok).toBe(true);
+      // It is told how much the center holds, whichever server it reached, and goes on from there.
+      expect(await second.dispatcher.dispatch(desk2, 'recording.upload', range(rec, 0, 50_000)))
+        .toEqual({ ok: false, error: { code: 'conflict', details: { reason: 'upload_offset', received: 100_000 } } });
+      for (let at = 100_000; at < rec.data.length; at += 100_000) {
+        const r = await second.dispatcher.dispatch(desk2, 'recording.upload', range(rec, at, Math.min(at + 100_000, rec.data.length)));
+        expect(r.ok).toBe(true);
+      }
+      // A lead on the first server hears exactly the desk's bytes; so does one on the second.
+      expect((await listen(lead, rec.recordingId)).equals(rec.data)).toBe(true);
+      const lead2 = on2(false);
+      await second.dispatcher.dispatch(lead2, 'session.login', { username: 'lead01', password: 'Right-pass1' });
+      expect((await second.dispatcher.dispatch(lead2, 'recording.open', { recordingId: rec.recordingId })).ok).toBe(true);
+      const read = await second.dispatcher.dispatch(lead2, 'recording.read', { recordingId: rec.recordingId, offset: 0, length: 1024 * 1024 }) as { ok: true; value: { data: string; eof: boolean } };
+      expect(Buffer.from(read.value.data, 'base64').equals(rec.data)).toBe(true);
+    } finally {
+      await second.close();
+      rmSync(secondDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps an interrupted recording\'s state and a recording of an Ogg recorder as Ogg', async () => {

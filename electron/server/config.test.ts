@@ -61,6 +61,16 @@ describe('readServerConfig', () => {
     expect(refusal(['--config', join(dir, 'missing.json')])).toMatch(/无法读取配置文件/);
   });
 
+  it('keeps recordings in the data folder unless one shared folder is named (option, environment, file)', () => {
+    const data = join(dir, 'data');
+    expect(readServerConfig(['--store-url', url, '--data-dir', data], {}).recordingsDir).toBe(join(data, 'recordings'));
+    const file = join(dir, 'rec.json');
+    writeFileSync(file, JSON.stringify({ storeUrl: url, recordingsDir: '/srv/share/rec-file' }));
+    expect(readServerConfig(['--config', file], {}).recordingsDir).toBe('/srv/share/rec-file');
+    expect(readServerConfig(['--config', file], { HOTLINE_RECORDINGS_DIR: '/srv/share/rec-env' }).recordingsDir).toBe('/srv/share/rec-env');
+    expect(readServerConfig(['--config', file, '--recordings-dir', '/srv/share/rec-arg'], { HOTLINE_RECORDINGS_DIR: '/srv/share/rec-env' }).recordingsDir).toBe('/srv/share/rec-arg');
+  });
+
   it('takes the checked HOTLINE_PG_* settings when no store URL is given: the password from its file, never in the URL', () => {
     const passwordFile = join(dir, 'pg-password');
     writeFileSync(passwordFile, 's3cret\n');

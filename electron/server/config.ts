@@ -23,6 +23,11 @@ export interface ServerConfig {
   rendererDir: string;
   /** Encrypts SIP passwords in the store: every server of one center needs the same file. */
   secretKeyFile: string;
+  /**
+   * Where calls' recordings (and uploads in progress) are kept: with several servers, one shared
+   * folder for all of them (a recording uploaded through one is listened to through another).
+   */
+  recordingsDir: string;
   loginLimits: LoginLimitPolicy;
 }
 
@@ -38,6 +43,7 @@ const fileSchema = z.object({
   dataDir: z.string().optional(),
   rendererDir: z.string().optional(),
   secretKeyFile: z.string().optional(),
+  recordingsDir: z.string().min(1).optional(),
   loginLimits: z.object({ perUser: limit.optional(), perAddress: limit.optional() }).strict().optional(),
 }).strict();
 
@@ -90,6 +96,7 @@ export function readServerConfig(argv: string[], env: NodeJS.ProcessEnv = proces
         config: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' },
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'store-url': { type: 'string' },
         'data-dir': { type: 'string' }, 'renderer-dir': { type: 'string' }, 'secret-key-file': { type: 'string' },
+        'recordings-dir': { type: 'string' },
       },
     }));
   } catch (e) {
@@ -125,6 +132,7 @@ export function readServerConfig(argv: string[], env: NodeJS.ProcessEnv = proces
     storeOptions: { ...fromSettings?.options, ...(f.poolSize !== undefined ? { poolSize: f.poolSize } : {}) },
     rendererDir: resolve(values['renderer-dir'] ?? f.rendererDir ?? 'dist/renderer'),
     secretKeyFile: resolve(values['secret-key-file'] ?? f.secretKeyFile ?? join(dataDir, 'secret.key')),
+    recordingsDir: resolve(values['recordings-dir'] ?? (env.HOTLINE_RECORDINGS_DIR || undefined) ?? f.recordingsDir ?? join(dataDir, 'recordings')),
     loginLimits: {
       perUser: windowOf(f.loginLimits?.perUser, DEFAULT_LOGIN_LIMITS.perUser),
       perAddress: windowOf(f.loginLimits?.perAddress, DEFAULT_LOGIN_LIMITS.perAddress),

@@ -29,7 +29,7 @@ async function main(): Promise<RunningProcess> {
   const app = await createConsoleApp({
     dataDir: config.dataDir, runtime: 'host', version: APP_VERSION, log,
     store: { kind: 'postgres', url: config.storeUrl, options: config.storeOptions },
-    onEventsStatus, secrets: fileSecretBox(config.secretKeyFile), loginLimiter: new LoginLimiter(config.loginLimits),
+    onEventsStatus, secrets: fileSecretBox(config.secretKeyFile), loginLimiter: new LoginLimiter(config.loginLimits), recordingsDir: config.recordingsDir,
   }).catch((e: unknown) => {
     lock.release();
     throw e;
@@ -39,7 +39,7 @@ async function main(): Promise<RunningProcess> {
     lock.release();
     throw e;
   });
-  log.info('console server started', { port: server.port, tls: config.tls !== null, store: describePostgresUrl(config.storeUrl) });
+  log.info('console server started', { port: server.port, tls: config.tls !== null, store: describePostgresUrl(config.storeUrl), recordingsDir: config.recordingsDir });
   if (process.send) process.send({ ready: true, url: server.url, port: server.port });
   return { close: [() => server.close(), () => app.close()], releaseLock: () => lock.release(), log };
 }

@@ -79,6 +79,8 @@ export interface RecordingServiceOptions {
   db: Db;
   /** The data folder; recordings go to its `recordings` directory. */
   dataDir: string;
+  /** The recordings folder. @default <dataDir>/recordings */
+  dir?: string;
   now: () => Date;
   log: Logger;
   /** The caller's current call with this id (the phone service's view), if any. */
@@ -120,7 +122,7 @@ export class RecordingService implements DeskRecordingSource {
   private readonly closedListeners: (() => void)[] = [];
 
   constructor(private readonly o: RecordingServiceOptions) {
-    this.dir = join(o.dataDir, 'recordings');
+    this.dir = o.dir ?? join(o.dataDir, 'recordings');
     mkdirSync(this.dir, { recursive: true });
   }
 
