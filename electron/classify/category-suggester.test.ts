@@ -88,11 +88,17 @@ describe('CategorySuggester', () => {
       return s;
     };
 
-    it('suggests from the linear model right after the fit, and blends naive Bayes in by the share learned since', async () => {
+    it('suggests the linear model\'s first choice right after the fit, naive Bayes\' first two others next, and blends naive Bayes in by the share learned since', async () => {
       const s = await fitted();
+      const nbOnly = new CategorySuggester(TAXONOMY);
+      await nbOnly.train(ROWS);
       const q = s.features('楼下路灯不亮');
       const lin = s.linear!.scores(q);
-      expect(s.scores(q).map((x) => x.label)).toEqual(lin.map((x) => x.label));
+      const first = lin[0]!.label;
+      const runnersUp = nbOnly.scores(q).slice(0, 2).map((x) => x.label).filter((l) => l !== first);
+      const expected = [first, ...runnersUp, ...lin.map((x) => x.label).filter((l) => l !== first && !runnersUp.includes(l))];
+      expect(s.scores(q).map((x) => x.label)).toEqual(expected);
+      // The scores are the linear model's, in that order: the first choice keeps its own.
       s.scores(q).forEach((x, i) => expect(x.score).toBeCloseTo(lin[i]!.score, 12));
       expect(s.sinceFit).toBe(0);
       // Tickets of a label the fit has not seen: only naive Bayes knows it, and it shows up as they come.

@@ -26,6 +26,17 @@ describe('feature extraction', () => {
     expect(total(t)).toBe(3 * total(c));
   });
 
+  it('adds the title once more under ids of its own with titleOwn, so title and content words stay apart', () => {
+    const t = extractFeatures('路灯', '', { titleWeight: 2, titleOwn: 1 });
+    const c = extractFeatures('', '路灯', { titleWeight: 2, titleOwn: 1 });
+    expect(total(t)).toBe(3 * total(c));
+    // The shared ids carry the title weight; the title's own ids are none of the content's.
+    const own = [...t.keys()].filter((id) => !c.has(id));
+    expect(own).toHaveLength(c.size);
+    for (const [id, n] of c) expect(t.get(id)).toBe(2 * n);
+    expect(extractFeatures('路灯', '', { titleOwn: 0 })).toEqual(extractFeatures('路灯', ''));
+  });
+
   it('supports other n-gram ranges and rejects a hash space that is not a power of two', () => {
     expect(total(extractFeatures('', '路灯不亮', { minN: 2, maxN: 3 }))).toBe(3 + 2);
     expect(() => extractFeatures('', 'x', { buckets: 1000 })).toThrow(/power of two/);

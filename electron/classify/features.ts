@@ -5,7 +5,9 @@
  * into runs: runs of Han characters give character n-grams (orders `minN..maxN`, never across
  * punctuation or a change of script), runs of Latin letters and digits give whole words (long
  * digit runs — phone, ID and ticket numbers — become their shape, `#11`, so they do not grow the
- * vocabulary). Title features count `titleWeight` times: the title is the agent's summary.
+ * vocabulary). Title features count `titleWeight` times: the title is the agent's summary. With
+ * `titleOwn` > 0 the title's n-grams are also added a second time under their own ids (hashed with
+ * another seed), so a model can weigh a word differently in the title and in the content.
  *
  * Features are hashed (FNV-1a over UTF-16 code units) into `buckets` ids, so a bag is a
  * `Map<number, number>` (feature id → count), the model's vocabulary is bounded and no n-gram
@@ -19,13 +21,15 @@ export interface FeatureOptions {
   maxN: number;
   /** How many times a title feature counts. @default 2 */
   titleWeight: number;
+  /** Weight of the title's features in a namespace of their own, beside the shared ones (0: none). @default 0 */
+  titleOwn: number;
   /** Hash space, a power of two. @default 2^20 */
   buckets: number;
   /** Text beyond this many characters (title and content each) is ignored. @default 4000 */
   maxChars: number;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { minN: 1, maxN: 2, titleWeight: 2, buckets: 1 << 20, maxChars: 4000 };
+export const DEFAULT_FEATURES: FeatureOptions = { minN: 1, maxN: 2, titleWeight: 2, titleOwn: 0, buckets: 1 << 20, maxChars: 4000 };
 
 /** A bag of hashed features: feature id → count (title counts weighted). */
 export type Features = Map<number, number>;
@@ -34,6 +38,8 @@ const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 /** Digit-only runs longer than this become their shape (`#` + length). */
 const MAX_LITERAL_DIGITS = 4;
+/** XORed into the hash seeds of the title's own features (titleOwn). */
+const TITLE_SALT = 0x7100;
 
 const enum Kind { Other = 0, Han = 1, Word = 2 }
 
@@ -60,7 +66,7 @@ export function normalizeText(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-function addText(out: Features, raw: string, weight: number, o: FeatureOptions): void {
+function addText(out: Features, raw: string, weight: number, o: FeatureOptions, salt = 0): void {
   if (!raw || weight <= 0) return;
   const s = normalizeText(raw.length > o.maxChars ? raw.slice(0, o.maxChars) : raw);
   const mask = o.buckets - 1;
@@ -77,13 +83,13 @@ function addText(out: Features, raw: string, weight: number, o: FeatureOptions):
     while (j < len && kindOf(s.charCodeAt(j)) === k) j++;
     if (k === Kind.Han) {
       for (let n = o.minN; n <= o.maxN; n++) {
-        for (let p = i; p + n <= j; p++) add(hashRange(s, p, p + n, n));
+        for (let p = i; p + n <= j; p++) add(hashRange(s, p, p + n, n ^ salt));
       }
     } else {
       let digits = true;
       for (let p = i; p < j && digits; p++) digits = s.charCodeAt(p) <= 0x39;
-      if (digits && j - i > MAX_LITERAL_DIGITS) add(hashRange(`#${j - i}`, 0, `#${j - i}`.length, 0x77));
-      else add(hashRange(s, i, j, 0x77));
+      if (digits && j - i > MAX_LITERAL_DIGITS) add(hashRange(`#${j - i}`, 0, `#${j - i}`.length, 0x77 ^ salt));
+      else add(hashRange(s, i, j, 0x77 ^ salt));
     }
     i = j;
   }
@@ -95,6 +101,7 @@ export function extractFeatures(title: string, content: string, options: Partial
   if ((o.buckets & (o.buckets - 1)) !== 0 || o.buckets < 2) throw new Error(`buckets must be a power of two, got ${o.buckets}`);
   const out: Features = new Map();
   addText(out, title, o.titleWeight, o);
+  addText(out, title, o.titleOwn, o, TITLE_SALT);
   addText(out, content, 1, o);
   return out;
 }

@@ -12,7 +12,8 @@
  * - hinge-loss SVM with a bias, solved in the dual by coordinate descent with shrinking
  *   (Hsieh et al. 2008, as liblinear), deterministic (seeded order);
  * - the weights are folded back (W_c = w_c ⊙ r_c), so scoring is one sparse dot product per class.
- * Chosen on the real messages by grouped CV inside the training part (test/eval/category-grid.ts linear).
+ * Chosen on the real messages by grouped CV inside the training part (test/eval/category-grid.ts
+ * nbsvm; C = 2 again with features v2, category-grid.ts ranking).
  *
  * Weights are kept feature-major (CSR: per vocabulary feature, its (class, weight) entries), pruned
  * to at most `maxEntries` overall by dropping each class's smallest weights, so a taxonomy of a few

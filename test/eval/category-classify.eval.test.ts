@@ -23,8 +23,9 @@ import * as legacy from './legacy-naive-bayes';
 import { foldOf, leakingSegmented, loadLabelled, loadSegmented, loadSegmentedRaw, realDataPresent, type Message } from './real-messages';
 
 /**
- * Measured: 87.4 / 99.7 (the old model 86.1 / 99.0 on the same split), with the segmented file
- * 89.2 / 99.7, CV 87.0, 30 chars 84.3, ECE 0.036. One test message is 0.26 pp.
+ * Measured (features v2): 87.9 / 99.7 (the old model 86.1 / 99.0 on the same split), with the
+ * segmented file 89.5 / 99.7, CV 87.2, 30 chars 84.1, ECE 0.037 (v1: 87.4 / 99.7, 89.2, CV 87.0,
+ * 30 chars 84.3, ECE 0.036). One test message is 0.26 pp.
  */
 const FLOORS = {
   top1: 0.87,
@@ -38,20 +39,25 @@ const FLOORS = {
   ece: 0.04,
 };
 /**
- * The model the app serves since the linear refit (electron/classify/linear-model.ts: NBSVM, one
- * vs rest, hinge loss, C = 2, chosen by 4-fold grouped CV inside the training part; naive Bayes
- * blended in only for tickets since the last refit, none here). Measured: split 92.0 / 99.5,
- * 5-fold grouped CV 89.9 / 99.2 (the issue asks 90 / 99.5 there: not reached), first 30 chars
- * 87.7 (top-3 97.2, below the old model's 99.5), ECE 0.053.
+ * The model the app serves (electron/classify/category-suggester.ts): the linear refit (NBSVM, one
+ * vs rest, hinge loss, C = 2) gives the first choice, naive Bayes' first two choices other than it
+ * come next (NB_TOP), over features v2 (the title's n-grams also under ids of their own); naive
+ * Bayes is blended into the first choice only for tickets since the last refit, none here. The
+ * settings were chosen by 4-fold grouped CV inside the training part (category-grid.ts ranking).
+ * Measured (old → new in one run): split 92.03 / 99.49 → 92.03 / 99.74 (2 → 1 top-3 miss),
+ * 5-fold grouped CV 89.90 / 99.20 → 90.10 / 99.45 (16 → 11 top-3 misses; the issue asks 90 / 99.5
+ * there: top-3 is one message short), first 30 chars 87.7 → 86.9 (top-3 97.2 → 97.7), ECE 0.054.
  */
 const FLOORS_NEW = {
-  top1: 0.915,
-  top3: 0.994,
-  cvTop1: 0.895,
-  cvTop3: 0.99,
-  prefix30Top1: 0.87,
+  top1: 0.92,
+  top3: 0.997,
+  cvTop1: 0.90,
+  cvTop3: 0.994,
+  prefix30Top1: 0.865,
   ece: 0.06,
 };
+/** Two decimals: one message of the 2000 in the CV is 0.05 pp. */
+const pct2 = (x: number) => `${(x * 100).toFixed(2)} %`;
 /** The softmax regression takes ~10 s to train here; it is compared only on request. */
 const FULL = process.env.CLASSIFY_EVAL_FULL === '1';
 
@@ -61,10 +67,26 @@ const nb = (o: Partial<NaiveBayesOptions>): Trainer => (train) => {
   for (const e of train) m.learn(e.f, e.label);
   return (f, k) => m.suggest(f, k);
 };
-/** The linear model the app refits in a worker (here in-process: the same code, see refit-client.test.ts). */
-const nbsvm: Trainer = (train) => {
-  const m = LinearModel.fit(train);
-  return (f, k) => m.scores(f).slice(0, k);
+/** An appeal as typed: what the shipped suggester extracts its own features from. */
+type Appeal = { title: string; text: string };
+/**
+ * The model the app serves (electron/classify/category-suggester.ts): naive Bayes learns every
+ * ticket, the linear model is fitted on the same tickets with the features and options a refit
+ * worker uses (here in-process: the same code, see refit-client.test.ts), and suggestions come
+ * from `CategorySuggester.scores` (no tickets since the fit here, so no NB share in the blend).
+ */
+const shipped: Trainer<Appeal> = (train) => {
+  const s = new CategorySuggester();
+  for (const e of train) s.learn({ title: e.f.title, text: e.f.text, categoryId: e.label });
+  const fit = LinearModel.fit(train.map((e) => ({ f: extractFeatures(e.f.title, e.f.text, s.featureSettings), label: e.label })), s.linearOptions);
+  s.setLinear(fit, 0);
+  return (a, k) => s.scores(s.features({ title: a.title, content: a.text })).slice(0, k);
+};
+/** The NBSVM as shipped before (features v1: no title namespace; C = 2; its own ranking alone). */
+const FEATURES_V1 = { ...DEFAULT_SUGGESTER.features, titleOwn: 0 };
+const nbsvmBefore: Trainer<Appeal> = (train) => {
+  const m = LinearModel.fit(train.map((e) => ({ f: extractFeatures(e.f.title, e.f.text, FEATURES_V1), label: e.label })), { C: 2 });
+  return (a, k) => m.scores(extractFeatures(a.title, a.text, FEATURES_V1)).slice(0, k);
 };
 const softmax: Trainer = (train) => {
   const m = new SoftmaxRegression();
@@ -84,6 +106,12 @@ const ex = (rows: { title: string; text: string; category: string }[], cut = Inf
     if (cut === Infinity) return { f: extractFeatures(r.title, r.text, fo), label: r.category };
     const title = r.title.slice(0, cut);
     return { f: extractFeatures(title, r.text.slice(0, Math.max(0, cut - title.length)), fo), label: r.category };
+  });
+/** Appeals as typed (the first `cut` characters, title first). */
+const appeals = (rows: { title: string; text: string; category: string }[], cut = Infinity): Example<Appeal>[] =>
+  rows.map((r) => {
+    const title = r.title.slice(0, cut);
+    return { f: { title, text: r.text.slice(0, Math.max(0, cut - title.length)) }, label: r.category };
   });
 
 describe.skipIf(!realDataPresent())('category suggestion on real messages (electron/classify)', () => {
@@ -120,26 +148,32 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
       ['CNB (default), first 60 chars typed', evaluate(nb(DEFAULT_SUGGESTER.model), trainEx, ex(test, 60))],
     ];
     if (FULL) results.push(['softmax regression (avg. SGD, 8 epochs)', evaluate(softmax, trainEx, testEx)]);
-    const fresh = evaluate(nbsvm, trainEx, testEx);
-    const freshPrefix30 = evaluate(nbsvm, trainEx, ex(test, 30));
-    results.push(['new: NBSVM (linear refit), labelled 80 %', fresh], ['new: NBSVM, first 30 chars typed', freshPrefix30]);
+    const fresh = evaluate(shipped, appeals(train), appeals(test));
+    const freshPrefix30 = evaluate(shipped, appeals(train), appeals(test, 30));
+    const prev = evaluate(nbsvmBefore, appeals(train), appeals(test));
+    const prevPrefix30 = evaluate(nbsvmBefore, appeals(train), appeals(test, 30));
+    results.push(['NBSVM as shipped before (features v1, C = 2, its own ranking)', prev],
+      ['new: suggester (NBSVM first choice, NB runners-up), labelled 80 %', fresh], ['new: suggester, first 30 chars typed', freshPrefix30]);
 
     // 5-fold cross-validation over all (deduplicated, grouped) rows, old and new model.
     const all = ex(data.rows);
-    const crossValidate = (trainer: Trainer) => {
+    const allAppeals = appeals(data.rows);
+    const crossValidate = <F>(trainer: Trainer<F>, all: Example<F>[]) => {
       let t1 = 0;
       let t3 = 0;
       const folds: string[] = [];
       for (let k = 0; k < 5; k++) {
         const m = evaluate(trainer, all.filter((_, i) => fold(data.rows[i]!) !== k), all.filter((_, i) => fold(data.rows[i]!) === k));
-        t1 += m.top1 * m.n;
-        t3 += m.top3 * m.n;
+        // Whole messages: the floors below are compared with exact fractions.
+        t1 += Math.round(m.top1 * m.n);
+        t3 += Math.round(m.top3 * m.n);
         folds.push(pct(m.top1));
       }
-      return { top1: t1 / all.length, top3: t3 / all.length, folds };
+      return { top1: t1 / all.length, top3: t3 / all.length, misses3: all.length - t3, folds };
     };
-    const cvOld = crossValidate(nb(DEFAULT_SUGGESTER.model));
-    const cvNew = crossValidate(nbsvm);
+    const cvOld = crossValidate(nb(DEFAULT_SUGGESTER.model), all);
+    const cvPrev = crossValidate(nbsvmBefore, allAppeals);
+    const cvNew = crossValidate(shipped, allAppeals);
     const cv1 = cvOld.top1;
     const cv3 = cvOld.top3;
     const foldTop1 = cvOld.folds;
@@ -154,11 +188,14 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     out.push(`CategorySuggester (service, level-1 roll-up): top-1 ${pct(svcTop1 / test.length)}, top-3 ${pct(svcTop3 / test.length)}, train ${svcTrainMs.toFixed(0)} ms `
       + `(incl. feature extraction), ${svc.documents} docs; model JSON ${(json.length / 1024).toFixed(0)} KiB, gzip ${(gzipSync(json).length / 1024).toFixed(0)} KiB.`);
     out.push(`5-fold CV (default model, grouped folds, ${all.length} rows): top-1 ${pct(cv1)} (folds ${foldTop1.join(', ')}), top-3 ${pct(cv3)}.`);
-    out.push(`Old (complement NB) vs new (NBSVM refit in a worker, NB for tickets since the refit), same split and folds:\n${table(
-      ['model', 'top-1', 'top-3', 'CV top-1', 'CV top-3', 'first 30 chars top-1', 'ECE', 'train ms'],
-      [['old: complement NB', pct(base!.top1), pct(base!.top3), pct(cvOld.top1), pct(cvOld.top3), pct(prefix30!.top1), base!.ece.toFixed(3), base!.trainMs.toFixed(0)],
-        ['new: NBSVM', pct(fresh.top1), pct(fresh.top3), pct(cvNew.top1), pct(cvNew.top3), pct(freshPrefix30.top1), fresh.ece.toFixed(3), fresh.trainMs.toFixed(0)]])}\n`
-      + `new CV folds top-1: ${cvNew.folds.join(', ')}`);
+    const row = (name: string, m: Metrics, cv: ReturnType<typeof crossValidate>, p30: Metrics) => [name, pct2(m.top1), pct2(m.top3), `${Math.round((1 - m.top3) * m.n)}`,
+      pct2(cv.top1), pct2(cv.top3), `${cv.misses3}`, pct(p30.top1), pct(p30.top3), m.ece.toFixed(3), m.trainMs.toFixed(0)];
+    out.push(`Old (complement NB) vs before (NBSVM alone) vs new (the suggester as shipped: NBSVM first choice, naive Bayes runners-up), same split and folds:\n${table(
+      ['model', 'split top-1', 'split top-3', 'top-3 misses', 'CV top-1', 'CV top-3', 'CV top-3 misses', 'first 30 chars top-1', 'first 30 top-3', 'ECE', 'train ms'],
+      [row('old: complement NB', base!, cvOld, prefix30!),
+        row('before: NBSVM alone (features v1, C = 2)', prev, cvPrev, prevPrefix30),
+        row('new: NBSVM first, NB runners-up (features v2, C = 2)', fresh, cvNew, freshPrefix30)])}\n`
+      + `before CV folds top-1: ${cvPrev.folds.join(', ')}; new CV folds top-1: ${cvNew.folds.join(', ')}`);
     out.push(table(['class', 'test rows', 'recall (labelled)', 'recall (+ segmented)'],
       [...base!.recall].map(([l, r]) => [l, test.filter((m: Message) => m.category === l).length, pct(r), pct(withSeg!.recall.get(l) ?? 0)])));
     console.log(out.join('\n\n'));
