@@ -99,6 +99,8 @@ export interface ConsoleOptions {
   secrets?: SecretBox;
   /** Softphone options (tests: auto-answer, fast keep-alive). */
   phone?: Pick<PhoneServiceOptions, 'autoAnswer' | 'acwSeconds' | 'sipTuning'>;
+  /** How long one batch of the background search reindex may hold main's thread (ReindexOptions.sliceMs). @default 4 */
+  searchReindexSliceMs?: number;
   /** Ticket search options (tests: in-process). */
   search?: TicketSearchOptions;
   /** better-sqlite3 addon for the Electron ABI; host mode uses the one in node_modules. */
@@ -250,7 +252,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   let reindexing: Promise<unknown> = Promise.resolve();
   if (!(await searchIndexStatusOf(store)).upToDate) {
     opts.log.info('search index out of date: rebuilding in the background');
-    reindexing = reindexAll(store, { signal: reindex.signal }).catch((e: unknown) => opts.log.error('search reindex failed', { error: String(e) }));
+    reindexing = reindexAll(store, { signal: reindex.signal, ...(opts.searchReindexSliceMs !== undefined ? { sliceMs: opts.searchReindexSliceMs } : {}) }).catch((e: unknown) => opts.log.error('search reindex failed', { error: String(e) }));
   }
 
   const info = async (): Promise<AppInfo> => {

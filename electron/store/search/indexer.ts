@@ -161,8 +161,10 @@ export function searchIndexStatus(sqlite: Database.Database): SearchIndexStatus 
  * Indexes every ticket that has no search document yet: after `loadDemoData`, after an import, or on
  * a store created before migration 0005. Batched (one transaction per batch, so a cancel or a crash
  * leaves whole batches), cancellable through `signal`, resumable (a second call continues where the
- * first stopped). It yields to the event loop between batches, but each batch runs synchronously:
- * for a million tickets (minutes) prefer a worker thread or a maintenance window.
+ * first stopped). It yields to the event loop between batches; each batch runs synchronously, so
+ * its size follows the measured cost per ticket to hold the thread about `sliceMs` (the console
+ * rebuilds in the background on main's thread, where a 1000-ticket batch held incoming calls
+ * for 100 ms and more).
  */
 export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promise<ReindexResult> {
   const sqlite = store.sqlite;
@@ -185,6 +187,10 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
   const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
   const indexer = createSqliteIndexer(sqlite);
   const batchSize = opts.batchSize ?? 1000;
+  const sliceMs = opts.sliceMs ?? 4;
+  // Start small and let the measured cost per ticket set the size; a fixed size without a budget.
+  let size = Number.isFinite(sliceMs) ? Math.min(batchSize, 16) : batchSize;
+  let msPerTicket: number | undefined;
   const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential from tickets t
     where t.rowid > ? and not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)
     order by t.rowid limit ?`);
@@ -201,9 +207,18 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
         result.cancelled = true;
         break;
       }
-      const rows = next.all(after, batchSize) as (IndexableTicket & { r: number })[];
+      const t0 = performance.now();
+      const rows = next.all(after, size) as (IndexableTicket & { r: number })[];
       if (!rows.length) break;
-      runBatch(rows);
+      // BEGIN IMMEDIATE: a deferred transaction that reads before it writes fails at once (SQLITE_BUSY,
+      // no busy wait) when the background checkpointer reset the WAL in between, and small batches meet that.
+      runBatch.immediate(rows);
+      if (Number.isFinite(sliceMs)) {
+        // A moving average: one slow batch (a segment merge, a busy machine) does not collapse the size.
+        const cost = (performance.now() - t0) / rows.length;
+        msPerTicket = msPerTicket === undefined ? cost : 0.7 * msPerTicket + 0.3 * cost;
+        size = Math.max(1, Math.min(batchSize, Math.floor(sliceMs / Math.max(msPerTicket, 1e-3))));
+      }
       after = rows[rows.length - 1]!.r;
       result.indexed += rows.length;
       opts.onProgress?.(Math.min(result.indexed, total), total);
@@ -248,6 +263,10 @@ async function reindexPostgres(store: Store, opts: ReindexOptions): Promise<Rein
   const total = Number((await missing().select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
   const batchSize = opts.batchSize ?? 1000;
+  const sliceMs = opts.sliceMs ?? 4;
+  // Start small and let the measured cost per ticket set the size; a fixed size without a budget.
+  let size = Number.isFinite(sliceMs) ? Math.min(batchSize, 16) : batchSize;
+  let msPerTicket: number | undefined;
   let after = '';
   for (;;) {
     if (opts.signal?.aborted) {
