@@ -58,7 +58,7 @@ export interface ReindexOptions {
    * How long one batch may hold the thread (SQLite): the batch size adapts to the measured cost per
    * ticket so that a batch takes about this long. On main's thread this is the delay an incoming
    * SIP message or a request can meet while the index is rebuilt in the background; Infinity keeps
-   * whole batchSize batches (the fastest rebuild, for maintenance). @default 4
+   * whole batchSize batches (the fastest rebuild, for maintenance). @default BACKGROUND_SLICE_MS (4)
    */
   sliceMs?: number;
   /**

@@ -7,6 +7,7 @@ import { dialectOf } from '../dialect';
 import { TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
 import { searchText, tsvectorLiteral } from './pg-search';
+import { BACKGROUND_SLICE_MS, nextBatchSize } from '../../util/time-slice';
 
 /**
  * Keeps the search index in step with `tickets`.
@@ -187,10 +188,9 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
   const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
   const indexer = createSqliteIndexer(sqlite);
   const batchSize = opts.batchSize ?? 1000;
-  const sliceMs = opts.sliceMs ?? 4;
+  const sliceMs = opts.sliceMs ?? BACKGROUND_SLICE_MS;
   // Start small and let the measured cost per ticket set the size; a fixed size without a budget.
   let size = Number.isFinite(sliceMs) ? Math.min(batchSize, 16) : batchSize;
-  let msPerTicket: number | undefined;
   const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential from tickets t
     where t.rowid > ? and not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)
     order by t.rowid limit ?`);
@@ -213,12 +213,7 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
       // BEGIN IMMEDIATE: a deferred transaction that reads before it writes fails at once (SQLITE_BUSY,
       // no busy wait) when the background checkpointer reset the WAL in between, and small batches meet that.
       runBatch.immediate(rows);
-      if (Number.isFinite(sliceMs)) {
-        // A moving average: one slow batch (a segment merge, a busy machine) does not collapse the size.
-        const cost = (performance.now() - t0) / rows.length;
-        msPerTicket = msPerTicket === undefined ? cost : 0.7 * msPerTicket + 0.3 * cost;
-        size = Math.max(1, Math.min(batchSize, Math.floor(sliceMs / Math.max(msPerTicket, 1e-3))));
-      }
+      size = nextBatchSize({ size: rows.length, ms: performance.now() - t0 }, sliceMs, 1, batchSize);
       after = rows[rows.length - 1]!.r;
       result.indexed += rows.length;
       opts.onProgress?.(Math.min(result.indexed, total), total);
@@ -263,10 +258,6 @@ async function reindexPostgres(store: Store, opts: ReindexOptions): Promise<Rein
   const total = Number((await missing().select((e) => e.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
   const batchSize = opts.batchSize ?? 1000;
-  const sliceMs = opts.sliceMs ?? 4;
-  // Start small and let the measured cost per ticket set the size; a fixed size without a budget.
-  let size = Number.isFinite(sliceMs) ? Math.min(batchSize, 16) : batchSize;
-  let msPerTicket: number | undefined;
   let after = '';
   for (;;) {
     if (opts.signal?.aborted) {
