@@ -304,7 +304,7 @@ export class DepartmentRouting {
       });
       const last = page[page.length - 1]!;
       cursor = { ticketId: last.ticket_id, at: last.at, id: last.id };
-      limit = nextBatchSize({ size: page.length, ms: performance.now() - began }, this.sliceMs, 1, 300);
+      limit = nextBatchSize({ size: page.length, ms: performance.now() - began }, this.sliceMs, 16, 300);
       await nextTurn();
     }
     this.log.info('department routing rebuilt from history', { events, ms: Math.round(performance.now() - t0) });

@@ -213,7 +213,9 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
       // BEGIN IMMEDIATE: a deferred transaction that reads before it writes fails at once (SQLITE_BUSY,
       // no busy wait) when the background checkpointer reset the WAL in between, and small batches meet that.
       runBatch.immediate(rows);
-      size = nextBatchSize({ size: rows.length, ms: performance.now() - t0 }, sliceMs, 1, batchSize);
+      // At least 16 tickets (about 2 ms on an idle machine): on a busy one a batch's wall time counts time
+      // the thread was not even running, and batches of one ticket spent more on commits than on indexing.
+      size = nextBatchSize({ size: rows.length, ms: performance.now() - t0 }, sliceMs, Math.min(16, batchSize), batchSize);
       after = rows[rows.length - 1]!.r;
       result.indexed += rows.length;
       opts.onProgress?.(Math.min(result.indexed, total), total);

@@ -387,14 +387,14 @@ describe('index maintenance', () => {
   it('reindexAll in the background keeps each batch within its time budget: smaller batches, the same complete index', async () => {
     const steps: number[] = [];
     let before = 0;
-    // A budget no batch can meet shrinks batches (halving) to one ticket; the index must come out complete all the same.
+    // A budget no batch can meet keeps batches at the smallest size (16), far below batchSize; the index must come out complete all the same.
     const r = await reindexAll(store, {
       rebuild: true, batchSize: 500, sliceMs: 1e-6,
       onProgress: (done) => { steps.push(done - before); before = done; },
     });
     expect(r).toMatchObject({ rebuilt: true, indexed: docs.length, cancelled: false });
-    expect(steps.slice(0, 5)).toEqual([16, 8, 4, 2, 1]);
-    expect(steps.slice(5).every((n) => n === 1)).toBe(true);
+    expect(steps.slice(0, -1).every((n) => n === 16)).toBe(true);
+    expect(steps.at(-1)).toBeLessThanOrEqual(16);
     expect(searchIndexStatus(store.sqlite!).upToDate).toBe(true);
     const q = sample(mulberry32(7), 2);
     expect(new Set(searchAll({ text: q }).ids)).toEqual(substringMatches(q));
