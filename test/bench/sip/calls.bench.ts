@@ -20,7 +20,8 @@
  * routing tallies, category model), so an app opened on a copy rebuilds them in the background on
  * main's thread; an INVITE that arrives meanwhile waits in the socket until the loop is free. Each
  * phase opens the app on a fresh copy:
- *   fixed   the background work in the whole batches of before (backgroundSliceMs: Infinity);
+ *   fixed   the background work in the whole batches of before (backgroundSliceMs: Infinity; the replay's and the
+ *           training's page queries seek to their cursor in both phases: that fix has no switch);
  *   sliced  in slices of about 4 ms (util/time-slice.ts, the default);
  *   idle    measured once all three are rebuilt (main idle between calls: the floor of the path
  *           sipp → Kamailio → main → Kamailio → sipp on this machine);
@@ -548,9 +549,10 @@ async function main(): Promise<void> {
     ['parse', 'sip.js parseMessage of the INVITE (in main)'],
   ];
   const ratio = cols.length >= 2;
+  const short = (c: string) => (VARIANTS.length === 1 ? c.split('/')[0]! : c);
   console.log(`\n### Incoming calls: sipp → Kamailio → console main (auto-answer, media null), ${TICKETS.toLocaleString('en')}-ticket store\n`);
   console.log(`Columns: ${PHASES.map((p) => `${p} = ${PHASE_LABEL[p]}`).join('; ')}. Grammar: ${VARIANTS.join(', ')}.\n`);
-  console.log(`| metric | ${cols.map((c) => `${c} n | p50 | p99`).join(' | ')}${ratio ? ` | p50 ${cols[0]}/${cols[1]} | p99 ${cols[0]}/${cols[1]}` : ''} |`);
+  console.log(`| metric | ${cols.map((c) => `${short(c)} n | p50 | p99`).join(' | ')}${ratio ? ` | p50 ${short(cols[0]!)}÷${short(cols[1]!)} | p99 ${short(cols[0]!)}÷${short(cols[1]!)}` : ''} |`);
   console.log(`|---|${cols.map(() => '---:|---:|---:').join('|')}${ratio ? '|---:|---:' : ''}|`);
   for (const [key, label] of rows) {
     const sorted = cols.map((c) => (samples[c]![key] ?? []).sort((a, b) => a - b));
