@@ -99,6 +99,13 @@ export interface ConsoleOptions {
   secrets?: SecretBox;
   /** Softphone options (tests: auto-answer, fast keep-alive). */
   phone?: Pick<PhoneServiceOptions, 'autoAnswer' | 'acwSeconds' | 'sipTuning'>;
+  /**
+   * How long one slice of background work on main's thread may hold its event loop: the search
+   * reindex, the department-routing replay and the category model's first training of a store
+   * that lacks them (util/time-slice.ts). Infinity: the whole batches of before (bench baseline).
+   * @default BACKGROUND_SLICE_MS
+   */
+  backgroundSliceMs?: number;
   /** Ticket search options (tests: in-process). */
   search?: TicketSearchOptions;
   /** better-sqlite3 addon for the Electron ABI; host mode uses the one in node_modules. */
@@ -174,7 +181,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   // Both are told after the write committed (the workflow and intake call this after their transaction).
   const ticketChanged = (p: TicketChanged) => { bus.publish('ticket.changed', p); stats.touched(); };
   // 智能派单: learns from each sign and return inside the workflow's transaction, guards dispatches.
-  const routing = new DepartmentRouting(store.db, opts.log, now);
+  const routing = new DepartmentRouting(store.db, opts.log, now, opts.backgroundSliceMs);
   const routingStop = new AbortController();
   const workflow = new TicketWorkflowService(store.db, calendar.calendar, now, deadlinePolicy.policy, ticketChanged, routing);
   const knowledge = new KnowledgeService(store.db, now);
@@ -184,7 +191,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   // Staging rows of an import cut short by a crash are never published: drop them.
   await xlsx.cleanStaleStaging();
   const similar = new SimilarTickets(store.db, now);
-  const categories = new CategoryService(store.db, opts.log, { now });
+  const categories = new CategoryService(store.db, opts.log, { now, ...(opts.backgroundSliceMs !== undefined ? { sliceMs: opts.backgroundSliceMs } : {}) });
   const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
   await knowledge.ensureDefaultScripts();
   // The phone and the workflow push events through the dispatcher, which is built from the handlers below.
@@ -254,7 +261,7 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   let reindexing: Promise<unknown> = Promise.resolve();
   if (!(await searchIndexStatusOf(store)).upToDate) {
     opts.log.info('search index out of date: rebuilding in the background');
-    reindexing = reindexAll(store, { signal: reindex.signal }).catch((e: unknown) => opts.log.error('search reindex failed', { error: String(e) }));
+    reindexing = reindexAll(store, { signal: reindex.signal, ...(opts.backgroundSliceMs !== undefined ? { sliceMs: opts.backgroundSliceMs } : {}) }).catch((e: unknown) => opts.log.error('search reindex failed', { error: String(e) }));
   }
 
   const info = async (): Promise<AppInfo> => {

@@ -36,8 +36,8 @@ import { categoryPaths } from '../../shared/domain/taxonomy';
 
 /** Tickets learned from at a cold start: the most recent ones say most about today's appeals. */
 export const TRAIN_LIMIT = 50_000;
-/** Tickets read per query while training or catching up. */
-const PAGE = 1000;
+/** Tickets read per query while training or catching up: one query holds main's thread (about 2.5 ms at 250 tickets with their text). */
+const PAGE = 250;
 /** Learned per turn of the event loop, so SIP timers and IPC keep running meanwhile. */
 const YIELD_EVERY = 100;
 /**
@@ -69,6 +69,8 @@ export interface CategoryServiceOptions {
   /** The refit worker script (tests); see refit-client.ts. */
   refitWorkerUrl?: URL;
   linear?: Partial<LinearOptions>;
+  /** How long the first training may hold main's thread between yields (CategorySuggester.train). @default BACKGROUND_SLICE_MS */
+  sliceMs?: number;
 }
 
 export interface RefitStats { rows: number; fitMs: number; totalMs: number; at: string }
@@ -252,7 +254,7 @@ export class CategoryService {
     this.fix();
     let learned = 0;
     if (newer > 0) {
-      learned = await this.model.train(this.pages(saved, until!, 'asc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
+      learned = await this.model.train(this.pages(saved, until!, 'asc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY, ...(this.opts.sliceMs !== undefined ? { sliceMs: this.opts.sliceMs } : {}) });
       if (this.abort.signal.aborted) return true;
       this.advance(until!, newer);
     }
@@ -272,7 +274,7 @@ export class CategoryService {
     this.fix();
     const t0 = performance.now();
     const learned = until === null ? 0
-      : await this.model.train(this.pages(null, until, 'desc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY });
+      : await this.model.train(this.pages(null, until, 'desc'), { signal: this.abort.signal, yieldEvery: YIELD_EVERY, ...(this.opts.sliceMs !== undefined ? { sliceMs: this.opts.sliceMs } : {}) });
     if (this.abort.signal.aborted) return;
     if (until !== null) this.advance(until, total);
     this.complete = true;

@@ -17,6 +17,7 @@
 import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions, type Features } from './features';
 import { LinearModel, type LinearModelJSON, type LinearOptions } from './linear-model';
 import { NaiveBayes, type NaiveBayesJSON, type NaiveBayesOptions, type Suggestion } from './naive-bayes';
+import { timeSlicer } from '../util/time-slice';
 
 /** Bump when extractFeatures changes its output: a persisted model of another version must be retrained. */
 export const FEATURES_VERSION = 2;
@@ -129,16 +130,18 @@ export class CategorySuggester {
   }
 
   /**
-   * Learns rows in bulk; from an async iterable (a paged store query) it yields to the event loop
-   * every `yieldEvery` rows so timers and IPC keep running. Returns the number of rows learned.
+   * Learns rows in bulk; it yields to the event loop every `yieldEvery` rows, and sooner once it
+   * has held the loop for `sliceMs` (SIP messages, timers and IPC keep running). Returns the number
+   * of rows learned.
    */
-  async train(rows: Iterable<TrainingRow> | AsyncIterable<TrainingRow>, opts: { signal?: AbortSignal; yieldEvery?: number } = {}): Promise<number> {
+  async train(rows: Iterable<TrainingRow> | AsyncIterable<TrainingRow>, opts: { signal?: AbortSignal; yieldEvery?: number; sliceMs?: number } = {}): Promise<number> {
     const every = opts.yieldEvery ?? 200;
+    const slice = timeSlicer(opts.sliceMs);
     let n = 0;
     for await (const r of rows) {
       if (opts.signal?.aborted) break;
       this.learn(r);
-      if (++n % every === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (++n % every === 0 || slice.due()) await slice.yieldNow();
     }
     return n;
   }

@@ -359,6 +359,7 @@ export class PhoneService {
     phone.on('ended', (rec) => void this.callEnded(seat, rec));
     phone.on('hangupSignal', (h) => emit('phone.hangupSignal', h));
     // After a reconnect to the SIP server each call's route is refreshed; a call that could not be has ended as dropped (phone.ended tells the agent).
+    phone.on('mediaAfterAnswer', (h) => this.o.log[h.outcome === 'dropped' ? 'warn' : 'info']('call media handed to a new renderer, after the answer', { callId: h.callId, outcome: h.outcome, ms: h.ms, sipCode: h.sipCode }));
     phone.on('dialogRefreshed', (h) => this.o.log[h.outcome === 'dropped' ? 'warn' : 'info']('call route refreshed after a SIP reconnect', { callId: h.callId, outcome: h.outcome, ms: h.ms, sipCode: h.sipCode }));
     await phone.start({
       wsUrl: acc.ws_url, aor: acc.aor, authorizationUsername: acc.auth_user, password: this.o.secrets.decrypt(acc.secret_enc),
@@ -575,7 +576,9 @@ export class PhoneService {
     this.pendingMediaOwner.set(s.user.id, connectionId);
     if (!seat) return;
     seat.mediaConnectionId = connectionId;
-    if (seat.media !== 'webrtc' || seat.phone.calls().every((c) => c.state !== 'active')) return;
+    // Connected calls, and outgoing calls still ringing (their media follows the answer).
+    const handedOver = (c: { direction: string; state: string }) => c.state === 'active' || (c.direction === 'outbound' && (c.state === 'dialing' || c.state === 'early'));
+    if (seat.media !== 'webrtc' || !seat.phone.calls().some(handedOver)) return;
     void seat.phone.renegotiateMedia().then((handovers) => {
       for (const h of handovers) {
         if (h.outcome !== 'kept') this.o.log.info('call media handed to a new renderer', { callId: h.callId, outcome: h.outcome, ms: h.ms, sipCode: h.sipCode });

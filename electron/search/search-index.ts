@@ -52,8 +52,15 @@ export interface ReindexOptions {
   /** Called after each committed batch. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
-  /** Tickets per transaction: each batch blocks the thread it runs on. @default 1000 */
+  /** Most tickets per transaction: each batch blocks the thread it runs on. @default 1000 */
   batchSize?: number;
+  /**
+   * How long one batch may hold the thread (SQLite): the batch size adapts to the measured cost per
+   * ticket so that a batch takes about this long. On main's thread this is the delay an incoming
+   * SIP message or a request can meet while the index is rebuilt in the background; Infinity keeps
+   * whole batchSize batches (the fastest rebuild, for maintenance). @default BACKGROUND_SLICE_MS (4)
+   */
+  sliceMs?: number;
   /**
    * 'auto' (default) drops and rebuilds the index only when it was built by another tokenizer
    * version; true always rebuilds; false only adds tickets that are missing.

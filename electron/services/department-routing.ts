@@ -37,6 +37,7 @@ import {
   type ReturnRecord,
 } from '../store/repos/routing';
 import { uuidv7 } from '../util/ids';
+import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn } from '../util/time-slice';
 import { assertTicketVisible } from './ticket-visibility';
 
 /** Returns a guard reads per department (the newest ones). */
@@ -104,7 +105,8 @@ export class DepartmentRouting {
   private names: Map<string, string> | null = null;
   private rebuilding: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly log: Logger, private readonly now: () => Date = () => new Date()) {}
+  /** `sliceMs`: how long one page of the history replay may hold the thread (Infinity: whole 300-event pages). */
+  constructor(private readonly db: Db, private readonly log: Logger, private readonly now: () => Date = () => new Date(), private readonly sliceMs = BACKGROUND_SLICE_MS) {}
 
   /** Reference data may change (admin, demo setup): read again on the next use. */
   forgetReference(): void {
@@ -272,9 +274,13 @@ export class DepartmentRouting {
     let cursor: { ticketId: string; at: string; id: string } | null = null;
     let current: { id: string; facts: TicketFacts; t: RoutingTicket; before: RoutingBefore } | null = null;
     let events = 0;
+    // Each page is one transaction on main's thread: its size follows the measured cost so that a
+    // page holds the event loop about BACKGROUND_SLICE_MS (300-event pages held incoming calls 100 ms and more).
+    let limit = Number.isFinite(this.sliceMs) ? 16 : 300;
     for (;;) {
       if (signal?.aborted) return;
-      const page = await routingHistoryPage(this.db, { until, cursor, limit: 300 });
+      const began = performance.now();
+      const page = await routingHistoryPage(this.db, { until, cursor, limit });
       if (page.length === 0) break;
       await inTransaction(this.db, async (trx) => {
       for (const row of page) {
@@ -298,7 +304,8 @@ export class DepartmentRouting {
       });
       const last = page[page.length - 1]!;
       cursor = { ticketId: last.ticket_id, at: last.at, id: last.id };
-      await new Promise((r) => setImmediate(r));
+      limit = nextBatchSize({ size: page.length, ms: performance.now() - began }, this.sliceMs, 16, 300);
+      await nextTurn();
     }
     this.log.info('department routing rebuilt from history', { events, ms: Math.round(performance.now() - t0) });
   }

@@ -17,6 +17,8 @@ export class BridgeSessionDescriptionHandler implements SessionDescriptionHandle
   private remoteOffer: string | undefined;
   /** We sent an offer and the next setDescription is its answer. */
   private localOfferPending = false;
+  /** The media that made the pending offer is gone: its answer is taken but not applied (see forgetPendingOffer). */
+  private pendingOfferOrphaned = false;
 
   constructor(private readonly bridge: MediaBridge) {}
 
@@ -39,9 +41,26 @@ export class BridgeSessionDescriptionHandler implements SessionDescriptionHandle
     return { body, contentType: SDP };
   }
 
+  /**
+   * The media that made our pending offer is gone: the renderer that held it reloaded while the
+   * far end was still ringing. The far end answers that offer in its 200 OK; the answer is taken
+   * without applying it (no peer connection has the offer any more) so that sip.js ACKs and the
+   * call comes up, and the service then sends the new media's offer by re-INVITE. True when an
+   * offer of ours was waiting for its answer.
+   */
+  forgetPendingOffer(): boolean {
+    if (!this.localOfferPending) return false;
+    this.pendingOfferOrphaned = true;
+    return true;
+  }
+
   async setDescription(sdp: string): Promise<void> {
     if (this.localOfferPending) {
       this.localOfferPending = false;
+      if (this.pendingOfferOrphaned) {
+        this.pendingOfferOrphaned = false;
+        return;
+      }
       await this.bridge.setRemote(sdp);
       return;
     }
@@ -50,6 +69,7 @@ export class BridgeSessionDescriptionHandler implements SessionDescriptionHandle
 
   async rollbackDescription(): Promise<void> {
     this.localOfferPending = false;
+    this.pendingOfferOrphaned = false;
     this.remoteOffer = undefined;
     await this.bridge.rollback();
   }

@@ -26,6 +26,11 @@ export class CallLeg {
   pingTimer: NodeJS.Timeout | undefined;
   /** The media hand-over to a new renderer in progress (see SoftphoneService.renegotiateMedia). */
   handover: Promise<void> | undefined;
+  /**
+   * An outgoing call whose media was handed to a new renderer while it still rang: the far end's
+   * answer is to the old renderer's offer, so once it answers the new media's offer goes by re-INVITE.
+   */
+  reofferOnAnswer = false;
   private holdSince: number | undefined;
   private isConfirmed = false;
   private confirmWaiters: Array<() => void> = [];
@@ -50,6 +55,11 @@ export class CallLeg {
   markAnswered(at: number): void {
     if (this.answeredAt === undefined) this.answeredAt = at;
     this.state = "active";
+  }
+
+  /** An outgoing call the far end has not answered yet (INVITE out, maybe ringing). */
+  get ringingOut(): boolean {
+    return this.direction === "outbound" && (this.state === "dialing" || this.state === "early");
   }
 
   /** The dialog is confirmed: ACK received (inbound) or sent (outbound). */

@@ -15,7 +15,7 @@ import {
   type Session,
   type URI,
 } from "sip.js";
-import { bridgeSdhFactory } from "./bridge-sdh.js";
+import { BridgeSessionDescriptionHandler, bridgeSdhFactory } from "./bridge-sdh.js";
 import { CallLeg } from "./call-leg.js";
 import { TypedEmitter } from "./emitter.js";
 import { NullMediaBridge, type MediaBridge, type MediaBridgeFactory } from "./media-bridge.js";
@@ -350,9 +350,14 @@ export class SoftphoneService {
    * conversation goes on after a short gap as the same call. A far end that refuses the new offer
    * or does not answer leaves the call without audio: it ends as dropped by the network, and the
    * agent is told (with a call-back) like any dropped call.
+   *
+   * An outgoing call that still rings is handed over too: its early dialog cannot take a re-INVITE,
+   * and the far end will answer the offer the old renderer made. The new renderer makes the media
+   * now; the far end's answer (200 OK) is ACKed without applying it, and the new offer follows at
+   * once by re-INVITE (see onAnsweredAfterHandover).
    */
   async renegotiateMedia(): Promise<MediaHandover[]> {
-    const legs = [...this.legs.values()].filter((leg) => !leg.ended && leg.state === "active");
+    const legs = [...this.legs.values()].filter((leg) => !leg.ended && (leg.state === "active" || leg.ringingOut));
     return Promise.all(legs.map((leg) => {
       // One hand-over at a time per call: a second attach waits for the first, then finds the media in place.
       const next = (leg.handover ?? Promise.resolve()).then(() => this.handOver(leg));
@@ -374,7 +379,34 @@ export class SoftphoneService {
       return this.dropAfterHandover(leg, done);
     }
     if (!fresh || leg.ended) return done(leg.ended ? "ended" : "kept");
+    if (leg.ringingOut) return this.handOverRinging(leg, done);
     return this.reinvite(leg, "the new media offer", done);
+  }
+
+  /** The far end of this outgoing call has not answered: its answer to the old offer is set aside, the new offer goes once it answers. */
+  private handOverRinging(leg: CallLeg, done: (outcome: MediaHandover["outcome"], sipCode?: number) => MediaHandover): MediaHandover {
+    const sdh = leg.session.sessionDescriptionHandler;
+    if (!(sdh instanceof BridgeSessionDescriptionHandler) || !sdh.forgetPendingOffer()) {
+      // The INVITE is not out yet: its offer is still being made by the renderer that went away, and
+      // fails with it (the renderer's time-out); the agent sees the call fail and can dial again.
+      this.logger.warn(`call ${leg.callId}: handed to a new renderer before its INVITE went out; it fails with the old renderer's offer`);
+      return done("kept");
+    }
+    leg.reofferOnAnswer = true;
+    this.logger.info(`call ${leg.callId}: still ringing at the hand-over; the new media offer goes by re-INVITE once it is answered`);
+    return done("awaiting-answer");
+  }
+
+  /** A call handed over while it rang was answered (ACKed with the old offer's answer set aside): the new media's offer goes now. */
+  private onAnsweredAfterHandover(leg: CallLeg): void {
+    leg.reofferOnAnswer = false;
+    const started = Date.now();
+    const done = (outcome: MediaHandover["outcome"], sipCode?: number): MediaHandover =>
+      ({ callId: leg.callId, outcome, ms: Date.now() - started, ...(sipCode !== undefined ? { sipCode } : {}) });
+    const next = (leg.handover ?? Promise.resolve()).then(() => this.reinvite(leg, "the new media offer after the answer", done));
+    leg.handover = next.then(() => undefined, () => undefined);
+    void next.then((h) => this.emitter.emit("mediaAfterAnswer", h))
+      .catch((error: unknown) => this.logger.warn(`re-offering call ${leg.callId} after its answer failed: ${String(error)}`));
   }
 
   /**
@@ -740,6 +772,7 @@ export class SoftphoneService {
         this.startCallPing(leg);
         if (leg.direction === "outbound") leg.confirm();
         this.emitter.emit("call", leg.snapshot());
+        if (leg.reofferOnAnswer) this.onAnsweredAfterHandover(leg);
       } else if (state === SessionState.Terminated) {
         this.finish(leg, this.fallbackEndReason(leg));
       }

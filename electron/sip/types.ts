@@ -183,9 +183,11 @@ export interface MediaHandover {
   /**
    * kept: the owner already had the call's media, nothing to do; renegotiated: the far end took the
    * re-INVITE (the new owner's offer, or a target refresh after a reconnect); dropped: it refused or did not answer, the call ended as
-   * dropped by the network; ended: the call ended meanwhile for another reason.
+   * dropped by the network; ended: the call ended meanwhile for another reason; awaiting-answer:
+   * an outgoing call still ringing, whose new media goes to the far end by re-INVITE once it answers
+   * (reported then as `mediaAfterAnswer`).
    */
-  outcome: "kept" | "renegotiated" | "dropped" | "ended";
+  outcome: "kept" | "renegotiated" | "dropped" | "ended" | "awaiting-answer";
   /** From the hand-over's start to the far end's answer (or the failure). */
   ms: number;
   /** The SIP code of a refused re-INVITE. */
@@ -200,6 +202,8 @@ export interface SoftphoneEvents {
   hangupSignal: HangupSignal;
   /** A connected call's route refreshed by re-INVITE after the SIP connection came back (or the call dropped because it could not be). */
   dialogRefreshed: MediaHandover;
+  /** An outgoing call handed to a new media owner while it rang was answered: its re-INVITE with the new owner's offer went through (or the call dropped). */
+  mediaAfterAnswer: MediaHandover;
 }
 
 export interface SoftphoneLogger {

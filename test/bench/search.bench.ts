@@ -64,6 +64,8 @@ async function indexedStore(): Promise<{ file: string; buildMs: number | null; s
   let last = 0;
   const r = await reindexAll(store, {
     batchSize: 2000,
+    // A build for the bench, nothing else waits on this thread: whole batches, the fastest rebuild.
+    sliceMs: Infinity,
     onProgress(done, total) {
       if (performance.now() - last > 10_000) {
         last = performance.now();

@@ -27,7 +27,7 @@ export class TestAgent {
         return bridge;
       },
     });
-    for (const event of ["registration", "incoming", "call", "ended", "hangupSignal", "dialogRefreshed"] as const) {
+    for (const event of ["registration", "incoming", "call", "ended", "hangupSignal", "dialogRefreshed", "mediaAfterAnswer"] as const) {
       this.service.on(event, (payload) => {
         this.events.push({ event, payload } as Entry);
         for (const wake of this.waiters.splice(0)) wake();

@@ -31,6 +31,12 @@ export interface KamailioOptions {
   logLevel?: number;
   /** rtpengine's NG socket (RtpengineHarness.sock): calls with a trunk leg are bridged through it. */
   rtpengineSock?: string;
+  /**
+   * Log one "HOP" line per SIP message at each hop (request in, request relayed, reply in) with
+   * Kamailio's wall clock ($TV(Sn)), at warning level: benchmarks line them up with sipp's and
+   * main's timestamps to see where a call's latency goes.
+   */
+  hopTrace?: boolean;
 }
 
 /** Process groups still running, killed if the test process exits without calling stop(). */
@@ -87,7 +93,7 @@ export class KamailioHarness {
       WS_PORT: String(wsPort),
       GATEWAY: options.gatewayPort ? `${harness.host}:${options.gatewayPort}` : "",
       CREDENTIALS: credentials,
-      DEFINES: options.rtpengineSock ? "#!define WITH_RTPENGINE" : "",
+      DEFINES: [options.rtpengineSock ? "#!define WITH_RTPENGINE" : "", options.hopTrace ? "#!define WITH_HOP_TRACE" : ""].filter(Boolean).join("\n"),
       RTPENGINE_SOCK: options.rtpengineSock ?? "",
     };
     const template = readFileSync(path.join(here, "kamailio.cfg"), "utf8");

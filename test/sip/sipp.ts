@@ -51,6 +51,8 @@ interface CommonOptions {
   /** Hard limit for the whole run. */
   timeoutMs?: number;
   localPort?: number;
+  /** sipp's -timer_resol: how finely it schedules pauses (its default, 10 ms, delays a <pause/> of 0 by up to that). */
+  timerResolutionMs?: number;
 }
 
 export interface UacOptions extends CommonOptions {
@@ -113,6 +115,7 @@ async function start(scenario: string, extra: string[], options: CommonOptions):
     "-recv_timeout", String(options.recvTimeoutMs ?? 20_000),
     "-timeout", `${Math.ceil((options.timeoutMs ?? 60_000) / 1000)}s`,
     "-nostdin",
+    ...(options.timerResolutionMs !== undefined ? ["-timer_resol", String(options.timerResolutionMs)] : []),
     "-trace_stat", "-stf", path.join(dir, "stat.csv"), "-fd", "1",
     "-trace_err", "-error_file", path.join(dir, "errors.log"),
     "-trace_msg", "-message_file", path.join(dir, "messages.log"),

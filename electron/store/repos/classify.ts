@@ -30,7 +30,9 @@ export async function learnableTicketPage(db: Db, q: {
     .where('created_at', '<=', q.until)
     .$if(after !== null, (b) => b.where('created_at', '>', after!))
     .where('category_id', 'is not', null).where('status', '<>', 'merged')
-    .$if(c !== null, (b) => b.where((eb) => order === 'asc'
+    // The cursor's bound on created_at is implied by the OR but stated: without it SQLite ranges over
+    // tickets_created from `until` to the cursor on every page (60 ms a page a quarter of the way into 200k tickets).
+    .$if(c !== null, (b) => b.where('created_at', order === 'asc' ? '>=' : '<=', c!.at).where((eb) => order === 'asc'
       ? eb.or([eb('created_at', '>', c!.at), eb.and([eb('created_at', '=', c!.at), eb('id', '>', c!.id)])])
       : eb.or([eb('created_at', '<', c!.at), eb.and([eb('created_at', '=', c!.at), eb('id', '<', c!.id)])])))
     .orderBy('created_at', order).orderBy('id', order).limit(q.limit).execute();

@@ -7,6 +7,7 @@ import { dialectOf } from '../dialect';
 import { TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
 import { searchText, tsvectorLiteral } from './pg-search';
+import { BACKGROUND_SLICE_MS, nextBatchSize } from '../../util/time-slice';
 
 /**
  * Keeps the search index in step with `tickets`.
@@ -161,8 +162,10 @@ export function searchIndexStatus(sqlite: Database.Database): SearchIndexStatus 
  * Indexes every ticket that has no search document yet: after `loadDemoData`, after an import, or on
  * a store created before migration 0005. Batched (one transaction per batch, so a cancel or a crash
  * leaves whole batches), cancellable through `signal`, resumable (a second call continues where the
- * first stopped). It yields to the event loop between batches, but each batch runs synchronously:
- * for a million tickets (minutes) prefer a worker thread or a maintenance window.
+ * first stopped). It yields to the event loop between batches; each batch runs synchronously, so
+ * its size follows the measured cost per ticket to hold the thread about `sliceMs` (the console
+ * rebuilds in the background on main's thread, where a 1000-ticket batch held incoming calls
+ * for 100 ms and more).
  */
 export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promise<ReindexResult> {
   const sqlite = store.sqlite;
@@ -185,6 +188,9 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
   const result: ReindexResult = { indexed: 0, total, rebuilt: rebuild, cancelled: false, ms: 0 };
   const indexer = createSqliteIndexer(sqlite);
   const batchSize = opts.batchSize ?? 1000;
+  const sliceMs = opts.sliceMs ?? BACKGROUND_SLICE_MS;
+  // Start small and let the measured cost per ticket set the size; a fixed size without a budget.
+  let size = Number.isFinite(sliceMs) ? Math.min(batchSize, 16) : batchSize;
   const next = sqlite.prepare(`select t.rowid as r, t.id, t.created_at, t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential from tickets t
     where t.rowid > ? and not exists (select 1 from ticket_search_docs d where d.ticket_id = t.id)
     order by t.rowid limit ?`);
@@ -201,9 +207,15 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
         result.cancelled = true;
         break;
       }
-      const rows = next.all(after, batchSize) as (IndexableTicket & { r: number })[];
+      const t0 = performance.now();
+      const rows = next.all(after, size) as (IndexableTicket & { r: number })[];
       if (!rows.length) break;
-      runBatch(rows);
+      // BEGIN IMMEDIATE: a deferred transaction that reads before it writes fails at once (SQLITE_BUSY,
+      // no busy wait) when the background checkpointer reset the WAL in between, and small batches meet that.
+      runBatch.immediate(rows);
+      // At least 16 tickets (about 2 ms on an idle machine): on a busy one a batch's wall time counts time
+      // the thread was not even running, and batches of one ticket spent more on commits than on indexing.
+      size = nextBatchSize({ size: rows.length, ms: performance.now() - t0 }, sliceMs, Math.min(16, batchSize), batchSize);
       after = rows[rows.length - 1]!.r;
       result.indexed += rows.length;
       opts.onProgress?.(Math.min(result.indexed, total), total);

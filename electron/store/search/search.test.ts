@@ -368,7 +368,7 @@ describe('index maintenance', () => {
     const ac = new AbortController();
     const progress: number[] = [];
     const r1 = await reindexAll(store, {
-      rebuild: true, batchSize: 500, signal: ac.signal,
+      rebuild: true, batchSize: 500, sliceMs: Infinity, signal: ac.signal,
       onProgress: (done) => {
         progress.push(done);
         if (done >= 1000) ac.abort();
@@ -381,6 +381,22 @@ describe('index maintenance', () => {
     expect(r2).toMatchObject({ rebuilt: false, indexed: docs.length - 1000, cancelled: false });
     expect(searchIndexStatus(store.sqlite!).upToDate).toBe(true);
     const q = sample(mulberry32(5), 3);
+    expect(new Set(searchAll({ text: q }).ids)).toEqual(substringMatches(q));
+  });
+
+  it('reindexAll in the background keeps each batch within its time budget: smaller batches, the same complete index', async () => {
+    const steps: number[] = [];
+    let before = 0;
+    // A budget no batch can meet keeps batches at the smallest size (16), far below batchSize; the index must come out complete all the same.
+    const r = await reindexAll(store, {
+      rebuild: true, batchSize: 500, sliceMs: 1e-6,
+      onProgress: (done) => { steps.push(done - before); before = done; },
+    });
+    expect(r).toMatchObject({ rebuilt: true, indexed: docs.length, cancelled: false });
+    expect(steps.slice(0, -1).every((n) => n === 16)).toBe(true);
+    expect(steps.at(-1)).toBeLessThanOrEqual(16);
+    expect(searchIndexStatus(store.sqlite!).upToDate).toBe(true);
+    const q = sample(mulberry32(7), 2);
     expect(new Set(searchAll({ text: q }).ids)).toEqual(substringMatches(q));
   });
 });

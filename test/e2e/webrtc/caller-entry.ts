@@ -5,7 +5,7 @@
  *
  * test/tsconfig has no DOM lib, so the few browser objects used here are typed locally.
  */
-import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Session } from 'sip.js';
+import { Inviter, Registerer, RegistererState, SessionState, UserAgent, type Invitation, type Session } from 'sip.js';
 
 interface StatsReport { forEach(cb: (r: Record<string, unknown> & { type: string; id: string }) => void): void }
 interface PcLike {
@@ -44,10 +44,10 @@ function pc(): PcLike | undefined {
   return sdh?.peerConnection;
 }
 
-async function callHotline(wsUrl: string, aor: string, authUser: string, password: string, target: string, displayName: string): Promise<void> {
+/** A registered phone for `aor`; `onInvite` gets the calls made to it. */
+async function registeredPhone(wsUrl: string, aor: string, authUser: string, password: string, displayName: string, onInvite?: (invitation: Invitation) => void): Promise<void> {
   const uri = UserAgent.makeURI(`sip:${aor}`);
-  const targetUri = UserAgent.makeURI(`sip:${target}@${aor.split('@')[1] ?? ''}`);
-  if (!uri || !targetUri) throw new Error(`bad AOR ${aor} or target ${target}`);
+  if (!uri) throw new Error(`bad AOR ${aor}`);
   ua = new UserAgent({
     uri,
     displayName,
@@ -59,6 +59,7 @@ async function callHotline(wsUrl: string, aor: string, authUser: string, passwor
     logBuiltinEnabled: false,
     logLevel: 'warn',
     logConnector: (level, category, _label, content) => { log.push(`${level} ${category}: ${content}`); },
+    ...(onInvite ? { delegate: { onInvite } } : {}),
   });
   await ua.start();
   const registerer = new Registerer(ua, { expires: 300 });
@@ -70,13 +71,37 @@ async function callHotline(wsUrl: string, aor: string, authUser: string, passwor
   });
   await registerer.register({ requestDelegate: { onReject: (r) => log.push(`REGISTER rejected ${r.message.statusCode}`) } });
   await registered;
-  const inviter = new Inviter(ua, targetUri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+}
+
+async function callHotline(wsUrl: string, aor: string, authUser: string, password: string, target: string, displayName: string): Promise<void> {
+  const targetUri = UserAgent.makeURI(`sip:${target}@${aor.split('@')[1] ?? ''}`);
+  if (!targetUri) throw new Error(`bad target ${target}`);
+  await registeredPhone(wsUrl, aor, authUser, password, displayName);
+  const inviter = new Inviter(ua!, targetUri, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
   follow(inviter);
   await inviter.invite({ requestDelegate: { onReject: (r) => log.push(`INVITE rejected ${r.message.statusCode}`) } });
 }
 
+/**
+ * The citizen's phone waits for a call (an agent calling out): it rings (sip.js sends 180) until
+ * answerCall(); the call's state is in callerStats().sessionState ('Initial' while ringing).
+ */
+async function waitForCall(wsUrl: string, aor: string, authUser: string, password: string, displayName: string): Promise<void> {
+  await registeredPhone(wsUrl, aor, authUser, password, displayName, (invitation) => {
+    log.push(`INVITE from ${invitation.remoteIdentity.uri.toString()}`);
+    follow(invitation);
+  });
+}
+
+/** Picks up the ringing call. */
+async function answerCall(): Promise<void> {
+  const invitation = session as Invitation | undefined;
+  if (!invitation || invitation.state !== SessionState.Initial) throw new Error(`no ringing call (state ${invitation?.state ?? 'none'})`);
+  await invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+}
+
 /** Makes `s` the call: plays what it receives, and follows a transfer (REFER) like a desk phone. */
-function follow(s: Inviter): void {
+function follow(s: Session): void {
   session = s;
   s.stateChange.addListener((state) => {
     log.push(`session ${state}`);
@@ -163,4 +188,4 @@ async function hangupCaller(): Promise<void> {
   await ua?.stop();
 }
 
-Object.assign(globalThis, { callHotline, callerStats, hangupCaller, stopSendingAudio, resumeSendingAudio, callerLog: () => log.slice(), callerTransfers: () => transfers.slice() });
+Object.assign(globalThis, { callHotline, waitForCall, answerCall, callerStats, hangupCaller, stopSendingAudio, resumeSendingAudio, callerLog: () => log.slice(), callerTransfers: () => transfers.slice() });
