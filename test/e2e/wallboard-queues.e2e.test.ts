@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { startHost, type RunningHost } from './host';
 import { launchBrowser, login, newConsolePage, screenshot } from './browser';
 import { ContractClient } from './webrtc/support';
@@ -37,6 +39,25 @@ beforeAll(async () => {
     let t = await agent.request<Detail>('tickets.get', { id: created.id });
     t = await agent.request<Detail>('tickets.act', { ticketId: t.id, expectedVersion: t.version, action: { type: 'dispatch', leadDepartmentId: me.user.departmentId, coDepartmentIds: [], instructions: '请核实并答复来电人' } });
     await dept.request('tickets.act', { ticketId: t.id, expectedVersion: t.version, action: { type: 'returnTicket', reason: '该路段施工不属于本单位管辖' } });
+    // And one dispatched ticket whose reply deadline has passed: whether the generated history leaves
+    // one overdue depends on the hour it is generated at (CI at 08:35 on a Monday, after a weekend of
+    // working-day deadlines, had none). Its deadlines are moved back in the host's store, as time would.
+    const late = await agent.request<{ id: string }>('tickets.create', {
+      channel: 'phone', citizen: { phone: '13800138001', confidential: false }, appealType: 'complaint', categoryId: leaf, urgency: 'normal',
+      title: '路灯不亮（超期测试）', content: '来电人反映小区东门外路灯连续一周不亮，夜间出行不便。',
+    });
+    const d = await agent.request<Detail>('tickets.get', { id: late.id });
+    await agent.request('tickets.act', { ticketId: d.id, expectedVersion: d.version, action: { type: 'dispatch', leadDepartmentId: me.user.departmentId, coDepartmentIds: [], instructions: '请尽快修复并答复来电人' } });
+    const store = new Database(join(host.dataDir, 'hotline.sqlite'));
+    try {
+      store.pragma('busy_timeout = 5000');
+      const signBy = new Date(Date.now() - 3 * 3_600_000).toISOString();
+      const replyBy = new Date(Date.now() - 2 * 3_600_000).toISOString();
+      store.prepare('update tickets set sign_by = ?, reply_by = ? where id = ?').run(signBy, replyBy, late.id);
+      store.prepare(`update ticket_state set snapshot = json_set(snapshot, '$.signBy', ?, '$.replyBy', ?) where ticket_id = ?`).run(signBy, replyBy, late.id);
+    } finally {
+      store.close();
+    }
   } finally {
     agent.close();
     dept.close();
