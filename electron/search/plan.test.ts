@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildStats, buildStatsSteps, filterShare, planSearch, runInSlices, runToEnd, sampleIds, type SampleSource } from './plan';
+import { buildStats, buildStatsSteps, filterShare, planSearch, runToEnd, sampleIds, type SampleSource } from './plan';
+import { runInSlices } from '../util/time-slice';
 import { validateSearch } from './query';
 
 const NOW = new Date('2025-12-01T00:00:00Z');

@@ -115,24 +115,6 @@ export function runToEnd<T>(steps: Generator<void, T>): T {
   }
 }
 
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Starts and runs steps off the caller's path: from the next turn of the event loop, in slices of about
- * `sliceMs`, so that whatever else the thread serves (searches, requests) runs between slices.
- */
-export async function runInSlices<T>(start: () => Generator<void, T>, sliceMs: number): Promise<T> {
-  await nextTurn();
-  const steps = start();
-  for (;;) {
-    const until = performance.now() + sliceMs;
-    let r = steps.next();
-    while (!r.done && performance.now() < until) r = steps.next();
-    if (r.done) return r.value;
-    await nextTurn();
-  }
-}
-
 /** Random distinct integers in [1, max], at most n of them (rowids to sample). */
 export function sampleIds(max: number, n: number, rnd: () => number = Math.random): number[] {
   if (max <= n) return Array.from({ length: max }, (_, i) => i + 1);

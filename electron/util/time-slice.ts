@@ -10,6 +10,22 @@ export const BACKGROUND_SLICE_MS = 4;
 export const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
+ * Starts and runs steps off the caller's path: from the next turn of the event loop, in slices of about
+ * `sliceMs`, so that whatever else the thread serves (searches, requests) runs between slices.
+ */
+export async function runInSlices<T>(start: () => Generator<void, T>, sliceMs: number): Promise<T> {
+  await nextTurn();
+  const steps = start();
+  for (;;) {
+    const until = performance.now() + sliceMs;
+    let r = steps.next();
+    while (!r.done && performance.now() < until) r = steps.next();
+    if (r.done) return r.value;
+    await nextTurn();
+  }
+}
+
+/**
  * Returns `due()`: true once `budgetMs` has passed since the slice began; `yieldNow()` lets the
  * event loop run (pending I/O first: setImmediate) and starts a new slice.
  */

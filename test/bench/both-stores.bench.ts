@@ -70,7 +70,8 @@ async function postgresStore(server: PostgresServer, tickets: number, seed: numb
   return url;
 }
 
-async function agentOn(s: Services, store: Store): Promise<SessionInfo> {
+/** The bench's agent (bench01) on this store, made on first use. */
+export async function agentOn(s: Services, store: Store): Promise<SessionInfo> {
   const found = await store.db.selectFrom('users').select('id').where('username', '=', 'bench01').executeTakeFirst();
   const id = found ? found.id : await s.users.create({ username: 'bench01', displayName: '压测', password: 'Bench-12345!', roles: ['agent'] }, null);
   return s.users.session(id);

@@ -11,6 +11,7 @@ import { openSqliteStore, type Store } from '../../electron/store/sqlite';
 import type { SessionInfo } from '../../shared/contract';
 import { buildServices, type Services } from '../store/services';
 import type { Row, Sample } from './harness';
+import { agentOn } from './both-stores.bench';
 
 interface Side { store: Store; s: Services; session: SessionInfo; save: number[]; pop: number[] }
 
@@ -20,9 +21,7 @@ async function side(source: string, work: string, name: string, statementCache: 
   const store = await openSqliteStore(file, { statementCache });
   store.checkpointer!.start();
   const s = await buildServices(store, () => new Date());
-  const found = await store.db.selectFrom('users').select('id').where('username', '=', 'bench01').executeTakeFirst();
-  const id = found ? found.id : await s.users.create({ username: 'bench01', displayName: '压测', password: 'Bench-12345!', roles: ['agent'] }, null);
-  return { store, s, session: await s.users.session(id), save: [], pop: [] };
+  return { store, s, session: await agentOn(s, store), save: [], pop: [] };
 }
 
 export async function benchIntakeSqlite(source: string, work: string, iterations: number, log: (s: string) => void): Promise<Row[]> {

@@ -7,7 +7,7 @@ import { dialectOf } from '../dialect';
 import { TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
 import { searchText, tsvectorLiteral } from './pg-search';
-import { BACKGROUND_SLICE_MS, nextBatchSize } from '../../util/time-slice';
+import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn } from '../../util/time-slice';
 
 /**
  * Keeps the search index in step with `tickets`.
@@ -219,7 +219,7 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
       after = rows[rows.length - 1]!.r;
       result.indexed += rows.length;
       opts.onProgress?.(Math.min(result.indexed, total), total);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
   } finally {
     sqlite.pragma(`cache_size = ${previousCache}`);

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import type { DB } from '../schema';
 import { SearchError, validateSearch, type SearchResult, type ValidSearch } from '../../search/query';
 import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneVisible, prefixesFor, type TicketRow } from '../../search/results';
-import { buildStatsSteps, planSearch, uniTokens, runInSlices, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { buildStatsSteps, planSearch, uniTokens, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { runInSlices } from '../../util/time-slice';
 import type { SearchCallOptions } from '../../search/search-client';
 import { FIELD_PREFIX, GAP, normalizeText, type DocumentTokens, type FieldPrefix, type TermPlan, type TicketText } from '../../search/tokenize';
 

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { SearchError, validateSearch, type CallerVisibility, type SearchResult, type ValidSearch } from '../../search/query';
 import { seesCallerName, seesFullPhone } from '../../../shared/domain/caller-privacy';
 import { FIELD_PREFIX, ftsPhrase, normalizeText, phoneDigits, type FieldPrefix } from '../../search/tokenize';
-import { planSearch, uniTokens, runInSlices, runToEnd, sampleIds, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, StatsBuilder, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { planSearch, uniTokens, runToEnd, sampleIds, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, StatsBuilder, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
+import { runInSlices } from '../../util/time-slice';
 import { needsCount, OPEN_STATUSES, pageResult, phoneNeedle, prefixesFor, type TicketRow } from '../../search/results';
 
 /**
