@@ -47,6 +47,9 @@ const FLOORS = {
  * Measured (old → new in one run): split 92.03 / 99.49 → 92.03 / 99.74 (2 → 1 top-3 miss),
  * 5-fold grouped CV 89.90 / 99.20 → 90.10 / 99.45 (16 → 11 top-3 misses; the issue asks 90 / 99.5
  * there: top-3 is one message short), first 30 chars 87.7 → 86.9 (top-3 97.2 → 97.7), ECE 0.054.
+ * The runners-up by the mean of both models' probabilities, the choice of category-grid.ts fusion
+ * (4-fold CV inside the training part), measured 92.03 / 99.49 and CV 90.10 / 99.25 (15 misses),
+ * first 30 chars top-3 98.7: not shipped.
  */
 const FLOORS_NEW = {
   top1: 0.92,
@@ -81,26 +84,6 @@ const shipped: Trainer<Appeal> = (train) => {
   const fit = LinearModel.fit(train.map((e) => ({ f: extractFeatures(e.f.title, e.f.text, s.featureSettings), label: e.label })), s.linearOptions);
   s.setLinear(fit, 0);
   return (a, k) => s.scores(s.features({ title: a.title, content: a.text })).slice(0, k);
-};
-/**
- * The suggester as shipped before the runners-up were ordered by the mean of both models'
- * probabilities: the linear model's first choice, then naive Bayes' first two, then the linear order.
- */
-const nbTop2Before: Trainer<Appeal> = (train) => {
-  const fs = new CategorySuggester().featureSettings;
-  const tex = train.map((e) => ({ f: extractFeatures(e.f.title, e.f.text, fs), label: e.label }));
-  const m = new NaiveBayes(DEFAULT_SUGGESTER.model);
-  for (const e of tex) m.learn(e.f, e.label);
-  const lin = LinearModel.fit(tex, {});
-  return (a, k) => {
-    const f = extractFeatures(a.title, a.text, fs);
-    const all = lin.scores(f);
-    if (all.length === 0) return m.scores(f).slice(0, k);
-    const order = [all[0]!.label];
-    for (const s of m.scores(f).slice(0, 2)) if (s.label !== order[0]) order.push(s.label);
-    for (const s of all) if (!order.includes(s.label)) order.push(s.label);
-    return order.slice(0, k).map((label, i) => ({ label, score: all[i]!.score }));
-  };
 };
 /** The NBSVM as shipped before (features v1: no title namespace; C = 2; its own ranking alone). */
 const FEATURES_V1 = { ...DEFAULT_SUGGESTER.features, titleOwn: 0 };
@@ -172,11 +155,8 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     const freshPrefix30 = evaluate(shipped, appeals(train), appeals(test, 30));
     const prev = evaluate(nbsvmBefore, appeals(train), appeals(test));
     const prevPrefix30 = evaluate(nbsvmBefore, appeals(train), appeals(test, 30));
-    const top2 = evaluate(nbTop2Before, appeals(train), appeals(test));
-    const top2Prefix30 = evaluate(nbTop2Before, appeals(train), appeals(test, 30));
     results.push(['NBSVM as shipped before (features v1, C = 2, its own ranking)', prev],
-      ['suggester before (NBSVM first choice, NB top 2 next), labelled 80 %', top2],
-      ['new: suggester (NBSVM first choice, runners-up by mean probability), labelled 80 %', fresh], ['new: suggester, first 30 chars typed', freshPrefix30]);
+      ['new: suggester (NBSVM first choice, NB runners-up), labelled 80 %', fresh], ['new: suggester, first 30 chars typed', freshPrefix30]);
 
     // 5-fold cross-validation over all (deduplicated, grouped) rows, old and new model.
     const all = ex(data.rows);
@@ -196,7 +176,6 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     };
     const cvOld = crossValidate(nb(DEFAULT_SUGGESTER.model), all);
     const cvPrev = crossValidate(nbsvmBefore, allAppeals);
-    const cvTop2 = crossValidate(nbTop2Before, allAppeals);
     const cvNew = crossValidate(shipped, allAppeals);
     const cv1 = cvOld.top1;
     const cv3 = cvOld.top3;
@@ -214,14 +193,12 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     out.push(`5-fold CV (default model, grouped folds, ${all.length} rows): top-1 ${pct(cv1)} (folds ${foldTop1.join(', ')}), top-3 ${pct(cv3)}.`);
     const row = (name: string, m: Metrics, cv: ReturnType<typeof crossValidate>, p30: Metrics) => [name, pct2(m.top1), pct2(m.top3), `${Math.round((1 - m.top3) * m.n)}`,
       pct2(cv.top1), pct2(cv.top3), `${cv.misses3}`, pct(p30.top1), pct(p30.top3), m.ece.toFixed(3), m.trainMs.toFixed(0)];
-    out.push(`Old (complement NB) vs before (NBSVM alone; then NBSVM first, naive Bayes' top 2 next) vs new (the suggester as shipped: NBSVM first choice, `
-      + `runners-up by the mean of both models' probabilities), same split and folds:\n${table(
+    out.push(`Old (complement NB) vs before (NBSVM alone) vs new (the suggester as shipped: NBSVM first choice, naive Bayes runners-up), same split and folds:\n${table(
       ['model', 'split top-1', 'split top-3', 'top-3 misses', 'CV top-1', 'CV top-3', 'CV top-3 misses', 'first 30 chars top-1', 'first 30 top-3', 'ECE', 'train ms'],
       [row('old: complement NB', base!, cvOld, prefix30!),
         row('before: NBSVM alone (features v1, C = 2)', prev, cvPrev, prevPrefix30),
-        row('before: NBSVM first, NB top 2 next (features v2, C = 2)', top2, cvTop2, top2Prefix30),
-        row('new: NBSVM first, runners-up by mean probability (features v2, C = 2)', fresh, cvNew, freshPrefix30)])}\n`
-      + `before (NBSVM alone) CV folds top-1: ${cvPrev.folds.join(', ')}; new CV folds top-1: ${cvNew.folds.join(', ')}`);
+        row('new: NBSVM first, NB runners-up (features v2, C = 2)', fresh, cvNew, freshPrefix30)])}\n`
+      + `before CV folds top-1: ${cvPrev.folds.join(', ')}; new CV folds top-1: ${cvNew.folds.join(', ')}`);
     out.push(table(['class', 'test rows', 'recall (labelled)', 'recall (+ segmented)'],
       [...base!.recall].map(([l, r]) => [l, test.filter((m: Message) => m.category === l).length, pct(r), pct(withSeg!.recall.get(l) ?? 0)])));
     console.log(out.join('\n\n'));
