@@ -49,7 +49,11 @@ export const MAX_NB_SHARE = 0.5;
  * first, not to order the others (their scores all sit below −1), and naive Bayes, right less
  * often first, orders the runners-up better. Inside the training part (category-grid.ts ranking)
  * it never lost a top-3 hit and saved one in two of four settings; the eval's 5-fold CV shows
- * 16 → 11 top-3 misses of 2000 (its top-1 is the linear model's, unchanged).
+ * 16 → 11 top-3 misses of 2000 (its top-1 is the linear model's, unchanged). Ordering the
+ * runners-up by the mean of both models' probabilities instead did better inside the training
+ * part (category-grid.ts fusion: 14 top-3 misses of 1611 against 16) but worse in the eval (split
+ * 1 → 2 misses, 5-fold CV 11 → 15 of 2000), so it was not shipped; neither were reciprocal-rank
+ * fusion or a squared-hinge SVM's order (no better inside the training part).
  */
 export const NB_TOP = 2;
 

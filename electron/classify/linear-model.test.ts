@@ -23,6 +23,14 @@ describe('LinearModel (NBSVM)', () => {
     expect(m.scores(extractFeatures('', '鸵鸟', fo))).toEqual([]); // nothing known: no suggestion
   });
 
+  it('also fits with the squared hinge loss (category-grid.ts compares it), telling the same categories apart', () => {
+    const m = LinearModel.fit(TRAIN, { loss: 'squared', C: 1 });
+    expect(top(m, '我家楼下路灯不亮')).toBe('lamp');
+    expect(top(m, '停水了')).toBe('water');
+    expect(top(m, '公积金怎么提取')).toBe('fund');
+    expect(m.toJSON()).not.toEqual(LinearModel.fit(TRAIN, { C: 1 }).toJSON());
+  });
+
   it('is deterministic, and fits packed features exactly like maps', () => {
     const a = LinearModel.fit(TRAIN);
     const b = LinearModel.fit(TRAIN.map((e) => ({ f: pack(e.f as Map<number, number>), label: e.label })));

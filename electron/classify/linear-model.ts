@@ -9,7 +9,7 @@
  * - x = L2-normalised (1 + ln tf) · idf over the training vocabulary (features seen in ≥ minDf documents);
  * - r_c = log((α + p_c) / ‖α + p_c‖₁) − log((α + q_c) / ‖α + q_c‖₁), p_c / q_c the document
  *   frequencies of each feature inside / outside class c; the SVM sees x ⊙ r_c;
- * - hinge-loss SVM with a bias, solved in the dual by coordinate descent with shrinking
+ * - hinge-loss SVM (squared hinge with `loss: 'squared'`, compared in category-grid.ts fusion) with a bias, solved in the dual by coordinate descent with shrinking
  *   (Hsieh et al. 2008, as liblinear), deterministic (seeded order);
  * - the weights are folded back (W_c = w_c ⊙ r_c), so scoring is one sparse dot product per class.
  * Chosen on the real messages by grouped CV inside the training part (test/eval/category-grid.ts
@@ -37,6 +37,11 @@ export interface LinearOptions {
   temperature: number;
   /** Weight entries kept at most (the smallest per class are dropped beyond). */
   maxEntries: number;
+  /**
+   * 'hinge' (L1-loss SVM) or 'squared' (squared hinge, L2-loss SVM: every example keeps a pull,
+   * so the scores of the runners-up below −1 still carry order).
+   */
+  loss?: 'hinge' | 'squared';
 }
 
 export const DEFAULT_LINEAR: LinearOptions = { C: 2, epochs: 15, tol: 0.1, nbAlpha: 1, minDf: 1, temperature: 4, maxEntries: 6_000_000 };
@@ -358,11 +363,14 @@ export class LinearModel {
 function solveHinge(rowStart: Int32Array, C: Int32Array, XR: Float64Array, y: Int32Array, c: number, V: number, o: LinearOptions,
   w: Float64Array, alpha: Float64Array, qd: Float64Array, index: Int32Array, rand: () => number): void {
   const n = y.length;
-  const U = o.C;
+  // Hinge: 0 ≤ α ≤ C. Squared hinge: α ≥ 0, with 1/(2C) on the diagonal (Hsieh et al. 2008, L2-loss).
+  const squared = o.loss === 'squared';
+  const U = squared ? Infinity : o.C;
+  const diag = squared ? 1 / (2 * o.C) : 0;
   w.fill(0);
   alpha.fill(0);
   for (let i = 0; i < n; i++) {
-    let s = 1;
+    let s = 1 + diag;
     for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) s += XR[k]! * XR[k]!;
     qd[i] = s;
     index[i] = i;
@@ -382,9 +390,9 @@ function solveHinge(rowStart: Int32Array, C: Int32Array, XR: Float64Array, y: In
       const to = rowStart[i + 1]!;
       let d = w[V]!;
       for (let k = from; k < to; k++) d += w[C[k]!]! * XR[k]!;
-      const g = yi * d - 1;
-      let pg = 0;
       const ai = alpha[i]!;
+      const g = yi * d - 1 + diag * ai;
+      let pg = 0;
       if (ai === 0) {
         if (g > pgMaxOld) { active--; index[s] = index[active]!; index[active] = i; continue; }
         if (g < 0) pg = g;
