@@ -138,19 +138,22 @@ type Frag = RawBuilder<unknown>;
 const ORDERED_MIN_HITS = 2000;
 /**
  * A hit fetched through the GIN bitmap costs about as much as this many documents walked
- * newest-first and checked on their stored text (measured at 200k tickets: 1.3–2 µs a fetched hit,
- * 0.7 µs a walked document).
+ * newest-first and checked on their stored text, and each hit of the lookup costs BITMAP_PER_HIT
+ * to read into the bitmap (measured at 200k tickets: 1.3–2 µs a fetched hit, 0.2 µs a hit in the
+ * bitmap, 0.7–3 µs a walked document).
  */
 const WALK_PER_HIT = 2;
+const BITMAP_PER_HIT = 0.2;
 
 /**
  * Whether the page, and the count, walk the documents newest-first (checking each on its row) or
- * fetch every hit of the GIN lookup and sort them. The walk reads documents until enough match: a
- * term in 2 % of tickets walks ~2,500 documents for a page of 50 (cheaper than fetching its 4,000
- * hits) but ~50,000 for a count to 1,000 (dearer). From the sample's own matches when it kept its
- * text (plan.ts sampleMatches: the whole term and the filters on the same tickets), where a match
- * the sample never saw counts as none: the walk would read every document, the lookup's hits are
- * bounded. Otherwise from the plan's lead estimate.
+ * read the GIN lookup's hits. The walk reads documents until enough match. The page from the
+ * lookup fetches every hit to sort them; the count stops once countCap + 1 hits matched. A term in
+ * 2 % of tickets walks ~2,500 documents for a page of 50 (cheaper than fetching its 4,000 hits) but
+ * ~50,000 for a count to 1,000, where the lookup fetches ~1,000. From the sample's own matches when
+ * it kept its text (plan.ts sampleMatches: the whole term and the filters on the same tickets),
+ * where a match the sample never saw counts as none: the walk would read every document, the
+ * lookup's hits are bounded. Otherwise from the plan's lead estimate.
  */
 export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date): { page: boolean; count: boolean } {
   const seen = stats ? sampleMatches(v, stats, now) : null;
@@ -161,7 +164,9 @@ export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats 
   const hits = ((seen.held + 0.5) / (seen.sampled + 1)) * stats.total;
   if (hits <= ORDERED_MIN_HITS) return { page: false, count: false };
   const walked = (need: number) => (seen.matched ? Math.min(stats.total, (need * seen.sampled) / seen.matched) : stats.total);
-  return { page: walked(v.limit + 1) < hits * WALK_PER_HIT, count: walked(v.countCap + 1) < hits * WALK_PER_HIT };
+  const fetched = (need: number) => (seen.matched ? Math.min(hits, (need * seen.held) / seen.matched) : hits);
+  const lookup = (rows: number) => rows * WALK_PER_HIT + hits * BITMAP_PER_HIT;
+  return { page: walked(v.limit + 1) < lookup(hits), count: walked(v.countCap + 1) < lookup(fetched(v.countCap + 1)) };
 }
 
 /** Normalised as normalizeText does (NFKC, lower case; PostgreSQL's C locale lowers ASCII only). */
