@@ -60,6 +60,13 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
       const e = createSearchEngine(t.store.sqlite!, { force });
       return [name, async (input) => e.search(input)];
     });
+    if (kind === 'postgres') {
+      // The text plan's two ways through the documents: walked newest-first, or the GIN lookup's hits fetched.
+      for (const [name, forceWalk] of [['text, documents walked', true], ['text, lookup hits fetched', false]] as const) {
+        const e = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceWalk });
+        planned.push([name, (input) => e.search(input)]);
+      }
+    }
   }, 180_000);
   afterAll(async () => {
     await index?.close();

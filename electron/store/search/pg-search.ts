@@ -121,6 +121,8 @@ export interface PgSearchOptions {
   now?: () => Date;
   /** Tests: run this plan whatever the estimates say. */
   force?: PlanChoice;
+  /** Tests: walk the documents newest-first (true) or read the GIN lookup's hits (false), whatever walkChoice says. */
+  forceWalk?: boolean;
   /** A search running longer is cancelled on the server. @default 15000 */
   timeoutMs?: number;
   /** The planner's sample. @default loadPostgresStats on this database */
@@ -300,7 +302,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     }
     const sample = await stats();
     const plan = planSearch(v, sample, now(), opts.force);
-    const walk = walkChoice(v, plan, sample, now());
+    const walk = opts.forceWalk === undefined ? walkChoice(v, plan, sample, now()) : { page: opts.forceWalk, count: opts.forceWalk };
     // Every term checked on the row: plans that reach documents without the GIN index.
     const rowChecks = v.terms.map((t) => termCheck(v, t));
     const cursor = v.cursor?.kind === 'doc' ? [sql`d.doc_id < ${v.cursor.docId}`] : [];
