@@ -2,8 +2,9 @@
  * The PostgreSQL search engine's planner sample (pg-search.ts) is refreshed in the background: a
  * search with a stale sample neither waits for the new one nor fails with it, and a refresh that
  * fails is retried later, never reported as an unhandled rejection (which would stop the server).
+ * A rebuild of the index tokenizes on main's thread in slices.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
 import { createPostgresSearchEngine, createSearchIndex } from '../../electron/store/search';
 import { loadPostgresStats } from '../../electron/store/search/pg-search';
@@ -59,5 +60,27 @@ describe('PostgreSQL search: planner statistics off the request path', () => {
     // The new sample is fresh: no further refresh.
     await e.search(query);
     expect(loads).toHaveLength(2);
+  });
+  it('a rebuild tokenizes each batch in slices, letting the event loop turn between tickets, and the index comes out whole', async () => {
+    const index = createSearchIndex(t.store, { inProcess: true });
+    const query = { text: '噪音', limit: 50 };
+    const before = (await index.search(query)).rows.map((r) => r.id);
+    const turns = async (sliceMs: number) => {
+      const spy = vi.spyOn(globalThis, 'setImmediate');
+      try {
+        const r = await index.reindex({ rebuild: true, batchSize: 300, sliceMs });
+        expect(r).toMatchObject({ indexed: 300, total: 300, cancelled: false });
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    // A slice no ticket fits in yields before every ticket; without a budget, a batch is tokenized at once.
+    const sliced = await turns(1e-6);
+    const whole = await turns(Infinity);
+    expect(sliced).toBeGreaterThanOrEqual(300);
+    expect(whole).toBeLessThan(sliced / 2);
+    expect((await index.search(query)).rows.map((r) => r.id)).toEqual(before);
+    await index.close();
   });
 });
