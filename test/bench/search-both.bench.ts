@@ -10,6 +10,18 @@
  * The unified runner (test/bench/run.ts) calls benchSearchBoth().
  * BENCH_PG_URL: use this database instead of a private cluster (kept between runs: filled once).
  * The SQLite store is kept in the bench cache (store-cache.ts) and reused when complete.
+ * PostgreSQL runs twice on every query, the order alternating: as shipped, and "before" (a sample
+ * without text, so pg-search.ts walkChoice decides by the lead estimate as it did until 2026-12-07).
+ *
+ * 2026-12-07, 200k tickets (100 queries a row, 20 awkward), load average ~3 from other jobs, p99 SQLite /
+ * PostgreSQL (PostgreSQL before → after in the same run):
+ *   2 chars 4.3 / 16.5 ms (3.8×; before 56 ms); 3 chars 6.5 / 22.7 ms (3.5×; 114 ms); 4 chars 14.8 / 23.7 ms (67 ms);
+ *   "情况。来" 55 / 38 ms (98 ms); "小区 楼" 231 / 25 ms (386 ms); "12#楼" 3.6 / 7.5 ms (4.0 ms); "年，" 61 / 27 ms (74 ms);
+ *   district + open 28 / 29 ms (26 ms); district + closed 35 / 119 ms (3.4×; 336 ms); open + 30 days 76 / 37 ms; one category 11.5 / 13.9 ms.
+ *   The run before it (same data and load): 2 chars 1.9×, 3 chars 3.4×, district + closed 1.8×: around 3× either way.
+ *   What is left is the price of a GIN index, which cannot give its hits newest-first: a count to 1,000 of a
+ *   term in 20 % of tickets reads 41,000 hits into the bitmap (10 ms) or walks 4,800 documents (3–14 ms), where
+ *   FTS5 reads 1,000 postings.
  *
  * 2026-12-05, 200k tickets, 2-core machine shared with other jobs (load average 4-9), p99 SQLite / PostgreSQL:
  *   2 chars 36 / 117 ms (3.3×); 3 chars 20 / 264 ms; 4 chars 7.6 / 104 ms;
@@ -38,7 +50,8 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { DEFAULT_REFERENCE_DATE, GENERATOR_VERSION, generateReferenceData, generateTickets } from '../../electron/demo';
 import type { SearchIndex, SearchInput } from '../../electron/search';
-import { createSearchIndex } from '../../electron/store/search';
+import { createPostgresSearchEngine, createSearchIndex } from '../../electron/store/search';
+import { loadPostgresStats } from '../../electron/store/search/pg-search';
 import { mulberry32, removeStoreFiles } from '../../electron/store/search/testing';
 import { TOKENIZER_VERSION } from '../../electron/search/tokenize';
 import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
@@ -67,6 +80,8 @@ export interface SearchBothLine {
   meanMatches: number;
   sqlite: { p50: number; p99: number; timeouts: number };
   postgres: { p50: number; p99: number; timeouts: number };
+  /** PostgreSQL choosing walk or lookup by the lead estimate alone (before the sample kept its text). */
+  postgresBefore: { p50: number; p99: number; timeouts: number };
 }
 
 const SEED = 4243;
@@ -174,23 +189,34 @@ export function awkwardQueries(texts: readonly string[], n: number, seed: number
 /** Searches slower than this are cancelled (PostgreSQL) and counted at this time; SQLite's in-process engine cannot be stopped. */
 const TIMEOUT_MS = 30_000;
 
-async function time(index: SearchIndex, inputs: readonly SearchInput[]): Promise<{ ms: number[]; hits: (number | null)[]; timeouts: number }> {
-  for (const i of inputs.slice(0, 3)) await index.search(i, { timeoutMs: TIMEOUT_MS }).catch(() => null);
-  const ms: number[] = [];
-  const hits: (number | null)[] = [];
-  let timeouts = 0;
-  for (const i of inputs) {
-    const t0 = performance.now();
-    try {
-      hits.push((await index.search(i, { timeoutMs: TIMEOUT_MS })).total.count);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'timeout') throw e;
-      timeouts++;
-      hits.push(null);
+type Searcher = Pick<SearchIndex, 'search'>;
+
+type Timed = { ms: number[]; hits: (number | null)[]; timeouts: number };
+
+/**
+ * Each input on every searcher, the order rotating from one input to the next (no searcher always
+ * runs on a cache the other warmed); times sorted per searcher, hits in input order.
+ */
+async function time(searchers: readonly Searcher[], inputs: readonly SearchInput[]): Promise<Timed[]> {
+  for (const x of searchers) for (const i of inputs.slice(0, 3)) await x.search(i, { timeoutMs: TIMEOUT_MS }).catch(() => null);
+  const out: Timed[] = searchers.map(() => ({ ms: [], hits: [], timeouts: 0 }));
+  for (const [n, i] of inputs.entries()) {
+    for (let k = 0; k < searchers.length; k++) {
+      const j = (n + k) % searchers.length;
+      const o = out[j]!;
+      const t0 = performance.now();
+      try {
+        o.hits[n] = (await searchers[j]!.search(i, { timeoutMs: TIMEOUT_MS })).total.count;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'timeout') throw e;
+        o.timeouts++;
+        o.hits[n] = null;
+      }
+      o.ms.push(performance.now() - t0);
     }
-    ms.push(performance.now() - t0);
   }
-  return { ms: [...ms].sort((a, b) => a - b), hits, timeouts };
+  for (const o of out) o.ms.sort((a, b) => a - b);
+  return out;
 }
 
 export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchBothLine[]> {
@@ -204,6 +230,14 @@ export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchB
     const lite = await sqliteStore(tickets, log);
     const pgStore = await openPostgresStore(opts.pgUrl ?? await server!.createDatabase());
     const pgIndex = await fill(pgStore, tickets, log);
+    // Before: the same engine with a sample that keeps no text, so walkChoice falls back to the lead
+    // estimate (how every search chose before 2026-12-07); timed on the same queries in the same run.
+    const pgBefore = createPostgresSearchEngine(pgStore.db, pgStore.searchPool!, {
+      loadStats: async () => {
+        const st = await loadPostgresStats(pgStore.db);
+        return { ...st, sample: st.sample.map(({ body: _body, ...rest }) => rest) };
+      },
+    });
     const sample = await lite.store.db.selectFrom('tickets').select(['title', 'content']).orderBy('id').limit(5000).execute();
     const texts = sample.flatMap((r) => [r.title, r.content, r.content]);
     const district = (await lite.store.db.selectFrom('tickets').select('district_code').where('district_code', 'is not', null)
@@ -228,14 +262,15 @@ export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchB
     for (const [name, f] of mixes) sets.push({ name, inputs: two.map((text) => ({ text, limit: 50, ...f })) });
 
     for (const s of sets) {
-      const a = await time(lite.index, s.inputs);
-      const b = await time(pgIndex, s.inputs);
-      const bad = a.hits.findIndex((h, i) => h !== null && b.hits[i] !== null && h !== b.hits[i]);
-      if (bad >= 0) throw new Error(`stores disagree on ${JSON.stringify(s.inputs[bad])}: SQLite ${a.hits[bad]}, PostgreSQL ${b.hits[bad]}`);
+      const a = (await time([lite.index], s.inputs))[0]!;
+      const [before, b] = (await time([pgBefore, pgIndex], s.inputs)) as [Timed, Timed];
+      const bad = a.hits.findIndex((h, i) => h !== null && ((b.hits[i] !== null && h !== b.hits[i]) || (before.hits[i] !== null && h !== before.hits[i])));
+      if (bad >= 0) throw new Error(`stores disagree on ${JSON.stringify(s.inputs[bad])}: SQLite ${a.hits[bad]}, PostgreSQL ${b.hits[bad]} (before: ${before.hits[bad]})`);
       const line: SearchBothLine = {
         name: s.name, n: s.inputs.length, meanMatches: a.hits.reduce<number>((x, y) => x + (y ?? 0), 0) / Math.max(1, a.hits.length),
         sqlite: { p50: percentile(a.ms, 50), p99: percentile(a.ms, 99), timeouts: a.timeouts },
         postgres: { p50: percentile(b.ms, 50), p99: percentile(b.ms, 99), timeouts: b.timeouts },
+        postgresBefore: { p50: percentile(before.ms, 50), p99: percentile(before.ms, 99), timeouts: before.timeouts },
       };
       log(`  ${line.name}: SQLite p99 ${fmtMs(line.sqlite.p99)}, PostgreSQL p99 ${fmtMs(line.postgres.p99)}`);
       lines.push(line);
@@ -254,11 +289,11 @@ export function searchBothTable(lines: readonly SearchBothLine[], tickets: numbe
   const out = [
     `### Ticket search, SQLite FTS5 vs PostgreSQL tsvector: ${tickets.toLocaleString('en')} generated tickets, top 50 + count ≤ 1000 (PostgreSQL cancelled after ${TIMEOUT_MS / 1000} s)`,
     '',
-    '| query | n | matches (mean) | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p99 PG / SQLite | PG timeouts |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | n | matches (mean) | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p99 PG / SQLite | PG timeouts | PG before: p50 / p99 (walk by lead estimate) | p99 before / after |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const l of lines) {
-    out.push(`| ${l.name} | ${l.n} | ${l.meanMatches.toFixed(0)} | ${fmtMs(l.sqlite.p50)} | ${fmtMs(l.sqlite.p99)} | ${fmtMs(l.postgres.p50)} | ${fmtMs(l.postgres.p99)} | ${(l.postgres.p99 / l.sqlite.p99).toFixed(1)}× | ${l.postgres.timeouts} |`);
+    out.push(`| ${l.name} | ${l.n} | ${l.meanMatches.toFixed(0)} | ${fmtMs(l.sqlite.p50)} | ${fmtMs(l.sqlite.p99)} | ${fmtMs(l.postgres.p50)} | ${fmtMs(l.postgres.p99)} | ${(l.postgres.p99 / l.sqlite.p99).toFixed(1)}× | ${l.postgres.timeouts} | ${fmtMs(l.postgresBefore.p50)} / ${fmtMs(l.postgresBefore.p99)} | ${(l.postgresBefore.p99 / l.postgres.p99).toFixed(1)}× |`);
   }
   return out.join('\n');
 }
