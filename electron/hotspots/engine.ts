@@ -242,6 +242,8 @@ function findLinks(
   const margin = tau * (1 - 1e-9);
   const keepMargin = keep * (1 - 1e-9);
   const prefixBound = new Float64Array(m);
+  // Each member's left-out prefix (local ids), kept to finish a candidate's sum exactly.
+  const prefixOf: Int32Array[] = new Array<Int32Array>(m);
   const indexed: number[][] = docLocal.map((terms, i) => {
     const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
     const n = norm[members[i]!]!;
@@ -257,12 +259,13 @@ function findLinks(
       sq = nsq;
     }
     prefixBound[i] = Math.min(bound, Math.sqrt(sq));
+    prefixOf[i] = Int32Array.from(sorted.slice(0, k));
     return sorted.slice(k);
   });
 
-  const dayOf = (i: number): number => days[members[i]!] ?? -Infinity;
+  const dayArr = Float64Array.from(members, (d) => days[d] ?? -Infinity);
   // Visit order: undated documents first (they link on text alone), then by day.
-  const order = members.map((_, i) => i).sort((a, b) => dayOf(a) - dayOf(b) || a - b);
+  const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
   const span = 2 * p.windowDays;
   const undatedPost: number[][] = Array.from({ length: T }, () => []);
   const datedPost: number[][] = Array.from({ length: T }, () => []);
@@ -270,6 +273,14 @@ function findLinks(
   const seen = new Int32Array(m).fill(-1);
   const acc = new Float64Array(m);
   const normOf = Float64Array.from(members, (d) => norm[d]!);
+  const w2 = Float64Array.from(w, (v) => v * v);
+  // The current document's terms, marked by its index: local ids (for the estimate) and global ids (for the cosine).
+  const markLocal = new Int32Array(T).fill(-1);
+  let maxTerm = 0;
+  for (const g of globalOf) if (g > maxTerm) maxTerm = g;
+  const markGlobal = new Int32Array(maxTerm + 1).fill(-1);
+  const weightSq = new Float64Array(maxTerm + 1);
+  for (const g of globalOf) weightSq[g] = weight[g]! ** 2;
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
   const parent = members.map((_, i) => i);
@@ -283,60 +294,78 @@ function findLinks(
   for (const x of order) {
     const dx = days[members[x]!];
     const nx = norm[members[x]!]!;
+    const dated = dx !== null && dx !== undefined;
     cands.length = 0;
-    const visit = (y: number, l: number): void => {
-      if (seen[y] !== x) {
-        seen[y] = x;
-        acc[y] = 0;
-        cands.push(y);
+    const lx = docLocal[x]!;
+    for (let li = 0; li < lx.length; li++) {
+      const l = lx[li]!;
+      markLocal[l] = x;
+      const wl = w2[l]!;
+      const und = undatedPost[l]!;
+      for (let k = 0; k < und.length; k++) {
+        const y = und[k]!;
+        if (seen[y] !== x) {
+          seen[y] = x;
+          acc[y] = 0;
+          cands.push(y);
+        }
+        acc[y] = acc[y]! + wl / normOf[y]!;
       }
-      acc[y] = acc[y]! + (w[l]! * w[l]!) / (nx * normOf[y]!);
-    };
-    for (const l of docLocal[x]!) {
-      for (const y of undatedPost[l]!) visit(y, l);
       const post = datedPost[l]!;
       let f = from[l]!;
-      if (dx !== null && dx !== undefined) {
-        while (f < post.length && dayOf(post[f]!) < dx - span) f++;
+      if (dated) {
+        const lo = dx - span;
+        while (f < post.length && dayArr[post[f]!]! < lo) f++;
         from[l] = f;
       }
-      for (; f < post.length; f++) visit(post[f]!, l);
+      for (; f < post.length; f++) {
+        const y = post[f]!;
+        if (seen[y] !== x) {
+          seen[y] = x;
+          acc[y] = 0;
+          cands.push(y);
+        }
+        acc[y] = acc[y]! + wl / normOf[y]!;
+      }
     }
-    for (const y of cands) {
-      const bound = acc[y]! + prefixBound[y]!;
-      if (bound < margin) continue;
-      const rx = find(x);
+    const gx = docTerms[members[x]!]!;
+    for (let k = 0; k < gx.length; k++) markGlobal[gx[k]!] = x;
+    let rx = find(x);
+    for (let ci = 0; ci < cands.length; ci++) {
+      const y = cands[ci]!;
+      // acc[y] · (1/nx) is the shared indexed terms' part of the cosine; the left-out prefix is bounded.
+      const sharedIdx = acc[y]! / nx;
+      if (sharedIdx + prefixBound[y]! < margin) continue;
       const ry = find(y);
-      if (rx === ry && bound < keepMargin) continue;
+      // The shared prefix terms' part, exactly: the sum is then the cosine up to rounding (far
+      // below the margins), and a pair that cannot reach the thresholds is not computed.
+      let est = sharedIdx;
+      const pre = prefixOf[y]!;
+      const ny = normOf[y]!;
+      for (let k = 0; k < pre.length; k++) if (markLocal[pre[k]!] === x) est += w2[pre[k]!]! / (nx * ny);
+      if (est < margin) continue;
+      if (rx === ry && est < keepMargin) continue;
       const a = Math.min(members[x]!, members[y]!);
       const b = Math.max(members[x]!, members[y]!);
-      const sim = cosine(docTerms[a]!, docTerms[b]!, weight) / (norm[a]! * norm[b]!);
+      // The cosine as the pairwise code summed it: the shared terms' squared weights, ascending.
+      const gy = docTerms[members[y]!]!;
+      let dot = 0;
+      for (let k = 0; k < gy.length; k++) if (markGlobal[gy[k]!] === x) dot += weightSq[gy[k]!]!;
+      const sim = dot / (norm[a]! * norm[b]!);
       if (sim >= keep || (sim >= linkTau && rx !== ry)) {
         links.a.push(a);
         links.b.push(b);
         links.sim.push(sim);
       }
-      if (sim >= linkTau && rx !== ry) parent[Math.max(rx, ry)] = Math.min(rx, ry);
+      if (sim >= linkTau && rx !== ry) {
+        parent[Math.max(rx, ry)] = Math.min(rx, ry);
+        rx = Math.min(rx, ry);
+      }
     }
-    const into = dx === null || dx === undefined ? undatedPost : datedPost;
+    const into = dated ? datedPost : undatedPost;
     for (const l of indexed[x]!) into[l]!.push(x);
   }
   return links;
-}
-
-/** Weighted overlap of two ascending term lists, summed as the pairwise code did (over the first's terms, ascending). */
-function cosine(ta: number[], tb: number[], weight: number[]): number {
-  let s = 0;
-  for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
-    if (ta[i]! < tb[j]!) i++;
-    else if (ta[i]! > tb[j]!) j++;
-    else {
-      s += weight[ta[i]!]! ** 2;
-      i++;
-      j++;
-    }
-  }
-  return s;
 }
 
 /** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
@@ -752,11 +781,14 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
   let best = members[0]!;
   let bestS = -1;
   for (const d of members) {
-    const title = docs[d]!.input.title;
+    let title: string | null = null; // normalised once, when a key term is held
     let s = 0;
     for (const t of docTerms[d]!) {
       const w = keyW.get(t);
-      if (w !== undefined && terms[t]!.aliases.some((a) => title.normalize('NFKC').toLowerCase().includes(a))) s += w;
+      if (w === undefined) continue;
+      title ??= docs[d]!.input.title.normalize('NFKC').toLowerCase();
+      const norm = title;
+      if (terms[t]!.aliases.some((a) => norm.includes(a))) s += w;
     }
     if (s > bestS || (s === bestS && byId(docs[d]!, docs[best]!) < 0)) {
       best = d;

@@ -32,18 +32,14 @@ type Params = Pick<HotspotParams, 'minTokens' | 'maxTokens' | 'minDf' | 'maxDfSh
  * list is involved.
  */
 export function mineTerms(input: readonly Runs[], p: Params): Mined {
-  let docs = input;
-  const n = docs.length;
+  const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
-  let lat = countLevels(docs, p);
+  let lat = countLevels(tokenIds(input), p);
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
   const typos = findTypos(levelMaps(lat), p);
-  if (typos.size) {
-    docs = rewriteTypos(docs, typos, lat);
-    lat = countLevels(docs, p);
-  }
+  if (typos.size) lat = countLevels(rewriteTypos(typos, lat), p);
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
@@ -192,16 +188,18 @@ interface Lattice {
   starts: Int32Array;
   /** Vocabulary size (token ids are below it). */
   V: number;
+  ids: TokenIds;
 }
 
-/**
- * df per n-gram, level by level (Apriori: the (n+1)-gram at i is counted only when the n-grams at
- * i and i+1 are both frequent, which loses nothing since a frequent n-gram's parts are frequent).
- * Tokens and n-grams are integer ids: an n-gram is its prefix's id × V + its last token, looked
- * up in an open-addressing table, and each document is counted once per n-gram by a last-seen
- * stamp, so no string is built for the millions of n-grams seen once.
- */
-function countLevels(docs: readonly Runs[], p: Params): Lattice {
+/** The documents as token ids (-1 after each run), with the vocabulary. */
+interface TokenIds {
+  tok: Int32Array;
+  starts: Int32Array;
+  names: string[];
+  vocab: Map<string, number>;
+}
+
+function tokenIds(docs: readonly Runs[]): TokenIds {
   const n = docs.length;
   const vocab = new Map<string, number>();
   const names: string[] = [];
@@ -227,7 +225,20 @@ function countLevels(docs: readonly Runs[], p: Params): Lattice {
   }
   starts[n] = k;
   tok[k] = -1;
-  const N = k;
+  return { tok, starts, names, vocab };
+}
+
+/**
+ * df per n-gram, level by level (Apriori: the (n+1)-gram at i is counted only when the n-grams at
+ * i and i+1 are both frequent, which loses nothing since a frequent n-gram's parts are frequent).
+ * Tokens and n-grams are integer ids: an n-gram is its prefix's id × V + its last token, looked
+ * up in an open-addressing table, and each document is counted once per n-gram by a last-seen
+ * stamp, so no string is built for the millions of n-grams seen once.
+ */
+function countLevels(ids: TokenIds, p: Params): Lattice {
+  const { tok, starts, names } = ids;
+  const n = starts.length - 1;
+  const N = starts[n]!;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
   const cur = new Int32Array(N + 1).fill(-1);
@@ -298,7 +309,7 @@ function countLevels(docs: readonly Runs[], p: Params): Lattice {
     levels.push(level);
     if (m === 0) break;
   }
-  return { levels, tok, starts, V };
+  return { levels, tok, starts, V, ids };
 }
 
 let walkA = new Int32Array(256);
@@ -462,30 +473,56 @@ function findTypos(levels: Map<string, number>[], p: Params): Map<string, string
   return typos;
 }
 
-/** Rewrites typo spellings to their canon, in the documents that hold one (found through the lattice). */
-function rewriteTypos(docs: readonly Runs[], typos: Map<string, string>, lat: Lattice): Runs[] {
+/**
+ * Rewrites typo spellings to their canon, in the documents that hold one (found through the
+ * lattice), on token ids: each run, for each typo length from the longest, left to right, a window
+ * that is a typo is replaced by its canon (same length) before the next window is read. A window
+ * is looked up through the lattice's tables (a typo is a frequent n-gram, so all its prefixes are
+ * too); the documents' token ids are returned, the vocabulary unchanged.
+ */
+function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
+  const { ids, levels, V } = lat;
   const lens = [...new Set([...typos.keys()].map((k) => k.split('\u0001').length))].sort((a, b) => b - a);
-  const isVariant = lat.levels.map((l) => new Uint8Array(l.keys.length));
-  lat.levels.forEach((l, li) => l.keys.forEach((k, id) => typos.has(k) && (isVariant[li]![id] = 1)));
+  const canonOf = levels.map(() => new Map<number, Int32Array>());
+  const isVariant = levels.map((l) => new Uint8Array(l.keys.length));
+  levels.forEach((l, li) =>
+    l.keys.forEach((k, id) => {
+      const canon = typos.get(k);
+      if (canon === undefined) return;
+      isVariant[li]![id] = 1;
+      canonOf[li]!.set(id, Int32Array.from(canon.split('\u0001'), (t) => ids.vocab.get(t)!));
+    }),
+  );
   const maxLen = lens[0] ?? 0;
-  return docs.map((runs, d) => {
+  const out = ids.tok.slice();
+  const { starts } = ids;
+  const n = starts.length - 1;
+  const t0 = levels[0]!.table;
+  for (let d = 0; d < n; d++) {
     let holds = false;
-    walkDoc(lat, d, maxLen, (li, ids, m) => {
+    walkDoc(lat, d, maxLen, (li, wids, m) => {
       const flag = isVariant[li]!;
-      for (let i = 0; i < m && !holds; i++) if (ids[i]! >= 0 && flag[ids[i]!]) holds = true;
+      for (let i = 0; i < m && !holds; i++) if (wids[i]! >= 0 && flag[wids[i]!]) holds = true;
     });
-    if (!holds) return runs;
-    return runs.map((run) => {
-      const out = [...run];
+    if (!holds) continue;
+    const end = starts[d + 1]!;
+    for (let rs = starts[d]!; rs < end; ) {
+      let re = rs;
+      while (out[re]! >= 0) re++;
       for (const len of lens) {
-        for (let i = 0; i + len <= out.length; i++) {
-          const canon = typos.get(out.slice(i, i + len).join('\u0001'));
-          if (canon) out.splice(i, len, ...canon.split('\u0001'));
+        const canonAt = canonOf[len - 1]!;
+        for (let i = rs; i + len <= re; i++) {
+          let id = t0.get(out[i]!);
+          for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
+          if (id < 0) continue;
+          const canon = canonAt.get(id);
+          if (canon) out.set(canon, i);
         }
       }
-      return out;
-    });
-  });
+      rs = re + 1;
+    }
+  }
+  return { ...ids, tok: out };
 }
 
 /**
