@@ -38,7 +38,7 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   let lat = countLevels(tokenIds(input), p);
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
-  const typos = findTypos(levelMaps(lat), p);
+  const typos = findTypos(lat, p);
   if (typos.size) lat = countLevels(rewriteTypos(typos, lat), p);
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
@@ -177,6 +177,8 @@ interface Level {
   prefix: Int32Array;
   /** Id of the n-gram without its first token (level 0: unused). */
   suffix: Int32Array;
+  /** The last token's id. */
+  last: Int32Array;
   /** Level 0: token id → id; level n: prefix id × V + last token id → id. -1 when not frequent. */
   table: NumTable;
 }
@@ -289,7 +291,7 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
     const compact = new Int32Array(nTemp).fill(-1);
     let m = 0;
     for (let t = 0; t < nTemp; t++) if (df[t]! >= p.minDf) compact[t] = m++;
-    const level: Level = { keys: new Array<string>(m), df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), table: new NumTable(m * 2 + 16) };
+    const level: Level = { keys: new Array<string>(m), df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), last: new Int32Array(m), table: new NumTable(m * 2 + 16) };
     const prev = levels[len - 2];
     for (let t = 0; t < nTemp; t++) {
       const id = compact[t]!;
@@ -297,10 +299,14 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
       const key = keyOf[t]!;
       level.df[id] = df[t]!;
       level.table.set(key, id);
-      if (len === 1) level.keys[id] = names[key]!;
+      if (len === 1) {
+        level.keys[id] = names[key]!;
+        level.last[id] = key;
+      }
       else {
         const pre = Math.floor(key / V);
         level.prefix[id] = pre;
+        level.last[id] = key - pre * V;
         level.suffix[id] = suf[t]!;
         level.keys[id] = `${prev!.keys[pre]!}\u0001${names[key - pre * V]!}`;
       }
@@ -355,10 +361,6 @@ function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
   return b;
-}
-
-function levelMaps(lat: Lattice): Map<string, number>[] {
-  return lat.levels.map((l) => new Map(l.keys.map((k, id) => [k, l.df[id]!])));
 }
 
 /** Open-addressing hash table from a non-negative integer (below 2^53) to a non-negative int; get() is -1 when absent. */
@@ -427,7 +429,17 @@ class NumTable {
 
 const CJK_TOKEN = /^[\u3400-\u9fff]$/;
 
-function findTypos(levels: Map<string, number>[], p: Params): Map<string, string> {
+/**
+ * Typo spellings: per length (≥ 4 tokens, longest first), the n-grams that differ in one CJK
+ * token (not the first) are grouped, and one at most half as common as the group's commonest is
+ * its typo. A group is keyed by integers, (position, id of the tokens before it, id of the tokens
+ * after it), read off the lattice, so no string is built for the millions of frequent n-grams;
+ * the groups are taken in the order their first n-gram (by id) opens them, as the string masks were.
+ */
+function findTypos(lat: Lattice, p: Params): Map<string, string> {
+  const { levels } = lat;
+  const names = lat.ids.names;
+  const isCjk = Uint8Array.from(names, (t) => (t.length === 1 && CJK_TOKEN.test(t) ? 1 : 0));
   const typos = new Map<string, string>();
   // Token-aligned pieces of the typos found so far: "a shorter pair inside a longer one" is a set
   // lookup. A piece that starts or ends with a Latin word could also sit inside a longer word, so
@@ -439,33 +451,75 @@ function findTypos(levels: Map<string, number>[], p: Params): Map<string, string
     for (const v of typos.keys()) if (v.includes(k)) return true;
     return false;
   };
+  let maxSize = 0;
+  for (const l of levels) maxSize = Math.max(maxSize, l.keys.length);
+  const S = maxSize + 1;
   for (let li = Math.min(levels.length, p.maxTokens) - 1; li >= 3; li--) {
-    const byMask = new Map<string, string[]>();
-    for (const k of levels[li]!.keys()) {
-      // Token boundaries in the key: the mask cuts out one token by its character span.
-      let start = k.indexOf('\u0001') + 1;
-      while (start > 0) {
-        const next = k.indexOf('\u0001', start);
-        const end = next < 0 ? k.length : next;
-        if (end - start === 1 && CJK_TOKEN.test(k[start]!)) {
-          const mask = `${k.slice(0, start)}*\u0001${k.slice(end + 1)}`;
-          const l = byMask.get(mask);
-          if (l) l.push(k);
-          else byMask.set(mask, [k]);
+    const { keys, df } = levels[li]!;
+    // Groups as linked lists of entries (n-gram ids), in the order they were opened.
+    const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
+    let first = new Int32Array(1024);
+    let lastE = new Int32Array(1024);
+    let size = new Int32Array(1024);
+    let nGroups = 0;
+    let entryId = new Int32Array(1024);
+    let entryNext = new Int32Array(1024);
+    let nEntries = 0;
+    const pre = new Int32Array(li + 1);
+    const suf = new Int32Array(li + 2);
+    const tokAt = new Int32Array(li + 1);
+    for (let id = 0; id < keys.length; id++) {
+      // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
+      pre[li] = id;
+      for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
+      for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
+      suf[0] = id;
+      for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
+      suf[li + 1] = -1;
+      for (let j = 1; j <= li; j++) {
+        if (!isCjk[tokAt[j]!]) continue;
+        const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
+        const table = byMask[j]!;
+        let g = table.get(key);
+        if (g < 0) {
+          g = nGroups++;
+          if (g === first.length) {
+            first = grow(first);
+            lastE = grow(lastE);
+            size = grow(size);
+          }
+          table.set(key, g);
+          first[g] = -1;
+          size[g] = 0;
         }
-        start = next + 1;
+        const e = nEntries++;
+        if (e === entryId.length) {
+          entryId = grow(entryId);
+          entryNext = grow(entryNext);
+        }
+        entryId[e] = id;
+        entryNext[e] = -1;
+        if (first[g]! < 0) first[g] = e;
+        else entryNext[lastE[g]!] = e;
+        lastE[g] = e;
+        size[g]!++;
       }
     }
-    const df = levels[li]!;
-    for (const list of byMask.values()) {
-      if (list.length < 2) continue;
-      const top = list.reduce((a, b) => (df.get(b)! > df.get(a)! || (df.get(b) === df.get(a) && b < a) ? b : a));
-      for (const k of list) {
-        if (k === top || df.get(k)! * 2 > df.get(top)! || typos.has(k)) continue;
+    const list: number[] = [];
+    for (let g = 0; g < nGroups; g++) {
+      if (size[g]! < 2) continue;
+      list.length = 0;
+      for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryId[e]!);
+      const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keys[b]! < keys[a]!) ? b : a));
+      const topKey = keys[top]!;
+      for (const id of list) {
+        if (id === top || df[id]! * 2 > df[top]!) continue;
+        const k = keys[id]!;
+        if (typos.has(k)) continue;
         // A shorter pair inside an already-found longer pair is the same typo.
         const toks = k.split('\u0001');
         if (inTypo(k, toks)) continue;
-        typos.set(k, top);
+        typos.set(k, topKey);
         for (let a = 0; a < toks.length; a++) for (let b = a + 1; b <= toks.length; b++) pieces.add(toks.slice(a, b).join('\u0001'));
       }
     }
