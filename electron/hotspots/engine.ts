@@ -492,12 +492,17 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return v;
   });
   const norms = centroids.map((v) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0)) || 1);
-  const postings = new Map<number, number[]>();
+  // Per term, the clusters whose centroid holds it (ascending) with its value there; each posting
+  // is read from the first cluster after the current one, so a pair is summed once, over the
+  // earlier cluster's terms in its centroid's order, as the Map of dot products did.
+  const postings = new Map<number, { js: number[]; xs: number[]; from: number }>();
   centroids.forEach((v, i) => {
-    for (const t of v.keys()) {
+    for (const [t, x] of v) {
       const l = postings.get(t);
-      if (l) l.push(i);
-      else postings.set(t, [i]);
+      if (l) {
+        l.js.push(i);
+        l.xs.push(x);
+      } else postings.set(t, { js: [i], xs: [x], from: 0 });
     }
   });
   const parent = big.map((_, i) => i);
@@ -508,11 +513,25 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     }
     return i;
   };
-  const dot = new Map<number, number>();
+  const dot = new Float64Array(big.length);
+  const touched: number[] = [];
   centroids.forEach((v, i) => {
-    dot.clear();
-    for (const [t, x] of v) for (const j of postings.get(t)!) if (j > i) dot.set(j, (dot.get(j) ?? 0) + x * centroids[j]!.get(t)!);
-    for (const [j, s] of dot) {
+    touched.length = 0;
+    for (const [t, x] of v) {
+      const post = postings.get(t)!;
+      const { js, xs } = post;
+      let f = post.from;
+      while (f < js.length && js[f]! <= i) f++;
+      post.from = f;
+      for (; f < js.length; f++) {
+        const j = js[f]!;
+        if (dot[j] === 0) touched.push(j);
+        dot[j] = dot[j]! + x * xs[f]!;
+      }
+    }
+    for (const j of touched) {
+      const s = dot[j]!;
+      dot[j] = 0;
       if (s / (norms[i]! * norms[j]!) >= p.linkThreshold && overlap(i, j)) {
         const a = find(i);
         const b = find(j);
