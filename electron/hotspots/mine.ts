@@ -43,7 +43,7 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
-  const bestExt = levels.map((l) => new Int32Array(l.keys.length));
+  const bestExt = levels.map((l) => new Int32Array(l.df.length));
   for (let li = 1; li < levels.length; li++) {
     const { df, prefix, suffix } = levels[li]!;
     const below = bestExt[li - 1]!;
@@ -55,14 +55,14 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   }
   const cand: { key: string; toks: string[]; df: number; li: number; id: number }[] = [];
   for (let li = p.minTokens - 1; li < Math.min(levels.length, p.maxTokens); li++) {
-    const { keys, df } = levels[li]!;
-    for (let id = 0; id < keys.length; id++) {
-      const k = keys[id]!;
+    const { df } = levels[li]!;
+    for (let id = 0; id < df.length; id++) {
       const v = df[id]!;
       if (v > maxDf) continue;
       // At the longest length there is no longer phrase to give way to.
       if (li < p.maxTokens - 1 && bestExt[li]![id]! >= p.closeRatio * v) continue;
-      const toks = k.split('\u0001');
+      const toks = toksOf(lat, li, id);
+      const k = toks.join('\u0001');
       if (toks.every((t) => /^[0-9]+$/.test(t))) continue; // bare numbers are not names
       if (joinTokens(toks).length < 2) continue;
       cand.push({ key: k, toks, df: v, li, id });
@@ -70,7 +70,7 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   }
   cand.sort((a, b) => b.toks.length - a.toks.length || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Candidate index per (level, n-gram id).
-  const candOf = levels.map((l) => new Int32Array(l.keys.length).fill(-1));
+  const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
 
   // Documents per candidate (needed for alias decisions and doc vectors): each document's
@@ -169,9 +169,8 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   return { terms, docTerms };
 }
 
-/** Frequent n-grams of one length: id → key ('\u0001'-joined tokens), df, and the ids one level down. */
+/** Frequent n-grams of one length: id → df, the ids one level down and the last token (its text: toksOf). */
 interface Level {
-  keys: string[];
   df: Int32Array;
   /** Id of the n-gram without its last token (level 0: unused). */
   prefix: Int32Array;
@@ -291,24 +290,19 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
     const compact = new Int32Array(nTemp).fill(-1);
     let m = 0;
     for (let t = 0; t < nTemp; t++) if (df[t]! >= p.minDf) compact[t] = m++;
-    const level: Level = { keys: new Array<string>(m), df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), last: new Int32Array(m), table: new NumTable(m * 2 + 16) };
-    const prev = levels[len - 2];
+    const level: Level = { df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), last: new Int32Array(m), table: new NumTable(m * 2 + 16) };
     for (let t = 0; t < nTemp; t++) {
       const id = compact[t]!;
       if (id < 0) continue;
       const key = keyOf[t]!;
       level.df[id] = df[t]!;
       level.table.set(key, id);
-      if (len === 1) {
-        level.keys[id] = names[key]!;
-        level.last[id] = key;
-      }
+      if (len === 1) level.last[id] = key;
       else {
         const pre = Math.floor(key / V);
         level.prefix[id] = pre;
         level.last[id] = key - pre * V;
         level.suffix[id] = suf[t]!;
-        level.keys[id] = `${prev!.keys[pre]!}\u0001${names[key - pre * V]!}`;
       }
     }
     for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
@@ -316,6 +310,34 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
     if (m === 0) break;
   }
   return { levels, tok, starts, V, ids };
+}
+
+/** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
+function toksOf(lat: Lattice, li: number, id: number): string[] {
+  const { levels } = lat;
+  const names = lat.ids.names;
+  const out = new Array<string>(li + 1);
+  for (let l = li; l >= 0; l--) {
+    out[l] = names[levels[l]!.last[id]!]!;
+    if (l > 0) id = levels[l]!.prefix[id]!;
+  }
+  return out;
+}
+
+const keyOf = (lat: Lattice, li: number, id: number): string => toksOf(lat, li, id).join('\u0001');
+
+/** The id of an n-gram given as '\u0001'-joined tokens, through the tables; -1 when it is not frequent. */
+function idOf(lat: Lattice, key: string): number {
+  const toks = key.split('\u0001');
+  const { levels, V } = lat;
+  let id = -1;
+  for (let l = 0; l < toks.length; l++) {
+    const t = lat.ids.vocab.get(toks[l]!);
+    if (t === undefined || l >= levels.length) return -1;
+    id = l === 0 ? levels[0]!.table.get(t) : levels[l]!.table.get(id * V + t);
+    if (id < 0) return -1;
+  }
+  return id;
 }
 
 let walkA = new Int32Array(256);
@@ -452,10 +474,10 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
     return false;
   };
   let maxSize = 0;
-  for (const l of levels) maxSize = Math.max(maxSize, l.keys.length);
+  for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
   const S = maxSize + 1;
   for (let li = Math.min(levels.length, p.maxTokens) - 1; li >= 3; li--) {
-    const { keys, df } = levels[li]!;
+    const { df } = levels[li]!;
     // Groups as linked lists of entries (n-gram ids), in the order they were opened.
     const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
     let first = new Int32Array(1024);
@@ -468,7 +490,7 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
     const pre = new Int32Array(li + 1);
     const suf = new Int32Array(li + 2);
     const tokAt = new Int32Array(li + 1);
-    for (let id = 0; id < keys.length; id++) {
+    for (let id = 0; id < df.length; id++) {
       // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
       pre[li] = id;
       for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
@@ -510,15 +532,16 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
       if (size[g]! < 2) continue;
       list.length = 0;
       for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryId[e]!);
-      const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keys[b]! < keys[a]!) ? b : a));
-      const topKey = keys[top]!;
+      const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keyOf(lat, li, b) < keyOf(lat, li, a)) ? b : a));
+      let topKey = '';
       for (const id of list) {
         if (id === top || df[id]! * 2 > df[top]!) continue;
-        const k = keys[id]!;
+        const k = keyOf(lat, li, id);
         if (typos.has(k)) continue;
         // A shorter pair inside an already-found longer pair is the same typo.
         const toks = k.split('\u0001');
         if (inTypo(k, toks)) continue;
+        topKey ||= keyOf(lat, li, top);
         typos.set(k, topKey);
         for (let a = 0; a < toks.length; a++) for (let b = a + 1; b <= toks.length; b++) pieces.add(toks.slice(a, b).join('\u0001'));
       }
@@ -538,15 +561,13 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   const { ids, levels, V } = lat;
   const lens = [...new Set([...typos.keys()].map((k) => k.split('\u0001').length))].sort((a, b) => b - a);
   const canonOf = levels.map(() => new Map<number, Int32Array>());
-  const isVariant = levels.map((l) => new Uint8Array(l.keys.length));
-  levels.forEach((l, li) =>
-    l.keys.forEach((k, id) => {
-      const canon = typos.get(k);
-      if (canon === undefined) return;
-      isVariant[li]![id] = 1;
-      canonOf[li]!.set(id, Int32Array.from(canon.split('\u0001'), (t) => ids.vocab.get(t)!));
-    }),
-  );
+  const isVariant = levels.map((l) => new Uint8Array(l.df.length));
+  for (const [k, canon] of typos) {
+    const id = idOf(lat, k);
+    const li = k.split('\u0001').length - 1;
+    isVariant[li]![id] = 1;
+    canonOf[li]!.set(id, Int32Array.from(canon.split('\u0001'), (t) => ids.vocab.get(t)!));
+  }
   const maxLen = lens[0] ?? 0;
   const out = ids.tok.slice();
   const { starts } = ids;
