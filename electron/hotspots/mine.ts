@@ -109,22 +109,19 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   // Typos: same length (≥ 4 tokens), one CJK token substituted, and one spelling at most half as common.
-  const byMask = new Map<string, number[]>();
+  const isCjk = cjkTokens(lat);
+  const candsAt: number[][] = levels.map(() => []);
   cand.forEach((c, i) => {
-    if (c.toks.length < 4) return;
-    for (let k = 1; k < c.toks.length; k++) {
-      if (!/[\u3400-\u9fff]/.test(c.toks[k]!)) continue;
-      const mask = [...c.toks.slice(0, k), '*', ...c.toks.slice(k + 1)].join('\u0001');
-      const list = byMask.get(mask);
-      if (list) list.push(i);
-      else byMask.set(mask, [i]);
+    if (c.toks.length >= 4) candsAt[c.li]!.push(i);
+  });
+  candsAt.forEach((at, li) => {
+    if (at.length < 2) return;
+    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cand[at[k]!]!.id)) {
+      const list = group.map((k) => at[k]!);
+      const top = list.reduce((a, b) => (cand[b]!.df > cand[a]!.df ? b : a));
+      for (const j of list) if (j !== top && cand[j]!.df <= 0.5 * cand[top]!.df) union(top, j);
     }
   });
-  for (const list of byMask.values()) {
-    if (list.length < 2) continue;
-    const top = list.reduce((a, b) => (cand[b]!.df > cand[a]!.df ? b : a));
-    for (const j of list) if (j !== top && cand[j]!.df <= 0.5 * cand[top]!.df) union(top, j);
-  }
 
   // Canonical terms.
   const groups = new Map<number, number[]>();
@@ -451,6 +448,81 @@ class NumTable {
 
 const CJK_TOKEN = /^[\u3400-\u9fff]$/;
 
+/** Per token id: 1 for a single CJK character (a token a typo may replace). */
+const cjkTokens = (lat: Lattice): Uint8Array => Uint8Array.from(lat.ids.names, (t) => (t.length === 1 && CJK_TOKEN.test(t) ? 1 : 0));
+
+/**
+ * Groups of n-grams of one level that are the same but for one CJK token (not the first): what
+ * '*' masks of their text grouped. Items are given by index (idOf(i) is the n-gram's id at level
+ * li, i ascending gives the order within a group); a group is keyed by integers, (position, id of
+ * the tokens before it, id of the tokens after it), read off the lattice. Only groups of two or
+ * more are returned, in the order they were opened.
+ */
+function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: number, idOf: (i: number) => number): number[][] {
+  const { levels } = lat;
+  let maxSize = 0;
+  for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
+  const S = maxSize + 1;
+  const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
+  // Groups as linked lists of entries, in the order they were opened.
+  let first = new Int32Array(1024);
+  let lastE = new Int32Array(1024);
+  let size = new Int32Array(1024);
+  let nGroups = 0;
+  let entryItem = new Int32Array(1024);
+  let entryNext = new Int32Array(1024);
+  let nEntries = 0;
+  const pre = new Int32Array(li + 1);
+  const suf = new Int32Array(li + 2);
+  const tokAt = new Int32Array(li + 1);
+  for (let i = 0; i < count; i++) {
+    const id = idOf(i);
+    // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
+    pre[li] = id;
+    for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
+    for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
+    suf[0] = id;
+    for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
+    suf[li + 1] = -1;
+    for (let j = 1; j <= li; j++) {
+      if (!isCjk[tokAt[j]!]) continue;
+      const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
+      const table = byMask[j]!;
+      let g = table.get(key);
+      if (g < 0) {
+        g = nGroups++;
+        if (g === first.length) {
+          first = grow(first);
+          lastE = grow(lastE);
+          size = grow(size);
+        }
+        table.set(key, g);
+        first[g] = -1;
+        size[g] = 0;
+      }
+      const e = nEntries++;
+      if (e === entryItem.length) {
+        entryItem = grow(entryItem);
+        entryNext = grow(entryNext);
+      }
+      entryItem[e] = i;
+      entryNext[e] = -1;
+      if (first[g]! < 0) first[g] = e;
+      else entryNext[lastE[g]!] = e;
+      lastE[g] = e;
+      size[g]!++;
+    }
+  }
+  const out: number[][] = [];
+  for (let g = 0; g < nGroups; g++) {
+    if (size[g]! < 2) continue;
+    const list: number[] = [];
+    for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryItem[e]!);
+    out.push(list);
+  }
+  return out;
+}
+
 /**
  * Typo spellings: per length (≥ 4 tokens, longest first), the n-grams that differ in one CJK
  * token (not the first) are grouped, and one at most half as common as the group's commonest is
@@ -460,8 +532,6 @@ const CJK_TOKEN = /^[\u3400-\u9fff]$/;
  */
 function findTypos(lat: Lattice, p: Params): Map<string, string> {
   const { levels } = lat;
-  const names = lat.ids.names;
-  const isCjk = Uint8Array.from(names, (t) => (t.length === 1 && CJK_TOKEN.test(t) ? 1 : 0));
   const typos = new Map<string, string>();
   // Token-aligned pieces of the typos found so far: "a shorter pair inside a longer one" is a set
   // lookup. A piece that starts or ends with a Latin word could also sit inside a longer word, so
@@ -473,65 +543,10 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
     for (const v of typos.keys()) if (v.includes(k)) return true;
     return false;
   };
-  let maxSize = 0;
-  for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
-  const S = maxSize + 1;
+  const isCjk = cjkTokens(lat);
   for (let li = Math.min(levels.length, p.maxTokens) - 1; li >= 3; li--) {
     const { df } = levels[li]!;
-    // Groups as linked lists of entries (n-gram ids), in the order they were opened.
-    const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
-    let first = new Int32Array(1024);
-    let lastE = new Int32Array(1024);
-    let size = new Int32Array(1024);
-    let nGroups = 0;
-    let entryId = new Int32Array(1024);
-    let entryNext = new Int32Array(1024);
-    let nEntries = 0;
-    const pre = new Int32Array(li + 1);
-    const suf = new Int32Array(li + 2);
-    const tokAt = new Int32Array(li + 1);
-    for (let id = 0; id < df.length; id++) {
-      // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
-      pre[li] = id;
-      for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
-      for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
-      suf[0] = id;
-      for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
-      suf[li + 1] = -1;
-      for (let j = 1; j <= li; j++) {
-        if (!isCjk[tokAt[j]!]) continue;
-        const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
-        const table = byMask[j]!;
-        let g = table.get(key);
-        if (g < 0) {
-          g = nGroups++;
-          if (g === first.length) {
-            first = grow(first);
-            lastE = grow(lastE);
-            size = grow(size);
-          }
-          table.set(key, g);
-          first[g] = -1;
-          size[g] = 0;
-        }
-        const e = nEntries++;
-        if (e === entryId.length) {
-          entryId = grow(entryId);
-          entryNext = grow(entryNext);
-        }
-        entryId[e] = id;
-        entryNext[e] = -1;
-        if (first[g]! < 0) first[g] = e;
-        else entryNext[lastE[g]!] = e;
-        lastE[g] = e;
-        size[g]!++;
-      }
-    }
-    const list: number[] = [];
-    for (let g = 0; g < nGroups; g++) {
-      if (size[g]! < 2) continue;
-      list.length = 0;
-      for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryId[e]!);
+    for (const list of oneTokenApart(lat, li, isCjk, df.length, (i) => i)) {
       const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keyOf(lat, li, b) < keyOf(lat, li, a)) ? b : a));
       let topKey = '';
       for (const id of list) {
@@ -586,12 +601,12 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
       while (out[re]! >= 0) re++;
       for (const len of lens) {
         const canonAt = canonOf[len - 1]!;
+        const flag = isVariant[len - 1]!;
         for (let i = rs; i + len <= re; i++) {
           let id = t0.get(out[i]!);
           for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
-          if (id < 0) continue;
-          const canon = canonAt.get(id);
-          if (canon) out.set(canon, i);
+          if (id < 0 || !flag[id]) continue;
+          out.set(canonAt.get(id)!, i);
         }
       }
       rs = re + 1;
