@@ -242,6 +242,9 @@ function findLinks(
   const margin = tau * (1 - 1e-9);
   const keepMargin = keep * (1 - 1e-9);
   const prefixBound = new Float64Array(m);
+  // Σ of the left-out prefix's squared normalised weights: with the other document's weight on
+  // terms anyone left out (Cauchy–Schwarz), a second bound on what the prefix can share.
+  const prefixSq = new Float64Array(m);
   // Each member's left-out prefix (local ids), kept to finish a candidate's sum exactly.
   const prefixOf: Int32Array[] = new Array<Int32Array>(m);
   const indexed: number[][] = docLocal.map((terms, i) => {
@@ -259,10 +262,13 @@ function findLinks(
       sq = nsq;
     }
     prefixBound[i] = Math.min(bound, Math.sqrt(sq));
+    prefixSq[i] = sq;
     prefixOf[i] = Int32Array.from(sorted.slice(0, k));
     return sorted.slice(k);
   });
 
+  const inSomePrefix = new Uint8Array(T);
+  for (const pre of prefixOf) for (const l of pre) inSomePrefix[l] = 1;
   const dayArr = Float64Array.from(members, (d) => days[d] ?? -Infinity);
   // Visit order: undated documents first (they link on text alone), then by day.
   const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
@@ -297,9 +303,11 @@ function findLinks(
     const dated = dx !== null && dx !== undefined;
     cands.length = 0;
     const lx = docLocal[x]!;
+    let commonSq = 0;
     for (let li = 0; li < lx.length; li++) {
       const l = lx[li]!;
       markLocal[l] = x;
+      if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
       const wl = w2[l]!;
       const und = undatedPost[l]!;
       for (let k = 0; k < und.length; k++) {
@@ -335,7 +343,7 @@ function findLinks(
       const y = cands[ci]!;
       // acc[y] · (1/nx) is the shared indexed terms' part of the cosine; the left-out prefix is bounded.
       const sharedIdx = acc[y]! / nx;
-      if (sharedIdx + prefixBound[y]! < margin) continue;
+      if (sharedIdx + Math.min(prefixBound[y]!, Math.sqrt(prefixSq[y]! * commonSq)) < margin) continue;
       const ry = find(y);
       // The shared prefix terms' part, exactly: the sum is then the cosine up to rounding (far
       // below the margins), and a pair that cannot reach the thresholds is not computed.
