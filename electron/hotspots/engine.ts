@@ -273,9 +273,24 @@ function findLinks(
   // Visit order: undated documents first (they link on text alone), then by day.
   const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
   const span = 2 * p.windowDays;
-  const undatedPost: number[][] = Array.from({ length: T }, () => []);
-  const datedPost: number[][] = Array.from({ length: T }, () => []);
-  const from = new Int32Array(T);
+  // Postings in flat arrays (each term's slice sized by the documents that index it), filled in
+  // visit order; the dated ones carry the day beside each document.
+  const uStart = new Int32Array(T + 1);
+  const dStart = new Int32Array(T + 1);
+  for (let i = 0; i < m; i++) {
+    const st = dayArr[i] === -Infinity ? uStart : dStart;
+    for (const l of indexed[i]!) st[l + 1]!++;
+  }
+  for (let l = 0; l < T; l++) {
+    uStart[l + 1]! += uStart[l]!;
+    dStart[l + 1]! += dStart[l]!;
+  }
+  const uPost = new Int32Array(uStart[T]!);
+  const dPost = new Int32Array(dStart[T]!);
+  const dDay = new Float64Array(dStart[T]!);
+  const uEnd = uStart.slice(0, T);
+  const dEnd = dStart.slice(0, T);
+  const from = dStart.slice(0, T);
   const seen = new Int32Array(m).fill(-1);
   const acc = new Float64Array(m);
   const normOf = Float64Array.from(members, (d) => norm[d]!);
@@ -309,9 +324,8 @@ function findLinks(
       markLocal[l] = x;
       if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
       const wl = w2[l]!;
-      const und = undatedPost[l]!;
-      for (let k = 0; k < und.length; k++) {
-        const y = und[k]!;
+      for (let k = uStart[l]!, ke = uEnd[l]!; k < ke; k++) {
+        const y = uPost[k]!;
         if (seen[y] !== x) {
           seen[y] = x;
           acc[y] = 0;
@@ -319,15 +333,15 @@ function findLinks(
         }
         acc[y] = acc[y]! + wl / normOf[y]!;
       }
-      const post = datedPost[l]!;
       let f = from[l]!;
+      const fe = dEnd[l]!;
       if (dated) {
         const lo = dx - span;
-        while (f < post.length && dayArr[post[f]!]! < lo) f++;
+        while (f < fe && dDay[f]! < lo) f++;
         from[l] = f;
       }
-      for (; f < post.length; f++) {
-        const y = post[f]!;
+      for (; f < fe; f++) {
+        const y = dPost[f]!;
         if (seen[y] !== x) {
           seen[y] = x;
           acc[y] = 0;
@@ -344,7 +358,6 @@ function findLinks(
       // acc[y] · (1/nx) is the shared indexed terms' part of the cosine; the left-out prefix is bounded.
       const sharedIdx = acc[y]! / nx;
       if (sharedIdx + Math.min(prefixBound[y]!, Math.sqrt(prefixSq[y]! * commonSq)) < margin) continue;
-      const ry = find(y);
       // The shared prefix terms' part, exactly: the sum is then the cosine up to rounding (far
       // below the margins), and a pair that cannot reach the thresholds is not computed.
       let est = sharedIdx;
@@ -352,6 +365,7 @@ function findLinks(
       const ny = normOf[y]!;
       for (let k = 0; k < pre.length; k++) if (markLocal[pre[k]!] === x) est += w2[pre[k]!]! / (nx * ny);
       if (est < margin) continue;
+      const ry = find(y);
       if (rx === ry && est < keepMargin) continue;
       const a = Math.min(members[x]!, members[y]!);
       const b = Math.max(members[x]!, members[y]!);
@@ -370,8 +384,12 @@ function findLinks(
         rx = Math.min(rx, ry);
       }
     }
-    const into = dated ? datedPost : undatedPost;
-    for (const l of indexed[x]!) into[l]!.push(x);
+    if (dated) {
+      for (const l of indexed[x]!) {
+        dDay[dEnd[l]!] = dx;
+        dPost[dEnd[l]!++] = x;
+      }
+    } else for (const l of indexed[x]!) uPost[uEnd[l]!++] = x;
   }
   return links;
 }
