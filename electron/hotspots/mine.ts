@@ -533,12 +533,12 @@ function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: numbe
 function findTypos(lat: Lattice, p: Params): Map<string, string> {
   const { levels } = lat;
   const typos = new Map<string, string>();
-  // Token-aligned pieces of the typos found so far: "a shorter pair inside a longer one" is a set
-  // lookup. A piece that starts or ends with a Latin word could also sit inside a longer word, so
-  // that case alone scans the typos' text as before.
-  const pieces = new Set<string>();
-  const inTypo = (k: string, toks: string[]): boolean => {
-    if (pieces.has(k)) return true;
+  // Token-aligned pieces of the typos found so far, flagged by level and id: "a shorter pair
+  // inside a longer one" is a lookup. A piece that starts or ends with a Latin word could also sit
+  // inside a longer word, so that case alone scans the typos' text as before.
+  const isPiece = levels.map((l) => new Uint8Array(l.df.length));
+  const inTypo = (li: number, id: number, k: string, toks: string[]): boolean => {
+    if (isPiece[li]![id]) return true;
     if (CJK_TOKEN.test(toks[0]!) && CJK_TOKEN.test(toks.at(-1)!)) return false;
     for (const v of typos.keys()) if (v.includes(k)) return true;
     return false;
@@ -555,10 +555,17 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
         if (typos.has(k)) continue;
         // A shorter pair inside an already-found longer pair is the same typo.
         const toks = k.split('\u0001');
-        if (inTypo(k, toks)) continue;
+        if (inTypo(li, id, k, toks)) continue;
         topKey ||= keyOf(lat, li, top);
         typos.set(k, topKey);
-        for (let a = 0; a < toks.length; a++) for (let b = a + 1; b <= toks.length; b++) pieces.add(toks.slice(a, b).join('\u0001'));
+        // Its pieces [a, b): a times without the first token, then without the last ones.
+        for (let a = 0, sa = id; a <= li; a++) {
+          for (let lb = li - a, pb = sa; lb >= 0; lb--) {
+            isPiece[lb]![pb] = 1;
+            if (lb > 0) pb = levels[lb]!.prefix[pb]!;
+          }
+          if (a < li) sa = levels[li - a]!.suffix[sa]!;
+        }
       }
     }
   }
