@@ -77,19 +77,26 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   // n-grams are walked level by level through the frequent ones only.
   const docsOf: number[][] = cand.map(() => []);
   const maxLen = cand.length ? cand[0]!.toks.length : 0;
-  const perDoc: number[][] = [];
-  const seen = new Set<number>();
+  const perDoc: Int32Array[] = [];
+  // A document's candidates, each once (by a last-seen stamp), in a reused buffer.
+  const stamp = new Int32Array(cand.length).fill(-1);
+  let buf = new Int32Array(64);
   for (let d = 0; d < n; d++) {
-    seen.clear();
+    let k = 0;
     walkDoc(lat, d, maxLen, (li, ids, m) => {
       if (li < p.minTokens - 1) return;
       const co = candOf[li]!;
       for (let i = 0; i < m; i++) {
         const id = ids[i]!;
-        if (id >= 0 && co[id]! >= 0) seen.add(co[id]!);
+        if (id < 0) continue;
+        const ci = co[id]!;
+        if (ci < 0 || stamp[ci] === d) continue;
+        stamp[ci] = d;
+        if (k === buf.length) buf = grow(buf);
+        buf[k++] = ci;
       }
     });
-    const list = [...seen].sort((a, b) => a - b);
+    const list = buf.slice(0, k).sort();
     for (const ci of list) docsOf[ci]!.push(d);
     perDoc.push(list);
   }
@@ -137,13 +144,18 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const typoIdx = typoIndex(typos);
   for (const r of roots) {
     const members = groups.get(r)!;
-    const docSet = new Set<number>();
-    for (const m of members) for (const d of docsOf[m]!) docSet.add(d);
-    if (docSet.size > maxDf) continue;
+    // Documents of the group (a candidate's own are distinct).
+    let docCount = docsOf[members[0]!]!.length;
+    if (members.length > 1) {
+      const docSet = new Set<number>();
+      for (const m of members) for (const d of docsOf[m]!) docSet.add(d);
+      docCount = docSet.size;
+    }
+    if (docCount > maxDf) continue;
     // Canonical spelling: the longest among those holding at least half the group's documents.
     const best = [...members].sort(
       (a, b) =>
-        Number(docsOf[b]!.length >= docSet.size / 2) - Number(docsOf[a]!.length >= docSet.size / 2) ||
+        Number(docsOf[b]!.length >= docCount / 2) - Number(docsOf[a]!.length >= docCount / 2) ||
         cand[b]!.toks.length - cand[a]!.toks.length ||
         docsOf[b]!.length - docsOf[a]!.length ||
         a - b,
@@ -153,15 +165,19 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
     terms.push({
       text: joinTokens(cand[best]!.toks),
       aliases: withTypos(members.map((m) => joinTokens(cand[m]!.toks)), typoIdx),
-      df: docSet.size,
+      df: docCount,
       len: cand[best]!.toks.length,
-      idf: Math.log((n + 1) / (docSet.size + 0.5)),
+      idf: Math.log((n + 1) / (docCount + 0.5)),
     });
   }
   const docTerms = perDoc.map((list) => {
-    const s = new Set<number>();
-    for (const ci of list) if (termOf[ci]! >= 0) s.add(termOf[ci]!);
-    return [...s].sort((a, b) => a - b);
+    const ts = new Int32Array(list.length);
+    let k = 0;
+    for (const ci of list) if (termOf[ci]! >= 0) ts[k++] = termOf[ci]!;
+    const sorted = ts.subarray(0, k).sort();
+    const out: number[] = [];
+    for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+    return out;
   });
   return { terms, docTerms };
 }
