@@ -648,6 +648,8 @@ function withTypos(spellings: string[], typos: TypoIndex): string[] {
   for (const s of spellings) {
     for (const len of typos.lengths) {
       for (let i = 0; i + len <= s.length; i++) {
+        // Most windows start with no canon's first two characters: no substring is built for them.
+        if (!typos.heads.has(headKey(len, s.charCodeAt(i), s.charCodeAt(i + 1)))) continue;
         const variants = typos.byCanon.get(s.slice(i, i + len));
         if (!variants) continue;
         const c = s.slice(i, i + len);
@@ -661,7 +663,12 @@ function withTypos(spellings: string[], typos: TypoIndex): string[] {
 interface TypoIndex {
   byCanon: Map<string, string[]>;
   lengths: number[];
+  /** headKey of each canon (its length and first two UTF-16 units). */
+  heads: Set<number>;
 }
+
+/** A number for (length, first two UTF-16 units); a one-unit string has NaN as its second. */
+const headKey = (len: number, c0: number, c1: number): number => (len * 65536 + c0) * 65537 + (Number.isNaN(c1) ? 65536 : c1);
 
 function typoIndex(typos: Map<string, string>): TypoIndex {
   const byCanon = new Map<string, string[]>();
@@ -672,5 +679,6 @@ function typoIndex(typos: Map<string, string>): TypoIndex {
     if (l) l.push(v);
     else byCanon.set(c, [v]);
   }
-  return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))] };
+  const heads = new Set([...byCanon.keys()].map((k) => headKey(k.length, k.charCodeAt(0), k.charCodeAt(1))));
+  return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))], heads };
 }
