@@ -35,6 +35,8 @@ interface Run {
   mining: number;
   clustering: number;
   total: number;
+  /** CPU time of the whole recompute (this thread and the collector's): steadier than wall time on a shared machine. */
+  cpu: number;
   corpus: string;
   hotspots: string;
 }
@@ -43,10 +45,13 @@ interface Run {
 function runEngine(engine: Pick<typeof before, 'buildCorpus' | 'cluster' | 'linkWeights' | 'detectFromCorpus'>, docs: Doc[], now: number): Run {
   const p = { ...DEFAULT_PARAMS, now };
   const m0 = performance.now();
+  const u0 = process.cpuUsage();
   const corpus = engine.buildCorpus(docs, p);
   const mining = performance.now() - m0;
   const hotspots = engine.detectFromCorpus(corpus, p);
   const total = performance.now() - m0;
+  const u = process.cpuUsage(u0);
+  const cpu = (u.user + u.system) / 1000;
   const { weight, norm, days } = engine.linkWeights(corpus);
   const c0 = performance.now();
   engine.cluster(
@@ -59,15 +64,15 @@ function runEngine(engine: Pick<typeof before, 'buildCorpus' | 'cluster' | 'link
     p,
   );
   const clustering = performance.now() - c0;
-  return { mining, clustering, total, corpus: JSON.stringify([corpus.terms, corpus.docTerms, corpus.concentration]), hotspots: JSON.stringify(hotspots) };
+  return { mining, clustering, total, cpu, corpus: JSON.stringify([corpus.terms, corpus.docTerms, corpus.concentration]), hotspots: JSON.stringify(hotspots) };
 }
 
 const pair = (a: number | undefined, b: number): string => (a === undefined ? `– → ${s(b)}` : `${s(a)} → ${s(b)} (${(a / b).toFixed(1)}×)`);
 
 export async function benchHotspotsScale(sizes: number[], beforeMax: number, log: (s: string) => void): Promise<string> {
   const rows = [
-    '| tickets (in 90-day horizon) | mining terms, before → now | clustering step, before → now | whole recompute in process, before → now | same terms, vectors, hotspots | full recompute in worker (now) | main event-loop delay p99 / max | add one ticket |',
-    '|---|---|---|---|---|---|---|---|',
+    '| tickets (in 90-day horizon) | mining terms, before → now | clustering step, before → now | whole recompute in process, before → now | its CPU time, before → now | same terms, vectors, hotspots | full recompute in worker (now) | main event-loop delay p99 / max | add one ticket |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const n of sizes) {
     const held = horizonOf(n);
@@ -101,16 +106,16 @@ export async function benchHotspotsScale(sizes: number[], beforeMax: number, log
     const p = { ...DEFAULT_PARAMS, now };
     const docs = held.map((m) => prepareDoc(m, p));
     const after = runEngine({ buildCorpus, cluster, linkWeights, detectFromCorpus }, docs, now);
-    log(`${n}: now: mining ${s(after.mining)}, clustering ${s(after.clustering)}, whole ${s(after.total)}`);
+    log(`${n}: now: mining ${s(after.mining)}, clustering ${s(after.clustering)}, whole ${s(after.total)} (CPU ${s(after.cpu)})`);
     let old: Run | undefined;
     let same = `not run (> ${beforeMax.toLocaleString('en')} documents)`;
     if (held.length <= beforeMax) {
       old = runEngine(before, docs, now);
       same = old.corpus === after.corpus && old.hotspots === after.hotspots ? 'same' : '**DIFFERENT**';
-      log(`${n}: before: mining ${s(old.mining)}, clustering ${s(old.clustering)}, whole ${s(old.total)}; ${same}`);
+      log(`${n}: before: mining ${s(old.mining)}, clustering ${s(old.clustering)}, whole ${s(old.total)} (CPU ${s(old.cpu)}); ${same}`);
     }
     rows.push(
-      `| ${n.toLocaleString('en')} (${held.length.toLocaleString('en')}) | ${pair(old?.mining, after.mining)} | ${pair(old?.clustering, after.clustering)} | ${pair(old?.total, after.total)} | ${same} | ${s(worker.ms)} | ${worker.p99.toFixed(1)} / ${worker.max.toFixed(1)} ms | ${perTicket.toFixed(3)} ms |`,
+      `| ${n.toLocaleString('en')} (${held.length.toLocaleString('en')}) | ${pair(old?.mining, after.mining)} | ${pair(old?.clustering, after.clustering)} | ${pair(old?.total, after.total)} | ${pair(old?.cpu, after.cpu)} | ${same} | ${s(worker.ms)} | ${worker.p99.toFixed(1)} / ${worker.max.toFixed(1)} ms | ${perTicket.toFixed(3)} ms |`,
     );
   }
   return rows.join('\n');
