@@ -395,9 +395,16 @@ function findLinks(
 }
 
 /** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
+let localOf = new Int32Array(1024);
+
 function components(members: number[], links: Links, docTerms: number[][], tau: number, p: HotspotParams, depth: number): number[][] {
-  const local = new Map<number, number>();
-  members.forEach((d, i) => local.set(d, i));
+  // Document → index among the members, in a shared array: a nested split only runs once this
+  // level is done reading it.
+  let hi = 0;
+  for (const d of members) if (d > hi) hi = d;
+  if (localOf.length <= hi) localOf = new Int32Array(Math.max(hi + 1, localOf.length * 2));
+  const local = localOf;
+  members.forEach((d, i) => (local[d] = i));
   const parent = members.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -408,8 +415,8 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   };
   for (let e = 0; e < links.sim.length; e++) {
     if (links.sim[e]! < tau) continue;
-    const ra = find(local.get(links.a[e]!)!);
-    const rb = find(local.get(links.b[e]!)!);
+    const ra = find(local[links.a[e]!]!);
+    const rb = find(local[links.b[e]!]!);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
   const comps = new Map<number, number[]>();
@@ -427,7 +434,7 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   if (split.size) {
     for (let e = 0; e < links.sim.length; e++) {
       if (links.sim[e]! < next) continue;
-      const sub = split.get(find(local.get(links.a[e]!)!));
+      const sub = split.get(find(local[links.a[e]!]!));
       if (!sub) continue;
       sub.a.push(links.a[e]!);
       sub.b.push(links.b[e]!);
