@@ -771,6 +771,7 @@ function describe(
   p: HotspotParams,
   usedIds: Set<string>,
 ): Hotspot | null {
+  if (members.length < p.minPeople) return null; // fewer people than members, whatever they are
   const people = distinctPeople(members, docs);
   if (people.length < p.minPeople) return null;
   if (!hasOwnTerm(members, docTerms, terms)) return null;
