@@ -44,7 +44,7 @@ export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus 
     p,
   );
   const terms: Term[] = [...mined.terms];
-  const docTerms = mined.docTerms.map((l) => [...l]);
+  const docTerms = mined.docTerms; // fresh arrays: the geo terms are appended in place
   addGeoTerms(docs, docTerms, terms, p);
   const concentration = timeConcentration(docs, docTerms, terms.length, p);
   return { docs, terms, docTerms, concentration };
@@ -245,8 +245,10 @@ function findLinks(
   // Σ of the left-out prefix's squared normalised weights: with the other document's weight on
   // terms anyone left out (Cauchy–Schwarz), a second bound on what the prefix can share.
   const prefixSq = new Float64Array(m);
-  // Each member's left-out prefix (local ids), kept to finish a candidate's sum exactly.
-  const prefixOf: Int32Array[] = new Array<Int32Array>(m);
+  // Each member's left-out prefix (local ids), kept to finish a candidate's sum exactly: member
+  // i's are preFlat[preStart[i] .. preStart[i + 1]).
+  const preStart = new Int32Array(m + 1);
+  const preList: number[] = [];
   const indexed: number[][] = docLocal.map((terms, i) => {
     const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
     const n = norm[members[i]!]!;
@@ -263,12 +265,15 @@ function findLinks(
     }
     prefixBound[i] = Math.min(bound, Math.sqrt(sq));
     prefixSq[i] = sq;
-    prefixOf[i] = Int32Array.from(sorted.slice(0, k));
+    preStart[i] = preList.length;
+    for (let j = 0; j < k; j++) preList.push(sorted[j]!);
     return sorted.slice(k);
   });
+  preStart[m] = preList.length;
+  const preFlat = Int32Array.from(preList);
 
   const inSomePrefix = new Uint8Array(T);
-  for (const pre of prefixOf) for (const l of pre) inSomePrefix[l] = 1;
+  for (const l of preFlat) inSomePrefix[l] = 1;
   const dayArr = Float64Array.from(members, (d) => days[d] ?? -Infinity);
   // Visit order: undated documents first (they link on text alone), then by day.
   const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
@@ -361,9 +366,11 @@ function findLinks(
       // The shared prefix terms' part, exactly: the sum is then the cosine up to rounding (far
       // below the margins), and a pair that cannot reach the thresholds is not computed.
       let est = sharedIdx;
-      const pre = prefixOf[y]!;
       const ny = normOf[y]!;
-      for (let k = 0; k < pre.length; k++) if (markLocal[pre[k]!] === x) est += w2[pre[k]!]! / (nx * ny);
+      for (let k = preStart[y]!, ke = preStart[y + 1]!; k < ke; k++) {
+        const l = preFlat[k]!;
+        if (markLocal[l] === x) est += w2[l]! / (nx * ny);
+      }
       if (est < margin) continue;
       const ry = find(y);
       if (rx === ry && est < keepMargin) continue;

@@ -77,7 +77,9 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   // n-grams are walked level by level through the frequent ones only.
   const docsOf: number[][] = cand.map(() => []);
   const maxLen = cand.length ? cand[0]!.toks.length : 0;
-  const perDoc: Int32Array[] = [];
+  // Document d's candidates, ascending: perFlat[perStart[d] .. perStart[d + 1]).
+  const perStart = new Int32Array(n + 1);
+  let perFlat = new Int32Array(1024);
   // A document's candidates, each once (by a last-seen stamp), in a reused buffer.
   const stamp = new Int32Array(cand.length).fill(-1);
   let buf = new Int32Array(64);
@@ -96,9 +98,14 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
         buf[k++] = ci;
       }
     });
-    const list = buf.slice(0, k).sort();
-    for (const ci of list) docsOf[ci]!.push(d);
-    perDoc.push(list);
+    buf.subarray(0, k).sort();
+    const at = perStart[d]!;
+    while (perFlat.length < at + k) perFlat = grow(perFlat);
+    for (let i = 0; i < k; i++) {
+      docsOf[buf[i]!]!.push(d);
+      perFlat[at + i] = buf[i]!;
+    }
+    perStart[d + 1] = at + k;
   }
 
   // Alias groups (union-find over candidates).
@@ -170,15 +177,27 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
       idf: Math.log((n + 1) / (docCount + 0.5)),
     });
   }
-  const docTerms = perDoc.map((list) => {
-    const ts = new Int32Array(list.length);
+  const docTerms: number[][] = new Array<number[]>(n);
+  let ts = new Int32Array(64);
+  for (let d = 0; d < n; d++) {
+    // The document's terms (a term once however many of its spellings it holds), ascending:
+    // insertion sort in a reused buffer, the lists are short.
     let k = 0;
-    for (const ci of list) if (termOf[ci]! >= 0) ts[k++] = termOf[ci]!;
-    const sorted = ts.subarray(0, k).sort();
+    for (let i = perStart[d]!, e = perStart[d + 1]!; i < e; i++) {
+      const t = termOf[perFlat[i]!]!;
+      if (t < 0) continue;
+      if (k === ts.length) ts = grow(ts);
+      let j = k++;
+      while (j > 0 && ts[j - 1]! > t) {
+        ts[j] = ts[j - 1]!;
+        j--;
+      }
+      ts[j] = t;
+    }
     const out: number[] = [];
-    for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
-    return out;
-  });
+    for (let i = 0; i < k; i++) if (i === 0 || ts[i] !== ts[i - 1]) out.push(ts[i]!);
+    docTerms[d] = out;
+  }
   return { terms, docTerms };
 }
 
