@@ -44,7 +44,7 @@ export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus 
     p,
   );
   const terms: Term[] = [...mined.terms];
-  const docTerms = mined.docTerms.map((l) => [...l]);
+  const docTerms = mined.docTerms; // fresh arrays: the geo terms are appended in place
   addGeoTerms(docs, docTerms, terms, p);
   const concentration = timeConcentration(docs, docTerms, terms.length, p);
   return { docs, terms, docTerms, concentration };
@@ -242,6 +242,13 @@ function findLinks(
   const margin = tau * (1 - 1e-9);
   const keepMargin = keep * (1 - 1e-9);
   const prefixBound = new Float64Array(m);
+  // Σ of the left-out prefix's squared normalised weights: with the other document's weight on
+  // terms anyone left out (Cauchy–Schwarz), a second bound on what the prefix can share.
+  const prefixSq = new Float64Array(m);
+  // Each member's left-out prefix (local ids), kept to finish a candidate's sum exactly: member
+  // i's are preFlat[preStart[i] .. preStart[i + 1]).
+  const preStart = new Int32Array(m + 1);
+  const preList: number[] = [];
   const indexed: number[][] = docLocal.map((terms, i) => {
     const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
     const n = norm[members[i]!]!;
@@ -257,19 +264,49 @@ function findLinks(
       sq = nsq;
     }
     prefixBound[i] = Math.min(bound, Math.sqrt(sq));
+    prefixSq[i] = sq;
+    preStart[i] = preList.length;
+    for (let j = 0; j < k; j++) preList.push(sorted[j]!);
     return sorted.slice(k);
   });
+  preStart[m] = preList.length;
+  const preFlat = Int32Array.from(preList);
 
-  const dayOf = (i: number): number => days[members[i]!] ?? -Infinity;
+  const inSomePrefix = new Uint8Array(T);
+  for (const l of preFlat) inSomePrefix[l] = 1;
+  const dayArr = Float64Array.from(members, (d) => days[d] ?? -Infinity);
   // Visit order: undated documents first (they link on text alone), then by day.
-  const order = members.map((_, i) => i).sort((a, b) => dayOf(a) - dayOf(b) || a - b);
+  const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
   const span = 2 * p.windowDays;
-  const undatedPost: number[][] = Array.from({ length: T }, () => []);
-  const datedPost: number[][] = Array.from({ length: T }, () => []);
-  const from = new Int32Array(T);
+  // Postings in flat arrays (each term's slice sized by the documents that index it), filled in
+  // visit order; the dated ones carry the day beside each document.
+  const uStart = new Int32Array(T + 1);
+  const dStart = new Int32Array(T + 1);
+  for (let i = 0; i < m; i++) {
+    const st = dayArr[i] === -Infinity ? uStart : dStart;
+    for (const l of indexed[i]!) st[l + 1]!++;
+  }
+  for (let l = 0; l < T; l++) {
+    uStart[l + 1]! += uStart[l]!;
+    dStart[l + 1]! += dStart[l]!;
+  }
+  const uPost = new Int32Array(uStart[T]!);
+  const dPost = new Int32Array(dStart[T]!);
+  const dDay = new Float64Array(dStart[T]!);
+  const uEnd = uStart.slice(0, T);
+  const dEnd = dStart.slice(0, T);
+  const from = dStart.slice(0, T);
   const seen = new Int32Array(m).fill(-1);
   const acc = new Float64Array(m);
   const normOf = Float64Array.from(members, (d) => norm[d]!);
+  const w2 = Float64Array.from(w, (v) => v * v);
+  // The current document's terms, marked by its index: local ids (for the estimate) and global ids (for the cosine).
+  const markLocal = new Int32Array(T).fill(-1);
+  let maxTerm = 0;
+  for (const g of globalOf) if (g > maxTerm) maxTerm = g;
+  const markGlobal = new Int32Array(maxTerm + 1).fill(-1);
+  const weightSq = new Float64Array(maxTerm + 1);
+  for (const g of globalOf) weightSq[g] = weight[g]! ** 2;
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
   const parent = members.map((_, i) => i);
@@ -283,66 +320,98 @@ function findLinks(
   for (const x of order) {
     const dx = days[members[x]!];
     const nx = norm[members[x]!]!;
+    const dated = dx !== null && dx !== undefined;
     cands.length = 0;
-    const visit = (y: number, l: number): void => {
-      if (seen[y] !== x) {
-        seen[y] = x;
-        acc[y] = 0;
-        cands.push(y);
+    const lx = docLocal[x]!;
+    let commonSq = 0;
+    for (let li = 0; li < lx.length; li++) {
+      const l = lx[li]!;
+      markLocal[l] = x;
+      if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
+      const wl = w2[l]!;
+      for (let k = uStart[l]!, ke = uEnd[l]!; k < ke; k++) {
+        const y = uPost[k]!;
+        if (seen[y] !== x) {
+          seen[y] = x;
+          acc[y] = 0;
+          cands.push(y);
+        }
+        acc[y] = acc[y]! + wl / normOf[y]!;
       }
-      acc[y] = acc[y]! + (w[l]! * w[l]!) / (nx * normOf[y]!);
-    };
-    for (const l of docLocal[x]!) {
-      for (const y of undatedPost[l]!) visit(y, l);
-      const post = datedPost[l]!;
       let f = from[l]!;
-      if (dx !== null && dx !== undefined) {
-        while (f < post.length && dayOf(post[f]!) < dx - span) f++;
+      const fe = dEnd[l]!;
+      if (dated) {
+        const lo = dx - span;
+        while (f < fe && dDay[f]! < lo) f++;
         from[l] = f;
       }
-      for (; f < post.length; f++) visit(post[f]!, l);
+      for (; f < fe; f++) {
+        const y = dPost[f]!;
+        if (seen[y] !== x) {
+          seen[y] = x;
+          acc[y] = 0;
+          cands.push(y);
+        }
+        acc[y] = acc[y]! + wl / normOf[y]!;
+      }
     }
-    for (const y of cands) {
-      const bound = acc[y]! + prefixBound[y]!;
-      if (bound < margin) continue;
-      const rx = find(x);
+    const gx = docTerms[members[x]!]!;
+    for (let k = 0; k < gx.length; k++) markGlobal[gx[k]!] = x;
+    let rx = find(x);
+    for (let ci = 0; ci < cands.length; ci++) {
+      const y = cands[ci]!;
+      // acc[y] · (1/nx) is the shared indexed terms' part of the cosine; the left-out prefix is bounded.
+      const sharedIdx = acc[y]! / nx;
+      if (sharedIdx + Math.min(prefixBound[y]!, Math.sqrt(prefixSq[y]! * commonSq)) < margin) continue;
+      // The shared prefix terms' part, exactly: the sum is then the cosine up to rounding (far
+      // below the margins), and a pair that cannot reach the thresholds is not computed.
+      let est = sharedIdx;
+      const ny = normOf[y]!;
+      for (let k = preStart[y]!, ke = preStart[y + 1]!; k < ke; k++) {
+        const l = preFlat[k]!;
+        if (markLocal[l] === x) est += w2[l]! / (nx * ny);
+      }
+      if (est < margin) continue;
       const ry = find(y);
-      if (rx === ry && bound < keepMargin) continue;
+      if (rx === ry && est < keepMargin) continue;
       const a = Math.min(members[x]!, members[y]!);
       const b = Math.max(members[x]!, members[y]!);
-      const sim = cosine(docTerms[a]!, docTerms[b]!, weight) / (norm[a]! * norm[b]!);
+      // The cosine as the pairwise code summed it: the shared terms' squared weights, ascending.
+      const gy = docTerms[members[y]!]!;
+      let dot = 0;
+      for (let k = 0; k < gy.length; k++) if (markGlobal[gy[k]!] === x) dot += weightSq[gy[k]!]!;
+      const sim = dot / (norm[a]! * norm[b]!);
       if (sim >= keep || (sim >= linkTau && rx !== ry)) {
         links.a.push(a);
         links.b.push(b);
         links.sim.push(sim);
       }
-      if (sim >= linkTau && rx !== ry) parent[Math.max(rx, ry)] = Math.min(rx, ry);
+      if (sim >= linkTau && rx !== ry) {
+        parent[Math.max(rx, ry)] = Math.min(rx, ry);
+        rx = Math.min(rx, ry);
+      }
     }
-    const into = dx === null || dx === undefined ? undatedPost : datedPost;
-    for (const l of indexed[x]!) into[l]!.push(x);
+    if (dated) {
+      for (const l of indexed[x]!) {
+        dDay[dEnd[l]!] = dx;
+        dPost[dEnd[l]!++] = x;
+      }
+    } else for (const l of indexed[x]!) uPost[uEnd[l]!++] = x;
   }
   return links;
 }
 
-/** Weighted overlap of two ascending term lists, summed as the pairwise code did (over the first's terms, ascending). */
-function cosine(ta: number[], tb: number[], weight: number[]): number {
-  let s = 0;
-  for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
-    if (ta[i]! < tb[j]!) i++;
-    else if (ta[i]! > tb[j]!) j++;
-    else {
-      s += weight[ta[i]!]! ** 2;
-      i++;
-      j++;
-    }
-  }
-  return s;
-}
-
 /** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
+let localOf = new Int32Array(1024);
+
 function components(members: number[], links: Links, docTerms: number[][], tau: number, p: HotspotParams, depth: number): number[][] {
-  const local = new Map<number, number>();
-  members.forEach((d, i) => local.set(d, i));
+  // Document → index among the members, in a shared array: a nested split only runs once this
+  // level is done reading it.
+  let hi = 0;
+  for (const d of members) if (d > hi) hi = d;
+  if (localOf.length <= hi) localOf = new Int32Array(Math.max(hi + 1, localOf.length * 2));
+  const local = localOf;
+  members.forEach((d, i) => (local[d] = i));
   const parent = members.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -353,8 +422,8 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   };
   for (let e = 0; e < links.sim.length; e++) {
     if (links.sim[e]! < tau) continue;
-    const ra = find(local.get(links.a[e]!)!);
-    const rb = find(local.get(links.b[e]!)!);
+    const ra = find(local[links.a[e]!]!);
+    const rb = find(local[links.b[e]!]!);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
   const comps = new Map<number, number[]>();
@@ -372,7 +441,7 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   if (split.size) {
     for (let e = 0; e < links.sim.length; e++) {
       if (links.sim[e]! < next) continue;
-      const sub = split.get(find(local.get(links.a[e]!)!));
+      const sub = split.get(find(local[links.a[e]!]!));
       if (!sub) continue;
       sub.a.push(links.a[e]!);
       sub.b.push(links.b[e]!);
@@ -463,12 +532,17 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return v;
   });
   const norms = centroids.map((v) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0)) || 1);
-  const postings = new Map<number, number[]>();
+  // Per term, the clusters whose centroid holds it (ascending) with its value there; each posting
+  // is read from the first cluster after the current one, so a pair is summed once, over the
+  // earlier cluster's terms in its centroid's order, as the Map of dot products did.
+  const postings = new Map<number, { js: number[]; xs: number[]; from: number }>();
   centroids.forEach((v, i) => {
-    for (const t of v.keys()) {
+    for (const [t, x] of v) {
       const l = postings.get(t);
-      if (l) l.push(i);
-      else postings.set(t, [i]);
+      if (l) {
+        l.js.push(i);
+        l.xs.push(x);
+      } else postings.set(t, { js: [i], xs: [x], from: 0 });
     }
   });
   const parent = big.map((_, i) => i);
@@ -479,11 +553,25 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     }
     return i;
   };
-  const dot = new Map<number, number>();
+  const dot = new Float64Array(big.length);
+  const touched: number[] = [];
   centroids.forEach((v, i) => {
-    dot.clear();
-    for (const [t, x] of v) for (const j of postings.get(t)!) if (j > i) dot.set(j, (dot.get(j) ?? 0) + x * centroids[j]!.get(t)!);
-    for (const [j, s] of dot) {
+    touched.length = 0;
+    for (const [t, x] of v) {
+      const post = postings.get(t)!;
+      const { js, xs } = post;
+      let f = post.from;
+      while (f < js.length && js[f]! <= i) f++;
+      post.from = f;
+      for (; f < js.length; f++) {
+        const j = js[f]!;
+        if (dot[j] === 0) touched.push(j);
+        dot[j] = dot[j]! + x * xs[f]!;
+      }
+    }
+    for (const j of touched) {
+      const s = dot[j]!;
+      dot[j] = 0;
       if (s / (norms[i]! * norms[j]!) >= p.linkThreshold && overlap(i, j)) {
         const a = find(i);
         const b = find(j);
@@ -690,6 +778,7 @@ function describe(
   p: HotspotParams,
   usedIds: Set<string>,
 ): Hotspot | null {
+  if (members.length < p.minPeople) return null; // fewer people than members, whatever they are
   const people = distinctPeople(members, docs);
   if (people.length < p.minPeople) return null;
   if (!hasOwnTerm(members, docTerms, terms)) return null;
@@ -752,11 +841,14 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
   let best = members[0]!;
   let bestS = -1;
   for (const d of members) {
-    const title = docs[d]!.input.title;
+    let title: string | null = null; // normalised once, when a key term is held
     let s = 0;
     for (const t of docTerms[d]!) {
       const w = keyW.get(t);
-      if (w !== undefined && terms[t]!.aliases.some((a) => title.normalize('NFKC').toLowerCase().includes(a))) s += w;
+      if (w === undefined) continue;
+      title ??= docs[d]!.input.title.normalize('NFKC').toLowerCase();
+      const norm = title;
+      if (terms[t]!.aliases.some((a) => norm.includes(a))) s += w;
     }
     if (s > bestS || (s === bestS && byId(docs[d]!, docs[best]!) < 0)) {
       best = d;

@@ -32,22 +32,18 @@ type Params = Pick<HotspotParams, 'minTokens' | 'maxTokens' | 'minDf' | 'maxDfSh
  * list is involved.
  */
 export function mineTerms(input: readonly Runs[], p: Params): Mined {
-  let docs = input;
-  const n = docs.length;
+  const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
-  let lat = countLevels(docs, p);
+  let lat = countLevels(tokenIds(input), p);
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
-  const typos = findTypos(levelMaps(lat), p);
-  if (typos.size) {
-    docs = rewriteTypos(docs, typos, lat);
-    lat = countLevels(docs, p);
-  }
+  const typos = findTypos(lat, p);
+  if (typos.size) lat = countLevels(rewriteTypos(typos, lat), p);
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
-  const bestExt = levels.map((l) => new Int32Array(l.keys.length));
+  const bestExt = levels.map((l) => new Int32Array(l.df.length));
   for (let li = 1; li < levels.length; li++) {
     const { df, prefix, suffix } = levels[li]!;
     const below = bestExt[li - 1]!;
@@ -59,14 +55,14 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   }
   const cand: { key: string; toks: string[]; df: number; li: number; id: number }[] = [];
   for (let li = p.minTokens - 1; li < Math.min(levels.length, p.maxTokens); li++) {
-    const { keys, df } = levels[li]!;
-    for (let id = 0; id < keys.length; id++) {
-      const k = keys[id]!;
+    const { df } = levels[li]!;
+    for (let id = 0; id < df.length; id++) {
       const v = df[id]!;
       if (v > maxDf) continue;
       // At the longest length there is no longer phrase to give way to.
       if (li < p.maxTokens - 1 && bestExt[li]![id]! >= p.closeRatio * v) continue;
-      const toks = k.split('\u0001');
+      const toks = toksOf(lat, li, id);
+      const k = toks.join('\u0001');
       if (toks.every((t) => /^[0-9]+$/.test(t))) continue; // bare numbers are not names
       if (joinTokens(toks).length < 2) continue;
       cand.push({ key: k, toks, df: v, li, id });
@@ -74,28 +70,42 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   }
   cand.sort((a, b) => b.toks.length - a.toks.length || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // Candidate index per (level, n-gram id).
-  const candOf = levels.map((l) => new Int32Array(l.keys.length).fill(-1));
+  const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
 
   // Documents per candidate (needed for alias decisions and doc vectors): each document's
   // n-grams are walked level by level through the frequent ones only.
   const docsOf: number[][] = cand.map(() => []);
   const maxLen = cand.length ? cand[0]!.toks.length : 0;
-  const perDoc: number[][] = [];
-  const seen = new Set<number>();
+  // Document d's candidates, ascending: perFlat[perStart[d] .. perStart[d + 1]).
+  const perStart = new Int32Array(n + 1);
+  let perFlat = new Int32Array(1024);
+  // A document's candidates, each once (by a last-seen stamp), in a reused buffer.
+  const stamp = new Int32Array(cand.length).fill(-1);
+  let buf = new Int32Array(64);
   for (let d = 0; d < n; d++) {
-    seen.clear();
+    let k = 0;
     walkDoc(lat, d, maxLen, (li, ids, m) => {
       if (li < p.minTokens - 1) return;
       const co = candOf[li]!;
       for (let i = 0; i < m; i++) {
         const id = ids[i]!;
-        if (id >= 0 && co[id]! >= 0) seen.add(co[id]!);
+        if (id < 0) continue;
+        const ci = co[id]!;
+        if (ci < 0 || stamp[ci] === d) continue;
+        stamp[ci] = d;
+        if (k === buf.length) buf = grow(buf);
+        buf[k++] = ci;
       }
     });
-    const list = [...seen].sort((a, b) => a - b);
-    for (const ci of list) docsOf[ci]!.push(d);
-    perDoc.push(list);
+    buf.subarray(0, k).sort();
+    const at = perStart[d]!;
+    while (perFlat.length < at + k) perFlat = grow(perFlat);
+    for (let i = 0; i < k; i++) {
+      docsOf[buf[i]!]!.push(d);
+      perFlat[at + i] = buf[i]!;
+    }
+    perStart[d + 1] = at + k;
   }
 
   // Alias groups (union-find over candidates).
@@ -113,22 +123,19 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   // Typos: same length (≥ 4 tokens), one CJK token substituted, and one spelling at most half as common.
-  const byMask = new Map<string, number[]>();
+  const isCjk = cjkTokens(lat);
+  const candsAt: number[][] = levels.map(() => []);
   cand.forEach((c, i) => {
-    if (c.toks.length < 4) return;
-    for (let k = 1; k < c.toks.length; k++) {
-      if (!/[\u3400-\u9fff]/.test(c.toks[k]!)) continue;
-      const mask = [...c.toks.slice(0, k), '*', ...c.toks.slice(k + 1)].join('\u0001');
-      const list = byMask.get(mask);
-      if (list) list.push(i);
-      else byMask.set(mask, [i]);
+    if (c.toks.length >= 4) candsAt[c.li]!.push(i);
+  });
+  candsAt.forEach((at, li) => {
+    if (at.length < 2) return;
+    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cand[at[k]!]!.id)) {
+      const list = group.map((k) => at[k]!);
+      const top = list.reduce((a, b) => (cand[b]!.df > cand[a]!.df ? b : a));
+      for (const j of list) if (j !== top && cand[j]!.df <= 0.5 * cand[top]!.df) union(top, j);
     }
   });
-  for (const list of byMask.values()) {
-    if (list.length < 2) continue;
-    const top = list.reduce((a, b) => (cand[b]!.df > cand[a]!.df ? b : a));
-    for (const j of list) if (j !== top && cand[j]!.df <= 0.5 * cand[top]!.df) union(top, j);
-  }
 
   // Canonical terms.
   const groups = new Map<number, number[]>();
@@ -144,13 +151,18 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const typoIdx = typoIndex(typos);
   for (const r of roots) {
     const members = groups.get(r)!;
-    const docSet = new Set<number>();
-    for (const m of members) for (const d of docsOf[m]!) docSet.add(d);
-    if (docSet.size > maxDf) continue;
+    // Documents of the group (a candidate's own are distinct).
+    let docCount = docsOf[members[0]!]!.length;
+    if (members.length > 1) {
+      const docSet = new Set<number>();
+      for (const m of members) for (const d of docsOf[m]!) docSet.add(d);
+      docCount = docSet.size;
+    }
+    if (docCount > maxDf) continue;
     // Canonical spelling: the longest among those holding at least half the group's documents.
     const best = [...members].sort(
       (a, b) =>
-        Number(docsOf[b]!.length >= docSet.size / 2) - Number(docsOf[a]!.length >= docSet.size / 2) ||
+        Number(docsOf[b]!.length >= docCount / 2) - Number(docsOf[a]!.length >= docCount / 2) ||
         cand[b]!.toks.length - cand[a]!.toks.length ||
         docsOf[b]!.length - docsOf[a]!.length ||
         a - b,
@@ -160,27 +172,44 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
     terms.push({
       text: joinTokens(cand[best]!.toks),
       aliases: withTypos(members.map((m) => joinTokens(cand[m]!.toks)), typoIdx),
-      df: docSet.size,
+      df: docCount,
       len: cand[best]!.toks.length,
-      idf: Math.log((n + 1) / (docSet.size + 0.5)),
+      idf: Math.log((n + 1) / (docCount + 0.5)),
     });
   }
-  const docTerms = perDoc.map((list) => {
-    const s = new Set<number>();
-    for (const ci of list) if (termOf[ci]! >= 0) s.add(termOf[ci]!);
-    return [...s].sort((a, b) => a - b);
-  });
+  const docTerms: number[][] = new Array<number[]>(n);
+  let ts = new Int32Array(64);
+  for (let d = 0; d < n; d++) {
+    // The document's terms (a term once however many of its spellings it holds), ascending:
+    // insertion sort in a reused buffer, the lists are short.
+    let k = 0;
+    for (let i = perStart[d]!, e = perStart[d + 1]!; i < e; i++) {
+      const t = termOf[perFlat[i]!]!;
+      if (t < 0) continue;
+      if (k === ts.length) ts = grow(ts);
+      let j = k++;
+      while (j > 0 && ts[j - 1]! > t) {
+        ts[j] = ts[j - 1]!;
+        j--;
+      }
+      ts[j] = t;
+    }
+    const out: number[] = [];
+    for (let i = 0; i < k; i++) if (i === 0 || ts[i] !== ts[i - 1]) out.push(ts[i]!);
+    docTerms[d] = out;
+  }
   return { terms, docTerms };
 }
 
-/** Frequent n-grams of one length: id → key ('\u0001'-joined tokens), df, and the ids one level down. */
+/** Frequent n-grams of one length: id → df, the ids one level down and the last token (its text: toksOf). */
 interface Level {
-  keys: string[];
   df: Int32Array;
   /** Id of the n-gram without its last token (level 0: unused). */
   prefix: Int32Array;
   /** Id of the n-gram without its first token (level 0: unused). */
   suffix: Int32Array;
+  /** The last token's id. */
+  last: Int32Array;
   /** Level 0: token id → id; level n: prefix id × V + last token id → id. -1 when not frequent. */
   table: NumTable;
 }
@@ -192,16 +221,18 @@ interface Lattice {
   starts: Int32Array;
   /** Vocabulary size (token ids are below it). */
   V: number;
+  ids: TokenIds;
 }
 
-/**
- * df per n-gram, level by level (Apriori: the (n+1)-gram at i is counted only when the n-grams at
- * i and i+1 are both frequent, which loses nothing since a frequent n-gram's parts are frequent).
- * Tokens and n-grams are integer ids: an n-gram is its prefix's id × V + its last token, looked
- * up in an open-addressing table, and each document is counted once per n-gram by a last-seen
- * stamp, so no string is built for the millions of n-grams seen once.
- */
-function countLevels(docs: readonly Runs[], p: Params): Lattice {
+/** The documents as token ids (-1 after each run), with the vocabulary. */
+interface TokenIds {
+  tok: Int32Array;
+  starts: Int32Array;
+  names: string[];
+  vocab: Map<string, number>;
+}
+
+function tokenIds(docs: readonly Runs[]): TokenIds {
   const n = docs.length;
   const vocab = new Map<string, number>();
   const names: string[] = [];
@@ -227,7 +258,20 @@ function countLevels(docs: readonly Runs[], p: Params): Lattice {
   }
   starts[n] = k;
   tok[k] = -1;
-  const N = k;
+  return { tok, starts, names, vocab };
+}
+
+/**
+ * df per n-gram, level by level (Apriori: the (n+1)-gram at i is counted only when the n-grams at
+ * i and i+1 are both frequent, which loses nothing since a frequent n-gram's parts are frequent).
+ * Tokens and n-grams are integer ids: an n-gram is its prefix's id × V + its last token, looked
+ * up in an open-addressing table, and each document is counted once per n-gram by a last-seen
+ * stamp, so no string is built for the millions of n-grams seen once.
+ */
+function countLevels(ids: TokenIds, p: Params): Lattice {
+  const { tok, starts, names } = ids;
+  const n = starts.length - 1;
+  const N = starts[n]!;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
   const cur = new Int32Array(N + 1).fill(-1);
@@ -278,27 +322,54 @@ function countLevels(docs: readonly Runs[], p: Params): Lattice {
     const compact = new Int32Array(nTemp).fill(-1);
     let m = 0;
     for (let t = 0; t < nTemp; t++) if (df[t]! >= p.minDf) compact[t] = m++;
-    const level: Level = { keys: new Array<string>(m), df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), table: new NumTable(m * 2 + 16) };
-    const prev = levels[len - 2];
+    const level: Level = { df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), last: new Int32Array(m), table: new NumTable(m * 2 + 16) };
     for (let t = 0; t < nTemp; t++) {
       const id = compact[t]!;
       if (id < 0) continue;
       const key = keyOf[t]!;
       level.df[id] = df[t]!;
       level.table.set(key, id);
-      if (len === 1) level.keys[id] = names[key]!;
+      if (len === 1) level.last[id] = key;
       else {
         const pre = Math.floor(key / V);
         level.prefix[id] = pre;
+        level.last[id] = key - pre * V;
         level.suffix[id] = suf[t]!;
-        level.keys[id] = `${prev!.keys[pre]!}\u0001${names[key - pre * V]!}`;
       }
     }
     for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
     levels.push(level);
     if (m === 0) break;
   }
-  return { levels, tok, starts, V };
+  return { levels, tok, starts, V, ids };
+}
+
+/** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
+function toksOf(lat: Lattice, li: number, id: number): string[] {
+  const { levels } = lat;
+  const names = lat.ids.names;
+  const out = new Array<string>(li + 1);
+  for (let l = li; l >= 0; l--) {
+    out[l] = names[levels[l]!.last[id]!]!;
+    if (l > 0) id = levels[l]!.prefix[id]!;
+  }
+  return out;
+}
+
+const keyOf = (lat: Lattice, li: number, id: number): string => toksOf(lat, li, id).join('\u0001');
+
+/** The id of an n-gram given as '\u0001'-joined tokens, through the tables; -1 when it is not frequent. */
+function idOf(lat: Lattice, key: string): number {
+  const toks = key.split('\u0001');
+  const { levels, V } = lat;
+  let id = -1;
+  for (let l = 0; l < toks.length; l++) {
+    const t = lat.ids.vocab.get(toks[l]!);
+    if (t === undefined || l >= levels.length) return -1;
+    id = l === 0 ? levels[0]!.table.get(t) : levels[l]!.table.get(id * V + t);
+    if (id < 0) return -1;
+  }
+  return id;
 }
 
 let walkA = new Int32Array(256);
@@ -344,10 +415,6 @@ function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
   return b;
-}
-
-function levelMaps(lat: Lattice): Map<string, number>[] {
-  return lat.levels.map((l) => new Map(l.keys.map((k, id) => [k, l.df[id]!])));
 }
 
 /** Open-addressing hash table from a non-negative integer (below 2^53) to a non-negative int; get() is -1 when absent. */
@@ -416,76 +483,178 @@ class NumTable {
 
 const CJK_TOKEN = /^[\u3400-\u9fff]$/;
 
-function findTypos(levels: Map<string, number>[], p: Params): Map<string, string> {
+/** Per token id: 1 for a single CJK character (a token a typo may replace). */
+const cjkTokens = (lat: Lattice): Uint8Array => Uint8Array.from(lat.ids.names, (t) => (t.length === 1 && CJK_TOKEN.test(t) ? 1 : 0));
+
+/**
+ * Groups of n-grams of one level that are the same but for one CJK token (not the first): what
+ * '*' masks of their text grouped. Items are given by index (idOf(i) is the n-gram's id at level
+ * li, i ascending gives the order within a group); a group is keyed by integers, (position, id of
+ * the tokens before it, id of the tokens after it), read off the lattice. Only groups of two or
+ * more are returned, in the order they were opened.
+ */
+function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: number, idOf: (i: number) => number): number[][] {
+  const { levels } = lat;
+  let maxSize = 0;
+  for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
+  const S = maxSize + 1;
+  const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
+  // Groups as linked lists of entries, in the order they were opened.
+  let first = new Int32Array(1024);
+  let lastE = new Int32Array(1024);
+  let size = new Int32Array(1024);
+  let nGroups = 0;
+  let entryItem = new Int32Array(1024);
+  let entryNext = new Int32Array(1024);
+  let nEntries = 0;
+  const pre = new Int32Array(li + 1);
+  const suf = new Int32Array(li + 2);
+  const tokAt = new Int32Array(li + 1);
+  for (let i = 0; i < count; i++) {
+    const id = idOf(i);
+    // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
+    pre[li] = id;
+    for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
+    for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
+    suf[0] = id;
+    for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
+    suf[li + 1] = -1;
+    for (let j = 1; j <= li; j++) {
+      if (!isCjk[tokAt[j]!]) continue;
+      const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
+      const table = byMask[j]!;
+      let g = table.get(key);
+      if (g < 0) {
+        g = nGroups++;
+        if (g === first.length) {
+          first = grow(first);
+          lastE = grow(lastE);
+          size = grow(size);
+        }
+        table.set(key, g);
+        first[g] = -1;
+        size[g] = 0;
+      }
+      const e = nEntries++;
+      if (e === entryItem.length) {
+        entryItem = grow(entryItem);
+        entryNext = grow(entryNext);
+      }
+      entryItem[e] = i;
+      entryNext[e] = -1;
+      if (first[g]! < 0) first[g] = e;
+      else entryNext[lastE[g]!] = e;
+      lastE[g] = e;
+      size[g]!++;
+    }
+  }
+  const out: number[][] = [];
+  for (let g = 0; g < nGroups; g++) {
+    if (size[g]! < 2) continue;
+    const list: number[] = [];
+    for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryItem[e]!);
+    out.push(list);
+  }
+  return out;
+}
+
+/**
+ * Typo spellings: per length (≥ 4 tokens, longest first), the n-grams that differ in one CJK
+ * token (not the first) are grouped, and one at most half as common as the group's commonest is
+ * its typo. A group is keyed by integers, (position, id of the tokens before it, id of the tokens
+ * after it), read off the lattice, so no string is built for the millions of frequent n-grams;
+ * the groups are taken in the order their first n-gram (by id) opens them, as the string masks were.
+ */
+function findTypos(lat: Lattice, p: Params): Map<string, string> {
+  const { levels } = lat;
   const typos = new Map<string, string>();
-  // Token-aligned pieces of the typos found so far: "a shorter pair inside a longer one" is a set
-  // lookup. A piece that starts or ends with a Latin word could also sit inside a longer word, so
-  // that case alone scans the typos' text as before.
-  const pieces = new Set<string>();
-  const inTypo = (k: string, toks: string[]): boolean => {
-    if (pieces.has(k)) return true;
+  // Token-aligned pieces of the typos found so far, flagged by level and id: "a shorter pair
+  // inside a longer one" is a lookup. A piece that starts or ends with a Latin word could also sit
+  // inside a longer word, so that case alone scans the typos' text as before.
+  const isPiece = levels.map((l) => new Uint8Array(l.df.length));
+  const inTypo = (li: number, id: number, k: string, toks: string[]): boolean => {
+    if (isPiece[li]![id]) return true;
     if (CJK_TOKEN.test(toks[0]!) && CJK_TOKEN.test(toks.at(-1)!)) return false;
     for (const v of typos.keys()) if (v.includes(k)) return true;
     return false;
   };
+  const isCjk = cjkTokens(lat);
   for (let li = Math.min(levels.length, p.maxTokens) - 1; li >= 3; li--) {
-    const byMask = new Map<string, string[]>();
-    for (const k of levels[li]!.keys()) {
-      // Token boundaries in the key: the mask cuts out one token by its character span.
-      let start = k.indexOf('\u0001') + 1;
-      while (start > 0) {
-        const next = k.indexOf('\u0001', start);
-        const end = next < 0 ? k.length : next;
-        if (end - start === 1 && CJK_TOKEN.test(k[start]!)) {
-          const mask = `${k.slice(0, start)}*\u0001${k.slice(end + 1)}`;
-          const l = byMask.get(mask);
-          if (l) l.push(k);
-          else byMask.set(mask, [k]);
-        }
-        start = next + 1;
-      }
-    }
-    const df = levels[li]!;
-    for (const list of byMask.values()) {
-      if (list.length < 2) continue;
-      const top = list.reduce((a, b) => (df.get(b)! > df.get(a)! || (df.get(b) === df.get(a) && b < a) ? b : a));
-      for (const k of list) {
-        if (k === top || df.get(k)! * 2 > df.get(top)! || typos.has(k)) continue;
+    const { df } = levels[li]!;
+    for (const list of oneTokenApart(lat, li, isCjk, df.length, (i) => i)) {
+      const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keyOf(lat, li, b) < keyOf(lat, li, a)) ? b : a));
+      let topKey = '';
+      for (const id of list) {
+        if (id === top || df[id]! * 2 > df[top]!) continue;
+        const k = keyOf(lat, li, id);
+        if (typos.has(k)) continue;
         // A shorter pair inside an already-found longer pair is the same typo.
         const toks = k.split('\u0001');
-        if (inTypo(k, toks)) continue;
-        typos.set(k, top);
-        for (let a = 0; a < toks.length; a++) for (let b = a + 1; b <= toks.length; b++) pieces.add(toks.slice(a, b).join('\u0001'));
+        if (inTypo(li, id, k, toks)) continue;
+        topKey ||= keyOf(lat, li, top);
+        typos.set(k, topKey);
+        // Its pieces [a, b): a times without the first token, then without the last ones.
+        for (let a = 0, sa = id; a <= li; a++) {
+          for (let lb = li - a, pb = sa; lb >= 0; lb--) {
+            isPiece[lb]![pb] = 1;
+            if (lb > 0) pb = levels[lb]!.prefix[pb]!;
+          }
+          if (a < li) sa = levels[li - a]!.suffix[sa]!;
+        }
       }
     }
   }
   return typos;
 }
 
-/** Rewrites typo spellings to their canon, in the documents that hold one (found through the lattice). */
-function rewriteTypos(docs: readonly Runs[], typos: Map<string, string>, lat: Lattice): Runs[] {
+/**
+ * Rewrites typo spellings to their canon, in the documents that hold one (found through the
+ * lattice), on token ids: each run, for each typo length from the longest, left to right, a window
+ * that is a typo is replaced by its canon (same length) before the next window is read. A window
+ * is looked up through the lattice's tables (a typo is a frequent n-gram, so all its prefixes are
+ * too); the documents' token ids are returned, the vocabulary unchanged.
+ */
+function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
+  const { ids, levels, V } = lat;
   const lens = [...new Set([...typos.keys()].map((k) => k.split('\u0001').length))].sort((a, b) => b - a);
-  const isVariant = lat.levels.map((l) => new Uint8Array(l.keys.length));
-  lat.levels.forEach((l, li) => l.keys.forEach((k, id) => typos.has(k) && (isVariant[li]![id] = 1)));
+  const canonOf = levels.map(() => new Map<number, Int32Array>());
+  const isVariant = levels.map((l) => new Uint8Array(l.df.length));
+  for (const [k, canon] of typos) {
+    const id = idOf(lat, k);
+    const li = k.split('\u0001').length - 1;
+    isVariant[li]![id] = 1;
+    canonOf[li]!.set(id, Int32Array.from(canon.split('\u0001'), (t) => ids.vocab.get(t)!));
+  }
   const maxLen = lens[0] ?? 0;
-  return docs.map((runs, d) => {
+  const out = ids.tok.slice();
+  const { starts } = ids;
+  const n = starts.length - 1;
+  const t0 = levels[0]!.table;
+  for (let d = 0; d < n; d++) {
     let holds = false;
-    walkDoc(lat, d, maxLen, (li, ids, m) => {
+    walkDoc(lat, d, maxLen, (li, wids, m) => {
       const flag = isVariant[li]!;
-      for (let i = 0; i < m && !holds; i++) if (ids[i]! >= 0 && flag[ids[i]!]) holds = true;
+      for (let i = 0; i < m && !holds; i++) if (wids[i]! >= 0 && flag[wids[i]!]) holds = true;
     });
-    if (!holds) return runs;
-    return runs.map((run) => {
-      const out = [...run];
+    if (!holds) continue;
+    const end = starts[d + 1]!;
+    for (let rs = starts[d]!; rs < end; ) {
+      let re = rs;
+      while (out[re]! >= 0) re++;
       for (const len of lens) {
-        for (let i = 0; i + len <= out.length; i++) {
-          const canon = typos.get(out.slice(i, i + len).join('\u0001'));
-          if (canon) out.splice(i, len, ...canon.split('\u0001'));
+        const canonAt = canonOf[len - 1]!;
+        const flag = isVariant[len - 1]!;
+        for (let i = rs; i + len <= re; i++) {
+          let id = t0.get(out[i]!);
+          for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
+          if (id < 0 || !flag[id]) continue;
+          out.set(canonAt.get(id)!, i);
         }
       }
-      return out;
-    });
-  });
+      rs = re + 1;
+    }
+  }
+  return { ...ids, tok: out };
 }
 
 /**
@@ -498,6 +667,8 @@ function withTypos(spellings: string[], typos: TypoIndex): string[] {
   for (const s of spellings) {
     for (const len of typos.lengths) {
       for (let i = 0; i + len <= s.length; i++) {
+        // Most windows start with no canon's first two characters: no substring is built for them.
+        if (!typos.heads.has(headKey(len, s.charCodeAt(i), s.charCodeAt(i + 1)))) continue;
         const variants = typos.byCanon.get(s.slice(i, i + len));
         if (!variants) continue;
         const c = s.slice(i, i + len);
@@ -511,7 +682,12 @@ function withTypos(spellings: string[], typos: TypoIndex): string[] {
 interface TypoIndex {
   byCanon: Map<string, string[]>;
   lengths: number[];
+  /** headKey of each canon (its length and first two UTF-16 units). */
+  heads: Set<number>;
 }
+
+/** A number for (length, first two UTF-16 units); a one-unit string has NaN as its second. */
+const headKey = (len: number, c0: number, c1: number): number => (len * 65536 + c0) * 65537 + (Number.isNaN(c1) ? 65536 : c1);
 
 function typoIndex(typos: Map<string, string>): TypoIndex {
   const byCanon = new Map<string, string[]>();
@@ -522,5 +698,6 @@ function typoIndex(typos: Map<string, string>): TypoIndex {
     if (l) l.push(v);
     else byCanon.set(c, [v]);
   }
-  return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))] };
+  const heads = new Set([...byCanon.keys()].map((k) => headKey(k.length, k.charCodeAt(0), k.charCodeAt(1))));
+  return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))], heads };
 }

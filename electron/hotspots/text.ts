@@ -7,6 +7,19 @@ const WORD = /[a-z0-9]/;
 
 export type Runs = string[][];
 
+/**
+ * One string per CJK character: `for (const ch of t)` makes a new string for each character read,
+ * and the worker holds every ticket's tokens for the horizon (12M at 1M tickets), which the garbage
+ * collector then traced one by one. Bounded by the characters in use (tens of thousands).
+ */
+const CHARS = new Map<string, string>();
+const intern = (ch: string): string => {
+  const c = CHARS.get(ch);
+  if (c !== undefined) return c;
+  CHARS.set(ch, ch);
+  return ch;
+};
+
 export function tokenize(s: string): Runs {
   const t = s.normalize('NFKC').toLowerCase();
   const runs: Runs = [];
@@ -25,7 +38,7 @@ export function tokenize(s: string): Runs {
     if (WORD.test(ch)) word += ch;
     else if (CJK.test(ch)) {
       endWord();
-      run.push(ch);
+      run.push(intern(ch));
     } else if (ch === ' ' && word) endWord(); // Latin words in one run: "gerard avenue"
     else endRun();
   }

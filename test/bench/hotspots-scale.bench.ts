@@ -2,21 +2,23 @@
  * BENCH_ONLY=hotspots-scale (BENCH_HOTSPOT_SIZES, default "100000,1000000"): how the hotspot
  * recompute scales with the ticket count. Per size, generated tickets with planted hotspots over a
  * year, of which the 90-day horizon is computed (as the app does):
- *  - in process: mining the terms, then the clustering step, new (rare-term index) against the
- *    former pairwise comparison in the same run, with a check that both give the same clusters.
- *    The pairwise one runs only up to BENCH_HOTSPOT_OLD_MAX documents in the horizon (default
- *    40,000): it is quadratic in a common term's document frequency, minutes beyond that;
  *  - in the worker: the full recompute as the app runs it, and the main thread's event-loop delay
  *    (p99, max) while waiting for it;
- *  - the cost of adding one new ticket to the worker's index (its tokenisation), over 10,000.
+ *  - the cost of adding one new ticket to the worker's index (its tokenisation), over 10,000;
+ *  - in process, the engine before the speed-up (test/support/hotspot-before, main at 5941844)
+ *    and now, on the same prepared tickets: mining the terms, the clustering step alone, and the
+ *    whole recompute (mining + clustering + ranking), with a check that both give the same terms,
+ *    document vectors and hotspots. The former engine runs only up to BENCH_HOTSPOT_BEFORE_MAX
+ *    documents in the horizon (default: all; it takes minutes at 1M tickets).
+ * The former pairwise clustering is compared in cluster.test (same clusters).
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { buildCorpus, cluster, linkWeights, prepareDoc } from '../../electron/hotspots/engine';
+import { buildCorpus, cluster, detectFromCorpus, linkWeights, prepareDoc, type Doc } from '../../electron/hotspots/engine';
 import { HotspotIndex } from '../../electron/hotspots/hotspot-index';
 import { DEFAULT_PARAMS, type HotspotInput } from '../../electron/hotspots/types';
 import { HotspotWorkerClient } from '../../electron/hotspots/worker-client';
-import { clusterPairwise } from '../support/hotspot-pairwise';
+import * as before from '../support/hotspot-before/engine';
 import { synthMessages } from '../support/hotspot-synth';
 
 const DAY = 86_400_000;
@@ -29,10 +31,48 @@ function horizonOf(n: number): HotspotInput[] {
   return messages.filter((m) => m.time! >= now - 90 * DAY);
 }
 
-export async function benchHotspotsScale(sizes: number[], oldMax: number, log: (s: string) => void): Promise<string> {
+interface Run {
+  mining: number;
+  clustering: number;
+  total: number;
+  /** CPU time of the whole recompute (this thread and the collector's): steadier than wall time on a shared machine. */
+  cpu: number;
+  corpus: string;
+  hotspots: string;
+}
+
+/** One engine on the prepared tickets: the whole recompute (mining, then clustering and ranking), then the clustering step alone. */
+function runEngine(engine: Pick<typeof before, 'buildCorpus' | 'cluster' | 'linkWeights' | 'detectFromCorpus'>, docs: Doc[], now: number): Run {
+  const p = { ...DEFAULT_PARAMS, now };
+  const m0 = performance.now();
+  const u0 = process.cpuUsage();
+  const corpus = engine.buildCorpus(docs, p);
+  const mining = performance.now() - m0;
+  const hotspots = engine.detectFromCorpus(corpus, p);
+  const total = performance.now() - m0;
+  const u = process.cpuUsage(u0);
+  const cpu = (u.user + u.system) / 1000;
+  const { weight, norm, days } = engine.linkWeights(corpus);
+  const c0 = performance.now();
+  engine.cluster(
+    corpus.docs.map((_, i) => i),
+    corpus.docTerms,
+    weight,
+    norm,
+    days,
+    p.linkThreshold,
+    p,
+  );
+  const clustering = performance.now() - c0;
+  return { mining, clustering, total, cpu, corpus: JSON.stringify([corpus.terms, corpus.docTerms, corpus.concentration]), hotspots: JSON.stringify(hotspots) };
+}
+
+const pair = (a: number | undefined, b: number): string => (a === undefined ? `– → ${s(b)}` : `${s(a)} → ${s(b)} (${(a / b).toFixed(1)}×)`);
+
+export async function benchHotspotsScale(sizes: number[], beforeMax: number, log: (s: string) => void): Promise<string> {
   const rows = [
-    '| tickets (in 90-day horizon) | mining terms | clustering, pairwise (before) | clustering, rare-term index (after) | ratio | full recompute in worker | main event-loop delay p99 / max | add one ticket |',
-    '|---|---|---|---|---|---|---|---|',
+    '| tickets (in 90-day horizon) | mining terms, before → now | clustering step, before → now | whole recompute in process, before → now | its CPU time, before → now | same terms, vectors, hotspots | full recompute in worker (now) | main event-loop delay p99 / max | add one ticket |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const n of sizes) {
     const held = horizonOf(n);
@@ -64,31 +104,18 @@ export async function benchHotspotsScale(sizes: number[], oldMax: number, log: (
     const perTicket = (performance.now() - a0) / sample.length;
 
     const p = { ...DEFAULT_PARAMS, now };
-    const m0 = performance.now();
-    const corpus = buildCorpus(
-      held.map((m) => prepareDoc(m, p)),
-      p,
-    );
-    const mining = performance.now() - m0;
-    const { weight, norm, days } = linkWeights(corpus);
-    const all = corpus.docs.map((_, i) => i);
-    const c0 = performance.now();
-    const after = cluster(all, corpus.docTerms, weight, norm, days, p.linkThreshold, p);
-    const newMs = performance.now() - c0;
-    log(`${n}: mining ${s(mining)}, clustering (index) ${s(newMs)}`);
-    let oldCell = `not run (> ${oldMax.toLocaleString('en')} documents)`;
-    let ratio = '–';
-    if (held.length <= oldMax) {
-      const o0 = performance.now();
-      const before = clusterPairwise(all, corpus.docTerms, weight, norm, days, p.linkThreshold, p, 0);
-      const oldMs = performance.now() - o0;
-      const same = JSON.stringify(before) === JSON.stringify(after);
-      oldCell = `${s(oldMs)}${same ? ' (same clusters)' : ' (**DIFFERENT clusters**)'}`;
-      ratio = `${(oldMs / newMs).toFixed(1)}×`;
-      log(`${n}: clustering (pairwise) ${s(oldMs)}, same: ${same}`);
+    const docs = held.map((m) => prepareDoc(m, p));
+    const after = runEngine({ buildCorpus, cluster, linkWeights, detectFromCorpus }, docs, now);
+    log(`${n}: now: mining ${s(after.mining)}, clustering ${s(after.clustering)}, whole ${s(after.total)} (CPU ${s(after.cpu)})`);
+    let old: Run | undefined;
+    let same = `not run (> ${beforeMax.toLocaleString('en')} documents)`;
+    if (held.length <= beforeMax) {
+      old = runEngine(before, docs, now);
+      same = old.corpus === after.corpus && old.hotspots === after.hotspots ? 'same' : '**DIFFERENT**';
+      log(`${n}: before: mining ${s(old.mining)}, clustering ${s(old.clustering)}, whole ${s(old.total)} (CPU ${s(old.cpu)}); ${same}`);
     }
     rows.push(
-      `| ${n.toLocaleString('en')} (${held.length.toLocaleString('en')}) | ${s(mining)} | ${oldCell} | ${s(newMs)} | ${ratio} | ${s(worker.ms)} | ${worker.p99.toFixed(1)} / ${worker.max.toFixed(1)} ms | ${perTicket.toFixed(3)} ms |`,
+      `| ${n.toLocaleString('en')} (${held.length.toLocaleString('en')}) | ${pair(old?.mining, after.mining)} | ${pair(old?.clustering, after.clustering)} | ${pair(old?.total, after.total)} | ${pair(old?.cpu, after.cpu)} | ${same} | ${s(worker.ms)} | ${worker.p99.toFixed(1)} / ${worker.max.toFixed(1)} ms | ${perTicket.toFixed(3)} ms |`,
     );
   }
   return rows.join('\n');

@@ -1,8 +1,8 @@
 /**
  * The hotspot engine's former clustering, kept as the reference that the indexed one in
- * electron/hotspots/engine.ts must equal (cluster.test) and as the baseline of BENCH_ONLY=hotspots:
- * every pair of documents sharing a term is compared, which is quadratic in a common term's
- * document frequency.
+ * electron/hotspots/engine.ts must equal (cluster.test): every pair of documents sharing a term is
+ * compared, which is quadratic in a common term's document frequency. (BENCH_ONLY=hotspots-scale
+ * now compares against the whole engine as it was, test/support/hotspot-before.)
  */
 import type { HotspotParams } from '../../electron/hotspots/types';
 

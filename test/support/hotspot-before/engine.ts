@@ -1,0 +1,859 @@
+/**
+ * The hotspot engine's engine as it was before the recompute was sped up (main at 5941844), kept
+ * as the baseline of BENCH_ONLY=hotspots-scale: the bench runs it beside the product code on the
+ * same tickets and checks that both give the same terms, document vectors and hotspots.
+ */
+import { Background, poissonLlr } from '../../../electron/hotspots/baseline';
+import { mineTerms, type Term } from './mine';
+import { dayIndex, dayKey, hash32, repostKey, tokenize, weekdayOf, type Runs } from '../../../electron/hotspots/text';
+import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from '../../../electron/hotspots/types';
+
+export interface Doc {
+  input: HotspotInput;
+  runs: Runs;
+  day: number | null;
+  repost: string;
+}
+
+/** Tokenised form of one input: cached by the incremental index so that a new ticket costs one tokenisation. */
+export function prepareDoc(input: HotspotInput, p: HotspotParams): Doc {
+  const body = `${input.title}\n${input.text.slice(0, p.maxChars)}`;
+  return {
+    input,
+    runs: tokenize(body),
+    day: input.time === null || !Number.isFinite(input.time) ? null : dayIndex(input.time, p.tzOffsetMinutes),
+    repost: repostKey(input.title, input.text),
+  };
+}
+
+const byId = (a: Doc, b: Doc): number => (a.input.id < b.input.id ? -1 : a.input.id > b.input.id ? 1 : 0);
+
+/** Ranked hotspots of a set of messages. Deterministic: the same set in any order gives the same result. */
+export function detectHotspots(inputs: readonly HotspotInput[], params: Partial<HotspotParams> = {}): Hotspot[] {
+  const p = { ...DEFAULT_PARAMS, ...params };
+  return detectFromDocs(inputs.map((i) => prepareDoc(i, p)), p);
+}
+
+/** Mined terms and document vectors: depends only on the documents and the mining parameters. */
+export interface Corpus {
+  docs: Doc[];
+  terms: Term[];
+  docTerms: number[][];
+  concentration: number[];
+}
+
+export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus {
+  const docs = [...prepared].sort(byId);
+  const mined = mineTerms(
+    docs.map((d) => d.runs),
+    p,
+  );
+  const terms: Term[] = [...mined.terms];
+  const docTerms = mined.docTerms.map((l) => [...l]);
+  addGeoTerms(docs, docTerms, terms, p);
+  const concentration = timeConcentration(docs, docTerms, terms.length, p);
+  return { docs, terms, docTerms, concentration };
+}
+
+export function detectFromDocs(prepared: readonly Doc[], p: HotspotParams): Hotspot[] {
+  if (prepared.length === 0) return [];
+  return detectFromCorpus(buildCorpus(prepared, p), p);
+}
+
+/** Term weights, document norms and days: what documents are linked by. */
+export function linkWeights(corpus: Corpus): { weight: number[]; norm: number[]; days: (number | null)[] } {
+  const { docs, terms, docTerms, concentration } = corpus;
+  const weight = terms.map((t, i) => t.idf * Math.max(1, t.len - 1) * concentration[i]!);
+  const norm = docTerms.map((l) => Math.sqrt(l.reduce((s, t) => s + weight[t]! ** 2, 0)) || 1);
+  return { weight, norm, days: docs.map((d) => d.day) };
+}
+
+export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
+  const { docs, terms, docTerms } = corpus;
+  if (docs.length === 0) return [];
+  const { weight, norm, days } = linkWeights(corpus);
+  const all = docs.map((_, i) => i);
+  const clusters = cluster(all, docTerms, weight, norm, days, p.linkThreshold, p);
+  const merged = mergeFragments(clusters, docTerms, weight, days, p).flatMap((c) => splitCatchAll(c, docTerms, weight, p));
+
+  let firstDay = Infinity;
+  let lastDay = -Infinity;
+  for (const d of docs) {
+    if (d.day === null) continue;
+    if (d.day < firstDay) firstDay = d.day;
+    if (d.day > lastDay) lastDay = d.day;
+  }
+  if (!Number.isFinite(firstDay)) firstDay = lastDay = 0;
+  const nowDay = p.now !== undefined ? dayIndex(p.now, p.tzOffsetMinutes) : lastDay;
+  const bg = new Background(firstDay, Math.max(lastDay, nowDay));
+  for (const d of docs) if (d.day !== null) bg.add(cellOf(d.input), d.day);
+
+  const out: Hotspot[] = [];
+  const usedIds = new Set<string>();
+  for (const members of merged) {
+    const h = describe(members, docs, docTerms, terms, weight, bg, nowDay, p, usedIds);
+    if (h) out.push(h);
+  }
+  out.push(...surges(docs, bg, nowDay, p, usedIds));
+  out.sort((a, b) => b.score - a.score || (a.first ?? 0) - (b.first ?? 0) || (a.id < b.id ? -1 : 1));
+  return out;
+}
+
+/**
+ * Per term, the share of its documents inside its densest window of twice the scan window. A
+ * phrase used all year round (greetings, "请相关部门", the name of the province, 社保 questions)
+ * scores low and barely links documents; a name that many people write in the same weeks scores
+ * near 1. Terms in documents without time are neutral (1).
+ */
+function timeConcentration(docs: readonly Doc[], docTerms: number[][], nTerms: number, p: HotspotParams): number[] {
+  const days: number[][] = Array.from({ length: nTerms }, () => []);
+  let undated: number[] = new Array<number>(nTerms).fill(0);
+  docs.forEach((d, i) => {
+    for (const t of docTerms[i]!) {
+      if (d.day === null) undated[t]!++;
+      else days[t]!.push(d.day);
+    }
+  });
+  const L = 2 * p.windowDays;
+  const out = days.map((list, t) => {
+    if (list.length === 0) return 1;
+    list.sort((a, b) => a - b);
+    let best = 0;
+    let j = 0;
+    for (let i = 0; i < list.length; i++) {
+      while (list[i]! - list[j]! >= L) j++;
+      best = Math.max(best, i - j + 1);
+    }
+    return (best + undated[t]!) / (list.length + undated[t]!);
+  });
+  undated = [];
+  return out;
+}
+
+const cellOf = (i: HotspotInput): string => `${i.category ?? ''}|${i.area ?? ''}`;
+
+/** Coordinates become a grid-cell term (and its neighbours are not merged: a cell is ≈ a block). */
+function addGeoTerms(docs: readonly Doc[], docTerms: number[][], terms: Term[], p: HotspotParams): void {
+  const cells = new Map<string, number[]>();
+  docs.forEach((d, i) => {
+    const { lat, lon } = d.input;
+    if (lat === undefined || lon === undefined || !Number.isFinite(lat) || !Number.isFinite(lon)) return;
+    const key = `@${Math.floor(lat / p.geoCell)},${Math.floor(lon / p.geoCell)}`;
+    const l = cells.get(key);
+    if (l) l.push(i);
+    else cells.set(key, [i]);
+  });
+  const n = docs.length;
+  for (const key of [...cells.keys()].sort()) {
+    const list = cells.get(key)!;
+    if (list.length < p.minDf || list.length > Math.max(p.minDf, 30, n * p.maxDfShare)) continue;
+    const ti = terms.length;
+    terms.push({ text: key, aliases: [key], df: list.length, len: 2, idf: Math.log((n + 1) / (list.length + 0.5)) });
+    for (const d of list) docTerms[d]!.push(ti);
+  }
+}
+
+/**
+ * Connected components of documents linked by cosine ≥ tau within 2 · windowDays of each other;
+ * incoherent components are split again at a higher tau.
+ *
+ * Comparing every pair that shares a term was quadratic: a common phrase held by 2% of the
+ * documents put each of them against all the others. The links are now found once, from an index
+ * of each document's rarer terms only (prefix filtering, as in Bayardo, Ma & Srikant's All-Pairs),
+ * and a split at a higher tau keeps the links that reach it, since a link at the higher tau is
+ * one at the lower. The components are exactly those of the pairwise comparison (cluster.test
+ * checks it against the former code).
+ */
+export function cluster(
+  members: number[],
+  docTerms: number[][],
+  weight: number[],
+  norm: number[],
+  days: (number | null)[],
+  tau: number,
+  p: HotspotParams,
+): number[][] {
+  const links = findLinks(members, docTerms, weight, norm, days, tau, splitTau(tau), p);
+  return components(members, links, docTerms, tau, p, 0);
+}
+
+interface Links {
+  a: number[];
+  b: number[];
+  sim: number[];
+}
+
+/** The threshold at which an incoherent cluster is split again. */
+const splitTau = (tau: number): number => Math.min(0.95, tau * 1.3 + 0.05);
+
+/**
+ * The links of the members within the link window, with their cosine: every pair at or above
+ * keep (what a split needs), and enough pairs at or above tau to connect what they connect (a
+ * pair already connected through others is not computed unless it could reach keep). With terms
+ * ordered from the most to the least common, a document's leading common terms stay out of the
+ * index while they cannot reach tau with any other document: bounded by each term's largest
+ * normalised weight among the members, and by their own norm (the other document's is 1). Two
+ * documents at or above tau then share a term that the earlier one indexed. While probing, the
+ * shared indexed terms' part of the cosine is summed; a candidate whose sum plus its left-out
+ * prefix's bound stays below tau is dropped, and the others are computed term by term as the
+ * pairwise code did (same order, same rounding). Documents are visited by day and each posting is
+ * read from its first document within the link window.
+ */
+function findLinks(
+  members: number[],
+  docTerms: number[][],
+  weight: number[],
+  norm: number[],
+  days: (number | null)[],
+  linkTau: number,
+  keep: number,
+  p: HotspotParams,
+): Links {
+  const tau = Math.min(linkTau, keep);
+  const m = members.length;
+  // Local term ids, document frequency and the smallest norm among the members holding each term.
+  const localOf = new Map<number, number>();
+  const globalOf: number[] = [];
+  const df: number[] = [];
+  const minNorm: number[] = [];
+  const docLocal: number[][] = members.map((d) => {
+    const n = norm[d]!;
+    return docTerms[d]!.map((t) => {
+      let l = localOf.get(t);
+      if (l === undefined) {
+        l = globalOf.length;
+        localOf.set(t, l);
+        globalOf.push(t);
+        df.push(0);
+        minNorm.push(n);
+      }
+      df[l]!++;
+      if (n < minNorm[l]!) minNorm[l] = n;
+      return l;
+    });
+  });
+  const T = globalOf.length;
+  const w = new Float64Array(T);
+  const maxU = new Float64Array(T);
+  for (let l = 0; l < T; l++) {
+    w[l] = weight[globalOf[l]!]!;
+    maxU[l] = w[l]! / minNorm[l]!;
+  }
+  // Most common first (ties by term id): the left-out prefix is the common terms.
+  const byRank = Array.from({ length: T }, (_, l) => l).sort((a, b) => df[b]! - df[a]! || globalOf[a]! - globalOf[b]!);
+  const rank = new Int32Array(T);
+  byRank.forEach((l, r) => (rank[l] = r));
+  // Against rounding: a bound that nearly reaches a threshold counts as reaching it.
+  const margin = tau * (1 - 1e-9);
+  const keepMargin = keep * (1 - 1e-9);
+  const prefixBound = new Float64Array(m);
+  const indexed: number[][] = docLocal.map((terms, i) => {
+    const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
+    const n = norm[members[i]!]!;
+    let bound = 0;
+    let sq = 0;
+    let k = 0;
+    for (; k < sorted.length; k++) {
+      const u = w[sorted[k]!]! / n;
+      const nb = bound + u * maxU[sorted[k]!]!;
+      const nsq = sq + u * u;
+      if (Math.min(nb, Math.sqrt(nsq)) >= margin) break;
+      bound = nb;
+      sq = nsq;
+    }
+    prefixBound[i] = Math.min(bound, Math.sqrt(sq));
+    return sorted.slice(k);
+  });
+
+  const dayOf = (i: number): number => days[members[i]!] ?? -Infinity;
+  // Visit order: undated documents first (they link on text alone), then by day.
+  const order = members.map((_, i) => i).sort((a, b) => dayOf(a) - dayOf(b) || a - b);
+  const span = 2 * p.windowDays;
+  const undatedPost: number[][] = Array.from({ length: T }, () => []);
+  const datedPost: number[][] = Array.from({ length: T }, () => []);
+  const from = new Int32Array(T);
+  const seen = new Int32Array(m).fill(-1);
+  const acc = new Float64Array(m);
+  const normOf = Float64Array.from(members, (d) => norm[d]!);
+  const cands: number[] = [];
+  const links: Links = { a: [], b: [], sim: [] };
+  const parent = members.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  for (const x of order) {
+    const dx = days[members[x]!];
+    const nx = norm[members[x]!]!;
+    cands.length = 0;
+    const visit = (y: number, l: number): void => {
+      if (seen[y] !== x) {
+        seen[y] = x;
+        acc[y] = 0;
+        cands.push(y);
+      }
+      acc[y] = acc[y]! + (w[l]! * w[l]!) / (nx * normOf[y]!);
+    };
+    for (const l of docLocal[x]!) {
+      for (const y of undatedPost[l]!) visit(y, l);
+      const post = datedPost[l]!;
+      let f = from[l]!;
+      if (dx !== null && dx !== undefined) {
+        while (f < post.length && dayOf(post[f]!) < dx - span) f++;
+        from[l] = f;
+      }
+      for (; f < post.length; f++) visit(post[f]!, l);
+    }
+    for (const y of cands) {
+      const bound = acc[y]! + prefixBound[y]!;
+      if (bound < margin) continue;
+      const rx = find(x);
+      const ry = find(y);
+      if (rx === ry && bound < keepMargin) continue;
+      const a = Math.min(members[x]!, members[y]!);
+      const b = Math.max(members[x]!, members[y]!);
+      const sim = cosine(docTerms[a]!, docTerms[b]!, weight) / (norm[a]! * norm[b]!);
+      if (sim >= keep || (sim >= linkTau && rx !== ry)) {
+        links.a.push(a);
+        links.b.push(b);
+        links.sim.push(sim);
+      }
+      if (sim >= linkTau && rx !== ry) parent[Math.max(rx, ry)] = Math.min(rx, ry);
+    }
+    const into = dx === null || dx === undefined ? undatedPost : datedPost;
+    for (const l of indexed[x]!) into[l]!.push(x);
+  }
+  return links;
+}
+
+/** Weighted overlap of two ascending term lists, summed as the pairwise code did (over the first's terms, ascending). */
+function cosine(ta: number[], tb: number[], weight: number[]): number {
+  let s = 0;
+  for (let i = 0, j = 0; i < ta.length && j < tb.length; ) {
+    if (ta[i]! < tb[j]!) i++;
+    else if (ta[i]! > tb[j]!) j++;
+    else {
+      s += weight[ta[i]!]! ** 2;
+      i++;
+      j++;
+    }
+  }
+  return s;
+}
+
+/** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
+function components(members: number[], links: Links, docTerms: number[][], tau: number, p: HotspotParams, depth: number): number[][] {
+  const local = new Map<number, number>();
+  members.forEach((d, i) => local.set(d, i));
+  const parent = members.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  for (let e = 0; e < links.sim.length; e++) {
+    if (links.sim[e]! < tau) continue;
+    const ra = find(local.get(links.a[e]!)!);
+    const rb = find(local.get(links.b[e]!)!);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+  const comps = new Map<number, number[]>();
+  members.forEach((d, i) => {
+    const r = find(i);
+    const c = comps.get(r);
+    if (c) c.push(d);
+    else comps.set(r, [d]);
+  });
+  const next = splitTau(tau);
+  const split = new Map<number, Links>();
+  for (const [r, comp] of comps) {
+    if (comp.length >= p.minPeople && depth < 5 && coherence(comp, docTerms) < p.coherence) split.set(r, { a: [], b: [], sim: [] });
+  }
+  if (split.size) {
+    for (let e = 0; e < links.sim.length; e++) {
+      if (links.sim[e]! < next) continue;
+      const sub = split.get(find(local.get(links.a[e]!)!));
+      if (!sub) continue;
+      sub.a.push(links.a[e]!);
+      sub.b.push(links.b[e]!);
+      sub.sim.push(links.sim[e]!);
+    }
+  }
+  const out: number[][] = [];
+  for (const [r, comp] of comps) {
+    const sub = split.get(r);
+    if (sub) out.push(...components(comp, sub, docTerms, next, p, depth + 1));
+    else out.push(comp);
+  }
+  return out;
+}
+
+/**
+ * Hotspots are close in place and in time: two documents link only within twice the scan window
+ * of each other, so that a street named once a month for nine years does not chain into one
+ * "hotspot". Undated documents link on text alone.
+ */
+function near(a: number | null, b: number | null, p: HotspotParams): boolean {
+  return a === null || b === null || Math.abs(a - b) <= 2 * p.windowDays;
+}
+
+/** Share of members holding the cluster's most common term: low means a catch-all chained through different topics. */
+function coherence(comp: number[], docTerms: number[][]): number {
+  // Counted in a reused array (cleared through the terms touched): this runs on every cluster at every split level.
+  let best = 0;
+  const touched: number[] = [];
+  for (const d of comp) {
+    for (const t of docTerms[d]!) {
+      if (t >= termCount.length) {
+        const grown = new Int32Array(Math.max(t + 1, termCount.length * 2));
+        grown.set(termCount);
+        termCount = grown;
+      }
+      if (termCount[t] === 0) touched.push(t);
+      const c = ++termCount[t]!;
+      if (c > best) best = c;
+    }
+  }
+  for (const t of touched) termCount[t] = 0;
+  return best / comp.length;
+}
+
+let termCount = new Int32Array(1024);
+
+/** The cluster's anchor: the heaviest term held by at least half of its members. */
+function anchorOf(comp: number[], docTerms: number[][], weight: number[]): number {
+  const count = new Map<number, number>();
+  for (const d of comp) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  let best = -1;
+  let bestScore = -1;
+  for (const [t, c] of count) {
+    if (c * 2 < comp.length && comp.length > 1) continue;
+    const s = weight[t]! * c;
+    if (s > bestScore || (s === bestScore && t < best)) {
+      best = t;
+      bestScore = s;
+    }
+  }
+  return best;
+}
+
+/**
+ * Fragments of one hotspot (the same place written about in different words, each group below
+ * the link threshold of the others) are merged at the cluster level: each cluster's centroid keeps
+ * the terms held by at least half its members, and clusters whose centroids reach the link
+ * threshold join. A lone document then joins the cluster whose centroid it matches best, if it
+ * holds that cluster's anchor and half the link threshold of similarity.
+ */
+function mergeFragments(clusters: number[][], docTerms: number[][], weight: number[], days: (number | null)[], p: HotspotParams): number[][] {
+  const big = clusters.filter((c) => c.length >= 2);
+  const spans = big.map((c) => {
+    const ds = c.map((d) => days[d]).filter((d): d is number => d !== null);
+    return ds.length ? [Math.min(...ds), Math.max(...ds)] : null;
+  });
+  const overlap = (i: number, j: number): boolean => {
+    const a = spans[i];
+    const b = spans[j];
+    return !a || !b || (a[0]! <= b[1]! + 2 * p.windowDays && b[0]! <= a[1]! + 2 * p.windowDays);
+  };
+  const centroids = big.map((c) => {
+    const count = new Map<number, number>();
+    for (const d of c) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+    const v = new Map<number, number>();
+    for (const [t, k] of count) if (k * 2 >= c.length) v.set(t, (weight[t]! * k) / c.length);
+    return v;
+  });
+  const norms = centroids.map((v) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0)) || 1);
+  const postings = new Map<number, number[]>();
+  centroids.forEach((v, i) => {
+    for (const t of v.keys()) {
+      const l = postings.get(t);
+      if (l) l.push(i);
+      else postings.set(t, [i]);
+    }
+  });
+  const parent = big.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const dot = new Map<number, number>();
+  centroids.forEach((v, i) => {
+    dot.clear();
+    for (const [t, x] of v) for (const j of postings.get(t)!) if (j > i) dot.set(j, (dot.get(j) ?? 0) + x * centroids[j]!.get(t)!);
+    for (const [j, s] of dot) {
+      if (s / (norms[i]! * norms[j]!) >= p.linkThreshold && overlap(i, j)) {
+        const a = find(i);
+        const b = find(j);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<number, number[]>();
+  big.forEach((c, i) => {
+    const r = find(i);
+    const g = groups.get(r);
+    if (g) g.push(...c);
+    else groups.set(r, [...c]);
+  });
+  const result = [...groups.values()];
+  const anchors = result.map((c) => anchorOf(c, docTerms, weight));
+  const byAnchor = new Map<number, number>();
+  anchors.forEach((a, i) => {
+    if (a >= 0 && !byAnchor.has(a)) byAnchor.set(a, i);
+  });
+  const profiles = result.map((c) => {
+    const prof = new Map<number, number>();
+    for (const d of c) for (const t of docTerms[d]!) prof.set(t, (prof.get(t) ?? 0) + 1);
+    return prof;
+  });
+  const sizes = result.map((c) => c.length);
+  const nearCluster = (day: number | null, c: number[]): boolean => c.some((m) => near(day, days[m]!, p));
+  for (const c of clusters) {
+    if (c.length !== 1) continue;
+    const d = c[0]!;
+    let best = -1;
+    let bestSim = 0;
+    for (const t of docTerms[d]!) {
+      const ri = byAnchor.get(t);
+      if (ri === undefined || !nearCluster(days[d]!, result[ri]!)) continue;
+      let shared = 0;
+      let own = 0;
+      for (const u of docTerms[d]!) {
+        own += weight[u]!;
+        if ((profiles[ri]!.get(u) ?? 0) * 4 >= sizes[ri]!) shared += weight[u]!;
+      }
+      const sim = own > 0 ? shared / own : 0;
+      if (sim >= p.linkThreshold / 2 && (sim > bestSim || (sim === bestSim && ri < best))) {
+        best = ri;
+        bestSim = sim;
+      }
+    }
+    if (best >= 0) result[best]!.push(d);
+  }
+  return result.map((c) => c.sort((x, y) => x - y));
+}
+
+/**
+ * A catch-all: one cluster that is really several places written from the same template ("…二期这边
+ * 垃圾无人清运" about three estates). It is split when it holds two or more heavy terms with
+ * near-disjoint members (each in at least minPeople members and at most 80% of the cluster) that
+ * together cover nearly all of it; each member goes with the first such term it holds, the rest
+ * with the largest part.
+ */
+function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p: HotspotParams): number[][] {
+  if (comp.length < 2 * p.minPeople) return [comp];
+  const holders = new Map<number, number[]>();
+  for (const d of comp) {
+    for (const t of docTerms[d]!) {
+      const l = holders.get(t);
+      if (l) l.push(d);
+      else holders.set(t, [d]);
+    }
+  }
+  const cands = [...holders.entries()]
+    .filter(([, l]) => l.length >= p.minPeople && l.length <= 0.8 * comp.length)
+    .sort((a, b) => weight[b[0]]! * b[1].length - weight[a[0]]! * a[1].length || a[0] - b[0]);
+  const picked: Set<number>[] = [];
+  const covered = new Set<number>();
+  for (const [, l] of cands) {
+    const overlap = l.filter((d) => covered.has(d)).length;
+    if (overlap > 0.1 * l.length) continue;
+    picked.push(new Set(l));
+    for (const d of l) covered.add(d);
+  }
+  // Near-complete cover only: a cluster where one wording takes a third and the rest is written
+  // every which way is one hotspot in several words (路灯不亮 / 路灯坏了), not several places.
+  if (picked.length < 2 || covered.size < 0.9 * comp.length) return [comp];
+  const parts: number[][] = picked.map(() => []);
+  const rest: number[] = [];
+  for (const d of comp) {
+    const k = picked.findIndex((s) => s.has(d));
+    if (k >= 0) parts[k]!.push(d);
+    else rest.push(d);
+  }
+  const largest = parts.reduce((a, b) => (b.length > a.length ? b : a));
+  largest.push(...rest);
+  return parts.map((x) => x.sort((a, b) => a - b));
+}
+
+/**
+ * A hotspot needs a term of its own: held by at least half of its members, and with most of the
+ * term's uses in the whole history inside this hotspot. Three unrelated messages that happen to
+ * share "的开发商不" within a month are not a hotspot; three about "和谐家园" are.
+ */
+function hasOwnTerm(members: number[], docTerms: number[][], terms: Term[]): boolean {
+  const count = new Map<number, number>();
+  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  for (const [t, c] of count) if (c * 2 >= members.length && c * 2 >= terms[t]!.df && c >= 2) return true;
+  return false;
+}
+
+function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
+  // Union by citizen and by re-posted text; returns one representative document per person.
+  const parent = new Map<number, number>();
+  const find = (i: number): number => {
+    let r = i;
+    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(i, r);
+    return r;
+  };
+  const seen = new Map<string, number>();
+  for (const d of members) {
+    parent.set(d, d);
+    const keys = [`t:${docs[d]!.repost}`];
+    const c = docs[d]!.input.citizen;
+    if (c) keys.push(`c:${c}`);
+    for (const k of keys) {
+      const o = seen.get(k);
+      if (o === undefined) seen.set(k, d);
+      else {
+        const ra = find(o);
+        const rb = find(d);
+        if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
+      }
+    }
+  }
+  // Earliest document of each person.
+  const rep = new Map<number, number>();
+  for (const d of members) {
+    const r = find(d);
+    const cur = rep.get(r);
+    const day = docs[d]!.day ?? Infinity;
+    if (cur === undefined || day < (docs[cur]!.day ?? Infinity)) rep.set(r, d);
+  }
+  return [...rep.values()];
+}
+
+/**
+ * Multi-window expectation-based scan: for windows of 1, 3, 7 days and the scan window, the
+ * densest run of people against the hotspot's own total spread over the whole period by its
+ * category × area weekday profile; the best log-likelihood ratio is the burst. Growth is the same
+ * for the windows that end "now".
+ */
+function scan(personDays: number[], bgCell: string, bg: Background, nowDay: number, p: HotspotParams): { burst: number; growth: number } {
+  const days = [...personDays].sort((a, b) => a - b);
+  const total = days.length;
+  if (total === 0) return { burst: 0, growth: 0 };
+  const own = [0, 0, 0, 0, 0, 0, 0];
+  for (const d of days) own[weekdayOf(d)]!++;
+  let best = 0;
+  let growth = 0;
+  for (const L of [...new Set([1, 3, 7, p.windowDays])].filter((l) => l <= p.windowDays)) {
+    let j = 0;
+    for (let i = 0; i < days.length; i++) {
+      while (days[i]! - days[j]! >= L) j++;
+      // Only the last person of a day closes a window (the window ends on that day).
+      if (i + 1 < days.length && days[i + 1] === days[i]) continue;
+      const c = i - j + 1;
+      const llr = poissonLlr(c, total * bg.share(bgCell, days[i]! - L + 1, days[i]!, own));
+      if (llr > best) best = llr;
+    }
+    const recent = days.filter((d) => d > nowDay - L).length;
+    growth = Math.max(growth, poissonLlr(recent, total * bg.share(bgCell, nowDay - L + 1, nowDay, own)));
+  }
+  return { burst: best, growth };
+}
+
+/**
+ * The ranking score: size + burst + growth, each on a comparable scale.
+ *   ln(1 + distinct people)             size, with diminishing returns (a viral 300 does not bury ten 30s)
+ *   + burstWeight  · √(2 · burst LLR)   the densest window against the background, as a z-like deviate
+ *   + growthWeight · √(2 · growth LLR)  the latest window against the background: growing now
+ * √(2·LLR) is the signed-root likelihood ratio, ≈ a standard normal deviate under the null, so a
+ * burst of 3 is "three sigma" whatever the hotspot's size.
+ */
+export function scoreOf(people: number, burst: number, growth: number, p: HotspotParams): number {
+  const z = (llr: number): number => Math.sqrt(2 * Math.max(0, llr));
+  return Math.round((Math.log1p(people) + p.burstWeight * z(burst) + p.growthWeight * z(growth)) * 1000) / 1000;
+}
+
+function top<T extends string>(values: (T | undefined)[]): T | '' {
+  const count = new Map<T, number>();
+  for (const v of values) if (v) count.set(v, (count.get(v) ?? 0) + 1);
+  let best: T | '' = '';
+  let bc = 0;
+  for (const [k, c] of count) if (c > bc || (c === bc && k < best)) [best, bc] = [k, c];
+  return best;
+}
+
+function describe(
+  members: number[],
+  docs: readonly Doc[],
+  docTerms: number[][],
+  terms: Term[],
+  weight: number[],
+  bg: Background,
+  nowDay: number,
+  p: HotspotParams,
+  usedIds: Set<string>,
+): Hotspot | null {
+  const people = distinctPeople(members, docs);
+  if (people.length < p.minPeople) return null;
+  if (!hasOwnTerm(members, docTerms, terms)) return null;
+  // Key terms: weight × coverage, dropping a term contained in a better one already chosen.
+  const count = new Map<number, number>();
+  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  const ranked = [...count.entries()]
+    .filter(([, c]) => c >= 2 || members.length < 2)
+    .map(([t, c]) => ({ t, s: weight[t]! * c }))
+    .sort((a, b) => b.s - a.s || a.t - b.t);
+  const chosen: number[] = [];
+  for (const r of ranked) {
+    const text = terms[r.t]!.text;
+    if (chosen.some((c) => overlaps(terms[c]!.text, text))) continue;
+    chosen.push(r.t);
+    if (chosen.length >= 8) break;
+  }
+  const visible = chosen.filter((t) => !terms[t]!.text.startsWith('@'));
+  const category = top(members.map((d) => docs[d]!.input.category));
+  const area = top(members.map((d) => docs[d]!.input.area));
+  const personDays = people.map((d) => docs[d]!.day).filter((d): d is number => d !== null);
+  const { burst, growth } = scan(personDays, `${category}|${area}`, bg, nowDay, p);
+  const times = members.map((d) => docs[d]!.input.time).filter((t): t is number => t !== null && Number.isFinite(t));
+  const anchor = chosen[0] !== undefined ? terms[chosen[0]]!.text : '';
+  let id = `hs-${hash32(`${anchor}|${category}`)}`;
+  for (let k = 2; usedIds.has(id); k++) id = `hs-${hash32(`${anchor}|${category}|${k}`)}`;
+  usedIds.add(id);
+  const ordered = [...members].sort((a, b) => (docs[a]!.input.time ?? 0) - (docs[b]!.input.time ?? 0) || byId(docs[a]!, docs[b]!));
+  return {
+    id,
+    kind: 'cluster',
+    title: titleOf(members, docs, docTerms, chosen, weight, terms),
+    score: scoreOf(people.length, burst, growth, p),
+    ids: ordered.map((d) => docs[d]!.input.id),
+    terms: visible.map((t) => terms[t]!.text),
+    area,
+    category,
+    first: times.length ? Math.min(...times) : null,
+    last: times.length ? Math.max(...times) : null,
+    people: people.length,
+    burst: Math.round(burst * 1000) / 1000,
+    growth: Math.round(growth * 1000) / 1000,
+    alert: burst >= p.alertLlr || growth >= p.alertLlr,
+    timeline: timeline(members.map((d) => docs[d]!.input.time), p),
+    center: centerOf(members.map((d) => docs[d]!.input)),
+  };
+}
+
+/** Two phrases that share four characters or more are pieces of one phrase: show one of them. */
+function overlaps(a: string, b: string): boolean {
+  if (a.includes(b) || b.includes(a)) return true;
+  const k = Math.min(4, a.length, b.length);
+  for (let i = 0; i + k <= b.length; i++) if (a.includes(b.slice(i, i + k))) return true;
+  return false;
+}
+
+/** The member title that covers the most key-term weight; prefixed with the anchor when it lacks it. */
+function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], chosen: number[], weight: number[], terms: Term[]): string {
+  const keyW = new Map(chosen.map((t, i) => [t, weight[t]! / (i + 1)]));
+  let best = members[0]!;
+  let bestS = -1;
+  for (const d of members) {
+    const title = docs[d]!.input.title;
+    let s = 0;
+    for (const t of docTerms[d]!) {
+      const w = keyW.get(t);
+      if (w !== undefined && terms[t]!.aliases.some((a) => title.normalize('NFKC').toLowerCase().includes(a))) s += w;
+    }
+    if (s > bestS || (s === bestS && byId(docs[d]!, docs[best]!) < 0)) {
+      best = d;
+      bestS = s;
+    }
+  }
+  let title = docs[best]!.input.title.trim() || docs[best]!.input.text.trim().slice(0, 30);
+  // Prefixed with the anchor only when the title names none of the key terms (a 311 title is just
+  // the complaint type; the anchor is then the address).
+  const norm = title.normalize('NFKC').toLowerCase();
+  const named = chosen.some((t) => terms[t]!.aliases.some((a) => norm.includes(a)));
+  const anchor = chosen.map((t) => terms[t]!).find((t) => !t.text.startsWith('@'));
+  if (anchor && !named) title = `${anchor.text}：${title}`;
+  return title.length > 48 ? `${title.slice(0, 47)}…` : title;
+}
+
+function timeline(times: (number | null)[], p: HotspotParams): { day: string; count: number }[] {
+  const count = new Map<string, number>();
+  for (const t of times) if (t !== null && Number.isFinite(t)) {
+    const k = dayKey(t, p.tzOffsetMinutes);
+    count.set(k, (count.get(k) ?? 0) + 1);
+  }
+  return [...count.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, c]) => ({ day, count: c }));
+}
+
+function centerOf(inputs: HotspotInput[]): { lat: number; lon: number } | null {
+  let n = 0;
+  let lat = 0;
+  let lon = 0;
+  for (const i of inputs) {
+    if (i.lat === undefined || i.lon === undefined || !Number.isFinite(i.lat) || !Number.isFinite(i.lon)) continue;
+    n++;
+    lat += i.lat;
+    lon += i.lon;
+  }
+  return n ? { lat: lat / n, lon: lon / n } : null;
+}
+
+/**
+ * Category × area cells whose latest window exceeds what their own earlier history (by weekday)
+ * predicts. Needs both fields and some history before the window: a cell seen only in the window
+ * has no baseline to surge against, and is left to the text clusters.
+ */
+function surges(docs: readonly Doc[], bg: Background, nowDay: number, p: HotspotParams, usedIds: Set<string>): Hotspot[] {
+  const L = p.windowDays;
+  const byCell = new Map<string, Doc[]>();
+  const indexOf = new Map<Doc, number>();
+  docs.forEach((d, i) => {
+    indexOf.set(d, i);
+    if (!d.input.category || !d.input.area || d.day === null) return;
+    const k = cellOf(d.input);
+    const l = byCell.get(k);
+    if (l) l.push(d);
+    else byCell.set(k, [d]);
+  });
+  const histDays = nowDay - L + 1 - bg.firstDay;
+  if (histDays < L) return [];
+  const out: Hotspot[] = [];
+  for (const cell of [...byCell.keys()].sort()) {
+    const list = byCell.get(cell)!;
+    const hist = list.filter((d) => d.day! <= nowDay - L).length;
+    const recent = list.filter((d) => d.day! > nowDay - L);
+    if (hist === 0 || recent.length < p.minPeople) continue;
+    // Expected in the window: the history's count spread by the cell's weekday profile.
+    const shareRecent = bg.share(cell, nowDay - L + 1, nowDay);
+    const expected = (hist * shareRecent) / Math.max(1e-9, 1 - shareRecent);
+    const idxs = recent.map((d) => indexOf.get(d)!);
+    const people = distinctPeople(idxs, docs).length;
+    const growth = poissonLlr(people, expected);
+    if (growth < p.alertLlr) continue;
+    const [category, area] = cell.split('|') as [string, string];
+    const id = `hs-${hash32(`surge|${cell}`)}`;
+    usedIds.add(id);
+    const times = recent.map((d) => d.input.time!);
+    out.push({
+      id,
+      kind: 'surge',
+      title: `${area}·${category}：近${L}天${people}人反映（预期约${Math.round(expected * 10) / 10}）`,
+      score: scoreOf(people, growth, growth, p),
+      ids: [...recent].sort((a, b) => a.input.time! - b.input.time! || byId(a, b)).map((d) => d.input.id),
+      terms: [category, area],
+      area,
+      category,
+      first: Math.min(...times),
+      last: Math.max(...times),
+      people,
+      burst: Math.round(growth * 1000) / 1000,
+      growth: Math.round(growth * 1000) / 1000,
+      alert: true,
+      timeline: timeline(list.map((d) => d.input.time), p),
+      center: centerOf(recent.map((d) => d.input)),
+    });
+  }
+  return out;
+}
