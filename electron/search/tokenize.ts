@@ -96,6 +96,15 @@ export interface DocumentTokens {
 
 /** Tokens of one ticket. Title and content are separate fields: a match never straddles them. */
 export function tokenizeDocument(...fields: string[]): DocumentTokens {
+  return joined(tokenSets(fields));
+}
+
+/** A document's tokens before they are joined: distinct characters and edges, bigrams in order. */
+interface TokenSets { chars: Set<string>; bi: string[] }
+
+const joined = (t: TokenSets): DocumentTokens => ({ uni: [...t.chars].join(' '), bi: t.bi.join(' ') });
+
+function tokenSets(fields: readonly string[], prefix = ''): TokenSets {
   // The hot path of indexing (a million tickets): plain loops over code units, no per-run arrays.
   const chars = new Set<string>();
   const bi: string[] = [];
@@ -138,7 +147,8 @@ export function tokenizeDocument(...fields: string[]): DocumentTokens {
     }
   }
   if (bi.length && bi[bi.length - 1] === GAP) bi.pop();
-  return { uni: [...chars].join(' '), bi: bi.join(' ') };
+  if (prefix) return { chars: new Set([...chars].map((c) => prefix + c)), bi: bi.map((b) => (b === GAP ? GAP : prefix + b)) };
+  return { chars, bi };
 }
 
 /**
@@ -179,27 +189,26 @@ export function phoneDigits(phone: string): string {
 }
 
 /** A field's own tokens (characters, edges, bigrams), each behind `prefix`, added to a document's. */
-function appendPrefixed(tokens: DocumentTokens, prefix: string, text: string): DocumentTokens {
-  const own = tokenizeDocument(text);
-  if (!own.uni) return tokens;
-  const chars = new Set(tokens.uni ? tokens.uni.split(' ') : []);
-  for (const u of own.uni.split(' ')) chars.add(prefix + u);
-  const bi: string[] = tokens.bi ? tokens.bi.split(' ') : [];
-  if (own.bi) {
-    if (bi.length) bi.push(GAP);
-    for (const b of own.bi.split(' ')) bi.push(b === GAP ? GAP : prefix + b);
+function appendPrefixed(tokens: TokenSets, prefix: string, text: string): void {
+  const own = tokenSets([text], prefix);
+  if (!own.chars.size) return;
+  for (const c of own.chars) tokens.chars.add(c);
+  if (own.bi.length) {
+    if (tokens.bi.length) tokens.bi.push(GAP);
+    for (const b of own.bi) tokens.bi.push(b);
   }
-  return { uni: [...chars].join(' '), bi: bi.join(' ') };
 }
 
 /** Tokens of one ticket: title, content and its identifying fields (restricted ones prefixed). */
 export function tokenizeTicket(t: TicketText): DocumentTokens {
   const publicName = t.confidential ? '' : t.callerName ?? '';
-  let tokens = tokenizeDocument(t.title, t.content, t.number ?? '', t.address ?? '', publicName);
+  // Joined once: the restricted fields' tokens go into the same sets (the whole document's tokens
+  // were split and joined again for each, a tenth of an intake save at 1M tickets).
+  const tokens = tokenSets([t.title, t.content, t.number ?? '', t.address ?? '', publicName]);
   const digits = t.phone ? phoneDigits(t.phone) : '';
-  if (digits) tokens = appendPrefixed(tokens, t.confidential ? FIELD_PREFIX.confidentialPhone : FIELD_PREFIX.phone, digits);
-  if (t.confidential && t.callerName) tokens = appendPrefixed(tokens, FIELD_PREFIX.confidentialName, t.callerName);
-  return tokens;
+  if (digits) appendPrefixed(tokens, t.confidential ? FIELD_PREFIX.confidentialPhone : FIELD_PREFIX.phone, digits);
+  if (t.confidential && t.callerName) appendPrefixed(tokens, FIELD_PREFIX.confidentialName, t.callerName);
+  return joined(tokens);
 }
 
 /** The bigram phrase of one run of ≥ 2 characters. */
