@@ -19,6 +19,9 @@
  *   "情况。来" 55 / 38 ms (98 ms); "小区 楼" 231 / 25 ms (386 ms); "12#楼" 3.6 / 7.5 ms (4.0 ms); "年，" 61 / 27 ms (74 ms);
  *   district + open 28 / 29 ms (26 ms); district + closed 35 / 119 ms (3.4×; 336 ms); open + 30 days 76 / 37 ms; one category 11.5 / 13.9 ms.
  *   The run before it (same data and load): 2 chars 1.9×, 3 chars 3.4×, district + closed 1.8×: around 3× either way.
+ *   Quiet machine (load ~1), warm caches: 2 chars 5.7 / 12.9 ms (2.3×; before 74 ms); 3 chars 6.2 / 16.2 ms (2.6×; 86 ms);
+ *   4 chars 5.7 / 18.8 ms (3.3×; 55 ms); district + closed 34.5 / 86.1 ms (2.5×; 297 ms); "12#楼" 1.0 / 5.7 ms (20 queries, one slow
+ *   round trip: each statement runs in 0.1–0.2 ms); every other row ≤ 1×.
  *   What is left is the price of a GIN index, which cannot give its hits newest-first: a count to 1,000 of a
  *   term in 20 % of tickets reads 41,000 hits into the bitmap (10 ms) or walks 4,800 documents (3–14 ms), where
  *   FTS5 reads 1,000 postings.
