@@ -41,7 +41,7 @@ export interface SampleTicket {
   /** Departments the ticket was dispatched to (ticket_departments). */
   departments: readonly string[];
   /**
-   * Its searchable fields normalised and joined by '\n' (PostgreSQL's sample only: sampleShares
+   * Its searchable fields normalised and joined by '\n' (PostgreSQL's sample only: sampleMatches
    * checks each term on it to choose between walking the documents and fetching the index's hits).
    */
   body?: string;

@@ -325,8 +325,8 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     // checked per term on the row. A term of one bigram or one character is answered by the index alone.
     const viaIndex = [sql`d.tsv @@ ${searchTsquery(v, '&')}::tsquery`,
       ...v.terms.filter((t) => !(t.exact && t.chars.length + t.phrases.reduce((n, p) => n + p.length, 0) === 1)).map((t) => termCheck(v, t))];
-    // Many hits of the lead but the page fills early: walk the documents newest-first and check each,
-    // instead of fetching every hit from the GIN index to sort them.
+    // The page fills after fewer documents than the lookup has hits (walkChoice): walk the documents
+    // newest-first and check each, instead of fetching every hit from the GIN index to sort them.
     const ordered = walk.page;
     const from = sql`from ticket_search_docs d join tickets t on t.id = d.ticket_id`;
     const rowsWhere = [...(ordered ? rowChecks : viaIndex), ...where, ...cursor];
@@ -343,8 +343,8 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
       ? sql`select top.doc_id, ${cols} from (select d.doc_id, d.ticket_id from ticket_search_docs d ${and(rowsWhere)}
           order by ${key} desc limit ${v.limit + 1}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`
       : sql`select d.doc_id, ${cols} ${from} ${and(rowsWhere)} order by ${key} desc limit ${v.limit + 1}`;
-    // The count walks newest-first as well when its countCap + 1 matches come long before the lead's
-    // hits run out ("沟通" in 38 % of tickets: the GIN bitmap of every hit took 40 ms, the walk 25 ms).
+    // The count walks newest-first as well when its countCap + 1 matches come before the lookup would
+    // have read its bitmap and fetched as many ("沟通" in 38 % of tickets: the GIN bitmap of every hit took 40 ms, the walk 25 ms).
     const countOrdered = walk.count;
     const countWhere = countOrdered ? [...rowChecks, ...where] : all;
     const countFrom = indexOnly ? sql`from ticket_search_docs d` : from;
