@@ -158,10 +158,13 @@ const BITMAP_PER_HIT = 0.2;
  * lookup's hits are bounded. Otherwise from the plan's lead estimate.
  */
 export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date): { page: boolean; count: boolean } {
+  // The lead's estimate bounds the lookup's hits from above (a sampled ticket holding every piece
+  // holds the rarest): few enough, and the sample's text need not be read on the search's path.
+  if (plan.estimate.lead <= ORDERED_MIN_HITS) return { page: false, count: false };
   const seen = stats ? sampleMatches(v, stats, now) : null;
   if (!seen || !stats) {
     const lead = plan.estimate.lead;
-    return { page: lead > ORDERED_MIN_HITS && plan.estimate.pageScan * 4 < lead, count: lead > ORDERED_MIN_HITS && plan.estimate.textScan * 4 < lead };
+    return { page: plan.estimate.pageScan * 4 < lead, count: plan.estimate.textScan * 4 < lead };
   }
   const hits = ((seen.held + 0.5) / (seen.sampled + 1)) * stats.total;
   if (hits <= ORDERED_MIN_HITS) return { page: false, count: false };
