@@ -13,7 +13,7 @@
  * minutes (demo load, two 60 s runs, sign-ins, replays), so the default run leaves it out.
  *
  * BENCH_ONLY=intake-sqlite: intake save and screen pop on SQLite at BENCH_TICKETS (default 1,000,000),
- * Kysely preparing every statement (before) against the store's statement cache (after), alternating.
+ * the store without its search index against the same store with it built, alternating (intake-sqlite.bench.ts).
  *
  * BENCH_ONLY=routing: 智能派单 suggest and learn p50/p99 alone (routing.bench.ts) on the counts of
  * BENCH_ROUTING_TICKETS generated dispatches (default 1,000,000) against 10,000.
@@ -55,7 +55,7 @@ import { createDemoWriter } from '../../electron/store/demo-writer';
 import { openSqliteStore, type Store } from '../../electron/store/sqlite';
 import { markdownTable, measure, type Row, type Sample } from './harness';
 import { SCREEN_POP_SCAN_SQL, SCREEN_POP_SQL } from './queries';
-import { BENCH_SEED, ensureBenchStore } from './store-cache';
+import { BENCH_SEED, ensureBenchStore, ensureIndexedBenchStore } from './store-cache';
 import { benchSearch, searchBothTable } from './search-both.bench';
 import { benchCategory } from './category.bench';
 import { benchBothStores } from './both-stores.bench';
@@ -119,11 +119,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   if (process.env.BENCH_ONLY === 'intake-sqlite') {
     const n = Number(process.env.BENCH_TICKETS ?? 1_000_000);
-    const built = await ensureBenchStore(n, BENCH_SEED, log);
+    const plain = (await ensureBenchStore(n, BENCH_SEED, log)).file;
+    const indexed = await ensureIndexedBenchStore(n, BENCH_SEED, log);
     const work = mkdtempSync(join(tmpdir(), 'hotline-bench-intake-'));
     try {
-      const rows = await benchIntakeSqlite(built.file, work, Number(process.env.BENCH_ITER ?? 2000), log);
-      console.log(`\n### SQLite intake save and screen pop, ${n.toLocaleString('en')} demo tickets (seed ${BENCH_SEED}), alternating before/after\n\n${markdownTable(rows)}`);
+      const r = await benchIntakeSqlite(plain, indexed, work, Number(process.env.BENCH_ITER ?? 2000), log);
+      console.log(`\n### SQLite intake save and screen pop, ${n.toLocaleString('en')} demo tickets (seed ${BENCH_SEED}), without and with the search index, alternating\n\n${markdownTable(r.rows)}\n\n${r.note}`);
     } finally { rmSync(work, { recursive: true, force: true }); }
     return;
   }
