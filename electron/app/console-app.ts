@@ -192,7 +192,11 @@ export async function createConsoleApp(opts: ConsoleOptions): Promise<ConsoleApp
   await xlsx.cleanStaleStaging();
   const similar = new SimilarTickets(store.db, now);
   const categories = new CategoryService(store.db, opts.log, { now, ...(opts.backgroundSliceMs !== undefined ? { sliceMs: opts.backgroundSliceMs } : {}) });
-  const search = createTicketSearch(store, { nativeBinding: opts.sqliteNativeBinding, ...opts.search });
+  const search = createTicketSearch(store, {
+    nativeBinding: opts.sqliteNativeBinding,
+    fold: { onError: (e) => opts.log.error('search index fold failed', { error: String(e) }), ...(opts.backgroundSliceMs !== undefined ? { sliceMs: opts.backgroundSliceMs } : {}) },
+    ...opts.search,
+  });
   await knowledge.ensureDefaultScripts();
   // The phone and the workflow push events through the dispatcher, which is built from the handlers below.
   const late: { dispatcher?: Dispatcher; seedConsultation?: () => Promise<void>; leadAlerts?: LeadAlertService; hotspots?: HotspotService } = {};

@@ -12,8 +12,9 @@
  * (default 60) of work each, BENCH_DESK_TICKETS demo tickets (default 20,000). It takes five to six
  * minutes (demo load, two 60 s runs, sign-ins, replays), so the default run leaves it out.
  *
- * BENCH_ONLY=intake-sqlite: intake save and screen pop on SQLite at BENCH_TICKETS (default 1,000,000),
- * the store without its search index against the same store with it built, alternating (intake-sqlite.bench.ts).
+ * BENCH_ONLY=intake-sqlite: intake save and screen pop on SQLite at BENCH_TICKETS (default 1,000,000):
+ * the store without its search index, with it built and each save's document in the main index
+ * (before migration 0030), and with saves writing the fresh index (after), alternating (intake-sqlite.bench.ts).
  *
  * BENCH_ONLY=routing: 智能派单 suggest and learn p50/p99 alone (routing.bench.ts) on the counts of
  * BENCH_ROUTING_TICKETS generated dispatches (default 1,000,000) against 10,000.

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_REFERENCE_DATE, GENERATOR_VERSION, loadDemoData } from '../../electron/demo';
@@ -24,12 +24,37 @@ function removeStore(file: string): void {
 }
 
 /**
+ * A cached store of an older schema, copied and migrated to the current one (what a console does
+ * with its own store on upgrade): a 1M-ticket store takes tens of minutes to generate, its migration
+ * seconds. False when there is none.
+ */
+async function migrateOlderCache(file: string, log: (s: string) => void): Promise<boolean> {
+  const dir = benchCacheDir();
+  const name = file.slice(dir.length + 1);
+  const m = /^(.*-schema)(\d+)(-.*)$/.exec(name);
+  if (!m) return false;
+  const older = readdirSync(dir)
+    .map((f) => ({ f, v: f.startsWith(m[1]!) && f.endsWith(m[3]!) ? Number(f.slice(m[1]!.length, f.length - m[3]!.length)) : NaN }))
+    .filter((x) => Number.isInteger(x.v) && x.v < Number(m[2]))
+    .sort((a, b) => b.v - a.v)[0];
+  if (!older) return false;
+  const partial = `${file}.partial`;
+  removeStore(partial);
+  log(`  migrating ${older.f} to schema ${m[2]}`);
+  copyFileSync(join(dir, older.f), partial);
+  const store = await openSqliteStore(partial);
+  await store.close();
+  renameSync(partial, file);
+  return true;
+}
+
+/**
  * Returns a demo store with `tickets` tickets, building it once. The build writes to a side file and
  * renames it when complete, so an interrupted build is never mistaken for a cached one.
  */
 export async function ensureBenchStore(tickets: number, seed = BENCH_SEED, log: (s: string) => void = () => {}): Promise<{ file: string; builtMs: number | null }> {
   const file = cachedStorePath(seed, tickets);
-  if (existsSync(file)) return { file, builtMs: null };
+  if (existsSync(file) || await migrateOlderCache(file, log)) return { file, builtMs: null };
   const partial = `${file}.partial`;
   removeStore(partial);
   const store = await openSqliteStore(partial);
@@ -64,7 +89,7 @@ export async function ensureBenchStore(tickets: number, seed = BENCH_SEED, log: 
 export async function ensureIndexedBenchStore(tickets: number, seed = BENCH_SEED, log: (s: string) => void = () => {}): Promise<string> {
   const plain = (await ensureBenchStore(tickets, seed, log)).file;
   const file = plain.replace(/\.sqlite$/, '-indexed.sqlite');
-  if (existsSync(file)) return file;
+  if (existsSync(file) || await migrateOlderCache(file, log)) return file;
   const partial = `${file}.partial`;
   removeStore(partial);
   copyFileSync(plain, partial);

@@ -40,6 +40,8 @@ describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: 
     for (const column of ['jitter_ms', 'jitter_p95_ms', 'loss_permille', 'rtt_ms', 'rtt_p95_ms', 'audio_warnings', 'poor_audio']) {
       await sql`alter table call_records drop column ${sql.ref(column)}`.execute(db);
     }
+    // And SQLite's fresh search index (0030).
+    if (t.store.dialect === 'sqlite') for (const table of ['ticket_fts_fresh', 'ticket_fts_bi_fresh', 'ticket_fts_uni_fresh']) await sql`drop table ${sql.table(table)}`.execute(db);
     await db.deleteFrom('schema_migrations').where('version', '>=', 21).execute();
     expect(await migrate(db, t.store.dialect, migrations)).toMatchObject({ from: 20, to: migrations.length });
     // Migration 0022 counted the tickets already stored, once.

@@ -76,8 +76,10 @@ export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, _opts
     docId = allocate(base, inSecond?.m == null ? null : Number(inSecond.m), overall);
   }
   if (!existing) await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, uni: null, bi: null }).execute();
-  await sql`insert into ticket_fts_bi (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
-  await sql`insert into ticket_fts_uni (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
+  // Into the fresh index (migration 0030): its merges stay small; foldFreshIndex moves it into the main one.
+  await sql`insert into ticket_fts_bi_fresh (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
+  await sql`insert into ticket_fts_uni_fresh (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
+  await sql`insert into ticket_fts_fresh (doc_id) values (${docId})`.execute(db);
 }
 
 /**
@@ -111,12 +113,19 @@ export async function removeTicketFromIndex(db: Kysely<DB>, ticketId: string, _o
   await db.deleteFrom('ticket_search_docs').where('doc_id', '=', existing.doc_id).execute();
 }
 
+/** Takes a document out of whichever index holds it, the fresh one or the main one. */
 async function deleteFts(db: Kysely<DB>, docId: number): Promise<void> {
-  await sql`delete from ticket_fts_bi where rowid = ${docId}`.execute(db);
-  await sql`delete from ticket_fts_uni where rowid = ${docId}`.execute(db);
+  const fresh = await sql`delete from ticket_fts_fresh where doc_id = ${docId} returning doc_id`.execute(db);
+  const suffix = fresh.rows.length ? '_fresh' : '';
+  await sql`delete from ${sql.table(`ticket_fts_bi${suffix}`)} where rowid = ${docId}`.execute(db);
+  await sql`delete from ${sql.table(`ticket_fts_uni${suffix}`)} where rowid = ${docId}`.execute(db);
 }
 
-/** The same writes as indexTicket on a raw better-sqlite3 handle, with prepared statements, for bulk work. */
+/**
+ * The same writes as indexTicket on a raw better-sqlite3 handle, with prepared statements, for bulk
+ * work. Bulk work writes the main index directly: its transactions hold many documents, so the
+ * segments it adds are large and few (the fresh index is for saves one ticket at a time).
+ */
 export function createSqliteIndexer(sqlite: Database.Database) {
   const find = sqlite.prepare('select doc_id from ticket_search_docs where ticket_id = ?').pluck();
   const maxIn = sqlite.prepare('select max(doc_id) from ticket_search_docs where doc_id >= ? and doc_id < ?').pluck();
@@ -126,14 +135,22 @@ export function createSqliteIndexer(sqlite: Database.Database) {
   const insUni = sqlite.prepare('insert into ticket_fts_uni (rowid, uni) values (?, ?)');
   const delBi = sqlite.prepare('delete from ticket_fts_bi where rowid = ?');
   const delUni = sqlite.prepare('delete from ticket_fts_uni where rowid = ?');
+  const delFresh = sqlite.prepare('delete from ticket_fts_fresh where doc_id = ?');
+  const delFreshBi = sqlite.prepare('delete from ticket_fts_bi_fresh where rowid = ?');
+  const delFreshUni = sqlite.prepare('delete from ticket_fts_uni_fresh where rowid = ?');
   return {
     /** `isNew`: the caller knows the ticket has no document yet (skips a lookup). */
     index(t: IndexableTicket, isNew = false): number {
       const tokens = tokenizeTicket(ticketText(t));
       let docId = isNew ? undefined : (find.get(t.id) as number | undefined);
       if (docId !== undefined) {
-        delBi.run(docId);
-        delUni.run(docId);
+        if (delFresh.run(docId).changes) {
+          delFreshBi.run(docId);
+          delFreshUni.run(docId);
+        } else {
+          delBi.run(docId);
+          delUni.run(docId);
+        }
       } else {
         const base = docKeyBase(t.created_at);
         const m = maxIn.get(base, base + SLOTS_PER_SECOND) as number | null;
@@ -145,6 +162,49 @@ export function createSqliteIndexer(sqlite: Database.Database) {
       return docId;
     },
   };
+}
+
+export interface FoldResult { moved: number; left: number }
+
+/**
+ * Moves up to `maxDocs` documents of the fresh index (migration 0030) into the main one, in one
+ * transaction, re-tokenised from their tickets (the FTS5 tables are contentless: they cannot give
+ * the tokens back). Many documents in one transaction make one segment of the main index, so its
+ * merges cost per document a fraction of what one save each cost. Once the fresh index is empty it
+ * is reset ('delete-all'), dropping the deletion markers the moves left in it. Oldest first.
+ */
+export function foldFreshIndex(sqlite: Database.Database, maxDocs: number): FoldResult {
+  const pick = sqlite.prepare(`select d.doc_id, t.id, t.created_at, t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential
+    from ticket_fts_fresh f join ticket_search_docs d on d.doc_id = f.doc_id join tickets t on t.id = d.ticket_id
+    order by f.doc_id limit ?`);
+  const moved = sqlite.transaction((limit: number) => {
+    const rows = pick.all(limit) as (IndexableTicket & { doc_id: number })[];
+    const delFresh = sqlite.prepare('delete from ticket_fts_fresh where doc_id = ?');
+    const delBi = sqlite.prepare('delete from ticket_fts_bi_fresh where rowid = ?');
+    const delUni = sqlite.prepare('delete from ticket_fts_uni_fresh where rowid = ?');
+    const insBi = sqlite.prepare('insert into ticket_fts_bi (rowid, bi) values (?, ?)');
+    const insUni = sqlite.prepare('insert into ticket_fts_uni (rowid, uni) values (?, ?)');
+    for (const r of rows) {
+      const tokens = tokenizeTicket(ticketText(r));
+      delFresh.run(r.doc_id);
+      delBi.run(r.doc_id);
+      delUni.run(r.doc_id);
+      insBi.run(r.doc_id, tokens.bi);
+      insUni.run(r.doc_id, tokens.uni);
+    }
+    const left = sqlite.prepare('select count(*) from ticket_fts_fresh').pluck().get() as number;
+    if (left === 0) {
+      sqlite.exec(`insert into ticket_fts_bi_fresh (ticket_fts_bi_fresh) values ('delete-all');
+        insert into ticket_fts_uni_fresh (ticket_fts_uni_fresh) values ('delete-all');`);
+    }
+    return { moved: rows.length, left };
+  });
+  return moved.immediate(maxDocs);
+}
+
+/** How many documents the fresh index holds (a search skips it when none). */
+export function freshIndexSize(sqlite: Database.Database): number {
+  return sqlite.prepare('select count(*) from ticket_fts_fresh').pluck().get() as number;
 }
 
 const META_VERSION_KEY = 'search_tokenizer_version';
@@ -179,6 +239,9 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
     if (rebuild) {
       sqlite.exec(`insert into ticket_fts_bi (ticket_fts_bi) values ('delete-all');
         insert into ticket_fts_uni (ticket_fts_uni) values ('delete-all');
+        insert into ticket_fts_bi_fresh (ticket_fts_bi_fresh) values ('delete-all');
+        insert into ticket_fts_uni_fresh (ticket_fts_uni_fresh) values ('delete-all');
+        delete from ticket_fts_fresh;
         delete from ticket_search_docs;`);
     }
     setVersion.run(META_VERSION_KEY, String(TOKENIZER_VERSION));

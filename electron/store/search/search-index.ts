@@ -9,6 +9,7 @@ import type { IndexableTicket, ReindexOptions, SearchIndex, TicketSearch } from 
 import { createSearchEngine, type SearchEngine, type SearchEngineOptions } from './sqlite-search';
 import { createPostgresSearchEngine, type PgSearchOptions } from './pg-search';
 import { indexTicket, reindexAll, removeTicketFromIndex, searchIndexStatusOf } from './indexer';
+import { FreshIndexFolder, type FreshFolderOptions } from './fold';
 
 /**
  * The adapters behind the SearchIndex port (electron/search/search-index.ts), chosen by the store:
@@ -20,6 +21,8 @@ export interface TicketSearchOptions extends Omit<SearchClientOptions, 'file' | 
   inProcess?: boolean;
   /** The worker script. @default searchWorkerLocation() */
   workerUrl?: URL;
+  /** SQLite: when saves' documents move from the fresh index into the main one (fold.ts); false: never (tests). */
+  fold?: FreshFolderOptions | false;
 }
 
 export interface SearchIndexOptions extends TicketSearchOptions, PgSearchOptions {}
@@ -64,15 +67,17 @@ export function createTicketSearch(store: Store, opts: TicketSearchOptions = {})
 export function createTicketSearchSqlite(store: Store, opts: TicketSearchOptions = {}): TicketSearch {
   const sqlite = store.sqlite;
   if (!sqlite) throw new Error('createTicketSearchSqlite: the store is not SQLite');
+  // Saves write a small fresh index; this moves it into the main one in the background (fold.ts).
+  const folder = opts.fold === false ? null : new FreshIndexFolder(sqlite, opts.fold);
   if (opts.inProcess || sqlite.memory) {
     return {
       searchTickets: async (input) => searchTicketsInProcess(sqlite, input),
-      close: async () => {},
+      close: async () => { await folder?.close(); },
     };
   }
-  const { inProcess: _ignored, workerUrl, ...clientOpts } = opts;
+  const { inProcess: _ignored, workerUrl, fold: _fold, ...clientOpts } = opts;
   const client = new SearchClient({ ...clientOpts, file: sqlite.name, workerUrl: workerUrl ?? searchWorkerLocation() });
-  return { searchTickets: (input, call) => client.search(input, call), close: () => client.close() };
+  return { searchTickets: (input, call) => client.search(input, call), close: async () => { await folder?.close(); await client.close(); } };
 }
 
 export function createSearchIndex(store: Store, opts: SearchIndexOptions = {}): SearchIndex {

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { Store } from '../sqlite';
-import { indexTicket, reindexAll, removeTicketFromIndex, searchIndexStatus } from './indexer';
+import { foldFreshIndex, freshIndexSize, indexTicket, reindexAll, removeTicketFromIndex, searchIndexStatus } from './indexer';
 import { SearchError, type SearchInput, type SearchResult } from '../../search/query';
 import { createSearchEngine, sqliteStatsSteps, type SearchEngine } from './sqlite-search';
 import { STATS_MAX_AGE_MS, STATS_RETRY_MS, type SearchStats } from '../../search/plan';
@@ -103,6 +104,11 @@ function sample(rnd: () => number, len: number): string {
 }
 
 describe('recall and precision against substring matching', () => {
+  it('runs over both indexes: the demo tickets indexed in bulk (main index), the random ones saved one by one (fresh index)', () => {
+    expect(freshIndexSize(store.sqlite!)).toBe(600);
+    expect(store.sqlite!.prepare('select count(*) from ticket_search_docs').pluck().get()).toBe(docs.length);
+  });
+
   it.each([1, 2, 3, 4])('finds exactly the tickets containing random %i-character substrings', (len) => {
     const rnd = mulberry32(100 + len);
     const queries = Array.from({ length: 60 }, () => sample(rnd, len));
@@ -551,5 +557,46 @@ describe('planner statistics: refreshed off the request path', () => {
     e.search(query);
     await turnsUntil(() => log.includes('end 4'));
     expect(log.slice(-3)).toEqual(['fail 3', 'start 4', 'end 4']);
+  });
+});
+
+describe('the fresh index (saves) folded into the main one (migration 0030)', () => {
+  it('a save goes to the fresh index and an edit moves a ticket there; folding them into the main index, a few at a time, changes no answer', async () => {
+    const sqlite = store.sqlite!;
+    const rnd = mulberry32(31);
+    // Whatever earlier tests left in the fresh index goes into the main one first.
+    while (foldFreshIndex(sqlite, 1000).left > 0);
+    // Edited tickets move from the main index to the fresh one; new ones start there.
+    const edited = docs.filter((_, i) => i % 37 === 0).slice(0, 60);
+    await store.db.transaction().execute(async (trx) => {
+      for (const d of edited) await indexTicket(trx, { ...d, content: `${d.content}鼋鼍` });
+    });
+    await store.db.updateTable('tickets').set({ content: sql<string>`content || '鼋鼍'` }).where('id', 'in', edited.map((d) => d.id)).execute();
+    reload();
+    expect(freshIndexSize(sqlite)).toBe(edited.length);
+    const queries: SearchInput[] = [{ text: '鼋鼍' }, { text: '鼋鼍', status: ['closed'] }, ...Array.from({ length: 12 }, (_, i) => ({ text: sample(rnd, 1 + (i % 4)) })),
+      { text: sample(rnd, 2), status: OPEN }];
+    const before = queries.map((q) => searchAll(q, engine));
+    expect(new Set(before[0]!.ids)).toEqual(new Set(edited.map((d) => d.id)));
+    const steps: number[] = [];
+    for (let r = foldFreshIndex(sqlite, 25); ; r = foldFreshIndex(sqlite, 25)) {
+      steps.push(r.moved);
+      if (r.left === 0) break;
+    }
+    expect(steps).toEqual([25, 25, 10]);
+    expect(freshIndexSize(sqlite)).toBe(0);
+    const after = queries.map((q) => searchAll(q, engine));
+    expect(after.map((x) => x.ids)).toEqual(before.map((x) => x.ids));
+    expect(after.map((x) => x.first.total)).toEqual(before.map((x) => x.first.total));
+    for (const [i, q] of queries.entries()) if (!q.status) expect(new Set(after[i]!.ids)).toEqual(substringMatches(q.text!));
+    // Folded, a ticket edited again goes back to the fresh index and is found by its new text only.
+    const again = edited[0]!;
+    await store.db.transaction().execute(async (trx) => {
+      await trx.updateTable('tickets').set({ content: '再次修改鼍鼋' }).where('id', '=', again.id).execute();
+      await indexTicket(trx, { ...again, content: '再次修改鼍鼋' });
+    });
+    expect(freshIndexSize(sqlite)).toBe(1);
+    expect(engine.search({ text: '鼍鼋' }).rows.map((r) => r.id)).toEqual([again.id]);
+    expect(engine.search({ text: '鼋鼍' }).rows.map((r) => r.id)).not.toContain(again.id);
   });
 });

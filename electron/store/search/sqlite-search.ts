@@ -21,6 +21,9 @@ import { needsCount, OPEN_STATUSES, pageResult, phoneNeedle, prefixesFor, type T
 
 const CONTAINS_FN = 'hotline_search_contains';
 
+/** Whether the fresh index (migration 0030) holds any document: a search reads it only then. */
+const HAS_FRESH = 'select exists (select 1 from ticket_fts_fresh)';
+
 export interface SearchEngineOptions {
   /** @default () => new Date() */
   now?: () => Date;
@@ -198,6 +201,8 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     let rowParams: unknown[];
     let countSql: string | null = null;
     let countParams: unknown[] = [];
+    // A text search led by the index reads the main index and, when it holds any document, the fresh one (migration 0030).
+    let freshArm: { rowsSql: string; rowParams: unknown[]; countSql: string | null; countParams: unknown[] } | null = null;
     const needles = v.terms.map((t) => t.text);
 
     if (v.terms.length) {
@@ -224,24 +229,28 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         }
       } else {
         // The rarest index condition leads, read newest-first; CROSS JOIN keeps that order of the loops.
-        const fts = plan.lead === 'bi' ? 'ticket_fts_bi' : 'ticket_fts_uni';
         const expr = plan.lead === 'bi'
           ? v.terms.flatMap((t) => t.phrases).map((p) => runExpr(p, prefixes)).join(' AND ')
           : uniTokens(v).map((c) => runExpr([c], prefixes)).join(' AND ');
-        const from = `from ${fts} cross join ticket_search_docs d on d.doc_id = ${fts}.rowid cross join tickets t on t.id = d.ticket_id`;
-        const allWhere = [`${fts} match ?`, ...where, ...checkWhere];
-        const allParams = [expr, ...params, ...checkParams];
-        rowsSql = `select d.doc_id, ${cols} ${from} where ${[...allWhere, ...cursorWhere.map((c) => c.replace('d.doc_id', `${fts}.rowid`))].join(' and ')}
-          order by ${fts}.rowid desc limit ?`;
-        rowParams = [...allParams, ...cursorParams, v.limit + 1];
-        if (v.countCap > 0) {
+        const arm = (fts: string) => {
+          const from = `from ${fts} cross join ticket_search_docs d on d.doc_id = ${fts}.rowid cross join tickets t on t.id = d.ticket_id`;
+          const allWhere = [`${fts} match ?`, ...where, ...checkWhere];
+          const allParams = [expr, ...params, ...checkParams];
           // Without ticket filters or checks the index alone counts: no join per hit.
           const indexOnly = allWhere.length === 1;
-          countSql = indexOnly
-            ? `select count(*) from (select 1 from ${fts} where ${fts} match ? limit ?)`
-            : `select count(*) from (select 1 ${from} where ${allWhere.join(' and ')} limit ?)`;
-          countParams = [...(indexOnly ? [expr] : allParams), v.countCap + 1];
-        }
+          return {
+            rowsSql: `select d.doc_id, ${cols} ${from} where ${[...allWhere, ...cursorWhere.map((c) => c.replace('d.doc_id', `${fts}.rowid`))].join(' and ')}
+              order by ${fts}.rowid desc limit ?`,
+            rowParams: [...allParams, ...cursorParams, v.limit + 1],
+            countSql: v.countCap <= 0 ? null : indexOnly
+              ? `select count(*) from (select 1 from ${fts} where ${fts} match ? limit ?)`
+              : `select count(*) from (select 1 ${from} where ${allWhere.join(' and ')} limit ?)`,
+            countParams: [...(indexOnly ? [expr] : allParams), v.countCap + 1],
+          };
+        };
+        const fts = plan.lead === 'bi' ? 'ticket_fts_bi' : 'ticket_fts_uni';
+        ({ rowsSql, rowParams, countSql, countParams } = arm(fts));
+        freshArm = arm(`${fts}_fresh`);
       }
     } else {
       const cursorWhere = v.cursor?.kind === 'time' ? ['(t.created_at, t.id) < (?, ?)'] : [];
@@ -255,17 +264,32 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       }
     }
 
-    const found: TicketRow[] = [];
-    for (const r of prepare(rowsSql).iterate(...rowParams) as IterableIterator<TicketRow>) {
-      found.push(r);
-      if (found.length % 32 === 0) cancelled();
-    }
-    cancelled();
-    const more = found.length > v.limit;
-    if (more) found.pop();
-
+    const read = (text: string, args: unknown[]) => {
+      const out: TicketRow[] = [];
+      for (const r of prepare(text).iterate(...args) as IterableIterator<TicketRow>) {
+        out.push(r);
+        if (out.length % 32 === 0) cancelled();
+      }
+      return out;
+    };
     // Counting runs inside SQLite (one call): stepping a thousand rows through JS costs more than the search.
-    const counted = needsCount(v, more) && countSql ? prepare(countSql).pluck().get(...countParams) as number : null;
+    const count = (text: string | null, args: unknown[]) => (text ? prepare(text).pluck().get(...args) as number : 0);
+    const execute = () => {
+      // Both indexes are read in one snapshot: a fold that moves a document between them meanwhile is not seen half done.
+      const fresh = freshArm && prepare(HAS_FRESH).pluck().get() ? freshArm : null;
+      let found = read(rowsSql, rowParams);
+      if (fresh) {
+        // Each index gives its newest limit + 1; together, the newest limit + 1 of both (a document is in one only).
+        found = [...found, ...read(fresh.rowsSql, fresh.rowParams)].sort((a, b) => Number(b.doc_id) - Number(a.doc_id)).slice(0, v.limit + 1);
+      }
+      cancelled();
+      const more = found.length > v.limit;
+      if (more) found.pop();
+      // With the fresh index the two counts add up (each capped at countCap + 1, so the sum is past the cap when either is).
+      const counted = needsCount(v, more) && countSql ? count(countSql, countParams) + (fresh ? count(fresh.countSql, fresh.countParams) : 0) : null;
+      return { found, more, counted };
+    };
+    const { found, more, counted } = freshArm ? sqlite.transaction(execute)() : execute();
     return pageResult(v, found, more, counted, needles, started);
   }
 
