@@ -121,8 +121,6 @@ export interface SqliteOptions {
    */
   walCheckpoint?: 'background' | 'auto';
   checkpoint?: Omit<CheckpointOptions, 'nativeBinding'>;
-  /** Keep prepared statements (withStatementCache); false: Kysely's prepare per query (the bench's before). @default true */
-  statementCache?: boolean;
 }
 
 /**
@@ -215,7 +213,7 @@ export async function openSqliteStore(file: string, opts: SqliteOptions = {}): P
     sqlite.close();
     throw new StoreError('locked', `数据库 ${file} 正被其他程序占用：${(e as Error).message}`, { file });
   }
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: opts.statementCache === false ? sqlite : withStatementCache(sqlite) }) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrate(db, 'sqlite', list);
     if (sqlite.pragma('application_id', { simple: true }) !== APPLICATION_ID) sqlite.pragma(`application_id = ${APPLICATION_ID}`);
