@@ -98,6 +98,7 @@ async function fill(store: Store, tickets: number, log: (s: string) => void): Pr
   const have = await ticketCount(store);
   if (have === tickets && (await index.status()).upToDate) {
     log(`${store.dialect}: reusing ${tickets} indexed tickets`);
+    if (store.dialect === 'postgres') await settle(store);
     return index;
   }
   if (have !== 0) throw new Error(`${store.dialect} store holds ${have} tickets, not ${tickets}: use an empty database`);
@@ -118,8 +119,18 @@ async function fill(store: Store, tickets: number, log: (s: string) => void): Pr
     },
   });
   log(`${store.dialect}: indexed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  if (store.dialect === 'postgres') await sql`analyze`.execute(store.db);
+  if (store.dialect === 'postgres') await settle(store);
   return index;
+}
+
+/**
+ * VACUUM ANALYZE, as autovacuum leaves a live database: right after the bulk load every tuple's first
+ * read sets its hint bits (a write) and the visibility map is empty, which made walks newest-first
+ * 3–10× slower than on a settled table (2 characters p99 172 ms against 13.6 ms, same data, one run
+ * apart). The search engine cannot do this itself: VACUUM needs the table's owner, not the runtime role.
+ */
+async function settle(store: Store): Promise<void> {
+  await sql`vacuum analyze`.execute(store.db);
 }
 
 /** The SQLite store, built once per size into the bench cache (side file renamed when complete). */
