@@ -47,6 +47,16 @@ interface Tally { self: Map<string, number>; total: Map<string, number>; areas: 
 const tally = (): Tally => ({ self: new Map(), total: new Map(), areas: new Map(), us: 0 });
 const all = tally();
 const inWin = tally();
+/** Samples with the console's code on the stack (its own folders, sip.js, ws, the store): the app's share, not the bench's (sipp spawns, trace files). */
+const APP = /\/(electron|shared)\/|node_modules\/(sip\.js|ws|kysely|better-sqlite3)\//;
+const appNodes = new Set<number>();
+for (const n of profile.nodes) {
+  for (let id: number | undefined = n.id; id !== undefined; id = parent.get(id)) {
+    if (APP.test(byId.get(id)!.callFrame.url)) { appNodes.add(n.id); break; }
+  }
+}
+let appUs = 0;
+let gcUs = 0;
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 
 let w = 0;
@@ -56,6 +66,8 @@ for (let i = 0; i < profile.samples.length - 1; i++) {
   const node = byId.get(profile.samples[i]!)!;
   while (w < windows.length && windows[w]!.toUs < at) w++;
   const inside = w < windows.length && windows[w]!.fromUs <= at && at <= windows[w]!.toUs;
+  if (appNodes.has(node.id)) appUs += us;
+  if (node.callFrame.functionName === '(garbage collector)') gcUs += us;
   for (const tl of inside ? [all, inWin] : [all]) {
     tl.us += us;
     add(tl.self, label(node.callFrame), us);
@@ -84,5 +96,6 @@ function print(title: string, tl: Tally, per: number, perLabel: string): void {
 }
 
 console.log(`${win.calls} calls; the process's CPU (app and bench, user+system, from process.cpuUsage): ${ms(win.cpuUs, calls)} ms per call`);
+console.log(`main's thread, whole measured period: ${ms(appUs, calls)} ms per call with the console's code on the stack, ${ms(gcUs, calls)} ms GC (app and bench)`);
 print('inside rx → 200 OK windows', inWin, windows.length, 'per call');
 print('whole measured period', all, calls, 'per call');
