@@ -237,6 +237,23 @@ describe('CategoryService with the linear model refit in a worker', () => {
     await store.db.updateTable('tickets').set({ category_id: wrong }).where('id', '=', t.id).execute();
   });
 
+  it('reads the tickets of a refit a page at a time with the event loop turning in between (calls and requests are served meanwhile)', { timeout: 120_000 }, async () => {
+    const s = refitting(recorder().log, { refitStartDelayMs: 60 * 60_000 });
+    await s.start();
+    const base = s.stats.ticketsRead;
+    // What a turn of the event loop (an INVITE read, a request) sees of the refit's reading.
+    const seen: number[] = [];
+    let turning = true;
+    const turn = () => { seen.push(s.stats.ticketsRead - base); if (turning) setImmediate(turn); };
+    setImmediate(turn);
+    await s.refitNow();
+    turning = false;
+    expect(s.stats.refits).toBe(1);
+    expect(s.stats.ticketsRead - base).toBe(REFIT_ROWS);
+    expect(seen.some((n) => n > 0 && n < REFIT_ROWS)).toBe(true);
+    await s.close();
+  });
+
   it('refits again after refitEvery tickets learned', { timeout: 120_000 }, async () => {
     const s = refitting();
     await s.start();

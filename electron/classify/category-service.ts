@@ -33,11 +33,15 @@ import { CategorySuggester, FEATURES_VERSION, type CategoryNode, type CategorySu
 import { FitCancelled, type LinearOptions } from './linear-model';
 import { refitInWorker } from './refit-client';
 import { categoryPaths } from '../../shared/domain/taxonomy';
+import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn } from '../util/time-slice';
 
 /** Tickets learned from at a cold start: the most recent ones say most about today's appeals. */
 export const TRAIN_LIMIT = 50_000;
 /** Tickets read per query while training or catching up: one query holds main's thread (about 2.5 ms at 250 tickets with their text). */
 const PAGE = 250;
+/** A refit's first page, and the fewest tickets a refit page is cut to (see refitPages). */
+const REFIT_FIRST_PAGE = 64;
+const REFIT_MIN_PAGE = 16;
 /** Learned per turn of the event loop, so SIP timers and IPC keep running meanwhile. */
 const YIELD_EVERY = 100;
 /**
@@ -372,15 +376,27 @@ export class CategoryService {
     }
   }
 
-  /** The newest refitLimit learnable tickets up to `until`, in pages. */
+  /**
+   * The newest refitLimit learnable tickets up to `until`, in pages sized to hold main's thread about
+   * BACKGROUND_SLICE_MS each, with a turn of the event loop between them. Read back to back (the
+   * queries resolve in microtasks), the 120 pages of a refit held main for 0.6–1.2 s at 200k tickets,
+   * and an INVITE that arrived meanwhile waited that long to be read (calls bench, BENCH_PROFILE).
+   * A refit is never urgent, so this holds whatever the start's slice setting is.
+   */
   private async *refitPages(until: string, signal: AbortSignal): AsyncGenerator<TrainingRow[]> {
     let cursor: { at: string; id: string } | null = null;
     let left = this.opts.refitLimit;
+    let size = REFIT_FIRST_PAGE;
     while (left > 0 && !signal.aborted) {
-      const page = await learnableTicketPage(this.db, { after: null, until, order: 'desc', cursor, limit: Math.min(PAGE, left) });
+      if (cursor) await nextTurn();
+      if (signal.aborted) return;
+      const limit = Math.min(size, left);
+      const began = performance.now();
+      const page = await learnableTicketPage(this.db, { after: null, until, order: 'desc', cursor, limit });
+      size = nextBatchSize({ size: limit, ms: performance.now() - began }, BACKGROUND_SLICE_MS, REFIT_MIN_PAGE, PAGE);
       this.stats.ticketsRead += page.length;
       yield page.map(row);
-      if (page.length < PAGE) return;
+      if (page.length < limit) return;
       left -= page.length;
       const last = page[page.length - 1]!;
       cursor = { at: last.created_at, id: last.id };

@@ -167,6 +167,7 @@ export class SoftphoneService {
       },
     });
     this.ua = ua;
+    skipAutomaticTrying(ua);
     this.supervisor = new RegistrationSupervisor(
       ua,
       {
@@ -697,7 +698,8 @@ export class SoftphoneService {
     }
     this.emitter.emit("incoming", { ...info, ticketId: leg.ticketId });
     this.emitter.emit("call", leg.snapshot());
-    invitation.progress().catch((error: unknown) => this.logger.warn(`180 Ringing failed: ${String(error)}`));
+    // A listener may have answered already (auto-answer in tests): its 200 OK is on the way, a 180 now would be refused.
+    if (!leg.answering) invitation.progress().catch((error: unknown) => this.logger.warn(`180 Ringing failed: ${String(error)}`));
   }
 
   /**
@@ -719,6 +721,8 @@ export class SoftphoneService {
     }
     leg.ticketId ??= replaced.ticketId;
     leg.answering = true;
+    // The answer waits for the media (a renderer's answer to the offer): tell the proxy we are on it (see skipAutomaticTrying).
+    invitation.progress({ statusCode: 100 }).catch((error: unknown) => this.logger.warn(`100 Trying failed: ${String(error)}`));
     // Set before accept(): sip.js ends the replaced session inside it, before accept() resolves.
     replaced.pendingEndReason = "replaced";
     this.logger.info(`call ${leg.callId} from ${leg.remoteNumber} replaces ${replaced.callId}`);
@@ -931,4 +935,31 @@ export class SoftphoneService {
       this.logger.error(`${what} handling failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     }
   }
+}
+
+/**
+ * sip.js sends 100 Trying for every INVITE before the application sees it ("FIXME: 100 Trying send
+ * should be configurable. Only required if TU will not respond in 200ms", RFC 3261 §17.2.1). This
+ * service responds to every new INVITE at once, in onInvite: 180 to ring, or 486/488/481; only a
+ * call that replaces another waits for its media to answer, and it sends its 100 itself (takeOver).
+ * The proxy has sent its own 100 upstream already. The automatic one cost main a response build and
+ * a WebSocket write (and the proxy its processing) between the INVITE and the answer, on every call.
+ */
+function skipAutomaticTrying(ua: UserAgent): void {
+  const delegate = ua.userAgentCore.delegate;
+  const onInvite = delegate.onInvite;
+  if (!onInvite) return;
+  delegate.onInvite = (request: Core.IncomingInviteRequest) => {
+    // Only the first call, sip.js's own: a later progress({ statusCode: 100 }) reaches the prototype's trying().
+    const own = request as { trying?: Core.IncomingInviteRequest["trying"] };
+    own.trying = () => {
+      delete own.trying;
+      return undefined as unknown as Core.OutgoingResponse;
+    };
+    try {
+      onInvite.call(delegate, request);
+    } finally {
+      delete own.trying;
+    }
+  };
 }

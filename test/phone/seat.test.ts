@@ -86,7 +86,12 @@ describe('agent seat against Kamailio and sipp', { timeout: 60_000 }, () => {
     expect(rec).toMatchObject({ direction: 'inbound', answered_at: null, remote_number: knownCaller });
   });
 
-  it('rings a ready agent with the screen pop, answers, and requires a wrap-up code before ready', async () => {
+  it('rings a ready agent with the screen pop, answers, and requires a wrap-up code before ready; the shift lead sees the seat ring, talk and wrap up', async () => {
+    const lead = connection();
+    t.app.dispatcher.attach(lead);
+    expect(await t.app.dispatcher.dispatch(lead, 'session.login', { username: 'lead01', password: 'Demo-12345' })).toMatchObject({ ok: true });
+    const agentId = conn.session!.user.id;
+    const seatAt = (activity: string) => waitForEvent(lead, 'seat.changed', (v) => v.userId === agentId && v.activity === activity);
     await call('phone.setReady', {});
     const from = conn.seen.length;
     const sipp = await citizen({ scenario: 'uac-answer-bye', callerNumber: knownCaller, pauseMs: 700 });
@@ -102,8 +107,13 @@ describe('agent seat against Kamailio and sipp', { timeout: 60_000 }, () => {
     expect(pop.callsLast30Days).toBeGreaterThanOrEqual(1);
     expect(pop.repeatCaller).toBe(true);
 
+    const ringing = await seatAt('ringing');
+    expect(ringing.call).toMatchObject({ direction: 'inbound' });
+    expect(ringing.call!.remote).not.toBe(knownCaller); // masked for the lead
+
     await call('phone.answer', { callId: incoming.callId });
     await waitForEvent(conn, 'phone.agent', (a) => a.name === 'on_call', from);
+    expect(await seatAt('talking')).toMatchObject({ agent: 'on_call' });
     const twice = await t.app.dispatcher.dispatch(conn, 'phone.answer', { callId: incoming.callId });
     expect(twice).toMatchObject({ ok: false, error: { code: 'conflict' } });
 
@@ -111,6 +121,7 @@ describe('agent seat against Kamailio and sipp', { timeout: 60_000 }, () => {
     expect(ended.missed).toBe(false);
     await waitForEvent(conn, 'phone.agent', (a) => a.name === 'after_call_work', from);
     expect((await sipp.result).exitCode).toBe(0);
+    expect(await seatAt('after_call_work')).toMatchObject({ agent: 'after_call_work', call: null });
 
     const tooEarly = await t.app.dispatcher.dispatch(conn, 'phone.setReady', {});
     expect(tooEarly).toMatchObject({ ok: false, error: { details: { reason: 'agent_wrap_up_required' } } });

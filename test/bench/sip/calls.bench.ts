@@ -9,6 +9,9 @@
  *   BENCH_PHASES=fixed,sliced,idle    which store states to measure (see Phases)
  *   BENCH_HOPS=1        Kamailio logs every hop (kamailio.cfg WITH_HOP_TRACE); 0 turns it off
  *   BENCH_PAUSE_MS=150  talk time of each call
+ *   BENCH_PROFILE=DIR   CPU-profiles main's thread (node:inspector, 100 µs sampling) over the idle phase's measured
+ *                       calls only: DIR/idle.cpuprofile, and DIR/idle.windows.json with each call's rx → 200 OK
+ *                       window on the profile's clock; `npx tsx test/bench/sip/profile-summary.ts DIR/idle` reads them
  *
  * The console app runs in this process (createTestApp: the real dispatcher, PhoneService, SoftphoneService,
  * sip.js), with `phone: { autoAnswer: true }`, media 'null', over a copy of the cached demo store. Agent
@@ -38,7 +41,10 @@
  * Kamailio's $TV(Sn) and performance.timeOrigin + now here):
  *   rx       the INVITE's bytes reach main (NodeWsTransport receive, before sip.js parses them)
  *   incoming the `phone.incoming` event reaches the renderer connection (dispatcher → Connection.send)
- *   pop      the `phone.screenPop` request, sent by that connection on `phone.incoming`, returns
+ *   pop      the `phone.screenPop` request, sent by that connection on `phone.incoming`, returns. The bench's
+ *            connection sends it from inside the event's delivery, so its queries share the microtask queue
+ *            with the auto-answer's 200 OK (a real renderer's request comes over IPC or its WebSocket, a turn
+ *            later): in the profile of the rx → 200 OK windows it is about a fifth of main's time
  *   ok200    sip.js hands the 200 OK for the INVITE to the WebSocket (NodeWsTransport send)
  *   sipp     sipp's own message trace: INVITE sent → 200 OK received (includes Kamailio, both ways)
  *   hops     sipp INVITE sent → Kamailio request_route → relayed → main rx … 200 handed to ws →
@@ -51,6 +57,8 @@ import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, readdirSync, rmSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Session as InspectorSession } from 'node:inspector';
+import { writeFileSync } from 'node:fs';
 import { Core } from 'sip.js';
 import type { EventName, EventPayload, Result } from '../../../shared/contract';
 import type { Connection } from '../../../electron/rpc/dispatcher';
@@ -73,6 +81,7 @@ const BLOCK = 25;
 const HOPS = process.env['BENCH_HOPS'] !== '0';
 const PHASES = (process.env['BENCH_PHASES'] ?? 'fixed,sliced,idle,reference').split(',').map((s) => s.trim()) as Phase[];
 const WARMUP_CALLS = 6;
+const PROFILE_DIR = process.env['BENCH_PROFILE'];
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // ---- in-process probes (bench only; they wrap, never change, product behaviour) -------------------
@@ -146,6 +155,30 @@ parser.parseMessage = (data, logger) => {
   }
   return m;
 };
+
+// ---- CPU profile of the measured idle calls (BENCH_PROFILE) ----------------------------------------------
+
+/** performance.now() in the CPU profile's clock (µs of the monotonic clock, as V8 stamps its samples). */
+const hrOriginUs = Number(process.hrtime.bigint() / 1000n) - performance.now() * 1000;
+const profileUs = (t: number) => hrOriginUs + t * 1000;
+
+async function startProfile(): Promise<InspectorSession> {
+  const s = new InspectorSession();
+  s.connect();
+  const post = (method: string, params?: object) => new Promise<void>((resolve, reject) => s.post(method, params ?? {}, (e) => (e ? reject(e) : resolve())));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  return s;
+}
+
+async function stopProfile(s: InspectorSession, file: string, windows: { rx: number; ok200: number; }[], extra: object): Promise<void> {
+  const profile = await new Promise<unknown>((resolve, reject) => s.post('Profiler.stop', (e, r) => (e ? reject(e) : resolve(r.profile))));
+  s.disconnect();
+  writeFileSync(`${file}.cpuprofile`, JSON.stringify(profile));
+  writeFileSync(`${file}.windows.json`, JSON.stringify({ ...extra, windows: windows.map((w) => ({ fromUs: profileUs(w.rx), toUs: profileUs(w.ok200) })) }));
+  log(`CPU profile: ${file}.cpuprofile (${windows.length} rx → 200 OK windows in ${file}.windows.json)`);
+}
 
 // ---- store -------------------------------------------------------------------------------------------
 
@@ -429,6 +462,8 @@ async function main(): Promise<void> {
       await call(agent, 'phone.setReady', {});
 
       let next = 0;
+      let profiling: InspectorSession | undefined;
+      const windows: { rx: number; ok200: number }[] = [];
       const oneCall = async (col: string | null): Promise<void> => {
         const from = agent.seen.length;
         lastInviteCallId = undefined;
@@ -460,6 +495,7 @@ async function main(): Promise<void> {
         add('pop', popAt - incomingAt);
         add('rxPop', probe?.rx !== undefined ? popAt - probe.rx : undefined);
         add('rx200', probe?.rx !== undefined && probe.ok200 !== undefined ? probe.ok200 - probe.rx : undefined);
+        if (profiling && probe?.rx !== undefined && probe.ok200 !== undefined) windows.push({ rx: probe.rx, ok200: probe.ok200 });
         add('incoming200', probe?.ok200 !== undefined ? probe.ok200 - incomingAt : undefined);
         add('rxIncoming', probe?.rx !== undefined ? incomingAt - probe.rx : undefined);
         add('parse', probe?.parseMs);
@@ -491,7 +527,10 @@ async function main(): Promise<void> {
         const done = () => { const st = indexStatus(file); return st.indexed >= st.tickets && logged.has('department routing rebuilt from history') && logged.has('category model trained'); };
         while (!done()) await new Promise((r) => setTimeout(r, 2000));
         log(`[idle] search index, routing tallies and category model complete after ${((performance.now() - reindexStarted) / 1000).toFixed(0)} s; measuring`);
+        if (PROFILE_DIR) profiling = await startProfile();
       }
+      const cpuBefore = process.cpuUsage();
+      const measureStarted = performance.now();
       const order: GrammarChoice[] = [];
       for (let done = 0; done < CALLS; done += BLOCK) for (const v of (order.length / VARIANTS.length) % 2 ? [...VARIANTS].reverse() : VARIANTS) order.push(v);
       const perVariant: Record<GrammarChoice, number> = { original: 0, patched: 0 };
@@ -512,6 +551,13 @@ async function main(): Promise<void> {
         if (reindexDone) break;
       }
       restoreGrammar();
+      const cpu = process.cpuUsage(cpuBefore);
+      const measured = VARIANTS.reduce((n, v) => n + (samples[`${phase}/${v}`]?.['sipp200']?.length ?? 0), 0);
+      notes.push(`${phase}: this process used ${((cpu.user + cpu.system) / 1000 / Math.max(1, measured)).toFixed(2)} ms CPU per measured call (app and bench, user+system) over ${((performance.now() - measureStarted) / 1000).toFixed(0)} s`);
+      if (profiling) {
+        await stopProfile(profiling, path.join(PROFILE_DIR!, phase), windows, { calls: measured, cpuUs: cpu.user + cpu.system });
+        profiling = undefined;
+      }
       if (phase !== 'idle') {
         const st = indexStatus(file);
         notes.push(`${phase}: ${reindexDone ? `the reindex finished ${((performance.now() - reindexStarted) / 1000).toFixed(0)} s after open, before ${CALLS} calls` : `reindex still running after the calls (${st.indexed.toLocaleString('en')}/${st.tickets.toLocaleString('en')} indexed, ${((performance.now() - reindexStarted) / 1000).toFixed(0)} s after open)`}`);
