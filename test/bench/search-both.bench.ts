@@ -54,7 +54,7 @@ import { sql } from 'kysely';
 import { DEFAULT_REFERENCE_DATE, GENERATOR_VERSION, generateReferenceData, generateTickets } from '../../electron/demo';
 import type { SearchIndex, SearchInput } from '../../electron/search';
 import { createPostgresSearchEngine, createSearchIndex } from '../../electron/store/search';
-import { loadPostgresStats } from '../../electron/store/search/pg-search';
+import type { CountWay } from '../../electron/store/search/pg-search';
 import { mulberry32, removeStoreFiles } from '../../electron/store/search/testing';
 import { TOKENIZER_VERSION } from '../../electron/search/tokenize';
 import { OPEN_TICKET_STATES } from '../../shared/domain/ticket-lifecycle';
@@ -83,8 +83,10 @@ export interface SearchBothLine {
   meanMatches: number;
   sqlite: { p50: number; p99: number; timeouts: number };
   postgres: { p50: number; p99: number; timeouts: number };
-  /** PostgreSQL choosing walk or lookup by the lead estimate alone (before the sample kept its text). */
+  /** PostgreSQL counting every match up to countCap + 1 (before the thinned count). */
   postgresBefore: { p50: number; p99: number; timeouts: number };
+  /** How the shipped PostgreSQL engine took its counts (pg-search.ts CountWay). */
+  pgCounts: Partial<Record<CountWay, number>>;
 }
 
 const SEED = 4243;
@@ -244,14 +246,11 @@ export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchB
     const lite = await sqliteStore(tickets, log);
     const pgStore = await openPostgresStore(opts.pgUrl ?? await server!.createDatabase());
     const pgIndex = await fill(pgStore, tickets, log);
-    // Before: the same engine with a sample that keeps no text, so walkChoice falls back to the lead
-    // estimate (how every search chose before 2026-12-07); timed on the same queries in the same run.
-    const pgBefore = createPostgresSearchEngine(pgStore.db, pgStore.searchPool!, {
-      loadStats: async () => {
-        const st = await loadPostgresStats(pgStore.db);
-        return { ...st, sample: st.sample.map(({ body: _body, ...rest }) => rest) };
-      },
-    });
+    // Before: the same engine counting every match up to countCap + 1 (no thinned lookup, as until
+    // 2026-12-07); timed on the same queries in the same run. How the shipped engine counted is tallied.
+    const pgBefore = createPostgresSearchEngine(pgStore.db, pgStore.searchPool!, { forceThin: false });
+    let ways: Partial<Record<CountWay, number>> = {};
+    const pgAfter = createPostgresSearchEngine(pgStore.db, pgStore.searchPool!, { onCount: (w) => { ways[w] = (ways[w] ?? 0) + 1; } });
     const sample = await lite.store.db.selectFrom('tickets').select(['title', 'content']).orderBy('id').limit(5000).execute();
     const texts = sample.flatMap((r) => [r.title, r.content, r.content]);
     const district = (await lite.store.db.selectFrom('tickets').select('district_code').where('district_code', 'is not', null)
@@ -277,7 +276,8 @@ export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchB
 
     for (const s of sets) {
       const a = (await time([lite.index], s.inputs))[0]!;
-      const [before, b] = (await time([pgBefore, pgIndex], s.inputs)) as [Timed, Timed];
+      ways = {};
+      const [before, b] = (await time([pgBefore, pgAfter], s.inputs)) as [Timed, Timed];
       const bad = a.hits.findIndex((h, i) => h !== null && ((b.hits[i] !== null && h !== b.hits[i]) || (before.hits[i] !== null && h !== before.hits[i])));
       if (bad >= 0) throw new Error(`stores disagree on ${JSON.stringify(s.inputs[bad])}: SQLite ${a.hits[bad]}, PostgreSQL ${b.hits[bad]} (before: ${before.hits[bad]})`);
       const line: SearchBothLine = {
@@ -285,6 +285,7 @@ export async function benchSearch(opts: SearchBothOptions = {}): Promise<SearchB
         sqlite: { p50: percentile(a.ms, 50), p99: percentile(a.ms, 99), timeouts: a.timeouts },
         postgres: { p50: percentile(b.ms, 50), p99: percentile(b.ms, 99), timeouts: b.timeouts },
         postgresBefore: { p50: percentile(before.ms, 50), p99: percentile(before.ms, 99), timeouts: before.timeouts },
+        pgCounts: ways,
       };
       log(`  ${line.name}: SQLite p99 ${fmtMs(line.sqlite.p99)}, PostgreSQL p99 ${fmtMs(line.postgres.p99)}`);
       lines.push(line);
@@ -303,11 +304,11 @@ export function searchBothTable(lines: readonly SearchBothLine[], tickets: numbe
   const out = [
     `### Ticket search, SQLite FTS5 vs PostgreSQL tsvector: ${tickets.toLocaleString('en')} generated tickets, top 50 + count ≤ 1000 (PostgreSQL cancelled after ${TIMEOUT_MS / 1000} s)`,
     '',
-    '| query | n | matches (mean) | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p99 PG / SQLite | PG timeouts | PG before: p50 / p99 (walk by lead estimate) | p99 before / after |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | n | matches (mean) | SQLite p50 | SQLite p99 | PostgreSQL p50 | PostgreSQL p99 | p99 PG / SQLite | PG timeouts | PG counts thinned / fell back / exact | PG before: p50 / p99 (every count exact) | p99 before / after |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const l of lines) {
-    out.push(`| ${l.name} | ${l.n} | ${l.meanMatches.toFixed(0)} | ${fmtMs(l.sqlite.p50)} | ${fmtMs(l.sqlite.p99)} | ${fmtMs(l.postgres.p50)} | ${fmtMs(l.postgres.p99)} | ${(l.postgres.p99 / l.sqlite.p99).toFixed(1)}× | ${l.postgres.timeouts} | ${fmtMs(l.postgresBefore.p50)} / ${fmtMs(l.postgresBefore.p99)} | ${(l.postgresBefore.p99 / l.postgres.p99).toFixed(1)}× |`);
+    out.push(`| ${l.name} | ${l.n} | ${l.meanMatches.toFixed(0)} | ${fmtMs(l.sqlite.p50)} | ${fmtMs(l.sqlite.p99)} | ${fmtMs(l.postgres.p50)} | ${fmtMs(l.postgres.p99)} | ${(l.postgres.p99 / l.sqlite.p99).toFixed(1)}× | ${l.postgres.timeouts} | ${l.pgCounts.thinned ?? 0} / ${l.pgCounts['thinned-short'] ?? 0} / ${(l.pgCounts.exact ?? 0) - (l.pgCounts['thinned-short'] ?? 0)} | ${fmtMs(l.postgresBefore.p50)} / ${fmtMs(l.postgresBefore.p99)} | ${(l.postgresBefore.p99 / l.postgres.p99).toFixed(1)}× |`);
   }
   return out.join('\n');
 }

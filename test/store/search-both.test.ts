@@ -66,6 +66,10 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
         const e = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceWalk });
         planned.push([name, (input) => e.search(input)]);
       }
+      // Counts tried first on a lookup thinned to ~40 hits: always too few for these counts (the
+      // exact count follows), and so each search's answer is the exact one's.
+      const thin = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceThin: 40 });
+      planned.push(['text, count thinned first', (input) => thin.search(input)]);
     }
   }, 180_000);
   afterAll(async () => {
@@ -241,6 +245,43 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     expect((await index.search({ text: '蛟龙专用' })).rows).toEqual([]);
     await t.store.db.transaction().execute(async (trx) => index.index(trx, { ...d, title: '鼋鼍蛟龙专用标题' }));
     expect((await index.search({ text: '蛟龙专用' })).rows.map((r) => r.id)).toEqual([d.id]);
+  });
+
+  // PostgreSQL only: GIN's thinned lookup (gin_fuzzy_search_limit) has no FTS5 counterpart.
+  it.runIf(kind === 'postgres')('a count thinned on PostgreSQL proves "at least" with real matches, falls back when short, and leaves no setting on the connections', async () => {
+    const ways: string[] = [];
+    const engine = (limit: number) => createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceThin: limit, onCount: (w) => ways.push(w) });
+    // A common character and a common bigram, each in well over 30 tickets, with a filter that keeps most of them.
+    const common = [...'来电反映情况'].map((c) => ({ c, n: substringMatches(c).size })).sort((a, b) => b.n - a.n)[0]!;
+    expect(common.n).toBeGreaterThan(300);
+    const wide = engine(200);
+    for (let i = 0; i < 5; i++) {
+      const r = await wide.search({ text: common.c, limit: 5, countCap: 30 });
+      expect(r.total).toEqual({ count: 30, exact: false });
+      expect(r.rows).toHaveLength(5);
+    }
+    expect(ways.filter((w) => w === 'thinned').length).toBeGreaterThanOrEqual(4);
+    // Thinned to ~3 hits a lookup cannot find 31 matches: every count falls back to the exact one, and is right.
+    ways.length = 0;
+    const narrow = engine(3);
+    const q = sample(mulberry32(12), 2);
+    const expected = substringMatches(q).size;
+    for (const cap of [5, 10_000]) {
+      const r = await narrow.search({ text: q, limit: 1, countCap: cap });
+      expect(r.total).toEqual({ count: Math.min(cap, expected), exact: expected <= cap });
+    }
+    expect(ways).toContain('thinned-short');
+    expect(ways.filter((w) => w === 'exact').length).toBe(ways.filter((w) => w === 'thinned-short').length);
+    // Every connection of the search pool reads the index whole again: the setting ended with its transaction.
+    const pool = t.store.searchPool!;
+    // A thinned count's transaction ends after its caller has the number: wait until every connection is back.
+    await expect.poll(() => pool.idleCount).toBe(pool.totalCount);
+    const held = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+    try {
+      for (const c of held) expect((await c.query<{ v: string }>(`select current_setting('gin_fuzzy_search_limit') as v`)).rows[0]!.v).toBe('0');
+    } finally {
+      for (const c of held) c.release();
+    }
   });
 
   // PostgreSQL only: the statement runs on the server and must be cancelled there; the SQLite worker's

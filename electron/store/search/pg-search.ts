@@ -123,6 +123,13 @@ export interface PgSearchOptions {
   force?: PlanChoice;
   /** Tests: walk the documents newest-first (true) or read the GIN lookup's hits (false), whatever walkChoice says. */
   forceWalk?: boolean;
+  /**
+   * Tests and the bench: a number counts every text-plan search first from a lookup thinned to about
+   * this many hits, whatever the estimates say; false never thins (walkChoice's `thin`).
+   */
+  forceThin?: number | false;
+  /** Told how each count was taken (tests and the bench). */
+  onCount?: (how: CountWay) => void;
   /** A search running longer is cancelled on the server. @default 15000 */
   timeoutMs?: number;
   /** The planner's sample. @default loadPostgresStats on this database */
@@ -139,39 +146,98 @@ type Frag = RawBuilder<unknown>;
 /** Below this many estimated hits of the index lookup, the GIN index fetches them all and sorts (cheap enough). */
 const ORDERED_MIN_HITS = 2000;
 /**
- * A hit fetched through the GIN bitmap costs about as much as this many documents walked
- * newest-first and checked on their stored text, and each hit of the lookup costs BITMAP_PER_HIT
- * to read into the bitmap (measured at 200k tickets: 1.3–2 µs a fetched hit, 0.2 µs a hit in the
- * bitmap, 0.7–3 µs a walked document).
+ * Costs in documents walked newest-first and checked on their stored text (0.7–3 µs each, measured
+ * at 200k tickets): a hit fetched through the GIN bitmap costs WALK_PER_HIT of them (1.3–2 µs; a row
+ * of a thinned lookup, each on a page of its own, ~2 µs), a hit read into the bitmap BITMAP_PER_HIT
+ * (0.2 µs), and a posting a thinned lookup decodes and drops DECODE_PER_HIT (191,000 in 2.3 ms).
  */
 const WALK_PER_HIT = 2;
 const BITMAP_PER_HIT = 0.2;
+const DECODE_PER_HIT = 0.012;
+
+/** Sampled matches below this are too few to lean on for a thinned count (the estimate's error is about 2/√n). */
+const THIN_MIN_MATCHED = 16;
+/** A thinned lookup is sized to find this many times countCap + 1 matches by the low estimate. */
+const THIN_MARGIN = 2;
+
+/** A count taken from a thinned lookup of one lexeme (see walkChoice). */
+export interface ThinCount {
+  /** The tsquery of the lexeme read. */
+  lexeme: string;
+  /** gin_fuzzy_search_limit: about how many of its hits the lookup keeps. */
+  limit: number;
+}
 
 /**
- * Whether the page, and the count, walk the documents newest-first (checking each on its row) or
- * read the GIN lookup's hits. The walk reads documents until enough match. The page from the
+ * How a count was taken: 'exact' (every match up to countCap + 1), 'thinned' (a thinned lookup found
+ * more than countCap matches), 'thinned-short' (it did not, and the exact count followed).
+ */
+export type CountWay = 'exact' | 'thinned' | 'thinned-short';
+
+/** The search's rarest lexeme by the sample (what a thinned count reads), and how many sampled tickets hold it. */
+export function rarestLexeme(v: ValidSearch, stats: SearchStats | null): { lexeme: string; held: number } | null {
+  let rarest: { lexeme: string; held: number } | null = null;
+  const consider = (lex: string, held: number) => {
+    if (!rarest || held < rarest.held) rarest = { lexeme: lex, held };
+  };
+  for (const b of v.terms.flatMap((t) => t.phrases.flat())) consider(lexeme(b), stats?.bi.get(b) ?? 0);
+  for (const c of uniTokens(v)) consider(lexeme(UNI_MARK + c), stats?.uni.get(c) ?? 0);
+  return rarest;
+}
+
+/**
+ * How the page, and the count, reach the documents: walked newest-first (each checked on its row),
+ * or the GIN lookup's hits read. The walk reads documents until enough match. The page from the
  * lookup fetches every hit to sort them; the count stops once countCap + 1 hits matched. A term in
  * 2 % of tickets walks ~2,500 documents for a page of 50 (cheaper than fetching its 4,000 hits) but
  * ~50,000 for a count to 1,000, where the lookup fetches ~1,000. From the sample's own matches when
  * it kept its text (plan.ts sampleMatches: the whole term and the filters on the same tickets),
  * where a match the sample never saw counts as none: the walk would read every document, the
  * lookup's hits are bounded. Otherwise from the plan's lead estimate.
+ *
+ * `thin`, when it is cheaper than both: the count only has to show that more than countCap tickets
+ * match, and any set of matches that large shows it. GIN can hand out a random subset of a lexeme's
+ * hits (gin_fuzzy_search_limit: each kept with probability limit / its hits) without building the
+ * bitmap of all of them: "月湖" (8.7 % of 200k tickets) counted to 1,001 in 6.0 ms through its
+ * bitmap of 17,336 hits and in 2.9 ms thinned to ~2,900, where the walk read 12,000 documents (45 ms).
+ * Every row of the subset is still checked for every term and filter, so it counts real matches; if
+ * it finds countCap or fewer, the exact count follows. The subset's rows lie one to a page where a
+ * walk's lie ten to a page, so a term in most tickets still walks. Sized by a low estimate of the
+ * matches (two standard errors under the sampled share) to keep THIN_MARGIN × (countCap + 1) of them.
  */
-export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date): { page: boolean; count: boolean } {
+export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date): { page: boolean; count: boolean; thin: ThinCount | null } {
   // The lead's estimate bounds the lookup's hits from above (a sampled ticket holding every piece
   // holds the rarest): few enough, and the sample's text need not be read on the search's path.
-  if (plan.estimate.lead <= ORDERED_MIN_HITS) return { page: false, count: false };
+  if (plan.estimate.lead <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null };
   const seen = stats ? sampleMatches(v, stats, now) : null;
   if (!seen || !stats) {
     const lead = plan.estimate.lead;
-    return { page: plan.estimate.pageScan * 4 < lead, count: plan.estimate.textScan * 4 < lead };
+    return { page: plan.estimate.pageScan * 4 < lead, count: plan.estimate.textScan * 4 < lead, thin: null };
   }
   const hits = ((seen.held + 0.5) / (seen.sampled + 1)) * stats.total;
-  if (hits <= ORDERED_MIN_HITS) return { page: false, count: false };
+  if (hits <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null };
   const walked = (need: number) => (seen.matched ? Math.min(stats.total, (need * seen.sampled) / seen.matched) : stats.total);
   const fetched = (need: number) => (seen.matched ? Math.min(hits, (need * seen.held) / seen.matched) : hits);
   const lookup = (rows: number) => rows * WALK_PER_HIT + hits * BITMAP_PER_HIT;
-  return { page: walked(v.limit + 1) < lookup(hits), count: walked(v.countCap + 1) < lookup(fetched(v.countCap + 1)) };
+  const page = walked(v.limit + 1) < lookup(hits);
+  const walkCount = walked(v.countCap + 1);
+  const lookupCount = lookup(fetched(v.countCap + 1));
+  const thin = thinCount(v, plan, stats, seen);
+  if (thin && thin.cost < Math.min(walkCount, lookupCount)) return { page, count: false, thin: { lexeme: thin.lexeme, limit: thin.limit } };
+  return { page, count: walkCount < lookupCount, thin: null };
+}
+
+function thinCount(v: ValidSearch, plan: SearchPlan, stats: SearchStats, seen: { matched: number; sampled: number }): (ThinCount & { cost: number }) | null {
+  if (v.countCap <= 0 || plan.mode !== 'text' || seen.matched < THIN_MIN_MATCHED) return null;
+  const rarest = rarestLexeme(v, stats);
+  if (!rarest) return null;
+  const hits = ((rarest.held + 0.5) / (seen.sampled + 1)) * stats.total;
+  const low = ((seen.matched - 2 * Math.sqrt(seen.matched)) / seen.sampled) * stats.total;
+  const need = v.countCap + 1;
+  const limit = Math.ceil((THIN_MARGIN * need * hits) / low);
+  if (limit >= hits) return null;
+  const rows = Math.min(limit, (need * hits) / low);
+  return { lexeme: rarest.lexeme, limit, cost: hits * DECODE_PER_HIT + limit * BITMAP_PER_HIT + rows * WALK_PER_HIT };
 }
 
 /** Normalised as normalizeText does (NFKC, lower case; PostgreSQL's C locale lowers ASCII only). */
@@ -289,7 +355,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
   stats().catch(() => {});
 
   /** The rows and count queries of one search, as the plan says (see plan.ts). */
-  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean }> {
+  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean; thinned?: { q: Frag; limit: number } }> {
     const categories = v.categoryIds
       ? (await sql<{ id: string }>`with recursive sub(id) as (select id from categories where id in (${sql.join(v.categoryIds)})
           union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub`.execute(conn)).rows.map((r) => r.id)
@@ -305,7 +371,12 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     }
     const sample = await stats();
     const plan = planSearch(v, sample, now(), opts.force);
-    const walk = opts.forceWalk === undefined ? walkChoice(v, plan, sample, now()) : { page: opts.forceWalk, count: opts.forceWalk };
+    const chosen = walkChoice(v, plan, sample, now());
+    const walk = opts.forceWalk === undefined ? chosen : { page: opts.forceWalk, count: opts.forceWalk };
+    const forcedThin = typeof opts.forceThin === 'number' ? rarestLexeme(v, sample) : null;
+    const thin = opts.forceThin === false ? null
+      : forcedThin ? { lexeme: forcedThin.lexeme, limit: opts.forceThin as number }
+      : opts.forceWalk === undefined ? chosen.thin : null;
     // Every term checked on the row: plans that reach documents without the GIN index.
     const rowChecks = v.terms.map((t) => termCheck(v, t));
     const cursor = v.cursor?.kind === 'doc' ? [sql`d.doc_id < ${v.cursor.docId}`] : [];
@@ -352,6 +423,12 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     const countWhere = countOrdered ? [...rowChecks, ...where] : all;
     const countFrom = indexOnly ? sql`from ticket_search_docs d` : from;
     return {
+      ...(thin && v.countCap > 0 ? {
+        thinned: {
+          q: sql`select count(*) as n from (select 1 ${countFrom} ${and([sql`d.tsv @@ ${thin.lexeme}::tsquery`, ...rowChecks, ...where])} limit ${v.countCap + 1}) x`,
+          limit: thin.limit,
+        },
+      } : {}),
       rowsQ,
       countQ: v.countCap > 0
         ? countOrdered
@@ -362,8 +439,12 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     };
   }
 
-  /** One statement on a connection of the search pool, cancelled on the server when the search is stopped. */
-  async function statement<R>(q: Frag, stop: AbortSignal, why: () => unknown): Promise<R[]> {
+  /**
+   * One statement on a connection of the search pool, cancelled on the server when the search is stopped.
+   * `thin`: in a transaction of its own with gin_fuzzy_search_limit set for it alone (SET LOCAL ends
+   * with the transaction, committed or rolled back, so the connection goes back to the pool without it).
+   */
+  async function statement<R>(q: Frag, stop: AbortSignal, why: () => unknown, thin?: number): Promise<R[]> {
     if (stop.aborted) throw why();
     const client = await pool.connect();
     let cancelling: Promise<unknown> | null = null;
@@ -374,11 +455,25 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
       })().catch(() => {});
     };
     let broken: Error | undefined;
+    let ending: Promise<void> | null = null;
     try {
       if (stop.aborted) throw why();
       stop.addEventListener('abort', cancel, { once: true });
       const c = q.compile(db);
-      return (await client.query<R & pg.QueryResultRow>({ text: c.sql, values: c.parameters as unknown[] })).rows;
+      if (thin === undefined) return (await client.query<R & pg.QueryResultRow>({ text: c.sql, values: c.parameters as unknown[] })).rows;
+      await client.query(`begin; set local gin_fuzzy_search_limit = ${Math.max(1, Math.min(2 ** 31 - 1, Math.round(thin)))}`);
+      let rows: R[];
+      try {
+        rows = (await client.query<R & pg.QueryResultRow>({ text: c.sql, values: c.parameters as unknown[] })).rows;
+      } catch (e) {
+        // Out of the failed transaction before the connection is reused; if even that fails, the pool discards it.
+        await client.query('rollback').catch((r: unknown) => { broken = r as Error; });
+        throw e;
+      }
+      // The caller has its rows now; the transaction ends (and the setting with it) before the
+      // connection goes back to the pool.
+      ending = client.query('commit').then(() => {}, (r: unknown) => { broken = r as Error; });
+      return rows;
     } catch (e) {
       // A cancelled statement leaves the connection usable; any other failure (a restart, a dropped
       // socket) may not, and the pool discards it.
@@ -388,8 +483,13 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
       stop.removeEventListener('abort', cancel);
       // Back to the pool only once the cancel signal has been delivered: an idle backend ignores it,
       // so it cannot cancel the next statement on this connection.
-      if (cancelling) await cancelling;
-      client.release(broken);
+      const release = async () => {
+        if (ending) await ending;
+        if (cancelling) await cancelling;
+        client.release(broken);
+      };
+      if (ending) void release().catch(() => {});
+      else await release();
     }
   }
 
@@ -398,13 +498,28 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
    * (the two reads overlap instead of following each other); otherwise the count only if the page did fill.
    */
   async function run(v: ValidSearch, started: number, stop: AbortSignal, why: () => unknown): Promise<SearchResult> {
-    const { rowsQ, countQ, countLikely } = await queries(v, db);
-    const early = countQ && countLikely ? statement<{ n: number }>(countQ, stop, why) : null;
+    const { rowsQ, countQ, countLikely, thinned } = await queries(v, db);
+    const exact = async (q: Frag) => {
+      const n = Number((await statement<{ n: number }>(q, stop, why))[0]!.n);
+      opts.onCount?.('exact');
+      return n;
+    };
+    const count = async (q: Frag): Promise<number> => {
+      if (!thinned) return exact(q);
+      const n = Number((await statement<{ n: number }>(thinned.q, stop, why, thinned.limit))[0]!.n);
+      if (n > v.countCap) {
+        opts.onCount?.('thinned');
+        return n;
+      }
+      opts.onCount?.('thinned-short');
+      return exact(q);
+    };
+    const early = countQ && countLikely ? count(countQ) : null;
     early?.catch(() => {});
     const found = await statement<TicketRow>(rowsQ, stop, why);
     const more = found.length > v.limit;
     if (more) found.pop();
-    const counted = needsCount(v, more) && countQ ? Number((await (early ?? statement<{ n: number }>(countQ, stop, why)))[0]!.n) : null;
+    const counted = needsCount(v, more) && countQ ? await (early ?? count(countQ)) : null;
     return pageResult(v, found, more, counted, v.terms.map((t) => t.text), started);
   }
 
