@@ -10,9 +10,17 @@
  * The unified runner (test/bench/run.ts) calls benchSearchBoth().
  * BENCH_PG_URL: use this database instead of a private cluster (kept between runs: filled once).
  * The SQLite store is kept in the bench cache (store-cache.ts) and reused when complete.
- * PostgreSQL runs twice on every query, the order alternating: as shipped, and "before" (a sample
- * without text, so pg-search.ts walkChoice decides by the lead estimate as it did until 2026-12-07).
+ * PostgreSQL runs twice on every query, the order alternating: as shipped, and "before" (every count
+ * exact, no thinned lookup: forceThin false). Until the thinned count, "before" was a sample without
+ * text (walkChoice by the lead estimate), which the 2026-12-07 figures below compare.
  *
+ * 2026-12-07 (later), 200k tickets, 400 queries a row (40 awkward), quiet machine, SQLite's file in the page cache; PostgreSQL
+ * p99 without → with the thinned count (pg-search.ts walkChoice `thin`), the same queries alternating in one run:
+ *   2 chars 21.6 → 21.8 ms (p50 6.44 → 5.77; SQLite 1.18 / 2.37 ms); 3 chars 18.9 → 12.3 ms; 4 chars 19.0 → 10.4 ms;
+ *   "情况。来" 23.0 → 18.1; "小区 楼" 17.6 → 13.0; district + closed 116.7 → 77.0 ms. A third to two fifths of the
+ *   counts were thinned, none fell back to the exact count. The run before it (SQLite's file not yet cached) gave 2 chars
+ *   19.4 → 11.5, 3 chars 23.3 → 14.1, 4 chars 23.8 → 12.8 ms. PostgreSQL's p50 for 2–4 characters stays 5–6 ms against
+ *   SQLite's 1.2–1.8 ms: two statements, each a round trip and a plan, where FTS5 answers in-process.
  * 2026-12-07, 200k tickets (100 queries a row, 20 awkward), load average ~3 from other jobs, p99 SQLite /
  * PostgreSQL (PostgreSQL before → after in the same run):
  *   2 chars 4.3 / 16.5 ms (3.8×; before 56 ms); 3 chars 6.5 / 22.7 ms (3.5×; 114 ms); 4 chars 14.8 / 23.7 ms (67 ms);
