@@ -778,7 +778,14 @@ export class SoftphoneService {
         this.emitter.emit("call", leg.snapshot());
         if (leg.reofferOnAnswer) this.onAnsweredAfterHandover(leg);
       } else if (state === SessionState.Terminated) {
-        this.finish(leg, this.fallbackEndReason(leg));
+        // sip.js ends a refused INVITE's session before it hands the response to the request
+        // delegate that records its SIP code (Inviter onReject): an unanswered outgoing leg ends a
+        // microtask later, once the code is known, so its record says "refused, 486" and not "failed".
+        if (leg.direction === "outbound" && leg.answeredAt === undefined) {
+          queueMicrotask(() => this.guard("session state", () => this.finish(leg, this.fallbackEndReason(leg))));
+        } else {
+          this.finish(leg, this.fallbackEndReason(leg));
+        }
       }
     }));
     this.pruneEnded();

@@ -224,6 +224,17 @@ describe("softphone calls", { timeout: 40_000 }, () => {
     expect(result.exitCode, describeRun(result)).toBe(0);
   });
 
+  it("logs an outgoing call the far end refuses (486) as refused, with its SIP code", async () => {
+    const since = agent.events.length;
+    const callee = await startUas({ scenario: "uas-busy", localPort: gatewayPort, pauseMs: 200 });
+    const callId = await agent.service.call("95566");
+    await agent.waitFor("call", (c) => c.callId === callId && c.state === "early", 10_000, since);
+    const record = await agent.waitFor("ended", (r) => r.callId === callId, 5000, since);
+    expect(record).toMatchObject({ direction: "outbound", remoteNumber: "95566", endReason: "remote-rejected", sipCode: 486, talkMs: 0 });
+    const result = await callee.result;
+    expect(result.exitCode, describeRun(result)).toBe(0);
+  });
+
   it("refuses a transfer to something that is not a number, before sending anything", async () => {
     const since = agent.events.length;
     const sipp = await citizen({ scenario: "uac-answer-wait-bye" });

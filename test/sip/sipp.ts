@@ -24,7 +24,7 @@ export type UacScenario =
   | "uac-attended-transfer-fails"
   | "uac-info-dtmf"
   | "uac-answer-refresh-bye";
-export type UasScenario = "uas-answer";
+export type UasScenario = "uas-answer" | "uas-busy";
 
 export interface SippStats {
   successfulCalls: number;
