@@ -57,9 +57,15 @@ describe('a desk in center mode', () => {
 
   it('signs in at the center and registers a ticket that lands in the center\'s store', async () => {
     agent = await Client.open(deskPort, deskToken);
-    expect(agent.hello).toEqual({ contract: contractVersion() });
+    // The desk's hello says its own time, as the center's does: a desk's clock is checked against it.
+    expect(agent.hello).toEqual({ contract: contractVersion(), now: expect.any(String) });
+    expect(Math.abs(Date.parse(agent.hello!.now!) - Date.now())).toBeLessThan(5000);
     const login = await agent.call<{ token: string; user: { username: string } }>('session.login', { username: 'agent01', password: 'Demo-12345' });
     expect(login).toMatchObject({ ok: true, value: { user: { username: 'agent01' } } });
+    // The desk measured its clock against the center's hello: the same machine here, so only the network's share.
+    const sync = await agent.call<{ mode: string; clockSkewMs: number | null }>('desk.status', {});
+    expect(sync).toMatchObject({ ok: true, value: { mode: 'center' } });
+    expect(Math.abs(sync.ok ? sync.value.clockSkewMs ?? Infinity : Infinity)).toBeLessThan(5000);
     const created = await newTicket(agent, '咨询居住证办理');
     expect(created.ok).toBe(true);
     const id = created.ok ? created.value.id : '';

@@ -11,6 +11,8 @@ import { contractVersion, deskLocalRequests, deskMainOnlyRequests, hello, reques
 import type { Connection, RequestRouter } from '../rpc/dispatcher';
 import { silentLogger } from '../log';
 import { CenterConfigError, CenterForwarder, centerSocketUrl, routeOf } from './forwarder';
+import { DeskStore } from '../store/desk-store';
+import type { Logger } from '../log';
 
 /** A stand-in center: answers the hello with `contract`, and every request with who served it. */
 async function fakeCenter(contract: string, given?: Server) {
@@ -22,7 +24,7 @@ async function fakeCenter(contract: string, given?: Server) {
     ws.on('message', (raw) => {
       const msg = JSON.parse(raw.toString()) as { hello?: { contract: string }; id?: number; name?: string };
       if (msg.hello) {
-        ws.send(JSON.stringify(contract === contractVersion() ? hello() : { hello: { contract, error: { code: 'contract_mismatch' } } }));
+        ws.send(JSON.stringify(contract === contractVersion() ? hello(undefined, new Date()) : { hello: { contract, error: { code: 'contract_mismatch' } } }));
         return;
       }
       seen.push(String(msg.name));
@@ -100,6 +102,32 @@ describe('the desk forwarder', () => {
     // The softphone still answers from the desk.
     expect(await fwd.dispatch(c, 'phone.status', {})).toMatchObject({ ok: true, value: { servedBy: 'desk' } });
     fwd.close();
+  });
+
+  it('measures how far the desk\'s clock is off the center\'s at the hello, and warns from a minute on', async () => {
+    const skewOf = async (offsetMs: number) => {
+      const warnings: string[] = [];
+      const log: Logger = { ...silentLogger, warn: (msg: string) => { warnings.push(msg); } };
+      const store = DeskStore.open(mkdtempSync(join(tmpdir(), 'hotline-desk-clock-')));
+      const fwd = new CenterForwarder(fakeLocal().router, { url: `ws://127.0.0.1:${center.port()}/rpc`, clock: () => Date.now() + offsetMs }, log, store);
+      const c = connection();
+      fwd.attach(c);
+      // A request through the center: the hello has been answered by then.
+      expect(await fwd.dispatch(c, 'tickets.recent', { limit: 1 })).toMatchObject({ ok: true });
+      const skew = fwd.offline!.status(null, null).clockSkewMs;
+      fwd.close();
+      store.close();
+      return { skew, warned: warnings.some((w) => w.includes('clock')) };
+    };
+    const fast = await skewOf(5 * 60_000);
+    expect(Math.abs(fast.skew! - 5 * 60_000)).toBeLessThan(2000);
+    expect(fast.warned).toBe(true);
+    const slow = await skewOf(-2 * 3_600_000);
+    expect(Math.abs(slow.skew! + 2 * 3_600_000)).toBeLessThan(2000);
+    // A right clock: what is left is the network's share, and nothing is said.
+    const right = await skewOf(0);
+    expect(Math.abs(right.skew!)).toBeLessThan(2000);
+    expect(right.warned).toBe(false);
   });
 
   it('refuses to talk to a center of another contract version, with contract_mismatch', async () => {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import {
-  CLOSE_CONTRACT_MISMATCH, contractVersion, deskLocalRequests, deskMainOnlyRequests, hello, isEventName, isRequestName, readServerFrame, requestNames,
+  CLOCK_SKEW_WARN_MS, CLOSE_CONTRACT_MISMATCH, contractVersion, deskLocalRequests, deskMainOnlyRequests, hello, isEventName, isRequestName, readServerFrame, requestNames,
   sessionEffects, type ContractError, type EventName, type RequestName, type Result, type SessionEndReason, type SessionInfo, type SignedIn,
 } from '../../shared/contract';
 import type { Connection, RequestRouter } from '../rpc/dispatcher';
@@ -21,6 +21,8 @@ export interface CenterOptions {
   url: string;
   /** PEM certificate(s) the center's certificate must chain to (wss); the system's roots when left out. */
   ca?: string | Buffer;
+  /** The desk's clock (tests set it off to play a desk whose time is wrong). @default Date.now */
+  clock?: () => number;
   /** How long one connection attempt (TCP, TLS, upgrade, hello) may take. */
   connectTimeoutMs?: number;
   /** Longest wait between reconnect attempts. */
@@ -104,6 +106,7 @@ export class CenterChannel {
   private heartbeat: NodeJS.Timeout | null = null;
   /** Which of the center's servers this channel tries; the next one after a failure or a loss. */
   private server = 0;
+  private skew: number | null = null;
 
   constructor(
     private readonly urls: readonly string[], private readonly opts: CenterOptions, readonly conn: Connection, private readonly log: Logger,
@@ -112,6 +115,24 @@ export class CenterChannel {
 
   get isOpen(): boolean {
     return this.state === 'open';
+  }
+
+  /** This desk's clock minus the center's (ms) at the last hello that said the center's time; null before one. */
+  get clockSkewMs(): number | null {
+    return this.skew;
+  }
+
+  /** From the center's clock in its hello, taken to be read halfway between our hello and its answer. */
+  private noteClock(centerNow: string, sentAt: number): void {
+    const at = Date.parse(centerNow);
+    if (!Number.isFinite(at)) return;
+    const now = (this.opts.clock ?? Date.now)();
+    const skew = Math.round((sentAt + now) / 2 - at);
+    const wrong = Math.abs(skew) >= CLOCK_SKEW_WARN_MS;
+    if (wrong && (this.skew === null || Math.abs(this.skew) < CLOCK_SKEW_WARN_MS)) {
+      this.log.warn('desk: this computer\'s clock is off from the center\'s', { skewMs: skew, center: centerNow });
+    }
+    this.skew = skew;
   }
 
   connect(): void {
@@ -125,7 +146,9 @@ export class CenterChannel {
     this.ws = ws;
     // The hello must come back within the same time; a silent peer is not a center.
     const helloTimer = setTimeout(() => { this.lastFailure = 'no_hello'; ws.terminate(); }, timeout);
+    let helloSentAt = 0;
     ws.on('open', () => {
+      helloSentAt = (this.opts.clock ?? Date.now)();
       ws.send(JSON.stringify(hello()));
       let missed = 0;
       ws.on('pong', () => { missed = 0; });
@@ -157,6 +180,7 @@ export class CenterChannel {
           return;
         }
         this.retry = 0;
+        if (frame.hello.now) this.noteClock(frame.hello.now, helloSentAt);
         void this.opened().finally(done);
       } else if ('result' in frame) {
         if (typeof frame.id !== 'number') return;

@@ -119,7 +119,9 @@ export class DeskOffline implements CallSink {
   status(session: SessionInfo | null, token: string | null): DeskSync {
     const counts = this.o.store.counts(session?.user.id ?? null);
     const offlineSignIn = session !== null && token !== null && this.o.store.isOfflineSession(token);
-    return { mode: 'center', online: this.online, ...counts, lastSyncAt: this.o.store.getMeta('last_sync_at'), center: this.o.center, offlineSignIn };
+    let clockSkewMs: number | null = null;
+    for (const c of this.o.channels()) if (c.clockSkewMs !== null) clockSkewMs = c.clockSkewMs;
+    return { mode: 'center', online: this.online, ...counts, lastSyncAt: this.o.store.getMeta('last_sync_at'), center: this.o.center, offlineSignIn, clockSkewMs };
   }
 
   /** Tells every window its line (online changed, or an outbox did). */

@@ -114,12 +114,12 @@ export function bindWebSocket(opts: { dispatcher: RequestRouter; admits: (req: I
       if ('hello' in envelope) {
         // The hello is answered with ours; a peer that sends none is served as before (tools, tests).
         if (envelope.hello === contractVersion()) {
-          ws.send(JSON.stringify(hello()));
+          ws.send(JSON.stringify(hello(undefined, new Date())));
           return;
         }
         mismatch = contractMismatch(envelope.hello);
         opts.log.warn('host: peer of another contract version', { ours: contractVersion(), peer: envelope.hello.slice(0, 64) });
-        ws.send(JSON.stringify(hello(mismatch)));
+        ws.send(JSON.stringify(hello(mismatch, new Date())));
         ws.close(CLOSE_CONTRACT_MISMATCH, 'contract_mismatch');
         return;
       }

@@ -24,7 +24,17 @@ export interface DeskSync {
    * could not be reached: the header says 离线登录 until the center confirms it.
    */
   offlineSignIn: boolean;
+  /**
+   * This desk's clock minus the center's, in ms, measured at the last hello (half the round trip
+   * allowed for); null on a standalone console or before the center first answered. The header
+   * warns from CLOCK_SKEW_WARN_MS on: what the desk stamps (a ticket saved offline, a call, a
+   * recording) would be that far off.
+   */
+  clockSkewMs: number | null;
 }
+
+/** A desk clock this far from the center's is shown as wrong (a minute: more than any network delay). */
+export const CLOCK_SKEW_WARN_MS = 60_000;
 
 /** Writes a desk can take while the center is down; everything else says it needs the center. */
 export const outboxRequests = ['tickets.create'] as const;

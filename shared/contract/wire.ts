@@ -62,7 +62,11 @@ const result: z.ZodType<Result<unknown>> = z.union([
 export const wireId = z.union([z.number(), z.string().max(64), z.null()]);
 export type WireId = z.infer<typeof wireId>;
 
-export const helloFrame = z.object({ hello: z.object({ contract: z.string().min(1).max(64), error: contractError.optional() }) });
+/**
+ * `now`: the server's clock when it answered (ISO), so that a desk can tell how far its own clock is
+ * off (the times it stamps on what it saves offline, its calls and recordings); clients send none.
+ */
+export const helloFrame = z.object({ hello: z.object({ contract: z.string().min(1).max(64), error: contractError.optional(), now: z.string().max(40).optional() }) });
 // name and input are checked by the dispatcher, which answers unknown_request or invalid_input with the id.
 export const requestFrame = z.object({ id: z.number().refine(Number.isFinite), name: z.unknown().optional(), input: z.unknown().optional() });
 export const responseFrame = z.object({ id: wireId, result });
@@ -77,7 +81,9 @@ export const clientFrame = z.union([helloFrame, requestFrame]);
 /** Frames a client reads. */
 export const serverFrame = z.union([helloFrame, responseFrame, eventFrame]);
 
-export const hello = (error?: ContractError): HelloFrame => ({ hello: error ? { contract: contractVersion(), error } : { contract: contractVersion() } });
+export const hello = (error?: ContractError, now?: Date): HelloFrame => ({
+  hello: { contract: contractVersion(), ...(error ? { error } : {}), ...(now ? { now: now.toISOString() } : {}) },
+});
 
 /** The refusal a peer of another contract version gets (in its hello, and for every request it still sends). */
 export function contractMismatch(peer: string): ContractError {

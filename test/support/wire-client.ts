@@ -4,7 +4,7 @@ import { contractVersion, type Result } from '../../shared/contract';
 /** A client of the wire as the renderer speaks it: hello first, then requests; events collected. */
 export class WireClient {
   readonly events: { event: string; payload: unknown }[] = [];
-  hello: { contract: string; error?: { code: string } } | null = null;
+  hello: { contract: string; error?: { code: string }; now?: string } | null = null;
   closeCode: number | null = null;
   /** Hears each event as it arrives (benchmarks time them); events are still collected. */
   onEvent: ((event: string, payload: unknown) => void) | null = null;

@@ -110,6 +110,11 @@ export const zhCN = {
     offlineHint: '连不上中心：新登记的工单先存在本机，恢复连接后自动提交',
     offlineSignIn: '离线登录',
     offlineSignInHint: '中心不可达时由本机核验密码登录；中心恢复后自动向中心确认，在此之前只能使用本机可用的功能',
+    clockFast: '本机时钟快 {{amount}}',
+    clockSlow: '本机时钟慢 {{amount}}',
+    clockHint: '本机时间与中心相差 {{amount}}：离线登记的工单、通话记录和录音会记成错误的时间。请校准本机时间（Windows：设置 → 时间和语言 → 立即同步），或联系管理员检查时间服务器。',
+    minutes: '{{count}} 分钟',
+    hours: '{{count}} 小时',
     open: '查看待同步的工单',
     outbox: {
       title: '待同步的工单',

@@ -8,8 +8,8 @@ import { takeIntakeFormRequest } from '../../intake/intakeRequest';
 import { emptyIntake } from '../../intake/IntakeForm/draft';
 import { DeskSyncIndicator } from './DeskSync';
 
-const standalone: DeskSync = { mode: 'standalone', online: true, waiting: 0, failed: 0, lastSyncAt: null, center: null, offlineSignIn: false };
-const offline: DeskSync = { mode: 'center', online: false, waiting: 3, failed: 0, lastSyncAt: '2026-12-05T02:42:00.000Z', center: 'center.example:8443', offlineSignIn: false };
+const standalone: DeskSync = { mode: 'standalone', online: true, waiting: 0, failed: 0, lastSyncAt: null, center: null, offlineSignIn: false, clockSkewMs: null };
+const offline: DeskSync = { mode: 'center', online: false, waiting: 3, failed: 0, lastSyncAt: '2026-12-05T02:42:00.000Z', center: 'center.example:8443', offlineSignIn: false, clockSkewMs: 1200 };
 
 const ID_A = '0190a0b0-0000-7000-8000-00000000000a';
 const ID_B = '0190a0b0-0000-7000-8000-00000000000b';
@@ -74,6 +74,17 @@ describe('DeskSyncIndicator', () => {
     expect(screen.queryByTestId('desk-sync-failed')).toBeNull();
     // 02:42 UTC is 10:42 in China; on another day the date is shown too.
     expect(screen.getByText(/上次同步 .*10:42/)).toBeInTheDocument();
+  });
+
+  it('warns when the desk\'s clock is a minute or more off the center\'s, fast or slow, and not for network-sized differences', async () => {
+    const { api, push } = deskApi({ ...offline, online: true, clockSkewMs: 5 * 60_000 + 20_000 });
+    renderWithProviders(<DeskSyncIndicator />, api);
+    expect(await screen.findByTestId('desk-clock-skew')).toHaveTextContent('本机时钟快 5 分钟');
+    push({ ...offline, online: true, clockSkewMs: -3 * 3_600_000 });
+    await waitFor(() => expect(screen.getByTestId('desk-clock-skew')).toHaveTextContent('本机时钟慢 3 小时'));
+    // 1.2 s (the fixture's): the network's share, no warning.
+    push({ ...offline, online: true });
+    await waitFor(() => expect(screen.queryByTestId('desk-clock-skew')).toBeNull());
   });
 
   it('shows 离线登录 while the window\'s sign-in was checked by the desk alone, and drops it once the center confirms it', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Badge, Drawer, Group, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { CLOCK_SKEW_WARN_MS } from '../../../../shared/contract';
 import { formatClock } from '../../format/time';
 import { OutboxList } from './OutboxList';
 import { hideDeskNotices } from './notices';
@@ -19,6 +20,12 @@ export function DeskSyncIndicator({ onTakeBack }: {
   const [open, setOpen] = useState(false);
   if (!sync || sync.mode !== 'center') return null;
 
+  const skew = sync.clockSkewMs;
+  const clockWrong = skew !== null && Math.abs(skew) >= CLOCK_SKEW_WARN_MS;
+  // Whole minutes below two hours, whole hours above: how far off, not a stopwatch.
+  const amount = skew === null ? '' : Math.abs(skew) < 2 * 3_600_000
+    ? t('deskSync.minutes', { count: Math.round(Math.abs(skew) / 60_000) })
+    : t('deskSync.hours', { count: Math.round(Math.abs(skew) / 3_600_000) });
   const last = sync.lastSyncAt ? t('deskSync.lastSync', { time: formatClock(sync.lastSyncAt) }) : t('deskSync.neverSynced');
   const tip = (
     <Stack gap={2}>
@@ -33,6 +40,14 @@ export function DeskSyncIndicator({ onTakeBack }: {
       {sync.offlineSignIn && (
         <Tooltip label={t('deskSync.offlineSignInHint')} multiline w={260} withArrow>
           <Badge color="orange" variant="outline" data-testid="desk-offline-signin">{t('deskSync.offlineSignIn')}</Badge>
+        </Tooltip>
+      )}
+      {/* The desk stamps what it saves offline, its calls and its recordings with its own clock: a wrong one is worth a warning. */}
+      {clockWrong && (
+        <Tooltip label={t('deskSync.clockHint', { amount })} multiline w={300} withArrow>
+          <Badge color="red" variant="light" data-testid="desk-clock-skew" data-skew-ms={String(skew)}>
+            {t(skew! > 0 ? 'deskSync.clockFast' : 'deskSync.clockSlow', { amount })}
+          </Badge>
         </Tooltip>
       )}
       <Tooltip label={tip} multiline w={260} withArrow>
