@@ -169,6 +169,27 @@ describe('listening', () => {
   });
 });
 
+describe('listening through another server of the center', () => {
+  it('a recording opened before a restart (or on another server) reads on, for four hours, for the one who opened it only', async () => {
+    const id = await recordCall('call-1', ['hello', 'world']);
+    await ok(agent, 'recording.open', { recordingId: id });
+    // A second server on the same store: none of this one's memory, only the store.
+    const dir = t.dir;
+    await t.app.close();
+    await boot(dir);
+    [agent, lead] = await Promise.all([signIn('agent01'), signIn('lead01')]) as [Connection, Connection];
+    expect(await ok(agent, 'recording.read', { recordingId: id, offset: 0, length: 5 })).toEqual({ data: b64('hello'), eof: false });
+    // The shift lead may listen, but has not opened it: no audit line of theirs, no bytes.
+    expect(errorOf(await call(lead, 'recording.read', { recordingId: id, offset: 0, length: 5 }))).toBe('forbidden');
+    // Four hours after the open, it must be opened (and audited) again.
+    clock = new Date(clock.getTime() + 4 * 3_600_000 + 1000);
+    expect(errorOf(await call(agent, 'recording.read', { recordingId: id, offset: 0, length: 5 }))).toBe('forbidden');
+    await ok(agent, 'recording.open', { recordingId: id });
+    expect(await ok(agent, 'recording.read', { recordingId: id, offset: 5, length: 5 })).toEqual({ data: b64('world'), eof: true });
+    expect(await audits('recording.listen')).toHaveLength(2);
+  });
+});
+
 describe('retention', () => {
   async function waitJob(c: Connection, id: string): Promise<JobView> {
     for (;;) {

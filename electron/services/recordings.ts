@@ -3,6 +3,7 @@ import { open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:f
 import { join } from 'node:path';
 import { fail, RECORDING_CHUNK_MAX_BYTES, RECORDING_MAX_BYTES, type RecordingPolicy, type RequestInput, type RecordingPurgeResult, type RecordingState, type RecordingView, type SessionInfo } from '../../shared/contract';
 import type { Logger } from '../log';
+import { lastAuditAt } from '../store/repos/audit';
 import { callRecordOwner } from '../store/repos/calls';
 import { inTransaction, type Db } from '../store/repos/db';
 import { readMeta, writeMeta } from '../store/repos/meta';
@@ -116,7 +117,11 @@ export class RecordingService implements DeskRecordingSource {
   private readonly recent = new Map<string, number[]>();
   /** Per user: what is left of their upload buckets, as of `at`. */
   private readonly uploadBuckets = new Map<string, { bytes: number; ranges: number; at: number }>();
-  /** `${userId}:${recordingId}` → when it was opened (audited). */
+  /**
+   * `${userId}:${recordingId}` → when it was opened (audited), as this server saw it. The audit line
+   * is the record: a recording opened through another server of the center (or before a restart)
+   * is found there.
+   */
   private readonly opened = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | null = null;
   private readonly closedListeners: (() => void)[] = [];
@@ -391,9 +396,16 @@ export class RecordingService implements DeskRecordingSource {
   /** A range of an opened recording's bytes. */
   async read(s: SessionInfo, recordingId: string, offset: number, length: number): Promise<{ data: string; eof: boolean }> {
     const r = await this.listenable(s, recordingId);
-    const openedAt = this.opened.get(`${s.user.id}:${r.id}`);
+    const key = `${s.user.id}:${r.id}`;
+    const fresh = (at: number | undefined): at is number => at !== undefined && this.o.now().getTime() - at <= OPEN_TTL_MS;
+    let openedAt = this.opened.get(key);
+    if (!fresh(openedAt)) {
+      const audited = await lastAuditAt(this.o.db, s.user.id, 'recording.listen', 'recording', r.id);
+      openedAt = audited === null ? undefined : Date.parse(audited);
+      if (fresh(openedAt)) this.opened.set(key, openedAt);
+    }
     // Every listen leaves its audit line: reading without opening is refused.
-    if (openedAt === undefined || this.o.now().getTime() - openedAt > OPEN_TTL_MS) fail('forbidden');
+    if (!fresh(openedAt)) fail('forbidden');
     const fh = await open(this.file(r), 'r').catch(() => fail('not_found'));
     try {
       const size = (await fh.stat()).size;

@@ -7,6 +7,14 @@ export async function insertAuditEvent(db: Db, row: Insertable<AuditEventsTable>
   await db.insertInto('audit_events').values(row).execute();
 }
 
+/** When `actorId` last did `action` to the subject (ISO), or null: read through the subject's index. */
+export async function lastAuditAt(db: Db, actorId: string, action: string, subjectType: string, subjectId: string): Promise<string | null> {
+  const r = await db.selectFrom('audit_events').select((eb) => eb.fn.max('at').as('at'))
+    .where('subject_type', '=', subjectType).where('subject_id', '=', subjectId).where('actor_id', '=', actorId).where('action', '=', action)
+    .executeTakeFirst();
+  return (r?.at as string | null | undefined) ?? null;
+}
+
 /** The audit lines about one subject (say, a consultation item), oldest first. */
 export async function auditTrailOf(db: Db, subjectType: string, subjectId: string) {
   return db.selectFrom('audit_events').select(['id', 'at', 'actor_id', 'action', 'data'])
