@@ -8,13 +8,13 @@
  * category-classify.eval.test.ts); prints top-1, top-3 and the expected calibration error (ECE).
  * Reads ../shared/data/real at run time only. Each mode takes a minute or so on 2 cores.
  */
-import { CategorySuggester, DEFAULT_SUGGESTER } from '../../electron/classify/category-suggester';
+import { CategorySuggester, DEFAULT_SUGGESTER, type CategorySuggesterOptions } from '../../electron/classify/category-suggester';
 import { extractFeatures, type FeatureOptions } from '../../electron/classify/features';
 import { SoftmaxRegression } from './linear';
 import { LinearModel, type LinearOptions } from '../../electron/classify/linear-model';
 import { NaiveBayes, type NaiveBayesOptions } from '../../electron/classify/naive-bayes';
 import { evaluate, examplesOf, pct, table, type Trainer } from './classify-eval';
-import { foldOf, loadLabelled } from './real-messages';
+import { foldOf, leakingSegmented, loadLabelled, loadSegmented, loadSegmentedRaw } from './real-messages';
 
 const data = loadLabelled();
 const fold = foldOf(data.rows, 5);
@@ -205,3 +205,68 @@ function fusion(): void {
   console.log(`inner 4-fold CV over folds 1–4: ${rows.length} messages; fit ms (hinge, squared C=${SQ_C}) per fold: ${fitMs.map((x) => x.toFixed(0)).join(', ')}`);
   console.log(table(['rule (slot 1 / slots 2+)', 'right first', 'top-2 misses', 'top-3 misses', 'top-5 misses', 'MRR'], res));
 }
+
+/** An appeal's text and its category, as a centre's ticket history holds it. */
+type Row = { title: string; text: string; category: string };
+/** A suggester trained on rows: returns the ranking (best first) of an appeal's categories. */
+type Candidate = (train: Row[]) => (title: string, text: string) => string[];
+/** The suggester as the app serves it: NB learns every ticket, the linear model is fitted on the same ones with the refit's options. */
+const suggester = (opts: Partial<CategorySuggesterOptions> = {}): Candidate => (train) => {
+  const s = new CategorySuggester([], opts);
+  for (const r of train) s.learn({ title: r.title, text: r.text, categoryId: r.category });
+  s.setLinear(LinearModel.fit(train.map((r) => ({ f: extractFeatures(r.title, r.text, s.featureSettings), label: r.category })), s.linearOptions), 0);
+  return (title, text) => s.scores(s.features({ title, content: text })).map((x) => x.label);
+};
+/** Right first and top-3 misses of a candidate over test folds `tests`, each trained on the other folds of `folds` (+ `extra(k)`). */
+function foldsCv(c: Candidate, folds: number[], tests: number[], extra: (k: number) => Row[] = () => []) {
+  const per: { k: number; n: number; top1: number; miss3: number }[] = [];
+  for (const k of tests) {
+    const train = data.rows.filter((r) => folds.includes(fold(r)) && fold(r) !== k);
+    const test = data.rows.filter((r) => fold(r) === k);
+    const predict = c([...train, ...extra(k)]);
+    let top1 = 0, miss3 = 0;
+    for (const r of test) {
+      const rank = predict(r.title, r.text).indexOf(r.category);
+      if (rank === 0) top1++;
+      if (rank < 0 || rank > 2) miss3++;
+    }
+    per.push({ k, n: test.length, top1, miss3 });
+  }
+  const n = per.reduce((a, p) => a + p.n, 0), top1 = per.reduce((a, p) => a + p.top1, 0), miss3 = per.reduce((a, p) => a + p.miss3, 0);
+  return { n, top1, miss3, per };
+}
+const pct2 = (x: number) => `${(x * 100).toFixed(2)} %`;
+/** Inner CV: folds 1–4 only (fold 0, the eval's test fold, never read). */
+const innerCv = (c: Candidate) => foldsCv(c, [1, 2, 3, 4], [1, 2, 3, 4]);
+/** Outer 5-fold CV (fold 0 alone is the eval's split). */
+const outerCv = (c: Candidate, extra?: (k: number) => Row[]) => foldsCv(c, [0, 1, 2, 3, 4], [0, 1, 2, 3, 4], extra);
+const outerRow = (name: string, r: ReturnType<typeof outerCv>) => {
+  const s = r.per.find((p) => p.k === 0)!;
+  return [name, `${pct2(s.top1 / s.n)} (${s.top1}/${s.n})`, `${pct2(1 - s.miss3 / s.n)} (${s.miss3})`, `${pct2(r.top1 / r.n)} (${r.top1}/${r.n})`, `${pct2(1 - r.miss3 / r.n)} (${r.miss3})`,
+    r.per.map((p) => `${p.top1}/${p.miss3}`).join(' ')];
+};
+const OUTER_HEAD = ['model', 'split top-1', 'split top-3 (misses)', '5-fold CV top-1', '5-fold CV top-3 (misses)', 'per fold right first / top-3 misses'];
+
+/**
+ * `history`: the shipped suggester trained, besides the labelled messages of the other folds, on
+ * the segmented file (another 6094 labelled messages of the same platform: a centre's larger
+ * ticket history), each fold dropping the segmented rows that copy one of its held-out messages
+ * (leakingSegmented, as the eval's split does). Outer 5-fold CV, shipped settings, nothing tuned.
+ */
+function history(): void {
+  const seg = loadSegmented();
+  const segRaw = loadSegmentedRaw();
+  const extra = (k: number) => {
+    const leak = leakingSegmented(seg, segRaw, data.rows.filter((r) => fold(r) === k));
+    return seg.filter((s) => !leak.has(s.id)).map((s) => ({ title: '', text: s.text, category: s.category }));
+  };
+  const dropped = [0, 1, 2, 3, 4].map((k) => seg.length - extra(k).length);
+  const t0 = performance.now();
+  const plain = outerCv(suggester());
+  const t1 = performance.now();
+  const more = outerCv(suggester(), extra);
+  const t2 = performance.now();
+  console.log(`segmented rows ${seg.length}, dropped as copies of each fold's held-out messages: ${dropped.join(', ')}; run ${((t1 - t0) / 1000).toFixed(0)} s / ${((t2 - t1) / 1000).toFixed(0)} s`);
+  console.log(table(OUTER_HEAD, [outerRow('shipped, labelled folds only', plain), outerRow('shipped, + segmented history (no copies of the test fold)', more)]));
+}
+if (mode === 'history') history();
