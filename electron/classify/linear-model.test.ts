@@ -31,6 +31,17 @@ describe('LinearModel (NBSVM)', () => {
     expect(m.toJSON()).not.toEqual(LinearModel.fit(TRAIN, { C: 1 }).toJSON());
   });
 
+  it('also fits interpolated (β) and with class-balanced costs (category-grid.ts models compares them), telling the same categories apart', () => {
+    for (const o of [{ beta: 0.5 }, { balanced: true }]) {
+      const m = LinearModel.fit(TRAIN.slice(2), o); // two lamp examples fewer: the classes are unequal
+      expect(top(m, '我家楼下路灯不亮')).toBe('lamp');
+      expect(top(m, '停水了')).toBe('water');
+      expect(top(m, '公积金怎么提取')).toBe('fund');
+      expect(m.toJSON()).not.toEqual(LinearModel.fit(TRAIN.slice(2)).toJSON());
+    }
+    expect(LinearModel.fit(TRAIN, { beta: 1, balanced: false }).toJSON().w).toEqual(LinearModel.fit(TRAIN).toJSON().w);
+  });
+
   it('is deterministic, and fits packed features exactly like maps', () => {
     const a = LinearModel.fit(TRAIN);
     const b = LinearModel.fit(TRAIN.map((e) => ({ f: pack(e.f as Map<number, number>), label: e.label })));

@@ -11,7 +11,9 @@
  *   frequencies of each feature inside / outside class c; the SVM sees x ⊙ r_c;
  * - hinge-loss SVM (squared hinge with `loss: 'squared'`, compared in category-grid.ts fusion) with a bias, solved in the dual by coordinate descent with shrinking
  *   (Hsieh et al. 2008, as liblinear), deterministic (seeded order);
- * - the weights are folded back (W_c = w_c ⊙ r_c), so scoring is one sparse dot product per class.
+ * - the weights are folded back (W_c = w_c ⊙ r_c), so scoring is one sparse dot product per class;
+ * - `beta` (NBSVM interpolation) and `balanced` (class-balanced costs) are compared in
+ *   category-grid.ts models and off by default (neither did better there).
  * Chosen on the real messages by grouped CV inside the training part (test/eval/category-grid.ts
  * nbsvm; C = 2 again with features v2, category-grid.ts ranking).
  *
@@ -42,6 +44,16 @@ export interface LinearOptions {
    * so the scores of the runners-up below −1 still carry order).
    */
   loss?: 'hinge' | 'squared';
+  /**
+   * NBSVM interpolation (Wang & Manning 2012): w' = (1 − β)·w̄ + β·w, w̄ the mean |w| of the class
+   * (1: none, as shipped; compared in category-grid.ts models).
+   */
+  beta?: number;
+  /**
+   * Class-balanced costs: each side of a one-vs-rest problem costs C·n / (2·its size), so a small
+   * class is not outweighed by the rest (compared in category-grid.ts models).
+   */
+  balanced?: boolean;
 }
 
 export const DEFAULT_LINEAR: LinearOptions = { C: 2, epochs: 15, tol: 0.1, nbAlpha: 1, minDf: 1, temperature: 4, maxEntries: 6_000_000 };
@@ -206,6 +218,13 @@ export class LinearModel {
       for (let k = 0; k < C.length; k++) XR[k] = X[k]! * r[C[k]!]!;
       solveHinge(rowStart, C, XR, y, c, V, o, w, alpha, qd, index, rand);
       bias[c] = w[V]!;
+      const beta = o.beta ?? 1;
+      if (beta !== 1) {
+        let l1 = 0;
+        for (let j = 0; j < V; j++) l1 += Math.abs(w[j]!);
+        const mean = l1 / Math.max(1, V);
+        for (let j = 0; j < V; j++) w[j] = (1 - beta) * mean + beta * w[j]!;
+      }
       // Fold r back in and keep the `keep` largest weights.
       let nz = 0;
       for (let j = 0; j < V; j++) { w[j] = w[j]! * r[j]!; if (w[j] !== 0) nz++; }
@@ -363,14 +382,18 @@ export class LinearModel {
 function solveHinge(rowStart: Int32Array, C: Int32Array, XR: Float64Array, y: Int32Array, c: number, V: number, o: LinearOptions,
   w: Float64Array, alpha: Float64Array, qd: Float64Array, index: Int32Array, rand: () => number): void {
   const n = y.length;
-  // Hinge: 0 ≤ α ≤ C. Squared hinge: α ≥ 0, with 1/(2C) on the diagonal (Hsieh et al. 2008, L2-loss).
+  // Hinge: 0 ≤ α ≤ C. Squared hinge: α ≥ 0, with 1/(2C) on the diagonal (Hsieh et al. 2008, L2-loss);
+  // C per example with `balanced`.
   const squared = o.loss === 'squared';
-  const U = squared ? Infinity : o.C;
-  const diag = squared ? 1 / (2 * o.C) : 0;
+  let pos = 0;
+  for (let i = 0; i < n; i++) if (y[i] === c) pos++;
+  // Cost of a positive / negative example (class-balanced: n / (2 · its side's size) times C).
+  const cPos = o.balanced ? o.C * n / (2 * Math.max(1, pos)) : o.C;
+  const cNeg = o.balanced ? o.C * n / (2 * Math.max(1, n - pos)) : o.C;
   w.fill(0);
   alpha.fill(0);
   for (let i = 0; i < n; i++) {
-    let s = 1 + diag;
+    let s = 1 + (squared ? 1 / (2 * (y[i] === c ? cPos : cNeg)) : 0);
     for (let k = rowStart[i]!; k < rowStart[i + 1]!; k++) s += XR[k]! * XR[k]!;
     qd[i] = s;
     index[i] = i;
@@ -386,6 +409,9 @@ function solveHinge(rowStart: Int32Array, C: Int32Array, XR: Float64Array, y: In
     while (s < active) {
       const i = index[s]!;
       const yi = y[i] === c ? 1 : -1;
+      const ci = yi > 0 ? cPos : cNeg;
+      const U = squared ? Infinity : ci;
+      const diag = squared ? 1 / (2 * ci) : 0;
       const from = rowStart[i]!;
       const to = rowStart[i + 1]!;
       let d = w[V]!;

@@ -56,6 +56,20 @@ const FLOORS_NEW = {
   top3: 0.997,
   cvTop1: 0.90,
   cvTop3: 0.994,
+  /**
+   * The same 5-fold CV with a centre's larger history: each fold also trains on the segmented file
+   * (6094 more labelled messages of the platform) less its copies of that fold's held-out messages
+   * (leakingSegmented, 32–46 a fold). Measured 93.00 / 99.50 % (10 top-3 misses of 2000; the
+   * labelled folds alone 90.10 / 99.45 %, 11), split 93.06 / 99.74 %: the issue's 90 / 99.5 with
+   * that history, one message short without (category-grid.ts history; dropping also the rows with
+   * ≥ 60 % of their 3-grams in a held-out message, 79–104 a fold: 93.10 / 99.45 %, 11 — top-3 is at
+   * the edge either way). Settings chosen by inner CV over what category-grid.ts had not searched
+   * (models: NBSVM β, class-balanced costs, nbAlpha, minDf, C, NB_TOP, naive Bayes' α and norm for
+   * the runners-up, two feature views, 1–3-grams, title weights) picked naive Bayes norm 0 for the runners-up (14 vs 16 misses of 1611 there),
+   * which measured 15 misses of 2000 here: not shipped.
+   */
+  cvHistoryTop1: 0.925,
+  cvHistoryTop3: 0.9949,
   prefix30Top1: 0.865,
   ece: 0.06,
 };
@@ -124,7 +138,8 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     const train = data.rows.filter((r) => fold(r) !== 0);
     const test = data.rows.filter((r) => fold(r) === 0);
     const seg = loadSegmented();
-    const leak = leakingSegmented(seg, loadSegmentedRaw(), test);
+    const segRaw = loadSegmentedRaw();
+    const leak = leakingSegmented(seg, segRaw, test);
     const segTrain = seg.filter((s) => !leak.has(s.id)).map((s) => ({ title: '', text: s.text, category: s.category }));
     const trainEx = ex(train);
     const testEx = ex(test);
@@ -161,12 +176,13 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     // 5-fold cross-validation over all (deduplicated, grouped) rows, old and new model.
     const all = ex(data.rows);
     const allAppeals = appeals(data.rows);
-    const crossValidate = <F>(trainer: Trainer<F>, all: Example<F>[]) => {
+    /** `extra(k)`: more training examples for fold k (none but the other folds' by default). */
+    const crossValidate = <F>(trainer: Trainer<F>, all: Example<F>[], extra: (k: number) => Example<F>[] = () => []) => {
       let t1 = 0;
       let t3 = 0;
       const folds: string[] = [];
       for (let k = 0; k < 5; k++) {
-        const m = evaluate(trainer, all.filter((_, i) => fold(data.rows[i]!) !== k), all.filter((_, i) => fold(data.rows[i]!) === k));
+        const m = evaluate(trainer, [...all.filter((_, i) => fold(data.rows[i]!) !== k), ...extra(k)], all.filter((_, i) => fold(data.rows[i]!) === k));
         // Whole messages: the floors below are compared with exact fractions.
         t1 += Math.round(m.top1 * m.n);
         t3 += Math.round(m.top3 * m.n);
@@ -177,6 +193,11 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     const cvOld = crossValidate(nb(DEFAULT_SUGGESTER.model), all);
     const cvPrev = crossValidate(nbsvmBefore, allAppeals);
     const cvNew = crossValidate(shipped, allAppeals);
+    // A centre's larger history: the segmented rows that copy none of fold k's messages.
+    const cvHistory = crossValidate(shipped, allAppeals, (k) => {
+      const leakK = leakingSegmented(seg, segRaw, data.rows.filter((r) => fold(r) === k));
+      return appeals(seg.filter((s) => !leakK.has(s.id)).map((s) => ({ title: '', text: s.text, category: s.category })));
+    });
     const cv1 = cvOld.top1;
     const cv3 = cvOld.top3;
     const foldTop1 = cvOld.folds;
@@ -198,7 +219,9 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
       [row('old: complement NB', base!, cvOld, prefix30!),
         row('before: NBSVM alone (features v1, C = 2)', prev, cvPrev, prevPrefix30),
         row('new: NBSVM first, NB runners-up (features v2, C = 2)', fresh, cvNew, freshPrefix30)])}\n`
-      + `before CV folds top-1: ${cvPrev.folds.join(', ')}; new CV folds top-1: ${cvNew.folds.join(', ')}`);
+      + `before CV folds top-1: ${cvPrev.folds.join(', ')}; new CV folds top-1: ${cvNew.folds.join(', ')}\n`
+      + `new, each fold also trained on the segmented file less its copies of the fold's messages (a centre's larger history): CV top-1 ${pct2(cvHistory.top1)}, `
+      + `top-3 ${pct2(cvHistory.top3)} (${cvHistory.misses3} misses; folds top-1 ${cvHistory.folds.join(', ')})`);
     out.push(table(['class', 'test rows', 'recall (labelled)', 'recall (+ segmented)'],
       [...base!.recall].map(([l, r]) => [l, test.filter((m: Message) => m.category === l).length, pct(r), pct(withSeg!.recall.get(l) ?? 0)])));
     console.log(out.join('\n\n'));
@@ -219,6 +242,8 @@ describe.skipIf(!realDataPresent())('category suggestion on real messages (elect
     expect(cvNew.top1).toBeGreaterThan(FLOORS_NEW.cvTop1);
     expect(cvNew.top1).toBeGreaterThan(cvOld.top1);
     expect(cvNew.top3).toBeGreaterThan(FLOORS_NEW.cvTop3);
+    expect(cvHistory.top1).toBeGreaterThan(FLOORS_NEW.cvHistoryTop1);
+    expect(cvHistory.top3).toBeGreaterThan(FLOORS_NEW.cvHistoryTop3);
     expect(freshPrefix30.top1).toBeGreaterThan(FLOORS_NEW.prefix30Top1);
     expect(fresh.ece).toBeLessThan(FLOORS_NEW.ece);
   });

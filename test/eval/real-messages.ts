@@ -104,9 +104,9 @@ export function loadSegmented(): SegMessage[] {
 /**
  * The segmented rows that are (near) copies of a held-out message: the segmented file is another
  * cut of the same platform's messages, with stopwords removed. A segmented row counts as a copy
- * when ≥ 80 % of its within-word 3-grams occur in the message (and it has at least 8 of them).
+ * when ≥ 80 % (`threshold`) of its within-word 3-grams occur in the message (and it has at least 8 of them).
  */
-export function leakingSegmented(seg: { id: string }[], segRaw: Map<string, string>, held: Message[]): Set<string> {
+export function leakingSegmented(seg: { id: string }[], segRaw: Map<string, string>, held: Message[], threshold = 0.8): Set<string> {
   const heldGrams = held.map((m) => shingles(squash(m.title + m.text)));
   const index = new Map<string, number[]>();
   heldGrams.forEach((set, i) => { for (const g of set) { const a = index.get(g); if (a) a.push(i); else index.set(g, [i]); } });
@@ -117,7 +117,7 @@ export function leakingSegmented(seg: { id: string }[], segRaw: Map<string, stri
     if (grams.size < 8) continue;
     const hits = new Map<number, number>();
     for (const g of grams) for (const i of index.get(g) ?? []) hits.set(i, (hits.get(i) ?? 0) + 1);
-    for (const h of hits.values()) if (h / grams.size >= 0.8) { out.add(s.id); break; }
+    for (const h of hits.values()) if (h / grams.size >= threshold) { out.add(s.id); break; }
   }
   return out;
 }
