@@ -284,6 +284,48 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     }
   });
 
+  it.runIf(kind === 'postgres')('a thinned count cancelled on the server leaves its connection out of its transaction, the setting gone', async () => {
+    const engine = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceThin: 200 });
+    // Its planner sample taken first (that reads the documents too).
+    await engine.search({ text: '来电', limit: 1, countCap: 5 });
+    // The thinned count's statement: a count inside a transaction begun before it (begin; set local).
+    const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where wait_event_type = 'Lock' and query like '%count(*)%' and xact_start < query_start and pid <> pg_backend_pid()`.execute(t.store.db)).rows[0]!.n);
+    let release = () => {};
+    const released = new Promise<void>((r) => { release = r; });
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => { locked = r; });
+    // The documents locked: the thinned count's transaction has begun and set its limit, and its statement waits.
+    const holder = t.store.db.transaction().execute(async (trx) => {
+      await sql`lock table ticket_search_docs in access exclusive mode`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    try {
+      const aborter = new AbortController();
+      const searching = engine.search({ text: '来电', limit: 1, countCap: 5 }, { signal: aborter.signal }).catch((e: unknown) => e);
+      await expect.poll(waiting).toBe(1);
+      aborter.abort();
+      expect(await searching).toMatchObject({ code: 'cancelled' });
+      await expect.poll(waiting).toBe(0);
+    } finally {
+      release();
+      await holder;
+    }
+    const pool = t.store.searchPool!;
+    await expect.poll(() => pool.idleCount).toBe(pool.totalCount);
+    const held = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+    try {
+      for (const c of held) {
+        // Outside any transaction (an aborted one would refuse this), and the index read whole.
+        expect((await c.query<{ v: string; tx: boolean }>(`select current_setting('gin_fuzzy_search_limit') as v, now() = statement_timestamp() as tx`)).rows[0]).toEqual({ v: '0', tx: true });
+      }
+    } finally {
+      for (const c of held) c.release();
+    }
+  });
+
   // PostgreSQL only: the statement runs on the server and must be cancelled there; the SQLite worker's
   // cancel and time limit are tested in electron/search/search-client.test.ts.
   it.runIf(kind === 'postgres')('a superseded or timed-out search is cancelled on the server, not left running', async () => {

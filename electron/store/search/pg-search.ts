@@ -461,12 +461,13 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
       stop.addEventListener('abort', cancel, { once: true });
       const c = q.compile(db);
       if (thin === undefined) return (await client.query<R & pg.QueryResultRow>({ text: c.sql, values: c.parameters as unknown[] })).rows;
-      await client.query(`begin; set local gin_fuzzy_search_limit = ${Math.max(1, Math.min(2 ** 31 - 1, Math.round(thin)))}`);
       let rows: R[];
       try {
+        await client.query(`begin; set local gin_fuzzy_search_limit = ${Math.max(1, Math.min(2 ** 31 - 1, Math.round(thin)))}`);
         rows = (await client.query<R & pg.QueryResultRow>({ text: c.sql, values: c.parameters as unknown[] })).rows;
       } catch (e) {
-        // Out of the failed transaction before the connection is reused; if even that fails, the pool discards it.
+        // Out of the transaction (failed, or cancelled while it began) before the connection is reused;
+        // if even that fails, the pool discards it.
         await client.query('rollback').catch((r: unknown) => { broken = r as Error; });
         throw e;
       }
