@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_REFERENCE_DATE, generateReferenceData, generateTickets } from '../../electron/demo';
 import { sql } from 'kysely';
+import type { PoolClient } from 'pg';
 import { SearchError, type SearchIndex, type SearchInput, type SearchResult } from '../../electron/search';
 import { createSearchIndex, createPostgresSearchEngine, createSearchEngine } from '../../electron/store/search';
 import type { PlanChoice } from '../../electron/search/plan';
@@ -89,6 +90,36 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
       cursor = r.nextCursor;
     }
     throw new Error('pagination did not end');
+  }
+
+  /** PostgreSQL: a transaction holding an exclusive lock on `table` until released (twice is harmless). */
+  async function holdLock(table: 'tickets' | 'ticket_search_docs'): Promise<{ release(): Promise<void> }> {
+    let release = () => {};
+    const released = new Promise<void>((r) => { release = r; });
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => { locked = r; });
+    const holder = t.store.db.transaction().execute(async (trx) => {
+      await sql`lock table ${sql.table(table)} in access exclusive mode`.execute(trx);
+      locked();
+      await released;
+    });
+    await isLocked;
+    return { release: async () => { release(); await holder; } };
+  }
+
+  /**
+   * PostgreSQL: `check` on every connection of the search pool at once, once each is back in the pool
+   * (a thinned count's transaction ends after its caller has the number).
+   */
+  async function everyPooledConnection(check: (c: PoolClient) => Promise<void>): Promise<void> {
+    const pool = t.store.searchPool!;
+    await expect.poll(() => pool.idleCount).toBe(pool.totalCount);
+    const held = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+    try {
+      for (const c of held) await check(c);
+    } finally {
+      for (const c of held) c.release();
+    }
   }
 
   const docHas = (d: Doc, n: string) =>
@@ -273,15 +304,9 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     expect(ways).toContain('thinned-short');
     expect(ways.filter((w) => w === 'exact').length).toBe(ways.filter((w) => w === 'thinned-short').length);
     // Every connection of the search pool reads the index whole again: the setting ended with its transaction.
-    const pool = t.store.searchPool!;
-    // A thinned count's transaction ends after its caller has the number: wait until every connection is back.
-    await expect.poll(() => pool.idleCount).toBe(pool.totalCount);
-    const held = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
-    try {
-      for (const c of held) expect((await c.query<{ v: string }>(`select current_setting('gin_fuzzy_search_limit') as v`)).rows[0]!.v).toBe('0');
-    } finally {
-      for (const c of held) c.release();
-    }
+    await everyPooledConnection(async (c) => {
+      expect((await c.query<{ v: string }>(`select current_setting('gin_fuzzy_search_limit') as v`)).rows[0]!.v).toBe('0');
+    });
   });
 
   it.runIf(kind === 'postgres')('a thinned count cancelled on the server leaves its connection out of its transaction, the setting gone', async () => {
@@ -291,17 +316,8 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     // The thinned count's statement: a count inside a transaction begun before it (begin; set local).
     const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity
       where wait_event_type = 'Lock' and query like '%count(*)%' and xact_start < query_start and pid <> pg_backend_pid()`.execute(t.store.db)).rows[0]!.n);
-    let release = () => {};
-    const released = new Promise<void>((r) => { release = r; });
-    let locked = () => {};
-    const isLocked = new Promise<void>((r) => { locked = r; });
     // The documents locked: the thinned count's transaction has begun and set its limit, and its statement waits.
-    const holder = t.store.db.transaction().execute(async (trx) => {
-      await sql`lock table ticket_search_docs in access exclusive mode`.execute(trx);
-      locked();
-      await released;
-    });
-    await isLocked;
+    const lock = await holdLock('ticket_search_docs');
     try {
       const aborter = new AbortController();
       const searching = engine.search({ text: '来电', limit: 1, countCap: 5 }, { signal: aborter.signal }).catch((e: unknown) => e);
@@ -310,20 +326,12 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
       expect(await searching).toMatchObject({ code: 'cancelled' });
       await expect.poll(waiting).toBe(0);
     } finally {
-      release();
-      await holder;
+      await lock.release();
     }
-    const pool = t.store.searchPool!;
-    await expect.poll(() => pool.idleCount).toBe(pool.totalCount);
-    const held = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
-    try {
-      for (const c of held) {
-        // Outside any transaction (an aborted one would refuse this), and the index read whole.
-        expect((await c.query<{ v: string; tx: boolean }>(`select current_setting('gin_fuzzy_search_limit') as v, now() = statement_timestamp() as tx`)).rows[0]).toEqual({ v: '0', tx: true });
-      }
-    } finally {
-      for (const c of held) c.release();
-    }
+    await everyPooledConnection(async (c) => {
+      // Outside any transaction (an aborted one would refuse this), and the index read whole.
+      expect((await c.query<{ v: string; tx: boolean }>(`select current_setting('gin_fuzzy_search_limit') as v, now() = statement_timestamp() as tx`)).rows[0]).toEqual({ v: '0', tx: true });
+    });
   });
 
   // PostgreSQL only: the statement runs on the server and must be cancelled there; the SQLite worker's
@@ -333,16 +341,7 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     const waiting = async () => Number((await sql<{ n: string }>`select count(*) as n from pg_stat_activity
       where wait_event_type = 'Lock' and query like '%ticket_search_docs%' and pid <> pg_backend_pid()`.execute(t.store.db)).rows[0]!.n);
     // A transaction holding an exclusive lock on tickets makes every search wait on the server.
-    let release = () => {};
-    const released = new Promise<void>((r) => { release = r; });
-    let locked = () => {};
-    const isLocked = new Promise<void>((r) => { locked = r; });
-    const holder = t.store.db.transaction().execute(async (trx) => {
-      await sql`lock table tickets in access exclusive mode`.execute(trx);
-      locked();
-      await released;
-    });
-    await isLocked;
+    const lock = await holdLock('tickets');
     try {
       const first = index.search({ text: '来电' }, { supersede: 'box' });
       const firstErr = first.catch((e: unknown) => e);
@@ -361,12 +360,10 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
       aborter.abort();
       expect(await aborted).toMatchObject({ code: 'cancelled' });
       await expect.poll(waiting).toBe(1);
-      release();
-      await holder;
+      await lock.release();
       expect((await second).rows.length).toBeGreaterThan(0);
     } finally {
-      release();
-      await holder;
+      await lock.release();
     }
   }, 60_000);
 
