@@ -25,8 +25,8 @@ export const STATS_MAX_AGE_MS = 10 * 60_000;
 export const STATS_RETRY_MS = 60_000;
 /** A background refresh works for about this long before letting other work in. */
 export const STATS_SLICE_MS = 5;
-/** Checking a ticket from the filtered set costs about this many index hits of the text plan. */
-const FILTER_ROW_COST = 2;
+/** Checking a ticket from the filtered set costs about this many index hits of the text plan (an engine may say otherwise). */
+export const FILTER_ROW_COST = 2;
 
 /** What the sample keeps of a ticket: the filter columns and its token sets. */
 export interface SampleTicket {
@@ -220,17 +220,18 @@ export function sampleMatches(v: ValidSearch, stats: SearchStats, now: Date): { 
   return { matched, held, sampled: stats.sample.length };
 }
 
-/** Single-column ticket indexes a filters-first search can start from (SQLite picks by this estimate). */
-export type FilterIndex = 'tickets_status_reply_by' | 'tickets_district' | 'tickets_street' | 'tickets_category_created' | 'tickets_created';
+/** Ticket indexes a filters-first search can start from (SQLite picks by this estimate; migration 0031 added the two-column ones). */
+export type FilterIndex = 'tickets_status_reply_by' | 'tickets_status_created' | 'tickets_district_status' | 'tickets_street' | 'tickets_category_created' | 'tickets_created';
 
-/** The indexed filter of this search that selects the fewest sampled tickets, or null when none applies. */
+/** The index of this search's filters that selects the fewest sampled tickets (all its columns this search filters on), or null when none applies. */
 export function narrowestFilterIndex(v: ValidSearch, stats: SearchStats, now: Date): FilterIndex | null {
   const none = { status: null, appealType: null, categoryIds: null, districtCode: null, streetCode: null, departmentId: null, visibleToDepartmentId: null, from: null, to: null, overdue: null };
   const options: [FilterIndex, Partial<ValidSearch> | null][] = [
     ['tickets_status_reply_by', v.status ? { status: v.status } : null],
-    ['tickets_district', v.districtCode !== null ? { districtCode: v.districtCode } : null],
+    ['tickets_status_created', v.status && (v.from || v.to) ? { status: v.status, from: v.from, to: v.to } : null],
+    ['tickets_district_status', v.districtCode !== null ? { districtCode: v.districtCode, status: v.status } : null],
     ['tickets_street', v.streetCode !== null ? { streetCode: v.streetCode } : null],
-    ['tickets_category_created', v.categoryIds ? { categoryIds: v.categoryIds } : null],
+    ['tickets_category_created', v.categoryIds ? { categoryIds: v.categoryIds, from: v.from, to: v.to } : null],
     ['tickets_created', v.from || v.to ? { from: v.from, to: v.to } : null],
   ];
   let best: FilterIndex | null = null;
@@ -256,9 +257,10 @@ export interface SearchPlan {
   check: TermPlan[];
   /**
    * Estimated tickets: matching the lead lookup, passing the filters, index hits the text plan reads
-   * for the page and count (textScan) and for the page alone (pageScan).
+   * for the page and count (textScan) and for the page alone (pageScan); `text`: matching the text
+   * (the rarest token's share), of `total`.
    */
-  estimate: { lead: number; filtered: number; textScan: number; pageScan: number };
+  estimate: { lead: number; filtered: number; textScan: number; pageScan: number; text: number; total: number };
 }
 
 /** A plan forced by tests; `lead` applies to the text plan and needs an index condition of that kind. */
@@ -276,7 +278,7 @@ export function uniTokens(v: ValidSearch): string[] {
  * The plan of a search with text (v.terms non-empty). Without stats (an empty store) the text plan
  * with `bi` leading when there is a phrase.
  */
-export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date, force: PlanChoice = {}): SearchPlan {
+export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date, force: PlanChoice = {}, filterRowCost = FILTER_ROW_COST): SearchPlan {
   const phrases = v.terms.flatMap((t) => t.phrases);
   // `uni` answers lone characters and the edges around separators alike.
   const chars = uniTokens(v);
@@ -304,7 +306,7 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
   const textScan = Math.min(leadRows, need / pass);
   const filtered = f * total;
   const pageScan = Math.min(leadRows, (v.limit + 1) / pass);
-  const mode = force.mode ?? (stats && hasFilters(v) && filtered * FILTER_ROW_COST < textScan ? 'filters' : 'text');
+  const mode = force.mode ?? (stats && hasFilters(v) && filtered * filterRowCost < textScan ? 'filters' : 'text');
   const filterIndex = mode === 'filters' && stats ? narrowestFilterIndex(v, stats, now) : null;
-  return { mode, filterIndex, lead, check: mode === 'filters' ? v.terms : check, estimate: { lead: leadRows, filtered, textScan, pageScan } };
+  return { mode, filterIndex, lead, check: mode === 'filters' ? v.terms : check, estimate: { lead: leadRows, filtered, textScan, pageScan, text: textShare * total, total } };
 }

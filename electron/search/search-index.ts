@@ -82,6 +82,6 @@ export interface SearchIndexStatus {
   tickets: number;
   indexed: number;
   tokenizerVersion: number | null;
-  /** False when a tokenizer change or unindexed tickets call for `reindexAll`. */
+  /** False when a tokenizer change, unindexed tickets or documents from before migration 0031 (SQLite) call for `reindexAll`. */
   upToDate: boolean;
 }

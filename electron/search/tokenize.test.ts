@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collapsePhoneNumbers, END, GAP, JOIN, START, normalizeText, planQuery, tokenizeDocument, tokenizeTicket } from './tokenize';
+import { collapsePhoneNumbers, END, GAP, IDEOGRAPH_TERM, JOIN, START, normalizeText, planQuery, rawFindsIdeographs, tokenizeDocument, tokenizeTicket } from './tokenize';
+import { mulberry32 } from '../store/search/testing';
 
 const bi = (...fields: string[]) => tokenizeDocument(...fields).bi.split(' ');
 const uni = (...fields: string[]) => tokenizeDocument(...fields).uni.split(' ').sort();
@@ -108,5 +109,40 @@ describe('collapsePhoneNumbers', () => {
 
   it('leaves dates, short numbers and fragments as typed', () => {
     for (const s of ['2024-01-15', '3 12', '138 1234', '12345']) expect(collapsePhoneNumbers(s)).toBe(s);
+  });
+});
+
+describe('rawFindsIdeographs: when instr on the raw text answers a term of ideographs', () => {
+  it('flags every character outside the ideographs that normalises into one (all code points)', () => {
+    const missed: string[] = [];
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCodePoint(c);
+      if (IDEOGRAPH_TERM.test(ch)) continue;
+      if (/[\u3400-\u4dbf\u4e00-\u9fff]/u.test(normalizeText(ch)) && rawFindsIdeographs(ch)) missed.push(c.toString(16));
+    }
+    expect(missed).toEqual([]);
+    // Kangxi radical 人, a compatibility ideograph, a circled ideograph: each normalises into a term's character.
+    for (const form of ['\u2f08', '\uf900', '\u3280']) expect(rawFindsIdeographs(`物业${form}费`)).toBe(false);
+    // Full-width punctuation, letters and digits, ㎡ and Latin with accents normalise, but never into an ideograph.
+    expect(rawFindsIdeographs('小区，１２号楼ＡＢ栋 50㎡ café')).toBe(true);
+    expect(rawFindsIdeographs(null)).toBe(true);
+  });
+
+  it('a term of ideographs is in the raw text exactly when it is in the normalised text, for texts it passes', () => {
+    const rnd = mulberry32(31);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const ideographs = [...'小区物业楼道路灯噪声扰民一二三人大天'];
+    // Everything that normalises or combines, except what rawFindsIdeographs refuses.
+    const others = [...'，。、：；！？（）ＡＢｃ１２３ABCabc123 ㎡é', '\u0301', '\u3099', '\ufe00', '\u200b', '\u00ad', 'ﬁ', 'Ⅻ', '①', '\uff61'];
+    let checked = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => (rnd() < 0.6 ? pick(ideographs) : pick(others))).join('');
+      expect(rawFindsIdeographs(text)).toBe(true);
+      const term = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(ideographs)).join('');
+      expect(text.includes(term)).toBe(normalizeText(text).includes(term));
+      checked += text.includes(term) ? 1 : 0;
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 });

@@ -62,6 +62,27 @@ export function normalizeText(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }
 
+/** A term of these (the CJK unified ideographs and Extension A): normalisation leaves them as they are, and they compose with nothing. */
+export const IDEOGRAPH_TERM = /^[\u3400-\u4dbf\u4e00-\u9fff]+$/u;
+
+/**
+ * Characters that are not such ideographs but normalise into text holding one (Kangxi radicals,
+ * CJK compatibility ideographs, circled and squared ideographs …): every one of them, as the test
+ * derives from normalizeText over all code points, inside these ranges.
+ */
+const IDEOGRAPH_FORMS = /[\u2e80-\u2fdf\u3038-\u303a\u3190-\u319f\u3220-\u3247\u3280-\u32b0\u32c0-\u32cb\u32ff\u3358-\u3370\u337b-\u337f\u33e0-\u33fe\uf900-\ufaff\u{1f200}-\u{1f2ff}\u{2f800}-\u{2fa1f}]/u;
+
+/**
+ * Whether a raw text finds a term of IDEOGRAPH_TERM exactly where its normalised form does. NFKC
+ * decomposes each character on its own, moves only combining marks and composes nothing into an
+ * ideograph, and lower-casing leaves ideographs alone: so the ideographs of the normalised text are
+ * those of the raw text, in the same places, plus what IDEOGRAPH_FORMS turn into. Without those,
+ * an ideograph term is in the normalised text if and only if it is in the raw text.
+ */
+export function rawFindsIdeographs(text: string | null | undefined): boolean {
+  return !text || !IDEOGRAPH_FORMS.test(text);
+}
+
 const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
 
 /** Fast paths for ASCII and the CJK unified ideographs block; the regex handles the rest. */

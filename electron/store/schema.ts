@@ -235,6 +235,11 @@ export interface TicketSearchDocsTable {
   tsv?: string | null;
   /** PostgreSQL only (migration 0018): normalised text for substring checks; absent on SQLite. */
   body?: string | null;
+  /**
+   * SQLite only (migration 0031): 1 when the raw fields find a term of CJK ideographs as the
+   * normalised ones do (tokenize.ts rawFindsIdeographs), 0 when not, null when not yet known.
+   */
+  plain?: number | null;
   private_name?: string | null;
 }
 

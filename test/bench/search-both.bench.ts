@@ -106,7 +106,13 @@ async function ticketCount(store: Store): Promise<number> {
 async function fill(store: Store, tickets: number, log: (s: string) => void): Promise<SearchIndex> {
   const index = createSearchIndex(store, { inProcess: true });
   const have = await ticketCount(store);
-  if (have === tickets && (await index.status()).upToDate) {
+  if (have === tickets) {
+    // A store from an earlier schema (its documents without `plain`, migration 0031) is brought up to date, as the console does.
+    if (!(await index.status()).upToDate) {
+      const t0 = performance.now();
+      await index.reindex({ batchSize: 2000 });
+      log(`${store.dialect}: index brought up to date in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
     log(`${store.dialect}: reusing ${tickets} indexed tickets`);
     if (store.dialect === 'postgres') await settle(store);
     return index;

@@ -42,6 +42,14 @@ describe.each(STORE_KINDS)('migration 0021 (kpi_daily) on the %s store', (kind: 
     }
     // And SQLite's fresh search index (0030).
     if (t.store.dialect === 'sqlite') for (const table of ['ticket_fts_fresh', 'ticket_fts_bi_fresh', 'ticket_fts_uni_fresh']) await sql`drop table ${sql.table(table)}`.execute(db);
+    // And the filter-mix indexes (0031), with the district index they replaced, and SQLite's documents' `plain`.
+    await db.schema.dropIndex('tickets_district_status').execute();
+    await db.schema.dropIndex('tickets_status_created').execute();
+    await db.schema.createIndex('tickets_district').on('tickets').column('district_code').execute();
+    if (t.store.dialect === 'sqlite') {
+      await sql`drop index ticket_search_docs_plain_unknown`.execute(db);
+      await sql`alter table ticket_search_docs drop column plain`.execute(db);
+    }
     await db.deleteFrom('schema_migrations').where('version', '>=', 21).execute();
     expect(await migrate(db, t.store.dialect, migrations)).toMatchObject({ from: 20, to: migrations.length });
     // Migration 0022 counted the tickets already stored, once.

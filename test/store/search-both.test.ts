@@ -61,6 +61,15 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
       const e = createSearchEngine(t.store.sqlite!, { force });
       return [name, async (input) => e.search(input)];
     });
+    if (kind === 'sqlite') {
+      // Filters first, the text checked on each filtered row or the lead lookup's ids met (sqlite-search.ts FiltersFirst).
+      for (const [name, force, forceLookup] of [['filters first, text checked on the rows', { mode: 'filters' }, false],
+        ['filters first, bigram lookup met by id', { mode: 'filters', lead: 'bi' }, true],
+        ['filters first, character lookup met by id', { mode: 'filters', lead: 'uni' }, true]] as const) {
+        const e = createSearchEngine(t.store.sqlite!, { force, forceLookup });
+        planned.push([name, async (input) => e.search(input)]);
+      }
+    }
     if (kind === 'postgres') {
       // The text plan's two ways through the documents: walked newest-first, or the GIN lookup's hits fetched.
       for (const [name, forceWalk] of [['text, documents walked', true], ['text, lookup hits fetched', false]] as const) {

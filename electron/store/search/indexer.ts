@@ -4,7 +4,7 @@ import type { DB } from '../schema';
 import type { Dialect } from '../migrations/types';
 import type { Store } from '../sqlite';
 import { dialectOf } from '../dialect';
-import { TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
+import { rawFindsIdeographs, TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
 import { searchText, tsvectorLiteral } from './pg-search';
 import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn, timeSlicer } from '../../util/time-slice';
@@ -22,6 +22,11 @@ import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn, timeSlicer } from '../../
 
 function ticketText(t: IndexableTicket): TicketText {
   return { title: t.title, content: t.content, number: t.number, address: t.address, callerName: t.caller_name, phone: t.phone, confidential: Boolean(t.confidential) };
+}
+
+/** SQLite's `ticket_search_docs.plain` (migration 0031): whether instr on every raw field answers a term of ideographs. */
+export function plainOf(t: Pick<IndexableTicket, 'title' | 'content' | 'number' | 'address' | 'caller_name'>): 0 | 1 {
+  return [t.title, t.content, t.number, t.address, t.caller_name].every((x) => rawFindsIdeographs(x)) ? 1 : 0;
 }
 
 /** 2^19 document keys per second of created_at: keys stay below 2^53 until the year 2514. */
@@ -64,6 +69,7 @@ export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, _opts
   if (existing) {
     docId = Number(existing.doc_id);
     await deleteFts(db, docId);
+    await db.updateTable('ticket_search_docs').set({ plain: plainOf(ticket) }).where('doc_id', '=', docId).execute();
   } else {
     const base = docKeyBase(ticket.created_at);
     const inSecond = await db.selectFrom('ticket_search_docs').select(sql<number | null>`max(doc_id)`.as('m'))
@@ -75,7 +81,7 @@ export async function indexTicket(db: Kysely<DB>, ticket: IndexableTicket, _opts
     }
     docId = allocate(base, inSecond?.m == null ? null : Number(inSecond.m), overall);
   }
-  if (!existing) await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, uni: null, bi: null }).execute();
+  if (!existing) await db.insertInto('ticket_search_docs').values({ doc_id: docId, ticket_id: ticket.id, uni: null, bi: null, plain: plainOf(ticket) }).execute();
   // Into the fresh index (migration 0030): its merges stay small; foldFreshIndex moves it into the main one.
   await sql`insert into ticket_fts_bi_fresh (rowid, bi) values (${docId}, ${tokens.bi})`.execute(db);
   await sql`insert into ticket_fts_uni_fresh (rowid, uni) values (${docId}, ${tokens.uni})`.execute(db);
@@ -130,7 +136,8 @@ export function createSqliteIndexer(sqlite: Database.Database) {
   const find = sqlite.prepare('select doc_id from ticket_search_docs where ticket_id = ?').pluck();
   const maxIn = sqlite.prepare('select max(doc_id) from ticket_search_docs where doc_id >= ? and doc_id < ?').pluck();
   const maxAll = sqlite.prepare('select max(doc_id) from ticket_search_docs').pluck();
-  const insDoc = sqlite.prepare('insert into ticket_search_docs (doc_id, ticket_id) values (?, ?)');
+  const insDoc = sqlite.prepare('insert into ticket_search_docs (doc_id, ticket_id, plain) values (?, ?, ?)');
+  const setPlain = sqlite.prepare('update ticket_search_docs set plain = ? where doc_id = ?');
   const insBi = sqlite.prepare('insert into ticket_fts_bi (rowid, bi) values (?, ?)');
   const insUni = sqlite.prepare('insert into ticket_fts_uni (rowid, uni) values (?, ?)');
   const delBi = sqlite.prepare('delete from ticket_fts_bi where rowid = ?');
@@ -144,6 +151,7 @@ export function createSqliteIndexer(sqlite: Database.Database) {
       const tokens = tokenizeTicket(ticketText(t));
       let docId = isNew ? undefined : (find.get(t.id) as number | undefined);
       if (docId !== undefined) {
+        setPlain.run(plainOf(t), docId);
         if (delFresh.run(docId).changes) {
           delFreshBi.run(docId);
           delFreshUni.run(docId);
@@ -155,7 +163,7 @@ export function createSqliteIndexer(sqlite: Database.Database) {
         const base = docKeyBase(t.created_at);
         const m = maxIn.get(base, base + SLOTS_PER_SECOND) as number | null;
         docId = allocate(base, m, m !== null && m + 1 >= base + SLOTS_PER_SECOND ? (maxAll.get() as number | null) : null);
-        insDoc.run(docId, t.id);
+        insDoc.run(docId, t.id, plainOf(t));
       }
       insBi.run(docId, tokens.bi);
       insUni.run(docId, tokens.uni);
@@ -215,7 +223,9 @@ export function searchIndexStatus(sqlite: Database.Database): SearchIndexStatus 
   const v = sqlite.prepare('select value from meta where key = ?').pluck().get(META_VERSION_KEY) as string | undefined;
   const tokenizerVersion = v === undefined ? null : Number(v);
   const versionOk = tokenizerVersion === TOKENIZER_VERSION || (tokenizerVersion === null && indexed === 0);
-  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets };
+  // Documents from before migration 0031 whose `plain` is not known yet (the partial index finds them).
+  const plainUnknown = sqlite.prepare('select exists (select 1 from ticket_search_docs where plain is null)').pluck().get() === 1;
+  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets && !plainUnknown };
 }
 
 /**
@@ -284,11 +294,40 @@ export async function reindexAll(store: Store, opts: ReindexOptions = {}): Promi
       opts.onProgress?.(Math.min(result.indexed, total), total);
       await nextTurn();
     }
+    if (!result.cancelled) result.cancelled = !(await fillPlain(sqlite, opts.signal, sliceMs, batchSize));
   } finally {
     sqlite.pragma(`cache_size = ${previousCache}`);
   }
   result.ms = performance.now() - started;
   return result;
+}
+
+/**
+ * Sets `plain` (migration 0031) on the documents written before it, in batches sized like
+ * reindexAll's, one transaction each; false when `signal` stopped it (a later call continues).
+ * Until a document has it, searches check its text in JS, as before.
+ */
+async function fillPlain(sqlite: Database.Database, signal: AbortSignal | undefined, sliceMs: number, batchSize: number): Promise<boolean> {
+  const next = sqlite.prepare(`select d.doc_id, t.title, t.content, t.number, t.address, t.caller_name
+    from ticket_search_docs d indexed by ticket_search_docs_plain_unknown join tickets t on t.id = d.ticket_id
+    where d.plain is null and d.doc_id > ? order by d.doc_id limit ?`);
+  const set = sqlite.prepare('update ticket_search_docs set plain = ? where doc_id = ?');
+  type Row = Parameters<typeof plainOf>[0] & { doc_id: number };
+  const write = sqlite.transaction((rows: Row[]) => {
+    for (const r of rows) set.run(plainOf(r), r.doc_id);
+  });
+  let size = Number.isFinite(sliceMs) ? Math.min(batchSize, 64) : batchSize;
+  let after = -1;
+  for (;;) {
+    if (signal?.aborted) return false;
+    const t0 = performance.now();
+    const rows = next.all(after, size) as Row[];
+    if (!rows.length) return true;
+    write.immediate(rows);
+    size = nextBatchSize({ size: rows.length, ms: performance.now() - t0 }, sliceMs, Math.min(64, batchSize), batchSize * 4);
+    after = rows[rows.length - 1]!.doc_id;
+    await nextTurn();
+  }
 }
 
 /** Status on either store (PostgreSQL: documents written before migration 0016 have no tsvector yet). */

@@ -9,7 +9,7 @@ import { SearchError, type SearchInput, type SearchResult } from '../../search/q
 import { createSearchEngine, sqliteStatsSteps, type SearchEngine } from './sqlite-search';
 import { STATS_MAX_AGE_MS, STATS_RETRY_MS, type SearchStats } from '../../search/plan';
 import { buildSearchFixture, mulberry32, randomText, RANDOM_ALPHABET } from './testing';
-import { normalizeText } from '../../search/tokenize';
+import { IDEOGRAPH_TERM, normalizeText } from '../../search/tokenize';
 
 interface Doc {
   id: string;
@@ -44,8 +44,13 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'search-test-'));
   store = await buildSearchFixture(join(dir, 'store.sqlite'), { demoTickets: 3000, randomTickets: 600 });
   engine = createSearchEngine(store.sqlite!, { now: () => NOW });
-  planned = ([['text, bigrams lead', { mode: 'text', lead: 'bi' }], ['text, characters lead', { mode: 'text', lead: 'uni' }], ['filters first', { mode: 'filters' }]] as const)
-    .map(([name, force]) => [name, createSearchEngine(store.sqlite!, { now: () => NOW, force })]);
+  planned = ([
+    ['text, bigrams lead', { force: { mode: 'text', lead: 'bi' } }],
+    ['text, characters lead', { force: { mode: 'text', lead: 'uni' } }],
+    ['filters first, text checked on the rows', { force: { mode: 'filters' }, forceLookup: false }],
+    ['filters first, bigram lookup met by id', { force: { mode: 'filters', lead: 'bi' }, forceLookup: true }],
+    ['filters first, character lookup met by id', { force: { mode: 'filters', lead: 'uni' }, forceLookup: true }],
+  ] as const).map(([name, o]) => [name, createSearchEngine(store.sqlite!, { now: () => NOW, ...o })]);
   reload();
 }, 120_000);
 
@@ -166,6 +171,36 @@ describe('recall and precision against substring matching', () => {
     }
     expect(nonEmpty).toBeGreaterThanOrEqual(50);
   }, 300_000);
+
+  it('finds a term of ideographs through a character that normalises into it (⾳ → 音), under every plan', () => {
+    // Terms around a '⾳' of the random tickets' raw text: only the normalised text holds them there.
+    const formed = docs.filter((d) => d.content.includes('⾳'));
+    expect(formed.length).toBeGreaterThan(20);
+    const queries = new Set<string>(['音']);
+    for (const d of formed.slice(0, 12)) {
+      const text = [...normalizeText(d.content)];
+      const raw = [...d.content];
+      const at = raw.indexOf('⾳');
+      for (const [from, to] of [[at - 1, at + 1], [at, at + 2], [at - 1, at + 2]] as const) {
+        const q = text.slice(Math.max(0, from), to).join('');
+        if (IDEOGRAPH_TERM.test(q)) queries.add(q);
+      }
+    }
+    let onlyNormalised = 0;
+    for (const q of queries) {
+      const expected = substringMatches(q);
+      if (docs.some((d) => expected.has(d.id) && !d.content.includes(q) && !d.title.includes(q))) onlyNormalised++;
+      for (const [name, e] of [['default', engine] as const, ...planned]) {
+        for (const filters of [{}, { status: ['registered'] }]) {
+          const { ids, first } = searchAll({ text: q, countCap: 10_000, ...filters }, e);
+          const want = 'status' in filters ? new Set(docs.filter((d) => expected.has(d.id) && d.status === 'registered').map((d) => d.id)) : expected;
+          expect(new Set(ids), `${name}: ${q} ${JSON.stringify(filters)}`).toEqual(want);
+          expect(first.total.count, `${name}: ${q}`).toBe(want.size);
+        }
+      }
+    }
+    expect(onlyNormalised).toBeGreaterThan(5);
+  });
 
   it('matches within title or within content, never across them', () => {
     const d = docs.find((x) => x.id.startsWith('rnd-'))!;
@@ -404,6 +439,33 @@ describe('index maintenance', () => {
     expect(searchIndexStatus(store.sqlite!).upToDate).toBe(true);
     const q = sample(mulberry32(7), 2);
     expect(new Set(searchAll({ text: q }).ids)).toEqual(substringMatches(q));
+  });
+});
+
+describe('documents from before migration 0031 (`plain` not known)', () => {
+  it('are checked in JS until reindexAll fills `plain` in the background, cancellably; answers never change', async () => {
+    const plainOf = () => new Map((store.sqlite!.prepare('select doc_id, plain from ticket_search_docs').all() as { doc_id: number; plain: number | null }[]).map((r) => [r.doc_id, r.plain]));
+    const written = plainOf();
+    // What the writes set: 0 exactly for the tickets holding a character that normalises into an ideograph.
+    const formed = store.sqlite!.prepare(`select d.doc_id from ticket_search_docs d join tickets t on t.id = d.ticket_id
+      where instr(t.title, '⾳') > 0 or instr(t.content, '⾳') > 0`).pluck().all() as number[];
+    expect(formed.length).toBeGreaterThan(20);
+    expect([...written].filter(([, p]) => p === 0).map(([id]) => id).sort()).toEqual([...formed].sort());
+    store.sqlite!.exec('update ticket_search_docs set plain = null');
+    expect(searchIndexStatus(store.sqlite!).upToDate).toBe(false);
+    const queries = ['音', '噪音', sample(mulberry32(11), 2), sample(mulberry32(12), 3)];
+    for (const q of queries) {
+      const has = substringMatches(q);
+      const want = new Set(docs.filter((d) => has.has(d.id) && d.status === 'registered').map((d) => d.id));
+      for (const [name, e] of planned) expect(new Set(searchAll({ text: q, status: ['registered'] }, e).ids), `${name}: ${q}`).toEqual(want);
+    }
+    const ac = new AbortController();
+    ac.abort();
+    expect(await reindexAll(store, { signal: ac.signal })).toMatchObject({ cancelled: true });
+    expect(searchIndexStatus(store.sqlite!).upToDate).toBe(false);
+    expect(await reindexAll(store, { batchSize: 100 })).toMatchObject({ indexed: 0, cancelled: false });
+    expect(plainOf()).toEqual(written);
+    expect(searchIndexStatus(store.sqlite!).upToDate).toBe(true);
   });
 });
 
