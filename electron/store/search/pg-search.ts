@@ -355,7 +355,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
   stats().catch(() => {});
 
   /** The rows and count queries of one search, as the plan says (see plan.ts). */
-  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean; thinned?: { q: Frag; limit: number } }> {
+  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean; thinned?: { q: Frag; limit: number }; rowsCount?: boolean }> {
     const categories = v.categoryIds
       ? (await sql<{ id: string }>`with recursive sub(id) as (select id from categories where id in (${sql.join(v.categoryIds)})
           union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub`.execute(conn)).rows.map((r) => r.id)
@@ -386,12 +386,21 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     if (plan.mode === 'filters') {
       // The filters select few tickets: PostgreSQL reaches them through the tickets' indexes, and with
       // no GIN condition it checks the text on each instead of fetching every text hit.
+      //
+      // One statement reads them once for the page and the count: every match's key and how many there
+      // are (a window count, before the cursor and the limit), then the page's rows only. `doc_id + 0`:
+      // ordered by the key itself, PostgreSQL walked every document newest-first instead, and a common
+      // term with a district and open states (2,827 tickets) read 121,350 documents (2.0 s, against 35 ms).
       const from = sql`from tickets t join ticket_search_docs d on d.ticket_id = t.id`;
       const w = [...where, ...rowChecks];
+      const after = v.cursor?.kind === 'doc' ? sql`where m.doc_id < ${v.cursor.docId}` : sql``;
       return {
-        rowsQ: sql`select d.doc_id, ${cols} ${from} ${and([...w, ...cursor])} order by d.doc_id desc limit ${v.limit + 1}`,
+        rowsQ: sql`select top.doc_id, top.n, ${cols} from (select m.doc_id, m.ticket_id, m.n
+            from (select d.doc_id + 0 as doc_id, d.ticket_id, count(*) over () as n ${from} ${and(w)}) m ${after}
+            order by m.doc_id desc limit ${v.limit + 1}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`,
         countQ: count(from, w),
-        countLikely,
+        countLikely: false,
+        rowsCount: true,
       };
     }
     // The GIN index gets every term's bigrams and characters ANDed ('&', exact from its posting
@@ -499,7 +508,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
    * (the two reads overlap instead of following each other); otherwise the count only if the page did fill.
    */
   async function run(v: ValidSearch, started: number, stop: AbortSignal, why: () => unknown): Promise<SearchResult> {
-    const { rowsQ, countQ, countLikely, thinned } = await queries(v, db);
+    const { rowsQ, countQ, countLikely, thinned, rowsCount } = await queries(v, db);
     const exact = async (q: Frag) => {
       const n = Number((await statement<{ n: number }>(q, stop, why))[0]!.n);
       opts.onCount?.('exact');
@@ -517,10 +526,14 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     };
     const early = countQ && countLikely ? count(countQ) : null;
     early?.catch(() => {});
-    const found = await statement<TicketRow>(rowsQ, stop, why);
+    const found = await statement<TicketRow & { n?: number | string }>(rowsQ, stop, why);
     const more = found.length > v.limit;
     if (more) found.pop();
-    const counted = needsCount(v, more) && countQ ? await (early ?? count(countQ)) : null;
+    // `rowsCount`: the page's rows carry the number of every match (a cursor past the last match leaves none: counted apart).
+    const inRows = rowsCount && found.length ? Number(found[0]!.n) : null;
+    for (const r of found) delete r.n;
+    const counted = !needsCount(v, more) || !countQ ? null
+      : inRows !== null ? Math.min(inRows, v.countCap + 1) : await (early ?? count(countQ));
     return pageResult(v, found, more, counted, v.terms.map((t) => t.text), started);
   }
 
