@@ -73,10 +73,35 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
 
-  // Documents per candidate (needed for alias decisions and doc vectors): each document's
-  // n-grams are walked level by level through the frequent ones only.
+  // Documents per candidate (needed for alias decisions and doc vectors): each distinct run's
+  // n-grams are walked level by level through the frequent ones only, and a document takes the
+  // candidates of its runs.
   const docsOf: number[][] = cand.map(() => []);
   const maxLen = cand.length ? cand[0]!.toks.length : 0;
+  const { runStart, docRuns, docStart } = lat.ids;
+  const R = runStart.length - 1;
+  // Run r's candidates, each once (by a last-seen stamp): runFlat[runCand[r] .. runCand[r + 1]).
+  const runCand = new Int32Array(R + 1);
+  let runFlat = new Int32Array(1024);
+  const runStamp = new Int32Array(cand.length).fill(-1);
+  let nRunFlat = 0;
+  for (let r = 0; r < R; r++) {
+    runCand[r] = nRunFlat;
+    walkRun(lat, r, maxLen, (li, ids, m) => {
+      if (li < p.minTokens - 1) return;
+      const co = candOf[li]!;
+      for (let i = 0; i < m; i++) {
+        const id = ids[i]!;
+        if (id < 0) continue;
+        const ci = co[id]!;
+        if (ci < 0 || runStamp[ci] === r) continue;
+        runStamp[ci] = r;
+        if (nRunFlat === runFlat.length) runFlat = grow(runFlat);
+        runFlat[nRunFlat++] = ci;
+      }
+    });
+  }
+  runCand[R] = nRunFlat;
   // Document d's candidates, ascending: perFlat[perStart[d] .. perStart[d + 1]).
   const perStart = new Int32Array(n + 1);
   let perFlat = new Int32Array(1024);
@@ -85,19 +110,16 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   let buf = new Int32Array(64);
   for (let d = 0; d < n; d++) {
     let k = 0;
-    walkDoc(lat, d, maxLen, (li, ids, m) => {
-      if (li < p.minTokens - 1) return;
-      const co = candOf[li]!;
-      for (let i = 0; i < m; i++) {
-        const id = ids[i]!;
-        if (id < 0) continue;
-        const ci = co[id]!;
-        if (ci < 0 || stamp[ci] === d) continue;
+    for (let q = docStart[d]!, qe = docStart[d + 1]!; q < qe; q++) {
+      const r = docRuns[q]!;
+      for (let j = runCand[r]!, je = runCand[r + 1]!; j < je; j++) {
+        const ci = runFlat[j]!;
+        if (stamp[ci] === d) continue;
         stamp[ci] = d;
         if (k === buf.length) buf = grow(buf);
         buf[k++] = ci;
       }
-    });
+    }
     buf.subarray(0, k).sort();
     const at = perStart[d]!;
     while (perFlat.length < at + k) perFlat = grow(perFlat);
@@ -216,18 +238,28 @@ interface Level {
 
 interface Lattice {
   levels: Level[];
-  /** All documents' token ids, -1 after each run; document d is tok[starts[d] .. starts[d+1]). */
+  /** The distinct runs' token ids, -1 after each (ids.tok). */
   tok: Int32Array;
-  starts: Int32Array;
   /** Vocabulary size (token ids are below it). */
   V: number;
   ids: TokenIds;
 }
 
-/** The documents as token ids (-1 after each run), with the vocabulary. */
+/**
+ * The documents as token ids: each distinct run once (a run is a piece of text between
+ * punctuation; templates, greetings and re-posts repeat them), -1 after each, and each document
+ * as the list of its runs. A document's n-grams are those of its runs (none crosses a run
+ * boundary), so the lattice is counted and walked on the distinct runs, and only the per-document
+ * counting goes through the documents. Runs are numbered in the order the documents first use
+ * them, so an n-gram is first seen in the same order as on the documents themselves.
+ */
 interface TokenIds {
   tok: Int32Array;
-  starts: Int32Array;
+  /** Run r is tok[runStart[r] .. runStart[r + 1]), its last position the -1. */
+  runStart: Int32Array;
+  /** Document d's runs: docRuns[docStart[d] .. docStart[d + 1]). */
+  docRuns: Int32Array;
+  docStart: Int32Array;
   names: string[];
   vocab: Map<string, number>;
 }
@@ -236,29 +268,89 @@ function tokenIds(docs: readonly Runs[]): TokenIds {
   const n = docs.length;
   const vocab = new Map<string, number>();
   const names: string[] = [];
-  let total = 0;
-  for (const runs of docs) for (const run of runs) total += run.length + 1;
-  const tok = new Int32Array(total + 1);
-  const starts = new Int32Array(n + 1);
+  let nRuns = 0;
+  for (const runs of docs) nRuns += runs.length;
+  const docStart = new Int32Array(n + 1);
+  const docRuns = new Int32Array(nRuns);
+  let runStart = new Int32Array(1024);
+  let tok = new Int32Array(4096);
+  // Distinct runs by content: open addressing over run ids, keyed by a hash of the token ids.
+  let slots = new Int32Array(1024).fill(-1);
+  let hashes = new Int32Array(1024);
+  let R = 0;
   let k = 0;
+  let q = 0;
+  let cur = new Int32Array(64);
   for (let d = 0; d < n; d++) {
-    starts[d] = k;
+    docStart[d] = q;
     for (const run of docs[d]!) {
-      for (const t of run) {
+      if (cur.length < run.length) cur = new Int32Array(2 * run.length);
+      let h = run.length;
+      for (let i = 0; i < run.length; i++) {
+        const t = run[i]!;
         let id = vocab.get(t);
         if (id === undefined) {
           id = names.length;
           vocab.set(t, id);
           names.push(t);
         }
-        tok[k++] = id;
+        cur[i] = id;
+        h = Math.imul(h ^ id, 0x9e3779b1) ^ (h >>> 15);
       }
-      tok[k++] = -1;
+      const mask = slots.length - 1;
+      let at = Math.imul(h, 0x85ebca6b) & mask;
+      let r = -1;
+      for (;;) {
+        const c = slots[at]!;
+        if (c < 0) break;
+        if (hashes[c] === h && runStart[c + 1]! - runStart[c]! === run.length + 1) {
+          let same = true;
+          for (let i = 0, s0 = runStart[c]!; i < run.length; i++) {
+            if (tok[s0 + i] !== cur[i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) {
+            r = c;
+            break;
+          }
+        }
+        at = (at + 1) & mask;
+      }
+      if (r < 0) {
+        r = R++;
+        while (runStart.length < R + 2) {
+          runStart = grow(runStart);
+          hashes = grow(hashes);
+        }
+        while (tok.length < k + run.length + 2) tok = grow(tok);
+        runStart[r] = k;
+        tok.set(cur.subarray(0, run.length), k);
+        k += run.length;
+        tok[k++] = -1;
+        runStart[r + 1] = k;
+        hashes[r] = h;
+        slots[at] = r;
+        if (R * 2 > slots.length) {
+          // Rehash at half load.
+          slots = new Int32Array(slots.length * 2).fill(-1);
+          const m2 = slots.length - 1;
+          for (let c = 0; c < R; c++) {
+            let a = Math.imul(hashes[c]!, 0x85ebca6b) & m2;
+            while (slots[a]! >= 0) a = (a + 1) & m2;
+            slots[a] = c;
+          }
+        }
+      }
+      docRuns[q++] = r;
     }
   }
-  starts[n] = k;
-  tok[k] = -1;
-  return { tok, starts, names, vocab };
+  docStart[n] = q;
+  const out = new Int32Array(k + 1);
+  out.set(tok.subarray(0, k));
+  out[k] = -1;
+  return { tok: out, runStart: runStart.slice(0, R + 1), docRuns, docStart, names, vocab };
 }
 
 /**
@@ -269,9 +361,9 @@ function tokenIds(docs: readonly Runs[]): TokenIds {
  * stamp, so no string is built for the millions of n-grams seen once.
  */
 function countLevels(ids: TokenIds, p: Params): Lattice {
-  const { tok, starts, names } = ids;
-  const n = starts.length - 1;
-  const N = starts[n]!;
+  const { tok, runStart, docRuns, docStart, names } = ids;
+  const n = docStart.length - 1;
+  const N = runStart[runStart.length - 1]!;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
   const cur = new Int32Array(N + 1).fill(-1);
@@ -284,39 +376,46 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
     let suf = new Int32Array(1024);
     let nTemp = 0;
     temp.fill(-1);
+    // Each distinct run's n-grams once, in run order (the order the documents first use them)...
+    for (let i = 0; i < N; i++) {
+      let key: number;
+      let b = -1;
+      if (len === 1) {
+        if (tok[i]! < 0) continue;
+        key = tok[i]!;
+      } else {
+        const a = cur[i]!;
+        b = cur[i + 1]!;
+        if (a < 0 || b < 0) continue;
+        key = a * V + tok[i + len - 1]!;
+      }
+      let t = seenKeys.get(key);
+      if (t < 0) {
+        t = nTemp++;
+        if (t === df.length) {
+          df = grow(df);
+          last = grow(last);
+          keyOf = grow(keyOf);
+          suf = grow(suf);
+        }
+        seenKeys.set(key, t);
+        keyOf[t] = key;
+        suf[t] = b;
+        last[t] = -1;
+        df[t] = 0;
+      }
+      temp[i] = t;
+    }
+    // ...then counted once per document holding it (by a last-seen stamp) through its runs.
     for (let d = 0; d < n; d++) {
-      for (let i = starts[d]!, end = starts[d + 1]!; i < end; i++) {
-        let key: number;
-        let b = -1;
-        if (len === 1) {
-          if (tok[i]! < 0) continue;
-          key = tok[i]!;
-        } else {
-          const a = cur[i]!;
-          b = cur[i + 1]!;
-          if (a < 0 || b < 0) continue;
-          key = a * V + tok[i + len - 1]!;
-        }
-        let t = seenKeys.get(key);
-        if (t < 0) {
-          t = nTemp++;
-          if (t === df.length) {
-            df = grow(df);
-            last = grow(last);
-            keyOf = grow(keyOf);
-            suf = grow(suf);
-          }
-          seenKeys.set(key, t);
-          keyOf[t] = key;
-          suf[t] = b;
-          last[t] = -1;
-          df[t] = 0;
-        }
-        if (last[t] !== d) {
+      for (let q = docStart[d]!, qe = docStart[d + 1]!; q < qe; q++) {
+        const r = docRuns[q]!;
+        for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
+          const t = temp[i]!;
+          if (t < 0 || last[t] === d) continue;
           last[t] = d;
           df[t]!++;
         }
-        temp[i] = t;
       }
     }
     const compact = new Int32Array(nTemp).fill(-1);
@@ -341,7 +440,7 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
     levels.push(level);
     if (m === 0) break;
   }
-  return { levels, tok, starts, V, ids };
+  return { levels, tok, V, ids };
 }
 
 /** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
@@ -376,13 +475,14 @@ let walkA = new Int32Array(256);
 let walkB = new Int32Array(256);
 
 /**
- * Document d's frequent n-grams, level by level up to maxLen tokens: visit(li, ids, m) sees the id
- * of the (li+1)-gram starting at each of the document's m token positions, or -1.
+ * Distinct run r's frequent n-grams, level by level up to maxLen tokens: visit(li, ids, m) sees
+ * the id of the (li+1)-gram starting at each of the run's m token positions, or -1.
  */
-function walkDoc(lat: Lattice, d: number, maxLen: number, visit: (li: number, ids: Int32Array, m: number) => void): void {
-  const { tok, starts, V, levels } = lat;
-  const s0 = starts[d]!;
-  const m = starts[d + 1]! - s0;
+function walkRun(lat: Lattice, r: number, maxLen: number, visit: (li: number, ids: Int32Array, m: number) => void): void {
+  const { tok, V, levels } = lat;
+  const { runStart } = lat.ids;
+  const s0 = runStart[r]!;
+  const m = runStart[r + 1]! - s0;
   if (walkA.length < m + 1) {
     walkA = new Int32Array(2 * m + 2);
     walkB = new Int32Array(2 * m + 2);
@@ -608,7 +708,7 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
 }
 
 /**
- * Rewrites typo spellings to their canon, in the documents that hold one (found through the
+ * Rewrites typo spellings to their canon, in the distinct runs that hold one (found through the
  * lattice), on token ids: each run, for each typo length from the longest, left to right, a window
  * that is a typo is replaced by its canon (same length) before the next window is read. A window
  * is looked up through the lattice's tables (a typo is a frequent n-gram, so all its prefixes are
@@ -627,31 +727,28 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   }
   const maxLen = lens[0] ?? 0;
   const out = ids.tok.slice();
-  const { starts } = ids;
-  const n = starts.length - 1;
+  const { runStart } = ids;
+  const R = runStart.length - 1;
   const t0 = levels[0]!.table;
-  for (let d = 0; d < n; d++) {
+  // Each distinct run once: a run that holds no typo is left as it is, whatever document it is in.
+  for (let r = 0; r < R; r++) {
     let holds = false;
-    walkDoc(lat, d, maxLen, (li, wids, m) => {
+    walkRun(lat, r, maxLen, (li, wids, m) => {
       const flag = isVariant[li]!;
       for (let i = 0; i < m && !holds; i++) if (wids[i]! >= 0 && flag[wids[i]!]) holds = true;
     });
     if (!holds) continue;
-    const end = starts[d + 1]!;
-    for (let rs = starts[d]!; rs < end; ) {
-      let re = rs;
-      while (out[re]! >= 0) re++;
-      for (const len of lens) {
-        const canonAt = canonOf[len - 1]!;
-        const flag = isVariant[len - 1]!;
-        for (let i = rs; i + len <= re; i++) {
-          let id = t0.get(out[i]!);
-          for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
-          if (id < 0 || !flag[id]) continue;
-          out.set(canonAt.get(id)!, i);
-        }
+    const rs = runStart[r]!;
+    const re = runStart[r + 1]! - 1;
+    for (const len of lens) {
+      const canonAt = canonOf[len - 1]!;
+      const flag = isVariant[len - 1]!;
+      for (let i = rs; i + len <= re; i++) {
+        let id = t0.get(out[i]!);
+        for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
+        if (id < 0 || !flag[id]) continue;
+        out.set(canonAt.get(id)!, i);
       }
-      rs = re + 1;
     }
   }
   return { ...ids, tok: out };
@@ -663,31 +760,40 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
  * the cost grows with the spellings, not with spellings × typos.
  */
 function withTypos(spellings: string[], typos: TypoIndex): string[] {
-  const out = new Set(spellings);
+  let out: Set<string> | null = null;
+  const { heads, lengths } = typos;
   for (const s of spellings) {
-    for (const len of typos.lengths) {
-      for (let i = 0; i + len <= s.length; i++) {
-        // Most windows start with no canon's first two characters: no substring is built for them.
-        if (!typos.heads.has(headKey(len, s.charCodeAt(i), s.charCodeAt(i + 1)))) continue;
+    for (let i = 0; i < s.length; i++) {
+      // Most windows start with no canon's first two characters: no substring is built for them
+      // (a bit per hashed length and head; a false hit only costs the lookup).
+      const h = headHash(s.charCodeAt(i), s.charCodeAt(i + 1));
+      for (const len of lengths) {
+        if (i + len > s.length) continue;
+        const bit = headBit(h, len);
+        if (!(heads[bit >>> 5]! & (1 << (bit & 31)))) continue;
         const variants = typos.byCanon.get(s.slice(i, i + len));
         if (!variants) continue;
         const c = s.slice(i, i + len);
+        out ??= new Set(spellings);
         for (const v of variants) out.add(s.replace(c, v));
       }
     }
   }
-  return [...out].sort();
+  if (out) return [...out].sort();
+  return spellings.length === 1 ? [spellings[0]!] : [...new Set(spellings)].sort();
 }
 
 interface TypoIndex {
   byCanon: Map<string, string[]>;
   lengths: number[];
-  /** headKey of each canon (its length and first two UTF-16 units). */
-  heads: Set<number>;
+  /** A bit per headBit of each canon (its length and first two UTF-16 units). */
+  heads: Uint32Array;
 }
 
-/** A number for (length, first two UTF-16 units); a one-unit string has NaN as its second. */
-const headKey = (len: number, c0: number, c1: number): number => (len * 65536 + c0) * 65537 + (Number.isNaN(c1) ? 65536 : c1);
+/** A hash of a window's first two UTF-16 units (a one-unit string has NaN as its second, read as 0). */
+const headHash = (c0: number, c1: number): number => Math.imul(c0 * 65599 + (c1 | 0), 0x85ebca6b);
+const HEAD_BITS = 1 << 21;
+const headBit = (h: number, len: number): number => (Math.imul(h ^ Math.imul(len, 0x9e3779b1), 0xc2b2ae35) >>> 11) & (HEAD_BITS - 1);
 
 function typoIndex(typos: Map<string, string>): TypoIndex {
   const byCanon = new Map<string, string[]>();
@@ -698,6 +804,10 @@ function typoIndex(typos: Map<string, string>): TypoIndex {
     if (l) l.push(v);
     else byCanon.set(c, [v]);
   }
-  const heads = new Set([...byCanon.keys()].map((k) => headKey(k.length, k.charCodeAt(0), k.charCodeAt(1))));
+  const heads = new Uint32Array(HEAD_BITS / 32);
+  for (const k of byCanon.keys()) {
+    const bit = headBit(headHash(k.charCodeAt(0), k.charCodeAt(1)), k.length);
+    heads[bit >>> 5]! |= 1 << (bit & 31);
+  }
   return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))], heads };
 }
