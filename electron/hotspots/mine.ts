@@ -368,8 +368,10 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
   const levels: Level[] = [];
   const cur = new Int32Array(N + 1).fill(-1);
   const temp = new Int32Array(N + 1);
+  let prevKeys = V;
   for (let len = 1; len <= p.maxTokens; len++) {
-    const seenKeys = new NumTable(1024);
+    // Sized by the previous level's distinct n-grams (the next level has about as many): few rehashes.
+    const seenKeys = new NumTable(Math.max(1024, prevKeys));
     let df = new Int32Array(1024);
     let last = new Int32Array(1024);
     let keyOf = new Float64Array(1024);
@@ -438,6 +440,7 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
     }
     for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
     levels.push(level);
+    prevKeys = nTemp;
     if (m === 0) break;
   }
   return { levels, tok, V, ids };
@@ -511,24 +514,57 @@ function walkRun(lat: Lattice, r: number, maxLen: number, visit: (li: number, id
   }
 }
 
+/**
+ * The ids of the frequent n-grams of up to L tokens at each of the m positions of tok[s0 ..
+ * s0 + m) (a run and its closing -1): out[li * (m + 1) + i] is the (li+1)-gram's at i, or -1.
+ */
+function runLevels(lat: Lattice, tok: Int32Array, s0: number, m: number, L: number, out: Int32Array): void {
+  const { V, levels } = lat;
+  const t0 = levels[0]!.table;
+  for (let i = 0; i < m; i++) out[i] = tok[s0 + i]! < 0 ? -1 : t0.get(tok[s0 + i]!);
+  out[m] = -1;
+  let any = true;
+  for (let li = 1; li < L; li++) {
+    const pb = (li - 1) * (m + 1);
+    const b = li * (m + 1);
+    if (!any) {
+      out.fill(-1, b, b + m + 1);
+      continue;
+    }
+    any = false;
+    const table = levels[li]!.table;
+    for (let i = 0; i < m; i++) {
+      const a = out[pb + i]!;
+      const c = out[pb + i + 1]!;
+      const id = a < 0 || c < 0 ? -1 : table.get(a * V + tok[s0 + i + li]!);
+      out[b + i] = id;
+      if (id >= 0) any = true;
+    }
+    out[b + m] = -1;
+  }
+}
+
 function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
   return b;
 }
 
-/** Open-addressing hash table from a non-negative integer (below 2^53) to a non-negative int; get() is -1 when absent. */
+/**
+ * Open-addressing hash table from a non-negative integer (below 2^53) to a non-negative int; get()
+ * is -1 when absent. Key and value sit side by side (one cache line per probe: the tables of the
+ * lattice are far larger than the cache).
+ */
 class NumTable {
-  private keys: Float64Array;
-  private vals: Int32Array;
+  /** slot i: key at 2i (-1 when empty), value at 2i + 1. */
+  private kv: Float64Array;
   private mask: number;
   private size = 0;
 
   constructor(capacity: number) {
     let c = 16;
     while (c < capacity * 2) c *= 2;
-    this.keys = new Float64Array(c).fill(-1);
-    this.vals = new Int32Array(c);
+    this.kv = new Float64Array(2 * c).fill(-1);
     this.mask = c - 1;
   }
 
@@ -543,27 +579,29 @@ class NumTable {
   }
 
   get(key: number): number {
+    const kv = this.kv;
     let i = this.slot(key);
     for (;;) {
-      const k = this.keys[i]!;
-      if (k === key) return this.vals[i]!;
+      const k = kv[2 * i]!;
+      if (k === key) return kv[2 * i + 1]!;
       if (k === -1) return -1;
       i = (i + 1) & this.mask;
     }
   }
 
   set(key: number, val: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.rehash();
+    if ((this.size + 1) * 4 > this.kv.length) this.rehash();
+    const kv = this.kv;
     let i = this.slot(key);
     for (;;) {
-      const k = this.keys[i]!;
+      const k = kv[2 * i]!;
       if (k === key) {
-        this.vals[i] = val;
+        kv[2 * i + 1] = val;
         return;
       }
       if (k === -1) {
-        this.keys[i] = key;
-        this.vals[i] = val;
+        kv[2 * i] = key;
+        kv[2 * i + 1] = val;
         this.size++;
         return;
       }
@@ -572,12 +610,11 @@ class NumTable {
   }
 
   private rehash(): void {
-    const { keys, vals } = this;
-    this.keys = new Float64Array(keys.length * 2).fill(-1);
-    this.vals = new Int32Array(keys.length * 2);
-    this.mask = this.keys.length - 1;
+    const old = this.kv;
+    this.kv = new Float64Array(old.length * 2).fill(-1);
+    this.mask = old.length - 1;
     this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.set(keys[i]!, vals[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== -1) this.set(old[i]!, old[i + 1]!);
   }
 }
 
@@ -715,7 +752,7 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
  * too); the documents' token ids are returned, the vocabulary unchanged.
  */
 function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
-  const { ids, levels, V } = lat;
+  const { ids, levels } = lat;
   const lens = [...new Set([...typos.keys()].map((k) => k.split('\u0001').length))].sort((a, b) => b - a);
   const canonOf = levels.map(() => new Map<number, Int32Array>());
   const isVariant = levels.map((l) => new Uint8Array(l.df.length));
@@ -729,25 +766,38 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   const out = ids.tok.slice();
   const { runStart } = ids;
   const R = runStart.length - 1;
-  const t0 = levels[0]!.table;
+  const L = Math.min(maxLen, levels.length);
   // Each distinct run once: a run that holds no typo is left as it is, whatever document it is in.
+  // The ids of its windows at every length are read off the tables once (a window's id is its
+  // prefix's and its last token's), and again after each rewrite, so that the windows read next
+  // see the canon, as the token-by-token lookups did.
+  let lv = new Int32Array(1024);
   for (let r = 0; r < R; r++) {
-    let holds = false;
-    walkRun(lat, r, maxLen, (li, wids, m) => {
-      const flag = isVariant[li]!;
-      for (let i = 0; i < m && !holds; i++) if (wids[i]! >= 0 && flag[wids[i]!]) holds = true;
-    });
-    if (!holds) continue;
     const rs = runStart[r]!;
-    const re = runStart[r + 1]! - 1;
+    const m = runStart[r + 1]! - rs;
+    if (lv.length < L * (m + 1)) lv = new Int32Array(2 * L * (m + 1));
+    runLevels(lat, out, rs, m, L, lv);
+    let holds = false;
+    for (let li = 0; li < L && !holds; li++) {
+      const flag = isVariant[li]!;
+      for (let i = 0, b = li * (m + 1); i < m; i++) {
+        const id = lv[b + i]!;
+        if (id >= 0 && flag[id]) {
+          holds = true;
+          break;
+        }
+      }
+    }
+    if (!holds) continue;
     for (const len of lens) {
       const canonAt = canonOf[len - 1]!;
       const flag = isVariant[len - 1]!;
-      for (let i = rs; i + len <= re; i++) {
-        let id = t0.get(out[i]!);
-        for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
+      const b = (len - 1) * (m + 1);
+      for (let i = 0; i + len <= m - 1; i++) {
+        const id = lv[b + i]!;
         if (id < 0 || !flag[id]) continue;
-        out.set(canonAt.get(id)!, i);
+        out.set(canonAt.get(id)!, rs + i);
+        runLevels(lat, out, rs, m, L, lv);
       }
     }
   }
