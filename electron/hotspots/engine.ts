@@ -1,11 +1,12 @@
 import { Background, poissonLlr } from './baseline';
-import { mineTerms, type Term } from './mine';
-import { dayIndex, dayKey, hash32, repostKey, tokenize, weekdayOf, type Runs } from './text';
+import { mineTokens, type Term } from './mine';
+import { dayIndex, dayKey, hash32, repostKey, tokenizeIds, weekdayOf } from './text';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
 export interface Doc {
   input: HotspotInput;
-  runs: Runs;
+  /** Token ids (text.ts: tokenizeIds), -1 after each run. */
+  tokens: Int32Array;
   day: number | null;
   repost: string;
 }
@@ -15,7 +16,7 @@ export function prepareDoc(input: HotspotInput, p: HotspotParams): Doc {
   const body = `${input.title}\n${input.text.slice(0, p.maxChars)}`;
   return {
     input,
-    runs: tokenize(body),
+    tokens: tokenizeIds(body),
     day: input.time === null || !Number.isFinite(input.time) ? null : dayIndex(input.time, p.tzOffsetMinutes),
     repost: repostKey(input.title, input.text),
   };
@@ -39,8 +40,8 @@ export interface Corpus {
 
 export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus {
   const docs = [...prepared].sort(byId);
-  const mined = mineTerms(
-    docs.map((d) => d.runs),
+  const mined = mineTokens(
+    docs.map((d) => d.tokens),
     p,
   );
   const terms: Term[] = [...mined.terms];

@@ -1,4 +1,4 @@
-import { joinTokens, type Runs } from './text';
+import { joinTokens, runsToIds, tokenNames, type Runs } from './text';
 import type { HotspotParams } from './types';
 
 export interface Term {
@@ -32,6 +32,11 @@ type Params = Pick<HotspotParams, 'minTokens' | 'maxTokens' | 'minDf' | 'maxDfSh
  * list is involved.
  */
 export function mineTerms(input: readonly Runs[], p: Params): Mined {
+  return mineTokens(input.map(runsToIds), p);
+}
+
+/** mineTerms on documents given as token ids (text.ts: tokenizeIds), -1 after each run. */
+export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
@@ -264,12 +269,15 @@ interface TokenIds {
   vocab: Map<string, number>;
 }
 
-function tokenIds(docs: readonly Runs[]): TokenIds {
+function tokenIds(docs: readonly Int32Array[]): TokenIds {
   const n = docs.length;
   const vocab = new Map<string, number>();
   const names: string[] = [];
+  // Global token id → local, numbered by first use in these documents.
+  const global = tokenNames;
+  const localOf = new Int32Array(global.length).fill(-1);
   let nRuns = 0;
-  for (const runs of docs) nRuns += runs.length;
+  for (const doc of docs) for (let i = 0; i < doc.length; i++) if (doc[i]! < 0) nRuns++;
   const docStart = new Int32Array(n + 1);
   const docRuns = new Int32Array(nRuns);
   let runStart = new Int32Array(1024);
@@ -283,29 +291,35 @@ function tokenIds(docs: readonly Runs[]): TokenIds {
   let cur = new Int32Array(64);
   for (let d = 0; d < n; d++) {
     docStart[d] = q;
-    for (const run of docs[d]!) {
-      if (cur.length < run.length) cur = new Int32Array(2 * run.length);
-      let h = run.length;
-      for (let i = 0; i < run.length; i++) {
-        const t = run[i]!;
-        let id = vocab.get(t);
-        if (id === undefined) {
+    const doc = docs[d]!;
+    for (let rs = 0; rs < doc.length; ) {
+      let re = rs;
+      while (doc[re]! >= 0) re++;
+      const len = re - rs;
+      if (cur.length < len) cur = new Int32Array(2 * len);
+      let h = len;
+      for (let i = 0; i < len; i++) {
+        const g = doc[rs + i]!;
+        let id = localOf[g]!;
+        if (id < 0) {
           id = names.length;
-          vocab.set(t, id);
-          names.push(t);
+          localOf[g] = id;
+          vocab.set(global[g]!, id);
+          names.push(global[g]!);
         }
         cur[i] = id;
         h = Math.imul(h ^ id, 0x9e3779b1) ^ (h >>> 15);
       }
+      rs = re + 1;
       const mask = slots.length - 1;
       let at = Math.imul(h, 0x85ebca6b) & mask;
       let r = -1;
       for (;;) {
         const c = slots[at]!;
         if (c < 0) break;
-        if (hashes[c] === h && runStart[c + 1]! - runStart[c]! === run.length + 1) {
+        if (hashes[c] === h && runStart[c + 1]! - runStart[c]! === len + 1) {
           let same = true;
-          for (let i = 0, s0 = runStart[c]!; i < run.length; i++) {
+          for (let i = 0, s0 = runStart[c]!; i < len; i++) {
             if (tok[s0 + i] !== cur[i]) {
               same = false;
               break;
@@ -324,10 +338,10 @@ function tokenIds(docs: readonly Runs[]): TokenIds {
           runStart = grow(runStart);
           hashes = grow(hashes);
         }
-        while (tok.length < k + run.length + 2) tok = grow(tok);
+        while (tok.length < k + len + 2) tok = grow(tok);
         runStart[r] = k;
-        tok.set(cur.subarray(0, run.length), k);
-        k += run.length;
+        tok.set(cur.subarray(0, len), k);
+        k += len;
         tok[k++] = -1;
         runStart[r + 1] = k;
         hashes[r] = h;
