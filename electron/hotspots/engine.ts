@@ -102,27 +102,41 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
  * near 1. Terms in documents without time are neutral (1).
  */
 function timeConcentration(docs: readonly Doc[], docTerms: number[][], nTerms: number, p: HotspotParams): number[] {
-  const days: number[][] = Array.from({ length: nTerms }, () => []);
-  let undated: number[] = new Array<number>(nTerms).fill(0);
+  // Each term's days in one flat array (term t's: days[start[t] .. start[t + 1])), sorted per term.
+  const start = new Int32Array(nTerms + 1);
+  const undated = new Int32Array(nTerms);
   docs.forEach((d, i) => {
     for (const t of docTerms[i]!) {
       if (d.day === null) undated[t]!++;
-      else days[t]!.push(d.day);
+      else start[t + 1]!++;
     }
   });
+  for (let t = 0; t < nTerms; t++) start[t + 1]! += start[t]!;
+  const days = new Float64Array(start[nTerms]!);
+  const fill = start.slice(0, nTerms);
+  docs.forEach((d, i) => {
+    if (d.day === null) return;
+    for (const t of docTerms[i]!) days[fill[t]!++] = d.day;
+  });
   const L = 2 * p.windowDays;
-  const out = days.map((list, t) => {
-    if (list.length === 0) return 1;
-    list.sort((a, b) => a - b);
+  const out = new Array<number>(nTerms);
+  for (let t = 0; t < nTerms; t++) {
+    const s0 = start[t]!;
+    const len = start[t + 1]! - s0;
+    if (len === 0) {
+      out[t] = 1;
+      continue;
+    }
+    const list = days.subarray(s0, s0 + len);
+    list.sort();
     let best = 0;
     let j = 0;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < len; i++) {
       while (list[i]! - list[j]! >= L) j++;
       best = Math.max(best, i - j + 1);
     }
-    return (best + undated[t]!) / (list.length + undated[t]!);
-  });
-  undated = [];
+    out[t] = (best + undated[t]!) / (len + undated[t]!);
+  }
   return out;
 }
 
@@ -212,9 +226,17 @@ function findLinks(
   const globalOf: number[] = [];
   const df: number[] = [];
   const minNorm: number[] = [];
-  const docLocal: number[][] = members.map((d) => {
+  // Member i's terms as local ids: locFlat[locStart[i] .. locStart[i + 1]) (flat: no array per member).
+  const locStart = new Int32Array(m + 1);
+  let nLoc = 0;
+  for (let i = 0; i < m; i++) nLoc += docTerms[members[i]!]!.length;
+  const locFlat = new Int32Array(nLoc);
+  nLoc = 0;
+  for (let i = 0; i < m; i++) {
+    const d = members[i]!;
     const n = norm[d]!;
-    return docTerms[d]!.map((t) => {
+    locStart[i] = nLoc;
+    for (const t of docTerms[d]!) {
       let l = localOf.get(t);
       if (l === undefined) {
         l = globalOf.length;
@@ -225,9 +247,10 @@ function findLinks(
       }
       df[l]!++;
       if (n < minNorm[l]!) minNorm[l] = n;
-      return l;
-    });
-  });
+      locFlat[nLoc++] = l;
+    }
+  }
+  locStart[m] = nLoc;
   const T = globalOf.length;
   const w = new Float64Array(T);
   const maxU = new Float64Array(T);
@@ -250,15 +273,24 @@ function findLinks(
   // i's are preFlat[preStart[i] .. preStart[i + 1]).
   const preStart = new Int32Array(m + 1);
   const preList: number[] = [];
-  const indexed: number[][] = docLocal.map((terms, i) => {
-    const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
+  // Each member's terms by rank (most common first), in a flat copy: the left-out prefix, then
+  // the indexed terms, byRankFlat[idxStart[i] .. locStart[i + 1]). Ranks are distinct, so a
+  // numeric sort of the ranks gives the order.
+  const byRankFlat = new Int32Array(nLoc);
+  for (let j = 0; j < nLoc; j++) byRankFlat[j] = rank[locFlat[j]!]!;
+  const idxStart = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const a = locStart[i]!;
+    const e = locStart[i + 1]!;
+    byRankFlat.subarray(a, e).sort();
+    for (let j = a; j < e; j++) byRankFlat[j] = byRank[byRankFlat[j]!]!;
     const n = norm[members[i]!]!;
     let bound = 0;
     let sq = 0;
-    let k = 0;
-    for (; k < sorted.length; k++) {
-      const u = w[sorted[k]!]! / n;
-      const nb = bound + u * maxU[sorted[k]!]!;
+    let k = a;
+    for (; k < e; k++) {
+      const u = w[byRankFlat[k]!]! / n;
+      const nb = bound + u * maxU[byRankFlat[k]!]!;
       const nsq = sq + u * u;
       if (Math.min(nb, Math.sqrt(nsq)) >= margin) break;
       bound = nb;
@@ -267,9 +299,9 @@ function findLinks(
     prefixBound[i] = Math.min(bound, Math.sqrt(sq));
     prefixSq[i] = sq;
     preStart[i] = preList.length;
-    for (let j = 0; j < k; j++) preList.push(sorted[j]!);
-    return sorted.slice(k);
-  });
+    for (let j = a; j < k; j++) preList.push(byRankFlat[j]!);
+    idxStart[i] = k;
+  }
   preStart[m] = preList.length;
   const preFlat = Int32Array.from(preList);
 
@@ -285,7 +317,7 @@ function findLinks(
   const dStart = new Int32Array(T + 1);
   for (let i = 0; i < m; i++) {
     const st = dayArr[i] === -Infinity ? uStart : dStart;
-    for (const l of indexed[i]!) st[l + 1]!++;
+    for (let j = idxStart[i]!, e = locStart[i + 1]!; j < e; j++) st[byRankFlat[j]! + 1]!++;
   }
   for (let l = 0; l < T; l++) {
     uStart[l + 1]! += uStart[l]!;
@@ -323,10 +355,9 @@ function findLinks(
     const nx = norm[members[x]!]!;
     const dated = dx !== null && dx !== undefined;
     cands.length = 0;
-    const lx = docLocal[x]!;
     let commonSq = 0;
-    for (let li = 0; li < lx.length; li++) {
-      const l = lx[li]!;
+    for (let li = locStart[x]!, le = locStart[x + 1]!; li < le; li++) {
+      const l = locFlat[li]!;
       markLocal[l] = x;
       if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
       const wl = w2[l]!;
@@ -393,11 +424,12 @@ function findLinks(
       }
     }
     if (dated) {
-      for (const l of indexed[x]!) {
+      for (let j = idxStart[x]!, e = locStart[x + 1]!; j < e; j++) {
+        const l = byRankFlat[j]!;
         dDay[dEnd[l]!] = dx;
         dPost[dEnd[l]!++] = x;
       }
-    } else for (const l of indexed[x]!) uPost[uEnd[l]!++] = x;
+    } else for (let j = idxStart[x]!, e = locStart[x + 1]!; j < e; j++) uPost[uEnd[byRankFlat[j]!]!++] = x;
   }
   return links;
 }
@@ -836,6 +868,45 @@ function overlaps(a: string, b: string): boolean {
   return false;
 }
 
+/** A term's aliases by their first two UTF-16 units (and the shorter ones apart), for namesTerm. */
+interface AliasHeads {
+  byHead: Map<string, string[]>;
+  short: string[];
+}
+
+const aliasHeads = new WeakMap<Term, AliasHeads>();
+
+/**
+ * Whether the text holds one of the term's spellings (aliases.some(a => text.includes(a))). A
+ * term can have hundreds of typo spellings: past a few, the text's own two-character windows pick
+ * the spellings that could start there.
+ */
+function namesTerm(text: string, term: Term): boolean {
+  const aliases = term.aliases;
+  if (aliases.length <= 8) return aliases.some((a) => text.includes(a));
+  let h = aliasHeads.get(term);
+  if (!h) {
+    h = { byHead: new Map(), short: [] };
+    for (const a of aliases) {
+      if (a.length < 2) {
+        h.short.push(a);
+        continue;
+      }
+      const k = a.slice(0, 2);
+      const l = h.byHead.get(k);
+      if (l) l.push(a);
+      else h.byHead.set(k, [a]);
+    }
+    aliasHeads.set(term, h);
+  }
+  if (h.short.some((a) => text.includes(a))) return true;
+  for (let i = 0; i + 1 < text.length; i++) {
+    const l = h.byHead.get(text.slice(i, i + 2));
+    if (l && l.some((a) => text.startsWith(a, i))) return true;
+  }
+  return false;
+}
+
 /** The member title that covers the most key-term weight; prefixed with the anchor when it lacks it. */
 function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], chosen: number[], weight: number[], terms: Term[]): string {
   const keyW = new Map(chosen.map((t, i) => [t, weight[t]! / (i + 1)]));
@@ -849,7 +920,7 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
       if (w === undefined) continue;
       title ??= docs[d]!.input.title.normalize('NFKC').toLowerCase();
       const norm = title;
-      if (terms[t]!.aliases.some((a) => norm.includes(a))) s += w;
+      if (namesTerm(norm, terms[t]!)) s += w;
     }
     if (s > bestS || (s === bestS && byId(docs[d]!, docs[best]!) < 0)) {
       best = d;
@@ -860,7 +931,7 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
   // Prefixed with the anchor only when the title names none of the key terms (a 311 title is just
   // the complaint type; the anchor is then the address).
   const norm = title.normalize('NFKC').toLowerCase();
-  const named = chosen.some((t) => terms[t]!.aliases.some((a) => norm.includes(a)));
+  const named = chosen.some((t) => namesTerm(norm, terms[t]!));
   const anchor = chosen.map((t) => terms[t]!).find((t) => !t.text.startsWith('@'));
   if (anchor && !named) title = `${anchor.text}：${title}`;
   return title.length > 48 ? `${title.slice(0, 47)}…` : title;

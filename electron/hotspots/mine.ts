@@ -4,8 +4,11 @@ import type { HotspotParams } from './types';
 export interface Term {
   /** Canonical phrase (the most frequent spelling in its alias group). */
   text: string;
-  /** All spellings merged into this term. */
-  aliases: string[];
+  /**
+   * All spellings merged into this term, sorted. From the miner it is worked out when first read
+   * (a term's typo spellings can run to hundreds, and only the key terms of hotspots are read).
+   */
+  readonly aliases: string[];
   /** Number of documents with any spelling. */
   df: number;
   /** Length in tokens of the canonical spelling. */
@@ -81,7 +84,8 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   // Documents per candidate (needed for alias decisions and doc vectors): each distinct run's
   // n-grams are walked level by level through the frequent ones only, and a document takes the
   // candidates of its runs.
-  const docsOf: number[][] = cand.map(() => []);
+  // Documents per candidate: counted (a group of spellings counts its documents below).
+  const docsOf = new Int32Array(cand.length);
   const maxLen = cand.length ? cand[0]!.toks.length : 0;
   const { runStart, docRuns, docStart } = lat.ids;
   const R = runStart.length - 1;
@@ -129,7 +133,7 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     const at = perStart[d]!;
     while (perFlat.length < at + k) perFlat = grow(perFlat);
     for (let i = 0; i < k; i++) {
-      docsOf[buf[i]!]!.push(d);
+      docsOf[buf[i]!]!++;
       perFlat[at + i] = buf[i]!;
     }
     perStart[d + 1] = at + k;
@@ -175,34 +179,52 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const termOf = new Int32Array(cand.length).fill(-1);
   const terms: Term[] = [];
   const roots = [...groups.keys()].sort((a, b) => a - b);
+  // Documents of each group of several spellings (a document once), through the documents' candidates.
+  const multiOf = new Int32Array(cand.length).fill(-1);
+  const multiDocs: number[] = [];
+  for (const r of roots) {
+    const members = groups.get(r)!;
+    if (members.length < 2) continue;
+    for (const m of members) multiOf[m] = multiDocs.length;
+    multiDocs.push(0);
+  }
+  if (multiDocs.length) {
+    const seenBy = new Int32Array(multiDocs.length).fill(-1);
+    for (let d = 0; d < n; d++) {
+      for (let i = perStart[d]!, e = perStart[d + 1]!; i < e; i++) {
+        const g = multiOf[perFlat[i]!]!;
+        if (g < 0 || seenBy[g] === d) continue;
+        seenBy[g] = d;
+        multiDocs[g]!++;
+      }
+    }
+  }
   const typoIdx = typoIndex(typos);
   for (const r of roots) {
     const members = groups.get(r)!;
     // Documents of the group (a candidate's own are distinct).
-    let docCount = docsOf[members[0]!]!.length;
-    if (members.length > 1) {
-      const docSet = new Set<number>();
-      for (const m of members) for (const d of docsOf[m]!) docSet.add(d);
-      docCount = docSet.size;
-    }
+    const docCount = members.length > 1 ? multiDocs[multiOf[members[0]!]!]! : docsOf[members[0]!]!;
     if (docCount > maxDf) continue;
     // Canonical spelling: the longest among those holding at least half the group's documents.
     const best = [...members].sort(
       (a, b) =>
-        Number(docsOf[b]!.length >= docCount / 2) - Number(docsOf[a]!.length >= docCount / 2) ||
+        Number(docsOf[b]! >= docCount / 2) - Number(docsOf[a]! >= docCount / 2) ||
         cand[b]!.toks.length - cand[a]!.toks.length ||
-        docsOf[b]!.length - docsOf[a]!.length ||
+        docsOf[b]! - docsOf[a]! ||
         a - b,
     )[0]!;
     const ti = terms.length;
     for (const m of members) termOf[m] = ti;
-    terms.push({
-      text: joinTokens(cand[best]!.toks),
-      aliases: withTypos(members.map((m) => joinTokens(cand[m]!.toks)), typoIdx),
-      df: docCount,
-      len: cand[best]!.toks.length,
-      idf: Math.log((n + 1) / (docCount + 0.5)),
-    });
+    terms.push(
+      minedTerm(
+        joinTokens(cand[best]!.toks),
+        members.map((m) => joinTokens(cand[m]!.toks)),
+        typoIdx,
+        docCount,
+        cand[best]!.toks.length,
+        Math.log((n + 1) / (docCount + 0.5)),
+      ),
+    );
   }
   const docTerms: number[][] = new Array<number[]>(n);
   let ts = new Int32Array(64);
@@ -558,6 +580,23 @@ function runLevels(lat: Lattice, tok: Int32Array, s0: number, m: number, L: numb
   }
 }
 
+/** runLevels after the tokens at [lo, hi) of the run changed: the windows that overlap them, again. */
+function relevel(lat: Lattice, tok: Int32Array, s0: number, m: number, L: number, out: Int32Array, lo: number, hi: number): void {
+  const { V, levels } = lat;
+  const t0 = levels[0]!.table;
+  for (let i = lo; i < hi; i++) out[i] = tok[s0 + i]! < 0 ? -1 : t0.get(tok[s0 + i]!);
+  for (let li = 1; li < L; li++) {
+    const pb = (li - 1) * (m + 1);
+    const b = li * (m + 1);
+    const table = levels[li]!.table;
+    for (let i = Math.max(0, lo - li); i < hi; i++) {
+      const a = out[pb + i]!;
+      const c = out[pb + i + 1]!;
+      out[b + i] = a < 0 || c < 0 ? -1 : table.get(a * V + tok[s0 + i + li]!);
+    }
+  }
+}
+
 function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
@@ -768,14 +807,18 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
 function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   const { ids, levels } = lat;
   const lens = [...new Set([...typos.keys()].map((k) => k.split('\u0001').length))].sort((a, b) => b - a);
-  const canonOf = levels.map(() => new Map<number, Int32Array>());
+  // Per level and variant id: where its canon's tokens start in canonToks (-1: not a variant).
+  const canonOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   const isVariant = levels.map((l) => new Uint8Array(l.df.length));
+  const canonList: number[] = [];
   for (const [k, canon] of typos) {
     const id = idOf(lat, k);
     const li = k.split('\u0001').length - 1;
     isVariant[li]![id] = 1;
-    canonOf[li]!.set(id, Int32Array.from(canon.split('\u0001'), (t) => ids.vocab.get(t)!));
+    canonOf[li]![id] = canonList.length;
+    for (const t of canon.split('\u0001')) canonList.push(ids.vocab.get(t)!);
   }
+  const canonToks = Int32Array.from(canonList);
   const maxLen = lens[0] ?? 0;
   const out = ids.tok.slice();
   const { runStart } = ids;
@@ -810,12 +853,27 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
       for (let i = 0; i + len <= m - 1; i++) {
         const id = lv[b + i]!;
         if (id < 0 || !flag[id]) continue;
-        out.set(canonAt.get(id)!, rs + i);
-        runLevels(lat, out, rs, m, L, lv);
+        const c = canonAt[id]!;
+        out.set(canonToks.subarray(c, c + len), rs + i);
+        relevel(lat, out, rs, m, L, lv, i, i + len);
       }
     }
   }
   return { ...ids, tok: out };
+}
+
+/** A term whose aliases (its spellings and their typo spellings: withTypos) are worked out when first read. */
+function minedTerm(text: string, spellings: string[], typos: TypoIndex, df: number, len: number, idf: number): Term {
+  let aliases: string[] | null = null;
+  return {
+    text,
+    get aliases(): string[] {
+      return (aliases ??= withTypos(spellings, typos));
+    },
+    df,
+    len,
+    idf,
+  };
 }
 
 /**
