@@ -522,13 +522,43 @@ function coherence(comp: number[], docTerms: number[][]): number {
 
 let termCount = new Int32Array(1024);
 
+/** Per term, its slot in termCounts' answer plus one (0: not seen in this call); reset before returning. */
+let termSlot = new Int32Array(1024);
+
+/**
+ * How many of the documents hold each term: the terms in first-seen order (as a Map's keys would
+ * be) and their counts, counted in a reused array instead of a Map per cluster.
+ */
+function termCounts(members: readonly number[], docTerms: number[][]): { terms: number[]; counts: number[] } {
+  const terms: number[] = [];
+  const counts: number[] = [];
+  for (const d of members) {
+    for (const t of docTerms[d]!) {
+      if (t >= termSlot.length) {
+        const grown = new Int32Array(Math.max(t + 1, termSlot.length * 2));
+        grown.set(termSlot);
+        termSlot = grown;
+      }
+      const k = termSlot[t]!;
+      if (k === 0) {
+        terms.push(t);
+        counts.push(1);
+        termSlot[t] = terms.length;
+      } else counts[k - 1]!++;
+    }
+  }
+  for (const t of terms) termSlot[t] = 0;
+  return { terms, counts };
+}
+
 /** The cluster's anchor: the heaviest term held by at least half of its members. */
 function anchorOf(comp: number[], docTerms: number[][], weight: number[]): number {
-  const count = new Map<number, number>();
-  for (const d of comp) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  const { terms: ts, counts } = termCounts(comp, docTerms);
   let best = -1;
   let bestScore = -1;
-  for (const [t, c] of count) {
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    const c = counts[i]!;
     if (c * 2 < comp.length && comp.length > 1) continue;
     const s = weight[t]! * c;
     if (s > bestScore || (s === bestScore && t < best)) {
@@ -558,10 +588,9 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return !a || !b || (a[0]! <= b[1]! + 2 * p.windowDays && b[0]! <= a[1]! + 2 * p.windowDays);
   };
   const centroids = big.map((c) => {
-    const count = new Map<number, number>();
-    for (const d of c) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+    const { terms: ts, counts } = termCounts(c, docTerms);
     const v = new Map<number, number>();
-    for (const [t, k] of count) if (k * 2 >= c.length) v.set(t, (weight[t]! * k) / c.length);
+    for (let i = 0; i < ts.length; i++) if (counts[i]! * 2 >= c.length) v.set(ts[i]!, (weight[ts[i]!]! * counts[i]!) / c.length);
     return v;
   });
   const norms = centroids.map((v) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0)) || 1);
@@ -706,46 +735,108 @@ function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p
  * share "的开发商不" within a month are not a hotspot; three about "和谐家园" are.
  */
 function hasOwnTerm(members: number[], docTerms: number[][], terms: Term[]): boolean {
-  const count = new Map<number, number>();
-  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
-  for (const [t, c] of count) if (c * 2 >= members.length && c * 2 >= terms[t]!.df && c >= 2) return true;
+  const { terms: ts, counts } = termCounts(members, docTerms);
+  for (let i = 0; i < ts.length; i++) {
+    const c = counts[i]!;
+    if (c * 2 >= members.length && c * 2 >= terms[ts[i]!]!.df && c >= 2) return true;
+  }
   return false;
 }
 
-function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
-  // Union by citizen and by re-posted text; returns one representative document per person.
-  const parent = new Map<number, number>();
-  const find = (i: number): number => {
-    let r = i;
-    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(i, r);
-    return r;
-  };
-  const seen = new Map<string, number>();
-  for (const d of members) {
-    parent.set(d, d);
-    const keys = [`t:${docs[d]!.repost}`];
-    const c = docs[d]!.input.citizen;
-    if (c) keys.push(`c:${c}`);
-    for (const k of keys) {
-      const o = seen.get(k);
-      if (o === undefined) seen.set(k, d);
-      else {
-        const ra = find(o);
-        const rb = find(d);
-        if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-      }
+/** Per document, its re-post text and its citizen as small integers (-1: no citizen), once per set of documents. */
+interface PeopleKeys {
+  repost: Int32Array;
+  citizen: Int32Array;
+  /** Per key, the member index that first held it in the current call (valid when its stamp is the call's). */
+  firstRepost: Int32Array;
+  firstCitizen: Int32Array;
+  stampRepost: Int32Array;
+  stampCitizen: Int32Array;
+  call: number;
+}
+
+const peopleKeysOf = new WeakMap<readonly Doc[], PeopleKeys>();
+
+function peopleKeys(docs: readonly Doc[]): PeopleKeys {
+  let k = peopleKeysOf.get(docs);
+  if (k) return k;
+  const reposts = new Map<string, number>();
+  const citizens = new Map<string, number>();
+  const repost = new Int32Array(docs.length);
+  const citizen = new Int32Array(docs.length).fill(-1);
+  docs.forEach((d, i) => {
+    let r = reposts.get(d.repost);
+    if (r === undefined) reposts.set(d.repost, (r = reposts.size));
+    repost[i] = r;
+    const c = d.input.citizen;
+    if (c) {
+      let ci = citizens.get(c);
+      if (ci === undefined) citizens.set(c, (ci = citizens.size));
+      citizen[i] = ci;
     }
+  });
+  k = {
+    repost,
+    citizen,
+    firstRepost: new Int32Array(reposts.size),
+    firstCitizen: new Int32Array(citizens.size),
+    stampRepost: new Int32Array(reposts.size),
+    stampCitizen: new Int32Array(citizens.size),
+    call: 0,
+  };
+  peopleKeysOf.set(docs, k);
+  return k;
+}
+
+function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
+  // Union by citizen and by re-posted text (on member indexes, the keys as integers); returns one
+  // representative document per person, the earliest.
+  const k = peopleKeys(docs);
+  const call = ++k.call;
+  const m = members.length;
+  const parent = new Int32Array(m);
+  for (let i = 0; i < m; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  for (let i = 0; i < m; i++) {
+    const d = members[i]!;
+    const r = k.repost[d]!;
+    if (k.stampRepost[r] !== call) {
+      k.stampRepost[r] = call;
+      k.firstRepost[r] = i;
+    } else union(k.firstRepost[r]!, i);
+    const c = k.citizen[d]!;
+    if (c < 0) continue;
+    if (k.stampCitizen[c] !== call) {
+      k.stampCitizen[c] = call;
+      k.firstCitizen[c] = i;
+    } else union(k.firstCitizen[c]!, i);
   }
-  // Earliest document of each person.
-  const rep = new Map<number, number>();
-  for (const d of members) {
-    const r = find(d);
-    const cur = rep.get(r);
-    const day = docs[d]!.day ?? Infinity;
-    if (cur === undefined || day < (docs[cur]!.day ?? Infinity)) rep.set(r, d);
+  // Earliest document of each person (the first in member order among the earliest).
+  const best = new Int32Array(m).fill(-1);
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const r = find(i);
+    const cur = best[r]!;
+    if (cur < 0) {
+      best[r] = out.length;
+      out.push(members[i]!);
+      continue;
+    }
+    const d = members[i]!;
+    if ((docs[d]!.day ?? Infinity) < (docs[out[cur]!]!.day ?? Infinity)) out[cur] = d;
   }
-  return [...rep.values()];
+  return out;
 }
 
 /**
@@ -816,11 +907,11 @@ function describe(
   if (people.length < p.minPeople) return null;
   if (!hasOwnTerm(members, docTerms, terms)) return null;
   // Key terms: weight × coverage, dropping a term contained in a better one already chosen.
-  const count = new Map<number, number>();
-  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
-  const ranked = [...count.entries()]
-    .filter(([, c]) => c >= 2 || members.length < 2)
-    .map(([t, c]) => ({ t, s: weight[t]! * c }))
+  const { terms: ts, counts } = termCounts(members, docTerms);
+  const ranked = ts
+    .map((t, i) => ({ t, c: counts[i]! }))
+    .filter(({ c }) => c >= 2 || members.length < 2)
+    .map(({ t, c }) => ({ t, s: weight[t]! * c }))
     .sort((a, b) => b.s - a.s || a.t - b.t);
   const chosen: number[] = [];
   for (const r of ranked) {
