@@ -6,7 +6,8 @@
  *    (p99, max) while waiting for it;
  *  - the cost of adding one new ticket to the worker's index (its tokenisation), over 10,000;
  *  - in process, the engine before the speed-up (test/support/hotspot-before, main at 5941844)
- *    and now, on the same prepared tickets: mining the terms, the clustering step alone, and the
+ *    and now, on the same tickets (each engine tokenises them its own way beforehand, untimed, as
+ *    the worker does when they arrive): mining the terms, the clustering step alone, and the
  *    whole recompute (mining + clustering + ranking), with a check that both give the same terms,
  *    document vectors and hotspots. The former engine runs only up to BENCH_HOTSPOT_BEFORE_MAX
  *    documents in the horizon (default: all; it takes minutes at 1M tickets).
