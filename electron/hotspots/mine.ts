@@ -688,7 +688,8 @@ function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: numbe
   let maxSize = 0;
   for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
   const S = maxSize + 1;
-  const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
+  // Sized by the items (at most one group per item and position): no rehash while filling.
+  const byMask = Array.from({ length: li + 1 }, (_, j) => new NumTable(j === 0 ? 16 : Math.max(1024, count)));
   // Groups as linked lists of entries, in the order they were opened.
   let first = new Int32Array(1024);
   let lastE = new Int32Array(1024);
