@@ -851,6 +851,7 @@ function scan(personDays: number[], bgCell: string, bg: Background, nowDay: numb
   if (total === 0) return { burst: 0, growth: 0 };
   const own = [0, 0, 0, 0, 0, 0, 0];
   for (const d of days) own[weekdayOf(d)]!++;
+  const share = bg.sharer(bgCell, own);
   let best = 0;
   let growth = 0;
   for (const L of [...new Set([1, 3, 7, p.windowDays])].filter((l) => l <= p.windowDays)) {
@@ -860,11 +861,11 @@ function scan(personDays: number[], bgCell: string, bg: Background, nowDay: numb
       // Only the last person of a day closes a window (the window ends on that day).
       if (i + 1 < days.length && days[i + 1] === days[i]) continue;
       const c = i - j + 1;
-      const llr = poissonLlr(c, total * bg.share(bgCell, days[i]! - L + 1, days[i]!, own));
+      const llr = poissonLlr(c, total * share(days[i]! - L + 1, days[i]!));
       if (llr > best) best = llr;
     }
     const recent = days.filter((d) => d > nowDay - L).length;
-    growth = Math.max(growth, poissonLlr(recent, total * bg.share(bgCell, nowDay - L + 1, nowDay, own)));
+    growth = Math.max(growth, poissonLlr(recent, total * share(nowDay - L + 1, nowDay)));
   }
   return { burst: best, growth };
 }
