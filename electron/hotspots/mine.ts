@@ -43,11 +43,13 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
-  let lat = countLevels(tokenIds(input), p);
+  const tids = tokenIds(input);
+  let lat = countLevels(tids, p);
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
   const typos = findTypos(lat, p);
-  if (typos.size) lat = countLevels(rewriteTypos(typos, lat), p);
+  // Counted again (on the rewritten runs, or as they were), now noting each run's candidates.
+  lat = countLevels(typos.size ? rewriteTypos(typos, lat) : tids, p, maxDf);
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
@@ -81,34 +83,32 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
 
-  // Documents per candidate (needed for alias decisions and doc vectors): each distinct run's
-  // n-grams are walked level by level through the frequent ones only, and a document takes the
-  // candidates of its runs.
-  // Documents per candidate: counted (a group of spellings counts its documents below).
+  // Documents per candidate (needed for alias decisions and doc vectors): a document takes the
+  // candidates of its distinct runs, noted while counting. The documents are counted (a group of
+  // spellings counts its documents below).
   const docsOf = new Int32Array(cand.length);
-  const maxLen = cand.length ? cand[0]!.toks.length : 0;
   const { runStart, docRuns, docStart } = lat.ids;
   const R = runStart.length - 1;
-  // Run r's candidates, each once (by a last-seen stamp): runFlat[runCand[r] .. runCand[r + 1]).
+  // Run r's candidates, each once: runFlat[runCand[r] .. runCand[r + 1]), read off what the
+  // counting noted per level (the n-grams that pass the df and closure tests; the rest of the
+  // tests drop some of them here).
   const runCand = new Int32Array(R + 1);
   let runFlat = new Int32Array(1024);
-  const runStamp = new Int32Array(cand.length).fill(-1);
   let nRunFlat = 0;
+  const noted = lat.noted!;
   for (let r = 0; r < R; r++) {
     runCand[r] = nRunFlat;
-    walkRun(lat, r, maxLen, (li, ids, m) => {
-      if (li < p.minTokens - 1) return;
+    for (let li = 0; li < noted.length; li++) {
+      const nl = noted[li];
+      if (!nl) continue;
       const co = candOf[li]!;
-      for (let i = 0; i < m; i++) {
-        const id = ids[i]!;
-        if (id < 0) continue;
-        const ci = co[id]!;
-        if (ci < 0 || runStamp[ci] === r) continue;
-        runStamp[ci] = r;
+      for (let j = nl.start[r]!, je = nl.start[r + 1]!; j < je; j++) {
+        const ci = co[nl.ids[j]!]!;
+        if (ci < 0) continue;
         if (nRunFlat === runFlat.length) runFlat = grow(runFlat);
         runFlat[nRunFlat++] = ci;
       }
-    });
+    }
   }
   runCand[R] = nRunFlat;
   // Document d's candidates, ascending: perFlat[perStart[d] .. perStart[d + 1]).
@@ -265,6 +265,11 @@ interface Level {
 
 interface Lattice {
   levels: Level[];
+  /**
+   * When counted with a maxDf: per level, each distinct run's n-grams (each once) that are at
+   * most maxDf documents and closed, run r's in ids[start[r] .. start[r + 1]); null below minTokens.
+   */
+  noted?: ({ start: Int32Array; ids: Int32Array } | null)[];
   /** The distinct runs' token ids, -1 after each (ids.tok). */
   tok: Int32Array;
   /** Vocabulary size (token ids are below it). */
@@ -396,7 +401,7 @@ function tokenIds(docs: readonly Int32Array[]): TokenIds {
  * up in an open-addressing table, and each document is counted once per n-gram by a last-seen
  * stamp, so no string is built for the millions of n-grams seen once.
  */
-function countLevels(ids: TokenIds, p: Params): Lattice {
+function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   const { tok, runStart, docRuns, docStart, names } = ids;
   const n = docStart.length - 1;
   const N = runStart[runStart.length - 1]!;
@@ -405,6 +410,47 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
   const cur = new Int32Array(N + 1).fill(-1);
   const temp = new Int32Array(N + 1);
   let prevKeys = V;
+  const R = runStart.length - 1;
+  const noted: ({ start: Int32Array; ids: Int32Array } | null)[] = [];
+  // Notes level li's candidates from its ids in cur, given the next level (null: none counted).
+  const note = (li: number, next: Level | null): void => {
+    if (maxDf === undefined) return;
+    if (li < p.minTokens - 1 || li >= p.maxTokens) {
+      noted[li] = null;
+      return;
+    }
+    const { df } = levels[li]!;
+    const bestExt = new Int32Array(df.length);
+    if (next) {
+      for (let id = 0; id < next.df.length; id++) {
+        const v = next.df[id]!;
+        if (bestExt[next.prefix[id]!]! < v) bestExt[next.prefix[id]!] = v;
+        if (bestExt[next.suffix[id]!]! < v) bestExt[next.suffix[id]!] = v;
+      }
+    }
+    // The candidate tests of mineTokens that need no text: df, and closure below the longest length.
+    const ok = new Uint8Array(df.length);
+    for (let id = 0; id < df.length; id++) {
+      const v = df[id]!;
+      ok[id] = v <= maxDf && !(li < p.maxTokens - 1 && bestExt[id]! >= p.closeRatio * v) ? 1 : 0;
+    }
+    const start = new Int32Array(R + 1);
+    let out = new Int32Array(1024);
+    let k = 0;
+    const stamp = new Int32Array(df.length).fill(-1);
+    for (let r = 0; r < R; r++) {
+      start[r] = k;
+      for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
+        const id = cur[i]!;
+        if (id < 0 || !ok[id] || stamp[id] === r) continue;
+        stamp[id] = r;
+        if (k === out.length) out = grow(out);
+        out[k++] = id;
+      }
+    }
+    start[R] = k;
+    noted[li] = { start, ids: out.subarray(0, k) };
+  };
   for (let len = 1; len <= p.maxTokens; len++) {
     // Sized by the previous level's distinct n-grams (the next level has about as many): few rehashes.
     const seenKeys = new NumTable(Math.max(1024, prevKeys));
@@ -474,12 +520,16 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
         level.suffix[id] = suf[t]!;
       }
     }
+    // cur still holds the level below's ids: its candidates can be told now that this level is counted.
+    if (len >= 2) note(len - 2, level);
     for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
     levels.push(level);
     prevKeys = nTemp;
     if (m === 0) break;
   }
-  return { levels, tok, V, ids };
+  // The longest level counted, when it holds n-grams: nothing longer was counted.
+  if (levels.length && levels.at(-1)!.df.length > 0) note(levels.length - 1, null);
+  return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
 }
 
 /** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
@@ -508,46 +558,6 @@ function idOf(lat: Lattice, key: string): number {
     if (id < 0) return -1;
   }
   return id;
-}
-
-let walkA = new Int32Array(256);
-let walkB = new Int32Array(256);
-
-/**
- * Distinct run r's frequent n-grams, level by level up to maxLen tokens: visit(li, ids, m) sees
- * the id of the (li+1)-gram starting at each of the run's m token positions, or -1.
- */
-function walkRun(lat: Lattice, r: number, maxLen: number, visit: (li: number, ids: Int32Array, m: number) => void): void {
-  const { tok, V, levels } = lat;
-  const { runStart } = lat.ids;
-  const s0 = runStart[r]!;
-  const m = runStart[r + 1]! - s0;
-  if (walkA.length < m + 1) {
-    walkA = new Int32Array(2 * m + 2);
-    walkB = new Int32Array(2 * m + 2);
-  }
-  let cur = walkA;
-  let nxt = walkB;
-  const t0 = levels[0]!.table;
-  for (let i = 0; i < m; i++) cur[i] = tok[s0 + i]! < 0 ? -1 : t0.get(tok[s0 + i]!);
-  cur[m] = -1;
-  for (let li = 0; li < Math.min(maxLen, levels.length); li++) {
-    if (li > 0) {
-      const table = levels[li]!.table;
-      let any = false;
-      for (let i = 0; i < m; i++) {
-        const a = cur[i]!;
-        const b = cur[i + 1]!;
-        const id = a < 0 || b < 0 ? -1 : table.get(a * V + tok[s0 + i + li]!);
-        nxt[i] = id;
-        if (id >= 0) any = true;
-      }
-      nxt[m] = -1;
-      [cur, nxt] = [nxt, cur];
-      if (!any) return;
-    }
-    visit(li, cur, m);
-  }
 }
 
 /**
