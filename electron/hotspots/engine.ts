@@ -490,15 +490,6 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   return out;
 }
 
-/**
- * Hotspots are close in place and in time: two documents link only within twice the scan window
- * of each other, so that a street named once a month for nine years does not chain into one
- * "hotspot". Undated documents link on text alone.
- */
-function near(a: number | null, b: number | null, p: HotspotParams): boolean {
-  return a === null || b === null || Math.abs(a - b) <= 2 * p.windowDays;
-}
-
 /** Share of members holding the cluster's most common term: low means a catch-all chained through different topics. */
 function coherence(comp: number[], docTerms: number[][]): number {
   // Counted in a reused array (cleared through the terms touched): this runs on every cluster at every split level.
@@ -660,7 +651,53 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return prof;
   });
   const sizes = result.map((c) => c.length);
-  const nearCluster = (day: number | null, c: number[]): boolean => c.some((m) => near(day, days[m]!, p));
+  // Hotspots are close in place and in time: a lone document joins a cluster only within twice the
+  // scan window of one of its members (undated documents on text alone), so that a street named
+  // once a month for nine years does not chain into one "hotspot". Whether a day is near some
+  // member of result[ri] (undated on either side, or at most 2 · windowDays apart): per cluster, once, whether a member is undated and its members' days sorted, then a binary search
+  // (a lone document is tried against large clusters it is nowhere near in time).
+  // (A lone document that joins a cluster counts for the next ones: joinCluster keeps this up to date.)
+  const spanOf: ({ undated: boolean; sorted: number[] } | undefined)[] = [];
+  const firstAtOrAfter = (sorted: number[], v: number): number => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const joinCluster = (ri: number, d: number): void => {
+    result[ri]!.push(d);
+    const sp = spanOf[ri];
+    if (!sp) return;
+    const dd = days[d];
+    if (dd === null || dd === undefined) sp.undated = true;
+    else sp.sorted.splice(firstAtOrAfter(sp.sorted, dd), 0, dd);
+  };
+  const nearCluster = (day: number | null, ri: number): boolean => {
+    const c = result[ri]!;
+    if (c.length === 0) return false;
+    if (day === null) return true;
+    let sp = spanOf[ri];
+    if (!sp) {
+      let undated = false;
+      const ds: number[] = [];
+      for (const m of c) {
+        const dm = days[m];
+        if (dm === null || dm === undefined) undated = true;
+        else ds.push(dm);
+      }
+      sp = { undated, sorted: ds.sort((x, y) => x - y) };
+      spanOf[ri] = sp;
+    }
+    if (sp.undated) return true;
+    const { sorted } = sp;
+    // The first member day at or after day - 2w: near if it is at most day + 2w.
+    const i = firstAtOrAfter(sorted, day - 2 * p.windowDays);
+    return i < sorted.length && sorted[i]! <= day + 2 * p.windowDays;
+  };
   for (const c of clusters) {
     if (c.length !== 1) continue;
     const d = c[0]!;
@@ -668,7 +705,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     let bestSim = 0;
     for (const t of docTerms[d]!) {
       const ri = byAnchor.get(t);
-      if (ri === undefined || !nearCluster(days[d]!, result[ri]!)) continue;
+      if (ri === undefined || !nearCluster(days[d]!, ri)) continue;
       let shared = 0;
       let own = 0;
       for (const u of docTerms[d]!) {
@@ -681,7 +718,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
         bestSim = sim;
       }
     }
-    if (best >= 0) result[best]!.push(d);
+    if (best >= 0) joinCluster(best, d);
   }
   return result.map((c) => c.sort((x, y) => x - y));
 }
