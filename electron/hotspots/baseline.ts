@@ -39,6 +39,14 @@ export class Background {
 
   /** Share of the whole period's expected volume that falls in [from, to] (days, inclusive). */
   share(cell: string, from: number, to: number, own?: readonly number[]): number {
+    return this.sharer(cell, own)(from, to);
+  }
+
+  /**
+   * share() for one cell and `own`, as a function of the window: the profile and the whole
+   * period's weight are worked out once (a scan asks for a window ending on every day).
+   */
+  sharer(cell: string, own?: readonly number[]): (from: number, to: number) => number {
     const prof = this.profile(cell, own);
     const weight = (a: number, b: number): number => {
       let s = 0;
@@ -51,7 +59,7 @@ export class Background {
       return s;
     };
     const all = weight(this.firstDay, this.lastDay);
-    return all > 0 ? weight(from, to) / all : 1;
+    return (from, to) => (all > 0 ? weight(from, to) / all : 1);
   }
 }
 

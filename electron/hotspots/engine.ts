@@ -1,11 +1,12 @@
 import { Background, poissonLlr } from './baseline';
-import { mineTerms, type Term } from './mine';
-import { dayIndex, dayKey, hash32, repostKey, tokenize, weekdayOf, type Runs } from './text';
+import { mineTokens, type Term } from './mine';
+import { dayIndex, dayKey, hash32, repostKey, tokenizeIds, weekdayOf } from './text';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
 export interface Doc {
   input: HotspotInput;
-  runs: Runs;
+  /** Token ids (text.ts: tokenizeIds), -1 after each run. */
+  tokens: Int32Array;
   day: number | null;
   repost: string;
 }
@@ -15,7 +16,7 @@ export function prepareDoc(input: HotspotInput, p: HotspotParams): Doc {
   const body = `${input.title}\n${input.text.slice(0, p.maxChars)}`;
   return {
     input,
-    runs: tokenize(body),
+    tokens: tokenizeIds(body),
     day: input.time === null || !Number.isFinite(input.time) ? null : dayIndex(input.time, p.tzOffsetMinutes),
     repost: repostKey(input.title, input.text),
   };
@@ -39,8 +40,8 @@ export interface Corpus {
 
 export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus {
   const docs = [...prepared].sort(byId);
-  const mined = mineTerms(
-    docs.map((d) => d.runs),
+  const mined = mineTokens(
+    docs.map((d) => d.tokens),
     p,
   );
   const terms: Term[] = [...mined.terms];
@@ -101,27 +102,41 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
  * near 1. Terms in documents without time are neutral (1).
  */
 function timeConcentration(docs: readonly Doc[], docTerms: number[][], nTerms: number, p: HotspotParams): number[] {
-  const days: number[][] = Array.from({ length: nTerms }, () => []);
-  let undated: number[] = new Array<number>(nTerms).fill(0);
+  // Each term's days in one flat array (term t's: days[start[t] .. start[t + 1])), sorted per term.
+  const start = new Int32Array(nTerms + 1);
+  const undated = new Int32Array(nTerms);
   docs.forEach((d, i) => {
     for (const t of docTerms[i]!) {
       if (d.day === null) undated[t]!++;
-      else days[t]!.push(d.day);
+      else start[t + 1]!++;
     }
   });
+  for (let t = 0; t < nTerms; t++) start[t + 1]! += start[t]!;
+  const days = new Float64Array(start[nTerms]!);
+  const fill = start.slice(0, nTerms);
+  docs.forEach((d, i) => {
+    if (d.day === null) return;
+    for (const t of docTerms[i]!) days[fill[t]!++] = d.day;
+  });
   const L = 2 * p.windowDays;
-  const out = days.map((list, t) => {
-    if (list.length === 0) return 1;
-    list.sort((a, b) => a - b);
+  const out = new Array<number>(nTerms);
+  for (let t = 0; t < nTerms; t++) {
+    const s0 = start[t]!;
+    const len = start[t + 1]! - s0;
+    if (len === 0) {
+      out[t] = 1;
+      continue;
+    }
+    const list = days.subarray(s0, s0 + len);
+    list.sort();
     let best = 0;
     let j = 0;
-    for (let i = 0; i < list.length; i++) {
+    for (let i = 0; i < len; i++) {
       while (list[i]! - list[j]! >= L) j++;
       best = Math.max(best, i - j + 1);
     }
-    return (best + undated[t]!) / (list.length + undated[t]!);
-  });
-  undated = [];
+    out[t] = (best + undated[t]!) / (len + undated[t]!);
+  }
   return out;
 }
 
@@ -211,9 +226,17 @@ function findLinks(
   const globalOf: number[] = [];
   const df: number[] = [];
   const minNorm: number[] = [];
-  const docLocal: number[][] = members.map((d) => {
+  // Member i's terms as local ids: locFlat[locStart[i] .. locStart[i + 1]) (flat: no array per member).
+  const locStart = new Int32Array(m + 1);
+  let nLoc = 0;
+  for (let i = 0; i < m; i++) nLoc += docTerms[members[i]!]!.length;
+  const locFlat = new Int32Array(nLoc);
+  nLoc = 0;
+  for (let i = 0; i < m; i++) {
+    const d = members[i]!;
     const n = norm[d]!;
-    return docTerms[d]!.map((t) => {
+    locStart[i] = nLoc;
+    for (const t of docTerms[d]!) {
       let l = localOf.get(t);
       if (l === undefined) {
         l = globalOf.length;
@@ -224,9 +247,10 @@ function findLinks(
       }
       df[l]!++;
       if (n < minNorm[l]!) minNorm[l] = n;
-      return l;
-    });
-  });
+      locFlat[nLoc++] = l;
+    }
+  }
+  locStart[m] = nLoc;
   const T = globalOf.length;
   const w = new Float64Array(T);
   const maxU = new Float64Array(T);
@@ -249,15 +273,24 @@ function findLinks(
   // i's are preFlat[preStart[i] .. preStart[i + 1]).
   const preStart = new Int32Array(m + 1);
   const preList: number[] = [];
-  const indexed: number[][] = docLocal.map((terms, i) => {
-    const sorted = [...terms].sort((a, b) => rank[a]! - rank[b]!);
+  // Each member's terms by rank (most common first), in a flat copy: the left-out prefix, then
+  // the indexed terms, byRankFlat[idxStart[i] .. locStart[i + 1]). Ranks are distinct, so a
+  // numeric sort of the ranks gives the order.
+  const byRankFlat = new Int32Array(nLoc);
+  for (let j = 0; j < nLoc; j++) byRankFlat[j] = rank[locFlat[j]!]!;
+  const idxStart = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const a = locStart[i]!;
+    const e = locStart[i + 1]!;
+    byRankFlat.subarray(a, e).sort();
+    for (let j = a; j < e; j++) byRankFlat[j] = byRank[byRankFlat[j]!]!;
     const n = norm[members[i]!]!;
     let bound = 0;
     let sq = 0;
-    let k = 0;
-    for (; k < sorted.length; k++) {
-      const u = w[sorted[k]!]! / n;
-      const nb = bound + u * maxU[sorted[k]!]!;
+    let k = a;
+    for (; k < e; k++) {
+      const u = w[byRankFlat[k]!]! / n;
+      const nb = bound + u * maxU[byRankFlat[k]!]!;
       const nsq = sq + u * u;
       if (Math.min(nb, Math.sqrt(nsq)) >= margin) break;
       bound = nb;
@@ -266,9 +299,9 @@ function findLinks(
     prefixBound[i] = Math.min(bound, Math.sqrt(sq));
     prefixSq[i] = sq;
     preStart[i] = preList.length;
-    for (let j = 0; j < k; j++) preList.push(sorted[j]!);
-    return sorted.slice(k);
-  });
+    for (let j = a; j < k; j++) preList.push(byRankFlat[j]!);
+    idxStart[i] = k;
+  }
   preStart[m] = preList.length;
   const preFlat = Int32Array.from(preList);
 
@@ -284,7 +317,7 @@ function findLinks(
   const dStart = new Int32Array(T + 1);
   for (let i = 0; i < m; i++) {
     const st = dayArr[i] === -Infinity ? uStart : dStart;
-    for (const l of indexed[i]!) st[l + 1]!++;
+    for (let j = idxStart[i]!, e = locStart[i + 1]!; j < e; j++) st[byRankFlat[j]! + 1]!++;
   }
   for (let l = 0; l < T; l++) {
     uStart[l + 1]! += uStart[l]!;
@@ -322,10 +355,9 @@ function findLinks(
     const nx = norm[members[x]!]!;
     const dated = dx !== null && dx !== undefined;
     cands.length = 0;
-    const lx = docLocal[x]!;
     let commonSq = 0;
-    for (let li = 0; li < lx.length; li++) {
-      const l = lx[li]!;
+    for (let li = locStart[x]!, le = locStart[x + 1]!; li < le; li++) {
+      const l = locFlat[li]!;
       markLocal[l] = x;
       if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
       const wl = w2[l]!;
@@ -392,11 +424,12 @@ function findLinks(
       }
     }
     if (dated) {
-      for (const l of indexed[x]!) {
+      for (let j = idxStart[x]!, e = locStart[x + 1]!; j < e; j++) {
+        const l = byRankFlat[j]!;
         dDay[dEnd[l]!] = dx;
         dPost[dEnd[l]!++] = x;
       }
-    } else for (const l of indexed[x]!) uPost[uEnd[l]!++] = x;
+    } else for (let j = idxStart[x]!, e = locStart[x + 1]!; j < e; j++) uPost[uEnd[byRankFlat[j]!]!++] = x;
   }
   return links;
 }
@@ -457,15 +490,6 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   return out;
 }
 
-/**
- * Hotspots are close in place and in time: two documents link only within twice the scan window
- * of each other, so that a street named once a month for nine years does not chain into one
- * "hotspot". Undated documents link on text alone.
- */
-function near(a: number | null, b: number | null, p: HotspotParams): boolean {
-  return a === null || b === null || Math.abs(a - b) <= 2 * p.windowDays;
-}
-
 /** Share of members holding the cluster's most common term: low means a catch-all chained through different topics. */
 function coherence(comp: number[], docTerms: number[][]): number {
   // Counted in a reused array (cleared through the terms touched): this runs on every cluster at every split level.
@@ -489,13 +513,43 @@ function coherence(comp: number[], docTerms: number[][]): number {
 
 let termCount = new Int32Array(1024);
 
+/** Per term, its slot in termCounts' answer plus one (0: not seen in this call); reset before returning. */
+let termSlot = new Int32Array(1024);
+
+/**
+ * How many of the documents hold each term: the terms in first-seen order (as a Map's keys would
+ * be) and their counts, counted in a reused array instead of a Map per cluster.
+ */
+function termCounts(members: readonly number[], docTerms: number[][]): { terms: number[]; counts: number[] } {
+  const terms: number[] = [];
+  const counts: number[] = [];
+  for (const d of members) {
+    for (const t of docTerms[d]!) {
+      if (t >= termSlot.length) {
+        const grown = new Int32Array(Math.max(t + 1, termSlot.length * 2));
+        grown.set(termSlot);
+        termSlot = grown;
+      }
+      const k = termSlot[t]!;
+      if (k === 0) {
+        terms.push(t);
+        counts.push(1);
+        termSlot[t] = terms.length;
+      } else counts[k - 1]!++;
+    }
+  }
+  for (const t of terms) termSlot[t] = 0;
+  return { terms, counts };
+}
+
 /** The cluster's anchor: the heaviest term held by at least half of its members. */
 function anchorOf(comp: number[], docTerms: number[][], weight: number[]): number {
-  const count = new Map<number, number>();
-  for (const d of comp) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+  const { terms: ts, counts } = termCounts(comp, docTerms);
   let best = -1;
   let bestScore = -1;
-  for (const [t, c] of count) {
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!;
+    const c = counts[i]!;
     if (c * 2 < comp.length && comp.length > 1) continue;
     const s = weight[t]! * c;
     if (s > bestScore || (s === bestScore && t < best)) {
@@ -525,10 +579,9 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return !a || !b || (a[0]! <= b[1]! + 2 * p.windowDays && b[0]! <= a[1]! + 2 * p.windowDays);
   };
   const centroids = big.map((c) => {
-    const count = new Map<number, number>();
-    for (const d of c) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
+    const { terms: ts, counts } = termCounts(c, docTerms);
     const v = new Map<number, number>();
-    for (const [t, k] of count) if (k * 2 >= c.length) v.set(t, (weight[t]! * k) / c.length);
+    for (let i = 0; i < ts.length; i++) if (counts[i]! * 2 >= c.length) v.set(ts[i]!, (weight[ts[i]!]! * counts[i]!) / c.length);
     return v;
   });
   const norms = centroids.map((v) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0)) || 1);
@@ -598,7 +651,53 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     return prof;
   });
   const sizes = result.map((c) => c.length);
-  const nearCluster = (day: number | null, c: number[]): boolean => c.some((m) => near(day, days[m]!, p));
+  // Hotspots are close in place and in time: a lone document joins a cluster only within twice the
+  // scan window of one of its members (undated documents on text alone), so that a street named
+  // once a month for nine years does not chain into one "hotspot". Whether a day is near some
+  // member of result[ri] (undated on either side, or at most 2 · windowDays apart): per cluster, once, whether a member is undated and its members' days sorted, then a binary search
+  // (a lone document is tried against large clusters it is nowhere near in time).
+  // (A lone document that joins a cluster counts for the next ones: joinCluster keeps this up to date.)
+  const spanOf: ({ undated: boolean; sorted: number[] } | undefined)[] = [];
+  const firstAtOrAfter = (sorted: number[], v: number): number => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const joinCluster = (ri: number, d: number): void => {
+    result[ri]!.push(d);
+    const sp = spanOf[ri];
+    if (!sp) return;
+    const dd = days[d];
+    if (dd === null || dd === undefined) sp.undated = true;
+    else sp.sorted.splice(firstAtOrAfter(sp.sorted, dd), 0, dd);
+  };
+  const nearCluster = (day: number | null, ri: number): boolean => {
+    const c = result[ri]!;
+    if (c.length === 0) return false;
+    if (day === null) return true;
+    let sp = spanOf[ri];
+    if (!sp) {
+      let undated = false;
+      const ds: number[] = [];
+      for (const m of c) {
+        const dm = days[m];
+        if (dm === null || dm === undefined) undated = true;
+        else ds.push(dm);
+      }
+      sp = { undated, sorted: ds.sort((x, y) => x - y) };
+      spanOf[ri] = sp;
+    }
+    if (sp.undated) return true;
+    const { sorted } = sp;
+    // The first member day at or after day - 2w: near if it is at most day + 2w.
+    const i = firstAtOrAfter(sorted, day - 2 * p.windowDays);
+    return i < sorted.length && sorted[i]! <= day + 2 * p.windowDays;
+  };
   for (const c of clusters) {
     if (c.length !== 1) continue;
     const d = c[0]!;
@@ -606,7 +705,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     let bestSim = 0;
     for (const t of docTerms[d]!) {
       const ri = byAnchor.get(t);
-      if (ri === undefined || !nearCluster(days[d]!, result[ri]!)) continue;
+      if (ri === undefined || !nearCluster(days[d]!, ri)) continue;
       let shared = 0;
       let own = 0;
       for (const u of docTerms[d]!) {
@@ -619,7 +718,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
         bestSim = sim;
       }
     }
-    if (best >= 0) result[best]!.push(d);
+    if (best >= 0) joinCluster(best, d);
   }
   return result.map((c) => c.sort((x, y) => x - y));
 }
@@ -673,46 +772,108 @@ function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p
  * share "的开发商不" within a month are not a hotspot; three about "和谐家园" are.
  */
 function hasOwnTerm(members: number[], docTerms: number[][], terms: Term[]): boolean {
-  const count = new Map<number, number>();
-  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
-  for (const [t, c] of count) if (c * 2 >= members.length && c * 2 >= terms[t]!.df && c >= 2) return true;
+  const { terms: ts, counts } = termCounts(members, docTerms);
+  for (let i = 0; i < ts.length; i++) {
+    const c = counts[i]!;
+    if (c * 2 >= members.length && c * 2 >= terms[ts[i]!]!.df && c >= 2) return true;
+  }
   return false;
 }
 
-function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
-  // Union by citizen and by re-posted text; returns one representative document per person.
-  const parent = new Map<number, number>();
-  const find = (i: number): number => {
-    let r = i;
-    while (parent.get(r) !== undefined && parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(i, r);
-    return r;
-  };
-  const seen = new Map<string, number>();
-  for (const d of members) {
-    parent.set(d, d);
-    const keys = [`t:${docs[d]!.repost}`];
-    const c = docs[d]!.input.citizen;
-    if (c) keys.push(`c:${c}`);
-    for (const k of keys) {
-      const o = seen.get(k);
-      if (o === undefined) seen.set(k, d);
-      else {
-        const ra = find(o);
-        const rb = find(d);
-        if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-      }
+/** Per document, its re-post text and its citizen as small integers (-1: no citizen), once per set of documents. */
+interface PeopleKeys {
+  repost: Int32Array;
+  citizen: Int32Array;
+  /** Per key, the member index that first held it in the current call (valid when its stamp is the call's). */
+  firstRepost: Int32Array;
+  firstCitizen: Int32Array;
+  stampRepost: Int32Array;
+  stampCitizen: Int32Array;
+  call: number;
+}
+
+const peopleKeysOf = new WeakMap<readonly Doc[], PeopleKeys>();
+
+function peopleKeys(docs: readonly Doc[]): PeopleKeys {
+  let k = peopleKeysOf.get(docs);
+  if (k) return k;
+  const reposts = new Map<string, number>();
+  const citizens = new Map<string, number>();
+  const repost = new Int32Array(docs.length);
+  const citizen = new Int32Array(docs.length).fill(-1);
+  docs.forEach((d, i) => {
+    let r = reposts.get(d.repost);
+    if (r === undefined) reposts.set(d.repost, (r = reposts.size));
+    repost[i] = r;
+    const c = d.input.citizen;
+    if (c) {
+      let ci = citizens.get(c);
+      if (ci === undefined) citizens.set(c, (ci = citizens.size));
+      citizen[i] = ci;
     }
+  });
+  k = {
+    repost,
+    citizen,
+    firstRepost: new Int32Array(reposts.size),
+    firstCitizen: new Int32Array(citizens.size),
+    stampRepost: new Int32Array(reposts.size),
+    stampCitizen: new Int32Array(citizens.size),
+    call: 0,
+  };
+  peopleKeysOf.set(docs, k);
+  return k;
+}
+
+function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
+  // Union by citizen and by re-posted text (on member indexes, the keys as integers); returns one
+  // representative document per person, the earliest.
+  const k = peopleKeys(docs);
+  const call = ++k.call;
+  const m = members.length;
+  const parent = new Int32Array(m);
+  for (let i = 0; i < m; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  for (let i = 0; i < m; i++) {
+    const d = members[i]!;
+    const r = k.repost[d]!;
+    if (k.stampRepost[r] !== call) {
+      k.stampRepost[r] = call;
+      k.firstRepost[r] = i;
+    } else union(k.firstRepost[r]!, i);
+    const c = k.citizen[d]!;
+    if (c < 0) continue;
+    if (k.stampCitizen[c] !== call) {
+      k.stampCitizen[c] = call;
+      k.firstCitizen[c] = i;
+    } else union(k.firstCitizen[c]!, i);
   }
-  // Earliest document of each person.
-  const rep = new Map<number, number>();
-  for (const d of members) {
-    const r = find(d);
-    const cur = rep.get(r);
-    const day = docs[d]!.day ?? Infinity;
-    if (cur === undefined || day < (docs[cur]!.day ?? Infinity)) rep.set(r, d);
+  // Earliest document of each person (the first in member order among the earliest).
+  const best = new Int32Array(m).fill(-1);
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const r = find(i);
+    const cur = best[r]!;
+    if (cur < 0) {
+      best[r] = out.length;
+      out.push(members[i]!);
+      continue;
+    }
+    const d = members[i]!;
+    if ((docs[d]!.day ?? Infinity) < (docs[out[cur]!]!.day ?? Infinity)) out[cur] = d;
   }
-  return [...rep.values()];
+  return out;
 }
 
 /**
@@ -727,6 +888,7 @@ function scan(personDays: number[], bgCell: string, bg: Background, nowDay: numb
   if (total === 0) return { burst: 0, growth: 0 };
   const own = [0, 0, 0, 0, 0, 0, 0];
   for (const d of days) own[weekdayOf(d)]!++;
+  const share = bg.sharer(bgCell, own);
   let best = 0;
   let growth = 0;
   for (const L of [...new Set([1, 3, 7, p.windowDays])].filter((l) => l <= p.windowDays)) {
@@ -736,11 +898,11 @@ function scan(personDays: number[], bgCell: string, bg: Background, nowDay: numb
       // Only the last person of a day closes a window (the window ends on that day).
       if (i + 1 < days.length && days[i + 1] === days[i]) continue;
       const c = i - j + 1;
-      const llr = poissonLlr(c, total * bg.share(bgCell, days[i]! - L + 1, days[i]!, own));
+      const llr = poissonLlr(c, total * share(days[i]! - L + 1, days[i]!));
       if (llr > best) best = llr;
     }
     const recent = days.filter((d) => d > nowDay - L).length;
-    growth = Math.max(growth, poissonLlr(recent, total * bg.share(bgCell, nowDay - L + 1, nowDay, own)));
+    growth = Math.max(growth, poissonLlr(recent, total * share(nowDay - L + 1, nowDay)));
   }
   return { burst: best, growth };
 }
@@ -783,11 +945,11 @@ function describe(
   if (people.length < p.minPeople) return null;
   if (!hasOwnTerm(members, docTerms, terms)) return null;
   // Key terms: weight × coverage, dropping a term contained in a better one already chosen.
-  const count = new Map<number, number>();
-  for (const d of members) for (const t of docTerms[d]!) count.set(t, (count.get(t) ?? 0) + 1);
-  const ranked = [...count.entries()]
-    .filter(([, c]) => c >= 2 || members.length < 2)
-    .map(([t, c]) => ({ t, s: weight[t]! * c }))
+  const { terms: ts, counts } = termCounts(members, docTerms);
+  const ranked = ts
+    .map((t, i) => ({ t, c: counts[i]! }))
+    .filter(({ c }) => c >= 2 || members.length < 2)
+    .map(({ t, c }) => ({ t, s: weight[t]! * c }))
     .sort((a, b) => b.s - a.s || a.t - b.t);
   const chosen: number[] = [];
   for (const r of ranked) {
@@ -835,6 +997,45 @@ function overlaps(a: string, b: string): boolean {
   return false;
 }
 
+/** A term's aliases by their first two UTF-16 units (and the shorter ones apart), for namesTerm. */
+interface AliasHeads {
+  byHead: Map<string, string[]>;
+  short: string[];
+}
+
+const aliasHeads = new WeakMap<Term, AliasHeads>();
+
+/**
+ * Whether the text holds one of the term's spellings (aliases.some(a => text.includes(a))). A
+ * term can have hundreds of typo spellings: past a few, the text's own two-character windows pick
+ * the spellings that could start there.
+ */
+function namesTerm(text: string, term: Term): boolean {
+  const aliases = term.aliases;
+  if (aliases.length <= 8) return aliases.some((a) => text.includes(a));
+  let h = aliasHeads.get(term);
+  if (!h) {
+    h = { byHead: new Map(), short: [] };
+    for (const a of aliases) {
+      if (a.length < 2) {
+        h.short.push(a);
+        continue;
+      }
+      const k = a.slice(0, 2);
+      const l = h.byHead.get(k);
+      if (l) l.push(a);
+      else h.byHead.set(k, [a]);
+    }
+    aliasHeads.set(term, h);
+  }
+  if (h.short.some((a) => text.includes(a))) return true;
+  for (let i = 0; i + 1 < text.length; i++) {
+    const l = h.byHead.get(text.slice(i, i + 2));
+    if (l && l.some((a) => text.startsWith(a, i))) return true;
+  }
+  return false;
+}
+
 /** The member title that covers the most key-term weight; prefixed with the anchor when it lacks it. */
 function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], chosen: number[], weight: number[], terms: Term[]): string {
   const keyW = new Map(chosen.map((t, i) => [t, weight[t]! / (i + 1)]));
@@ -848,7 +1049,7 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
       if (w === undefined) continue;
       title ??= docs[d]!.input.title.normalize('NFKC').toLowerCase();
       const norm = title;
-      if (terms[t]!.aliases.some((a) => norm.includes(a))) s += w;
+      if (namesTerm(norm, terms[t]!)) s += w;
     }
     if (s > bestS || (s === bestS && byId(docs[d]!, docs[best]!) < 0)) {
       best = d;
@@ -859,7 +1060,7 @@ function titleOf(members: number[], docs: readonly Doc[], docTerms: number[][], 
   // Prefixed with the anchor only when the title names none of the key terms (a 311 title is just
   // the complaint type; the anchor is then the address).
   const norm = title.normalize('NFKC').toLowerCase();
-  const named = chosen.some((t) => terms[t]!.aliases.some((a) => norm.includes(a)));
+  const named = chosen.some((t) => namesTerm(norm, terms[t]!));
   const anchor = chosen.map((t) => terms[t]!).find((t) => !t.text.startsWith('@'));
   if (anchor && !named) title = `${anchor.text}：${title}`;
   return title.length > 48 ? `${title.slice(0, 47)}…` : title;

@@ -1,11 +1,14 @@
-import { joinTokens, type Runs } from './text';
+import { joinTokens, runsToIds, tokenNames, type Runs } from './text';
 import type { HotspotParams } from './types';
 
 export interface Term {
   /** Canonical phrase (the most frequent spelling in its alias group). */
   text: string;
-  /** All spellings merged into this term. */
-  aliases: string[];
+  /**
+   * All spellings merged into this term, sorted. From the miner it is worked out when first read
+   * (a term's typo spellings can run to hundreds, and only the key terms of hotspots are read).
+   */
+  readonly aliases: string[];
   /** Number of documents with any spelling. */
   df: number;
   /** Length in tokens of the canonical spelling. */
@@ -32,14 +35,21 @@ type Params = Pick<HotspotParams, 'minTokens' | 'maxTokens' | 'minDf' | 'maxDfSh
  * list is involved.
  */
 export function mineTerms(input: readonly Runs[], p: Params): Mined {
+  return mineTokens(input.map(runsToIds), p);
+}
+
+/** mineTerms on documents given as token ids (text.ts: tokenizeIds), -1 after each run. */
+export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
-  let lat = countLevels(tokenIds(input), p);
+  const tids = tokenIds(input);
+  let lat = countLevels(tids, p);
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
   const typos = findTypos(lat, p);
-  if (typos.size) lat = countLevels(rewriteTypos(typos, lat), p);
+  // Counted again (on the rewritten runs, or as they were), now noting each run's candidates.
+  lat = countLevels(typos.size ? rewriteTypos(typos, lat) : tids, p, maxDf);
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
@@ -73,10 +83,34 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
 
-  // Documents per candidate (needed for alias decisions and doc vectors): each document's
-  // n-grams are walked level by level through the frequent ones only.
-  const docsOf: number[][] = cand.map(() => []);
-  const maxLen = cand.length ? cand[0]!.toks.length : 0;
+  // Documents per candidate (needed for alias decisions and doc vectors): a document takes the
+  // candidates of its distinct runs, noted while counting. The documents are counted (a group of
+  // spellings counts its documents below).
+  const docsOf = new Int32Array(cand.length);
+  const { runStart, docRuns, docStart } = lat.ids;
+  const R = runStart.length - 1;
+  // Run r's candidates, each once: runFlat[runCand[r] .. runCand[r + 1]), read off what the
+  // counting noted per level (the n-grams that pass the df and closure tests; the rest of the
+  // tests drop some of them here).
+  const runCand = new Int32Array(R + 1);
+  let runFlat = new Int32Array(1024);
+  let nRunFlat = 0;
+  const noted = lat.noted!;
+  for (let r = 0; r < R; r++) {
+    runCand[r] = nRunFlat;
+    for (let li = 0; li < noted.length; li++) {
+      const nl = noted[li];
+      if (!nl) continue;
+      const co = candOf[li]!;
+      for (let j = nl.start[r]!, je = nl.start[r + 1]!; j < je; j++) {
+        const ci = co[nl.ids[j]!]!;
+        if (ci < 0) continue;
+        if (nRunFlat === runFlat.length) runFlat = grow(runFlat);
+        runFlat[nRunFlat++] = ci;
+      }
+    }
+  }
+  runCand[R] = nRunFlat;
   // Document d's candidates, ascending: perFlat[perStart[d] .. perStart[d + 1]).
   const perStart = new Int32Array(n + 1);
   let perFlat = new Int32Array(1024);
@@ -85,24 +119,21 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   let buf = new Int32Array(64);
   for (let d = 0; d < n; d++) {
     let k = 0;
-    walkDoc(lat, d, maxLen, (li, ids, m) => {
-      if (li < p.minTokens - 1) return;
-      const co = candOf[li]!;
-      for (let i = 0; i < m; i++) {
-        const id = ids[i]!;
-        if (id < 0) continue;
-        const ci = co[id]!;
-        if (ci < 0 || stamp[ci] === d) continue;
+    for (let q = docStart[d]!, qe = docStart[d + 1]!; q < qe; q++) {
+      const r = docRuns[q]!;
+      for (let j = runCand[r]!, je = runCand[r + 1]!; j < je; j++) {
+        const ci = runFlat[j]!;
+        if (stamp[ci] === d) continue;
         stamp[ci] = d;
         if (k === buf.length) buf = grow(buf);
         buf[k++] = ci;
       }
-    });
+    }
     buf.subarray(0, k).sort();
     const at = perStart[d]!;
     while (perFlat.length < at + k) perFlat = grow(perFlat);
     for (let i = 0; i < k; i++) {
-      docsOf[buf[i]!]!.push(d);
+      docsOf[buf[i]!]!++;
       perFlat[at + i] = buf[i]!;
     }
     perStart[d + 1] = at + k;
@@ -148,34 +179,52 @@ export function mineTerms(input: readonly Runs[], p: Params): Mined {
   const termOf = new Int32Array(cand.length).fill(-1);
   const terms: Term[] = [];
   const roots = [...groups.keys()].sort((a, b) => a - b);
+  // Documents of each group of several spellings (a document once), through the documents' candidates.
+  const multiOf = new Int32Array(cand.length).fill(-1);
+  const multiDocs: number[] = [];
+  for (const r of roots) {
+    const members = groups.get(r)!;
+    if (members.length < 2) continue;
+    for (const m of members) multiOf[m] = multiDocs.length;
+    multiDocs.push(0);
+  }
+  if (multiDocs.length) {
+    const seenBy = new Int32Array(multiDocs.length).fill(-1);
+    for (let d = 0; d < n; d++) {
+      for (let i = perStart[d]!, e = perStart[d + 1]!; i < e; i++) {
+        const g = multiOf[perFlat[i]!]!;
+        if (g < 0 || seenBy[g] === d) continue;
+        seenBy[g] = d;
+        multiDocs[g]!++;
+      }
+    }
+  }
   const typoIdx = typoIndex(typos);
   for (const r of roots) {
     const members = groups.get(r)!;
     // Documents of the group (a candidate's own are distinct).
-    let docCount = docsOf[members[0]!]!.length;
-    if (members.length > 1) {
-      const docSet = new Set<number>();
-      for (const m of members) for (const d of docsOf[m]!) docSet.add(d);
-      docCount = docSet.size;
-    }
+    const docCount = members.length > 1 ? multiDocs[multiOf[members[0]!]!]! : docsOf[members[0]!]!;
     if (docCount > maxDf) continue;
     // Canonical spelling: the longest among those holding at least half the group's documents.
     const best = [...members].sort(
       (a, b) =>
-        Number(docsOf[b]!.length >= docCount / 2) - Number(docsOf[a]!.length >= docCount / 2) ||
+        Number(docsOf[b]! >= docCount / 2) - Number(docsOf[a]! >= docCount / 2) ||
         cand[b]!.toks.length - cand[a]!.toks.length ||
-        docsOf[b]!.length - docsOf[a]!.length ||
+        docsOf[b]! - docsOf[a]! ||
         a - b,
     )[0]!;
     const ti = terms.length;
     for (const m of members) termOf[m] = ti;
-    terms.push({
-      text: joinTokens(cand[best]!.toks),
-      aliases: withTypos(members.map((m) => joinTokens(cand[m]!.toks)), typoIdx),
-      df: docCount,
-      len: cand[best]!.toks.length,
-      idf: Math.log((n + 1) / (docCount + 0.5)),
-    });
+    terms.push(
+      minedTerm(
+        joinTokens(cand[best]!.toks),
+        members.map((m) => joinTokens(cand[m]!.toks)),
+        typoIdx,
+        docCount,
+        cand[best]!.toks.length,
+        Math.log((n + 1) / (docCount + 0.5)),
+      ),
+    );
   }
   const docTerms: number[][] = new Array<number[]>(n);
   let ts = new Int32Array(64);
@@ -216,49 +265,133 @@ interface Level {
 
 interface Lattice {
   levels: Level[];
-  /** All documents' token ids, -1 after each run; document d is tok[starts[d] .. starts[d+1]). */
+  /**
+   * When counted with a maxDf: per level, each distinct run's n-grams (each once) that are at
+   * most maxDf documents and closed, run r's in ids[start[r] .. start[r + 1]); null below minTokens.
+   */
+  noted?: ({ start: Int32Array; ids: Int32Array } | null)[];
+  /** The distinct runs' token ids, -1 after each (ids.tok). */
   tok: Int32Array;
-  starts: Int32Array;
   /** Vocabulary size (token ids are below it). */
   V: number;
   ids: TokenIds;
 }
 
-/** The documents as token ids (-1 after each run), with the vocabulary. */
+/**
+ * The documents as token ids: each distinct run once (a run is a piece of text between
+ * punctuation; templates, greetings and re-posts repeat them), -1 after each, and each document
+ * as the list of its runs. A document's n-grams are those of its runs (none crosses a run
+ * boundary), so the lattice is counted and walked on the distinct runs, and only the per-document
+ * counting goes through the documents. Runs are numbered in the order the documents first use
+ * them, so an n-gram is first seen in the same order as on the documents themselves.
+ */
 interface TokenIds {
   tok: Int32Array;
-  starts: Int32Array;
+  /** Run r is tok[runStart[r] .. runStart[r + 1]), its last position the -1. */
+  runStart: Int32Array;
+  /** Document d's runs: docRuns[docStart[d] .. docStart[d + 1]). */
+  docRuns: Int32Array;
+  docStart: Int32Array;
   names: string[];
   vocab: Map<string, number>;
 }
 
-function tokenIds(docs: readonly Runs[]): TokenIds {
+function tokenIds(docs: readonly Int32Array[]): TokenIds {
   const n = docs.length;
   const vocab = new Map<string, number>();
   const names: string[] = [];
-  let total = 0;
-  for (const runs of docs) for (const run of runs) total += run.length + 1;
-  const tok = new Int32Array(total + 1);
-  const starts = new Int32Array(n + 1);
+  // Global token id → local, numbered by first use in these documents.
+  const global = tokenNames;
+  const localOf = new Int32Array(global.length).fill(-1);
+  let nRuns = 0;
+  for (const doc of docs) for (let i = 0; i < doc.length; i++) if (doc[i]! < 0) nRuns++;
+  const docStart = new Int32Array(n + 1);
+  const docRuns = new Int32Array(nRuns);
+  let runStart = new Int32Array(1024);
+  let tok = new Int32Array(4096);
+  // Distinct runs by content: open addressing over run ids, keyed by a hash of the token ids.
+  let slots = new Int32Array(1024).fill(-1);
+  let hashes = new Int32Array(1024);
+  let R = 0;
   let k = 0;
+  let q = 0;
+  let cur = new Int32Array(64);
   for (let d = 0; d < n; d++) {
-    starts[d] = k;
-    for (const run of docs[d]!) {
-      for (const t of run) {
-        let id = vocab.get(t);
-        if (id === undefined) {
+    docStart[d] = q;
+    const doc = docs[d]!;
+    for (let rs = 0; rs < doc.length; ) {
+      let re = rs;
+      while (doc[re]! >= 0) re++;
+      const len = re - rs;
+      if (cur.length < len) cur = new Int32Array(2 * len);
+      let h = len;
+      for (let i = 0; i < len; i++) {
+        const g = doc[rs + i]!;
+        let id = localOf[g]!;
+        if (id < 0) {
           id = names.length;
-          vocab.set(t, id);
-          names.push(t);
+          localOf[g] = id;
+          vocab.set(global[g]!, id);
+          names.push(global[g]!);
         }
-        tok[k++] = id;
+        cur[i] = id;
+        h = Math.imul(h ^ id, 0x9e3779b1) ^ (h >>> 15);
       }
-      tok[k++] = -1;
+      rs = re + 1;
+      const mask = slots.length - 1;
+      let at = Math.imul(h, 0x85ebca6b) & mask;
+      let r = -1;
+      for (;;) {
+        const c = slots[at]!;
+        if (c < 0) break;
+        if (hashes[c] === h && runStart[c + 1]! - runStart[c]! === len + 1) {
+          let same = true;
+          for (let i = 0, s0 = runStart[c]!; i < len; i++) {
+            if (tok[s0 + i] !== cur[i]) {
+              same = false;
+              break;
+            }
+          }
+          if (same) {
+            r = c;
+            break;
+          }
+        }
+        at = (at + 1) & mask;
+      }
+      if (r < 0) {
+        r = R++;
+        while (runStart.length < R + 2) {
+          runStart = grow(runStart);
+          hashes = grow(hashes);
+        }
+        while (tok.length < k + len + 2) tok = grow(tok);
+        runStart[r] = k;
+        tok.set(cur.subarray(0, len), k);
+        k += len;
+        tok[k++] = -1;
+        runStart[r + 1] = k;
+        hashes[r] = h;
+        slots[at] = r;
+        if (R * 2 > slots.length) {
+          // Rehash at half load.
+          slots = new Int32Array(slots.length * 2).fill(-1);
+          const m2 = slots.length - 1;
+          for (let c = 0; c < R; c++) {
+            let a = Math.imul(hashes[c]!, 0x85ebca6b) & m2;
+            while (slots[a]! >= 0) a = (a + 1) & m2;
+            slots[a] = c;
+          }
+        }
+      }
+      docRuns[q++] = r;
     }
   }
-  starts[n] = k;
-  tok[k] = -1;
-  return { tok, starts, names, vocab };
+  docStart[n] = q;
+  const out = new Int32Array(k + 1);
+  out.set(tok.subarray(0, k));
+  out[k] = -1;
+  return { tok: out, runStart: runStart.slice(0, R + 1), docRuns, docStart, names, vocab };
 }
 
 /**
@@ -268,55 +401,105 @@ function tokenIds(docs: readonly Runs[]): TokenIds {
  * up in an open-addressing table, and each document is counted once per n-gram by a last-seen
  * stamp, so no string is built for the millions of n-grams seen once.
  */
-function countLevels(ids: TokenIds, p: Params): Lattice {
-  const { tok, starts, names } = ids;
-  const n = starts.length - 1;
-  const N = starts[n]!;
+function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
+  const { tok, runStart, docRuns, docStart, names } = ids;
+  const n = docStart.length - 1;
+  const N = runStart[runStart.length - 1]!;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
   const cur = new Int32Array(N + 1).fill(-1);
   const temp = new Int32Array(N + 1);
+  let prevKeys = V;
+  const R = runStart.length - 1;
+  const noted: ({ start: Int32Array; ids: Int32Array } | null)[] = [];
+  // Notes level li's candidates from its ids in cur, given the next level (null: none counted).
+  const note = (li: number, next: Level | null): void => {
+    if (maxDf === undefined) return;
+    if (li < p.minTokens - 1 || li >= p.maxTokens) {
+      noted[li] = null;
+      return;
+    }
+    const { df } = levels[li]!;
+    const bestExt = new Int32Array(df.length);
+    if (next) {
+      for (let id = 0; id < next.df.length; id++) {
+        const v = next.df[id]!;
+        if (bestExt[next.prefix[id]!]! < v) bestExt[next.prefix[id]!] = v;
+        if (bestExt[next.suffix[id]!]! < v) bestExt[next.suffix[id]!] = v;
+      }
+    }
+    // The candidate tests of mineTokens that need no text: df, and closure below the longest length.
+    const ok = new Uint8Array(df.length);
+    for (let id = 0; id < df.length; id++) {
+      const v = df[id]!;
+      ok[id] = v <= maxDf && !(li < p.maxTokens - 1 && bestExt[id]! >= p.closeRatio * v) ? 1 : 0;
+    }
+    const start = new Int32Array(R + 1);
+    let out = new Int32Array(1024);
+    let k = 0;
+    const stamp = new Int32Array(df.length).fill(-1);
+    for (let r = 0; r < R; r++) {
+      start[r] = k;
+      for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
+        const id = cur[i]!;
+        if (id < 0 || !ok[id] || stamp[id] === r) continue;
+        stamp[id] = r;
+        if (k === out.length) out = grow(out);
+        out[k++] = id;
+      }
+    }
+    start[R] = k;
+    noted[li] = { start, ids: out.subarray(0, k) };
+  };
   for (let len = 1; len <= p.maxTokens; len++) {
-    const seenKeys = new NumTable(1024);
+    // Sized by the previous level's distinct n-grams (the next level has about as many): few rehashes.
+    const seenKeys = new NumTable(Math.max(1024, prevKeys));
     let df = new Int32Array(1024);
     let last = new Int32Array(1024);
     let keyOf = new Float64Array(1024);
     let suf = new Int32Array(1024);
     let nTemp = 0;
     temp.fill(-1);
+    // Each distinct run's n-grams once, in run order (the order the documents first use them)...
+    for (let i = 0; i < N; i++) {
+      let key: number;
+      let b = -1;
+      if (len === 1) {
+        if (tok[i]! < 0) continue;
+        key = tok[i]!;
+      } else {
+        const a = cur[i]!;
+        b = cur[i + 1]!;
+        if (a < 0 || b < 0) continue;
+        key = a * V + tok[i + len - 1]!;
+      }
+      let t = seenKeys.get(key);
+      if (t < 0) {
+        t = nTemp++;
+        if (t === df.length) {
+          df = grow(df);
+          last = grow(last);
+          keyOf = grow(keyOf);
+          suf = grow(suf);
+        }
+        seenKeys.set(key, t);
+        keyOf[t] = key;
+        suf[t] = b;
+        last[t] = -1;
+        df[t] = 0;
+      }
+      temp[i] = t;
+    }
+    // ...then counted once per document holding it (by a last-seen stamp) through its runs.
     for (let d = 0; d < n; d++) {
-      for (let i = starts[d]!, end = starts[d + 1]!; i < end; i++) {
-        let key: number;
-        let b = -1;
-        if (len === 1) {
-          if (tok[i]! < 0) continue;
-          key = tok[i]!;
-        } else {
-          const a = cur[i]!;
-          b = cur[i + 1]!;
-          if (a < 0 || b < 0) continue;
-          key = a * V + tok[i + len - 1]!;
-        }
-        let t = seenKeys.get(key);
-        if (t < 0) {
-          t = nTemp++;
-          if (t === df.length) {
-            df = grow(df);
-            last = grow(last);
-            keyOf = grow(keyOf);
-            suf = grow(suf);
-          }
-          seenKeys.set(key, t);
-          keyOf[t] = key;
-          suf[t] = b;
-          last[t] = -1;
-          df[t] = 0;
-        }
-        if (last[t] !== d) {
+      for (let q = docStart[d]!, qe = docStart[d + 1]!; q < qe; q++) {
+        const r = docRuns[q]!;
+        for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
+          const t = temp[i]!;
+          if (t < 0 || last[t] === d) continue;
           last[t] = d;
           df[t]!++;
         }
-        temp[i] = t;
       }
     }
     const compact = new Int32Array(nTemp).fill(-1);
@@ -337,11 +520,16 @@ function countLevels(ids: TokenIds, p: Params): Lattice {
         level.suffix[id] = suf[t]!;
       }
     }
+    // cur still holds the level below's ids: its candidates can be told now that this level is counted.
+    if (len >= 2) note(len - 2, level);
     for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
     levels.push(level);
+    prevKeys = nTemp;
     if (m === 0) break;
   }
-  return { levels, tok, starts, V, ids };
+  // The longest level counted, when it holds n-grams: nothing longer was counted.
+  if (levels.length && levels.at(-1)!.df.length > 0) note(levels.length - 1, null);
+  return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
 }
 
 /** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
@@ -372,42 +560,50 @@ function idOf(lat: Lattice, key: string): number {
   return id;
 }
 
-let walkA = new Int32Array(256);
-let walkB = new Int32Array(256);
-
 /**
- * Document d's frequent n-grams, level by level up to maxLen tokens: visit(li, ids, m) sees the id
- * of the (li+1)-gram starting at each of the document's m token positions, or -1.
+ * The ids of the frequent n-grams of up to L tokens at each of the m positions of tok[s0 ..
+ * s0 + m) (a run and its closing -1): out[li * (m + 1) + i] is the (li+1)-gram's at i, or -1.
  */
-function walkDoc(lat: Lattice, d: number, maxLen: number, visit: (li: number, ids: Int32Array, m: number) => void): void {
-  const { tok, starts, V, levels } = lat;
-  const s0 = starts[d]!;
-  const m = starts[d + 1]! - s0;
-  if (walkA.length < m + 1) {
-    walkA = new Int32Array(2 * m + 2);
-    walkB = new Int32Array(2 * m + 2);
-  }
-  let cur = walkA;
-  let nxt = walkB;
+function runLevels(lat: Lattice, tok: Int32Array, s0: number, m: number, L: number, out: Int32Array): void {
+  const { V, levels } = lat;
   const t0 = levels[0]!.table;
-  for (let i = 0; i < m; i++) cur[i] = tok[s0 + i]! < 0 ? -1 : t0.get(tok[s0 + i]!);
-  cur[m] = -1;
-  for (let li = 0; li < Math.min(maxLen, levels.length); li++) {
-    if (li > 0) {
-      const table = levels[li]!.table;
-      let any = false;
-      for (let i = 0; i < m; i++) {
-        const a = cur[i]!;
-        const b = cur[i + 1]!;
-        const id = a < 0 || b < 0 ? -1 : table.get(a * V + tok[s0 + i + li]!);
-        nxt[i] = id;
-        if (id >= 0) any = true;
-      }
-      nxt[m] = -1;
-      [cur, nxt] = [nxt, cur];
-      if (!any) return;
+  for (let i = 0; i < m; i++) out[i] = tok[s0 + i]! < 0 ? -1 : t0.get(tok[s0 + i]!);
+  out[m] = -1;
+  let any = true;
+  for (let li = 1; li < L; li++) {
+    const pb = (li - 1) * (m + 1);
+    const b = li * (m + 1);
+    if (!any) {
+      out.fill(-1, b, b + m + 1);
+      continue;
     }
-    visit(li, cur, m);
+    any = false;
+    const table = levels[li]!.table;
+    for (let i = 0; i < m; i++) {
+      const a = out[pb + i]!;
+      const c = out[pb + i + 1]!;
+      const id = a < 0 || c < 0 ? -1 : table.get(a * V + tok[s0 + i + li]!);
+      out[b + i] = id;
+      if (id >= 0) any = true;
+    }
+    out[b + m] = -1;
+  }
+}
+
+/** runLevels after the tokens at [lo, hi) of the run changed: the windows that overlap them, again. */
+function relevel(lat: Lattice, tok: Int32Array, s0: number, m: number, L: number, out: Int32Array, lo: number, hi: number): void {
+  const { V, levels } = lat;
+  const t0 = levels[0]!.table;
+  for (let i = lo; i < hi; i++) out[i] = tok[s0 + i]! < 0 ? -1 : t0.get(tok[s0 + i]!);
+  for (let li = 1; li < L; li++) {
+    const pb = (li - 1) * (m + 1);
+    const b = li * (m + 1);
+    const table = levels[li]!.table;
+    for (let i = Math.max(0, lo - li); i < hi; i++) {
+      const a = out[pb + i]!;
+      const c = out[pb + i + 1]!;
+      out[b + i] = a < 0 || c < 0 ? -1 : table.get(a * V + tok[s0 + i + li]!);
+    }
   }
 }
 
@@ -417,18 +613,21 @@ function grow<T extends Int32Array | Float64Array>(a: T): T {
   return b;
 }
 
-/** Open-addressing hash table from a non-negative integer (below 2^53) to a non-negative int; get() is -1 when absent. */
+/**
+ * Open-addressing hash table from a non-negative integer (below 2^53) to a non-negative int; get()
+ * is -1 when absent. Key and value sit side by side (one cache line per probe: the tables of the
+ * lattice are far larger than the cache).
+ */
 class NumTable {
-  private keys: Float64Array;
-  private vals: Int32Array;
+  /** slot i: key at 2i (-1 when empty), value at 2i + 1. */
+  private kv: Float64Array;
   private mask: number;
   private size = 0;
 
   constructor(capacity: number) {
     let c = 16;
     while (c < capacity * 2) c *= 2;
-    this.keys = new Float64Array(c).fill(-1);
-    this.vals = new Int32Array(c);
+    this.kv = new Float64Array(2 * c).fill(-1);
     this.mask = c - 1;
   }
 
@@ -443,27 +642,29 @@ class NumTable {
   }
 
   get(key: number): number {
+    const kv = this.kv;
     let i = this.slot(key);
     for (;;) {
-      const k = this.keys[i]!;
-      if (k === key) return this.vals[i]!;
+      const k = kv[2 * i]!;
+      if (k === key) return kv[2 * i + 1]!;
       if (k === -1) return -1;
       i = (i + 1) & this.mask;
     }
   }
 
   set(key: number, val: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.rehash();
+    if ((this.size + 1) * 4 > this.kv.length) this.rehash();
+    const kv = this.kv;
     let i = this.slot(key);
     for (;;) {
-      const k = this.keys[i]!;
+      const k = kv[2 * i]!;
       if (k === key) {
-        this.vals[i] = val;
+        kv[2 * i + 1] = val;
         return;
       }
       if (k === -1) {
-        this.keys[i] = key;
-        this.vals[i] = val;
+        kv[2 * i] = key;
+        kv[2 * i + 1] = val;
         this.size++;
         return;
       }
@@ -472,12 +673,11 @@ class NumTable {
   }
 
   private rehash(): void {
-    const { keys, vals } = this;
-    this.keys = new Float64Array(keys.length * 2).fill(-1);
-    this.vals = new Int32Array(keys.length * 2);
-    this.mask = this.keys.length - 1;
+    const old = this.kv;
+    this.kv = new Float64Array(old.length * 2).fill(-1);
+    this.mask = old.length - 1;
     this.size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== -1) this.set(keys[i]!, vals[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== -1) this.set(old[i]!, old[i + 1]!);
   }
 }
 
@@ -498,7 +698,8 @@ function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: numbe
   let maxSize = 0;
   for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
   const S = maxSize + 1;
-  const byMask = Array.from({ length: li + 1 }, () => new NumTable(1024));
+  // Sized by the items (at most one group per item and position): no rehash while filling.
+  const byMask = Array.from({ length: li + 1 }, (_, j) => new NumTable(j === 0 ? 16 : Math.max(1024, count)));
   // Groups as linked lists of entries, in the order they were opened.
   let first = new Int32Array(1024);
   let lastE = new Int32Array(1024);
@@ -608,53 +809,82 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
 }
 
 /**
- * Rewrites typo spellings to their canon, in the documents that hold one (found through the
+ * Rewrites typo spellings to their canon, in the distinct runs that hold one (found through the
  * lattice), on token ids: each run, for each typo length from the longest, left to right, a window
  * that is a typo is replaced by its canon (same length) before the next window is read. A window
  * is looked up through the lattice's tables (a typo is a frequent n-gram, so all its prefixes are
  * too); the documents' token ids are returned, the vocabulary unchanged.
  */
 function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
-  const { ids, levels, V } = lat;
+  const { ids, levels } = lat;
   const lens = [...new Set([...typos.keys()].map((k) => k.split('\u0001').length))].sort((a, b) => b - a);
-  const canonOf = levels.map(() => new Map<number, Int32Array>());
+  // Per level and variant id: where its canon's tokens start in canonToks (-1: not a variant).
+  const canonOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
   const isVariant = levels.map((l) => new Uint8Array(l.df.length));
+  const canonList: number[] = [];
   for (const [k, canon] of typos) {
     const id = idOf(lat, k);
     const li = k.split('\u0001').length - 1;
     isVariant[li]![id] = 1;
-    canonOf[li]!.set(id, Int32Array.from(canon.split('\u0001'), (t) => ids.vocab.get(t)!));
+    canonOf[li]![id] = canonList.length;
+    for (const t of canon.split('\u0001')) canonList.push(ids.vocab.get(t)!);
   }
+  const canonToks = Int32Array.from(canonList);
   const maxLen = lens[0] ?? 0;
   const out = ids.tok.slice();
-  const { starts } = ids;
-  const n = starts.length - 1;
-  const t0 = levels[0]!.table;
-  for (let d = 0; d < n; d++) {
+  const { runStart } = ids;
+  const R = runStart.length - 1;
+  const L = Math.min(maxLen, levels.length);
+  // Each distinct run once: a run that holds no typo is left as it is, whatever document it is in.
+  // The ids of its windows at every length are read off the tables once (a window's id is its
+  // prefix's and its last token's), and again after each rewrite, so that the windows read next
+  // see the canon, as the token-by-token lookups did.
+  let lv = new Int32Array(1024);
+  for (let r = 0; r < R; r++) {
+    const rs = runStart[r]!;
+    const m = runStart[r + 1]! - rs;
+    if (lv.length < L * (m + 1)) lv = new Int32Array(2 * L * (m + 1));
+    runLevels(lat, out, rs, m, L, lv);
     let holds = false;
-    walkDoc(lat, d, maxLen, (li, wids, m) => {
+    for (let li = 0; li < L && !holds; li++) {
       const flag = isVariant[li]!;
-      for (let i = 0; i < m && !holds; i++) if (wids[i]! >= 0 && flag[wids[i]!]) holds = true;
-    });
-    if (!holds) continue;
-    const end = starts[d + 1]!;
-    for (let rs = starts[d]!; rs < end; ) {
-      let re = rs;
-      while (out[re]! >= 0) re++;
-      for (const len of lens) {
-        const canonAt = canonOf[len - 1]!;
-        const flag = isVariant[len - 1]!;
-        for (let i = rs; i + len <= re; i++) {
-          let id = t0.get(out[i]!);
-          for (let j = 1; j < len && id >= 0; j++) id = levels[j]!.table.get(id * V + out[i + j]!);
-          if (id < 0 || !flag[id]) continue;
-          out.set(canonAt.get(id)!, i);
+      for (let i = 0, b = li * (m + 1); i < m; i++) {
+        const id = lv[b + i]!;
+        if (id >= 0 && flag[id]) {
+          holds = true;
+          break;
         }
       }
-      rs = re + 1;
+    }
+    if (!holds) continue;
+    for (const len of lens) {
+      const canonAt = canonOf[len - 1]!;
+      const flag = isVariant[len - 1]!;
+      const b = (len - 1) * (m + 1);
+      for (let i = 0; i + len <= m - 1; i++) {
+        const id = lv[b + i]!;
+        if (id < 0 || !flag[id]) continue;
+        const c = canonAt[id]!;
+        out.set(canonToks.subarray(c, c + len), rs + i);
+        relevel(lat, out, rs, m, L, lv, i, i + len);
+      }
     }
   }
   return { ...ids, tok: out };
+}
+
+/** A term whose aliases (its spellings and their typo spellings: withTypos) are worked out when first read. */
+function minedTerm(text: string, spellings: string[], typos: TypoIndex, df: number, len: number, idf: number): Term {
+  let aliases: string[] | null = null;
+  return {
+    text,
+    get aliases(): string[] {
+      return (aliases ??= withTypos(spellings, typos));
+    },
+    df,
+    len,
+    idf,
+  };
 }
 
 /**
@@ -663,31 +893,40 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
  * the cost grows with the spellings, not with spellings × typos.
  */
 function withTypos(spellings: string[], typos: TypoIndex): string[] {
-  const out = new Set(spellings);
+  let out: Set<string> | null = null;
+  const { heads, lengths } = typos;
   for (const s of spellings) {
-    for (const len of typos.lengths) {
-      for (let i = 0; i + len <= s.length; i++) {
-        // Most windows start with no canon's first two characters: no substring is built for them.
-        if (!typos.heads.has(headKey(len, s.charCodeAt(i), s.charCodeAt(i + 1)))) continue;
+    for (let i = 0; i < s.length; i++) {
+      // Most windows start with no canon's first two characters: no substring is built for them
+      // (a bit per hashed length and head; a false hit only costs the lookup).
+      const h = headHash(s.charCodeAt(i), s.charCodeAt(i + 1));
+      for (const len of lengths) {
+        if (i + len > s.length) continue;
+        const bit = headBit(h, len);
+        if (!(heads[bit >>> 5]! & (1 << (bit & 31)))) continue;
         const variants = typos.byCanon.get(s.slice(i, i + len));
         if (!variants) continue;
         const c = s.slice(i, i + len);
+        out ??= new Set(spellings);
         for (const v of variants) out.add(s.replace(c, v));
       }
     }
   }
-  return [...out].sort();
+  if (out) return [...out].sort();
+  return spellings.length === 1 ? [spellings[0]!] : [...new Set(spellings)].sort();
 }
 
 interface TypoIndex {
   byCanon: Map<string, string[]>;
   lengths: number[];
-  /** headKey of each canon (its length and first two UTF-16 units). */
-  heads: Set<number>;
+  /** A bit per headBit of each canon (its length and first two UTF-16 units). */
+  heads: Uint32Array;
 }
 
-/** A number for (length, first two UTF-16 units); a one-unit string has NaN as its second. */
-const headKey = (len: number, c0: number, c1: number): number => (len * 65536 + c0) * 65537 + (Number.isNaN(c1) ? 65536 : c1);
+/** A hash of a window's first two UTF-16 units (a one-unit string has NaN as its second, read as 0). */
+const headHash = (c0: number, c1: number): number => Math.imul(c0 * 65599 + (c1 | 0), 0x85ebca6b);
+const HEAD_BITS = 1 << 21;
+const headBit = (h: number, len: number): number => (Math.imul(h ^ Math.imul(len, 0x9e3779b1), 0xc2b2ae35) >>> 11) & (HEAD_BITS - 1);
 
 function typoIndex(typos: Map<string, string>): TypoIndex {
   const byCanon = new Map<string, string[]>();
@@ -698,6 +937,10 @@ function typoIndex(typos: Map<string, string>): TypoIndex {
     if (l) l.push(v);
     else byCanon.set(c, [v]);
   }
-  const heads = new Set([...byCanon.keys()].map((k) => headKey(k.length, k.charCodeAt(0), k.charCodeAt(1))));
+  const heads = new Uint32Array(HEAD_BITS / 32);
+  for (const k of byCanon.keys()) {
+    const bit = headBit(headHash(k.charCodeAt(0), k.charCodeAt(1)), k.length);
+    heads[bit >>> 5]! |= 1 << (bit & 31);
+  }
   return { byCanon, lengths: [...new Set([...byCanon.keys()].map((k) => k.length))], heads };
 }

@@ -6,7 +6,8 @@
  *    (p99, max) while waiting for it;
  *  - the cost of adding one new ticket to the worker's index (its tokenisation), over 10,000;
  *  - in process, the engine before the speed-up (test/support/hotspot-before, main at 5941844)
- *    and now, on the same prepared tickets: mining the terms, the clustering step alone, and the
+ *    and now, on the same tickets (each engine tokenises them its own way beforehand, untimed, as
+ *    the worker does when they arrive): mining the terms, the clustering step alone, and the
  *    whole recompute (mining + clustering + ranking), with a check that both give the same terms,
  *    document vectors and hotspots. The former engine runs only up to BENCH_HOTSPOT_BEFORE_MAX
  *    documents in the horizon (default: all; it takes minutes at 1M tickets).
@@ -14,9 +15,9 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { buildCorpus, cluster, detectFromCorpus, linkWeights, prepareDoc, type Doc } from '../../electron/hotspots/engine';
+import * as current from '../../electron/hotspots/engine';
 import { HotspotIndex } from '../../electron/hotspots/hotspot-index';
-import { DEFAULT_PARAMS, type HotspotInput } from '../../electron/hotspots/types';
+import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from '../../electron/hotspots/types';
 import { HotspotWorkerClient } from '../../electron/hotspots/worker-client';
 import * as before from '../support/hotspot-before/engine';
 import { synthMessages } from '../support/hotspot-synth';
@@ -41,9 +42,19 @@ interface Run {
   hotspots: string;
 }
 
-/** One engine on the prepared tickets: the whole recompute (mining, then clustering and ranking), then the clustering step alone. */
-function runEngine(engine: Pick<typeof before, 'buildCorpus' | 'cluster' | 'linkWeights' | 'detectFromCorpus'>, docs: Doc[], now: number): Run {
+interface Engine<D, C> {
+  prepareDoc(i: HotspotInput, p: HotspotParams): D;
+  buildCorpus(docs: readonly D[], p: HotspotParams): C;
+  detectFromCorpus(c: C, p: HotspotParams): Hotspot[];
+  linkWeights(c: C): { weight: number[]; norm: number[]; days: (number | null)[] };
+  cluster: typeof current.cluster;
+}
+
+/** One engine on the tickets, prepared by its own prepareDoc (not timed: the worker does it as tickets arrive): the whole recompute (mining, then clustering and ranking), then the clustering step alone. */
+function runEngine<D, C extends { docs: D[]; terms: unknown; docTerms: number[][]; concentration: number[] }>(engine: Engine<D, C>, held: HotspotInput[], now: number): Run {
   const p = { ...DEFAULT_PARAMS, now };
+  // The two engines' documents differ (token strings before, token ids now): each prepares its own.
+  const docs = held.map((m) => engine.prepareDoc(m, p));
   const m0 = performance.now();
   const u0 = process.cpuUsage();
   const corpus = engine.buildCorpus(docs, p);
@@ -103,14 +114,12 @@ export async function benchHotspotsScale(sizes: number[], beforeMax: number, log
     for (const m of sample) index.add([m]);
     const perTicket = (performance.now() - a0) / sample.length;
 
-    const p = { ...DEFAULT_PARAMS, now };
-    const docs = held.map((m) => prepareDoc(m, p));
-    const after = runEngine({ buildCorpus, cluster, linkWeights, detectFromCorpus }, docs, now);
+    const after = runEngine(current, held, now);
     log(`${n}: now: mining ${s(after.mining)}, clustering ${s(after.clustering)}, whole ${s(after.total)} (CPU ${s(after.cpu)})`);
     let old: Run | undefined;
     let same = `not run (> ${beforeMax.toLocaleString('en')} documents)`;
     if (held.length <= beforeMax) {
-      old = runEngine(before, docs, now);
+      old = runEngine(before, held, now);
       same = old.corpus === after.corpus && old.hotspots === after.hotspots ? 'same' : '**DIFFERENT**';
       log(`${n}: before: mining ${s(old.mining)}, clustering ${s(old.clustering)}, whole ${s(old.total)} (CPU ${s(old.cpu)}); ${same}`);
     }
