@@ -14,6 +14,12 @@
  * exact, no thinned lookup: forceThin false). Until the thinned count, "before" was a sample without
  * text (walkChoice by the lead estimate), which the 2026-12-07 figures below compare.
  *
+ * 2026-12-07 (issue 11, filters first, migration 0031), 1M tickets (seed 4243), 400 queries a row (40 awkward), quiet machine,
+ * p99 SQLite / PostgreSQL, against the 1M run of the same day before the change (a different run, same stores):
+ *   district + open states 39.2 / 21.6 ms (was 180 / 117); open + last 30 days 70.3 / 98.9 ms (290 / 131); one category
+ *   22.4 / 31.0 ms (55.0 / 26.5); district + closed 96.0 / 891 ms (96.4 / 951: "山区", in 15 % of tickets and in none of
+ *   the district's, still reads all its 148,819 hits); "年，" 306 / 105 ms (405 / 685); 2 characters 6.35 / 31.1 ms (4.9×;
+ *   8.18 / 21.7, 2.6×: SQLite's file warmer in this run, PostgreSQL unchanged with the old session settings in a check run).
  * 2026-12-07 (later), 200k tickets, 400 queries a row (40 awkward), quiet machine, SQLite's file in the page cache; PostgreSQL
  * p99 without → with the thinned count (pg-search.ts walkChoice `thin`), the same queries alternating in one run:
  *   2 chars 21.6 → 21.8 ms (p50 6.44 → 5.77; SQLite 1.18 / 2.37 ms); 3 chars 18.9 → 12.3 ms; 4 chars 19.0 → 10.4 ms;
