@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapsePhoneNumbers, END, GAP, IDEOGRAPH_TERM, JOIN, START, normalizeText, planQuery, rawFindsIdeographs, tokenizeDocument, tokenizeTicket } from './tokenize';
+import { collapsePhoneNumbers, END, GAP, IDEOGRAPH_TERM, JOIN, START, normalisesCharByChar, normalizeText, planQuery, rawFindsIdeographs, rawSpellings, tokenizeDocument, tokenizeTicket } from './tokenize';
 import { mulberry32 } from '../store/search/testing';
 
 const bi = (...fields: string[]) => tokenizeDocument(...fields).bi.split(' ');
@@ -144,5 +144,66 @@ describe('rawFindsIdeographs: when instr on the raw text answers a term of ideog
       checked += text.includes(term) ? 1 : 0;
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe('normalisesCharByChar and rawSpellings: terms with punctuation checked on the raw text', () => {
+  it('lists every raw form of a character that is neither a letter nor a digit (all code points)', () => {
+    const missed: string[] = [];
+    for (let c = 0; c <= 0x10ffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCodePoint(c);
+      const n = normalizeText(ch);
+      if ([...n].length !== 1 || /[\p{L}\p{N}]/u.test(n) || !rawFindsIdeographs(ch)) continue;
+      const spellings = rawSpellings(n, 64);
+      if (spellings && !spellings.includes(ch)) missed.push(c.toString(16));
+    }
+    expect(missed).toEqual([]);
+    expect(new Set(rawSpellings('年,'))).toEqual(new Set(['年,', '年，', '年﹐', '年︐']));
+    expect(new Set(rawSpellings('。'))).toEqual(new Set(['。', '｡', '︒']));
+    // Letters and digits have too many raw forms; so do long runs of punctuation.
+    expect(rawSpellings('a年')).toBeNull();
+    expect(rawSpellings('1#')).toBeNull();
+    expect(rawSpellings(',,,')).toBeNull();
+  });
+
+  it('a text it passes holds a term after normalisation exactly when it holds one of the raw spellings', () => {
+    const rnd = mulberry32(41);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+    const ideographs = [...'年号小区道路'];
+    const punctuation = [...',，﹐︐.。｡．#＃-－()（）'];
+    const others = [...'AbＣ１2 ㎡℃é…', '\u0301', '\ufe00', '①'];
+    let passed = 0;
+    let found = 0;
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: 1 + Math.floor(rnd() * 14) }, () => {
+        const r = rnd();
+        return r < 0.5 ? pick(ideographs) : r < 0.9 ? pick(punctuation) : pick(others);
+      }).join('');
+      const term = normalizeText(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => (rnd() < 0.5 ? pick(ideographs) : pick(punctuation))).join(''));
+      const spellings = rawSpellings(term);
+      if (!normalisesCharByChar(text) || !spellings) continue;
+      passed++;
+      const inNormalised = normalizeText(text).includes(term);
+      expect(spellings.some((x) => text.includes(x)), `${JSON.stringify(text)} ${JSON.stringify(term)}`).toBe(inNormalised);
+      if (inNormalised) found++;
+    }
+    expect(passed).toBeGreaterThan(3000);
+    expect(found).toBeGreaterThan(500);
+    // What it refuses: a character that normalises to more than one (㎡ → m2, ℃ → °c, … → ...), a composing mark.
+    for (const t of ['50㎡', '18℃', '等等…', 'e\u0301', '⾳乐']) expect(normalisesCharByChar(t)).toBe(false);
+    expect(normalisesCharByChar('小区，３号楼（东）“12#”。ABC')).toBe(true);
+  });
+
+  it('MAPPED_ONE_TO_ONE: every character it takes normalises to one character on its own, and texts of them character by character', () => {
+    const sample = '\t\n\r !"#$%&\'()*+,-./09:;<=>?@AZ[\\]^_`az{|}~·—‘’“”\u3000、。〃〈〉《》「」『』【】〔〕〖〗〘〙〚〛〜〝〞〟年一龥㐀！＂＃＄％＆＇（）＊＋，－．／０９：；＜＝＞？＠ＡＺ［＼］＾＿｀ａｚ｛｜｝～';
+    for (const ch of sample) expect([...normalizeText(ch)].length, ch).toBe(1);
+    const rnd = mulberry32(43);
+    const chars = [...sample];
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: 20 }, () => chars[Math.floor(rnd() * chars.length)]!).join('');
+      expect(normalizeText(text)).toBe([...text].map(normalizeText).join(''));
+      expect(normalisesCharByChar(text)).toBe(true);
+    }
   });
 });

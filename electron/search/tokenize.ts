@@ -83,6 +83,75 @@ export function rawFindsIdeographs(text: string | null | undefined): boolean {
   return !text || !IDEOGRAPH_FORMS.test(text);
 }
 
+/**
+ * Characters each of which normalises to one character on its own, none composing with another:
+ * printable ASCII, white space, the ideographs, CJK punctuation and brackets, full-width ASCII (the
+ * test checks every one). A text of only these is normalised character by character.
+ */
+const MAPPED_ONE_TO_ONE = /^[\t\n\r\u0020-\u007e\u00b7\u2014\u2018\u2019\u201c\u201d\u3000-\u3003\u3008-\u3011\u3014-\u301f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]*$/u;
+
+/**
+ * Whether normalising a raw text maps each of its characters to one character, in place: then the
+ * normalised text holds a term exactly where the raw text holds one of the term's raw spellings
+ * (rawSpellings). Most texts are checked by MAPPED_ONE_TO_ONE; others character by character.
+ */
+export function normalisesCharByChar(text: string | null | undefined): boolean {
+  if (!text || MAPPED_ONE_TO_ONE.test(text)) return true;
+  if (!rawFindsIdeographs(text)) return false;
+  let joined = '';
+  for (const ch of text) {
+    const n = normalizeText(ch);
+    if (n.length !== ch.length || [...n].length !== 1) return false;
+    joined += n;
+  }
+  return joined === normalizeText(text);
+}
+
+/** For each character, the characters outside IDEOGRAPH_FORMS that normalise to it alone (built on first use). */
+let preimages: Map<string, string[]> | null = null;
+
+/**
+ * The Basic Multilingual Plane and the mathematical alphanumeric symbols (𝛁 → ∇) hold every character
+ * that normalises to one character other than a letter or digit (the test checks all planes).
+ */
+function preimagesOf(c: string): readonly string[] {
+  if (!preimages) {
+    preimages = new Map();
+    for (let x = 0; x <= 0x1d7ff; x = x === 0xffff ? 0x1d400 : x + 1) {
+      if (x >= 0xd800 && x <= 0xdfff) continue;
+      const ch = String.fromCodePoint(x);
+      if (IDEOGRAPH_FORMS.test(ch)) continue;
+      const n = normalizeText(ch);
+      if ([...n].length !== 1) continue;
+      const list = preimages.get(n);
+      if (list) list.push(ch);
+      else preimages.set(n, [ch]);
+    }
+  }
+  return preimages.get(c) ?? [c];
+}
+
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * The raw spellings of a normalised term (full-width and half-width punctuation …) when there are at
+ * most `max`, for a text that normalisesCharByChar: it holds the term after normalisation exactly
+ * when it holds one of these. Null when there are more: letters and digits have dozens of raw forms
+ * (ａ, Ａ, ª, 𝐚 …), and a term with any other than ideographs is left to the JS check.
+ */
+export function rawSpellings(term: string, max = 8): string[] | null {
+  let out = [''];
+  for (const c of term) {
+    let forms: readonly string[];
+    if (/^[\u3400-\u4dbf\u4e00-\u9fff]$/u.test(c)) forms = [c];
+    else if (LETTER_OR_DIGIT.test(c)) return null;
+    else forms = preimagesOf(c);
+    if (out.length * forms.length > max) return null;
+    out = out.flatMap((p) => forms.map((f) => p + f));
+  }
+  return out;
+}
+
 const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
 
 /** Fast paths for ASCII and the CJK unified ideographs block; the regex handles the rest. */

@@ -236,8 +236,8 @@ export interface TicketSearchDocsTable {
   /** PostgreSQL only (migration 0018): normalised text for substring checks; absent on SQLite. */
   body?: string | null;
   /**
-   * SQLite only (migration 0031): 1 when the raw fields find a term of CJK ideographs as the
-   * normalised ones do (tokenize.ts rawFindsIdeographs), 0 when not, null when not yet known.
+   * SQLite only (migration 0031): how far instr on the raw fields answers a term as the normalised
+   * text would (2: any term with few raw spellings, 1: terms of ideographs, 0: none; null: not yet known).
    */
   plain?: number | null;
   private_name?: string | null;

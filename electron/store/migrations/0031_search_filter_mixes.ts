@@ -13,17 +13,19 @@ import type { Migration } from './types';
  * alone and the division foreign key, so it replaces `tickets_district`), and a status and a time
  * (`tickets_status_created`: the open tickets of the last 30 days).
  *
- * SQLite: `ticket_search_docs.plain`.
- *
- * A search that starts from the filtered tickets checks its text on each of them. That check ran
- * in JS (NFKC and lower case on every field, ~15 µs a row, most of it the fields crossing into JS):
- * 2,800 open tickets of one district took ~45 ms, twice. A term of CJK ideographs is in the
- * normalised text exactly where it is in the raw text, unless a field holds a character that
- * normalises into an ideograph (a Kangxi radical, a compatibility ideograph, ㊀ …; see
- * tokenize.ts `rawFindsIdeographs`). `plain` is 1 when no field of the ticket holds one: SQLite's
- * instr on the raw fields then answers the check. 0: some field does, the JS check runs. NULL: a
- * document written before this migration; reindexAll fills it in the background (the partial
- * index finds them), and until then the JS check runs.
+ * SQLite: `ticket_search_docs.plain`. A search that starts from the filtered tickets checks its
+ * text on each of them, and that check ran in JS (NFKC and lower case on every field, ~15 µs a row,
+ * most of it the fields crossing into JS): 2,800 open tickets of one district took ~45 ms, twice.
+ * `plain` says when SQLite's instr on the raw fields gives the same answer (indexer.ts plainOf):
+ *  - 1: no field holds a character that normalises into an ideograph (a Kangxi radical, a
+ *    compatibility ideograph, ㊀ …; tokenize.ts rawFindsIdeographs): a term of ideographs is in the
+ *    normalised text exactly where it is in the raw text;
+ *  - 2: moreover every field normalises character by character (no ㎡ → "m2", no composing marks;
+ *    normalisesCharByChar): a term with punctuation is in the normalised text exactly where one of
+ *    its few raw spellings is in the raw text ("年," as "年," "年，" "年﹐" "年︐"; rawSpellings);
+ *  - 0: neither, the JS check runs;
+ *  - NULL: a document written before this migration; reindexAll fills it in the background (the
+ *    partial index finds them), and until then the JS check runs.
  *
  * PostgreSQL has no `plain`: its documents store their normalised text (migration 0018).
  */

@@ -4,7 +4,7 @@ import type { DB } from '../schema';
 import type { Dialect } from '../migrations/types';
 import type { Store } from '../sqlite';
 import { dialectOf } from '../dialect';
-import { rawFindsIdeographs, TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
+import { normalisesCharByChar, rawFindsIdeographs, TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
 import { searchText, tsvectorLiteral } from './pg-search';
 import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn, timeSlicer } from '../../util/time-slice';
@@ -24,9 +24,15 @@ function ticketText(t: IndexableTicket): TicketText {
   return { title: t.title, content: t.content, number: t.number, address: t.address, callerName: t.caller_name, phone: t.phone, confidential: Boolean(t.confidential) };
 }
 
-/** SQLite's `ticket_search_docs.plain` (migration 0031): whether instr on every raw field answers a term of ideographs. */
-export function plainOf(t: Pick<IndexableTicket, 'title' | 'content' | 'number' | 'address' | 'caller_name'>): 0 | 1 {
-  return [t.title, t.content, t.number, t.address, t.caller_name].every((x) => rawFindsIdeographs(x)) ? 1 : 0;
+/**
+ * SQLite's `ticket_search_docs.plain` (migration 0031): how far instr on the raw fields answers a term.
+ * 2: every field normalises character by character (any term with few raw spellings, tokenize.ts
+ * rawSpellings); 1: terms of ideographs only (rawFindsIdeographs); 0: neither (the JS check).
+ */
+export function plainOf(t: Pick<IndexableTicket, 'title' | 'content' | 'number' | 'address' | 'caller_name'>): 0 | 1 | 2 {
+  const fields = [t.title, t.content, t.number, t.address, t.caller_name];
+  if (!fields.every((x) => rawFindsIdeographs(x))) return 0;
+  return fields.every((x) => normalisesCharByChar(x)) ? 2 : 1;
 }
 
 /** 2^19 document keys per second of created_at: keys stay below 2^53 until the year 2514. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SearchError, validateSearch, type CallerVisibility, type SearchResult, type ValidSearch } from '../../search/query';
 import { seesCallerName, seesFullPhone } from '../../../shared/domain/caller-privacy';
-import { FIELD_PREFIX, ftsPhrase, IDEOGRAPH_TERM, normalizeText, phoneDigits, type FieldPrefix, type TermPlan } from '../../search/tokenize';
+import { FIELD_PREFIX, ftsPhrase, IDEOGRAPH_TERM, normalizeText, phoneDigits, rawSpellings, type FieldPrefix, type TermPlan } from '../../search/tokenize';
 import { FILTER_ROW_COST, planSearch, uniTokens, type SearchPlan, runToEnd, sampleIds, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, StatsBuilder, statsStale, type PlanChoice, type SampleSource, type SearchStats } from '../../search/plan';
 import { runInSlices } from '../../util/time-slice';
 import { needsCount, OPEN_STATUSES, pageResult, phoneNeedle, prefixesFor, type TicketRow } from '../../search/results';
@@ -121,6 +121,18 @@ export interface SearchEngine {
   warm(): void;
 }
 
+/**
+ * How a term can be checked by instr in SQLite: its raw spellings and the `plain` level a document
+ * needs (migration 0031, indexer.ts plainOf); null: only the JS check is exact. A term that may be a
+ * phone number is always checked in JS (digits have many raw forms anyway).
+ */
+function sqlCheck(text: string): { spellings: string[]; plain: 1 | 2 } | null {
+  if (IDEOGRAPH_TERM.test(text)) return { spellings: [text], plain: 1 };
+  if (phoneNeedle(text) !== null) return null;
+  const spellings = rawSpellings(text);
+  return spellings ? { spellings, plain: 2 } : null;
+}
+
 /** The terms a lookup led by `lead` does not answer exactly, checked on the row (plan.ts planSearch). */
 function textChecked(v: ValidSearch, lead: SearchPlan['lead']): TermPlan[] {
   return v.terms.filter((t) => !t.exact || (lead === 'bi' ? t.chars.length > 0 : t.phrases.length > 0));
@@ -138,7 +150,7 @@ function lookupCheaper(v: ValidSearch, plan: SearchPlan): boolean {
   const checking = (terms: readonly TermPlan[], rows: number, share: number) => {
     if (!terms.length) return 0;
     const walked = Math.min(rows, need / Math.max(share, 1e-9));
-    return walked * (terms.every((t) => IDEOGRAPH_TERM.test(t.text)) ? PLAIN_ROW_US : CHECK_ROW_US);
+    return walked * (terms.every((t) => sqlCheck(t.text)) ? PLAIN_ROW_US : CHECK_ROW_US);
   };
   const n = Math.max(1, total);
   const checkAll = checking(v.terms, filtered, text / n);
@@ -189,17 +201,22 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
   });
   /**
    * The SQL check of one term on a ticket row `t` and its document `d`, as this reader sees its fields.
-   * A term of ideographs on a `plain` document (migration 0031) is looked for in the raw fields by
-   * instr, in SQLite; anything else runs the JS check (CONTAINS_FN).
+   * On a document whose `plain` (migration 0031) allows it, SQLite's instr looks in the raw fields: for
+   * a term of ideographs when plain ≥ 1, for one of its raw spellings ("年," as "年," "年，" "年﹐" "年︐")
+   * when plain = 2. Anything else runs the JS check (CONTAINS_FN).
    */
   const termCheck = (v: ValidSearch, text: string): { sql: string; params: unknown[] } => {
     const fn = `${CONTAINS_FN}(t.title, t.content, t.number, t.address, t.caller_name, t.phone, t.confidential, ?, ?)`;
-    if (!IDEOGRAPH_TERM.test(text)) return { sql: fn, params: [v.callerVisibility, text] };
+    const way = sqlCheck(text);
+    if (!way) return { sql: fn, params: [v.callerVisibility, text] };
     // seesCallerName: every reader sees a name that is not confidential, only 'all' a confidential one.
     const name = seesCallerName(v.callerVisibility, true) ? 'instr(coalesce(t.caller_name, \'\'), ?) > 0'
       : '(t.confidential = 0 and instr(coalesce(t.caller_name, \'\'), ?) > 0)';
     const raw = `instr(t.title, ?) > 0 or instr(t.content, ?) > 0 or instr(coalesce(t.number, ''), ?) > 0 or instr(coalesce(t.address, ''), ?) > 0 or ${name}`;
-    return { sql: `(case when d.plain = 1 then (${raw}) else ${fn} end)`, params: [text, text, text, text, text, v.callerVisibility, text] };
+    return {
+      sql: `(case when d.plain >= ${way.plain} then (${way.spellings.map(() => raw).join(' or ')}) else ${fn} end)`,
+      params: [...way.spellings.flatMap((x) => [x, x, x, x, x]), v.callerVisibility, text],
+    };
   };
   const statements = new Map<string, Database.Statement>();
   const prepare = (text: string) => {
@@ -281,7 +298,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     if (v.terms.length) {
       // Filters first checks a term of ideographs by instr in SQLite (termCheck): a filtered ticket then
       // costs a quarter of what a text hit does (read, joined to its ticket, filtered: ~4–8 µs at 1M).
-      const plan = planSearch(v, stats(), now(), opts.force, v.terms.every((t) => IDEOGRAPH_TERM.test(t.text)) ? SQL_CHECK_ROW_COST : FILTER_ROW_COST);
+      const plan = planSearch(v, stats(), now(), opts.force, v.terms.every((t) => sqlCheck(t.text)) ? SQL_CHECK_ROW_COST : FILTER_ROW_COST);
       const prefixes = prefixesFor(v.callerVisibility);
       const checks = (terms: readonly TermPlan[]) => {
         const out = { where: [] as string[], params: [] as unknown[] };
@@ -305,7 +322,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         const check = checks(useLookup ? textChecked(v, plan.lead) : v.terms);
         // Terms of ideographs are checked by instr (termCheck) in the read of the filtered tickets itself:
         // cheaper than any early stop. Terms checked in JS are checked afterwards, newest-first, until enough match.
-        const inline = !useLookup && v.terms.every((t) => IDEOGRAPH_TERM.test(t.text));
+        const inline = !useLookup && v.terms.every((t) => sqlCheck(t.text));
         const w = inline ? [...where, ...check.where] : where;
         filtersFirst = {
           candidatesSql: `select d.doc_id ${from}${w.length ? ` where ${w.join(' and ')}` : ''}`,
@@ -423,5 +440,6 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     return pageResult(v, found, more, counted, needles, started);
   }
 
-  return { search, warm: () => void stats() };
+  // warm: the planner's sample, and the table of raw spellings (tokenize.ts rawSpellings, ~30 ms once).
+  return { search, warm: () => { stats(); rawSpellings(','); } };
 }

@@ -11,9 +11,10 @@ import { indexDemoData, indexTicket } from './indexer';
 
 /**
  * Characters whose substrings exercise runs, repeats, NFKC and punctuation separators; '⾳' (the
- * Kangxi radical, U+2FB3) normalises into 音, which a raw-text check would miss (migration 0031).
+ * Kangxi radical, U+2FB3) normalises into 音 and '㎡' into "m2", which raw-text checks must leave to
+ * the JS check (migration 0031).
  */
-export const RANDOM_ALPHABET = [...'油烟扰民噪音阿电梯号楼栋路12３ＡbＣ，。#（）-⾳'];
+export const RANDOM_ALPHABET = [...'油烟扰民噪音阿电梯号楼栋路12３ＡbＣ，。#（）-⾳㎡'];
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
