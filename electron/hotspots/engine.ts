@@ -1,6 +1,6 @@
 import { Background, poissonLlr } from './baseline';
 import { mineTokens, type Term } from './mine';
-import { dayIndex, dayKey, hash32, repostKey, tokenizeIds, weekdayOf } from './text';
+import { dayIndex, dayKey, hash32, repostKey, tokenizeIds, unionFind, weekdayOf } from './text';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
 export interface Doc {
@@ -342,14 +342,7 @@ function findLinks(
   for (const g of globalOf) weightSq[g] = weight[g]! ** 2;
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
-  const parent = members.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
+  const { parent, find } = unionFind(members.length);
   for (const x of order) {
     const dx = days[members[x]!];
     const nx = norm[members[x]!]!;
@@ -445,19 +438,9 @@ function components(members: number[], links: Links, docTerms: number[][], tau: 
   if (localOf.length <= hi) localOf = new Int32Array(Math.max(hi + 1, localOf.length * 2));
   const local = localOf;
   members.forEach((d, i) => (local[d] = i));
-  const parent = members.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
+  const { find, union } = unionFind(members.length);
   for (let e = 0; e < links.sim.length; e++) {
-    if (links.sim[e]! < tau) continue;
-    const ra = find(local[links.a[e]!]!);
-    const rb = find(local[links.b[e]!]!);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+    if (links.sim[e]! >= tau) union(local[links.a[e]!]!, local[links.b[e]!]!);
   }
   const comps = new Map<number, number[]>();
   members.forEach((d, i) => {
@@ -598,14 +581,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
       } else postings.set(t, { js: [i], xs: [x], from: 0 });
     }
   });
-  const parent = big.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
+  const { find, union } = unionFind(big.length);
   const dot = new Float64Array(big.length);
   const touched: number[] = [];
   centroids.forEach((v, i) => {
@@ -625,11 +601,7 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
     for (const j of touched) {
       const s = dot[j]!;
       dot[j] = 0;
-      if (s / (norms[i]! * norms[j]!) >= p.linkThreshold && overlap(i, j)) {
-        const a = find(i);
-        const b = find(j);
-        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-      }
+      if (s / (norms[i]! * norms[j]!) >= p.linkThreshold && overlap(i, j)) union(i, j);
     }
   });
   const groups = new Map<number, number[]>();
@@ -831,20 +803,7 @@ function distinctPeople(members: number[], docs: readonly Doc[]): number[] {
   const k = peopleKeys(docs);
   const call = ++k.call;
   const m = members.length;
-  const parent = new Int32Array(m);
-  for (let i = 0; i < m; i++) parent[i] = i;
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
-  const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
+  const { find, union } = unionFind(m);
   for (let i = 0; i < m; i++) {
     const d = members[i]!;
     const r = k.repost[d]!;

@@ -1,4 +1,4 @@
-import { joinTokens, runsToIds, tokenNames, type Runs } from './text';
+import { joinTokens, runsToIds, tokenNames, unionFind, type Runs } from './text';
 import type { HotspotParams } from './types';
 
 export interface Term {
@@ -140,19 +140,7 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   }
 
   // Alias groups (union-find over candidates).
-  const parent = cand.map((_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) {
-      parent[i] = parent[parent[i]!]!;
-      i = parent[i]!;
-    }
-    return i;
-  };
-  const union = (a: number, b: number): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
+  const { find, union } = unionFind(cand.length);
   // Typos: same length (≥ 4 tokens), one CJK token substituted, and one spelling at most half as common.
   const isCjk = cjkTokens(lat);
   const candsAt: number[][] = levels.map(() => []);

@@ -129,3 +129,26 @@ export function dayIndex(ms: number, tzOffsetMinutes: number): number {
 export function weekdayOf(day: number): number {
   return (((day + 4) % 7) + 7) % 7;
 }
+
+/**
+ * Union-find over 0 … n − 1 with path halving; a set's representative is its smallest member
+ * (`union` links the larger root under the smaller), so results do not depend on the order of unions
+ * beyond which sets they join.
+ */
+export function unionFind(n: number): { parent: Int32Array; find(i: number): number; union(a: number, b: number): void } {
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  const union = (a: number, b: number): void => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  return { parent, find, union };
+}
