@@ -33,7 +33,9 @@ async function columns(store: Store): Promise<Record<string, string[]>> {
     // A PRIMARY KEY column is NOT NULL on PostgreSQL whatever it declares; on SQLite only if declared so.
     ? (await sql<{ t: string; c: string; ty: string; nn: number }>`select m.name as t, p.name as c, lower(p.type) as ty, (p."notnull" or p.pk > 0) as nn
         from sqlite_master m join pragma_table_info(m.name) p
-        where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like 'ticket_fts_%' order by 1, 2`.execute(store.db)).rows
+        where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like 'ticket_fts_%'
+        -- Its side of the same difference: how far instr on the raw text answers a term (0031), where PostgreSQL stores the normalised text.
+        and not (m.name = 'ticket_search_docs' and p.name = 'plain') order by 1, 2`.execute(store.db)).rows
     : (await sql<{ t: string; c: string; ty: string; nn: number }>`select table_name as t, column_name as c, data_type as ty, case when is_nullable = 'NO' then 1 else 0 end as nn
         from information_schema.columns where table_schema = 'public'
         -- The search index is the one structure that differs by design: FTS5 tables there, this tsvector here.
@@ -77,7 +79,9 @@ describe('PostgreSQL store', () => {
       join pg_namespace ns on ns.oid = i.relnamespace where ns.nspname = 'public'
       and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
       and i.relname not in ('ticket_search_docs_tsv', 'console_events_at') order by 1`.execute(pgStore.db)).rows.map((r) => r.n);
-    const onSqlite = (await sql<{ n: string }>`select name as n from sqlite_master where type = 'index' and sql is not null order by 1`.execute(sqliteStore.db)).rows.map((r) => r.n);
+    // SQLite's index of documents whose `plain` is not yet known (0031) goes with that column.
+    const onSqlite = (await sql<{ n: string }>`select name as n from sqlite_master where type = 'index' and sql is not null
+      and name <> 'ticket_search_docs_plain_unknown' order by 1`.execute(sqliteStore.db)).rows.map((r) => r.n);
     expect(onPg.length).toBeGreaterThan(20);
     expect(onPg).toEqual(onSqlite);
   });
