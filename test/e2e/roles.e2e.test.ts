@@ -31,8 +31,11 @@ describe('each role signs in and lands in its frame', () => {
     const rows = page.getByTestId('recent-tickets').getByRole('row');
     await rows.first().waitFor();
     expect(await rows.count()).toBeGreaterThan(10);
-    const firstRow = await rows.first().innerText();
-    expect(firstRow).toMatch(/\*\*\*\*/);
+    // Callers' numbers are masked: some rows show one (a web or letter appeal has none, and the
+    // newest demo ticket may be one: demo data follow the clock), and no row shows a whole number.
+    const texts = await rows.allInnerTexts();
+    expect(texts.filter((x) => /\*{3,}\d{4}/u.test(x)).length).toBeGreaterThan(3);
+    expect(texts.filter((x) => /(?<!\d)1[3-9]\d{9}(?!\d)/u.test(x))).toEqual([]);
     await screenshot(page, 'frame-agent-desk');
     await page.context().close();
   });
