@@ -188,7 +188,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       refreshing = false;
     }
   }
-  // The substring check for terms the index cannot answer exactly ("3#楼"), in SQL (filters and text plans) and on rows read here (intersect).
+  // The substring check for terms the index cannot answer exactly ("3#楼") in JS, where termCheck's instr is not exact.
   sqlite.function(CONTAINS_FN, { deterministic: true, varargs: true }, (...args: unknown[]) => {
     const [title, content, number, address, callerName, phone, confidential, visibility, needle] = args.map((a) => (a === null ? '' : String(a)));
     const n = needle!;
@@ -334,11 +334,10 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         rowParams = [];
       } else {
         // The rarest index condition leads, read newest-first; CROSS JOIN keeps that order of the loops.
-        const expr = leadExpr;
         const arm = (fts: string) => {
           const from = `from ${fts} cross join ticket_search_docs d on d.doc_id = ${fts}.rowid cross join tickets t on t.id = d.ticket_id`;
           const allWhere = [`${fts} match ?`, ...where, ...checkWhere];
-          const allParams = [expr, ...params, ...checkParams];
+          const allParams = [leadExpr, ...params, ...checkParams];
           // Without ticket filters or checks the index alone counts: no join per hit.
           const indexOnly = allWhere.length === 1;
           return {
@@ -348,7 +347,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
             countSql: v.countCap <= 0 ? null : indexOnly
               ? `select count(*) from (select 1 from ${fts} where ${fts} match ? limit ?)`
               : `select count(*) from (select 1 ${from} where ${allWhere.join(' and ')} limit ?)`,
-            countParams: [...(indexOnly ? [expr] : allParams), v.countCap + 1],
+            countParams: [...(indexOnly ? [leadExpr] : allParams), v.countCap + 1],
           };
         };
         const fts = plan.lead === 'bi' ? 'ticket_fts_bi' : 'ticket_fts_uni';
@@ -392,7 +391,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       }
       ids.sort((a, b) => b - a);
       const before = v.cursor?.kind === 'doc' ? v.cursor.docId : Infinity;
-      let page: number[] = [];
+      const page: number[] = [];
       let matched = 0;
       const take = (id: number) => {
         matched++;
@@ -410,7 +409,6 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
           cancelled();
         }
       }
-      page = page.slice(0, v.limit + 1);
       const rows = page.length
         ? prepare(`select d.doc_id, ${cols} from ticket_search_docs d cross join tickets t on t.id = d.ticket_id
             where d.doc_id in (select value from json_each(?))`).all(JSON.stringify(page)) as TicketRow[]
