@@ -202,9 +202,11 @@ export function filterShare(v: ValidSearch, stats: SearchStats, now: Date): numb
  * Counted on the same tickets, so a term rarer than its rarest bigram ("桥社区友": 3 common bigrams,
  * 124 tickets of 200k) and a term that clusters in one district are seen as they occur.
  */
-export function sampleMatches(v: ValidSearch, stats: SearchStats, now: Date): { matched: number; held: number; sampled: number } | null {
+export function sampleMatches(v: ValidSearch, stats: SearchStats, now: Date, divisionsIndexed = false): { matched: number; held: number; sampled: number } | null {
   if (!stats.sample.length || stats.sample[0]!.body === undefined) return null;
   const pass = filterTest(v, stats, now);
+  // With the division in the index (divisionsIndexed), the lookup returns only the division's tickets.
+  const inIndex = divisionsIndexed ? filterTest(divisionsOnly(v), stats, now) : () => true;
   // A term with edges around its separators ("5#人") is looked up with them, nearly as exactly as its
   // text: its text stands for its pieces.
   const pieces = [...new Set(v.terms.flatMap((t) => (t.edges.length ? [t.text] : [...t.phrases.flat(), ...t.chars])))];
@@ -213,11 +215,18 @@ export function sampleMatches(v: ValidSearch, stats: SearchStats, now: Date): { 
   let held = 0;
   for (const t of stats.sample) {
     const body = t.body ?? '';
-    if (!pieces.every((p) => body.includes(p))) continue;
+    if (!pieces.every((p) => body.includes(p)) || !inIndex(t)) continue;
     held++;
     if (texts.every((x) => body.includes(x)) && pass(t)) matched++;
   }
   return { matched, held, sampled: stats.sample.length };
+}
+
+const NO_FILTERS = { status: null, appealType: null, categoryIds: null, districtCode: null, streetCode: null, departmentId: null, visibleToDepartmentId: null, from: null, to: null, overdue: null } as const;
+
+/** The search with only its district and street filters: what PostgreSQL's division lexemes (migration 0032) let the index lookup answer. */
+function divisionsOnly(v: ValidSearch): ValidSearch {
+  return { ...v, ...NO_FILTERS, districtCode: v.districtCode, streetCode: v.streetCode };
 }
 
 /** Ticket indexes a filters-first search can start from (SQLite picks by this estimate; migration 0031 added the two-column ones). */
@@ -225,7 +234,7 @@ export type FilterIndex = 'tickets_status_reply_by' | 'tickets_status_created' |
 
 /** The index of this search's filters that selects the fewest sampled tickets (all its columns this search filters on), or null when none applies. */
 export function narrowestFilterIndex(v: ValidSearch, stats: SearchStats, now: Date): FilterIndex | null {
-  const none = { status: null, appealType: null, categoryIds: null, districtCode: null, streetCode: null, departmentId: null, visibleToDepartmentId: null, from: null, to: null, overdue: null };
+  const none = NO_FILTERS;
   const options: [FilterIndex, Partial<ValidSearch> | null][] = [
     ['tickets_status_reply_by', v.status ? { status: v.status } : null],
     ['tickets_status_created', v.status && (v.from || v.to) ? { status: v.status, from: v.from, to: v.to } : null],
@@ -276,9 +285,11 @@ export function uniTokens(v: ValidSearch): string[] {
 
 /**
  * The plan of a search with text (v.terms non-empty). Without stats (an empty store) the text plan
- * with `bi` leading when there is a phrase.
+ * with `bi` leading when there is a phrase. `divisionsIndexed`: the text lookup also carries the
+ * search's district and street (PostgreSQL's division lexemes, migration 0032), so it returns only
+ * the hits of that division.
  */
-export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date, force: PlanChoice = {}, filterRowCost = FILTER_ROW_COST): SearchPlan {
+export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date, force: PlanChoice = {}, filterRowCost = FILTER_ROW_COST, divisionsIndexed = false): SearchPlan {
   const phrases = v.terms.flatMap((t) => t.phrases);
   // `uni` answers lone characters and the edges around separators alike.
   const chars = uniTokens(v);
@@ -286,6 +297,8 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
   let leadShare = 1;
   let textShare = 1;
   let f = 1;
+  // The share of tickets the index lookup itself keeps by their division (1 unless divisionsIndexed).
+  let d = 1;
   if (stats) {
     const p = Math.min(...phrases.map((x) => phraseShare(stats, x)));
     const c = Math.min(...chars.map((x) => charShare(stats, x)));
@@ -293,6 +306,7 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
     leadShare = lead === 'bi' ? p : c;
     textShare = Math.min(p, c);
     f = filterShare(v, stats, now);
+    if (divisionsIndexed && (v.districtCode !== null || v.streetCode !== null)) d = Math.max(f, filterShare(divisionsOnly(v), stats, now));
   }
   if (force.lead === 'bi' && phrases.length) lead = 'bi';
   if (force.lead === 'uni' && chars.length) lead = 'uni';
@@ -300,9 +314,9 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
   const check = v.terms.filter((t) => !t.exact || (lead === 'bi' ? t.chars.length > 0 : t.phrases.length > 0));
   const total = stats?.total ?? 0;
   const need = (v.countCap > 0 ? v.countCap : v.limit) + 1;
-  const leadRows = leadShare * total;
+  const leadRows = leadShare * d * total;
   // Hits of the lead read before `need` of them pass the filters and the other terms.
-  const pass = Math.max(1e-9, f * (textShare / leadShare));
+  const pass = Math.max(1e-9, (f / d) * (textShare / leadShare));
   const textScan = Math.min(leadRows, need / pass);
   const filtered = f * total;
   const pageScan = Math.min(leadRows, (v.limit + 1) / pass);

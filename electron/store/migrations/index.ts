@@ -29,6 +29,7 @@ import { migration0028recordingParts } from './0028_recording_parts';
 import { migration0029outreachCancel } from './0029_outreach_cancel';
 import { migration0030searchFresh } from './0030_search_fresh';
 import { migration0031searchFilterMixes } from './0031_search_filter_mixes';
+import { migration0032pgSearchFilterLexemes } from './0032_pg_search_filter_lexemes';
 import type { Migration } from './types';
 
 /** In version order; the runner checks the numbering has no gaps. */
@@ -44,5 +45,6 @@ export const migrations: readonly Migration[] = [migration0001, migration0002, m
   migration0021kpiDaily,
   migration0022ticketTallies,
   migration0023departmentRouting, migration0024classCases, migration0025recordings, migration0026outreach,
-  migration0027callQuality, migration0028recordingParts, migration0029outreachCancel, migration0030searchFresh, migration0031searchFilterMixes];
+  migration0027callQuality, migration0028recordingParts, migration0029outreachCancel, migration0030searchFresh, migration0031searchFilterMixes,
+  migration0032pgSearchFilterLexemes];
 export type { Migration, Dialect } from './types';

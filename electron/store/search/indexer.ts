@@ -6,7 +6,8 @@ import type { Store } from '../sqlite';
 import { dialectOf } from '../dialect';
 import { normalisesCharByChar, rawFindsIdeographs, TOKENIZER_VERSION, tokenizeTicket, type DocumentTokens, type TicketText } from '../../search/tokenize';
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
-import { searchText, tsvectorLiteral } from './pg-search';
+import { divisionLexemesReady, searchText, tsvectorLiteral } from './pg-search';
+import { FILTER_LEXEMES_META_KEY } from '../migrations/0032_pg_search_filter_lexemes';
 import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn, timeSlicer } from '../../util/time-slice';
 
 /**
@@ -346,7 +347,9 @@ export async function searchIndexStatusOf(store: Store): Promise<SearchIndexStat
   const v = await db.selectFrom('meta').select('value').where('key', '=', META_VERSION_KEY).executeTakeFirst();
   const tokenizerVersion = v === undefined ? null : Number(v.value);
   const versionOk = tokenizerVersion === TOKENIZER_VERSION || (tokenizerVersion === null && indexed === 0);
-  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets };
+  // Documents from before migration 0032 without their division lexemes (fillDivisionLexemes).
+  const divisions = await divisionLexemesReady(db);
+  return { tickets, indexed, tokenizerVersion, upToDate: versionOk && indexed === tickets && divisions };
 }
 
 /** reindexAll on PostgreSQL: the same batches over Kysely, each batch one transaction through indexTicket. */
@@ -386,8 +389,46 @@ async function reindexPostgres(store: Store, opts: ReindexOptions): Promise<Rein
   // documents newest-first by how common the query's tokens are) and a visibility map, so the
   // first searches after a bulk load do not each pay for checking freshly written rows.
   if (result.indexed > 0) await sql`vacuum (analyze) ticket_search_docs`.execute(db);
+  // After the documents: a document indexed above already has its division lexemes. The fill's
+  // rewritten rows are left to autovacuum (at 1M documents a VACUUM of them outlasts the statement timeout).
+  if (!result.cancelled) result.cancelled = !(await fillDivisionLexemes(db, opts.signal, batchSize)).done;
   result.ms = performance.now() - started;
   return result;
+}
+
+/**
+ * Gives the documents written before migration 0032 their division lexemes: rewriting a document's
+ * tsvector fires the trigger that appends them (appending them twice changes nothing, so documents
+ * written since are passed over harmlessly). Batches by key, one transaction each, the last key
+ * done kept in meta so that a cancelled or crashed fill continues where it stopped; 'done' at the
+ * end, and from then on searches put the district and street into the index lookup.
+ */
+export async function fillDivisionLexemes(db: Kysely<DB>, signal: AbortSignal | undefined, batchSize = 1000): Promise<{ done: boolean; filled: number }> {
+  const state = await db.selectFrom('meta').select('value').where('key', '=', FILTER_LEXEMES_META_KEY).executeTakeFirst();
+  if (state?.value === 'done') return { done: true, filled: 0 };
+  let after = state ? Number(state.value) : -1;
+  if (!Number.isFinite(after)) after = -1;
+  let filled = 0;
+  const save = (trx: Kysely<DB>, value: string) => trx.insertInto('meta').values({ key: FILTER_LEXEMES_META_KEY, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  for (;;) {
+    if (signal?.aborted) return { done: false, filled };
+    const last = await db.transaction().execute(async (trx) => {
+      const rows = await sql<{ doc_id: string | number }>`update ticket_search_docs set tsv = tsv
+        where doc_id in (select doc_id from ticket_search_docs where doc_id > ${after} order by doc_id limit ${batchSize})
+          and tsv is not null
+        returning doc_id`.execute(trx);
+      const next = await sql<{ m: string | number | null }>`select max(doc_id) as m from (select doc_id from ticket_search_docs
+        where doc_id > ${after} order by doc_id limit ${batchSize}) b`.execute(trx);
+      const m = next.rows[0]?.m;
+      filled += rows.rows.length;
+      await save(trx, m == null ? 'done' : String(m));
+      return m == null ? null : Number(m);
+    });
+    if (last === null) return { done: true, filled };
+    after = last;
+    await nextTurn();
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { SearchError, validateSearch, type SearchResult, type ValidSearch } from
 import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneVisible, prefixesFor, type TicketRow } from '../../search/results';
 import { buildStatsSteps, planSearch, sampleMatches, uniTokens, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchPlan, type SearchStats } from '../../search/plan';
 import { runInSlices } from '../../util/time-slice';
+import { FILTER_LEXEMES_META_KEY } from '../migrations/0032_pg_search_filter_lexemes';
 import type { SearchCallOptions } from '../../search/search-client';
 import { FIELD_PREFIX, GAP, normalizeText, type DocumentTokens, type FieldPrefix, type TermPlan, type TicketText } from '../../search/tokenize';
 
@@ -94,9 +95,28 @@ function tsqueryOf(phrases: readonly (readonly string[])[], chars: readonly stri
   return parts.map((p) => `(${p})`).join(' & ');
 }
 
-/** The tsquery of a planned search: every term's runs, ANDed (the FTS5 expressions of sqlite-search.ts). */
-export function searchTsquery(v: ValidSearch, op: Op = '<->'): string {
-  return tsqueryOf(v.terms.flatMap((t) => t.phrases), uniTokens(v), prefixesFor(v.callerVisibility), op);
+/**
+ * The lexemes of a ticket's district and street in its tsvector (migration 0032). The database
+ * writes them (a trigger on ticket_search_docs), never tsvectorLiteral; no token is like them (a
+ * bigram has two characters, a character's lexeme starts with UNI_MARK, a field's with a letter).
+ */
+export const DIVISION_MARK = { district: '=d', street: '=s' } as const;
+
+/** The division lexemes a search's district and street filters ask the index for. */
+export function divisionLexemes(v: Pick<ValidSearch, 'districtCode' | 'streetCode'>): string[] {
+  const out: string[] = [];
+  if (v.districtCode !== null) out.push(lexeme(DIVISION_MARK.district + v.districtCode));
+  if (v.streetCode !== null) out.push(lexeme(DIVISION_MARK.street + v.streetCode));
+  return out;
+}
+
+/**
+ * The tsquery of a planned search: every term's runs, ANDed (the FTS5 expressions of sqlite-search.ts),
+ * and with `divisions` the district and street lexemes of its filters.
+ */
+export function searchTsquery(v: ValidSearch, op: Op = '<->', divisions = false): string {
+  const text = tsqueryOf(v.terms.flatMap((t) => t.phrases), uniTokens(v), prefixesFor(v.callerVisibility), op);
+  return divisions ? [text, ...divisionLexemes(v)].join(' & ') : text;
 }
 
 /**
@@ -128,6 +148,8 @@ export interface PgSearchOptions {
    * this many hits, whatever the estimates say; false never thins (walkChoice's `thin`).
    */
   forceThin?: number | false;
+  /** Tests and the bench: false leaves the district and street to the ticket filters even where the division lexemes are complete (migration 0032). */
+  divisionLexemes?: boolean;
   /** Told how each count was taken (tests and the bench). */
   onCount?: (how: CountWay) => void;
   /** A search running longer is cancelled on the server. @default 15000 */
@@ -136,6 +158,15 @@ export interface PgSearchOptions {
   loadStats?: () => Promise<SearchStats>;
   /** The clock that ages the sample (plan.ts statsStale). @default Date.now */
   clock?: () => number;
+}
+
+/** How often a search asks again whether the division lexemes are complete, while they are not. */
+const DIVISIONS_RECHECK_MS = 10_000;
+
+/** Whether every search document carries its division lexemes (migration 0032's meta key is 'done'). */
+export async function divisionLexemesReady(db: Kysely<DB>): Promise<boolean> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', FILTER_LEXEMES_META_KEY).executeTakeFirst();
+  return row?.value === 'done';
 }
 
 /** PostgreSQL's SQLSTATE for a statement cancelled by pg_cancel_backend or statement_timeout. */
@@ -205,11 +236,11 @@ export function rarestLexeme(v: ValidSearch, stats: SearchStats | null): { lexem
  * walk's lie ten to a page, so a term in most tickets still walks. Sized by a low estimate of the
  * matches (two standard errors under the sampled share) to keep THIN_MARGIN × (countCap + 1) of them.
  */
-export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date): { page: boolean; count: boolean; thin: ThinCount | null } {
+export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date, divisions = false): { page: boolean; count: boolean; thin: ThinCount | null } {
   // The lead's estimate bounds the lookup's hits from above (a sampled ticket holding every piece
   // holds the rarest): few enough, and the sample's text need not be read on the search's path.
   if (plan.estimate.lead <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null };
-  const seen = stats ? sampleMatches(v, stats, now) : null;
+  const seen = stats ? sampleMatches(v, stats, now, divisions) : null;
   if (!seen || !stats) {
     const lead = plan.estimate.lead;
     return { page: plan.estimate.pageScan * 4 < lead, count: plan.estimate.textScan * 4 < lead, thin: null };
@@ -354,6 +385,21 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
   // not yet migrated) is retried by the first search, which reports it.
   stats().catch(() => {});
 
+  /**
+   * Whether every document carries its division lexemes (migration 0032: done at once on a new store,
+   * after indexer.ts fillDivisionLexemes on an older one). Once true it stays true (every later write
+   * carries them); until then it is asked again at most every DIVISIONS_RECHECK_MS, and searches leave
+   * the division to the ticket filters.
+   */
+  let divisionsReady = false;
+  let divisionsAskedAt = -Infinity;
+  async function divisionsIndexed(): Promise<boolean> {
+    if (divisionsReady || clock() - divisionsAskedAt < DIVISIONS_RECHECK_MS) return divisionsReady;
+    divisionsAskedAt = clock();
+    divisionsReady = await divisionLexemesReady(db).catch(() => false);
+    return divisionsReady;
+  }
+
   /** The rows and count queries of one search, as the plan says (see plan.ts). */
   async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean; thinned?: { q: Frag; limit: number }; rowsCount?: boolean }> {
     const categories = v.categoryIds
@@ -370,8 +416,10 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
       };
     }
     const sample = await stats();
-    const plan = planSearch(v, sample, now(), opts.force);
-    const chosen = walkChoice(v, plan, sample, now());
+    // The index lookup carries the district and street when every document has their lexemes.
+    const divisions = opts.divisionLexemes !== false && (v.districtCode !== null || v.streetCode !== null) && await divisionsIndexed();
+    const plan = planSearch(v, sample, now(), opts.force, undefined, divisions);
+    const chosen = walkChoice(v, plan, sample, now(), divisions);
     const walk = opts.forceWalk === undefined ? chosen : { page: opts.forceWalk, count: opts.forceWalk };
     const forcedThin = typeof opts.forceThin === 'number' ? rarestLexeme(v, sample) : null;
     const thin = opts.forceThin === false ? null
@@ -406,7 +454,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     // The GIN index gets every term's bigrams and characters ANDed ('&', exact from its posting
     // lists, no recheck of the tsvector); what it cannot see (order within a run, punctuation) is
     // checked per term on the row. A term of one bigram or one character is answered by the index alone.
-    const viaIndex = [sql`d.tsv @@ ${searchTsquery(v, '&')}::tsquery`,
+    const viaIndex = [sql`d.tsv @@ ${searchTsquery(v, '&', divisions)}::tsquery`,
       ...v.terms.filter((t) => !(t.exact && t.chars.length + t.phrases.reduce((n, p) => n + p.length, 0) === 1)).map((t) => termCheck(v, t))];
     // The page fills after fewer documents than the lookup has hits (walkChoice): walk the documents
     // newest-first and check each, instead of fetching every hit from the GIN index to sort them.
