@@ -76,12 +76,6 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
         const e = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceWalk });
         planned.push([name, (input) => e.search(input)]);
       }
-      // A first page from the lookup read from the newest documents first: a tenth of them (the page
-      // usually fills there), and the newest few (it rarely does, and the older rest follows).
-      for (const [name, forceRecent] of [['text, lookup, newest tenth first', 0.1], ['text, lookup, newest few first', 0.002]] as const) {
-        const e = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceWalk: false, forceRecent });
-        planned.push([name, (input) => e.search(input)]);
-      }
       // Counts tried first on a lookup thinned to ~40 hits: always too few for these counts (the
       // exact count follows), and so each search's answer is the exact one's.
       const thin = createPostgresSearchEngine(t.store.db, t.store.searchPool!, { force: { mode: 'text' }, forceThin: 40 });

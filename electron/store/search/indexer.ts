@@ -8,7 +8,6 @@ import { normalisesCharByChar, rawFindsIdeographs, TOKENIZER_VERSION, tokenizeTi
 import type { IndexableTicket, ReindexOptions, ReindexResult, SearchIndexStatus } from '../../search/search-index';
 import { divisionLexemesReady, searchText, tsvectorLiteral } from './pg-search';
 import { FILTER_LEXEMES_META_KEY } from '../migrations/0032_pg_search_filter_lexemes';
-import { docKeyBase, SLOTS_PER_SECOND } from './doc-key';
 import { BACKGROUND_SLICE_MS, nextBatchSize, nextTurn, timeSlicer } from '../../util/time-slice';
 
 /**
@@ -37,7 +36,15 @@ export function plainOf(t: Pick<IndexableTicket, 'title' | 'content' | 'number' 
   return fields.every((x) => normalisesCharByChar(x)) ? 2 : 1;
 }
 
-export { docKeyBase } from './doc-key';
+/** 2^19 document keys per second of created_at: keys stay below 2^53 until the year 2514. */
+const SLOTS_PER_SECOND = 524_288;
+
+/** First key of the second a ticket was created in; the FTS rowid order is newest-first order. */
+export function docKeyBase(createdAt: string): number {
+  const ms = Date.parse(createdAt);
+  const sec = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0;
+  return sec * SLOTS_PER_SECOND;
+}
 
 /** Next free key in the ticket's second; a full second (half a million tickets) spills past the newest key. */
 function allocate(base: number, maxInSecond: number | null, maxOverall: number | null): number {

@@ -6,7 +6,6 @@ import { nameVisible, needsCount, OPEN_STATUSES, pageResult, phoneNeedle, phoneV
 import { buildStatsSteps, planSearch, sampleMatches, uniTokens, SAMPLE_SIZE, STATS_RETRY_MS, STATS_SLICE_MS, statsStale, type PlanChoice, type SampleSource, type SearchPlan, type SearchStats } from '../../search/plan';
 import { runInSlices } from '../../util/time-slice';
 import { FILTER_LEXEMES_META_KEY } from '../migrations/0032_pg_search_filter_lexemes';
-import { docKeyBase } from './doc-key';
 import type { SearchCallOptions } from '../../search/search-client';
 import { FIELD_PREFIX, GAP, normalizeText, type DocumentTokens, type FieldPrefix, type TermPlan, type TicketText } from '../../search/tokenize';
 
@@ -149,11 +148,6 @@ export interface PgSearchOptions {
    * this many hits, whatever the estimates say; false never thins (walkChoice's `thin`).
    */
   forceThin?: number | false;
-  /**
-   * Tests: a page read from the GIN lookup reads first the newest this share of the sampled tickets
-   * (recentShare), whatever the estimates say; false never does.
-   */
-  forceRecent?: number | false;
   /** Tests and the bench: false leaves the district and street to the ticket filters even where the division lexemes are complete (migration 0032). */
   divisionLexemes?: boolean;
   /** Told how each count was taken (tests and the bench). */
@@ -242,17 +236,17 @@ export function rarestLexeme(v: ValidSearch, stats: SearchStats | null): { lexem
  * walk's lie ten to a page, so a term in most tickets still walks. Sized by a low estimate of the
  * matches (two standard errors under the sampled share) to keep THIN_MARGIN × (countCap + 1) of them.
  */
-export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date, divisions = false): WalkChoice {
+export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats | null, now: Date, divisions = false): { page: boolean; count: boolean; thin: ThinCount | null } {
   // The lead's estimate bounds the lookup's hits from above (a sampled ticket holding every piece
   // holds the rarest): few enough, and the sample's text need not be read on the search's path.
-  if (plan.estimate.lead <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null, seen: null };
+  if (plan.estimate.lead <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null };
   const seen = stats ? sampleMatches(v, stats, now, divisions) : null;
   if (!seen || !stats) {
     const lead = plan.estimate.lead;
-    return { page: plan.estimate.pageScan * 4 < lead, count: plan.estimate.textScan * 4 < lead, thin: null, seen: null };
+    return { page: plan.estimate.pageScan * 4 < lead, count: plan.estimate.textScan * 4 < lead, thin: null };
   }
   const hits = ((seen.held + 0.5) / (seen.sampled + 1)) * stats.total;
-  if (hits <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null, seen: null };
+  if (hits <= ORDERED_MIN_HITS) return { page: false, count: false, thin: null };
   const walked = (need: number) => (seen.matched ? Math.min(stats.total, (need * seen.sampled) / seen.matched) : stats.total);
   const fetched = (need: number) => (seen.matched ? Math.min(hits, (need * seen.held) / seen.matched) : hits);
   const lookup = (rows: number) => rows * WALK_PER_HIT + hits * BITMAP_PER_HIT;
@@ -260,52 +254,8 @@ export function walkChoice(v: ValidSearch, plan: SearchPlan, stats: SearchStats 
   const walkCount = walked(v.countCap + 1);
   const lookupCount = lookup(fetched(v.countCap + 1));
   const thin = thinCount(v, plan, stats, seen);
-  if (thin && thin.cost < Math.min(walkCount, lookupCount)) return { page, count: false, thin: { lexeme: thin.lexeme, limit: thin.limit }, seen };
-  return { page, count: walkCount < lookupCount, thin: null, seen };
-}
-
-export interface WalkChoice {
-  page: boolean;
-  count: boolean;
-  thin: ThinCount | null;
-  /** The sample's matches (plan.ts sampleMatches), when the choice read them. */
-  seen: { matched: number; held: number; sampled: number } | null;
-}
-
-/** Sampled matches below this are too few to place a page's matches in time (the newest share, recentShare). */
-const RECENT_MIN_MATCHED = 8;
-/** The newest share is sized to hold this many times the page, by the sampled share of matches. */
-const RECENT_MARGIN = 3;
-/** Above this share of the documents the newest share saves too little to be worth a second statement when short. */
-const RECENT_MAX_SHARE = 0.5;
-
-/**
- * The newest share of the documents a page read from the GIN lookup should come from, or null.
- * GIN gives its hits in no useful order, so a page from the lookup fetches every hit from the heap to
- * sort them (1.5 µs each: "成立", 7,729 hits of 1M, 17 ms). ANDed with a key range, PostgreSQL
- * intersects the lookup's bitmap with the primary key's (BitmapAnd) and fetches only the hits in the
- * range: the newest 2 % held 145 of them, 5.8 ms. Sized from the sampled share of matches, assuming
- * they are spread evenly in time; a range that holds too few is followed by the rest (see run()).
- */
-export function recentShare(v: ValidSearch, seen: WalkChoice['seen'], total: number): number | null {
-  if (!seen || seen.matched < RECENT_MIN_MATCHED || total <= 0) return null;
-  const matches = (seen.matched / seen.sampled) * total;
-  const share = (RECENT_MARGIN * (v.limit + 1)) / matches;
-  return share < RECENT_MAX_SHARE ? share : null;
-}
-
-/** Each sample's created_at as document keys, newest first (recentBoundary), worked out once per sample. */
-const sampleKeys = new WeakMap<SearchStats, number[]>();
-
-/** The first document key of the newest `share` of the sampled tickets, or null when the sample has none there. */
-export function recentBoundary(stats: SearchStats, share: number): number | null {
-  let keys = sampleKeys.get(stats);
-  if (!keys) {
-    keys = stats.sample.map((t) => docKeyBase(t.created_at)).sort((a, b) => b - a);
-    sampleKeys.set(stats, keys);
-  }
-  const at = Math.ceil(share * keys.length);
-  return at >= 1 && at < keys.length ? keys[at - 1]! : null;
+  if (thin && thin.cost < Math.min(walkCount, lookupCount)) return { page, count: false, thin: { lexeme: thin.lexeme, limit: thin.limit } };
+  return { page, count: walkCount < lookupCount, thin: null };
 }
 
 function thinCount(v: ValidSearch, plan: SearchPlan, stats: SearchStats, seen: { matched: number; sampled: number }): (ThinCount & { cost: number }) | null {
@@ -451,7 +401,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
   }
 
   /** The rows and count queries of one search, as the plan says (see plan.ts). */
-  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean; thinned?: { q: Frag; limit: number }; rowsCount?: boolean; rest?: (limit: number) => Frag }> {
+  async function queries(v: ValidSearch, conn: Kysely<DB>): Promise<{ rowsQ: Frag; countQ: Frag | null; countLikely: boolean; thinned?: { q: Frag; limit: number }; rowsCount?: boolean }> {
     const categories = v.categoryIds
       ? (await sql<{ id: string }>`with recursive sub(id) as (select id from categories where id in (${sql.join(v.categoryIds)})
           union select k.id from categories k join sub on k.parent_id = sub.id) select id from sub`.execute(conn)).rows.map((r) => r.id)
@@ -520,17 +470,10 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     // rows whatever its real count, and a rare bigram (14 hits of 100k) then read every document's
     // tsvector to fill a page it never filled (2.8 s, against 0.3 ms through the index).
     const key = ordered ? sql`d.doc_id` : sql`(d.doc_id + 0)`;
-    const pageQ = (w: Frag[], limit: number) => indexOnly
-      ? sql`select top.doc_id, ${cols} from (select d.doc_id, d.ticket_id from ticket_search_docs d ${and(w)}
-          order by ${key} desc limit ${limit}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`
-      : sql`select d.doc_id, ${cols} ${from} ${and(w)} order by ${key} desc limit ${limit}`;
-    // From the lookup, the first page is read from the newest documents first (recentShare); the rest
-    // only when they hold too few. The two parts are disjoint and in key order.
-    const share = ordered || v.cursor || opts.forceRecent === false ? null
-      : opts.forceRecent !== undefined ? opts.forceRecent : recentShare(v, chosen.seen, sample?.total ?? 0);
-    const boundary = share !== null && sample ? recentBoundary(sample, share) : null;
-    const rowsQ = pageQ(boundary === null ? rowsWhere : [...rowsWhere, sql`d.doc_id >= ${boundary}`], v.limit + 1);
-    const rest = boundary === null ? undefined : (limit: number) => pageQ([...rowsWhere, sql`d.doc_id < ${boundary}`], limit);
+    const rowsQ = indexOnly
+      ? sql`select top.doc_id, ${cols} from (select d.doc_id, d.ticket_id from ticket_search_docs d ${and(rowsWhere)}
+          order by ${key} desc limit ${v.limit + 1}) top join tickets t on t.id = top.ticket_id order by top.doc_id desc`
+      : sql`select d.doc_id, ${cols} ${from} ${and(rowsWhere)} order by ${key} desc limit ${v.limit + 1}`;
     // The count walks newest-first as well when its countCap + 1 matches come before the lookup would
     // have read its bitmap and fetched as many ("沟通" in 38 % of tickets: the GIN bitmap of every hit took 40 ms, the walk 25 ms).
     const countOrdered = walk.count;
@@ -544,7 +487,6 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
         },
       } : {}),
       rowsQ,
-      ...(rest ? { rest } : {}),
       countQ: v.countCap > 0
         ? countOrdered
           ? sql`select count(*) as n from (select 1 ${countFrom} ${and(countWhere)} order by d.doc_id desc limit ${v.countCap + 1}) x`
@@ -614,7 +556,7 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
    * (the two reads overlap instead of following each other); otherwise the count only if the page did fill.
    */
   async function run(v: ValidSearch, started: number, stop: AbortSignal, why: () => unknown): Promise<SearchResult> {
-    const { rowsQ, countQ, countLikely, thinned, rowsCount, rest } = await queries(v, db);
+    const { rowsQ, countQ, countLikely, thinned, rowsCount } = await queries(v, db);
     const exact = async (q: Frag) => {
       const n = Number((await statement<{ n: number }>(q, stop, why))[0]!.n);
       opts.onCount?.('exact');
@@ -633,7 +575,6 @@ export function createPostgresSearchEngine(db: Kysely<DB>, pool: pg.Pool, opts: 
     const early = countQ && countLikely ? count(countQ) : null;
     early?.catch(() => {});
     const found = await statement<TicketRow & { n?: number | string }>(rowsQ, stop, why);
-    if (rest && found.length <= v.limit) found.push(...await statement<TicketRow>(rest(v.limit + 1 - found.length), stop, why));
     const more = found.length > v.limit;
     if (more) found.pop();
     // `rowsCount`: the page's rows carry the number of every match (a cursor past the last match leaves none: counted apart).
