@@ -32,7 +32,8 @@
  * | multinomial LR (L-BFGS, category-rerank-lr.ts, LR=1), λ = 1e-4: alone | 4132/68 | – | 341/4 | 1734/25 |
  * | lin first, NB top 2, then LR λ = 1e-4 | 4266/52 | – | 358/1 | 1802/19 |
  * | lin first, RRF k=1 (lin, NB, LR λ = 1e-4) | 4266/49 | – | 358/2 | 1802/15 |
- * (LR λ = 3e-4 and 1e-3 are worse still: 92 and 243 inner misses alone.)
+ * (LR λ = 3e-4 and 1e-3 are worse still: 92 and 243 inner misses alone; λ = 1e-5 / 3e-5: alone 4172/63,
+ * 4155/63 inner, 1759/17, 1757/20 outer; lin first, NB top 2, then LR 4266/50, 4266/49 inner, 1802/14, 1802/15 outer.)
  * The chosen rule (RRF k=1: one message fewer of 4,833 inside, i.e. no evidence) measured 12 misses
  * of 2000 against 11: not shipped. Choosing the rule per outer fold by that fold's own inner CVs
  * (nested selection, printed with OUTER=1) picks four different rules and scores 1802 / 14 of 2000:
