@@ -1,5 +1,6 @@
 import { Background, poissonLlr } from './baseline';
 import { mineTokens, type Term } from './mine';
+import { stepMark } from './steps';
 import { dayIndex, dayKey, hash32, repostKey, tokenizeIds, unionFind, weekdayOf } from './text';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
@@ -40,6 +41,7 @@ export interface Corpus {
 
 export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus {
   const docs = [...prepared].sort(byId);
+  stepMark('sort');
   const mined = mineTokens(
     docs.map((d) => d.tokens),
     p,
@@ -48,6 +50,7 @@ export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus 
   const docTerms = mined.docTerms; // fresh arrays: the geo terms are appended in place
   addGeoTerms(docs, docTerms, terms, p);
   const concentration = timeConcentration(docs, docTerms, terms.length, p);
+  stepMark('geo terms, time concentration');
   return { docs, terms, docTerms, concentration };
 }
 
@@ -69,8 +72,13 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
   if (docs.length === 0) return [];
   const { weight, norm, days } = linkWeights(corpus);
   const all = docs.map((_, i) => i);
-  const clusters = cluster(all, docTerms, weight, norm, days, p.linkThreshold, p);
+  stepMark('other');
+  const links = findLinks(all, docTerms, weight, norm, days, p.linkThreshold, splitTau(p.linkThreshold), p);
+  stepMark('link finding');
+  const clusters = components(all, links, docTerms, p.linkThreshold, p, 0);
+  stepMark('components');
   const merged = mergeFragments(clusters, docTerms, weight, days, p).flatMap((c) => splitCatchAll(c, docTerms, weight, p));
+  stepMark('fragments, catch-alls');
 
   let firstDay = Infinity;
   let lastDay = -Infinity;
@@ -90,7 +98,9 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
     const h = describe(members, docs, docTerms, terms, weight, bg, nowDay, p, usedIds);
     if (h) out.push(h);
   }
+  stepMark('describe hotspots');
   out.push(...surges(docs, bg, nowDay, p, usedIds));
+  stepMark('surges');
   out.sort((a, b) => b.score - a.score || (a.first ?? 0) - (b.first ?? 0) || (a.id < b.id ? -1 : 1));
   return out;
 }

@@ -1,4 +1,6 @@
 import { joinTokens, runsToIds, tokenNames, unionFind, type Runs } from './text';
+import { give, takeF64, takeI32 } from './pool';
+import { stepMark } from './steps';
 import type { HotspotParams } from './types';
 
 export interface Term {
@@ -43,13 +45,21 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
+  stepMark('other');
   const tids = tokenIds(input);
+  stepMark('distinct runs');
   let lat = countLevels(tids, p);
+  stepMark('counting, first pass');
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
   const typos = findTypos(lat, p);
+  stepMark('typo grouping');
+  const rewritten = typos.size ? rewriteTypos(typos, lat) : tids;
+  for (const l of lat.levels) l.table.release();
+  stepMark('typo rewrite');
   // Counted again (on the rewritten runs, or as they were), now noting each run's candidates.
-  lat = countLevels(typos.size ? rewriteTypos(typos, lat) : tids, p, maxDf);
+  lat = countLevels(rewritten, p, maxDf);
+  stepMark('counting, second pass');
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
@@ -139,6 +149,7 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     perStart[d + 1] = at + k;
   }
 
+  stepMark('candidates per document');
   // Alias groups (union-find over candidates).
   const { find, union } = unionFind(cand.length);
   // Typos: same length (≥ 4 tokens), one CJK token substituted, and one spelling at most half as common.
@@ -235,6 +246,8 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     for (let i = 0; i < k; i++) if (i === 0 || ts[i] !== ts[i - 1]) out.push(ts[i]!);
     docTerms[d] = out;
   }
+  for (const l of levels) l.table.release();
+  stepMark('alias groups, terms');
   return { terms, docTerms };
 }
 
@@ -395,8 +408,8 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   const N = runStart[runStart.length - 1]!;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
-  const cur = new Int32Array(N + 1).fill(-1);
-  const temp = new Int32Array(N + 1);
+  const cur = takeI32(N + 1).fill(-1);
+  const temp = takeI32(N + 1);
   let prevKeys = V;
   const R = runStart.length - 1;
   const noted: ({ start: Int32Array; ids: Int32Array } | null)[] = [];
@@ -408,7 +421,7 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
       return;
     }
     const { df } = levels[li]!;
-    const bestExt = new Int32Array(df.length);
+    const bestExt = takeI32(df.length).fill(0);
     if (next) {
       for (let id = 0; id < next.df.length; id++) {
         const v = next.df[id]!;
@@ -422,10 +435,11 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
       const v = df[id]!;
       ok[id] = v <= maxDf && !(li < p.maxTokens - 1 && bestExt[id]! >= p.closeRatio * v) ? 1 : 0;
     }
+    give(bestExt);
     const start = new Int32Array(R + 1);
     let out = new Int32Array(1024);
     let k = 0;
-    const stamp = new Int32Array(df.length).fill(-1);
+    const stamp = takeI32(df.length).fill(-1);
     for (let r = 0; r < R; r++) {
       start[r] = k;
       for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
@@ -437,15 +451,17 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
       }
     }
     start[R] = k;
+    give(stamp);
     noted[li] = { start, ids: out.subarray(0, k) };
   };
   for (let len = 1; len <= p.maxTokens; len++) {
     // Sized by the previous level's distinct n-grams (the next level has about as many): few rehashes.
     const seenKeys = new NumTable(Math.max(1024, prevKeys));
-    let df = new Int32Array(1024);
-    let last = new Int32Array(1024);
-    let keyOf = new Float64Array(1024);
-    let suf = new Int32Array(1024);
+    const cap = Math.max(1024, prevKeys);
+    let df = takeI32(cap);
+    let last = takeI32(cap);
+    let keyOf = takeF64(cap);
+    let suf = takeI32(cap);
     let nTemp = 0;
     temp.fill(-1);
     // Each distinct run's n-grams once, in run order (the order the documents first use them)...
@@ -465,10 +481,10 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
       if (t < 0) {
         t = nTemp++;
         if (t === df.length) {
-          df = grow(df);
-          last = grow(last);
-          keyOf = grow(keyOf);
-          suf = grow(suf);
+          df = growPooled(df);
+          last = growPooled(last);
+          keyOf = growPooled(keyOf);
+          suf = growPooled(suf);
         }
         seenKeys.set(key, t);
         keyOf[t] = key;
@@ -490,7 +506,8 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
         }
       }
     }
-    const compact = new Int32Array(nTemp).fill(-1);
+    seenKeys.release();
+    const compact = takeI32(nTemp).fill(-1);
     let m = 0;
     for (let t = 0; t < nTemp; t++) if (df[t]! >= p.minDf) compact[t] = m++;
     const level: Level = { df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), last: new Int32Array(m), table: new NumTable(m * 2 + 16) };
@@ -511,12 +528,19 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     // cur still holds the level below's ids: its candidates can be told now that this level is counted.
     if (len >= 2) note(len - 2, level);
     for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
+    give(compact);
+    give(df);
+    give(last);
+    give(keyOf);
+    give(suf);
     levels.push(level);
     prevKeys = nTemp;
     if (m === 0) break;
   }
   // The longest level counted, when it holds n-grams: nothing longer was counted.
   if (levels.length && levels.at(-1)!.df.length > 0) note(levels.length - 1, null);
+  give(cur);
+  give(temp);
   return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
 }
 
@@ -595,6 +619,14 @@ function relevel(lat: Lattice, tok: Int32Array, s0: number, m: number, L: number
   }
 }
 
+/** grow() for an array taken from the pool: the old one goes back to it. */
+function growPooled<T extends Int32Array | Float64Array>(a: T): T {
+  const b = (a instanceof Int32Array ? takeI32(a.length * 2) : takeF64(a.length * 2)) as T;
+  b.set(a);
+  give(a);
+  return b;
+}
+
 function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
@@ -615,8 +647,14 @@ class NumTable {
   constructor(capacity: number) {
     let c = 16;
     while (c < capacity * 2) c *= 2;
-    this.kv = new Float64Array(2 * c).fill(-1);
+    this.kv = takeF64(2 * c).fill(-1);
     this.mask = c - 1;
+  }
+
+  /** Hands the table's memory back to the pool: the table is not used again. */
+  release(): void {
+    give(this.kv);
+    this.kv = new Float64Array(0);
   }
 
   private slot(key: number): number {
@@ -662,10 +700,11 @@ class NumTable {
 
   private rehash(): void {
     const old = this.kv;
-    this.kv = new Float64Array(old.length * 2).fill(-1);
+    this.kv = takeF64(old.length * 2).fill(-1);
     this.mask = old.length - 1;
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) if (old[i] !== -1) this.set(old[i]!, old[i + 1]!);
+    give(old);
   }
 }
 
@@ -744,6 +783,7 @@ function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: numbe
     for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryItem[e]!);
     out.push(list);
   }
+  for (const t of byMask) t.release();
   return out;
 }
 

@@ -42,7 +42,7 @@ export class HotspotWorkerClient {
       const wait = this.waiting.get(m.id);
       if (!wait) return;
       this.waiting.delete(m.id);
-      if (m.type === 'result') wait.resolve({ hotspots: m.hotspots, ms: m.ms, size: m.size });
+      if (m.type === 'result') wait.resolve({ hotspots: m.hotspots, ms: m.ms, size: m.size, steps: m.steps, gcMs: m.gcMs });
       else wait.reject(new Error(m.message));
     });
     w.on('exit', (code) => {
@@ -68,7 +68,8 @@ export class HotspotWorkerClient {
     if (ids.length) this.send({ type: 'remove', ids });
   }
 
-  compute(now: number): Promise<{ hotspots: Hotspot[]; ms: number; size: number }> {
+  /** The hotspots at `now`, the recompute's wall time, the tickets held, and (for the bench) its time per step and in garbage collection. */
+  compute(now: number): Promise<{ hotspots: Hotspot[]; ms: number; size: number; steps: Record<string, number>; gcMs: number }> {
     if (this.closed) return Promise.reject(new Error('hotspot worker closed'));
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
