@@ -627,12 +627,19 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
   anchors.forEach((a, i) => {
     if (a >= 0 && !byAnchor.has(a)) byAnchor.set(a, i);
   });
-  const profiles = result.map((c) => {
-    const prof = new Map<number, number>();
-    for (const d of c) for (const t of docTerms[d]!) prof.set(t, (prof.get(t) ?? 0) + 1);
-    return prof;
-  });
   const sizes = result.map((c) => c.length);
+  // A cluster's term counts, as it was before lone documents joined (they join at its end), worked
+  // out the first time a lone document is tried against it: most clusters never are.
+  const profiles: (Map<number, number> | undefined)[] = [];
+  const profileOf = (ri: number): Map<number, number> => {
+    let prof = profiles[ri];
+    if (prof) return prof;
+    prof = new Map<number, number>();
+    const c = result[ri]!;
+    for (let k = 0; k < sizes[ri]!; k++) for (const t of docTerms[c[k]!]!) prof.set(t, (prof.get(t) ?? 0) + 1);
+    profiles[ri] = prof;
+    return prof;
+  };
   // Hotspots are close in place and in time: a lone document joins a cluster only within twice the
   // scan window of one of its members (undated documents on text alone), so that a street named
   // once a month for nine years does not chain into one "hotspot". Whether a day is near some
@@ -690,9 +697,10 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
       if (ri === undefined || !nearCluster(days[d]!, ri)) continue;
       let shared = 0;
       let own = 0;
+      const prof = profileOf(ri);
       for (const u of docTerms[d]!) {
         own += weight[u]!;
-        if ((profiles[ri]!.get(u) ?? 0) * 4 >= sizes[ri]!) shared += weight[u]!;
+        if ((prof.get(u) ?? 0) * 4 >= sizes[ri]!) shared += weight[u]!;
       }
       const sim = own > 0 ? shared / own : 0;
       if (sim >= p.linkThreshold / 2 && (sim > bestSim || (sim === bestSim && ri < best))) {

@@ -73,30 +73,63 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
       if (below[suffix[id]!]! < v) below[suffix[id]!] = v;
     }
   }
-  const cand: { key: string; toks: string[]; df: number; li: number; id: number }[] = [];
-  for (let li = p.minTokens - 1; li < Math.min(levels.length, p.maxTokens); li++) {
-    const { df } = levels[li]!;
+  // Candidates, longest first, then commonest, then by their tokens' text: as (level, id, df) in
+  // typed arrays, ordered through one numeric sort of packed keys (the n-grams' text order comes
+  // from the lattice: lexOrder), with no string or object per candidate (there are millions at 1M
+  // tickets, and the collector traced them all).
+  const lex = lexOrder(lat);
+  const lastLi = Math.min(levels.length, p.maxTokens) - 1;
+  let S = 1;
+  for (const l of levels) S = Math.max(S, l.df.length + 1);
+  const D = maxDf + 1;
+  if (16 * D * S > Number.MAX_SAFE_INTEGER || lastLi >= 16) throw new Error('hotspots: too many n-grams to order');
+  const { names } = lat.ids;
+  const isNumber = Uint8Array.from(names, (t) => (/^[0-9]+$/.test(t) ? 1 : 0));
+  let keys = new Float64Array(1024);
+  let nCand = 0;
+  for (let li = p.minTokens - 1; li <= lastLi; li++) {
+    const { df, last } = levels[li]!;
+    const rank = lex.rank[li]!;
     for (let id = 0; id < df.length; id++) {
       const v = df[id]!;
       if (v > maxDf) continue;
       // At the longest length there is no longer phrase to give way to.
       if (li < p.maxTokens - 1 && bestExt[li]![id]! >= p.closeRatio * v) continue;
-      const toks = toksOf(lat, li, id);
-      const k = toks.join('\u0001');
-      if (toks.every((t) => /^[0-9]+$/.test(t))) continue; // bare numbers are not names
-      if (joinTokens(toks).length < 2) continue;
-      cand.push({ key: k, toks, df: v, li, id });
+      // Bare numbers are not names.
+      let numeric = true;
+      for (let l = li, x = id; l >= 0 && numeric; l--) {
+        if (!isNumber[levels[l]!.last[x]!]) numeric = false;
+        if (l > 0) x = levels[l]!.prefix[x]!;
+      }
+      if (numeric) continue;
+      // Shorter than two characters (only a lone token can be).
+      if (li === 0 && names[last[id]!]!.length < 2) continue;
+      if (nCand === keys.length) keys = grow(keys);
+      keys[nCand++] = ((15 - li) * D + (maxDf - v)) * S + rank[id]!;
     }
   }
-  cand.sort((a, b) => b.toks.length - a.toks.length || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keys = keys.slice(0, nCand).sort();
+  const cLi = new Int32Array(nCand);
+  const cId = new Int32Array(nCand);
+  const cDf = new Int32Array(nCand);
+  for (let i = 0; i < nCand; i++) {
+    const k = keys[i]!;
+    const r = k % S;
+    const rest = (k - r) / S;
+    const dfPart = rest % D;
+    const li = 15 - (rest - dfPart) / D;
+    cLi[i] = li;
+    cId[i] = lex.byRank[li]![r]!;
+    cDf[i] = maxDf - dfPart;
+  }
   // Candidate index per (level, n-gram id).
   const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
-  cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
+  for (let i = 0; i < nCand; i++) candOf[cLi[i]!]![cId[i]!] = i;
 
   // Documents per candidate (needed for alias decisions and doc vectors): a document takes the
   // candidates of its distinct runs, noted while counting. The documents are counted (a group of
   // spellings counts its documents below).
-  const docsOf = new Int32Array(cand.length);
+  const docsOf = new Int32Array(nCand);
   const { runStart, docRuns, docStart } = lat.ids;
   const R = runStart.length - 1;
   // Run r's candidates, each once: runFlat[runCand[r] .. runCand[r + 1]), read off what the
@@ -125,7 +158,7 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const perStart = new Int32Array(n + 1);
   let perFlat = new Int32Array(1024);
   // A document's candidates, each once (by a last-seen stamp), in a reused buffer.
-  const stamp = new Int32Array(cand.length).fill(-1);
+  const stamp = new Int32Array(nCand).fill(-1);
   let buf = new Int32Array(64);
   for (let d = 0; d < n; d++) {
     let k = 0;
@@ -151,40 +184,39 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
 
   stepMark('candidates per document');
   // Alias groups (union-find over candidates).
-  const { find, union } = unionFind(cand.length);
+  const { find, union } = unionFind(nCand);
   // Typos: same length (≥ 4 tokens), one CJK token substituted, and one spelling at most half as common.
   const isCjk = cjkTokens(lat);
   const candsAt: number[][] = levels.map(() => []);
-  cand.forEach((c, i) => {
-    if (c.toks.length >= 4) candsAt[c.li]!.push(i);
-  });
+  for (let i = 0; i < nCand; i++) if (cLi[i]! >= 3) candsAt[cLi[i]!]!.push(i);
   candsAt.forEach((at, li) => {
     if (at.length < 2) return;
-    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cand[at[k]!]!.id)) {
+    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cId[at[k]!]!)) {
       const list = group.map((k) => at[k]!);
-      const top = list.reduce((a, b) => (cand[b]!.df > cand[a]!.df ? b : a));
-      for (const j of list) if (j !== top && cand[j]!.df <= 0.5 * cand[top]!.df) union(top, j);
+      const top = list.reduce((a, b) => (cDf[b]! > cDf[a]! ? b : a));
+      for (const j of list) if (j !== top && cDf[j]! <= 0.5 * cDf[top]!) union(top, j);
     }
   });
 
-  // Canonical terms.
-  const groups = new Map<number, number[]>();
-  cand.forEach((_, i) => {
-    const r = find(i);
-    const g = groups.get(r);
-    if (g) g.push(i);
-    else groups.set(r, [i]);
-  });
-  const termOf = new Int32Array(cand.length).fill(-1);
+  // Canonical terms. Groups of spellings by their root (its smallest member: unionFind), in
+  // ascending order, each group's members ascending: gMembers[gStart[g] .. gStart[g + 1]).
+  const groupOfRoot = new Int32Array(nCand).fill(-1);
+  let G = 0;
+  for (let i = 0; i < nCand; i++) if (find(i) === i) groupOfRoot[i] = G++;
+  const gStart = new Int32Array(G + 1);
+  for (let i = 0; i < nCand; i++) gStart[groupOfRoot[find(i)]! + 1]!++;
+  for (let g = 0; g < G; g++) gStart[g + 1]! += gStart[g]!;
+  const gMembers = new Int32Array(nCand);
+  const gFill = gStart.slice(0, G);
+  for (let i = 0; i < nCand; i++) gMembers[gFill[groupOfRoot[find(i)]!]!++] = i;
+  const termOf = new Int32Array(nCand).fill(-1);
   const terms: Term[] = [];
-  const roots = [...groups.keys()].sort((a, b) => a - b);
   // Documents of each group of several spellings (a document once), through the documents' candidates.
-  const multiOf = new Int32Array(cand.length).fill(-1);
+  const multiOf = new Int32Array(nCand).fill(-1);
   const multiDocs: number[] = [];
-  for (const r of roots) {
-    const members = groups.get(r)!;
-    if (members.length < 2) continue;
-    for (const m of members) multiOf[m] = multiDocs.length;
+  for (let g = 0; g < G; g++) {
+    if (gStart[g + 1]! - gStart[g]! < 2) continue;
+    for (let k = gStart[g]!; k < gStart[g + 1]!; k++) multiOf[gMembers[k]!] = multiDocs.length;
     multiDocs.push(0);
   }
   if (multiDocs.length) {
@@ -199,28 +231,32 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     }
   }
   const typoIdx = typoIndex(typos);
-  for (const r of roots) {
-    const members = groups.get(r)!;
+  const spelling = (c: number): string => joinTokens(toksOf(lat, cLi[c]!, cId[c]!));
+  for (let g = 0; g < G; g++) {
+    const members = gMembers.subarray(gStart[g]!, gStart[g + 1]!);
     // Documents of the group (a candidate's own are distinct).
     const docCount = members.length > 1 ? multiDocs[multiOf[members[0]!]!]! : docsOf[members[0]!]!;
     if (docCount > maxDf) continue;
     // Canonical spelling: the longest among those holding at least half the group's documents.
-    const best = [...members].sort(
-      (a, b) =>
-        Number(docsOf[b]! >= docCount / 2) - Number(docsOf[a]! >= docCount / 2) ||
-        cand[b]!.toks.length - cand[a]!.toks.length ||
-        docsOf[b]! - docsOf[a]! ||
-        a - b,
-    )[0]!;
+    const best =
+      members.length === 1
+        ? members[0]!
+        : [...members].sort(
+            (a, b) =>
+              Number(docsOf[b]! >= docCount / 2) - Number(docsOf[a]! >= docCount / 2) ||
+              cLi[b]! - cLi[a]! ||
+              docsOf[b]! - docsOf[a]! ||
+              a - b,
+          )[0]!;
     const ti = terms.length;
     for (const m of members) termOf[m] = ti;
     terms.push(
       minedTerm(
-        joinTokens(cand[best]!.toks),
-        members.map((m) => joinTokens(cand[m]!.toks)),
+        spelling(best),
+        () => Array.from(members, spelling),
         typoIdx,
         docCount,
-        cand[best]!.toks.length,
+        cLi[best]! + 1,
         Math.log((n + 1) / (docCount + 0.5)),
       ),
     );
@@ -544,6 +580,48 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
 }
 
+/**
+ * The n-grams of each level in the order of their tokens' text (token by token, each compared as
+ * strings: the order of their '\u0001'-joined keys, since every token's characters sort after
+ * '\u0001'): rank[li][id] is the n-gram's place, byRank[li] the ids in that order. Two stable
+ * counting sorts per level, by the last token's rank and then by the prefix's rank.
+ */
+function lexOrder(lat: Lattice): { rank: Int32Array[]; byRank: Int32Array[] } {
+  const { levels } = lat;
+  const names = lat.ids.names;
+  const V = names.length;
+  const tokRank = new Int32Array(V);
+  Array.from({ length: V }, (_, i) => i)
+    .sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0))
+    .forEach((t, r) => (tokRank[t] = r));
+  const rank: Int32Array[] = [];
+  const byRank: Int32Array[] = [];
+  /** ids in ascending key[id] (keys below K), stable over the given order. */
+  const countingSort = (ids: Int32Array, key: (id: number) => number, K: number): Int32Array => {
+    const count = new Int32Array(K + 1);
+    for (let i = 0; i < ids.length; i++) count[key(ids[i]!) + 1]!++;
+    for (let k = 0; k < K; k++) count[k + 1]! += count[k]!;
+    const out = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[count[key(ids[i]!)]!++] = ids[i]!;
+    return out;
+  };
+  levels.forEach((l, li) => {
+    const m = l.df.length;
+    let order = new Int32Array(m);
+    for (let id = 0; id < m; id++) order[id] = id;
+    order = countingSort(order, (id) => tokRank[l.last[id]!]!, V);
+    if (li > 0) {
+      const below = rank[li - 1]!;
+      order = countingSort(order, (id) => below[l.prefix[id]!]!, levels[li - 1]!.df.length);
+    }
+    const r = new Int32Array(m);
+    for (let k = 0; k < m; k++) r[order[k]!] = k;
+    rank.push(r);
+    byRank.push(order);
+  });
+  return { rank, byRank };
+}
+
 /** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
 function toksOf(lat: Lattice, li: number, id: number): string[] {
   const { levels } = lat;
@@ -859,6 +937,19 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   }
   const canonToks = Int32Array.from(canonList);
   const maxLen = lens[0] ?? 0;
+  // Every typo is 4 tokens or more (findTypos): a run can hold one only where one of its 4-grams
+  // begins a typo, which four levels of lookups tell. Most runs stop there.
+  const H = 4;
+  const isHead = new Uint8Array(levels[H - 1]?.df.length ?? 0);
+  for (let li = H - 1; li < isVariant.length; li++) {
+    const flag = isVariant[li]!;
+    for (let id = 0; id < flag.length; id++) {
+      if (!flag[id]) continue;
+      let h = id;
+      for (let l = li; l > H - 1; l--) h = levels[l]!.prefix[h]!;
+      isHead[h] = 1;
+    }
+  }
   const out = ids.tok.slice();
   const { runStart } = ids;
   const R = runStart.length - 1;
@@ -872,6 +963,16 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
     const rs = runStart[r]!;
     const m = runStart[r + 1]! - rs;
     if (lv.length < L * (m + 1)) lv = new Int32Array(2 * L * (m + 1));
+    runLevels(lat, out, rs, m, H, lv);
+    let head = false;
+    for (let i = 0, b = (H - 1) * (m + 1); i < m; i++) {
+      const id = lv[b + i]!;
+      if (id >= 0 && isHead[id]) {
+        head = true;
+        break;
+      }
+    }
+    if (!head) continue;
     runLevels(lat, out, rs, m, L, lv);
     let holds = false;
     for (let li = 0; li < L && !holds; li++) {
@@ -902,12 +1003,12 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
 }
 
 /** A term whose aliases (its spellings and their typo spellings: withTypos) are worked out when first read. */
-function minedTerm(text: string, spellings: string[], typos: TypoIndex, df: number, len: number, idf: number): Term {
+function minedTerm(text: string, spellings: () => string[], typos: TypoIndex, df: number, len: number, idf: number): Term {
   let aliases: string[] | null = null;
   return {
     text,
     get aliases(): string[] {
-      return (aliases ??= withTypos(spellings, typos));
+      return (aliases ??= withTypos(spellings(), typos));
     },
     df,
     len,
