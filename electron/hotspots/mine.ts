@@ -446,8 +446,25 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   const levels: Level[] = [];
   const cur = takeI32(N + 1).fill(-1);
   const temp = takeI32(N + 1);
-  let prevKeys = V;
   const R = runStart.length - 1;
+  // The positions where an n-gram of the level in cur starts (cur[i] >= 0), ascending:
+  // pos[0 .. nPos), run r's at pos[runPos[r] .. runPos[r + 1]). Only they can start a longer one,
+  // and they thin out level by level, so each level walks them instead of every token. cur is -1
+  // everywhere else (a position, once out, stays out).
+  const pos = takeI32(N + 1);
+  let nPos = 0;
+  for (let i = 0; i < N; i++) if (tok[i]! >= 0) pos[nPos++] = i;
+  const runPos = takeI32(R + 1);
+  const placeRuns = (): void => {
+    let k = 0;
+    for (let r = 0; r <= R; r++) {
+      const s0 = runStart[r]!;
+      while (k < nPos && pos[k]! < s0) k++;
+      runPos[r] = k;
+    }
+  };
+  placeRuns();
+  let prevKeys = V;
   const noted: ({ start: Int32Array; ids: Int32Array } | null)[] = [];
   // Notes level li's candidates from its ids in cur, given the next level (null: none counted).
   const note = (li: number, next: Level | null): void => {
@@ -478,9 +495,9 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     const stamp = takeI32(df.length).fill(-1);
     for (let r = 0; r < R; r++) {
       start[r] = k;
-      for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
-        const id = cur[i]!;
-        if (id < 0 || !ok[id] || stamp[id] === r) continue;
+      for (let q = runPos[r]!, qe = runPos[r + 1]!; q < qe; q++) {
+        const id = cur[pos[q]!]!;
+        if (!ok[id] || stamp[id] === r) continue;
         stamp[id] = r;
         if (k === out.length) out = grow(out);
         out[k++] = id;
@@ -499,19 +516,19 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     let keyOf = takeF64(cap);
     let suf = takeI32(cap);
     let nTemp = 0;
-    temp.fill(-1);
     // Each distinct run's n-grams once, in run order (the order the documents first use them)...
-    for (let i = 0; i < N; i++) {
+    for (let k = 0; k < nPos; k++) {
+      const i = pos[k]!;
       let key: number;
       let b = -1;
-      if (len === 1) {
-        if (tok[i]! < 0) continue;
-        key = tok[i]!;
-      } else {
-        const a = cur[i]!;
+      if (len === 1) key = tok[i]!;
+      else {
         b = cur[i + 1]!;
-        if (a < 0 || b < 0) continue;
-        key = a * V + tok[i + len - 1]!;
+        if (b < 0) {
+          temp[i] = -1;
+          continue;
+        }
+        key = cur[i]! * V + tok[i + len - 1]!;
       }
       let t = seenKeys.get(key);
       if (t < 0) {
@@ -534,8 +551,8 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     for (let d = 0; d < n; d++) {
       for (let q = docStart[d]!, qe = docStart[d + 1]!; q < qe; q++) {
         const r = docRuns[q]!;
-        for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
-          const t = temp[i]!;
+        for (let k = runPos[r]!, ke = runPos[r + 1]!; k < ke; k++) {
+          const t = temp[pos[k]!]!;
           if (t < 0 || last[t] === d) continue;
           last[t] = d;
           df[t]!++;
@@ -563,7 +580,15 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     }
     // cur still holds the level below's ids: its candidates can be told now that this level is counted.
     if (len >= 2) note(len - 2, level);
-    for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
+    let kept = 0;
+    for (let k = 0; k < nPos; k++) {
+      const i = pos[k]!;
+      const c = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
+      cur[i] = c;
+      if (c >= 0) pos[kept++] = i;
+    }
+    nPos = kept;
+    placeRuns();
     give(compact);
     give(df);
     give(last);
@@ -577,6 +602,8 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   if (levels.length && levels.at(-1)!.df.length > 0) note(levels.length - 1, null);
   give(cur);
   give(temp);
+  give(pos);
+  give(runPos);
   return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
 }
 
