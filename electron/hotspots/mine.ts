@@ -56,6 +56,7 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   stepMark('typo grouping');
   const rewritten = typos.size ? rewriteTypos(typos, lat) : tids;
   for (const l of lat.levels) l.table.release();
+  if (lat.at4) give(lat.at4);
   stepMark('typo rewrite');
   // Counted again (on the rewritten runs, or as they were), now noting each run's candidates.
   lat = countLevels(rewritten, p, maxDf);
@@ -309,6 +310,11 @@ interface Lattice {
   noted?: ({ start: Int32Array; ids: Int32Array } | null)[];
   /** The distinct runs' token ids, -1 after each (ids.tok). */
   tok: Int32Array;
+  /**
+   * When counted without a maxDf (before typos are known): per position of tok, the id of the
+   * 4-gram starting there, or -1 (from the pool: give it back when done).
+   */
+  at4?: Int32Array;
   /** Vocabulary size (token ids are below it). */
   V: number;
   ids: TokenIds;
@@ -465,6 +471,7 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   };
   placeRuns();
   let prevKeys = V;
+  let at4: Int32Array | undefined;
   const noted: ({ start: Int32Array; ids: Int32Array } | null)[] = [];
   // Notes level li's candidates from its ids in cur, given the next level (null: none counted).
   const note = (li: number, next: Level | null): void => {
@@ -589,6 +596,10 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     }
     nPos = kept;
     placeRuns();
+    if (len === 4 && maxDf === undefined) {
+      at4 = takeI32(N + 1).fill(-1);
+      for (let k = 0; k < nPos; k++) at4[pos[k]!] = cur[pos[k]!]!;
+    }
     give(compact);
     give(df);
     give(last);
@@ -604,7 +615,7 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   give(temp);
   give(pos);
   give(runPos);
-  return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
+  return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted, at4 };
 }
 
 /**
@@ -965,7 +976,7 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   const canonToks = Int32Array.from(canonList);
   const maxLen = lens[0] ?? 0;
   // Every typo is 4 tokens or more (findTypos): a run can hold one only where one of its 4-grams
-  // begins a typo, which four levels of lookups tell. Most runs stop there.
+  // begins a typo, which the 4-gram ids noted while counting tell. Most runs stop there.
   const H = 4;
   const isHead = new Uint8Array(levels[H - 1]?.df.length ?? 0);
   for (let li = H - 1; li < isVariant.length; li++) {
@@ -981,6 +992,7 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   const { runStart } = ids;
   const R = runStart.length - 1;
   const L = Math.min(maxLen, levels.length);
+  const at4 = lat.at4!;
   // Each distinct run once: a run that holds no typo is left as it is, whatever document it is in.
   // The ids of its windows at every length are read off the tables once (a window's id is its
   // prefix's and its last token's), and again after each rewrite, so that the windows read next
@@ -990,10 +1002,9 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
     const rs = runStart[r]!;
     const m = runStart[r + 1]! - rs;
     if (lv.length < L * (m + 1)) lv = new Int32Array(2 * L * (m + 1));
-    runLevels(lat, out, rs, m, H, lv);
     let head = false;
-    for (let i = 0, b = (H - 1) * (m + 1); i < m; i++) {
-      const id = lv[b + i]!;
+    for (let i = 0; i < m; i++) {
+      const id = at4[rs + i]!;
       if (id >= 0 && isHead[id]) {
         head = true;
         break;
