@@ -742,6 +742,20 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
  */
 function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p: HotspotParams): number[][] {
   if (comp.length < 2 * p.minPeople) return [comp];
+  // What a split needs, from the term counts alone (most clusters fail it, and then no list of
+  // holders is built): two terms of the right size whose members add up to 90% of the cluster
+  // (what the picked ones cover is at most the sum of their counts).
+  {
+    const { counts } = termCounts(comp, docTerms);
+    let fit = 0;
+    let sum = 0;
+    for (const c of counts) {
+      if (c < p.minPeople || c > 0.8 * comp.length) continue;
+      fit++;
+      sum += c;
+    }
+    if (fit < 2 || sum < 0.9 * comp.length) return [comp];
+  }
   const holders = new Map<number, number[]>();
   for (const d of comp) {
     for (const t of docTerms[d]!) {
