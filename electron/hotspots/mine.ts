@@ -192,7 +192,8 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   for (let i = 0; i < nCand; i++) if (cLi[i]! >= 3) candsAt[cLi[i]!]!.push(i);
   candsAt.forEach((at, li) => {
     if (at.length < 2) return;
-    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cId[at[k]!]!)) {
+    const headDf = 2 * p.minDf;
+    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cId[at[k]!]!, (k) => cDf[at[k]!]! >= headDf)) {
       const list = group.map((k) => at[k]!);
       const top = list.reduce((a, b) => (cDf[b]! > cDf[a]! ? b : a));
       for (const j of list) if (j !== top && cDf[j]! <= 0.5 * cDf[top]!) union(top, j);
@@ -834,15 +835,21 @@ const cjkTokens = (lat: Lattice): Uint8Array => Uint8Array.from(lat.ids.names, (
  * '*' masks of their text grouped. Items are given by index (idOf(i) is the n-gram's id at level
  * li, i ascending gives the order within a group); a group is keyed by integers, (position, id of
  * the tokens before it, id of the tokens after it), read off the lattice. Only groups of two or
- * more are returned, in the order they were opened.
+ * more that hold a head (isHead(i)) are returned, in the order they would open with the items
+ * taken in ascending order (by their smallest item, then position), items ascending. Both callers
+ * want a spelling at least twice as common as another, which makes its df at least 2 · minDf: the
+ * heads open the groups, and the other items only join them (a lookup, no new group or entry for
+ * the many n-grams seen in a few documents).
  */
-function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: number, idOf: (i: number) => number): number[][] {
+function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: number, idOf: (i: number) => number, isHead: (i: number) => boolean): number[][] {
   const { levels } = lat;
   let maxSize = 0;
   for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
   const S = maxSize + 1;
-  // Sized by the items (at most one group per item and position): no rehash while filling.
-  const byMask = Array.from({ length: li + 1 }, (_, j) => new NumTable(j === 0 ? 16 : Math.max(1024, count)));
+  // Sized by the heads (at most one group per head and position): no rehash while filling.
+  let heads = 0;
+  for (let i = 0; i < count; i++) if (isHead(i)) heads++;
+  const byMask = Array.from({ length: li + 1 }, (_, j) => new NumTable(j === 0 ? 16 : Math.max(1024, heads)));
   // Groups as linked lists of entries, in the order they were opened.
   let first = new Int32Array(1024);
   let lastE = new Int32Array(1024);
@@ -851,56 +858,63 @@ function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: numbe
   let entryItem = new Int32Array(1024);
   let entryNext = new Int32Array(1024);
   let nEntries = 0;
+  let groupPos = new Int32Array(1024);
   const pre = new Int32Array(li + 1);
   const suf = new Int32Array(li + 2);
   const tokAt = new Int32Array(li + 1);
-  for (let i = 0; i < count; i++) {
-    const id = idOf(i);
-    // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
-    pre[li] = id;
-    for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
-    for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
-    suf[0] = id;
-    for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
-    suf[li + 1] = -1;
-    for (let j = 1; j <= li; j++) {
-      if (!isCjk[tokAt[j]!]) continue;
-      const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
-      const table = byMask[j]!;
-      let g = table.get(key);
-      if (g < 0) {
-        g = nGroups++;
-        if (g === first.length) {
-          first = grow(first);
-          lastE = grow(lastE);
-          size = grow(size);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < count; i++) {
+      if (isHead(i) !== (pass === 0)) continue;
+      const id = idOf(i);
+      // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
+      pre[li] = id;
+      for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
+      for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
+      suf[0] = id;
+      for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
+      suf[li + 1] = -1;
+      for (let j = 1; j <= li; j++) {
+        if (!isCjk[tokAt[j]!]) continue;
+        const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
+        const table = byMask[j]!;
+        let g = table.get(key);
+        if (g < 0) {
+          if (pass === 1) continue;
+          g = nGroups++;
+          if (g === first.length) {
+            first = grow(first);
+            lastE = grow(lastE);
+            size = grow(size);
+            groupPos = grow(groupPos);
+          }
+          table.set(key, g);
+          first[g] = -1;
+          size[g] = 0;
+          groupPos[g] = j;
         }
-        table.set(key, g);
-        first[g] = -1;
-        size[g] = 0;
+        const e = nEntries++;
+        if (e === entryItem.length) {
+          entryItem = grow(entryItem);
+          entryNext = grow(entryNext);
+        }
+        entryItem[e] = i;
+        entryNext[e] = -1;
+        if (first[g]! < 0) first[g] = e;
+        else entryNext[lastE[g]!] = e;
+        lastE[g] = e;
+        size[g]!++;
       }
-      const e = nEntries++;
-      if (e === entryItem.length) {
-        entryItem = grow(entryItem);
-        entryNext = grow(entryNext);
-      }
-      entryItem[e] = i;
-      entryNext[e] = -1;
-      if (first[g]! < 0) first[g] = e;
-      else entryNext[lastE[g]!] = e;
-      lastE[g] = e;
-      size[g]!++;
     }
   }
-  const out: number[][] = [];
+  const out: { list: number[]; j: number }[] = [];
   for (let g = 0; g < nGroups; g++) {
     if (size[g]! < 2) continue;
     const list: number[] = [];
     for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryItem[e]!);
-    out.push(list);
+    out.push({ list: list.sort((a, b) => a - b), j: groupPos[g]! });
   }
   for (const t of byMask) t.release();
-  return out;
+  return out.sort((a, b) => a.list[0]! - b.list[0]! || a.j - b.j).map((g) => g.list);
 }
 
 /**
@@ -926,7 +940,8 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
   const isCjk = cjkTokens(lat);
   for (let li = Math.min(levels.length, p.maxTokens) - 1; li >= 3; li--) {
     const { df } = levels[li]!;
-    for (const list of oneTokenApart(lat, li, isCjk, df.length, (i) => i)) {
+    const headDf = 2 * p.minDf;
+    for (const list of oneTokenApart(lat, li, isCjk, df.length, (i) => i, (i) => df[i]! >= headDf)) {
       const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keyOf(lat, li, b) < keyOf(lat, li, a)) ? b : a));
       let topKey = '';
       for (const id of list) {
