@@ -235,8 +235,12 @@ function findLinks(
 ): Links {
   const tau = Math.min(linkTau, keep);
   const m = members.length;
-  // Local term ids, document frequency and the smallest norm among the members holding each term.
-  const localOf = new Map<number, number>();
+  // Local term ids (by first use; an array over the terms, not a Map: all documents take part at
+  // the top level, holding millions of terms at 1M tickets), document frequency and the smallest
+  // norm among the members holding each term.
+  let maxT = 0;
+  for (const d of members) for (const t of docTerms[d]!) if (t > maxT) maxT = t;
+  const localOf = new Int32Array(maxT + 1).fill(-1);
   const globalOf: number[] = [];
   const df: number[] = [];
   const minNorm: number[] = [];
@@ -251,10 +255,10 @@ function findLinks(
     const n = norm[d]!;
     locStart[i] = nLoc;
     for (const t of docTerms[d]!) {
-      let l = localOf.get(t);
-      if (l === undefined) {
+      let l = localOf[t]!;
+      if (l < 0) {
         l = globalOf.length;
-        localOf.set(t, l);
+        localOf[t] = l;
         globalOf.push(t);
         df.push(0);
         minNorm.push(n);
@@ -273,7 +277,7 @@ function findLinks(
     maxU[l] = w[l]! / minNorm[l]!;
   }
   // Most common first (ties by term id): the left-out prefix is the common terms.
-  const byRank = Array.from({ length: T }, (_, l) => l).sort((a, b) => df[b]! - df[a]! || globalOf[a]! - globalOf[b]!);
+  const byRank = sortedBy(T, (l) => m - df[l]!, (l) => globalOf[l]!, maxT + 1, (k) => localOf[k]!);
   const rank = new Int32Array(T);
   byRank.forEach((l, r) => (rank[l] = r));
   // Against rounding: a bound that nearly reaches a threshold counts as reaching it.
@@ -323,7 +327,9 @@ function findLinks(
   for (const l of preFlat) inSomePrefix[l] = 1;
   const dayArr = Float64Array.from(members, (d) => days[d] ?? -Infinity);
   // Visit order: undated documents first (they link on text alone), then by day.
-  const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
+  let minDay = Infinity;
+  for (const v of dayArr) if (v !== -Infinity && v < minDay) minDay = v;
+  const order = sortedBy(m, (i) => (dayArr[i] === -Infinity ? 0 : dayArr[i]! - minDay + 1), (i) => i, m, (k) => k);
   const span = 2 * p.windowDays;
   // Postings in flat arrays (each term's slice sized by the documents that index it), filled in
   // visit order; the dated ones carry the day beside each document.
@@ -484,6 +490,29 @@ function findLinks(
     } else for (let j = idxStart[x]!, e = locStart[x + 1]!; j < e; j++) uPost[uEnd[byRankFlat[j]!]!++] = x;
   }
   return links;
+}
+
+/**
+ * 0 … n − 1 ordered by major(i) (a non-negative integer), then by minor(i) (distinct, below
+ * limit; back to i by fromMinor): one numeric sort of packed keys, not a comparator over millions.
+ */
+function sortedBy(n: number, major: (i: number) => number, minor: (i: number) => number, limit: number, fromMinor: (k: number) => number): Int32Array {
+  const keys = new Float64Array(n);
+  let maxMajor = 0;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const v = major(i);
+    if (!Number.isInteger(v)) integral = false;
+    if (v > maxMajor) maxMajor = v;
+  }
+  if (!integral || (maxMajor + 1) * limit > Number.MAX_SAFE_INTEGER) {
+    return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => major(a) - major(b) || minor(a) - minor(b));
+  }
+  for (let i = 0; i < n; i++) keys[i] = major(i) * limit + minor(i);
+  keys.sort();
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = fromMinor(keys[k]! % limit);
+  return out;
 }
 
 /** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
