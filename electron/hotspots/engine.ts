@@ -213,15 +213,11 @@ const splitTau = (tau: number): number => Math.min(0.95, tau * 1.3 + 0.05);
  * ordered from the most to the least common, a document's leading common terms stay out of the
  * index while they cannot reach tau with any other document: bounded by each term's largest
  * normalised weight among the members, and by their own norm (the other document's is 1). Two
- * documents at or above tau then share a term that the earlier one indexed. A document probes
- * with its terms in the order of what each can add to a cosine, most first, and a document first
- * met on a term after which it cannot reach tau (bounds in the loop) is not a candidate. While
- * probing, the shared indexed terms' part of the cosine is summed; a candidate whose sum plus its
- * left-out prefix's bound stays below tau is dropped, and the others are computed term by term as
- * the pairwise code did (same order, same rounding). Documents are visited by day and each
- * posting is read from its first document within the link window. Which of several links at or
- * above tau joins two parts first depends on the probe order; the components, and the links at or
- * above keep, do not.
+ * documents at or above tau then share a term that the earlier one indexed. While probing, the
+ * shared indexed terms' part of the cosine is summed; a candidate whose sum plus its left-out
+ * prefix's bound stays below tau is dropped, and the others are computed term by term as the
+ * pairwise code did (same order, same rounding). Documents are visited by day and each posting is
+ * read from its first document within the link window.
  */
 function findLinks(
   members: number[],
@@ -363,13 +359,9 @@ function findLinks(
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
   const { parent, find } = unionFind(members.length);
-  // The current document's terms by what each can add to a cosine at most (its normalised weight
-  // here times its largest anywhere), most first, and from each on, what those left can add.
-  let probe = new Int32Array(64);
-  const potential = new Float64Array(T);
+  // Per term of the current document, from there to its last: what those terms can add to a
+  // cosine at most (each term's normalised weight here times its largest anywhere).
   let rest = new Float64Array(64);
-  let restSq = new Float64Array(64);
-  const byPotential = (a: number, b: number): number => potential[b]! - potential[a]! || a - b;
   for (const x of order) {
     const dx = days[members[x]!];
     const nx = norm[members[x]!]!;
@@ -377,45 +369,24 @@ function findLinks(
     cands.length = 0;
     let commonSq = 0;
     const ls = locStart[x]!;
-    const nt = locStart[x + 1]! - ls;
-    if (rest.length < nt + 1) {
-      rest = new Float64Array(2 * (nt + 1));
-      restSq = new Float64Array(2 * (nt + 1));
-      probe = new Int32Array(2 * (nt + 1));
-    }
-    for (let k = 0; k < nt; k++) {
-      const l = locFlat[ls + k]!;
+    const le = locStart[x + 1]!;
+    if (rest.length < le - ls + 1) rest = new Float64Array(2 * (le - ls + 1));
+    rest[le - ls] = 0;
+    for (let li = le - 1; li >= ls; li--) rest[li - ls] = rest[li - ls + 1]! + (w[locFlat[li]!]! / nx) * maxU[locFlat[li]!]!;
+    for (let li = ls; li < le; li++) {
+      const l = locFlat[li]!;
       markLocal[l] = x;
       if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
-      potential[l] = (w[l]! / nx) * maxU[l]!;
-      probe[k] = l;
-    }
-    probe.subarray(0, nt).sort(byPotential);
-    const reach = (y: number, wl: number, after: number, afterNorm: number): number =>
-      wl / (nx * normOf[y]!) + Math.min(after, afterNorm * Math.sqrt(Math.max(0, 1 - prefixSq[y]!))) + Math.min(prefixBound[y]!, Math.sqrt(prefixSq[y]! * commonSq));
-    rest[nt] = 0;
-    restSq[nt] = 0;
-    for (let k = nt - 1; k >= 0; k--) {
-      rest[k] = rest[k + 1]! + potential[probe[k]!]!;
-      restSq[k] = restSq[k + 1]! + (w[probe[k]!]! / nx) ** 2;
-    }
-    // The terms are probed most telling first (the links found do not depend on the order: the
-    // components are the same whichever link joins two documents first, every link a split needs
-    // is found whatever the order, and a cosine is summed in term order).
-    for (let k = 0; k < nt; k++) {
-      const l = probe[k]!;
       const wl = w2[l]!;
-      // A document first met here shares none of the terms before in its indexed part: what it
-      // can reach is this term's share, what the terms after can add (bounded by their weights
-      // or, Cauchy–Schwarz, by their norm times its indexed part's), and its left-out prefix's
-      // bound. Below tau, it is marked (acc -Infinity) and never becomes a candidate.
-      const after = rest[k + 1]!;
-      const afterNorm = Math.sqrt(restSq[k + 1]!);
+      // A document first met here shares none of the terms before in its indexed part: it cannot
+      // reach tau when these terms and its left-out prefix cannot. It is marked (acc -Infinity)
+      // and never becomes a candidate; the others are met in the same order as before.
+      const late = rest[li - ls]!;
       for (let k = uStart[l]!, ke = uEnd[l]!; k < ke; k++) {
         const y = uPost[k]!;
         if (seen[y] !== x) {
           seen[y] = x;
-          if (reach(y, wl, after, afterNorm) < margin) {
+          if (late + prefixBound[y]! < margin) {
             acc[y] = -Infinity;
             continue;
           }
@@ -435,7 +406,7 @@ function findLinks(
         const y = dPost[f]!;
         if (seen[y] !== x) {
           seen[y] = x;
-          if (reach(y, wl, after, afterNorm) < margin) {
+          if (late + prefixBound[y]! < margin) {
             acc[y] = -Infinity;
             continue;
           }
