@@ -359,37 +359,21 @@ function findLinks(
   const cands: number[] = [];
   const links: Links = { a: [], b: [], sim: [] };
   const { parent, find } = unionFind(members.length);
-  // Per term of the current document, from there to its last: what those terms can add to a
-  // cosine at most (each term's normalised weight here times its largest anywhere).
-  let rest = new Float64Array(64);
   for (const x of order) {
     const dx = days[members[x]!];
     const nx = norm[members[x]!]!;
     const dated = dx !== null && dx !== undefined;
     cands.length = 0;
     let commonSq = 0;
-    const ls = locStart[x]!;
-    const le = locStart[x + 1]!;
-    if (rest.length < le - ls + 1) rest = new Float64Array(2 * (le - ls + 1));
-    rest[le - ls] = 0;
-    for (let li = le - 1; li >= ls; li--) rest[li - ls] = rest[li - ls + 1]! + (w[locFlat[li]!]! / nx) * maxU[locFlat[li]!]!;
-    for (let li = ls; li < le; li++) {
+    for (let li = locStart[x]!, le = locStart[x + 1]!; li < le; li++) {
       const l = locFlat[li]!;
       markLocal[l] = x;
       if (inSomePrefix[l]) commonSq += (w[l]! / nx) ** 2;
       const wl = w2[l]!;
-      // A document first met here shares none of the terms before in its indexed part: it cannot
-      // reach tau when these terms and its left-out prefix cannot. It is marked (acc -Infinity)
-      // and never becomes a candidate; the others are met in the same order as before.
-      const late = rest[li - ls]!;
       for (let k = uStart[l]!, ke = uEnd[l]!; k < ke; k++) {
         const y = uPost[k]!;
         if (seen[y] !== x) {
           seen[y] = x;
-          if (late + prefixBound[y]! < margin) {
-            acc[y] = -Infinity;
-            continue;
-          }
           acc[y] = 0;
           cands.push(y);
         }
@@ -406,10 +390,6 @@ function findLinks(
         const y = dPost[f]!;
         if (seen[y] !== x) {
           seen[y] = x;
-          if (late + prefixBound[y]! < margin) {
-            acc[y] = -Infinity;
-            continue;
-          }
           acc[y] = 0;
           cands.push(y);
         }
