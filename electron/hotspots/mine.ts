@@ -646,7 +646,7 @@ function lexOrder(lat: Lattice): { rank: Int32Array[]; byRank: Int32Array[] } {
   };
   levels.forEach((l, li) => {
     const m = l.df.length;
-    let order = new Int32Array(m);
+    let order: Int32Array = new Int32Array(m);
     for (let id = 0; id < m; id++) order[id] = id;
     order = countingSort(order, (id) => tokRank[l.last[id]!]!, V);
     if (li > 0) {

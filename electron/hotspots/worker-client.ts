@@ -16,6 +16,15 @@ function tsBootstrap(url: URL): string {
   return `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
 }
 
+/** A recompute's answer: the hotspots, its wall time, the tickets held, and (for the bench) its time per step and in garbage collection. */
+export interface HotspotComputeResult {
+  hotspots: Hotspot[];
+  ms: number;
+  size: number;
+  steps: Record<string, number>;
+  gcMs: number;
+}
+
 /**
  * Talks to the hotspot worker thread. Adds are fire-and-forget messages (ordered before any later
  * compute); a compute answers with the ranked hotspots. A worker that dies is started again empty,
@@ -24,7 +33,7 @@ function tsBootstrap(url: URL): string {
 export class HotspotWorkerClient {
   private worker: Worker;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve: (r: { hotspots: Hotspot[]; ms: number; size: number }) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: HotspotComputeResult) => void; reject: (e: Error) => void }>();
   private closed = false;
 
   constructor(
@@ -71,7 +80,7 @@ export class HotspotWorkerClient {
   }
 
   /** The hotspots at `now`, the recompute's wall time, the tickets held, and (for the bench) its time per step and in garbage collection. */
-  compute(now: number): Promise<{ hotspots: Hotspot[]; ms: number; size: number; steps: Record<string, number>; gcMs: number }> {
+  compute(now: number): Promise<HotspotComputeResult> {
     if (this.closed) return Promise.reject(new Error('hotspot worker closed'));
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
