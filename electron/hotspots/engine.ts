@@ -1,5 +1,6 @@
 import { Background, poissonLlr } from './baseline';
 import { mineTokens, type Term } from './mine';
+import { stepMark } from './steps';
 import { dayIndex, dayKey, hash32, repostKey, tokenizeIds, unionFind, weekdayOf } from './text';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
@@ -40,6 +41,7 @@ export interface Corpus {
 
 export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus {
   const docs = [...prepared].sort(byId);
+  stepMark('sort');
   const mined = mineTokens(
     docs.map((d) => d.tokens),
     p,
@@ -48,6 +50,7 @@ export function buildCorpus(prepared: readonly Doc[], p: HotspotParams): Corpus 
   const docTerms = mined.docTerms; // fresh arrays: the geo terms are appended in place
   addGeoTerms(docs, docTerms, terms, p);
   const concentration = timeConcentration(docs, docTerms, terms.length, p);
+  stepMark('geo terms, time concentration');
   return { docs, terms, docTerms, concentration };
 }
 
@@ -69,8 +72,13 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
   if (docs.length === 0) return [];
   const { weight, norm, days } = linkWeights(corpus);
   const all = docs.map((_, i) => i);
-  const clusters = cluster(all, docTerms, weight, norm, days, p.linkThreshold, p);
+  stepMark('other');
+  const links = findLinks(all, docTerms, weight, norm, days, p.linkThreshold, splitTau(p.linkThreshold), p);
+  stepMark('link finding');
+  const clusters = components(all, links, docTerms, p.linkThreshold, p, 0);
+  stepMark('components');
   const merged = mergeFragments(clusters, docTerms, weight, days, p).flatMap((c) => splitCatchAll(c, docTerms, weight, p));
+  stepMark('fragments, catch-alls');
 
   let firstDay = Infinity;
   let lastDay = -Infinity;
@@ -90,7 +98,9 @@ export function detectFromCorpus(corpus: Corpus, p: HotspotParams): Hotspot[] {
     const h = describe(members, docs, docTerms, terms, weight, bg, nowDay, p, usedIds);
     if (h) out.push(h);
   }
+  stepMark('describe hotspots');
   out.push(...surges(docs, bg, nowDay, p, usedIds));
+  stepMark('surges');
   out.sort((a, b) => b.score - a.score || (a.first ?? 0) - (b.first ?? 0) || (a.id < b.id ? -1 : 1));
   return out;
 }
@@ -221,8 +231,12 @@ function findLinks(
 ): Links {
   const tau = Math.min(linkTau, keep);
   const m = members.length;
-  // Local term ids, document frequency and the smallest norm among the members holding each term.
-  const localOf = new Map<number, number>();
+  // Local term ids (by first use; an array over the terms, not a Map: all documents take part at
+  // the top level, holding millions of terms at 1M tickets), document frequency and the smallest
+  // norm among the members holding each term.
+  let maxT = 0;
+  for (const d of members) for (const t of docTerms[d]!) if (t > maxT) maxT = t;
+  const localOf = new Int32Array(maxT + 1).fill(-1);
   const globalOf: number[] = [];
   const df: number[] = [];
   const minNorm: number[] = [];
@@ -237,10 +251,10 @@ function findLinks(
     const n = norm[d]!;
     locStart[i] = nLoc;
     for (const t of docTerms[d]!) {
-      let l = localOf.get(t);
-      if (l === undefined) {
+      let l = localOf[t]!;
+      if (l < 0) {
         l = globalOf.length;
-        localOf.set(t, l);
+        localOf[t] = l;
         globalOf.push(t);
         df.push(0);
         minNorm.push(n);
@@ -259,7 +273,7 @@ function findLinks(
     maxU[l] = w[l]! / minNorm[l]!;
   }
   // Most common first (ties by term id): the left-out prefix is the common terms.
-  const byRank = Array.from({ length: T }, (_, l) => l).sort((a, b) => df[b]! - df[a]! || globalOf[a]! - globalOf[b]!);
+  const byRank = sortedBy(T, (l) => m - df[l]!, (l) => globalOf[l]!, maxT + 1, (k) => localOf[k]!);
   const rank = new Int32Array(T);
   byRank.forEach((l, r) => (rank[l] = r));
   // Against rounding: a bound that nearly reaches a threshold counts as reaching it.
@@ -309,7 +323,9 @@ function findLinks(
   for (const l of preFlat) inSomePrefix[l] = 1;
   const dayArr = Float64Array.from(members, (d) => days[d] ?? -Infinity);
   // Visit order: undated documents first (they link on text alone), then by day.
-  const order = members.map((_, i) => i).sort((a, b) => dayArr[a]! - dayArr[b]! || a - b);
+  let minDay = Infinity;
+  for (const v of dayArr) if (v !== -Infinity && v < minDay) minDay = v;
+  const order = sortedBy(m, (i) => (dayArr[i] === -Infinity ? 0 : dayArr[i]! - minDay + 1), (i) => i, m, (k) => k);
   const span = 2 * p.windowDays;
   // Postings in flat arrays (each term's slice sized by the documents that index it), filled in
   // visit order; the dated ones carry the day beside each document.
@@ -425,6 +441,29 @@ function findLinks(
     } else for (let j = idxStart[x]!, e = locStart[x + 1]!; j < e; j++) uPost[uEnd[byRankFlat[j]!]!++] = x;
   }
   return links;
+}
+
+/**
+ * 0 … n − 1 ordered by major(i) (a non-negative integer), then by minor(i) (distinct, below
+ * limit; back to i by fromMinor): one numeric sort of packed keys, not a comparator over millions.
+ */
+function sortedBy(n: number, major: (i: number) => number, minor: (i: number) => number, limit: number, fromMinor: (k: number) => number): Int32Array {
+  const keys = new Float64Array(n);
+  let maxMajor = 0;
+  let integral = true;
+  for (let i = 0; i < n; i++) {
+    const v = major(i);
+    if (!Number.isInteger(v)) integral = false;
+    if (v > maxMajor) maxMajor = v;
+  }
+  if (!integral || (maxMajor + 1) * limit > Number.MAX_SAFE_INTEGER) {
+    return Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => major(a) - major(b) || minor(a) - minor(b));
+  }
+  for (let i = 0; i < n; i++) keys[i] = major(i) * limit + minor(i);
+  keys.sort();
+  const out = new Int32Array(n);
+  for (let k = 0; k < n; k++) out[k] = fromMinor(keys[k]! % limit);
+  return out;
 }
 
 /** Components of the members over the links at or above tau; an incoherent one is split at a higher tau (links within it only). */
@@ -617,12 +656,19 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
   anchors.forEach((a, i) => {
     if (a >= 0 && !byAnchor.has(a)) byAnchor.set(a, i);
   });
-  const profiles = result.map((c) => {
-    const prof = new Map<number, number>();
-    for (const d of c) for (const t of docTerms[d]!) prof.set(t, (prof.get(t) ?? 0) + 1);
-    return prof;
-  });
   const sizes = result.map((c) => c.length);
+  // A cluster's term counts, as it was before lone documents joined (they join at its end), worked
+  // out the first time a lone document is tried against it: most clusters never are.
+  const profiles: (Map<number, number> | undefined)[] = [];
+  const profileOf = (ri: number): Map<number, number> => {
+    let prof = profiles[ri];
+    if (prof) return prof;
+    prof = new Map<number, number>();
+    const c = result[ri]!;
+    for (let k = 0; k < sizes[ri]!; k++) for (const t of docTerms[c[k]!]!) prof.set(t, (prof.get(t) ?? 0) + 1);
+    profiles[ri] = prof;
+    return prof;
+  };
   // Hotspots are close in place and in time: a lone document joins a cluster only within twice the
   // scan window of one of its members (undated documents on text alone), so that a street named
   // once a month for nine years does not chain into one "hotspot". Whether a day is near some
@@ -680,9 +726,10 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
       if (ri === undefined || !nearCluster(days[d]!, ri)) continue;
       let shared = 0;
       let own = 0;
+      const prof = profileOf(ri);
       for (const u of docTerms[d]!) {
         own += weight[u]!;
-        if ((profiles[ri]!.get(u) ?? 0) * 4 >= sizes[ri]!) shared += weight[u]!;
+        if ((prof.get(u) ?? 0) * 4 >= sizes[ri]!) shared += weight[u]!;
       }
       const sim = own > 0 ? shared / own : 0;
       if (sim >= p.linkThreshold / 2 && (sim > bestSim || (sim === bestSim && ri < best))) {
@@ -704,6 +751,20 @@ function mergeFragments(clusters: number[][], docTerms: number[][], weight: numb
  */
 function splitCatchAll(comp: number[], docTerms: number[][], weight: number[], p: HotspotParams): number[][] {
   if (comp.length < 2 * p.minPeople) return [comp];
+  // What a split needs, from the term counts alone (most clusters fail it, and then no list of
+  // holders is built): two terms of the right size whose members add up to 90% of the cluster
+  // (what the picked ones cover is at most the sum of their counts).
+  {
+    const { counts } = termCounts(comp, docTerms);
+    let fit = 0;
+    let sum = 0;
+    for (const c of counts) {
+      if (c < p.minPeople || c > 0.8 * comp.length) continue;
+      fit++;
+      sum += c;
+    }
+    if (fit < 2 || sum < 0.9 * comp.length) return [comp];
+  }
   const holders = new Map<number, number[]>();
   for (const d of comp) {
     for (const t of docTerms[d]!) {

@@ -1,4 +1,5 @@
 import { detectFromDocs, prepareDoc, type Doc } from './engine';
+import { stepMark, stepsStart } from './steps';
 import { DEFAULT_PARAMS, type Hotspot, type HotspotInput, type HotspotParams } from './types';
 
 /**
@@ -34,8 +35,10 @@ export class HotspotIndex {
 
   /** Hotspots of the tickets within the horizon before `now` (epoch ms). */
   hotspots(now: number): Hotspot[] {
+    stepsStart();
     const from = now - this.horizonDays * 86_400_000;
     const held = [...this.docs.values()].filter((d) => d.input.time === null || (d.input.time >= from && d.input.time <= now));
+    stepMark('horizon');
     return detectFromDocs(held, { ...this.p, now });
   }
 }

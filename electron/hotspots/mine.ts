@@ -1,4 +1,6 @@
 import { joinTokens, runsToIds, tokenNames, unionFind, type Runs } from './text';
+import { give, takeF64, takeI32 } from './pool';
+import { stepMark } from './steps';
 import type { HotspotParams } from './types';
 
 export interface Term {
@@ -43,13 +45,22 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const n = input.length;
   // In a small corpus a share would exclude the very names that repeat: at least 30 documents.
   const maxDf = Math.max(p.minDf, 30, Math.floor(n * p.maxDfShare));
+  stepMark('other');
   const tids = tokenIds(input);
+  stepMark('distinct runs');
   let lat = countLevels(tids, p);
+  stepMark('counting, first pass');
   // Typos: a rarer n-gram (≥ 4 tokens) one CJK token away from one at least twice as common is
   // rewritten to the commoner spelling in the documents, and the counts are taken again.
   const typos = findTypos(lat, p);
+  stepMark('typo grouping');
+  const rewritten = typos.size ? rewriteTypos(typos, lat) : tids;
+  for (const l of lat.levels) l.table.release();
+  if (lat.at4) give(lat.at4);
+  stepMark('typo rewrite');
   // Counted again (on the rewritten runs, or as they were), now noting each run's candidates.
-  lat = countLevels(typos.size ? rewriteTypos(typos, lat) : tids, p, maxDf);
+  lat = countLevels(rewritten, p, maxDf);
+  stepMark('counting, second pass');
   const { levels } = lat;
   // Closure: the best one-token extension's df, per n-gram (by level and id: the extension's
   // prefix and suffix are the n-grams one level down).
@@ -63,30 +74,63 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
       if (below[suffix[id]!]! < v) below[suffix[id]!] = v;
     }
   }
-  const cand: { key: string; toks: string[]; df: number; li: number; id: number }[] = [];
-  for (let li = p.minTokens - 1; li < Math.min(levels.length, p.maxTokens); li++) {
-    const { df } = levels[li]!;
+  // Candidates, longest first, then commonest, then by their tokens' text: as (level, id, df) in
+  // typed arrays, ordered through one numeric sort of packed keys (the n-grams' text order comes
+  // from the lattice: lexOrder), with no string or object per candidate (there are millions at 1M
+  // tickets, and the collector traced them all).
+  const lex = lexOrder(lat);
+  const lastLi = Math.min(levels.length, p.maxTokens) - 1;
+  let S = 1;
+  for (const l of levels) S = Math.max(S, l.df.length + 1);
+  const D = maxDf + 1;
+  if (16 * D * S > Number.MAX_SAFE_INTEGER || lastLi >= 16) throw new Error('hotspots: too many n-grams to order');
+  const { names } = lat.ids;
+  const isNumber = Uint8Array.from(names, (t) => (/^[0-9]+$/.test(t) ? 1 : 0));
+  let keys = new Float64Array(1024);
+  let nCand = 0;
+  for (let li = p.minTokens - 1; li <= lastLi; li++) {
+    const { df, last } = levels[li]!;
+    const rank = lex.rank[li]!;
     for (let id = 0; id < df.length; id++) {
       const v = df[id]!;
       if (v > maxDf) continue;
       // At the longest length there is no longer phrase to give way to.
       if (li < p.maxTokens - 1 && bestExt[li]![id]! >= p.closeRatio * v) continue;
-      const toks = toksOf(lat, li, id);
-      const k = toks.join('\u0001');
-      if (toks.every((t) => /^[0-9]+$/.test(t))) continue; // bare numbers are not names
-      if (joinTokens(toks).length < 2) continue;
-      cand.push({ key: k, toks, df: v, li, id });
+      // Bare numbers are not names.
+      let numeric = true;
+      for (let l = li, x = id; l >= 0 && numeric; l--) {
+        if (!isNumber[levels[l]!.last[x]!]) numeric = false;
+        if (l > 0) x = levels[l]!.prefix[x]!;
+      }
+      if (numeric) continue;
+      // Shorter than two characters (only a lone token can be).
+      if (li === 0 && names[last[id]!]!.length < 2) continue;
+      if (nCand === keys.length) keys = grow(keys);
+      keys[nCand++] = ((15 - li) * D + (maxDf - v)) * S + rank[id]!;
     }
   }
-  cand.sort((a, b) => b.toks.length - a.toks.length || b.df - a.df || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  keys = keys.slice(0, nCand).sort();
+  const cLi = new Int32Array(nCand);
+  const cId = new Int32Array(nCand);
+  const cDf = new Int32Array(nCand);
+  for (let i = 0; i < nCand; i++) {
+    const k = keys[i]!;
+    const r = k % S;
+    const rest = (k - r) / S;
+    const dfPart = rest % D;
+    const li = 15 - (rest - dfPart) / D;
+    cLi[i] = li;
+    cId[i] = lex.byRank[li]![r]!;
+    cDf[i] = maxDf - dfPart;
+  }
   // Candidate index per (level, n-gram id).
   const candOf = levels.map((l) => new Int32Array(l.df.length).fill(-1));
-  cand.forEach((c, i) => (candOf[c.li]![c.id] = i));
+  for (let i = 0; i < nCand; i++) candOf[cLi[i]!]![cId[i]!] = i;
 
   // Documents per candidate (needed for alias decisions and doc vectors): a document takes the
   // candidates of its distinct runs, noted while counting. The documents are counted (a group of
   // spellings counts its documents below).
-  const docsOf = new Int32Array(cand.length);
+  const docsOf = new Int32Array(nCand);
   const { runStart, docRuns, docStart } = lat.ids;
   const R = runStart.length - 1;
   // Run r's candidates, each once: runFlat[runCand[r] .. runCand[r + 1]), read off what the
@@ -115,7 +159,7 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
   const perStart = new Int32Array(n + 1);
   let perFlat = new Int32Array(1024);
   // A document's candidates, each once (by a last-seen stamp), in a reused buffer.
-  const stamp = new Int32Array(cand.length).fill(-1);
+  const stamp = new Int32Array(nCand).fill(-1);
   let buf = new Int32Array(64);
   for (let d = 0; d < n; d++) {
     let k = 0;
@@ -139,41 +183,42 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     perStart[d + 1] = at + k;
   }
 
+  stepMark('candidates per document');
   // Alias groups (union-find over candidates).
-  const { find, union } = unionFind(cand.length);
+  const { find, union } = unionFind(nCand);
   // Typos: same length (≥ 4 tokens), one CJK token substituted, and one spelling at most half as common.
   const isCjk = cjkTokens(lat);
   const candsAt: number[][] = levels.map(() => []);
-  cand.forEach((c, i) => {
-    if (c.toks.length >= 4) candsAt[c.li]!.push(i);
-  });
+  for (let i = 0; i < nCand; i++) if (cLi[i]! >= 3) candsAt[cLi[i]!]!.push(i);
   candsAt.forEach((at, li) => {
     if (at.length < 2) return;
-    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cand[at[k]!]!.id)) {
+    const headDf = 2 * p.minDf;
+    for (const group of oneTokenApart(lat, li, isCjk, at.length, (k) => cId[at[k]!]!, (k) => cDf[at[k]!]! >= headDf)) {
       const list = group.map((k) => at[k]!);
-      const top = list.reduce((a, b) => (cand[b]!.df > cand[a]!.df ? b : a));
-      for (const j of list) if (j !== top && cand[j]!.df <= 0.5 * cand[top]!.df) union(top, j);
+      const top = list.reduce((a, b) => (cDf[b]! > cDf[a]! ? b : a));
+      for (const j of list) if (j !== top && cDf[j]! <= 0.5 * cDf[top]!) union(top, j);
     }
   });
 
-  // Canonical terms.
-  const groups = new Map<number, number[]>();
-  cand.forEach((_, i) => {
-    const r = find(i);
-    const g = groups.get(r);
-    if (g) g.push(i);
-    else groups.set(r, [i]);
-  });
-  const termOf = new Int32Array(cand.length).fill(-1);
+  // Canonical terms. Groups of spellings by their root (its smallest member: unionFind), in
+  // ascending order, each group's members ascending: gMembers[gStart[g] .. gStart[g + 1]).
+  const groupOfRoot = new Int32Array(nCand).fill(-1);
+  let G = 0;
+  for (let i = 0; i < nCand; i++) if (find(i) === i) groupOfRoot[i] = G++;
+  const gStart = new Int32Array(G + 1);
+  for (let i = 0; i < nCand; i++) gStart[groupOfRoot[find(i)]! + 1]!++;
+  for (let g = 0; g < G; g++) gStart[g + 1]! += gStart[g]!;
+  const gMembers = new Int32Array(nCand);
+  const gFill = gStart.slice(0, G);
+  for (let i = 0; i < nCand; i++) gMembers[gFill[groupOfRoot[find(i)]!]!++] = i;
+  const termOf = new Int32Array(nCand).fill(-1);
   const terms: Term[] = [];
-  const roots = [...groups.keys()].sort((a, b) => a - b);
   // Documents of each group of several spellings (a document once), through the documents' candidates.
-  const multiOf = new Int32Array(cand.length).fill(-1);
+  const multiOf = new Int32Array(nCand).fill(-1);
   const multiDocs: number[] = [];
-  for (const r of roots) {
-    const members = groups.get(r)!;
-    if (members.length < 2) continue;
-    for (const m of members) multiOf[m] = multiDocs.length;
+  for (let g = 0; g < G; g++) {
+    if (gStart[g + 1]! - gStart[g]! < 2) continue;
+    for (let k = gStart[g]!; k < gStart[g + 1]!; k++) multiOf[gMembers[k]!] = multiDocs.length;
     multiDocs.push(0);
   }
   if (multiDocs.length) {
@@ -188,28 +233,32 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     }
   }
   const typoIdx = typoIndex(typos);
-  for (const r of roots) {
-    const members = groups.get(r)!;
+  const spelling = (c: number): string => joinTokens(toksOf(lat, cLi[c]!, cId[c]!));
+  for (let g = 0; g < G; g++) {
+    const members = gMembers.subarray(gStart[g]!, gStart[g + 1]!);
     // Documents of the group (a candidate's own are distinct).
     const docCount = members.length > 1 ? multiDocs[multiOf[members[0]!]!]! : docsOf[members[0]!]!;
     if (docCount > maxDf) continue;
     // Canonical spelling: the longest among those holding at least half the group's documents.
-    const best = [...members].sort(
-      (a, b) =>
-        Number(docsOf[b]! >= docCount / 2) - Number(docsOf[a]! >= docCount / 2) ||
-        cand[b]!.toks.length - cand[a]!.toks.length ||
-        docsOf[b]! - docsOf[a]! ||
-        a - b,
-    )[0]!;
+    const best =
+      members.length === 1
+        ? members[0]!
+        : [...members].sort(
+            (a, b) =>
+              Number(docsOf[b]! >= docCount / 2) - Number(docsOf[a]! >= docCount / 2) ||
+              cLi[b]! - cLi[a]! ||
+              docsOf[b]! - docsOf[a]! ||
+              a - b,
+          )[0]!;
     const ti = terms.length;
     for (const m of members) termOf[m] = ti;
     terms.push(
       minedTerm(
-        joinTokens(cand[best]!.toks),
-        members.map((m) => joinTokens(cand[m]!.toks)),
+        spelling(best),
+        () => Array.from(members, spelling),
         typoIdx,
         docCount,
-        cand[best]!.toks.length,
+        cLi[best]! + 1,
         Math.log((n + 1) / (docCount + 0.5)),
       ),
     );
@@ -235,6 +284,8 @@ export function mineTokens(input: readonly Int32Array[], p: Params): Mined {
     for (let i = 0; i < k; i++) if (i === 0 || ts[i] !== ts[i - 1]) out.push(ts[i]!);
     docTerms[d] = out;
   }
+  for (const l of levels) l.table.release();
+  stepMark('alias groups, terms');
   return { terms, docTerms };
 }
 
@@ -260,6 +311,11 @@ interface Lattice {
   noted?: ({ start: Int32Array; ids: Int32Array } | null)[];
   /** The distinct runs' token ids, -1 after each (ids.tok). */
   tok: Int32Array;
+  /**
+   * When counted without a maxDf (before typos are known): per position of tok, the id of the
+   * 4-gram starting there, or -1 (from the pool: give it back when done).
+   */
+  at4?: Int32Array;
   /** Vocabulary size (token ids are below it). */
   V: number;
   ids: TokenIds;
@@ -395,10 +451,28 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
   const N = runStart[runStart.length - 1]!;
   const V = Math.max(1, names.length);
   const levels: Level[] = [];
-  const cur = new Int32Array(N + 1).fill(-1);
-  const temp = new Int32Array(N + 1);
-  let prevKeys = V;
+  const cur = takeI32(N + 1).fill(-1);
+  const temp = takeI32(N + 1);
   const R = runStart.length - 1;
+  // The positions where an n-gram of the level in cur starts (cur[i] >= 0), ascending:
+  // pos[0 .. nPos), run r's at pos[runPos[r] .. runPos[r + 1]). Only they can start a longer one,
+  // and they thin out level by level, so each level walks them instead of every token. cur is -1
+  // everywhere else (a position, once out, stays out).
+  const pos = takeI32(N + 1);
+  let nPos = 0;
+  for (let i = 0; i < N; i++) if (tok[i]! >= 0) pos[nPos++] = i;
+  const runPos = takeI32(R + 1);
+  const placeRuns = (): void => {
+    let k = 0;
+    for (let r = 0; r <= R; r++) {
+      const s0 = runStart[r]!;
+      while (k < nPos && pos[k]! < s0) k++;
+      runPos[r] = k;
+    }
+  };
+  placeRuns();
+  let prevKeys = V;
+  let at4: Int32Array | undefined;
   const noted: ({ start: Int32Array; ids: Int32Array } | null)[] = [];
   // Notes level li's candidates from its ids in cur, given the next level (null: none counted).
   const note = (li: number, next: Level | null): void => {
@@ -408,7 +482,7 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
       return;
     }
     const { df } = levels[li]!;
-    const bestExt = new Int32Array(df.length);
+    const bestExt = takeI32(df.length).fill(0);
     if (next) {
       for (let id = 0; id < next.df.length; id++) {
         const v = next.df[id]!;
@@ -422,53 +496,56 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
       const v = df[id]!;
       ok[id] = v <= maxDf && !(li < p.maxTokens - 1 && bestExt[id]! >= p.closeRatio * v) ? 1 : 0;
     }
+    give(bestExt);
     const start = new Int32Array(R + 1);
     let out = new Int32Array(1024);
     let k = 0;
-    const stamp = new Int32Array(df.length).fill(-1);
+    const stamp = takeI32(df.length).fill(-1);
     for (let r = 0; r < R; r++) {
       start[r] = k;
-      for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
-        const id = cur[i]!;
-        if (id < 0 || !ok[id] || stamp[id] === r) continue;
+      for (let q = runPos[r]!, qe = runPos[r + 1]!; q < qe; q++) {
+        const id = cur[pos[q]!]!;
+        if (!ok[id] || stamp[id] === r) continue;
         stamp[id] = r;
         if (k === out.length) out = grow(out);
         out[k++] = id;
       }
     }
     start[R] = k;
+    give(stamp);
     noted[li] = { start, ids: out.subarray(0, k) };
   };
   for (let len = 1; len <= p.maxTokens; len++) {
     // Sized by the previous level's distinct n-grams (the next level has about as many): few rehashes.
     const seenKeys = new NumTable(Math.max(1024, prevKeys));
-    let df = new Int32Array(1024);
-    let last = new Int32Array(1024);
-    let keyOf = new Float64Array(1024);
-    let suf = new Int32Array(1024);
+    const cap = Math.max(1024, prevKeys);
+    let df = takeI32(cap);
+    let last = takeI32(cap);
+    let keyOf = takeF64(cap);
+    let suf = takeI32(cap);
     let nTemp = 0;
-    temp.fill(-1);
     // Each distinct run's n-grams once, in run order (the order the documents first use them)...
-    for (let i = 0; i < N; i++) {
+    for (let k = 0; k < nPos; k++) {
+      const i = pos[k]!;
       let key: number;
       let b = -1;
-      if (len === 1) {
-        if (tok[i]! < 0) continue;
-        key = tok[i]!;
-      } else {
-        const a = cur[i]!;
+      if (len === 1) key = tok[i]!;
+      else {
         b = cur[i + 1]!;
-        if (a < 0 || b < 0) continue;
-        key = a * V + tok[i + len - 1]!;
+        if (b < 0) {
+          temp[i] = -1;
+          continue;
+        }
+        key = cur[i]! * V + tok[i + len - 1]!;
       }
       let t = seenKeys.get(key);
       if (t < 0) {
         t = nTemp++;
         if (t === df.length) {
-          df = grow(df);
-          last = grow(last);
-          keyOf = grow(keyOf);
-          suf = grow(suf);
+          df = growPooled(df);
+          last = growPooled(last);
+          keyOf = growPooled(keyOf);
+          suf = growPooled(suf);
         }
         seenKeys.set(key, t);
         keyOf[t] = key;
@@ -482,15 +559,16 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     for (let d = 0; d < n; d++) {
       for (let q = docStart[d]!, qe = docStart[d + 1]!; q < qe; q++) {
         const r = docRuns[q]!;
-        for (let i = runStart[r]!, end = runStart[r + 1]!; i < end; i++) {
-          const t = temp[i]!;
+        for (let k = runPos[r]!, ke = runPos[r + 1]!; k < ke; k++) {
+          const t = temp[pos[k]!]!;
           if (t < 0 || last[t] === d) continue;
           last[t] = d;
           df[t]!++;
         }
       }
     }
-    const compact = new Int32Array(nTemp).fill(-1);
+    seenKeys.release();
+    const compact = takeI32(nTemp).fill(-1);
     let m = 0;
     for (let t = 0; t < nTemp; t++) if (df[t]! >= p.minDf) compact[t] = m++;
     const level: Level = { df: new Int32Array(m), prefix: new Int32Array(m), suffix: new Int32Array(m), last: new Int32Array(m), table: new NumTable(m * 2 + 16) };
@@ -510,14 +588,77 @@ function countLevels(ids: TokenIds, p: Params, maxDf?: number): Lattice {
     }
     // cur still holds the level below's ids: its candidates can be told now that this level is counted.
     if (len >= 2) note(len - 2, level);
-    for (let i = 0; i < N; i++) cur[i] = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
+    let kept = 0;
+    for (let k = 0; k < nPos; k++) {
+      const i = pos[k]!;
+      const c = temp[i]! < 0 ? -1 : compact[temp[i]!]!;
+      cur[i] = c;
+      if (c >= 0) pos[kept++] = i;
+    }
+    nPos = kept;
+    placeRuns();
+    if (len === 4 && maxDf === undefined) {
+      at4 = takeI32(N + 1).fill(-1);
+      for (let k = 0; k < nPos; k++) at4[pos[k]!] = cur[pos[k]!]!;
+    }
+    give(compact);
+    give(df);
+    give(last);
+    give(keyOf);
+    give(suf);
     levels.push(level);
     prevKeys = nTemp;
     if (m === 0) break;
   }
   // The longest level counted, when it holds n-grams: nothing longer was counted.
   if (levels.length && levels.at(-1)!.df.length > 0) note(levels.length - 1, null);
-  return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted };
+  give(cur);
+  give(temp);
+  give(pos);
+  give(runPos);
+  return { levels, tok, V, ids, noted: maxDf === undefined ? undefined : noted, at4 };
+}
+
+/**
+ * The n-grams of each level in the order of their tokens' text (token by token, each compared as
+ * strings: the order of their '\u0001'-joined keys, since every token's characters sort after
+ * '\u0001'): rank[li][id] is the n-gram's place, byRank[li] the ids in that order. Two stable
+ * counting sorts per level, by the last token's rank and then by the prefix's rank.
+ */
+function lexOrder(lat: Lattice): { rank: Int32Array[]; byRank: Int32Array[] } {
+  const { levels } = lat;
+  const names = lat.ids.names;
+  const V = names.length;
+  const tokRank = new Int32Array(V);
+  Array.from({ length: V }, (_, i) => i)
+    .sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0))
+    .forEach((t, r) => (tokRank[t] = r));
+  const rank: Int32Array[] = [];
+  const byRank: Int32Array[] = [];
+  /** ids in ascending key[id] (keys below K), stable over the given order. */
+  const countingSort = (ids: Int32Array, key: (id: number) => number, K: number): Int32Array => {
+    const count = new Int32Array(K + 1);
+    for (let i = 0; i < ids.length; i++) count[key(ids[i]!) + 1]!++;
+    for (let k = 0; k < K; k++) count[k + 1]! += count[k]!;
+    const out = new Int32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[count[key(ids[i]!)]!++] = ids[i]!;
+    return out;
+  };
+  levels.forEach((l, li) => {
+    const m = l.df.length;
+    let order: Int32Array = new Int32Array(m);
+    for (let id = 0; id < m; id++) order[id] = id;
+    order = countingSort(order, (id) => tokRank[l.last[id]!]!, V);
+    if (li > 0) {
+      const below = rank[li - 1]!;
+      order = countingSort(order, (id) => below[l.prefix[id]!]!, levels[li - 1]!.df.length);
+    }
+    const r = new Int32Array(m);
+    for (let k = 0; k < m; k++) r[order[k]!] = k;
+    rank.push(r);
+    byRank.push(order);
+  });
+  return { rank, byRank };
 }
 
 /** The tokens of the (li+1)-gram with this id, read back through the prefixes. */
@@ -595,6 +736,14 @@ function relevel(lat: Lattice, tok: Int32Array, s0: number, m: number, L: number
   }
 }
 
+/** grow() for an array taken from the pool: the old one goes back to it. */
+function growPooled<T extends Int32Array | Float64Array>(a: T): T {
+  const b = (a instanceof Int32Array ? takeI32(a.length * 2) : takeF64(a.length * 2)) as T;
+  b.set(a);
+  give(a);
+  return b;
+}
+
 function grow<T extends Int32Array | Float64Array>(a: T): T {
   const b = new (a.constructor as new (n: number) => T)(a.length * 2);
   b.set(a);
@@ -615,8 +764,14 @@ class NumTable {
   constructor(capacity: number) {
     let c = 16;
     while (c < capacity * 2) c *= 2;
-    this.kv = new Float64Array(2 * c).fill(-1);
+    this.kv = takeF64(2 * c).fill(-1);
     this.mask = c - 1;
+  }
+
+  /** Hands the table's memory back to the pool: the table is not used again. */
+  release(): void {
+    give(this.kv);
+    this.kv = new Float64Array(0);
   }
 
   private slot(key: number): number {
@@ -662,10 +817,11 @@ class NumTable {
 
   private rehash(): void {
     const old = this.kv;
-    this.kv = new Float64Array(old.length * 2).fill(-1);
+    this.kv = takeF64(old.length * 2).fill(-1);
     this.mask = old.length - 1;
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) if (old[i] !== -1) this.set(old[i]!, old[i + 1]!);
+    give(old);
   }
 }
 
@@ -679,15 +835,21 @@ const cjkTokens = (lat: Lattice): Uint8Array => Uint8Array.from(lat.ids.names, (
  * '*' masks of their text grouped. Items are given by index (idOf(i) is the n-gram's id at level
  * li, i ascending gives the order within a group); a group is keyed by integers, (position, id of
  * the tokens before it, id of the tokens after it), read off the lattice. Only groups of two or
- * more are returned, in the order they were opened.
+ * more that hold a head (isHead(i)) are returned, in the order they would open with the items
+ * taken in ascending order (by their smallest item, then position), items ascending. Both callers
+ * want a spelling at least twice as common as another, which makes its df at least 2 · minDf: the
+ * heads open the groups, and the other items only join them (a lookup, no new group or entry for
+ * the many n-grams seen in a few documents).
  */
-function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: number, idOf: (i: number) => number): number[][] {
+function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: number, idOf: (i: number) => number, isHead: (i: number) => boolean): number[][] {
   const { levels } = lat;
   let maxSize = 0;
   for (const l of levels) maxSize = Math.max(maxSize, l.df.length);
   const S = maxSize + 1;
-  // Sized by the items (at most one group per item and position): no rehash while filling.
-  const byMask = Array.from({ length: li + 1 }, (_, j) => new NumTable(j === 0 ? 16 : Math.max(1024, count)));
+  // Sized by the heads (at most one group per head and position): no rehash while filling.
+  let heads = 0;
+  for (let i = 0; i < count; i++) if (isHead(i)) heads++;
+  const byMask = Array.from({ length: li + 1 }, (_, j) => new NumTable(j === 0 ? 16 : Math.max(1024, heads)));
   // Groups as linked lists of entries, in the order they were opened.
   let first = new Int32Array(1024);
   let lastE = new Int32Array(1024);
@@ -696,55 +858,63 @@ function oneTokenApart(lat: Lattice, li: number, isCjk: Uint8Array, count: numbe
   let entryItem = new Int32Array(1024);
   let entryNext = new Int32Array(1024);
   let nEntries = 0;
+  let groupPos = new Int32Array(1024);
   const pre = new Int32Array(li + 1);
   const suf = new Int32Array(li + 2);
   const tokAt = new Int32Array(li + 1);
-  for (let i = 0; i < count; i++) {
-    const id = idOf(i);
-    // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
-    pre[li] = id;
-    for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
-    for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
-    suf[0] = id;
-    for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
-    suf[li + 1] = -1;
-    for (let j = 1; j <= li; j++) {
-      if (!isCjk[tokAt[j]!]) continue;
-      const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
-      const table = byMask[j]!;
-      let g = table.get(key);
-      if (g < 0) {
-        g = nGroups++;
-        if (g === first.length) {
-          first = grow(first);
-          lastE = grow(lastE);
-          size = grow(size);
+  for (let pass = 0; pass < 2; pass++) {
+    for (let i = 0; i < count; i++) {
+      if (isHead(i) !== (pass === 0)) continue;
+      const id = idOf(i);
+      // pre[l]: the first l+1 tokens' id at level l; suf[k]: the tokens from k on, at level li-k; tokAt: the tokens.
+      pre[li] = id;
+      for (let l = li; l > 0; l--) pre[l - 1] = levels[l]!.prefix[pre[l]!]!;
+      for (let l = 0; l <= li; l++) tokAt[l] = levels[l]!.last[pre[l]!]!;
+      suf[0] = id;
+      for (let k = 1; k <= li; k++) suf[k] = levels[li - k + 1]!.suffix[suf[k - 1]!]!;
+      suf[li + 1] = -1;
+      for (let j = 1; j <= li; j++) {
+        if (!isCjk[tokAt[j]!]) continue;
+        const key = pre[j - 1]! * S + (suf[j + 1]! + 1);
+        const table = byMask[j]!;
+        let g = table.get(key);
+        if (g < 0) {
+          if (pass === 1) continue;
+          g = nGroups++;
+          if (g === first.length) {
+            first = grow(first);
+            lastE = grow(lastE);
+            size = grow(size);
+            groupPos = grow(groupPos);
+          }
+          table.set(key, g);
+          first[g] = -1;
+          size[g] = 0;
+          groupPos[g] = j;
         }
-        table.set(key, g);
-        first[g] = -1;
-        size[g] = 0;
+        const e = nEntries++;
+        if (e === entryItem.length) {
+          entryItem = grow(entryItem);
+          entryNext = grow(entryNext);
+        }
+        entryItem[e] = i;
+        entryNext[e] = -1;
+        if (first[g]! < 0) first[g] = e;
+        else entryNext[lastE[g]!] = e;
+        lastE[g] = e;
+        size[g]!++;
       }
-      const e = nEntries++;
-      if (e === entryItem.length) {
-        entryItem = grow(entryItem);
-        entryNext = grow(entryNext);
-      }
-      entryItem[e] = i;
-      entryNext[e] = -1;
-      if (first[g]! < 0) first[g] = e;
-      else entryNext[lastE[g]!] = e;
-      lastE[g] = e;
-      size[g]!++;
     }
   }
-  const out: number[][] = [];
+  const out: { list: number[]; j: number }[] = [];
   for (let g = 0; g < nGroups; g++) {
     if (size[g]! < 2) continue;
     const list: number[] = [];
     for (let e = first[g]!; e >= 0; e = entryNext[e]!) list.push(entryItem[e]!);
-    out.push(list);
+    out.push({ list: list.sort((a, b) => a - b), j: groupPos[g]! });
   }
-  return out;
+  for (const t of byMask) t.release();
+  return out.sort((a, b) => a.list[0]! - b.list[0]! || a.j - b.j).map((g) => g.list);
 }
 
 /**
@@ -770,7 +940,8 @@ function findTypos(lat: Lattice, p: Params): Map<string, string> {
   const isCjk = cjkTokens(lat);
   for (let li = Math.min(levels.length, p.maxTokens) - 1; li >= 3; li--) {
     const { df } = levels[li]!;
-    for (const list of oneTokenApart(lat, li, isCjk, df.length, (i) => i)) {
+    const headDf = 2 * p.minDf;
+    for (const list of oneTokenApart(lat, li, isCjk, df.length, (i) => i, (i) => df[i]! >= headDf)) {
       const top = list.reduce((a, b) => (df[b]! > df[a]! || (df[b] === df[a] && keyOf(lat, li, b) < keyOf(lat, li, a)) ? b : a));
       let topKey = '';
       for (const id of list) {
@@ -819,10 +990,24 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
   }
   const canonToks = Int32Array.from(canonList);
   const maxLen = lens[0] ?? 0;
+  // Every typo is 4 tokens or more (findTypos): a run can hold one only where one of its 4-grams
+  // begins a typo, which the 4-gram ids noted while counting tell. Most runs stop there.
+  const H = 4;
+  const isHead = new Uint8Array(levels[H - 1]?.df.length ?? 0);
+  for (let li = H - 1; li < isVariant.length; li++) {
+    const flag = isVariant[li]!;
+    for (let id = 0; id < flag.length; id++) {
+      if (!flag[id]) continue;
+      let h = id;
+      for (let l = li; l > H - 1; l--) h = levels[l]!.prefix[h]!;
+      isHead[h] = 1;
+    }
+  }
   const out = ids.tok.slice();
   const { runStart } = ids;
   const R = runStart.length - 1;
   const L = Math.min(maxLen, levels.length);
+  const at4 = lat.at4!;
   // Each distinct run once: a run that holds no typo is left as it is, whatever document it is in.
   // The ids of its windows at every length are read off the tables once (a window's id is its
   // prefix's and its last token's), and again after each rewrite, so that the windows read next
@@ -832,6 +1017,15 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
     const rs = runStart[r]!;
     const m = runStart[r + 1]! - rs;
     if (lv.length < L * (m + 1)) lv = new Int32Array(2 * L * (m + 1));
+    let head = false;
+    for (let i = 0; i < m; i++) {
+      const id = at4[rs + i]!;
+      if (id >= 0 && isHead[id]) {
+        head = true;
+        break;
+      }
+    }
+    if (!head) continue;
     runLevels(lat, out, rs, m, L, lv);
     let holds = false;
     for (let li = 0; li < L && !holds; li++) {
@@ -862,12 +1056,12 @@ function rewriteTypos(typos: Map<string, string>, lat: Lattice): TokenIds {
 }
 
 /** A term whose aliases (its spellings and their typo spellings: withTypos) are worked out when first read. */
-function minedTerm(text: string, spellings: string[], typos: TypoIndex, df: number, len: number, idf: number): Term {
+function minedTerm(text: string, spellings: () => string[], typos: TypoIndex, df: number, len: number, idf: number): Term {
   let aliases: string[] | null = null;
   return {
     text,
     get aliases(): string[] {
-      return (aliases ??= withTypos(spellings, typos));
+      return (aliases ??= withTypos(spellings(), typos));
     },
     df,
     len,

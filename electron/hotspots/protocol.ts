@@ -6,7 +6,7 @@ export type ToHotspotWorker =
   | { type: 'compute'; id: number; now: number };
 
 export type FromHotspotWorker =
-  | { type: 'result'; id: number; hotspots: Hotspot[]; ms: number; size: number }
+  | { type: 'result'; id: number; hotspots: Hotspot[]; ms: number; size: number; steps: Record<string, number>; gcMs: number }
   | { type: 'error'; id: number; message: string };
 
 export interface HotspotWorkerInit {

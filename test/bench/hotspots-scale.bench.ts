@@ -2,8 +2,8 @@
  * BENCH_ONLY=hotspots-scale (BENCH_HOTSPOT_SIZES, default "100000,1000000"): how the hotspot
  * recompute scales with the ticket count. Per size, generated tickets with planted hotspots over a
  * year, of which the 90-day horizon is computed (as the app does):
- *  - in the worker: the full recompute as the app runs it, and the main thread's event-loop delay
- *    (p99, max) while waiting for it;
+ *  - in the worker: the full recompute as the app runs it, its time in garbage collection and per
+ *    step (a second table), and the main thread's event-loop delay (p99, max) while waiting for it;
  *  - the cost of adding one new ticket to the worker's index (its tokenisation), over 10,000;
  *  - in process, the engine before the speed-up (test/support/hotspot-before, main at 5941844)
  *    and now, on the same tickets (each engine tokenises them its own way beforehand, untimed, as
@@ -82,9 +82,10 @@ const pair = (a: number | undefined, b: number): string => (a === undefined ? `�
 
 export async function benchHotspotsScale(sizes: number[], beforeMax: number, log: (s: string) => void): Promise<string> {
   const rows = [
-    '| tickets (in 90-day horizon) | mining terms, before → now | clustering step, before → now | whole recompute in process, before → now | its CPU time, before → now | same terms, vectors, hotspots | full recompute in worker (now) | main event-loop delay p99 / max | add one ticket |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| tickets (in 90-day horizon) | mining terms, before → now | clustering step, before → now | whole recompute in process, before → now | its CPU time, before → now | same terms, vectors, hotspots | full recompute in worker (now) | of which garbage collection | main event-loop delay p99 / max | add one ticket |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const stepRows = new Map<string, string[]>();
   for (const n of sizes) {
     const held = horizonOf(n);
     const now = held.reduce((a, m) => Math.max(a, m.time ?? 0), 0);
@@ -94,15 +95,20 @@ export async function benchHotspotsScale(sizes: number[], beforeMax: number, log
     // does): the in-process runs below leave garbage whose collection would show in the delay.
     const client = new HotspotWorkerClient({ horizonDays: 90, tzOffsetMinutes: 480 });
     const keep = setInterval(() => undefined, 1000); // the worker does not keep the process alive
-    let worker: { ms: number; p99: number; max: number };
+    let worker: { ms: number; gcMs: number; p99: number; max: number };
     try {
       for (let i = 0; i < held.length; i += 5000) client.add(held.slice(i, i + 5000));
       const h = monitorEventLoopDelay({ resolution: 1 });
       h.enable();
       const r = await client.compute(now);
       h.disable();
-      worker = { ms: r.ms, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
-      log(`${n}: worker recompute ${s(r.ms)}, ${r.hotspots.length} hotspots`);
+      worker = { ms: r.ms, gcMs: r.gcMs, p99: h.percentile(99) / 1e6, max: h.max / 1e6 };
+      log(`${n}: worker recompute ${s(r.ms)} (garbage collection ${s(r.gcMs)}), ${r.hotspots.length} hotspots`);
+      for (const [step, ms] of Object.entries(r.steps)) {
+        const row = stepRows.get(step) ?? [];
+        row[sizes.indexOf(n)] = s(ms);
+        stepRows.set(step, row);
+      }
     } finally {
       clearInterval(keep);
       await client.close();
@@ -124,8 +130,13 @@ export async function benchHotspotsScale(sizes: number[], beforeMax: number, log
       log(`${n}: before: mining ${s(old.mining)}, clustering ${s(old.clustering)}, whole ${s(old.total)} (CPU ${s(old.cpu)}); ${same}`);
     }
     rows.push(
-      `| ${n.toLocaleString('en')} (${held.length.toLocaleString('en')}) | ${pair(old?.mining, after.mining)} | ${pair(old?.clustering, after.clustering)} | ${pair(old?.total, after.total)} | ${pair(old?.cpu, after.cpu)} | ${same} | ${s(worker.ms)} | ${worker.p99.toFixed(1)} / ${worker.max.toFixed(1)} ms | ${perTicket.toFixed(3)} ms |`,
+      `| ${n.toLocaleString('en')} (${held.length.toLocaleString('en')}) | ${pair(old?.mining, after.mining)} | ${pair(old?.clustering, after.clustering)} | ${pair(old?.total, after.total)} | ${pair(old?.cpu, after.cpu)} | ${same} | ${s(worker.ms)} | ${s(worker.gcMs)} | ${worker.p99.toFixed(1)} / ${worker.max.toFixed(1)} ms | ${perTicket.toFixed(3)} ms |`,
     );
   }
-  return rows.join('\n');
+  const breakdown = [
+    `| step of the worker's recompute (wall time, garbage collection included) | ${sizes.map((n) => n.toLocaleString('en')).join(' | ')} |`,
+    `|---|${sizes.map(() => '---').join('|')}|`,
+    ...[...stepRows].map(([step, row]) => `| ${step} | ${sizes.map((_, i) => row[i] ?? '–').join(' | ')} |`),
+  ];
+  return `${rows.join('\n')}\n\n${breakdown.join('\n')}`;
 }
