@@ -16,6 +16,13 @@
  * Earlier "before" columns: every count exact (forceThin false), and before that a sample without
  * text (walkChoice by the lead estimate), which the 2026-12-07 figures below compare.
  *
+ * 2026-12-07 (evening; issue 11, division lexemes, migration 0032), 1M tickets (seed 4243), 400 queries a row (40 awkward),
+ * quiet machine, second run (the first, right after a CI run, found SQLite's file out of the page cache). PostgreSQL p99
+ * before → after (the same engine without → with the district in the GIN lookup, alternating on the same queries):
+ *   2 chars + district + closed 268.8 → 104.5 ms (p50 64.7 → 44.5; SQLite 98.9 ms); district + open states 27.0 → 23.3 ms;
+ *   rows without a district 0.9–1.4× (the run's noise: the same engine twice). p99 SQLite / PostgreSQL: 2 characters
+ *   3.28 / 22.5 ms (6.9×), 3 characters 5.55 / 36.0 (6.5×), 4 characters 10.6 / 27.6 (2.6×); "年，" 243.8 / 100.5;
+ *   "小区 楼" 175.1 / 41.8; open + last 30 days 79.2 / 82.8; one category 12.8 / 24.2 ms.
  * 2026-12-07 (issue 11, filters first, migration 0031), 1M tickets (seed 4243), 400 queries a row (40 awkward), quiet machine,
  * p99 SQLite / PostgreSQL, against the 1M run of the same day before the change (a different run, same stores):
  *   district + open states 39.2 / 21.6 ms (was 180 / 117); open + last 30 days 70.3 / 98.9 ms (290 / 131); one category
