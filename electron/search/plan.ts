@@ -234,7 +234,6 @@ export type FilterIndex = 'tickets_status_reply_by' | 'tickets_status_created' |
 
 /** The index of this search's filters that selects the fewest sampled tickets (all its columns this search filters on), or null when none applies. */
 export function narrowestFilterIndex(v: ValidSearch, stats: SearchStats, now: Date): FilterIndex | null {
-  const none = NO_FILTERS;
   const options: [FilterIndex, Partial<ValidSearch> | null][] = [
     ['tickets_status_reply_by', v.status ? { status: v.status } : null],
     ['tickets_status_created', v.status && (v.from || v.to) ? { status: v.status, from: v.from, to: v.to } : null],
@@ -247,7 +246,7 @@ export function narrowestFilterIndex(v: ValidSearch, stats: SearchStats, now: Da
   let bestShare = Infinity;
   for (const [index, only] of options) {
     if (!only) continue;
-    const s = filterShare({ ...v, ...none, ...only }, stats, now);
+    const s = filterShare({ ...v, ...NO_FILTERS, ...only }, stats, now);
     if (s < bestShare) {
       best = index;
       bestShare = s;

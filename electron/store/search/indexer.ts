@@ -414,14 +414,13 @@ export async function fillDivisionLexemes(db: Kysely<DB>, signal: AbortSignal | 
   for (;;) {
     if (signal?.aborted) return { done: false, filled };
     const last = await db.transaction().execute(async (trx) => {
-      const rows = await sql<{ doc_id: string | number }>`update ticket_search_docs set tsv = tsv
-        where doc_id in (select doc_id from ticket_search_docs where doc_id > ${after} order by doc_id limit ${batchSize})
-          and tsv is not null
-        returning doc_id`.execute(trx);
-      const next = await sql<{ m: string | number | null }>`select max(doc_id) as m from (select doc_id from ticket_search_docs
-        where doc_id > ${after} order by doc_id limit ${batchSize}) b`.execute(trx);
-      const m = next.rows[0]?.m;
-      filled += rows.rows.length;
+      // One statement: the batch's keys read once, rewritten, and the last of them returned.
+      const batch = await sql<{ m: string | number | null; n: string | number }>`with b as (select doc_id from ticket_search_docs
+          where doc_id > ${after} order by doc_id limit ${batchSize}),
+        u as (update ticket_search_docs set tsv = tsv where doc_id in (select doc_id from b) and tsv is not null returning 1)
+        select (select max(doc_id) from b) as m, (select count(*) from u) as n`.execute(trx);
+      const m = batch.rows[0]?.m;
+      filled += Number(batch.rows[0]?.n ?? 0);
       await save(trx, m == null ? 'done' : String(m));
       return m == null ? null : Number(m);
     });
