@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapsePhoneNumbers, END, GAP, IDEOGRAPH_TERM, JOIN, START, normalisesCharByChar, normalizeText, planQuery, rawFindsIdeographs, rawSpellings, tokenizeDocument, tokenizeTicket } from './tokenize';
+import { collapsePhoneNumbers, END, GAP, IDEOGRAPH_TERM, JOIN, START, sepClass, normalisesCharByChar, normalizeText, planQuery, rawFindsIdeographs, rawSpellings, tokenizeDocument, tokenizeTicket } from './tokenize';
 import { mulberry32 } from '../store/search/testing';
 
 const bi = (...fields: string[]) => tokenizeDocument(...fields).bi.split(' ');
@@ -30,17 +30,30 @@ describe('tokenizeDocument', () => {
 
   it('never produces FTS syntax: tokens are letters, digits, the gap and edge marks only', () => {
     const t = tokenizeDocument('"*():^- OR NEAR(a b) \'x\' {col}: +-');
-    for (const tok of [...t.bi.split(' '), ...t.uni.split(' ')]) expect(tok).toMatch(/^([\p{L}\p{N}\uE001-\uE003]+|\uE000)$/u);
+    for (const tok of [...t.bi.split(' '), ...t.uni.split(' ')]) expect(tok).toMatch(/^([\p{L}\p{N}\uE001-\uE003\uE100-\uF7FF]+|\uE000)$/u);
   });
 
   it('marks the edges around separators within a field, never across fields', () => {
     const u = uni('12#楼，', '来电');
-    // 2 ends a run at '#', 楼 starts one after it and ends one at '，'; 2 and 楼 are joined across '#'.
-    expect(u).toEqual(expect.arrayContaining([`2${END}`, `${START}楼`, `2${JOIN}楼`, `楼${END}`]));
+    // 2 ends a run at '#', 楼 starts one after it and ends one at '，' (NFKC: ','); 2 and 楼 are joined across '#'.
+    expect(u).toEqual(expect.arrayContaining([`2${END}${sepClass('#')}`, `${START}${sepClass('#')}楼`, `2${JOIN}楼`, `楼${END}${sepClass(',')}`]));
     // 来 begins the second field: no separator before it in its field, no join to 楼.
-    expect(u).not.toContain(`${START}来`);
+    expect(u.some((x) => x.startsWith(START) && x.endsWith('来'))).toBe(false);
     expect(u).not.toContain(`楼${JOIN}来`);
     expect(uni('油烟扰民')).toEqual(['扰', '民', '油', '烟']);
+  });
+
+  it('keeps the separator next to a run in its END and START edges, and writes none across white space (version 4)', () => {
+    const u = uni('2023年，来电。年 3#楼');
+    expect(u).toEqual(expect.arrayContaining([`年${END}${sepClass(',')}`, `电${END}${sepClass('。')}`, `${START}${sepClass(',')}来`]));
+    // 年 before a space: no END edge for it (a term never holds white space), and no join across the space.
+    expect(u.filter((x) => x.startsWith(`年${END}`))).toEqual([`年${END}${sepClass(',')}`]);
+    expect(u).not.toContain(`年${JOIN}3`);
+    expect(u.some((x) => x.startsWith(START) && x.endsWith('3'))).toBe(false);
+    // Separators after a run: the one next to it is its class; "电。年" joins across '。'.
+    expect(u).toContain(`电${JOIN}年`);
+    expect(sepClass('，'.normalize('NFKC'))).toBe(sepClass(','));
+    expect(sepClass('。')).not.toBe(sepClass(','));
   });
 
   it('keeps characters outside the BMP whole', () => {
@@ -64,10 +77,11 @@ describe('planQuery', () => {
   });
 
   it('keeps punctuation inside a term literal and marks the term for a substring check', () => {
-    expect(planQuery('3#楼')).toEqual([{ text: '3#楼', chars: ['3', '楼'], phrases: [], edges: [`3${END}`, `${START}楼`, `3${JOIN}楼`], exact: false }]);
-    expect(planQuery('NEAR(')).toEqual([{ text: 'near(', chars: [], phrases: [['ne', 'ea', 'ar']], edges: [`r${END}`], exact: false }]);
+    expect(planQuery('3#楼')).toEqual([{ text: '3#楼', chars: ['3', '楼'], phrases: [], edges: [`3${END}${sepClass('#')}`, `${START}${sepClass('#')}楼`, `3${JOIN}楼`], exact: false }]);
+    expect(planQuery('NEAR(')).toEqual([{ text: 'near(', chars: [], phrases: [['ne', 'ea', 'ar']], edges: [`r${END}${sepClass('(')}`], exact: false }]);
     expect(planQuery('"*()"')).toEqual([{ text: '"*()"', chars: [], phrases: [], edges: [], exact: false }]);
-    expect(planQuery('情况。来')[0]!.edges).toEqual([`况${END}`, `${START}来`, `况${JOIN}来`]);
+    expect(planQuery('情况。来')[0]!.edges).toEqual([`况${END}${sepClass('。')}`, `${START}${sepClass('。')}来`, `况${JOIN}来`]);
+    expect(planQuery('年，')[0]!.edges).toEqual([`年${END}${sepClass(',')}`]);
   });
 
   it('asks no edges of a term that may be a phone number (its digits are indexed without them)', () => {

@@ -23,13 +23,16 @@
  *   "油烟 烟扰 扰民"), which matches exactly where the n characters are contiguous in one run;
  *   a 1-character term is a lookup in `uni`. A term that contains separators ("3#楼") becomes the
  *   AND of its runs plus a final substring check (see electron/store/search/sqlite-search.ts).
- * - EDGES, in the `uni` set: where a separator stands between two runs of one field, the token
- *   `a␁b` (the last character of the run before it, JOIN, the first of the run after it); where a
- *   run ends at a separator, `a␃` (END); where one starts after a separator, `␂b` (START). A term
- *   that contains separators ("12#楼", "情况。来", "年，") needs them in the document, so they are
- *   necessary conditions the index can look up; and they are rare where the term's runs are not
- *   ("12" and "楼" are in most tickets, "2␁楼" in few), so the search can start from them instead of
- *   reading every ticket that holds both runs. Version 3 of the tokenizer.
+ * - EDGES, in the `uni` set: where separators without white space stand between two runs of one
+ *   field, the token `a␁b` (the last character of the run before them, JOIN, the first of the run
+ *   after them); where a run ends at a separator s, `a␃s'` (END and s's class, see sepClass); where
+ *   one starts right after s, `␂s'b` (START). A term that contains separators ("12#楼", "情况。来",
+ *   "年，") needs them in the document, so they are necessary conditions the index can look up; and
+ *   they are rare where the term's runs are not ("12" and "楼" are in most tickets, "2␁楼" in few),
+ *   so the search can start from them instead of reading every ticket that holds both runs. The
+ *   separator's class (version 4) keeps "年，" from reading every ticket where 年 ends a run before
+ *   "。" or a space. A term never holds white space (it splits terms), so no edge is written across
+ *   it. Versions 3 and 4 of the tokenizer.
  *
  * Token strings are space-separated and contain only letters, digits and the gap token, so the
  * SQLite side indexes them with FTS5's `ascii` tokenizer (split on ASCII non-alphanumerics, every
@@ -47,15 +50,37 @@ import { normalizePhone } from '../../shared/domain/phone';
  * Bumped whenever tokenisation changes: reindexAll rebuilds a store indexed by another version.
  * 2: a ticket's number, address, caller name and phone are indexed too (tokenizeTicket).
  * 3: edges around separators (JOIN, START, END tokens in `uni`).
+ * 4: END and START edges carry the separator's class (sepClass); no edge across white space.
  */
-export const TOKENIZER_VERSION = 3;
+export const TOKENIZER_VERSION = 4;
 
 /** Separates runs in the `bi` stream. Private use: never produced from text (it is not \p{L}/\p{N}). */
 export const GAP = '\uE000';
-/** Edge marks (private use, never produced from text): a + JOIN + b, START + b, a + END (see EDGES above). */
+/** Edge marks (private use, never produced from text): a + JOIN + b, START + class + b, a + END + class (see EDGES above). */
 export const JOIN = '\uE001';
 export const START = '\uE002';
 export const END = '\uE003';
+
+/** Separator classes: private use from here on (past the marks above), one per code point modulo CLASS_COUNT. */
+const CLASS_BASE = 0xe100;
+const CLASS_COUNT = 0x1700;
+
+/**
+ * The class an END or START edge carries for the separator next to the run (version 4): a private-use
+ * character, the same for the separator in a document and in a query (both normalised alike). Two
+ * separators may share a class (code points CLASS_COUNT apart): an edge is a necessary condition,
+ * checked on the text after the lookup, so sharing costs speed, never an answer.
+ */
+export function sepClass(sep: string): string {
+  return String.fromCharCode(CLASS_BASE + (sep.codePointAt(0)! % CLASS_COUNT));
+}
+
+/** White space, as planQuery splits terms on it (/\s/u). */
+function isSpace(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return /\s/u.test(ch);
+}
 
 /** NFKC + lower case; the one normalisation documents, queries and substring checks share. */
 export function normalizeText(s: string): string {
@@ -200,11 +225,13 @@ function tokenSets(fields: readonly string[], prefix = ''): TokenSets {
   const bi: string[] = [];
   for (const field of fields) {
     const s = normalizeText(field);
-    // prev: the last character of the current run; runEnd: the last of the run before the separator
-    // just read; sep: a separator was read since the last indexable character, in this field.
+    // prev: the last character of the current run; runEnd: the last of the run before the separators
+    // just read; sep: the last separator read since the last indexable character, in this field;
+    // spaced: white space among those separators.
     let prev = '';
     let runEnd = '';
-    let sep = false;
+    let sep = '';
+    let spaced = false;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       let ch: string;
@@ -220,19 +247,21 @@ function tokenSets(fields: readonly string[], prefix = ''): TokenSets {
         else {
           if (bi.length && bi[bi.length - 1] !== GAP) bi.push(GAP);
           if (sep) {
-            chars.add(START + ch);
-            if (runEnd) chars.add(runEnd + JOIN + ch);
+            if (!isSpace(sep)) chars.add(START + sepClass(sep) + ch);
+            if (runEnd && !spaced) chars.add(runEnd + JOIN + ch);
           }
         }
         prev = ch;
-        sep = false;
+        sep = '';
       } else {
         if (prev) {
-          chars.add(prev + END);
+          if (!isSpace(ch)) chars.add(prev + END + sepClass(ch));
           runEnd = prev;
+          spaced = false;
         }
+        if (!spaced && isSpace(ch)) spaced = true;
         prev = '';
-        sep = true;
+        sep = ch;
       }
     }
   }
@@ -330,22 +359,23 @@ export function termEdges(text: string): string[] {
   const out: string[] = [];
   let prev = '';
   let runEnd = '';
-  let sep = false;
+  let sep = '';
+  // A term holds no white space (planQuery splits on it); the edges are the documents' (tokenSets).
   for (const ch of text) {
     if (isIndexable(ch)) {
       if (!prev && sep) {
-        out.push(START + ch);
+        out.push(START + sepClass(sep) + ch);
         if (runEnd) out.push(runEnd + JOIN + ch);
       }
       prev = ch;
-      sep = false;
+      sep = '';
     } else {
       if (prev) {
-        out.push(prev + END);
+        out.push(prev + END + sepClass(ch));
         runEnd = prev;
       }
       prev = '';
-      sep = true;
+      sep = ch;
     }
   }
   return [...new Set(out)];

@@ -181,6 +181,8 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
     }
     for (let i = 0; i < 6; i++) queries.push(`${sample(rnd, 2)} ${sample(rnd, 1)}`, `${sample(rnd, 1)} ${sample(rnd, 3)}`);
     queries.push('12#楼', '3#楼', 'ab-3', 'Ａ１#b', '楼。', '年，', '1 2 楼');
+    // The separator's class in END and START edges (tokenizer v4): written half-width, before a run, doubled, alone before a run.
+    queries.push('年,', '，来', '。年', '年，，', '#楼');
     let nonEmpty = 0;
     for (const q of queries) {
       const expected = substringMatches(q);
