@@ -266,9 +266,10 @@ export interface SearchPlan {
   /**
    * Estimated tickets: matching the lead lookup, passing the filters, index hits the text plan reads
    * for the page and count (textScan) and for the page alone (pageScan); `text`: matching the text
-   * (the rarest token's share), of `total`.
+   * (the rarest token's share), of `total`; `other`: matching the other index table's rarest condition
+   * (all of `total` when the search has none there).
    */
-  estimate: { lead: number; filtered: number; textScan: number; pageScan: number; text: number; total: number };
+  estimate: { lead: number; filtered: number; textScan: number; pageScan: number; text: number; other: number; total: number };
 }
 
 /** A plan forced by tests; `lead` applies to the text plan and needs an index condition of that kind. */
@@ -295,12 +296,15 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
   let lead: 'bi' | 'uni' = phrases.length ? 'bi' : 'uni';
   let leadShare = 1;
   let textShare = 1;
+  // The rarest condition's share in each index table (Infinity: the search has none there).
+  let p = Infinity;
+  let c = Infinity;
   let f = 1;
   // The share of tickets the index lookup itself keeps by their division (1 unless divisionsIndexed).
   let d = 1;
   if (stats) {
-    const p = Math.min(...phrases.map((x) => phraseShare(stats, x)));
-    const c = Math.min(...chars.map((x) => charShare(stats, x)));
+    p = Math.min(...phrases.map((x) => phraseShare(stats, x)));
+    c = Math.min(...chars.map((x) => charShare(stats, x)));
     lead = phrases.length && p <= c ? 'bi' : 'uni';
     leadShare = lead === 'bi' ? p : c;
     textShare = Math.min(p, c);
@@ -321,5 +325,5 @@ export function planSearch(v: ValidSearch, stats: SearchStats | null, now: Date,
   const pageScan = Math.min(leadRows, (v.limit + 1) / pass);
   const mode = force.mode ?? (stats && hasFilters(v) && filtered * filterRowCost < textScan ? 'filters' : 'text');
   const filterIndex = mode === 'filters' && stats ? narrowestFilterIndex(v, stats, now) : null;
-  return { mode, filterIndex, lead, check: mode === 'filters' ? v.terms : check, estimate: { lead: leadRows, filtered, textScan, pageScan, text: textShare * total, total } };
+  return { mode, filterIndex, lead, check: mode === 'filters' ? v.terms : check, estimate: { lead: leadRows, filtered, textScan, pageScan, text: textShare * total, other: Math.min(1, lead === 'bi' ? c : p) * total, total } };
 }

@@ -69,6 +69,12 @@ describe.each(STORE_KINDS)('ticket search on the %s store', (kind: StoreKind) =>
         const e = createSearchEngine(t.store.sqlite!, { force, forceLookup });
         planned.push([name, async (input) => e.search(input)]);
       }
+      // Terms the index answers exactly in both tables ("小区 楼"): the lead's hits walked, or the two posting lists met (bothIndexes).
+      for (const [name, lead, forceIntersect] of [['text, bigrams lead, hits walked', 'bi', false], ['text, characters lead, hits walked', 'uni', false],
+        ['text, bigrams lead, posting lists met', 'bi', true], ['text, characters lead, posting lists met', 'uni', true]] as const) {
+        const e = createSearchEngine(t.store.sqlite!, { force: { mode: 'text', lead }, forceIntersect });
+        planned.push([name, async (input) => e.search(input)]);
+      }
     }
     if (kind === 'postgres') {
       // The text plan's two ways through the documents: walked newest-first, or the GIN lookup's hits fetched.

@@ -45,8 +45,10 @@ beforeAll(async () => {
   store = await buildSearchFixture(join(dir, 'store.sqlite'), { demoTickets: 3000, randomTickets: 600 });
   engine = createSearchEngine(store.sqlite!, { now: () => NOW });
   planned = ([
-    ['text, bigrams lead', { force: { mode: 'text', lead: 'bi' } }],
-    ['text, characters lead', { force: { mode: 'text', lead: 'uni' } }],
+    ['text, bigrams lead, hits walked', { force: { mode: 'text', lead: 'bi' }, forceIntersect: false }],
+    ['text, characters lead, hits walked', { force: { mode: 'text', lead: 'uni' }, forceIntersect: false }],
+    ['text, bigrams lead, posting lists met', { force: { mode: 'text', lead: 'bi' }, forceIntersect: true }],
+    ['text, characters lead, posting lists met', { force: { mode: 'text', lead: 'uni' }, forceIntersect: true }],
     ['filters first, text checked on the rows', { force: { mode: 'filters' }, forceLookup: false }],
     ['filters first, bigram lookup met by id', { force: { mode: 'filters', lead: 'bi' }, forceLookup: true }],
     ['filters first, character lookup met by id', { force: { mode: 'filters', lead: 'uni' }, forceLookup: true }],
