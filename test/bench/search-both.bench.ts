@@ -7,6 +7,8 @@
  * one category). Every query must find the same count on both stores, or the bench fails.
  *
  * Run alone: npx tsx test/bench/search-both.bench.ts (BENCH_TICKETS=100000, BENCH_QUERIES=200).
+ * SQLite runs twice on every query as well: as shipped, and "before" (two exact terms in different index tables never meet
+ * their posting lists: sqlite-search.ts forceIntersect false), one planner sample for both.
  * The unified runner (test/bench/run.ts) calls benchSearchBoth().
  * BENCH_PG_URL: use this database instead of a private cluster (kept between runs: filled once).
  * The SQLite store is kept in the bench cache (store-cache.ts) and reused when complete.
@@ -16,6 +18,19 @@
  * Earlier "before" columns: every count exact (forceThin false), and before that a sample without
  * text (walkChoice by the lead estimate), which the 2026-12-07 figures below compare.
  *
+ * 2026-12-07 (late; issue 11, tokenizer v4 and the meeting of two posting lists on SQLite), 1M tickets (seed 4243), 400 queries
+ * a row (40 awkward), second of two runs back to back, both stores re-indexed with v4. SQLite p99 before → after in the run
+ * ("before": the lists never met, forceIntersect false, one planner sample): "小区 楼" 161.5 → 43.1 ms (p50 10.6 → 5.62);
+ * "12#楼" 2.67 → 0.52 ms; other rows the same engine (0.7–1.1×, noise). SQLite p99 / PostgreSQL p99: 2 characters 1.81 /
+ * 54.3 ms, 3 characters 6.15 / 42.5, 4 characters 8.59 / 28.2; "情况。来" 33.1 / 39.8; "年，" 18.9 / 93.9; district + closed
+ * 116.2 / 124.8; open + last 30 days 68.1 / 129.5; one category 30.2 / 32.0 ms. PostgreSQL is slower in every row than the
+ * evening run (2 characters 22.5 ms there): this machine held both stores twice over (v3 and v4 copies, 31 GB on 24 GB of
+ * memory), and the un-rebuilt v3 database answered the same 2-character queries no faster (p50 16.6–24.8 ms, v4 19.7–21.3).
+ * Tokenizer v3 → v4 (the separator's class in END and START edges), engines alternating on the same queries, each store
+ * indexed by its version (a scratch script importing the v3 engine from a checkout of 99ccd2d), second round, p99: SQLite "年，"
+ * 348.4 → 41.8 ms ("道，" 348 → 22.7), "12#楼" 7.64 → 1.55 ms, "情况。来" 61.0 → 54.6 ms; PostgreSQL "年，" 429.0 → 71.7 ms
+ * ("查。" 429 → 33.3), "情况。来" and "12#楼" the same (noise). Index: SQLite file 6,554.7 → 6,562.7 MB (+0.1 %; no edges
+ * across white space any more), re-index of 1M 713 s (SQLite, beside PostgreSQL's fill) and 1,082 s (PostgreSQL, with VACUUM).
  * 2026-12-07 (evening; issue 11, division lexemes, migration 0032), 1M tickets (seed 4243), 400 queries a row (40 awkward),
  * quiet machine, second run (the first, right after a CI run, found SQLite's file out of the page cache). PostgreSQL p99
  * before → after (the same engine without → with the district in the GIN lookup, alternating on the same queries):
