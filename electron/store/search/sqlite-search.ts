@@ -70,7 +70,7 @@ export interface SearchEngineOptions {
   force?: PlanChoice;
   /** Tests: filters first, meet the lead lookup's ids (true) or check every term on the rows (false), whatever lookupCheaper says. */
   forceLookup?: boolean;
-  /** Tests and the bench: meet the two indexes' posting lists (true) or walk the lead's hits (false), whatever intersectCheaper says. */
+  /** Tests and the bench: meet the two indexes' posting lists (true) or walk the lead's hits (false), whatever MEET_MAX_RATIO says. */
   forceIntersect?: boolean;
   /** The planner's sample, in steps. @default sqliteStatsSteps on this connection */
   statsSteps?: () => Generator<void, SearchStats>;
@@ -201,8 +201,8 @@ class Postings {
 /**
  * The doc ids in both expressions' posting lists (one in `bi`, one in `uni` of the same index),
  * newest-first: a merge, each list read up to the other's id. It costs a read of every id of both
- * lists in the range walked (~0.3 µs each), where walking the lead's hits joins each to its ticket
- * and checks the other term on its text (~3–5 µs).
+ * lists in the range walked (~0.4 µs each), where walking the lead's hits joins each to its ticket
+ * and checks the other term on its text (~4 µs; see MEET_MAX_RATIO).
  */
 function* bothIndexes(a: Postings, b: Postings): Generator<number> {
   let x = a.atMost(Number.MAX_SAFE_INTEGER);
