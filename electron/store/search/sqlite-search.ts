@@ -386,9 +386,10 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
       const cursorWhere = v.cursor?.kind === 'doc' ? ['d.doc_id < ?'] : [];
       const cursorParams = v.cursor?.kind === 'doc' ? [v.cursor.docId] : [];
       // The lead's lookup: the rarest index condition (every phrase, or every lone character and edge), ANDed.
-      const leadExpr = plan.lead === 'bi'
-        ? v.terms.flatMap((t) => t.phrases).map((p) => runExpr(p, prefixes)).join(' AND ')
-        : uniTokens(v).map((c) => runExpr([c], prefixes)).join(' AND ');
+      const tableExpr = (table: 'bi' | 'uni') => (table === 'bi'
+        ? v.terms.flatMap((t) => t.phrases).map((p) => runExpr(p, prefixes))
+        : uniTokens(v).map((c) => runExpr([c], prefixes))).join(' AND ');
+      const leadExpr = tableExpr(plan.lead);
       if (plan.mode === 'filters') {
         const from = `from tickets t${plan.filterIndex ? ` indexed by ${plan.filterIndex}` : ''} cross join ticket_search_docs d on d.ticket_id = t.id`;
         const useLookup = opts.forceLookup ?? lookupCheaper(v, plan);
@@ -407,9 +408,7 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         rowParams = [];
       } else if (!where.length && v.terms.every((t) => t.exact) && plan.check.length
         && (opts.forceIntersect ?? plan.estimate.other <= MEET_MAX_RATIO * plan.estimate.lead)) {
-        const bi = v.terms.flatMap((t) => t.phrases).map((p) => runExpr(p, prefixes)).join(' AND ');
-        const uni = uniTokens(v).map((c) => runExpr([c], prefixes)).join(' AND ');
-        intersect = plan.lead === 'bi' ? { lead: bi, other: uni, leadTable: 'bi' } : { lead: uni, other: bi, leadTable: 'uni' };
+        intersect = { lead: leadExpr, other: tableExpr(plan.lead === 'bi' ? 'uni' : 'bi'), leadTable: plan.lead };
         rowsSql = '';
         rowParams = [];
       } else {
@@ -456,6 +455,34 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
     };
     // Counting runs inside SQLite (one call): stepping a thousand rows through JS costs more than the search.
     const count = (text: string | null, args: unknown[]) => (text ? prepare(text).pluck().get(...args) as number : 0);
+    /**
+     * The page and the count of a search that finds its matches' ids itself, newest-first: `take` each,
+     * `done` once the page and the count are full, `finish` reads the page's rows.
+     */
+    const pageOfIds = () => {
+      const before = v.cursor?.kind === 'doc' ? v.cursor.docId : Infinity;
+      const page: number[] = [];
+      let matched = 0;
+      return {
+        take(id: number) {
+          matched++;
+          if (id < before && page.length <= v.limit) page.push(id);
+        },
+        done: () => page.length > v.limit && (v.countCap <= 0 || matched > v.countCap),
+        get matched() {
+          return matched;
+        },
+        finish() {
+          const found = page.length
+            ? (prepare(`select d.doc_id, ${cols} from ticket_search_docs d cross join tickets t on t.id = d.ticket_id
+                where d.doc_id in (select value from json_each(?))`).all(JSON.stringify(page)) as TicketRow[]).sort((a, b) => Number(b.doc_id) - Number(a.doc_id))
+            : [];
+          const more = found.length > v.limit;
+          if (more) found.pop();
+          return { found, more, counted: needsCount(v, more) && v.countCap > 0 ? Math.min(matched, v.countCap + 1) : null };
+        },
+      };
+    };
     /** See FiltersFirst. */
     const executeFiltersFirst = (x: FiltersFirst) => {
       let ids = prepare(x.candidatesSql).pluck().all(...x.candidatesParams) as number[];
@@ -470,33 +497,19 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         }
       }
       ids.sort((a, b) => b - a);
-      const before = v.cursor?.kind === 'doc' ? v.cursor.docId : Infinity;
-      const page: number[] = [];
-      let matched = 0;
-      const take = (id: number) => {
-        matched++;
-        if (id < before && page.length <= v.limit) page.push(id);
-      };
-      const done = () => page.length > v.limit && (v.countCap <= 0 || matched > v.countCap);
+      const out = pageOfIds();
       if (!x.check.where.length) {
-        for (const id of ids) take(id);
+        for (const id of ids) out.take(id);
       } else {
         const check = prepare(`select d.doc_id from ticket_search_docs d cross join tickets t on t.id = d.ticket_id
           where d.doc_id in (select value from json_each(?)) and ${x.check.where.join(' and ')}`).pluck();
-        for (let at = 0, size = FIRST_CHUNK; at < ids.length && !done(); at += size, size = Math.min(MAX_CHUNK, size * 4)) {
+        for (let at = 0, size = FIRST_CHUNK; at < ids.length && !out.done(); at += size, size = Math.min(MAX_CHUNK, size * 4)) {
           const passed = check.all(JSON.stringify(ids.slice(at, at + size)), ...x.check.params) as number[];
-          for (const id of passed.sort((a, b) => b - a)) take(id);
+          for (const id of passed.sort((a, b) => b - a)) out.take(id);
           cancelled();
         }
       }
-      const rows = page.length
-        ? prepare(`select d.doc_id, ${cols} from ticket_search_docs d cross join tickets t on t.id = d.ticket_id
-            where d.doc_id in (select value from json_each(?))`).all(JSON.stringify(page)) as TicketRow[]
-        : [];
-      const found = rows.sort((a, b) => Number(b.doc_id) - Number(a.doc_id));
-      const more = found.length > v.limit;
-      if (more) found.pop();
-      return { found, more, counted: needsCount(v, more) && v.countCap > 0 ? Math.min(matched, v.countCap + 1) : null };
+      return out.finish();
     };
     /** See bothIndexes: every id it gives is a match (exact terms, no filters); stops once the page and the count are full. */
     const executeIntersect = (x: NonNullable<typeof intersect>) => {
@@ -508,27 +521,18 @@ export function createSearchEngine(sqlite: Database.Database, opts: SearchEngine
         return p;
       };
       const pairs = [''].concat(prepare(HAS_FRESH).pluck().get() ? ['_fresh'] : []);
-      const before = v.cursor?.kind === 'doc' ? v.cursor.docId : Infinity;
-      const page: number[] = [];
-      let matched = 0;
+      const out = pageOfIds();
       try {
         const ids = mergedDesc(pairs.map((suffix) => bothIndexes(postings(`ticket_fts_${x.leadTable}${suffix}`, x.lead), postings(`ticket_fts_${otherTable}${suffix}`, x.other))));
         for (const id of ids) {
-          matched++;
-          if (id < before && page.length <= v.limit) page.push(id);
-          if (page.length > v.limit && (v.countCap <= 0 || matched > v.countCap)) break;
-          if (matched % 256 === 0) cancelled();
+          out.take(id);
+          if (out.done()) break;
+          if (out.matched % 256 === 0) cancelled();
         }
       } finally {
         for (const p of lists) p.close();
       }
-      const found = page.length
-        ? (prepare(`select d.doc_id, ${cols} from ticket_search_docs d cross join tickets t on t.id = d.ticket_id
-            where d.doc_id in (select value from json_each(?))`).all(JSON.stringify(page)) as TicketRow[]).sort((a, b) => Number(b.doc_id) - Number(a.doc_id))
-        : [];
-      const more = found.length > v.limit;
-      if (more) found.pop();
-      return { found, more, counted: needsCount(v, more) && v.countCap > 0 ? Math.min(matched, v.countCap + 1) : null };
+      return out.finish();
     };
     const execute = () => {
       if (filtersFirst) return executeFiltersFirst(filtersFirst);
